@@ -1,0 +1,234 @@
+//! `qiangke`: the command-line shell over `qiangke-rules`. Argument parsing, rendering and exit
+//! codes only; every computation is a library call.
+//!
+//! Exit codes: 0 success; 1 the input is wrong (pack diagnostics, invalid facts, failing cases);
+//! 2 usage errors (from clap).
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use qiangke_rules::{Lang, Options, cases, evaluate, explain, load_facts, load_pack};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "qiangke",
+    version,
+    about = "Exact, explained rewards from science-and-technology incentive plans"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Check a pack and print compiler-style diagnostics.
+    Check {
+        pack: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Evaluate one entity's facts (JSON or TOML) against a pack.
+    Eval {
+        pack: PathBuf,
+        facts: PathBuf,
+        /// Claim year to report (repeatable); default: every year the facts mention.
+        #[arg(long = "year")]
+        years: Vec<i32>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+        /// Leave out the step-by-step derivation.
+        #[arg(long)]
+        no_trace: bool,
+    },
+    /// Run the pack's own test cases (cases/*.toml).
+    Test {
+        pack: PathBuf,
+        /// Print every case, not only failures.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.cmd {
+        Cmd::Check { pack, format } => check(&pack, format),
+        Cmd::Eval {
+            pack,
+            facts,
+            years,
+            format,
+            lang,
+            no_trace,
+        } => {
+            let lang = match lang {
+                LangArg::Zh => Lang::Zh,
+                LangArg::En => Lang::En,
+            };
+            eval(&pack, &facts, years, format, lang, !no_trace)
+        }
+        Cmd::Test { pack, verbose } => test(&pack, verbose),
+    }
+}
+
+fn check(dir: &Path, format: Format) -> Result<ExitCode> {
+    match load_pack(dir) {
+        Ok(p) => {
+            if format == Format::Json {
+                println!(
+                    "{}",
+                    serde_json::json!({"ok": true, "pack": p.id, "hash": p.hash, "rules": p.rules.len(), "diagnostics": []})
+                );
+            } else {
+                println!(
+                    "ok: {} {} — {} rules, {} derivations, {} tier tables, {} interpretation notes (sha256 {})",
+                    p.id,
+                    p.version,
+                    p.rules.len(),
+                    p.derives.len(),
+                    p.tiers.len(),
+                    p.notes.len(),
+                    &p.hash[..16]
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(report) => {
+            if format == Format::Json {
+                println!(
+                    "{}",
+                    serde_json::json!({"ok": false, "diagnostics": report.to_json()})
+                );
+            } else {
+                eprint!("{}", report.render());
+                let n = report.diagnostics.len();
+                eprintln!(
+                    "\n{n} error{} in {}",
+                    if n == 1 { "" } else { "s" },
+                    dir.display()
+                );
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn eval(
+    dir: &Path,
+    facts_path: &Path,
+    years: Vec<i32>,
+    format: Format,
+    lang: Lang,
+    trace: bool,
+) -> Result<ExitCode> {
+    let pack = match load_pack(dir) {
+        Ok(p) => p,
+        Err(report) => {
+            eprint!("{}", report.render());
+            eprintln!(
+                "\nthe pack has errors; run `qiangke check {}`",
+                dir.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let bytes = std::fs::read(facts_path)
+        .with_context(|| format!("cannot read facts file {}", facts_path.display()))?;
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("error: {} is not UTF-8 text", facts_path.display());
+        return Ok(ExitCode::from(1));
+    };
+    let facts = match load_facts(&pack, &facts_path.display().to_string(), &text) {
+        Ok(f) => f,
+        Err(report) => {
+            eprint!("{}", report.render());
+            eprintln!("\nnothing was evaluated: fix the facts file first");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let ev = evaluate(&pack, &facts, &Options { years, trace });
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&explain::to_json(&ev))?),
+        Format::Text => print!("{}", explain::to_text(&ev, lang)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn test(dir: &Path, verbose: bool) -> Result<ExitCode> {
+    let pack = match load_pack(dir) {
+        Ok(p) => p,
+        Err(report) => {
+            eprint!("{}", report.render());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let all = match cases::load_cases(&pack, dir) {
+        Ok(c) => c,
+        Err(report) => {
+            eprint!("{}", report.render());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let tty = std::io::stderr().is_terminal();
+    let (mut passed, mut failed) = (0, 0);
+    for (i, c) in all.iter().enumerate() {
+        if tty {
+            eprint!("\r\x1b[2K[{}/{}] {}", i + 1, all.len(), c.name);
+        }
+        let failures = cases::run_case(&pack, c);
+        if failures.is_empty() {
+            passed += 1;
+            if verbose {
+                if tty {
+                    eprint!("\r\x1b[2K");
+                }
+                println!("ok   {} ({})", c.name, c.at);
+            }
+        } else {
+            failed += 1;
+            if tty {
+                eprint!("\r\x1b[2K");
+            }
+            println!("FAIL {} ({})\n     cites: {}", c.name, c.at, c.cites);
+            for f in failures {
+                println!("     {f}");
+            }
+        }
+    }
+    if tty {
+        eprint!("\r\x1b[2K");
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

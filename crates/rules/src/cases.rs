@@ -1,0 +1,436 @@
+//! A pack's own test cases: facts and the expected result per rule, computed by hand from the
+//! quoted sentence. `qiangke test` and `cargo test` both run them through [`run_case`].
+//!
+//! Case files are `cases/*.toml` in the pack folder:
+//!
+//! ```toml
+//! [[case]]
+//! name = "R&D spending of exactly 5,000,000 yuan reaches the 10萬元 tier"
+//! cites = "四(二)8: 500萬元以上1000萬元以下的,給予10萬元一次性補助"
+//! years = [2023]                       # claim years to report (optional: all years in the facts)
+//! [case.facts.entity]                  # the facts, exactly as in a facts file
+//! id = "E1"
+//! kind = "enterprise"
+//! above_scale = true
+//! [case.facts.years.2023]
+//! rd_expenditure = "500萬元"
+//! [[case.expect]]
+//! rule = "rd-spend-tiers"
+//! state = "awarded"                    # awarded | not-eligible | needs-information | not-in-force
+//! amount = "10萬元"                    # or low = … and high = … for a range
+//! # optional: year, reason (a reason code), missing = ["years.2023.rd_expenditure"],
+//! # budget_year, notes = ["note-id", …] (must be among the notes that applied)
+//! ```
+//!
+//! Any awarded result that no expectation names makes the case fail, so a case also proves that
+//! nothing else is paid.
+
+use crate::diag::{Diagnostic, FileId, Report, SourceMap, Span};
+use crate::eval::{Options, State, evaluate};
+use crate::explain::{fact_path, missing_ref};
+use crate::facts::{Facts, facts_from_node};
+use crate::model::Pack;
+use crate::tree::{Kind, Node, parse_toml};
+use crate::value::{Quantity, money_plain, parse_quantity};
+use rust_decimal::Decimal;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub name: String,
+    pub cites: String,
+    /// `cases/rd.toml:12`
+    pub at: String,
+    pub years: Vec<i32>,
+    pub facts: Facts,
+    pub expect: Vec<Expect>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    pub rule: String,
+    pub year: Option<i32>,
+    pub state: String,
+    pub low: Option<Decimal>,
+    pub high: Option<Decimal>,
+    pub reason: Option<String>,
+    pub missing: Vec<String>,
+    pub budget_year: Option<i32>,
+    pub notes: Vec<String>,
+    pub at: String,
+}
+
+/// Loads every `cases/*.toml` of a pack folder, in name order.
+pub fn load_cases(pack: &Pack, dir: &Path) -> Result<Vec<Case>, Report> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("cases"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut out = Vec::new();
+    for n in names {
+        let text = std::fs::read_to_string(dir.join("cases").join(&n)).map_err(|e| {
+            let mut map = SourceMap::new();
+            let f = map.add(format!("cases/{n}"), "");
+            Report {
+                diagnostics: vec![Diagnostic::error(
+                    "C001",
+                    f,
+                    Span::default(),
+                    format!("cannot read: {e}"),
+                )],
+                map,
+            }
+        })?;
+        out.extend(load_case_file(pack, &format!("cases/{n}"), &text)?);
+    }
+    Ok(out)
+}
+
+/// Parses one case file.
+pub fn load_case_file(pack: &Pack, name: &str, text: &str) -> Result<Vec<Case>, Report> {
+    let mut map = SourceMap::new();
+    let f = map.add(name, text);
+    let mut diags = Vec::new();
+    let root = match parse_toml(text) {
+        Ok(n) => n,
+        Err(e) => {
+            return Err(Report {
+                diagnostics: vec![Diagnostic::error(
+                    "C001",
+                    f,
+                    e.span,
+                    format!("invalid TOML: {}", e.message),
+                )],
+                map,
+            });
+        }
+    };
+    let mut cases = Vec::new();
+    let items = match root.get("case").map(|c| &c.kind) {
+        Some(Kind::Arr(items)) => items.clone(),
+        _ => {
+            diags.push(Diagnostic::error(
+                "C002",
+                f,
+                Span::default(),
+                "a case file holds [[case]] tables",
+            ));
+            Vec::new()
+        }
+    };
+    for item in &items {
+        if let Some(c) = case(pack, &map, f, item, &mut diags) {
+            cases.push(c);
+        }
+    }
+    if diags.is_empty() {
+        Ok(cases)
+    } else {
+        Err(Report {
+            map,
+            diagnostics: diags,
+        })
+    }
+}
+
+fn line_of(map: &SourceMap, f: FileId, span: Span) -> String {
+    format!("{}:{}", map.name(f), map.line_col(f, span.start).0)
+}
+
+fn case(
+    pack: &Pack,
+    map: &SourceMap,
+    f: FileId,
+    n: &Node,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Case> {
+    let Kind::Obj(kv) = &n.kind else { return None };
+    let mut c = Case {
+        name: String::new(),
+        cites: String::new(),
+        at: line_of(map, f, n.span),
+        years: Vec::new(),
+        facts: empty_facts(pack),
+        expect: Vec::new(),
+    };
+    let mut facts_ok = false;
+    for (k, ks, v) in kv {
+        match (k.as_str(), &v.kind) {
+            ("name", Kind::Str(s)) => c.name = s.clone(),
+            ("cites", Kind::Str(s)) => c.cites = s.clone(),
+            ("years", Kind::Arr(ys)) => {
+                for y in ys {
+                    match &y.kind {
+                        Kind::Num(s) if s.parse::<i32>().is_ok() => {
+                            c.years.push(s.parse().unwrap_or(0))
+                        }
+                        _ => diags.push(Diagnostic::error(
+                            "C003",
+                            f,
+                            y.span,
+                            "years are whole numbers",
+                        )),
+                    }
+                }
+            }
+            ("facts", _) => match facts_from_node(pack, map, f, v) {
+                Ok(facts) => {
+                    c.facts = facts;
+                    facts_ok = true;
+                }
+                Err(ds) => diags.extend(ds),
+            },
+            ("expect", Kind::Arr(es)) => {
+                for e in es {
+                    if let Some(x) = expect(pack, map, f, e, diags) {
+                        c.expect.push(x);
+                    }
+                }
+            }
+            _ => diags.push(
+                Diagnostic::error("C003", f, *ks, format!("unexpected key `{k}` in a case"))
+                    .with_hint("keys are name, cites, years, facts, expect"),
+            ),
+        }
+    }
+    if c.name.is_empty() || c.cites.is_empty() {
+        diags.push(Diagnostic::error(
+            "C003",
+            f,
+            n.span,
+            "a case needs `name` and `cites` (the sentence it checks)",
+        ));
+    }
+    if c.expect.is_empty() {
+        diags.push(Diagnostic::error(
+            "C003",
+            f,
+            n.span,
+            "a case needs at least one [[case.expect]]",
+        ));
+    }
+    facts_ok.then_some(c)
+}
+
+fn empty_facts(pack: &Pack) -> Facts {
+    Facts {
+        entity_id: String::new(),
+        name: None,
+        attributes: vec![None; pack.vocab.attributes.len()],
+        yearly: Default::default(),
+        events: Vec::new(),
+    }
+}
+
+fn expect(
+    pack: &Pack,
+    map: &SourceMap,
+    f: FileId,
+    n: &Node,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Expect> {
+    let Kind::Obj(kv) = &n.kind else {
+        diags.push(Diagnostic::error(
+            "C003",
+            f,
+            n.span,
+            "an expectation is a table",
+        ));
+        return None;
+    };
+    let mut x = Expect {
+        at: line_of(map, f, n.span),
+        ..Default::default()
+    };
+    let money = |v: &Node, diags: &mut Vec<Diagnostic>| match &v.kind {
+        Kind::Str(s) | Kind::Num(s) => match parse_quantity(s) {
+            Ok(Quantity::Money(m)) => Some(m),
+            Ok(Quantity::Int(i)) => Some(Decimal::from(i)),
+            Ok(Quantity::Dec(d)) => Some(d),
+            _ => {
+                diags.push(Diagnostic::error(
+                    "C003",
+                    f,
+                    v.span,
+                    "expected an amount of money",
+                ));
+                None
+            }
+        },
+        _ => {
+            diags.push(Diagnostic::error(
+                "C003",
+                f,
+                v.span,
+                "expected an amount of money as a string",
+            ));
+            None
+        }
+    };
+    for (k, ks, v) in kv {
+        match (k.as_str(), &v.kind) {
+            ("rule", Kind::Str(s)) => {
+                if pack.rule(s).is_none() {
+                    diags.push(Diagnostic::error("C004", f, v.span, format!("no rule `{s}` in the pack")));
+                }
+                x.rule = s.clone();
+            }
+            ("state", Kind::Str(s)) => {
+                if !["awarded", "not-eligible", "needs-information", "not-in-force"].contains(&s.as_str()) {
+                    diags.push(Diagnostic::error("C003", f, v.span, format!("unknown state `{s}`")).with_hint("awarded, not-eligible, needs-information or not-in-force"));
+                }
+                x.state = s.clone();
+            }
+            ("amount", _) => {
+                let m = money(v, diags);
+                x.low = m;
+                x.high = m;
+            }
+            ("low", _) => x.low = money(v, diags),
+            ("high", _) => x.high = money(v, diags),
+            ("reason", Kind::Str(s)) => x.reason = Some(s.clone()),
+            ("year", Kind::Num(s)) => x.year = s.parse().ok(),
+            ("budget_year", Kind::Num(s)) => x.budget_year = s.parse().ok(),
+            ("missing" | "notes", Kind::Arr(items)) => {
+                let list: Vec<String> = items.iter().filter_map(|i| if let Kind::Str(s) = &i.kind { Some(s.clone()) } else { None }).collect();
+                if k == "missing" {
+                    x.missing = list;
+                } else {
+                    for id in &list {
+                        if !pack.notes.iter().any(|n| n.id == *id) {
+                            diags.push(Diagnostic::error("C004", f, v.span, format!("no note `{id}` in the pack")));
+                        }
+                    }
+                    x.notes = list;
+                }
+            }
+            _ => diags.push(Diagnostic::error("C003", f, *ks, format!("unexpected key `{k}` in an expectation")).with_hint("keys are rule, state, amount, low, high, reason, year, budget_year, missing, notes")),
+        }
+    }
+    if x.rule.is_empty() || x.state.is_empty() {
+        diags.push(Diagnostic::error(
+            "C003",
+            f,
+            n.span,
+            "an expectation needs `rule` and `state`",
+        ));
+        return None;
+    }
+    Some(x)
+}
+
+/// Runs one case; the result lists every mismatch (empty: the case passes).
+pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
+    let ev = evaluate(
+        pack,
+        &case.facts,
+        &Options {
+            years: case.years.clone(),
+            trace: false,
+        },
+    );
+    let mut failures = Vec::new();
+    let mut used = vec![false; ev.results.len()];
+    for x in &case.expect {
+        let found = ev.results.iter().enumerate().find(|(i, r)| {
+            !used[*i] && r.rule.id == x.rule && x.year.is_none_or(|y| y == r.claim_year)
+        });
+        let Some((i, r)) = found else {
+            failures.push(format!(
+                "{}: no result for rule `{}`{}",
+                x.at,
+                x.rule,
+                x.year.map(|y| format!(" in {y}")).unwrap_or_default()
+            ));
+            continue;
+        };
+        used[i] = true;
+        let who = format!("{}: `{}` ({})", x.at, x.rule, r.claim_year);
+        if r.state.code() != x.state {
+            let detail = match &r.state {
+                State::Awarded { low, high } => {
+                    format!(" {}–{}", money_plain(*low), money_plain(*high))
+                }
+                State::NotEligible(reason) => format!(" ({})", reason.code()),
+                State::NeedsInformation(m) => format!(
+                    " ({})",
+                    m.iter()
+                        .map(|m| fact_path(pack, &missing_ref(m)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                State::NotInForce { .. } => String::new(),
+            };
+            failures.push(format!(
+                "{who}: expected {}, got {}{detail}",
+                x.state,
+                r.state.code()
+            ));
+            continue;
+        }
+        if let State::Awarded { low, high } = &r.state {
+            if x.low.is_some_and(|l| l != *low) || x.high.is_some_and(|h| h != *high) {
+                failures.push(format!(
+                    "{who}: expected amount {}–{}, got {}–{}",
+                    x.low.map(money_plain).unwrap_or_default(),
+                    x.high.map(money_plain).unwrap_or_default(),
+                    money_plain(*low),
+                    money_plain(*high)
+                ));
+            }
+        } else if x.low.is_some() {
+            failures.push(format!("{who}: an amount is expected only for `awarded`"));
+        }
+        if let (Some(want), State::NotEligible(reason)) = (&x.reason, &r.state)
+            && reason.code() != want
+        {
+            failures.push(format!(
+                "{who}: expected reason {want}, got {}",
+                reason.code()
+            ));
+        }
+        if !x.missing.is_empty()
+            && let State::NeedsInformation(m) = &r.state
+        {
+            let got: Vec<String> = m.iter().map(|m| fact_path(pack, &missing_ref(m))).collect();
+            if got != x.missing {
+                failures.push(format!(
+                    "{who}: expected missing {:?}, got {got:?}",
+                    x.missing
+                ));
+            }
+        }
+        if let Some(by) = x.budget_year
+            && r.budget_year != Some(by)
+        {
+            failures.push(format!(
+                "{who}: expected budget year {by}, got {:?}",
+                r.budget_year
+            ));
+        }
+        for n in &x.notes {
+            if !r.notes.iter().any(|i| pack.notes[*i].id == *n) {
+                failures.push(format!("{who}: note `{n}` did not apply"));
+            }
+        }
+    }
+    for (i, r) in ev.results.iter().enumerate() {
+        if !used[i]
+            && let State::Awarded { low, .. } = r.state
+        {
+            failures.push(format!(
+                "{}: unexpected award by `{}` in {} ({}) — every award must be expected",
+                case.at,
+                r.rule.id,
+                r.claim_year,
+                money_plain(low)
+            ));
+        }
+    }
+    failures
+}

@@ -1,0 +1,1063 @@
+//! The evaluator: (pack, facts, claim years) → one result per applicable rule, each in an explicit
+//! state, each with its derivation.
+//!
+//! It is pure: no IO, no clock. "Today" never enters; the claim years are inputs. Conditions use
+//! three-valued logic: a missing fact is *unknown*, never false, so `false && unknown` is false but
+//! `true && unknown` asks for the missing fact (*needs information*).
+
+use crate::facts::{Event, Facts};
+use crate::model::*;
+use crate::resolve::{CExpr, Func, N, NK};
+use crate::syntax::{BinOp, UnOp};
+use crate::value::Date;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// What to evaluate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Claim years to report. Empty: every year the facts mention. Earlier years the facts mention
+    /// are always evaluated too (unreported) so a one-time award is never granted twice.
+    pub years: Vec<i32>,
+    /// Record every step of every derivation (explanations); off for bulk runs.
+    pub trace: bool,
+}
+
+/// The outcome for one rule and one claim year (and one triggering event, if the rule has one).
+#[derive(Debug, Clone)]
+pub struct RuleResult<'p> {
+    pub rule: &'p Rule,
+    pub claim_year: i32,
+    pub trigger: Option<TriggerInfo<'p>>,
+    pub state: State,
+    pub once_key: Option<String>,
+    /// Where the award is budgeted (only for *awarded*).
+    pub budget_year: Option<i32>,
+    /// Interpretation notes that applied to this result (rule notes, boundary choices, derivations).
+    pub notes: Vec<usize>,
+    pub trace: Vec<Step<'p>>,
+}
+
+/// The event that triggered a result, and the derivation that produced it if it was derived.
+#[derive(Debug, Clone)]
+pub struct TriggerInfo<'p> {
+    pub event: usize,
+    pub date: Date,
+    pub at: Arc<str>,
+    pub derived: Option<&'p Derive>,
+    pub fields: Vec<Option<Value>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    /// The amount is `[low, high]`; `low == high` unless the plan leaves it to the administrator.
+    Awarded {
+        low: Decimal,
+        high: Decimal,
+    },
+    NotEligible(Reason),
+    /// These facts are needed (and not known) to decide.
+    NeedsInformation(Vec<Missing>),
+    /// The claim falls outside the rule's validity period.
+    NotInForce {
+        valid: (Date, Date),
+        date: Option<Date>,
+        year: i32,
+    },
+}
+
+impl State {
+    pub fn code(&self) -> &'static str {
+        match self {
+            State::Awarded { .. } => "awarded",
+            State::NotEligible(_) => "not-eligible",
+            State::NeedsInformation(_) => "needs-information",
+            State::NotInForce { .. } => "not-in-force",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// The guard evaluated to false.
+    ConditionFailed,
+    /// No event of the trigger's kind in the claim year.
+    NoTrigger,
+    /// The value is below (or between) every band of a tier table.
+    NoTier { table: usize, input: Decimal },
+    /// The once-key was already awarded (earlier in the facts, or a repeated fact).
+    AlreadyAwarded {
+        once_key: String,
+        year: i32,
+        at: Option<Arc<str>>,
+    },
+    /// Only reachable with unvalidated input: validated facts are bounded far below overflow.
+    Overflow,
+}
+
+impl Reason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::ConditionFailed => "condition-failed",
+            Reason::NoTrigger => "no-trigger",
+            Reason::NoTier { .. } => "below-tiers",
+            Reason::AlreadyAwarded { .. } => "already-awarded",
+            Reason::Overflow => "arithmetic-overflow",
+        }
+    }
+}
+
+/// A fact that evaluation needed and did not have.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Missing {
+    Attr(usize),
+    Yearly(usize, i32),
+    Field(usize, usize),
+}
+
+/// Which fact a trace step read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactRef {
+    Attr(usize),
+    Yearly(usize, i32),
+    Field(usize, usize),
+    EventDate(usize),
+    ClaimYear,
+}
+
+/// One step of a derivation, in evaluation order. `expr` is the source text of the sub-expression.
+#[derive(Debug, Clone)]
+pub enum Step<'p> {
+    /// Start of a part of the rule (`when`, `guard`, `amount`, `once`, or a derivation's `when`).
+    Part {
+        part: &'static str,
+        expr: &'p str,
+    },
+    Fact {
+        fact: FactRef,
+        value: Value,
+        at: Option<Arc<str>>,
+    },
+    Unknown {
+        missing: Missing,
+    },
+    Compare {
+        expr: &'p str,
+        op: BinOp,
+        lhs: Value,
+        rhs: Value,
+        result: bool,
+    },
+    Arith {
+        expr: &'p str,
+        op: BinOp,
+        lhs: Value,
+        rhs: Value,
+        result: Value,
+    },
+    Call {
+        expr: &'p str,
+        func: Func,
+        args: Vec<Value>,
+        result: Value,
+    },
+    Tier {
+        table: usize,
+        input: Decimal,
+        band: usize,
+        amount: Decimal,
+        boundary_note: Option<usize>,
+        next: Option<(usize, Decimal)>,
+    },
+    NoTier {
+        table: usize,
+        input: Decimal,
+        first: Option<(usize, Decimal)>,
+    },
+    Brackets {
+        table: usize,
+        input: Decimal,
+        parts: Vec<(Decimal, Decimal, Decimal)>,
+        result: Decimal,
+    },
+    Rounded {
+        from: Decimal,
+        to: Decimal,
+    },
+    Once {
+        key: String,
+    },
+}
+
+/// Everything an evaluation produced, with provenance (pack id, content hash, engine version).
+#[derive(Debug, Clone)]
+pub struct Evaluation<'p> {
+    pub pack: &'p Pack,
+    pub entity_id: String,
+    pub entity_name: Option<String>,
+    pub years: Vec<i32>,
+    pub results: Vec<RuleResult<'p>>,
+}
+
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// An event after derivations: original, or derived (with the derivation and any missing facts).
+struct Ev<'p> {
+    ev: Event,
+    derived: Option<&'p Derive>,
+    pending: Vec<Missing>,
+    derive_trace: Vec<Step<'p>>,
+}
+
+/// Evaluates every applicable rule for the claim years.
+pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation<'p> {
+    let events = derive_events(pack, facts, opts.trace);
+    let fact_years = facts.years();
+    let report: BTreeSet<i32> = if opts.years.is_empty() {
+        fact_years.iter().copied().collect()
+    } else {
+        opts.years.iter().copied().collect()
+    };
+    let last = report
+        .iter()
+        .next_back()
+        .copied()
+        .unwrap_or(pack.valid.0.year);
+    let mut run: BTreeSet<i32> = fact_years.iter().copied().filter(|y| *y <= last).collect();
+    run.extend(report.iter().copied());
+
+    let kind_ix = pack.vocab.attribute("kind");
+    let kind = kind_ix
+        .and_then(|i| facts.attributes[i].as_ref())
+        .map(|f| f.value.clone());
+    let mut awarded: HashMap<String, (i32, Option<Arc<str>>)> = HashMap::new();
+    let mut results = Vec::new();
+
+    for &year in &run {
+        let reported = report.contains(&year);
+        for rule in &pack.rules {
+            // Applicability by applicant kind: unknown kind is a question, not a "no".
+            let kind_missing = !rule.applicants.is_empty() && kind.is_none();
+            if let (Some(Value::Enum(_, v)), false) = (&kind, rule.applicants.is_empty())
+                && !rule.applicants.contains(v)
+            {
+                continue;
+            }
+            let mut ctx = Cx {
+                pack,
+                facts,
+                year,
+                event: None,
+                trace: opts.trace.then(Vec::new),
+                notes: Vec::new(),
+            };
+            let mk = |ctx: Cx<'p, '_>,
+                      trigger: Option<TriggerInfo<'p>>,
+                      state: State,
+                      once_key: Option<String>| {
+                let budget_year = match (&state, rule.budget_year) {
+                    (State::Awarded { .. }, BudgetYear::Same) => {
+                        Some(trigger.as_ref().map_or(year, |t| t.date.year))
+                    }
+                    (State::Awarded { .. }, BudgetYear::Next) => {
+                        Some(trigger.as_ref().map_or(year, |t| t.date.year) + 1)
+                    }
+                    _ => None,
+                };
+                let mut notes = rule.notes.clone();
+                notes.extend(ctx.notes.iter().copied());
+                if let Some(d) = trigger.as_ref().and_then(|t| t.derived) {
+                    notes.extend(d.notes.iter().copied());
+                }
+                notes.sort_unstable();
+                notes.dedup();
+                RuleResult {
+                    rule,
+                    claim_year: year,
+                    trigger,
+                    state,
+                    once_key,
+                    budget_year,
+                    notes,
+                    trace: ctx.trace.unwrap_or_default(),
+                }
+            };
+            if kind_missing {
+                if reported {
+                    let m = kind_ix.map(Missing::Attr).into_iter().collect();
+                    results.push(mk(ctx, None, State::NeedsInformation(m), None));
+                }
+                continue;
+            }
+            let in_force_year = (rule.valid.0.year..=rule.valid.1.year).contains(&year);
+            match &rule.trigger {
+                Trigger::Year => {
+                    let state = if in_force_year {
+                        decide(&mut ctx, rule, &mut awarded, None)
+                    } else {
+                        (
+                            State::NotInForce {
+                                valid: rule.valid,
+                                date: None,
+                                year,
+                            },
+                            None,
+                        )
+                    };
+                    if reported {
+                        results.push(mk(ctx, None, state.0, state.1));
+                    }
+                }
+                Trigger::Event { event, filter } => {
+                    let mut any = false;
+                    for e in events
+                        .iter()
+                        .filter(|e| e.ev.ty == *event && e.ev.date.year == year)
+                    {
+                        let mut ctx = Cx {
+                            pack,
+                            facts,
+                            year,
+                            event: Some(&e.ev),
+                            trace: opts.trace.then(Vec::new),
+                            notes: Vec::new(),
+                        };
+                        if let Some(t) = ctx.trace.as_mut() {
+                            t.extend(e.derive_trace.iter().cloned());
+                        }
+                        // The filter selects which events concern this rule; a false filter is silence.
+                        if let Some(f) = filter {
+                            match ctx.cond(f, "when") {
+                                Ok(false) => continue,
+                                Ok(true) => {}
+                                Err(Stop::Missing(m)) => {
+                                    any = true;
+                                    if reported {
+                                        results.push(mk(
+                                            ctx,
+                                            Some(trigger_info(e)),
+                                            State::NeedsInformation(m),
+                                            None,
+                                        ));
+                                    }
+                                    continue;
+                                }
+                                Err(other) => {
+                                    any = true;
+                                    if reported {
+                                        let s = other.into_state(&mut ctx);
+                                        results.push(mk(ctx, Some(trigger_info(e)), s, None));
+                                    }
+                                    continue;
+                                }
+                            }
+                        }
+                        any = true;
+                        let (state, key) = if !e.pending.is_empty() {
+                            (State::NeedsInformation(e.pending.clone()), None)
+                        } else if e.ev.date < rule.valid.0 || e.ev.date > rule.valid.1 {
+                            (
+                                State::NotInForce {
+                                    valid: rule.valid,
+                                    date: Some(e.ev.date),
+                                    year,
+                                },
+                                None,
+                            )
+                        } else {
+                            decide(&mut ctx, rule, &mut awarded, Some(e.ev.at.clone()))
+                        };
+                        if reported {
+                            results.push(mk(ctx, Some(trigger_info(e)), state, key));
+                        }
+                    }
+                    if !any && reported {
+                        let state = if in_force_year {
+                            State::NotEligible(Reason::NoTrigger)
+                        } else {
+                            State::NotInForce {
+                                valid: rule.valid,
+                                date: None,
+                                year,
+                            }
+                        };
+                        results.push(mk(ctx, None, state, None));
+                    }
+                }
+            }
+        }
+    }
+    Evaluation {
+        pack,
+        entity_id: facts.entity_id.clone(),
+        entity_name: facts.name.clone(),
+        years: report.into_iter().collect(),
+        results,
+    }
+}
+
+fn trigger_info<'p>(e: &Ev<'p>) -> TriggerInfo<'p> {
+    TriggerInfo {
+        event: e.ev.ty,
+        date: e.ev.date,
+        at: e.ev.at.clone(),
+        derived: e.derived,
+        fields: e.ev.fields.clone(),
+    }
+}
+
+/// Guard, amount, once-key: the common path of every rule once its trigger is settled.
+fn decide<'p>(
+    ctx: &mut Cx<'p, '_>,
+    rule: &'p Rule,
+    awarded: &mut HashMap<String, (i32, Option<Arc<str>>)>,
+    at: Option<Arc<str>>,
+) -> (State, Option<String>) {
+    let guard = rule.guard.as_ref().map(|g| ctx.cond(g, "guard"));
+    if let Some(Ok(false)) = guard {
+        return (State::NotEligible(Reason::ConditionFailed), None);
+    }
+    let amount = ctx.value(&rule.amount, "amount");
+    // Report every missing fact at once, from the guard and the amount.
+    let mut missing = Vec::new();
+    if let Some(Err(Stop::Missing(m))) = &guard {
+        missing.extend(m.iter().cloned());
+    }
+    if let Err(Stop::Missing(m)) = &amount {
+        missing.extend(m.iter().cloned());
+    }
+    if !missing.is_empty() {
+        missing.sort();
+        missing.dedup();
+        return (State::NeedsInformation(missing), None);
+    }
+    if let Some(Err(s)) = guard {
+        return (s.into_state(ctx), None);
+    }
+    let (low, high) = match amount {
+        Ok(Value::Money(m)) => (m, m),
+        Ok(Value::MoneyRange(a, b)) => (a, b),
+        Ok(_) => (Decimal::ZERO, Decimal::ZERO),
+        Err(s) => return (s.into_state(ctx), None),
+    };
+    let low = ctx.round(low);
+    let high = ctx.round(high);
+    let mut key = format!("{}|{}", ctx.facts.entity_id, rule.id);
+    let mut missing = Vec::new();
+    // The once-key reads facts already shown in the trace; keep it out of the explanation.
+    let trace = ctx.trace.take();
+    let parts: Vec<R> = rule.once.iter().map(|o| ctx.value(o, "once")).collect();
+    ctx.trace = trace;
+    for p in parts {
+        match p {
+            Ok(v) => {
+                key.push('|');
+                key.push_str(&v.key(ctx.pack));
+            }
+            Err(Stop::Missing(m)) => missing.extend(m),
+            Err(s) => return (s.into_state(ctx), None),
+        }
+    }
+    if !missing.is_empty() {
+        return (State::NeedsInformation(missing), None);
+    }
+    if let Some(t) = ctx.trace.as_mut() {
+        t.push(Step::Once { key: key.clone() });
+    }
+    if let Some((year, first)) = awarded.get(&key) {
+        return (
+            State::NotEligible(Reason::AlreadyAwarded {
+                once_key: key.clone(),
+                year: *year,
+                at: first.clone(),
+            }),
+            Some(key),
+        );
+    }
+    awarded.insert(key.clone(), (ctx.year, at));
+    (State::Awarded { low, high }, Some(key))
+}
+
+/// Applies derivation rules: each source event that satisfies `when` yields an emitted event.
+fn derive_events<'p>(pack: &'p Pack, facts: &Facts, trace: bool) -> Vec<Ev<'p>> {
+    let mut out: Vec<Ev<'p>> = facts
+        .events
+        .iter()
+        .map(|e| Ev {
+            ev: e.clone(),
+            derived: None,
+            pending: Vec::new(),
+            derive_trace: Vec::new(),
+        })
+        .collect();
+    for d in &pack.derives {
+        for src in facts.events.iter().filter(|e| e.ty == d.from) {
+            let mut ctx = Cx {
+                pack,
+                facts,
+                year: src.date.year,
+                event: Some(src),
+                trace: trace.then(Vec::new),
+                notes: Vec::new(),
+            };
+            let mut pending = Vec::new();
+            match ctx.cond(&d.when, "derive") {
+                Ok(false) | Err(Stop::NoTier { .. } | Stop::Overflow) => continue,
+                Ok(true) => {}
+                Err(Stop::Missing(m)) => pending = m,
+            }
+            let def = &pack.vocab.events[d.emit];
+            let mut fields = vec![None; def.fields.len()];
+            for (fi, e) in &d.set {
+                match ctx.value(e, "set") {
+                    Ok(v) => fields[*fi] = Some(v),
+                    Err(Stop::Missing(m)) => pending.extend(m),
+                    Err(_) => {}
+                }
+            }
+            out.push(Ev {
+                ev: Event {
+                    ty: d.emit,
+                    date: src.date,
+                    fields,
+                    at: src.at.clone(),
+                },
+                derived: Some(d),
+                pending,
+                derive_trace: ctx.trace.unwrap_or_default(),
+            });
+        }
+    }
+    out
+}
+
+/// Why evaluation of an expression stopped without a value.
+#[derive(Debug, Clone, PartialEq)]
+enum Stop {
+    Missing(Vec<Missing>),
+    NoTier { table: usize, input: Decimal },
+    Overflow,
+}
+
+impl Stop {
+    fn into_state(self, _ctx: &mut Cx<'_, '_>) -> State {
+        match self {
+            Stop::Missing(m) => State::NeedsInformation(m),
+            Stop::NoTier { table, input } => State::NotEligible(Reason::NoTier { table, input }),
+            Stop::Overflow => State::NotEligible(Reason::Overflow),
+        }
+    }
+}
+
+type R = Result<Value, Stop>;
+
+struct Cx<'p, 'f> {
+    pack: &'p Pack,
+    facts: &'f Facts,
+    year: i32,
+    event: Option<&'f Event>,
+    trace: Option<Vec<Step<'p>>>,
+    notes: Vec<usize>,
+}
+
+impl<'p> Cx<'p, '_> {
+    fn push(&mut self, s: impl FnOnce() -> Step<'p>) {
+        if let Some(t) = self.trace.as_mut() {
+            t.push(s());
+        }
+    }
+
+    fn cond(&mut self, e: &'p CExpr, part: &'static str) -> Result<bool, Stop> {
+        self.push(|| Step::Part {
+            part,
+            expr: &e.text,
+        });
+        match self.eval(e, &e.node)? {
+            Value::Bool(b) => Ok(b),
+            _ => Ok(false),
+        }
+    }
+
+    fn value(&mut self, e: &'p CExpr, part: &'static str) -> R {
+        if part != "once" {
+            self.push(|| Step::Part {
+                part,
+                expr: &e.text,
+            });
+        }
+        self.eval(e, &e.node)
+    }
+
+    /// Money in awards is whole fen; anything finer is rounded half away from zero, as a named step.
+    fn round(&mut self, m: Decimal) -> Decimal {
+        let r = m.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        if r != m {
+            self.push(|| Step::Rounded { from: m, to: r });
+        }
+        r
+    }
+
+    fn eval(&mut self, e: &'p CExpr, n: &'p N) -> R {
+        match &n.k {
+            NK::Const(v) => Ok(v.clone()),
+            NK::ClaimYear => {
+                let v = Value::Int(self.year as i64);
+                self.push(|| Step::Fact {
+                    fact: FactRef::ClaimYear,
+                    value: v.clone(),
+                    at: None,
+                });
+                Ok(v)
+            }
+            NK::Attr(i) => match &self.facts.attributes[*i] {
+                Some(f) => {
+                    let (v, at) = (f.value.clone(), f.at.clone());
+                    self.push(|| Step::Fact {
+                        fact: FactRef::Attr(*i),
+                        value: v.clone(),
+                        at: Some(at),
+                    });
+                    Ok(v)
+                }
+                None => self.missing(Missing::Attr(*i)),
+            },
+            NK::Yearly(i) => match self
+                .facts
+                .yearly
+                .get(&self.year)
+                .and_then(|row| row[*i].as_ref())
+            {
+                Some(f) => {
+                    let (v, at, year) = (f.value.clone(), f.at.clone(), self.year);
+                    self.push(|| Step::Fact {
+                        fact: FactRef::Yearly(*i, year),
+                        value: v.clone(),
+                        at: Some(at),
+                    });
+                    Ok(v)
+                }
+                None => self.missing(Missing::Yearly(*i, self.year)),
+            },
+            NK::Field(i) => {
+                let ev = self
+                    .event
+                    .expect("resolution admits event fields only where an event is in scope");
+                match &ev.fields[*i] {
+                    Some(v) => {
+                        let (v, at, ty) = (v.clone(), ev.at.clone(), ev.ty);
+                        self.push(|| Step::Fact {
+                            fact: FactRef::Field(ty, *i),
+                            value: v.clone(),
+                            at: Some(at),
+                        });
+                        Ok(v)
+                    }
+                    None => self.missing(Missing::Field(ev.ty, *i)),
+                }
+            }
+            NK::EventDate => {
+                let ev = self
+                    .event
+                    .expect("resolution admits event dates only where an event is in scope");
+                let (v, at, ty) = (Value::Date(ev.date), ev.at.clone(), ev.ty);
+                self.push(|| Step::Fact {
+                    fact: FactRef::EventDate(ty),
+                    value: v.clone(),
+                    at: Some(at),
+                });
+                Ok(v)
+            }
+            NK::Not(x) => match self.eval(e, x)? {
+                Value::Bool(b) => Ok(Value::Bool(!b)),
+                v => Ok(v),
+            },
+            NK::Neg(x) => neg(self.eval(e, x)?),
+            NK::Bin(op @ (BinOp::And | BinOp::Or), a, b) => {
+                let short = *op == BinOp::Or; // the value that decides alone
+                let l = self.eval(e, a);
+                if l == Ok(Value::Bool(short)) {
+                    return Ok(Value::Bool(short));
+                }
+                let r = self.eval(e, b);
+                match (l, r) {
+                    (_, Ok(Value::Bool(x))) if x == short => Ok(Value::Bool(short)),
+                    (Ok(_), Ok(_)) => Ok(Value::Bool(!short)),
+                    (Err(Stop::Missing(mut m1)), Err(Stop::Missing(m2))) => {
+                        m1.extend(m2);
+                        Err(Stop::Missing(m1))
+                    }
+                    (Err(s), _) | (_, Err(s)) => Err(s),
+                }
+            }
+            NK::Bin(op, a, b) => {
+                let l = self.eval(e, a);
+                let r = self.eval(e, b);
+                let (l, r) = match (l, r) {
+                    (Ok(l), Ok(r)) => (l, r),
+                    (Err(Stop::Missing(mut m1)), Err(Stop::Missing(m2))) => {
+                        m1.extend(m2);
+                        return Err(Stop::Missing(m1));
+                    }
+                    (Err(s), _) | (_, Err(s)) => return Err(s),
+                };
+                let expr = e.slice(n.span);
+                match op {
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                        let ord = compare(&l, &r);
+                        let result = match op {
+                            BinOp::Eq => ord == Some(std::cmp::Ordering::Equal),
+                            BinOp::Ne => ord != Some(std::cmp::Ordering::Equal),
+                            BinOp::Lt => ord == Some(std::cmp::Ordering::Less),
+                            BinOp::Le => matches!(
+                                ord,
+                                Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+                            ),
+                            BinOp::Gt => ord == Some(std::cmp::Ordering::Greater),
+                            _ => matches!(
+                                ord,
+                                Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+                            ),
+                        };
+                        self.push(|| Step::Compare {
+                            expr,
+                            op: *op,
+                            lhs: l,
+                            rhs: r,
+                            result,
+                        });
+                        Ok(Value::Bool(result))
+                    }
+                    _ => {
+                        let result = arith(*op, &l, &r)?;
+                        let res = result.clone();
+                        self.push(|| Step::Arith {
+                            expr,
+                            op: *op,
+                            lhs: l,
+                            rhs: r,
+                            result: res,
+                        });
+                        Ok(result)
+                    }
+                }
+            }
+            NK::In(x, items) => {
+                let v = self.eval(e, x)?;
+                let result = items
+                    .iter()
+                    .any(|i| compare(&v, i) == Some(std::cmp::Ordering::Equal));
+                Ok(Value::Bool(result))
+            }
+            NK::If(c, a, b) => match self.eval(e, c)? {
+                Value::Bool(true) => self.eval(e, a),
+                _ => self.eval(e, b),
+            },
+            NK::Call(func, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                let mut missing = Vec::new();
+                for a in args {
+                    match self.eval(e, a) {
+                        Ok(v) => vals.push(v),
+                        Err(Stop::Missing(m)) => missing.extend(m),
+                        Err(s) => return Err(s),
+                    }
+                }
+                if !missing.is_empty() {
+                    return Err(Stop::Missing(missing));
+                }
+                let result = call(*func, &vals)?;
+                let res = result.clone();
+                let expr = e.slice(n.span);
+                self.push(|| Step::Call {
+                    expr,
+                    func: *func,
+                    args: vals,
+                    result: res,
+                });
+                Ok(result)
+            }
+            NK::Tier(t, x) => {
+                let Value::Money(input) = self.eval(e, x)? else {
+                    return Err(Stop::Overflow);
+                };
+                let table = &self.pack.tiers[*t];
+                let hits: Vec<usize> = table
+                    .bands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.contains(input))
+                    .map(|(i, _)| i)
+                    .collect();
+                let (band, boundary_note) = match hits.as_slice() {
+                    [] => {
+                        let first = table.bands.iter().enumerate().find(|(_, b)| {
+                            b.lower.as_ref().is_some_and(|l| {
+                                l.value > input || (l.value == input && !l.inclusive)
+                            })
+                        });
+                        let first = first.map(|(i, b)| (i, gap_to(b, input)));
+                        self.push(|| Step::NoTier {
+                            table: *t,
+                            input,
+                            first,
+                        });
+                        return Err(Stop::NoTier { table: *t, input });
+                    }
+                    [one] => (*one, None),
+                    many => {
+                        let (prefer, note) = table.overlap.unwrap_or((Prefer::Higher, usize::MAX));
+                        let pick = if prefer == Prefer::Higher {
+                            many[many.len() - 1]
+                        } else {
+                            many[0]
+                        };
+                        if note != usize::MAX {
+                            self.notes.push(note);
+                        }
+                        (pick, (note != usize::MAX).then_some(note))
+                    }
+                };
+                let amount = table.bands[band].amount;
+                let next = table
+                    .bands
+                    .get(band + 1)
+                    .map(|b| (band + 1, gap_to(b, input)));
+                self.push(|| Step::Tier {
+                    table: *t,
+                    input,
+                    band,
+                    amount,
+                    boundary_note,
+                    next,
+                });
+                Ok(Value::Money(amount))
+            }
+            NK::Brackets(t, x) => {
+                let Value::Money(input) = self.eval(e, x)? else {
+                    return Err(Stop::Overflow);
+                };
+                let table = &self.pack.brackets[*t];
+                let mut prev = Decimal::ZERO;
+                let mut total = Decimal::ZERO;
+                let mut parts = Vec::new();
+                for b in &table.brackets {
+                    let top = b.upto.map_or(input, |u| input.min(u));
+                    if top > prev {
+                        let part = top - prev;
+                        let amt = part.checked_mul(b.rate).ok_or(Stop::Overflow)?;
+                        total += amt;
+                        parts.push((part, b.rate, amt));
+                    }
+                    prev = b.upto.unwrap_or(prev).max(prev);
+                    if b.upto.is_none_or(|u| input <= u) {
+                        break;
+                    }
+                }
+                self.push(|| Step::Brackets {
+                    table: *t,
+                    input,
+                    parts,
+                    result: total,
+                });
+                Ok(Value::Money(total))
+            }
+        }
+    }
+
+    fn missing(&mut self, m: Missing) -> R {
+        self.push(|| Step::Unknown { missing: m.clone() });
+        Err(Stop::Missing(vec![m]))
+    }
+}
+
+/// How much more the input needs to fall into band `b` (one fen more for an exclusive bound).
+fn gap_to(b: &Band, input: Decimal) -> Decimal {
+    match &b.lower {
+        Some(l) if l.inclusive => (l.value - input).max(Decimal::ZERO),
+        Some(l) => (l.value - input + Decimal::new(1, 2)).max(Decimal::ZERO),
+        None => Decimal::ZERO,
+    }
+}
+
+fn compare(l: &Value, r: &Value) -> Option<std::cmp::Ordering> {
+    use Value::*;
+    match (l, r) {
+        (Bool(a), Bool(b)) => Some(a.cmp(b)),
+        (Int(a), Int(b)) => Some(a.cmp(b)),
+        (Int(a), Dec(b)) => Some(Decimal::from(*a).cmp(b)),
+        (Dec(a), Int(b)) => Some(a.cmp(&Decimal::from(*b))),
+        (Dec(a), Dec(b)) | (Money(a), Money(b)) | (Rate(a), Rate(b)) => Some(a.cmp(b)),
+        (Date(a), Date(b)) => Some(a.cmp(b)),
+        (Text(a), Text(b)) => Some(a.cmp(b)),
+        (Enum(e1, a), Enum(e2, b)) if e1 == e2 => Some(a.cmp(b)),
+        _ => None,
+    }
+}
+
+fn neg(v: Value) -> R {
+    Ok(match v {
+        Value::Int(i) => Value::Int(i.checked_neg().ok_or(Stop::Overflow)?),
+        Value::Dec(d) => Value::Dec(-d),
+        Value::Money(d) => Value::Money(-d),
+        Value::Rate(d) => Value::Rate(-d),
+        other => other,
+    })
+}
+
+fn num(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Int(i) => Some(Decimal::from(*i)),
+        Value::Dec(d) | Value::Money(d) | Value::Rate(d) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Interval bounds of a value (a point for scalars).
+fn bounds(v: &Value) -> Option<(Decimal, Decimal)> {
+    match v {
+        Value::MoneyRange(a, b) | Value::RateRange(a, b) => Some((*a, *b)),
+        other => num(other).map(|d| (d, d)),
+    }
+}
+
+fn is_money(v: &Value) -> bool {
+    matches!(v, Value::Money(_) | Value::MoneyRange(..))
+}
+fn is_rate(v: &Value) -> bool {
+    matches!(v, Value::Rate(_) | Value::RateRange(..))
+}
+fn is_range(v: &Value) -> bool {
+    matches!(v, Value::MoneyRange(..) | Value::RateRange(..))
+}
+
+/// Exact arithmetic, with intervals where either side is a range. Types were checked at load time,
+/// so only the shapes `resolve::bin_type` admits arrive here.
+fn arith(op: BinOp, l: &Value, r: &Value) -> R {
+    if let (Value::Int(a), Value::Int(b)) = (l, r) {
+        let v = match op {
+            BinOp::Add => a.checked_add(*b),
+            BinOp::Sub => a.checked_sub(*b),
+            BinOp::Mul => a.checked_mul(*b),
+            _ => None,
+        };
+        if let Some(v) = v {
+            return Ok(Value::Int(v));
+        }
+        if op != BinOp::Div {
+            return Err(Stop::Overflow);
+        }
+    }
+    let (la, lb) = bounds(l).ok_or(Stop::Overflow)?;
+    let (ra, rb) = bounds(r).ok_or(Stop::Overflow)?;
+    let f = |x: Decimal, y: Decimal| -> Option<Decimal> {
+        match op {
+            BinOp::Add => x.checked_add(y),
+            BinOp::Sub => x.checked_sub(y),
+            BinOp::Mul => x.checked_mul(y),
+            BinOp::Div => x.checked_div(y),
+            _ => None,
+        }
+    };
+    let (lo, hi) = match op {
+        BinOp::Add => (f(la, ra), f(lb, rb)),
+        BinOp::Sub => (f(la, rb), f(lb, ra)),
+        _ => {
+            let c = [f(la, ra), f(la, rb), f(lb, ra), f(lb, rb)];
+            if c.iter().any(Option::is_none) {
+                return Err(Stop::Overflow);
+            }
+            let c: Vec<Decimal> = c.into_iter().flatten().collect();
+            (c.iter().min().copied(), c.iter().max().copied())
+        }
+    };
+    let (lo, hi) = (lo.ok_or(Stop::Overflow)?, hi.ok_or(Stop::Overflow)?);
+    let money = is_money(l) || is_money(r);
+    let range = is_range(l) || is_range(r);
+    Ok(match (money, range) {
+        (true, true) => Value::MoneyRange(lo, hi),
+        (true, false) => Value::Money(lo),
+        (false, true) => Value::RateRange(lo, hi),
+        (false, false) if is_rate(l) || is_rate(r) => Value::Rate(lo),
+        (false, false) => Value::Dec(lo),
+    })
+}
+
+fn call(f: Func, args: &[Value]) -> R {
+    match f {
+        Func::Min | Func::Max => {
+            let pick = |a: Decimal, b: Decimal| if f == Func::Min { a.min(b) } else { a.max(b) };
+            if args.iter().all(|a| matches!(a, Value::Int(_))) {
+                let it = args.iter().filter_map(|a| {
+                    if let Value::Int(i) = a {
+                        Some(*i)
+                    } else {
+                        None
+                    }
+                });
+                let v = if f == Func::Min { it.min() } else { it.max() };
+                return Ok(Value::Int(v.unwrap_or(0)));
+            }
+            if let Value::Date(_) = args[0] {
+                let mut best = args[0].clone();
+                for a in &args[1..] {
+                    let ord = compare(a, &best);
+                    if (f == Func::Min && ord == Some(std::cmp::Ordering::Less))
+                        || (f == Func::Max && ord == Some(std::cmp::Ordering::Greater))
+                    {
+                        best = a.clone();
+                    }
+                }
+                return Ok(best);
+            }
+            let (mut lo, mut hi) = bounds(&args[0]).ok_or(Stop::Overflow)?;
+            for a in &args[1..] {
+                let (x, y) = bounds(a).ok_or(Stop::Overflow)?;
+                lo = pick(lo, x);
+                hi = pick(hi, y);
+            }
+            let money = args.iter().any(is_money);
+            let range = args.iter().any(is_range);
+            Ok(match (money, range) {
+                (true, true) => Value::MoneyRange(lo, hi),
+                (true, false) => Value::Money(lo),
+                (false, true) => Value::RateRange(lo, hi),
+                (false, false) if args.iter().any(is_rate) => Value::Rate(lo),
+                (false, false) => Value::Dec(lo),
+            })
+        }
+        Func::Range => {
+            let (a, _) = bounds(&args[0]).ok_or(Stop::Overflow)?;
+            let (b, _) = bounds(&args[1]).ok_or(Stop::Overflow)?;
+            let (lo, hi) = (a.min(b), a.max(b));
+            Ok(if is_money(&args[0]) {
+                Value::MoneyRange(lo, hi)
+            } else {
+                Value::RateRange(lo, hi)
+            })
+        }
+        Func::RoundFen => {
+            let r =
+                |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            Ok(match &args[0] {
+                Value::Money(m) => Value::Money(r(*m)),
+                Value::MoneyRange(a, b) => Value::MoneyRange(r(*a), r(*b)),
+                other => other.clone(),
+            })
+        }
+        Func::YearOf => match &args[0] {
+            Value::Date(d) => Ok(Value::Int(d.year as i64)),
+            _ => Err(Stop::Overflow),
+        },
+    }
+}
+
+impl UnOp {
+    /// Kept for symmetry with `BinOp::symbol` in explanations.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnOp::Not => "!",
+            UnOp::Neg => "-",
+        }
+    }
+}

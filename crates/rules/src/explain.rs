@@ -1,0 +1,723 @@
+//! Renderings of an [`Evaluation`]: deterministic JSON for machines and an explanation in Chinese
+//! or English for people. Both quote the source sentence of every result.
+//!
+//! Nothing here computes: every figure shown comes from the evaluation's states and trace steps.
+
+use crate::eval::{ENGINE_VERSION, Evaluation, FactRef, Missing, Reason, RuleResult, State, Step};
+use crate::model::{BudgetYear, Lang, Named, Pack, Value};
+use crate::value::{money_en, money_plain, money_source, money_yuan, rate_percent};
+use rust_decimal::Decimal;
+use serde_json::{Value as J, json};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// JSON form of a value: booleans and integers as JSON, everything else as exact strings.
+pub fn value_json(pack: &Pack, v: &Value) -> J {
+    match v {
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::MoneyRange(a, b) => json!({"low": money_plain(*a), "high": money_plain(*b)}),
+        Value::RateRange(a, b) => {
+            json!({"low": a.normalize().to_string(), "high": b.normalize().to_string()})
+        }
+        Value::Rate(r) => J::String(r.normalize().to_string()),
+        other => J::String(other.key(pack)),
+    }
+}
+
+/// `entity.above_scale`, `year.rd_expenditure[2023]`, `recognition.kind`.
+pub fn fact_path(pack: &Pack, f: &FactRef) -> String {
+    let v = &pack.vocab;
+    match f {
+        FactRef::Attr(i) => format!("entity.{}", v.attributes[*i].name),
+        FactRef::Yearly(i, y) => format!("years.{y}.{}", v.yearly[*i].name),
+        FactRef::Field(e, i) => format!("{}.{}", v.events[*e].name, v.events[*e].fields[*i].name),
+        FactRef::EventDate(e) => format!("{}.date", v.events[*e].name),
+        FactRef::ClaimYear => "claim_year".into(),
+    }
+}
+
+fn fact_title(pack: &Pack, f: &FactRef, lang: Lang) -> String {
+    let v = &pack.vocab;
+    match f {
+        FactRef::Attr(i) => v.attributes[*i].title.get(lang).to_string(),
+        FactRef::Yearly(i, y) => format!("{} ({y})", v.yearly[*i].title.get(lang)),
+        FactRef::Field(e, i) => format!(
+            "{}: {}",
+            v.events[*e].title.get(lang),
+            v.events[*e].fields[*i].title.get(lang)
+        ),
+        FactRef::EventDate(e) => format!(
+            "{}: {}",
+            v.events[*e].title.get(lang),
+            t(lang, "日期", "date")
+        ),
+        FactRef::ClaimYear => t(lang, "申報年度", "claim year").into(),
+    }
+}
+
+pub fn missing_ref(m: &Missing) -> FactRef {
+    match m {
+        Missing::Attr(i) => FactRef::Attr(*i),
+        Missing::Yearly(i, y) => FactRef::Yearly(*i, *y),
+        Missing::Field(e, i) => FactRef::Field(*e, *i),
+    }
+}
+
+fn named(n: &Named) -> J {
+    json!({"id": n.id, "zh": n.name.zh, "en": n.name.en})
+}
+
+/// The machine form: byte-identical for the same pack, facts and options.
+pub fn to_json(ev: &Evaluation<'_>) -> J {
+    let pack = ev.pack;
+    let results: Vec<J> = ev.results.iter().map(|r| result_json(pack, r)).collect();
+    json!({
+        "engine": {"name": "qiangke", "version": ENGINE_VERSION},
+        "pack": {"id": pack.id, "version": pack.version, "hash": pack.hash},
+        "entity": {"id": ev.entity_id, "name": ev.entity_name},
+        "years": ev.years,
+        "results": results,
+        "totals": totals(ev).into_iter().map(|(y, (lo, hi))| json!({"budget_year": y, "low": money_plain(lo), "high": money_plain(hi)})).collect::<Vec<_>>(),
+    })
+}
+
+/// Sum of awarded amounts per budget year, as intervals.
+pub fn totals(ev: &Evaluation<'_>) -> BTreeMap<i32, (Decimal, Decimal)> {
+    let mut out: BTreeMap<i32, (Decimal, Decimal)> = BTreeMap::new();
+    for r in &ev.results {
+        if let (State::Awarded { low, high }, Some(y)) = (&r.state, r.budget_year) {
+            let e = out.entry(y).or_default();
+            e.0 += *low;
+            e.1 += *high;
+        }
+    }
+    out
+}
+
+fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
+    let rule = r.rule;
+    let mut o = json!({
+        "rule": rule.id,
+        "clause": rule.clause,
+        "title": {"zh": rule.title.zh, "en": rule.title.en},
+        "quote": rule.quote,
+        "procedure_quote": rule.procedure_quote,
+        "claim_year": r.claim_year,
+        "state": r.state.code(),
+        "budget_rule": match rule.budget_year { BudgetYear::Same => "same", BudgetYear::Next => "next" },
+        "verified_by": rule.verified_by.iter().map(|d| named(pack.department(*d))).collect::<Vec<_>>(),
+        "paid_by": named(pack.department(rule.paid_by)),
+        "notes": r.notes.iter().map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})).collect::<Vec<_>>(),
+        "trace": r.trace.iter().map(|s| step_json(pack, s)).collect::<Vec<_>>(),
+    });
+    let m = o.as_object_mut().expect("object literal");
+    match &r.state {
+        State::Awarded { low, high } => {
+            m.insert(
+                "amount".into(),
+                json!({"low": money_plain(*low), "high": money_plain(*high)}),
+            );
+        }
+        State::NotEligible(reason) => {
+            m.insert("reason".into(), reason_json(pack, reason));
+        }
+        State::NeedsInformation(miss) => {
+            m.insert(
+                "missing".into(),
+                J::Array(
+                    miss.iter()
+                        .map(|x| J::String(fact_path(pack, &missing_ref(x))))
+                        .collect(),
+                ),
+            );
+        }
+        State::NotInForce { valid, date, year } => {
+            m.insert("valid".into(), json!({"from": valid.0.to_string(), "until": valid.1.to_string(), "event_date": date.map(|d| d.to_string()), "year": year}));
+        }
+    }
+    if let Some(y) = r.budget_year {
+        m.insert("budget_year".into(), J::from(y));
+    }
+    if let Some(k) = &r.once_key {
+        m.insert("once_key".into(), J::String(k.clone()));
+    }
+    if let Some(tr) = &r.trigger {
+        let def = &pack.vocab.events[tr.event];
+        let fields: serde_json::Map<String, J> = def
+            .fields
+            .iter()
+            .zip(&tr.fields)
+            .filter_map(|(f, v)| v.as_ref().map(|v| (f.name.clone(), value_json(pack, v))))
+            .collect();
+        m.insert(
+            "trigger".into(),
+            json!({
+                "event": def.name,
+                "date": tr.date.to_string(),
+                "at": &*tr.at,
+                "fields": fields,
+                "derived_by": tr.derived.map(|d| json!({"id": d.id, "clause": d.clause, "quote": d.quote})),
+            }),
+        );
+    }
+    o
+}
+
+fn reason_json(pack: &Pack, r: &Reason) -> J {
+    let mut o = json!({"code": r.code()});
+    let m = o.as_object_mut().expect("object literal");
+    match r {
+        Reason::NoTier { table, input } => {
+            m.insert("table".into(), J::String(pack.tiers[*table].id.clone()));
+            m.insert("input".into(), J::String(money_plain(*input)));
+        }
+        Reason::AlreadyAwarded { once_key, year, at } => {
+            m.insert("once_key".into(), J::String(once_key.clone()));
+            m.insert("first_year".into(), J::from(*year));
+            if let Some(at) = at {
+                m.insert("first_at".into(), J::String(at.to_string()));
+            }
+        }
+        _ => {}
+    }
+    o
+}
+
+fn step_json(pack: &Pack, s: &Step<'_>) -> J {
+    match s {
+        Step::Part { part, expr } => json!({"step": "part", "part": part, "expr": expr}),
+        Step::Fact { fact, value, at } => {
+            json!({"step": "fact", "fact": fact_path(pack, fact), "value": value_json(pack, value), "at": at.as_deref()})
+        }
+        Step::Unknown { missing } => {
+            json!({"step": "unknown", "fact": fact_path(pack, &missing_ref(missing))})
+        }
+        Step::Compare {
+            expr,
+            op,
+            lhs,
+            rhs,
+            result,
+        } => {
+            json!({"step": "compare", "expr": expr, "op": op.symbol(), "lhs": value_json(pack, lhs), "rhs": value_json(pack, rhs), "result": result})
+        }
+        Step::Arith {
+            expr,
+            op,
+            lhs,
+            rhs,
+            result,
+        } => {
+            json!({"step": "arith", "expr": expr, "op": op.symbol(), "lhs": value_json(pack, lhs), "rhs": value_json(pack, rhs), "result": value_json(pack, result)})
+        }
+        Step::Call {
+            expr,
+            func,
+            args,
+            result,
+        } => {
+            json!({"step": "call", "expr": expr, "fn": func.name(), "args": args.iter().map(|a| value_json(pack, a)).collect::<Vec<_>>(), "result": value_json(pack, result)})
+        }
+        Step::Tier {
+            table,
+            input,
+            band,
+            amount,
+            boundary_note,
+            next,
+        } => {
+            let tb = &pack.tiers[*table];
+            json!({
+                "step": "tier", "table": tb.id, "input": money_plain(*input), "band": tb.bands[*band].describe(),
+                "amount": money_plain(*amount),
+                "boundary_note": boundary_note.map(|n| pack.notes[n].id.clone()),
+                "next": next.map(|(b, gap)| json!({"band": tb.bands[b].describe(), "amount": money_plain(tb.bands[b].amount), "needs_more": money_plain(gap)})),
+            })
+        }
+        Step::NoTier {
+            table,
+            input,
+            first,
+        } => {
+            let tb = &pack.tiers[*table];
+            json!({
+                "step": "no-tier", "table": tb.id, "input": money_plain(*input),
+                "next": first.map(|(b, gap)| json!({"band": tb.bands[b].describe(), "amount": money_plain(tb.bands[b].amount), "needs_more": money_plain(gap)})),
+            })
+        }
+        Step::Brackets {
+            table,
+            input,
+            parts,
+            result,
+        } => json!({
+            "step": "brackets", "table": pack.brackets[*table].id, "input": money_plain(*input),
+            "parts": parts.iter().map(|(base, rate, amt)| json!({"base": money_plain(*base), "rate": rate.normalize().to_string(), "amount": money_plain(*amt)})).collect::<Vec<_>>(),
+            "result": money_plain(*result),
+        }),
+        Step::Rounded { from, to } => {
+            json!({"step": "rounded", "from": from.normalize().to_string(), "to": money_plain(*to), "rule": "half away from zero, to the fen"})
+        }
+        Step::Once { key } => json!({"step": "once", "key": key}),
+    }
+}
+
+fn show_money(m: Decimal, lang: Lang) -> String {
+    let src = money_source(m);
+    let yuan = money_yuan(m);
+    match lang {
+        Lang::Zh if src == yuan => yuan,
+        Lang::Zh => format!("{yuan} ({src})"),
+        Lang::En if src == yuan => money_en(m),
+        Lang::En => format!("{} ({src})", money_en(m)),
+    }
+}
+
+fn yuan(m: Decimal, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => money_yuan(m),
+        Lang::En => money_en(m),
+    }
+}
+
+/// The explanation for people, in Chinese or English (the quote always stays in the original).
+pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
+    let pack = ev.pack;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} — {}",
+        pack.title.get(lang),
+        ev.entity_name.as_deref().unwrap_or(&ev.entity_id)
+    );
+    let _ = writeln!(
+        o,
+        "{}: {} {} · sha256 {} · qiangke {}",
+        t(lang, "規則包", "pack"),
+        pack.id,
+        pack.version,
+        &pack.hash[..16],
+        ENGINE_VERSION
+    );
+    for &year in &ev.years {
+        let _ = writeln!(o, "\n== {} {year} ==", t(lang, "申報年度", "claim year"));
+        let mut quiet = Vec::new();
+        for r in ev.results.iter().filter(|r| r.claim_year == year) {
+            // Rules with nothing to trigger them this year are listed in one line, not explained.
+            if r.state == State::NotEligible(Reason::NoTrigger) {
+                quiet.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang)));
+            } else {
+                result_text(&mut o, pack, r, lang);
+            }
+        }
+        if !quiet.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n{}:",
+                t(
+                    lang,
+                    "本年度無觸發事實的規則",
+                    "Rules with no triggering fact this year"
+                )
+            );
+            for q in quiet {
+                let _ = writeln!(o, "  {q}");
+            }
+        }
+    }
+    let tot = totals(ev);
+    if !tot.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{}:",
+            t(lang, "合計（按預算年度）", "Total by budget year")
+        );
+        for (y, (lo, hi)) in tot {
+            if lo == hi {
+                let _ = writeln!(o, "  {y}: {}", show_money(lo, lang));
+            } else {
+                let _ = writeln!(
+                    o,
+                    "  {y}: {} – {}",
+                    show_money(lo, lang),
+                    show_money(hi, lang)
+                );
+            }
+        }
+    }
+    o
+}
+
+fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
+    let rule = r.rule;
+    let _ = writeln!(
+        o,
+        "\n[{}] {} ({})",
+        rule.clause,
+        rule.title.get(lang),
+        rule.id
+    );
+    let state = match &r.state {
+        State::Awarded { low, high } if low == high => format!(
+            "{}: {}",
+            t(lang, "可獲補助", "AWARDED"),
+            show_money(*low, lang)
+        ),
+        State::Awarded { low, high } => format!(
+            "{}: {} – {} ({})",
+            t(lang, "可獲補助", "AWARDED"),
+            show_money(*low, lang),
+            show_money(*high, lang),
+            t(
+                lang,
+                "具體金額由主管部門在此區間內決定",
+                "the exact amount is decided by the administrator within this range"
+            )
+        ),
+        State::NotEligible(reason) => format!(
+            "{}: {}",
+            t(lang, "不符合", "NOT ELIGIBLE"),
+            reason_text(pack, r, reason, lang)
+        ),
+        State::NeedsInformation(m) => format!(
+            "{}: {}",
+            t(lang, "需補充信息", "NEEDS INFORMATION"),
+            m.iter()
+                .map(|x| {
+                    let f = missing_ref(x);
+                    format!("{} ({})", fact_title(pack, &f, lang), fact_path(pack, &f))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        State::NotInForce { valid, date, year } => {
+            let when = date.map_or(year.to_string(), |d| d.to_string());
+            match lang {
+                Lang::Zh => format!(
+                    "不在政策有效期內: {when} 不在 {}至{} 之間",
+                    valid.0, valid.1
+                ),
+                Lang::En => format!(
+                    "NOT IN FORCE: {when} is outside the validity period {} to {}",
+                    valid.0, valid.1
+                ),
+            }
+        }
+    };
+    let _ = writeln!(o, "  {state}");
+    if let Some(by) = r.budget_year {
+        let deps: Vec<&str> = rule
+            .verified_by
+            .iter()
+            .map(|d| pack.department(*d).name.get(lang))
+            .collect();
+        let rule_text = match (rule.budget_year, lang) {
+            (BudgetYear::Next, Lang::Zh) => "列入次年預算",
+            (BudgetYear::Next, Lang::En) => "next year's budget",
+            (BudgetYear::Same, Lang::Zh) => "列入當年預算",
+            (BudgetYear::Same, Lang::En) => "same year's budget",
+        };
+        let _ = writeln!(
+            o,
+            "  {} {by} ({rule_text}) · {} {} · {} {}",
+            t(lang, "預算年度", "budget year"),
+            t(lang, "核實:", "verified by"),
+            deps.join(", "),
+            t(lang, "撥付:", "paid by"),
+            pack.department(rule.paid_by).name.get(lang)
+        );
+    }
+    let _ = writeln!(o, "  {}「{}」", t(lang, "依據:", "source:"), rule.quote);
+    if let (Some(p), State::Awarded { .. }) = (&rule.procedure_quote, &r.state) {
+        let _ = writeln!(o, "  {}「{}」", t(lang, "程序:", "procedure:"), p);
+    }
+    if let Some(tr) = &r.trigger {
+        let def = &pack.vocab.events[tr.event];
+        let _ = writeln!(
+            o,
+            "  {} {} {} ({})",
+            t(lang, "觸發:", "triggered by:"),
+            def.title.get(lang),
+            tr.date,
+            tr.at
+        );
+        if let Some(d) = tr.derived {
+            let _ = writeln!(
+                o,
+                "    {} [{}] {}「{}」",
+                t(lang, "推定:", "counts as such under"),
+                d.clause,
+                d.title.get(lang),
+                d.quote
+            );
+        }
+    }
+    if !r.trace.is_empty() {
+        let _ = writeln!(o, "  {}", t(lang, "計算過程:", "because:"));
+        for s in &r.trace {
+            if let Some(line) = step_text(pack, s, lang) {
+                let _ = writeln!(o, "    · {line}");
+            }
+        }
+    }
+    for n in &r.notes {
+        let note = &pack.notes[*n];
+        let _ = writeln!(
+            o,
+            "  {} [{}] {} — {}",
+            t(lang, "解釋說明", "interpretation"),
+            note.clause,
+            note.id,
+            note.choice.get(lang)
+        );
+    }
+}
+
+fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> String {
+    match reason {
+        Reason::ConditionFailed => {
+            let g = r.rule.guard.as_ref().map_or("", |g| g.text.as_str());
+            match lang {
+                Lang::Zh => format!("條件不滿足 ({g})"),
+                Lang::En => format!("the condition does not hold ({g})"),
+            }
+        }
+        Reason::NoTrigger => {
+            let ev = match &r.rule.trigger {
+                crate::model::Trigger::Event { event, .. } => {
+                    pack.vocab.events[*event].title.get(lang).to_string()
+                }
+                crate::model::Trigger::Year => String::new(),
+            };
+            match lang {
+                Lang::Zh => format!("{} 年度沒有符合條件的{ev}", r.claim_year),
+                Lang::En => format!("no qualifying {ev} in {}", r.claim_year),
+            }
+        }
+        Reason::NoTier { table, input } => {
+            let tb = &pack.tiers[*table];
+            let first = tb.bands.first().map(|b| b.describe()).unwrap_or_default();
+            match lang {
+                Lang::Zh => format!("{} 低于最低檔 ({first})", money_yuan(*input)),
+                Lang::En => format!(
+                    "{} is below the lowest tier ({})",
+                    money_en(*input),
+                    tb.bands
+                        .first()
+                        .map(|b| b.describe_in(lang))
+                        .unwrap_or_default()
+                ),
+            }
+        }
+        Reason::AlreadyAwarded { year, at, .. } => {
+            let at = at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+            match lang {
+                Lang::Zh => format!("一次性補助已在 {year} 年度給予{at}，不重復給予"),
+                Lang::En => format!(
+                    "this one-time award was already granted for {year}{at}; it is never paid twice"
+                ),
+            }
+        }
+        Reason::Overflow => t(lang, "金額超出可計算范圍", "amount out of computable range").into(),
+    }
+}
+
+fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
+    Some(match s {
+        Step::Part { .. } | Step::Once { .. } => return None,
+        Step::Fact { fact, value, at } => {
+            let at = at
+                .as_deref()
+                .map(|a| format!("  [{a}]"))
+                .unwrap_or_default();
+            format!(
+                "{} = {}{at}",
+                fact_title(pack, fact, lang),
+                value.show(pack, lang)
+            )
+        }
+        Step::Unknown { missing } => {
+            let f = missing_ref(missing);
+            format!(
+                "{} ({}): {}",
+                fact_title(pack, &f, lang),
+                fact_path(pack, &f),
+                t(lang, "未知", "not known")
+            )
+        }
+        Step::Compare {
+            expr,
+            lhs,
+            op,
+            rhs,
+            result,
+        } => {
+            let yes = if *result {
+                t(lang, "是", "yes")
+            } else {
+                t(lang, "否", "no")
+            };
+            format!(
+                "{expr}: {} {} {} → {yes}",
+                value_text(pack, lhs, lang),
+                op.symbol(),
+                value_text(pack, rhs, lang)
+            )
+        }
+        Step::Arith {
+            expr,
+            lhs,
+            op,
+            rhs,
+            result,
+        } => {
+            format!(
+                "{expr}: {} {} {} = {}",
+                value_text(pack, lhs, lang),
+                op.symbol(),
+                value_text(pack, rhs, lang),
+                value_text(pack, result, lang)
+            )
+        }
+        Step::Call { expr, result, .. } => format!("{expr} = {}", value_text(pack, result, lang)),
+        Step::Tier {
+            table,
+            input,
+            band,
+            amount,
+            boundary_note,
+            next,
+        } => {
+            let tb = &pack.tiers[*table];
+            let mut s = match lang {
+                Lang::Zh => format!(
+                    "{} 屬于「{}」檔 → {}",
+                    money_yuan(*input),
+                    tb.bands[*band].describe(),
+                    money_source(*amount)
+                ),
+                Lang::En => format!(
+                    "{} falls in the tier {} → {}",
+                    money_en(*input),
+                    tb.bands[*band].describe_in(lang),
+                    show_money(*amount, lang)
+                ),
+            };
+            if let Some(n) = boundary_note {
+                let _ = write!(
+                    s,
+                    " ({} {})",
+                    t(
+                        lang,
+                        "邊界取值見解釋說明",
+                        "boundary value, see interpretation"
+                    ),
+                    pack.notes[*n].id
+                );
+            }
+            if let Some((b, gap)) = next {
+                let nb = &tb.bands[*b];
+                let _ = match lang {
+                    Lang::Zh => write!(
+                        s,
+                        "；再增加 {} 可達「{}」檔 ({})",
+                        money_yuan(*gap),
+                        nb.describe(),
+                        money_source(nb.amount)
+                    ),
+                    Lang::En => write!(
+                        s,
+                        "; {} more would reach the tier {} ({})",
+                        money_en(*gap),
+                        nb.describe_in(lang),
+                        show_money(nb.amount, lang)
+                    ),
+                };
+            }
+            s
+        }
+        Step::NoTier {
+            table,
+            input,
+            first,
+        } => {
+            let tb = &pack.tiers[*table];
+            let mut s = match lang {
+                Lang::Zh => format!("{} 不在任何一檔內", money_yuan(*input)),
+                Lang::En => format!("{} falls in no tier", money_en(*input)),
+            };
+            if let Some((b, gap)) = first {
+                let nb = &tb.bands[*b];
+                let _ = match lang {
+                    Lang::Zh => write!(
+                        s,
+                        "；再增加 {} 可達「{}」檔 ({})",
+                        money_yuan(*gap),
+                        nb.describe(),
+                        money_source(nb.amount)
+                    ),
+                    Lang::En => write!(
+                        s,
+                        "; {} more would reach the tier {} ({})",
+                        money_en(*gap),
+                        nb.describe_in(lang),
+                        show_money(nb.amount, lang)
+                    ),
+                };
+            }
+            s
+        }
+        Step::Brackets {
+            table,
+            input,
+            parts,
+            result,
+        } => {
+            let ps: Vec<String> = parts
+                .iter()
+                .map(|(b, r, a)| {
+                    format!(
+                        "{} × {} = {}",
+                        yuan(*b, lang),
+                        rate_percent(*r),
+                        yuan(*a, lang)
+                    )
+                })
+                .collect();
+            format!(
+                "{} {}: {} → {}",
+                pack.brackets[*table].id,
+                yuan(*input, lang),
+                ps.join(" + "),
+                yuan(*result, lang)
+            )
+        }
+        Step::Rounded { from, to } => match lang {
+            Lang::Zh => format!(
+                "{} 按四舍五入精確到分 → {}",
+                from.normalize(),
+                money_yuan(*to)
+            ),
+            Lang::En => format!(
+                "{} rounded half away from zero to the fen → {}",
+                from.normalize(),
+                money_en(*to)
+            ),
+        },
+    })
+}
+
+fn value_text(pack: &Pack, v: &Value, lang: Lang) -> String {
+    match v {
+        Value::Money(m) => yuan(*m, lang),
+        other => other.show(pack, lang),
+    }
+}

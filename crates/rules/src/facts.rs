@@ -1,0 +1,609 @@
+//! Facts about one entity, validated against a pack's vocabulary.
+//!
+//! A facts file (JSON or TOML) has `entity` (id, name and attributes), `years` (figures per
+//! calendar year) and `events` (dated records such as recognitions). Everything is checked before
+//! evaluation: unknown names get a "did you mean", wrong types, impossible dates, negative amounts
+//! and bad unified social credit codes get an error at file:line:col naming the field. Nothing of a
+//! file with an error is used. `null` means "not known", which evaluation reports as *needs
+//! information*, never as false or zero.
+
+use crate::diag::{Diagnostic, FileId, Report, SourceMap, Span, did_you_mean};
+use crate::model::{Pack, Type, Value};
+use crate::tree::{Kind, Node, parse_json, parse_toml};
+use crate::uscc;
+use crate::value::{Date, Quantity, parse_quantity};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A known fact value and where it was stated (`facts.json:7:22`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub value: Value,
+    pub at: Arc<str>,
+}
+
+/// One dated event (a recognition, a relocation …).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub ty: usize,
+    pub date: Date,
+    /// By the event type's field order; `None` is not known.
+    pub fields: Vec<Option<Value>>,
+    pub at: Arc<str>,
+}
+
+/// Validated facts about one entity.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub entity_id: String,
+    pub name: Option<String>,
+    pub attributes: Vec<Option<Fact>>,
+    pub yearly: BTreeMap<i32, Vec<Option<Fact>>>,
+    pub events: Vec<Event>,
+}
+
+impl Facts {
+    /// Calendar years the facts speak about (events and yearly figures).
+    pub fn years(&self) -> Vec<i32> {
+        let mut y: Vec<i32> = self
+            .yearly
+            .keys()
+            .copied()
+            .chain(self.events.iter().map(|e| e.date.year))
+            .collect();
+        y.sort_unstable();
+        y.dedup();
+        y
+    }
+}
+
+/// Largest amount accepted in a fact: a trillion yuan. Larger is a typing error, and the bound keeps
+/// every product in the rules far from decimal overflow.
+const MONEY_LIMIT: i64 = 1_000_000_000_000;
+const COUNT_LIMIT: i64 = 1_000_000_000;
+
+/// Loads a facts file; the format follows the extension (`.toml`, otherwise JSON).
+pub fn load_facts(pack: &Pack, name: &str, text: &str) -> Result<Facts, Report> {
+    let mut map = SourceMap::new();
+    let file = map.add(name, text);
+    let parsed = if name.ends_with(".toml") {
+        parse_toml(text)
+    } else {
+        parse_json(text)
+    };
+    let node = match parsed {
+        Ok(n) => n,
+        Err(e) => {
+            let fmt = if name.ends_with(".toml") {
+                "TOML"
+            } else {
+                "JSON"
+            };
+            let d = Diagnostic::error(
+                "F001",
+                file,
+                e.span,
+                format!("invalid {fmt}: {}", e.message),
+            );
+            return Err(Report {
+                map,
+                diagnostics: vec![d],
+            });
+        }
+    };
+    let res = facts_from_node(pack, &map, file, &node);
+    res.map_err(|diagnostics| Report { map, diagnostics })
+}
+
+/// Validates an already-parsed document (a whole file, or the `facts` table of a test case).
+pub fn facts_from_node(
+    pack: &Pack,
+    map: &SourceMap,
+    file: FileId,
+    node: &Node,
+) -> Result<Facts, Vec<Diagnostic>> {
+    let mut v = Validator {
+        pack,
+        map,
+        file,
+        diags: Vec::new(),
+        lines: LineIndex::new(map.text(file)),
+    };
+    let facts = v.document(node);
+    if v.diags.is_empty() {
+        Ok(facts)
+    } else {
+        Err(v.diags)
+    }
+}
+
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+    fn at(&self, name: &str, text: &str, off: usize) -> Arc<str> {
+        let line = self.starts.partition_point(|&s| s <= off).max(1);
+        let col = text
+            .get(self.starts[line - 1]..off)
+            .map_or(1, |s| s.chars().count() + 1);
+        format!("{name}:{line}:{col}").into()
+    }
+}
+
+struct Validator<'a> {
+    pack: &'a Pack,
+    map: &'a SourceMap,
+    file: FileId,
+    diags: Vec<Diagnostic>,
+    lines: LineIndex,
+}
+
+impl Validator<'_> {
+    fn err(&mut self, code: &'static str, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, self.file, span, msg));
+        let n = self.diags.len() - 1;
+        &mut self.diags[n]
+    }
+    fn unknown(&mut self, key: &str, span: Span, what: &str, cands: &[&str]) {
+        let hint = match did_you_mean(key, cands.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known {what}: {}", cands.join(", ")),
+        };
+        let d = self.err("F002", span, format!("unknown {what} `{key}`"));
+        d.hint = Some(hint);
+    }
+    fn at(&self, span: Span) -> Arc<str> {
+        self.lines.at(
+            self.map.name(self.file),
+            self.map.text(self.file),
+            span.start,
+        )
+    }
+    fn obj<'n>(&mut self, n: &'n Node, what: &str) -> Option<&'n [(String, Span, Node)]> {
+        match &n.kind {
+            Kind::Obj(kv) => Some(kv),
+            _ => {
+                let k = n.kind_name();
+                self.err(
+                    "F003",
+                    n.span,
+                    format!("{what} must be a table/object, found {k}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn document(&mut self, n: &Node) -> Facts {
+        let mut facts = Facts {
+            entity_id: String::new(),
+            name: None,
+            attributes: vec![None; self.pack.vocab.attributes.len()],
+            yearly: BTreeMap::new(),
+            events: Vec::new(),
+        };
+        let Some(top) = self.obj(n, "a facts document") else {
+            return facts;
+        };
+        let mut has_entity = false;
+        for (k, ks, v) in top {
+            match k.as_str() {
+                "entity" => {
+                    has_entity = true;
+                    self.entity(v, &mut facts);
+                }
+                "years" => self.years(v, &mut facts),
+                "events" => self.events(v, &mut facts),
+                _ => self.unknown(k, *ks, "section", &["entity", "years", "events"]),
+            }
+        }
+        if !has_entity {
+            self.err(
+                "F003",
+                Span::new(n.span.start, n.span.start + 1),
+                "missing section `entity`",
+            )
+            .hint = Some(
+                "every facts file describes one entity: { \"entity\": { \"id\": …, \"kind\": … } }"
+                    .into(),
+            );
+        }
+        facts
+    }
+
+    fn entity(&mut self, n: &Node, facts: &mut Facts) {
+        let Some(kv) = self.obj(n, "`entity`") else {
+            return;
+        };
+        let vocab = &self.pack.vocab;
+        let mut cands: Vec<&str> = vec!["id", "name"];
+        cands.extend(vocab.attributes.iter().map(|a| a.name.as_str()));
+        for (k, ks, v) in kv {
+            match k.as_str() {
+                "id" | "name" => match &v.kind {
+                    Kind::Str(s) if !s.trim().is_empty() => {
+                        if k == "id" {
+                            facts.entity_id = s.clone();
+                        } else {
+                            facts.name = Some(s.clone());
+                        }
+                    }
+                    Kind::Num(s) if k == "id" => facts.entity_id = s.clone(),
+                    _ => {
+                        self.err(
+                            "F003",
+                            v.span,
+                            format!("entity `{k}` must be a non-empty string"),
+                        );
+                    }
+                },
+                _ => match vocab.attribute(k) {
+                    Some(i) => {
+                        let ty = vocab.attributes[i].ty;
+                        facts.attributes[i] =
+                            self.value(v, ty, &format!("entity.{k}")).map(|value| Fact {
+                                value,
+                                at: self.at(v.span),
+                            });
+                    }
+                    None => self.unknown(k, *ks, "entity attribute", &cands),
+                },
+            }
+        }
+        if facts.entity_id.is_empty() {
+            // The credit code identifies an entity as well as an id does.
+            let uscc = vocab
+                .attributes
+                .iter()
+                .position(|a| a.ty == Type::Uscc)
+                .and_then(|i| facts.attributes[i].as_ref());
+            match uscc {
+                Some(Fact {
+                    value: Value::Text(t),
+                    ..
+                }) => facts.entity_id = t.to_string(),
+                _ => {
+                    self.err(
+                        "F003",
+                        n.span,
+                        "the entity needs an `id` (or a unified social credit code)",
+                    );
+                }
+            }
+        }
+    }
+
+    fn years(&mut self, n: &Node, facts: &mut Facts) {
+        let Some(kv) = self.obj(n, "`years`") else {
+            return;
+        };
+        let vocab = &self.pack.vocab;
+        for (k, ks, v) in kv {
+            let year = match k.parse::<i32>() {
+                Ok(y) if (1900..=2200).contains(&y) => y,
+                _ => {
+                    self.err("F009", *ks, format!("`{k}` is not a calendar year"))
+                        .hint =
+                        Some("key yearly figures by year: \"years\": { \"2023\": { … } }".into());
+                    continue;
+                }
+            };
+            let Some(fields) = self.obj(v, &format!("`years.{k}`")) else {
+                continue;
+            };
+            let mut row = vec![None; vocab.yearly.len()];
+            for (fk, fks, fv) in fields {
+                match vocab.yearly(fk) {
+                    Some(i) => {
+                        let ty = vocab.yearly[i].ty;
+                        row[i] = self
+                            .value(fv, ty, &format!("years.{k}.{fk}"))
+                            .map(|value| Fact {
+                                value,
+                                at: self.at(fv.span),
+                            });
+                    }
+                    None => {
+                        let c: Vec<&str> = vocab.yearly.iter().map(|f| f.name.as_str()).collect();
+                        self.unknown(fk, *fks, "yearly figure", &c);
+                    }
+                }
+            }
+            facts.yearly.insert(year, row);
+        }
+    }
+
+    fn events(&mut self, n: &Node, facts: &mut Facts) {
+        let Kind::Arr(items) = &n.kind else {
+            let k = n.kind_name();
+            self.err(
+                "F003",
+                n.span,
+                format!("`events` must be a list, found {k}"),
+            );
+            return;
+        };
+        let vocab = &self.pack.vocab;
+        for (idx, item) in items.iter().enumerate() {
+            let Some(kv) = self.obj(item, &format!("events[{idx}]")) else {
+                continue;
+            };
+            let ty = match item.get("type").map(|t| &t.kind) {
+                Some(Kind::Str(t)) => match vocab.event(t) {
+                    Some(i) => i,
+                    None => {
+                        let sp = item.get("type").map_or(item.span, |t| t.span);
+                        let c: Vec<&str> = vocab.events.iter().map(|e| e.name.as_str()).collect();
+                        self.unknown(t, sp, "event type", &c);
+                        continue;
+                    }
+                },
+                _ => {
+                    self.err("F008", item.span, format!("events[{idx}] needs a `type`"))
+                        .hint = Some(format!(
+                        "one of: {}",
+                        vocab
+                            .events
+                            .iter()
+                            .map(|e| e.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    continue;
+                }
+            };
+            let def = &vocab.events[ty];
+            let mut fields = vec![None; def.fields.len()];
+            let mut date = None;
+            for (k, ks, v) in kv {
+                match k.as_str() {
+                    "type" => {}
+                    "date" => {
+                        if let Some(Value::Date(d)) =
+                            self.value(v, Type::Date, &format!("events[{idx}].date"))
+                        {
+                            date = Some(d);
+                        }
+                    }
+                    _ => match def.fields.iter().position(|f| f.name == *k) {
+                        Some(i) => {
+                            fields[i] =
+                                self.value(v, def.fields[i].ty, &format!("events[{idx}].{k}"))
+                        }
+                        None => {
+                            let mut c: Vec<&str> =
+                                def.fields.iter().map(|f| f.name.as_str()).collect();
+                            c.extend(["type", "date"]);
+                            self.unknown(k, *ks, &format!("field of `{}`", def.name), &c);
+                        }
+                    },
+                }
+            }
+            match date {
+                Some(date) => facts.events.push(Event {
+                    ty,
+                    date,
+                    fields,
+                    at: self.at(item.span),
+                }),
+                None if item.get("date").is_none() => {
+                    self.err(
+                        "F010",
+                        item.span,
+                        format!("events[{idx}] (`{}`) has no `date`", def.name),
+                    )
+                    .hint = Some("write \"date\": \"YYYY-MM-DD\"".into());
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Converts one value to the declared type; `None` is either `null` (unknown) or an error
+    /// already reported.
+    fn value(&mut self, n: &Node, ty: Type, field: &str) -> Option<Value> {
+        if n.kind == Kind::Null {
+            return None;
+        }
+        let found = n.kind_name();
+        let text = match &n.kind {
+            Kind::Str(s) => Some(s.as_str()),
+            Kind::Num(s) => Some(s.as_str()),
+            _ => None,
+        };
+        let bad = |this: &mut Self, code: &'static str, msg: String, hint: Option<&str>| {
+            let d = this.err(code, n.span, format!("`{field}`: {msg}"));
+            d.hint = hint.map(str::to_string);
+            None
+        };
+        match ty {
+            Type::Bool => match n.kind {
+                Kind::Bool(b) => Some(Value::Bool(b)),
+                _ => bad(
+                    self,
+                    "F003",
+                    format!("expected true or false, found {found}"),
+                    None,
+                ),
+            },
+            Type::Int => match text.map(str::trim).and_then(|t| t.parse::<i64>().ok()) {
+                Some(i) if i.abs() <= COUNT_LIMIT => {
+                    if i < 0 {
+                        return bad(
+                            self,
+                            "F005",
+                            format!("{i} is negative; counts and years cannot be"),
+                            None,
+                        );
+                    }
+                    Some(Value::Int(i))
+                }
+                Some(_) => bad(self, "F003", "number is implausibly large".into(), None),
+                None => bad(
+                    self,
+                    "F003",
+                    format!("expected a whole number, found {found}"),
+                    None,
+                ),
+            },
+            Type::Dec => match text.and_then(|t| t.trim().parse::<Decimal>().ok()) {
+                Some(d) => Some(Value::Dec(d)),
+                None => bad(
+                    self,
+                    "F003",
+                    format!("expected a number, found {found}"),
+                    None,
+                ),
+            },
+            Type::Money => {
+                if n.kind == Kind::Float {
+                    return bad(
+                        self,
+                        "F003",
+                        "a TOML float cannot hold money exactly".into(),
+                        Some("write the amount as a string: \"1500000.50\" or \"150萬元\""),
+                    );
+                }
+                let Some(t) = text else {
+                    return bad(
+                        self,
+                        "F003",
+                        format!("expected an amount of money, found {found}"),
+                        Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\""),
+                    );
+                };
+                let m = match parse_quantity(t) {
+                    Ok(Quantity::Money(m)) => m,
+                    Ok(Quantity::Int(i)) => Decimal::from(i),
+                    Ok(Quantity::Dec(d)) => d,
+                    Ok(Quantity::Rate(_)) => {
+                        return bad(
+                            self,
+                            "F003",
+                            "expected money, found a percentage".into(),
+                            None,
+                        );
+                    }
+                    Err(m) => {
+                        return bad(
+                            self,
+                            "F003",
+                            m,
+                            Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\""),
+                        );
+                    }
+                };
+                if m.is_sign_negative() && !m.is_zero() {
+                    return bad(
+                        self,
+                        "F005",
+                        format!("amount {t} is negative"),
+                        Some("amounts of money in facts are never negative"),
+                    );
+                }
+                if m > Decimal::from(MONEY_LIMIT) {
+                    return bad(
+                        self,
+                        "F003",
+                        format!("amount {t} is implausibly large (over 1萬億元)"),
+                        None,
+                    );
+                }
+                if m.scale() > 2 && !crate::resolve::is_fen_exact(m) {
+                    return bad(
+                        self,
+                        "F003",
+                        format!("amount {t} is finer than a fen"),
+                        Some("money in facts is exact to the fen (two decimals)"),
+                    );
+                }
+                Some(Value::Money(m))
+            }
+            Type::Rate => match text.map(parse_quantity) {
+                Some(Ok(Quantity::Rate(r))) => Some(Value::Rate(r)),
+                _ => bad(
+                    self,
+                    "F003",
+                    format!("expected a percentage like \"20%\", found {found}"),
+                    None,
+                ),
+            },
+            Type::Date => match &n.kind {
+                Kind::Str(s) => match Date::parse(s) {
+                    Ok(d) => Some(Value::Date(d)),
+                    Err(m) => bad(self, "F004", m, None),
+                },
+                _ => bad(
+                    self,
+                    "F004",
+                    format!("expected a date \"YYYY-MM-DD\", found {found}"),
+                    None,
+                ),
+            },
+            Type::Text => match &n.kind {
+                Kind::Str(s) => Some(Value::Text(s.as_str().into())),
+                _ => bad(self, "F003", format!("expected text, found {found}"), None),
+            },
+            Type::Uscc => match &n.kind {
+                Kind::Str(s) => match uscc::validate(s.trim()) {
+                    Ok(()) => Some(Value::Text(s.trim().into())),
+                    Err(m) => bad(
+                        self,
+                        "F006",
+                        format!("invalid unified social credit code: {m}"),
+                        None,
+                    ),
+                },
+                _ => bad(
+                    self,
+                    "F006",
+                    format!("expected an 18-character code, found {found}"),
+                    None,
+                ),
+            },
+            Type::Enum(e) => {
+                let def = &self.pack.enums[e as usize];
+                match &n.kind {
+                    Kind::Str(s) => match def.lookup(s) {
+                        Some(v) => Some(Value::Enum(e, v)),
+                        None => {
+                            let ids: Vec<&str> =
+                                def.variants.iter().map(|v| v.id.as_str()).collect();
+                            let hint = match did_you_mean(s, ids.iter().copied()) {
+                                Some(m) => format!("did you mean `{m}`?"),
+                                None => format!("one of: {}", ids.join(", ")),
+                            };
+                            let d = self.err(
+                                "F007",
+                                n.span,
+                                format!("`{field}`: `{s}` is not a known {}", def.name),
+                            );
+                            d.hint = Some(hint);
+                            None
+                        }
+                    },
+                    _ => bad(
+                        self,
+                        "F003",
+                        format!("expected one of the {} names, found {found}", def.name),
+                        None,
+                    ),
+                }
+            }
+            Type::MoneyRange | Type::RateRange | Type::List => bad(
+                self,
+                "F003",
+                "this type cannot be given as a fact".into(),
+                None,
+            ),
+        }
+    }
+}

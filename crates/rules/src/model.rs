@@ -1,0 +1,394 @@
+//! The checked model of a pack: what exists after loading succeeded.
+//!
+//! A [`Pack`] value has passed every check (names resolve, types agree, tiers have no gaps, quotes
+//! are found in the source), so the evaluator never re-validates it. Raw TOML shapes live in
+//! `pack::raw`; nothing here is deserialized directly.
+
+use crate::diag::{FileId, SourceMap, Span};
+use crate::resolve::CExpr;
+use crate::value::{Date, money_source, rate_percent};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// A bilingual text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// Something declared with an id and names in both languages (a department, a county, an enum variant).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Named {
+    pub id: String,
+    #[serde(flatten)]
+    pub name: Text,
+}
+
+/// Types of the expression language and of facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Type {
+    Bool,
+    Int,
+    Dec,
+    Money,
+    Rate,
+    Date,
+    /// Free text (names); usable in once-keys, not in arithmetic.
+    Text,
+    /// A unified social credit code: text that passed the GB 32100 check.
+    Uscc,
+    Enum(u16),
+    /// An amount left to the administrator: `[low, high]`.
+    MoneyRange,
+    RateRange,
+    /// A literal list on the right of `in` (element type checked at resolution).
+    List,
+}
+
+impl Type {
+    pub fn name(self, pack_enums: &[EnumDef]) -> String {
+        match self {
+            Type::Bool => "bool".into(),
+            Type::Int => "integer".into(),
+            Type::Dec => "decimal".into(),
+            Type::Money => "money".into(),
+            Type::Rate => "rate".into(),
+            Type::Date => "date".into(),
+            Type::Text => "text".into(),
+            Type::Uscc => "uscc".into(),
+            Type::Enum(i) => pack_enums
+                .get(i as usize)
+                .map_or("enum".into(), |e| e.name.clone()),
+            Type::MoneyRange => "money range".into(),
+            Type::RateRange => "rate range".into(),
+            Type::List => "list".into(),
+        }
+    }
+}
+
+/// A runtime value. Money and rates are exact decimals (money in yuan, rates as fractions).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Dec(Decimal),
+    Money(Decimal),
+    Rate(Decimal),
+    Date(Date),
+    Text(Arc<str>),
+    Enum(u16, u16),
+    MoneyRange(Decimal, Decimal),
+    RateRange(Decimal, Decimal),
+}
+
+impl Value {
+    /// Human rendering with the pack's enum names.
+    pub fn show(&self, pack: &Pack, lang: Lang) -> String {
+        match self {
+            Value::Bool(b) => match (lang, b) {
+                (Lang::Zh, true) => "是".into(),
+                (Lang::Zh, false) => "否".into(),
+                (Lang::En, b) => b.to_string(),
+            },
+            Value::Int(i) => i.to_string(),
+            Value::Dec(d) => d.normalize().to_string(),
+            Value::Money(m) => money_source(*m),
+            Value::Rate(r) => rate_percent(*r),
+            Value::Date(d) => d.to_string(),
+            Value::Text(t) => t.to_string(),
+            Value::Enum(e, v) => pack.enums[*e as usize].variants[*v as usize]
+                .name
+                .get(lang)
+                .to_string(),
+            Value::MoneyRange(a, b) => format!("[{}, {}]", money_source(*a), money_source(*b)),
+            Value::RateRange(a, b) => format!("[{}, {}]", rate_percent(*a), rate_percent(*b)),
+        }
+    }
+    /// Stable machine rendering (once-keys, JSON).
+    pub fn key(&self, pack: &Pack) -> String {
+        match self {
+            Value::Enum(e, v) => pack.enums[*e as usize].variants[*v as usize].id.clone(),
+            Value::Money(m) => crate::value::money_plain(*m),
+            other => other.show(pack, Lang::En),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub name: String,
+    pub variants: Vec<Named>,
+}
+
+impl EnumDef {
+    /// Finds a variant by id or by either name.
+    pub fn lookup(&self, s: &str) -> Option<u16> {
+        self.variants
+            .iter()
+            .position(|v| v.id == s || v.name.zh == s || v.name.en == s)
+            .map(|i| i as u16)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub name: String,
+    pub ty: Type,
+    pub title: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventDef {
+    pub name: String,
+    pub title: Text,
+    /// Every event also has a `date`, which is not listed here.
+    pub fields: Vec<FieldDef>,
+}
+
+/// The pack's fact vocabulary.
+#[derive(Debug, Clone, Default)]
+pub struct Vocab {
+    pub attributes: Vec<FieldDef>,
+    pub yearly: Vec<FieldDef>,
+    pub events: Vec<EventDef>,
+}
+
+impl Vocab {
+    pub fn attribute(&self, name: &str) -> Option<usize> {
+        self.attributes.iter().position(|f| f.name == name)
+    }
+    pub fn yearly(&self, name: &str) -> Option<usize> {
+        self.yearly.iter().position(|f| f.name == name)
+    }
+    pub fn event(&self, name: &str) -> Option<usize> {
+        self.events.iter().position(|f| f.name == name)
+    }
+}
+
+/// One side of a tier band: the number and whether it is included, with the source's word for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    pub value: Decimal,
+    pub inclusive: bool,
+    /// 以上, 超過, 以下, 不滿 …: kept so explanations use the source's own words.
+    pub word: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub lower: Option<Bound>,
+    pub upper: Option<Bound>,
+    pub amount: Decimal,
+}
+
+impl Band {
+    pub fn contains(&self, x: Decimal) -> bool {
+        let lo = self.lower.as_ref().is_none_or(|b| {
+            if b.inclusive {
+                x >= b.value
+            } else {
+                x > b.value
+            }
+        });
+        let hi = self.upper.as_ref().is_none_or(|b| {
+            if b.inclusive {
+                x <= b.value
+            } else {
+                x < b.value
+            }
+        });
+        lo && hi
+    }
+    /// `1000萬元以上、2000萬元以下`, or in English
+    /// `from 10,000,000 yuan (inclusive, 以上) to 20,000,000 yuan (inclusive, 以下)`.
+    pub fn describe_in(&self, lang: Lang) -> String {
+        if lang == Lang::Zh {
+            return self.describe();
+        }
+        let side = |b: &Bound| {
+            format!(
+                "{} ({}, {})",
+                crate::value::money_en(b.value),
+                if b.inclusive {
+                    "inclusive"
+                } else {
+                    "exclusive"
+                },
+                b.word
+            )
+        };
+        match (&self.lower, &self.upper) {
+            (Some(l), Some(u)) => format!("from {} to {}", side(l), side(u)),
+            (Some(l), None) => format!("{} and above", side(l)),
+            (None, Some(u)) => format!("up to {}", side(u)),
+            (None, None) => "any amount".into(),
+        }
+    }
+    /// The source's own words: `1000萬元以上、2000萬元以下`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(l) = &self.lower {
+            parts.push(format!("{}{}", money_source(l.value), l.word));
+        }
+        if let Some(u) = &self.upper {
+            parts.push(format!("{}{}", money_source(u.value), u.word));
+        }
+        parts.join("、")
+    }
+}
+
+/// Which band wins where the text's bands share a boundary (an interpretation, with its note).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Prefer {
+    Higher,
+    Lower,
+}
+
+/// A step table: the amount is the band's fixed amount.
+#[derive(Debug, Clone)]
+pub struct TierTable {
+    pub id: String,
+    /// Ascending by lower bound.
+    pub bands: Vec<Band>,
+    pub overlap: Option<(Prefer, usize)>,
+}
+
+/// One marginal bracket: `rate` applies to the part of the base up to `upto` (the last has none).
+#[derive(Debug, Clone)]
+pub struct Bracket {
+    pub upto: Option<Decimal>,
+    pub rate: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct BracketTable {
+    pub id: String,
+    pub brackets: Vec<Bracket>,
+}
+
+/// An interpretation the pack had to make where the source is ambiguous.
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub id: String,
+    pub clause: String,
+    pub question: Text,
+    pub options: Vec<String>,
+    pub choice: Text,
+    pub reason: Text,
+}
+
+#[derive(Debug, Clone)]
+pub enum Trigger {
+    /// Evaluated once per claim year (annual figures).
+    Year,
+    /// Evaluated for each event of this type dated in the claim year that passes the filter.
+    Event { event: usize, filter: Option<CExpr> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BudgetYear {
+    /// Paid from the budget of the year the award arises.
+    Same,
+    /// 列入次年市級財政預算: the following year's budget.
+    Next,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub clause: String,
+    pub quote: String,
+    /// The sentence on verification and budget (…核實后,列入次年市級財政預算), verbatim, if any.
+    pub procedure_quote: Option<String>,
+    pub title: Text,
+    /// Variants of the applicant-kind enum this rule applies to (empty: any).
+    pub applicants: Vec<u16>,
+    pub trigger: Trigger,
+    pub guard: Option<CExpr>,
+    pub amount: CExpr,
+    pub once: Vec<CExpr>,
+    pub budget_year: BudgetYear,
+    pub verified_by: Vec<usize>,
+    pub paid_by: usize,
+    pub notes: Vec<usize>,
+    pub valid: (Date, Date),
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// A derivation: facts that count as other facts (三(二)5: relocating counts as newly recognized).
+#[derive(Debug, Clone)]
+pub struct Derive {
+    pub id: String,
+    pub clause: String,
+    pub quote: String,
+    pub title: Text,
+    pub from: usize,
+    pub when: CExpr,
+    pub emit: usize,
+    /// Field index of the emitted event → expression over the source event.
+    pub set: Vec<(usize, CExpr)>,
+    pub notes: Vec<usize>,
+}
+
+/// A loaded, checked pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    /// Hex SHA-256 over every file of the pack (names and contents, in name order).
+    pub hash: String,
+    pub source_name: String,
+    pub source_text: String,
+    pub valid: (Date, Date),
+    pub departments: Vec<Named>,
+    pub enums: Vec<EnumDef>,
+    /// Index into `enums` of the applicant-kind enum and of the counties.
+    pub applicant_enum: u16,
+    pub county_enum: u16,
+    pub vocab: Vocab,
+    pub rules: Vec<Rule>,
+    pub tiers: Vec<TierTable>,
+    pub brackets: Vec<BracketTable>,
+    pub derives: Vec<Derive>,
+    pub notes: Vec<Note>,
+    pub map: SourceMap,
+}
+
+impl Pack {
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+    pub fn department(&self, i: usize) -> &Named {
+        &self.departments[i]
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name(&[]))
+    }
+}

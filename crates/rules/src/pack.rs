@@ -1,0 +1,1417 @@
+//! Loading a pack folder: raw TOML shapes → checked [`Pack`], with every problem as a located
+//! [`Diagnostic`].
+//!
+//! A pack is `pack.toml` (identity, validity, departments, enums), `facts.toml` (the fact
+//! vocabulary), `notes.toml` (interpretations), `rules/*.toml` (tier and bracket tables,
+//! derivations, rules) and the source text named in `pack.toml`. Loading collects all diagnostics
+//! it can before giving up, like a compiler. Test cases (`cases/`) are not part of the pack; see
+//! `cases`.
+
+use crate::diag::{Diagnostic, FileId, SourceMap, Span, did_you_mean};
+use crate::model::*;
+use crate::resolve::{CExpr, Ctx, is_fen_exact, resolve};
+use crate::value::{Date, Quantity, parse_quantity};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use toml::Spanned;
+
+/// Loading failed: every diagnostic found, with the files they point into.
+pub type PackErrors = crate::diag::Report;
+
+/// Reads a pack folder from disk and loads it.
+pub fn load_pack(dir: &Path) -> Result<Pack, PackErrors> {
+    let mut files = Vec::new();
+    let mut map = SourceMap::new();
+    let mut io_err = |name: String, e: String| {
+        let f = map.add(name, "");
+        Err(PackErrors {
+            diagnostics: vec![Diagnostic::error("E042", f, Span::default(), e)],
+            map: map.clone(),
+        })
+    };
+    for name in ["pack.toml", "facts.toml", "notes.toml"] {
+        match std::fs::read(dir.join(name)) {
+            Ok(b) => files.push((name.to_string(), String::from_utf8_lossy(&b).into_owned())),
+            Err(e) if name == "notes.toml" && e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return io_err(
+                    format!("{}/{name}", dir.display()),
+                    format!("cannot read pack file: {e}"),
+                );
+            }
+        }
+    }
+    let mut rule_files: Vec<String> = match std::fs::read_dir(dir.join("rules")) {
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml"))
+            .collect(),
+        Err(e) => {
+            return io_err(
+                format!("{}/rules", dir.display()),
+                format!("cannot read the rules folder: {e}"),
+            );
+        }
+    };
+    rule_files.sort();
+    for n in rule_files {
+        match std::fs::read(dir.join("rules").join(&n)) {
+            Ok(b) => files.push((
+                format!("rules/{n}"),
+                String::from_utf8_lossy(&b).into_owned(),
+            )),
+            Err(e) => return io_err(format!("rules/{n}"), format!("cannot read: {e}")),
+        }
+    }
+    // The source text is named by the manifest; read it if the manifest says where.
+    if let Some((_, manifest)) = files.first()
+        && let Ok(m) = toml::from_str::<toml::Table>(manifest)
+        && let Some(src) = m.get("source").and_then(|v| v.as_str())
+    {
+        if src.contains("..") || src.starts_with('/') {
+            return io_err(
+                "pack.toml".into(),
+                format!("source `{src}` must be a file inside the pack folder"),
+            );
+        }
+        match std::fs::read(dir.join(src)) {
+            Ok(b) => files.push((src.to_string(), String::from_utf8_lossy(&b).into_owned())),
+            Err(e) => {
+                return io_err(
+                    format!("{}/{src}", dir.display()),
+                    format!("cannot read the source text named in pack.toml: {e}"),
+                );
+            }
+        }
+    }
+    load_pack_files(&files)
+}
+
+/// Loads a pack from in-memory files `(relative name, text)`: `pack.toml`, `facts.toml`,
+/// optionally `notes.toml`, any `rules/*.toml`, and the source text file named by `pack.toml`.
+pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
+    let mut l = Loader {
+        map: SourceMap::new(),
+        diags: Vec::new(),
+    };
+    let mut sorted: Vec<&(String, String)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut h = Sha256::new();
+    for (n, t) in &sorted {
+        h.update((n.len() as u64).to_le_bytes());
+        h.update(n.as_bytes());
+        h.update((t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    }
+    let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let find = |name: &str| files.iter().find(|(n, _)| n == name);
+    let fail = |l: Loader| {
+        Err(PackErrors {
+            map: l.map,
+            diagnostics: l.diags,
+        })
+    };
+
+    let Some((_, mt)) = find("pack.toml") else {
+        let f = l.map.add("pack.toml", "");
+        l.diags.push(Diagnostic::error(
+            "E042",
+            f,
+            Span::default(),
+            "the pack has no pack.toml",
+        ));
+        return fail(l);
+    };
+    let mf = l.map.add("pack.toml", mt.clone());
+    let Some(raw) = l.parse::<RawManifest>(mf) else {
+        return fail(l);
+    };
+    let Some((src_name, src_text)) = find(raw.source.get_ref()) else {
+        l.diags.push(l.err(
+            "E042",
+            mf,
+            raw.source.span(),
+            format!("source text `{}` is not in the pack", raw.source.get_ref()),
+        ));
+        return fail(l);
+    };
+    let valid = l.period(mf, &raw.valid_from, &raw.valid_until);
+    let mut enums: Vec<EnumDef> = Vec::new();
+    for e in &raw.enums {
+        if enums.iter().any(|x| x.name == *e.name.get_ref()) {
+            l.diags.push(l.err(
+                "E011",
+                mf,
+                e.name.span(),
+                format!("enum `{}` is declared twice", e.name.get_ref()),
+            ));
+        }
+        let variants = l.named_list(mf, &e.variants, "variant");
+        enums.push(EnumDef {
+            name: e.name.get_ref().clone(),
+            variants,
+        });
+    }
+    let departments = l.named_list(mf, &raw.departments, "department");
+    let enum_index = |l: &mut Loader, s: &Spanned<String>| -> u16 {
+        match enums.iter().position(|e| e.name == *s.get_ref()) {
+            Some(i) => i as u16,
+            None => {
+                l.diags.push(l.err(
+                    "E041",
+                    mf,
+                    s.span(),
+                    format!("no enum named `{}` is declared", s.get_ref()),
+                ));
+                0
+            }
+        }
+    };
+    let applicant_enum = enum_index(&mut l, &raw.applicant_enum);
+    let county_enum = enum_index(&mut l, &raw.county_enum);
+    if !l.diags.is_empty() {
+        return fail(l);
+    }
+
+    // Fact vocabulary.
+    let Some((_, ft)) = find("facts.toml") else {
+        l.diags.push(l.err(
+            "E042",
+            mf,
+            Span::default(),
+            "the pack has no facts.toml (the fact vocabulary)",
+        ));
+        return fail(l);
+    };
+    let ff = l.map.add("facts.toml", ft.clone());
+    let Some(rv) = l.parse::<RawVocab>(ff) else {
+        return fail(l);
+    };
+    let mut vocab = Vocab::default();
+    let mut seen = HashSet::new();
+    vocab.attributes = rv
+        .attribute
+        .iter()
+        .map(|f| l.field(ff, f, &enums, &mut seen))
+        .collect();
+    seen.clear();
+    vocab.yearly = rv
+        .yearly
+        .iter()
+        .map(|f| l.field(ff, f, &enums, &mut seen))
+        .collect();
+    seen.clear();
+    for e in &rv.event {
+        if !seen.insert(e.name.get_ref().clone()) {
+            l.diags.push(l.err(
+                "E011",
+                ff,
+                e.name.span(),
+                format!("event `{}` is declared twice", e.name.get_ref()),
+            ));
+        }
+        let mut fseen = HashSet::new();
+        let fields: Vec<FieldDef> = e
+            .fields
+            .iter()
+            .map(|f| l.field(ff, f, &enums, &mut fseen))
+            .collect();
+        if fields.iter().any(|f| f.name == "date") {
+            l.diags.push(l.err(
+                "E011",
+                ff,
+                e.name.span(),
+                "events have a `date` already; do not declare it",
+            ));
+        }
+        vocab.events.push(EventDef {
+            name: e.name.get_ref().clone(),
+            title: e.title(),
+            fields,
+        });
+    }
+    if vocab
+        .attribute("kind")
+        .is_none_or(|i| vocab.attributes[i].ty != Type::Enum(applicant_enum))
+    {
+        l.diags.push(l.err(
+            "E041",
+            ff,
+            Span::default(),
+            format!(
+                "the vocabulary must declare attribute `kind` of type `{}`",
+                enums[applicant_enum as usize].name
+            ),
+        ));
+    }
+
+    // Interpretation notes.
+    let mut notes = Vec::new();
+    if let Some((_, nt)) = find("notes.toml") {
+        let nf = l.map.add("notes.toml", nt.clone());
+        if let Some(rn) = l.parse::<RawNotes>(nf) {
+            for n in rn.note {
+                if notes.iter().any(|x: &Note| x.id == *n.id.get_ref()) {
+                    l.diags.push(l.err(
+                        "E011",
+                        nf,
+                        n.id.span(),
+                        format!("note `{}` is declared twice", n.id.get_ref()),
+                    ));
+                }
+                l.clause(nf, &n.clause);
+                notes.push(Note {
+                    id: n.id.into_inner(),
+                    clause: n.clause.into_inner(),
+                    question: n.question.into(),
+                    options: n.options,
+                    choice: n.choice.into(),
+                    reason: n.reason.into(),
+                });
+            }
+        }
+    }
+    let sf = l.map.add(src_name.clone(), src_text.clone());
+    let _ = sf;
+
+    // Rule files: tables first (rules refer to them), then derivations and rules.
+    let mut raw_rules = Vec::new();
+    for (name, text) in sorted.iter().filter(|(n, _)| n.starts_with("rules/")) {
+        let f = l.map.add(name.clone(), text.clone());
+        if let Some(r) = l.parse::<RawRuleFile>(f) {
+            raw_rules.push((f, r));
+        }
+    }
+    let note_ix = |l: &mut Loader, f: FileId, s: &Spanned<String>| -> Option<usize> {
+        let i = notes.iter().position(|n| n.id == *s.get_ref());
+        if i.is_none() {
+            let d = l.err(
+                "E013",
+                f,
+                s.span(),
+                format!("unknown interpretation note `{}`", s.get_ref()),
+            );
+            let d = match did_you_mean(s.get_ref(), notes.iter().map(|n| n.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d.with_hint("declare it in notes.toml with the clause, the options, the choice and the reason"),
+            };
+            l.diags.push(d);
+        }
+        i
+    };
+    let mut tiers: Vec<TierTable> = Vec::new();
+    let mut brackets: Vec<BracketTable> = Vec::new();
+    for (f, rf) in &raw_rules {
+        for t in &rf.tiers {
+            if tiers.iter().any(|x| x.id == *t.id.get_ref()) {
+                l.diags.push(l.err(
+                    "E011",
+                    *f,
+                    t.id.span(),
+                    format!("tier table `{}` is declared twice", t.id.get_ref()),
+                ));
+            }
+            let overlap = t.overlap.as_ref().and_then(|o| {
+                let prefer = match o.prefer.get_ref().as_str() {
+                    "higher" => Prefer::Higher,
+                    "lower" => Prefer::Lower,
+                    other => {
+                        l.diags.push(l.err("E033", *f, o.prefer.span(), format!("overlap preference must be \"higher\" or \"lower\", not \"{other}\"")));
+                        return None;
+                    }
+                };
+                note_ix(&mut l, *f, &o.note).map(|n| (prefer, n))
+            });
+            let table = l.tier_table(*f, t, overlap);
+            tiers.push(table);
+        }
+        for b in &rf.brackets {
+            brackets.push(l.bracket_table(*f, b));
+        }
+    }
+
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut derives = Vec::new();
+    let mut ids = HashSet::new();
+    for (f, rf) in &raw_rules {
+        let f = *f;
+        for d in &rf.derive {
+            l.clause(f, &d.clause);
+            l.quote(f, &d.quote, src_text);
+            let from = l.event_ref(f, &d.from, &vocab);
+            let emit = l.event_ref(f, &d.emit, &vocab);
+            let ctx = Ctx {
+                vocab: &vocab,
+                enums: &enums,
+                tiers: &tiers,
+                brackets: &brackets,
+                event: from,
+            };
+            let when = l.expr(&ctx, f, &d.when, Some(Type::Bool));
+            let mut set = Vec::new();
+            if let Some(ei) = emit {
+                for (k, v) in &d.set {
+                    let def = &vocab.events[ei];
+                    if k.get_ref() == "date" {
+                        l.diags.push(l.err(
+                            "E021",
+                            f,
+                            k.span(),
+                            "an emitted event takes the date of the event it derives from",
+                        ));
+                        continue;
+                    }
+                    match def.fields.iter().position(|x| x.name == *k.get_ref()) {
+                        Some(fi) => {
+                            if let Some(e) = l.expr(&ctx, f, v, Some(def.fields[fi].ty)) {
+                                set.push((fi, e));
+                            }
+                        }
+                        None => l.diags.push(l.err(
+                            "E021",
+                            f,
+                            k.span(),
+                            format!("event `{}` has no field `{}`", def.name, k.get_ref()),
+                        )),
+                    }
+                }
+            }
+            let dn: Vec<usize> = d
+                .notes
+                .iter()
+                .filter_map(|n| note_ix(&mut l, f, n))
+                .collect();
+            if let (Some(from), Some(emit), Some(when)) = (from, emit, when) {
+                derives.push(Derive {
+                    id: d.id.get_ref().clone(),
+                    clause: d.clause.get_ref().clone(),
+                    quote: d.quote.get_ref().clone(),
+                    title: d.title.clone().into(),
+                    from,
+                    when,
+                    emit,
+                    set,
+                    notes: dn,
+                });
+            }
+        }
+        for r in &rf.rule {
+            if !ids.insert(r.id.get_ref().clone()) {
+                l.diags.push(
+                    l.err(
+                        "E011",
+                        f,
+                        r.id.span(),
+                        format!("rule id `{}` is used twice", r.id.get_ref()),
+                    )
+                    .with_hint("every rule needs its own id: awards and the ledger refer to it"),
+                );
+            }
+            l.clause(f, &r.clause);
+            l.quote(f, &r.quote, src_text);
+            if let Some(p) = &r.procedure_quote {
+                l.quote(f, p, src_text);
+            }
+            let ae = &enums[applicant_enum as usize];
+            let mut applicants = Vec::new();
+            for a in &r.applicants {
+                match ae.lookup(a.get_ref()) {
+                    Some(v) => applicants.push(v),
+                    None => {
+                        let d = l.err(
+                            "E014",
+                            f,
+                            a.span(),
+                            format!("unknown applicant kind `{}`", a.get_ref()),
+                        );
+                        let d = match did_you_mean(
+                            a.get_ref(),
+                            ae.variants.iter().map(|v| v.id.as_str()),
+                        ) {
+                            Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                            None => d,
+                        };
+                        l.diags.push(d);
+                    }
+                }
+            }
+            let (trigger_event, trigger_ok) = if r.trigger.get_ref() == "year" {
+                (None, true)
+            } else {
+                let e = l.event_ref(f, &r.trigger, &vocab);
+                (e, e.is_some())
+            };
+            let ctx = Ctx {
+                vocab: &vocab,
+                enums: &enums,
+                tiers: &tiers,
+                brackets: &brackets,
+                event: trigger_event,
+            };
+            let filter = match (&r.when, trigger_event) {
+                (Some(w), Some(_)) => l.expr(&ctx, f, w, Some(Type::Bool)).map(Some),
+                (Some(w), None) if trigger_ok => {
+                    l.diags.push(
+                        l.err(
+                            "E021",
+                            f,
+                            w.span(),
+                            "`when` filters the triggering event; a yearly rule has none",
+                        )
+                        .with_hint("put yearly conditions in `guard`"),
+                    );
+                    None
+                }
+                _ => Some(None),
+            };
+            let guard = r
+                .guard
+                .as_ref()
+                .map(|g| l.expr(&ctx, f, g, Some(Type::Bool)));
+            let amount = l.expr(&ctx, f, &r.amount, None);
+            if let Some(a) = &amount
+                && !matches!(a.ty(), Type::Money | Type::MoneyRange)
+            {
+                let ty = a.ty().name(&enums);
+                l.diags.push(
+                    l.err(
+                        "E024",
+                        f,
+                        r.amount.span(),
+                        format!("an amount must be money or a money range, found {ty}"),
+                    )
+                    .with_hint("write money with a unit: 20萬元"),
+                );
+            }
+            let once: Vec<CExpr> = r
+                .once
+                .iter()
+                .filter_map(|o| l.expr(&ctx, f, o, None))
+                .collect();
+            let budget_year = match r.budget_year.get_ref().as_str() {
+                "same" => BudgetYear::Same,
+                "next" => BudgetYear::Next,
+                other => {
+                    l.diags.push(l.err(
+                        "E033",
+                        f,
+                        r.budget_year.span(),
+                        format!("budget_year must be \"same\" or \"next\" (次年), not \"{other}\""),
+                    ));
+                    BudgetYear::Same
+                }
+            };
+            let verified_by: Vec<usize> = r
+                .verified_by
+                .iter()
+                .filter_map(|d| l.department(f, d, &departments))
+                .collect();
+            let paid_by = l.department(f, &r.paid_by, &departments);
+            let rn: Vec<usize> = r
+                .notes
+                .iter()
+                .filter_map(|n| note_ix(&mut l, f, n))
+                .collect();
+            let rvalid = match (&r.valid_from, &r.valid_until) {
+                (None, None) => valid,
+                (a, b) => {
+                    let from = a
+                        .clone()
+                        .unwrap_or_else(|| Spanned::new(0..0, valid.0.to_string()));
+                    let until = b
+                        .clone()
+                        .unwrap_or_else(|| Spanned::new(0..0, valid.1.to_string()));
+                    l.period(f, &from, &until)
+                }
+            };
+            // A guard that failed to resolve is `Some(None)`: the rule is dropped (its diagnostic is kept).
+            let guard_ok = !matches!(guard, Some(None));
+            if let (Some(filter), Some(amount), Some(paid_by), true, true) =
+                (filter, amount, paid_by, trigger_ok, guard_ok)
+            {
+                let trigger = match trigger_event {
+                    Some(event) => Trigger::Event { event, filter },
+                    None => Trigger::Year,
+                };
+                rules.push(Rule {
+                    id: r.id.get_ref().clone(),
+                    clause: r.clause.get_ref().clone(),
+                    quote: r.quote.get_ref().clone(),
+                    procedure_quote: r.procedure_quote.as_ref().map(|p| p.get_ref().clone()),
+                    title: r.title.clone().into(),
+                    applicants,
+                    trigger,
+                    guard: guard.flatten(),
+                    amount,
+                    once,
+                    budget_year,
+                    verified_by,
+                    paid_by,
+                    notes: rn,
+                    valid: rvalid,
+                    file: f,
+                    span: span(r.id.span()),
+                });
+            }
+        }
+    }
+    if rules.is_empty() && l.diags.is_empty() {
+        l.diags.push(l.err(
+            "E042",
+            mf,
+            Span::default(),
+            "the pack has no rules (rules/*.toml declares none)",
+        ));
+    }
+    if l.diags.iter().any(Diagnostic::is_error) {
+        return fail(l);
+    }
+    Ok(Pack {
+        id: raw.id.get_ref().clone(),
+        version: raw.version.clone(),
+        title: raw.title.clone().into(),
+        hash,
+        source_name: src_name.clone(),
+        source_text: src_text.clone(),
+        valid,
+        departments,
+        enums,
+        applicant_enum,
+        county_enum,
+        vocab,
+        rules,
+        tiers,
+        brackets,
+        derives,
+        notes,
+        map: l.map,
+    })
+}
+
+fn span(r: std::ops::Range<usize>) -> Span {
+    Span::new(r.start, r.end)
+}
+
+struct Loader {
+    map: SourceMap,
+    diags: Vec<Diagnostic>,
+}
+
+impl Loader {
+    fn err(
+        &self,
+        code: &'static str,
+        f: FileId,
+        s: impl Into<SpanLike>,
+        msg: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(code, f, s.into().0, msg)
+    }
+
+    /// Deserializes one TOML file, turning serde's errors into diagnostics with hints.
+    fn parse<T: for<'de> Deserialize<'de>>(&mut self, f: FileId) -> Option<T> {
+        match toml::from_str::<T>(self.map.text(f)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let sp = e.span().map_or(Span::default(), span);
+                let msg = e.message().trim().to_string();
+                let d = if let Some(rest) = msg.strip_prefix("unknown field `") {
+                    let name = rest.split('`').next().unwrap_or("");
+                    let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+                    let d = self.err("E002", f, sp, format!("unknown field `{name}`"));
+                    match did_you_mean(name, expected.iter().copied()) {
+                        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                        None => d.with_hint(format!("expected one of: {}", expected.join(", "))),
+                    }
+                } else if let Some(rest) = msg.strip_prefix("missing field `") {
+                    let name = rest.split('`').next().unwrap_or("");
+                    self.err("E003", f, sp, format!("missing required field `{name}`"))
+                        .with_hint(field_hint(name))
+                } else {
+                    self.err("E001", f, sp, format!("invalid TOML: {msg}"))
+                };
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn named_list(&mut self, f: FileId, raw: &[RawNamed], what: &str) -> Vec<Named> {
+        let mut out: Vec<Named> = Vec::new();
+        for n in raw {
+            if out.iter().any(|x| x.id == *n.id.get_ref()) {
+                self.diags.push(self.err(
+                    "E011",
+                    f,
+                    n.id.span(),
+                    format!("{what} `{}` is declared twice", n.id.get_ref()),
+                ));
+            }
+            out.push(Named {
+                id: n.id.get_ref().clone(),
+                name: Text {
+                    zh: n.zh.clone(),
+                    en: n.en.clone(),
+                },
+            });
+        }
+        out
+    }
+
+    fn date(&mut self, f: FileId, s: &Spanned<String>) -> Option<Date> {
+        match Date::parse(s.get_ref()) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                self.diags.push(self.err("E040", f, s.span(), m));
+                None
+            }
+        }
+    }
+
+    fn period(
+        &mut self,
+        f: FileId,
+        from: &Spanned<String>,
+        until: &Spanned<String>,
+    ) -> (Date, Date) {
+        let a = self.date(f, from);
+        let b = self.date(f, until);
+        match (a, b) {
+            (Some(a), Some(b)) if a <= b => (a, b),
+            (Some(a), Some(b)) => {
+                self.diags.push(self.err(
+                    "E040",
+                    f,
+                    until.span(),
+                    format!("validity ends ({b}) before it starts ({a})"),
+                ));
+                (a, a)
+            }
+            _ => (
+                Date {
+                    year: 1,
+                    month: 1,
+                    day: 1,
+                },
+                Date {
+                    year: 1,
+                    month: 1,
+                    day: 1,
+                },
+            ),
+        }
+    }
+
+    fn field(
+        &mut self,
+        f: FileId,
+        raw: &RawField,
+        enums: &[EnumDef],
+        seen: &mut HashSet<String>,
+    ) -> FieldDef {
+        if !seen.insert(raw.name.get_ref().clone()) {
+            self.diags.push(self.err(
+                "E011",
+                f,
+                raw.name.span(),
+                format!("`{}` is declared twice", raw.name.get_ref()),
+            ));
+        }
+        let ty = match raw.r#type.get_ref().as_str() {
+            "bool" => Type::Bool,
+            "integer" | "year" | "count" => Type::Int,
+            "decimal" => Type::Dec,
+            "money" => Type::Money,
+            "rate" => Type::Rate,
+            "date" => Type::Date,
+            "text" => Type::Text,
+            "uscc" => Type::Uscc,
+            other => match enums.iter().position(|e| e.name == other) {
+                Some(i) => Type::Enum(i as u16),
+                None => {
+                    let mut cands = vec![
+                        "bool", "integer", "year", "count", "decimal", "money", "rate", "date",
+                        "text", "uscc",
+                    ];
+                    cands.extend(enums.iter().map(|e| e.name.as_str()));
+                    let d = self.err(
+                        "E041",
+                        f,
+                        raw.r#type.span(),
+                        format!("unknown type `{other}`"),
+                    );
+                    let d = match did_you_mean(other, cands.iter().copied()) {
+                        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                        None => d.with_hint(format!("types are {}", cands.join(", "))),
+                    };
+                    self.diags.push(d);
+                    Type::Bool
+                }
+            },
+        };
+        FieldDef {
+            name: raw.name.get_ref().clone(),
+            ty,
+            title: Text {
+                zh: raw.zh.clone(),
+                en: raw.en.clone(),
+            },
+        }
+    }
+
+    /// Clauses read like the plan's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`.
+    fn clause(&mut self, f: FileId, c: &Spanned<String>) {
+        const NUMS: &str = "一二三四五六七八九十";
+        let s = c.get_ref();
+        let mut it = s.chars().peekable();
+        let mut ok = it.next().is_some_and(|ch| NUMS.contains(ch));
+        while it.peek().is_some_and(|ch| NUMS.contains(*ch)) {
+            it.next();
+        }
+        if ok && it.peek() == Some(&'(') {
+            it.next();
+            let mut n = 0;
+            while it.peek().is_some_and(|ch| NUMS.contains(*ch)) {
+                it.next();
+                n += 1;
+            }
+            ok = n > 0 && it.next() == Some(')');
+        }
+        ok = ok && it.all(|ch| ch.is_ascii_digit());
+        if !ok {
+            self.diags.push(
+                self.err(
+                    "E016",
+                    f,
+                    c.span(),
+                    format!("`{s}` is not a clause reference"),
+                )
+                .with_hint("write the plan's numbering with ASCII parentheses, e.g. 四(二)8"),
+            );
+        }
+    }
+
+    /// The quote must occur verbatim in the source text, so every award can cite it.
+    fn quote(&mut self, f: FileId, q: &Spanned<String>, source: &str) {
+        let quote = q.get_ref();
+        if quote.trim().is_empty() {
+            self.diags
+                .push(self.err("E010", f, q.span(), "the quote is empty"));
+            return;
+        }
+        if source.contains(quote.as_str()) {
+            return;
+        }
+        // Find how much of the quote does match, to point at the first difference.
+        let chars: Vec<(usize, char)> = quote.char_indices().collect();
+        let mut good = 0;
+        for (i, (b, c)) in chars.iter().enumerate() {
+            if source.contains(&quote[..b + c.len_utf8()]) {
+                good = i + 1;
+            } else {
+                break;
+            }
+        }
+        let hint = if good == 0 {
+            "copy the sentence from the source text exactly, punctuation included".to_string()
+        } else {
+            let at: String = chars.iter().skip(good).take(6).map(|(_, c)| *c).collect();
+            format!("the first {good} characters match the source; it differs from `{at}`")
+        };
+        self.diags.push(
+            self.err(
+                "E010",
+                f,
+                q.span(),
+                "quote not found verbatim in the source text",
+            )
+            .with_hint(hint),
+        );
+    }
+
+    fn event_ref(&mut self, f: FileId, s: &Spanned<String>, vocab: &Vocab) -> Option<usize> {
+        let i = vocab.event(s.get_ref());
+        if i.is_none() {
+            let d = self.err(
+                "E015",
+                f,
+                s.span(),
+                format!("unknown event type `{}`", s.get_ref()),
+            );
+            let mut c: Vec<&str> = vocab.events.iter().map(|e| e.name.as_str()).collect();
+            c.push("year");
+            self.diags
+                .push(match did_you_mean(s.get_ref(), c.iter().copied()) {
+                    Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                    None => d.with_hint(format!(
+                        "a trigger is `year` or one of the events: {}",
+                        c.join(", ")
+                    )),
+                });
+        }
+        i
+    }
+
+    fn department(&mut self, f: FileId, s: &Spanned<String>, deps: &[Named]) -> Option<usize> {
+        let i = deps
+            .iter()
+            .position(|d| d.id == *s.get_ref() || d.name.zh == *s.get_ref());
+        if i.is_none() {
+            let d = self.err(
+                "E012",
+                f,
+                s.span(),
+                format!("unknown department `{}`", s.get_ref()),
+            );
+            self.diags.push(
+                match did_you_mean(s.get_ref(), deps.iter().map(|d| d.id.as_str())) {
+                    Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                    None => d.with_hint("departments are declared in pack.toml"),
+                },
+            );
+        }
+        i
+    }
+
+    /// Resolves an expression string in a TOML file, optionally requiring a type.
+    fn expr(
+        &mut self,
+        ctx: &Ctx<'_>,
+        f: FileId,
+        s: &Spanned<String>,
+        want: Option<Type>,
+    ) -> Option<CExpr> {
+        let base = content_offset(self.map.text(f), s.span(), s.get_ref());
+        match resolve(ctx, s.get_ref(), f, base) {
+            Ok(e) => {
+                if let Some(w) = want
+                    && e.ty() != w
+                {
+                    let (what, hint) = if w == Type::Bool {
+                        (
+                            "a condition",
+                            "compare something: year.rd_expenditure >= 500萬元",
+                        )
+                    } else {
+                        ("a value of the field's type", "")
+                    };
+                    let mut d = self.err(
+                        "E024",
+                        f,
+                        s.span(),
+                        format!(
+                            "expected {what} ({}), found {}",
+                            w.name(ctx.enums),
+                            e.ty().name(ctx.enums)
+                        ),
+                    );
+                    if !hint.is_empty() {
+                        d = d.with_hint(hint);
+                    }
+                    self.diags.push(d);
+                    return None;
+                }
+                Some(e)
+            }
+            Err(d) => {
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn bound(&mut self, f: FileId, s: &Spanned<String>, lower: bool) -> Option<Bound> {
+        // Longest words first: 不超過 must not be read as 超過.
+        const WORDS: [(&str, bool, bool); 9] = [
+            ("不低于", true, true),
+            ("不超過", false, true),
+            ("以上", true, true),
+            ("超過", true, false),
+            ("高于", true, false),
+            ("以下", false, true),
+            ("不滿", false, false),
+            ("未滿", false, false),
+            ("低于", false, false),
+        ];
+        let text = s.get_ref().trim();
+        let Some((word, is_lower, inclusive)) =
+            WORDS.iter().find(|(w, _, _)| text.ends_with(w)).copied()
+        else {
+            self.diags.push(
+                self.err("E033", f, s.span(), format!("`{text}` has no boundary word"))
+                    .with_hint("say whether the number is included: 以上/以下 include it, 超過/不滿 exclude it (e.g. \"500萬元 以上\")"),
+            );
+            return None;
+        };
+        let num = text[..text.len() - word.len()].trim();
+        let value = match parse_quantity(num) {
+            Ok(Quantity::Money(m)) => m,
+            Ok(_) => {
+                self.diags.push(
+                    self.err(
+                        "E033",
+                        f,
+                        s.span(),
+                        format!("`{num}` is not an amount of money"),
+                    )
+                    .with_hint("write a unit: 500萬元"),
+                );
+                return None;
+            }
+            Err(m) => {
+                self.diags.push(self.err("E033", f, s.span(), m));
+                return None;
+            }
+        };
+        if is_lower != lower {
+            let (side, other) = if lower {
+                ("`from`", "`to`")
+            } else {
+                ("`to`", "`from`")
+            };
+            self.diags.push(
+                self.err(
+                    "E033",
+                    f,
+                    s.span(),
+                    format!("`{word}` cannot bound a band in {side}"),
+                )
+                .with_hint(format!("`{word}` belongs in {other}")),
+            );
+            return None;
+        }
+        Some(Bound {
+            value,
+            inclusive,
+            word: word.to_string(),
+        })
+    }
+
+    fn tier_table(
+        &mut self,
+        f: FileId,
+        t: &RawTiers,
+        overlap: Option<(Prefer, usize)>,
+    ) -> TierTable {
+        let mut bands = Vec::new();
+        for b in &t.bands {
+            let lower = b.from.as_ref().and_then(|s| self.bound(f, s, true));
+            let upper = b.to.as_ref().and_then(|s| self.bound(f, s, false));
+            let amount = match parse_quantity(b.amount.get_ref()) {
+                Ok(Quantity::Money(m)) if is_fen_exact(m) && !m.is_sign_negative() => m,
+                Ok(Quantity::Money(_)) => {
+                    self.diags.push(self.err(
+                        "E033",
+                        f,
+                        b.amount.span(),
+                        "a tier amount must be a nonnegative amount exact to the fen",
+                    ));
+                    continue;
+                }
+                Ok(_) => {
+                    self.diags.push(
+                        self.err("E033", f, b.amount.span(), "a tier amount must be money")
+                            .with_hint("write a unit: 10萬元"),
+                    );
+                    continue;
+                }
+                Err(m) => {
+                    self.diags.push(self.err("E033", f, b.amount.span(), m));
+                    continue;
+                }
+            };
+            bands.push((
+                b,
+                Band {
+                    lower,
+                    upper,
+                    amount,
+                },
+            ));
+        }
+        let mut overlaps = 0;
+        for w in bands.windows(2) {
+            let ((_, a), (rb, b)) = (&w[0], &w[1]);
+            let bspan = rb.from.as_ref().map_or(rb.amount.span(), |s| s.span());
+            let (Some(up), Some(lo)) = (&a.upper, &b.lower) else {
+                self.diags.push(
+                    self.err("E031", f, bspan, "tier bands overlap: an earlier band has no upper bound or this one has no lower bound")
+                        .with_hint("list bands in ascending order, each with `from`, all but the last with `to`"),
+                );
+                continue;
+            };
+            if lo.value < a.lower.as_ref().map_or(lo.value, |x| x.value) {
+                self.diags.push(
+                    self.err("E032", f, bspan, "tier bands are not in ascending order")
+                        .with_hint("list bands from the lowest amount up"),
+                );
+            } else if up.value < lo.value
+                || (up.value == lo.value && !up.inclusive && !lo.inclusive)
+            {
+                self.diags.push(
+                    self.err("E030", f, bspan, format!("gap between tiers: values from {}{} to {}{} fall in no band", crate::value::money_source(up.value), up.word, crate::value::money_source(lo.value), lo.word))
+                        .with_hint("make each band start where the previous one ends (以下 then 超過, or 不滿 then 以上)"),
+                );
+            } else if up.value > lo.value {
+                self.diags.push(self.err(
+                    "E031",
+                    f,
+                    bspan,
+                    format!(
+                        "tier bands overlap between {} and {}",
+                        crate::value::money_source(lo.value),
+                        crate::value::money_source(up.value)
+                    ),
+                ));
+            } else if up.inclusive && lo.inclusive {
+                overlaps += 1;
+                if overlap.is_none() {
+                    self.diags.push(
+                        self.err("E031", f, bspan, format!("{} is in two tiers: `{}` and `{}` both include it", crate::value::money_source(lo.value), up.word, lo.word))
+                            .with_hint("if the source says so, declare `overlap = { prefer = \"higher\", note = \"NOTE-ID\" }` and record the interpretation in notes.toml"),
+                    );
+                }
+            }
+            if b.amount < a.amount {
+                self.diags.push(
+                    self.err(
+                        "E032",
+                        f,
+                        rb.amount.span(),
+                        "tier amounts decrease as the bands rise",
+                    )
+                    .with_hint("a higher band must not pay less than a lower one"),
+                );
+            }
+        }
+        if overlap.is_some() && overlaps == 0 && bands.len() == t.bands.len() {
+            let sp = t.overlap.as_ref().map_or(t.id.span(), |o| o.prefer.span());
+            self.diags.push(
+                self.err(
+                    "E035",
+                    f,
+                    sp,
+                    "an overlap rule is declared but no two bands share a boundary",
+                )
+                .with_hint("remove `overlap`"),
+            );
+        }
+        if bands.is_empty() {
+            self.diags.push(self.err(
+                "E033",
+                f,
+                t.id.span(),
+                "a tier table needs at least one band",
+            ));
+        }
+        TierTable {
+            id: t.id.get_ref().clone(),
+            bands: bands.into_iter().map(|(_, b)| b).collect(),
+            overlap,
+        }
+    }
+
+    fn bracket_table(&mut self, f: FileId, t: &RawBrackets) -> BracketTable {
+        let mut out: Vec<Bracket> = Vec::new();
+        for (i, b) in t.brackets.iter().enumerate() {
+            let rate = match parse_quantity(b.rate.get_ref()) {
+                Ok(Quantity::Rate(r)) => r,
+                _ => {
+                    self.diags.push(self.err(
+                        "E033",
+                        f,
+                        b.rate.span(),
+                        "a bracket rate must be a percentage like 30%",
+                    ));
+                    continue;
+                }
+            };
+            let upto = match &b.upto {
+                Some(u) => match parse_quantity(u.get_ref()) {
+                    Ok(Quantity::Money(m)) => Some(m),
+                    _ => {
+                        self.diags.push(self.err(
+                            "E033",
+                            f,
+                            u.span(),
+                            "a bracket limit must be money like 500萬元",
+                        ));
+                        continue;
+                    }
+                },
+                None if i + 1 == t.brackets.len() => None,
+                None => {
+                    self.diags.push(self.err(
+                        "E030",
+                        f,
+                        b.rate.span(),
+                        "only the last bracket may be open-ended (no `upto`)",
+                    ));
+                    continue;
+                }
+            };
+            if let (Some(prev), Some(cur)) = (out.last().and_then(|p| p.upto), upto)
+                && cur <= prev
+            {
+                self.diags.push(self.err(
+                    "E032",
+                    f,
+                    b.upto.as_ref().map_or(b.rate.span(), |u| u.span()),
+                    "bracket limits must rise",
+                ));
+            }
+            out.push(Bracket { upto, rate });
+        }
+        BracketTable {
+            id: t.id.get_ref().clone(),
+            brackets: out,
+        }
+    }
+}
+
+/// Converts `Range<usize>` or `Span` for [`Loader::err`].
+struct SpanLike(Span);
+impl From<std::ops::Range<usize>> for SpanLike {
+    fn from(r: std::ops::Range<usize>) -> Self {
+        SpanLike(Span::new(r.start, r.end))
+    }
+}
+impl From<Span> for SpanLike {
+    fn from(s: Span) -> Self {
+        SpanLike(s)
+    }
+}
+
+/// Byte offset of a string value's content inside its TOML file, given the span of the whole value
+/// (quotes included). Falls back to the value's start when escapes make the text differ.
+fn content_offset(file: &str, span: std::ops::Range<usize>, value: &str) -> usize {
+    let raw = file.get(span.clone()).unwrap_or("");
+    let mut off = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3 + usize::from(raw[3..].starts_with('\n'))
+    } else if raw.starts_with('"') || raw.starts_with('\'') {
+        1
+    } else {
+        0
+    };
+    if file.get(span.start + off..span.start + off + value.len()) != Some(value) {
+        off = 0;
+    }
+    span.start + off
+}
+
+fn field_hint(name: &str) -> &'static str {
+    match name {
+        "quote" => "every rule quotes the sentence of the source it encodes, verbatim",
+        "clause" => "every rule names its clause, e.g. 四(二)8",
+        "once" => "say what makes two awards the same, e.g. once = [\"recognition.kind\"]",
+        "budget_year" => "\"same\" or \"next\" (列入次年…預算)",
+        "paid_by" | "verified_by" => "name departments declared in pack.toml",
+        _ => "see the pack format in ARCHITECTURE.md",
+    }
+}
+
+// ------------------------------------------------------------------ raw shapes
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    zh: String,
+    en: String,
+}
+
+impl From<RawText> for Text {
+    fn from(t: RawText) -> Text {
+        Text { zh: t.zh, en: t.en }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNamed {
+    id: Spanned<String>,
+    zh: String,
+    en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnum {
+    name: Spanned<String>,
+    variants: Vec<RawNamed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    id: Spanned<String>,
+    version: String,
+    title: RawText,
+    source: Spanned<String>,
+    valid_from: Spanned<String>,
+    valid_until: Spanned<String>,
+    applicant_enum: Spanned<String>,
+    county_enum: Spanned<String>,
+    #[serde(default)]
+    departments: Vec<RawNamed>,
+    #[serde(default)]
+    enums: Vec<RawEnum>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    name: Spanned<String>,
+    r#type: Spanned<String>,
+    zh: String,
+    en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    name: Spanned<String>,
+    zh: String,
+    en: String,
+    #[serde(default)]
+    fields: Vec<RawField>,
+}
+
+impl RawEvent {
+    fn title(&self) -> Text {
+        Text {
+            zh: self.zh.clone(),
+            en: self.en.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVocab {
+    #[serde(default)]
+    attribute: Vec<RawField>,
+    #[serde(default)]
+    yearly: Vec<RawField>,
+    #[serde(default)]
+    event: Vec<RawEvent>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNote {
+    id: Spanned<String>,
+    clause: Spanned<String>,
+    question: RawText,
+    options: Vec<String>,
+    choice: RawText,
+    reason: RawText,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotes {
+    #[serde(default)]
+    note: Vec<RawNote>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    clause: Spanned<String>,
+    quote: Spanned<String>,
+    #[serde(default)]
+    procedure_quote: Option<Spanned<String>>,
+    title: RawText,
+    #[serde(default)]
+    applicants: Vec<Spanned<String>>,
+    trigger: Spanned<String>,
+    #[serde(default)]
+    when: Option<Spanned<String>>,
+    #[serde(default)]
+    guard: Option<Spanned<String>>,
+    amount: Spanned<String>,
+    once: Vec<Spanned<String>>,
+    budget_year: Spanned<String>,
+    verified_by: Vec<Spanned<String>>,
+    paid_by: Spanned<String>,
+    #[serde(default)]
+    notes: Vec<Spanned<String>>,
+    #[serde(default)]
+    valid_from: Option<Spanned<String>>,
+    #[serde(default)]
+    valid_until: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverlap {
+    prefer: Spanned<String>,
+    note: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBand {
+    #[serde(default)]
+    from: Option<Spanned<String>>,
+    #[serde(default)]
+    to: Option<Spanned<String>>,
+    amount: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTiers {
+    id: Spanned<String>,
+    #[serde(default)]
+    overlap: Option<RawOverlap>,
+    bands: Vec<RawBand>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBracket {
+    #[serde(default)]
+    upto: Option<Spanned<String>>,
+    rate: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrackets {
+    id: Spanned<String>,
+    brackets: Vec<RawBracket>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDerive {
+    id: Spanned<String>,
+    clause: Spanned<String>,
+    quote: Spanned<String>,
+    title: RawText,
+    from: Spanned<String>,
+    when: Spanned<String>,
+    emit: Spanned<String>,
+    #[serde(default)]
+    set: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    notes: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+    #[serde(default)]
+    tiers: Vec<RawTiers>,
+    #[serde(default)]
+    brackets: Vec<RawBrackets>,
+    #[serde(default)]
+    derive: Vec<RawDerive>,
+}

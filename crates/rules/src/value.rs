@@ -1,0 +1,240 @@
+//! Exact values of the rule language: money (yuan, exact to any number of decimals), rates, dates.
+//!
+//! Money is `rust_decimal::Decimal` in yuan; it is never a binary float. This module parses the
+//! literal forms the source text uses (`20萬元`, `1億元`, `500_000元`, `20%`) and formats amounts
+//! for people (`200,000.00元`, `20萬元`) and machines (`"200000.00"`). It does no evaluation.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+
+/// A calendar date, checked on construction (no 2023-02-29).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || !(1..=9999).contains(&year)
+        {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD`; `Err` says what is wrong.
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let b = s.as_bytes();
+        let shape = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape {
+            return Err(format!("`{s}` is not a date of the form YYYY-MM-DD"));
+        }
+        let y: i32 = s[0..4].parse().map_err(|_| format!("bad year in `{s}`"))?;
+        let m: u8 = s[5..7].parse().map_err(|_| format!("bad month in `{s}`"))?;
+        let d: u8 = s[8..10].parse().map_err(|_| format!("bad day in `{s}`"))?;
+        Date::new(y, m, d).ok_or_else(|| format!("`{s}` is not a real calendar date"))
+    }
+}
+
+fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What a numeric literal's suffix made of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// Yuan, already multiplied out (`20萬元` is 200000).
+    Money(Decimal),
+    /// A fraction (`20%` is 0.2).
+    Rate(Decimal),
+    Int(i64),
+    Dec(Decimal),
+}
+
+/// Parses a number with an optional unit: `20萬元`, `1億元`, `500_000元`, `0.5元`, `20%`, `42`, `1.5`.
+/// Accepts traditional and simplified characters (萬/万, 億/亿). Thousands separators `,` are accepted
+/// in facts; underscores anywhere between digits.
+pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
+    let s = s.trim();
+    let num_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.' || c == ',' || c == '-'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(num_end);
+    let digits: String = num.chars().filter(|&c| c != '_' && c != ',').collect();
+    if digits.is_empty() || digits == "-" {
+        return Err(format!("`{s}` does not start with a number"));
+    }
+    if digits.matches('.').count() > 1
+        || digits[1..].contains('-')
+        || digits.ends_with('.')
+        || digits.starts_with('.')
+    {
+        return Err(format!("`{num}` is not a well-formed number"));
+    }
+    let dec: Decimal = digits
+        .parse()
+        .map_err(|_| format!("`{num}` is too large or not a number"))?;
+    let factor = match unit.trim() {
+        "" => {
+            return Ok(if digits.contains('.') {
+                Quantity::Dec(dec)
+            } else {
+                digits
+                    .parse::<i64>()
+                    .map(Quantity::Int)
+                    .map_err(|_| format!("`{num}` is too large"))?
+            });
+        }
+        "%" => return Ok(Quantity::Rate(dec / Decimal::ONE_HUNDRED)),
+        "元" => Decimal::ONE,
+        "萬元" | "万元" => Decimal::from(10_000),
+        "億元" | "亿元" => Decimal::from(100_000_000),
+        other => {
+            return Err(format!(
+                "unknown unit `{other}`; expected 元, 萬元, 億元 or %"
+            ));
+        }
+    };
+    dec.checked_mul(factor)
+        .map(Quantity::Money)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+/// `200000.00`: exact, two decimals at least, for JSON and CSV.
+pub fn money_plain(m: Decimal) -> String {
+    let mut r = m.normalize();
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
+    r.to_string()
+}
+
+/// `200,000.00元` for people.
+pub fn money_yuan(m: Decimal) -> String {
+    let plain = money_plain(m);
+    let (sign, body) = plain
+        .strip_prefix('-')
+        .map_or(("", plain.as_str()), |b| ("-", b));
+    let (int, frac) = body.split_once('.').unwrap_or((body, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{frac}元")
+}
+
+/// `200,000.00 yuan` for English readers.
+pub fn money_en(m: Decimal) -> String {
+    let y = money_yuan(m);
+    format!("{} yuan", y.trim_end_matches('元'))
+}
+
+/// The source's own way of writing an amount where it is exact: `20萬元`, `1億元`, else yuan.
+pub fn money_source(m: Decimal) -> String {
+    let yi = Decimal::from(100_000_000);
+    let wan = Decimal::from(10_000);
+    if !m.is_zero() && (m % yi).is_zero() {
+        format!("{}億元", (m / yi).normalize())
+    } else if !m.is_zero() && (m % wan).is_zero() {
+        format!("{}萬元", (m / wan).normalize())
+    } else {
+        money_yuan(m)
+    }
+}
+
+/// `20%` for a rate stored as 0.2.
+pub fn rate_percent(r: Decimal) -> String {
+    format!("{}%", (r * Decimal::ONE_HUNDRED).normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn literals_read_like_the_source() {
+        assert_eq!(parse_quantity("20萬元"), Ok(Quantity::Money(d("200000"))));
+        assert_eq!(parse_quantity("1億元"), Ok(Quantity::Money(d("100000000"))));
+        assert_eq!(
+            parse_quantity("500_000元"),
+            Ok(Quantity::Money(d("500000")))
+        );
+        assert_eq!(
+            parse_quantity("500000.01元"),
+            Ok(Quantity::Money(d("500000.01")))
+        );
+        assert_eq!(parse_quantity("20%"), Ok(Quantity::Rate(d("0.2"))));
+        assert_eq!(
+            parse_quantity("2000万元"),
+            Ok(Quantity::Money(d("20000000")))
+        );
+        assert_eq!(parse_quantity("42"), Ok(Quantity::Int(42)));
+        assert!(
+            parse_quantity("20千元")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(parse_quantity("1.2.3元").is_err());
+        assert!(parse_quantity("元").is_err());
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(money_plain(d("200000")), "200000.00");
+        assert_eq!(money_plain(d("0.005")), "0.005");
+        assert_eq!(money_yuan(d("4999999.99")), "4,999,999.99元");
+        assert_eq!(money_source(d("200000")), "20萬元");
+        assert_eq!(money_source(d("100000000")), "1億元");
+        assert_eq!(money_source(d("123.45")), "123.45元");
+        assert_eq!(rate_percent(d("0.2")), "20%");
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(
+            Date::parse("2023-02-29")
+                .unwrap_err()
+                .contains("not a real calendar date")
+        );
+        assert!(Date::parse("2023-13-01").is_err());
+        assert!(Date::parse("23-1-1").is_err());
+    }
+}
