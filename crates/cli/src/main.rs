@@ -12,11 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "qiangke",
-    version,
-    about = "Exact, explained rewards from science-and-technology incentive plans"
-)]
+#[command(name = "qiangke", version, about = "Exact, explained rewards from science-and-technology incentive plans")]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -80,14 +76,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.cmd {
         Cmd::Check { pack, format } => check(&pack, format),
-        Cmd::Eval {
-            pack,
-            facts,
-            years,
-            format,
-            lang,
-            no_trace,
-        } => {
+        Cmd::Eval { pack, facts, years, format, lang, no_trace } => {
             let lang = match lang {
                 LangArg::Zh => Lang::Zh,
                 LangArg::En => Lang::En,
@@ -102,10 +91,7 @@ fn check(dir: &Path, format: Format) -> Result<ExitCode> {
     match load_pack(dir) {
         Ok(p) => {
             if format == Format::Json {
-                println!(
-                    "{}",
-                    serde_json::json!({"ok": true, "pack": p.id, "hash": p.hash, "rules": p.rules.len(), "diagnostics": []})
-                );
+                println!("{}", serde_json::json!({"ok": true, "pack": p.id, "hash": p.hash, "rules": p.rules.len(), "diagnostics": []}));
             } else {
                 println!(
                     "ok: {} {} — {} rules, {} derivations, {} tier tables, {} interpretation notes (sha256 {})",
@@ -122,45 +108,27 @@ fn check(dir: &Path, format: Format) -> Result<ExitCode> {
         }
         Err(report) => {
             if format == Format::Json {
-                println!(
-                    "{}",
-                    serde_json::json!({"ok": false, "diagnostics": report.to_json()})
-                );
+                println!("{}", serde_json::json!({"ok": false, "diagnostics": report.to_json()}));
             } else {
                 eprint!("{}", report.render());
                 let n = report.diagnostics.len();
-                eprintln!(
-                    "\n{n} error{} in {}",
-                    if n == 1 { "" } else { "s" },
-                    dir.display()
-                );
+                eprintln!("\n{n} error{} in {}", if n == 1 { "" } else { "s" }, dir.display());
             }
             Ok(ExitCode::from(1))
         }
     }
 }
 
-fn eval(
-    dir: &Path,
-    facts_path: &Path,
-    years: Vec<i32>,
-    format: Format,
-    lang: Lang,
-    trace: bool,
-) -> Result<ExitCode> {
+fn eval(dir: &Path, facts_path: &Path, years: Vec<i32>, format: Format, lang: Lang, trace: bool) -> Result<ExitCode> {
     let pack = match load_pack(dir) {
         Ok(p) => p,
         Err(report) => {
             eprint!("{}", report.render());
-            eprintln!(
-                "\nthe pack has errors; run `qiangke check {}`",
-                dir.display()
-            );
+            eprintln!("\nthe pack has errors; run `qiangke check {}`", dir.display());
             return Ok(ExitCode::from(1));
         }
     };
-    let bytes = std::fs::read(facts_path)
-        .with_context(|| format!("cannot read facts file {}", facts_path.display()))?;
+    let bytes = std::fs::read(facts_path).with_context(|| format!("cannot read facts file {}", facts_path.display()))?;
     let Ok(text) = String::from_utf8(bytes) else {
         eprintln!("error: {} is not UTF-8 text", facts_path.display());
         return Ok(ExitCode::from(1));
@@ -226,9 +194,5 @@ fn test(dir: &Path, verbose: bool) -> Result<ExitCode> {
         eprint!("\r\x1b[2K");
     }
     println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

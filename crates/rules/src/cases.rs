@@ -64,10 +64,7 @@ pub struct Expect {
 pub fn load_cases(pack: &Pack, dir: &Path) -> Result<Vec<Case>, Report> {
     let mut names: Vec<String> = std::fs::read_dir(dir.join("cases"))
         .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".toml"))
-                .collect()
+            rd.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".toml")).collect()
         })
         .unwrap_or_default();
     names.sort();
@@ -76,15 +73,7 @@ pub fn load_cases(pack: &Pack, dir: &Path) -> Result<Vec<Case>, Report> {
         let text = std::fs::read_to_string(dir.join("cases").join(&n)).map_err(|e| {
             let mut map = SourceMap::new();
             let f = map.add(format!("cases/{n}"), "");
-            Report {
-                diagnostics: vec![Diagnostic::error(
-                    "C001",
-                    f,
-                    Span::default(),
-                    format!("cannot read: {e}"),
-                )],
-                map,
-            }
+            Report { diagnostics: vec![Diagnostic::error("C001", f, Span::default(), format!("cannot read: {e}"))], map }
         })?;
         out.extend(load_case_file(pack, &format!("cases/{n}"), &text)?);
     }
@@ -99,27 +88,14 @@ pub fn load_case_file(pack: &Pack, name: &str, text: &str) -> Result<Vec<Case>, 
     let root = match parse_toml(text) {
         Ok(n) => n,
         Err(e) => {
-            return Err(Report {
-                diagnostics: vec![Diagnostic::error(
-                    "C001",
-                    f,
-                    e.span,
-                    format!("invalid TOML: {}", e.message),
-                )],
-                map,
-            });
+            return Err(Report { diagnostics: vec![Diagnostic::error("C001", f, e.span, format!("invalid TOML: {}", e.message))], map });
         }
     };
     let mut cases = Vec::new();
     let items = match root.get("case").map(|c| &c.kind) {
         Some(Kind::Arr(items)) => items.clone(),
         _ => {
-            diags.push(Diagnostic::error(
-                "C002",
-                f,
-                Span::default(),
-                "a case file holds [[case]] tables",
-            ));
+            diags.push(Diagnostic::error("C002", f, Span::default(), "a case file holds [[case]] tables"));
             Vec::new()
         }
     };
@@ -128,27 +104,14 @@ pub fn load_case_file(pack: &Pack, name: &str, text: &str) -> Result<Vec<Case>, 
             cases.push(c);
         }
     }
-    if diags.is_empty() {
-        Ok(cases)
-    } else {
-        Err(Report {
-            map,
-            diagnostics: diags,
-        })
-    }
+    if diags.is_empty() { Ok(cases) } else { Err(Report { map, diagnostics: diags }) }
 }
 
 fn line_of(map: &SourceMap, f: FileId, span: Span) -> String {
     format!("{}:{}", map.name(f), map.line_col(f, span.start).0)
 }
 
-fn case(
-    pack: &Pack,
-    map: &SourceMap,
-    f: FileId,
-    n: &Node,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Case> {
+fn case(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Case> {
     let Kind::Obj(kv) = &n.kind else { return None };
     let mut c = Case {
         name: String::new(),
@@ -166,15 +129,8 @@ fn case(
             ("years", Kind::Arr(ys)) => {
                 for y in ys {
                     match &y.kind {
-                        Kind::Num(s) if s.parse::<i32>().is_ok() => {
-                            c.years.push(s.parse().unwrap_or(0))
-                        }
-                        _ => diags.push(Diagnostic::error(
-                            "C003",
-                            f,
-                            y.span,
-                            "years are whole numbers",
-                        )),
+                        Kind::Num(s) if s.parse::<i32>().is_ok() => c.years.push(s.parse().unwrap_or(0)),
+                        _ => diags.push(Diagnostic::error("C003", f, y.span, "years are whole numbers")),
                     }
                 }
             }
@@ -199,20 +155,10 @@ fn case(
         }
     }
     if c.name.is_empty() || c.cites.is_empty() {
-        diags.push(Diagnostic::error(
-            "C003",
-            f,
-            n.span,
-            "a case needs `name` and `cites` (the sentence it checks)",
-        ));
+        diags.push(Diagnostic::error("C003", f, n.span, "a case needs `name` and `cites` (the sentence it checks)"));
     }
     if c.expect.is_empty() {
-        diags.push(Diagnostic::error(
-            "C003",
-            f,
-            n.span,
-            "a case needs at least one [[case.expect]]",
-        ));
+        diags.push(Diagnostic::error("C003", f, n.span, "a case needs at least one [[case.expect]]"));
     }
     facts_ok.then_some(c)
 }
@@ -227,48 +173,24 @@ fn empty_facts(pack: &Pack) -> Facts {
     }
 }
 
-fn expect(
-    pack: &Pack,
-    map: &SourceMap,
-    f: FileId,
-    n: &Node,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Expect> {
+fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Expect> {
     let Kind::Obj(kv) = &n.kind else {
-        diags.push(Diagnostic::error(
-            "C003",
-            f,
-            n.span,
-            "an expectation is a table",
-        ));
+        diags.push(Diagnostic::error("C003", f, n.span, "an expectation is a table"));
         return None;
     };
-    let mut x = Expect {
-        at: line_of(map, f, n.span),
-        ..Default::default()
-    };
+    let mut x = Expect { at: line_of(map, f, n.span), ..Default::default() };
     let money = |v: &Node, diags: &mut Vec<Diagnostic>| match &v.kind {
         Kind::Str(s) | Kind::Num(s) => match parse_quantity(s) {
             Ok(Quantity::Money(m)) => Some(m),
             Ok(Quantity::Int(i)) => Some(Decimal::from(i)),
             Ok(Quantity::Dec(d)) => Some(d),
             _ => {
-                diags.push(Diagnostic::error(
-                    "C003",
-                    f,
-                    v.span,
-                    "expected an amount of money",
-                ));
+                diags.push(Diagnostic::error("C003", f, v.span, "expected an amount of money"));
                 None
             }
         },
         _ => {
-            diags.push(Diagnostic::error(
-                "C003",
-                f,
-                v.span,
-                "expected an amount of money as a string",
-            ));
+            diags.push(Diagnostic::error("C003", f, v.span, "expected an amount of money as a string"));
             None
         }
     };
@@ -282,7 +204,10 @@ fn expect(
             }
             ("state", Kind::Str(s)) => {
                 if !["awarded", "not-eligible", "needs-information", "not-in-force"].contains(&s.as_str()) {
-                    diags.push(Diagnostic::error("C003", f, v.span, format!("unknown state `{s}`")).with_hint("awarded, not-eligible, needs-information or not-in-force"));
+                    diags.push(
+                        Diagnostic::error("C003", f, v.span, format!("unknown state `{s}`"))
+                            .with_hint("awarded, not-eligible, needs-information or not-in-force"),
+                    );
                 }
                 x.state = s.clone();
             }
@@ -297,7 +222,8 @@ fn expect(
             ("year", Kind::Num(s)) => x.year = s.parse().ok(),
             ("budget_year", Kind::Num(s)) => x.budget_year = s.parse().ok(),
             ("missing" | "notes", Kind::Arr(items)) => {
-                let list: Vec<String> = items.iter().filter_map(|i| if let Kind::Str(s) = &i.kind { Some(s.clone()) } else { None }).collect();
+                let list: Vec<String> =
+                    items.iter().filter_map(|i| if let Kind::Str(s) = &i.kind { Some(s.clone()) } else { None }).collect();
                 if k == "missing" {
                     x.missing = list;
                 } else {
@@ -309,16 +235,14 @@ fn expect(
                     x.notes = list;
                 }
             }
-            _ => diags.push(Diagnostic::error("C003", f, *ks, format!("unexpected key `{k}` in an expectation")).with_hint("keys are rule, state, amount, low, high, reason, year, budget_year, missing, notes")),
+            _ => diags.push(
+                Diagnostic::error("C003", f, *ks, format!("unexpected key `{k}` in an expectation"))
+                    .with_hint("keys are rule, state, amount, low, high, reason, year, budget_year, missing, notes"),
+            ),
         }
     }
     if x.rule.is_empty() || x.state.is_empty() {
-        diags.push(Diagnostic::error(
-            "C003",
-            f,
-            n.span,
-            "an expectation needs `rule` and `state`",
-        ));
+        diags.push(Diagnostic::error("C003", f, n.span, "an expectation needs `rule` and `state`"));
         return None;
     }
     Some(x)
@@ -326,27 +250,14 @@ fn expect(
 
 /// Runs one case; the result lists every mismatch (empty: the case passes).
 pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
-    let ev = evaluate(
-        pack,
-        &case.facts,
-        &Options {
-            years: case.years.clone(),
-            trace: false,
-        },
-    );
+    let ev = evaluate(pack, &case.facts, &Options { years: case.years.clone(), trace: false });
     let mut failures = Vec::new();
     let mut used = vec![false; ev.results.len()];
     for x in &case.expect {
-        let found = ev.results.iter().enumerate().find(|(i, r)| {
-            !used[*i] && r.rule.id == x.rule && x.year.is_none_or(|y| y == r.claim_year)
-        });
+        let found =
+            ev.results.iter().enumerate().find(|(i, r)| !used[*i] && r.rule.id == x.rule && x.year.is_none_or(|y| y == r.claim_year));
         let Some((i, r)) = found else {
-            failures.push(format!(
-                "{}: no result for rule `{}`{}",
-                x.at,
-                x.rule,
-                x.year.map(|y| format!(" in {y}")).unwrap_or_default()
-            ));
+            failures.push(format!("{}: no result for rule `{}`{}", x.at, x.rule, x.year.map(|y| format!(" in {y}")).unwrap_or_default()));
             continue;
         };
         used[i] = true;
@@ -357,20 +268,12 @@ pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
                     format!(" {}–{}", money_plain(*low), money_plain(*high))
                 }
                 State::NotEligible(reason) => format!(" ({})", reason.code()),
-                State::NeedsInformation(m) => format!(
-                    " ({})",
-                    m.iter()
-                        .map(|m| fact_path(pack, &missing_ref(m)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                State::NeedsInformation(m) => {
+                    format!(" ({})", m.iter().map(|m| fact_path(pack, &missing_ref(m))).collect::<Vec<_>>().join(", "))
+                }
                 State::NotInForce { .. } => String::new(),
             };
-            failures.push(format!(
-                "{who}: expected {}, got {}{detail}",
-                x.state,
-                r.state.code()
-            ));
+            failures.push(format!("{who}: expected {}, got {}{detail}", x.state, r.state.code()));
             continue;
         }
         if let State::Awarded { low, high } = &r.state {
@@ -389,29 +292,20 @@ pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
         if let (Some(want), State::NotEligible(reason)) = (&x.reason, &r.state)
             && reason.code() != want
         {
-            failures.push(format!(
-                "{who}: expected reason {want}, got {}",
-                reason.code()
-            ));
+            failures.push(format!("{who}: expected reason {want}, got {}", reason.code()));
         }
         if !x.missing.is_empty()
             && let State::NeedsInformation(m) = &r.state
         {
             let got: Vec<String> = m.iter().map(|m| fact_path(pack, &missing_ref(m))).collect();
             if got != x.missing {
-                failures.push(format!(
-                    "{who}: expected missing {:?}, got {got:?}",
-                    x.missing
-                ));
+                failures.push(format!("{who}: expected missing {:?}, got {got:?}", x.missing));
             }
         }
         if let Some(by) = x.budget_year
             && r.budget_year != Some(by)
         {
-            failures.push(format!(
-                "{who}: expected budget year {by}, got {:?}",
-                r.budget_year
-            ));
+            failures.push(format!("{who}: expected budget year {by}, got {:?}", r.budget_year));
         }
         for n in &x.notes {
             if !r.notes.iter().any(|i| pack.notes[*i].id == *n) {

@@ -94,14 +94,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, file: FileId, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            file,
-            span,
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, code, message: message.into(), file, span, hint: None }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -127,24 +120,13 @@ impl Diagnostic {
         let pad = " ".repeat(gutter.len());
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{gutter} | {src_line}");
-        let lead: usize = src_line
-            .chars()
-            .take(col - 1)
-            .map(|c| if c == '\t' { 1 } else { c.width().unwrap_or(0) })
-            .sum();
+        let lead: usize = src_line.chars().take(col - 1).map(|c| if c == '\t' { 1 } else { c.width().unwrap_or(0) }).sum();
         // The caret covers the span's part on this line, at least one column wide.
         let start = self.span.start.min(text.len());
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let end = self.span.end.clamp(start, line_end);
-        let width: usize = text
-            .get(start..end)
-            .map_or(0, |s| s.chars().map(|c| c.width().unwrap_or(0)).sum());
-        let _ = writeln!(
-            out,
-            "{pad} | {}{}",
-            " ".repeat(lead),
-            "^".repeat(width.max(1))
-        );
+        let width: usize = text.get(start..end).map_or(0, |s| s.chars().map(|c| c.width().unwrap_or(0)).sum());
+        let _ = writeln!(out, "{pad} | {}{}", " ".repeat(lead), "^".repeat(width.max(1)));
         if let Some(h) = &self.hint {
             let _ = writeln!(out, "{pad} = help: {h}");
         }
@@ -167,10 +149,7 @@ impl Diagnostic {
 }
 
 /// Suggests the closest candidate to a misspelled name, if one is close enough.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(name, c);
@@ -187,12 +166,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
+    // Optimal string alignment: like Levenshtein, but a swap of two neighbours (gaurd/guard) is one edit.
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
         cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
         }
+        std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
@@ -213,11 +198,9 @@ mod tests {
 
     #[test]
     fn suggestions_only_when_close() {
-        assert_eq!(
-            did_you_mean("rd_expenditur", ["rd_expenditure", "above_scale"]),
-            Some("rd_expenditure")
-        );
+        assert_eq!(did_you_mean("rd_expenditur", ["rd_expenditure", "above_scale"]), Some("rd_expenditure"));
         assert_eq!(did_you_mean("zzz", ["rd_expenditure"]), None);
+        assert_eq!(did_you_mean("gaurd", ["guard", "amount"]), Some("guard"));
     }
 }
 
@@ -231,20 +214,11 @@ pub struct Report {
 impl Report {
     /// All diagnostics rendered compiler-style.
     pub fn render(&self) -> String {
-        self.diagnostics
-            .iter()
-            .map(|d| d.render(&self.map))
-            .collect::<Vec<_>>()
-            .join("\n")
+        self.diagnostics.iter().map(|d| d.render(&self.map)).collect::<Vec<_>>().join("\n")
     }
     /// All diagnostics as a JSON array.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Array(
-            self.diagnostics
-                .iter()
-                .map(|d| d.to_json(&self.map))
-                .collect(),
-        )
+        serde_json::Value::Array(self.diagnostics.iter().map(|d| d.to_json(&self.map)).collect())
     }
 }
 

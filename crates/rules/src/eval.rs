@@ -87,11 +87,7 @@ pub enum Reason {
     /// The value is below (or between) every band of a tier table.
     NoTier { table: usize, input: Decimal },
     /// The once-key was already awarded (earlier in the facts, or a repeated fact).
-    AlreadyAwarded {
-        once_key: String,
-        year: i32,
-        at: Option<Arc<str>>,
-    },
+    AlreadyAwarded { once_key: String, year: i32, at: Option<Arc<str>> },
     /// Only reachable with unvalidated input: validated facts are bounded far below overflow.
     Overflow,
 }
@@ -214,23 +210,14 @@ struct Ev<'p> {
 pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation<'p> {
     let events = derive_events(pack, facts, opts.trace);
     let fact_years = facts.years();
-    let report: BTreeSet<i32> = if opts.years.is_empty() {
-        fact_years.iter().copied().collect()
-    } else {
-        opts.years.iter().copied().collect()
-    };
-    let last = report
-        .iter()
-        .next_back()
-        .copied()
-        .unwrap_or(pack.valid.0.year);
+    let report: BTreeSet<i32> =
+        if opts.years.is_empty() { fact_years.iter().copied().collect() } else { opts.years.iter().copied().collect() };
+    let last = report.iter().next_back().copied().unwrap_or(pack.valid.0.year);
     let mut run: BTreeSet<i32> = fact_years.iter().copied().filter(|y| *y <= last).collect();
     run.extend(report.iter().copied());
 
     let kind_ix = pack.vocab.attribute("kind");
-    let kind = kind_ix
-        .and_then(|i| facts.attributes[i].as_ref())
-        .map(|f| f.value.clone());
+    let kind = kind_ix.and_then(|i| facts.attributes[i].as_ref()).map(|f| f.value.clone());
     let mut awarded: HashMap<String, (i32, Option<Arc<str>>)> = HashMap::new();
     let mut results = Vec::new();
 
@@ -244,25 +231,11 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
             {
                 continue;
             }
-            let mut ctx = Cx {
-                pack,
-                facts,
-                year,
-                event: None,
-                trace: opts.trace.then(Vec::new),
-                notes: Vec::new(),
-            };
-            let mk = |ctx: Cx<'p, '_>,
-                      trigger: Option<TriggerInfo<'p>>,
-                      state: State,
-                      once_key: Option<String>| {
+            let mut ctx = Cx { pack, facts, year, event: None, trace: opts.trace.then(Vec::new), notes: Vec::new() };
+            let mk = |ctx: Cx<'p, '_>, trigger: Option<TriggerInfo<'p>>, state: State, once_key: Option<String>| {
                 let budget_year = match (&state, rule.budget_year) {
-                    (State::Awarded { .. }, BudgetYear::Same) => {
-                        Some(trigger.as_ref().map_or(year, |t| t.date.year))
-                    }
-                    (State::Awarded { .. }, BudgetYear::Next) => {
-                        Some(trigger.as_ref().map_or(year, |t| t.date.year) + 1)
-                    }
+                    (State::Awarded { .. }, BudgetYear::Same) => Some(trigger.as_ref().map_or(year, |t| t.date.year)),
+                    (State::Awarded { .. }, BudgetYear::Next) => Some(trigger.as_ref().map_or(year, |t| t.date.year) + 1),
                     _ => None,
                 };
                 let mut notes = rule.notes.clone();
@@ -272,16 +245,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                 }
                 notes.sort_unstable();
                 notes.dedup();
-                RuleResult {
-                    rule,
-                    claim_year: year,
-                    trigger,
-                    state,
-                    once_key,
-                    budget_year,
-                    notes,
-                    trace: ctx.trace.unwrap_or_default(),
-                }
+                RuleResult { rule, claim_year: year, trigger, state, once_key, budget_year, notes, trace: ctx.trace.unwrap_or_default() }
             };
             if kind_missing {
                 if reported {
@@ -296,14 +260,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                     let state = if in_force_year {
                         decide(&mut ctx, rule, &mut awarded, None)
                     } else {
-                        (
-                            State::NotInForce {
-                                valid: rule.valid,
-                                date: None,
-                                year,
-                            },
-                            None,
-                        )
+                        (State::NotInForce { valid: rule.valid, date: None, year }, None)
                     };
                     if reported {
                         results.push(mk(ctx, None, state.0, state.1));
@@ -311,18 +268,8 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                 }
                 Trigger::Event { event, filter } => {
                     let mut any = false;
-                    for e in events
-                        .iter()
-                        .filter(|e| e.ev.ty == *event && e.ev.date.year == year)
-                    {
-                        let mut ctx = Cx {
-                            pack,
-                            facts,
-                            year,
-                            event: Some(&e.ev),
-                            trace: opts.trace.then(Vec::new),
-                            notes: Vec::new(),
-                        };
+                    for e in events.iter().filter(|e| e.ev.ty == *event && e.ev.date.year == year) {
+                        let mut ctx = Cx { pack, facts, year, event: Some(&e.ev), trace: opts.trace.then(Vec::new), notes: Vec::new() };
                         if let Some(t) = ctx.trace.as_mut() {
                             t.extend(e.derive_trace.iter().cloned());
                         }
@@ -334,12 +281,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                                 Err(Stop::Missing(m)) => {
                                     any = true;
                                     if reported {
-                                        results.push(mk(
-                                            ctx,
-                                            Some(trigger_info(e)),
-                                            State::NeedsInformation(m),
-                                            None,
-                                        ));
+                                        results.push(mk(ctx, Some(trigger_info(e)), State::NeedsInformation(m), None));
                                     }
                                     continue;
                                 }
@@ -357,14 +299,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                         let (state, key) = if !e.pending.is_empty() {
                             (State::NeedsInformation(e.pending.clone()), None)
                         } else if e.ev.date < rule.valid.0 || e.ev.date > rule.valid.1 {
-                            (
-                                State::NotInForce {
-                                    valid: rule.valid,
-                                    date: Some(e.ev.date),
-                                    year,
-                                },
-                                None,
-                            )
+                            (State::NotInForce { valid: rule.valid, date: Some(e.ev.date), year }, None)
                         } else {
                             decide(&mut ctx, rule, &mut awarded, Some(e.ev.at.clone()))
                         };
@@ -376,11 +311,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                         let state = if in_force_year {
                             State::NotEligible(Reason::NoTrigger)
                         } else {
-                            State::NotInForce {
-                                valid: rule.valid,
-                                date: None,
-                                year,
-                            }
+                            State::NotInForce { valid: rule.valid, date: None, year }
                         };
                         results.push(mk(ctx, None, state, None));
                     }
@@ -388,23 +319,11 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
             }
         }
     }
-    Evaluation {
-        pack,
-        entity_id: facts.entity_id.clone(),
-        entity_name: facts.name.clone(),
-        years: report.into_iter().collect(),
-        results,
-    }
+    Evaluation { pack, entity_id: facts.entity_id.clone(), entity_name: facts.name.clone(), years: report.into_iter().collect(), results }
 }
 
 fn trigger_info<'p>(e: &Ev<'p>) -> TriggerInfo<'p> {
-    TriggerInfo {
-        event: e.ev.ty,
-        date: e.ev.date,
-        at: e.ev.at.clone(),
-        derived: e.derived,
-        fields: e.ev.fields.clone(),
-    }
+    TriggerInfo { event: e.ev.ty, date: e.ev.date, at: e.ev.at.clone(), derived: e.derived, fields: e.ev.fields.clone() }
 }
 
 /// Guard, amount, once-key: the common path of every rule once its trigger is settled.
@@ -466,14 +385,7 @@ fn decide<'p>(
         t.push(Step::Once { key: key.clone() });
     }
     if let Some((year, first)) = awarded.get(&key) {
-        return (
-            State::NotEligible(Reason::AlreadyAwarded {
-                once_key: key.clone(),
-                year: *year,
-                at: first.clone(),
-            }),
-            Some(key),
-        );
+        return (State::NotEligible(Reason::AlreadyAwarded { once_key: key.clone(), year: *year, at: first.clone() }), Some(key));
     }
     awarded.insert(key.clone(), (ctx.year, at));
     (State::Awarded { low, high }, Some(key))
@@ -481,26 +393,11 @@ fn decide<'p>(
 
 /// Applies derivation rules: each source event that satisfies `when` yields an emitted event.
 fn derive_events<'p>(pack: &'p Pack, facts: &Facts, trace: bool) -> Vec<Ev<'p>> {
-    let mut out: Vec<Ev<'p>> = facts
-        .events
-        .iter()
-        .map(|e| Ev {
-            ev: e.clone(),
-            derived: None,
-            pending: Vec::new(),
-            derive_trace: Vec::new(),
-        })
-        .collect();
+    let mut out: Vec<Ev<'p>> =
+        facts.events.iter().map(|e| Ev { ev: e.clone(), derived: None, pending: Vec::new(), derive_trace: Vec::new() }).collect();
     for d in &pack.derives {
         for src in facts.events.iter().filter(|e| e.ty == d.from) {
-            let mut ctx = Cx {
-                pack,
-                facts,
-                year: src.date.year,
-                event: Some(src),
-                trace: trace.then(Vec::new),
-                notes: Vec::new(),
-            };
+            let mut ctx = Cx { pack, facts, year: src.date.year, event: Some(src), trace: trace.then(Vec::new), notes: Vec::new() };
             let mut pending = Vec::new();
             match ctx.cond(&d.when, "derive") {
                 Ok(false) | Err(Stop::NoTier { .. } | Stop::Overflow) => continue,
@@ -517,12 +414,7 @@ fn derive_events<'p>(pack: &'p Pack, facts: &Facts, trace: bool) -> Vec<Ev<'p>> 
                 }
             }
             out.push(Ev {
-                ev: Event {
-                    ty: d.emit,
-                    date: src.date,
-                    fields,
-                    at: src.at.clone(),
-                },
+                ev: Event { ty: d.emit, date: src.date, fields, at: src.at.clone() },
                 derived: Some(d),
                 pending,
                 derive_trace: ctx.trace.unwrap_or_default(),
@@ -569,10 +461,7 @@ impl<'p> Cx<'p, '_> {
     }
 
     fn cond(&mut self, e: &'p CExpr, part: &'static str) -> Result<bool, Stop> {
-        self.push(|| Step::Part {
-            part,
-            expr: &e.text,
-        });
+        self.push(|| Step::Part { part, expr: &e.text });
         match self.eval(e, &e.node)? {
             Value::Bool(b) => Ok(b),
             _ => Ok(false),
@@ -581,10 +470,7 @@ impl<'p> Cx<'p, '_> {
 
     fn value(&mut self, e: &'p CExpr, part: &'static str) -> R {
         if part != "once" {
-            self.push(|| Step::Part {
-                part,
-                expr: &e.text,
-            });
+            self.push(|| Step::Part { part, expr: &e.text });
         }
         self.eval(e, &e.node)
     }
@@ -603,69 +489,40 @@ impl<'p> Cx<'p, '_> {
             NK::Const(v) => Ok(v.clone()),
             NK::ClaimYear => {
                 let v = Value::Int(self.year as i64);
-                self.push(|| Step::Fact {
-                    fact: FactRef::ClaimYear,
-                    value: v.clone(),
-                    at: None,
-                });
+                self.push(|| Step::Fact { fact: FactRef::ClaimYear, value: v.clone(), at: None });
                 Ok(v)
             }
             NK::Attr(i) => match &self.facts.attributes[*i] {
                 Some(f) => {
                     let (v, at) = (f.value.clone(), f.at.clone());
-                    self.push(|| Step::Fact {
-                        fact: FactRef::Attr(*i),
-                        value: v.clone(),
-                        at: Some(at),
-                    });
+                    self.push(|| Step::Fact { fact: FactRef::Attr(*i), value: v.clone(), at: Some(at) });
                     Ok(v)
                 }
                 None => self.missing(Missing::Attr(*i)),
             },
-            NK::Yearly(i) => match self
-                .facts
-                .yearly
-                .get(&self.year)
-                .and_then(|row| row[*i].as_ref())
-            {
+            NK::Yearly(i) => match self.facts.yearly.get(&self.year).and_then(|row| row[*i].as_ref()) {
                 Some(f) => {
                     let (v, at, year) = (f.value.clone(), f.at.clone(), self.year);
-                    self.push(|| Step::Fact {
-                        fact: FactRef::Yearly(*i, year),
-                        value: v.clone(),
-                        at: Some(at),
-                    });
+                    self.push(|| Step::Fact { fact: FactRef::Yearly(*i, year), value: v.clone(), at: Some(at) });
                     Ok(v)
                 }
                 None => self.missing(Missing::Yearly(*i, self.year)),
             },
             NK::Field(i) => {
-                let ev = self
-                    .event
-                    .expect("resolution admits event fields only where an event is in scope");
+                let ev = self.event.expect("resolution admits event fields only where an event is in scope");
                 match &ev.fields[*i] {
                     Some(v) => {
                         let (v, at, ty) = (v.clone(), ev.at.clone(), ev.ty);
-                        self.push(|| Step::Fact {
-                            fact: FactRef::Field(ty, *i),
-                            value: v.clone(),
-                            at: Some(at),
-                        });
+                        self.push(|| Step::Fact { fact: FactRef::Field(ty, *i), value: v.clone(), at: Some(at) });
                         Ok(v)
                     }
                     None => self.missing(Missing::Field(ev.ty, *i)),
                 }
             }
             NK::EventDate => {
-                let ev = self
-                    .event
-                    .expect("resolution admits event dates only where an event is in scope");
+                let ev = self.event.expect("resolution admits event dates only where an event is in scope");
                 let (v, at, ty) = (Value::Date(ev.date), ev.at.clone(), ev.ty);
-                self.push(|| Step::Fact {
-                    fact: FactRef::EventDate(ty),
-                    value: v.clone(),
-                    at: Some(at),
-                });
+                self.push(|| Step::Fact { fact: FactRef::EventDate(ty), value: v.clone(), at: Some(at) });
                 Ok(v)
             }
             NK::Not(x) => match self.eval(e, x)? {
@@ -709,44 +566,24 @@ impl<'p> Cx<'p, '_> {
                             BinOp::Eq => ord == Some(std::cmp::Ordering::Equal),
                             BinOp::Ne => ord != Some(std::cmp::Ordering::Equal),
                             BinOp::Lt => ord == Some(std::cmp::Ordering::Less),
-                            BinOp::Le => matches!(
-                                ord,
-                                Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
-                            ),
+                            BinOp::Le => matches!(ord, Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)),
                             BinOp::Gt => ord == Some(std::cmp::Ordering::Greater),
-                            _ => matches!(
-                                ord,
-                                Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
-                            ),
+                            _ => matches!(ord, Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)),
                         };
-                        self.push(|| Step::Compare {
-                            expr,
-                            op: *op,
-                            lhs: l,
-                            rhs: r,
-                            result,
-                        });
+                        self.push(|| Step::Compare { expr, op: *op, lhs: l, rhs: r, result });
                         Ok(Value::Bool(result))
                     }
                     _ => {
                         let result = arith(*op, &l, &r)?;
                         let res = result.clone();
-                        self.push(|| Step::Arith {
-                            expr,
-                            op: *op,
-                            lhs: l,
-                            rhs: r,
-                            result: res,
-                        });
+                        self.push(|| Step::Arith { expr, op: *op, lhs: l, rhs: r, result: res });
                         Ok(result)
                     }
                 }
             }
             NK::In(x, items) => {
                 let v = self.eval(e, x)?;
-                let result = items
-                    .iter()
-                    .any(|i| compare(&v, i) == Some(std::cmp::Ordering::Equal));
+                let result = items.iter().any(|i| compare(&v, i) == Some(std::cmp::Ordering::Equal));
                 Ok(Value::Bool(result))
             }
             NK::If(c, a, b) => match self.eval(e, c)? {
@@ -769,12 +606,7 @@ impl<'p> Cx<'p, '_> {
                 let result = call(*func, &vals)?;
                 let res = result.clone();
                 let expr = e.slice(n.span);
-                self.push(|| Step::Call {
-                    expr,
-                    func: *func,
-                    args: vals,
-                    result: res,
-                });
+                self.push(|| Step::Call { expr, func: *func, args: vals, result: res });
                 Ok(result)
             }
             NK::Tier(t, x) => {
@@ -782,36 +614,22 @@ impl<'p> Cx<'p, '_> {
                     return Err(Stop::Overflow);
                 };
                 let table = &self.pack.tiers[*t];
-                let hits: Vec<usize> = table
-                    .bands
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, b)| b.contains(input))
-                    .map(|(i, _)| i)
-                    .collect();
+                let hits: Vec<usize> = table.bands.iter().enumerate().filter(|(_, b)| b.contains(input)).map(|(i, _)| i).collect();
                 let (band, boundary_note) = match hits.as_slice() {
                     [] => {
-                        let first = table.bands.iter().enumerate().find(|(_, b)| {
-                            b.lower.as_ref().is_some_and(|l| {
-                                l.value > input || (l.value == input && !l.inclusive)
-                            })
-                        });
+                        let first = table
+                            .bands
+                            .iter()
+                            .enumerate()
+                            .find(|(_, b)| b.lower.as_ref().is_some_and(|l| l.value > input || (l.value == input && !l.inclusive)));
                         let first = first.map(|(i, b)| (i, gap_to(b, input)));
-                        self.push(|| Step::NoTier {
-                            table: *t,
-                            input,
-                            first,
-                        });
+                        self.push(|| Step::NoTier { table: *t, input, first });
                         return Err(Stop::NoTier { table: *t, input });
                     }
                     [one] => (*one, None),
                     many => {
                         let (prefer, note) = table.overlap.unwrap_or((Prefer::Higher, usize::MAX));
-                        let pick = if prefer == Prefer::Higher {
-                            many[many.len() - 1]
-                        } else {
-                            many[0]
-                        };
+                        let pick = if prefer == Prefer::Higher { many[many.len() - 1] } else { many[0] };
                         if note != usize::MAX {
                             self.notes.push(note);
                         }
@@ -819,18 +637,8 @@ impl<'p> Cx<'p, '_> {
                     }
                 };
                 let amount = table.bands[band].amount;
-                let next = table
-                    .bands
-                    .get(band + 1)
-                    .map(|b| (band + 1, gap_to(b, input)));
-                self.push(|| Step::Tier {
-                    table: *t,
-                    input,
-                    band,
-                    amount,
-                    boundary_note,
-                    next,
-                });
+                let next = table.bands.get(band + 1).map(|b| (band + 1, gap_to(b, input)));
+                self.push(|| Step::Tier { table: *t, input, band, amount, boundary_note, next });
                 Ok(Value::Money(amount))
             }
             NK::Brackets(t, x) => {
@@ -854,12 +662,7 @@ impl<'p> Cx<'p, '_> {
                         break;
                     }
                 }
-                self.push(|| Step::Brackets {
-                    table: *t,
-                    input,
-                    parts,
-                    result: total,
-                });
+                self.push(|| Step::Brackets { table: *t, input, parts, result: total });
                 Ok(Value::Money(total))
             }
         }
@@ -988,13 +791,7 @@ fn call(f: Func, args: &[Value]) -> R {
         Func::Min | Func::Max => {
             let pick = |a: Decimal, b: Decimal| if f == Func::Min { a.min(b) } else { a.max(b) };
             if args.iter().all(|a| matches!(a, Value::Int(_))) {
-                let it = args.iter().filter_map(|a| {
-                    if let Value::Int(i) = a {
-                        Some(*i)
-                    } else {
-                        None
-                    }
-                });
+                let it = args.iter().filter_map(|a| if let Value::Int(i) = a { Some(*i) } else { None });
                 let v = if f == Func::Min { it.min() } else { it.max() };
                 return Ok(Value::Int(v.unwrap_or(0)));
             }
@@ -1030,15 +827,10 @@ fn call(f: Func, args: &[Value]) -> R {
             let (a, _) = bounds(&args[0]).ok_or(Stop::Overflow)?;
             let (b, _) = bounds(&args[1]).ok_or(Stop::Overflow)?;
             let (lo, hi) = (a.min(b), a.max(b));
-            Ok(if is_money(&args[0]) {
-                Value::MoneyRange(lo, hi)
-            } else {
-                Value::RateRange(lo, hi)
-            })
+            Ok(if is_money(&args[0]) { Value::MoneyRange(lo, hi) } else { Value::RateRange(lo, hi) })
         }
         Func::RoundFen => {
-            let r =
-                |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            let r = |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
             Ok(match &args[0] {
                 Value::Money(m) => Value::Money(r(*m)),
                 Value::MoneyRange(a, b) => Value::MoneyRange(r(*a), r(*b)),

@@ -49,16 +49,8 @@ fn fact_title(pack: &Pack, f: &FactRef, lang: Lang) -> String {
     match f {
         FactRef::Attr(i) => v.attributes[*i].title.get(lang).to_string(),
         FactRef::Yearly(i, y) => format!("{} ({y})", v.yearly[*i].title.get(lang)),
-        FactRef::Field(e, i) => format!(
-            "{}: {}",
-            v.events[*e].title.get(lang),
-            v.events[*e].fields[*i].title.get(lang)
-        ),
-        FactRef::EventDate(e) => format!(
-            "{}: {}",
-            v.events[*e].title.get(lang),
-            t(lang, "日期", "date")
-        ),
+        FactRef::Field(e, i) => format!("{}: {}", v.events[*e].title.get(lang), v.events[*e].fields[*i].title.get(lang)),
+        FactRef::EventDate(e) => format!("{}: {}", v.events[*e].title.get(lang), t(lang, "日期", "date")),
         FactRef::ClaimYear => t(lang, "申報年度", "claim year").into(),
     }
 }
@@ -121,26 +113,19 @@ fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
     let m = o.as_object_mut().expect("object literal");
     match &r.state {
         State::Awarded { low, high } => {
-            m.insert(
-                "amount".into(),
-                json!({"low": money_plain(*low), "high": money_plain(*high)}),
-            );
+            m.insert("amount".into(), json!({"low": money_plain(*low), "high": money_plain(*high)}));
         }
         State::NotEligible(reason) => {
             m.insert("reason".into(), reason_json(pack, reason));
         }
         State::NeedsInformation(miss) => {
-            m.insert(
-                "missing".into(),
-                J::Array(
-                    miss.iter()
-                        .map(|x| J::String(fact_path(pack, &missing_ref(x))))
-                        .collect(),
-                ),
-            );
+            m.insert("missing".into(), J::Array(miss.iter().map(|x| J::String(fact_path(pack, &missing_ref(x)))).collect()));
         }
         State::NotInForce { valid, date, year } => {
-            m.insert("valid".into(), json!({"from": valid.0.to_string(), "until": valid.1.to_string(), "event_date": date.map(|d| d.to_string()), "year": year}));
+            m.insert(
+                "valid".into(),
+                json!({"from": valid.0.to_string(), "until": valid.1.to_string(), "event_date": date.map(|d| d.to_string()), "year": year}),
+            );
         }
     }
     if let Some(y) = r.budget_year {
@@ -151,12 +136,8 @@ fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
     }
     if let Some(tr) = &r.trigger {
         let def = &pack.vocab.events[tr.event];
-        let fields: serde_json::Map<String, J> = def
-            .fields
-            .iter()
-            .zip(&tr.fields)
-            .filter_map(|(f, v)| v.as_ref().map(|v| (f.name.clone(), value_json(pack, v))))
-            .collect();
+        let fields: serde_json::Map<String, J> =
+            def.fields.iter().zip(&tr.fields).filter_map(|(f, v)| v.as_ref().map(|v| (f.name.clone(), value_json(pack, v)))).collect();
         m.insert(
             "trigger".into(),
             json!({
@@ -200,40 +181,16 @@ fn step_json(pack: &Pack, s: &Step<'_>) -> J {
         Step::Unknown { missing } => {
             json!({"step": "unknown", "fact": fact_path(pack, &missing_ref(missing))})
         }
-        Step::Compare {
-            expr,
-            op,
-            lhs,
-            rhs,
-            result,
-        } => {
+        Step::Compare { expr, op, lhs, rhs, result } => {
             json!({"step": "compare", "expr": expr, "op": op.symbol(), "lhs": value_json(pack, lhs), "rhs": value_json(pack, rhs), "result": result})
         }
-        Step::Arith {
-            expr,
-            op,
-            lhs,
-            rhs,
-            result,
-        } => {
+        Step::Arith { expr, op, lhs, rhs, result } => {
             json!({"step": "arith", "expr": expr, "op": op.symbol(), "lhs": value_json(pack, lhs), "rhs": value_json(pack, rhs), "result": value_json(pack, result)})
         }
-        Step::Call {
-            expr,
-            func,
-            args,
-            result,
-        } => {
+        Step::Call { expr, func, args, result } => {
             json!({"step": "call", "expr": expr, "fn": func.name(), "args": args.iter().map(|a| value_json(pack, a)).collect::<Vec<_>>(), "result": value_json(pack, result)})
         }
-        Step::Tier {
-            table,
-            input,
-            band,
-            amount,
-            boundary_note,
-            next,
-        } => {
+        Step::Tier { table, input, band, amount, boundary_note, next } => {
             let tb = &pack.tiers[*table];
             json!({
                 "step": "tier", "table": tb.id, "input": money_plain(*input), "band": tb.bands[*band].describe(),
@@ -242,23 +199,14 @@ fn step_json(pack: &Pack, s: &Step<'_>) -> J {
                 "next": next.map(|(b, gap)| json!({"band": tb.bands[b].describe(), "amount": money_plain(tb.bands[b].amount), "needs_more": money_plain(gap)})),
             })
         }
-        Step::NoTier {
-            table,
-            input,
-            first,
-        } => {
+        Step::NoTier { table, input, first } => {
             let tb = &pack.tiers[*table];
             json!({
                 "step": "no-tier", "table": tb.id, "input": money_plain(*input),
                 "next": first.map(|(b, gap)| json!({"band": tb.bands[b].describe(), "amount": money_plain(tb.bands[b].amount), "needs_more": money_plain(gap)})),
             })
         }
-        Step::Brackets {
-            table,
-            input,
-            parts,
-            result,
-        } => json!({
+        Step::Brackets { table, input, parts, result } => json!({
             "step": "brackets", "table": pack.brackets[*table].id, "input": money_plain(*input),
             "parts": parts.iter().map(|(base, rate, amt)| json!({"base": money_plain(*base), "rate": rate.normalize().to_string(), "amount": money_plain(*amt)})).collect::<Vec<_>>(),
             "result": money_plain(*result),
@@ -292,12 +240,7 @@ fn yuan(m: Decimal, lang: Lang) -> String {
 pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     let pack = ev.pack;
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{} — {}",
-        pack.title.get(lang),
-        ev.entity_name.as_deref().unwrap_or(&ev.entity_id)
-    );
+    let _ = writeln!(o, "{} — {}", pack.title.get(lang), ev.entity_name.as_deref().unwrap_or(&ev.entity_id));
     let _ = writeln!(
         o,
         "{}: {} {} · sha256 {} · qiangke {}",
@@ -319,15 +262,7 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
             }
         }
         if !quiet.is_empty() {
-            let _ = writeln!(
-                o,
-                "\n{}:",
-                t(
-                    lang,
-                    "本年度無觸發事實的規則",
-                    "Rules with no triggering fact this year"
-                )
-            );
+            let _ = writeln!(o, "\n{}:", t(lang, "本年度無觸發事實的規則", "Rules with no triggering fact this year"));
             for q in quiet {
                 let _ = writeln!(o, "  {q}");
             }
@@ -335,21 +270,12 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     }
     let tot = totals(ev);
     if !tot.is_empty() {
-        let _ = writeln!(
-            o,
-            "\n{}:",
-            t(lang, "合計（按預算年度）", "Total by budget year")
-        );
+        let _ = writeln!(o, "\n{}:", t(lang, "合計（按預算年度）", "Total by budget year"));
         for (y, (lo, hi)) in tot {
             if lo == hi {
                 let _ = writeln!(o, "  {y}: {}", show_money(lo, lang));
             } else {
-                let _ = writeln!(
-                    o,
-                    "  {y}: {} – {}",
-                    show_money(lo, lang),
-                    show_money(hi, lang)
-                );
+                let _ = writeln!(o, "  {y}: {} – {}", show_money(lo, lang), show_money(hi, lang));
             }
         }
     }
@@ -358,35 +284,17 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
 
 fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     let rule = r.rule;
-    let _ = writeln!(
-        o,
-        "\n[{}] {} ({})",
-        rule.clause,
-        rule.title.get(lang),
-        rule.id
-    );
+    let _ = writeln!(o, "\n[{}] {} ({})", rule.clause, rule.title.get(lang), rule.id);
     let state = match &r.state {
-        State::Awarded { low, high } if low == high => format!(
-            "{}: {}",
-            t(lang, "可獲補助", "AWARDED"),
-            show_money(*low, lang)
-        ),
+        State::Awarded { low, high } if low == high => format!("{}: {}", t(lang, "可獲補助", "AWARDED"), show_money(*low, lang)),
         State::Awarded { low, high } => format!(
             "{}: {} – {} ({})",
             t(lang, "可獲補助", "AWARDED"),
             show_money(*low, lang),
             show_money(*high, lang),
-            t(
-                lang,
-                "具體金額由主管部門在此區間內決定",
-                "the exact amount is decided by the administrator within this range"
-            )
+            t(lang, "具體金額由主管部門在此區間內決定", "the exact amount is decided by the administrator within this range")
         ),
-        State::NotEligible(reason) => format!(
-            "{}: {}",
-            t(lang, "不符合", "NOT ELIGIBLE"),
-            reason_text(pack, r, reason, lang)
-        ),
+        State::NotEligible(reason) => format!("{}: {}", t(lang, "不符合", "NOT ELIGIBLE"), reason_text(pack, r, reason, lang)),
         State::NeedsInformation(m) => format!(
             "{}: {}",
             t(lang, "需補充信息", "NEEDS INFORMATION"),
@@ -401,24 +309,14 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
         State::NotInForce { valid, date, year } => {
             let when = date.map_or(year.to_string(), |d| d.to_string());
             match lang {
-                Lang::Zh => format!(
-                    "不在政策有效期內: {when} 不在 {}至{} 之間",
-                    valid.0, valid.1
-                ),
-                Lang::En => format!(
-                    "NOT IN FORCE: {when} is outside the validity period {} to {}",
-                    valid.0, valid.1
-                ),
+                Lang::Zh => format!("不在政策有效期內: {when} 不在 {}至{} 之間", valid.0, valid.1),
+                Lang::En => format!("NOT IN FORCE: {when} is outside the validity period {} to {}", valid.0, valid.1),
             }
         }
     };
     let _ = writeln!(o, "  {state}");
     if let Some(by) = r.budget_year {
-        let deps: Vec<&str> = rule
-            .verified_by
-            .iter()
-            .map(|d| pack.department(*d).name.get(lang))
-            .collect();
+        let deps: Vec<&str> = rule.verified_by.iter().map(|d| pack.department(*d).name.get(lang)).collect();
         let rule_text = match (rule.budget_year, lang) {
             (BudgetYear::Next, Lang::Zh) => "列入次年預算",
             (BudgetYear::Next, Lang::En) => "next year's budget",
@@ -441,23 +339,9 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     }
     if let Some(tr) = &r.trigger {
         let def = &pack.vocab.events[tr.event];
-        let _ = writeln!(
-            o,
-            "  {} {} {} ({})",
-            t(lang, "觸發:", "triggered by:"),
-            def.title.get(lang),
-            tr.date,
-            tr.at
-        );
+        let _ = writeln!(o, "  {} {} {} ({})", t(lang, "觸發:", "triggered by:"), def.title.get(lang), tr.date, tr.at);
         if let Some(d) = tr.derived {
-            let _ = writeln!(
-                o,
-                "    {} [{}] {}「{}」",
-                t(lang, "推定:", "counts as such under"),
-                d.clause,
-                d.title.get(lang),
-                d.quote
-            );
+            let _ = writeln!(o, "    {} [{}] {}「{}」", t(lang, "推定:", "counts as such under"), d.clause, d.title.get(lang), d.quote);
         }
     }
     if !r.trace.is_empty() {
@@ -470,14 +354,7 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     }
     for n in &r.notes {
         let note = &pack.notes[*n];
-        let _ = writeln!(
-            o,
-            "  {} [{}] {} — {}",
-            t(lang, "解釋說明", "interpretation"),
-            note.clause,
-            note.id,
-            note.choice.get(lang)
-        );
+        let _ = writeln!(o, "  {} [{}] {} — {}", t(lang, "解釋說明", "interpretation"), note.clause, note.id, note.choice.get(lang));
     }
 }
 
@@ -492,9 +369,7 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
         }
         Reason::NoTrigger => {
             let ev = match &r.rule.trigger {
-                crate::model::Trigger::Event { event, .. } => {
-                    pack.vocab.events[*event].title.get(lang).to_string()
-                }
+                crate::model::Trigger::Event { event, .. } => pack.vocab.events[*event].title.get(lang).to_string(),
                 crate::model::Trigger::Year => String::new(),
             };
             match lang {
@@ -510,10 +385,7 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
                 Lang::En => format!(
                     "{} is below the lowest tier ({})",
                     money_en(*input),
-                    tb.bands
-                        .first()
-                        .map(|b| b.describe_in(lang))
-                        .unwrap_or_default()
+                    tb.bands.first().map(|b| b.describe_in(lang)).unwrap_or_default()
                 ),
             }
         }
@@ -521,9 +393,7 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
             let at = at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
             match lang {
                 Lang::Zh => format!("一次性補助已在 {year} 年度給予{at}，不重復給予"),
-                Lang::En => format!(
-                    "this one-time award was already granted for {year}{at}; it is never paid twice"
-                ),
+                Lang::En => format!("this one-time award was already granted for {year}{at}; it is never paid twice"),
             }
         }
         Reason::Overflow => t(lang, "金額超出可計算范圍", "amount out of computable range").into(),
@@ -534,51 +404,18 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
     Some(match s {
         Step::Part { .. } | Step::Once { .. } => return None,
         Step::Fact { fact, value, at } => {
-            let at = at
-                .as_deref()
-                .map(|a| format!("  [{a}]"))
-                .unwrap_or_default();
-            format!(
-                "{} = {}{at}",
-                fact_title(pack, fact, lang),
-                value.show(pack, lang)
-            )
+            let at = at.as_deref().map(|a| format!("  [{a}]")).unwrap_or_default();
+            format!("{} = {}{at}", fact_title(pack, fact, lang), value.show(pack, lang))
         }
         Step::Unknown { missing } => {
             let f = missing_ref(missing);
-            format!(
-                "{} ({}): {}",
-                fact_title(pack, &f, lang),
-                fact_path(pack, &f),
-                t(lang, "未知", "not known")
-            )
+            format!("{} ({}): {}", fact_title(pack, &f, lang), fact_path(pack, &f), t(lang, "未知", "not known"))
         }
-        Step::Compare {
-            expr,
-            lhs,
-            op,
-            rhs,
-            result,
-        } => {
-            let yes = if *result {
-                t(lang, "是", "yes")
-            } else {
-                t(lang, "否", "no")
-            };
-            format!(
-                "{expr}: {} {} {} → {yes}",
-                value_text(pack, lhs, lang),
-                op.symbol(),
-                value_text(pack, rhs, lang)
-            )
+        Step::Compare { expr, lhs, op, rhs, result } => {
+            let yes = if *result { t(lang, "是", "yes") } else { t(lang, "否", "no") };
+            format!("{expr}: {} {} {} → {yes}", value_text(pack, lhs, lang), op.symbol(), value_text(pack, rhs, lang))
         }
-        Step::Arith {
-            expr,
-            lhs,
-            op,
-            rhs,
-            result,
-        } => {
+        Step::Arith { expr, lhs, op, rhs, result } => {
             format!(
                 "{expr}: {} {} {} = {}",
                 value_text(pack, lhs, lang),
@@ -588,51 +425,21 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
             )
         }
         Step::Call { expr, result, .. } => format!("{expr} = {}", value_text(pack, result, lang)),
-        Step::Tier {
-            table,
-            input,
-            band,
-            amount,
-            boundary_note,
-            next,
-        } => {
+        Step::Tier { table, input, band, amount, boundary_note, next } => {
             let tb = &pack.tiers[*table];
             let mut s = match lang {
-                Lang::Zh => format!(
-                    "{} 屬于「{}」檔 → {}",
-                    money_yuan(*input),
-                    tb.bands[*band].describe(),
-                    money_source(*amount)
-                ),
-                Lang::En => format!(
-                    "{} falls in the tier {} → {}",
-                    money_en(*input),
-                    tb.bands[*band].describe_in(lang),
-                    show_money(*amount, lang)
-                ),
+                Lang::Zh => format!("{} 屬于「{}」檔 → {}", money_yuan(*input), tb.bands[*band].describe(), money_source(*amount)),
+                Lang::En => {
+                    format!("{} falls in the tier {} → {}", money_en(*input), tb.bands[*band].describe_in(lang), show_money(*amount, lang))
+                }
             };
             if let Some(n) = boundary_note {
-                let _ = write!(
-                    s,
-                    " ({} {})",
-                    t(
-                        lang,
-                        "邊界取值見解釋說明",
-                        "boundary value, see interpretation"
-                    ),
-                    pack.notes[*n].id
-                );
+                let _ = write!(s, " ({} {})", t(lang, "邊界取值見解釋說明", "boundary value, see interpretation"), pack.notes[*n].id);
             }
             if let Some((b, gap)) = next {
                 let nb = &tb.bands[*b];
                 let _ = match lang {
-                    Lang::Zh => write!(
-                        s,
-                        "；再增加 {} 可達「{}」檔 ({})",
-                        money_yuan(*gap),
-                        nb.describe(),
-                        money_source(nb.amount)
-                    ),
+                    Lang::Zh => write!(s, "；再增加 {} 可達「{}」檔 ({})", money_yuan(*gap), nb.describe(), money_source(nb.amount)),
                     Lang::En => write!(
                         s,
                         "; {} more would reach the tier {} ({})",
@@ -644,11 +451,7 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
             }
             s
         }
-        Step::NoTier {
-            table,
-            input,
-            first,
-        } => {
+        Step::NoTier { table, input, first } => {
             let tb = &pack.tiers[*table];
             let mut s = match lang {
                 Lang::Zh => format!("{} 不在任何一檔內", money_yuan(*input)),
@@ -657,13 +460,7 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
             if let Some((b, gap)) = first {
                 let nb = &tb.bands[*b];
                 let _ = match lang {
-                    Lang::Zh => write!(
-                        s,
-                        "；再增加 {} 可達「{}」檔 ({})",
-                        money_yuan(*gap),
-                        nb.describe(),
-                        money_source(nb.amount)
-                    ),
+                    Lang::Zh => write!(s, "；再增加 {} 可達「{}」檔 ({})", money_yuan(*gap), nb.describe(), money_source(nb.amount)),
                     Lang::En => write!(
                         s,
                         "; {} more would reach the tier {} ({})",
@@ -675,42 +472,14 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
             }
             s
         }
-        Step::Brackets {
-            table,
-            input,
-            parts,
-            result,
-        } => {
-            let ps: Vec<String> = parts
-                .iter()
-                .map(|(b, r, a)| {
-                    format!(
-                        "{} × {} = {}",
-                        yuan(*b, lang),
-                        rate_percent(*r),
-                        yuan(*a, lang)
-                    )
-                })
-                .collect();
-            format!(
-                "{} {}: {} → {}",
-                pack.brackets[*table].id,
-                yuan(*input, lang),
-                ps.join(" + "),
-                yuan(*result, lang)
-            )
+        Step::Brackets { table, input, parts, result } => {
+            let ps: Vec<String> =
+                parts.iter().map(|(b, r, a)| format!("{} × {} = {}", yuan(*b, lang), rate_percent(*r), yuan(*a, lang))).collect();
+            format!("{} {}: {} → {}", pack.brackets[*table].id, yuan(*input, lang), ps.join(" + "), yuan(*result, lang))
         }
         Step::Rounded { from, to } => match lang {
-            Lang::Zh => format!(
-                "{} 按四舍五入精確到分 → {}",
-                from.normalize(),
-                money_yuan(*to)
-            ),
-            Lang::En => format!(
-                "{} rounded half away from zero to the fen → {}",
-                from.normalize(),
-                money_en(*to)
-            ),
+            Lang::Zh => format!("{} 按四舍五入精確到分 → {}", from.normalize(), money_yuan(*to)),
+            Lang::En => format!("{} rounded half away from zero to the fen → {}", from.normalize(), money_en(*to)),
         },
     })
 }

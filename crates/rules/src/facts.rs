@@ -46,12 +46,7 @@ pub struct Facts {
 impl Facts {
     /// Calendar years the facts speak about (events and yearly figures).
     pub fn years(&self) -> Vec<i32> {
-        let mut y: Vec<i32> = self
-            .yearly
-            .keys()
-            .copied()
-            .chain(self.events.iter().map(|e| e.date.year))
-            .collect();
+        let mut y: Vec<i32> = self.yearly.keys().copied().chain(self.events.iter().map(|e| e.date.year)).collect();
         y.sort_unstable();
         y.dedup();
         y
@@ -67,29 +62,13 @@ const COUNT_LIMIT: i64 = 1_000_000_000;
 pub fn load_facts(pack: &Pack, name: &str, text: &str) -> Result<Facts, Report> {
     let mut map = SourceMap::new();
     let file = map.add(name, text);
-    let parsed = if name.ends_with(".toml") {
-        parse_toml(text)
-    } else {
-        parse_json(text)
-    };
+    let parsed = if name.ends_with(".toml") { parse_toml(text) } else { parse_json(text) };
     let node = match parsed {
         Ok(n) => n,
         Err(e) => {
-            let fmt = if name.ends_with(".toml") {
-                "TOML"
-            } else {
-                "JSON"
-            };
-            let d = Diagnostic::error(
-                "F001",
-                file,
-                e.span,
-                format!("invalid {fmt}: {}", e.message),
-            );
-            return Err(Report {
-                map,
-                diagnostics: vec![d],
-            });
+            let fmt = if name.ends_with(".toml") { "TOML" } else { "JSON" };
+            let d = Diagnostic::error("F001", file, e.span, format!("invalid {fmt}: {}", e.message));
+            return Err(Report { map, diagnostics: vec![d] });
         }
     };
     let res = facts_from_node(pack, &map, file, &node);
@@ -97,25 +76,10 @@ pub fn load_facts(pack: &Pack, name: &str, text: &str) -> Result<Facts, Report> 
 }
 
 /// Validates an already-parsed document (a whole file, or the `facts` table of a test case).
-pub fn facts_from_node(
-    pack: &Pack,
-    map: &SourceMap,
-    file: FileId,
-    node: &Node,
-) -> Result<Facts, Vec<Diagnostic>> {
-    let mut v = Validator {
-        pack,
-        map,
-        file,
-        diags: Vec::new(),
-        lines: LineIndex::new(map.text(file)),
-    };
+pub fn facts_from_node(pack: &Pack, map: &SourceMap, file: FileId, node: &Node) -> Result<Facts, Vec<Diagnostic>> {
+    let mut v = Validator { pack, map, file, diags: Vec::new(), lines: LineIndex::new(map.text(file)) };
     let facts = v.document(node);
-    if v.diags.is_empty() {
-        Ok(facts)
-    } else {
-        Err(v.diags)
-    }
+    if v.diags.is_empty() { Ok(facts) } else { Err(v.diags) }
 }
 
 struct LineIndex {
@@ -130,9 +94,7 @@ impl LineIndex {
     }
     fn at(&self, name: &str, text: &str, off: usize) -> Arc<str> {
         let line = self.starts.partition_point(|&s| s <= off).max(1);
-        let col = text
-            .get(self.starts[line - 1]..off)
-            .map_or(1, |s| s.chars().count() + 1);
+        let col = text.get(self.starts[line - 1]..off).map_or(1, |s| s.chars().count() + 1);
         format!("{name}:{line}:{col}").into()
     }
 }
@@ -147,8 +109,7 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn err(&mut self, code: &'static str, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::error(code, self.file, span, msg));
+        self.diags.push(Diagnostic::error(code, self.file, span, msg));
         let n = self.diags.len() - 1;
         &mut self.diags[n]
     }
@@ -161,22 +122,14 @@ impl Validator<'_> {
         d.hint = Some(hint);
     }
     fn at(&self, span: Span) -> Arc<str> {
-        self.lines.at(
-            self.map.name(self.file),
-            self.map.text(self.file),
-            span.start,
-        )
+        self.lines.at(self.map.name(self.file), self.map.text(self.file), span.start)
     }
     fn obj<'n>(&mut self, n: &'n Node, what: &str) -> Option<&'n [(String, Span, Node)]> {
         match &n.kind {
             Kind::Obj(kv) => Some(kv),
             _ => {
                 let k = n.kind_name();
-                self.err(
-                    "F003",
-                    n.span,
-                    format!("{what} must be a table/object, found {k}"),
-                );
+                self.err("F003", n.span, format!("{what} must be a table/object, found {k}"));
                 None
             }
         }
@@ -206,15 +159,8 @@ impl Validator<'_> {
             }
         }
         if !has_entity {
-            self.err(
-                "F003",
-                Span::new(n.span.start, n.span.start + 1),
-                "missing section `entity`",
-            )
-            .hint = Some(
-                "every facts file describes one entity: { \"entity\": { \"id\": …, \"kind\": … } }"
-                    .into(),
-            );
+            self.err("F003", Span::new(n.span.start, n.span.start + 1), "missing section `entity`").hint =
+                Some("every facts file describes one entity: { \"entity\": { \"id\": …, \"kind\": … } }".into());
         }
         facts
     }
@@ -238,21 +184,13 @@ impl Validator<'_> {
                     }
                     Kind::Num(s) if k == "id" => facts.entity_id = s.clone(),
                     _ => {
-                        self.err(
-                            "F003",
-                            v.span,
-                            format!("entity `{k}` must be a non-empty string"),
-                        );
+                        self.err("F003", v.span, format!("entity `{k}` must be a non-empty string"));
                     }
                 },
                 _ => match vocab.attribute(k) {
                     Some(i) => {
                         let ty = vocab.attributes[i].ty;
-                        facts.attributes[i] =
-                            self.value(v, ty, &format!("entity.{k}")).map(|value| Fact {
-                                value,
-                                at: self.at(v.span),
-                            });
+                        facts.attributes[i] = self.value(v, ty, &format!("entity.{k}")).map(|value| Fact { value, at: self.at(v.span) });
                     }
                     None => self.unknown(k, *ks, "entity attribute", &cands),
                 },
@@ -260,22 +198,11 @@ impl Validator<'_> {
         }
         if facts.entity_id.is_empty() {
             // The credit code identifies an entity as well as an id does.
-            let uscc = vocab
-                .attributes
-                .iter()
-                .position(|a| a.ty == Type::Uscc)
-                .and_then(|i| facts.attributes[i].as_ref());
+            let uscc = vocab.attributes.iter().position(|a| a.ty == Type::Uscc).and_then(|i| facts.attributes[i].as_ref());
             match uscc {
-                Some(Fact {
-                    value: Value::Text(t),
-                    ..
-                }) => facts.entity_id = t.to_string(),
+                Some(Fact { value: Value::Text(t), .. }) => facts.entity_id = t.to_string(),
                 _ => {
-                    self.err(
-                        "F003",
-                        n.span,
-                        "the entity needs an `id` (or a unified social credit code)",
-                    );
+                    self.err("F003", n.span, "the entity needs an `id` (or a unified social credit code)");
                 }
             }
         }
@@ -290,8 +217,7 @@ impl Validator<'_> {
             let year = match k.parse::<i32>() {
                 Ok(y) if (1900..=2200).contains(&y) => y,
                 _ => {
-                    self.err("F009", *ks, format!("`{k}` is not a calendar year"))
-                        .hint =
+                    self.err("F009", *ks, format!("`{k}` is not a calendar year")).hint =
                         Some("key yearly figures by year: \"years\": { \"2023\": { … } }".into());
                     continue;
                 }
@@ -304,12 +230,7 @@ impl Validator<'_> {
                 match vocab.yearly(fk) {
                     Some(i) => {
                         let ty = vocab.yearly[i].ty;
-                        row[i] = self
-                            .value(fv, ty, &format!("years.{k}.{fk}"))
-                            .map(|value| Fact {
-                                value,
-                                at: self.at(fv.span),
-                            });
+                        row[i] = self.value(fv, ty, &format!("years.{k}.{fk}")).map(|value| Fact { value, at: self.at(fv.span) });
                     }
                     None => {
                         let c: Vec<&str> = vocab.yearly.iter().map(|f| f.name.as_str()).collect();
@@ -324,11 +245,7 @@ impl Validator<'_> {
     fn events(&mut self, n: &Node, facts: &mut Facts) {
         let Kind::Arr(items) = &n.kind else {
             let k = n.kind_name();
-            self.err(
-                "F003",
-                n.span,
-                format!("`events` must be a list, found {k}"),
-            );
+            self.err("F003", n.span, format!("`events` must be a list, found {k}"));
             return;
         };
         let vocab = &self.pack.vocab;
@@ -347,16 +264,8 @@ impl Validator<'_> {
                     }
                 },
                 _ => {
-                    self.err("F008", item.span, format!("events[{idx}] needs a `type`"))
-                        .hint = Some(format!(
-                        "one of: {}",
-                        vocab
-                            .events
-                            .iter()
-                            .map(|e| e.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
+                    self.err("F008", item.span, format!("events[{idx}] needs a `type`")).hint =
+                        Some(format!("one of: {}", vocab.events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")));
                     continue;
                 }
             };
@@ -367,20 +276,14 @@ impl Validator<'_> {
                 match k.as_str() {
                     "type" => {}
                     "date" => {
-                        if let Some(Value::Date(d)) =
-                            self.value(v, Type::Date, &format!("events[{idx}].date"))
-                        {
+                        if let Some(Value::Date(d)) = self.value(v, Type::Date, &format!("events[{idx}].date")) {
                             date = Some(d);
                         }
                     }
                     _ => match def.fields.iter().position(|f| f.name == *k) {
-                        Some(i) => {
-                            fields[i] =
-                                self.value(v, def.fields[i].ty, &format!("events[{idx}].{k}"))
-                        }
+                        Some(i) => fields[i] = self.value(v, def.fields[i].ty, &format!("events[{idx}].{k}")),
                         None => {
-                            let mut c: Vec<&str> =
-                                def.fields.iter().map(|f| f.name.as_str()).collect();
+                            let mut c: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
                             c.extend(["type", "date"]);
                             self.unknown(k, *ks, &format!("field of `{}`", def.name), &c);
                         }
@@ -388,19 +291,10 @@ impl Validator<'_> {
                 }
             }
             match date {
-                Some(date) => facts.events.push(Event {
-                    ty,
-                    date,
-                    fields,
-                    at: self.at(item.span),
-                }),
+                Some(date) => facts.events.push(Event { ty, date, fields, at: self.at(item.span) }),
                 None if item.get("date").is_none() => {
-                    self.err(
-                        "F010",
-                        item.span,
-                        format!("events[{idx}] (`{}`) has no `date`", def.name),
-                    )
-                    .hint = Some("write \"date\": \"YYYY-MM-DD\"".into());
+                    self.err("F010", item.span, format!("events[{idx}] (`{}`) has no `date`", def.name)).hint =
+                        Some("write \"date\": \"YYYY-MM-DD\"".into());
                 }
                 None => {}
             }
@@ -427,41 +321,21 @@ impl Validator<'_> {
         match ty {
             Type::Bool => match n.kind {
                 Kind::Bool(b) => Some(Value::Bool(b)),
-                _ => bad(
-                    self,
-                    "F003",
-                    format!("expected true or false, found {found}"),
-                    None,
-                ),
+                _ => bad(self, "F003", format!("expected true or false, found {found}"), None),
             },
             Type::Int => match text.map(str::trim).and_then(|t| t.parse::<i64>().ok()) {
                 Some(i) if i.abs() <= COUNT_LIMIT => {
                     if i < 0 {
-                        return bad(
-                            self,
-                            "F005",
-                            format!("{i} is negative; counts and years cannot be"),
-                            None,
-                        );
+                        return bad(self, "F005", format!("{i} is negative; counts and years cannot be"), None);
                     }
                     Some(Value::Int(i))
                 }
                 Some(_) => bad(self, "F003", "number is implausibly large".into(), None),
-                None => bad(
-                    self,
-                    "F003",
-                    format!("expected a whole number, found {found}"),
-                    None,
-                ),
+                None => bad(self, "F003", format!("expected a whole number, found {found}"), None),
             },
             Type::Dec => match text.and_then(|t| t.trim().parse::<Decimal>().ok()) {
                 Some(d) => Some(Value::Dec(d)),
-                None => bad(
-                    self,
-                    "F003",
-                    format!("expected a number, found {found}"),
-                    None,
-                ),
+                None => bad(self, "F003", format!("expected a number, found {found}"), None),
             },
             Type::Money => {
                 if n.kind == Kind::Float {
@@ -485,37 +359,17 @@ impl Validator<'_> {
                     Ok(Quantity::Int(i)) => Decimal::from(i),
                     Ok(Quantity::Dec(d)) => d,
                     Ok(Quantity::Rate(_)) => {
-                        return bad(
-                            self,
-                            "F003",
-                            "expected money, found a percentage".into(),
-                            None,
-                        );
+                        return bad(self, "F003", "expected money, found a percentage".into(), None);
                     }
                     Err(m) => {
-                        return bad(
-                            self,
-                            "F003",
-                            m,
-                            Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\""),
-                        );
+                        return bad(self, "F003", m, Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\""));
                     }
                 };
                 if m.is_sign_negative() && !m.is_zero() {
-                    return bad(
-                        self,
-                        "F005",
-                        format!("amount {t} is negative"),
-                        Some("amounts of money in facts are never negative"),
-                    );
+                    return bad(self, "F005", format!("amount {t} is negative"), Some("amounts of money in facts are never negative"));
                 }
                 if m > Decimal::from(MONEY_LIMIT) {
-                    return bad(
-                        self,
-                        "F003",
-                        format!("amount {t} is implausibly large (over 1萬億元)"),
-                        None,
-                    );
+                    return bad(self, "F003", format!("amount {t} is implausibly large (over 1萬億元)"), None);
                 }
                 if m.scale() > 2 && !crate::resolve::is_fen_exact(m) {
                     return bad(
@@ -529,24 +383,14 @@ impl Validator<'_> {
             }
             Type::Rate => match text.map(parse_quantity) {
                 Some(Ok(Quantity::Rate(r))) => Some(Value::Rate(r)),
-                _ => bad(
-                    self,
-                    "F003",
-                    format!("expected a percentage like \"20%\", found {found}"),
-                    None,
-                ),
+                _ => bad(self, "F003", format!("expected a percentage like \"20%\", found {found}"), None),
             },
             Type::Date => match &n.kind {
                 Kind::Str(s) => match Date::parse(s) {
                     Ok(d) => Some(Value::Date(d)),
                     Err(m) => bad(self, "F004", m, None),
                 },
-                _ => bad(
-                    self,
-                    "F004",
-                    format!("expected a date \"YYYY-MM-DD\", found {found}"),
-                    None,
-                ),
+                _ => bad(self, "F004", format!("expected a date \"YYYY-MM-DD\", found {found}"), None),
             },
             Type::Text => match &n.kind {
                 Kind::Str(s) => Some(Value::Text(s.as_str().into())),
@@ -555,19 +399,9 @@ impl Validator<'_> {
             Type::Uscc => match &n.kind {
                 Kind::Str(s) => match uscc::validate(s.trim()) {
                     Ok(()) => Some(Value::Text(s.trim().into())),
-                    Err(m) => bad(
-                        self,
-                        "F006",
-                        format!("invalid unified social credit code: {m}"),
-                        None,
-                    ),
+                    Err(m) => bad(self, "F006", format!("invalid unified social credit code: {m}"), None),
                 },
-                _ => bad(
-                    self,
-                    "F006",
-                    format!("expected an 18-character code, found {found}"),
-                    None,
-                ),
+                _ => bad(self, "F006", format!("expected an 18-character code, found {found}"), None),
             },
             Type::Enum(e) => {
                 let def = &self.pack.enums[e as usize];
@@ -575,35 +409,20 @@ impl Validator<'_> {
                     Kind::Str(s) => match def.lookup(s) {
                         Some(v) => Some(Value::Enum(e, v)),
                         None => {
-                            let ids: Vec<&str> =
-                                def.variants.iter().map(|v| v.id.as_str()).collect();
+                            let ids: Vec<&str> = def.variants.iter().map(|v| v.id.as_str()).collect();
                             let hint = match did_you_mean(s, ids.iter().copied()) {
                                 Some(m) => format!("did you mean `{m}`?"),
                                 None => format!("one of: {}", ids.join(", ")),
                             };
-                            let d = self.err(
-                                "F007",
-                                n.span,
-                                format!("`{field}`: `{s}` is not a known {}", def.name),
-                            );
+                            let d = self.err("F007", n.span, format!("`{field}`: `{s}` is not a known {}", def.name));
                             d.hint = Some(hint);
                             None
                         }
                     },
-                    _ => bad(
-                        self,
-                        "F003",
-                        format!("expected one of the {} names, found {found}", def.name),
-                        None,
-                    ),
+                    _ => bad(self, "F003", format!("expected one of the {} names, found {found}", def.name), None),
                 }
             }
-            Type::MoneyRange | Type::RateRange | Type::List => bad(
-                self,
-                "F003",
-                "this type cannot be given as a fact".into(),
-                None,
-            ),
+            Type::MoneyRange | Type::RateRange | Type::List => bad(self, "F003", "this type cannot be given as a fact".into(), None),
         }
     }
 }

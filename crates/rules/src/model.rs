@@ -76,9 +76,7 @@ impl Type {
             Type::Date => "date".into(),
             Type::Text => "text".into(),
             Type::Uscc => "uscc".into(),
-            Type::Enum(i) => pack_enums
-                .get(i as usize)
-                .map_or("enum".into(), |e| e.name.clone()),
+            Type::Enum(i) => pack_enums.get(i as usize).map_or("enum".into(), |e| e.name.clone()),
             Type::MoneyRange => "money range".into(),
             Type::RateRange => "rate range".into(),
             Type::List => "list".into(),
@@ -116,10 +114,7 @@ impl Value {
             Value::Rate(r) => rate_percent(*r),
             Value::Date(d) => d.to_string(),
             Value::Text(t) => t.to_string(),
-            Value::Enum(e, v) => pack.enums[*e as usize].variants[*v as usize]
-                .name
-                .get(lang)
-                .to_string(),
+            Value::Enum(e, v) => pack.enums[*e as usize].variants[*v as usize].name.get(lang).to_string(),
             Value::MoneyRange(a, b) => format!("[{}, {}]", money_source(*a), money_source(*b)),
             Value::RateRange(a, b) => format!("[{}, {}]", rate_percent(*a), rate_percent(*b)),
         }
@@ -143,10 +138,7 @@ pub struct EnumDef {
 impl EnumDef {
     /// Finds a variant by id or by either name.
     pub fn lookup(&self, s: &str) -> Option<u16> {
-        self.variants
-            .iter()
-            .position(|v| v.id == s || v.name.zh == s || v.name.en == s)
-            .map(|i| i as u16)
+        self.variants.iter().position(|v| v.id == s || v.name.zh == s || v.name.en == s).map(|i| i as u16)
     }
 }
 
@@ -203,20 +195,8 @@ pub struct Band {
 
 impl Band {
     pub fn contains(&self, x: Decimal) -> bool {
-        let lo = self.lower.as_ref().is_none_or(|b| {
-            if b.inclusive {
-                x >= b.value
-            } else {
-                x > b.value
-            }
-        });
-        let hi = self.upper.as_ref().is_none_or(|b| {
-            if b.inclusive {
-                x <= b.value
-            } else {
-                x < b.value
-            }
-        });
+        let lo = self.lower.as_ref().is_none_or(|b| if b.inclusive { x >= b.value } else { x > b.value });
+        let hi = self.upper.as_ref().is_none_or(|b| if b.inclusive { x <= b.value } else { x < b.value });
         lo && hi
     }
     /// `1000萬元以上、2000萬元以下`, or in English
@@ -226,16 +206,7 @@ impl Band {
             return self.describe();
         }
         let side = |b: &Bound| {
-            format!(
-                "{} ({}, {})",
-                crate::value::money_en(b.value),
-                if b.inclusive {
-                    "inclusive"
-                } else {
-                    "exclusive"
-                },
-                b.word
-            )
+            format!("{} ({}, {})", crate::value::money_en(b.value), if b.inclusive { "inclusive" } else { "exclusive" }, b.word)
         };
         match (&self.lower, &self.upper) {
             (Some(l), Some(u)) => format!("from {} to {}", side(l), side(u)),

@@ -26,43 +26,29 @@ pub fn load_pack(dir: &Path) -> Result<Pack, PackErrors> {
     let mut map = SourceMap::new();
     let mut io_err = |name: String, e: String| {
         let f = map.add(name, "");
-        Err(PackErrors {
-            diagnostics: vec![Diagnostic::error("E042", f, Span::default(), e)],
-            map: map.clone(),
-        })
+        Err(PackErrors { diagnostics: vec![Diagnostic::error("E042", f, Span::default(), e)], map: map.clone() })
     };
     for name in ["pack.toml", "facts.toml", "notes.toml"] {
         match std::fs::read(dir.join(name)) {
             Ok(b) => files.push((name.to_string(), String::from_utf8_lossy(&b).into_owned())),
             Err(e) if name == "notes.toml" && e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return io_err(
-                    format!("{}/{name}", dir.display()),
-                    format!("cannot read pack file: {e}"),
-                );
+                return io_err(format!("{}/{name}", dir.display()), format!("cannot read pack file: {e}"));
             }
         }
     }
     let mut rule_files: Vec<String> = match std::fs::read_dir(dir.join("rules")) {
-        Ok(rd) => rd
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".toml"))
-            .collect(),
+        Ok(rd) => {
+            rd.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".toml")).collect()
+        }
         Err(e) => {
-            return io_err(
-                format!("{}/rules", dir.display()),
-                format!("cannot read the rules folder: {e}"),
-            );
+            return io_err(format!("{}/rules", dir.display()), format!("cannot read the rules folder: {e}"));
         }
     };
     rule_files.sort();
     for n in rule_files {
         match std::fs::read(dir.join("rules").join(&n)) {
-            Ok(b) => files.push((
-                format!("rules/{n}"),
-                String::from_utf8_lossy(&b).into_owned(),
-            )),
+            Ok(b) => files.push((format!("rules/{n}"), String::from_utf8_lossy(&b).into_owned())),
             Err(e) => return io_err(format!("rules/{n}"), format!("cannot read: {e}")),
         }
     }
@@ -72,18 +58,12 @@ pub fn load_pack(dir: &Path) -> Result<Pack, PackErrors> {
         && let Some(src) = m.get("source").and_then(|v| v.as_str())
     {
         if src.contains("..") || src.starts_with('/') {
-            return io_err(
-                "pack.toml".into(),
-                format!("source `{src}` must be a file inside the pack folder"),
-            );
+            return io_err("pack.toml".into(), format!("source `{src}` must be a file inside the pack folder"));
         }
         match std::fs::read(dir.join(src)) {
             Ok(b) => files.push((src.to_string(), String::from_utf8_lossy(&b).into_owned())),
             Err(e) => {
-                return io_err(
-                    format!("{}/{src}", dir.display()),
-                    format!("cannot read the source text named in pack.toml: {e}"),
-                );
+                return io_err(format!("{}/{src}", dir.display()), format!("cannot read the source text named in pack.toml: {e}"));
             }
         }
     }
@@ -93,10 +73,7 @@ pub fn load_pack(dir: &Path) -> Result<Pack, PackErrors> {
 /// Loads a pack from in-memory files `(relative name, text)`: `pack.toml`, `facts.toml`,
 /// optionally `notes.toml`, any `rules/*.toml`, and the source text file named by `pack.toml`.
 pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
-    let mut l = Loader {
-        map: SourceMap::new(),
-        diags: Vec::new(),
-    };
+    let mut l = Loader { map: SourceMap::new(), diags: Vec::new() };
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let mut h = Sha256::new();
@@ -108,21 +85,11 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     }
     let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     let find = |name: &str| files.iter().find(|(n, _)| n == name);
-    let fail = |l: Loader| {
-        Err(PackErrors {
-            map: l.map,
-            diagnostics: l.diags,
-        })
-    };
+    let fail = |l: Loader| Err(PackErrors { map: l.map, diagnostics: l.diags });
 
     let Some((_, mt)) = find("pack.toml") else {
         let f = l.map.add("pack.toml", "");
-        l.diags.push(Diagnostic::error(
-            "E042",
-            f,
-            Span::default(),
-            "the pack has no pack.toml",
-        ));
+        l.diags.push(Diagnostic::error("E042", f, Span::default(), "the pack has no pack.toml"));
         return fail(l);
     };
     let mf = l.map.add("pack.toml", mt.clone());
@@ -130,42 +97,24 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         return fail(l);
     };
     let Some((src_name, src_text)) = find(raw.source.get_ref()) else {
-        l.diags.push(l.err(
-            "E042",
-            mf,
-            raw.source.span(),
-            format!("source text `{}` is not in the pack", raw.source.get_ref()),
-        ));
+        l.diags.push(l.err("E042", mf, raw.source.span(), format!("source text `{}` is not in the pack", raw.source.get_ref())));
         return fail(l);
     };
     let valid = l.period(mf, &raw.valid_from, &raw.valid_until);
     let mut enums: Vec<EnumDef> = Vec::new();
     for e in &raw.enums {
         if enums.iter().any(|x| x.name == *e.name.get_ref()) {
-            l.diags.push(l.err(
-                "E011",
-                mf,
-                e.name.span(),
-                format!("enum `{}` is declared twice", e.name.get_ref()),
-            ));
+            l.diags.push(l.err("E011", mf, e.name.span(), format!("enum `{}` is declared twice", e.name.get_ref())));
         }
         let variants = l.named_list(mf, &e.variants, "variant");
-        enums.push(EnumDef {
-            name: e.name.get_ref().clone(),
-            variants,
-        });
+        enums.push(EnumDef { name: e.name.get_ref().clone(), variants });
     }
     let departments = l.named_list(mf, &raw.departments, "department");
     let enum_index = |l: &mut Loader, s: &Spanned<String>| -> u16 {
         match enums.iter().position(|e| e.name == *s.get_ref()) {
             Some(i) => i as u16,
             None => {
-                l.diags.push(l.err(
-                    "E041",
-                    mf,
-                    s.span(),
-                    format!("no enum named `{}` is declared", s.get_ref()),
-                ));
+                l.diags.push(l.err("E041", mf, s.span(), format!("no enum named `{}` is declared", s.get_ref())));
                 0
             }
         }
@@ -178,12 +127,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
 
     // Fact vocabulary.
     let Some((_, ft)) = find("facts.toml") else {
-        l.diags.push(l.err(
-            "E042",
-            mf,
-            Span::default(),
-            "the pack has no facts.toml (the fact vocabulary)",
-        ));
+        l.diags.push(l.err("E042", mf, Span::default(), "the pack has no facts.toml (the fact vocabulary)"));
         return fail(l);
     };
     let ff = l.map.add("facts.toml", ft.clone());
@@ -192,59 +136,32 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     };
     let mut vocab = Vocab::default();
     let mut seen = HashSet::new();
-    vocab.attributes = rv
-        .attribute
-        .iter()
-        .map(|f| l.field(ff, f, &enums, &mut seen))
-        .collect();
+    vocab.attributes = rv.attribute.iter().map(|f| l.field(ff, f, &enums, &mut seen)).collect();
     seen.clear();
-    vocab.yearly = rv
-        .yearly
-        .iter()
-        .map(|f| l.field(ff, f, &enums, &mut seen))
-        .collect();
+    vocab.yearly = rv.yearly.iter().map(|f| l.field(ff, f, &enums, &mut seen)).collect();
     seen.clear();
     for e in &rv.event {
         if !seen.insert(e.name.get_ref().clone()) {
-            l.diags.push(l.err(
-                "E011",
-                ff,
-                e.name.span(),
-                format!("event `{}` is declared twice", e.name.get_ref()),
-            ));
+            l.diags.push(l.err("E011", ff, e.name.span(), format!("event `{}` is declared twice", e.name.get_ref())));
         }
         let mut fseen = HashSet::new();
-        let fields: Vec<FieldDef> = e
-            .fields
-            .iter()
-            .map(|f| l.field(ff, f, &enums, &mut fseen))
-            .collect();
+        let fields: Vec<FieldDef> = e.fields.iter().map(|f| l.field(ff, f, &enums, &mut fseen)).collect();
         if fields.iter().any(|f| f.name == "date") {
-            l.diags.push(l.err(
-                "E011",
-                ff,
-                e.name.span(),
-                "events have a `date` already; do not declare it",
-            ));
+            l.diags.push(l.err("E011", ff, e.name.span(), "events have a `date` already; do not declare it"));
         }
-        vocab.events.push(EventDef {
-            name: e.name.get_ref().clone(),
-            title: e.title(),
-            fields,
-        });
+        vocab.events.push(EventDef { name: e.name.get_ref().clone(), title: e.title(), fields });
     }
-    if vocab
-        .attribute("kind")
-        .is_none_or(|i| vocab.attributes[i].ty != Type::Enum(applicant_enum))
-    {
+    if !l.diags.is_empty() {
+        // Rules are resolved against the vocabulary; a broken vocabulary would make every rule
+        // report follow-on errors.
+        return fail(l);
+    }
+    if vocab.attribute("kind").is_none_or(|i| vocab.attributes[i].ty != Type::Enum(applicant_enum)) {
         l.diags.push(l.err(
             "E041",
             ff,
             Span::default(),
-            format!(
-                "the vocabulary must declare attribute `kind` of type `{}`",
-                enums[applicant_enum as usize].name
-            ),
+            format!("the vocabulary must declare attribute `kind` of type `{}`", enums[applicant_enum as usize].name),
         ));
     }
 
@@ -255,12 +172,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         if let Some(rn) = l.parse::<RawNotes>(nf) {
             for n in rn.note {
                 if notes.iter().any(|x: &Note| x.id == *n.id.get_ref()) {
-                    l.diags.push(l.err(
-                        "E011",
-                        nf,
-                        n.id.span(),
-                        format!("note `{}` is declared twice", n.id.get_ref()),
-                    ));
+                    l.diags.push(l.err("E011", nf, n.id.span(), format!("note `{}` is declared twice", n.id.get_ref())));
                 }
                 l.clause(nf, &n.clause);
                 notes.push(Note {
@@ -288,12 +200,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     let note_ix = |l: &mut Loader, f: FileId, s: &Spanned<String>| -> Option<usize> {
         let i = notes.iter().position(|n| n.id == *s.get_ref());
         if i.is_none() {
-            let d = l.err(
-                "E013",
-                f,
-                s.span(),
-                format!("unknown interpretation note `{}`", s.get_ref()),
-            );
+            let d = l.err("E013", f, s.span(), format!("unknown interpretation note `{}`", s.get_ref()));
             let d = match did_you_mean(s.get_ref(), notes.iter().map(|n| n.id.as_str())) {
                 Some(m) => d.with_hint(format!("did you mean `{m}`?")),
                 None => d.with_hint("declare it in notes.toml with the clause, the options, the choice and the reason"),
@@ -307,19 +214,19 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     for (f, rf) in &raw_rules {
         for t in &rf.tiers {
             if tiers.iter().any(|x| x.id == *t.id.get_ref()) {
-                l.diags.push(l.err(
-                    "E011",
-                    *f,
-                    t.id.span(),
-                    format!("tier table `{}` is declared twice", t.id.get_ref()),
-                ));
+                l.diags.push(l.err("E011", *f, t.id.span(), format!("tier table `{}` is declared twice", t.id.get_ref())));
             }
             let overlap = t.overlap.as_ref().and_then(|o| {
                 let prefer = match o.prefer.get_ref().as_str() {
                     "higher" => Prefer::Higher,
                     "lower" => Prefer::Lower,
                     other => {
-                        l.diags.push(l.err("E033", *f, o.prefer.span(), format!("overlap preference must be \"higher\" or \"lower\", not \"{other}\"")));
+                        l.diags.push(l.err(
+                            "E033",
+                            *f,
+                            o.prefer.span(),
+                            format!("overlap preference must be \"higher\" or \"lower\", not \"{other}\""),
+                        ));
                         return None;
                     }
                 };
@@ -343,25 +250,14 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             l.quote(f, &d.quote, src_text);
             let from = l.event_ref(f, &d.from, &vocab);
             let emit = l.event_ref(f, &d.emit, &vocab);
-            let ctx = Ctx {
-                vocab: &vocab,
-                enums: &enums,
-                tiers: &tiers,
-                brackets: &brackets,
-                event: from,
-            };
+            let ctx = Ctx { vocab: &vocab, enums: &enums, tiers: &tiers, brackets: &brackets, event: from };
             let when = l.expr(&ctx, f, &d.when, Some(Type::Bool));
             let mut set = Vec::new();
             if let Some(ei) = emit {
                 for (k, v) in &d.set {
                     let def = &vocab.events[ei];
                     if k.get_ref() == "date" {
-                        l.diags.push(l.err(
-                            "E021",
-                            f,
-                            k.span(),
-                            "an emitted event takes the date of the event it derives from",
-                        ));
+                        l.diags.push(l.err("E021", f, k.span(), "an emitted event takes the date of the event it derives from"));
                         continue;
                     }
                     match def.fields.iter().position(|x| x.name == *k.get_ref()) {
@@ -370,20 +266,11 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                                 set.push((fi, e));
                             }
                         }
-                        None => l.diags.push(l.err(
-                            "E021",
-                            f,
-                            k.span(),
-                            format!("event `{}` has no field `{}`", def.name, k.get_ref()),
-                        )),
+                        None => l.diags.push(l.err("E021", f, k.span(), format!("event `{}` has no field `{}`", def.name, k.get_ref()))),
                     }
                 }
             }
-            let dn: Vec<usize> = d
-                .notes
-                .iter()
-                .filter_map(|n| note_ix(&mut l, f, n))
-                .collect();
+            let dn: Vec<usize> = d.notes.iter().filter_map(|n| note_ix(&mut l, f, n)).collect();
             if let (Some(from), Some(emit), Some(when)) = (from, emit, when) {
                 derives.push(Derive {
                     id: d.id.get_ref().clone(),
@@ -401,13 +288,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         for r in &rf.rule {
             if !ids.insert(r.id.get_ref().clone()) {
                 l.diags.push(
-                    l.err(
-                        "E011",
-                        f,
-                        r.id.span(),
-                        format!("rule id `{}` is used twice", r.id.get_ref()),
-                    )
-                    .with_hint("every rule needs its own id: awards and the ledger refer to it"),
+                    l.err("E011", f, r.id.span(), format!("rule id `{}` is used twice", r.id.get_ref()))
+                        .with_hint("every rule needs its own id: awards and the ledger refer to it"),
                 );
             }
             l.clause(f, &r.clause);
@@ -421,16 +303,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 match ae.lookup(a.get_ref()) {
                     Some(v) => applicants.push(v),
                     None => {
-                        let d = l.err(
-                            "E014",
-                            f,
-                            a.span(),
-                            format!("unknown applicant kind `{}`", a.get_ref()),
-                        );
-                        let d = match did_you_mean(
-                            a.get_ref(),
-                            ae.variants.iter().map(|v| v.id.as_str()),
-                        ) {
+                        let d = l.err("E014", f, a.span(), format!("unknown applicant kind `{}`", a.get_ref()));
+                        let d = match did_you_mean(a.get_ref(), ae.variants.iter().map(|v| v.id.as_str())) {
                             Some(m) => d.with_hint(format!("did you mean `{m}`?")),
                             None => d,
                         };
@@ -444,53 +318,34 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 let e = l.event_ref(f, &r.trigger, &vocab);
                 (e, e.is_some())
             };
-            let ctx = Ctx {
-                vocab: &vocab,
-                enums: &enums,
-                tiers: &tiers,
-                brackets: &brackets,
-                event: trigger_event,
-            };
+            if !trigger_ok {
+                // Expressions of a rule with an unknown trigger would only report follow-on errors.
+                continue;
+            }
+            let ctx = Ctx { vocab: &vocab, enums: &enums, tiers: &tiers, brackets: &brackets, event: trigger_event };
             let filter = match (&r.when, trigger_event) {
                 (Some(w), Some(_)) => l.expr(&ctx, f, w, Some(Type::Bool)).map(Some),
                 (Some(w), None) if trigger_ok => {
                     l.diags.push(
-                        l.err(
-                            "E021",
-                            f,
-                            w.span(),
-                            "`when` filters the triggering event; a yearly rule has none",
-                        )
-                        .with_hint("put yearly conditions in `guard`"),
+                        l.err("E021", f, w.span(), "`when` filters the triggering event; a yearly rule has none")
+                            .with_hint("put yearly conditions in `guard`"),
                     );
                     None
                 }
                 _ => Some(None),
             };
-            let guard = r
-                .guard
-                .as_ref()
-                .map(|g| l.expr(&ctx, f, g, Some(Type::Bool)));
+            let guard = r.guard.as_ref().map(|g| l.expr(&ctx, f, g, Some(Type::Bool)));
             let amount = l.expr(&ctx, f, &r.amount, None);
             if let Some(a) = &amount
                 && !matches!(a.ty(), Type::Money | Type::MoneyRange)
             {
                 let ty = a.ty().name(&enums);
                 l.diags.push(
-                    l.err(
-                        "E024",
-                        f,
-                        r.amount.span(),
-                        format!("an amount must be money or a money range, found {ty}"),
-                    )
-                    .with_hint("write money with a unit: 20萬元"),
+                    l.err("E024", f, r.amount.span(), format!("an amount must be money or a money range, found {ty}"))
+                        .with_hint("write money with a unit: 20萬元"),
                 );
             }
-            let once: Vec<CExpr> = r
-                .once
-                .iter()
-                .filter_map(|o| l.expr(&ctx, f, o, None))
-                .collect();
+            let once: Vec<CExpr> = r.once.iter().filter_map(|o| l.expr(&ctx, f, o, None)).collect();
             let budget_year = match r.budget_year.get_ref().as_str() {
                 "same" => BudgetYear::Same,
                 "next" => BudgetYear::Next,
@@ -504,34 +359,20 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                     BudgetYear::Same
                 }
             };
-            let verified_by: Vec<usize> = r
-                .verified_by
-                .iter()
-                .filter_map(|d| l.department(f, d, &departments))
-                .collect();
+            let verified_by: Vec<usize> = r.verified_by.iter().filter_map(|d| l.department(f, d, &departments)).collect();
             let paid_by = l.department(f, &r.paid_by, &departments);
-            let rn: Vec<usize> = r
-                .notes
-                .iter()
-                .filter_map(|n| note_ix(&mut l, f, n))
-                .collect();
+            let rn: Vec<usize> = r.notes.iter().filter_map(|n| note_ix(&mut l, f, n)).collect();
             let rvalid = match (&r.valid_from, &r.valid_until) {
                 (None, None) => valid,
                 (a, b) => {
-                    let from = a
-                        .clone()
-                        .unwrap_or_else(|| Spanned::new(0..0, valid.0.to_string()));
-                    let until = b
-                        .clone()
-                        .unwrap_or_else(|| Spanned::new(0..0, valid.1.to_string()));
+                    let from = a.clone().unwrap_or_else(|| Spanned::new(0..0, valid.0.to_string()));
+                    let until = b.clone().unwrap_or_else(|| Spanned::new(0..0, valid.1.to_string()));
                     l.period(f, &from, &until)
                 }
             };
             // A guard that failed to resolve is `Some(None)`: the rule is dropped (its diagnostic is kept).
             let guard_ok = !matches!(guard, Some(None));
-            if let (Some(filter), Some(amount), Some(paid_by), true, true) =
-                (filter, amount, paid_by, trigger_ok, guard_ok)
-            {
+            if let (Some(filter), Some(amount), Some(paid_by), true, true) = (filter, amount, paid_by, trigger_ok, guard_ok) {
                 let trigger = match trigger_event {
                     Some(event) => Trigger::Event { event, filter },
                     None => Trigger::Year,
@@ -559,12 +400,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         }
     }
     if rules.is_empty() && l.diags.is_empty() {
-        l.diags.push(l.err(
-            "E042",
-            mf,
-            Span::default(),
-            "the pack has no rules (rules/*.toml declares none)",
-        ));
+        l.diags.push(l.err("E042", mf, Span::default(), "the pack has no rules (rules/*.toml declares none)"));
     }
     if l.diags.iter().any(Diagnostic::is_error) {
         return fail(l);
@@ -601,13 +437,7 @@ struct Loader {
 }
 
 impl Loader {
-    fn err(
-        &self,
-        code: &'static str,
-        f: FileId,
-        s: impl Into<SpanLike>,
-        msg: impl Into<String>,
-    ) -> Diagnostic {
+    fn err(&self, code: &'static str, f: FileId, s: impl Into<SpanLike>, msg: impl Into<String>) -> Diagnostic {
         Diagnostic::error(code, f, s.into().0, msg)
     }
 
@@ -628,8 +458,7 @@ impl Loader {
                     }
                 } else if let Some(rest) = msg.strip_prefix("missing field `") {
                     let name = rest.split('`').next().unwrap_or("");
-                    self.err("E003", f, sp, format!("missing required field `{name}`"))
-                        .with_hint(field_hint(name))
+                    self.err("E003", f, sp, format!("missing required field `{name}`")).with_hint(field_hint(name))
                 } else {
                     self.err("E001", f, sp, format!("invalid TOML: {msg}"))
                 };
@@ -643,20 +472,9 @@ impl Loader {
         let mut out: Vec<Named> = Vec::new();
         for n in raw {
             if out.iter().any(|x| x.id == *n.id.get_ref()) {
-                self.diags.push(self.err(
-                    "E011",
-                    f,
-                    n.id.span(),
-                    format!("{what} `{}` is declared twice", n.id.get_ref()),
-                ));
+                self.diags.push(self.err("E011", f, n.id.span(), format!("{what} `{}` is declared twice", n.id.get_ref())));
             }
-            out.push(Named {
-                id: n.id.get_ref().clone(),
-                name: Text {
-                    zh: n.zh.clone(),
-                    en: n.en.clone(),
-                },
-            });
+            out.push(Named { id: n.id.get_ref().clone(), name: Text { zh: n.zh.clone(), en: n.en.clone() } });
         }
         out
     }
@@ -671,54 +489,22 @@ impl Loader {
         }
     }
 
-    fn period(
-        &mut self,
-        f: FileId,
-        from: &Spanned<String>,
-        until: &Spanned<String>,
-    ) -> (Date, Date) {
+    fn period(&mut self, f: FileId, from: &Spanned<String>, until: &Spanned<String>) -> (Date, Date) {
         let a = self.date(f, from);
         let b = self.date(f, until);
         match (a, b) {
             (Some(a), Some(b)) if a <= b => (a, b),
             (Some(a), Some(b)) => {
-                self.diags.push(self.err(
-                    "E040",
-                    f,
-                    until.span(),
-                    format!("validity ends ({b}) before it starts ({a})"),
-                ));
+                self.diags.push(self.err("E040", f, until.span(), format!("validity ends ({b}) before it starts ({a})")));
                 (a, a)
             }
-            _ => (
-                Date {
-                    year: 1,
-                    month: 1,
-                    day: 1,
-                },
-                Date {
-                    year: 1,
-                    month: 1,
-                    day: 1,
-                },
-            ),
+            _ => (Date { year: 1, month: 1, day: 1 }, Date { year: 1, month: 1, day: 1 }),
         }
     }
 
-    fn field(
-        &mut self,
-        f: FileId,
-        raw: &RawField,
-        enums: &[EnumDef],
-        seen: &mut HashSet<String>,
-    ) -> FieldDef {
+    fn field(&mut self, f: FileId, raw: &RawField, enums: &[EnumDef], seen: &mut HashSet<String>) -> FieldDef {
         if !seen.insert(raw.name.get_ref().clone()) {
-            self.diags.push(self.err(
-                "E011",
-                f,
-                raw.name.span(),
-                format!("`{}` is declared twice", raw.name.get_ref()),
-            ));
+            self.diags.push(self.err("E011", f, raw.name.span(), format!("`{}` is declared twice", raw.name.get_ref())));
         }
         let ty = match raw.r#type.get_ref().as_str() {
             "bool" => Type::Bool,
@@ -732,17 +518,9 @@ impl Loader {
             other => match enums.iter().position(|e| e.name == other) {
                 Some(i) => Type::Enum(i as u16),
                 None => {
-                    let mut cands = vec![
-                        "bool", "integer", "year", "count", "decimal", "money", "rate", "date",
-                        "text", "uscc",
-                    ];
+                    let mut cands = vec!["bool", "integer", "year", "count", "decimal", "money", "rate", "date", "text", "uscc"];
                     cands.extend(enums.iter().map(|e| e.name.as_str()));
-                    let d = self.err(
-                        "E041",
-                        f,
-                        raw.r#type.span(),
-                        format!("unknown type `{other}`"),
-                    );
+                    let d = self.err("E041", f, raw.r#type.span(), format!("unknown type `{other}`"));
                     let d = match did_you_mean(other, cands.iter().copied()) {
                         Some(m) => d.with_hint(format!("did you mean `{m}`?")),
                         None => d.with_hint(format!("types are {}", cands.join(", "))),
@@ -752,14 +530,7 @@ impl Loader {
                 }
             },
         };
-        FieldDef {
-            name: raw.name.get_ref().clone(),
-            ty,
-            title: Text {
-                zh: raw.zh.clone(),
-                en: raw.en.clone(),
-            },
-        }
+        FieldDef { name: raw.name.get_ref().clone(), ty, title: Text { zh: raw.zh.clone(), en: raw.en.clone() } }
     }
 
     /// Clauses read like the plan's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`.
@@ -783,13 +554,8 @@ impl Loader {
         ok = ok && it.all(|ch| ch.is_ascii_digit());
         if !ok {
             self.diags.push(
-                self.err(
-                    "E016",
-                    f,
-                    c.span(),
-                    format!("`{s}` is not a clause reference"),
-                )
-                .with_hint("write the plan's numbering with ASCII parentheses, e.g. 四(二)8"),
+                self.err("E016", f, c.span(), format!("`{s}` is not a clause reference"))
+                    .with_hint("write the plan's numbering with ASCII parentheses, e.g. 四(二)8"),
             );
         }
     }
@@ -798,8 +564,7 @@ impl Loader {
     fn quote(&mut self, f: FileId, q: &Spanned<String>, source: &str) {
         let quote = q.get_ref();
         if quote.trim().is_empty() {
-            self.diags
-                .push(self.err("E010", f, q.span(), "the quote is empty"));
+            self.diags.push(self.err("E010", f, q.span(), "the quote is empty"));
             return;
         }
         if source.contains(quote.as_str()) {
@@ -821,69 +586,37 @@ impl Loader {
             let at: String = chars.iter().skip(good).take(6).map(|(_, c)| *c).collect();
             format!("the first {good} characters match the source; it differs from `{at}`")
         };
-        self.diags.push(
-            self.err(
-                "E010",
-                f,
-                q.span(),
-                "quote not found verbatim in the source text",
-            )
-            .with_hint(hint),
-        );
+        self.diags.push(self.err("E010", f, q.span(), "quote not found verbatim in the source text").with_hint(hint));
     }
 
     fn event_ref(&mut self, f: FileId, s: &Spanned<String>, vocab: &Vocab) -> Option<usize> {
         let i = vocab.event(s.get_ref());
         if i.is_none() {
-            let d = self.err(
-                "E015",
-                f,
-                s.span(),
-                format!("unknown event type `{}`", s.get_ref()),
-            );
+            let d = self.err("E015", f, s.span(), format!("unknown event type `{}`", s.get_ref()));
             let mut c: Vec<&str> = vocab.events.iter().map(|e| e.name.as_str()).collect();
             c.push("year");
-            self.diags
-                .push(match did_you_mean(s.get_ref(), c.iter().copied()) {
-                    Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                    None => d.with_hint(format!(
-                        "a trigger is `year` or one of the events: {}",
-                        c.join(", ")
-                    )),
-                });
+            self.diags.push(match did_you_mean(s.get_ref(), c.iter().copied()) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d.with_hint(format!("a trigger is `year` or one of the events: {}", c.join(", "))),
+            });
         }
         i
     }
 
     fn department(&mut self, f: FileId, s: &Spanned<String>, deps: &[Named]) -> Option<usize> {
-        let i = deps
-            .iter()
-            .position(|d| d.id == *s.get_ref() || d.name.zh == *s.get_ref());
+        let i = deps.iter().position(|d| d.id == *s.get_ref() || d.name.zh == *s.get_ref());
         if i.is_none() {
-            let d = self.err(
-                "E012",
-                f,
-                s.span(),
-                format!("unknown department `{}`", s.get_ref()),
-            );
-            self.diags.push(
-                match did_you_mean(s.get_ref(), deps.iter().map(|d| d.id.as_str())) {
-                    Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                    None => d.with_hint("departments are declared in pack.toml"),
-                },
-            );
+            let d = self.err("E012", f, s.span(), format!("unknown department `{}`", s.get_ref()));
+            self.diags.push(match did_you_mean(s.get_ref(), deps.iter().map(|d| d.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d.with_hint("departments are declared in pack.toml"),
+            });
         }
         i
     }
 
     /// Resolves an expression string in a TOML file, optionally requiring a type.
-    fn expr(
-        &mut self,
-        ctx: &Ctx<'_>,
-        f: FileId,
-        s: &Spanned<String>,
-        want: Option<Type>,
-    ) -> Option<CExpr> {
+    fn expr(&mut self, ctx: &Ctx<'_>, f: FileId, s: &Spanned<String>, want: Option<Type>) -> Option<CExpr> {
         let base = content_offset(self.map.text(f), s.span(), s.get_ref());
         match resolve(ctx, s.get_ref(), f, base) {
             Ok(e) => {
@@ -891,23 +624,12 @@ impl Loader {
                     && e.ty() != w
                 {
                     let (what, hint) = if w == Type::Bool {
-                        (
-                            "a condition",
-                            "compare something: year.rd_expenditure >= 500萬元",
-                        )
+                        ("a condition", "compare something: year.rd_expenditure >= 500萬元")
                     } else {
                         ("a value of the field's type", "")
                     };
-                    let mut d = self.err(
-                        "E024",
-                        f,
-                        s.span(),
-                        format!(
-                            "expected {what} ({}), found {}",
-                            w.name(ctx.enums),
-                            e.ty().name(ctx.enums)
-                        ),
-                    );
+                    let mut d =
+                        self.err("E024", f, s.span(), format!("expected {what} ({}), found {}", w.name(ctx.enums), e.ty().name(ctx.enums)));
                     if !hint.is_empty() {
                         d = d.with_hint(hint);
                     }
@@ -937,9 +659,7 @@ impl Loader {
             ("低于", false, false),
         ];
         let text = s.get_ref().trim();
-        let Some((word, is_lower, inclusive)) =
-            WORDS.iter().find(|(w, _, _)| text.ends_with(w)).copied()
-        else {
+        let Some((word, is_lower, inclusive)) = WORDS.iter().find(|(w, _, _)| text.ends_with(w)).copied() else {
             self.diags.push(
                 self.err("E033", f, s.span(), format!("`{text}` has no boundary word"))
                     .with_hint("say whether the number is included: 以上/以下 include it, 超過/不滿 exclude it (e.g. \"500萬元 以上\")"),
@@ -950,15 +670,8 @@ impl Loader {
         let value = match parse_quantity(num) {
             Ok(Quantity::Money(m)) => m,
             Ok(_) => {
-                self.diags.push(
-                    self.err(
-                        "E033",
-                        f,
-                        s.span(),
-                        format!("`{num}` is not an amount of money"),
-                    )
-                    .with_hint("write a unit: 500萬元"),
-                );
+                self.diags
+                    .push(self.err("E033", f, s.span(), format!("`{num}` is not an amount of money")).with_hint("write a unit: 500萬元"));
                 return None;
             }
             Err(m) => {
@@ -967,55 +680,35 @@ impl Loader {
             }
         };
         if is_lower != lower {
-            let (side, other) = if lower {
-                ("`from`", "`to`")
-            } else {
-                ("`to`", "`from`")
-            };
+            let (side, other) = if lower { ("`from`", "`to`") } else { ("`to`", "`from`") };
             self.diags.push(
-                self.err(
-                    "E033",
-                    f,
-                    s.span(),
-                    format!("`{word}` cannot bound a band in {side}"),
-                )
-                .with_hint(format!("`{word}` belongs in {other}")),
+                self.err("E033", f, s.span(), format!("`{word}` cannot bound a band in {side}"))
+                    .with_hint(format!("`{word}` belongs in {other}")),
             );
             return None;
         }
-        Some(Bound {
-            value,
-            inclusive,
-            word: word.to_string(),
-        })
+        Some(Bound { value, inclusive, word: word.to_string() })
     }
 
-    fn tier_table(
-        &mut self,
-        f: FileId,
-        t: &RawTiers,
-        overlap: Option<(Prefer, usize)>,
-    ) -> TierTable {
+    fn tier_table(&mut self, f: FileId, t: &RawTiers, overlap: Option<(Prefer, usize)>) -> TierTable {
         let mut bands = Vec::new();
+        let mut bad_bounds = false;
         for b in &t.bands {
             let lower = b.from.as_ref().and_then(|s| self.bound(f, s, true));
             let upper = b.to.as_ref().and_then(|s| self.bound(f, s, false));
+            if lower.is_none() && b.from.is_some() || upper.is_none() && b.to.is_some() {
+                // A bound that did not parse is already reported; gap and overlap checks would
+                // only echo it.
+                bad_bounds = true;
+            }
             let amount = match parse_quantity(b.amount.get_ref()) {
                 Ok(Quantity::Money(m)) if is_fen_exact(m) && !m.is_sign_negative() => m,
                 Ok(Quantity::Money(_)) => {
-                    self.diags.push(self.err(
-                        "E033",
-                        f,
-                        b.amount.span(),
-                        "a tier amount must be a nonnegative amount exact to the fen",
-                    ));
+                    self.diags.push(self.err("E033", f, b.amount.span(), "a tier amount must be a nonnegative amount exact to the fen"));
                     continue;
                 }
                 Ok(_) => {
-                    self.diags.push(
-                        self.err("E033", f, b.amount.span(), "a tier amount must be money")
-                            .with_hint("write a unit: 10萬元"),
-                    );
+                    self.diags.push(self.err("E033", f, b.amount.span(), "a tier amount must be money").with_hint("write a unit: 10萬元"));
                     continue;
                 }
                 Err(m) => {
@@ -1023,17 +716,11 @@ impl Loader {
                     continue;
                 }
             };
-            bands.push((
-                b,
-                Band {
-                    lower,
-                    upper,
-                    amount,
-                },
-            ));
+            bands.push((b, Band { lower, upper, amount }));
         }
         let mut overlaps = 0;
-        for w in bands.windows(2) {
+        let checked: &[_] = if bad_bounds { &[] } else { &bands };
+        for w in checked.windows(2) {
             let ((_, a), (rb, b)) = (&w[0], &w[1]);
             let bspan = rb.from.as_ref().map_or(rb.amount.span(), |s| s.span());
             let (Some(up), Some(lo)) = (&a.upper, &b.lower) else {
@@ -1045,15 +732,23 @@ impl Loader {
             };
             if lo.value < a.lower.as_ref().map_or(lo.value, |x| x.value) {
                 self.diags.push(
-                    self.err("E032", f, bspan, "tier bands are not in ascending order")
-                        .with_hint("list bands from the lowest amount up"),
+                    self.err("E032", f, bspan, "tier bands are not in ascending order").with_hint("list bands from the lowest amount up"),
                 );
-            } else if up.value < lo.value
-                || (up.value == lo.value && !up.inclusive && !lo.inclusive)
-            {
+            } else if up.value < lo.value || (up.value == lo.value && !up.inclusive && !lo.inclusive) {
                 self.diags.push(
-                    self.err("E030", f, bspan, format!("gap between tiers: values from {}{} to {}{} fall in no band", crate::value::money_source(up.value), up.word, crate::value::money_source(lo.value), lo.word))
-                        .with_hint("make each band start where the previous one ends (以下 then 超過, or 不滿 then 以上)"),
+                    self.err(
+                        "E030",
+                        f,
+                        bspan,
+                        format!(
+                            "gap between tiers: values from {}{} to {}{} fall in no band",
+                            crate::value::money_source(up.value),
+                            up.word,
+                            crate::value::money_source(lo.value),
+                            lo.word
+                        ),
+                    )
+                    .with_hint("make each band start where the previous one ends (以下 then 超過, or 不滿 then 以上)"),
                 );
             } else if up.value > lo.value {
                 self.diags.push(self.err(
@@ -1077,41 +772,21 @@ impl Loader {
             }
             if b.amount < a.amount {
                 self.diags.push(
-                    self.err(
-                        "E032",
-                        f,
-                        rb.amount.span(),
-                        "tier amounts decrease as the bands rise",
-                    )
-                    .with_hint("a higher band must not pay less than a lower one"),
+                    self.err("E032", f, rb.amount.span(), "tier amounts decrease as the bands rise")
+                        .with_hint("a higher band must not pay less than a lower one"),
                 );
             }
         }
-        if overlap.is_some() && overlaps == 0 && bands.len() == t.bands.len() {
+        if overlap.is_some() && overlaps == 0 && bands.len() == t.bands.len() && !bad_bounds {
             let sp = t.overlap.as_ref().map_or(t.id.span(), |o| o.prefer.span());
             self.diags.push(
-                self.err(
-                    "E035",
-                    f,
-                    sp,
-                    "an overlap rule is declared but no two bands share a boundary",
-                )
-                .with_hint("remove `overlap`"),
+                self.err("E035", f, sp, "an overlap rule is declared but no two bands share a boundary").with_hint("remove `overlap`"),
             );
         }
         if bands.is_empty() {
-            self.diags.push(self.err(
-                "E033",
-                f,
-                t.id.span(),
-                "a tier table needs at least one band",
-            ));
+            self.diags.push(self.err("E033", f, t.id.span(), "a tier table needs at least one band"));
         }
-        TierTable {
-            id: t.id.get_ref().clone(),
-            bands: bands.into_iter().map(|(_, b)| b).collect(),
-            overlap,
-        }
+        TierTable { id: t.id.get_ref().clone(), bands: bands.into_iter().map(|(_, b)| b).collect(), overlap }
     }
 
     fn bracket_table(&mut self, f: FileId, t: &RawBrackets) -> BracketTable {
@@ -1120,12 +795,7 @@ impl Loader {
             let rate = match parse_quantity(b.rate.get_ref()) {
                 Ok(Quantity::Rate(r)) => r,
                 _ => {
-                    self.diags.push(self.err(
-                        "E033",
-                        f,
-                        b.rate.span(),
-                        "a bracket rate must be a percentage like 30%",
-                    ));
+                    self.diags.push(self.err("E033", f, b.rate.span(), "a bracket rate must be a percentage like 30%"));
                     continue;
                 }
             };
@@ -1133,42 +803,24 @@ impl Loader {
                 Some(u) => match parse_quantity(u.get_ref()) {
                     Ok(Quantity::Money(m)) => Some(m),
                     _ => {
-                        self.diags.push(self.err(
-                            "E033",
-                            f,
-                            u.span(),
-                            "a bracket limit must be money like 500萬元",
-                        ));
+                        self.diags.push(self.err("E033", f, u.span(), "a bracket limit must be money like 500萬元"));
                         continue;
                     }
                 },
                 None if i + 1 == t.brackets.len() => None,
                 None => {
-                    self.diags.push(self.err(
-                        "E030",
-                        f,
-                        b.rate.span(),
-                        "only the last bracket may be open-ended (no `upto`)",
-                    ));
+                    self.diags.push(self.err("E030", f, b.rate.span(), "only the last bracket may be open-ended (no `upto`)"));
                     continue;
                 }
             };
             if let (Some(prev), Some(cur)) = (out.last().and_then(|p| p.upto), upto)
                 && cur <= prev
             {
-                self.diags.push(self.err(
-                    "E032",
-                    f,
-                    b.upto.as_ref().map_or(b.rate.span(), |u| u.span()),
-                    "bracket limits must rise",
-                ));
+                self.diags.push(self.err("E032", f, b.upto.as_ref().map_or(b.rate.span(), |u| u.span()), "bracket limits must rise"));
             }
             out.push(Bracket { upto, rate });
         }
-        BracketTable {
-            id: t.id.get_ref().clone(),
-            brackets: out,
-        }
+        BracketTable { id: t.id.get_ref().clone(), brackets: out }
     }
 }
 
@@ -1281,10 +933,7 @@ struct RawEvent {
 
 impl RawEvent {
     fn title(&self) -> Text {
-        Text {
-            zh: self.zh.clone(),
-            en: self.en.clone(),
-        }
+        Text { zh: self.zh.clone(), en: self.en.clone() }
     }
 }
 

@@ -80,17 +80,7 @@ impl Func {
     }
 }
 
-const FUNCTIONS: [&str; 9] = [
-    "min",
-    "max",
-    "cap",
-    "at_least",
-    "range",
-    "round_fen",
-    "year_of",
-    "tier",
-    "brackets",
-];
+const FUNCTIONS: [&str; 9] = ["min", "max", "cap", "at_least", "range", "round_fen", "year_of", "tier", "brackets"];
 
 /// What names mean where an expression appears.
 #[derive(Debug, Clone, Copy)]
@@ -106,12 +96,7 @@ pub struct Ctx<'a> {
 /// Parses and checks one expression string located at `base` in `file`.
 pub fn resolve(ctx: &Ctx<'_>, src: &str, file: FileId, base: usize) -> Result<CExpr, Diagnostic> {
     let expr = parse_expr(src).map_err(|e| {
-        let d = Diagnostic::error(
-            "E020",
-            file,
-            e.span.offset(base),
-            format!("syntax error in expression: {}", e.message),
-        );
+        let d = Diagnostic::error("E020", file, e.span.offset(base), format!("syntax error in expression: {}", e.message));
         match e.hint {
             Some(h) => d.with_hint(h),
             None => d,
@@ -119,12 +104,7 @@ pub fn resolve(ctx: &Ctx<'_>, src: &str, file: FileId, base: usize) -> Result<CE
     })?;
     let r = Resolver { ctx, file, base };
     let node = r.expr(&expr)?;
-    Ok(CExpr {
-        node,
-        text: src.to_string(),
-        file,
-        base,
-    })
+    Ok(CExpr { node, text: src.to_string(), file, base })
 }
 
 struct Resolver<'a, 'b> {
@@ -162,22 +142,14 @@ impl Resolver<'_, '_> {
             }
             ExprKind::Unary(UnOp::Neg, x) => {
                 let x = self.expr(x)?;
-                self.expect(
-                    &x,
-                    &[Type::Int, Type::Dec, Type::Money, Type::Rate],
-                    "only numbers can be negated",
-                )?;
+                self.expect(&x, &[Type::Int, Type::Dec, Type::Money, Type::Rate], "only numbers can be negated")?;
                 let t = x.ty;
                 (NK::Neg(Box::new(x)), t)
             }
             ExprKind::Binary(BinOp::In, l, r) => {
                 let l = self.expr(l)?;
                 let ExprKind::List(items) = &r.kind else {
-                    return Err(self.err(
-                        "E022",
-                        r.span,
-                        "the right side of `in` must be a list like [a, b]",
-                    ));
+                    return Err(self.err("E022", r.span, "the right side of `in` must be a list like [a, b]"));
                 };
                 let mut vals = Vec::new();
                 for it in items {
@@ -186,11 +158,7 @@ impl Resolver<'_, '_> {
                         return Err(self.err(
                             "E022",
                             it.span,
-                            format!(
-                                "list item is {}, but the left side is {}",
-                                self.tname(n.ty),
-                                self.tname(l.ty)
-                            ),
+                            format!("list item is {}, but the left side is {}", self.tname(n.ty), self.tname(l.ty)),
                         ));
                     }
                     let NK::Const(v) = n.k else {
@@ -205,11 +173,8 @@ impl Resolver<'_, '_> {
                 let r = self.expr(r)?;
                 let Some(t) = bin_type(*op, l.ty, r.ty) else {
                     let hint = match (op, l.ty, r.ty) {
-                        (BinOp::Mul, Type::Money, Type::Money) => {
-                            "money times money is not money; multiply by a rate (20%) or a count"
-                        }
-                        (_, Type::Money, Type::Int | Type::Dec)
-                        | (_, Type::Int | Type::Dec, Type::Money) => {
+                        (BinOp::Mul, Type::Money, Type::Money) => "money times money is not money; multiply by a rate (20%) or a count",
+                        (_, Type::Money, Type::Int | Type::Dec) | (_, Type::Int | Type::Dec, Type::Money) => {
                             "write money with a unit: 500萬元, 500_000元"
                         }
                         _ => "both sides must have compatible types",
@@ -218,12 +183,7 @@ impl Resolver<'_, '_> {
                         .err(
                             "E022",
                             e.span,
-                            format!(
-                                "type mismatch: `{}` cannot combine {} and {}",
-                                op.symbol(),
-                                self.tname(l.ty),
-                                self.tname(r.ty)
-                            ),
+                            format!("type mismatch: `{}` cannot combine {} and {}", op.symbol(), self.tname(l.ty), self.tname(r.ty)),
                         )
                         .with_hint(hint));
                 };
@@ -231,59 +191,35 @@ impl Resolver<'_, '_> {
                     match &r.k {
                         NK::Const(Value::Int(i)) if *i != 0 => {}
                         NK::Const(Value::Dec(d)) if !d.is_zero() => {}
-                        _ => return Err(self.err("E022", r.span, "division is only by a nonzero number written in the pack").with_hint("this keeps every evaluation total: no division by zero at run time")),
+                        _ => {
+                            return Err(self
+                                .err("E022", r.span, "division is only by a nonzero number written in the pack")
+                                .with_hint("this keeps every evaluation total: no division by zero at run time"));
+                        }
                     }
                 }
                 (NK::Bin(*op, Box::new(l), Box::new(r)), t)
             }
             ExprKind::If(c, a, b) => {
                 let c = self.expr(c)?;
-                self.expect(
-                    &c,
-                    &[Type::Bool],
-                    "the condition of `if` must be a condition",
-                )?;
+                self.expect(&c, &[Type::Bool], "the condition of `if` must be a condition")?;
                 let a = self.expr(a)?;
                 let b = self.expr(b)?;
                 let t = join(a.ty, b.ty).ok_or_else(|| {
-                    self.err(
-                        "E022",
-                        e.span,
-                        format!(
-                            "the branches of `if` differ: {} and {}",
-                            self.tname(a.ty),
-                            self.tname(b.ty)
-                        ),
-                    )
+                    self.err("E022", e.span, format!("the branches of `if` differ: {} and {}", self.tname(a.ty), self.tname(b.ty)))
                 })?;
                 (NK::If(Box::new(c), Box::new(a), Box::new(b)), t)
             }
-            ExprKind::Call {
-                name,
-                name_span,
-                args,
-            } => self.call(name, *name_span, args, e.span)?,
+            ExprKind::Call { name, name_span, args } => self.call(name, *name_span, args, e.span)?,
             ExprKind::List(_) => {
                 return Err(self.err("E022", e.span, "a list can only stand on the right of `in`"));
             }
         };
-        Ok(N {
-            k,
-            span: e.span,
-            ty,
-        })
+        Ok(N { k, span: e.span, ty })
     }
 
     fn expect(&self, n: &N, allowed: &[Type], what: &str) -> Result<(), Diagnostic> {
-        if allowed.contains(&n.ty) {
-            Ok(())
-        } else {
-            Err(self.err(
-                "E022",
-                n.span,
-                format!("{what}: found {}", self.tname(n.ty)),
-            ))
-        }
+        if allowed.contains(&n.ty) { Ok(()) } else { Err(self.err("E022", n.span, format!("{what}: found {}", self.tname(n.ty)))) }
     }
 
     fn path(&self, segs: &[(String, Span)], span: Span) -> Result<(NK, Type), Diagnostic> {
@@ -291,8 +227,7 @@ impl Resolver<'_, '_> {
         let names: Vec<&str> = segs.iter().map(|(s, _)| s.as_str()).collect();
         let unknown = |code, sp: Span, msg: String, cands: Vec<String>| {
             let mut d = self.err(code, sp, msg);
-            if let Some(s) = did_you_mean(&names[names.len() - 1], cands.iter().map(String::as_str))
-            {
+            if let Some(s) = did_you_mean(&names[names.len() - 1], cands.iter().map(String::as_str)) {
                 d = d.with_hint(format!("did you mean `{s}`?"));
             }
             d
@@ -310,25 +245,16 @@ impl Resolver<'_, '_> {
             },
             ["year", f] => match v.yearly(f) {
                 Some(i) => Ok((NK::Yearly(i), v.yearly[i].ty)),
-                None => Err(unknown(
-                    "E021",
-                    span,
-                    format!("unknown yearly figure `{f}`"),
-                    v.yearly.iter().map(|a| a.name.clone()).collect(),
-                )),
+                None => {
+                    Err(unknown("E021", span, format!("unknown yearly figure `{f}`"), v.yearly.iter().map(|a| a.name.clone()).collect()))
+                }
             },
             [ev, f] if v.event(ev).is_some() => {
                 let ei = v.event(ev).unwrap_or(0);
                 if self.ctx.event != Some(ei) {
-                    let scope = self.ctx.event.map_or("no event".to_string(), |i| {
-                        format!("only `{}`", v.events[i].name)
-                    });
+                    let scope = self.ctx.event.map_or("no event".to_string(), |i| format!("only `{}`", v.events[i].name));
                     return Err(self
-                        .err(
-                            "E021",
-                            span,
-                            format!("event `{ev}` is not in scope here ({scope} is)"),
-                        )
+                        .err("E021", span, format!("event `{ev}` is not in scope here ({scope} is)"))
                         .with_hint("an expression may read the event that triggers its rule"));
                 }
                 if *f == "date" {
@@ -338,26 +264,14 @@ impl Resolver<'_, '_> {
                 match def.fields.iter().position(|x| x.name == *f) {
                     Some(i) => Ok((NK::Field(i), def.fields[i].ty)),
                     None => {
-                        let mut c: Vec<String> =
-                            def.fields.iter().map(|x| x.name.clone()).collect();
+                        let mut c: Vec<String> = def.fields.iter().map(|x| x.name.clone()).collect();
                         c.push("date".into());
-                        Err(unknown(
-                            "E021",
-                            segs[1].1,
-                            format!("event `{ev}` has no field `{f}`"),
-                            c,
-                        ))
+                        Err(unknown("E021", segs[1].1, format!("event `{ev}` has no field `{f}`"), c))
                     }
                 }
             }
             [en, var] if self.ctx.enums.iter().any(|e| e.name == *en) => {
-                let (ei, e) = self
-                    .ctx
-                    .enums
-                    .iter()
-                    .enumerate()
-                    .find(|(_, e)| e.name == *en)
-                    .unwrap_or((0, &self.ctx.enums[0]));
+                let (ei, e) = self.ctx.enums.iter().enumerate().find(|(_, e)| e.name == *en).unwrap_or((0, &self.ctx.enums[0]));
                 match e.lookup(var) {
                     Some(vi) => Ok((NK::Const(Value::Enum(ei as u16, vi)), Type::Enum(ei as u16))),
                     None => Err(unknown(
@@ -369,195 +283,95 @@ impl Resolver<'_, '_> {
                 }
             }
             [name] => {
-                let hits: Vec<(u16, u16)> = self
-                    .ctx
-                    .enums
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(ei, e)| e.lookup(name).map(|vi| (ei as u16, vi)))
-                    .collect();
+                let hits: Vec<(u16, u16)> =
+                    self.ctx.enums.iter().enumerate().filter_map(|(ei, e)| e.lookup(name).map(|vi| (ei as u16, vi))).collect();
                 match hits.as_slice() {
                     [(ei, vi)] => Ok((NK::Const(Value::Enum(*ei, *vi)), Type::Enum(*ei))),
                     [] => {
-                        let mut c: Vec<String> = self
-                            .ctx
-                            .enums
-                            .iter()
-                            .flat_map(|e| e.variants.iter().map(|v| v.id.clone()))
-                            .collect();
+                        let mut c: Vec<String> = self.ctx.enums.iter().flat_map(|e| e.variants.iter().map(|v| v.id.clone())).collect();
                         c.extend(["claim_year".to_string(), "entity".into(), "year".into()]);
                         Err(unknown("E021", span, format!("unknown name `{name}`"), c)
-                            .with_hint_if_none(
-                                "facts are read as entity.NAME, year.NAME or EVENT.NAME",
-                            ))
+                            .with_hint_if_none("facts are read as entity.NAME, year.NAME or EVENT.NAME"))
                     }
-                    _ => Err(self
-                        .err(
-                            "E021",
-                            span,
-                            format!("`{name}` is a variant of several enums"),
-                        )
-                        .with_hint("qualify it: ENUM.VARIANT")),
+                    _ => {
+                        Err(self.err("E021", span, format!("`{name}` is a variant of several enums")).with_hint("qualify it: ENUM.VARIANT"))
+                    }
                 }
             }
-            _ => Err(unknown(
-                "E021",
-                span,
-                format!("unknown name `{}`", names.join(".")),
-                vec![],
-            )),
+            _ => Err(unknown("E021", span, format!("unknown name `{}`", names.join(".")), vec![])),
         }
     }
 
-    fn call(
-        &self,
-        name: &str,
-        name_span: Span,
-        args: &[Expr],
-        span: Span,
-    ) -> Result<(NK, Type), Diagnostic> {
+    fn call(&self, name: &str, name_span: Span, args: &[Expr], span: Span) -> Result<(NK, Type), Diagnostic> {
         let arity = |n: usize| -> Result<(), Diagnostic> {
             if args.len() == n {
                 Ok(())
             } else {
-                Err(self.err(
-                    "E023",
-                    span,
-                    format!(
-                        "`{name}` takes {n} argument{}, found {}",
-                        if n == 1 { "" } else { "s" },
-                        args.len()
-                    ),
-                ))
+                Err(self.err("E023", span, format!("`{name}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, args.len())))
             }
         };
         match name {
             "tier" | "brackets" => {
                 arity(2)?;
                 let ExprKind::Path(p) = &args[0].kind else {
-                    return Err(self.err(
-                        "E023",
-                        args[0].span,
-                        format!("the first argument of `{name}` is a table name"),
-                    ));
+                    return Err(self.err("E023", args[0].span, format!("the first argument of `{name}` is a table name")));
                 };
-                let tname = p
-                    .iter()
-                    .map(|(s, _)| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(".");
+                let tname = p.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join(".");
                 let x = self.expr(&args[1])?;
-                self.expect(
-                    &x,
-                    &[Type::Money],
-                    &format!("`{name}` looks up an amount of money"),
-                )?;
+                self.expect(&x, &[Type::Money], &format!("`{name}` looks up an amount of money"))?;
                 if name == "tier" {
                     let Some(i) = self.ctx.tiers.iter().position(|t| t.id == tname) else {
-                        let d = self.err(
-                            "E021",
-                            args[0].span,
-                            format!("unknown tier table `{tname}`"),
-                        );
-                        return Err(
-                            match did_you_mean(&tname, self.ctx.tiers.iter().map(|t| t.id.as_str()))
-                            {
-                                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                                None => d,
-                            },
-                        );
+                        let d = self.err("E021", args[0].span, format!("unknown tier table `{tname}`"));
+                        return Err(match did_you_mean(&tname, self.ctx.tiers.iter().map(|t| t.id.as_str())) {
+                            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                            None => d,
+                        });
                     };
                     Ok((NK::Tier(i, Box::new(x)), Type::Money))
                 } else {
                     let Some(i) = self.ctx.brackets.iter().position(|t| t.id == tname) else {
-                        return Err(self.err(
-                            "E021",
-                            args[0].span,
-                            format!("unknown bracket table `{tname}`"),
-                        ));
+                        return Err(self.err("E021", args[0].span, format!("unknown bracket table `{tname}`")));
                     };
                     Ok((NK::Brackets(i, Box::new(x)), Type::Money))
                 }
             }
             "min" | "max" | "cap" | "at_least" => {
                 if args.len() < 2 {
-                    return Err(self.err(
-                        "E023",
-                        span,
-                        format!("`{name}` takes at least 2 arguments"),
-                    ));
+                    return Err(self.err("E023", span, format!("`{name}` takes at least 2 arguments")));
                 }
-                let ns = args
-                    .iter()
-                    .map(|a| self.expr(a))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let ns = args.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>, _>>()?;
                 let mut t = ns[0].ty;
                 for n in &ns[1..] {
                     t = join(t, n.ty).ok_or_else(|| {
-                        self.err(
-                            "E022",
-                            n.span,
-                            format!(
-                                "`{name}` cannot compare {} with {}",
-                                self.tname(t),
-                                self.tname(n.ty)
-                            ),
-                        )
+                        self.err("E022", n.span, format!("`{name}` cannot compare {} with {}", self.tname(t), self.tname(n.ty)))
                     })?;
                 }
-                if !matches!(
-                    t,
-                    Type::Int
-                        | Type::Dec
-                        | Type::Money
-                        | Type::Rate
-                        | Type::MoneyRange
-                        | Type::RateRange
-                        | Type::Date
-                ) {
-                    return Err(self.err(
-                        "E022",
-                        span,
-                        format!("`{name}` needs numbers, found {}", self.tname(t)),
-                    ));
+                if !matches!(t, Type::Int | Type::Dec | Type::Money | Type::Rate | Type::MoneyRange | Type::RateRange | Type::Date) {
+                    return Err(self.err("E022", span, format!("`{name}` needs numbers, found {}", self.tname(t))));
                 }
-                let f = if matches!(name, "min" | "cap") {
-                    Func::Min
-                } else {
-                    Func::Max
-                };
+                let f = if matches!(name, "min" | "cap") { Func::Min } else { Func::Max };
                 Ok((NK::Call(f, ns), t))
             }
             "range" => {
                 arity(2)?;
                 let lo = self.expr(&args[0])?;
                 let hi = self.expr(&args[1])?;
-                let t =
-                    match (lo.ty, hi.ty) {
-                        (Type::Money, Type::Money) => Type::MoneyRange,
-                        (Type::Rate, Type::Rate) => Type::RateRange,
-                        (a, b) => return Err(self.err(
+                let t = match (lo.ty, hi.ty) {
+                    (Type::Money, Type::Money) => Type::MoneyRange,
+                    (Type::Rate, Type::Rate) => Type::RateRange,
+                    (a, b) => {
+                        return Err(self.err(
                             "E022",
                             span,
-                            format!(
-                                "`range` needs two amounts of money or two rates, found {} and {}",
-                                self.tname(a),
-                                self.tname(b)
-                            ),
-                        )),
-                    };
-                if let (
-                    NK::Const(Value::Money(a) | Value::Rate(a)),
-                    NK::Const(Value::Money(b) | Value::Rate(b)),
-                ) = (&lo.k, &hi.k)
+                            format!("`range` needs two amounts of money or two rates, found {} and {}", self.tname(a), self.tname(b)),
+                        ));
+                    }
+                };
+                if let (NK::Const(Value::Money(a) | Value::Rate(a)), NK::Const(Value::Money(b) | Value::Rate(b))) = (&lo.k, &hi.k)
                     && a > b
                 {
                     return Err(self
-                        .err(
-                            "E034",
-                            span,
-                            "range is reversed: its low end is above its high end",
-                        )
+                        .err("E034", span, "range is reversed: its low end is above its high end")
                         .with_hint("write range(LOW, HIGH)"));
                 }
                 Ok((NK::Call(Func::Range, vec![lo, hi]), t))
@@ -565,11 +379,7 @@ impl Resolver<'_, '_> {
             "round_fen" => {
                 arity(1)?;
                 let x = self.expr(&args[0])?;
-                self.expect(
-                    &x,
-                    &[Type::Money, Type::MoneyRange],
-                    "`round_fen` rounds money",
-                )?;
+                self.expect(&x, &[Type::Money, Type::MoneyRange], "`round_fen` rounds money")?;
                 let t = x.ty;
                 Ok((NK::Call(Func::RoundFen, vec![x]), t))
             }
@@ -595,11 +405,7 @@ trait HintIfNone {
 }
 impl HintIfNone for Diagnostic {
     fn with_hint_if_none(self, h: &str) -> Self {
-        if self.hint.is_some() {
-            self
-        } else {
-            self.with_hint(h)
-        }
+        if self.hint.is_some() { self } else { self.with_hint(h) }
     }
 }
 
@@ -620,9 +426,7 @@ pub fn bin_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
     use Type::*;
     match op {
         BinOp::And | BinOp::Or => (l == Bool && r == Bool).then_some(Bool),
-        BinOp::Eq | BinOp::Ne => {
-            (join(l, r).is_some() && !matches!(l, MoneyRange | RateRange | List)).then_some(Bool)
-        }
+        BinOp::Eq | BinOp::Ne => (join(l, r).is_some() && !matches!(l, MoneyRange | RateRange | List)).then_some(Bool),
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => match join(l, r) {
             Some(Int | Dec | Money | Rate | Date) => Some(Bool),
             _ => None,
@@ -659,11 +463,7 @@ pub fn bin_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
 
 impl Type {
     fn max_kind(self, other: Type) -> Type {
-        if matches!(self, Type::RateRange) || matches!(other, Type::RateRange) {
-            Type::RateRange
-        } else {
-            Type::Rate
-        }
+        if matches!(self, Type::RateRange) || matches!(other, Type::RateRange) { Type::RateRange } else { Type::Rate }
     }
 }
 

@@ -57,12 +57,7 @@ pub struct SyntaxError {
 /// Parses JSON text into a spanned tree. Duplicate keys are an error (a repeated key silently
 /// overriding an earlier one is how facts get lost).
 pub fn parse_json(src: &str) -> Result<Node, SyntaxError> {
-    let mut p = Json {
-        s: src.as_bytes(),
-        src,
-        i: 0,
-        depth: 0,
-    };
+    let mut p = Json { s: src.as_bytes(), src, i: 0, depth: 0 };
     p.ws();
     let v = p.value()?;
     p.ws();
@@ -82,10 +77,7 @@ struct Json<'a> {
 impl Json<'_> {
     fn err(&self, m: impl Into<String>) -> SyntaxError {
         let end = (self.i + 1).min(self.s.len()).max(self.i);
-        SyntaxError {
-            message: m.into(),
-            span: Span::new(self.i, end),
-        }
+        SyntaxError { message: m.into(), span: Span::new(self.i, end) }
     }
     fn ws(&mut self) {
         while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {
@@ -118,10 +110,7 @@ impl Json<'_> {
                         let k = self.string()?;
                         let kspan = Span::new(ks, self.i);
                         if kv.iter().any(|(x, _, _)| *x == k) {
-                            return Err(SyntaxError {
-                                message: format!("key `{k}` appears twice in the same object"),
-                                span: kspan,
-                            });
+                            return Err(SyntaxError { message: format!("key `{k}` appears twice in the same object"), span: kspan });
                         }
                         self.ws();
                         if self.s.get(self.i) != Some(&b':') {
@@ -139,9 +128,7 @@ impl Json<'_> {
                                 break;
                             }
                             None => {
-                                return Err(
-                                    self.err("unexpected end of file: the document is truncated")
-                                );
+                                return Err(self.err("unexpected end of file: the document is truncated"));
                             }
                             _ => return Err(self.err("expected `,` or `}`")),
                         }
@@ -169,9 +156,7 @@ impl Json<'_> {
                                 break;
                             }
                             None => {
-                                return Err(
-                                    self.err("unexpected end of file: the document is truncated")
-                                );
+                                return Err(self.err("unexpected end of file: the document is truncated"));
                             }
                             _ => return Err(self.err("expected `,` or `]`")),
                         }
@@ -182,13 +167,9 @@ impl Json<'_> {
             }
             b'"' => Kind::Str(self.string()?),
             b't' | b'f' | b'n' => {
-                let word = [
-                    ("true", Kind::Bool(true)),
-                    ("false", Kind::Bool(false)),
-                    ("null", Kind::Null),
-                ]
-                .into_iter()
-                .find(|(w, _)| self.s[self.i..].starts_with(w.as_bytes()));
+                let word = [("true", Kind::Bool(true)), ("false", Kind::Bool(false)), ("null", Kind::Null)]
+                    .into_iter()
+                    .find(|(w, _)| self.s[self.i..].starts_with(w.as_bytes()));
                 let Some((w, k)) = word else {
                     return Err(self.err("expected a value"));
                 };
@@ -197,25 +178,16 @@ impl Json<'_> {
             }
             b'-' | b'0'..=b'9' => {
                 self.i += 1;
-                while self.i < self.s.len()
-                    && matches!(
-                        self.s[self.i],
-                        b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-'
-                    )
-                {
+                while self.i < self.s.len() && matches!(self.s[self.i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
                     self.i += 1;
                 }
                 Kind::Num(self.src[start..self.i].to_string())
             }
             _ => {
-                return Err(self
-                    .err("expected a value (object, list, string, number, true, false or null)"));
+                return Err(self.err("expected a value (object, list, string, number, true, false or null)"));
             }
         };
-        Ok(Node {
-            span: Span::new(start, self.i),
-            kind,
-        })
+        Ok(Node { span: Span::new(start, self.i), kind })
     }
     fn string(&mut self) -> Result<String, SyntaxError> {
         self.i += 1;
@@ -242,12 +214,8 @@ impl Json<'_> {
                         Some(b'b') => out.push('\u{8}'),
                         Some(b'f') => out.push('\u{c}'),
                         Some(b'u') => {
-                            let hex = self
-                                .src
-                                .get(self.i..self.i + 4)
-                                .ok_or_else(|| self.err("bad \\u escape"))?;
-                            let v = u32::from_str_radix(hex, 16)
-                                .map_err(|_| self.err("bad \\u escape"))?;
+                            let hex = self.src.get(self.i..self.i + 4).ok_or_else(|| self.err("bad \\u escape"))?;
+                            let v = u32::from_str_radix(hex, 16).map_err(|_| self.err("bad \\u escape"))?;
                             out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
                             self.i += 4;
                         }
@@ -279,9 +247,7 @@ pub fn parse_toml(src: &str) -> Result<Node, SyntaxError> {
         }
         Err(e) => Err(SyntaxError {
             message: e.message().trim().to_string(),
-            span: e
-                .span()
-                .map_or(Span::default(), |r| Span::new(r.start, r.end)),
+            span: e.span().map_or(Span::default(), |r| Span::new(r.start, r.end)),
         }),
     }
 }
@@ -310,50 +276,29 @@ impl<'de> Visitor<'de> for NodeVisitor {
         f.write_str("a TOML value")
     }
     fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node {
-            span: Span::default(),
-            kind: Kind::Bool(v),
-        })
+        Ok(Node { span: Span::default(), kind: Kind::Bool(v) })
     }
     fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node {
-            span: Span::default(),
-            kind: Kind::Num(v.to_string()),
-        })
+        Ok(Node { span: Span::default(), kind: Kind::Num(v.to_string()) })
     }
     fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node {
-            span: Span::default(),
-            kind: Kind::Num(v.to_string()),
-        })
+        Ok(Node { span: Span::default(), kind: Kind::Num(v.to_string()) })
     }
     fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
-        Ok(Node {
-            span: Span::default(),
-            kind: Kind::Float,
-        })
+        Ok(Node { span: Span::default(), kind: Kind::Float })
     }
     fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node {
-            span: Span::default(),
-            kind: Kind::Str(v.to_string()),
-        })
+        Ok(Node { span: Span::default(), kind: Kind::Str(v.to_string()) })
     }
     fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node {
-            span: Span::default(),
-            kind: Kind::Str(v),
-        })
+        Ok(Node { span: Span::default(), kind: Kind::Str(v) })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
         let mut items = Vec::new();
         while let Some(v) = seq.next_element::<toml::Spanned<TomlNode>>()? {
             items.push(spanned(v));
         }
-        Ok(Node {
-            span: Span::default(),
-            kind: Kind::Arr(items),
-        })
+        Ok(Node { span: Span::default(), kind: Kind::Arr(items) })
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         let mut kv: Vec<(String, Span, Node)> = Vec::new();
@@ -363,18 +308,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
             if key == "$__toml_private_datetime" {
                 // TOML dates arrive as a private one-key map; keep their text.
                 let s: String = map.next_value()?;
-                return Ok(Node {
-                    span: Span::default(),
-                    kind: Kind::Str(s),
-                });
+                return Ok(Node { span: Span::default(), kind: Kind::Str(s) });
             }
             let v = spanned(map.next_value::<toml::Spanned<TomlNode>>()?);
             kv.push((key, kspan, v));
         }
-        Ok(Node {
-            span: Span::default(),
-            kind: Kind::Obj(kv),
-        })
+        Ok(Node { span: Span::default(), kind: Kind::Obj(kv) })
     }
 }
 
@@ -393,18 +332,8 @@ mod tests {
 
     #[test]
     fn json_errors() {
-        assert!(
-            parse_json(r#"{"a": 1"#)
-                .unwrap_err()
-                .message
-                .contains("truncated")
-        );
-        assert!(
-            parse_json(r#"{"a": 1, "a": 2}"#)
-                .unwrap_err()
-                .message
-                .contains("twice")
-        );
+        assert!(parse_json(r#"{"a": 1"#).unwrap_err().message.contains("truncated"));
+        assert!(parse_json(r#"{"a": 1, "a": 2}"#).unwrap_err().message.contains("twice"));
         assert!(parse_json("").unwrap_err().message.contains("truncated"));
     }
 
@@ -415,9 +344,6 @@ mod tests {
         let x = n.get("x").unwrap();
         assert_eq!(&src[x.span.start..x.span.end], "\"1萬元\"");
         assert_eq!(n.get("d").unwrap().kind, Kind::Str("2023-05-01".into()));
-        assert!(matches!(
-            n.get("t").unwrap().get("y").unwrap().kind,
-            Kind::Arr(_)
-        ));
+        assert!(matches!(n.get("t").unwrap().get("y").unwrap().kind, Kind::Arr(_)));
     }
 }

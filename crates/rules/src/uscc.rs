@@ -5,9 +5,7 @@
 
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// 3^i mod 31 for positions 1..=17 (GB 32100-2015 §4.3).
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 /// GB 11714 organization-code weights for positions 9..=16.
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
@@ -29,30 +27,18 @@ pub fn check_char(first17: &str) -> Option<char> {
 pub fn validate(code: &str) -> Result<(), String> {
     let n = code.chars().count();
     if n != 18 {
-        return Err(format!(
-            "a unified social credit code has 18 characters, this one has {n}"
-        ));
+        return Err(format!("a unified social credit code has 18 characters, this one has {n}"));
     }
     if let Some((i, c)) = code.chars().enumerate().find(|(_, c)| value(*c).is_none()) {
-        return Err(format!(
-            "character {} `{c}` is not allowed (digits and capital letters except I, O, Z, S, V)",
-            i + 1
-        ));
+        return Err(format!("character {} `{c}` is not allowed (digits and capital letters except I, O, Z, S, V)", i + 1));
     }
     if !code[2..8].chars().all(|c| c.is_ascii_digit()) {
         return Err("characters 3–8 must be the digits of an administrative division code".into());
     }
     // Characters 9–17 are the organization code, with its own GB 11714 check character.
     let org = &code[8..17];
-    if org[..8]
-        .chars()
-        .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-    {
-        let sum: u32 = org[..8]
-            .chars()
-            .zip(ORG_WEIGHTS)
-            .map(|(c, w)| org_value(c) * w)
-            .sum();
+    if org[..8].chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) {
+        let sum: u32 = org[..8].chars().zip(ORG_WEIGHTS).map(|(c, w)| org_value(c) * w).sum();
         let expect = match 11 - sum % 11 {
             10 => 'X',
             11 => '0',
@@ -60,27 +46,19 @@ pub fn validate(code: &str) -> Result<(), String> {
         };
         let got = org.chars().nth(8).unwrap_or(' ');
         if got != expect {
-            return Err(format!(
-                "character 17 `{got}` is not the organization-code check character (expected `{expect}`)"
-            ));
+            return Err(format!("character 17 `{got}` is not the organization-code check character (expected `{expect}`)"));
         }
     }
     let expect = check_char(&code[..17]).ok_or("bad characters")?;
     let got = code.chars().nth(17).unwrap_or(' ');
     if got != expect {
-        return Err(format!(
-            "check character `{got}` is wrong: GB 32100-2015 gives `{expect}` for these 17 characters"
-        ));
+        return Err(format!("check character `{got}` is wrong: GB 32100-2015 gives `{expect}` for these 17 characters"));
     }
     Ok(())
 }
 
 fn org_value(c: char) -> u32 {
-    if let Some(d) = c.to_digit(10) {
-        d
-    } else {
-        c as u32 - 'A' as u32 + 10
-    }
+    if let Some(d) = c.to_digit(10) { d } else { c as u32 - 'A' as u32 + 10 }
 }
 
 #[cfg(test)]
@@ -103,27 +81,11 @@ mod tests {
     #[test]
     fn errors_say_what_is_wrong() {
         assert!(
-            validate("91620600123456788B")
-                .unwrap_err()
-                .contains("expected `A`")
-                || validate("91620600123456788B")
-                    .unwrap_err()
-                    .contains("gives `A`")
+            validate("91620600123456788B").unwrap_err().contains("expected `A`")
+                || validate("91620600123456788B").unwrap_err().contains("gives `A`")
         );
-        assert!(
-            validate("9162060012345678")
-                .unwrap_err()
-                .contains("18 characters")
-        );
-        assert!(
-            validate("91620600123456788I")
-                .unwrap_err()
-                .contains("not allowed")
-        );
-        assert!(
-            validate("91620600123456789A")
-                .unwrap_err()
-                .contains("organization-code")
-        );
+        assert!(validate("9162060012345678").unwrap_err().contains("18 characters"));
+        assert!(validate("91620600123456788I").unwrap_err().contains("not allowed"));
+        assert!(validate("91620600123456789A").unwrap_err().contains("organization-code"));
     }
 }

@@ -18,11 +18,7 @@ pub struct Date {
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        if !(1..=12).contains(&month)
-            || day == 0
-            || day > days_in_month(year, month)
-            || !(1..=9999).contains(&year)
-        {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || !(1..=9999).contains(&year) {
             return None;
         }
         Some(Date { year, month, day })
@@ -31,12 +27,8 @@ impl Date {
     /// Parses `YYYY-MM-DD`; `Err` says what is wrong.
     pub fn parse(s: &str) -> Result<Date, String> {
         let b = s.as_bytes();
-        let shape = b.len() == 10
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        let shape =
+            b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shape {
             return Err(format!("`{s}` is not a date of the form YYYY-MM-DD"));
         }
@@ -85,33 +77,22 @@ pub enum Quantity {
 /// in facts; underscores anywhere between digits.
 pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
     let s = s.trim();
-    let num_end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.' || c == ',' || c == '-'))
-        .unwrap_or(s.len());
+    let num_end = s.find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.' || c == ',' || c == '-')).unwrap_or(s.len());
     let (num, unit) = s.split_at(num_end);
     let digits: String = num.chars().filter(|&c| c != '_' && c != ',').collect();
     if digits.is_empty() || digits == "-" {
         return Err(format!("`{s}` does not start with a number"));
     }
-    if digits.matches('.').count() > 1
-        || digits[1..].contains('-')
-        || digits.ends_with('.')
-        || digits.starts_with('.')
-    {
+    if digits.matches('.').count() > 1 || digits[1..].contains('-') || digits.ends_with('.') || digits.starts_with('.') {
         return Err(format!("`{num}` is not a well-formed number"));
     }
-    let dec: Decimal = digits
-        .parse()
-        .map_err(|_| format!("`{num}` is too large or not a number"))?;
+    let dec: Decimal = digits.parse().map_err(|_| format!("`{num}` is too large or not a number"))?;
     let factor = match unit.trim() {
         "" => {
             return Ok(if digits.contains('.') {
                 Quantity::Dec(dec)
             } else {
-                digits
-                    .parse::<i64>()
-                    .map(Quantity::Int)
-                    .map_err(|_| format!("`{num}` is too large"))?
+                digits.parse::<i64>().map(Quantity::Int).map_err(|_| format!("`{num}` is too large"))?
             });
         }
         "%" => return Ok(Quantity::Rate(dec / Decimal::ONE_HUNDRED)),
@@ -119,14 +100,10 @@ pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
         "萬元" | "万元" => Decimal::from(10_000),
         "億元" | "亿元" => Decimal::from(100_000_000),
         other => {
-            return Err(format!(
-                "unknown unit `{other}`; expected 元, 萬元, 億元 or %"
-            ));
+            return Err(format!("unknown unit `{other}`; expected 元, 萬元, 億元 or %"));
         }
     };
-    dec.checked_mul(factor)
-        .map(Quantity::Money)
-        .ok_or_else(|| format!("`{s}` is too large"))
+    dec.checked_mul(factor).map(Quantity::Money).ok_or_else(|| format!("`{s}` is too large"))
 }
 
 /// `200000.00`: exact, two decimals at least, for JSON and CSV.
@@ -141,9 +118,7 @@ pub fn money_plain(m: Decimal) -> String {
 /// `200,000.00元` for people.
 pub fn money_yuan(m: Decimal) -> String {
     let plain = money_plain(m);
-    let (sign, body) = plain
-        .strip_prefix('-')
-        .map_or(("", plain.as_str()), |b| ("-", b));
+    let (sign, body) = plain.strip_prefix('-').map_or(("", plain.as_str()), |b| ("-", b));
     let (int, frac) = body.split_once('.').unwrap_or((body, "00"));
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {
@@ -192,25 +167,12 @@ mod tests {
     fn literals_read_like_the_source() {
         assert_eq!(parse_quantity("20萬元"), Ok(Quantity::Money(d("200000"))));
         assert_eq!(parse_quantity("1億元"), Ok(Quantity::Money(d("100000000"))));
-        assert_eq!(
-            parse_quantity("500_000元"),
-            Ok(Quantity::Money(d("500000")))
-        );
-        assert_eq!(
-            parse_quantity("500000.01元"),
-            Ok(Quantity::Money(d("500000.01")))
-        );
+        assert_eq!(parse_quantity("500_000元"), Ok(Quantity::Money(d("500000"))));
+        assert_eq!(parse_quantity("500000.01元"), Ok(Quantity::Money(d("500000.01"))));
         assert_eq!(parse_quantity("20%"), Ok(Quantity::Rate(d("0.2"))));
-        assert_eq!(
-            parse_quantity("2000万元"),
-            Ok(Quantity::Money(d("20000000")))
-        );
+        assert_eq!(parse_quantity("2000万元"), Ok(Quantity::Money(d("20000000"))));
         assert_eq!(parse_quantity("42"), Ok(Quantity::Int(42)));
-        assert!(
-            parse_quantity("20千元")
-                .unwrap_err()
-                .contains("unknown unit")
-        );
+        assert!(parse_quantity("20千元").unwrap_err().contains("unknown unit"));
         assert!(parse_quantity("1.2.3元").is_err());
         assert!(parse_quantity("元").is_err());
     }
@@ -229,11 +191,7 @@ mod tests {
     #[test]
     fn dates_are_checked() {
         assert!(Date::parse("2024-02-29").is_ok());
-        assert!(
-            Date::parse("2023-02-29")
-                .unwrap_err()
-                .contains("not a real calendar date")
-        );
+        assert!(Date::parse("2023-02-29").unwrap_err().contains("not a real calendar date"));
         assert!(Date::parse("2023-13-01").is_err());
         assert!(Date::parse("23-1-1").is_err());
     }

@@ -19,9 +19,7 @@ pub struct Token {
 }
 
 const UNITS: [&str; 6] = ["萬元", "万元", "億元", "亿元", "元", "%"];
-const SYMS: [&str; 17] = [
-    "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "(", ")", ",", ".",
-];
+const SYMS: [&str; 17] = ["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "(", ")", ",", "."];
 
 /// Splits `src` into tokens; the error is a message and the offending span.
 pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
@@ -38,10 +36,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
         let start = i;
         if c.is_ascii_digit() {
             if is_date(&b[i..]) {
-                out.push(Token {
-                    tok: Tok::Date(src[i..i + 10].to_string()),
-                    span: Span::new(i, i + 10),
-                });
+                out.push(Token { tok: Tok::Date(src[i..i + 10].to_string()), span: Span::new(i, i + 10) });
                 i += 10;
                 continue;
             }
@@ -51,10 +46,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
             if let Some(u) = UNITS.iter().find(|u| src[i..].starts_with(**u)) {
                 i += u.len();
             }
-            out.push(Token {
-                tok: Tok::Num(src[start..i].to_string()),
-                span: Span::new(start, i),
-            });
+            out.push(Token { tok: Tok::Num(src[start..i].to_string()), span: Span::new(start, i) });
             continue;
         }
         if c.is_alphabetic() || c == '_' {
@@ -65,25 +57,16 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
                     break;
                 }
             }
-            out.push(Token {
-                tok: Tok::Ident(src[start..i].to_string()),
-                span: Span::new(start, i),
-            });
+            out.push(Token { tok: Tok::Ident(src[start..i].to_string()), span: Span::new(start, i) });
             continue;
         }
         if c == '[' || c == ']' {
-            out.push(Token {
-                tok: Tok::Sym(if c == '[' { "[" } else { "]" }),
-                span: Span::new(i, i + 1),
-            });
+            out.push(Token { tok: Tok::Sym(if c == '[' { "[" } else { "]" }), span: Span::new(i, i + 1) });
             i += 1;
             continue;
         }
         if let Some(s) = SYMS.iter().find(|s| rest.starts_with(**s)) {
-            out.push(Token {
-                tok: Tok::Sym(s),
-                span: Span::new(i, i + s.len()),
-            });
+            out.push(Token { tok: Tok::Sym(s), span: Span::new(i, i + s.len()) });
             i += s.len();
             continue;
         }
@@ -94,10 +77,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
             '（' | '）' | '，' => "full-width punctuation: use ASCII ( ) ,",
             _ => "not part of the expression language",
         };
-        return Err((
-            format!("unexpected character `{c}` ({hint})"),
-            Span::new(i, i + c.len_utf8()),
-        ));
+        return Err((format!("unexpected character `{c}` ({hint})"), Span::new(i, i + c.len_utf8())));
     }
     Ok(out)
 }
@@ -106,10 +86,7 @@ fn is_date(b: &[u8]) -> bool {
     b.len() >= 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b[..10].iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && b.get(10).is_none_or(|c| !c.is_ascii_digit())
 }
 
@@ -119,11 +96,7 @@ mod tests {
 
     #[test]
     fn lexes_units_dates_and_chinese_names() {
-        let toks: Vec<Tok> = lex("year.rd >= 1億元 && 高新技術企業 == x && d < 2025-12-31")
-            .unwrap()
-            .into_iter()
-            .map(|t| t.tok)
-            .collect();
+        let toks: Vec<Tok> = lex("year.rd >= 1億元 && 高新技術企業 == x && d < 2025-12-31").unwrap().into_iter().map(|t| t.tok).collect();
         assert_eq!(toks[4], Tok::Num("1億元".into()));
         assert_eq!(toks[6], Tok::Ident("高新技術企業".into()));
         assert_eq!(toks[12], Tok::Date("2025-12-31".into()));

@@ -16,23 +16,10 @@ pub struct ParseError {
 
 /// Parses one whole expression.
 pub fn parse_expr(src: &str) -> Result<Expr, ParseError> {
-    let tokens = lex(src).map_err(|(message, span)| ParseError {
-        message,
-        span,
-        hint: None,
-    })?;
-    let mut p = Parser {
-        toks: tokens,
-        pos: 0,
-        len: src.len(),
-        depth: 0,
-    };
+    let tokens = lex(src).map_err(|(message, span)| ParseError { message, span, hint: None })?;
+    let mut p = Parser { toks: tokens, pos: 0, len: src.len(), depth: 0 };
     if p.toks.is_empty() {
-        return Err(ParseError {
-            message: "empty expression".into(),
-            span: Span::new(0, src.len()),
-            hint: None,
-        });
+        return Err(ParseError { message: "empty expression".into(), span: Span::new(0, src.len()), hint: None });
     }
     let e = p.or()?;
     if let Some(t) = p.peek() {
@@ -82,20 +69,11 @@ impl Parser {
     }
     fn expect_sym(&mut self, s: &'static str) -> Result<Span, ParseError> {
         match self.bump() {
-            Some(Token {
-                tok: Tok::Sym(x),
-                span,
-            }) if x == s => Ok(span),
-            Some(t) => Err(ParseError {
-                message: format!("expected `{s}`, found `{}`", show(&t.tok)),
-                span: t.span,
-                hint: None,
-            }),
-            None => Err(ParseError {
-                message: format!("expected `{s}`, found the end of the expression"),
-                span: self.eof_span(),
-                hint: None,
-            }),
+            Some(Token { tok: Tok::Sym(x), span }) if x == s => Ok(span),
+            Some(t) => Err(ParseError { message: format!("expected `{s}`, found `{}`", show(&t.tok)), span: t.span, hint: None }),
+            None => {
+                Err(ParseError { message: format!("expected `{s}`, found the end of the expression"), span: self.eof_span(), hint: None })
+            }
         }
     }
     fn expect_kw(&mut self, k: &str) -> Result<(), ParseError> {
@@ -104,32 +82,21 @@ impl Parser {
             Ok(())
         } else {
             let span = self.peek().map_or(self.eof_span(), |t| t.span);
-            Err(ParseError {
-                message: format!("expected `{k}`"),
-                span,
-                hint: Some("write `if COND then A else B`".into()),
-            })
+            Err(ParseError { message: format!("expected `{k}`"), span, hint: Some("write `if COND then A else B`".into()) })
         }
     }
     fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let span = self.peek().map_or(self.eof_span(), |t| t.span);
-            return Err(ParseError {
-                message: "expression nested too deeply".into(),
-                span,
-                hint: None,
-            });
+            return Err(ParseError { message: "expression nested too deeply".into(), span, hint: None });
         }
         Ok(())
     }
 
     fn binary(l: Expr, op: BinOp, r: Expr) -> Expr {
         let span = l.span.to(r.span);
-        Expr {
-            kind: ExprKind::Binary(op, Box::new(l), Box::new(r)),
-            span,
-        }
+        Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span }
     }
 
     fn or(&mut self) -> Result<Expr, ParseError> {
@@ -159,19 +126,14 @@ impl Parser {
             let e = self.not()?;
             self.depth -= 1;
             let span = start.to(e.span);
-            return Ok(Expr {
-                kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
-                span,
-            });
+            return Ok(Expr { kind: ExprKind::Unary(UnOp::Not, Box::new(e)), span });
         }
         self.cmp()
     }
     fn cmp(&mut self) -> Result<Expr, ParseError> {
         let l = self.add()?;
         let op = match self.peek() {
-            Some(Token {
-                tok: Tok::Sym(s), ..
-            }) => match *s {
+            Some(Token { tok: Tok::Sym(s), .. }) => match *s {
                 "==" => Some(BinOp::Eq),
                 "!=" => Some(BinOp::Ne),
                 "<" => Some(BinOp::Lt),
@@ -180,18 +142,13 @@ impl Parser {
                 ">=" => Some(BinOp::Ge),
                 _ => None,
             },
-            Some(Token {
-                tok: Tok::Ident(s), ..
-            }) if s == "in" => Some(BinOp::In),
+            Some(Token { tok: Tok::Ident(s), .. }) if s == "in" => Some(BinOp::In),
             _ => None,
         };
         let Some(op) = op else { return Ok(l) };
         self.pos += 1;
         let r = self.add()?;
-        if let Some(Token {
-            tok: Tok::Sym(s),
-            span,
-        }) = self.peek()
+        if let Some(Token { tok: Tok::Sym(s), span }) = self.peek()
             && ["==", "!=", "<", "<=", ">", ">="].contains(s)
         {
             return Err(ParseError {
@@ -239,10 +196,7 @@ impl Parser {
             let e = self.unary()?;
             self.depth -= 1;
             let span = start.to(e.span);
-            return Ok(Expr {
-                kind: ExprKind::Unary(UnOp::Neg, Box::new(e)),
-                span,
-            });
+            return Ok(Expr { kind: ExprKind::Unary(UnOp::Neg, Box::new(e)), span });
         }
         self.primary()
     }
@@ -265,34 +219,19 @@ impl Parser {
                         return Err(ParseError {
                             message,
                             span: t.span,
-                            hint: Some(
-                                "money reads like the source: 20萬元, 1億元, 500_000元".into(),
-                            ),
+                            hint: Some("money reads like the source: 20萬元, 1億元, 500_000元".into()),
                         });
                     }
                 };
                 self.unit_typo(t.span)?;
-                Ok(Expr {
-                    kind: ExprKind::Lit(lit),
-                    span: t.span,
-                })
+                Ok(Expr { kind: ExprKind::Lit(lit), span: t.span })
             }
             Tok::Date(raw) => match Date::parse(&raw) {
-                Ok(d) => Ok(Expr {
-                    kind: ExprKind::Lit(Lit::Date(d)),
-                    span: t.span,
-                }),
-                Err(message) => Err(ParseError {
-                    message,
-                    span: t.span,
-                    hint: None,
-                }),
+                Ok(d) => Ok(Expr { kind: ExprKind::Lit(Lit::Date(d)), span: t.span }),
+                Err(message) => Err(ParseError { message, span: t.span, hint: None }),
             },
             Tok::Ident(name) => match name.as_str() {
-                "true" | "false" => Ok(Expr {
-                    kind: ExprKind::Lit(Lit::Bool(name == "true")),
-                    span: t.span,
-                }),
+                "true" | "false" => Ok(Expr { kind: ExprKind::Lit(Lit::Bool(name == "true")), span: t.span }),
                 "if" => {
                     self.enter()?;
                     let c = self.or()?;
@@ -302,10 +241,7 @@ impl Parser {
                     let b = self.or()?;
                     self.depth -= 1;
                     let span = t.span.to(b.span);
-                    Ok(Expr {
-                        kind: ExprKind::If(Box::new(c), Box::new(a), Box::new(b)),
-                        span,
-                    })
+                    Ok(Expr { kind: ExprKind::If(Box::new(c), Box::new(a), Box::new(b)), span })
                 }
                 _ if self.at_sym("(") => {
                     self.pos += 1;
@@ -323,39 +259,22 @@ impl Parser {
                     }
                     let close = self.expect_sym(")")?;
                     self.depth -= 1;
-                    Ok(Expr {
-                        kind: ExprKind::Call {
-                            name,
-                            name_span: t.span,
-                            args,
-                        },
-                        span: t.span.to(close),
-                    })
+                    Ok(Expr { kind: ExprKind::Call { name, name_span: t.span, args }, span: t.span.to(close) })
                 }
                 _ => {
                     let mut segs = vec![(name, t.span)];
                     while self.at_sym(".") {
                         self.pos += 1;
                         match self.bump() {
-                            Some(Token {
-                                tok: Tok::Ident(n),
-                                span,
-                            }) => segs.push((n, span)),
+                            Some(Token { tok: Tok::Ident(n), span }) => segs.push((n, span)),
                             other => {
                                 let span = other.map_or(self.eof_span(), |t| t.span);
-                                return Err(ParseError {
-                                    message: "expected a name after `.`".into(),
-                                    span,
-                                    hint: None,
-                                });
+                                return Err(ParseError { message: "expected a name after `.`".into(), span, hint: None });
                             }
                         }
                     }
                     let span = segs[0].1.to(segs[segs.len() - 1].1);
-                    Ok(Expr {
-                        kind: ExprKind::Path(segs),
-                        span,
-                    })
+                    Ok(Expr { kind: ExprKind::Path(segs), span })
                 }
             },
             Tok::Sym("(") => {
@@ -380,25 +299,15 @@ impl Parser {
                 }
                 let close = self.expect_sym("]")?;
                 self.depth -= 1;
-                Ok(Expr {
-                    kind: ExprKind::List(items),
-                    span: t.span.to(close),
-                })
+                Ok(Expr { kind: ExprKind::List(items), span: t.span.to(close) })
             }
-            Tok::Sym(s) => Err(ParseError {
-                message: format!("expected a value, found `{s}`"),
-                span: t.span,
-                hint: None,
-            }),
+            Tok::Sym(s) => Err(ParseError { message: format!("expected a value, found `{s}`"), span: t.span, hint: None }),
         }
     }
 
     /// `20萬` without 元 lexes as a number followed by a name; say so instead of a vague error.
     fn unit_typo(&self, num: Span) -> Result<(), ParseError> {
-        if let Some(Token {
-            tok: Tok::Ident(n),
-            span,
-        }) = self.peek()
+        if let Some(Token { tok: Tok::Ident(n), span }) = self.peek()
             && span.start == num.end
         {
             return Err(ParseError {
@@ -418,15 +327,9 @@ mod tests {
     #[test]
     fn precedence() {
         let e = parse_expr("a || b && c == 1 + 2 * 3").unwrap();
-        let ExprKind::Binary(BinOp::Or, _, r) = e.kind else {
-            panic!("or at top")
-        };
-        let ExprKind::Binary(BinOp::And, _, r) = r.kind else {
-            panic!("and next")
-        };
-        let ExprKind::Binary(BinOp::Eq, _, r) = r.kind else {
-            panic!("eq next")
-        };
+        let ExprKind::Binary(BinOp::Or, _, r) = e.kind else { panic!("or at top") };
+        let ExprKind::Binary(BinOp::And, _, r) = r.kind else { panic!("and next") };
+        let ExprKind::Binary(BinOp::Eq, _, r) = r.kind else { panic!("eq next") };
         assert!(matches!(r.kind, ExprKind::Binary(BinOp::Add, _, _)));
     }
 
@@ -436,17 +339,7 @@ mod tests {
         assert_eq!(e.span, Span::new(5, 5));
         let e = parse_expr("x >= 20萬").unwrap_err();
         assert!(e.message.contains("unknown unit"), "{}", e.message);
-        assert!(
-            parse_expr("a < b < c")
-                .unwrap_err()
-                .message
-                .contains("chained")
-        );
-        assert!(
-            parse_expr(&"(".repeat(500))
-                .unwrap_err()
-                .message
-                .contains("deeply")
-        );
+        assert!(parse_expr("a < b < c").unwrap_err().message.contains("chained"));
+        assert!(parse_expr(&"(".repeat(500)).unwrap_err().message.contains("deeply"));
     }
 }

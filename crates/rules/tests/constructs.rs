@@ -1,0 +1,199 @@
+//! The language's money constructs on real sentences of the plan (四(一)3, 四(一)5, 四(四)16):
+//! ranges left to the administrator, caps, marginal brackets, per-unit counts, explicit rounding.
+//! Expected values are worked out by hand in each test from the quoted sentence.
+
+mod common;
+
+use qiangke_rules::{Options, State, evaluate, load_facts, load_pack_files};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+const PACK: &str = r#"
+id = "constructs"
+version = "0.0.1"
+title = { zh = "語言構件測試", en = "language constructs test" }
+source = "source.zh.txt"
+valid_from = "2022-01-01"
+valid_until = "2025-12-31"
+applicant_enum = "applicant_kind"
+county_enum = "county"
+departments = [{ id = "science-bureau", zh = "市科技局", en = "Science Bureau" }, { id = "finance-bureau", zh = "市財政局", en = "Finance Bureau" }]
+[[enums]]
+name = "applicant_kind"
+variants = [{ id = "enterprise", zh = "企業", en = "enterprise" }]
+[[enums]]
+name = "county"
+variants = [{ id = "liangzhou", zh = "涼州區", en = "Liangzhou" }]
+"#;
+
+const FACTS: &str = r#"
+[[attribute]]
+name = "kind"
+type = "applicant_kind"
+zh = "主體類型"
+en = "kind"
+[[yearly]]
+name = "high_value_patents"
+type = "count"
+zh = "高價值發明專利件數"
+en = "high-value invention patents"
+[[event]]
+name = "project"
+zh = "項目"
+en = "project"
+fields = [
+  { name = "total", type = "money", zh = "科技投入總額", en = "total S&T input" },
+  { name = "won", type = "money", zh = "爭取項目資金", en = "won project funds" },
+  { name = "direct", type = "money", zh = "直接費用", en = "direct costs" },
+  { name = "equipment", type = "money", zh = "設備費", en = "equipment costs" },
+]
+"#;
+
+const RULES: &str = r#"
+[[brackets]]
+id = "indirect_cost"
+brackets = [{ upto = "500萬元", rate = "30%" }, { upto = "1000萬元", rate = "25%" }, { rate = "20%" }]
+
+[[rule]]
+id = "jiebang"
+clause = "四(一)3"
+quote = "單個科技揭榜掛帥制項目科技投入總額不低于300萬元,按照不超過科技揭榜掛帥制項目科技投入總額的10%—20%給予資金補助,單個項目資金補助最高不超過100萬元。"
+title = { zh = "揭榜掛帥", en = "open competition" }
+trigger = "project"
+guard = "project.total >= 300萬元"
+amount = "min(range(10%, 20%) * project.total, 100萬元)"
+once = ["project.date"]
+budget_year = "same"
+verified_by = ["science-bureau"]
+paid_by = "finance-bureau"
+
+[[rule]]
+id = "matching"
+clause = "四(一)3"
+quote = "對爭取科技計劃項目單個金額超過100萬元的,按爭取項目資金額度的10%予以配套,單個項目資金補助最高不超過200萬元。"
+title = { zh = "配套", en = "matching" }
+trigger = "project"
+guard = "project.won > 100萬元"
+amount = "cap(project.won * 10%, 200萬元)"
+once = ["project.date"]
+budget_year = "same"
+verified_by = ["science-bureau"]
+paid_by = "finance-bureau"
+
+[[rule]]
+id = "indirect"
+clause = "四(一)5"
+quote = "500萬元以下部分為不超過30%;500萬元至1000萬元的部分為不超過25%;超過1000萬元以上的部分為不超過20%。"
+title = { zh = "間接費用上限", en = "indirect cost ceiling" }
+trigger = "project"
+amount = "brackets(indirect_cost, project.direct - project.equipment)"
+once = ["project.date"]
+budget_year = "same"
+verified_by = ["science-bureau"]
+paid_by = "finance-bureau"
+
+[[rule]]
+id = "patents"
+clause = "四(四)16"
+quote = "對上一年度國家知識產權局認定的高價值發明專利,每件給予1萬元的一次性獎勵。"
+title = { zh = "高價值發明專利", en = "high-value patents" }
+trigger = "year"
+guard = "year.high_value_patents > 0"
+amount = "year.high_value_patents * 1萬元"
+once = ["claim_year"]
+budget_year = "next"
+verified_by = ["science-bureau"]
+paid_by = "finance-bureau"
+"#;
+
+fn pack() -> qiangke_rules::Pack {
+    let source = common::wuwei_files().into_iter().find(|(n, _)| n == "source.zh.txt").expect("source").1;
+    let files = vec![
+        ("pack.toml".to_string(), PACK.to_string()),
+        ("facts.toml".to_string(), FACTS.to_string()),
+        ("rules/r.toml".to_string(), RULES.to_string()),
+        ("source.zh.txt".to_string(), source),
+    ];
+    load_pack_files(&files).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal")
+}
+
+/// Evaluates one project (or yearly figures) and returns the state of `rule`.
+fn state(pack: &qiangke_rules::Pack, rule: &str, facts: &str) -> State {
+    let f = load_facts(pack, "t.json", facts).unwrap_or_else(|e| panic!("{e}"));
+    let ev = evaluate(pack, &f, &Options { years: vec![2023], trace: true });
+    ev.results.iter().find(|r| r.rule.id == rule).map(|r| r.state.clone()).expect("result")
+}
+
+fn project(fields: &str) -> String {
+    format!(r#"{{"entity": {{"id": "P", "kind": "enterprise"}}, "events": [{{"type": "project", "date": "2023-03-01", {fields}}}]}}"#)
+}
+
+fn awarded(lo: &str, hi: &str) -> State {
+    State::Awarded { low: d(lo), high: d(hi) }
+}
+
+#[test]
+fn open_competition_is_a_range_capped_at_100_wan() {
+    let p = pack();
+    // 300萬元 × [10%, 20%] = [30萬元, 60萬元], under the 100萬元 cap.
+    assert_eq!(state(&p, "jiebang", &project(r#""total": "300萬元""#)), awarded("300000", "600000"));
+    // 600萬元 × [10%, 20%] = [60萬元, 120萬元]; the cap cuts the top to 100萬元.
+    assert_eq!(state(&p, "jiebang", &project(r#""total": "600萬元""#)), awarded("600000", "1000000"));
+    // 1500萬元 × 10% = 150萬元 already above the cap: both ends are 100萬元.
+    assert_eq!(state(&p, "jiebang", &project(r#""total": "1500萬元""#)), awarded("1000000", "1000000"));
+    // 不低于300萬元: one fen less gets nothing.
+    assert!(matches!(state(&p, "jiebang", &project(r#""total": "2999999.99""#)), State::NotEligible(_)));
+}
+
+#[test]
+fn matching_is_ten_percent_over_100_wan_capped_at_200_wan() {
+    let p = pack();
+    // 超過100萬元 excludes 100萬元 itself.
+    assert!(matches!(state(&p, "matching", &project(r#""won": "100萬元""#)), State::NotEligible(_)));
+    // 1,000,000.01 × 10% = 100,000.001 → rounded half away from zero to 100,000.00.
+    assert_eq!(state(&p, "matching", &project(r#""won": "1000000.01""#)), awarded("100000.00", "100000.00"));
+    // 1,000,000.05 × 10% = 100,000.005 → 100,000.01 (the half rounds up).
+    assert_eq!(state(&p, "matching", &project(r#""won": "1000000.05""#)), awarded("100000.01", "100000.01"));
+    // 2000萬元 × 10% = 200萬元, exactly the cap; 3000萬元 would be 300萬元 and is capped.
+    assert_eq!(state(&p, "matching", &project(r#""won": "2000萬元""#)), awarded("2000000", "2000000"));
+    assert_eq!(state(&p, "matching", &project(r#""won": "3000萬元""#)), awarded("2000000", "2000000"));
+}
+
+#[test]
+fn indirect_cost_ceiling_is_marginal() {
+    let p = pack();
+    // Base = direct − equipment. 400萬元: 400萬 × 30% = 120萬元.
+    assert_eq!(state(&p, "indirect", &project(r#""direct": "450萬元", "equipment": "50萬元""#)), awarded("1200000", "1200000"));
+    // 800萬元: 500萬 × 30% + 300萬 × 25% = 150萬 + 75萬 = 225萬元.
+    assert_eq!(state(&p, "indirect", &project(r#""direct": "900萬元", "equipment": "100萬元""#)), awarded("2250000", "2250000"));
+    // 1500萬元: 150萬 + 500萬 × 25% + 500萬 × 20% = 150萬 + 125萬 + 100萬 = 375萬元.
+    assert_eq!(state(&p, "indirect", &project(r#""direct": "1500萬元", "equipment": "0""#)), awarded("3750000", "3750000"));
+    // Exactly 500萬元: all at 30% = 150萬元.
+    assert_eq!(state(&p, "indirect", &project(r#""direct": "500萬元", "equipment": "0""#)), awarded("1500000", "1500000"));
+    // Missing equipment figure: needs information, not a zero.
+    assert!(matches!(state(&p, "indirect", &project(r#""direct": "500萬元""#)), State::NeedsInformation(_)));
+}
+
+#[test]
+fn per_item_counts_multiply() {
+    let p = pack();
+    let f = r#"{"entity": {"id": "P", "kind": "enterprise"}, "years": {"2023": {"high_value_patents": 7}}}"#;
+    // 每件給予1萬元: 7 × 1萬元 = 7萬元.
+    assert_eq!(state(&p, "patents", f), awarded("70000", "70000"));
+    let f = r#"{"entity": {"id": "P", "kind": "enterprise"}, "years": {"2023": {"high_value_patents": 0}}}"#;
+    assert!(matches!(state(&p, "patents", f), State::NotEligible(_)));
+}
+
+#[test]
+fn the_range_trace_shows_the_cap() {
+    let p = pack();
+    let f = load_facts(&p, "t.json", &project(r#""total": "600萬元""#)).expect("facts");
+    let ev = evaluate(&p, &f, &Options { years: vec![2023], trace: true });
+    let text = qiangke_rules::explain::to_text(&ev, qiangke_rules::Lang::En);
+    assert!(text.contains("AWARDED: 600,000.00 yuan (60萬元) – 1,000,000.00 yuan (100萬元)"), "{text}");
+    assert!(text.contains("min(range(10%, 20%) * project.total, 100萬元) = [60萬元, 100萬元]"), "{text}");
+}
