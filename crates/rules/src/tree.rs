@@ -245,6 +245,10 @@ pub fn parse_toml(src: &str) -> Result<Node, SyntaxError> {
             n.span = Span::new(span.start, span.end);
             Ok(n)
         }
+        Err(e) if e.message().contains("$__toml_private_datetime") => Err(SyntaxError {
+            message: "TOML dates must be written as strings here, e.g. date = \"2023-05-01\"".into(),
+            span: e.span().map_or(Span::default(), |r| Span::new(r.start, r.end)),
+        }),
         Err(e) => Err(SyntaxError {
             message: e.message().trim().to_string(),
             span: e.span().map_or(Span::default(), |r| Span::new(r.start, r.end)),
@@ -305,11 +309,6 @@ impl<'de> Visitor<'de> for NodeVisitor {
         while let Some(k) = map.next_key::<toml::Spanned<String>>()? {
             let kspan = Span::new(k.span().start, k.span().end);
             let key = k.into_inner();
-            if key == "$__toml_private_datetime" {
-                // TOML dates arrive as a private one-key map; keep their text.
-                let s: String = map.next_value()?;
-                return Ok(Node { span: Span::default(), kind: Kind::Str(s) });
-            }
             let v = spanned(map.next_value::<toml::Spanned<TomlNode>>()?);
             kv.push((key, kspan, v));
         }
@@ -339,11 +338,14 @@ mod tests {
 
     #[test]
     fn toml_spans_and_dates() {
-        let src = "x = \"1萬元\"\nd = 2023-05-01\n[t]\ny = [1, 2]\n";
+        let src = "x = \"1萬元\"\nd = \"2023-05-01\"\n[t]\ny = [1, 2]\n";
         let n = parse_toml(src).unwrap();
         let x = n.get("x").unwrap();
         assert_eq!(&src[x.span.start..x.span.end], "\"1萬元\"");
         assert_eq!(n.get("d").unwrap().kind, Kind::Str("2023-05-01".into()));
+        let e = parse_toml("d = 2023-05-01\n").unwrap_err();
+        assert!(e.message.contains("written as strings"), "{}", e.message);
+        assert_eq!(e.span.start, 4);
         assert!(matches!(n.get("t").unwrap().get("y").unwrap().kind, Kind::Arr(_)));
     }
 }
