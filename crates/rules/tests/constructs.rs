@@ -197,3 +197,30 @@ fn the_range_trace_shows_the_cap() {
     assert!(text.contains("AWARDED: 600,000.00 yuan (60萬元) – 1,000,000.00 yuan (100萬元)"), "{text}");
     assert!(text.contains("min(range(10%, 20%) * project.total, 100萬元) = [60萬元, 100萬元]"), "{text}");
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+        /// Caps are never exceeded and intervals stay ordered, whatever the project size.
+        #[test]
+        fn caps_hold_and_intervals_are_ordered(total in 0i64..5_000_000_000, won in 0i64..5_000_000_000) {
+            let p = pack();
+            let facts = project(&format!(r#""total": "{}", "won": "{}""#, Decimal::new(total, 2), Decimal::new(won, 2)));
+            if let State::Awarded { low, high } = state(&p, "jiebang", &facts) {
+                prop_assert!(low <= high);
+                prop_assert!(high <= d("1000000"));
+                // 10% of the total is the low end unless the cap binds.
+                prop_assert_eq!(low, (Decimal::new(total, 2) * d("0.1")).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).min(d("1000000")));
+            }
+            if let State::Awarded { low, high } = state(&p, "matching", &facts) {
+                prop_assert_eq!(low, high);
+                prop_assert!(high <= d("2000000"));
+                prop_assert!(Decimal::new(won, 2) > d("1000000"));
+            }
+        }
+    }
+}
