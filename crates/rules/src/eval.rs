@@ -80,8 +80,8 @@ impl State {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
-    /// The guard evaluated to false.
-    ConditionFailed,
+    /// The guard evaluated to false; `failed` is the source text of the part that decided it.
+    ConditionFailed { failed: String },
     /// No event of the trigger's kind in the claim year.
     NoTrigger,
     /// The value is below (or between) every band of a tier table.
@@ -95,7 +95,7 @@ pub enum Reason {
 impl Reason {
     pub fn code(&self) -> &'static str {
         match self {
-            Reason::ConditionFailed => "condition-failed",
+            Reason::ConditionFailed { .. } => "condition-failed",
             Reason::NoTrigger => "no-trigger",
             Reason::NoTier { .. } => "below-tiers",
             Reason::AlreadyAwarded { .. } => "already-awarded",
@@ -334,8 +334,9 @@ fn decide<'p>(
     at: Option<Arc<str>>,
 ) -> (State, Option<String>) {
     let guard = rule.guard.as_ref().map(|g| ctx.cond(g, "guard"));
-    if let Some(Ok(false)) = guard {
-        return (State::NotEligible(Reason::ConditionFailed), None);
+    if let (Some(Ok(false)), Some(g)) = (&guard, &rule.guard) {
+        let failed = ctx.failing_part(g, &g.node).to_string();
+        return (State::NotEligible(Reason::ConditionFailed { failed }), None);
     }
     let amount = ctx.value(&rule.amount, "amount");
     // Report every missing fact at once, from the guard and the amount.
@@ -666,6 +667,18 @@ impl<'p> Cx<'p, '_> {
                 Ok(Value::Money(total))
             }
         }
+    }
+
+    /// The smallest part of a false condition that makes it false: for `a && b` the false conjunct,
+    /// for `a || b` the whole (every alternative failed). Evaluated again without tracing.
+    fn failing_part(&mut self, e: &'p CExpr, n: &'p N) -> &'p str {
+        let trace = self.trace.take();
+        let mut n = n;
+        while let NK::Bin(BinOp::And, a, b) = &n.k {
+            n = if self.eval(e, a) == Ok(Value::Bool(false)) { a } else { b };
+        }
+        self.trace = trace;
+        e.slice(n.span)
     }
 
     fn missing(&mut self, m: Missing) -> R {

@@ -156,6 +156,9 @@ fn reason_json(pack: &Pack, r: &Reason) -> J {
     let mut o = json!({"code": r.code()});
     let m = o.as_object_mut().expect("object literal");
     match r {
+        Reason::ConditionFailed { failed } => {
+            m.insert("failed".into(), J::String(failed.clone()));
+        }
         Reason::NoTier { table, input } => {
             m.insert("table".into(), J::String(pack.tiers[*table].id.clone()));
             m.insert("input".into(), J::String(money_plain(*input)));
@@ -360,13 +363,10 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
 
 fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> String {
     match reason {
-        Reason::ConditionFailed => {
-            let g = r.rule.guard.as_ref().map_or("", |g| g.text.as_str());
-            match lang {
-                Lang::Zh => format!("條件不滿足 ({g})"),
-                Lang::En => format!("the condition does not hold ({g})"),
-            }
-        }
+        Reason::ConditionFailed { failed } => match lang {
+            Lang::Zh => format!("條件不滿足: {failed}"),
+            Lang::En => format!("the condition `{failed}` does not hold"),
+        },
         Reason::NoTrigger => {
             let ev = match &r.rule.trigger {
                 crate::model::Trigger::Event { event, .. } => pack.vocab.events[*event].title.get(lang).to_string(),

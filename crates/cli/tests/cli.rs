@@ -1,0 +1,160 @@
+//! The `qiangke` binary end to end: exit codes, located diagnostics, deterministic JSON, both
+//! languages, and the pack's own test cases.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn qiangke(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qiangke")).args(args).current_dir(root()).output().expect("runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the Wuwei pack in a fresh temporary folder, to break on purpose.
+fn pack_copy(tag: &str) -> PathBuf {
+    let dst = std::env::temp_dir().join(format!("qiangke-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dst);
+    let src = root().join("packs/wuwei-2022");
+    for sub in ["", "rules", "cases"] {
+        std::fs::create_dir_all(dst.join(sub)).expect("mkdir");
+        for e in std::fs::read_dir(src.join(sub)).expect("read pack") {
+            let e = e.expect("entry");
+            if e.file_type().expect("type").is_file() {
+                std::fs::copy(e.path(), dst.join(sub).join(e.file_name())).expect("copy");
+            }
+        }
+    }
+    dst
+}
+
+#[test]
+fn check_passes_on_the_real_pack() {
+    let o = qiangke(&["check", "packs/wuwei-2022"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("ok: wuwei-2022"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_reports_a_located_diagnostic_and_fails() {
+    let dir = pack_copy("check");
+    let f = dir.join("rules/4-2-8-rd-input.toml");
+    let text = std::fs::read_to_string(&f).expect("read");
+    std::fs::write(&f, text.replacen("year.rd_expenditure)", "year.rd_expenditur)", 1)).expect("write");
+    let o = qiangke(&["check", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("error[E021]: unknown yearly figure `rd_expenditur`"), "{err}");
+    assert!(err.contains("--> rules/4-2-8-rd-input.toml:26:26"), "{err}");
+    assert!(err.contains("help: did you mean `rd_expenditure`?"), "{err}");
+    let o = qiangke(&["check", dir.to_str().expect("utf-8 path"), "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(j["diagnostics"][0]["line"], 26);
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+#[test]
+fn eval_json_is_exact_and_byte_identical() {
+    let args = ["eval", "packs/wuwei-2022", "packs/wuwei-2022/examples/enterprise.json", "--format", "json"];
+    let a = qiangke(&args);
+    let b = qiangke(&args);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout, "same input must give byte-identical JSON");
+    let j: serde_json::Value = serde_json::from_slice(&a.stdout).expect("json");
+    assert_eq!(j["pack"]["id"], "wuwei-2022");
+    assert_eq!(j["pack"]["hash"].as_str().expect("hash").len(), 64);
+    assert_eq!(j["engine"]["version"], env!("CARGO_PKG_VERSION"));
+    // 2023: new high-tech (四(二)7, 20萬元, 2024 budget); R&D 1500萬元 → 20萬元; first super
+    // deduction of 62萬元 > 50萬元 → 5萬元. 2024: digital workshop 20萬元 (2025 budget);
+    // R&D exactly 2000萬元 → 50萬元 (higher tier at the boundary).
+    let awarded: Vec<(String, i64, String)> = j["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["state"] == "awarded")
+        .map(|r| {
+            (
+                r["rule"].as_str().expect("rule").to_string(),
+                r["claim_year"].as_i64().expect("year"),
+                r["amount"]["low"].as_str().expect("amount").to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("high-tech-new", 2023, "200000.00"),
+        ("rd-spend-tiers", 2023, "200000.00"),
+        ("first-super-deduction", 2023, "50000.00"),
+        ("digital-workshop-new", 2024, "200000.00"),
+        ("rd-spend-tiers", 2024, "500000.00"),
+    ];
+    let want: Vec<(String, i64, String)> = want.iter().map(|(r, y, a)| (r.to_string(), *y, a.to_string())).collect();
+    assert_eq!(awarded, want);
+    let totals: Vec<(i64, &str)> = j["totals"]
+        .as_array()
+        .expect("totals")
+        .iter()
+        .map(|t| (t["budget_year"].as_i64().expect("y"), t["low"].as_str().expect("low")))
+        .collect();
+    // Budget 2023: 20萬 + 5萬 (四(二)8, same year); 2024: 20萬 (四(二)7, next year) + 50萬 (四(二)8);
+    // 2025: 20萬 (digital workshop, next year).
+    assert_eq!(totals, vec![(2023, "250000.00"), (2024, "700000.00"), (2025, "200000.00")]);
+}
+
+#[test]
+fn eval_text_in_english_still_quotes_the_source() {
+    let o = qiangke(&["eval", "packs/wuwei-2022", "packs/wuwei-2022/examples/enterprise.json", "--year", "2023", "--lang", "en"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("AWARDED: 200,000.00 yuan (20萬元)"), "{out}");
+    assert!(out.contains("「對新認定的高新技術企業給予20萬元一次性補助。」"), "{out}");
+    assert!(out.contains("5,000,000.00 yuan more would reach the tier from 20,000,000.00 yuan (inclusive, 以上)"), "{out}");
+    assert!(!out.contains("claim year 2024"), "--year 2023 reports 2023 only");
+}
+
+#[test]
+fn eval_rejects_bad_facts_with_their_location_and_evaluates_nothing() {
+    let dir = pack_copy("facts");
+    let f = dir.join("bad.json");
+    std::fs::write(&f, "{\"entity\": {\"id\": \"E\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1元\"}}}")
+        .expect("write");
+    let o = qiangke(&["eval", "packs/wuwei-2022", f.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("bad.json:2:39"), "{err}");
+    assert!(err.contains("is negative"), "{err}");
+    assert!(stdout(&o).is_empty(), "nothing may be printed as a result");
+    std::fs::write(&f, [0xffu8, 0xfe, 0x00]).expect("write");
+    let o = qiangke(&["eval", "packs/wuwei-2022", f.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not UTF-8"), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+#[test]
+fn test_command_runs_the_pack_cases() {
+    let o = qiangke(&["test", "packs/wuwei-2022"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().expect("summary");
+    assert!(last.ends_with("passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn test_command_fails_on_a_wrong_case() {
+    let dir = pack_copy("cases");
+    let f = dir.join("cases/4-2-8-rd-tiers.toml");
+    let text = std::fs::read_to_string(&f).expect("read");
+    std::fs::write(&f, text.replacen("amount = \"10萬元\"", "amount = \"11萬元\"", 1)).expect("write");
+    let o = qiangke(&["test", dir.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("expected amount 110000.00–110000.00, got 100000.00–100000.00"), "{}", stdout(&o));
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
