@@ -227,7 +227,7 @@ impl Resolver<'_, '_> {
         let names: Vec<&str> = segs.iter().map(|(s, _)| s.as_str()).collect();
         let unknown = |code, sp: Span, msg: String, cands: Vec<String>| {
             let mut d = self.err(code, sp, msg);
-            if let Some(s) = did_you_mean(&names[names.len() - 1], cands.iter().map(String::as_str)) {
+            if let Some(s) = did_you_mean(names[names.len() - 1], cands.iter().map(String::as_str)) {
                 d = d.with_hint(format!("did you mean `{s}`?"));
             }
             d

@@ -1,6 +1,9 @@
 //! Invariants over random facts: tiers are monotone and match an independent reading of the
 //! sentence, intervals are ordered, sums are exact to the fen, output is deterministic.
 
+// Amounts in fen are written `yuan_00` (5_000_000_00 is 5,000,000.00 yuan), hence the grouping.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 mod common;
 
 use proptest::prelude::*;
