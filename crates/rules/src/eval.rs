@@ -88,6 +88,8 @@ pub enum Reason {
     NoTier { table: usize, input: Decimal },
     /// The once-key was already awarded (earlier in the facts, or a repeated fact).
     AlreadyAwarded { once_key: String, year: i32, at: Option<Arc<str>> },
+    /// A top-up whose base award (the `rule` with this key) has not been awarded.
+    BaseNotAwarded { rule: String, key: String },
     /// Only reachable with unvalidated input: validated facts are bounded far below overflow.
     Overflow,
 }
@@ -99,6 +101,7 @@ impl Reason {
             Reason::NoTrigger => "no-trigger",
             Reason::NoTier { .. } => "below-tiers",
             Reason::AlreadyAwarded { .. } => "already-awarded",
+            Reason::BaseNotAwarded { .. } => "base-not-awarded",
             Reason::Overflow => "arithmetic-overflow",
         }
     }
@@ -221,9 +224,15 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
     let mut awarded: HashMap<String, (i32, Option<Arc<str>>)> = HashMap::new();
     let mut results = Vec::new();
 
+    // Base rules before their top-ups, so a top-up sees a base awarded in the same year; results
+    // are put back in pack order per year.
+    let mut order: Vec<usize> = (0..pack.rules.len()).collect();
+    order.sort_by_key(|&i| pack.rules[i].requires.is_some());
     for &year in &run {
         let reported = report.contains(&year);
-        for rule in &pack.rules {
+        let first_result = results.len();
+        for &ri in &order {
+            let rule = &pack.rules[ri];
             // Applicability by applicant kind: unknown kind is a question, not a "no".
             let kind_missing = !rule.applicants.is_empty() && kind.is_none();
             if let (Some(Value::Enum(_, v)), false) = (&kind, rule.applicants.is_empty())
@@ -318,6 +327,8 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                 }
             }
         }
+        let rank = |r: &RuleResult<'_>| pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).unwrap_or(usize::MAX);
+        results[first_result..].sort_by_key(rank);
     }
     Evaluation { pack, entity_id: facts.entity_id.clone(), entity_name: facts.name.clone(), years: report.into_iter().collect(), results }
 }
@@ -363,25 +374,20 @@ fn decide<'p>(
     };
     let low = ctx.round(low);
     let high = ctx.round(high);
-    let mut key = format!("{}|{}", ctx.facts.entity_id, rule.id);
-    let mut missing = Vec::new();
-    // The once-key reads facts already shown in the trace; keep it out of the explanation.
-    let trace = ctx.trace.take();
-    let parts: Vec<R> = rule.once.iter().map(|o| ctx.value(o, "once")).collect();
-    ctx.trace = trace;
-    for p in parts {
-        match p {
-            Ok(v) => {
-                key.push('|');
-                key.push_str(&v.key(ctx.pack));
-            }
-            Err(Stop::Missing(m)) => missing.extend(m),
-            Err(s) => return (s.into_state(ctx), None),
+    if let Some(req) = &rule.requires {
+        let base = &ctx.pack.rules[req.rule];
+        let key = match make_key(ctx, &base.id, &req.key) {
+            Ok(k) => k,
+            Err(s) => return (s, None),
+        };
+        if !awarded.contains_key(&key) {
+            return (State::NotEligible(Reason::BaseNotAwarded { rule: base.id.clone(), key }), None);
         }
     }
-    if !missing.is_empty() {
-        return (State::NeedsInformation(missing), None);
-    }
+    let key = match make_key(ctx, &rule.id, &rule.once) {
+        Ok(k) => k,
+        Err(s) => return (s, None),
+    };
     if let Some(t) = ctx.trace.as_mut() {
         t.push(Step::Once { key: key.clone() });
     }
@@ -390,6 +396,27 @@ fn decide<'p>(
     }
     awarded.insert(key.clone(), (ctx.year, at));
     (State::Awarded { low, high }, Some(key))
+}
+
+/// `entity|rule|part|…`: the identity of an award. Its parts read facts already shown in the trace,
+/// so they are evaluated without tracing.
+fn make_key<'p>(ctx: &mut Cx<'p, '_>, rule_id: &str, parts: &'p [CExpr]) -> Result<String, State> {
+    let mut key = format!("{}|{rule_id}", ctx.facts.entity_id);
+    let mut missing = Vec::new();
+    let trace = ctx.trace.take();
+    let values: Vec<R> = parts.iter().map(|o| ctx.value(o, "once")).collect();
+    ctx.trace = trace;
+    for v in values {
+        match v {
+            Ok(v) => {
+                key.push('|');
+                key.push_str(&v.key(ctx.pack));
+            }
+            Err(Stop::Missing(m)) => missing.extend(m),
+            Err(s) => return Err(s.into_state(ctx)),
+        }
+    }
+    if missing.is_empty() { Ok(key) } else { Err(State::NeedsInformation(missing)) }
 }
 
 /// Applies derivation rules: each source event that satisfies `when` yields an emitted event.

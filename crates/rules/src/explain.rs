@@ -159,6 +159,10 @@ fn reason_json(pack: &Pack, r: &Reason) -> J {
         Reason::ConditionFailed { failed } => {
             m.insert("failed".into(), J::String(failed.clone()));
         }
+        Reason::BaseNotAwarded { rule, key } => {
+            m.insert("base_rule".into(), J::String(rule.clone()));
+            m.insert("base_key".into(), J::String(key.clone()));
+        }
         Reason::NoTier { table, input } => {
             m.insert("table".into(), J::String(pack.tiers[*table].id.clone()));
             m.insert("input".into(), J::String(money_plain(*input)));
@@ -396,6 +400,10 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
                 Lang::En => format!("this one-time award was already granted for {year}{at}; it is never paid twice"),
             }
         }
+        Reason::BaseNotAwarded { rule, .. } => match lang {
+            Lang::Zh => format!("此為“再給予”的追加補助,須先獲得基礎補助 ({rule})"),
+            Lang::En => format!("this is a top-up (再給予) and the base award `{rule}` has not been granted for the same item"),
+        },
         Reason::Overflow => t(lang, "金額超出可計算范圍", "amount out of computable range").into(),
     }
 }

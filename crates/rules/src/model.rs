@@ -305,8 +305,18 @@ pub struct Rule {
     pub paid_by: usize,
     pub notes: Vec<usize>,
     pub valid: (Date, Date),
+    /// A top-up (再給予): eligible only once the base rule has awarded the same key.
+    pub requires: Option<Requires>,
     pub file: FileId,
     pub span: Span,
+}
+
+/// The base award a top-up rule depends on: `rule`'s once-key built from `key` must already be
+/// awarded (earlier in the evaluation, or earlier in the same year).
+#[derive(Debug, Clone)]
+pub struct Requires {
+    pub rule: usize,
+    pub key: Vec<CExpr>,
 }
 
 /// A derivation: facts that count as other facts (三(二)5: relocating counts as newly recognized).

@@ -243,6 +243,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut derives = Vec::new();
     let mut ids = HashSet::new();
+    // Top-ups name their base rule by id; resolved once every rule is known.
+    let mut pending_requires: Vec<(usize, FileId, &Spanned<String>, Vec<CExpr>, Span)> = Vec::new();
     for (f, rf) in &raw_rules {
         let f = *f;
         for d in &rf.derive {
@@ -372,7 +374,11 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             };
             // A guard that failed to resolve is `Some(None)`: the rule is dropped (its diagnostic is kept).
             let guard_ok = !matches!(guard, Some(None));
+            let req_key: Option<Vec<CExpr>> = r.requires.as_ref().map(|q| q.key.iter().filter_map(|k| l.expr(&ctx, f, k, None)).collect());
             if let (Some(filter), Some(amount), Some(paid_by), true, true) = (filter, amount, paid_by, trigger_ok, guard_ok) {
+                if let (Some(q), Some(key)) = (&r.requires, req_key) {
+                    pending_requires.push((rules.len(), f, &q.rule, key, span(q.rule.span())));
+                }
                 let trigger = match trigger_event {
                     Some(event) => Trigger::Event { event, filter },
                     None => Trigger::Year,
@@ -393,10 +399,40 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                     paid_by,
                     notes: rn,
                     valid: rvalid,
+                    requires: None,
                     file: f,
                     span: span(r.id.span()),
                 });
             }
+        }
+    }
+    for (ri, f, target, key, sp) in pending_requires {
+        let Some(bi) = rules.iter().position(|x| x.id == *target.get_ref()) else {
+            let d = l.err("E025", f, sp, format!("top-up of unknown rule `{}`", target.get_ref()));
+            let d = match did_you_mean(target.get_ref(), rules.iter().map(|x| x.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d,
+            };
+            l.diags.push(d);
+            continue;
+        };
+        let base = &rules[bi];
+        let same_shape = base.once.len() == key.len() && base.once.iter().zip(&key).all(|(a, b)| a.ty() == b.ty());
+        if base.requires.is_some() || bi == ri {
+            l.diags.push(l.err("E025", f, sp, "a top-up must name a base rule that is not itself a top-up"));
+        } else if !same_shape {
+            let shape = |v: &[CExpr]| v.iter().map(|e| e.ty().name(&enums)).collect::<Vec<_>>().join(", ");
+            l.diags.push(
+                l.err(
+                    "E025",
+                    f,
+                    sp,
+                    format!("`requires.key` ({}) does not match the once-key of `{}` ({})", shape(&key), base.id, shape(&base.once)),
+                )
+                .with_hint("the key must rebuild the base award's once-key, part by part"),
+            );
+        } else {
+            rules[ri].requires = Some(Requires { rule: bi, key });
         }
     }
     if rules.is_empty() && l.diags.is_empty() {
@@ -993,6 +1029,15 @@ struct RawRule {
     valid_from: Option<Spanned<String>>,
     #[serde(default)]
     valid_until: Option<Spanned<String>>,
+    #[serde(default)]
+    requires: Option<RawRequires>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequires {
+    rule: Spanned<String>,
+    key: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

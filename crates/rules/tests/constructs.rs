@@ -24,6 +24,9 @@ variants = [{ id = "enterprise", zh = "企業", en = "enterprise" }]
 [[enums]]
 name = "county"
 variants = [{ id = "liangzhou", zh = "涼州區", en = "Liangzhou" }]
+[[enums]]
+name = "platform_level"
+variants = [{ id = "provincial", zh = "省級", en = "provincial" }, { id = "national", zh = "國家級", en = "national" }]
 "#;
 
 const FACTS: &str = r#"
@@ -47,6 +50,16 @@ fields = [
   { name = "direct", type = "money", zh = "直接費用", en = "direct costs" },
   { name = "equipment", type = "money", zh = "設備費", en = "equipment costs" },
 ]
+[[event]]
+name = "platform_set_up"
+zh = "在我市設立科研分支機構等"
+en = "research branch set up in the city"
+fields = [{ name = "name", type = "text", zh = "名稱", en = "name" }]
+[[event]]
+name = "platform_promoted"
+zh = "獲平臺資格認定"
+en = "platform status granted"
+fields = [{ name = "name", type = "text", zh = "名稱", en = "name" }, { name = "level", type = "platform_level", zh = "級別", en = "level" }]
 "#;
 
 const RULES: &str = r#"
@@ -93,6 +106,47 @@ verified_by = ["science-bureau"]
 paid_by = "finance-bureau"
 
 [[rule]]
+id = "coop-base"
+clause = "四(三)10"
+quote = "對在我市設立的科研分支機構、協同創新基地、聯合實驗室、野外科學觀測研究站,給予10萬元的資金補助"
+title = { zh = "科研分支機構", en = "research branch" }
+trigger = "platform_set_up"
+amount = "10萬元"
+once = ["platform_set_up.name"]
+budget_year = "same"
+verified_by = ["science-bureau"]
+paid_by = "finance-bureau"
+
+# Listed before the base on purpose: evaluation must not depend on the order of rules.
+[[rule]]
+id = "coop-national"
+clause = "四(三)10"
+quote = "獲國家級平臺資格認定后,再給予30萬元資金補助"
+title = { zh = "國家級平臺追加", en = "national top-up" }
+trigger = "platform_promoted"
+when = "platform_promoted.level == national"
+amount = "30萬元"
+once = ["platform_promoted.name"]
+requires = { rule = "coop-base", key = ["platform_promoted.name"] }
+budget_year = "same"
+verified_by = ["science-bureau"]
+paid_by = "finance-bureau"
+
+[[rule]]
+id = "coop-provincial"
+clause = "四(三)10"
+quote = "獲省級平臺資格認定后,再給予20萬元資金補助"
+title = { zh = "省級平臺追加", en = "provincial top-up" }
+trigger = "platform_promoted"
+when = "platform_promoted.level == provincial"
+amount = "20萬元"
+once = ["platform_promoted.name"]
+requires = { rule = "coop-base", key = ["platform_promoted.name"] }
+budget_year = "same"
+verified_by = ["science-bureau"]
+paid_by = "finance-bureau"
+
+[[rule]]
 id = "patents"
 clause = "四(四)16"
 quote = "對上一年度國家知識產權局認定的高價值發明專利,每件給予1萬元的一次性獎勵。"
@@ -107,14 +161,18 @@ paid_by = "finance-bureau"
 "#;
 
 fn pack() -> qiangke_rules::Pack {
+    pack_with(RULES).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn pack_with(rules: &str) -> Result<qiangke_rules::Pack, qiangke_rules::Report> {
     let source = common::wuwei_files().into_iter().find(|(n, _)| n == "source.zh.txt").expect("source").1;
     let files = vec![
         ("pack.toml".to_string(), PACK.to_string()),
         ("facts.toml".to_string(), FACTS.to_string()),
-        ("rules/r.toml".to_string(), RULES.to_string()),
+        ("rules/r.toml".to_string(), rules.to_string()),
         ("source.zh.txt".to_string(), source),
     ];
-    load_pack_files(&files).unwrap_or_else(|e| panic!("{e}"))
+    load_pack_files(&files)
 }
 
 fn d(s: &str) -> Decimal {
@@ -186,6 +244,65 @@ fn per_item_counts_multiply() {
     assert_eq!(state(&p, "patents", f), awarded("70000", "70000"));
     let f = r#"{"entity": {"id": "P", "kind": "enterprise"}, "years": {"2023": {"high_value_patents": 0}}}"#;
     assert!(matches!(state(&p, "patents", f), State::NotEligible(_)));
+}
+
+/// All results of `rule`, in order, for the facts' years.
+fn states(pack: &qiangke_rules::Pack, rule: &str, facts: &str) -> Vec<(i32, State)> {
+    let f = load_facts(pack, "t.json", facts).unwrap_or_else(|e| panic!("{e}"));
+    let ev = evaluate(pack, &f, &Options { years: vec![], trace: true });
+    ev.results.iter().filter(|r| r.rule.id == rule).map(|r| (r.claim_year, r.state.clone())).collect()
+}
+
+fn platforms(events: &str) -> String {
+    format!(r#"{{"entity": {{"id": "P", "kind": "enterprise"}}, "events": [{events}]}}"#)
+}
+
+#[test]
+fn top_ups_follow_the_base_award() {
+    let p = pack();
+    // 四(三)10: 給予10萬元; 獲省級平臺資格認定后,再給予20萬元; 獲國家級……再給予30萬元.
+    let f = platforms(
+        r#"{"type": "platform_set_up", "date": "2023-02-01", "name": "聯合實驗室A"},
+           {"type": "platform_promoted", "date": "2024-05-01", "name": "聯合實驗室A", "level": "provincial"},
+           {"type": "platform_promoted", "date": "2025-05-01", "name": "聯合實驗室A", "level": "national"}"#,
+    );
+    assert_eq!(states(&p, "coop-base", &f)[0], (2023, awarded("100000", "100000")));
+    assert!(states(&p, "coop-provincial", &f).contains(&(2024, awarded("200000", "200000"))));
+    assert!(states(&p, "coop-national", &f).contains(&(2025, awarded("300000", "300000"))));
+
+    // Promoted without having been set up under this clause: no base award, no top-up.
+    let f = platforms(r#"{"type": "platform_promoted", "date": "2024-05-01", "name": "外地平臺", "level": "provincial"}"#);
+    let got = states(&p, "coop-provincial", &f);
+    assert!(matches!(&got[0].1, State::NotEligible(qiangke_rules::Reason::BaseNotAwarded { rule, .. }) if rule == "coop-base"), "{got:?}");
+
+    // Set up and promoted in the same year, the promotion listed first: still both paid.
+    let f = platforms(
+        r#"{"type": "platform_promoted", "date": "2024-09-01", "name": "站B", "level": "provincial"},
+           {"type": "platform_set_up", "date": "2024-01-10", "name": "站B"}"#,
+    );
+    assert_eq!(states(&p, "coop-provincial", &f), vec![(2024, awarded("200000", "200000"))]);
+
+    // The base of another platform does not count.
+    let f = platforms(
+        r#"{"type": "platform_set_up", "date": "2023-02-01", "name": "A"},
+           {"type": "platform_promoted", "date": "2024-05-01", "name": "B", "level": "provincial"}"#,
+    );
+    assert!(matches!(states(&p, "coop-provincial", &f).iter().find(|(y, _)| *y == 2024).map(|x| &x.1), Some(State::NotEligible(_))));
+}
+
+#[test]
+fn a_top_up_key_must_rebuild_the_base_key() {
+    let bad = RULES.replacen(
+        r#"requires = { rule = "coop-base", key = ["platform_promoted.name"] }"#,
+        r#"requires = { rule = "coop-base", key = ["platform_promoted.level"] }"#,
+        1,
+    );
+    let err = pack_with(&bad).expect_err("mismatched key");
+    assert_eq!(err.diagnostics[0].code, "E025");
+    assert!(err.diagnostics[0].message.contains("does not match the once-key of `coop-base` (text)"), "{}", err.render());
+    let bad = RULES.replacen(r#"rule = "coop-base", key"#, r#"rule = "coop-bse", key"#, 1);
+    let err = pack_with(&bad).expect_err("unknown base");
+    assert_eq!(err.diagnostics[0].hint.as_deref(), Some("did you mean `coop-base`?"));
 }
 
 #[test]
