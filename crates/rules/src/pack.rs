@@ -244,7 +244,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     let mut derives = Vec::new();
     let mut ids = HashSet::new();
     // Top-ups name their base rule by id; resolved once every rule is known.
-    let mut pending_requires: Vec<(usize, FileId, &Spanned<String>, Vec<CExpr>, Span)> = Vec::new();
+    let mut pending_requires: Vec<PendingRequires<'_>> = Vec::new();
     for (f, rf) in &raw_rules {
         let f = *f;
         for d in &rf.derive {
@@ -377,7 +377,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             let req_key: Option<Vec<CExpr>> = r.requires.as_ref().map(|q| q.key.iter().filter_map(|k| l.expr(&ctx, f, k, None)).collect());
             if let (Some(filter), Some(amount), Some(paid_by), true, true) = (filter, amount, paid_by, trigger_ok, guard_ok) {
                 if let (Some(q), Some(key)) = (&r.requires, req_key) {
-                    pending_requires.push((rules.len(), f, &q.rule, key, span(q.rule.span())));
+                    pending_requires.push(PendingRequires { rule: rules.len(), file: f, target: &q.rule, key });
                 }
                 let trigger = match trigger_event {
                     Some(event) => Trigger::Event { event, filter },
@@ -406,7 +406,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             }
         }
     }
-    for (ri, f, target, key, sp) in pending_requires {
+    for PendingRequires { rule: ri, file: f, target, key } in pending_requires {
+        let sp = span(target.span());
         let Some(bi) = rules.iter().position(|x| x.id == *target.get_ref()) else {
             let d = l.err("E025", f, sp, format!("top-up of unknown rule `{}`", target.get_ref()));
             let d = match did_you_mean(target.get_ref(), rules.iter().map(|x| x.id.as_str())) {
@@ -461,6 +462,14 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         notes,
         map: l.map,
     })
+}
+
+/// A top-up's `requires`, kept until every rule id is known.
+struct PendingRequires<'a> {
+    rule: usize,
+    file: FileId,
+    target: &'a Spanned<String>,
+    key: Vec<CExpr>,
 }
 
 fn span(r: std::ops::Range<usize>) -> Span {
