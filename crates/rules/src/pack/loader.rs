@@ -1,0 +1,418 @@
+//! The loader's toolbox: diagnostics with hints, and the checks shared by every pack file
+//! (clauses, verbatim quotes, departments, dates, types, tier and bracket tables).
+
+use super::raw::*;
+use super::{content_offset, field_hint, span};
+use crate::diag::{Diagnostic, FileId, SourceMap, Span, did_you_mean};
+use crate::model::*;
+use crate::resolve::{CExpr, Ctx, is_fen_exact, resolve};
+use crate::value::{Date, Quantity, parse_quantity};
+use serde::Deserialize;
+use std::collections::HashSet;
+use toml::Spanned;
+
+pub(super) struct Loader {
+    pub(super) map: SourceMap,
+    pub(super) diags: Vec<Diagnostic>,
+}
+
+impl Loader {
+    pub(super) fn err(&self, code: &'static str, f: FileId, s: impl Into<SpanLike>, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, f, s.into().0, msg)
+    }
+
+    /// Deserializes one TOML file, turning serde's errors into diagnostics with hints.
+    pub(super) fn parse<T: for<'de> Deserialize<'de>>(&mut self, f: FileId) -> Option<T> {
+        match toml::from_str::<T>(self.map.text(f)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let sp = e.span().map_or(Span::default(), span);
+                let msg = e.message().trim().to_string();
+                let d = if let Some(rest) = msg.strip_prefix("unknown field `") {
+                    let name = rest.split('`').next().unwrap_or("");
+                    let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+                    let d = self.err("E002", f, sp, format!("unknown field `{name}`"));
+                    match did_you_mean(name, expected.iter().copied()) {
+                        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                        None => d.with_hint(format!("expected one of: {}", expected.join(", "))),
+                    }
+                } else if let Some(rest) = msg.strip_prefix("missing field `") {
+                    let name = rest.split('`').next().unwrap_or("");
+                    self.err("E003", f, sp, format!("missing required field `{name}`")).with_hint(field_hint(name))
+                } else {
+                    self.err("E001", f, sp, format!("invalid TOML: {msg}"))
+                };
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    pub(super) fn named_list(&mut self, f: FileId, raw: &[RawNamed], what: &str) -> Vec<Named> {
+        let mut out: Vec<Named> = Vec::new();
+        for n in raw {
+            if out.iter().any(|x| x.id == *n.id.get_ref()) {
+                self.diags.push(self.err("E011", f, n.id.span(), format!("{what} `{}` is declared twice", n.id.get_ref())));
+            }
+            out.push(Named { id: n.id.get_ref().clone(), name: Text { zh: n.zh.clone(), en: n.en.clone() } });
+        }
+        out
+    }
+
+    pub(super) fn date(&mut self, f: FileId, s: &Spanned<String>) -> Option<Date> {
+        match Date::parse(s.get_ref()) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                self.diags.push(self.err("E040", f, s.span(), m));
+                None
+            }
+        }
+    }
+
+    pub(super) fn period(&mut self, f: FileId, from: &Spanned<String>, until: &Spanned<String>) -> (Date, Date) {
+        let a = self.date(f, from);
+        let b = self.date(f, until);
+        match (a, b) {
+            (Some(a), Some(b)) if a <= b => (a, b),
+            (Some(a), Some(b)) => {
+                self.diags.push(self.err("E040", f, until.span(), format!("validity ends ({b}) before it starts ({a})")));
+                (a, a)
+            }
+            _ => (Date { year: 1, month: 1, day: 1 }, Date { year: 1, month: 1, day: 1 }),
+        }
+    }
+
+    pub(super) fn field(&mut self, f: FileId, raw: &RawField, enums: &[EnumDef], seen: &mut HashSet<String>) -> FieldDef {
+        if !seen.insert(raw.name.get_ref().clone()) {
+            self.diags.push(self.err("E011", f, raw.name.span(), format!("`{}` is declared twice", raw.name.get_ref())));
+        }
+        let ty = match raw.r#type.get_ref().as_str() {
+            "bool" => Type::Bool,
+            "integer" | "year" | "count" => Type::Int,
+            "decimal" => Type::Dec,
+            "money" => Type::Money,
+            "rate" => Type::Rate,
+            "date" => Type::Date,
+            "text" => Type::Text,
+            "uscc" => Type::Uscc,
+            other => match enums.iter().position(|e| e.name == other) {
+                Some(i) => Type::Enum(i as u16),
+                None => {
+                    let mut cands = vec!["bool", "integer", "year", "count", "decimal", "money", "rate", "date", "text", "uscc"];
+                    cands.extend(enums.iter().map(|e| e.name.as_str()));
+                    let d = self.err("E041", f, raw.r#type.span(), format!("unknown type `{other}`"));
+                    let d = match did_you_mean(other, cands.iter().copied()) {
+                        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                        None => d.with_hint(format!("types are {}", cands.join(", "))),
+                    };
+                    self.diags.push(d);
+                    Type::Bool
+                }
+            },
+        };
+        FieldDef { name: raw.name.get_ref().clone(), ty, title: Text { zh: raw.zh.clone(), en: raw.en.clone() } }
+    }
+
+    /// Clauses read like the plan's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`.
+    pub(super) fn clause(&mut self, f: FileId, c: &Spanned<String>) {
+        const NUMS: &str = "一二三四五六七八九十";
+        let s = c.get_ref();
+        let mut it = s.chars().peekable();
+        let mut ok = it.next().is_some_and(|ch| NUMS.contains(ch));
+        while it.peek().is_some_and(|ch| NUMS.contains(*ch)) {
+            it.next();
+        }
+        if ok && it.peek() == Some(&'(') {
+            it.next();
+            let mut n = 0;
+            while it.peek().is_some_and(|ch| NUMS.contains(*ch)) {
+                it.next();
+                n += 1;
+            }
+            ok = n > 0 && it.next() == Some(')');
+        }
+        ok = ok && it.all(|ch| ch.is_ascii_digit());
+        if !ok {
+            self.diags.push(
+                self.err("E016", f, c.span(), format!("`{s}` is not a clause reference"))
+                    .with_hint("write the plan's numbering with ASCII parentheses, e.g. 四(二)8"),
+            );
+        }
+    }
+
+    /// The quote must occur verbatim in the source text, so every award can cite it.
+    pub(super) fn quote(&mut self, f: FileId, q: &Spanned<String>, source: &str) {
+        let quote = q.get_ref();
+        if quote.trim().is_empty() {
+            self.diags.push(self.err("E010", f, q.span(), "the quote is empty"));
+            return;
+        }
+        if source.contains(quote.as_str()) {
+            return;
+        }
+        // Find how much of the quote does match, to point at the first difference.
+        let chars: Vec<(usize, char)> = quote.char_indices().collect();
+        let mut good = 0;
+        for (i, (b, c)) in chars.iter().enumerate() {
+            if source.contains(&quote[..b + c.len_utf8()]) {
+                good = i + 1;
+            } else {
+                break;
+            }
+        }
+        let hint = if good == 0 {
+            "copy the sentence from the source text exactly, punctuation included".to_string()
+        } else {
+            let at: String = chars.iter().skip(good).take(6).map(|(_, c)| *c).collect();
+            format!("the first {good} characters match the source; it differs from `{at}`")
+        };
+        self.diags.push(self.err("E010", f, q.span(), "quote not found verbatim in the source text").with_hint(hint));
+    }
+
+    pub(super) fn event_ref(&mut self, f: FileId, s: &Spanned<String>, vocab: &Vocab) -> Option<usize> {
+        let i = vocab.event(s.get_ref());
+        if i.is_none() {
+            let d = self.err("E015", f, s.span(), format!("unknown event type `{}`", s.get_ref()));
+            let mut c: Vec<&str> = vocab.events.iter().map(|e| e.name.as_str()).collect();
+            c.push("year");
+            self.diags.push(match did_you_mean(s.get_ref(), c.iter().copied()) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d.with_hint(format!("a trigger is `year` or one of the events: {}", c.join(", "))),
+            });
+        }
+        i
+    }
+
+    pub(super) fn department(&mut self, f: FileId, s: &Spanned<String>, deps: &[Named]) -> Option<usize> {
+        let i = deps.iter().position(|d| d.id == *s.get_ref() || d.name.zh == *s.get_ref());
+        if i.is_none() {
+            let d = self.err("E012", f, s.span(), format!("unknown department `{}`", s.get_ref()));
+            self.diags.push(match did_you_mean(s.get_ref(), deps.iter().map(|d| d.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d.with_hint("departments are declared in pack.toml"),
+            });
+        }
+        i
+    }
+
+    /// Resolves an expression string in a TOML file, optionally requiring a type.
+    pub(super) fn expr(&mut self, ctx: &Ctx<'_>, f: FileId, s: &Spanned<String>, want: Option<Type>) -> Option<CExpr> {
+        let base = content_offset(self.map.text(f), s.span(), s.get_ref());
+        match resolve(ctx, s.get_ref(), f, base) {
+            Ok(e) => {
+                if let Some(w) = want
+                    && e.ty() != w
+                {
+                    let (what, hint) = if w == Type::Bool {
+                        ("a condition", "compare something: year.rd_expenditure >= 500萬元")
+                    } else {
+                        ("a value of the field's type", "")
+                    };
+                    let mut d =
+                        self.err("E024", f, s.span(), format!("expected {what} ({}), found {}", w.name(ctx.enums), e.ty().name(ctx.enums)));
+                    if !hint.is_empty() {
+                        d = d.with_hint(hint);
+                    }
+                    self.diags.push(d);
+                    return None;
+                }
+                Some(e)
+            }
+            Err(d) => {
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    pub(super) fn bound(&mut self, f: FileId, s: &Spanned<String>, lower: bool) -> Option<Bound> {
+        // Longest words first: 不超過 must not be read as 超過.
+        const WORDS: [(&str, bool, bool); 9] = [
+            ("不低于", true, true),
+            ("不超過", false, true),
+            ("以上", true, true),
+            ("超過", true, false),
+            ("高于", true, false),
+            ("以下", false, true),
+            ("不滿", false, false),
+            ("未滿", false, false),
+            ("低于", false, false),
+        ];
+        let text = s.get_ref().trim();
+        let Some((word, is_lower, inclusive)) = WORDS.iter().find(|(w, _, _)| text.ends_with(w)).copied() else {
+            self.diags.push(
+                self.err("E033", f, s.span(), format!("`{text}` has no boundary word"))
+                    .with_hint("say whether the number is included: 以上/以下 include it, 超過/不滿 exclude it (e.g. \"500萬元 以上\")"),
+            );
+            return None;
+        };
+        let num = text[..text.len() - word.len()].trim();
+        let value = match parse_quantity(num) {
+            Ok(Quantity::Money(m)) => m,
+            Ok(_) => {
+                self.diags
+                    .push(self.err("E033", f, s.span(), format!("`{num}` is not an amount of money")).with_hint("write a unit: 500萬元"));
+                return None;
+            }
+            Err(m) => {
+                self.diags.push(self.err("E033", f, s.span(), m));
+                return None;
+            }
+        };
+        if is_lower != lower {
+            let (side, other) = if lower { ("`from`", "`to`") } else { ("`to`", "`from`") };
+            self.diags.push(
+                self.err("E033", f, s.span(), format!("`{word}` cannot bound a band in {side}"))
+                    .with_hint(format!("`{word}` belongs in {other}")),
+            );
+            return None;
+        }
+        Some(Bound { value, inclusive, word: word.to_string() })
+    }
+
+    pub(super) fn tier_table(&mut self, f: FileId, t: &RawTiers, overlap: Option<(Prefer, usize)>) -> TierTable {
+        let mut bands = Vec::new();
+        let mut bad_bounds = false;
+        for b in &t.bands {
+            let lower = b.from.as_ref().and_then(|s| self.bound(f, s, true));
+            let upper = b.to.as_ref().and_then(|s| self.bound(f, s, false));
+            if lower.is_none() && b.from.is_some() || upper.is_none() && b.to.is_some() {
+                // A bound that did not parse is already reported; gap and overlap checks would
+                // only echo it.
+                bad_bounds = true;
+            }
+            let amount = match parse_quantity(b.amount.get_ref()) {
+                Ok(Quantity::Money(m)) if is_fen_exact(m) && !m.is_sign_negative() => m,
+                Ok(Quantity::Money(_)) => {
+                    self.diags.push(self.err("E033", f, b.amount.span(), "a tier amount must be a nonnegative amount exact to the fen"));
+                    continue;
+                }
+                Ok(_) => {
+                    self.diags.push(self.err("E033", f, b.amount.span(), "a tier amount must be money").with_hint("write a unit: 10萬元"));
+                    continue;
+                }
+                Err(m) => {
+                    self.diags.push(self.err("E033", f, b.amount.span(), m));
+                    continue;
+                }
+            };
+            bands.push((b, Band { lower, upper, amount }));
+        }
+        let mut overlaps = 0;
+        let checked: &[_] = if bad_bounds { &[] } else { &bands };
+        for w in checked.windows(2) {
+            let ((_, a), (rb, b)) = (&w[0], &w[1]);
+            let bspan = rb.from.as_ref().map_or(rb.amount.span(), |s| s.span());
+            let (Some(up), Some(lo)) = (&a.upper, &b.lower) else {
+                self.diags.push(
+                    self.err("E031", f, bspan, "tier bands overlap: an earlier band has no upper bound or this one has no lower bound")
+                        .with_hint("list bands in ascending order, each with `from`, all but the last with `to`"),
+                );
+                continue;
+            };
+            if lo.value < a.lower.as_ref().map_or(lo.value, |x| x.value) {
+                self.diags.push(
+                    self.err("E032", f, bspan, "tier bands are not in ascending order").with_hint("list bands from the lowest amount up"),
+                );
+            } else if up.value < lo.value || (up.value == lo.value && !up.inclusive && !lo.inclusive) {
+                self.diags.push(
+                    self.err(
+                        "E030",
+                        f,
+                        bspan,
+                        format!(
+                            "gap between tiers: values from {}{} to {}{} fall in no band",
+                            crate::value::money_source(up.value),
+                            up.word,
+                            crate::value::money_source(lo.value),
+                            lo.word
+                        ),
+                    )
+                    .with_hint("make each band start where the previous one ends (以下 then 超過, or 不滿 then 以上)"),
+                );
+            } else if up.value > lo.value {
+                self.diags.push(self.err(
+                    "E031",
+                    f,
+                    bspan,
+                    format!(
+                        "tier bands overlap between {} and {}",
+                        crate::value::money_source(lo.value),
+                        crate::value::money_source(up.value)
+                    ),
+                ));
+            } else if up.inclusive && lo.inclusive {
+                overlaps += 1;
+                if overlap.is_none() {
+                    self.diags.push(
+                        self.err("E031", f, bspan, format!("{} is in two tiers: `{}` and `{}` both include it", crate::value::money_source(lo.value), up.word, lo.word))
+                            .with_hint("if the source says so, declare `overlap = { prefer = \"higher\", note = \"NOTE-ID\" }` and record the interpretation in notes.toml"),
+                    );
+                }
+            }
+            if b.amount < a.amount {
+                self.diags.push(
+                    self.err("E032", f, rb.amount.span(), "tier amounts decrease as the bands rise")
+                        .with_hint("a higher band must not pay less than a lower one"),
+                );
+            }
+        }
+        if overlap.is_some() && overlaps == 0 && bands.len() == t.bands.len() && !bad_bounds {
+            let sp = t.overlap.as_ref().map_or(t.id.span(), |o| o.prefer.span());
+            self.diags.push(
+                self.err("E035", f, sp, "an overlap rule is declared but no two bands share a boundary").with_hint("remove `overlap`"),
+            );
+        }
+        if bands.is_empty() {
+            self.diags.push(self.err("E033", f, t.id.span(), "a tier table needs at least one band"));
+        }
+        TierTable { id: t.id.get_ref().clone(), bands: bands.into_iter().map(|(_, b)| b).collect(), overlap }
+    }
+
+    pub(super) fn bracket_table(&mut self, f: FileId, t: &RawBrackets) -> BracketTable {
+        let mut out: Vec<Bracket> = Vec::new();
+        for (i, b) in t.brackets.iter().enumerate() {
+            let rate = match parse_quantity(b.rate.get_ref()) {
+                Ok(Quantity::Rate(r)) => r,
+                _ => {
+                    self.diags.push(self.err("E033", f, b.rate.span(), "a bracket rate must be a percentage like 30%"));
+                    continue;
+                }
+            };
+            let upto = match &b.upto {
+                Some(u) => match parse_quantity(u.get_ref()) {
+                    Ok(Quantity::Money(m)) => Some(m),
+                    _ => {
+                        self.diags.push(self.err("E033", f, u.span(), "a bracket limit must be money like 500萬元"));
+                        continue;
+                    }
+                },
+                None if i + 1 == t.brackets.len() => None,
+                None => {
+                    self.diags.push(self.err("E030", f, b.rate.span(), "only the last bracket may be open-ended (no `upto`)"));
+                    continue;
+                }
+            };
+            if let (Some(prev), Some(cur)) = (out.last().and_then(|p| p.upto), upto)
+                && cur <= prev
+            {
+                self.diags.push(self.err("E032", f, b.upto.as_ref().map_or(b.rate.span(), |u| u.span()), "bracket limits must rise"));
+            }
+            out.push(Bracket { upto, rate });
+        }
+        BracketTable { id: t.id.get_ref().clone(), brackets: out }
+    }
+}
+
+/// Converts `Range<usize>` or `Span` for [`Loader::err`].
+pub(super) struct SpanLike(Span);
+impl From<std::ops::Range<usize>> for SpanLike {
+    fn from(r: std::ops::Range<usize>) -> Self {
+        SpanLike(Span::new(r.start, r.end))
+    }
+}
+impl From<Span> for SpanLike {
+    fn from(s: Span) -> Self {
+        SpanLike(s)
+    }
+}

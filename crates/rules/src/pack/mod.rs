@@ -1,0 +1,509 @@
+//! Loading a pack folder: raw TOML shapes → checked [`Pack`], with every problem as a located
+//! [`Diagnostic`].
+//!
+//! A pack is `pack.toml` (identity, validity, departments, enums), `facts.toml` (the fact
+//! vocabulary), `notes.toml` (interpretations), `rules/*.toml` (tier and bracket tables,
+//! derivations, rules) and the source text named in `pack.toml`. Loading collects all diagnostics
+//! it can before giving up, like a compiler. Test cases (`cases/`) are not part of the pack; see
+//! `cases`.
+
+use crate::diag::{Diagnostic, FileId, SourceMap, Span, did_you_mean};
+use crate::model::*;
+use crate::resolve::{CExpr, Ctx};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::Path;
+use toml::Spanned;
+
+mod loader;
+mod raw;
+
+use loader::Loader;
+use raw::*;
+
+/// Loading failed: every diagnostic found, with the files they point into.
+pub type PackErrors = crate::diag::Report;
+
+/// Reads a pack folder from disk and loads it.
+pub fn load_pack(dir: &Path) -> Result<Pack, PackErrors> {
+    let mut files = Vec::new();
+    let mut map = SourceMap::new();
+    let mut io_err = |name: String, e: String| {
+        let f = map.add(name, "");
+        Err(PackErrors { diagnostics: vec![Diagnostic::error("E042", f, Span::default(), e)], map: map.clone() })
+    };
+    for name in ["pack.toml", "facts.toml", "notes.toml"] {
+        match std::fs::read(dir.join(name)) {
+            Ok(b) => files.push((name.to_string(), String::from_utf8_lossy(&b).into_owned())),
+            Err(e) if name == "notes.toml" && e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return io_err(format!("{}/{name}", dir.display()), format!("cannot read pack file: {e}"));
+            }
+        }
+    }
+    let mut rule_files: Vec<String> = match std::fs::read_dir(dir.join("rules")) {
+        Ok(rd) => {
+            rd.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".toml")).collect()
+        }
+        Err(e) => {
+            return io_err(format!("{}/rules", dir.display()), format!("cannot read the rules folder: {e}"));
+        }
+    };
+    rule_files.sort();
+    for n in rule_files {
+        match std::fs::read(dir.join("rules").join(&n)) {
+            Ok(b) => files.push((format!("rules/{n}"), String::from_utf8_lossy(&b).into_owned())),
+            Err(e) => return io_err(format!("rules/{n}"), format!("cannot read: {e}")),
+        }
+    }
+    // The source text is named by the manifest; read it if the manifest says where.
+    if let Some((_, manifest)) = files.first()
+        && let Ok(m) = toml::from_str::<toml::Table>(manifest)
+        && let Some(src) = m.get("source").and_then(|v| v.as_str())
+    {
+        if src.contains("..") || src.starts_with('/') {
+            return io_err("pack.toml".into(), format!("source `{src}` must be a file inside the pack folder"));
+        }
+        match std::fs::read(dir.join(src)) {
+            Ok(b) => files.push((src.to_string(), String::from_utf8_lossy(&b).into_owned())),
+            Err(e) => {
+                return io_err(format!("{}/{src}", dir.display()), format!("cannot read the source text named in pack.toml: {e}"));
+            }
+        }
+    }
+    load_pack_files(&files)
+}
+
+/// Loads a pack from in-memory files `(relative name, text)`: `pack.toml`, `facts.toml`,
+/// optionally `notes.toml`, any `rules/*.toml`, and the source text file named by `pack.toml`.
+pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
+    let mut l = Loader { map: SourceMap::new(), diags: Vec::new() };
+    let mut sorted: Vec<&(String, String)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut h = Sha256::new();
+    for (n, t) in &sorted {
+        h.update((n.len() as u64).to_le_bytes());
+        h.update(n.as_bytes());
+        h.update((t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    }
+    let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let find = |name: &str| files.iter().find(|(n, _)| n == name);
+    let fail = |l: Loader| Err(PackErrors { map: l.map, diagnostics: l.diags });
+
+    let Some((_, mt)) = find("pack.toml") else {
+        let f = l.map.add("pack.toml", "");
+        l.diags.push(Diagnostic::error("E042", f, Span::default(), "the pack has no pack.toml"));
+        return fail(l);
+    };
+    let mf = l.map.add("pack.toml", mt.clone());
+    let Some(raw) = l.parse::<RawManifest>(mf) else {
+        return fail(l);
+    };
+    let Some((src_name, src_text)) = find(raw.source.get_ref()) else {
+        l.diags.push(l.err("E042", mf, raw.source.span(), format!("source text `{}` is not in the pack", raw.source.get_ref())));
+        return fail(l);
+    };
+    let valid = l.period(mf, &raw.valid_from, &raw.valid_until);
+    let mut enums: Vec<EnumDef> = Vec::new();
+    for e in &raw.enums {
+        if enums.iter().any(|x| x.name == *e.name.get_ref()) {
+            l.diags.push(l.err("E011", mf, e.name.span(), format!("enum `{}` is declared twice", e.name.get_ref())));
+        }
+        let variants = l.named_list(mf, &e.variants, "variant");
+        enums.push(EnumDef { name: e.name.get_ref().clone(), variants });
+    }
+    let departments = l.named_list(mf, &raw.departments, "department");
+    let enum_index = |l: &mut Loader, s: &Spanned<String>| -> u16 {
+        match enums.iter().position(|e| e.name == *s.get_ref()) {
+            Some(i) => i as u16,
+            None => {
+                l.diags.push(l.err("E041", mf, s.span(), format!("no enum named `{}` is declared", s.get_ref())));
+                0
+            }
+        }
+    };
+    let applicant_enum = enum_index(&mut l, &raw.applicant_enum);
+    let county_enum = enum_index(&mut l, &raw.county_enum);
+    if !l.diags.is_empty() {
+        return fail(l);
+    }
+
+    // Fact vocabulary.
+    let Some((_, ft)) = find("facts.toml") else {
+        l.diags.push(l.err("E042", mf, Span::default(), "the pack has no facts.toml (the fact vocabulary)"));
+        return fail(l);
+    };
+    let ff = l.map.add("facts.toml", ft.clone());
+    let Some(rv) = l.parse::<RawVocab>(ff) else {
+        return fail(l);
+    };
+    let mut vocab = Vocab::default();
+    let mut seen = HashSet::new();
+    vocab.attributes = rv.attribute.iter().map(|f| l.field(ff, f, &enums, &mut seen)).collect();
+    seen.clear();
+    vocab.yearly = rv.yearly.iter().map(|f| l.field(ff, f, &enums, &mut seen)).collect();
+    seen.clear();
+    for e in &rv.event {
+        if !seen.insert(e.name.get_ref().clone()) {
+            l.diags.push(l.err("E011", ff, e.name.span(), format!("event `{}` is declared twice", e.name.get_ref())));
+        }
+        let mut fseen = HashSet::new();
+        let fields: Vec<FieldDef> = e.fields.iter().map(|f| l.field(ff, f, &enums, &mut fseen)).collect();
+        if fields.iter().any(|f| f.name == "date") {
+            l.diags.push(l.err("E011", ff, e.name.span(), "events have a `date` already; do not declare it"));
+        }
+        vocab.events.push(EventDef { name: e.name.get_ref().clone(), title: e.title(), fields });
+    }
+    if !l.diags.is_empty() {
+        // Rules are resolved against the vocabulary; a broken vocabulary would make every rule
+        // report follow-on errors.
+        return fail(l);
+    }
+    if vocab.attribute("kind").is_none_or(|i| vocab.attributes[i].ty != Type::Enum(applicant_enum)) {
+        l.diags.push(l.err(
+            "E041",
+            ff,
+            Span::default(),
+            format!("the vocabulary must declare attribute `kind` of type `{}`", enums[applicant_enum as usize].name),
+        ));
+    }
+
+    // Interpretation notes.
+    let mut notes = Vec::new();
+    if let Some((_, nt)) = find("notes.toml") {
+        let nf = l.map.add("notes.toml", nt.clone());
+        if let Some(rn) = l.parse::<RawNotes>(nf) {
+            for n in rn.note {
+                if notes.iter().any(|x: &Note| x.id == *n.id.get_ref()) {
+                    l.diags.push(l.err("E011", nf, n.id.span(), format!("note `{}` is declared twice", n.id.get_ref())));
+                }
+                l.clause(nf, &n.clause);
+                notes.push(Note {
+                    id: n.id.into_inner(),
+                    clause: n.clause.into_inner(),
+                    question: n.question.into(),
+                    options: n.options,
+                    choice: n.choice.into(),
+                    reason: n.reason.into(),
+                });
+            }
+        }
+    }
+    let sf = l.map.add(src_name.clone(), src_text.clone());
+    let _ = sf;
+
+    // Rule files: tables first (rules refer to them), then derivations and rules.
+    let mut raw_rules = Vec::new();
+    for (name, text) in sorted.iter().filter(|(n, _)| n.starts_with("rules/")) {
+        let f = l.map.add(name.clone(), text.clone());
+        if let Some(r) = l.parse::<RawRuleFile>(f) {
+            raw_rules.push((f, r));
+        }
+    }
+    let note_ix = |l: &mut Loader, f: FileId, s: &Spanned<String>| -> Option<usize> {
+        let i = notes.iter().position(|n| n.id == *s.get_ref());
+        if i.is_none() {
+            let d = l.err("E013", f, s.span(), format!("unknown interpretation note `{}`", s.get_ref()));
+            let d = match did_you_mean(s.get_ref(), notes.iter().map(|n| n.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d.with_hint("declare it in notes.toml with the clause, the options, the choice and the reason"),
+            };
+            l.diags.push(d);
+        }
+        i
+    };
+    let mut tiers: Vec<TierTable> = Vec::new();
+    let mut brackets: Vec<BracketTable> = Vec::new();
+    for (f, rf) in &raw_rules {
+        for t in &rf.tiers {
+            if tiers.iter().any(|x| x.id == *t.id.get_ref()) {
+                l.diags.push(l.err("E011", *f, t.id.span(), format!("tier table `{}` is declared twice", t.id.get_ref())));
+            }
+            let overlap = t.overlap.as_ref().and_then(|o| {
+                let prefer = match o.prefer.get_ref().as_str() {
+                    "higher" => Prefer::Higher,
+                    "lower" => Prefer::Lower,
+                    other => {
+                        l.diags.push(l.err(
+                            "E033",
+                            *f,
+                            o.prefer.span(),
+                            format!("overlap preference must be \"higher\" or \"lower\", not \"{other}\""),
+                        ));
+                        return None;
+                    }
+                };
+                note_ix(&mut l, *f, &o.note).map(|n| (prefer, n))
+            });
+            let table = l.tier_table(*f, t, overlap);
+            tiers.push(table);
+        }
+        for b in &rf.brackets {
+            brackets.push(l.bracket_table(*f, b));
+        }
+    }
+
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut derives = Vec::new();
+    let mut ids = HashSet::new();
+    // Top-ups name their base rule by id; resolved once every rule is known.
+    let mut pending_requires: Vec<PendingRequires<'_>> = Vec::new();
+    for (f, rf) in &raw_rules {
+        let f = *f;
+        for d in &rf.derive {
+            l.clause(f, &d.clause);
+            l.quote(f, &d.quote, src_text);
+            let from = l.event_ref(f, &d.from, &vocab);
+            let emit = l.event_ref(f, &d.emit, &vocab);
+            let ctx = Ctx { vocab: &vocab, enums: &enums, tiers: &tiers, brackets: &brackets, event: from };
+            let when = l.expr(&ctx, f, &d.when, Some(Type::Bool));
+            let mut set = Vec::new();
+            if let Some(ei) = emit {
+                for (k, v) in &d.set {
+                    let def = &vocab.events[ei];
+                    if k.get_ref() == "date" {
+                        l.diags.push(l.err("E021", f, k.span(), "an emitted event takes the date of the event it derives from"));
+                        continue;
+                    }
+                    match def.fields.iter().position(|x| x.name == *k.get_ref()) {
+                        Some(fi) => {
+                            if let Some(e) = l.expr(&ctx, f, v, Some(def.fields[fi].ty)) {
+                                set.push((fi, e));
+                            }
+                        }
+                        None => l.diags.push(l.err("E021", f, k.span(), format!("event `{}` has no field `{}`", def.name, k.get_ref()))),
+                    }
+                }
+            }
+            let dn: Vec<usize> = d.notes.iter().filter_map(|n| note_ix(&mut l, f, n)).collect();
+            if let (Some(from), Some(emit), Some(when)) = (from, emit, when) {
+                derives.push(Derive {
+                    id: d.id.get_ref().clone(),
+                    clause: d.clause.get_ref().clone(),
+                    quote: d.quote.get_ref().clone(),
+                    title: d.title.clone().into(),
+                    from,
+                    when,
+                    emit,
+                    set,
+                    notes: dn,
+                });
+            }
+        }
+        for r in &rf.rule {
+            if !ids.insert(r.id.get_ref().clone()) {
+                l.diags.push(
+                    l.err("E011", f, r.id.span(), format!("rule id `{}` is used twice", r.id.get_ref()))
+                        .with_hint("every rule needs its own id: awards and the ledger refer to it"),
+                );
+            }
+            l.clause(f, &r.clause);
+            l.quote(f, &r.quote, src_text);
+            if let Some(p) = &r.procedure_quote {
+                l.quote(f, p, src_text);
+            }
+            let ae = &enums[applicant_enum as usize];
+            let mut applicants = Vec::new();
+            for a in &r.applicants {
+                match ae.lookup(a.get_ref()) {
+                    Some(v) => applicants.push(v),
+                    None => {
+                        let d = l.err("E014", f, a.span(), format!("unknown applicant kind `{}`", a.get_ref()));
+                        let d = match did_you_mean(a.get_ref(), ae.variants.iter().map(|v| v.id.as_str())) {
+                            Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                            None => d,
+                        };
+                        l.diags.push(d);
+                    }
+                }
+            }
+            let (trigger_event, trigger_ok) = if r.trigger.get_ref() == "year" {
+                (None, true)
+            } else {
+                let e = l.event_ref(f, &r.trigger, &vocab);
+                (e, e.is_some())
+            };
+            if !trigger_ok {
+                // Expressions of a rule with an unknown trigger would only report follow-on errors.
+                continue;
+            }
+            let ctx = Ctx { vocab: &vocab, enums: &enums, tiers: &tiers, brackets: &brackets, event: trigger_event };
+            let filter = match (&r.when, trigger_event) {
+                (Some(w), Some(_)) => l.expr(&ctx, f, w, Some(Type::Bool)).map(Some),
+                (Some(w), None) if trigger_ok => {
+                    l.diags.push(
+                        l.err("E021", f, w.span(), "`when` filters the triggering event; a yearly rule has none")
+                            .with_hint("put yearly conditions in `guard`"),
+                    );
+                    None
+                }
+                _ => Some(None),
+            };
+            let guard = r.guard.as_ref().map(|g| l.expr(&ctx, f, g, Some(Type::Bool)));
+            let amount = l.expr(&ctx, f, &r.amount, None);
+            if let Some(a) = &amount
+                && !matches!(a.ty(), Type::Money | Type::MoneyRange)
+            {
+                let ty = a.ty().name(&enums);
+                l.diags.push(
+                    l.err("E024", f, r.amount.span(), format!("an amount must be money or a money range, found {ty}"))
+                        .with_hint("write money with a unit: 20萬元"),
+                );
+            }
+            let once: Vec<CExpr> = r.once.iter().filter_map(|o| l.expr(&ctx, f, o, None)).collect();
+            let budget_year = match r.budget_year.get_ref().as_str() {
+                "same" => BudgetYear::Same,
+                "next" => BudgetYear::Next,
+                other => {
+                    l.diags.push(l.err(
+                        "E033",
+                        f,
+                        r.budget_year.span(),
+                        format!("budget_year must be \"same\" or \"next\" (次年), not \"{other}\""),
+                    ));
+                    BudgetYear::Same
+                }
+            };
+            let verified_by: Vec<usize> = r.verified_by.iter().filter_map(|d| l.department(f, d, &departments)).collect();
+            let paid_by = l.department(f, &r.paid_by, &departments);
+            let rn: Vec<usize> = r.notes.iter().filter_map(|n| note_ix(&mut l, f, n)).collect();
+            let rvalid = match (&r.valid_from, &r.valid_until) {
+                (None, None) => valid,
+                (a, b) => {
+                    let from = a.clone().unwrap_or_else(|| Spanned::new(0..0, valid.0.to_string()));
+                    let until = b.clone().unwrap_or_else(|| Spanned::new(0..0, valid.1.to_string()));
+                    l.period(f, &from, &until)
+                }
+            };
+            // A guard that failed to resolve is `Some(None)`: the rule is dropped (its diagnostic is kept).
+            let guard_ok = !matches!(guard, Some(None));
+            let req_key: Option<Vec<CExpr>> = r.requires.as_ref().map(|q| q.key.iter().filter_map(|k| l.expr(&ctx, f, k, None)).collect());
+            if let (Some(filter), Some(amount), Some(paid_by), true, true) = (filter, amount, paid_by, trigger_ok, guard_ok) {
+                if let (Some(q), Some(key)) = (&r.requires, req_key) {
+                    pending_requires.push(PendingRequires { rule: rules.len(), file: f, target: &q.rule, key });
+                }
+                let trigger = match trigger_event {
+                    Some(event) => Trigger::Event { event, filter },
+                    None => Trigger::Year,
+                };
+                rules.push(Rule {
+                    id: r.id.get_ref().clone(),
+                    clause: r.clause.get_ref().clone(),
+                    quote: r.quote.get_ref().clone(),
+                    procedure_quote: r.procedure_quote.as_ref().map(|p| p.get_ref().clone()),
+                    title: r.title.clone().into(),
+                    applicants,
+                    trigger,
+                    guard: guard.flatten(),
+                    amount,
+                    once,
+                    budget_year,
+                    verified_by,
+                    paid_by,
+                    notes: rn,
+                    valid: rvalid,
+                    requires: None,
+                    file: f,
+                    span: span(r.id.span()),
+                });
+            }
+        }
+    }
+    for PendingRequires { rule: ri, file: f, target, key } in pending_requires {
+        let sp = span(target.span());
+        let Some(bi) = rules.iter().position(|x| x.id == *target.get_ref()) else {
+            let d = l.err("E025", f, sp, format!("top-up of unknown rule `{}`", target.get_ref()));
+            let d = match did_you_mean(target.get_ref(), rules.iter().map(|x| x.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d,
+            };
+            l.diags.push(d);
+            continue;
+        };
+        let base = &rules[bi];
+        let same_shape = base.once.len() == key.len() && base.once.iter().zip(&key).all(|(a, b)| a.ty() == b.ty());
+        if base.requires.is_some() || bi == ri {
+            l.diags.push(l.err("E025", f, sp, "a top-up must name a base rule that is not itself a top-up"));
+        } else if !same_shape {
+            let shape = |v: &[CExpr]| v.iter().map(|e| e.ty().name(&enums)).collect::<Vec<_>>().join(", ");
+            l.diags.push(
+                l.err(
+                    "E025",
+                    f,
+                    sp,
+                    format!("`requires.key` ({}) does not match the once-key of `{}` ({})", shape(&key), base.id, shape(&base.once)),
+                )
+                .with_hint("the key must rebuild the base award's once-key, part by part"),
+            );
+        } else {
+            rules[ri].requires = Some(Requires { rule: bi, key });
+        }
+    }
+    if rules.is_empty() && l.diags.is_empty() {
+        l.diags.push(l.err("E042", mf, Span::default(), "the pack has no rules (rules/*.toml declares none)"));
+    }
+    if l.diags.iter().any(Diagnostic::is_error) {
+        return fail(l);
+    }
+    Ok(Pack {
+        id: raw.id.get_ref().clone(),
+        version: raw.version.clone(),
+        title: raw.title.clone().into(),
+        hash,
+        source_name: src_name.clone(),
+        source_text: src_text.clone(),
+        valid,
+        departments,
+        enums,
+        applicant_enum,
+        county_enum,
+        vocab,
+        rules,
+        tiers,
+        brackets,
+        derives,
+        notes,
+        map: l.map,
+    })
+}
+
+/// A top-up's `requires`, kept until every rule id is known.
+struct PendingRequires<'a> {
+    rule: usize,
+    file: FileId,
+    target: &'a Spanned<String>,
+    key: Vec<CExpr>,
+}
+
+pub(super) fn span(r: std::ops::Range<usize>) -> Span {
+    Span::new(r.start, r.end)
+}
+
+/// Byte offset of a string value's content inside its TOML file, given the span of the whole value
+/// (quotes included). Falls back to the value's start when escapes make the text differ.
+pub(super) fn content_offset(file: &str, span: std::ops::Range<usize>, value: &str) -> usize {
+    let raw = file.get(span.clone()).unwrap_or("");
+    let mut off = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3 + usize::from(raw[3..].starts_with('\n'))
+    } else if raw.starts_with('"') || raw.starts_with('\'') {
+        1
+    } else {
+        0
+    };
+    if file.get(span.start + off..span.start + off + value.len()) != Some(value) {
+        off = 0;
+    }
+    span.start + off
+}
+
+pub(super) fn field_hint(name: &str) -> &'static str {
+    match name {
+        "quote" => "every rule quotes the sentence of the source it encodes, verbatim",
+        "clause" => "every rule names its clause, e.g. 四(二)8",
+        "once" => "say what makes two awards the same, e.g. once = [\"recognition.kind\"]",
+        "budget_year" => "\"same\" or \"next\" (列入次年…預算)",
+        "paid_by" | "verified_by" => "name departments declared in pack.toml",
+        _ => "see the pack format in ARCHITECTURE.md",
+    }
+}

@@ -1,0 +1,214 @@
+//! Raw TOML shapes of pack files, exactly as deserialized (with spans). Nothing here is checked;
+//! the loader turns these into the model.
+
+use crate::model::Text;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawText {
+    pub(super) zh: String,
+    pub(super) en: String,
+}
+
+impl From<RawText> for Text {
+    fn from(t: RawText) -> Text {
+        Text { zh: t.zh, en: t.en }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNamed {
+    pub(super) id: Spanned<String>,
+    pub(super) zh: String,
+    pub(super) en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEnum {
+    pub(super) name: Spanned<String>,
+    pub(super) variants: Vec<RawNamed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawManifest {
+    pub(super) id: Spanned<String>,
+    pub(super) version: String,
+    pub(super) title: RawText,
+    pub(super) source: Spanned<String>,
+    pub(super) valid_from: Spanned<String>,
+    pub(super) valid_until: Spanned<String>,
+    pub(super) applicant_enum: Spanned<String>,
+    pub(super) county_enum: Spanned<String>,
+    #[serde(default)]
+    pub(super) departments: Vec<RawNamed>,
+    #[serde(default)]
+    pub(super) enums: Vec<RawEnum>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawField {
+    pub(super) name: Spanned<String>,
+    pub(super) r#type: Spanned<String>,
+    pub(super) zh: String,
+    pub(super) en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEvent {
+    pub(super) name: Spanned<String>,
+    pub(super) zh: String,
+    pub(super) en: String,
+    #[serde(default)]
+    pub(super) fields: Vec<RawField>,
+}
+
+impl RawEvent {
+    pub(super) fn title(&self) -> Text {
+        Text { zh: self.zh.clone(), en: self.en.clone() }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawVocab {
+    #[serde(default)]
+    pub(super) attribute: Vec<RawField>,
+    #[serde(default)]
+    pub(super) yearly: Vec<RawField>,
+    #[serde(default)]
+    pub(super) event: Vec<RawEvent>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNote {
+    pub(super) id: Spanned<String>,
+    pub(super) clause: Spanned<String>,
+    pub(super) question: RawText,
+    pub(super) options: Vec<String>,
+    pub(super) choice: RawText,
+    pub(super) reason: RawText,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNotes {
+    #[serde(default)]
+    pub(super) note: Vec<RawNote>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRule {
+    pub(super) id: Spanned<String>,
+    pub(super) clause: Spanned<String>,
+    pub(super) quote: Spanned<String>,
+    #[serde(default)]
+    pub(super) procedure_quote: Option<Spanned<String>>,
+    pub(super) title: RawText,
+    #[serde(default)]
+    pub(super) applicants: Vec<Spanned<String>>,
+    pub(super) trigger: Spanned<String>,
+    #[serde(default)]
+    pub(super) when: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) guard: Option<Spanned<String>>,
+    pub(super) amount: Spanned<String>,
+    pub(super) once: Vec<Spanned<String>>,
+    pub(super) budget_year: Spanned<String>,
+    pub(super) verified_by: Vec<Spanned<String>>,
+    pub(super) paid_by: Spanned<String>,
+    #[serde(default)]
+    pub(super) notes: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) valid_from: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) valid_until: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) requires: Option<RawRequires>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRequires {
+    pub(super) rule: Spanned<String>,
+    pub(super) key: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOverlap {
+    pub(super) prefer: Spanned<String>,
+    pub(super) note: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBand {
+    #[serde(default)]
+    pub(super) from: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) to: Option<Spanned<String>>,
+    pub(super) amount: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTiers {
+    pub(super) id: Spanned<String>,
+    #[serde(default)]
+    pub(super) overlap: Option<RawOverlap>,
+    pub(super) bands: Vec<RawBand>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBracket {
+    #[serde(default)]
+    pub(super) upto: Option<Spanned<String>>,
+    pub(super) rate: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBrackets {
+    pub(super) id: Spanned<String>,
+    pub(super) brackets: Vec<RawBracket>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDerive {
+    pub(super) id: Spanned<String>,
+    pub(super) clause: Spanned<String>,
+    pub(super) quote: Spanned<String>,
+    pub(super) title: RawText,
+    pub(super) from: Spanned<String>,
+    pub(super) when: Spanned<String>,
+    pub(super) emit: Spanned<String>,
+    #[serde(default)]
+    pub(super) set: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub(super) notes: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRuleFile {
+    #[serde(default)]
+    pub(super) rule: Vec<RawRule>,
+    #[serde(default)]
+    pub(super) tiers: Vec<RawTiers>,
+    #[serde(default)]
+    pub(super) brackets: Vec<RawBrackets>,
+    #[serde(default)]
+    pub(super) derive: Vec<RawDerive>,
+}
