@@ -23,17 +23,20 @@ fn stderr(o: &Output) -> String {
 fn pack_copy(tag: &str) -> PathBuf {
     let dst = std::env::temp_dir().join(format!("qiangke-cli-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dst);
-    let src = root().join("packs/wuwei-2022");
-    for sub in ["", "rules", "cases"] {
-        std::fs::create_dir_all(dst.join(sub)).expect("mkdir");
-        for e in std::fs::read_dir(src.join(sub)).expect("read pack") {
-            let e = e.expect("entry");
-            if e.file_type().expect("type").is_file() {
-                std::fs::copy(e.path(), dst.join(sub).join(e.file_name())).expect("copy");
-            }
+    copy_dir(&root().join("packs/wuwei-2022"), &dst);
+    dst
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for e in std::fs::read_dir(src).expect("read pack") {
+        let e = e.expect("entry");
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &dst.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), dst.join(e.file_name())).expect("copy");
         }
     }
-    dst
 }
 
 #[test]

@@ -42,6 +42,16 @@ pub struct Named {
     pub id: String,
     #[serde(flatten)]
     pub name: Text,
+    /// Other spellings the source uses for the same thing (市發展改革委 / 市發改委).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+impl Named {
+    /// Whether `s` is this thing's id, a name in either language, or an alias.
+    pub fn matches(&self, s: &str) -> bool {
+        self.id == s || self.name.zh == s || self.name.en == s || self.aliases.iter().any(|a| a == s)
+    }
 }
 
 /// Types of the expression language and of facts.
@@ -138,7 +148,7 @@ pub struct EnumDef {
 impl EnumDef {
     /// Finds a variant by id or by either name.
     pub fn lookup(&self, s: &str) -> Option<u16> {
-        self.variants.iter().position(|v| v.id == s || v.name.zh == s || v.name.en == s).map(|i| i as u16)
+        self.variants.iter().position(|v| v.matches(s)).map(|i| i as u16)
     }
 }
 

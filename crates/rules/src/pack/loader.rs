@@ -54,7 +54,7 @@ impl Loader {
             if out.iter().any(|x| x.id == *n.id.get_ref()) {
                 self.diags.push(self.err("E011", f, n.id.span(), format!("{what} `{}` is declared twice", n.id.get_ref())));
             }
-            out.push(Named { id: n.id.get_ref().clone(), name: Text { zh: n.zh.clone(), en: n.en.clone() } });
+            out.push(Named { id: n.id.get_ref().clone(), name: Text { zh: n.zh.clone(), en: n.en.clone() }, aliases: n.aliases.clone() });
         }
         out
     }
@@ -184,7 +184,7 @@ impl Loader {
     }
 
     pub(super) fn department(&mut self, f: FileId, s: &Spanned<String>, deps: &[Named]) -> Option<usize> {
-        let i = deps.iter().position(|d| d.id == *s.get_ref() || d.name.zh == *s.get_ref());
+        let i = deps.iter().position(|d| d.matches(s.get_ref()));
         if i.is_none() {
             let d = self.err("E012", f, s.span(), format!("unknown department `{}`", s.get_ref()));
             self.diags.push(match did_you_mean(s.get_ref(), deps.iter().map(|d| d.id.as_str())) {

@@ -26,34 +26,59 @@ pub type PackErrors = crate::diag::Report;
 
 /// Reads a pack folder from disk and loads it.
 pub fn load_pack(dir: &Path) -> Result<Pack, PackErrors> {
-    let mut files = Vec::new();
-    let mut map = SourceMap::new();
-    let mut io_err = |name: String, e: String| {
+    load_pack_files(&read_pack_files(dir)?)
+}
+
+/// Files at the top of a pack folder that belong to the pack (all but `pack.toml` and
+/// `facts.toml` are optional).
+const ROOT_FILES: [&str; 7] =
+    ["pack.toml", "facts.toml", "notes.toml", "departments.toml", "indicators.toml", "tasks.toml", "coverage.toml"];
+/// Folders whose `*.toml` files belong to the pack.
+const DIRS: [&str; 2] = ["rules", "notes"];
+
+/// Reads the files of a pack folder as `(relative name, text)`: the root files, `rules/*.toml`,
+/// `notes/*.toml` and the source text named by `pack.toml`. Cases and examples are not part of the
+/// pack (they do not change its hash).
+pub fn read_pack_files(dir: &Path) -> Result<Vec<(String, String)>, PackErrors> {
+    let io_err = |name: String, e: String| {
+        let mut map = SourceMap::new();
         let f = map.add(name, "");
-        Err(PackErrors { diagnostics: vec![Diagnostic::error("E042", f, Span::default(), e)], map: map.clone() })
+        Err(PackErrors { diagnostics: vec![Diagnostic::error("E042", f, Span::default(), e)], map })
     };
-    for name in ["pack.toml", "facts.toml", "notes.toml"] {
-        match std::fs::read(dir.join(name)) {
-            Ok(b) => files.push((name.to_string(), String::from_utf8_lossy(&b).into_owned())),
-            Err(e) if name == "notes.toml" && e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return io_err(format!("{}/{name}", dir.display()), format!("cannot read pack file: {e}"));
+    let read = |rel: &str| -> Result<Option<String>, String> {
+        match std::fs::read(dir.join(rel)) {
+            Ok(b) => String::from_utf8(b).map(Some).map_err(|_| format!("{rel} is not UTF-8 text")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read {rel}: {e}")),
+        }
+    };
+    let mut files = Vec::new();
+    for name in ROOT_FILES {
+        match read(name) {
+            Ok(Some(t)) => files.push((name.to_string(), t)),
+            Ok(None) if name == "pack.toml" || name == "facts.toml" => {
+                return io_err(format!("{}/{name}", dir.display()), format!("the pack folder has no {name}"));
             }
+            Ok(None) => {}
+            Err(e) => return io_err(format!("{}/{name}", dir.display()), e),
         }
     }
-    let mut rule_files: Vec<String> = match std::fs::read_dir(dir.join("rules")) {
-        Ok(rd) => {
-            rd.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".toml")).collect()
-        }
-        Err(e) => {
-            return io_err(format!("{}/rules", dir.display()), format!("cannot read the rules folder: {e}"));
-        }
-    };
-    rule_files.sort();
-    for n in rule_files {
-        match std::fs::read(dir.join("rules").join(&n)) {
-            Ok(b) => files.push((format!("rules/{n}"), String::from_utf8_lossy(&b).into_owned())),
-            Err(e) => return io_err(format!("rules/{n}"), format!("cannot read: {e}")),
+    for sub in DIRS {
+        let mut names: Vec<String> = match std::fs::read_dir(dir.join(sub)) {
+            Ok(rd) => {
+                rd.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".toml")).collect()
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && sub == "notes" => Vec::new(),
+            Err(e) => return io_err(format!("{}/{sub}", dir.display()), format!("cannot read the {sub} folder: {e}")),
+        };
+        names.sort();
+        for n in names {
+            let rel = format!("{sub}/{n}");
+            match read(&rel) {
+                Ok(Some(t)) => files.push((rel, t)),
+                Ok(None) => {}
+                Err(e) => return io_err(rel.clone(), e),
+            }
         }
     }
     // The source text is named by the manifest; read it if the manifest says where.
@@ -61,17 +86,16 @@ pub fn load_pack(dir: &Path) -> Result<Pack, PackErrors> {
         && let Ok(m) = toml::from_str::<toml::Table>(manifest)
         && let Some(src) = m.get("source").and_then(|v| v.as_str())
     {
-        if src.contains("..") || src.starts_with('/') {
+        if src.contains("..") || src.starts_with('/') || src.contains('\\') {
             return io_err("pack.toml".into(), format!("source `{src}` must be a file inside the pack folder"));
         }
-        match std::fs::read(dir.join(src)) {
-            Ok(b) => files.push((src.to_string(), String::from_utf8_lossy(&b).into_owned())),
-            Err(e) => {
-                return io_err(format!("{}/{src}", dir.display()), format!("cannot read the source text named in pack.toml: {e}"));
-            }
+        match read(src) {
+            Ok(Some(t)) => files.push((src.to_string(), t)),
+            Ok(None) => {}
+            Err(e) => return io_err(format!("{}/{src}", dir.display()), e),
         }
     }
-    load_pack_files(&files)
+    Ok(files)
 }
 
 /// Loads a pack from in-memory files `(relative name, text)`: `pack.toml`, `facts.toml`,
@@ -113,7 +137,20 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         let variants = l.named_list(mf, &e.variants, "variant");
         enums.push(EnumDef { name: e.name.get_ref().clone(), variants });
     }
-    let departments = l.named_list(mf, &raw.departments, "department");
+    let mut departments = l.named_list(mf, &raw.departments, "department");
+    if let Some((_, dt)) = find("departments.toml") {
+        let df = l.map.add("departments.toml", dt.clone());
+        if let Some(rd) = l.parse::<RawDepartments>(df) {
+            let more = l.named_list(df, &rd.department, "department");
+            for d in more {
+                if departments.iter().any(|x| x.id == d.id) {
+                    let sp = rd.department.iter().find(|x| *x.id.get_ref() == d.id).map_or(Span::default(), |x| span(x.id.span()));
+                    l.diags.push(l.err("E011", df, sp, format!("department `{}` is declared twice", d.id)));
+                }
+                departments.push(d);
+            }
+        }
+    }
     let enum_index = |l: &mut Loader, s: &Spanned<String>| -> u16 {
         match enums.iter().position(|e| e.name == *s.get_ref()) {
             Some(i) => i as u16,
@@ -169,10 +206,10 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         ));
     }
 
-    // Interpretation notes.
+    // Interpretation notes: `notes.toml` and `notes/*.toml`.
     let mut notes = Vec::new();
-    if let Some((_, nt)) = find("notes.toml") {
-        let nf = l.map.add("notes.toml", nt.clone());
+    for (name, nt) in sorted.iter().filter(|(n, _)| *n == "notes.toml" || n.starts_with("notes/")) {
+        let nf = l.map.add(name.clone(), nt.clone());
         if let Some(rn) = l.parse::<RawNotes>(nf) {
             for n in rn.note {
                 if notes.iter().any(|x: &Note| x.id == *n.id.get_ref()) {

@@ -25,6 +25,15 @@ pub(super) struct RawNamed {
     pub(super) id: Spanned<String>,
     pub(super) zh: String,
     pub(super) en: String,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDepartments {
+    #[serde(default)]
+    pub(super) department: Vec<RawNamed>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,20 +9,7 @@ pub fn wuwei_dir() -> PathBuf {
 
 /// The files `load_pack` would read, as `(relative name, text)`.
 pub fn wuwei_files() -> Vec<(String, String)> {
-    let dir = wuwei_dir();
-    let mut out = Vec::new();
-    for n in ["pack.toml", "facts.toml", "notes.toml", "source.zh.txt"] {
-        out.push((n.to_string(), std::fs::read_to_string(dir.join(n)).expect("pack file")));
-    }
-    let mut rules: Vec<_> = std::fs::read_dir(dir.join("rules"))
-        .expect("rules dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    rules.sort();
-    for r in rules {
-        out.push((format!("rules/{r}"), std::fs::read_to_string(dir.join("rules").join(&r)).expect("rule file")));
-    }
-    out
+    qiangke_rules::pack::read_pack_files(&wuwei_dir()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Replaces the first occurrence of `from` in file `name`; panics if it is not there, so a test
