@@ -180,6 +180,7 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
     };
     let mut x = Expect { at: line_of(map, f, n.span), ..Default::default() };
     let money = |v: &Node, diags: &mut Vec<Diagnostic>| match &v.kind {
+        Kind::Str(s) if s == "unbounded" => Some(crate::value::UNBOUNDED),
         Kind::Str(s) | Kind::Num(s) => match parse_quantity(s) {
             Ok(Quantity::Money(m)) => Some(m),
             Ok(Quantity::Int(i)) => Some(Decimal::from(i)),
@@ -203,7 +204,7 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
                 x.rule = s.clone();
             }
             ("state", Kind::Str(s)) => {
-                if !["awarded", "not-eligible", "needs-information", "not-in-force"].contains(&s.as_str()) {
+                if !["awarded", "not-eligible", "needs-information", "not-in-force", "met", "not-met"].contains(&s.as_str()) {
                     diags.push(
                         Diagnostic::error("C003", f, v.span, format!("unknown state `{s}`"))
                             .with_hint("awarded, not-eligible, needs-information or not-in-force"),
@@ -262,7 +263,7 @@ pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
         };
         used[i] = true;
         let who = format!("{}: `{}` ({})", x.at, x.rule, r.claim_year);
-        if r.state.code() != x.state {
+        if r.state.code_for(r.rule) != x.state {
             let detail = match &r.state {
                 State::Awarded { low, high } => {
                     format!(" {}–{}", money_plain(*low), money_plain(*high))
@@ -273,7 +274,7 @@ pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
                 }
                 State::NotInForce { .. } => String::new(),
             };
-            failures.push(format!("{who}: expected {}, got {}{detail}", x.state, r.state.code()));
+            failures.push(format!("{who}: expected {}, got {}{detail}", x.state, r.state.code_for(r.rule)));
             continue;
         }
         if let State::Awarded { low, high } = &r.state {
@@ -315,6 +316,7 @@ pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
     }
     for (i, r) in ev.results.iter().enumerate() {
         if !used[i]
+            && r.rule.kind == crate::model::RuleKind::Award
             && let State::Awarded { low, .. } = r.state
         {
             failures.push(format!(

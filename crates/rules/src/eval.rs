@@ -9,7 +9,7 @@ use crate::facts::{Event, Facts};
 use crate::model::*;
 use crate::resolve::{CExpr, Func, N, NK};
 use crate::syntax::{BinOp, UnOp};
-use crate::value::Date;
+use crate::value::{Date, UNBOUNDED};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -68,6 +68,16 @@ pub enum State {
 }
 
 impl State {
+    /// The state as a user reads it for this rule: for a check, *awarded* is `met` and a failed
+    /// condition is `not-met`.
+    pub fn code_for(&self, rule: &Rule) -> &'static str {
+        match (rule.kind, self) {
+            (RuleKind::Check, State::Awarded { .. }) => "met",
+            (RuleKind::Check, State::NotEligible(Reason::ConditionFailed { .. })) => "not-met",
+            _ => self.code(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             State::Awarded { .. } => "awarded",
@@ -349,7 +359,11 @@ fn decide<'p>(
         let failed = ctx.failing_part(g, &g.node).to_string();
         return (State::NotEligible(Reason::ConditionFailed { failed }), None);
     }
-    let amount = ctx.value(&rule.amount, "amount");
+    // A check has no amount: passing its guard is the whole result.
+    let amount = match &rule.amount {
+        Some(a) => ctx.value(a, "amount"),
+        None => Ok(Value::Money(Decimal::ZERO)),
+    };
     // Report every missing fact at once, from the guard and the amount.
     let mut missing = Vec::new();
     if let Some(Err(Stop::Missing(m))) = &guard {
@@ -794,6 +808,18 @@ fn arith(op: BinOp, l: &Value, r: &Value) -> R {
     let (la, lb) = bounds(l).ok_or(Stop::Overflow)?;
     let (ra, rb) = bounds(r).ok_or(Stop::Overflow)?;
     let f = |x: Decimal, y: Decimal| -> Option<Decimal> {
+        // An unbounded high end (不低于…, no upper limit) saturates; anything else is exact.
+        if x == UNBOUNDED || y == UNBOUNDED {
+            let other = if x == UNBOUNDED { y } else { x };
+            return match op {
+                BinOp::Add => Some(UNBOUNDED),
+                BinOp::Sub if x == UNBOUNDED && y != UNBOUNDED => Some(UNBOUNDED),
+                BinOp::Mul if other.is_zero() => Some(Decimal::ZERO),
+                BinOp::Mul if other.is_sign_positive() => Some(UNBOUNDED),
+                BinOp::Div if x == UNBOUNDED && y.is_sign_positive() => Some(UNBOUNDED),
+                _ => None,
+            };
+        }
         match op {
             BinOp::Add => x.checked_add(y),
             BinOp::Sub => x.checked_sub(y),
@@ -877,6 +903,10 @@ fn call(f: Func, args: &[Value]) -> R {
                 other => other.clone(),
             })
         }
+        Func::AtLeast => match &args[0] {
+            Value::Money(m) => Ok(Value::MoneyRange(*m, UNBOUNDED)),
+            _ => Err(Stop::Overflow),
+        },
         Func::YearOf => match &args[0] {
             Value::Date(d) => Ok(Value::Int(d.year as i64)),
             _ => Err(Stop::Overflow),

@@ -4,8 +4,13 @@
 //! Nothing here computes: every figure shown comes from the evaluation's states and trace steps.
 
 use crate::eval::{ENGINE_VERSION, Evaluation, FactRef, Missing, Reason, RuleResult, State, Step};
-use crate::model::{BudgetYear, Lang, Named, Pack, Value};
-use crate::value::{money_en, money_plain, money_source, money_yuan, rate_percent};
+use crate::model::{BudgetYear, Lang, Named, Pack, RuleKind, Value};
+use crate::value::{UNBOUNDED, money_en, money_plain, money_source, money_yuan, rate_percent};
+
+/// JSON for an amount: an exact string, or `null` for "no upper limit".
+fn money_json(m: Decimal) -> J {
+    if m == UNBOUNDED { J::Null } else { J::String(money_plain(m)) }
+}
 use rust_decimal::Decimal;
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
@@ -77,7 +82,7 @@ pub fn to_json(ev: &Evaluation<'_>) -> J {
         "entity": {"id": ev.entity_id, "name": ev.entity_name},
         "years": ev.years,
         "results": results,
-        "totals": totals(ev).into_iter().map(|(y, (lo, hi))| json!({"budget_year": y, "low": money_plain(lo), "high": money_plain(hi)})).collect::<Vec<_>>(),
+        "totals": totals(ev).into_iter().map(|(y, (lo, hi))| json!({"budget_year": y, "low": money_json(lo), "high": money_json(hi)})).collect::<Vec<_>>(),
     })
 }
 
@@ -85,10 +90,11 @@ pub fn to_json(ev: &Evaluation<'_>) -> J {
 pub fn totals(ev: &Evaluation<'_>) -> BTreeMap<i32, (Decimal, Decimal)> {
     let mut out: BTreeMap<i32, (Decimal, Decimal)> = BTreeMap::new();
     for r in &ev.results {
-        if let (State::Awarded { low, high }, Some(y)) = (&r.state, r.budget_year) {
+        if let (State::Awarded { low, high }, Some(y), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) {
             let e = out.entry(y).or_default();
             e.0 += *low;
-            e.1 += *high;
+            // An open-ended amount (不低于…) makes the year's high end open too.
+            e.1 = if e.1 == UNBOUNDED || *high == UNBOUNDED { UNBOUNDED } else { e.1 + *high };
         }
     }
     out
@@ -98,22 +104,23 @@ fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
     let rule = r.rule;
     let mut o = json!({
         "rule": rule.id,
+        "kind": rule.kind,
         "clause": rule.clause,
         "title": {"zh": rule.title.zh, "en": rule.title.en},
         "quote": rule.quote,
         "procedure_quote": rule.procedure_quote,
         "claim_year": r.claim_year,
-        "state": r.state.code(),
+        "state": r.state.code_for(rule),
         "budget_rule": match rule.budget_year { BudgetYear::Same => "same", BudgetYear::Next => "next" },
         "verified_by": rule.verified_by.iter().map(|d| named(pack.department(*d))).collect::<Vec<_>>(),
-        "paid_by": named(pack.department(rule.paid_by)),
+        "paid_by": rule.paid_by.map(|d| named(pack.department(d))),
         "notes": r.notes.iter().map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})).collect::<Vec<_>>(),
         "trace": r.trace.iter().map(|s| step_json(pack, s)).collect::<Vec<_>>(),
     });
     let m = o.as_object_mut().expect("object literal");
     match &r.state {
         State::Awarded { low, high } => {
-            m.insert("amount".into(), json!({"low": money_plain(*low), "high": money_plain(*high)}));
+            m.insert("amount".into(), json!({"low": money_json(*low), "high": money_json(*high)}));
         }
         State::NotEligible(reason) => {
             m.insert("reason".into(), reason_json(pack, reason));
@@ -281,6 +288,8 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
         for (y, (lo, hi)) in tot {
             if lo == hi {
                 let _ = writeln!(o, "  {y}: {}", show_money(lo, lang));
+            } else if hi == UNBOUNDED {
+                let _ = writeln!(o, "  {y}: {} {}", t(lang, "不低于", "at least"), show_money(lo, lang));
             } else {
                 let _ = writeln!(o, "  {y}: {} – {}", show_money(lo, lang), show_money(hi, lang));
             }
@@ -292,11 +301,24 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
 fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     let rule = r.rule;
     let _ = writeln!(o, "\n[{}] {} ({})", rule.clause, rule.title.get(lang), rule.id);
+    let label = match rule.kind {
+        RuleKind::Award => t(lang, "可獲補助", "AWARDED"),
+        RuleKind::Limit => t(lang, "上限(非撥款)", "LIMIT (not a payment)"),
+        RuleKind::Check => t(lang, "檢查", "CHECK"),
+    };
     let state = match &r.state {
-        State::Awarded { low, high } if low == high => format!("{}: {}", t(lang, "可獲補助", "AWARDED"), show_money(*low, lang)),
+        State::Awarded { .. } if rule.kind == RuleKind::Check => t(lang, "已達到", "MET").to_string(),
+        State::NotEligible(Reason::ConditionFailed { failed }) if rule.kind == RuleKind::Check => match lang {
+            Lang::Zh => format!("未達到: {failed}"),
+            Lang::En => format!("NOT MET: `{failed}` does not hold"),
+        },
+        State::Awarded { low, high } if low == high => format!("{label}: {}", show_money(*low, lang)),
+        State::Awarded { low, high } if *high == UNBOUNDED => {
+            format!("{label}: {} {}", t(lang, "不低于", "at least"), show_money(*low, lang))
+                + t(lang, " (方案未設上限,具體金額由主管部門確定)", " (the plan sets no upper limit; the administrator decides the amount)")
+        }
         State::Awarded { low, high } => format!(
-            "{}: {} – {} ({})",
-            t(lang, "可獲補助", "AWARDED"),
+            "{label}: {} – {} ({})",
             show_money(*low, lang),
             show_money(*high, lang),
             t(lang, "具體金額由主管部門在此區間內決定", "the exact amount is decided by the administrator within this range")
@@ -330,15 +352,22 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
             (BudgetYear::Same, Lang::Zh) => "列入當年預算",
             (BudgetYear::Same, Lang::En) => "same year's budget",
         };
-        let _ = writeln!(
-            o,
-            "  {} {by} ({rule_text}) · {} {} · {} {}",
-            t(lang, "預算年度", "budget year"),
-            t(lang, "核實:", "verified by"),
-            deps.join(", "),
-            t(lang, "撥付:", "paid by"),
-            pack.department(rule.paid_by).name.get(lang)
-        );
+        match rule.paid_by {
+            Some(p) if rule.kind == RuleKind::Award => {
+                let _ = writeln!(
+                    o,
+                    "  {} {by} ({rule_text}) · {} {} · {} {}",
+                    t(lang, "預算年度", "budget year"),
+                    t(lang, "核實:", "verified by"),
+                    deps.join(", "),
+                    t(lang, "撥付:", "paid by"),
+                    pack.department(p).name.get(lang)
+                );
+            }
+            _ => {
+                let _ = writeln!(o, "  {} {}", t(lang, "核實:", "verified by"), deps.join(", "));
+            }
+        }
     }
     let _ = writeln!(o, "  {}「{}」", t(lang, "依據:", "source:"), rule.quote);
     if let (Some(p), State::Awarded { .. }) = (&rule.procedure_quote, &r.state) {

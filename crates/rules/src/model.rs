@@ -296,9 +296,24 @@ pub enum BudgetYear {
     Next,
 }
 
+/// What a rule's amount is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// Money the city pays (counted in budgets).
+    Award,
+    /// A permitted maximum or share computed under the plan (四(一)5's indirect-cost ceiling),
+    /// not a payment: shown, never counted in budget totals.
+    Limit,
+    /// A requirement the plan sets on a portfolio (四(五)18: at least half of municipal projects
+    /// led by researchers under 45): the guard is the requirement; results are met / not met.
+    Check,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
+    pub kind: RuleKind,
     pub clause: String,
     pub quote: String,
     /// The sentence on verification and budget (…核實后,列入次年市級財政預算), verbatim, if any.
@@ -308,11 +323,13 @@ pub struct Rule {
     pub applicants: Vec<u16>,
     pub trigger: Trigger,
     pub guard: Option<CExpr>,
-    pub amount: CExpr,
+    /// Money or a money range; `None` only for checks.
+    pub amount: Option<CExpr>,
     pub once: Vec<CExpr>,
     pub budget_year: BudgetYear,
     pub verified_by: Vec<usize>,
-    pub paid_by: usize,
+    /// `None` for limits and checks, which pay nothing.
+    pub paid_by: Option<usize>,
     pub notes: Vec<usize>,
     pub valid: (Date, Date),
     /// A top-up (再給予): eligible only once the base rule has awarded the same key.

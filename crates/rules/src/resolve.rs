@@ -66,6 +66,8 @@ pub enum Func {
     Range,
     RoundFen,
     YearOf,
+    /// `at_least(x)`: not less than x, no upper limit (不低于).
+    AtLeast,
 }
 
 impl Func {
@@ -76,6 +78,7 @@ impl Func {
             Func::Range => "range",
             Func::RoundFen => "round_fen",
             Func::YearOf => "year_of",
+            Func::AtLeast => "at_least",
         }
     }
 }
@@ -334,6 +337,11 @@ impl Resolver<'_, '_> {
                     };
                     Ok((NK::Brackets(i, Box::new(x)), Type::Money))
                 }
+            }
+            "at_least" if args.len() == 1 => {
+                let x = self.expr(&args[0])?;
+                self.expect(&x, &[Type::Money], "`at_least(x)` sets a floor on an amount of money")?;
+                Ok((NK::Call(Func::AtLeast, vec![x]), Type::MoneyRange))
             }
             "min" | "max" | "cap" | "at_least" => {
                 if args.len() < 2 {

@@ -8,6 +8,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
 
+/// The high end of an amount the plan bounds only from below (不低于50萬元): no upper limit.
+/// Arithmetic saturates at it; renderings say "no upper limit" and JSON carries `null`.
+pub const UNBOUNDED: Decimal = Decimal::MAX;
+
 /// A calendar date, checked on construction (no 2023-02-29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -106,8 +110,12 @@ pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
     dec.checked_mul(factor).map(Quantity::Money).ok_or_else(|| format!("`{s}` is too large"))
 }
 
-/// `200000.00`: exact, two decimals at least, for JSON and CSV.
+/// `200000.00`: exact, two decimals at least, for JSON and CSV. ([`UNBOUNDED`] renders as
+/// `unbounded`; JSON renderers write `null` instead.)
 pub fn money_plain(m: Decimal) -> String {
+    if m == UNBOUNDED {
+        return "unbounded".into();
+    }
     let mut r = m.normalize();
     if r.scale() < 2 {
         r.rescale(2);
@@ -117,6 +125,9 @@ pub fn money_plain(m: Decimal) -> String {
 
 /// `200,000.00元` for people.
 pub fn money_yuan(m: Decimal) -> String {
+    if m == UNBOUNDED {
+        return "∞".into();
+    }
     let plain = money_plain(m);
     let (sign, body) = plain.strip_prefix('-').map_or(("", plain.as_str()), |b| ("-", b));
     let (int, frac) = body.split_once('.').unwrap_or((body, "00"));
@@ -138,6 +149,9 @@ pub fn money_en(m: Decimal) -> String {
 
 /// The source's own way of writing an amount where it is exact: `20萬元`, `1億元`, else yuan.
 pub fn money_source(m: Decimal) -> String {
+    if m == UNBOUNDED {
+        return "∞".into();
+    }
     let yi = Decimal::from(100_000_000);
     let wan = Decimal::from(10_000);
     if !m.is_zero() && (m % yi).is_zero() {

@@ -378,32 +378,70 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 _ => Some(None),
             };
             let guard = r.guard.as_ref().map(|g| l.expr(&ctx, f, g, Some(Type::Bool)));
-            let amount = l.expr(&ctx, f, &r.amount, None);
-            if let Some(a) = &amount
-                && !matches!(a.ty(), Type::Money | Type::MoneyRange)
-            {
-                let ty = a.ty().name(&enums);
+            let kind = match r.kind.as_ref().map(|k| k.get_ref().as_str()) {
+                None | Some("award") => RuleKind::Award,
+                Some("limit") => RuleKind::Limit,
+                Some("check") => RuleKind::Check,
+                Some(other) => {
+                    let sp = r.kind.as_ref().map_or(Span::default(), |k| span(k.span()));
+                    l.diags.push(l.err("E033", f, sp, format!("rule kind must be \"award\", \"limit\" or \"check\", not \"{other}\"")));
+                    RuleKind::Award
+                }
+            };
+            // What each kind needs: an award pays (amount, payer, budget year); a limit has an amount
+            // but pays nothing; a check has only its guard.
+            let id_span = span(r.id.span());
+            let need = |l: &mut Loader, present: bool, wanted: bool, field: &str| {
+                if wanted && !present {
+                    l.diags.push(l.err("E003", f, id_span, format!("missing required field `{field}`")).with_hint(field_hint(field)));
+                } else if !wanted && present {
+                    l.diags.push(l.err(
+                        "E002",
+                        f,
+                        id_span,
+                        format!(
+                            "a {} rule has no `{field}`",
+                            match kind {
+                                RuleKind::Limit => "limit",
+                                _ => "check",
+                            }
+                        ),
+                    ));
+                }
+            };
+            need(&mut l, r.amount.is_some(), kind != RuleKind::Check, "amount");
+            need(&mut l, r.paid_by.is_some(), kind == RuleKind::Award, "paid_by");
+            need(&mut l, r.budget_year.is_some(), kind == RuleKind::Award, "budget_year");
+            if kind == RuleKind::Check && r.guard.is_none() {
                 l.diags.push(
-                    l.err("E024", f, r.amount.span(), format!("an amount must be money or a money range, found {ty}"))
+                    l.err("E003", f, id_span, "missing required field `guard`").with_hint("a check's guard is the requirement it checks"),
+                );
+            }
+            let amount = r.amount.as_ref().map(|a| (a, l.expr(&ctx, f, a, None)));
+            if let Some((a, Some(e))) = &amount
+                && !matches!(e.ty(), Type::Money | Type::MoneyRange)
+            {
+                let ty = e.ty().name(&enums);
+                l.diags.push(
+                    l.err("E024", f, a.span(), format!("an amount must be money or a money range, found {ty}"))
                         .with_hint("write money with a unit: 20萬元"),
                 );
             }
+            let amount_ok = !matches!(amount, Some((_, None)));
+            let amount = amount.and_then(|(_, e)| e);
             let once: Vec<CExpr> = r.once.iter().filter_map(|o| l.expr(&ctx, f, o, None)).collect();
-            let budget_year = match r.budget_year.get_ref().as_str() {
-                "same" => BudgetYear::Same,
-                "next" => BudgetYear::Next,
-                other => {
-                    l.diags.push(l.err(
-                        "E033",
-                        f,
-                        r.budget_year.span(),
-                        format!("budget_year must be \"same\" or \"next\" (次年), not \"{other}\""),
-                    ));
+            let budget_year = match r.budget_year.as_ref().map(|b| (b.get_ref().as_str(), b.span())) {
+                None | Some(("same", _)) => BudgetYear::Same,
+                Some(("next", _)) => BudgetYear::Next,
+                Some((other, sp)) => {
+                    l.diags.push(l.err("E033", f, sp, format!("budget_year must be \"same\" or \"next\" (次年), not \"{other}\"")));
                     BudgetYear::Same
                 }
             };
             let verified_by: Vec<usize> = r.verified_by.iter().filter_map(|d| l.department(f, d, &departments)).collect();
-            let paid_by = l.department(f, &r.paid_by, &departments);
+            let paid_by = r.paid_by.as_ref().map(|p| l.department(f, p, &departments));
+            let paid_ok = !matches!(paid_by, Some(None));
+            let paid_by = paid_by.flatten();
             let rn: Vec<usize> = r.notes.iter().filter_map(|n| note_ix(&mut l, f, n)).collect();
             let rvalid = match (&r.valid_from, &r.valid_until) {
                 (None, None) => valid,
@@ -416,7 +454,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             // A guard that failed to resolve is `Some(None)`: the rule is dropped (its diagnostic is kept).
             let guard_ok = !matches!(guard, Some(None));
             let req_key: Option<Vec<CExpr>> = r.requires.as_ref().map(|q| q.key.iter().filter_map(|k| l.expr(&ctx, f, k, None)).collect());
-            if let (Some(filter), Some(amount), Some(paid_by), true, true) = (filter, amount, paid_by, trigger_ok, guard_ok) {
+            if let (Some(filter), true, true, true, true) = (filter, amount_ok, paid_ok, trigger_ok, guard_ok) {
                 if let (Some(q), Some(key)) = (&r.requires, req_key) {
                     pending_requires.push(PendingRequires { rule: rules.len(), file: f, target: &q.rule, key });
                 }
@@ -426,6 +464,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 };
                 rules.push(Rule {
                     id: r.id.get_ref().clone(),
+                    kind,
                     clause: r.clause.get_ref().clone(),
                     quote: r.quote.get_ref().clone(),
                     procedure_quote: r.procedure_quote.as_ref().map(|p| p.get_ref().clone()),

@@ -118,6 +118,8 @@ pub(super) struct RawNotes {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRule {
     pub(super) id: Spanned<String>,
+    #[serde(default)]
+    pub(super) kind: Option<Spanned<String>>,
     pub(super) clause: Spanned<String>,
     pub(super) quote: Spanned<String>,
     #[serde(default)]
@@ -130,11 +132,14 @@ pub(super) struct RawRule {
     pub(super) when: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) guard: Option<Spanned<String>>,
-    pub(super) amount: Spanned<String>,
+    #[serde(default)]
+    pub(super) amount: Option<Spanned<String>>,
     pub(super) once: Vec<Spanned<String>>,
-    pub(super) budget_year: Spanned<String>,
+    #[serde(default)]
+    pub(super) budget_year: Option<Spanned<String>>,
     pub(super) verified_by: Vec<Spanned<String>>,
-    pub(super) paid_by: Spanned<String>,
+    #[serde(default)]
+    pub(super) paid_by: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) notes: Vec<Spanned<String>>,
     #[serde(default)]
