@@ -25,6 +25,7 @@ pub mod explain;
 pub mod facts;
 pub mod model;
 pub mod pack;
+pub mod plan;
 pub mod resolve;
 pub mod syntax;
 pub mod tree;

@@ -383,6 +383,8 @@ pub struct Pack {
     pub brackets: Vec<BracketTable>,
     pub derives: Vec<Derive>,
     pub notes: Vec<Note>,
+    /// Indicators, targets, tasks, boxes and the clause register.
+    pub plan: crate::plan::Plan,
     pub map: SourceMap,
 }
 

@@ -82,7 +82,7 @@ fn the_real_pack_is_clean() {
     let files = wuwei_files();
     let pack = load_pack_files(&files).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(pack.id, "wuwei-2022");
-    assert_eq!(pack.rules.len(), 10);
+    assert_eq!(pack.rules.len(), 41);
 }
 
 #[test]

@@ -346,7 +346,7 @@ impl Loader {
                 if overlap.is_none() {
                     self.diags.push(
                         self.err("E031", f, bspan, format!("{} is in two tiers: `{}` and `{}` both include it", crate::value::money_source(lo.value), up.word, lo.word))
-                            .with_hint("if the source says so, declare `overlap = { prefer = \"higher\", note = \"NOTE-ID\" }` and record the interpretation in notes.toml"),
+                            .with_hint("if the source says so, declare `overlap = { prefer = \"higher\", note = \"NOTE-ID\" }` and record the interpretation in notes/*.toml"),
                     );
                 }
             }

@@ -16,6 +16,7 @@ use std::path::Path;
 use toml::Spanned;
 
 mod loader;
+mod plan;
 mod raw;
 
 use loader::Loader;
@@ -244,7 +245,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             let d = l.err("E013", f, s.span(), format!("unknown interpretation note `{}`", s.get_ref()));
             let d = match did_you_mean(s.get_ref(), notes.iter().map(|n| n.id.as_str())) {
                 Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                None => d.with_hint("declare it in notes.toml with the clause, the options, the choice and the reason"),
+                None => d.with_hint("declare it in notes/*.toml with the clause, the options, the choice and the reason"),
             };
             l.diags.push(d);
         }
@@ -516,6 +517,29 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             rules[ri].requires = Some(Requires { rule: bi, key });
         }
     }
+    // The plan beyond its money rules: indicators, targets, tasks, boxes, the clause register.
+    let mut plan = crate::plan::Plan::default();
+    {
+        let c = plan::Ctx { source: src_text, departments: &departments, notes: &notes, rules: &rules };
+        if let Some((_, t)) = find("indicators.toml") {
+            let f = l.map.add("indicators.toml", t.clone());
+            if let Some(raw) = l.parse::<RawIndicatorFile>(f) {
+                l.indicators(f, &raw, &c, &mut plan);
+            }
+        }
+        if let Some((_, t)) = find("tasks.toml") {
+            let f = l.map.add("tasks.toml", t.clone());
+            if let Some(raw) = l.parse::<RawTaskFile>(f) {
+                l.tasks(f, &raw, &c, &mut plan);
+            }
+        }
+        if let Some((_, t)) = find("coverage.toml") {
+            let f = l.map.add("coverage.toml", t.clone());
+            if let Some(raw) = l.parse::<RawCoverage>(f) {
+                l.coverage(f, &raw, &c, &mut plan);
+            }
+        }
+    }
     if rules.is_empty() && l.diags.is_empty() {
         l.diags.push(l.err("E042", mf, Span::default(), "the pack has no rules (rules/*.toml declares none)"));
     }
@@ -540,6 +564,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         brackets,
         derives,
         notes,
+        plan,
         map: l.map,
     })
 }

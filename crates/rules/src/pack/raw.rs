@@ -226,3 +226,155 @@ pub(super) struct RawRuleFile {
     #[serde(default)]
     pub(super) derive: Vec<RawDerive>,
 }
+
+// ---------------------------------------------------------------- plan data
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIndicator {
+    pub(super) id: Spanned<String>,
+    pub(super) number: u32,
+    pub(super) category: Spanned<String>,
+    pub(super) name: Spanned<String>,
+    pub(super) title: RawText,
+    pub(super) unit: String,
+    pub(super) unit_en: String,
+    #[serde(default)]
+    pub(super) baseline: Option<Spanned<String>>,
+    pub(super) baseline_year: Spanned<i32>,
+    #[serde(default)]
+    pub(super) target_2022: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) target_2025: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) notes: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTarget {
+    pub(super) id: Spanned<String>,
+    pub(super) clause: Spanned<String>,
+    #[serde(default, rename = "box")]
+    pub(super) box_number: Option<u32>,
+    pub(super) quote: Spanned<String>,
+    pub(super) title: RawText,
+    pub(super) value: Spanned<String>,
+    pub(super) unit: String,
+    pub(super) unit_en: String,
+    pub(super) year: Spanned<i32>,
+    #[serde(default)]
+    pub(super) per_year: bool,
+    pub(super) comparison: Spanned<String>,
+    #[serde(default)]
+    pub(super) indicator: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIndicatorFile {
+    #[serde(default)]
+    pub(super) indicator: Vec<RawIndicator>,
+    #[serde(default)]
+    pub(super) target: Vec<RawTarget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawGroup {
+    pub(super) clause: Spanned<String>,
+    pub(super) quote: Spanned<String>,
+    pub(super) title: RawText,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTaskTarget {
+    pub(super) quote: Spanned<String>,
+    pub(super) what: RawText,
+    pub(super) value: Spanned<String>,
+    pub(super) unit: String,
+    pub(super) year: Spanned<i32>,
+    #[serde(default)]
+    pub(super) per_year: bool,
+    pub(super) comparison: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMilestone {
+    pub(super) quote: Spanned<String>,
+    pub(super) what: RawText,
+    pub(super) year: Spanned<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTask {
+    pub(super) id: Spanned<String>,
+    pub(super) clause: Spanned<String>,
+    pub(super) quote: Spanned<String>,
+    pub(super) title: RawText,
+    pub(super) units: Vec<Spanned<String>>,
+    pub(super) units_quote: Spanned<String>,
+    #[serde(default)]
+    pub(super) boxes: Vec<u32>,
+    #[serde(default)]
+    pub(super) targets: Vec<RawTaskTarget>,
+    #[serde(default)]
+    pub(super) milestones: Vec<RawMilestone>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBoxItem {
+    pub(super) number: u32,
+    pub(super) quote: Spanned<String>,
+    pub(super) what: RawText,
+    #[serde(default)]
+    pub(super) targets: Vec<RawTaskTarget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBox {
+    pub(super) number: Spanned<u32>,
+    pub(super) after_task: Spanned<String>,
+    pub(super) quote: Spanned<String>,
+    pub(super) title: RawText,
+    #[serde(default)]
+    pub(super) items: Vec<RawBoxItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTaskFile {
+    #[serde(default)]
+    pub(super) group: Vec<RawGroup>,
+    #[serde(default)]
+    pub(super) task: Vec<RawTask>,
+    #[serde(default, rename = "box")]
+    pub(super) boxes: Vec<RawBox>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawClause {
+    pub(super) clause: Spanned<String>,
+    pub(super) status: Spanned<String>,
+    #[serde(default)]
+    pub(super) rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) targets: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) quote: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) reason: Option<RawText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCoverage {
+    #[serde(default)]
+    pub(super) clause: Vec<RawClause>,
+}
