@@ -723,7 +723,12 @@ impl<'p> Cx<'p, '_> {
     }
 
     fn missing(&mut self, m: Missing) -> R {
-        self.push(|| Step::Unknown { missing: m.clone() });
+        // The guard and the amount may both ask for the same fact; say it once.
+        if let Some(t) = self.trace.as_mut()
+            && !t.iter().any(|s| matches!(s, Step::Unknown { missing } if *missing == m))
+        {
+            t.push(Step::Unknown { missing: m.clone() });
+        }
         Err(Stop::Missing(vec![m]))
     }
 }

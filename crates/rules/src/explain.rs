@@ -267,12 +267,26 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     for &year in &ev.years {
         let _ = writeln!(o, "\n== {} {year} ==", t(lang, "申報年度", "claim year"));
         let mut quiet = Vec::new();
+        let mut asks = Vec::new();
         for r in ev.results.iter().filter(|r| r.claim_year == year) {
-            // Rules with nothing to trigger them this year are listed in one line, not explained.
-            if r.state == State::NotEligible(Reason::NoTrigger) {
-                quiet.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang)));
-            } else {
-                result_text(&mut o, pack, r, lang);
+            // Rules with nothing to trigger them this year are listed in one line, and rules that
+            // only wait for a figure in one line each: the explanations are for decided results.
+            match &r.state {
+                State::NotEligible(Reason::NoTrigger) => quiet.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang))),
+                State::NeedsInformation(m) if r.trigger.is_none() => {
+                    let facts: Vec<String> = m.iter().map(|x| {
+                        let f = missing_ref(x);
+                        format!("{} ({})", fact_title(pack, &f, lang), fact_path(pack, &f))
+                    }).collect();
+                    asks.push(format!("[{}] {} ({}): {}", r.rule.clause, r.rule.title.get(lang), r.rule.id, facts.join(", ")));
+                }
+                _ => result_text(&mut o, pack, r, lang),
+            }
+        }
+        if !asks.is_empty() {
+            let _ = writeln!(o, "\n{}:", t(lang, "需補充信息才能判斷的規則", "Rules that need more information to decide"));
+            for a in asks {
+                let _ = writeln!(o, "  {a}");
             }
         }
         if !quiet.is_empty() {
