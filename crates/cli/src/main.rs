@@ -41,6 +41,12 @@ enum Cmd {
         #[arg(long)]
         no_trace: bool,
     },
+    /// Print the clause register: how the pack accounts for every item of 四 and every money figure.
+    Coverage {
+        pack: PathBuf,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
     /// Run the pack's own test cases (cases/*.toml).
     Test {
         pack: PathBuf,
@@ -62,6 +68,15 @@ enum LangArg {
     En,
 }
 
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -76,14 +91,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.cmd {
         Cmd::Check { pack, format } => check(&pack, format),
-        Cmd::Eval { pack, facts, years, format, lang, no_trace } => {
-            let lang = match lang {
-                LangArg::Zh => Lang::Zh,
-                LangArg::En => Lang::En,
-            };
-            eval(&pack, &facts, years, format, lang, !no_trace)
-        }
+        Cmd::Eval { pack, facts, years, format, lang, no_trace } => eval(&pack, &facts, years, format, lang.into(), !no_trace),
         Cmd::Test { pack, verbose } => test(&pack, verbose),
+        Cmd::Coverage { pack, lang } => coverage(&pack, lang.into()),
     }
 }
 
@@ -195,4 +205,67 @@ fn test(dir: &Path, verbose: bool) -> Result<ExitCode> {
     }
     println!("{passed} passed, {failed} failed");
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
+    use qiangke_rules::plan::ClauseStatus;
+    let pack = match load_pack(dir) {
+        Ok(p) => p,
+        Err(report) => {
+            eprint!("{}", report.render());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let c = qiangke_rules::coverage::coverage(&pack);
+    let zh = lang == Lang::Zh;
+    let status = |s: ClauseStatus| match (s, zh) {
+        (ClauseStatus::Encoded, true) => "已編碼",
+        (ClauseStatus::Encoded, false) => "encoded",
+        (ClauseStatus::Target, true) => "目標",
+        (ClauseStatus::Target, false) => "target",
+        (ClauseStatus::NotComputable, true) => "不可計算",
+        (ClauseStatus::NotComputable, false) => "not computable",
+    };
+    let entry_line = |e: &qiangke_rules::plan::ClauseEntry| {
+        let what: Vec<String> =
+            e.rules.iter().map(|&r| pack.rules[r].id.clone()).chain(e.targets.iter().map(|&t| pack.plan.targets[t].id.clone())).collect();
+        let mut line = format!("{:<8} {}", status(e.status), what.join(", ")).trim_end().to_string();
+        if let Some(r) = &e.reason {
+            line.push_str(&format!("\n           {}", r.get(lang)));
+        }
+        line
+    };
+    println!("{} — {}", pack.title.get(lang), if zh { "條款覆蓋" } else { "clause coverage" });
+    for item in &c.items {
+        println!("\n{} {}", item.clause, item.heading);
+        if item.entries.is_empty() {
+            println!("  {}", if zh { "未登記!" } else { "NOT ACCOUNTED FOR" });
+        }
+        for e in &item.entries {
+            println!("  {}", entry_line(e));
+        }
+    }
+    if !c.other_entries.is_empty() {
+        println!("\n{}", if zh { "四以外含金額的句子" } else { "Money figures outside 四" });
+        for e in &c.other_entries {
+            println!("{} 「{}」\n  {}", e.clause, e.quote.as_deref().unwrap_or(""), entry_line(e));
+        }
+    }
+    let encoded = c.items.iter().filter(|i| i.entries.iter().any(|e| e.status == ClauseStatus::Encoded)).count();
+    println!(
+        "\n{} items of 四: {encoded} encoded, {} accounted for otherwise, {} missing; {} rules",
+        c.items.len(),
+        c.items.iter().filter(|i| !i.entries.is_empty()).count() - encoded,
+        c.items.iter().filter(|i| i.entries.is_empty()).count(),
+        pack.rules.len()
+    );
+    if c.problems.is_empty() {
+        println!("{}", if zh { "覆蓋完整。" } else { "Coverage is complete." });
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for p in &c.problems {
+            eprintln!("problem: {p}");
+        }
+        Ok(ExitCode::from(1))
+    }
 }

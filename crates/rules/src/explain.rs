@@ -274,10 +274,13 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
             match &r.state {
                 State::NotEligible(Reason::NoTrigger) => quiet.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang))),
                 State::NeedsInformation(m) if r.trigger.is_none() => {
-                    let facts: Vec<String> = m.iter().map(|x| {
-                        let f = missing_ref(x);
-                        format!("{} ({})", fact_title(pack, &f, lang), fact_path(pack, &f))
-                    }).collect();
+                    let facts: Vec<String> = m
+                        .iter()
+                        .map(|x| {
+                            let f = missing_ref(x);
+                            format!("{} ({})", fact_title(pack, &f, lang), fact_path(pack, &f))
+                        })
+                        .collect();
                     asks.push(format!("[{}] {} ({}): {}", r.rule.clause, r.rule.title.get(lang), r.rule.id, facts.join(", ")));
                 }
                 _ => result_text(&mut o, pack, r, lang),

@@ -19,6 +19,7 @@
 //! ```
 
 pub mod cases;
+pub mod coverage;
 pub mod diag;
 pub mod eval;
 pub mod explain;
