@@ -161,3 +161,24 @@ fn test_command_fails_on_a_wrong_case() {
     assert!(stdout(&o).contains("expected amount 110000.00–110000.00, got 100000.00–100000.00"), "{}", stdout(&o));
     std::fs::remove_dir_all(dir).expect("cleanup");
 }
+
+#[test]
+fn coverage_accounts_for_every_clause_and_fails_when_one_is_missing() {
+    let o = qiangke(&["coverage", "packs/wuwei-2022", "--lang", "en"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("19 items of 四: 14 encoded, 5 accounted for otherwise, 0 missing"), "{out}");
+    assert!(out.contains("四(四)14"), "{out}");
+    // Remove the register entry for 四(四)14: coverage must name it and fail.
+    let dir = pack_copy("coverage");
+    let f = dir.join("coverage.toml");
+    let text = std::fs::read_to_string(&f).expect("read");
+    let start = text.find("clause = \"四(四)14\"").expect("entry");
+    let block_start = text[..start].rfind("[[clause]]").expect("block");
+    let block_end = start + text[start..].find("[[clause]]").expect("next block");
+    std::fs::write(&f, format!("{}{}", &text[..block_start], &text[block_end..])).expect("write");
+    let o = qiangke(&["coverage", dir.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("四(四)14 (職務科技成果轉化現金獎勵不受績效工資總量限制) is not in the clause register"), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
