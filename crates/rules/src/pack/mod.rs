@@ -533,7 +533,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 l.tasks(f, &raw, &c, &mut plan);
             }
         }
-        if let Some((_, t)) = find("coverage.toml") {
+        // The register names rules; with rule errors it would only repeat them.
+        if let (Some((_, t)), true) = (find("coverage.toml"), l.diags.is_empty()) {
             let f = l.map.add("coverage.toml", t.clone());
             if let Some(raw) = l.parse::<RawCoverage>(f) {
                 l.coverage(f, &raw, &c, &mut plan);
