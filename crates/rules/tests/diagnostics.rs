@@ -45,6 +45,9 @@ const MISTAKES: &[(&str, &str, &str, &str, &str)] = &[
         "type = \"mony\"\nzh = \"年度研發經費內部支出\"",
     ),
     ("source_missing", "E042", "pack.toml", r#"source = "source.zh.txt""#, r#"source = "source.txt""#),
+    ("task_unit_not_a_department", "E012", "tasks.toml", r#"units = ["市科技局", "市發展改革委", "市工信局""#, r#"units = ["市科技局", "市發改委", "市工信局""#),
+    ("indicator_name_not_in_source", "E010", "indicators.toml", r#"name = "科技進步貢獻率""#, r#"name = "科技進步貢獻度""#),
+    ("register_names_unknown_rule", "E021", "coverage.toml", r#"rules = ["consortium-support"]"#, r#"rules = ["consortium-suport"]"#),
     ("event_out_of_scope", "E021", R8, r#"guard = "entity.above_scale""#, r#"guard = "recognition.renewal""#),
 ];
 

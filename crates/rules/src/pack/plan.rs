@@ -177,11 +177,13 @@ impl Loader {
             self.clause(f, &t.clause);
             self.quote(f, &t.quote, c.source);
             self.quote(f, &t.units_quote, c.source);
-            let units: Vec<usize> = t.units.iter().filter_map(|u| self.department(f, u, c.departments)).collect();
             if t.units.is_empty() {
                 self.diags.push(self.err("E003", f, t.id.span(), "a task needs its responsible units (the first leads)"));
             }
+            let mut units = Vec::new();
             for u in &t.units {
+                let Some(d) = self.department(f, u, c.departments) else { continue };
+                units.push(d);
                 if !t.units_quote.get_ref().contains(u.get_ref().as_str()) {
                     self.diags.push(self.err("E010", f, u.span(), format!("`{}` is not in the task's 責任單位 quote", u.get_ref())));
                 }
