@@ -11,6 +11,26 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Writes to standard output; a closed pipe (`qiangke … | head`) ends the program quietly
+/// instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($t)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        out!($($t)*);
+        out!("\n");
+    }};
+}
+
 #[derive(Parser, Debug)]
 #[command(name = "qiangke", version, about = "Exact, explained rewards from science-and-technology incentive plans")]
 struct Cli {
@@ -47,6 +67,14 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+    /// Print the interpretation register: every ambiguity of the source and the pack's choice.
+    Notes {
+        pack: PathBuf,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+    /// Print the plan's indicators, targets, tasks and boxes as JSON.
+    Plan { pack: PathBuf },
     /// Run the pack's own test cases (cases/*.toml).
     Test {
         pack: PathBuf,
@@ -94,6 +122,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Eval { pack, facts, years, format, lang, no_trace } => eval(&pack, &facts, years, format, lang.into(), !no_trace),
         Cmd::Test { pack, verbose } => test(&pack, verbose),
         Cmd::Coverage { pack, lang } => coverage(&pack, lang.into()),
+        Cmd::Notes { pack, lang } => notes(&pack, lang.into()),
+        Cmd::Plan { pack } => plan(&pack),
     }
 }
 
@@ -101,9 +131,9 @@ fn check(dir: &Path, format: Format) -> Result<ExitCode> {
     match load_pack(dir) {
         Ok(p) => {
             if format == Format::Json {
-                println!("{}", serde_json::json!({"ok": true, "pack": p.id, "hash": p.hash, "rules": p.rules.len(), "diagnostics": []}));
+                outln!("{}", serde_json::json!({"ok": true, "pack": p.id, "hash": p.hash, "rules": p.rules.len(), "diagnostics": []}));
             } else {
-                println!(
+                outln!(
                     "ok: {} {} — {} rules, {} derivations, {} tier tables, {} interpretation notes (sha256 {})",
                     p.id,
                     p.version,
@@ -118,7 +148,7 @@ fn check(dir: &Path, format: Format) -> Result<ExitCode> {
         }
         Err(report) => {
             if format == Format::Json {
-                println!("{}", serde_json::json!({"ok": false, "diagnostics": report.to_json()}));
+                outln!("{}", serde_json::json!({"ok": false, "diagnostics": report.to_json()}));
             } else {
                 eprint!("{}", report.render());
                 let n = report.diagnostics.len();
@@ -153,8 +183,8 @@ fn eval(dir: &Path, facts_path: &Path, years: Vec<i32>, format: Format, lang: La
     };
     let ev = evaluate(&pack, &facts, &Options { years, trace });
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&explain::to_json(&ev))?),
-        Format::Text => print!("{}", explain::to_text(&ev, lang)),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&explain::to_json(&ev))?),
+        Format::Text => out!("{}", explain::to_text(&ev, lang)),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -187,23 +217,23 @@ fn test(dir: &Path, verbose: bool) -> Result<ExitCode> {
                 if tty {
                     eprint!("\r\x1b[2K");
                 }
-                println!("ok   {} ({})", c.name, c.at);
+                outln!("ok   {} ({})", c.name, c.at);
             }
         } else {
             failed += 1;
             if tty {
                 eprint!("\r\x1b[2K");
             }
-            println!("FAIL {} ({})\n     cites: {}", c.name, c.at, c.cites);
+            outln!("FAIL {} ({})\n     cites: {}", c.name, c.at, c.cites);
             for f in failures {
-                println!("     {f}");
+                outln!("     {f}");
             }
         }
     }
     if tty {
         eprint!("\r\x1b[2K");
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -235,24 +265,24 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
         }
         line
     };
-    println!("{} — {}", pack.title.get(lang), if zh { "條款覆蓋" } else { "clause coverage" });
+    outln!("{} — {}", pack.title.get(lang), if zh { "條款覆蓋" } else { "clause coverage" });
     for item in &c.items {
-        println!("\n{} {}", item.clause, item.heading);
+        outln!("\n{} {}", item.clause, item.heading);
         if item.entries.is_empty() {
-            println!("  {}", if zh { "未登記!" } else { "NOT ACCOUNTED FOR" });
+            outln!("  {}", if zh { "未登記!" } else { "NOT ACCOUNTED FOR" });
         }
         for e in &item.entries {
-            println!("  {}", entry_line(e));
+            outln!("  {}", entry_line(e));
         }
     }
     if !c.other_entries.is_empty() {
-        println!("\n{}", if zh { "四以外含金額的句子" } else { "Money figures outside 四" });
+        outln!("\n{}", if zh { "四以外含金額的句子" } else { "Money figures outside 四" });
         for e in &c.other_entries {
-            println!("{} 「{}」\n  {}", e.clause, e.quote.as_deref().unwrap_or(""), entry_line(e));
+            outln!("{} 「{}」\n  {}", e.clause, e.quote.as_deref().unwrap_or(""), entry_line(e));
         }
     }
     let encoded = c.items.iter().filter(|i| i.entries.iter().any(|e| e.status == ClauseStatus::Encoded)).count();
-    println!(
+    outln!(
         "\n{} items of 四: {encoded} encoded, {} accounted for otherwise, {} missing; {} rules",
         c.items.len(),
         c.items.iter().filter(|i| !i.entries.is_empty()).count() - encoded,
@@ -260,7 +290,7 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
         pack.rules.len()
     );
     if c.problems.is_empty() {
-        println!("{}", if zh { "覆蓋完整。" } else { "Coverage is complete." });
+        outln!("{}", if zh { "覆蓋完整。" } else { "Coverage is complete." });
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &c.problems {
@@ -268,4 +298,70 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
         }
         Ok(ExitCode::from(1))
     }
+}
+
+/// Loads a pack or prints its diagnostics (`None`: exit 1).
+fn pack_or_report(dir: &Path) -> Option<qiangke_rules::Pack> {
+    match load_pack(dir) {
+        Ok(p) => Some(p),
+        Err(report) => {
+            eprint!("{}", report.render());
+            None
+        }
+    }
+}
+
+fn notes(dir: &Path, lang: Lang) -> Result<ExitCode> {
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    let zh = lang == Lang::Zh;
+    outln!("{} — {} ({})", pack.title.get(lang), if zh { "解釋說明" } else { "interpretations" }, pack.notes.len());
+    for n in &pack.notes {
+        outln!("\n[{}] {}", n.clause, n.id);
+        outln!("  {} {}", if zh { "問題:" } else { "question:" }, n.question.get(lang));
+        for (i, o) in n.options.iter().enumerate() {
+            outln!("  {} {}. {o}", if zh { "選項" } else { "option" }, i + 1);
+        }
+        outln!("  {} {}", if zh { "選擇:" } else { "choice:" }, n.choice.get(lang));
+        outln!("  {} {}", if zh { "理由:" } else { "reason:" }, n.reason.get(lang));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plan(dir: &Path) -> Result<ExitCode> {
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    let dept = |i: usize| pack.departments[i].id.clone();
+    let mut j = serde_json::to_value(&pack.plan)?;
+    // Indexes become ids, so the JSON stands on its own.
+    if let Some(tasks) = j["tasks"].as_array_mut() {
+        for (t, model) in tasks.iter_mut().zip(&pack.plan.tasks) {
+            t["units"] = serde_json::json!(model.units.iter().map(|&u| dept(u)).collect::<Vec<_>>());
+            t["lead"] = serde_json::json!(model.lead().map(dept));
+        }
+    }
+    if let Some(boxes) = j["boxes"].as_array_mut() {
+        for (b, model) in boxes.iter_mut().zip(&pack.plan.boxes) {
+            b["after_task"] = serde_json::json!(pack.plan.tasks[model.after_task].id);
+        }
+    }
+    let note_ids = |v: &[usize]| v.iter().map(|&n| pack.notes[n].id.clone()).collect::<Vec<_>>();
+    if let Some(ind) = j["indicators"].as_array_mut() {
+        for (i, model) in ind.iter_mut().zip(&pack.plan.indicators) {
+            i["notes"] = serde_json::json!(note_ids(&model.notes));
+        }
+    }
+    if let Some(ts) = j["targets"].as_array_mut() {
+        for (t, model) in ts.iter_mut().zip(&pack.plan.targets) {
+            t["indicator"] = serde_json::json!(model.indicator.map(|i| pack.plan.indicators[i].id.clone()));
+        }
+    }
+    if let Some(reg) = j["register"].as_array_mut() {
+        for (e, model) in reg.iter_mut().zip(&pack.plan.register) {
+            e["rules"] = serde_json::json!(model.rules.iter().map(|&r| pack.rules[r].id.clone()).collect::<Vec<_>>());
+            e["targets"] = serde_json::json!(model.targets.iter().map(|&t| pack.plan.targets[t].id.clone()).collect::<Vec<_>>());
+        }
+    }
+    j["pack"] = serde_json::json!({"id": pack.id, "version": pack.version, "hash": pack.hash});
+    j["departments"] = serde_json::to_value(&pack.departments)?;
+    outln!("{}", serde_json::to_string_pretty(&j)?);
+    Ok(ExitCode::SUCCESS)
 }

@@ -58,7 +58,8 @@ fn the_fifteen_indicators_match_the_table() {
 #[test]
 fn further_targets_of_the_text_are_recorded() {
     let p = common::wuwei();
-    let t = |quote_part: &str| p.plan.targets.iter().find(|t| t.quote.contains(quote_part)).unwrap_or_else(|| panic!("target {quote_part}"));
+    let t =
+        |quote_part: &str| p.plan.targets.iter().find(|t| t.quote.contains(quote_part)).unwrap_or_else(|| panic!("target {quote_part}"));
     // 專欄2: 全市高新技術企業達到100家以上 (at least 100 by 2025), refining indicator 13.
     let ht = t("高新技術企業達到100家以上");
     assert_eq!((ht.value, ht.year, ht.comparison), (Decimal::from(100), 2025, Comparison::AtLeast));
@@ -117,7 +118,15 @@ fn every_rule_has_titles_and_the_register_is_complete() {
     assert!(c.problems.is_empty(), "{:?}", c.problems);
     assert_eq!(c.items.len(), 19, "四 has items 1–19");
     // The interpretation register covers the ambiguities the issue names.
-    for id in ["tier-boundary-overlap", "rd-award-yearly", "renewal-not-new", "same-amount-patent-award", "plan-period", "indicator-6-two-figures", "indicator-2-name"] {
+    for id in [
+        "tier-boundary-overlap",
+        "rd-award-yearly",
+        "renewal-not-new",
+        "same-amount-patent-award",
+        "plan-period",
+        "indicator-6-two-figures",
+        "indicator-2-name",
+    ] {
         assert!(p.notes.iter().any(|n| n.id == id), "note {id}");
     }
 }

@@ -187,7 +187,9 @@ impl Loader {
         let i = deps.iter().position(|d| d.matches(s.get_ref()));
         if i.is_none() {
             let d = self.err("E012", f, s.span(), format!("unknown department `{}`", s.get_ref()));
-            let names = deps.iter().flat_map(|d| std::iter::once(d.id.as_str()).chain(std::iter::once(d.name.zh.as_str())).chain(d.aliases.iter().map(String::as_str)));
+            let names = deps.iter().flat_map(|d| {
+                std::iter::once(d.id.as_str()).chain(std::iter::once(d.name.zh.as_str())).chain(d.aliases.iter().map(String::as_str))
+            });
             self.diags.push(match did_you_mean(s.get_ref(), names) {
                 Some(m) => d.with_hint(format!("did you mean `{m}`?")),
                 None => d.with_hint("departments are declared in departments.toml (id, zh, en, aliases)"),
