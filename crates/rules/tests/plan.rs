@@ -12,6 +12,9 @@ fn d(s: &str) -> Option<Decimal> {
     Some(Decimal::from_str(s).expect("decimal"))
 }
 
+/// (序號, baseline, baseline year, 2022 target, 2025 target, unit)
+type Row = (u32, &'static str, i32, Option<&'static str>, &'static str, &'static str);
+
 #[test]
 fn the_fifteen_indicators_match_the_table() {
     let p = common::wuwei();
@@ -19,7 +22,7 @@ fn the_fifteen_indicators_match_the_table() {
     assert_eq!(ind.len(), 15);
     // (序號, baseline, baseline year, 2022 target, 2025 target, unit) as printed in 二's table;
     // a * after the baseline means 2020 (注:加*號為2020年數據).
-    let table: [(u32, &str, i32, Option<&str>, &str, &str); 9] = [
+    let table: [Row; 9] = [
         (1, "55.35", 2021, Some("58"), "65", "%"),
         (2, "42.92", 2020, Some("50"), "65", "%"),
         (4, "0.62", 2020, Some("0.85"), "1.5", "%"),
