@@ -181,7 +181,7 @@ fn eval(dir: &Path, facts_path: &Path, years: Vec<i32>, format: Format, lang: La
             return Ok(ExitCode::from(1));
         }
     };
-    let ev = evaluate(&pack, &facts, &Options { years, trace });
+    let ev = evaluate(&pack, &facts, &Options { years, trace, ..Options::default() });
     match format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&explain::to_json(&ev))?),
         Format::Text => out!("{}", explain::to_text(&ev, lang)),

@@ -38,7 +38,7 @@ fn main() {
     let iters = 200_000;
     println!("qiangke-rules eval benchmark: {} rules, 1 derivation, {} iterations per scenario", pack.rules.len(), iters);
     for (name, trace) in [("trace on", true), ("trace off", false)] {
-        let opts = Options { years: vec![2023], trace };
+        let opts = Options { years: vec![2023], trace, ..Options::default() };
         let (median, p99) = median_ns(
             || {
                 black_box(evaluate(black_box(&pack), black_box(&facts), &opts));
@@ -47,7 +47,15 @@ fn main() {
         );
         println!("evaluate, {name:<9}: median {:>7.2} µs, p99 {:>7.2} µs", median / 1000.0, p99 / 1000.0);
     }
-    let opts = Options { years: vec![2023], trace: true };
+    let opts = Options { years: vec![2023], trace: false, awards_only: true };
+    let (median, p99) = median_ns(
+        || {
+            black_box(evaluate(black_box(&pack), black_box(&facts), &opts));
+        },
+        iters,
+    );
+    println!("evaluate, awards only (bulk runs): median {:>7.2} µs, p99 {:>7.2} µs", median / 1000.0, p99 / 1000.0);
+    let opts = Options { years: vec![2023], trace: true, ..Options::default() };
     let (median, p99) = median_ns(
         || {
             let ev = evaluate(&pack, &facts, &opts);

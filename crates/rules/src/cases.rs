@@ -251,7 +251,7 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
 
 /// Runs one case; the result lists every mismatch (empty: the case passes).
 pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
-    let ev = evaluate(pack, &case.facts, &Options { years: case.years.clone(), trace: false });
+    let ev = evaluate(pack, &case.facts, &Options { years: case.years.clone(), trace: false, ..Options::default() });
     let mut failures = Vec::new();
     let mut used = vec![false; ev.results.len()];
     for x in &case.expect {

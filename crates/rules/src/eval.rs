@@ -22,6 +22,9 @@ pub struct Options {
     pub years: Vec<i32>,
     /// Record every step of every derivation (explanations); off for bulk runs.
     pub trace: bool,
+    /// Keep only awarded results (bulk runs and budgets): the others are still evaluated, so
+    /// once-keys and top-ups behave exactly as in a full evaluation, but are not materialised.
+    pub awards_only: bool,
 }
 
 /// The outcome for one rule and one claim year (and one triggering event, if the rule has one).
@@ -44,7 +47,7 @@ pub struct RuleResult<'p> {
 pub struct TriggerInfo<'p> {
     pub event: usize,
     pub date: Date,
-    pub at: Arc<str>,
+    pub at: Option<Arc<str>>,
     pub derived: Option<&'p Derive>,
     pub fields: Vec<Option<Value>>,
 }
@@ -238,6 +241,8 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
     // are put back in pack order per year.
     let mut order: Vec<usize> = (0..pack.rules.len()).collect();
     order.sort_by_key(|&i| pack.rules[i].requires.is_some());
+    let awards_only = opts.awards_only;
+    let push = |results: &mut Vec<RuleResult<'p>>, r: Option<RuleResult<'p>>| results.extend(r);
     for &year in &run {
         let reported = report.contains(&year);
         let first_result = results.len();
@@ -252,6 +257,9 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
             }
             let mut ctx = Cx { pack, facts, year, event: None, trace: opts.trace.then(Vec::new), notes: Vec::new() };
             let mk = |ctx: Cx<'p, '_>, trigger: Option<TriggerInfo<'p>>, state: State, once_key: Option<String>| {
+                if awards_only && !matches!(state, State::Awarded { .. }) {
+                    return None;
+                }
                 let budget_year = match (&state, rule.budget_year) {
                     (State::Awarded { .. }, BudgetYear::Same) => Some(trigger.as_ref().map_or(year, |t| t.date.year)),
                     (State::Awarded { .. }, BudgetYear::Next) => Some(trigger.as_ref().map_or(year, |t| t.date.year) + 1),
@@ -264,12 +272,21 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                 }
                 notes.sort_unstable();
                 notes.dedup();
-                RuleResult { rule, claim_year: year, trigger, state, once_key, budget_year, notes, trace: ctx.trace.unwrap_or_default() }
+                Some(RuleResult {
+                    rule,
+                    claim_year: year,
+                    trigger,
+                    state,
+                    once_key,
+                    budget_year,
+                    notes,
+                    trace: ctx.trace.unwrap_or_default(),
+                })
             };
             if kind_missing {
                 if reported {
                     let m = kind_ix.map(Missing::Attr).into_iter().collect();
-                    results.push(mk(ctx, None, State::NeedsInformation(m), None));
+                    push(&mut results, mk(ctx, None, State::NeedsInformation(m), None));
                 }
                 continue;
             }
@@ -282,7 +299,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                         (State::NotInForce { valid: rule.valid, date: None, year }, None)
                     };
                     if reported {
-                        results.push(mk(ctx, None, state.0, state.1));
+                        push(&mut results, mk(ctx, None, state.0, state.1));
                     }
                 }
                 Trigger::Event { event, filter } => {
@@ -300,7 +317,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                                 Err(Stop::Missing(m)) => {
                                     any = true;
                                     if reported {
-                                        results.push(mk(ctx, Some(trigger_info(e)), State::NeedsInformation(m), None));
+                                        push(&mut results, mk(ctx, Some(trigger_info(e)), State::NeedsInformation(m), None));
                                     }
                                     continue;
                                 }
@@ -308,7 +325,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                                     any = true;
                                     if reported {
                                         let s = other.into_state(&mut ctx);
-                                        results.push(mk(ctx, Some(trigger_info(e)), s, None));
+                                        push(&mut results, mk(ctx, Some(trigger_info(e)), s, None));
                                     }
                                     continue;
                                 }
@@ -320,10 +337,10 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                         } else if e.ev.date < rule.valid.0 || e.ev.date > rule.valid.1 {
                             (State::NotInForce { valid: rule.valid, date: Some(e.ev.date), year }, None)
                         } else {
-                            decide(&mut ctx, rule, &mut awarded, Some(e.ev.at.clone()))
+                            decide(&mut ctx, rule, &mut awarded, e.ev.at.clone())
                         };
                         if reported {
-                            results.push(mk(ctx, Some(trigger_info(e)), state, key));
+                            push(&mut results, mk(ctx, Some(trigger_info(e)), state, key));
                         }
                     }
                     if !any && reported {
@@ -332,7 +349,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                         } else {
                             State::NotInForce { valid: rule.valid, date: None, year }
                         };
-                        results.push(mk(ctx, None, state, None));
+                        push(&mut results, mk(ctx, None, state, None));
                     }
                 }
             }
@@ -536,17 +553,16 @@ impl<'p> Cx<'p, '_> {
             }
             NK::Attr(i) => match &self.facts.attributes[*i] {
                 Some(f) => {
-                    let (v, at) = (f.value.clone(), f.at.clone());
-                    self.push(|| Step::Fact { fact: FactRef::Attr(*i), value: v.clone(), at: Some(at) });
-                    Ok(v)
+                    self.push(|| Step::Fact { fact: FactRef::Attr(*i), value: f.value.clone(), at: f.at.clone() });
+                    Ok(f.value.clone())
                 }
                 None => self.missing(Missing::Attr(*i)),
             },
             NK::Yearly(i) => match self.facts.yearly.get(&self.year).and_then(|row| row[*i].as_ref()) {
                 Some(f) => {
-                    let (v, at, year) = (f.value.clone(), f.at.clone(), self.year);
-                    self.push(|| Step::Fact { fact: FactRef::Yearly(*i, year), value: v.clone(), at: Some(at) });
-                    Ok(v)
+                    let year = self.year;
+                    self.push(|| Step::Fact { fact: FactRef::Yearly(*i, year), value: f.value.clone(), at: f.at.clone() });
+                    Ok(f.value.clone())
                 }
                 None => self.missing(Missing::Yearly(*i, self.year)),
             },
@@ -554,18 +570,18 @@ impl<'p> Cx<'p, '_> {
                 let ev = self.event.expect("resolution admits event fields only where an event is in scope");
                 match &ev.fields[*i] {
                     Some(v) => {
-                        let (v, at, ty) = (v.clone(), ev.at.clone(), ev.ty);
-                        self.push(|| Step::Fact { fact: FactRef::Field(ty, *i), value: v.clone(), at: Some(at) });
-                        Ok(v)
+                        let ty = ev.ty;
+                        self.push(|| Step::Fact { fact: FactRef::Field(ty, *i), value: v.clone(), at: ev.at.clone() });
+                        Ok(v.clone())
                     }
                     None => self.missing(Missing::Field(ev.ty, *i)),
                 }
             }
             NK::EventDate => {
                 let ev = self.event.expect("resolution admits event dates only where an event is in scope");
-                let (v, at, ty) = (Value::Date(ev.date), ev.at.clone(), ev.ty);
-                self.push(|| Step::Fact { fact: FactRef::EventDate(ty), value: v.clone(), at: Some(at) });
-                Ok(v)
+                let ty = ev.ty;
+                self.push(|| Step::Fact { fact: FactRef::EventDate(ty), value: Value::Date(ev.date), at: ev.at.clone() });
+                Ok(Value::Date(ev.date))
             }
             NK::Not(x) => match self.eval(e, x)? {
                 Value::Bool(b) => Ok(Value::Bool(!b)),

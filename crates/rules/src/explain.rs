@@ -150,7 +150,7 @@ fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
             json!({
                 "event": def.name,
                 "date": tr.date.to_string(),
-                "at": &*tr.at,
+                "at": tr.at.as_deref(),
                 "fields": fields,
                 "derived_by": tr.derived.map(|d| json!({"id": d.id, "clause": d.clause, "quote": d.quote})),
             }),
@@ -392,7 +392,8 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     }
     if let Some(tr) = &r.trigger {
         let def = &pack.vocab.events[tr.event];
-        let _ = writeln!(o, "  {} {} {} ({})", t(lang, "觸發:", "triggered by:"), def.title.get(lang), tr.date, tr.at);
+        let at = tr.at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+        let _ = writeln!(o, "  {} {} {}{at}", t(lang, "觸發:", "triggered by:"), def.title.get(lang), tr.date);
         if let Some(d) = tr.derived {
             let _ = writeln!(o, "    {} [{}] {}「{}」", t(lang, "推定:", "counts as such under"), d.clause, d.title.get(lang), d.quote);
         }

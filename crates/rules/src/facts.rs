@@ -16,11 +16,12 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// A known fact value and where it was stated (`facts.json:7:22`).
+/// A known fact value and where it was stated (`facts.json:7:22`; `None` for bulk input, where
+/// the row is the location).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
     pub value: Value,
-    pub at: Arc<str>,
+    pub at: Option<Arc<str>>,
 }
 
 /// One dated event (a recognition, a relocation …).
@@ -30,7 +31,7 @@ pub struct Event {
     pub date: Date,
     /// By the event type's field order; `None` is not known.
     pub fields: Vec<Option<Value>>,
-    pub at: Arc<str>,
+    pub at: Option<Arc<str>>,
 }
 
 /// Validated facts about one entity.
@@ -190,7 +191,8 @@ impl Validator<'_> {
                 _ => match vocab.attribute(k) {
                     Some(i) => {
                         let ty = vocab.attributes[i].ty;
-                        facts.attributes[i] = self.value(v, ty, &format!("entity.{k}")).map(|value| Fact { value, at: self.at(v.span) });
+                        facts.attributes[i] =
+                            self.value(v, ty, &format!("entity.{k}")).map(|value| Fact { value, at: Some(self.at(v.span)) });
                     }
                     None => self.unknown(k, *ks, "entity attribute", &cands),
                 },
@@ -230,7 +232,7 @@ impl Validator<'_> {
                 match vocab.yearly(fk) {
                     Some(i) => {
                         let ty = vocab.yearly[i].ty;
-                        row[i] = self.value(fv, ty, &format!("years.{k}.{fk}")).map(|value| Fact { value, at: self.at(fv.span) });
+                        row[i] = self.value(fv, ty, &format!("years.{k}.{fk}")).map(|value| Fact { value, at: Some(self.at(fv.span)) });
                     }
                     None => {
                         let c: Vec<&str> = vocab.yearly.iter().map(|f| f.name.as_str()).collect();
@@ -291,7 +293,7 @@ impl Validator<'_> {
                 }
             }
             match date {
-                Some(date) => facts.events.push(Event { ty, date, fields, at: self.at(item.span) }),
+                Some(date) => facts.events.push(Event { ty, date, fields, at: Some(self.at(item.span)) }),
                 None if item.get("date").is_none() => {
                     self.err("F010", item.span, format!("events[{idx}] (`{}`) has no `date`", def.name)).hint =
                         Some("write \"date\": \"YYYY-MM-DD\"".into());

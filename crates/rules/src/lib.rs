@@ -13,7 +13,7 @@
 //!   "entity": {"id": "E1", "kind": "enterprise", "above_scale": true},
 //!   "years": {"2023": {"rd_expenditure": "1500萬元"}}
 //! }"#).expect("valid facts");
-//! let ev = evaluate(&pack, &facts, &Options { years: vec![2023], trace: true });
+//! let ev = evaluate(&pack, &facts, &Options { years: vec![2023], trace: true, ..Options::default() });
 //! let r = ev.results.iter().find(|r| r.rule.id == "rd-spend-tiers").unwrap();
 //! assert_eq!(r.state, State::Awarded { low: 200_000.into(), high: 200_000.into() });
 //! ```

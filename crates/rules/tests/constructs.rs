@@ -182,7 +182,7 @@ fn d(s: &str) -> Decimal {
 /// Evaluates one project (or yearly figures) and returns the state of `rule`.
 fn state(pack: &qiangke_rules::Pack, rule: &str, facts: &str) -> State {
     let f = load_facts(pack, "t.json", facts).unwrap_or_else(|e| panic!("{e}"));
-    let ev = evaluate(pack, &f, &Options { years: vec![2023], trace: true });
+    let ev = evaluate(pack, &f, &Options { years: vec![2023], trace: true, ..Options::default() });
     ev.results.iter().find(|r| r.rule.id == rule).map(|r| r.state.clone()).expect("result")
 }
 
@@ -249,7 +249,7 @@ fn per_item_counts_multiply() {
 /// All results of `rule`, in order, for the facts' years.
 fn states(pack: &qiangke_rules::Pack, rule: &str, facts: &str) -> Vec<(i32, State)> {
     let f = load_facts(pack, "t.json", facts).unwrap_or_else(|e| panic!("{e}"));
-    let ev = evaluate(pack, &f, &Options { years: vec![], trace: true });
+    let ev = evaluate(pack, &f, &Options { years: vec![], trace: true, ..Options::default() });
     ev.results.iter().filter(|r| r.rule.id == rule).map(|r| (r.claim_year, r.state.clone())).collect()
 }
 
@@ -309,7 +309,7 @@ fn a_top_up_key_must_rebuild_the_base_key() {
 fn the_range_trace_shows_the_cap() {
     let p = pack();
     let f = load_facts(&p, "t.json", &project(r#""total": "600萬元""#)).expect("facts");
-    let ev = evaluate(&p, &f, &Options { years: vec![2023], trace: true });
+    let ev = evaluate(&p, &f, &Options { years: vec![2023], trace: true, ..Options::default() });
     let text = qiangke_rules::explain::to_text(&ev, qiangke_rules::Lang::En);
     assert!(text.contains("AWARDED: 600,000.00 yuan (60萬元) – 1,000,000.00 yuan (100萬元)"), "{text}");
     assert!(text.contains("min(range(10%, 20%) * project.total, 100萬元) = [60萬元, 100萬元]"), "{text}");

@@ -80,7 +80,7 @@ fn good_facts_keep_exact_money_and_their_locations() {
     let row = &f.yearly[&2023];
     let rd = row[0].as_ref().expect("rd given");
     assert_eq!(rd.value, qiangke_rules::model::Value::Money("4999999.99".parse().expect("decimal")));
-    assert_eq!(&*rd.at, "ok.json:2:39");
+    assert_eq!(rd.at.as_deref(), Some("ok.json:2:39"));
 }
 
 #[test]

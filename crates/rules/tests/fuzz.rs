@@ -76,7 +76,7 @@ fn mutated_packs_never_panic() {
                 let facts =
                     r#"{"entity": {"id": "E", "kind": "enterprise", "above_scale": true}, "years": {"2023": {"rd_expenditure": "1億元"}}}"#;
                 if let Ok(f) = load_facts(&p, "f.json", facts) {
-                    let ev = evaluate(&p, &f, &Options { years: vec![2023], trace: true });
+                    let ev = evaluate(&p, &f, &Options { years: vec![2023], trace: true, ..Options::default() });
                     let _ = qiangke_rules::explain::to_text(&ev, qiangke_rules::Lang::En);
                 }
                 true
@@ -109,7 +109,7 @@ fn mutated_facts_never_panic() {
         let (name, text) = if i % 2 == 0 { ("f.json", mutate(&mut rng, base)) } else { ("f.toml", mutate(&mut rng, toml_base)) };
         let r = catch_unwind(AssertUnwindSafe(|| {
             if let Ok(f) = load_facts(&pack, name, &text) {
-                let ev = evaluate(&pack, &f, &Options { years: vec![], trace: true });
+                let ev = evaluate(&pack, &f, &Options { years: vec![], trace: true, ..Options::default() });
                 let _ = qiangke_rules::explain::to_json(&ev);
             }
         }));

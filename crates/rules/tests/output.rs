@@ -16,7 +16,7 @@ fn example() -> (qiangke_rules::Pack, qiangke_rules::Facts) {
 #[test]
 fn evaluation_json() {
     let (pack, facts) = example();
-    let ev = evaluate(&pack, &facts, &Options { years: vec![2023], trace: true });
+    let ev = evaluate(&pack, &facts, &Options { years: vec![2023], trace: true, ..Options::default() });
     let json = serde_json::to_string_pretty(&explain::to_json(&ev)).expect("json").replace(&pack.hash, "<pack-hash>");
     insta::assert_snapshot!(json);
 }
@@ -24,13 +24,13 @@ fn evaluation_json() {
 #[test]
 fn explanation_zh() {
     let (pack, facts) = example();
-    let ev = evaluate(&pack, &facts, &Options { years: vec![2024], trace: true });
+    let ev = evaluate(&pack, &facts, &Options { years: vec![2024], trace: true, ..Options::default() });
     insta::assert_snapshot!(explain::to_text(&ev, Lang::Zh).replace(&pack.hash[..16], "<hash>"));
 }
 
 #[test]
 fn explanation_en() {
     let (pack, facts) = example();
-    let ev = evaluate(&pack, &facts, &Options { years: vec![2024], trace: true });
+    let ev = evaluate(&pack, &facts, &Options { years: vec![2024], trace: true, ..Options::default() });
     insta::assert_snapshot!(explain::to_text(&ev, Lang::En).replace(&pack.hash[..16], "<hash>"));
 }

@@ -40,7 +40,7 @@ fn rd_award(rd_fen: i64) -> Decimal {
         fen(rd_fen)
     );
     let f = load_facts(pack(), "p.json", &facts).expect("valid facts");
-    let ev = evaluate(pack(), &f, &Options { years: vec![2023], trace: false });
+    let ev = evaluate(pack(), &f, &Options { years: vec![2023], trace: false, ..Options::default() });
     match ev.results.iter().find(|r| r.rule.id == "rd-spend-tiers").map(|r| &r.state) {
         Some(State::Awarded { low, high }) => {
             assert_eq!(low, high, "a tier pays a fixed amount");
@@ -150,7 +150,7 @@ proptest! {
     fn intervals_ordered_sums_exact_output_deterministic(e in ent()) {
         let text = json(&e);
         let f = load_facts(pack(), "p.json", &text).unwrap_or_else(|r| panic!("{}\n{text}", r.render()));
-        let ev = evaluate(pack(), &f, &Options { years: vec![], trace: true });
+        let ev = evaluate(pack(), &f, &Options { years: vec![], trace: true, ..Options::default() });
         let mut by_year: std::collections::BTreeMap<i32, (i64, i64)> = Default::default();
         let mut keys = std::collections::HashSet::new();
         for r in &ev.results {
@@ -172,7 +172,7 @@ proptest! {
         for (y, (lo, hi)) in by_year {
             prop_assert_eq!(t[&y], (fen(lo), fen(hi)));
         }
-        let again = evaluate(pack(), &f, &Options { years: vec![], trace: true });
+        let again = evaluate(pack(), &f, &Options { years: vec![], trace: true, ..Options::default() });
         prop_assert_eq!(to_json(&ev).to_string(), to_json(&again).to_string());
     }
 }
