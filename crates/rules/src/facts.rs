@@ -306,125 +306,123 @@ impl Validator<'_> {
     /// Converts one value to the declared type; `None` is either `null` (unknown) or an error
     /// already reported.
     fn value(&mut self, n: &Node, ty: Type, field: &str) -> Option<Value> {
-        if n.kind == Kind::Null {
-            return None;
-        }
         let found = n.kind_name();
-        let text = match &n.kind {
-            Kind::Str(s) => Some(s.as_str()),
-            Kind::Num(s) => Some(s.as_str()),
-            _ => None,
+        let wrong = |what: &str| CellError { code: if ty == Type::Date { "F004" } else { "F003" }, message: format!("expected {what}, found {found}"), hint: None };
+        let result = match (&n.kind, ty) {
+            (Kind::Null, _) => return None,
+            (Kind::Bool(b), Type::Bool) => Ok(Value::Bool(*b)),
+            (_, Type::Bool) => Err(wrong("true or false")),
+            (Kind::Float, Type::Money) => Err(CellError {
+                code: "F003",
+                message: "a TOML float cannot hold money exactly".into(),
+                hint: Some("write the amount as a string: \"1500000.50\" or \"150萬元\"".into()),
+            }),
+            // Numbers may be written as JSON numbers or strings; names, dates and codes only as strings.
+            (Kind::Num(t), Type::Int | Type::Dec | Type::Money | Type::Rate) | (Kind::Str(t), _) => parse_cell(self.pack, ty, t),
+            _ => Err(wrong(expected_of(self.pack, ty).as_str())),
         };
-        let bad = |this: &mut Self, code: &'static str, msg: String, hint: Option<&str>| {
-            let d = this.err(code, n.span, format!("`{field}`: {msg}"));
-            d.hint = hint.map(str::to_string);
-            None
-        };
-        match ty {
-            Type::Bool => match n.kind {
-                Kind::Bool(b) => Some(Value::Bool(b)),
-                _ => bad(self, "F003", format!("expected true or false, found {found}"), None),
-            },
-            Type::Int => match text.map(str::trim).and_then(|t| t.parse::<i64>().ok()) {
-                Some(i) if i.abs() <= COUNT_LIMIT => {
-                    if i < 0 {
-                        return bad(self, "F005", format!("{i} is negative; counts and years cannot be"), None);
-                    }
-                    Some(Value::Int(i))
-                }
-                Some(_) => bad(self, "F003", "number is implausibly large".into(), None),
-                None => bad(self, "F003", format!("expected a whole number, found {found}"), None),
-            },
-            Type::Dec => match text.and_then(|t| t.trim().parse::<Decimal>().ok()) {
-                Some(d) => Some(Value::Dec(d)),
-                None => bad(self, "F003", format!("expected a number, found {found}"), None),
-            },
-            Type::Money => {
-                if n.kind == Kind::Float {
-                    return bad(
-                        self,
-                        "F003",
-                        "a TOML float cannot hold money exactly".into(),
-                        Some("write the amount as a string: \"1500000.50\" or \"150萬元\""),
-                    );
-                }
-                let Some(t) = text else {
-                    return bad(
-                        self,
-                        "F003",
-                        format!("expected an amount of money, found {found}"),
-                        Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\""),
-                    );
-                };
-                let m = match parse_quantity(t) {
-                    Ok(Quantity::Money(m)) => m,
-                    Ok(Quantity::Int(i)) => Decimal::from(i),
-                    Ok(Quantity::Dec(d)) => d,
-                    Ok(Quantity::Rate(_)) => {
-                        return bad(self, "F003", "expected money, found a percentage".into(), None);
-                    }
-                    Err(m) => {
-                        return bad(self, "F003", m, Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\""));
-                    }
-                };
-                if m.is_sign_negative() && !m.is_zero() {
-                    return bad(self, "F005", format!("amount {t} is negative"), Some("amounts of money in facts are never negative"));
-                }
-                if m > Decimal::from(MONEY_LIMIT) {
-                    return bad(self, "F003", format!("amount {t} is implausibly large (over 1萬億元)"), None);
-                }
-                if m.scale() > 2 && !crate::resolve::is_fen_exact(m) {
-                    return bad(
-                        self,
-                        "F003",
-                        format!("amount {t} is finer than a fen"),
-                        Some("money in facts is exact to the fen (two decimals)"),
-                    );
-                }
-                Some(Value::Money(m))
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let d = self.err(e.code, n.span, format!("`{field}`: {}", e.message));
+                d.hint = e.hint;
+                None
             }
-            Type::Rate => match text.map(parse_quantity) {
-                Some(Ok(Quantity::Rate(r))) => Some(Value::Rate(r)),
-                _ => bad(self, "F003", format!("expected a percentage like \"20%\", found {found}"), None),
-            },
-            Type::Date => match &n.kind {
-                Kind::Str(s) => match Date::parse(s) {
-                    Ok(d) => Some(Value::Date(d)),
-                    Err(m) => bad(self, "F004", m, None),
-                },
-                _ => bad(self, "F004", format!("expected a date \"YYYY-MM-DD\", found {found}"), None),
-            },
-            Type::Text => match &n.kind {
-                Kind::Str(s) => Some(Value::Text(s.as_str().into())),
-                _ => bad(self, "F003", format!("expected text, found {found}"), None),
-            },
-            Type::Uscc => match &n.kind {
-                Kind::Str(s) => match uscc::validate(s.trim()) {
-                    Ok(()) => Some(Value::Text(s.trim().into())),
-                    Err(m) => bad(self, "F006", format!("invalid unified social credit code: {m}"), None),
-                },
-                _ => bad(self, "F006", format!("expected an 18-character code, found {found}"), None),
-            },
-            Type::Enum(e) => {
-                let def = &self.pack.enums[e as usize];
-                match &n.kind {
-                    Kind::Str(s) => match def.lookup(s) {
-                        Some(v) => Some(Value::Enum(e, v)),
-                        None => {
-                            let ids: Vec<&str> = def.variants.iter().map(|v| v.id.as_str()).collect();
-                            let hint = match did_you_mean(s, ids.iter().copied()) {
-                                Some(m) => format!("did you mean `{m}`?"),
-                                None => format!("one of: {}", ids.join(", ")),
-                            };
-                            let d = self.err("F007", n.span, format!("`{field}`: `{s}` is not a known {}", def.name));
-                            d.hint = Some(hint);
-                            None
-                        }
-                    },
-                    _ => bad(self, "F003", format!("expected one of the {} names, found {found}", def.name), None),
-                }
-            }
-            Type::MoneyRange | Type::RateRange | Type::List => bad(self, "F003", "this type cannot be given as a fact".into(), None),
         }
+    }
+}
+
+/// What a cell of a type must look like, for error messages.
+fn expected_of(pack: &Pack, ty: Type) -> String {
+    match ty {
+        Type::Bool => "true or false".into(),
+        Type::Int => "a whole number".into(),
+        Type::Dec => "a number".into(),
+        Type::Money => "an amount of money".into(),
+        Type::Rate => "a percentage like \"20%\"".into(),
+        Type::Date => "a date \"YYYY-MM-DD\"".into(),
+        Type::Text => "text".into(),
+        Type::Uscc => "an 18-character code".into(),
+        Type::Enum(e) => format!("one of the {} names", pack.enums[e as usize].name),
+        Type::MoneyRange | Type::RateRange | Type::List => "nothing: this type cannot be given as a fact".into(),
+    }
+}
+
+/// Why a cell could not be read as its type (`code` is the diagnostic code, F003–F007).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellError {
+    pub code: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Reads one cell of text as a fact of type `ty`, with every check a facts file gets: exact money
+/// (units 元/萬元/億元 accepted, never negative, never finer than a fen, at most 1萬億元), real
+/// calendar dates, known enum names (with a suggestion), GB 32100 credit codes. The caller decides
+/// what an empty cell means (bulk input: not known).
+pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError> {
+    let err = |code: &'static str, message: String, hint: Option<&str>| Err(CellError { code, message, hint: hint.map(str::to_string) });
+    let t = text.trim();
+    match ty {
+        Type::Bool => match t {
+            "true" | "TRUE" | "True" | "1" | "是" => Ok(Value::Bool(true)),
+            "false" | "FALSE" | "False" | "0" | "否" => Ok(Value::Bool(false)),
+            _ => err("F003", format!("expected true or false, found `{t}`"), None),
+        },
+        Type::Int => match t.parse::<i64>() {
+            Ok(i) if i < 0 => err("F005", format!("{i} is negative; counts and years cannot be"), None),
+            Ok(i) if i <= COUNT_LIMIT => Ok(Value::Int(i)),
+            Ok(_) => err("F003", "number is implausibly large".into(), None),
+            Err(_) => err("F003", format!("expected a whole number, found `{t}`"), None),
+        },
+        Type::Dec => match t.parse::<Decimal>() {
+            Ok(d) => Ok(Value::Dec(d)),
+            Err(_) => err("F003", format!("expected a number, found `{t}`"), None),
+        },
+        Type::Money => {
+            let hint = Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\"");
+            let m = match parse_quantity(t) {
+                Ok(Quantity::Money(m)) => m,
+                Ok(Quantity::Int(i)) => Decimal::from(i),
+                Ok(Quantity::Dec(d)) => d,
+                Ok(Quantity::Rate(_)) => return err("F003", "expected money, found a percentage".into(), None),
+                Err(m) => return err("F003", m, hint),
+            };
+            if m.is_sign_negative() && !m.is_zero() {
+                return err("F005", format!("amount {t} is negative"), Some("amounts of money in facts are never negative"));
+            }
+            if m > Decimal::from(MONEY_LIMIT) {
+                return err("F003", format!("amount {t} is implausibly large (over 1萬億元)"), None);
+            }
+            if m.scale() > 2 && !crate::resolve::is_fen_exact(m) {
+                return err("F003", format!("amount {t} is finer than a fen"), Some("money in facts is exact to the fen (two decimals)"));
+            }
+            Ok(Value::Money(m))
+        }
+        Type::Rate => match parse_quantity(t) {
+            Ok(Quantity::Rate(r)) => Ok(Value::Rate(r)),
+            _ => err("F003", format!("expected a percentage like \"20%\", found `{t}`"), None),
+        },
+        Type::Date => Date::parse(t).map(Value::Date).map_err(|m| CellError { code: "F004", message: m, hint: None }),
+        Type::Text => Ok(Value::Text(text.into())),
+        Type::Uscc => match uscc::validate(t) {
+            Ok(()) => Ok(Value::Text(t.into())),
+            Err(m) => err("F006", format!("invalid unified social credit code: {m}"), None),
+        },
+        Type::Enum(e) => {
+            let def = &pack.enums[e as usize];
+            match def.lookup(t) {
+                Some(v) => Ok(Value::Enum(e, v)),
+                None => {
+                    let ids: Vec<&str> = def.variants.iter().map(|v| v.id.as_str()).collect();
+                    let hint = match did_you_mean(t, ids.iter().copied()) {
+                        Some(m) => format!("did you mean `{m}`?"),
+                        None => format!("one of: {}", ids.join(", ")),
+                    };
+                    Err(CellError { code: "F007", message: format!("`{t}` is not a known {}", def.name), hint: Some(hint) })
+                }
+            }
+        }
+        Type::MoneyRange | Type::RateRange | Type::List => err("F003", "this type cannot be given as a fact".into(), None),
     }
 }

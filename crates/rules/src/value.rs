@@ -83,23 +83,31 @@ pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
     let s = s.trim();
     let num_end = s.find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.' || c == ',' || c == '-')).unwrap_or(s.len());
     let (num, unit) = s.split_at(num_end);
-    let digits: String = num.chars().filter(|&c| c != '_' && c != ',').collect();
+    // Plain digits (the common case in bulk input) need no copy.
+    let owned;
+    let digits: &str = if num.contains(['_', ',']) {
+        owned = num.chars().filter(|&c| c != '_' && c != ',').collect::<String>();
+        &owned
+    } else {
+        num
+    };
     if digits.is_empty() || digits == "-" {
         return Err(format!("`{s}` does not start with a number"));
     }
     if digits.matches('.').count() > 1 || digits[1..].contains('-') || digits.ends_with('.') || digits.starts_with('.') {
         return Err(format!("`{num}` is not a well-formed number"));
     }
-    let dec: Decimal = digits.parse().map_err(|_| format!("`{num}` is too large or not a number"))?;
     let factor = match unit.trim() {
-        "" => {
-            return Ok(if digits.contains('.') {
-                Quantity::Dec(dec)
-            } else {
-                digits.parse::<i64>().map(Quantity::Int).map_err(|_| format!("`{num}` is too large"))?
-            });
+        "" if !digits.contains('.') => {
+            return digits.parse::<i64>().map(Quantity::Int).map_err(|_| format!("`{num}` is too large"));
         }
-        "%" => return Ok(Quantity::Rate(dec / Decimal::ONE_HUNDRED)),
+        "" => {
+            return digits.parse::<Decimal>().map(Quantity::Dec).map_err(|_| format!("`{num}` is too large or not a number"));
+        }
+        "%" => {
+            let dec: Decimal = digits.parse().map_err(|_| format!("`{num}` is too large or not a number"))?;
+            return Ok(Quantity::Rate(dec / Decimal::ONE_HUNDRED));
+        }
         "元" => Decimal::ONE,
         "萬元" | "万元" => Decimal::from(10_000),
         "億元" | "亿元" => Decimal::from(100_000_000),
@@ -107,6 +115,7 @@ pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
             return Err(format!("unknown unit `{other}`; expected 元, 萬元, 億元 or %"));
         }
     };
+    let dec: Decimal = digits.parse().map_err(|_| format!("`{num}` is too large or not a number"))?;
     dec.checked_mul(factor).map(Quantity::Money).ok_or_else(|| format!("`{s}` is too large"))
 }
 
