@@ -307,7 +307,11 @@ impl Validator<'_> {
     /// already reported.
     fn value(&mut self, n: &Node, ty: Type, field: &str) -> Option<Value> {
         let found = n.kind_name();
-        let wrong = |what: &str| CellError { code: if ty == Type::Date { "F004" } else { "F003" }, message: format!("expected {what}, found {found}"), hint: None };
+        let wrong = |what: &str| CellError {
+            code: if ty == Type::Date { "F004" } else { "F003" },
+            message: format!("expected {what}, found {found}"),
+            hint: None,
+        };
         let result = match (&n.kind, ty) {
             (Kind::Null, _) => return None,
             (Kind::Bool(b), Type::Bool) => Ok(Value::Bool(*b)),
