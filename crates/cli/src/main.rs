@@ -75,6 +75,46 @@ enum Cmd {
     },
     /// Print the plan's indicators, targets, tasks and boxes as JSON.
     Plan { pack: PathBuf },
+    /// Evaluate a whole population (CSV or JSON Lines, one row per entity-year) on every core.
+    Batch {
+        pack: PathBuf,
+        #[arg(long)]
+        input: PathBuf,
+        /// Award rows (CSV): entity, claim year, rule, clause, kind, state, low, high, budget year, payer.
+        #[arg(long)]
+        out: PathBuf,
+        /// Claim year to report (repeatable); default: every year in the input.
+        #[arg(long = "year")]
+        years: Vec<i32>,
+        /// Per-entity totals by budget year (CSV).
+        #[arg(long)]
+        totals: Option<PathBuf>,
+        /// Bad rows with line, column and reason (CSV); default: OUT with `.errors.csv`.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// Budget by year × paying department × clause (`.csv` or `.json`).
+        #[arg(long)]
+        budget: Option<PathBuf>,
+        /// Rename input columns to facts: a TOML file with `[columns] "header" = "fact"`.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Any bad row makes the run fail, and no result file is written.
+        #[arg(long)]
+        strict: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+    },
+    /// Write a synthetic population (labelled synthetic) with values on every threshold.
+    Synth {
+        pack: PathBuf,
+        #[arg(long)]
+        rows: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Run the pack's own test cases (cases/*.toml).
     Test {
         pack: PathBuf,
@@ -124,6 +164,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Coverage { pack, lang } => coverage(&pack, lang.into()),
         Cmd::Notes { pack, lang } => notes(&pack, lang.into()),
         Cmd::Plan { pack } => plan(&pack),
+        Cmd::Batch { pack, input, out, years, totals, errors, budget, mapping, strict, jobs } => {
+            batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
+        }
+        Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
     }
 }
 
@@ -363,5 +407,98 @@ fn plan(dir: &Path) -> Result<ExitCode> {
     j["pack"] = serde_json::json!({"id": pack.id, "version": pack.version, "hash": pack.hash});
     j["departments"] = serde_json::to_value(&pack.departments)?;
     outln!("{}", serde_json::to_string_pretty(&j)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn batch(
+    dir: &Path,
+    input: &Path,
+    out: PathBuf,
+    years: Vec<i32>,
+    totals: Option<PathBuf>,
+    errors: Option<PathBuf>,
+    budget: Option<PathBuf>,
+    mapping: Option<PathBuf>,
+    strict: bool,
+    jobs: usize,
+) -> Result<ExitCode> {
+    use qiangke_batch::{BatchError, BatchOptions, Outputs, columns::Mapping, run_file};
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    let mapping = match mapping {
+        Some(m) => {
+            let text = std::fs::read_to_string(&m).with_context(|| format!("cannot read mapping file {}", m.display()))?;
+            Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", m.display()))?
+        }
+        None => Mapping::default(),
+    };
+    let errors = errors.unwrap_or_else(|| out.with_extension("errors.csv"));
+    let size = std::fs::metadata(input).map(|m| m.len()).unwrap_or(0);
+    let progress: Option<std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>> = if std::io::stderr().is_terminal() {
+        Some(std::sync::Arc::new(move |bytes: u64, rows: u64| {
+            let pct = (bytes * 100).checked_div(size).unwrap_or(0);
+            eprint!("\r\x1b[2K{rows} rows, {:.1} of {:.1} MB ({pct}%)", bytes as f64 / 1e6, size as f64 / 1e6);
+        }))
+    } else {
+        None
+    };
+    let opts = BatchOptions { years, strict, jobs, mapping, progress: progress.clone(), ..BatchOptions::default() };
+    let outputs = Outputs { awards: Some(out.clone()), totals, errors: Some(errors.clone()) };
+    let started = std::time::Instant::now();
+    let result = run_file(&pack, input, &opts, &outputs);
+    if progress.is_some() {
+        eprint!("\r\x1b[2K");
+    }
+    let summary = match result {
+        Ok(s) => s,
+        Err(BatchError::Strict { bad_rows, summary }) => {
+            for e in &summary.first_errors {
+                eprintln!("{e}");
+            }
+            eprintln!("error: {bad_rows} bad row(s) in strict mode: no results were written (all errors: {})", errors.display());
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(b) = &budget {
+        let text = if b.extension().is_some_and(|e| e == "json") {
+            serde_json::to_string_pretty(&summary.budget.to_json())?
+        } else {
+            summary.budget.to_csv()
+        };
+        std::fs::write(b, text).with_context(|| format!("cannot write {}", b.display()))?;
+    }
+    out!("{}", summary.budget.to_table(&pack));
+    outln!(
+        "{} rows, {} entities, {} awards, {} bad rows in {:.2} s → {}",
+        summary.rows,
+        summary.entities,
+        summary.awards,
+        summary.bad_rows,
+        started.elapsed().as_secs_f64(),
+        out.display()
+    );
+    if summary.bad_rows > 0 {
+        for e in summary.first_errors.iter().take(5) {
+            eprintln!("{e}");
+        }
+        eprintln!("{} bad row(s) were left out; all of them are in {}", summary.bad_rows, errors.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn synth(dir: &Path, rows: u64, seed: u64, out: &Path) -> Result<ExitCode> {
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    let tmp = out.with_extension("partial");
+    let f = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    let entities = qiangke_batch::synth::write_csv(&pack, rows, seed, &mut w)?;
+    std::io::Write::flush(&mut w)?;
+    drop(w);
+    std::fs::rename(&tmp, out)?;
+    outln!("wrote {rows} synthetic rows ({entities} entities, seed {seed}) to {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -390,7 +390,7 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
                 Ok(Quantity::Int(i)) => Decimal::from(i),
                 Ok(Quantity::Dec(d)) => d,
                 Ok(Quantity::Rate(_)) => return err("F003", "expected money, found a percentage".into(), None),
-                Err(m) => return err("F003", m, hint),
+                Err(m) => return err("F003", format!("`{t}` is not an amount of money: {m}"), hint),
             };
             if m.is_sign_negative() && !m.is_zero() {
                 return err("F005", format!("amount {t} is negative"), Some("amounts of money in facts are never negative"));

@@ -1,0 +1,65 @@
+//! Benchmark program (not a timed test) for population runs. Writes a synthetic population if
+//! the file is missing, then times a parse-only pass and a full run over the same file, and
+//! prints rows per second and peak memory (VmHWM from /proc). Run with
+//! `cargo bench -p qiangke-batch --bench batch -- [ROWS] [--jobs N]`.
+
+use qiangke_batch::{BatchOptions, Outputs, run_file};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let rows: u64 = args.iter().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let jobs: usize = args.iter().position(|a| a == "--jobs").and_then(|i| args.get(i + 1)?.parse().ok()).unwrap_or(0);
+    let mode = if args.iter().any(|a| a == "--parse-only") {
+        "parse"
+    } else if args.iter().any(|a| a == "--full-only") {
+        "full"
+    } else {
+        "both"
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022");
+    let pack = qiangke_rules::load_pack(&dir).expect("pack");
+    let tmp = std::env::temp_dir().join("qiangke-bench");
+    std::fs::create_dir_all(&tmp).expect("tmp dir");
+    let input: PathBuf = tmp.join(format!("synthetic-{rows}.csv"));
+    if !input.exists() {
+        let f = std::fs::File::create(&input).expect("create");
+        let mut w = std::io::BufWriter::new(f);
+        qiangke_batch::synth::write_csv(&pack, rows, 7, &mut w).expect("synth");
+    }
+    let size = std::fs::metadata(&input).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "input: {} ({rows} rows, {:.1} MB), jobs: {}",
+        input.display(),
+        size as f64 / 1e6,
+        if jobs == 0 { "all cores".into() } else { jobs.to_string() }
+    );
+    let outputs = Outputs { awards: Some(tmp.join("awards.csv")), totals: None, errors: Some(tmp.join("errors.csv")) };
+    let mut parse_s = None;
+    if mode != "full" {
+        let t = Instant::now();
+        let s =
+            run_file(&pack, &input, &BatchOptions { parse_only: true, jobs, ..BatchOptions::default() }, &outputs).expect("parse-only run");
+        let e = t.elapsed().as_secs_f64();
+        parse_s = Some(e);
+        println!("parse only : {e:.3} s, {:.0} rows/s ({} rows, {} entities)", s.rows as f64 / e, s.rows, s.entities);
+    }
+    if mode != "parse" {
+        let t = Instant::now();
+        let s = run_file(&pack, &input, &BatchOptions { jobs, ..BatchOptions::default() }, &outputs).expect("run");
+        let e = t.elapsed().as_secs_f64();
+        println!("full run   : {e:.3} s, {:.0} rows/s ({} awards, grand total low {})", s.rows as f64 / e, s.awards, s.budget.total().low);
+        if let Some(p) = parse_s {
+            println!("full / parse-only: {:.2}×", e / p);
+        }
+    }
+    println!("peak RSS (whole process): {:.1} MiB", peak_rss_mib());
+}

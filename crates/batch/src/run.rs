@@ -1,0 +1,854 @@
+//! The streaming population run: read → parse and evaluate on every core → write in input order.
+//!
+//! The reader cuts the input into chunks at entity boundaries (rows of one entity must be
+//! adjacent, in ascending id order, so each entity is evaluated whole and a one-time award is
+//! never paid twice); workers parse and evaluate chunks; the writer puts results back in input
+//! order. Channels are bounded, so memory depends on the chunk size and the number of workers,
+//! not on the input. Outputs are written under temporary names and renamed only when the run
+//! succeeds: a file with the final name is always complete.
+
+use crate::budget::Budget;
+use crate::columns::{Col, HeaderError, Mapping, plan, resolve};
+use crate::rows::{Row, RowError, entity_facts, parse_row};
+use qiangke_rules::diag::SourceMap;
+use qiangke_rules::eval::{Options, State, evaluate};
+use qiangke_rules::facts::{Facts, facts_from_node};
+use qiangke_rules::model::{Pack, RuleKind};
+use qiangke_rules::tree::{Kind, parse_json};
+use qiangke_rules::value::{UNBOUNDED, money_plain};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+/// Input formats (chosen by file extension: `.csv`, `.jsonl`/`.ndjson`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Option<Format> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("csv") => Some(Format::Csv),
+            Some("jsonl" | "ndjson") => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct BatchOptions {
+    /// Claim years to report (empty: every year in the input).
+    pub years: Vec<i32>,
+    /// Any bad row fails the run and no output is written.
+    pub strict: bool,
+    /// Worker threads (0: one per core).
+    pub jobs: usize,
+    /// Rows per chunk handed to a worker.
+    pub chunk_rows: usize,
+    pub mapping: Mapping,
+    /// Parse and check every row but evaluate nothing (the benchmark's floor).
+    pub parse_only: bool,
+    /// Called now and then with (bytes read, rows read).
+    pub progress: Option<Arc<dyn Fn(u64, u64) + Send + Sync>>,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            years: Vec::new(),
+            strict: false,
+            jobs: 0,
+            chunk_rows: 2048,
+            mapping: Mapping::default(),
+            parse_only: false,
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for BatchOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchOptions")
+            .field("years", &self.years)
+            .field("strict", &self.strict)
+            .field("jobs", &self.jobs)
+            .field("chunk_rows", &self.chunk_rows)
+            .field("parse_only", &self.parse_only)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the results go; `None` skips that output.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    /// One row per award.
+    pub awards: Option<PathBuf>,
+    /// One row per entity and budget year.
+    pub totals: Option<PathBuf>,
+    /// One row per bad row (line, column, field, message).
+    pub errors: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub rows: u64,
+    pub entities: u64,
+    pub awards: u64,
+    pub bad_rows: u64,
+    /// The first errors (all of them are in the errors file).
+    pub first_errors: Vec<RowError>,
+    pub budget: Budget,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("the header does not fit the pack:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Header(Vec<HeaderError>),
+    #[error("{0}")]
+    Input(String),
+    #[error("{bad_rows} bad row{} (strict mode): no output was written; see the errors", if *.bad_rows == 1 { "" } else { "s" })]
+    Strict { bad_rows: u64, summary: Box<Summary> },
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> BatchError + '_ {
+    move |source| BatchError::Io { path: path.display().to_string(), source }
+}
+
+/// The header's columns and names, shared with the workers once read.
+type HeaderSlot = Arc<Mutex<Option<(Vec<Col>, Vec<String>)>>>;
+
+/// One unit of work as read.
+enum Item {
+    /// Whole CSV rows, cut at an entity boundary: (first line number, bytes, id of the entity
+    /// before the block, which every id of the block must exceed).
+    CsvBlock(u64, Vec<u8>, Option<Vec<u8>>),
+    /// A flat JSON object: `(key, text)` pairs.
+    Flat(Vec<(String, String)>),
+    /// A whole facts document on one line.
+    Doc(Box<Facts>),
+}
+
+struct Chunk {
+    seq: u64,
+    /// `(line, id, item)`, grouped by entity.
+    items: Vec<(u64, Vec<u8>, Item)>,
+    /// Problems the reader found (out-of-order ids, unreadable lines).
+    errors: Vec<RowError>,
+}
+
+struct ChunkOut {
+    seq: u64,
+    awards: Vec<u8>,
+    totals: Vec<u8>,
+    errors: Vec<RowError>,
+    budget: Budget,
+    rows: u64,
+    entities: u64,
+    award_count: u64,
+}
+
+/// Runs a population from a file.
+pub fn run_file(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
+    let format = Format::of(input)
+        .ok_or_else(|| BatchError::Input(format!("{}: unknown input format (expected .csv or .jsonl)", input.display())))?;
+    let file = std::fs::File::open(input).map_err(io(input))?;
+    run(pack, file, format, opts, out)
+}
+
+/// Runs a population from any reader.
+pub fn run<R: Read + Send>(pack: &Pack, input: R, format: Format, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
+    let mut files = TempOutputs::create(out)?;
+    let result = run_into(pack, input, format, opts, &mut files);
+    match result {
+        Ok(summary) if summary.bad_rows > 0 && opts.strict => {
+            files.finish_errors_only()?;
+            Err(BatchError::Strict { bad_rows: summary.bad_rows, summary: Box::new(summary) })
+        }
+        Ok(summary) => {
+            files.finish()?;
+            Ok(summary)
+        }
+        Err(e) => {
+            files.abandon();
+            Err(e)
+        }
+    }
+}
+
+fn run_into<R: Read + Send>(
+    pack: &Pack,
+    input: R,
+    format: Format,
+    opts: &BatchOptions,
+    files: &mut TempOutputs,
+) -> Result<Summary, BatchError> {
+    let jobs = if opts.jobs == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { opts.jobs };
+    let bytes = Arc::new(AtomicU64::new(0));
+    let counting = CountingReader { inner: input, bytes: bytes.clone() };
+    let mut summary = Summary::default();
+    std::thread::scope(|s| -> Result<(), BatchError> {
+        let (work_tx, work_rx) = sync_channel::<Chunk>(jobs * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (out_tx, out_rx) = sync_channel::<ChunkOut>(jobs * 2);
+        let header: HeaderSlot = Arc::new(Mutex::new(None));
+        let (hdr_tx, hdr_rx) = sync_channel::<Result<(), BatchError>>(1);
+        let reader_header = header.clone();
+        let reader = s.spawn(move || read_items(pack, counting, format, opts, work_tx, reader_header, hdr_tx));
+        // Workers start once the header is known.
+        match hdr_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                let _ = reader.join();
+                return Err(e);
+            }
+            Err(_) => {}
+        }
+        let header = header.lock().map(|h| h.clone()).unwrap_or(None);
+        for _ in 0..jobs {
+            let rx = work_rx.clone();
+            let tx = out_tx.clone();
+            let header = header.clone();
+            s.spawn(move || worker(pack, opts, header.as_ref(), &rx, &tx));
+        }
+        drop(out_tx);
+        let mut pending: BTreeMap<u64, ChunkOut> = BTreeMap::new();
+        let mut next = 0;
+        let mut write_err = None;
+        for o in out_rx {
+            pending.insert(o.seq, o);
+            while let Some(o) = pending.remove(&next) {
+                next += 1;
+                if let Err(e) = files.write(&o) {
+                    write_err.get_or_insert(e);
+                }
+                summary.rows += o.rows;
+                summary.entities += o.entities;
+                summary.awards += o.award_count;
+                summary.bad_rows += o.errors.len() as u64;
+                for e in o.errors {
+                    if summary.first_errors.len() < 20 {
+                        summary.first_errors.push(e);
+                    }
+                }
+                summary.budget.merge(o.budget);
+                if let Some(p) = &opts.progress
+                    && next % 16 == 0
+                {
+                    p(bytes.load(Ordering::Relaxed), summary.rows);
+                }
+            }
+        }
+        let read = reader.join().map_err(|_| BatchError::Input("the reader failed".into()))?;
+        read?;
+        if let Some(e) = write_err {
+            return Err(e);
+        }
+        if let Some(p) = &opts.progress {
+            p(bytes.load(Ordering::Relaxed), summary.rows);
+        }
+        Ok(())
+    })?;
+    Ok(summary)
+}
+
+struct CountingReader<R> {
+    inner: R,
+    bytes: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Reads the input, checks the header and the order of ids, and hands chunks to the workers.
+fn read_items<R: Read>(
+    pack: &Pack,
+    input: R,
+    format: Format,
+    opts: &BatchOptions,
+    work: SyncSender<Chunk>,
+    header_slot: HeaderSlot,
+    header_ready: SyncSender<Result<(), BatchError>>,
+) -> Result<(), BatchError> {
+    let mut batcher = Batcher { work, seq: 0, items: Vec::new(), errors: Vec::new(), last_id: None, chunk_rows: opts.chunk_rows.max(1) };
+    match format {
+        Format::Csv => {
+            let mut input = input;
+            let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + (BLOCK >> 2));
+            let mut eof = fill(&mut input, &mut buf, BLOCK)?;
+            // The header: the first row, up to a newline outside quotes.
+            let Some(hdr_end) = last_row_end(&buf, true) else {
+                let msg = if buf.iter().all(u8::is_ascii_whitespace) {
+                    "the input is empty: expected a header row naming the pack's facts (id, year, …)".to_string()
+                } else {
+                    "the header row never ends (no line break outside quotes)".to_string()
+                };
+                let _ = header_ready.send(Err(BatchError::Input(msg.clone())));
+                return Err(BatchError::Input(msg));
+            };
+            let mut hrec = csv::ByteRecord::new();
+            let _ = csv::ReaderBuilder::new().has_headers(false).from_reader(&buf[..hdr_end]).read_byte_record(&mut hrec);
+            let names: Result<Vec<&str>, _> = hrec.iter().map(std::str::from_utf8).collect();
+            let Ok(names) = names else {
+                let msg = "line 1: the header is not UTF-8 text";
+                let _ = header_ready.send(Err(BatchError::Input(msg.into())));
+                return Err(BatchError::Input(msg.into()));
+            };
+            let cols = match plan(pack, &names, &opts.mapping) {
+                Ok(c) => c,
+                Err(errs) => {
+                    let _ = header_ready.send(Err(BatchError::Header(errs.clone())));
+                    return Err(BatchError::Header(errs));
+                }
+            };
+            let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
+            let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            if let Ok(mut h) = header_slot.lock() {
+                *h = Some((cols, names));
+            }
+            let _ = header_ready.send(Ok(()));
+            let mut line = 1 + memchr::memchr_iter(b'\n', &buf[..hdr_end]).count() as u64;
+            buf.drain(..hdr_end);
+            let mut prev_id: Option<Vec<u8>> = None;
+            loop {
+                if !eof && buf.len() < BLOCK {
+                    eof = fill(&mut input, &mut buf, BLOCK)?;
+                }
+                if buf.is_empty() {
+                    break;
+                }
+                // Cut after the last whole row, then back to the start of the last entity, whose
+                // rows may go on in the next block (unless this is the end of the input).
+                let cut = if eof {
+                    buf.len()
+                } else {
+                    match last_row_end(&buf, false).map(|end| entity_start(&buf[..end], id_col)) {
+                        Some((start, _)) if start > 0 => start,
+                        // One entity fills the block, or a row is longer than it: read more.
+                        _ => {
+                            let before = buf.len();
+                            eof = fill(&mut input, &mut buf, before + BLOCK)?;
+                            continue;
+                        }
+                    }
+                };
+                let rest = buf.split_off(cut);
+                let block = std::mem::replace(&mut buf, rest);
+                let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
+                let last_id = entity_start(&block, id_col).1;
+                let id = last_id.clone().unwrap_or_default();
+                batcher.push_block(line, id, Item::CsvBlock(line, block, prev_id.take()))?;
+                prev_id = last_id;
+                line += lines;
+            }
+        }
+        Format::Jsonl => {
+            let _ = header_ready.send(Ok(()));
+            let mut r = BufReader::new(input);
+            let mut buf = Vec::new();
+            let mut line = 0u64;
+            let mut any = false;
+            loop {
+                buf.clear();
+                let n = r.read_until(b'\n', &mut buf).map_err(|e| BatchError::Input(format!("cannot read the input: {e}")))?;
+                if n == 0 {
+                    break;
+                }
+                line += 1;
+                let Ok(text) = std::str::from_utf8(&buf) else {
+                    batcher.errors.push(RowError { line, column: 0, field: String::new(), message: "the line is not UTF-8 text".into() });
+                    continue;
+                };
+                if text.trim().is_empty() {
+                    continue;
+                }
+                any = true;
+                match json_item(pack, text, line) {
+                    Ok((id, item)) => batcher.push(line, id, item)?,
+                    Err(e) => batcher.errors.push(e),
+                }
+            }
+            if !any && batcher.errors.is_empty() {
+                return Err(BatchError::Input("the input is empty: expected one JSON object per line".into()));
+            }
+        }
+    }
+    batcher.flush()
+}
+
+/// Bytes read per CSV block (cut back to an entity boundary).
+const BLOCK: usize = 1 << 20;
+
+/// Reads until `buf` holds `want` bytes or the input ends (`true`).
+fn fill<R: Read>(input: &mut R, buf: &mut Vec<u8>, want: usize) -> Result<bool, BatchError> {
+    let mut chunk = [0u8; 64 * 1024];
+    while buf.len() < want {
+        let n = input.read(&mut chunk).map_err(|e| BatchError::Input(format!("cannot read the input: {e}")))?;
+        if n == 0 {
+            return Ok(true);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Ok(false)
+}
+
+/// The end (after the newline) of the first (`first`) or last complete row: a newline outside
+/// double quotes. Quotes inside quoted fields are doubled, so parity tells inside from outside.
+fn last_row_end(buf: &[u8], first: bool) -> Option<usize> {
+    let mut inside = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            inside = !inside;
+        } else if !inside {
+            if first {
+                return Some(i + 1);
+            }
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
+/// Where the last entity of `block` (whole rows) begins, and its id: rows are walked back from
+/// the end while they carry the same id.
+fn entity_start(block: &[u8], id_col: usize) -> (usize, Option<Vec<u8>>) {
+    let row_id = |row: &[u8]| -> Vec<u8> {
+        let mut rec = csv::ByteRecord::new();
+        let _ = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(row).read_byte_record(&mut rec);
+        rec.get(id_col).unwrap_or(b"").to_vec()
+    };
+    let starts = |end: usize| -> usize {
+        // Start of the row ending at `end` (exclusive of its newline): after the previous newline.
+        // Rows with quoted newlines are cut wrongly here only in the id they report, which makes
+        // the cut earlier, never wrong: the bytes stay in order.
+        block[..end].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)
+    };
+    let mut end = block.len();
+    while end > 0 && matches!(block[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    if end == 0 {
+        return (0, None);
+    }
+    let mut start = starts(end);
+    let id = row_id(&block[start..end]);
+    loop {
+        if start == 0 {
+            return (0, Some(id));
+        }
+        let prev_end = start - 1;
+        let prev_start = starts(prev_end);
+        if row_id(&block[prev_start..prev_end]) != id {
+            return (start, Some(id));
+        }
+        start = prev_start;
+    }
+}
+
+/// Parses one JSON line: a whole facts document (it has `entity`), or a flat row.
+fn json_item(pack: &Pack, text: &str, line: u64) -> Result<(Vec<u8>, Item), RowError> {
+    let err = |column: usize, message: String| RowError { line, column, field: String::new(), message };
+    let node = parse_json(text)
+        .map_err(|e| err(text[..e.span.start.min(text.len())].chars().count() + 1, format!("invalid JSON: {}", e.message)))?;
+    let Kind::Obj(kv) = &node.kind else { return Err(err(1, "each line must be a JSON object".into())) };
+    if node.get("entity").is_some() {
+        let mut map = SourceMap::new();
+        let f = map.add(format!("line {line}"), text);
+        return match facts_from_node(pack, &map, f, &node) {
+            Ok(facts) => Ok((facts.entity_id.clone().into_bytes(), Item::Doc(Box::new(facts)))),
+            Err(ds) => {
+                let d = &ds[0];
+                let (_, col) = map.line_col(f, d.span.start);
+                Err(RowError { line, column: col, field: String::new(), message: d.message.clone() })
+            }
+        };
+    }
+    let mut cells = Vec::with_capacity(kv.len());
+    let mut id = Vec::new();
+    for (k, _, v) in kv {
+        let text = match &v.kind {
+            Kind::Str(s) | Kind::Num(s) => s.clone(),
+            Kind::Bool(b) => b.to_string(),
+            Kind::Null => String::new(),
+            _ => {
+                return Err(RowError {
+                    line,
+                    column: 0,
+                    field: k.clone(),
+                    message: format!("`{k}` must be a string, number, boolean or null"),
+                });
+            }
+        };
+        if k == "id" {
+            id = text.clone().into_bytes();
+        }
+        cells.push((k.clone(), text));
+    }
+    Ok((id, Item::Flat(cells)))
+}
+
+struct Batcher {
+    work: SyncSender<Chunk>,
+    seq: u64,
+    items: Vec<(u64, Vec<u8>, Item)>,
+    errors: Vec<RowError>,
+    last_id: Option<Vec<u8>>,
+    chunk_rows: usize,
+}
+
+impl Batcher {
+    fn push(&mut self, line: u64, id: Vec<u8>, item: Item) -> Result<(), BatchError> {
+        if let Some(last) = &self.last_id {
+            if id < *last {
+                self.errors.push(RowError {
+                    line,
+                    column: 0,
+                    field: "id".into(),
+                    message: format!(
+                        "id `{}` comes after `{}`: rows must be sorted by id, so that all years of an entity are evaluated together",
+                        String::from_utf8_lossy(&id),
+                        String::from_utf8_lossy(last)
+                    ),
+                });
+                return Ok(());
+            }
+            // Cut only between entities.
+            if id != *last && self.items.len() >= self.chunk_rows {
+                self.flush_chunk()?;
+            }
+        }
+        self.last_id = Some(id.clone());
+        self.items.push((line, id, item));
+        Ok(())
+    }
+    /// A CSV block is a chunk of its own (the reader already cut it at an entity boundary).
+    fn push_block(&mut self, line: u64, last_id: Vec<u8>, item: Item) -> Result<(), BatchError> {
+        if !self.items.is_empty() {
+            self.flush_chunk()?;
+        }
+        self.items.push((line, Vec::new(), item));
+        self.last_id = Some(last_id);
+        self.flush_chunk()
+    }
+    fn flush_chunk(&mut self) -> Result<(), BatchError> {
+        let chunk = Chunk { seq: self.seq, items: std::mem::take(&mut self.items), errors: std::mem::take(&mut self.errors) };
+        self.seq += 1;
+        self.work.send(chunk).map_err(|_| BatchError::Input("the workers stopped".into()))
+    }
+    fn flush(mut self) -> Result<(), BatchError> {
+        if !self.items.is_empty() || !self.errors.is_empty() {
+            self.flush_chunk()?;
+        }
+        Ok(())
+    }
+}
+
+fn worker(
+    pack: &Pack,
+    opts: &BatchOptions,
+    header: Option<&(Vec<Col>, Vec<String>)>,
+    rx: &Mutex<Receiver<Chunk>>,
+    tx: &SyncSender<ChunkOut>,
+) {
+    loop {
+        let chunk = match rx.lock() {
+            Ok(r) => r.recv(),
+            Err(_) => return,
+        };
+        let Ok(chunk) = chunk else { return };
+        let out = process(pack, opts, header, chunk);
+        if tx.send(out).is_err() {
+            return;
+        }
+    }
+}
+
+fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<String>)>, chunk: Chunk) -> ChunkOut {
+    let mut out = ChunkOut {
+        seq: chunk.seq,
+        awards: Vec::with_capacity(chunk.items.len() * 32),
+        totals: Vec::new(),
+        errors: chunk.errors,
+        budget: Budget::default(),
+        rows: 0,
+        entities: 0,
+        award_count: 0,
+    };
+    let mut group: Vec<Row> = Vec::new();
+    let mut group_id: Option<Vec<u8>> = None;
+    for (line, id, item) in chunk.items {
+        let parsed = match item {
+            Item::CsvBlock(first_line, block, prev_id) => {
+                if let Some((cols, names)) = header {
+                    csv_block(pack, opts, cols, names, first_line, &block, prev_id, &mut out);
+                }
+                continue;
+            }
+            Item::Flat(cells) => flat_row(pack, line, &cells),
+            Item::Doc(facts) => {
+                out.rows += 1;
+                finish_entity(pack, opts, std::mem::take(&mut group), &mut out);
+                evaluate_entity(pack, opts, *facts, &mut out);
+                continue;
+            }
+        };
+        out.rows += 1;
+        if group_id.as_ref().is_some_and(|g| *g != id) {
+            finish_entity(pack, opts, std::mem::take(&mut group), &mut out);
+        }
+        group_id = Some(id);
+        match parsed {
+            Ok(row) => group.push(row),
+            Err(errs) => out.errors.extend(errs),
+        }
+    }
+    finish_entity(pack, opts, group, &mut out);
+    out.errors.sort_by_key(|e| (e.line, e.column));
+    out
+}
+
+/// Parses and evaluates one block of whole CSV rows, entity by entity.
+#[allow(clippy::too_many_arguments)]
+fn csv_block(
+    pack: &Pack,
+    opts: &BatchOptions,
+    cols: &[Col],
+    names: &[String],
+    first_line: u64,
+    block: &[u8],
+    prev_id: Option<Vec<u8>>,
+    out: &mut ChunkOut,
+) {
+    let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(block);
+    let mut rec = csv::ByteRecord::new();
+    let mut group: Vec<Row> = Vec::new();
+    // Ids must rise: the last id accepted (initially the previous block's last entity).
+    let mut last: Option<Vec<u8>> = prev_id;
+    let mut current: Option<Vec<u8>> = None;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = first_line + e.position().map_or(0, |p| p.line().saturating_sub(1));
+                out.errors.push(RowError { line, column: 0, field: String::new(), message: format!("unreadable CSV: {e}") });
+                continue;
+            }
+        }
+        let line = first_line + rec.position().map_or(0, |p| p.line().saturating_sub(1));
+        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
+            continue; // a blank line
+        }
+        out.rows += 1;
+        let id = rec.get(id_col).unwrap_or(b"");
+        if current.as_deref() != Some(id) {
+            if last.as_deref().is_some_and(|l| id <= l) {
+                let shown = last.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+                out.errors.push(RowError {
+                    line,
+                    column: id_col + 1,
+                    field: "id".into(),
+                    message: format!(
+                        "id `{}` comes after `{shown}`: rows must be sorted by id with each entity's rows together, so that all its years are evaluated at once",
+                        String::from_utf8_lossy(id)
+                    ),
+                });
+                continue;
+            }
+            finish_entity(pack, opts, std::mem::take(&mut group), out);
+            current = Some(id.to_vec());
+            last = Some(id.to_vec());
+        }
+        match parse_row(pack, cols, names, line, rec.iter()) {
+            Ok(row) => group.push(row),
+            Err(errs) => out.errors.extend(errs),
+        }
+    }
+    finish_entity(pack, opts, group, out);
+}
+
+fn flat_row(pack: &Pack, line: u64, cells: &[(String, String)]) -> Result<Row, Vec<RowError>> {
+    let mut cols = Vec::with_capacity(cells.len());
+    let mut names = Vec::with_capacity(cells.len());
+    for (i, (k, _)) in cells.iter().enumerate() {
+        match resolve(pack, k) {
+            Some(c) => {
+                cols.push(c);
+                names.push(k.clone());
+            }
+            None => {
+                let e = crate::columns::plan(pack, &[k.as_str()], &Mapping::default()).err().and_then(|e| e.into_iter().next());
+                let message = e.map_or_else(|| "not a fact of the pack".to_string(), |e| e.message);
+                return Err(vec![RowError { line, column: i + 1, field: k.clone(), message }]);
+            }
+        }
+    }
+    parse_row(pack, &cols, &names, line, cells.iter().map(|(_, v)| v.as_bytes()))
+}
+
+fn finish_entity(pack: &Pack, opts: &BatchOptions, rows: Vec<Row>, out: &mut ChunkOut) {
+    if rows.is_empty() {
+        return;
+    }
+    if let Some(facts) = entity_facts(pack, rows, &mut out.errors) {
+        evaluate_entity(pack, opts, facts, out);
+    }
+}
+
+fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut ChunkOut) {
+    out.entities += 1;
+    if opts.parse_only {
+        return;
+    }
+    let ev = evaluate(pack, &facts, &Options { years: opts.years.clone(), trace: false, awards_only: true });
+    let mut per_year: BTreeMap<i32, (Decimal, Decimal)> = BTreeMap::new();
+    for r in &ev.results {
+        let State::Awarded { low, high } = r.state else { continue };
+        let rule = r.rule;
+        let state = r.state.code_for(rule);
+        let by = r.budget_year.map(|y| y.to_string()).unwrap_or_default();
+        let paid = rule.paid_by.map_or("", |d| pack.departments[d].id.as_str());
+        csv_field(&mut out.awards, &facts.entity_id);
+        let _ =
+            write!(out.awards, ",{},{},{},{},{},{},", r.claim_year, rule.id, rule.clause, rule_kind(rule.kind), state, money_plain(low));
+        if high != UNBOUNDED {
+            out.awards.extend_from_slice(money_plain(high).as_bytes());
+        }
+        let _ = writeln!(out.awards, ",{by},{paid}");
+        if rule.kind == RuleKind::Award {
+            out.award_count += 1;
+            if let Some(y) = r.budget_year {
+                out.budget.add((y, paid.to_string(), rule.clause.clone()), low, high);
+                let e = per_year.entry(y).or_default();
+                e.0 += low;
+                e.1 = if e.1 == UNBOUNDED || high == UNBOUNDED { UNBOUNDED } else { e.1 + high };
+            }
+        }
+    }
+    for (y, (lo, hi)) in per_year {
+        csv_field(&mut out.totals, &facts.entity_id);
+        let _ = write!(out.totals, ",{y},{},", money_plain(lo));
+        if hi != UNBOUNDED {
+            out.totals.extend_from_slice(money_plain(hi).as_bytes());
+        }
+        out.totals.push(b'\n');
+    }
+}
+
+fn rule_kind(k: RuleKind) -> &'static str {
+    match k {
+        RuleKind::Award => "award",
+        RuleKind::Limit => "limit",
+        RuleKind::Check => "check",
+    }
+}
+
+/// Writes a CSV field, quoted when it must be.
+fn csv_field(out: &mut Vec<u8>, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+pub const AWARDS_HEADER: &str = "entity,claim_year,rule,clause,kind,state,low,high,budget_year,paid_by\n";
+pub const TOTALS_HEADER: &str = "entity,budget_year,low,high\n";
+pub const ERRORS_HEADER: &str = "line,column,field,message\n";
+
+/// Output files under temporary names until the run is known to have succeeded.
+struct TempOutputs {
+    files: Vec<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>, Which)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Awards,
+    Totals,
+    Errors,
+}
+
+impl TempOutputs {
+    fn create(out: &Outputs) -> Result<TempOutputs, BatchError> {
+        let mut files = Vec::new();
+        for (p, w, header) in [
+            (&out.awards, Which::Awards, AWARDS_HEADER),
+            (&out.totals, Which::Totals, TOTALS_HEADER),
+            (&out.errors, Which::Errors, ERRORS_HEADER),
+        ] {
+            let Some(p) = p else { continue };
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let tmp = p.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+            let f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+            let mut w2 = std::io::BufWriter::with_capacity(1 << 20, f);
+            w2.write_all(header.as_bytes()).map_err(io(&tmp))?;
+            files.push((p.clone(), tmp, w2, w));
+        }
+        Ok(TempOutputs { files })
+    }
+    fn write(&mut self, o: &ChunkOut) -> Result<(), BatchError> {
+        for (_, tmp, w, which) in &mut self.files {
+            let r = match which {
+                Which::Awards => w.write_all(&o.awards),
+                Which::Totals => w.write_all(&o.totals),
+                Which::Errors => {
+                    let mut buf = Vec::new();
+                    for e in &o.errors {
+                        let _ = write!(buf, "{},{},", e.line, e.column);
+                        csv_field(&mut buf, &e.field);
+                        buf.push(b',');
+                        csv_field(&mut buf, &e.message);
+                        buf.push(b'\n');
+                    }
+                    w.write_all(&buf)
+                }
+            };
+            r.map_err(io(tmp))?;
+        }
+        Ok(())
+    }
+    fn finish(self) -> Result<(), BatchError> {
+        for (dst, tmp, w, _) in self.files {
+            let f = w.into_inner().map_err(|e| BatchError::Io { path: tmp.display().to_string(), source: e.into_error() })?;
+            f.sync_all().map_err(io(&tmp))?;
+            std::fs::rename(&tmp, &dst).map_err(io(&dst))?;
+        }
+        Ok(())
+    }
+    /// Strict failure: keep the error report, drop every result.
+    fn finish_errors_only(self) -> Result<(), BatchError> {
+        for (dst, tmp, w, which) in self.files {
+            if which == Which::Errors {
+                let f = w.into_inner().map_err(|e| BatchError::Io { path: tmp.display().to_string(), source: e.into_error() })?;
+                f.sync_all().map_err(io(&tmp))?;
+                std::fs::rename(&tmp, &dst).map_err(io(&dst))?;
+            } else {
+                drop(w);
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+        Ok(())
+    }
+    fn abandon(self) {
+        for (_, tmp, w, _) in self.files {
+            drop(w);
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}

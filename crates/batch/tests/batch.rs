@@ -1,0 +1,354 @@
+//! Population runs: the batch path agrees with single-entity evaluation to the fen (every pack
+//! case, and a synthetic population), sums exactly, and reports bad input by line and column.
+
+use qiangke_batch::{BatchError, BatchOptions, Format, Outputs, run};
+use qiangke_rules::cases::load_cases;
+use qiangke_rules::model::{Pack, Type, Value};
+use qiangke_rules::{Options, State, evaluate, load_facts, load_pack};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn pack_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")
+}
+
+fn pack() -> Pack {
+    load_pack(&pack_dir()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qiangke-batch-test-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("tmp");
+    d.join(name)
+}
+
+/// An award row as both paths report it.
+type AwardRow = (String, i32, String, String, String, String);
+
+fn read_awards(path: &Path) -> Vec<AwardRow> {
+    let mut rdr = csv::Reader::from_path(path).expect("awards file");
+    let mut out: Vec<AwardRow> = rdr
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            (r[0].to_string(), r[1].parse().expect("year"), r[2].to_string(), r[6].to_string(), r[7].to_string(), r[8].to_string())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn plain(m: Decimal) -> String {
+    if m == qiangke_rules::value::UNBOUNDED { String::new() } else { qiangke_rules::value::money_plain(m) }
+}
+
+/// Single-entity evaluation of one facts document, as award rows.
+fn single(pack: &Pack, name: &str, json: &str) -> Vec<AwardRow> {
+    let facts = load_facts(pack, name, json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+    let ev = evaluate(pack, &facts, &Options::default());
+    ev.results
+        .iter()
+        .filter_map(|r| match r.state {
+            State::Awarded { low, high } => Some((
+                facts.entity_id.clone(),
+                r.claim_year,
+                r.rule.id.clone(),
+                plain(low),
+                plain(high),
+                r.budget_year.map(|y| y.to_string()).unwrap_or_default(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A JSON value for a fact, written independently of the batch reader.
+fn json_value(pack: &Pack, v: &Value) -> serde_json::Value {
+    match v {
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) => serde_json::json!(i),
+        other => serde_json::Value::String(other.key(pack)),
+    }
+}
+
+/// A facts document for the validated facts of a case, with a new entity id.
+fn facts_json(pack: &Pack, facts: &qiangke_rules::Facts, id: &str) -> String {
+    let v = &pack.vocab;
+    let mut entity = serde_json::Map::new();
+    entity.insert("id".into(), id.into());
+    for (i, a) in facts.attributes.iter().enumerate() {
+        if let Some(f) = a {
+            entity.insert(v.attributes[i].name.clone(), json_value(pack, &f.value));
+        }
+    }
+    let mut years = serde_json::Map::new();
+    for (y, row) in &facts.yearly {
+        let mut m = serde_json::Map::new();
+        for (i, f) in row.iter().enumerate() {
+            if let Some(f) = f {
+                m.insert(v.yearly[i].name.clone(), json_value(pack, &f.value));
+            }
+        }
+        years.insert(y.to_string(), m.into());
+    }
+    let events: Vec<serde_json::Value> = facts
+        .events
+        .iter()
+        .map(|e| {
+            let def = &v.events[e.ty];
+            let mut m = serde_json::Map::new();
+            m.insert("type".into(), def.name.clone().into());
+            m.insert("date".into(), e.date.to_string().into());
+            for (i, f) in e.fields.iter().enumerate() {
+                if let Some(f) = f {
+                    m.insert(def.fields[i].name.clone(), json_value(pack, f));
+                }
+            }
+            m.into()
+        })
+        .collect();
+    serde_json::json!({"entity": entity, "years": years, "events": events}).to_string()
+}
+
+#[test]
+fn every_pack_case_gives_the_same_awards_in_batch() {
+    let pack = pack();
+    let cases = load_cases(&pack, &pack_dir()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(cases.len() > 100);
+    let mut lines = String::new();
+    let mut expected = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let id = format!("case-{i:04}");
+        let doc = facts_json(&pack, &c.facts, &id);
+        expected.extend(single(&pack, &id, &doc));
+        lines.push_str(&doc);
+        lines.push('\n');
+    }
+    expected.sort();
+    let out = tmp("cases-awards.csv");
+    let s =
+        run(&pack, lines.as_bytes(), Format::Jsonl, &BatchOptions::default(), &Outputs { awards: Some(out.clone()), ..Outputs::default() })
+            .expect("batch");
+    assert_eq!(s.bad_rows, 0, "{:?}", s.first_errors);
+    assert_eq!(s.entities as usize, cases.len());
+    let got = read_awards(&out);
+    assert!(!expected.is_empty());
+    assert_eq!(got, expected);
+}
+
+/// Groups a synthetic CSV by entity into facts documents, independently of the batch reader.
+fn csv_to_documents(pack: &Pack, csv_text: &str) -> Vec<(String, String)> {
+    let v = &pack.vocab;
+    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = rdr.headers().expect("header").iter().map(str::to_string).collect();
+    let mut docs: BTreeMap<
+        String,
+        (serde_json::Map<String, serde_json::Value>, serde_json::Map<String, serde_json::Value>, Vec<serde_json::Value>),
+    > = BTreeMap::new();
+    let typed = |ty: Type, s: &str| -> serde_json::Value {
+        match ty {
+            Type::Bool => serde_json::Value::Bool(s == "true"),
+            _ => serde_json::Value::String(s.to_string()),
+        }
+    };
+    for r in rdr.records() {
+        let r = r.expect("record");
+        let id = r[0].to_string();
+        let year = r[2].to_string();
+        let entry = docs.entry(id.clone()).or_default();
+        entry.0.insert("id".into(), id.clone().into());
+        let mut yearly = serde_json::Map::new();
+        let mut events: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
+        for (h, cell) in header.iter().zip(r.iter()).skip(3) {
+            if cell.is_empty() {
+                continue;
+            }
+            if let Some(i) = v.attribute(h) {
+                entry.0.insert(h.clone(), typed(v.attributes[i].ty, cell));
+            } else if let Some(i) = v.yearly(h) {
+                yearly.insert(h.clone(), typed(v.yearly[i].ty, cell));
+            } else if let Some((ev, field)) = h.split_once('.') {
+                let e = v.event(ev).expect("event column");
+                let ty = if field == "date" { Type::Date } else { v.events[e].fields.iter().find(|f| f.name == field).expect("field").ty };
+                let m = events.entry(ev.to_string()).or_default();
+                m.insert("type".into(), ev.into());
+                m.insert(field.into(), typed(ty, cell));
+            }
+        }
+        entry.1.insert(year, yearly.into());
+        entry.2.extend(events.into_values().map(serde_json::Value::Object));
+    }
+    docs.into_iter()
+        .map(|(id, (entity, years, events))| (id, serde_json::json!({"entity": entity, "years": years, "events": events}).to_string()))
+        .collect()
+}
+
+#[test]
+fn a_synthetic_population_agrees_with_single_evaluation_and_sums_exactly() {
+    let pack = pack();
+    let mut csv_bytes = Vec::new();
+    qiangke_batch::synth::write_csv(&pack, 3000, 11, &mut csv_bytes).expect("synth");
+    let csv_text = String::from_utf8(csv_bytes).expect("utf-8");
+    let out = tmp("synth-awards.csv");
+    let opts = BatchOptions { jobs: 2, chunk_rows: 64, ..BatchOptions::default() };
+    let s =
+        run(&pack, csv_text.as_bytes(), Format::Csv, &opts, &Outputs { awards: Some(out.clone()), ..Outputs::default() }).expect("batch");
+    assert_eq!(s.rows, 3000);
+    assert_eq!(s.bad_rows, 0, "{:?}", s.first_errors);
+    let mut expected = Vec::new();
+    for (id, doc) in csv_to_documents(&pack, &csv_text) {
+        expected.extend(single(&pack, &id, &doc));
+    }
+    expected.sort();
+    let got = read_awards(&out);
+    assert!(got.len() > 1000, "a synthetic population earns many awards ({})", got.len());
+    assert_eq!(got, expected);
+    // The budget's grand total is the exact sum of the award rows of paying rules, in fen.
+    let fen = |s: &str| -> i128 {
+        rust_decimal::prelude::ToPrimitive::to_i128(&(s.parse::<Decimal>().expect("amount") * Decimal::ONE_HUNDRED)).expect("fen")
+    };
+    let awards_kind: std::collections::HashSet<&str> =
+        pack.rules.iter().filter(|r| r.kind == qiangke_rules::model::RuleKind::Award).map(|r| r.id.as_str()).collect();
+    let sum: i128 = expected.iter().filter(|r| awards_kind.contains(r.2.as_str())).map(|r| fen(&r.3)).sum();
+    assert_eq!(fen(&s.budget.total().low.to_string()), sum);
+}
+
+fn run_csv(text: &str, strict: bool) -> (Result<qiangke_batch::Summary, BatchError>, PathBuf, PathBuf) {
+    let pack = pack();
+    let out = tmp(&format!("awards-{}.csv", text.len()));
+    let errors = tmp(&format!("errors-{}.csv", text.len()));
+    let _ = std::fs::remove_file(&out);
+    let r = run(
+        &pack,
+        text.as_bytes(),
+        Format::Csv,
+        &BatchOptions { strict, ..BatchOptions::default() },
+        &Outputs { awards: Some(out.clone()), errors: Some(errors.clone()), ..Outputs::default() },
+    );
+    (r, out, errors)
+}
+
+const HEADER: &str = "id,year,kind,above_scale,rd_expenditure,recognition.date,recognition.kind,recognition.renewal\n";
+
+#[test]
+fn a_malformed_row_is_reported_and_the_others_are_evaluated() {
+    let text =
+        format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,\nA2,2023,enterprise,true,15x0,,,\nA3,2023,enterprise,true,600萬元,,,\n");
+    let (r, out, errors) = run_csv(&text, false);
+    let s = r.expect("run");
+    assert_eq!((s.rows, s.bad_rows), (3, 1));
+    let e = &s.first_errors[0];
+    assert_eq!((e.line, e.column, e.field.as_str()), (3, 5, "rd_expenditure"));
+    assert!(e.message.starts_with("`15x0` is not an amount of money"), "{}", e.message);
+    let awards = read_awards(&out);
+    assert_eq!(awards.iter().map(|a| (a.0.as_str(), a.3.as_str())).collect::<Vec<_>>(), vec![("A1", "200000.00"), ("A3", "100000.00")]);
+    let report = std::fs::read_to_string(errors).expect("errors file");
+    assert!(report.starts_with("line,column,field,message\n3,5,rd_expenditure,"), "{report}");
+}
+
+#[test]
+fn strict_mode_fails_and_writes_no_results() {
+    let text = format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,\nA2,2023,enterprize,true,1,,,\n");
+    let (r, out, errors) = run_csv(&text, true);
+    match r {
+        Err(BatchError::Strict { bad_rows, .. }) => assert_eq!(bad_rows, 1),
+        other => panic!("expected a strict failure, got {other:?}"),
+    }
+    assert!(!out.exists(), "no result file may be written in strict mode");
+    let report = std::fs::read_to_string(errors).expect("the errors file is still written");
+    assert!(report.contains("3,3,kind,`enterprize` is not a known applicant_kind (did you mean `enterprise`?)"), "{report}");
+}
+
+#[test]
+fn a_wrong_header_evaluates_nothing() {
+    let (r, out, _) = run_csv("id,year,kind,rd_expenditur\nA1,2023,enterprise,1\n", false);
+    let msg = r.expect_err("bad header").to_string();
+    assert!(msg.contains("column 4 `rd_expenditur`: not a fact of the pack; did you mean `rd_expenditure`?"), "{msg}");
+    assert!(!out.exists());
+    let (r, _, _) = run_csv("name,kind\nx,enterprise\n", false);
+    assert!(r.expect_err("no id").to_string().contains("the header has no `id` column"));
+}
+
+#[test]
+fn an_empty_file_is_an_error_not_an_empty_result() {
+    let (r, out, _) = run_csv("", false);
+    assert!(r.expect_err("empty").to_string().contains("the input is empty"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_truncated_file_reports_its_last_row() {
+    // The last row is cut in the middle (no newline, fields missing).
+    let text = format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,\nA2,2023,enterp");
+    let (r, out, _) = run_csv(&text, false);
+    let s = r.expect("run");
+    assert_eq!(s.bad_rows, 1);
+    assert_eq!(s.first_errors[0].line, 3);
+    assert!(s.first_errors[0].message.contains("the row has 3 fields, the header has 8"), "{}", s.first_errors[0].message);
+    assert_eq!(read_awards(&out).len(), 1);
+}
+
+#[test]
+fn non_utf8_cells_are_located() {
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"A1,2023,enterprise,true,1500\xff,,,\n");
+    let pack = pack();
+    let out = tmp("utf8-awards.csv");
+    let s =
+        run(&pack, &bytes[..], Format::Csv, &BatchOptions::default(), &Outputs { awards: Some(out), ..Outputs::default() }).expect("run");
+    let e = &s.first_errors[0];
+    assert_eq!((e.line, e.column), (2, 5));
+    assert!(e.message.contains("not UTF-8"), "{}", e.message);
+}
+
+#[test]
+fn rows_out_of_order_are_refused_so_nothing_is_paid_twice() {
+    let text = format!(
+        "{HEADER}B1,2023,enterprise,true,,2023-03-01,high_tech,false\nA1,2023,enterprise,true,,2023-03-01,high_tech,false\nB1,2024,enterprise,true,,2024-03-01,high_tech,false\n"
+    );
+    let (r, out, _) = run_csv(&text, false);
+    let s = r.expect("run");
+    assert_eq!(s.bad_rows, 1, "{:?}", s.first_errors);
+    assert_eq!(s.first_errors[0].line, 3);
+    assert!(s.first_errors[0].message.contains("rows must be sorted by id"));
+    // A1 is refused; B1's rows are then together and evaluated as one entity: its high-tech
+    // recognition is paid once (2023), the repeat in 2024 is already awarded.
+    let awards = read_awards(&out);
+    assert_eq!(awards.iter().filter(|a| a.2 == "high-tech-new").count(), 1);
+}
+
+#[test]
+fn the_budget_report_is_exact() {
+    // E1: R&D 1500萬元 → 20萬元 (四(二)8, science bureau, 2023 budget).
+    // E2: new high-tech enterprise 2023 → 20萬元 (四(二)7, finance bureau, 2024 budget).
+    // E3: the same 1500萬元 and the same recognition → 20萬元 + 20萬元.
+    let text = format!(
+        "{HEADER}E1,2023,enterprise,true,1500萬元,,,\nE2,2023,enterprise,false,,2023-06-01,high_tech,false\nE3,2023,enterprise,true,15000000,2023-09-09,高新技術企業,false\n"
+    );
+    let (r, _, _) = run_csv(&text, false);
+    let s = r.expect("run");
+    assert_eq!(
+        s.budget.to_csv(),
+        "budget_year,paid_by,clause,awards,low,high\n2023,science-bureau,四(二)8,2,400000.00,400000.00\n2024,finance-bureau,四(二)7,2,400000.00,400000.00\n"
+    );
+}
+
+#[test]
+fn json_lines_flat_rows_and_documents() {
+    let pack = pack();
+    let text = "{\"id\": \"F1\", \"year\": 2023, \"kind\": \"enterprise\", \"above_scale\": true, \"rd_expenditure\": \"5000000\"}\n\
+                {\"entity\": {\"id\": \"F2\", \"kind\": \"enterprise\"}, \"events\": [{\"type\": \"recognition\", \"date\": \"2024-01-02\", \"kind\": \"high_tech\", \"renewal\": false}]}\n\
+                {\"id\": \"F3\", \"year\": 2023, \"kind\": \"enterprise\", \"rd_expendture\": 1}\n";
+    let out = tmp("jsonl-awards.csv");
+    let s =
+        run(&pack, text.as_bytes(), Format::Jsonl, &BatchOptions::default(), &Outputs { awards: Some(out.clone()), ..Outputs::default() })
+            .expect("run");
+    assert_eq!(s.bad_rows, 1);
+    assert!(s.first_errors[0].message.contains("did you mean `rd_expenditure`"), "{}", s.first_errors[0].message);
+    let awards = read_awards(&out);
+    assert_eq!(
+        awards.iter().map(|a| (a.0.as_str(), a.2.as_str(), a.3.as_str())).collect::<Vec<_>>(),
+        vec![("F1", "rd-spend-tiers", "100000.00"), ("F2", "high-tech-new", "200000.00")]
+    );
+}
