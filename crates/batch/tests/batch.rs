@@ -137,15 +137,15 @@ fn every_pack_case_gives_the_same_awards_in_batch() {
     assert_eq!(got, expected);
 }
 
+/// (entity, years, events) of one facts document being assembled.
+type Doc = (serde_json::Map<String, serde_json::Value>, serde_json::Map<String, serde_json::Value>, Vec<serde_json::Value>);
+
 /// Groups a synthetic CSV by entity into facts documents, independently of the batch reader.
 fn csv_to_documents(pack: &Pack, csv_text: &str) -> Vec<(String, String)> {
     let v = &pack.vocab;
     let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
     let header: Vec<String> = rdr.headers().expect("header").iter().map(str::to_string).collect();
-    let mut docs: BTreeMap<
-        String,
-        (serde_json::Map<String, serde_json::Value>, serde_json::Map<String, serde_json::Value>, Vec<serde_json::Value>),
-    > = BTreeMap::new();
+    let mut docs: BTreeMap<String, Doc> = BTreeMap::new();
     let typed = |ty: Type, s: &str| -> serde_json::Value {
         match ty {
             Type::Bool => serde_json::Value::Bool(s == "true"),
