@@ -45,6 +45,13 @@ pub fn parse_row<'a>(
     line: u64,
     cells: impl ExactSizeIterator<Item = &'a [u8]>,
 ) -> Result<Row, Vec<RowError>> {
+    let strs: Vec<Result<&str, ()>> = cells.map(|c| std::str::from_utf8(c).map_err(|_| ())).collect();
+    parse_row_str(pack, cols, header, line, &strs)
+}
+
+/// Like [`parse_row`], for cells already checked as UTF-8 (`Err` marks a cell that is not).
+pub fn parse_row_str(pack: &Pack, cols: &[Col], header: &[String], line: u64, cells: &[Result<&str, ()>]) -> Result<Row, Vec<RowError>> {
+    let cells = cells.iter();
     let mut errors = Vec::new();
     if cells.len() != cols.len() {
         let n = cells.len();
@@ -63,7 +70,7 @@ pub fn parse_row<'a>(
     let mut year_seen = false;
     for (i, (cell, col)) in cells.zip(cols).enumerate() {
         let err = |message: String| RowError { line, column: i + 1, field: header[i].clone(), message };
-        let Ok(text) = std::str::from_utf8(cell) else {
+        let Ok(text) = cell else {
             errors.push(err("the cell is not UTF-8 text".into()));
             continue;
         };

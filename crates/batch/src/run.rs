@@ -9,7 +9,7 @@
 
 use crate::budget::Budget;
 use crate::columns::{Col, HeaderError, Mapping, plan, resolve};
-use crate::rows::{Row, RowError, entity_facts, parse_row};
+use crate::rows::{Row, RowError, entity_facts, parse_row, parse_row_str};
 use qiangke_rules::diag::SourceMap;
 use qiangke_rules::eval::{Options, State, evaluate};
 use qiangke_rules::facts::{Facts, facts_from_node};
@@ -393,13 +393,25 @@ const BLOCK: usize = 1 << 20;
 
 /// Reads until `buf` holds `want` bytes or the input ends (`true`).
 fn fill<R: Read>(input: &mut R, buf: &mut Vec<u8>, want: usize) -> Result<bool, BatchError> {
-    let mut chunk = [0u8; 64 * 1024];
+    // Read straight into the buffer's tail: no intermediate copy.
     while buf.len() < want {
-        let n = input.read(&mut chunk).map_err(|e| BatchError::Input(format!("cannot read the input: {e}")))?;
+        let len = buf.len();
+        buf.resize(want, 0);
+        let n = match input.read(&mut buf[len..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                buf.truncate(len);
+                continue;
+            }
+            Err(e) => {
+                buf.truncate(len);
+                return Err(BatchError::Input(format!("cannot read the input: {e}")));
+            }
+        };
+        buf.truncate(len + n);
         if n == 0 {
             return Ok(true);
         }
-        buf.extend_from_slice(&chunk[..n]);
     }
     Ok(false)
 }
@@ -579,7 +591,7 @@ fn worker(
 fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<String>)>, chunk: Chunk) -> ChunkOut {
     let mut out = ChunkOut {
         seq: chunk.seq,
-        awards: Vec::with_capacity(chunk.items.len() * 32),
+        awards: Vec::with_capacity(64 * 1024),
         totals: Vec::new(),
         errors: chunk.errors,
         budget: Budget::default(),
@@ -673,7 +685,18 @@ fn csv_block(
             current = Some(id.to_vec());
             last = Some(id.to_vec());
         }
-        match parse_row(pack, cols, names, line, rec.iter()) {
+        // One UTF-8 check for the whole record; cell by cell only when it fails, to say where.
+        let parsed = if std::str::from_utf8(rec.as_slice()).is_ok() {
+            let srec = csv::StringRecord::from_byte_record(std::mem::take(&mut rec)).unwrap_or_default();
+            let cells: Vec<Result<&str, ()>> = srec.iter().map(Ok).collect();
+            let r = parse_row_str(pack, cols, names, line, &cells);
+            drop(cells);
+            rec = srec.into_byte_record();
+            r
+        } else {
+            parse_row(pack, cols, names, line, rec.iter())
+        };
+        match parsed {
             Ok(row) => group.push(row),
             Err(errs) => out.errors.extend(errs),
         }

@@ -11,7 +11,7 @@ use crate::resolve::{CExpr, Func, N, NK};
 use crate::syntax::{BinOp, UnOp};
 use crate::value::{Date, UNBOUNDED};
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What to evaluate.
@@ -215,8 +215,9 @@ pub struct Evaluation<'p> {
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// An event after derivations: original, or derived (with the derivation and any missing facts).
-struct Ev<'p> {
-    ev: Event,
+struct Ev<'p, 'f> {
+    /// Borrowed for the entity's own events, owned for derived ones.
+    ev: std::borrow::Cow<'f, Event>,
     derived: Option<&'p Derive>,
     pending: Vec<Missing>,
     derive_trace: Vec<Step<'p>>,
@@ -226,11 +227,13 @@ struct Ev<'p> {
 pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation<'p> {
     let events = derive_events(pack, facts, opts.trace);
     let fact_years = facts.years();
-    let report: BTreeSet<i32> =
-        if opts.years.is_empty() { fact_years.iter().copied().collect() } else { opts.years.iter().copied().collect() };
-    let last = report.iter().next_back().copied().unwrap_or(pack.valid.0.year);
-    let mut run: BTreeSet<i32> = fact_years.iter().copied().filter(|y| *y <= last).collect();
-    run.extend(report.iter().copied());
+    let mut report: Vec<i32> = if opts.years.is_empty() { fact_years.clone() } else { opts.years.clone() };
+    report.sort_unstable();
+    report.dedup();
+    let last = report.last().copied().unwrap_or(pack.valid.0.year);
+    let mut run: Vec<i32> = fact_years.iter().copied().filter(|y| *y <= last).chain(report.iter().copied()).collect();
+    run.sort_unstable();
+    run.dedup();
 
     let kind_ix = pack.vocab.attribute("kind");
     let kind = kind_ix.and_then(|i| facts.attributes[i].as_ref()).map(|f| f.value.clone());
@@ -239,15 +242,24 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
 
     // Base rules before their top-ups, so a top-up sees a base awarded in the same year; results
     // are put back in pack order per year.
-    let mut order: Vec<usize> = (0..pack.rules.len()).collect();
-    order.sort_by_key(|&i| pack.rules[i].requires.is_some());
+    let order = &pack.eval_order;
+    // Which event types occur in which year (a bit per type): with awards only, a rule whose
+    // triggering event does not occur that year can award nothing, so it is not visited.
+    let event_mask =
+        |year: i32| -> u128 { events.iter().filter(|e| e.ev.date.year == year).fold(0u128, |m, e| m | (1u128 << (e.ev.ty % 128))) };
     let awards_only = opts.awards_only;
     let push = |results: &mut Vec<RuleResult<'p>>, r: Option<RuleResult<'p>>| results.extend(r);
     for &year in &run {
-        let reported = report.contains(&year);
+        let reported = report.binary_search(&year).is_ok();
+        let present = event_mask(year);
         let first_result = results.len();
-        for &ri in &order {
+        for &ri in order {
             let rule = &pack.rules[ri];
+            if let (true, Trigger::Event { event, .. }) = (awards_only, &rule.trigger)
+                && present & (1u128 << (event % 128)) == 0
+            {
+                continue;
+            }
             // Applicability by applicant kind: unknown kind is a question, not a "no".
             let kind_missing = !rule.applicants.is_empty() && kind.is_none();
             if let (Some(Value::Enum(_, v)), false) = (&kind, rule.applicants.is_empty())
@@ -354,13 +366,15 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                 }
             }
         }
-        let rank = |r: &RuleResult<'_>| pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).unwrap_or(usize::MAX);
-        results[first_result..].sort_by_key(rank);
+        if results.len() - first_result > 1 {
+            let rank = |r: &RuleResult<'_>| pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).unwrap_or(usize::MAX);
+            results[first_result..].sort_by_key(rank);
+        }
     }
-    Evaluation { pack, entity_id: facts.entity_id.clone(), entity_name: facts.name.clone(), years: report.into_iter().collect(), results }
+    Evaluation { pack, entity_id: facts.entity_id.clone(), entity_name: facts.name.clone(), years: report, results }
 }
 
-fn trigger_info<'p>(e: &Ev<'p>) -> TriggerInfo<'p> {
+fn trigger_info<'p>(e: &Ev<'p, '_>) -> TriggerInfo<'p> {
     TriggerInfo { event: e.ev.ty, date: e.ev.date, at: e.ev.at.clone(), derived: e.derived, fields: e.ev.fields.clone() }
 }
 
@@ -451,9 +465,12 @@ fn make_key<'p>(ctx: &mut Cx<'p, '_>, rule_id: &str, parts: &'p [CExpr]) -> Resu
 }
 
 /// Applies derivation rules: each source event that satisfies `when` yields an emitted event.
-fn derive_events<'p>(pack: &'p Pack, facts: &Facts, trace: bool) -> Vec<Ev<'p>> {
-    let mut out: Vec<Ev<'p>> =
-        facts.events.iter().map(|e| Ev { ev: e.clone(), derived: None, pending: Vec::new(), derive_trace: Vec::new() }).collect();
+fn derive_events<'p, 'f>(pack: &'p Pack, facts: &'f Facts, trace: bool) -> Vec<Ev<'p, 'f>> {
+    let mut out: Vec<Ev<'p, 'f>> = facts
+        .events
+        .iter()
+        .map(|e| Ev { ev: std::borrow::Cow::Borrowed(e), derived: None, pending: Vec::new(), derive_trace: Vec::new() })
+        .collect();
     for d in &pack.derives {
         for src in facts.events.iter().filter(|e| e.ty == d.from) {
             let mut ctx = Cx { pack, facts, year: src.date.year, event: Some(src), trace: trace.then(Vec::new), notes: Vec::new() };
@@ -473,7 +490,7 @@ fn derive_events<'p>(pack: &'p Pack, facts: &Facts, trace: bool) -> Vec<Ev<'p>> 
                 }
             }
             out.push(Ev {
-                ev: Event { ty: d.emit, date: src.date, fields, at: src.at.clone() },
+                ev: std::borrow::Cow::Owned(Event { ty: d.emit, date: src.date, fields, at: src.at.clone() }),
                 derived: Some(d),
                 pending,
                 derive_trace: ctx.trace.unwrap_or_default(),

@@ -382,6 +382,8 @@ pub struct Pack {
     pub tiers: Vec<TierTable>,
     pub brackets: Vec<BracketTable>,
     pub derives: Vec<Derive>,
+    /// Rule indexes in evaluation order: base rules before the top-ups that require them.
+    pub eval_order: Vec<usize>,
     pub notes: Vec<Note>,
     /// Indicators, targets, tasks, boxes and the clause register.
     pub plan: crate::plan::Plan,

@@ -125,6 +125,12 @@ pub fn money_plain(m: Decimal) -> String {
     if m == UNBOUNDED {
         return "unbounded".into();
     }
+    // Fast path for amounts already exact to the fen (every award): integer arithmetic only.
+    if m.scale() <= 2 {
+        let cents = m.mantissa() * 10i128.pow(2 - m.scale());
+        let (sign, c) = if cents < 0 { ("-", -cents) } else { ("", cents) };
+        return format!("{sign}{}.{:02}", c / 100, c % 100);
+    }
     let mut r = m.normalize();
     if r.scale() < 2 {
         r.rescale(2);

@@ -547,6 +547,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     if l.diags.iter().any(Diagnostic::is_error) {
         return fail(l);
     }
+    let mut eval_order: Vec<usize> = (0..rules.len()).collect();
+    eval_order.sort_by_key(|&i| rules[i].requires.is_some());
     Ok(Pack {
         id: raw.id.get_ref().clone(),
         version: raw.version.clone(),
@@ -563,6 +565,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         rules,
         tiers,
         brackets,
+        eval_order,
         derives,
         notes,
         plan,
