@@ -10,6 +10,7 @@ pub mod columns;
 pub mod rows;
 pub mod run;
 pub mod synth;
+pub mod whatif;
 
 pub use budget::Budget;
 pub use run::{BatchError, BatchOptions, Format, Outputs, Summary, run, run_file};

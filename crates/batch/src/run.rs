@@ -54,6 +54,9 @@ pub struct BatchOptions {
     pub mapping: Mapping,
     /// Parse and check every row but evaluate nothing (the benchmark's floor).
     pub parse_only: bool,
+    /// Keep every entity's validated facts (for what-if sweeps over one in-memory population);
+    /// nothing is evaluated.
+    pub collect: bool,
     /// Called now and then with (bytes read, rows read).
     pub progress: Option<Arc<dyn Fn(u64, u64) + Send + Sync>>,
 }
@@ -67,6 +70,7 @@ impl Default for BatchOptions {
             chunk_rows: 2048,
             mapping: Mapping::default(),
             parse_only: false,
+            collect: false,
             progress: None,
         }
     }
@@ -104,6 +108,8 @@ pub struct Summary {
     /// The first errors (all of them are in the errors file).
     pub first_errors: Vec<RowError>,
     pub budget: Budget,
+    /// The validated facts of every entity, in input order (only with `collect`).
+    pub facts: Vec<Facts>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,6 +159,7 @@ struct ChunkOut {
     rows: u64,
     entities: u64,
     award_count: u64,
+    facts: Vec<Facts>,
 }
 
 /// Runs a population from a file.
@@ -239,6 +246,7 @@ fn run_into<R: Read + Send>(
                     }
                 }
                 summary.budget.merge(o.budget);
+                summary.facts.extend(o.facts);
                 if let Some(p) = &opts.progress
                     && next % 16 == 0
                 {
@@ -598,6 +606,7 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
         rows: 0,
         entities: 0,
         award_count: 0,
+        facts: Vec::new(),
     };
     let mut group: Vec<Row> = Vec::new();
     let mut group_id: Option<Vec<u8>> = None;
@@ -734,10 +743,14 @@ fn finish_entity(pack: &Pack, opts: &BatchOptions, rows: Vec<Row>, out: &mut Chu
 
 fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut ChunkOut) {
     out.entities += 1;
+    if opts.collect {
+        out.facts.push(facts);
+        return;
+    }
     if opts.parse_only {
         return;
     }
-    let ev = evaluate(pack, &facts, &Options { years: opts.years.clone(), trace: false, awards_only: true });
+    let ev = evaluate(pack, &facts, &Options { years: opts.years.clone(), trace: false, awards_only: true, only_rules: None });
     let mut per_year: BTreeMap<i32, (Decimal, Decimal)> = BTreeMap::new();
     for r in &ev.results {
         let State::Awarded { low, high } = r.state else { continue };

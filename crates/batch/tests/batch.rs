@@ -352,3 +352,62 @@ fn json_lines_flat_rows_and_documents() {
         vec![("F1", "rd-spend-tiers", "100000.00"), ("F2", "high-tech-new", "200000.00")]
     );
 }
+
+#[test]
+fn a_reform_re_evaluating_only_its_rules_equals_a_full_re_evaluation() {
+    use qiangke_batch::whatif::{compare, rule_budget, to_budget, variant_budget, variants};
+    let pack = pack();
+    let files = qiangke_rules::read_pack_files(&pack_dir()).expect("files");
+    let mut csv_bytes = Vec::new();
+    qiangke_batch::synth::write_csv(&pack, 2000, 5, &mut csv_bytes).expect("synth");
+    let pop = run(&pack, &csv_bytes[..], Format::Csv, &BatchOptions { collect: true, ..BatchOptions::default() }, &Outputs::default())
+        .expect("population");
+    let population: Vec<&qiangke_rules::Facts> = pop.facts.iter().collect();
+    let reform = r#"
+name = "test reform"
+[[rule]]
+id = "branch-set-up"
+amount = "12萬元"
+[[sweep]]
+table = "rd_spend"
+band = 1
+field = "amount"
+values = ["10萬元", "12萬元"]
+"#;
+    let vs = variants(&files, &pack, "reform.toml", reform).expect("variants");
+    assert_eq!(vs.len(), 2);
+    let baseline_lines = rule_budget(&pack, &population, &[], None, 2);
+    let baseline = to_budget(&baseline_lines, None);
+    for v in &vs {
+        let partial = variant_budget(&baseline_lines, v, &population, &[], 2);
+        let full = to_budget(&rule_budget(&v.pack, &population, &[], None, 2), None);
+        assert_eq!(partial, full, "{}", v.name);
+    }
+    // Raising the lowest R&D tier from 10萬元 to 12萬元 adds exactly 2萬元 per award in that tier.
+    let raised = &vs[1];
+    let diffs = compare(&baseline, &to_budget(&rule_budget(&raised.pack, &population, &[], None, 2), None));
+    let tier_awards: u64 =
+        baseline_lines.iter().filter(|((ri, ..), _)| pack.rules[*ri].id == "rd-spend-tiers").map(|(_, l)| l.awards).sum();
+    assert!(tier_awards > 0);
+    let total_delta: Decimal = diffs.iter().filter(|d| d.key.1 != "*").map(|d| d.delta().0).sum();
+    let lowest_band = {
+        let full = to_budget(&rule_budget(&pack, &population, &[], None, 2), None);
+        assert_eq!(full, baseline);
+        let mut n = 0u64;
+        for f in &population {
+            let ev = evaluate(&pack, f, &Options::default());
+            n += ev
+                .results
+                .iter()
+                .filter(|r| {
+                    r.rule.id == "rd-spend-tiers" && r.state == State::Awarded { low: Decimal::from(100_000), high: Decimal::from(100_000) }
+                })
+                .count() as u64;
+        }
+        n
+    };
+    assert_eq!(total_delta, Decimal::from(20_000) * Decimal::from(lowest_band));
+    // A reform that names no real rule is refused.
+    let err = variants(&files, &pack, "bad.toml", "[[rule]]\nid = \"no-such-rule\"\namount = \"1元\"\n").expect_err("unknown rule");
+    assert!(err.contains("no rule `no-such-rule`"), "{err}");
+}

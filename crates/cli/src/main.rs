@@ -105,6 +105,22 @@ enum Cmd {
         #[arg(long, default_value_t = 0)]
         jobs: usize,
     },
+    /// What would the budget be under a reform (or a sweep of reforms)? Baseline vs variants.
+    Whatif {
+        pack: PathBuf,
+        #[arg(long)]
+        input: PathBuf,
+        /// Reform files (TOML: [[rule]], [[tier]], [[sweep]]); each gives one or more variants.
+        #[arg(long = "reform", required = true)]
+        reforms: Vec<PathBuf>,
+        #[arg(long = "year")]
+        years: Vec<i32>,
+        /// The differences as CSV.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+    },
     /// Write a synthetic population (labelled synthetic) with values on every threshold.
     Synth {
         pack: PathBuf,
@@ -168,6 +184,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
+        Cmd::Whatif { pack, input, reforms, years, out, jobs } => whatif(&pack, &input, &reforms, &years, out.as_deref(), jobs),
     }
 }
 
@@ -500,5 +517,91 @@ fn synth(dir: &Path, rows: u64, seed: u64, out: &Path) -> Result<ExitCode> {
     drop(w);
     std::fs::rename(&tmp, out)?;
     outln!("wrote {rows} synthetic rows ({entities} entities, seed {seed}) to {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Option<&Path>, jobs: usize) -> Result<ExitCode> {
+    use qiangke_batch::whatif::{compare, rule_budget, to_budget, variant_budget, variants};
+    use qiangke_batch::{BatchOptions, Outputs, run_file};
+    use qiangke_rules::value::{UNBOUNDED, money_plain, money_yuan};
+    let files = match qiangke_rules::read_pack_files(dir) {
+        Ok(f) => f,
+        Err(r) => {
+            eprint!("{}", r.render());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    let mut all = Vec::new();
+    for r in reforms {
+        let text = std::fs::read_to_string(r).with_context(|| format!("cannot read reform {}", r.display()))?;
+        match variants(&files, &pack, &r.display().to_string(), &text) {
+            Ok(v) => all.extend(v),
+            Err(e) => {
+                eprintln!("error: {}: {e}", r.display());
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    let started = std::time::Instant::now();
+    let pop = match run_file(&pack, input, &BatchOptions { collect: true, jobs, ..BatchOptions::default() }, &Outputs::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if pop.bad_rows > 0 {
+        eprintln!("{} bad row(s) were left out of the population (run `qiangke batch` for the list)", pop.bad_rows);
+    }
+    let loaded = started.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let population: Vec<&qiangke_rules::Facts> = pop.facts.iter().collect();
+    let baseline_lines = rule_budget(&pack, &population, years, None, jobs);
+    let baseline = to_budget(&baseline_lines, None);
+    let show = |m: qiangke_rules::Decimal| if m == UNBOUNDED { "∞".to_string() } else { money_yuan(m) };
+    let mut csv =
+        String::from("variant,budget_year,paid_by,clause,baseline_low,baseline_high,variant_low,variant_high,delta_low,delta_high\n");
+    for v in &all {
+        let vb = variant_budget(&baseline_lines, v, &population, years, jobs);
+        let diffs = compare(&baseline, &vb);
+        outln!("\n{} ({} rule(s) re-evaluated)", v.name, v.rules.iter().filter(|x| **x).count());
+        if diffs.is_empty() {
+            outln!("  no change to the budget");
+        }
+        for d in &diffs {
+            let (y, dept, clause) = &d.key;
+            let (dl, dh) = d.delta();
+            let label = if dept == "*" { format!("{y} total") } else { format!("{y} {dept} {clause}") };
+            outln!(
+                "  {label:<40} {} → {}  (Δ {}{})",
+                show(d.baseline.low),
+                show(d.variant.low),
+                if dl.is_sign_negative() { "" } else { "+" },
+                money_yuan(dl)
+            );
+            let hi = |m: qiangke_rules::Decimal| if m == UNBOUNDED { String::new() } else { money_plain(m) };
+            csv.push_str(&format!(
+                "\"{}\",{y},{dept},{clause},{},{},{},{},{},{}\n",
+                v.name.replace('"', "\"\""),
+                money_plain(d.baseline.low),
+                hi(d.baseline.high),
+                money_plain(d.variant.low),
+                hi(d.variant.high),
+                money_plain(dl),
+                dh.map(money_plain).unwrap_or_default()
+            ));
+        }
+    }
+    outln!(
+        "\n{} entities ({} rows) loaded in {loaded:.2} s; baseline and {} variant(s) evaluated in {:.2} s",
+        pop.entities,
+        pop.rows,
+        all.len(),
+        t.elapsed().as_secs_f64()
+    );
+    if let Some(o) = out {
+        std::fs::write(o, csv).with_context(|| format!("cannot write {}", o.display()))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -47,7 +47,7 @@ fn main() {
         );
         println!("evaluate, {name:<9}: median {:>7.2} µs, p99 {:>7.2} µs", median / 1000.0, p99 / 1000.0);
     }
-    let opts = Options { years: vec![2023], trace: false, awards_only: true };
+    let opts = Options { years: vec![2023], trace: false, awards_only: true, only_rules: None };
     let (median, p99) = median_ns(
         || {
             black_box(evaluate(black_box(&pack), black_box(&facts), &opts));

@@ -25,6 +25,9 @@ pub struct Options {
     /// Keep only awarded results (bulk runs and budgets): the others are still evaluated, so
     /// once-keys and top-ups behave exactly as in a full evaluation, but are not materialised.
     pub awards_only: bool,
+    /// Visit only these rules (by index; what-if runs re-evaluate just the rules a reform
+    /// changes). Base rules of a visited top-up must be visited too.
+    pub only_rules: Option<std::sync::Arc<[bool]>>,
 }
 
 /// The outcome for one rule and one claim year (and one triggering event, if the rule has one).
@@ -255,6 +258,9 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
         let first_result = results.len();
         for &ri in order {
             let rule = &pack.rules[ri];
+            if opts.only_rules.as_ref().is_some_and(|m| !m[ri]) {
+                continue;
+            }
             if let (true, Trigger::Event { event, .. }) = (awards_only, &rule.trigger)
                 && present & (1u128 << (event % 128)) == 0
             {

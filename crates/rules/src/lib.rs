@@ -38,3 +38,4 @@ pub use eval::{Evaluation, Options, Reason, RuleResult, State, Step, evaluate};
 pub use facts::{Facts, load_facts};
 pub use model::{Lang, Pack};
 pub use pack::{load_pack, load_pack_files, read_pack_files};
+pub use rust_decimal::Decimal;

@@ -1,0 +1,327 @@
+//! What-if: how would the budget change if the pack's amounts, tiers, caps, rates or validity
+//! changed? A reform file names the changes; each variant is the pack with them applied, loaded
+//! and checked like any pack. Variants are evaluated over one in-memory population, and only the
+//! rules a reform touches (with the base rules of top-ups) are re-evaluated: every rule's awards
+//! depend on no other rule but its base, so the rest of the budget is the baseline's.
+//!
+//! Reform file (TOML):
+//!
+//! ```toml
+//! name = "higher high-tech subsidy"
+//! [[rule]]                       # change fields of a rule (expressions and settings as text)
+//! id = "high-tech-new"
+//! amount = "30萬元"
+//! [[tier]]                       # change one band of a tier table (1-based)
+//! table = "rd_spend"
+//! band = 4
+//! amount = "150萬元"
+//! [[sweep]]                      # one variant per value (a sweep)
+//! rule = "rd-spend-tiers"        # or: table = "rd_spend", band = 1
+//! field = "valid_until"          # for tiers: amount, from or to
+//! values = ["2024-12-31", "2025-12-31"]
+//! ```
+
+use crate::budget::{Budget, Line};
+use qiangke_rules::facts::Facts;
+use qiangke_rules::model::{Pack, RuleKind};
+use qiangke_rules::{Options, State, evaluate, load_pack_files};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A pack with a reform applied, and the rules whose results may differ from the baseline's.
+#[derive(Debug)]
+pub struct Variant {
+    pub name: String,
+    pub pack: Pack,
+    /// Rules to re-evaluate (changed rules, top-ups of changed rules, and their bases).
+    pub rules: Vec<bool>,
+}
+
+/// A change to one field: of a rule (`rule` id) or of a band of a tier table.
+#[derive(Debug, Clone)]
+struct Change {
+    rule: Option<String>,
+    table: Option<(String, usize)>,
+    field: String,
+    value: String,
+}
+
+fn str_field<'a>(t: &'a toml::Table, k: &str, what: &str) -> Result<&'a str, String> {
+    t.get(k).and_then(|v| v.as_str()).ok_or_else(|| format!("{what} needs `{k}` (a string)"))
+}
+
+/// Reads a reform file into its variants: one, or one per value of each sweep.
+pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: &str) -> Result<Vec<Variant>, String> {
+    let t: toml::Table = toml::from_str(text).map_err(|e| format!("{name}: {}", e.message()))?;
+    let title = t.get("name").and_then(|v| v.as_str()).unwrap_or(name).to_string();
+    let mut common = Vec::new();
+    for (key, arr) in &t {
+        let items = match (key.as_str(), arr.as_array()) {
+            ("name", _) => continue,
+            ("rule" | "tier" | "sweep", Some(a)) => a,
+            (k, _) => return Err(format!("{name}: unknown section `{k}` (expected [[rule]], [[tier]] or [[sweep]])")),
+        };
+        if key == "sweep" {
+            continue;
+        }
+        for item in items {
+            let tb = item.as_table().ok_or_else(|| format!("{name}: each [[{key}]] is a table"))?;
+            let target_rule = if key == "rule" { Some(str_field(tb, "id", "[[rule]]")?.to_string()) } else { None };
+            let target_table = if key == "tier" {
+                let band = tb.get("band").and_then(|v| v.as_integer()).ok_or("[[tier]] needs `band` (1-based)")?;
+                Some((str_field(tb, "table", "[[tier]]")?.to_string(), band.max(1) as usize))
+            } else {
+                None
+            };
+            for (f, v) in tb {
+                if matches!(f.as_str(), "id" | "table" | "band") {
+                    continue;
+                }
+                let value = v.as_str().ok_or_else(|| format!("{name}: `{f}` must be a string"))?.to_string();
+                common.push(Change { rule: target_rule.clone(), table: target_table.clone(), field: f.clone(), value });
+            }
+        }
+    }
+    let mut sets: Vec<(String, Vec<Change>)> = Vec::new();
+    if let Some(sweeps) = t.get("sweep").and_then(|v| v.as_array()) {
+        for s in sweeps {
+            let tb = s.as_table().ok_or("each [[sweep]] is a table")?;
+            let field = str_field(tb, "field", "[[sweep]]")?.to_string();
+            let rule = tb.get("rule").and_then(|v| v.as_str()).map(str::to_string);
+            let table = match (tb.get("table").and_then(|v| v.as_str()), tb.get("band").and_then(|v| v.as_integer())) {
+                (Some(t), Some(b)) => Some((t.to_string(), b.max(1) as usize)),
+                _ => None,
+            };
+            if rule.is_none() && table.is_none() {
+                return Err(format!("{name}: a [[sweep]] names a `rule`, or a `table` and a `band`"));
+            }
+            let values = tb.get("values").and_then(|v| v.as_array()).ok_or("[[sweep]] needs `values` (a list of strings)")?;
+            for v in values {
+                let value = v.as_str().ok_or("sweep values are strings")?.to_string();
+                let label = format!(
+                    "{title}: {} {field} = {value}",
+                    rule.clone().unwrap_or_else(|| table.as_ref().map(|(t, b)| format!("{t}[{b}]")).unwrap_or_default())
+                );
+                let mut set = common.clone();
+                set.push(Change { rule: rule.clone(), table: table.clone(), field: field.clone(), value });
+                sets.push((label, set));
+            }
+        }
+    }
+    if sets.is_empty() {
+        sets.push((title, common));
+    }
+    sets.into_iter().map(|(label, changes)| apply(base_files, base, &label, &changes)).collect()
+}
+
+/// Applies changes to the rule files and loads the result as a pack.
+fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[Change]) -> Result<Variant, String> {
+    let mut files = base_files.to_vec();
+    let mut touched_rules: Vec<String> = Vec::new();
+    let mut touched_tables: Vec<String> = Vec::new();
+    for c in changes {
+        let mut done = false;
+        for (name, text) in files.iter_mut().filter(|(n, _)| n.starts_with("rules/")) {
+            let mut doc: toml::Table = toml::from_str(text).map_err(|e| format!("{name}: {}", e.message()))?;
+            let mut hit = false;
+            if let Some(id) = &c.rule
+                && let Some(rules) = doc.get_mut("rule").and_then(|v| v.as_array_mut())
+            {
+                for r in rules.iter_mut().filter_map(|r| r.as_table_mut()) {
+                    if r.get("id").and_then(|v| v.as_str()) == Some(id.as_str()) {
+                        r.insert(c.field.clone(), toml::Value::String(c.value.clone()));
+                        hit = true;
+                        touched_rules.push(id.clone());
+                    }
+                }
+            }
+            if let Some((table, band)) = &c.table
+                && let Some(tiers) = doc.get_mut("tiers").and_then(|v| v.as_array_mut())
+            {
+                for t in tiers.iter_mut().filter_map(|t| t.as_table_mut()) {
+                    if t.get("id").and_then(|v| v.as_str()) == Some(table.as_str()) {
+                        let bands = t.get_mut("bands").and_then(|v| v.as_array_mut()).ok_or("a tier table without bands")?;
+                        let b = bands
+                            .get_mut(band - 1)
+                            .and_then(|b| b.as_table_mut())
+                            .ok_or_else(|| format!("table `{table}` has no band {band}"))?;
+                        b.insert(c.field.clone(), toml::Value::String(c.value.clone()));
+                        hit = true;
+                        touched_tables.push(table.clone());
+                    }
+                }
+            }
+            if hit {
+                *text = toml::to_string(&doc).map_err(|e| e.to_string())?;
+                done = true;
+            }
+        }
+        if !done {
+            return Err(match (&c.rule, &c.table) {
+                (Some(r), _) => format!("no rule `{r}` in the pack"),
+                (_, Some((t, _))) => format!("no tier table `{t}` in the pack"),
+                _ => "a change names neither a rule nor a table".into(),
+            });
+        }
+    }
+    let pack = load_pack_files(&files).map_err(|e| format!("the reform makes the pack invalid:\n{}", e.render()))?;
+    if pack.rules.len() != base.rules.len() || pack.rules.iter().zip(&base.rules).any(|(a, b)| a.id != b.id) {
+        return Err("a reform may change rules, not add, remove or reorder them".into());
+    }
+    // Rules to re-evaluate: the changed ones, those using a changed table, top-ups of changed
+    // rules, and the bases of all of these (a top-up needs its base's awards).
+    let mut rules = vec![false; pack.rules.len()];
+    for (i, r) in pack.rules.iter().enumerate() {
+        let uses_table = touched_tables.iter().any(|t| {
+            [r.guard.as_ref(), r.amount.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|e| e.text.contains(&format!("tier({t}")) || e.text.contains(&format!("tier({t} ")))
+        });
+        if touched_rules.contains(&r.id) || uses_table {
+            rules[i] = true;
+        }
+    }
+    for (i, r) in pack.rules.iter().enumerate() {
+        if let Some(q) = &r.requires
+            && rules[q.rule]
+        {
+            rules[i] = true;
+        }
+    }
+    for (i, r) in pack.rules.iter().enumerate() {
+        if let (true, Some(q)) = (rules[i], &r.requires) {
+            rules[q.rule] = true;
+        }
+    }
+    Ok(Variant { name: label.to_string(), pack, rules })
+}
+
+/// Budget lines per rule: `(rule index, budget year, paying department, clause)`.
+pub type RuleBudget = BTreeMap<(usize, i32, String, String), Line>;
+
+/// Evaluates a population (awards only), restricted to `rules` if given, on `jobs` threads.
+pub fn rule_budget(pack: &Pack, population: &[&Facts], years: &[i32], rules: Option<&[bool]>, jobs: usize) -> RuleBudget {
+    let jobs = if jobs == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { jobs };
+    let opts = Options { years: years.to_vec(), trace: false, awards_only: true, only_rules: rules.map(Arc::from) };
+    let per = population.len().div_ceil(jobs.max(1)).max(1);
+    let parts: Vec<RuleBudget> = std::thread::scope(|s| {
+        let handles: Vec<_> = population
+            .chunks(per)
+            .map(|chunk| {
+                let opts = &opts;
+                s.spawn(move || {
+                    let mut b = RuleBudget::new();
+                    for f in chunk {
+                        let ev = evaluate(pack, f, opts);
+                        for r in &ev.results {
+                            let (State::Awarded { low, high }, Some(y), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) else {
+                                continue;
+                            };
+                            let ri = pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).unwrap_or(0);
+                            let paid = r.rule.paid_by.map_or(String::new(), |d| pack.departments[d].id.clone());
+                            b.entry((ri, y, paid, r.rule.clause.clone())).or_default().add(*low, *high);
+                        }
+                    }
+                    b
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let mut out = RuleBudget::new();
+    for p in parts {
+        for (k, l) in p {
+            out.entry(k).or_default().merge(&l);
+        }
+    }
+    out
+}
+
+/// Sums per-rule lines into a budget, leaving out the rules in `except`.
+pub fn to_budget(lines: &RuleBudget, except: Option<&[bool]>) -> Budget {
+    let mut b = Budget::default();
+    for ((ri, y, d, c), l) in lines {
+        if except.is_some_and(|m| m[*ri]) {
+            continue;
+        }
+        b.lines.entry((*y, d.clone(), c.clone())).or_default().merge(l);
+    }
+    b
+}
+
+/// The variant's budget: the baseline's lines for untouched rules, plus the variant's own for the
+/// re-evaluated ones.
+pub fn variant_budget(baseline: &RuleBudget, variant: &Variant, population: &[&Facts], years: &[i32], jobs: usize) -> Budget {
+    let mut b = to_budget(baseline, Some(&variant.rules));
+    // Only entities that can trigger a re-evaluated rule need evaluating: for rules triggered by
+    // events, those with such an event (or with the source event of a derivation that emits it).
+    let pack = &variant.pack;
+    let mut types = vec![false; pack.vocab.events.len()];
+    let mut every_entity = false;
+    for (i, r) in pack.rules.iter().enumerate().filter(|(i, _)| variant.rules[*i]) {
+        let _ = i;
+        match &r.trigger {
+            qiangke_rules::model::Trigger::Year => every_entity = true,
+            qiangke_rules::model::Trigger::Event { event, .. } => {
+                types[*event] = true;
+                for d in pack.derives.iter().filter(|d| d.emit == *event) {
+                    types[d.from] = true;
+                }
+            }
+        }
+    }
+    let own = if every_entity {
+        rule_budget(pack, population, years, Some(&variant.rules), jobs)
+    } else {
+        let candidates: Vec<&Facts> = population.iter().copied().filter(|f| f.events.iter().any(|e| types[e.ty])).collect();
+        rule_budget(pack, &candidates, years, Some(&variant.rules), jobs)
+    };
+    b.merge(to_budget(&own, None));
+    b
+}
+
+/// One line of a comparison: baseline and variant amounts for a budget line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff {
+    pub key: crate::budget::Key,
+    pub baseline: Line,
+    pub variant: Line,
+}
+
+impl Diff {
+    /// Variant minus baseline (low end; the high end too unless either is open-ended).
+    pub fn delta(&self) -> (rust_decimal::Decimal, Option<rust_decimal::Decimal>) {
+        let open = |l: &Line| l.high == qiangke_rules::value::UNBOUNDED;
+        let high = (!open(&self.baseline) && !open(&self.variant)).then(|| self.variant.high - self.baseline.high);
+        (self.variant.low - self.baseline.low, high)
+    }
+}
+
+/// Every budget line where the variant differs from the baseline, plus a total line per year
+/// (key clause `*`).
+pub fn compare(baseline: &Budget, variant: &Budget) -> Vec<Diff> {
+    let keys: std::collections::BTreeSet<&crate::budget::Key> = baseline.lines.keys().chain(variant.lines.keys()).collect();
+    let mut out: Vec<Diff> = keys
+        .into_iter()
+        .map(|k| Diff {
+            key: k.clone(),
+            baseline: baseline.lines.get(k).copied().unwrap_or_default(),
+            variant: variant.lines.get(k).copied().unwrap_or_default(),
+        })
+        .filter(|d| d.baseline != d.variant)
+        .collect();
+    let (by, vy) = (baseline.by_year(), variant.by_year());
+    let years: std::collections::BTreeSet<i32> = by.keys().chain(vy.keys()).copied().collect();
+    for y in years {
+        let d = Diff {
+            key: (y, "*".into(), "*".into()),
+            baseline: by.get(&y).copied().unwrap_or_default(),
+            variant: vy.get(&y).copied().unwrap_or_default(),
+        };
+        if d.baseline != d.variant {
+            out.push(d);
+        }
+    }
+    out
+}
