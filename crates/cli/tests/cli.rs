@@ -182,3 +182,40 @@ fn coverage_accounts_for_every_clause_and_fails_when_one_is_missing() {
     assert!(stderr(&o).contains("四(四)14 (職務科技成果轉化現金獎勵不受績效工資總量限制) is not in the clause register"), "{}", stderr(&o));
     std::fs::remove_dir_all(dir).expect("cleanup");
 }
+
+#[test]
+fn synth_batch_and_whatif_end_to_end() {
+    let dir = std::env::temp_dir().join(format!("qiangke-cli-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let input = dir.join("pop.csv");
+    let o = qiangke(&["synth", "packs/wuwei-2022", "--rows", "500", "--seed", "3", "--out", input.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("wrote 500 synthetic rows"));
+    let out = dir.join("awards.csv");
+    let budget = dir.join("budget.json");
+    let o = qiangke(&[
+        "batch",
+        "packs/wuwei-2022",
+        "--input",
+        input.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--budget",
+        budget.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("500 rows"), "{}", stdout(&o));
+    let awards = std::fs::read_to_string(&out).expect("awards");
+    assert!(awards.starts_with("entity,claim_year,rule,clause,kind,state,low,high,budget_year,paid_by\n"));
+    let b: serde_json::Value = serde_json::from_slice(&std::fs::read(&budget).expect("budget")).expect("json");
+    assert!(b["years"].as_array().is_some_and(|y| !y.is_empty()));
+    assert!(dir.join("awards.errors.csv").exists(), "the errors report sits next to the output");
+    let reform = dir.join("reform.toml");
+    std::fs::write(&reform, "name = \"double the high-tech subsidy\"\n[[rule]]\nid = \"high-tech-new\"\namount = \"40萬元\"\n")
+        .expect("write");
+    let o =
+        qiangke(&["whatif", "packs/wuwei-2022", "--input", input.to_str().expect("utf-8"), "--reform", reform.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("double the high-tech subsidy (1 rule(s) re-evaluated)"), "{}", stdout(&o));
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
