@@ -7,6 +7,8 @@
 
 pub mod budget;
 pub mod columns;
+#[cfg(feature = "parquet")]
+pub mod parquet_io;
 pub mod rows;
 pub mod run;
 pub mod synth;

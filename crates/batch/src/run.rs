@@ -29,6 +29,8 @@ use std::sync::{Arc, Mutex};
 pub enum Format {
     Csv,
     Jsonl,
+    /// Needs the cargo feature `parquet`.
+    Parquet,
 }
 
 impl Format {
@@ -36,6 +38,7 @@ impl Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some("csv") => Some(Format::Csv),
             Some("jsonl" | "ndjson") => Some(Format::Jsonl),
+            Some("parquet") => Some(Format::Parquet),
             _ => None,
         }
     }
@@ -140,6 +143,9 @@ enum Item {
     Flat(Vec<(String, String)>),
     /// A whole facts document on one line.
     Doc(Box<Facts>),
+    /// Text cells in header order (Parquet rows); `Err` is a value without exact text.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    Cells(Vec<Result<String, String>>),
 }
 
 struct Chunk {
@@ -165,16 +171,89 @@ struct ChunkOut {
 /// Runs a population from a file.
 pub fn run_file(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
     let format = Format::of(input)
-        .ok_or_else(|| BatchError::Input(format!("{}: unknown input format (expected .csv or .jsonl)", input.display())))?;
+        .ok_or_else(|| BatchError::Input(format!("{}: unknown input format (expected .csv, .jsonl or .parquet)", input.display())))?;
+    if format == Format::Parquet {
+        return run_parquet(pack, input, opts, out);
+    }
     let file = std::fs::File::open(input).map_err(io(input))?;
     run(pack, file, format, opts, out)
 }
 
+#[cfg(not(feature = "parquet"))]
+fn run_parquet(_: &Pack, input: &Path, _: &BatchOptions, _: &Outputs) -> Result<Summary, BatchError> {
+    Err(BatchError::Input(format!(
+        "{}: Parquet needs a build with the `parquet` feature (cargo build --release --features parquet)",
+        input.display()
+    )))
+}
+
+#[cfg(feature = "parquet")]
+fn run_parquet(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
+    let (names, reader) = crate::parquet_io::open(input).map_err(BatchError::Input)?;
+    let bytes = Arc::new(AtomicU64::new(0));
+    finish_run(opts, out, |files| {
+        run_into(pack, opts, files, bytes, move |work, slot, ready| read_parquet(pack, names, reader, opts, work, slot, ready))
+    })
+}
+
+/// Reads Parquet record batches as rows of text cells, cut at entity boundaries.
+#[cfg(feature = "parquet")]
+fn read_parquet(
+    pack: &Pack,
+    names: Vec<String>,
+    reader: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+    opts: &BatchOptions,
+    work: SyncSender<Chunk>,
+    header_slot: HeaderSlot,
+    header_ready: SyncSender<Result<(), BatchError>>,
+) -> Result<(), BatchError> {
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let cols = match plan(pack, &refs, &opts.mapping) {
+        Ok(c) => c,
+        Err(errs) => {
+            let _ = header_ready.send(Err(BatchError::Header(errs.clone())));
+            return Err(BatchError::Header(errs));
+        }
+    };
+    let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
+    if let Ok(mut h) = header_slot.lock() {
+        *h = Some((cols, names));
+    }
+    let _ = header_ready.send(Ok(()));
+    let mut batcher = Batcher { work, seq: 0, items: Vec::new(), errors: Vec::new(), last_id: None, chunk_rows: opts.chunk_rows.max(1) };
+    let mut row_no = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| BatchError::Input(format!("cannot read the Parquet input: {e}")))?;
+        for cells in crate::parquet_io::rows(&batch) {
+            row_no += 1;
+            let id = cells.get(id_col).and_then(|c| c.as_ref().ok()).cloned().unwrap_or_default().into_bytes();
+            batcher.push(row_no, id, Item::Cells(cells))?;
+        }
+    }
+    batcher.flush()
+}
+
 /// Runs a population from any reader.
 pub fn run<R: Read + Send>(pack: &Pack, input: R, format: Format, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
+    if format == Format::Parquet {
+        return Err(BatchError::Input("Parquet is read from a file (run_file), not a stream".into()));
+    }
+    let bytes = Arc::new(AtomicU64::new(0));
+    let counting = CountingReader { inner: input, bytes: bytes.clone() };
+    finish_run(opts, out, |files| {
+        run_into(pack, opts, files, bytes, move |work, slot, ready| read_items(pack, counting, format, opts, work, slot, ready))
+    })
+}
+
+/// Creates the outputs, runs, and then renames them into place, keeps only the errors report
+/// (strict failure), or removes them (any other failure).
+fn finish_run(
+    opts: &BatchOptions,
+    out: &Outputs,
+    go: impl FnOnce(&mut TempOutputs) -> Result<Summary, BatchError>,
+) -> Result<Summary, BatchError> {
     let mut files = TempOutputs::create(out)?;
-    let result = run_into(pack, input, format, opts, &mut files);
-    match result {
+    match go(&mut files) {
         Ok(summary) if summary.bad_rows > 0 && opts.strict => {
             files.finish_errors_only()?;
             Err(BatchError::Strict { bad_rows: summary.bad_rows, summary: Box::new(summary) })
@@ -190,16 +269,16 @@ pub fn run<R: Read + Send>(pack: &Pack, input: R, format: Format, opts: &BatchOp
     }
 }
 
-fn run_into<R: Read + Send>(
+/// Runs the pipeline; `read` is the reader half: it sends chunks, publishes the header and
+/// says when it is known.
+fn run_into<'a>(
     pack: &Pack,
-    input: R,
-    format: Format,
     opts: &BatchOptions,
     files: &mut TempOutputs,
+    bytes: Arc<AtomicU64>,
+    read: impl FnOnce(SyncSender<Chunk>, HeaderSlot, SyncSender<Result<(), BatchError>>) -> Result<(), BatchError> + Send + 'a,
 ) -> Result<Summary, BatchError> {
     let jobs = if opts.jobs == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { opts.jobs };
-    let bytes = Arc::new(AtomicU64::new(0));
-    let counting = CountingReader { inner: input, bytes: bytes.clone() };
     let mut summary = Summary::default();
     std::thread::scope(|s| -> Result<(), BatchError> {
         let (work_tx, work_rx) = sync_channel::<Chunk>(jobs * 2);
@@ -208,7 +287,7 @@ fn run_into<R: Read + Send>(
         let header: HeaderSlot = Arc::new(Mutex::new(None));
         let (hdr_tx, hdr_rx) = sync_channel::<Result<(), BatchError>>(1);
         let reader_header = header.clone();
-        let reader = s.spawn(move || read_items(pack, counting, format, opts, work_tx, reader_header, hdr_tx));
+        let reader = s.spawn(move || read(work_tx, reader_header, hdr_tx));
         // Workers start once the header is known.
         match hdr_rx.recv() {
             Ok(Ok(())) => {}
@@ -362,6 +441,7 @@ fn read_items<R: Read>(
                 line += lines;
             }
         }
+        Format::Parquet => return Err(BatchError::Input("Parquet is read from a file".into())),
         Format::Jsonl => {
             let _ = header_ready.send(Ok(()));
             let mut r = BufReader::new(input);
@@ -619,6 +699,29 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
                 continue;
             }
             Item::Flat(cells) => flat_row(pack, line, &cells),
+            Item::Cells(cells) => match header {
+                Some((cols, names)) => {
+                    let bad: Vec<RowError> = cells
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, c)| {
+                            c.as_ref().err().map(|m| RowError {
+                                line,
+                                column: i + 1,
+                                field: names.get(i).cloned().unwrap_or_default(),
+                                message: m.clone(),
+                            })
+                        })
+                        .collect();
+                    if bad.is_empty() {
+                        let strs: Vec<Result<&str, ()>> = cells.iter().map(|c| c.as_deref().map_err(|_| ())).collect();
+                        parse_row_str(pack, cols, names, line, &strs)
+                    } else {
+                        Err(bad)
+                    }
+                }
+                None => continue,
+            },
             Item::Doc(facts) => {
                 out.rows += 1;
                 finish_entity(pack, opts, std::mem::take(&mut group), &mut out);
@@ -808,6 +911,28 @@ pub const AWARDS_HEADER: &str = "entity,claim_year,rule,clause,kind,state,low,hi
 pub const TOTALS_HEADER: &str = "entity,budget_year,low,high\n";
 pub const ERRORS_HEADER: &str = "line,column,field,message\n";
 
+fn is_parquet(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "parquet")
+}
+
+/// The award table as Parquet: converted from the finished CSV into a temporary file, renamed
+/// into place when complete.
+#[cfg(feature = "parquet")]
+fn to_parquet(csv: &Path, dst: &Path) -> Result<(), BatchError> {
+    let name = dst.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dst.with_file_name(format!(".{name}.partial-pq-{}", std::process::id()));
+    if let Err(e) = crate::parquet_io::awards_csv_to_parquet(csv, &tmp) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(BatchError::Input(format!("cannot write {}: {e}", dst.display())));
+    }
+    std::fs::rename(&tmp, dst).map_err(io(dst))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn to_parquet(_: &Path, dst: &Path) -> Result<(), BatchError> {
+    Err(BatchError::Input(format!("{}: Parquet output needs the `parquet` feature", dst.display())))
+}
+
 /// Output files under temporary names until the run is known to have succeeded.
 struct TempOutputs {
     files: Vec<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>, Which)>,
@@ -829,6 +954,12 @@ impl TempOutputs {
             (&out.errors, Which::Errors, ERRORS_HEADER),
         ] {
             let Some(p) = p else { continue };
+            if is_parquet(p) && (w != Which::Awards || cfg!(not(feature = "parquet"))) {
+                return Err(BatchError::Input(format!(
+                    "{}: Parquet output is for the award table, in a build with the `parquet` feature",
+                    p.display()
+                )));
+            }
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let tmp = p.with_file_name(format!(".{name}.partial-{}", std::process::id()));
             let f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
@@ -863,6 +994,11 @@ impl TempOutputs {
         for (dst, tmp, w, _) in self.files {
             let f = w.into_inner().map_err(|e| BatchError::Io { path: tmp.display().to_string(), source: e.into_error() })?;
             f.sync_all().map_err(io(&tmp))?;
+            if is_parquet(&dst) {
+                to_parquet(&tmp, &dst)?;
+                let _ = std::fs::remove_file(&tmp);
+                continue;
+            }
             std::fs::rename(&tmp, &dst).map_err(io(&dst))?;
         }
         Ok(())
