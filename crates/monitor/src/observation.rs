@@ -1,0 +1,176 @@
+//! Observed values of the plan's indicators, imported from CSV all-or-nothing.
+//!
+//! Header: `indicator,scope,year,value,unit,source,entered_by`. `indicator` is the id, the
+//! table's number or its printed name; `scope` is `city` or a county (id or name); `unit` must be
+//! the indicator's printed unit, or its English reading where the table prints none; values must
+//! be plausible for their unit (a percentage within 0–100, a count a whole number ≥ 0).
+
+use qiangke_rules::model::Pack;
+use qiangke_rules::plan::Indicator;
+use rust_decimal::Decimal;
+
+/// The city, or one county (index of the county enum's variant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    City,
+    County(u16),
+}
+
+impl Scope {
+    pub fn name(self, pack: &Pack) -> String {
+        match self {
+            Scope::City => "city".into(),
+            Scope::County(c) => pack.enums[pack.county_enum as usize].variants[c as usize].id.clone(),
+        }
+    }
+    pub fn title_zh(self, pack: &Pack) -> String {
+        match self {
+            Scope::City => "全市".into(),
+            Scope::County(c) => pack.enums[pack.county_enum as usize].variants[c as usize].name.zh.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    pub indicator: usize,
+    pub scope: Scope,
+    pub year: i32,
+    pub value: Decimal,
+    pub source: String,
+    pub entered_by: String,
+}
+
+/// What kind of quantity an indicator is, for plausibility checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Percent,
+    Count,
+    Amount,
+}
+
+pub fn measure(i: &Indicator) -> Measure {
+    if i.unit == "%" {
+        Measure::Percent
+    } else if i.unit_en.starts_with("enterprises") || i.unit == "家" || i.unit == "個" {
+        Measure::Count
+    } else {
+        Measure::Amount
+    }
+}
+
+/// A refused observation row (line, field, message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObsError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ObsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {} `{}`: {}", self.line, self.field, self.message)
+    }
+}
+
+pub fn find_indicator(pack: &Pack, s: &str) -> Option<usize> {
+    let ind = &pack.plan.indicators;
+    ind.iter().position(|i| i.id == s || i.name == s || i.number.to_string() == s)
+}
+
+/// Reads observations; any bad row refuses the whole file (nothing is half-imported).
+pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, Vec<ObsError>> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut errors = Vec::new();
+    let header: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(str::to_string).collect(),
+        Err(e) => return Err(vec![ObsError { line: 1, field: String::new(), message: format!("unreadable header: {e}") }]),
+    };
+    let want = ["indicator", "scope", "year", "value", "unit", "source", "entered_by"];
+    if header != want {
+        return Err(vec![ObsError { line: 1, field: String::new(), message: format!("the header must be `{}`", want.join(",")) }]);
+    }
+    let counties = &pack.enums[pack.county_enum as usize];
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(ObsError {
+                    line: e.position().map_or(0, |p| p.line()),
+                    field: String::new(),
+                    message: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        let mut bad = |field: &str, message: String| errors.push(ObsError { line, field: field.into(), message });
+        if rec.len() != want.len() {
+            bad("", format!("the row has {} fields, the header has {}", rec.len(), want.len()));
+            continue;
+        }
+        let Some(ind) = find_indicator(pack, rec[0].trim()) else {
+            bad("indicator", format!("`{}` is not an indicator of the plan (use its id, number or name)", &rec[0]));
+            continue;
+        };
+        let def = &pack.plan.indicators[ind];
+        let scope = match rec[1].trim() {
+            "city" | "全市" => Scope::City,
+            s => match counties.lookup(s) {
+                Some(c) => Scope::County(c),
+                None => {
+                    bad(
+                        "scope",
+                        format!(
+                            "`{s}` is neither `city` nor a county ({})",
+                            counties.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        let year = match rec[2].trim().parse::<i32>() {
+            Ok(y) if (2000..=2100).contains(&y) => y,
+            _ => {
+                bad("year", format!("`{}` is not a year", &rec[2]));
+                continue;
+            }
+        };
+        let Ok(value) = rec[3].trim().parse::<Decimal>() else {
+            bad("value", format!("`{}` is not a number", &rec[3]));
+            continue;
+        };
+        let unit = rec[4].trim();
+        // The printed unit; where the table prints none, the pack's reading (`enterprises (家)`
+        // accepts `enterprises`, `家` or the whole phrase).
+        let expected = if def.unit.is_empty() { def.unit_en.as_str() } else { def.unit.as_str() };
+        let reading_ok = def.unit.is_empty()
+            && !unit.is_empty()
+            && (unit == def.unit_en || def.unit_en.split(|c: char| c.is_whitespace() || c == '(' || c == ')').any(|w| w == unit));
+        if unit != def.unit && unit != def.unit_en && !reading_ok {
+            bad("unit", format!("indicator {} `{}` is measured in `{expected}`, not `{unit}`", def.number, def.name));
+            continue;
+        }
+        let plausible = match measure(def) {
+            Measure::Percent => {
+                (value >= Decimal::ZERO && value <= Decimal::ONE_HUNDRED).then_some(()).ok_or("a percentage must be between 0 and 100")
+            }
+            Measure::Count => {
+                (value >= Decimal::ZERO && value.fract().is_zero()).then_some(()).ok_or("a count must be a whole number, 0 or more")
+            }
+            Measure::Amount => (value >= Decimal::ZERO).then_some(()).ok_or("the value cannot be negative"),
+        };
+        if let Err(m) = plausible {
+            bad("value", format!("{value}: {m} (indicator {} `{}`)", def.number, def.name));
+            continue;
+        }
+        if rec[5].trim().is_empty() {
+            bad("source", "every observation names its source".into());
+            continue;
+        }
+        out.push(Observation { indicator: ind, scope, year, value, source: rec[5].trim().into(), entered_by: rec[6].trim().into() });
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}

@@ -1,0 +1,129 @@
+//! Task monitoring: progress updates per task, the milestones and targets the text sets, overdue
+//! detection, and a view per responsible unit (what it leads, what it supports).
+//!
+//! Updates are CSV: `task,date,unit,text,value` (value optional, against the task's numeric
+//! target). A numeric target whose year has passed is *overdue* while the latest value is below
+//! it; a dated milestone is *overdue* when its year has passed with no update at all.
+
+use qiangke_rules::model::Pack;
+use qiangke_rules::value::Date;
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    pub task: usize,
+    pub date: Date,
+    pub unit: Option<usize>,
+    pub text: String,
+    pub value: Option<Decimal>,
+}
+
+/// Reads updates; any bad row refuses the whole file.
+pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String>> {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("unreadable row: {e}"));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() != 5 {
+            errors.push(format!("line {line}: expected task,date,unit,text,value"));
+            continue;
+        }
+        let Some(task) = pack.plan.tasks.iter().position(|t| t.id == rec[0].trim() || t.clause == rec[0].trim()) else {
+            errors.push(format!("line {line}: `{}` is not a task (use its id like 3-1-2 or clause like 三(一)2)", &rec[0]));
+            continue;
+        };
+        let date = match Date::parse(rec[1].trim()) {
+            Ok(d) => d,
+            Err(m) => {
+                errors.push(format!("line {line}: {m}"));
+                continue;
+            }
+        };
+        let unit = if rec[2].trim().is_empty() {
+            None
+        } else {
+            match pack.departments.iter().position(|d| d.matches(rec[2].trim())) {
+                Some(u) => Some(u),
+                None => {
+                    errors.push(format!("line {line}: `{}` is not a declared department", &rec[2]));
+                    continue;
+                }
+            }
+        };
+        let value = if rec[4].trim().is_empty() {
+            None
+        } else {
+            match rec[4].trim().parse::<Decimal>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    errors.push(format!("line {line}: `{}` is not a number", &rec[4]));
+                    continue;
+                }
+            }
+        };
+        out.push(Update { task, date, unit, text: rec[3].to_string(), value });
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+#[derive(Debug, Clone)]
+pub struct TaskStatus {
+    pub task: usize,
+    pub latest: Option<Update>,
+    /// Descriptions of what is overdue.
+    pub overdue: Vec<String>,
+}
+
+pub fn task_status(pack: &Pack, updates: &[Update], year: i32) -> Vec<TaskStatus> {
+    pack.plan
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mine: Vec<&Update> = updates.iter().filter(|u| u.task == i && u.date.year <= year).collect();
+            let latest = mine.iter().max_by_key(|u| u.date).map(|u| (*u).clone());
+            let latest_value = mine.iter().filter(|u| u.value.is_some()).max_by_key(|u| u.date).and_then(|u| u.value);
+            let mut overdue = Vec::new();
+            for target in &t.targets {
+                if target.year < year && !target.per_year && latest_value.is_none_or(|v| v < target.value) {
+                    overdue.push(format!(
+                        "{} {}{} by {} (latest: {})",
+                        target.what.zh,
+                        target.value,
+                        target.unit,
+                        target.year,
+                        latest_value.map_or("none".into(), |v| v.to_string())
+                    ));
+                }
+            }
+            for m in &t.milestones {
+                if m.year < year && !mine.iter().any(|u| u.date.year >= m.year) {
+                    overdue.push(format!("{} ({}), no update since", m.what.zh, m.year));
+                }
+            }
+            TaskStatus { task: i, latest, overdue }
+        })
+        .collect()
+}
+
+/// Tasks a department leads and supports (indexes into the plan's tasks).
+pub fn by_unit(pack: &Pack, dept: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut lead = Vec::new();
+    let mut support = Vec::new();
+    for (i, t) in pack.plan.tasks.iter().enumerate() {
+        if t.lead() == Some(dept) {
+            lead.push(i);
+        } else if t.units.contains(&dept) {
+            support.push(i);
+        }
+    }
+    (lead, support)
+}
