@@ -121,6 +121,21 @@ enum Cmd {
         #[arg(long, default_value_t = 0)]
         jobs: usize,
     },
+    /// The plan's monitoring report for a year: indicators, county assessment, tasks (HTML, CSV, JSON).
+    Report {
+        pack: PathBuf,
+        #[arg(long)]
+        year: i32,
+        /// Indicator observations (CSV: indicator,scope,year,value,unit,source,entered_by).
+        #[arg(long)]
+        observations: PathBuf,
+        /// Task progress updates (CSV: task,date,unit,text,value).
+        #[arg(long)]
+        updates: Option<PathBuf>,
+        /// Folder for report.html, progress.csv and report.json.
+        #[arg(long, default_value = "report")]
+        out_dir: PathBuf,
+    },
     /// Write a synthetic population (labelled synthetic) with values on every threshold.
     Synth {
         pack: PathBuf,
@@ -184,6 +199,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
+        Cmd::Report { pack, year, observations, updates, out_dir } => report(&pack, year, &observations, updates.as_deref(), &out_dir),
         Cmd::Whatif { pack, input, reforms, years, out, jobs } => whatif(&pack, &input, &reforms, &years, out.as_deref(), jobs),
     }
 }
@@ -603,5 +619,50 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
     if let Some(o) = out {
         std::fs::write(o, csv).with_context(|| format!("cannot write {}", o.display()))?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, out_dir: &Path) -> Result<ExitCode> {
+    use qiangke_monitor::{assess::Weights, import_observations, report as rep, tasks::import_updates};
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    let text = std::fs::read_to_string(observations).with_context(|| format!("cannot read {}", observations.display()))?;
+    let obs = match import_observations(&pack, &text) {
+        Ok(o) => o,
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("{}: {e}", observations.display());
+            }
+            eprintln!("nothing was imported: fix the {} row(s) above", errs.len());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let ups = match updates {
+        Some(u) => {
+            let text = std::fs::read_to_string(u).with_context(|| format!("cannot read {}", u.display()))?;
+            match import_updates(&pack, &text) {
+                Ok(x) => x,
+                Err(errs) => {
+                    for e in &errs {
+                        eprintln!("{}: {e}", u.display());
+                    }
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        None => Vec::new(),
+    };
+    let weights = Weights::from_pack_dir(&pack, dir).map_err(|e| anyhow::anyhow!(e))?;
+    let r = rep::build(&pack, &obs, &ups, year, &weights);
+    std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    std::fs::write(out_dir.join("report.html"), rep::to_html(&pack, &r))?;
+    std::fs::write(out_dir.join("progress.csv"), rep::to_csv(&pack, &r))?;
+    std::fs::write(out_dir.join("report.json"), serde_json::to_string_pretty(&rep::to_json(&pack, &r))?)?;
+    outln!(
+        "{} observations, {} task updates → {}/report.html, progress.csv, report.json ({} items of missing data listed)",
+        obs.len(),
+        ups.len(),
+        out_dir.display(),
+        r.missing.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

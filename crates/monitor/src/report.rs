@@ -76,13 +76,13 @@ pub fn to_csv(pack: &Pack, r: &Report) -> String {
             p.target_2025.map_or(String::new(), |t| t.normalize().to_string()),
             p.value.map_or(String::new(), |v| v.0.normalize().to_string()),
             p.value.map_or(String::new(), |v| v.1.to_string()),
-            p.share.map_or(String::new(), |v| v.to_string()),
-            p.linear.map_or(String::new(), |v| v.to_string()),
+            p.share.map_or(String::new(), |v| v.normalize().to_string()),
+            p.linear.map_or(String::new(), |v| v.normalize().to_string()),
             p.status.code(),
             p.met_2022.map_or(String::new(), |m| m.to_string()),
-            p.needed_linear.map_or(String::new(), |v| v.to_string()),
-            p.needed_compound.map_or(String::new(), |v| v.to_string()),
-            p.projection_2025.map_or(String::new(), |v| v.to_string()),
+            p.needed_linear.map_or(String::new(), |v| v.normalize().to_string()),
+            p.needed_compound.map_or(String::new(), |v| v.normalize().to_string()),
+            p.projection_2025.map_or(String::new(), |v| v.normalize().to_string()),
         );
     }
     s
