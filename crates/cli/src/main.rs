@@ -132,6 +132,9 @@ enum Cmd {
         /// Task progress updates (CSV: task,date,unit,text,value).
         #[arg(long)]
         updates: Option<PathBuf>,
+        /// A batch run's award table, to show awards of linked rules beside each indicator.
+        #[arg(long)]
+        awards: Option<PathBuf>,
         /// Folder for report.html, progress.csv and report.json.
         #[arg(long, default_value = "report")]
         out_dir: PathBuf,
@@ -199,7 +202,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
-        Cmd::Report { pack, year, observations, updates, out_dir } => report(&pack, year, &observations, updates.as_deref(), &out_dir),
+        Cmd::Report { pack, year, observations, updates, awards, out_dir } => {
+            report(&pack, year, &observations, updates.as_deref(), awards.as_deref(), &out_dir)
+        }
         Cmd::Whatif { pack, input, reforms, years, out, jobs } => whatif(&pack, &input, &reforms, &years, out.as_deref(), jobs),
     }
 }
@@ -622,7 +627,7 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, out_dir: &Path) -> Result<ExitCode> {
+fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, awards: Option<&Path>, out_dir: &Path) -> Result<ExitCode> {
     use qiangke_monitor::{assess::Weights, import_observations, report as rep, tasks::import_updates};
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let text = std::fs::read_to_string(observations).with_context(|| format!("cannot read {}", observations.display()))?;
@@ -652,7 +657,14 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, ou
         None => Vec::new(),
     };
     let weights = Weights::from_pack_dir(&pack, dir).map_err(|e| anyhow::anyhow!(e))?;
-    let r = rep::build(&pack, &obs, &ups, year, &weights);
+    let counts = match awards {
+        Some(a) => {
+            let text = std::fs::read_to_string(a).with_context(|| format!("cannot read {}", a.display()))?;
+            Some(rep::award_counts(&text).map_err(|e| anyhow::anyhow!("{}: {e}", a.display()))?)
+        }
+        None => None,
+    };
+    let r = rep::build(&pack, &obs, &ups, year, &weights, counts.as_ref());
     std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
     std::fs::write(out_dir.join("report.html"), rep::to_html(&pack, &r))?;
     std::fs::write(out_dir.join("progress.csv"), rep::to_csv(&pack, &r))?;

@@ -18,9 +18,50 @@ pub struct Report {
     pub tasks: Vec<TaskStatus>,
     pub weights_source: String,
     pub missing: Vec<String>,
+    /// Per indicator: awards of its linked rules per claim year (from a batch run's award table).
+    pub linked_awards: Vec<std::collections::BTreeMap<i32, u64>>,
 }
 
-pub fn build(pack: &Pack, obs: &[Observation], updates: &[Update], year: i32, weights: &Weights) -> Report {
+/// Counts award rows per (rule id, claim year) in a batch run's award table
+/// (`entity,claim_year,rule,…`).
+pub fn award_counts(csv_text: &str) -> Result<std::collections::HashMap<(String, i32), u64>, String> {
+    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut out = std::collections::HashMap::new();
+    for r in rdr.records() {
+        let r = r.map_err(|e| format!("unreadable award table: {e}"))?;
+        let year: i32 = r.get(1).and_then(|y| y.parse().ok()).ok_or("the award table needs claim_year in its second column")?;
+        let rule = r.get(2).ok_or("the award table needs rule in its third column")?.to_string();
+        if r.get(5) == Some("awarded") {
+            *out.entry((rule, year)).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
+}
+
+pub fn build(
+    pack: &Pack,
+    obs: &[Observation],
+    updates: &[Update],
+    year: i32,
+    weights: &Weights,
+    awards: Option<&std::collections::HashMap<(String, i32), u64>>,
+) -> Report {
+    let linked_awards = pack
+        .plan
+        .indicators
+        .iter()
+        .map(|ind| {
+            let mut m = std::collections::BTreeMap::new();
+            if let Some(a) = awards {
+                for ((rule, y), n) in a {
+                    if *y <= year && ind.rules.iter().any(|&r| pack.rules[r].id == *rule) {
+                        *m.entry(*y).or_insert(0) += n;
+                    }
+                }
+            }
+            m
+        })
+        .collect();
     let city: Vec<Progress> = (0..pack.plan.indicators.len()).map(|i| progress(pack, obs, i, Scope::City, year)).collect();
     let mut missing = Vec::new();
     for p in &city {
@@ -41,7 +82,12 @@ pub fn build(pack: &Pack, obs: &[Observation], updates: &[Update], year: i32, we
     if updates.is_empty() {
         missing.push("no task progress updates were given".into());
     }
-    Report { year, city, counties, tasks: task_status(pack, updates, year), weights_source: weights.source.clone(), missing }
+    if awards.is_none() {
+        missing.push(
+            "no award table was given (qiangke batch … --out awards.csv; then --awards): awards are not shown beside the indicators".into(),
+        );
+    }
+    Report { year, city, counties, tasks: task_status(pack, updates, year), weights_source: weights.source.clone(), missing, linked_awards }
 }
 
 fn pct(x: Option<Decimal>) -> String {
@@ -221,12 +267,19 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
     );
     h.push_str("<h2>主要指標進展 (indicators)</h2>");
     h.push_str(&progress_chart(pack, r));
-    h.push_str("<table><thead><tr><th>序號</th><th>指標</th><th>單位</th><th>基期值</th><th>2022目標</th><th>2025目標</th><th>最新值</th><th>完成進度</th><th>線性路徑</th><th>狀態</th><th>2022達標</th><th>每年尚需</th><th>趨勢推算2025</th></tr></thead><tbody>");
+    h.push_str("<table><thead><tr><th>序號</th><th>指標</th><th>單位</th><th>基期值</th><th>2022目標</th><th>2025目標</th><th>最新值</th><th>完成進度</th><th>線性路徑</th><th>狀態</th><th>2022達標</th><th>每年尚需</th><th>趨勢推算2025</th><th>相關獎補 (awards of linked rules)</th></tr></thead><tbody>");
     for p in &r.city {
         let d = &pack.plan.indicators[p.indicator];
+        let linked = if d.rules.is_empty() {
+            "—".to_string()
+        } else {
+            let rules: Vec<&str> = d.rules.iter().map(|&x| pack.rules[x].id.as_str()).collect();
+            let counts: Vec<String> = r.linked_awards[p.indicator].iter().map(|(y, n)| format!("{y}: {n}")).collect();
+            format!("{}<br><small>{}</small>", if counts.is_empty() { "—".into() } else { counts.join(", ") }, esc(&rules.join(", ")))
+        };
         let _ = write!(
             h,
-            r#"<tr><td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            r#"<tr><td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{linked}</td></tr>"#,
             d.number,
             esc(&d.name),
             esc(&d.title.en),

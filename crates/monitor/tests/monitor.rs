@@ -133,3 +133,21 @@ fn bad_observations_are_refused_whole_with_their_reason() {
     // The good first row is not kept either: all or nothing.
     assert!(import_observations(&p, "indicator,scope,year\n1,city,2023\n").is_err());
 }
+
+#[test]
+fn awards_of_linked_rules_are_shown_beside_their_indicator() {
+    use qiangke_monitor::report::{award_counts, build};
+    let p = pack();
+    let awards = "entity,claim_year,rule,clause,kind,state,low,high,budget_year,paid_by\n\
+                  E1,2023,high-tech-new,四(二)7,award,awarded,200000.00,200000.00,2024,finance-bureau\n\
+                  E2,2023,high-tech-new,四(二)7,award,awarded,200000.00,200000.00,2024,finance-bureau\n\
+                  E3,2024,high-tech-new,四(二)7,award,awarded,200000.00,200000.00,2025,finance-bureau\n\
+                  E3,2024,rd-spend-tiers,四(二)8,award,awarded,100000.00,100000.00,2024,science-bureau\n";
+    let counts = award_counts(awards).expect("award table");
+    let r = build(&p, &[], &[], 2024, &Weights::equal(&p), Some(&counts));
+    // Indicator 13 (高新技術企業) is served by high-tech-new: 2 awards in 2023, 1 in 2024.
+    let i13 = ind(&p, 13);
+    assert_eq!(r.linked_awards[i13].iter().map(|(y, n)| (*y, *n)).collect::<Vec<_>>(), vec![(2023, 2), (2024, 1)]);
+    // Indicator 4 (R&D intensity) by the R&D rules: 1 award in 2024.
+    assert_eq!(r.linked_awards[ind(&p, 4)].get(&2024), Some(&1));
+}

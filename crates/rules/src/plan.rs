@@ -51,6 +51,8 @@ pub struct Indicator {
     pub target_2025: Option<Decimal>,
     /// Indexes into the pack's notes.
     pub notes: Vec<usize>,
+    /// Indexes of the rules whose awards serve this indicator.
+    pub rules: Vec<usize>,
 }
 
 /// A numeric target stated in the text.

@@ -520,7 +520,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     // The plan beyond its money rules: indicators, targets, tasks, boxes, the clause register.
     let mut plan = crate::plan::Plan::default();
     {
-        let c = plan::Ctx { source: src_text, departments: &departments, notes: &notes, rules: &rules };
+        let c = plan::Ctx { source: src_text, departments: &departments, notes: &notes, rules: &rules, rules_ok: l.diags.is_empty() };
         if let Some((_, t)) = find("indicators.toml") {
             let f = l.map.add("indicators.toml", t.clone());
             if let Some(raw) = l.parse::<RawIndicatorFile>(f) {

@@ -18,6 +18,9 @@ pub(super) struct Ctx<'a> {
     pub(super) departments: &'a [Named],
     pub(super) notes: &'a [Note],
     pub(super) rules: &'a [Rule],
+    /// The rules loaded cleanly; otherwise references to them are not checked (they would only
+    /// repeat the rules' own errors).
+    pub(super) rules_ok: bool,
 }
 
 impl Loader {
@@ -128,6 +131,22 @@ impl Loader {
                 target_2022: num(self, &r.target_2022),
                 target_2025: num(self, &r.target_2025),
                 notes: r.notes.iter().filter_map(|n| self.note_ref(f, n, c.notes)).collect(),
+                rules: r
+                    .rules
+                    .iter()
+                    .filter(|_| c.rules_ok)
+                    .filter_map(|id| {
+                        let i = c.rules.iter().position(|x| x.id == *id.get_ref());
+                        if i.is_none() {
+                            let d = self.err("E021", f, id.span(), format!("unknown rule `{}`", id.get_ref()));
+                            self.diags.push(match did_you_mean(id.get_ref(), c.rules.iter().map(|x| x.id.as_str())) {
+                                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                                None => d,
+                            });
+                        }
+                        i
+                    })
+                    .collect(),
             };
             plan.indicators.push(indicator);
         }

@@ -248,6 +248,9 @@ pub(super) struct RawIndicator {
     pub(super) target_2025: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) notes: Vec<Spanned<String>>,
+    /// Rules whose awards serve this indicator.
+    #[serde(default)]
+    pub(super) rules: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
