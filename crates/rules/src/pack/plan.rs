@@ -80,6 +80,19 @@ impl Loader {
         i
     }
 
+    /// A rule named by id, or a diagnostic with a suggestion.
+    fn rule_ref(&mut self, f: FileId, id: &Spanned<String>, rules: &[Rule]) -> Option<usize> {
+        let i = rules.iter().position(|x| x.id == *id.get_ref());
+        if i.is_none() {
+            let d = self.err("E021", f, id.span(), format!("unknown rule `{}`", id.get_ref()));
+            self.diags.push(match did_you_mean(id.get_ref(), rules.iter().map(|x| x.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d,
+            });
+        }
+        i
+    }
+
     fn task_target(&mut self, f: FileId, t: &RawTaskTarget, c: &Ctx<'_>) -> Option<TaskTarget> {
         self.quote(f, &t.quote, c.source);
         let value = self.number(f, &t.value)?;
@@ -135,17 +148,7 @@ impl Loader {
                     .rules
                     .iter()
                     .filter(|_| c.rules_ok)
-                    .filter_map(|id| {
-                        let i = c.rules.iter().position(|x| x.id == *id.get_ref());
-                        if i.is_none() {
-                            let d = self.err("E021", f, id.span(), format!("unknown rule `{}`", id.get_ref()));
-                            self.diags.push(match did_you_mean(id.get_ref(), c.rules.iter().map(|x| x.id.as_str())) {
-                                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                                None => d,
-                            });
-                        }
-                        i
-                    })
+                    .filter_map(|id| self.rule_ref(f, id, c.rules))
                     .collect(),
             };
             plan.indicators.push(indicator);
@@ -296,17 +299,7 @@ impl Loader {
             let rules: Vec<usize> = e
                 .rules
                 .iter()
-                .filter_map(|r| {
-                    let i = c.rules.iter().position(|x| x.id == *r.get_ref());
-                    if i.is_none() {
-                        let d = self.err("E021", f, r.span(), format!("unknown rule `{}`", r.get_ref()));
-                        self.diags.push(match did_you_mean(r.get_ref(), c.rules.iter().map(|x| x.id.as_str())) {
-                            Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                            None => d,
-                        });
-                    }
-                    i
-                })
+                .filter_map(|r| self.rule_ref(f, r, c.rules))
                 .collect();
             let targets: Vec<usize> = e
                 .targets
