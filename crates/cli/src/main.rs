@@ -669,8 +669,9 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
     std::fs::write(out_dir.join("report.html"), rep::to_html(&pack, &r))?;
     std::fs::write(out_dir.join("progress.csv"), rep::to_csv(&pack, &r))?;
     std::fs::write(out_dir.join("report.json"), serde_json::to_string_pretty(&rep::to_json(&pack, &r))?)?;
+    std::fs::write(out_dir.join("observations.csv"), qiangke_monitor::observation::export_observations(&pack, &obs))?;
     outln!(
-        "{} observations, {} task updates → {}/report.html, progress.csv, report.json ({} items of missing data listed)",
+        "{} observations, {} task updates → {}/report.html, progress.csv, report.json, observations.csv ({} items of missing data listed)",
         obs.len(),
         ups.len(),
         out_dir.display(),

@@ -151,3 +151,12 @@ fn awards_of_linked_rules_are_shown_beside_their_indicator() {
     // Indicator 4 (R&D intensity) by the R&D rules: 1 award in 2024.
     assert_eq!(r.linked_awards[ind(&p, 4)].get(&2024), Some(&1));
 }
+
+#[test]
+fn observations_export_and_import_back_unchanged() {
+    let p = pack();
+    let o = obs(&p, "1,city,2023,60.5,%,市統計局,甲\n13,minqin,2022,7,enterprises,\"source, with comma\",乙\n");
+    let text = qiangke_monitor::observation::export_observations(&p, &o);
+    assert!(text.starts_with("indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60.5,%,"), "{text}");
+    assert_eq!(import_observations(&p, &text).expect("re-import"), o);
+}
