@@ -52,8 +52,10 @@ pub struct BatchOptions {
     pub strict: bool,
     /// Worker threads (0: one per core).
     pub jobs: usize,
-    /// Rows per chunk handed to a worker.
+    /// Rows per chunk handed to a worker (JSON Lines, Parquet).
     pub chunk_rows: usize,
+    /// Bytes per CSV block handed to a worker (cut between entities).
+    pub block_bytes: usize,
     pub mapping: Mapping,
     /// Parse and check every row but evaluate nothing (the benchmark's floor).
     pub parse_only: bool,
@@ -71,6 +73,7 @@ impl Default for BatchOptions {
             strict: false,
             jobs: 0,
             chunk_rows: 2048,
+            block_bytes: BLOCK,
             mapping: Mapping::default(),
             parse_only: false,
             collect: false,
@@ -136,9 +139,8 @@ type HeaderSlot = Arc<Mutex<Option<(Vec<Col>, Vec<String>)>>>;
 
 /// One unit of work as read.
 enum Item {
-    /// Whole CSV rows, cut at an entity boundary: (first line number, bytes, id of the entity
-    /// before the block, which every id of the block must exceed).
-    CsvBlock(u64, Vec<u8>, Option<Vec<u8>>),
+    /// Whole CSV rows of whole entities, in id order: (the line number of each row, the rows).
+    CsvBlock(Vec<u64>, Vec<u8>),
     /// A flat JSON object: `(key, text)` pairs.
     Flat(Vec<(String, String)>),
     /// A whole facts document on one line.
@@ -220,7 +222,15 @@ fn read_parquet(
         *h = Some((cols, names));
     }
     let _ = header_ready.send(Ok(()));
-    let mut batcher = Batcher { work, seq: 0, items: Vec::new(), errors: Vec::new(), last_id: None, chunk_rows: opts.chunk_rows.max(1) };
+    let mut batcher = Batcher {
+        work,
+        seq: 0,
+        items: Vec::new(),
+        errors: Vec::new(),
+        last_id: None,
+        last_was_doc: false,
+        chunk_rows: opts.chunk_rows.max(1),
+    };
     let mut row_no = 0u64;
     for batch in reader {
         let batch = batch.map_err(|e| BatchError::Input(format!("cannot read the Parquet input: {e}")))?;
@@ -369,7 +379,15 @@ fn read_items<R: Read>(
     header_slot: HeaderSlot,
     header_ready: SyncSender<Result<(), BatchError>>,
 ) -> Result<(), BatchError> {
-    let mut batcher = Batcher { work, seq: 0, items: Vec::new(), errors: Vec::new(), last_id: None, chunk_rows: opts.chunk_rows.max(1) };
+    let mut batcher = Batcher {
+        work,
+        seq: 0,
+        items: Vec::new(),
+        errors: Vec::new(),
+        last_id: None,
+        last_was_doc: false,
+        chunk_rows: opts.chunk_rows.max(1),
+    };
     match format {
         Format::Csv => {
             let mut input = input;
@@ -408,37 +426,70 @@ fn read_items<R: Read>(
             let _ = header_ready.send(Ok(()));
             let mut line = 1 + memchr::memchr_iter(b'\n', &buf[..hdr_end]).count() as u64;
             buf.drain(..hdr_end);
-            let mut prev_id: Option<Vec<u8>> = None;
+            // Rows are scanned here, in order: the reader knows every row's id, keeps each
+            // entity's rows together, refuses ids that go backwards (an entity's rows must not be
+            // split, or a one-time award could be paid twice), and cuts blocks between entities.
+            let block_bytes = opts.block_bytes.max(1);
+            let mut block: Vec<u8> = Vec::with_capacity(block_bytes + (block_bytes >> 3));
+            let mut lines: Vec<u64> = Vec::new();
+            let mut current: Option<Vec<u8>> = None;
+            let mut pos = 0;
             loop {
-                if !eof && buf.len() < BLOCK {
-                    eof = fill(&mut input, &mut buf, BLOCK)?;
-                }
-                if buf.is_empty() {
-                    break;
-                }
-                // Cut after the last whole row, then back to the start of the last entity, whose
-                // rows may go on in the next block (unless this is the end of the input).
-                let cut = if eof {
-                    buf.len()
-                } else {
-                    match last_row_end(&buf, false).map(|end| entity_start(&buf[..end], id_col)) {
-                        Some((start, _)) if start > 0 => start,
-                        // One entity fills the block, or a row is longer than it: read more.
-                        _ => {
-                            let before = buf.len();
-                            eof = fill(&mut input, &mut buf, before + BLOCK)?;
-                            continue;
-                        }
+                let row_end = match row_end(&buf[pos..]) {
+                    Some(n) => pos + n,
+                    None if !eof => {
+                        // The row goes on past the buffer: keep the unread part and read more.
+                        buf.drain(..pos);
+                        pos = 0;
+                        let want = buf.len() + BLOCK;
+                        eof = fill(&mut input, &mut buf, want)?;
+                        continue;
                     }
+                    None if pos < buf.len() => buf.len(),
+                    None => break,
                 };
-                let rest = buf.split_off(cut);
-                let block = std::mem::replace(&mut buf, rest);
-                let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
-                let last_id = entity_start(&block, id_col).1;
-                let id = last_id.clone().unwrap_or_default();
-                batcher.push_block(line, id, Item::CsvBlock(line, block, prev_id.take()))?;
-                prev_id = last_id;
-                line += lines;
+                let row = &buf[pos..row_end];
+                pos = row_end;
+                let row_line = line;
+                line += memchr::memchr_iter(b'\n', row).count() as u64;
+                let content = row.strip_suffix(b"\n").unwrap_or(row);
+                let content = content.strip_suffix(b"\r").unwrap_or(content);
+                if content.is_empty() {
+                    continue;
+                }
+                let id = field(content, id_col);
+                if !id.is_empty() && current.as_deref() != Some(&id[..]) {
+                    if let Some(cur) = &current
+                        && id <= *cur
+                    {
+                        batcher.errors.push(RowError {
+                            line: row_line,
+                            column: id_col + 1,
+                            field: "id".into(),
+                            message: format!(
+                                "id `{}` comes after `{}`: rows must be sorted by id with each entity's rows together, so that all its years are evaluated at once",
+                                String::from_utf8_lossy(&id),
+                                String::from_utf8_lossy(cur)
+                            ),
+                        });
+                        continue;
+                    }
+                    if block.len() >= block_bytes {
+                        let b = std::mem::replace(&mut block, Vec::with_capacity(block_bytes + (block_bytes >> 3)));
+                        batcher.push_block(current.clone().unwrap_or_default(), Item::CsvBlock(std::mem::take(&mut lines), b))?;
+                    }
+                    current = Some(id);
+                }
+                block.extend_from_slice(content);
+                block.push(b'\n');
+                lines.push(row_line);
+                if pos > BLOCK && pos == buf.len() && !eof {
+                    buf.clear();
+                    pos = 0;
+                }
+            }
+            if !block.is_empty() {
+                batcher.push_block(current.unwrap_or_default(), Item::CsvBlock(lines, block))?;
             }
         }
         Format::Parquet => return Err(BatchError::Input("Parquet is read from a file".into())),
@@ -504,57 +555,90 @@ fn fill<R: Read>(input: &mut R, buf: &mut Vec<u8>, want: usize) -> Result<bool, 
     Ok(false)
 }
 
-/// The end (after the newline) of the first (`first`) or last complete row: a newline outside
-/// double quotes. Quotes inside quoted fields are doubled, so parity tells inside from outside.
+/// The end (after the newline) of the first or last complete row (`first`), by the same quote rule
+/// as [`row_end`].
 fn last_row_end(buf: &[u8], first: bool) -> Option<usize> {
-    let mut inside = false;
+    let mut pos = 0;
     let mut last = None;
-    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
-        if buf[i] == b'"' {
-            inside = !inside;
-        } else if !inside {
-            if first {
-                return Some(i + 1);
-            }
-            last = Some(i + 1);
+    while let Some(n) = row_end(&buf[pos..]) {
+        pos += n;
+        if first {
+            return Some(pos);
         }
+        last = Some(pos);
     }
     last
 }
 
-/// Where the last entity of `block` (whole rows) begins, and its id: rows are walked back from
-/// the end while they carry the same id.
-fn entity_start(block: &[u8], id_col: usize) -> (usize, Option<Vec<u8>>) {
-    let row_id = |row: &[u8]| -> Vec<u8> {
-        let mut rec = csv::ByteRecord::new();
-        let _ = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(row).read_byte_record(&mut rec);
-        rec.get(id_col).unwrap_or(b"").to_vec()
-    };
-    let starts = |end: usize| -> usize {
-        // Start of the row ending at `end` (exclusive of its newline): after the previous newline.
-        // Rows with quoted newlines are cut wrongly here only in the id they report, which makes
-        // the cut earlier, never wrong: the bytes stay in order.
-        block[..end].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)
-    };
-    let mut end = block.len();
-    while end > 0 && matches!(block[end - 1], b'\n' | b'\r') {
-        end -= 1;
+/// The length of the first row of `buf` up to and including its newline, or `None` if no row
+/// ends in `buf`. A quote opens a quoted field only at the start of a field (as the CSV reader
+/// reads it: a quote inside an unquoted field is literal); inside, a doubled quote is literal and
+/// a single one closes the field; newlines inside a quoted field belong to the row.
+fn row_end(buf: &[u8]) -> Option<usize> {
+    let mut inside = false;
+    let mut i = 0;
+    while i < buf.len() {
+        let Some(off) = memchr::memchr2(b'"', b'\n', &buf[i..]) else { return None };
+        let j = i + off;
+        if buf[j] == b'\n' {
+            if !inside {
+                return Some(j + 1);
+            }
+            i = j + 1;
+        } else if inside {
+            if buf.get(j + 1) == Some(&b'"') {
+                i = j + 2;
+            } else {
+                inside = false;
+                i = j + 1;
+            }
+        } else {
+            // Opening only at a field's start.
+            if j == 0 || buf[j - 1] == b',' {
+                inside = true;
+            }
+            i = j + 1;
+        }
     }
-    if end == 0 {
-        return (0, None);
-    }
-    let mut start = starts(end);
-    let id = row_id(&block[start..end]);
+    None
+}
+
+/// Field `k` of one row (without its line break), unquoted and trimmed; empty if it is missing.
+fn field(row: &[u8], k: usize) -> Vec<u8> {
+    let mut n = 0;
+    let mut i = 0;
     loop {
-        if start == 0 {
-            return (0, Some(id));
+        // At the start of field n.
+        let (value, next) = if row.get(i) == Some(&b'"') {
+            let mut v = Vec::new();
+            let mut j = i + 1;
+            while j < row.len() {
+                if row[j] == b'"' {
+                    if row.get(j + 1) == Some(&b'"') {
+                        v.push(b'"');
+                        j += 2;
+                        continue;
+                    }
+                    j += 1;
+                    break;
+                }
+                v.push(row[j]);
+                j += 1;
+            }
+            let end = memchr::memchr(b',', &row[j.min(row.len())..]).map_or(row.len(), |p| j + p);
+            (v, end)
+        } else {
+            let end = memchr::memchr(b',', &row[i.min(row.len())..]).map_or(row.len(), |p| i + p);
+            (row[i.min(row.len())..end].to_vec(), end)
+        };
+        if n == k {
+            return value.trim_ascii().to_vec();
         }
-        let prev_end = start - 1;
-        let prev_start = starts(prev_end);
-        if row_id(&block[prev_start..prev_end]) != id {
-            return (start, Some(id));
+        if next >= row.len() {
+            return Vec::new();
         }
-        start = prev_start;
+        n += 1;
+        i = next + 1;
     }
 }
 
@@ -606,12 +690,25 @@ struct Batcher {
     items: Vec<(u64, Vec<u8>, Item)>,
     errors: Vec<RowError>,
     last_id: Option<Vec<u8>>,
+    last_was_doc: bool,
     chunk_rows: usize,
 }
 
 impl Batcher {
     fn push(&mut self, line: u64, id: Vec<u8>, item: Item) -> Result<(), BatchError> {
+        let id = id.trim_ascii().to_vec();
+        let is_doc = matches!(item, Item::Doc(_));
         if let Some(last) = &self.last_id {
+            // A facts document holds all of its entity's years: the same id again would pay twice.
+            if id == *last && (is_doc || self.last_was_doc) {
+                self.errors.push(RowError {
+                    line,
+                    column: 0,
+                    field: "id".into(),
+                    message: format!("entity `{}` appears again after a facts document with all its years", String::from_utf8_lossy(&id)),
+                });
+                return Ok(());
+            }
             if id < *last {
                 self.errors.push(RowError {
                     line,
@@ -631,15 +728,16 @@ impl Batcher {
             }
         }
         self.last_id = Some(id.clone());
+        self.last_was_doc = is_doc;
         self.items.push((line, id, item));
         Ok(())
     }
     /// A CSV block is a chunk of its own (the reader already cut it at an entity boundary).
-    fn push_block(&mut self, line: u64, last_id: Vec<u8>, item: Item) -> Result<(), BatchError> {
+    fn push_block(&mut self, last_id: Vec<u8>, item: Item) -> Result<(), BatchError> {
         if !self.items.is_empty() {
             self.flush_chunk()?;
         }
-        self.items.push((line, Vec::new(), item));
+        self.items.push((0, Vec::new(), item));
         self.last_id = Some(last_id);
         self.flush_chunk()
     }
@@ -692,9 +790,9 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
     let mut group_id: Option<Vec<u8>> = None;
     for (line, id, item) in chunk.items {
         let parsed = match item {
-            Item::CsvBlock(first_line, block, prev_id) => {
+            Item::CsvBlock(lines, block) => {
                 if let Some((cols, names)) = header {
-                    csv_block(pack, opts, cols, names, first_line, &block, prev_id, &mut out);
+                    csv_block(pack, opts, cols, names, &lines, &block, &mut out);
                 }
                 continue;
             }
@@ -744,58 +842,32 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
     out
 }
 
-/// Parses and evaluates one block of whole CSV rows, entity by entity.
-#[allow(clippy::too_many_arguments)]
-fn csv_block(
-    pack: &Pack,
-    opts: &BatchOptions,
-    cols: &[Col],
-    names: &[String],
-    first_line: u64,
-    block: &[u8],
-    prev_id: Option<Vec<u8>>,
-    out: &mut ChunkOut,
-) {
+/// Parses and evaluates one block of whole CSV rows, entity by entity (the reader has put them in
+/// id order and kept each entity's rows together).
+fn csv_block(pack: &Pack, opts: &BatchOptions, cols: &[Col], names: &[String], lines: &[u64], block: &[u8], out: &mut ChunkOut) {
     let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(block);
     let mut rec = csv::ByteRecord::new();
     let mut group: Vec<Row> = Vec::new();
-    // Ids must rise: the last id accepted (initially the previous block's last entity).
-    let mut last: Option<Vec<u8>> = prev_id;
     let mut current: Option<Vec<u8>> = None;
+    let mut index = 0;
     loop {
+        let line = lines.get(index).copied().unwrap_or_else(|| lines.last().map_or(0, |l| l + 1));
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = first_line + e.position().map_or(0, |p| p.line().saturating_sub(1));
                 out.errors.push(RowError { line, column: 0, field: String::new(), message: format!("unreadable CSV: {e}") });
+                index += 1;
                 continue;
             }
         }
-        let line = first_line + rec.position().map_or(0, |p| p.line().saturating_sub(1));
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
-            continue; // a blank line
-        }
+        index += 1;
         out.rows += 1;
-        let id = rec.get(id_col).unwrap_or(b"");
+        let id = rec.get(id_col).unwrap_or(b"").trim_ascii();
         if current.as_deref() != Some(id) {
-            if last.as_deref().is_some_and(|l| id <= l) {
-                let shown = last.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
-                out.errors.push(RowError {
-                    line,
-                    column: id_col + 1,
-                    field: "id".into(),
-                    message: format!(
-                        "id `{}` comes after `{shown}`: rows must be sorted by id with each entity's rows together, so that all its years are evaluated at once",
-                        String::from_utf8_lossy(id)
-                    ),
-                });
-                continue;
-            }
             finish_entity(pack, opts, std::mem::take(&mut group), out);
             current = Some(id.to_vec());
-            last = Some(id.to_vec());
         }
         // One UTF-8 check for the whole record; cell by cell only when it fails, to say where.
         let parsed = if std::str::from_utf8(rec.as_slice()).is_ok() {

@@ -411,3 +411,67 @@ values = ["10萬元", "12萬元"]
     let err = variants(&files, &pack, "bad.toml", "[[rule]]\nid = \"no-such-rule\"\namount = \"1元\"\n").expect_err("unknown rule");
     assert!(err.contains("no rule `no-such-rule`"), "{err}");
 }
+
+fn awards_with(text: &[u8], format: Format, opts: BatchOptions, name: &str) -> (qiangke_batch::Summary, Vec<AwardRow>) {
+    let pack = pack();
+    let out = tmp(name);
+    let s = run(&pack, text, format, &opts, &Outputs { awards: Some(out.clone()), ..Outputs::default() }).expect("run");
+    (s, read_awards(&out))
+}
+
+#[test]
+fn tiny_blocks_with_quoted_newlines_give_the_same_awards() {
+    // Quoted fields with newlines and doubled quotes, and a stray quote inside an unquoted field,
+    // across many tiny blocks: every entity is still evaluated whole, exactly once.
+    let mut text = String::from("id,name,year,kind,above_scale,rd_expenditure,recognition.date,recognition.kind,recognition.renewal\n");
+    for i in 0..40 {
+        let id = format!("E{i:03}");
+        text.push_str(&format!(
+            "{id},\"line one\nline \"\"two\"\"\",2023,enterprise,true,600萬元,2023-02-0{},high_tech,false\n",
+            1 + i % 9
+        ));
+        text.push_str(&format!("{id},5\" pipe,2024,enterprise,true,1200萬元,2024-02-03,high_tech,false\n"));
+    }
+    let (s_big, big) = awards_with(text.as_bytes(), Format::Csv, BatchOptions::default(), "big.csv");
+    let (s_small, small) =
+        awards_with(text.as_bytes(), Format::Csv, BatchOptions { block_bytes: 50, jobs: 2, ..BatchOptions::default() }, "small.csv");
+    assert_eq!((s_big.bad_rows, s_small.bad_rows), (0, 0), "{:?}", s_small.first_errors);
+    assert_eq!(big, small);
+    // Per entity: 10萬元 (2023) + 20萬元 (2024) for R&D, and the high-tech subsidy once (2023).
+    assert_eq!(small.len(), 40 * 3);
+    assert_eq!(small.iter().filter(|a| a.2 == "high-tech-new").count(), 40);
+}
+
+#[test]
+fn an_id_that_goes_back_cannot_split_an_entity() {
+    // A, C, B (refused), C again: C's two rows are still one entity, its one-time award paid once.
+    let text = format!(
+        "{HEADER}A,2023,enterprise,true,,2023-01-02,high_tech,false\nC,2022,enterprise,true,,2022-03-01,high_tech,false\nB,2023,enterprise,true,,,,\nC,2023,enterprise,true,,2023-03-01,high_tech,false\n"
+    );
+    let (s, awards) = awards_with(text.as_bytes(), Format::Csv, BatchOptions { block_bytes: 1, ..BatchOptions::default() }, "back.csv");
+    assert_eq!(s.bad_rows, 1);
+    assert_eq!((s.first_errors[0].line, s.first_errors[0].column), (4, 1));
+    assert_eq!(awards.iter().filter(|a| a.0 == "C" && a.2 == "high-tech-new").count(), 1);
+}
+
+#[test]
+fn ids_are_compared_trimmed_and_lines_count_crlf() {
+    let text = "id,year,kind,above_scale,rd_expenditure,recognition.date,recognition.kind,recognition.renewal\r\nA,2022,enterprise,true,,2022-05-05,high_tech,false\r\nA ,2023,enterprise,true,,2023-05-05,high_tech,false\r\nB,2023,enterprise,true,oops,,,\r\n";
+    let (s, awards) = awards_with(text.as_bytes(), Format::Csv, BatchOptions::default(), "crlf.csv");
+    // `A ` is the same entity as `A`: its high-tech subsidy is paid once.
+    assert_eq!(awards.iter().filter(|a| a.2 == "high-tech-new").count(), 1);
+    assert_eq!(s.bad_rows, 1);
+    assert_eq!((s.first_errors[0].line, s.first_errors[0].column), (4, 5), "{:?}", s.first_errors[0]);
+}
+
+#[test]
+fn a_facts_document_cannot_be_repeated_or_mixed_with_rows_of_its_entity() {
+    let doc = r#"{"entity": {"id": "D1", "kind": "enterprise"}, "events": [{"type": "recognition", "date": "2023-01-01", "kind": "high_tech", "renewal": false}]}"#;
+    let text = format!("{doc}\n{doc}\n{{\"id\": \"D1\", \"year\": 2024, \"kind\": \"enterprise\"}}\n{{\"id\": \"\\中\"}}\n");
+    let (s, awards) = awards_with(text.as_bytes(), Format::Jsonl, BatchOptions::default(), "docs.csv");
+    assert_eq!(awards.len(), 1);
+    assert_eq!(s.bad_rows, 3, "{:?}", s.first_errors);
+    assert!(s.first_errors[0].message.contains("appears again"));
+    // A bad escape before a multi-byte character is a located error, not a crash.
+    assert!(s.first_errors[2].message.contains("invalid JSON"));
+}

@@ -182,7 +182,15 @@ pub fn export_observations(pack: &Pack, obs: &[Observation]) -> String {
     for o in obs {
         let d = &pack.plan.indicators[o.indicator];
         let unit = if d.unit.is_empty() { d.unit_en.as_str() } else { d.unit.as_str() };
-        let _ = w.write_record([d.id.as_str(), &o.scope.name(pack), &o.year.to_string(), &o.value.normalize().to_string(), unit, &o.source, &o.entered_by]);
+        let _ = w.write_record([
+            d.id.as_str(),
+            &o.scope.name(pack),
+            &o.year.to_string(),
+            &o.value.normalize().to_string(),
+            unit,
+            &o.source,
+            &o.entered_by,
+        ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -76,8 +76,13 @@ struct Json<'a> {
 
 impl Json<'_> {
     fn err(&self, m: impl Into<String>) -> SyntaxError {
-        let end = (self.i + 1).min(self.s.len()).max(self.i);
-        SyntaxError { message: m.into(), span: Span::new(self.i, end) }
+        // Spans start on a character boundary (an escape error can leave `i` inside one).
+        let mut at = self.i.min(self.s.len());
+        while !self.src.is_char_boundary(at) {
+            at -= 1;
+        }
+        let end = (at + 1).min(self.s.len()).max(at);
+        SyntaxError { message: m.into(), span: Span::new(at, end) }
     }
     fn ws(&mut self) {
         while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {

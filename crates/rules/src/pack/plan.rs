@@ -144,12 +144,7 @@ impl Loader {
                 target_2022: num(self, &r.target_2022),
                 target_2025: num(self, &r.target_2025),
                 notes: r.notes.iter().filter_map(|n| self.note_ref(f, n, c.notes)).collect(),
-                rules: r
-                    .rules
-                    .iter()
-                    .filter(|_| c.rules_ok)
-                    .filter_map(|id| self.rule_ref(f, id, c.rules))
-                    .collect(),
+                rules: r.rules.iter().filter(|_| c.rules_ok).filter_map(|id| self.rule_ref(f, id, c.rules)).collect(),
             };
             plan.indicators.push(indicator);
         }
@@ -296,11 +291,7 @@ impl Loader {
                     continue;
                 }
             };
-            let rules: Vec<usize> = e
-                .rules
-                .iter()
-                .filter_map(|r| self.rule_ref(f, r, c.rules))
-                .collect();
+            let rules: Vec<usize> = e.rules.iter().filter_map(|r| self.rule_ref(f, r, c.rules)).collect();
             let targets: Vec<usize> = e
                 .targets
                 .iter()
