@@ -578,7 +578,7 @@ fn row_end(buf: &[u8]) -> Option<usize> {
     let mut inside = false;
     let mut i = 0;
     while i < buf.len() {
-        let Some(off) = memchr::memchr2(b'"', b'\n', &buf[i..]) else { return None };
+        let off = memchr::memchr2(b'"', b'\n', &buf[i..])?;
         let j = i + off;
         if buf[j] == b'\n' {
             if !inside {
