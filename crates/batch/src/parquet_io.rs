@@ -56,11 +56,10 @@ fn cell(a: &ArrayRef, i: usize) -> Result<String, String> {
         DataType::UInt64 => a.as_primitive::<UInt64Type>().value(i).to_string(),
         DataType::Float32 => whole(a.as_primitive::<Float32Type>().value(i) as f64)?,
         DataType::Float64 => whole(a.as_primitive::<Float64Type>().value(i))?,
+        DataType::Decimal128(_, scale) if *scale < 0 => return Err(format!("decimals with a negative scale ({scale}) are not supported")),
         DataType::Decimal128(_, scale) => {
             let v = a.as_primitive::<Decimal128Type>().value(i);
-            rust_decimal::Decimal::try_from_i128_with_scale(v, (*scale).max(0) as u32)
-                .map_err(|e| format!("decimal out of range: {e}"))?
-                .to_string()
+            rust_decimal::Decimal::try_from_i128_with_scale(v, *scale as u32).map_err(|e| format!("decimal out of range: {e}"))?.to_string()
         }
         DataType::Date32 => days_to_date(a.as_primitive::<arrow_array::types::Date32Type>().value(i) as i64),
         other => return Err(format!("Parquet type {other} is not supported (use strings, integers, booleans, dates or decimals)")),

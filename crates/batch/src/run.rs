@@ -1008,6 +1008,8 @@ fn to_parquet(_: &Path, dst: &Path) -> Result<(), BatchError> {
 /// Output files under temporary names until the run is known to have succeeded.
 struct TempOutputs {
     files: Vec<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>, Which)>,
+    /// Temporary files being finished (removed on drop if they were not renamed).
+    pending: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1039,7 +1041,7 @@ impl TempOutputs {
             w2.write_all(header.as_bytes()).map_err(io(&tmp))?;
             files.push((p.clone(), tmp, w2, w));
         }
-        Ok(TempOutputs { files })
+        Ok(TempOutputs { files, pending: Vec::new() })
     }
     fn write(&mut self, o: &ChunkOut) -> Result<(), BatchError> {
         for (_, tmp, w, which) in &mut self.files {
@@ -1062,36 +1064,49 @@ impl TempOutputs {
         }
         Ok(())
     }
-    fn finish(self) -> Result<(), BatchError> {
-        for (dst, tmp, w, _) in self.files {
+    /// Flushes and syncs every file first; only then puts them in place (Parquet converted). On any
+    /// error nothing further is renamed and the temporary files are removed (by `Drop`).
+    fn finish(mut self) -> Result<(), BatchError> {
+        let mut ready = Vec::new();
+        for (dst, tmp, w, _) in std::mem::take(&mut self.files) {
+            ready.push((dst, tmp.clone()));
+            self.pending.push(tmp.clone());
             let f = w.into_inner().map_err(|e| BatchError::Io { path: tmp.display().to_string(), source: e.into_error() })?;
             f.sync_all().map_err(io(&tmp))?;
+        }
+        for (dst, tmp) in ready {
             if is_parquet(&dst) {
                 to_parquet(&tmp, &dst)?;
-                let _ = std::fs::remove_file(&tmp);
-                continue;
+            } else {
+                std::fs::rename(&tmp, &dst).map_err(io(&dst))?;
             }
-            std::fs::rename(&tmp, &dst).map_err(io(&dst))?;
         }
         Ok(())
     }
     /// Strict failure: keep the error report, drop every result.
-    fn finish_errors_only(self) -> Result<(), BatchError> {
-        for (dst, tmp, w, which) in self.files {
+    fn finish_errors_only(mut self) -> Result<(), BatchError> {
+        for (dst, tmp, w, which) in std::mem::take(&mut self.files) {
+            self.pending.push(tmp.clone());
             if which == Which::Errors {
                 let f = w.into_inner().map_err(|e| BatchError::Io { path: tmp.display().to_string(), source: e.into_error() })?;
                 f.sync_all().map_err(io(&tmp))?;
                 std::fs::rename(&tmp, &dst).map_err(io(&dst))?;
-            } else {
-                drop(w);
-                let _ = std::fs::remove_file(&tmp);
             }
         }
         Ok(())
     }
     fn abandon(self) {
-        for (_, tmp, w, _) in self.files {
-            drop(w);
+        // `Drop` removes every temporary file.
+    }
+}
+
+impl Drop for TempOutputs {
+    /// Whatever happened (an error, a panic in a worker), no temporary file is left behind.
+    fn drop(&mut self) {
+        for (_, tmp, _, _) in self.files.drain(..) {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        for tmp in self.pending.drain(..) {
             let _ = std::fs::remove_file(&tmp);
         }
     }

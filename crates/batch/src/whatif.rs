@@ -68,8 +68,9 @@ pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: 
             let tb = item.as_table().ok_or_else(|| format!("{name}: each [[{key}]] is a table"))?;
             let target_rule = if key == "rule" { Some(str_field(tb, "id", "[[rule]]")?.to_string()) } else { None };
             let target_table = if key == "tier" {
-                let band = tb.get("band").and_then(|v| v.as_integer()).ok_or("[[tier]] needs `band` (1-based)")?;
-                Some((str_field(tb, "table", "[[tier]]")?.to_string(), band.max(1) as usize))
+                let band =
+                    tb.get("band").and_then(|v| v.as_integer()).filter(|b| *b >= 1).ok_or("[[tier]] needs `band`, counted from 1")?;
+                Some((str_field(tb, "table", "[[tier]]")?.to_string(), band as usize))
             } else {
                 None
             };
@@ -89,7 +90,8 @@ pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: 
             let field = str_field(tb, "field", "[[sweep]]")?.to_string();
             let rule = tb.get("rule").and_then(|v| v.as_str()).map(str::to_string);
             let table = match (tb.get("table").and_then(|v| v.as_str()), tb.get("band").and_then(|v| v.as_integer())) {
-                (Some(t), Some(b)) => Some((t.to_string(), b.max(1) as usize)),
+                (Some(t), Some(b)) if b >= 1 => Some((t.to_string(), b as usize)),
+                (Some(_), _) => return Err(format!("{name}: a [[sweep]] of a table needs `band`, counted from 1")),
                 _ => None,
             };
             if rule.is_none() && table.is_none() {
@@ -171,14 +173,28 @@ fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[C
     // Rules to re-evaluate: the changed ones, those using a changed table, top-ups of changed
     // rules, and the bases of all of these (a top-up needs its base's awards).
     let mut rules = vec![false; pack.rules.len()];
+    let changed_tables: Vec<usize> =
+        pack.tiers.iter().enumerate().filter(|(_, t)| touched_tables.contains(&t.id)).map(|(i, _)| i).collect();
+    // Derivations that read a changed table change the events of every rule they feed.
+    let derived_events: Vec<usize> = pack
+        .derives
+        .iter()
+        .filter(|d| any_uses(std::iter::once(&d.when).chain(d.set.iter().map(|(_, e)| e)), &changed_tables))
+        .map(|d| d.emit)
+        .collect();
     for (i, r) in pack.rules.iter().enumerate() {
-        let uses_table = touched_tables.iter().any(|t| {
-            [r.guard.as_ref(), r.amount.as_ref()]
-                .into_iter()
-                .flatten()
-                .any(|e| e.text.contains(&format!("tier({t}")) || e.text.contains(&format!("tier({t} ")))
-        });
-        if touched_rules.contains(&r.id) || uses_table {
+        let filter = match &r.trigger {
+            qiangke_rules::model::Trigger::Event { filter, event } => {
+                if derived_events.contains(event) {
+                    rules[i] = true;
+                }
+                filter.as_ref()
+            }
+            qiangke_rules::model::Trigger::Year => None,
+        };
+        let exprs =
+            r.guard.iter().chain(r.amount.iter()).chain(filter).chain(r.once.iter()).chain(r.requires.iter().flat_map(|q| q.key.iter()));
+        if touched_rules.contains(&r.id) || any_uses(exprs, &changed_tables) {
             rules[i] = true;
         }
     }
@@ -195,6 +211,23 @@ fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[C
         }
     }
     Ok(Variant { name: label.to_string(), pack, rules })
+}
+
+fn any_uses<'a>(mut exprs: impl Iterator<Item = &'a qiangke_rules::resolve::CExpr>, tables: &[usize]) -> bool {
+    exprs.any(|e| uses_tier(&e.node, tables))
+}
+
+/// Whether an expression looks up any of these tier tables.
+fn uses_tier(n: &qiangke_rules::resolve::N, tables: &[usize]) -> bool {
+    use qiangke_rules::resolve::NK;
+    match &n.k {
+        NK::Tier(t, x) => tables.contains(t) || uses_tier(x, tables),
+        NK::Brackets(_, x) | NK::Not(x) | NK::Neg(x) | NK::In(x, _) => uses_tier(x, tables),
+        NK::Bin(_, a, b) => uses_tier(a, tables) || uses_tier(b, tables),
+        NK::If(a, b, c) => uses_tier(a, tables) || uses_tier(b, tables) || uses_tier(c, tables),
+        NK::Call(_, args) => args.iter().any(|a| uses_tier(a, tables)),
+        _ => false,
+    }
 }
 
 /// Budget lines per rule: `(rule index, budget year, paying department, clause)`.

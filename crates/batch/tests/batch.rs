@@ -407,6 +407,9 @@ values = ["10萬元", "12萬元"]
         n
     };
     assert_eq!(total_delta, Decimal::from(20_000) * Decimal::from(lowest_band));
+    // Bands are counted from 1.
+    let err = variants(&files, &pack, "band0.toml", "[[tier]]\ntable = \"rd_spend\"\nband = 0\namount = \"1元\"\n").expect_err("band 0");
+    assert!(err.contains("counted from 1"), "{err}");
     // A reform that names no real rule is refused.
     let err = variants(&files, &pack, "bad.toml", "[[rule]]\nid = \"no-such-rule\"\namount = \"1元\"\n").expect_err("unknown rule");
     assert!(err.contains("no rule `no-such-rule`"), "{err}");
