@@ -78,6 +78,24 @@ pub fn find_indicator(pack: &Pack, s: &str) -> Option<usize> {
     ind.iter().position(|i| i.id == s || i.name == s || i.number.to_string() == s)
 }
 
+/// The 1-based line a CSV record starts on, counted from its byte offset (right for CRLF files
+/// and after blank lines, where the reader's own line count is not).
+pub fn line_at(text: &str, byte: u64) -> u64 {
+    let b = text.as_bytes();
+    let mut at = (byte as usize).min(b.len());
+    while at < b.len() && (b[at] == b'\r' || b[at] == b'\n') {
+        at += 1;
+    }
+    1 + memchr_count(&b[..at])
+}
+
+fn memchr_count(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+/// Largest magnitude accepted for an observation: anything bigger is a typing error.
+const VALUE_LIMIT: i64 = 1_000_000_000_000;
+
 /// Reads observations; any bad row refuses the whole file (nothing is half-imported).
 pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, Vec<ObsError>> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
@@ -104,7 +122,7 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| line_at(text, p.byte()));
         let mut bad = |field: &str, message: String| errors.push(ObsError { line, field: field.into(), message });
         if rec.len() != want.len() {
             bad("", format!("the row has {} fields, the header has {}", rec.len(), want.len()));
@@ -142,6 +160,10 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
             bad("value", format!("`{}` is not a number", &rec[3]));
             continue;
         };
+        if value.abs() > Decimal::from(VALUE_LIMIT) || value.scale() > 8 {
+            bad("value", format!("{value}: implausibly large or finer than 8 decimals"));
+            continue;
+        }
         let unit = rec[4].trim();
         // The printed unit; where the table prints none, the pack's reading (`enterprises (家)`
         // accepts `enterprises`, `家` or the whole phrase).
@@ -168,6 +190,10 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
         }
         if rec[5].trim().is_empty() {
             bad("source", "every observation names its source".into());
+            continue;
+        }
+        if out.iter().any(|o: &Observation| o.indicator == ind && o.scope == scope && o.year == year) {
+            bad("year", format!("indicator {} `{}` already has a value for {} in {year}", def.number, def.name, scope.name(pack)));
             continue;
         }
         out.push(Observation { indicator: ind, scope, year, value, source: rec[5].trim().into(), entered_by: rec[6].trim().into() });

@@ -148,17 +148,26 @@ pub fn progress(pack: &Pack, obs: &[Observation], indicator: usize, scope: Scope
         });
         return p;
     };
-    if t == b {
-        p.status = Status::NotComputable("the target equals the baseline".into());
+    // Direction comes from the table (the city's baseline against its target): a county that
+    // starts beyond the target is not thereby "decreasing".
+    let increasing = def.baseline.map_or(t > b, |cb| t >= cb);
+    let reached_at = |v: Decimal| if increasing { v >= t } else { v <= t };
+    if t == b || (increasing && b > t) || (!increasing && b < t) {
+        p.status = match value {
+            Some((v, _)) if reached_at(v) => Status::Achieved,
+            _ => Status::NotComputable("the baseline is already at or beyond the target".into()),
+        };
         return p;
     }
     let span = 2025 - by;
     p.linear = (span > 0).then(|| (Decimal::from((year - by).clamp(0, span)) / Decimal::from(span)).round_dp(6));
     let Some((v, _)) = value else { return p };
-    let share = ((v - b) / (t - b)).round_dp(6);
+    let Some(share) = (v - b).checked_div(t - b).map(|s| s.round_dp(6)) else {
+        p.status = Status::NotComputable("values out of range".into());
+        return p;
+    };
     p.share = Some(share);
-    let increasing = t > b;
-    let reached = if increasing { v >= t } else { v <= t };
+    let reached = reached_at(v);
     p.status = if reached {
         Status::Achieved
     } else {
@@ -171,23 +180,37 @@ pub fn progress(pack: &Pack, obs: &[Observation], indicator: usize, scope: Scope
     if year < 2025 && !reached {
         let n = (2025 - year) as u32;
         p.needed_linear = Some(((t - v) / Decimal::from(n)).round_dp(6));
-        p.needed_compound = (v > Decimal::ZERO).then(|| nth_root(t / v, n).map(|r| (r - Decimal::ONE).round_dp(6))).flatten();
+        p.needed_compound =
+            (v > Decimal::ZERO).then(|| t.checked_div(v).and_then(|q| nth_root(q, n)).map(|r| (r - Decimal::ONE).round_dp(6))).flatten();
     }
     // Trend: least squares over the baseline and every observation up to the report year.
     let mut pts: Vec<(Decimal, Decimal)> = vec![(Decimal::from(by), b)];
     pts.extend(mine.iter().filter(|o| o.year <= year && o.year != by).map(|o| (Decimal::from(o.year), o.value)));
     if pts.len() >= 2 {
-        let n = Decimal::from(pts.len());
-        let (sx, sy) = pts.iter().fold((Decimal::ZERO, Decimal::ZERO), |(a, c), (x, y)| (a + x, c + y));
-        let (mx, my) = (sx / n, sy / n);
-        let (sxy, sxx) =
-            pts.iter().fold((Decimal::ZERO, Decimal::ZERO), |(a, c), (x, y)| (a + (x - mx) * (y - my), c + (x - mx) * (x - mx)));
-        if !sxx.is_zero() {
-            let slope = sxy / sxx;
-            p.projection_2025 = Some((my + slope * (Decimal::from(2025) - mx)).round_dp(4));
-        }
+        p.projection_2025 = trend_2025(&pts);
     }
     p
+}
+
+/// The least-squares line through the points, at 2025 (`None` if it cannot be computed exactly).
+fn trend_2025(pts: &[(Decimal, Decimal)]) -> Option<Decimal> {
+    let n = Decimal::from(pts.len());
+    let (mut sx, mut sy) = (Decimal::ZERO, Decimal::ZERO);
+    for (x, y) in pts {
+        sx = sx.checked_add(*x)?;
+        sy = sy.checked_add(*y)?;
+    }
+    let (mx, my) = (sx.checked_div(n)?, sy.checked_div(n)?);
+    let (mut sxy, mut sxx) = (Decimal::ZERO, Decimal::ZERO);
+    for (x, y) in pts {
+        sxy = sxy.checked_add((x - mx).checked_mul(y.checked_sub(my)?)?)?;
+        sxx = sxx.checked_add((x - mx).checked_mul(x - mx)?)?;
+    }
+    if sxx.is_zero() {
+        return None;
+    }
+    let slope = sxy.checked_div(sxx)?;
+    Some(my.checked_add(slope.checked_mul(Decimal::from(2025) - mx)?)?.round_dp(4))
 }
 
 #[cfg(test)]

@@ -31,7 +31,8 @@ pub fn award_counts(csv_text: &str) -> Result<std::collections::HashMap<(String,
         let r = r.map_err(|e| format!("unreadable award table: {e}"))?;
         let year: i32 = r.get(1).and_then(|y| y.parse().ok()).ok_or("the award table needs claim_year in its second column")?;
         let rule = r.get(2).ok_or("the award table needs rule in its third column")?.to_string();
-        if r.get(5) == Some("awarded") {
+        // Limits and checks are also "awarded" in the table; only paying rules count.
+        if r.get(5) == Some("awarded") && r.get(4) == Some("award") {
             *out.entry((rule, year)).or_insert(0) += 1;
         }
     }

@@ -23,6 +23,11 @@ pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut errors = Vec::new();
+    let want = ["task", "date", "unit", "text", "value"];
+    match rdr.headers() {
+        Ok(h) if h.iter().map(str::trim).eq(want) => {}
+        _ => return Err(vec![format!("line 1: the header must be `{}`", want.join(","))]),
+    }
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -31,7 +36,7 @@ pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| crate::observation::line_at(text, p.byte()));
         if rec.len() != 5 {
             errors.push(format!("line {line}: expected task,date,unit,text,value"));
             continue;
@@ -93,7 +98,11 @@ pub fn task_status(pack: &Pack, updates: &[Update], year: i32) -> Vec<TaskStatus
             let latest_value = mine.iter().filter(|u| u.value.is_some()).max_by_key(|u| u.date).and_then(|u| u.value);
             let mut overdue = Vec::new();
             for target in &t.targets {
-                if target.year < year && !target.per_year && latest_value.is_none_or(|v| v < target.value) {
+                let met = latest_value.is_some_and(|v| match target.comparison {
+                    qiangke_rules::plan::Comparison::Exactly => v == target.value,
+                    _ => v >= target.value,
+                });
+                if target.year < year && !target.per_year && !met {
                     overdue.push(format!(
                         "{} {}{} by {} (latest: {})",
                         target.what.zh,

@@ -160,3 +160,23 @@ fn observations_export_and_import_back_unchanged() {
     assert!(text.starts_with("indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60.5,%,"), "{text}");
     assert_eq!(import_observations(&p, &text).expect("re-import"), o);
 }
+
+#[test]
+fn review_edge_cases() {
+    let p = pack();
+    // A county already beyond the city's target at its baseline, and still beyond it: achieved,
+    // not "decreasing" (indicator 6: target 1).
+    let o = obs(&p, "6,liangzhou,2021,1.2,%,s,t\n6,liangzhou,2023,1.4,%,s,t\n");
+    assert_eq!(progress(&p, &o, ind(&p, 6), Scope::County(0), 2023).status, Status::Achieved);
+    // A tiny value cannot overflow the arithmetic: no panic, a result.
+    let o = obs(&p, "1,city,2023,0.00000001,%,s,t\n");
+    let r = progress(&p, &o, ind(&p, 1), Scope::City, 2023);
+    assert_eq!(r.status, Status::AtRisk);
+    // Two values for one indicator, scope and year are refused; CRLF lines are counted right.
+    let text = "indicator,scope,year,value,unit,source,entered_by\r\n1,city,2023,60,%,s,t\r\n1,city,2023,61,%,s,t\r\n";
+    let errs = import_observations(&p, text).expect_err("duplicate");
+    assert_eq!(errs[0].to_string(), "line 3 `year`: indicator 1 `科技進步貢獻率` already has a value for city in 2023");
+    // Task updates need their header.
+    let e = qiangke_monitor::tasks::import_updates(&p, "3-1-2,2023-01-01,市科技局,x,1\n").expect_err("no header");
+    assert!(e[0].contains("the header must be `task,date,unit,text,value`"), "{e:?}");
+}
