@@ -341,3 +341,16 @@ mod props {
         }
     }
 }
+
+#[test]
+fn a_top_up_of_a_top_up_is_refused_whatever_the_order() {
+    // coop-national (listed first) is made to top up coop-provincial, itself a top-up.
+    let chained = RULES.replacen(
+        r#"requires = { rule = "coop-base", key = ["platform_promoted.name"] }"#,
+        r#"requires = { rule = "coop-provincial", key = ["platform_promoted.name"] }"#,
+        1,
+    );
+    let err = pack_with(&chained).expect_err("a chain of top-ups");
+    assert_eq!(err.diagnostics[0].code, "E025");
+    assert!(err.diagnostics[0].message.contains("not itself a top-up"), "{}", err.render());
+}

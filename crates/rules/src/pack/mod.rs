@@ -487,6 +487,9 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             }
         }
     }
+    // Every rule that is itself a top-up, known before any is resolved (so the order of the
+    // files cannot let a chain of top-ups through).
+    let top_ups: Vec<usize> = pending_requires.iter().map(|p| p.rule).collect();
     for PendingRequires { rule: ri, file: f, target, key } in pending_requires {
         let sp = span(target.span());
         let Some(bi) = rules.iter().position(|x| x.id == *target.get_ref()) else {
@@ -500,7 +503,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         };
         let base = &rules[bi];
         let same_shape = base.once.len() == key.len() && base.once.iter().zip(&key).all(|(a, b)| a.ty() == b.ty());
-        if base.requires.is_some() || bi == ri {
+        if top_ups.contains(&bi) || bi == ri {
             l.diags.push(l.err("E025", f, sp, "a top-up must name a base rule that is not itself a top-up"));
         } else if !same_shape {
             let shape = |v: &[CExpr]| v.iter().map(|e| e.ty().name(&enums)).collect::<Vec<_>>().join(", ");
