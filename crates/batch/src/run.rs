@@ -328,7 +328,10 @@ fn run_into<'a>(
                 summary.rows += o.rows;
                 summary.entities += o.entities;
                 summary.awards += o.award_count;
-                summary.bad_rows += o.errors.len() as u64;
+                // Rows, not messages: a row with two bad cells is one bad row.
+                let mut lines: Vec<u64> = o.errors.iter().map(|e| e.line).collect();
+                lines.dedup();
+                summary.bad_rows += lines.len() as u64;
                 for e in o.errors {
                     if summary.first_errors.len() < 20 {
                         summary.first_errors.push(e);
@@ -796,7 +799,7 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
                 }
                 continue;
             }
-            Item::Flat(cells) => flat_row(pack, line, &cells),
+            Item::Flat(cells) => flat_row(pack, &opts.mapping, line, &cells),
             Item::Cells(cells) => match header {
                 Some((cols, names)) => {
                     let bad: Vec<RowError> = cells
@@ -888,11 +891,11 @@ fn csv_block(pack: &Pack, opts: &BatchOptions, cols: &[Col], names: &[String], l
     finish_entity(pack, opts, group, out);
 }
 
-fn flat_row(pack: &Pack, line: u64, cells: &[(String, String)]) -> Result<Row, Vec<RowError>> {
+fn flat_row(pack: &Pack, mapping: &Mapping, line: u64, cells: &[(String, String)]) -> Result<Row, Vec<RowError>> {
     let mut cols = Vec::with_capacity(cells.len());
     let mut names = Vec::with_capacity(cells.len());
     for (i, (k, _)) in cells.iter().enumerate() {
-        match resolve(pack, k) {
+        match resolve(pack, mapping.renames.get(k).map_or(k.as_str(), String::as_str)) {
             Some(c) => {
                 cols.push(c);
                 names.push(k.clone());

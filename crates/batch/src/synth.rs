@@ -187,7 +187,7 @@ pub fn write_csv<W: Write>(pack: &Pack, rows: u64, seed: u64, out: &mut W) -> st
         }
         for y in first..first + span as i32 {
             line.clear();
-            line.push_str(&format!("SYN{entity:07},synthetic,{y}"));
+            line.push_str(&format!("SYN{entity:010},synthetic,{y}"));
             for a in &attrs {
                 line.push(',');
                 line.push_str(a);

@@ -41,21 +41,37 @@ impl Weights {
 
     /// Reads `assessment.toml` from the pack folder, or the equal default when it is absent.
     pub fn from_pack_dir(pack: &Pack, dir: &Path) -> Result<Weights, String> {
-        let Ok(text) = std::fs::read_to_string(dir.join("assessment.toml")) else { return Ok(Weights::equal(pack)) };
+        let text = match std::fs::read_to_string(dir.join("assessment.toml")) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Weights::equal(pack)),
+            Err(e) => return Err(format!("assessment.toml: {e}")),
+        };
+        let t: toml::Table = toml::from_str(&text).map_err(|e| format!("assessment.toml: {}", e.message()))?;
         let mut w = Weights::equal(pack);
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('[')) {
-            let Some((k, v)) = line.split_once('=') else { continue };
-            let v = v.trim().trim_matches('"');
-            let num = || v.parse::<Decimal>().map_err(|_| format!("assessment.toml: `{}` must be a number", k.trim()));
-            match k.trim() {
-                "completion" => w.completion = num()?,
-                "fiscal" => w.fiscal = num()?,
-                "rd" => w.rd = num()?,
-                "fiscal_indicator" => {
-                    w.fiscal_indicator = Some(find_indicator(pack, v).ok_or(format!("assessment.toml: no indicator `{v}`"))?)
+        for (k, v) in &t {
+            let weight = || -> Result<Decimal, String> {
+                let d = match v {
+                    toml::Value::Integer(i) => Decimal::from(*i),
+                    toml::Value::String(s) => s.parse().map_err(|_| format!("assessment.toml: `{k}` must be a number"))?,
+                    _ => return Err(format!("assessment.toml: `{k}` must be a number (write fractions as strings, \"0.5\")")),
+                };
+                if d.is_sign_negative() {
+                    return Err(format!("assessment.toml: `{k}` cannot be negative"));
                 }
-                "rd_indicator" => w.rd_indicator = Some(find_indicator(pack, v).ok_or(format!("assessment.toml: no indicator `{v}`"))?),
-                "source" => w.source = v.to_string(),
+                Ok(d)
+            };
+            let text = || v.as_str().ok_or_else(|| format!("assessment.toml: `{k}` must be a string"));
+            match k.as_str() {
+                "completion" => w.completion = weight()?,
+                "fiscal" => w.fiscal = weight()?,
+                "rd" => w.rd = weight()?,
+                "fiscal_indicator" => {
+                    w.fiscal_indicator = Some(find_indicator(pack, text()?).ok_or(format!("assessment.toml: no indicator `{}`", text()?))?)
+                }
+                "rd_indicator" => {
+                    w.rd_indicator = Some(find_indicator(pack, text()?).ok_or(format!("assessment.toml: no indicator `{}`", text()?))?)
+                }
+                "source" => w.source = text()?.to_string(),
                 other => return Err(format!("assessment.toml: unknown key `{other}`")),
             }
         }

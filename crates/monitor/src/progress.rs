@@ -160,6 +160,10 @@ pub fn progress(pack: &Pack, obs: &[Observation], indicator: usize, scope: Scope
         return p;
     }
     let span = 2025 - by;
+    if span <= 0 {
+        p.status = Status::NotComputable(format!("the baseline year {by} is not before 2025"));
+        return p;
+    }
     p.linear = (span > 0).then(|| (Decimal::from((year - by).clamp(0, span)) / Decimal::from(span)).round_dp(6));
     let Some((v, _)) = value else { return p };
     let Some(share) = (v - b).checked_div(t - b).map(|s| s.round_dp(6)) else {

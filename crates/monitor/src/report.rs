@@ -103,36 +103,52 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-/// Progress rows as CSV.
+/// Progress rows as CSV (quoted where a field needs it).
 pub fn to_csv(pack: &Pack, r: &Report) -> String {
-    let mut s = String::from(
-        "indicator,number,name,unit,baseline,baseline_year,target_2022,target_2025,value,value_year,share,linear_path,status,met_2022,needed_per_year,needed_rate,projection_2025\n",
-    );
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "indicator",
+        "number",
+        "name",
+        "unit",
+        "baseline",
+        "baseline_year",
+        "target_2022",
+        "target_2025",
+        "value",
+        "value_year",
+        "share",
+        "linear_path",
+        "status",
+        "met_2022",
+        "needed_per_year",
+        "needed_rate",
+        "projection_2025",
+    ]);
+    let d = |x: Option<Decimal>| x.map_or(String::new(), |v| v.normalize().to_string());
     for p in &r.city {
-        let d = &pack.plan.indicators[p.indicator];
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            d.id,
-            d.number,
-            d.name,
-            d.unit,
-            p.baseline.map_or(String::new(), |b| b.0.normalize().to_string()),
+        let ind = &pack.plan.indicators[p.indicator];
+        let _ = w.write_record([
+            ind.id.clone(),
+            ind.number.to_string(),
+            ind.name.clone(),
+            ind.unit.clone(),
+            d(p.baseline.map(|b| b.0)),
             p.baseline.map_or(String::new(), |b| b.1.to_string()),
-            d.target_2022.map_or(String::new(), |t| t.normalize().to_string()),
-            p.target_2025.map_or(String::new(), |t| t.normalize().to_string()),
-            p.value.map_or(String::new(), |v| v.0.normalize().to_string()),
+            d(ind.target_2022),
+            d(p.target_2025),
+            d(p.value.map(|v| v.0)),
             p.value.map_or(String::new(), |v| v.1.to_string()),
-            p.share.map_or(String::new(), |v| v.normalize().to_string()),
-            p.linear.map_or(String::new(), |v| v.normalize().to_string()),
-            p.status.code(),
+            d(p.share),
+            d(p.linear),
+            p.status.code().to_string(),
             p.met_2022.map_or(String::new(), |m| m.to_string()),
-            p.needed_linear.map_or(String::new(), |v| v.normalize().to_string()),
-            p.needed_compound.map_or(String::new(), |v| v.normalize().to_string()),
-            p.projection_2025.map_or(String::new(), |v| v.normalize().to_string()),
-        );
+            d(p.needed_linear),
+            d(p.needed_compound),
+            d(p.projection_2025),
+        ]);
     }
-    s
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// The report as JSON.
@@ -229,7 +245,8 @@ fn progress_chart(pack: &Pack, r: &Report) -> String {
 }
 
 fn county_chart(pack: &Pack, r: &Report) -> String {
-    let mut s = String::from(r#"<svg xmlns="http://www.w3.org/2000/svg" width="520" height="130" role="img" aria-label="county scores">"#);
+    let height = 20 + 28 * r.counties.len();
+    let mut s = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="520" height="{height}" role="img" aria-label="county scores">"#);
     for (i, c) in r.counties.iter().enumerate() {
         let y = 10 + i * 28;
         let _ = write!(s, r#"<text x="4" y="{}" font-size="13">{}</text>"#, y + 15, esc(&Scope::County(c.county).title_zh(pack)));
