@@ -168,6 +168,9 @@ struct ChunkOut {
     entities: u64,
     award_count: u64,
     facts: Vec<Facts>,
+    /// Budget lines by (budget year, paying department, rule address), turned into `budget`
+    /// when the chunk is done.
+    budget_lines: std::collections::HashMap<(i32, Option<usize>, usize), crate::budget::Line>,
 }
 
 /// Runs a population from a file.
@@ -788,6 +791,7 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
         entities: 0,
         award_count: 0,
         facts: Vec::new(),
+        budget_lines: std::collections::HashMap::new(),
     };
     let mut group: Vec<Row> = Vec::new();
     let mut group_id: Option<Vec<u8>> = None;
@@ -842,6 +846,12 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
     }
     finish_entity(pack, opts, group, &mut out);
     out.errors.sort_by_key(|e| (e.line, e.column));
+    for ((y, dept, rule_addr), line) in std::mem::take(&mut out.budget_lines) {
+        let rule = pack.rules.iter().find(|r| *r as *const qiangke_rules::model::Rule as usize == rule_addr);
+        let clause = rule.map_or(String::new(), |r| r.clause.clone());
+        let paid = dept.map_or(String::new(), |d| pack.departments[d].id.clone());
+        out.budget.lines.entry((y, paid, clause)).or_default().merge(&line);
+    }
     out
 }
 
@@ -929,37 +939,65 @@ fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut Chu
         return;
     }
     let ev = evaluate(pack, &facts, &Options { years: opts.years.clone(), trace: false, awards_only: true, only_rules: None });
-    let mut per_year: BTreeMap<i32, (Decimal, Decimal)> = BTreeMap::new();
+    // Per budget year, for the entity's totals (a handful of years: a small vector).
+    let mut per_year: Vec<(i32, Decimal, Decimal)> = Vec::new();
     for r in &ev.results {
         let State::Awarded { low, high } = r.state else { continue };
         let rule = r.rule;
-        let state = r.state.code_for(rule);
-        let by = r.budget_year.map(|y| y.to_string()).unwrap_or_default();
-        let paid = rule.paid_by.map_or("", |d| pack.departments[d].id.as_str());
         csv_field(&mut out.awards, &facts.entity_id);
-        let _ =
-            write!(out.awards, ",{},{},{},{},{},{},", r.claim_year, rule.id, rule.clause, rule_kind(rule.kind), state, money_plain(low));
+        let _ = write!(out.awards, ",{},{},{},{},{},", r.claim_year, rule.id, rule.clause, rule_kind(rule.kind), r.state.code_for(rule));
+        write_money(&mut out.awards, low);
+        out.awards.push(b',');
         if high != UNBOUNDED {
-            out.awards.extend_from_slice(money_plain(high).as_bytes());
+            write_money(&mut out.awards, high);
         }
-        let _ = writeln!(out.awards, ",{by},{paid}");
+        out.awards.push(b',');
+        if let Some(y) = r.budget_year {
+            let _ = write!(out.awards, "{y}");
+        }
+        out.awards.push(b',');
+        if let Some(d) = rule.paid_by {
+            out.awards.extend_from_slice(pack.departments[d].id.as_bytes());
+        }
+        out.awards.push(b'\n');
         if rule.kind == RuleKind::Award {
             out.award_count += 1;
             if let Some(y) = r.budget_year {
-                out.budget.add((y, paid.to_string(), rule.clause.clone()), low, high);
-                let e = per_year.entry(y).or_default();
-                e.0 += low;
-                e.1 = if e.1 == UNBOUNDED || high == UNBOUNDED { UNBOUNDED } else { e.1 + high };
+                // Keyed by indexes here; the strings of a budget line are made once per chunk.
+                let key = (y, rule.paid_by, rule as *const qiangke_rules::model::Rule as usize);
+                out.budget_lines.entry(key).or_default().add(low, high);
+                match per_year.iter_mut().find(|(py, _, _)| *py == y) {
+                    Some(e) => {
+                        e.1 += low;
+                        e.2 = if e.2 == UNBOUNDED || high == UNBOUNDED { UNBOUNDED } else { e.2 + high };
+                    }
+                    None => per_year.push((y, low, high)),
+                }
             }
         }
     }
-    for (y, (lo, hi)) in per_year {
+    per_year.sort_by_key(|p| p.0);
+    for (y, lo, hi) in per_year {
         csv_field(&mut out.totals, &facts.entity_id);
-        let _ = write!(out.totals, ",{y},{},", money_plain(lo));
+        let _ = write!(out.totals, ",{y},");
+        write_money(&mut out.totals, lo);
+        out.totals.push(b',');
         if hi != UNBOUNDED {
-            out.totals.extend_from_slice(money_plain(hi).as_bytes());
+            write_money(&mut out.totals, hi);
         }
         out.totals.push(b'\n');
+    }
+}
+
+/// Writes an amount as `200000.00` without an intermediate string (amounts in awards are exact
+/// to the fen; anything finer falls back to the general formatting).
+fn write_money(out: &mut Vec<u8>, m: Decimal) {
+    if m.scale() <= 2 {
+        let cents = m.mantissa() * 10i128.pow(2 - m.scale());
+        let (sign, c) = if cents < 0 { ("-", -cents) } else { ("", cents) };
+        let _ = write!(out, "{sign}{}.{:02}", c / 100, c % 100);
+    } else {
+        out.extend_from_slice(money_plain(m).as_bytes());
     }
 }
 
