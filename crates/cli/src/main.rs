@@ -139,6 +139,12 @@ enum Cmd {
         #[arg(long, default_value = "report")]
         out_dir: PathBuf,
     },
+    /// Compile the pack's rules to SQL over the flat facts table (`facts`), one row per award.
+    Sql {
+        pack: PathBuf,
+        #[arg(long, value_enum, default_value_t = DialectArg::Postgres)]
+        dialect: DialectArg,
+    },
     /// Write a synthetic population (labelled synthetic) with values on every threshold.
     Synth {
         pack: PathBuf,
@@ -162,6 +168,12 @@ enum Cmd {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum DialectArg {
+    Postgres,
+    Spark,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -202,6 +214,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
+        Cmd::Sql { pack, dialect } => sql(&pack, dialect),
         Cmd::Report { pack, year, observations, updates, awards, out_dir } => {
             report(&pack, year, &observations, updates.as_deref(), awards.as_deref(), &out_dir)
         }
@@ -678,4 +691,25 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
         r.missing.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn sql(dir: &Path, dialect: DialectArg) -> Result<ExitCode> {
+    use qiangke_rules::sql::{Dialect, compile};
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    let d = match dialect {
+        DialectArg::Postgres => Dialect::Postgres,
+        DialectArg::Spark => Dialect::Spark,
+    };
+    match compile(&pack, d) {
+        Ok(text) => {
+            out!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("error: {e}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
 }

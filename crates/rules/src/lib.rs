@@ -28,6 +28,7 @@ pub mod model;
 pub mod pack;
 pub mod plan;
 pub mod resolve;
+pub mod sql;
 pub mod syntax;
 pub mod tree;
 pub mod uscc;

@@ -1,0 +1,173 @@
+//! Differential test: the pack compiled to SQL and run inside a real PostgreSQL server gives the
+//! same award rows, to the fen, as `qiangke batch` over the same synthetic population (100,000
+//! rows, values on every threshold and one fen either side). The test starts a throwaway cluster
+//! with the machine's `initdb` and `pg_ctl` (Debian's postgresql, installed by scripts/test when
+//! missing) on a private socket, and stops it whatever happens.
+
+use qiangke_rules::Decimal;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn pg_bin() -> PathBuf {
+    let root = Path::new("/usr/lib/postgresql");
+    let mut versions: Vec<PathBuf> = std::fs::read_dir(root)
+        .expect("PostgreSQL server binaries under /usr/lib/postgresql (scripts/test installs Debian's postgresql)")
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|p| p.join("initdb").exists())
+        .collect();
+    versions.sort();
+    versions.pop().expect("an initdb under /usr/lib/postgresql/*/bin")
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+}
+
+/// Runs a server command, as the `postgres` user when we are root (initdb refuses root).
+fn pg(cmd: &str) -> std::process::Output {
+    if is_root() {
+        Command::new("su").args(["postgres", "-s", "/bin/sh", "-c", cmd]).output()
+    } else {
+        Command::new("sh").args(["-c", cmd]).output()
+    }
+    .expect("runs")
+}
+
+struct Cluster {
+    bin: PathBuf,
+    data: PathBuf,
+    sock: PathBuf,
+    port: u16,
+}
+
+impl Cluster {
+    fn start(dir: &Path) -> Cluster {
+        let bin = pg_bin();
+        let data = dir.join("pgdata");
+        let sock = dir.join("sock");
+        std::fs::create_dir_all(&data).expect("data dir");
+        std::fs::create_dir_all(&sock).expect("socket dir");
+        if is_root() {
+            let o = Command::new("chown").args(["-R", "postgres", dir.to_str().expect("utf-8")]).output().expect("chown");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        let port = 40_000 + (std::process::id() % 20_000) as u16;
+        let c = Cluster { bin, data, sock, port };
+        let o = pg(&format!("{}/initdb -D {} -A trust -U postgres", c.bin.display(), c.data.display()));
+        assert!(o.status.success(), "initdb: {}", String::from_utf8_lossy(&o.stderr));
+        let o = pg(&format!(
+            "{}/pg_ctl -D {} -w -o \"-p {} -k {} -c listen_addresses=''\" -l {}/log start",
+            c.bin.display(),
+            c.data.display(),
+            c.port,
+            c.sock.display(),
+            c.data.display()
+        ));
+        assert!(o.status.success(), "pg_ctl start: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        c
+    }
+
+    fn psql(&self, file: &Path) {
+        let o = Command::new("psql")
+            .args([
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                self.sock.to_str().expect("utf-8"),
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "-f",
+            ])
+            .arg(file)
+            .output()
+            .expect("psql runs");
+        assert!(o.status.success(), "psql: {}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = pg(&format!("{}/pg_ctl -D {} -m immediate stop", self.bin.display(), self.data.display()));
+    }
+}
+
+type Row = Vec<String>;
+
+/// Award rows with amounts normalised to two decimals, sorted.
+fn rows(path: &Path) -> Vec<Row> {
+    let mut rdr = csv::Reader::from_path(path).expect("csv");
+    let mut out: Vec<Row> = rdr
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if (i == 6 || i == 7) && !c.is_empty() {
+                        let mut d: Decimal = c.parse().expect("amount");
+                        d.rescale(2);
+                        d.to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let pack_dir = root.join("packs/wuwei-2022");
+    let dir = std::env::temp_dir().join(format!("qiangke-pg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let q = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_qiangke")).args(args).output().expect("qiangke");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let input = dir.join("population.csv");
+    let p = pack_dir.to_str().expect("utf-8");
+    q(&["synth", p, "--rows", "100000", "--seed", "21", "--out", input.to_str().expect("utf-8")]);
+    let native = dir.join("native.csv");
+    q(&["batch", p, "--input", input.to_str().expect("utf-8"), "--out", native.to_str().expect("utf-8")]);
+    let sql = String::from_utf8(q(&["sql", p, "--dialect", "postgres"])).expect("utf-8");
+
+    // The facts table: every column the pack's vocabulary names, as text; the CSV fills its own.
+    let pack = qiangke_rules::load_pack(&pack_dir).expect("pack");
+    let mut cols = vec!["id".to_string(), "name".into(), "year".into()];
+    cols.extend(pack.vocab.attributes.iter().map(|a| a.name.clone()));
+    cols.extend(pack.vocab.yearly.iter().map(|a| a.name.clone()));
+    for e in &pack.vocab.events {
+        cols.push(format!("{}__date", e.name));
+        cols.extend(e.fields.iter().map(|f| format!("{}__{}", e.name, f.name)));
+    }
+    let header = std::fs::read_to_string(&input).expect("input").lines().next().expect("header").replace('.', "__");
+    let out = dir.join("postgres.csv");
+    let script = format!(
+        "CREATE TABLE facts ({});\n\\copy facts({header}) FROM '{}' WITH (FORMAT csv, HEADER true)\nCREATE VIEW awards AS\n{sql};\n\\copy (SELECT * FROM awards) TO '{}' WITH (FORMAT csv, HEADER true)\n",
+        cols.iter().map(|c| format!("{c} text")).collect::<Vec<_>>().join(", "),
+        input.display(),
+        out.display()
+    );
+    let script_path = dir.join("run.sql");
+    std::fs::write(&script_path, script).expect("script");
+    {
+        let cluster = Cluster::start(&dir.join("cluster"));
+        cluster.psql(&script_path);
+    }
+    let (n, s) = (rows(&native), rows(&out));
+    assert!(n.len() > 100_000, "a 100,000-row population earns many awards ({})", n.len());
+    assert_eq!(n.len(), s.len(), "as many award rows in PostgreSQL as natively");
+    for (a, b) in n.iter().zip(&s) {
+        assert_eq!(a, b, "first difference between the native run and PostgreSQL");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

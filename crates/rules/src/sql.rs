@@ -1,0 +1,422 @@
+//! Lowering a pack to SQL: the rules run where the data lives (PostgreSQL, Spark SQL), over the
+//! flat table `qiangke batch` reads (one row per entity-year; columns named like the pack's facts,
+//! `EVENT.FIELD` written `EVENT__FIELD`), with the native evaluator's semantics:
+//!
+//! - exact decimals (`DECIMAL(24, 4)` for money, rounded half away from zero to the fen at the
+//!   end, as `ROUND` does in both engines);
+//! - three-valued logic: a rule awards only where its filter and guard are true (`COALESCE(…, FALSE)`) (a missing fact is
+//!   NULL, never false), and a missing amount awards nothing;
+//! - tiers as `CASE` in the pack's boundary semantics (the preferred band of a shared boundary
+//!   tested first), brackets as sums of clamped slices, ranges as low/high columns, an open upper
+//!   end as a NULL `high`;
+//! - once-keys by `ROW_NUMBER()` over the entity and the key, earliest claim year first; top-ups by
+//!   `EXISTS` on their base's awards.
+//!
+//! Awards only: the states other than *awarded* are the native evaluator's business. Input cells
+//! must be plain (`1500000.50`, `true`, `2023-05-10`, enum ids): the units the native reader accepts
+//! (`1500萬元`) are not parsed in SQL.
+
+use crate::model::{BudgetYear, Pack, Prefer, Rule, RuleKind, Trigger, Type, Value};
+use crate::resolve::{CExpr, Func, N, NK};
+use crate::syntax::BinOp;
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Postgres,
+    Spark,
+}
+
+/// The SQL type a fact's cells are read as.
+fn sql_type(d: Dialect, ty: Type) -> &'static str {
+    match ty {
+        Type::Bool => "BOOLEAN",
+        Type::Int => "INTEGER",
+        Type::Dec | Type::Rate | Type::Money => money(d),
+        Type::Date => "DATE",
+        _ => text(d),
+    }
+}
+
+/// Something the SQL lowering cannot express, named by rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("rule `{rule}`: {message}")]
+pub struct SqlError {
+    pub rule: String,
+    pub message: String,
+}
+
+/// The column a fact is read from.
+pub fn column(name: &str) -> String {
+    name.replace('.', "__")
+}
+
+/// Exact decimals for amounts while computing (six decimals: a rate times an amount in fen).
+fn money(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Postgres => "NUMERIC(28, 6)",
+        Dialect::Spark => "DECIMAL(28, 6)",
+    }
+}
+
+/// Text, for keys and labels.
+fn text(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Postgres => "VARCHAR(200)",
+        Dialect::Spark => "STRING",
+    }
+}
+
+fn lit_dec(x: Decimal) -> String {
+    // Cast so both engines keep the exact decimal type.
+    format!("{}", x.normalize())
+}
+
+struct Ctx<'a> {
+    pack: &'a Pack,
+    d: Dialect,
+    rule: &'a str,
+    /// Table alias of the trigger event's rows.
+    event: Option<usize>,
+}
+
+impl Ctx<'_> {
+    fn err(&self, m: impl Into<String>) -> SqlError {
+        SqlError { rule: self.rule.to_string(), message: m.into() }
+    }
+
+    /// A value expression (scalars only; ranges go through [`Ctx::range`]).
+    fn expr(&self, n: &N) -> Result<String, SqlError> {
+        let v = &self.pack.vocab;
+        Ok(match &n.k {
+            NK::Const(c) => self.constant(c)?,
+            NK::Attr(i) => format!("r.{}", column(&v.attributes[*i].name)),
+            NK::Yearly(i) => format!("r.{}", column(&v.yearly[*i].name)),
+            NK::Field(f) => {
+                let e = self.event.ok_or_else(|| self.err("an event field outside an event rule"))?;
+                format!("e.{}", column(&v.events[e].fields[*f].name))
+            }
+            NK::EventDate => "e.event_date".into(),
+            NK::ClaimYear => "r.claim_year".into(),
+            NK::Not(x) => format!("(NOT {})", self.expr(x)?),
+            NK::Neg(x) => format!("(-{})", self.expr(x)?),
+            NK::Bin(op, a, b) => {
+                if matches!(a.ty, Type::MoneyRange | Type::RateRange) || matches!(b.ty, Type::MoneyRange | Type::RateRange) {
+                    return Err(self.err("a range inside a scalar expression"));
+                }
+                let sym = match op {
+                    BinOp::Or => "OR",
+                    BinOp::And => "AND",
+                    BinOp::Eq => "=",
+                    BinOp::Ne => "<>",
+                    BinOp::In => return Err(self.err("`in` without a list")),
+                    other => other.symbol(),
+                };
+                format!("({} {sym} {})", self.expr(a)?, self.expr(b)?)
+            }
+            NK::In(x, items) => {
+                let list: Result<Vec<String>, SqlError> = items.iter().map(|c| self.constant(c)).collect();
+                format!("({} IN ({}))", self.expr(x)?, list?.join(", "))
+            }
+            // A NULL condition gives NULL (needs information), not the ELSE branch.
+            NK::If(c, a, b) => {
+                format!("(CASE WHEN ({c}) IS NULL THEN NULL WHEN {c} THEN {} ELSE {} END)", self.expr(a)?, self.expr(b)?, c = self.expr(c)?)
+            }
+            NK::Call(f, args) => {
+                let a: Result<Vec<String>, SqlError> = args.iter().map(|x| self.expr(x)).collect();
+                let a = a?;
+                match f {
+                    // LEAST/GREATEST skip NULLs in PostgreSQL: a missing argument must stay missing.
+                    Func::Min | Func::Max => {
+                        let nulls = a.iter().map(|x| format!("{x} IS NULL")).collect::<Vec<_>>().join(" OR ");
+                        let f = if *f == Func::Min { "LEAST" } else { "GREATEST" };
+                        format!("(CASE WHEN {nulls} THEN NULL ELSE {f}({}) END)", a.join(", "))
+                    }
+                    Func::RoundFen => format!("ROUND({}, 2)", a[0]),
+                    Func::YearOf => format!("CAST(EXTRACT(YEAR FROM {}) AS INTEGER)", a[0]),
+                    Func::Range | Func::AtLeast => return Err(self.err("a range inside a scalar expression")),
+                }
+            }
+            NK::Tier(t, x) => {
+                let table = &self.pack.tiers[*t];
+                let x = self.expr(x)?;
+                let mut bands: Vec<&crate::model::Band> = table.bands.iter().collect();
+                // The preferred band of a shared boundary is tested first.
+                if table.overlap.is_none_or(|(p, _)| p == Prefer::Higher) {
+                    bands.reverse();
+                }
+                let mut s = String::from("(CASE");
+                for b in bands {
+                    let mut conds = Vec::new();
+                    if let Some(l) = &b.lower {
+                        conds.push(format!("{x} {} {}", if l.inclusive { ">=" } else { ">" }, lit_dec(l.value)));
+                    }
+                    if let Some(u) = &b.upper {
+                        conds.push(format!("{x} {} {}", if u.inclusive { "<=" } else { "<" }, lit_dec(u.value)));
+                    }
+                    let _ = write!(s, " WHEN {} THEN CAST({} AS {})", conds.join(" AND "), lit_dec(b.amount), money(self.d));
+                }
+                s.push_str(" ELSE NULL END)");
+                s
+            }
+            NK::Brackets(t, x) => {
+                let x = self.expr(x)?;
+                let mut parts = Vec::new();
+                let mut prev = Decimal::ZERO;
+                for b in &self.pack.brackets[*t].brackets {
+                    let slice = match b.upto {
+                        Some(u) => format!("LEAST(GREATEST({x} - {}, 0), {})", lit_dec(prev), lit_dec(u - prev)),
+                        None => format!("GREATEST({x} - {}, 0)", lit_dec(prev)),
+                    };
+                    parts.push(format!("{slice} * {}", lit_dec(b.rate)));
+                    prev = b.upto.unwrap_or(prev);
+                }
+                format!("({})", parts.join(" + "))
+            }
+        })
+    }
+
+    fn constant(&self, c: &Value) -> Result<String, SqlError> {
+        Ok(match c {
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+            Value::Int(i) => i.to_string(),
+            Value::Dec(x) | Value::Rate(x) => lit_dec(*x),
+            Value::Money(x) => format!("CAST({} AS {})", lit_dec(*x), money(self.d)),
+            Value::Date(d) => format!("DATE '{d}'"),
+            Value::Enum(..) => format!("'{}'", c.key(self.pack).replace('\'', "''")),
+            Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            Value::MoneyRange(..) | Value::RateRange(..) => return Err(self.err("a range constant")),
+        })
+    }
+
+    /// An amount as (low, high); `high` is `NULL` for "no upper limit".
+    fn range(&self, n: &N) -> Result<(String, String), SqlError> {
+        if !matches!(n.ty, Type::MoneyRange | Type::RateRange) {
+            let x = self.expr(n)?;
+            return Ok((x.clone(), x));
+        }
+        match &n.k {
+            NK::Call(Func::Range, a) => Ok((self.expr(&a[0])?, self.expr(&a[1])?)),
+            NK::Call(Func::AtLeast, a) => Ok((self.expr(&a[0])?, "NULL".into())),
+            NK::Call(f @ (Func::Min | Func::Max), args) => {
+                let parts: Result<Vec<(String, String)>, SqlError> = args.iter().map(|a| self.range(a)).collect();
+                let parts = parts?;
+                let g = if *f == Func::Min { "LEAST" } else { "GREATEST" };
+                let lows: Vec<String> = parts.iter().map(|p| p.0.clone()).collect();
+                let highs: Vec<String> = parts.iter().map(|p| p.1.clone()).collect();
+                let nulls = lows.iter().map(|x| format!("{x} IS NULL")).collect::<Vec<_>>().join(" OR ");
+                // An open high end is NULL: LEAST skips it (min(∞, x) = x); GREATEST of an open end stays open.
+                let high = if *f == Func::Min {
+                    format!("LEAST({})", highs.join(", "))
+                } else {
+                    format!(
+                        "(CASE WHEN {} THEN NULL ELSE GREATEST({}) END)",
+                        highs.iter().map(|x| format!("{x} IS NULL")).collect::<Vec<_>>().join(" OR "),
+                        highs.join(", ")
+                    )
+                };
+                Ok((format!("(CASE WHEN {nulls} THEN NULL ELSE {g}({}) END)", lows.join(", ")), high))
+            }
+            NK::Call(Func::RoundFen, a) => {
+                let (l, h) = self.range(&a[0])?;
+                Ok((format!("ROUND({l}, 2)"), format!("ROUND({h}, 2)")))
+            }
+            NK::Bin(op @ (BinOp::Mul | BinOp::Add), a, b) => {
+                let (al, ah) = self.range(a)?;
+                let (bl, bh) = self.range(b)?;
+                let sym = if *op == BinOp::Mul { "*" } else { "+" };
+                // Amounts and rates in the plan are not negative: ends combine with ends.
+                Ok((format!("({al} {sym} {bl})"), format!("({ah} {sym} {bh})")))
+            }
+            _ => Err(self.err("this range expression is not lowered to SQL")),
+        }
+    }
+}
+
+/// The SQL of a pack: a query over `facts` returning one row per award
+/// (`entity, claim_year, rule, clause, kind, state, low, high, budget_year, paid_by`).
+pub fn compile(pack: &Pack, d: Dialect) -> Result<String, Vec<SqlError>> {
+    let v = &pack.vocab;
+    let mut errors = Vec::new();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "-- qiangke: pack {} {} (sha256 {}), {} dialect.",
+        pack.id,
+        pack.version,
+        pack.hash,
+        if d == Dialect::Postgres { "PostgreSQL" } else { "Spark SQL" }
+    );
+    let _ = writeln!(s, "-- Reads `facts` (one row per entity-year, text columns as in `qiangke batch`); returns one row per award.");
+    s.push_str("WITH rows AS (\n  SELECT\n    TRIM(id) AS entity,\n    CAST(year AS INTEGER) AS claim_year");
+    let cast = |name: &str, ty: Type| -> String {
+        let c = column(name);
+        match ty {
+            Type::Bool | Type::Int | Type::Dec | Type::Rate | Type::Money | Type::Date => {
+                format!("CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
+            }
+            _ => format!("NULLIF(TRIM({c}), '') AS {c}"),
+        }
+    };
+    for a in &v.attributes {
+        let _ = write!(s, ",\n    {}", cast(&a.name, a.ty));
+    }
+    for y in &v.yearly {
+        let _ = write!(s, ",\n    {}", cast(&y.name, y.ty));
+    }
+    for e in &v.events {
+        let _ = write!(s, ",\n    {}", cast(&format!("{}.date", e.name), Type::Date));
+        for f in &e.fields {
+            let _ = write!(s, ",\n    {}", cast(&format!("{}.{}", e.name, f.name), f.ty));
+        }
+    }
+    s.push_str("\n  FROM facts\n)");
+    // Events: first each type's own rows (evo_), then with what derivations emit (ev_).
+    for e in &v.events {
+        let _ = write!(s, ",\nevo_{} AS (\n  SELECT r.entity, r.claim_year AS row_year, r.{}__date AS event_date", e.name, e.name);
+        for f in &e.fields {
+            let _ = write!(s, ", r.{}__{} AS {}", e.name, f.name, column(&f.name));
+        }
+        let _ = write!(s, "\n  FROM rows r WHERE r.{}__date IS NOT NULL\n)", e.name);
+    }
+    for (ei, e) in v.events.iter().enumerate() {
+        let fields: Vec<String> = e.fields.iter().map(|f| column(&f.name)).collect();
+        let _ = write!(s, ",\nev_{} AS (\n  SELECT * FROM evo_{}", e.name, e.name);
+        for dv in pack.derives.iter().filter(|dv| dv.emit == ei) {
+            let src = &v.events[dv.from];
+            let c = Ctx { pack, d, rule: &dv.id, event: Some(dv.from) };
+            let when = match c.expr(&dv.when.node) {
+                Ok(w) => w,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let _ = write!(s, "\n  UNION ALL -- {} {}: {}\n  SELECT e.entity, e.row_year, e.event_date", dv.clause, dv.id, dv.title.en);
+            for (fi, f) in e.fields.iter().enumerate() {
+                let val = match dv.set.iter().find(|(i, _)| *i == fi) {
+                    Some((_, ex)) => c.expr(&ex.node).unwrap_or_else(|er| {
+                        errors.push(er);
+                        "NULL".into()
+                    }),
+                    None => format!("CAST(NULL AS {})", sql_type(d, f.ty)),
+                };
+                let _ = write!(s, ", {val} AS {}", fields[fi]);
+            }
+            let _ = write!(s, "\n  FROM evo_{} e\n  WHERE COALESCE({when}, FALSE)", src.name);
+        }
+        s.push_str("\n)");
+    }
+    // One CTE per rule: candidates, then the first award per once-key.
+    let ordered: Vec<usize> = pack.eval_order.clone();
+    let mut outs = Vec::new();
+    for ri in ordered {
+        let r = &pack.rules[ri];
+        match rule_sql(pack, d, r) {
+            Ok(body) => {
+                let _ = write!(s, ",\n{body}");
+                outs.push(format!("SELECT entity, claim_year, '{}' AS rule, '{}' AS clause, '{}' AS kind, '{}' AS state, low, high, budget_year, {} AS paid_by FROM a_{}", r.id, r.clause, match r.kind { RuleKind::Award => "award", RuleKind::Limit => "limit", RuleKind::Check => "check" }, if r.kind == RuleKind::Check { "met" } else { "awarded" }, r.paid_by.map_or(format!("CAST(NULL AS {})", text(d)), |p| format!("'{}'", pack.departments[p].id)), column(&r.id.replace('-', "_"))));
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let _ = write!(s, "\n{}\n", outs.join("\nUNION ALL\n"));
+    if errors.is_empty() { Ok(s) } else { Err(errors) }
+}
+
+fn rule_sql(pack: &Pack, d: Dialect, r: &Rule) -> Result<String, SqlError> {
+    let name = column(&r.id.replace('-', "_"));
+    let (event, filter) = match &r.trigger {
+        Trigger::Event { event, filter } => (Some(*event), filter.as_ref()),
+        Trigger::Year => (None, None),
+    };
+    let c = Ctx { pack, d, rule: &r.id, event };
+    let mut conds: Vec<String> = Vec::new();
+    let ae = &pack.enums[pack.applicant_enum as usize];
+    if !r.applicants.is_empty() {
+        let kinds: Vec<String> = r.applicants.iter().map(|&k| format!("'{}'", ae.variants[k as usize].id)).collect();
+        conds.push(format!("r.kind IN ({})", kinds.join(", ")));
+    }
+    let year_expr = if event.is_some() { "CAST(EXTRACT(YEAR FROM e.event_date) AS INTEGER)".to_string() } else { "r.claim_year".into() };
+    if event.is_some() {
+        conds.push(format!("e.event_date BETWEEN DATE '{}' AND DATE '{}'", r.valid.0, r.valid.1));
+    } else {
+        conds.push(format!("r.claim_year BETWEEN {} AND {}", r.valid.0.year, r.valid.1.year));
+    }
+    for x in filter.into_iter().chain(r.guard.iter()) {
+        conds.push(format!("COALESCE({}, FALSE)", c.expr(&x.node)?));
+    }
+    // A check has no amount: a met requirement is a row with zero.
+    let (low, high) = match &r.amount {
+        Some(a) => c.range(&a.node)?,
+        None => ("0".to_string(), "0".to_string()),
+    };
+    let m = money(d);
+    conds.push(format!("({low}) IS NOT NULL"));
+    let keys: Result<Vec<String>, SqlError> = r.once.iter().map(|o| key_expr(&c, o)).collect();
+    let keys = keys?;
+    for k in &keys {
+        conds.push(format!("{k} IS NOT NULL"));
+    }
+    let by = match r.budget_year {
+        BudgetYear::Same => "claim_year".to_string(),
+        BudgetYear::Next => "claim_year + 1".into(),
+    };
+    let from = match event {
+        // An event belongs to the claim year it is dated in; the entity's attributes come from
+        // the row that carries it.
+        Some(e) => format!("ev_{} e JOIN rows r ON r.entity = e.entity AND r.claim_year = e.row_year", pack.vocab.events[e].name),
+        None => "rows r".into(),
+    };
+    // The top-up's rebuild of its base's once-key (`requires.key`), as columns rk0, rk1, ….
+    let base_keys: Vec<String> = match &r.requires {
+        Some(q) => q.key.iter().map(|k| key_expr(&c, k)).collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    let key_cols: String = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!(", CAST({k} AS {}) AS k{i}", text(d)))
+        .chain(base_keys.iter().enumerate().map(|(i, k)| format!(", CAST({k} AS {}) AS rk{i}", text(d))))
+        .collect();
+    let part: String = std::iter::once("entity".to_string()).chain((0..keys.len()).map(|i| format!("k{i}"))).collect::<Vec<_>>().join(", ");
+    let order = if event.is_some() { "claim_year, event_date" } else { "claim_year" };
+    let mut sql = format!(
+        "c_{name} AS ( -- {} {}: {}\n  SELECT r.entity, {year_expr} AS claim_year, {}, CAST(ROUND(CAST({low} AS {m}), 2) AS DECIMAL(20, 2)) AS low, {} AS high{key_cols}\n  FROM {from}\n  WHERE {}\n)",
+        r.clause,
+        r.id,
+        r.title.en.replace('\n', " "),
+        if event.is_some() { "e.event_date" } else { "CAST(NULL AS DATE) AS event_date" },
+        if high == "NULL" {
+            "CAST(NULL AS DECIMAL(20, 2))".to_string()
+        } else {
+            format!("CAST(ROUND(CAST({high} AS {m}), 2) AS DECIMAL(20, 2))")
+        },
+        conds.join("\n    AND ")
+    );
+    // A top-up needs its base's award for the same key, earlier or in the same year.
+    let base_cond = match &r.requires {
+        Some(q) => {
+            let base = &pack.rules[q.rule];
+            let conds: Vec<String> = (0..q.key.len()).map(|i| format!("b.k{i} = c.rk{i}")).collect();
+            format!(
+                "\n  AND EXISTS (SELECT 1 FROM a_{} b WHERE b.entity = c.entity AND b.claim_year <= c.claim_year{})",
+                column(&base.id.replace('-', "_")),
+                conds.iter().map(|x| format!(" AND {x}")).collect::<String>()
+            )
+        }
+        None => String::new(),
+    };
+    let _ = write!(
+        sql,
+        ",\na_{name} AS (\n  SELECT entity, claim_year, low, high, {by} AS budget_year{}\n  FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY {order}) AS n FROM c_{name} c WHERE TRUE{base_cond}) x\n  WHERE n = 1\n)",
+        (0..keys.len()).map(|i| format!(", k{i}")).collect::<String>()
+    );
+    Ok(sql)
+}
+
+/// A once-key part as text (so that keys of different types compare as the native keys do).
+fn key_expr(c: &Ctx<'_>, e: &CExpr) -> Result<String, SqlError> {
+    c.expr(&e.node)
+}
