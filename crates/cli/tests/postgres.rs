@@ -4,7 +4,8 @@
 //! with the machine's `initdb` and `pg_ctl` (Debian's postgresql, installed by scripts/test when
 //! missing) on a private socket, and stops it whatever happens.
 
-use qiangke_rules::Decimal;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -94,61 +95,17 @@ impl Drop for Cluster {
     }
 }
 
-type Row = Vec<String>;
-
-/// Award rows with amounts normalised to two decimals, sorted.
-fn rows(path: &Path) -> Vec<Row> {
-    let mut rdr = csv::Reader::from_path(path).expect("csv");
-    let mut out: Vec<Row> = rdr
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            r.iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if (i == 6 || i == 7) && !c.is_empty() {
-                        let mut d: Decimal = c.parse().expect("amount");
-                        d.rescale(2);
-                        d.to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let pack_dir = root.join("packs/wuwei-2022");
     let dir = std::env::temp_dir().join(format!("qiangke-pg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    let q = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_qiangke")).args(args).output().expect("qiangke");
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        o.stdout
-    };
-    let input = dir.join("population.csv");
-    let p = pack_dir.to_str().expect("utf-8");
-    q(&["synth", p, "--rows", "100000", "--seed", "21", "--out", input.to_str().expect("utf-8")]);
-    let native = dir.join("native.csv");
-    q(&["batch", p, "--input", input.to_str().expect("utf-8"), "--out", native.to_str().expect("utf-8")]);
-    let sql = String::from_utf8(q(&["sql", p, "--dialect", "postgres"])).expect("utf-8");
+    let (input, native) = common::population_and_native_run(&dir, 100_000);
+    let p = common::pack_dir();
+    let sql = String::from_utf8(common::qiangke(&["sql", p.to_str().expect("utf-8"), "--dialect", "postgres"])).expect("utf-8");
 
     // The facts table: every column the pack's vocabulary names, as text; the CSV fills its own.
-    let pack = qiangke_rules::load_pack(&pack_dir).expect("pack");
-    let mut cols = vec!["id".to_string(), "name".into(), "year".into()];
-    cols.extend(pack.vocab.attributes.iter().map(|a| a.name.clone()));
-    cols.extend(pack.vocab.yearly.iter().map(|a| a.name.clone()));
-    for e in &pack.vocab.events {
-        cols.push(format!("{}__date", e.name));
-        cols.extend(e.fields.iter().map(|f| format!("{}__{}", e.name, f.name)));
-    }
+    let cols = common::facts_columns();
     let header = std::fs::read_to_string(&input).expect("input").lines().next().expect("header").replace('.', "__");
     let out = dir.join("postgres.csv");
     let script = format!(
@@ -163,11 +120,6 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
         let cluster = Cluster::start(&dir.join("cluster"));
         cluster.psql(&script_path);
     }
-    let (n, s) = (rows(&native), rows(&out));
-    assert!(n.len() > 100_000, "a 100,000-row population earns many awards ({})", n.len());
-    assert_eq!(n.len(), s.len(), "as many award rows in PostgreSQL as natively");
-    for (a, b) in n.iter().zip(&s) {
-        assert_eq!(a, b, "first difference between the native run and PostgreSQL");
-    }
+    common::assert_same_awards(&native, &out, "PostgreSQL", 100_000);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,0 +1,88 @@
+//! Shared by the SQL differential tests (PostgreSQL and Spark): the synthetic population, the
+//! native run it is compared with, the facts table's columns, and award rows in comparable form.
+
+use qiangke_rules::Decimal;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn pack_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")
+}
+
+/// Runs `qiangke` and returns its standard output; fails the test with its standard error.
+pub fn qiangke(args: &[&str]) -> Vec<u8> {
+    let o = Command::new(env!("CARGO_BIN_EXE_qiangke")).args(args).output().expect("qiangke");
+    assert!(o.status.success(), "qiangke {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    o.stdout
+}
+
+/// A synthetic population of `rows` entity-years in `dir`, and the native batch run over it.
+/// Returns (population.csv, native.csv).
+pub fn population_and_native_run(dir: &Path, rows: usize) -> (PathBuf, PathBuf) {
+    let p = pack_dir();
+    let p = p.to_str().expect("utf-8");
+    let input = dir.join("population.csv");
+    let n = rows.to_string();
+    qiangke(&["synth", p, "--rows", &n, "--seed", "21", "--out", input.to_str().expect("utf-8")]);
+    let native = dir.join("native.csv");
+    qiangke(&["batch", p, "--input", input.to_str().expect("utf-8"), "--out", native.to_str().expect("utf-8")]);
+    (input, native)
+}
+
+/// Every column of the `facts` table the compiled SQL reads: the vocabulary's attributes and
+/// yearly figures, and `event__field` for each event's date and fields.
+pub fn facts_columns() -> Vec<String> {
+    let pack = qiangke_rules::load_pack(&pack_dir()).expect("pack");
+    let mut cols = vec!["id".to_string(), "name".into(), "year".into()];
+    cols.extend(pack.vocab.attributes.iter().map(|a| a.name.clone()));
+    cols.extend(pack.vocab.yearly.iter().map(|a| a.name.clone()));
+    for e in &pack.vocab.events {
+        cols.push(format!("{}__date", e.name));
+        cols.extend(e.fields.iter().map(|f| format!("{}__{}", e.name, f.name)));
+    }
+    cols
+}
+
+pub type Row = Vec<String>;
+
+/// Award rows with amounts (`low`, `high`) normalised to two decimals, sorted.
+pub fn award_rows(path: &Path) -> Vec<Row> {
+    let mut rdr = csv::Reader::from_path(path).expect("csv");
+    let header: Vec<String> = rdr.headers().expect("header").iter().map(str::to_string).collect();
+    assert_eq!(
+        header,
+        ["entity", "claim_year", "rule", "clause", "kind", "state", "low", "high", "budget_year", "paid_by"],
+        "award columns of {}",
+        path.display()
+    );
+    let mut out: Vec<Row> = rdr
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if (i == 6 || i == 7) && !c.is_empty() {
+                        let mut d: Decimal = c.parse().expect("amount");
+                        d.rescale(2);
+                        d.to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Asserts two award files hold the same rows, naming the first difference.
+pub fn assert_same_awards(native: &Path, other: &Path, engine: &str, min_rows: usize) {
+    let (n, s) = (award_rows(native), award_rows(other));
+    assert!(n.len() > min_rows, "the population earns many awards ({})", n.len());
+    assert_eq!(n.len(), s.len(), "as many award rows in {engine} as natively");
+    for (a, b) in n.iter().zip(&s) {
+        assert_eq!(a, b, "first difference between the native run and {engine}");
+    }
+}
