@@ -1,5 +1,5 @@
 //! Differential test: the pack compiled to Spark SQL and run by Spark (local mode, ANSI on) gives
-//! the same award rows, to the fen, as `qiangke batch` over the same synthetic population (20,000
+//! the same award rows, to the fen, as `qiangke batch` over the same synthetic population (100,000
 //! rows, values on every threshold and one fen either side). Spark comes from PyPI's `pyspark`
 //! in a virtual environment that scripts/test makes at `target/pyspark-venv` (with Java from
 //! Debian when missing); `QIANGKE_PYSPARK_PYTHON` names another interpreter that has it.
@@ -27,7 +27,7 @@ fn sql_in_spark_matches_the_native_evaluator_to_the_fen() {
     let dir = std::env::temp_dir().join(format!("qiangke-spark-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    let (input, native) = common::population_and_native_run(&dir, 20_000);
+    let (input, native) = common::population_and_native_run(&dir, 100_000);
     let p = common::pack_dir();
     let query = dir.join("awards.sql");
     std::fs::write(&query, common::qiangke(&["sql", p.to_str().expect("utf-8"), "--dialect", "spark"])).expect("query");
@@ -47,6 +47,6 @@ fn sql_in_spark_matches_the_native_evaluator_to_the_fen() {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|x| x == "csv"))
         .expect("a CSV part file");
-    common::assert_same_awards(&native, &part, "Spark", 20_000);
+    common::assert_same_awards(&native, &part, "Spark", 100_000);
     let _ = std::fs::remove_dir_all(&dir);
 }
