@@ -144,6 +144,9 @@ enum Cmd {
         pack: PathBuf,
         #[arg(long, value_enum, default_value_t = DialectArg::Postgres)]
         dialect: DialectArg,
+        /// Return the budget roll-up (budget year × paying department × clause) instead of awards.
+        #[arg(long)]
+        budget: bool,
     },
     /// Write a synthetic population (labelled synthetic) with values on every threshold.
     Synth {
@@ -214,7 +217,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
-        Cmd::Sql { pack, dialect } => sql(&pack, dialect),
+        Cmd::Sql { pack, dialect, budget } => sql(&pack, dialect, budget),
         Cmd::Report { pack, year, observations, updates, awards, out_dir } => {
             report(&pack, year, &observations, updates.as_deref(), awards.as_deref(), &out_dir)
         }
@@ -693,14 +696,14 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
     Ok(ExitCode::SUCCESS)
 }
 
-fn sql(dir: &Path, dialect: DialectArg) -> Result<ExitCode> {
-    use qiangke_rules::sql::{Dialect, compile};
+fn sql(dir: &Path, dialect: DialectArg, budget: bool) -> Result<ExitCode> {
+    use qiangke_rules::sql::{Dialect, Output, compile_to};
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let d = match dialect {
         DialectArg::Postgres => Dialect::Postgres,
         DialectArg::Spark => Dialect::Spark,
     };
-    match compile(&pack, d) {
+    match compile_to(&pack, d, if budget { Output::Budget } else { Output::Awards }) {
         Ok(text) => {
             out!("{text}");
             Ok(ExitCode::SUCCESS)

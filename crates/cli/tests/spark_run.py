@@ -1,9 +1,11 @@
 """Runs the pack compiled by `qiangke sql --dialect spark` in Spark local mode.
 
-Usage: python spark_run.py QUERY.sql FACTS.csv OUT_DIR COLUMNS
+Usage: python spark_run.py FACTS.csv COLUMNS QUERY.sql OUT_DIR [QUERY.sql OUT_DIR ...]
   FACTS.csv  a population in `qiangke batch`'s CSV layout (dotted event columns)
-  OUT_DIR    where the award rows go, as one CSV part file with a header
-  COLUMNS    comma-separated columns of the facts table the query reads
+  COLUMNS    comma-separated columns of the facts table the queries read
+  QUERY.sql  a query from `qiangke sql --dialect spark`
+  OUT_DIR    where its rows go, as one CSV part file with a header
+One Spark session runs every query.
 Every facts column is read as text, as the compiled query expects; columns the CSV lacks are null.
 """
 import sys
@@ -11,12 +13,15 @@ import sys
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-query_path, facts_csv, out_dir, columns = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
+facts_csv, columns, jobs = sys.argv[1], sys.argv[2].split(","), sys.argv[3:]
+if not jobs or len(jobs) % 2:
+    sys.exit(__doc__)
 spark = (
     SparkSession.builder.master("local[2]")
     .appName("qiangke-sql")
     .config("spark.sql.ansi.enabled", "true")
     .config("spark.ui.enabled", "false")
+    .config("spark.driver.memory", "4g")
     .getOrCreate()
 )
 spark.sparkContext.setLogLevel("ERROR")
@@ -30,7 +35,7 @@ for name in columns:
     if name not in facts.columns:
         facts = facts.withColumn(name, F.lit(None).cast("string"))
 facts.createOrReplaceTempView("facts")
-query = open(query_path, encoding="utf-8").read().rstrip().rstrip(";")
-awards = spark.sql(query)
-awards.coalesce(1).write.mode("overwrite").option("header", "true").csv(out_dir)
+for query_path, out_dir in zip(jobs[::2], jobs[1::2]):
+    query = open(query_path, encoding="utf-8").read().rstrip().rstrip(";")
+    spark.sql(query).coalesce(1).write.mode("overwrite").option("header", "true").csv(out_dir)
 spark.stop()

@@ -236,7 +236,25 @@ impl Ctx<'_> {
 
 /// The SQL of a pack: a query over `facts` returning one row per award
 /// (`entity, claim_year, rule, clause, kind, state, low, high, budget_year, paid_by`).
+/// What the compiled query returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// One row per award, as `qiangke batch --out` writes them.
+    Awards,
+    /// The budget roll-up, as `qiangke batch --budget` writes it: awards of kind *award* with a
+    /// budget year, by budget year × paying department × clause, with their count, the sum of the
+    /// low ends and the sum of the high ends (NULL — no upper limit — when any award is open).
+    Budget,
+}
+
+/// The pack's award rows as one SQL query (see [`compile_to`]).
 pub fn compile(pack: &Pack, d: Dialect) -> Result<String, Vec<SqlError>> {
+    compile_to(pack, d, Output::Awards)
+}
+
+/// The pack as one SQL query over `facts` returning `out`. Every rule that cannot be lowered is
+/// an error naming it; nothing is dropped silently.
+pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<SqlError>> {
     let v = &pack.vocab;
     let mut errors = Vec::new();
     let mut s = String::new();
@@ -248,7 +266,14 @@ pub fn compile(pack: &Pack, d: Dialect) -> Result<String, Vec<SqlError>> {
         pack.hash,
         if d == Dialect::Postgres { "PostgreSQL" } else { "Spark SQL" }
     );
-    let _ = writeln!(s, "-- Reads `facts` (one row per entity-year, text columns as in `qiangke batch`); returns one row per award.");
+    let _ = writeln!(
+        s,
+        "-- Reads `facts` (one row per entity-year, text columns as in `qiangke batch`); returns {}.",
+        match out {
+            Output::Awards => "one row per award",
+            Output::Budget => "the budget by budget year, paying department and clause",
+        }
+    );
     s.push_str("WITH rows AS (\n  SELECT\n    TRIM(id) AS entity,\n    CAST(year AS INTEGER) AS claim_year");
     let cast = |name: &str, ty: Type| -> String {
         let c = column(name);
@@ -321,7 +346,16 @@ pub fn compile(pack: &Pack, d: Dialect) -> Result<String, Vec<SqlError>> {
             Err(e) => errors.push(e),
         }
     }
-    let _ = write!(s, "\n{}\n", outs.join("\nUNION ALL\n"));
+    let _ = write!(s, ",\nawards AS (\n{}\n)\n", outs.join("\nUNION ALL\n"));
+    match out {
+        Output::Awards => s.push_str("SELECT * FROM awards\n"),
+        Output::Budget => s.push_str(
+            "SELECT budget_year, paid_by, clause, COUNT(*) AS awards, SUM(low) AS low,\n  \
+             CASE WHEN COUNT(high) = COUNT(*) THEN SUM(high) END AS high\n\
+             FROM awards\nWHERE kind = 'award' AND budget_year IS NOT NULL\n\
+             GROUP BY budget_year, paid_by, clause\n",
+        ),
+    }
     if errors.is_empty() { Ok(s) } else { Err(errors) }
 }
 

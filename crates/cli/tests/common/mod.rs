@@ -17,16 +17,18 @@ pub fn qiangke(args: &[&str]) -> Vec<u8> {
 }
 
 /// A synthetic population of `rows` entity-years in `dir`, and the native batch run over it.
-/// Returns (population.csv, native.csv).
-pub fn population_and_native_run(dir: &Path, rows: usize) -> (PathBuf, PathBuf) {
+/// Returns (population.csv, native awards.csv, native budget.csv).
+pub fn population_and_native_run(dir: &Path, rows: usize) -> (PathBuf, PathBuf, PathBuf) {
     let p = pack_dir();
     let p = p.to_str().expect("utf-8");
     let input = dir.join("population.csv");
     let n = rows.to_string();
     qiangke(&["synth", p, "--rows", &n, "--seed", "21", "--out", input.to_str().expect("utf-8")]);
     let native = dir.join("native.csv");
-    qiangke(&["batch", p, "--input", input.to_str().expect("utf-8"), "--out", native.to_str().expect("utf-8")]);
-    (input, native)
+    let budget = dir.join("native-budget.csv");
+    let s = |p: &Path| p.to_str().expect("utf-8").to_string();
+    qiangke(&["batch", p, "--input", &s(&input), "--out", &s(&native), "--budget", &s(&budget)]);
+    (input, native, budget)
 }
 
 /// Every column of the `facts` table the compiled SQL reads: the vocabulary's attributes and
@@ -45,16 +47,21 @@ pub fn facts_columns() -> Vec<String> {
 
 pub type Row = Vec<String>;
 
-/// Award rows with amounts (`low`, `high`) normalised to two decimals, sorted.
-pub fn award_rows(path: &Path) -> Vec<Row> {
+const AWARD_COLUMNS: [&str; 10] = ["entity", "claim_year", "rule", "clause", "kind", "state", "low", "high", "budget_year", "paid_by"];
+const BUDGET_COLUMNS: [&str; 6] = ["budget_year", "paid_by", "clause", "awards", "low", "high"];
+
+/// Rows of an award or budget table (by its header) with amounts (`low`, `high`) normalised to
+/// two decimals, sorted.
+pub fn table_rows(path: &Path) -> Vec<Row> {
     let mut rdr = csv::Reader::from_path(path).expect("csv");
     let header: Vec<String> = rdr.headers().expect("header").iter().map(str::to_string).collect();
-    assert_eq!(
-        header,
-        ["entity", "claim_year", "rule", "clause", "kind", "state", "low", "high", "budget_year", "paid_by"],
-        "award columns of {}",
-        path.display()
-    );
+    let money: [usize; 2] = if header == AWARD_COLUMNS {
+        [6, 7]
+    } else if header == BUDGET_COLUMNS {
+        [4, 5]
+    } else {
+        panic!("{}: columns {header:?} are neither the award nor the budget table's", path.display())
+    };
     let mut out: Vec<Row> = rdr
         .records()
         .map(|r| {
@@ -62,7 +69,7 @@ pub fn award_rows(path: &Path) -> Vec<Row> {
             r.iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    if (i == 6 || i == 7) && !c.is_empty() {
+                    if money.contains(&i) && !c.is_empty() {
                         let mut d: Decimal = c.parse().expect("amount");
                         d.rescale(2);
                         d.to_string()
@@ -77,11 +84,11 @@ pub fn award_rows(path: &Path) -> Vec<Row> {
     out
 }
 
-/// Asserts two award files hold the same rows, naming the first difference.
-pub fn assert_same_awards(native: &Path, other: &Path, engine: &str, min_rows: usize) {
-    let (n, s) = (award_rows(native), award_rows(other));
-    assert!(n.len() > min_rows, "the population earns many awards ({})", n.len());
-    assert_eq!(n.len(), s.len(), "as many award rows in {engine} as natively");
+/// Asserts two award (or budget) files hold the same rows, naming the first difference.
+pub fn assert_same_rows(native: &Path, other: &Path, engine: &str, min_rows: usize) {
+    let (n, s) = (table_rows(native), table_rows(other));
+    assert!(n.len() > min_rows, "{}: more than {min_rows} rows expected ({})", native.display(), n.len());
+    assert_eq!(n.len(), s.len(), "as many rows of {} in {engine} as natively", native.display());
     for (a, b) in n.iter().zip(&s) {
         assert_eq!(a, b, "first difference between the native run and {engine}");
     }
