@@ -4,6 +4,8 @@
 //! Exit codes: 0 success; 1 the input is wrong (pack diagnostics, invalid facts, failing cases);
 //! 2 usage errors (from clap).
 
+mod engine;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use qiangke_rules::{Lang, Options, cases, evaluate, explain, load_facts, load_pack};
@@ -104,6 +106,19 @@ enum Cmd {
         /// Worker threads (default: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
+        /// Where the rules run: here, or compiled to SQL inside PostgreSQL or Spark (CSV input;
+        /// award rows and the CSV budget only).
+        #[arg(long, value_enum, default_value_t = EngineArg::Native)]
+        engine: EngineArg,
+        /// PostgreSQL connection string for `--engine postgres` (as psql takes it).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Spark master for `--engine spark` (`local[*]`, `spark://host:7077`, `yarn`, …).
+        #[arg(long, default_value = "local[*]")]
+        master: String,
+        /// A Python with pyspark, for `--engine spark`.
+        #[arg(long, default_value = "python3")]
+        python: PathBuf,
     },
     /// What would the budget be under a reform (or a sweep of reforms)? Baseline vs variants.
     Whatif {
@@ -173,6 +188,13 @@ enum Format {
     Json,
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    Native,
+    Postgres,
+    Spark,
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum)]
 enum DialectArg {
     Postgres,
@@ -213,8 +235,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Coverage { pack, lang } => coverage(&pack, lang.into()),
         Cmd::Notes { pack, lang } => notes(&pack, lang.into()),
         Cmd::Plan { pack } => plan(&pack),
-        Cmd::Batch { pack, input, out, years, totals, errors, budget, mapping, strict, jobs } => {
-            batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
+        Cmd::Batch { pack, input, out, years, totals, errors, budget, mapping, strict, jobs, engine, database_url, master, python } => {
+            if engine == EngineArg::Native {
+                if database_url.is_some() {
+                    anyhow::bail!("--database-url is for --engine postgres");
+                }
+                batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
+            } else {
+                let unsupported = [
+                    (!years.is_empty(), "--year"),
+                    (totals.is_some(), "--totals"),
+                    (errors.is_some(), "--errors"),
+                    (mapping.is_some(), "--mapping"),
+                    (jobs != 0, "--jobs"),
+                ];
+                if let Some((_, flag)) = unsupported.iter().find(|(set, _)| *set) {
+                    anyhow::bail!("{flag} works with --engine native only (the SQL engines return award rows and the budget)");
+                }
+                let engine = match engine {
+                    EngineArg::Postgres => engine::Engine::Postgres {
+                        url: database_url.context("--engine postgres needs --database-url (for example postgresql://user@host/db)")?,
+                    },
+                    _ => engine::Engine::Spark { master, python },
+                };
+                engine_batch(&pack, &input, &out, budget.as_deref(), &engine)
+            }
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
         Cmd::Sql { pack, dialect, budget } => sql(&pack, dialect, budget),
@@ -693,6 +738,22 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
         out_dir.display(),
         r.missing.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn engine_batch(dir: &Path, input: &Path, out: &Path, budget: Option<&Path>, engine: &engine::Engine) -> Result<ExitCode> {
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    if let Some(b) = budget
+        && b.extension().is_none_or(|x| x != "csv")
+    {
+        anyhow::bail!("{}: the SQL engines write the budget as CSV (name it .csv)", b.display());
+    }
+    let input_ext = input.extension().and_then(|x| x.to_str()).unwrap_or("");
+    if input_ext != "csv" {
+        anyhow::bail!("{}: the SQL engines read CSV populations (a .csv file in the batch layout)", input.display());
+    }
+    engine::run(engine, &engine::Job { pack: &pack, input, out, budget })?;
+    eprintln!("awards: {}{}", out.display(), budget.map(|b| format!(", budget: {}", b.display())).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
 }
 

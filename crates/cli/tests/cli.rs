@@ -219,3 +219,36 @@ fn synth_batch_and_whatif_end_to_end() {
     assert!(stdout(&o).contains("double the high-tech subsidy (1 rule(s) re-evaluated)"), "{}", stdout(&o));
     std::fs::remove_dir_all(dir).expect("cleanup");
 }
+
+#[test]
+fn batch_on_a_sql_engine_refuses_what_it_cannot_do_before_doing_anything() {
+    let dir = std::env::temp_dir().join(format!("qiangke-cli-engine-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let input = dir.join("pop.csv");
+    std::fs::write(&input, "id,name,year,kind,frobnication\nA,x,2023,enterprise,1\n").expect("input");
+    let out = dir.join("awards.csv");
+    let (i, o) = (input.to_str().expect("utf-8"), out.to_str().expect("utf-8"));
+    let p = "packs/wuwei-2022";
+    let cases: [(&[&str], &str); 6] = [
+        (&["--engine", "postgres"], "--engine postgres needs --database-url"),
+        (&["--engine", "spark", "--year", "2023"], "--year works with --engine native only"),
+        (&["--engine", "spark", "--totals", "t.csv"], "--totals works with --engine native only"),
+        (&["--engine", "postgres", "--database-url", "postgresql:///x", "--budget", "b.json"], "the SQL engines write the budget as CSV"),
+        (&["--database-url", "postgresql:///x"], "--database-url is for --engine postgres"),
+        // The header is checked against the pack before any engine is started.
+        (
+            &["--engine", "postgres", "--database-url", "postgresql:///x"],
+            "pop.csv:1: column 5 `frobnication` is not a fact of pack wuwei-2022",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut all = vec!["batch", p, "--input", i, "--out", o];
+        all.extend_from_slice(args);
+        let r = qiangke(&all);
+        assert!(!r.status.success(), "{args:?} must fail");
+        assert!(stderr(&r).contains(want), "{args:?}: expected {want:?} in {}", stderr(&r));
+        assert!(!out.exists(), "{args:?} wrote {o}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

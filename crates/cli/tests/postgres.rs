@@ -95,6 +95,20 @@ impl Drop for Cluster {
     }
 }
 
+/// Every column of the `facts` table the compiled SQL reads: the vocabulary's attributes and
+/// yearly figures, and `event__field` for each event's date and fields.
+fn facts_columns() -> Vec<String> {
+    let pack = qiangke_rules::load_pack(&common::pack_dir()).expect("pack");
+    let mut cols = vec!["id".to_string(), "name".into(), "year".into()];
+    cols.extend(pack.vocab.attributes.iter().map(|a| a.name.clone()));
+    cols.extend(pack.vocab.yearly.iter().map(|a| a.name.clone()));
+    for e in &pack.vocab.events {
+        cols.push(format!("{}__date", e.name));
+        cols.extend(e.fields.iter().map(|f| format!("{}__{}", e.name, f.name)));
+    }
+    cols
+}
+
 #[test]
 fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
     let dir = std::env::temp_dir().join(format!("qiangke-pg-{}", std::process::id()));
@@ -107,7 +121,7 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
     let budget_sql = String::from_utf8(common::qiangke(&["sql", p, "--dialect", "postgres", "--budget"])).expect("utf-8");
 
     // The facts table: every column the pack's vocabulary names, as text; the CSV fills its own.
-    let cols = common::facts_columns();
+    let cols = facts_columns();
     let header = std::fs::read_to_string(&input).expect("input").lines().next().expect("header").replace('.', "__");
     let out = dir.join("postgres.csv");
     let budget = dir.join("postgres-budget.csv");
@@ -122,11 +136,31 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
     );
     let script_path = dir.join("run.sql");
     std::fs::write(&script_path, script).expect("script");
+    let (engine_out, engine_budget) = (dir.join("engine.csv"), dir.join("engine-budget.csv"));
     {
         let cluster = Cluster::start(&dir.join("cluster"));
         cluster.psql(&script_path);
+        // The same through `qiangke batch --engine postgres`, as a user runs it.
+        let url = format!("postgresql://postgres@/postgres?host={}&port={}", cluster.sock.display(), cluster.port);
+        let s = |p: &Path| p.to_str().expect("utf-8").to_string();
+        common::qiangke(&[
+            "batch",
+            p,
+            "--engine",
+            "postgres",
+            "--database-url",
+            &url,
+            "--input",
+            &s(&input),
+            "--out",
+            &s(&engine_out),
+            "--budget",
+            &s(&engine_budget),
+        ]);
     }
     common::assert_same_rows(&native, &out, "PostgreSQL", 100_000);
+    common::assert_same_rows(&native, &engine_out, "qiangke batch --engine postgres", 100_000);
+    common::assert_same_rows(&native_budget, &engine_budget, "qiangke batch --engine postgres", 10);
     // Budget years 2022–2026 × paying departments × clauses (20 lines here), each the sum of many awards.
     common::assert_same_rows(&native_budget, &budget, "PostgreSQL", 10);
     let _ = std::fs::remove_dir_all(&dir);

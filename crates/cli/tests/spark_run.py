@@ -5,9 +5,10 @@ Usage: python spark_run.py FACTS.csv COLUMNS QUERY.sql OUT_DIR [QUERY.sql OUT_DI
   COLUMNS    comma-separated columns of the facts table the queries read
   QUERY.sql  a query from `qiangke sql --dialect spark`
   OUT_DIR    where its rows go, as one CSV part file with a header
-One Spark session runs every query.
+One Spark session runs every query; QIANGKE_SPARK_MASTER names the master (default local[2]).
 Every facts column is read as text, as the compiled query expects; columns the CSV lacks are null.
 """
+import os
 import sys
 
 from pyspark.sql import SparkSession
@@ -17,7 +18,7 @@ facts_csv, columns, jobs = sys.argv[1], sys.argv[2].split(","), sys.argv[3:]
 if not jobs or len(jobs) % 2:
     sys.exit(__doc__)
 spark = (
-    SparkSession.builder.master("local[2]")
+    SparkSession.builder.master(os.environ.get("QIANGKE_SPARK_MASTER", "local[2]"))
     .appName("qiangke-sql")
     .config("spark.sql.ansi.enabled", "true")
     .config("spark.ui.enabled", "false")

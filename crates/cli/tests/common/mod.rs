@@ -31,20 +31,6 @@ pub fn population_and_native_run(dir: &Path, rows: usize) -> (PathBuf, PathBuf, 
     (input, native, budget)
 }
 
-/// Every column of the `facts` table the compiled SQL reads: the vocabulary's attributes and
-/// yearly figures, and `event__field` for each event's date and fields.
-pub fn facts_columns() -> Vec<String> {
-    let pack = qiangke_rules::load_pack(&pack_dir()).expect("pack");
-    let mut cols = vec!["id".to_string(), "name".into(), "year".into()];
-    cols.extend(pack.vocab.attributes.iter().map(|a| a.name.clone()));
-    cols.extend(pack.vocab.yearly.iter().map(|a| a.name.clone()));
-    for e in &pack.vocab.events {
-        cols.push(format!("{}__date", e.name));
-        cols.extend(e.fields.iter().map(|f| format!("{}__{}", e.name, f.name)));
-    }
-    cols
-}
-
 pub type Row = Vec<String>;
 
 const AWARD_COLUMNS: [&str; 10] = ["entity", "claim_year", "rule", "clause", "kind", "state", "low", "high", "budget_year", "paid_by"];

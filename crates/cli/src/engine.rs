@@ -1,0 +1,177 @@
+//! `qiangke batch --engine postgres|spark`: the population runs where the data lives. The pack is
+//! compiled to SQL (`qiangke_rules::sql`), the CSV population is loaded as the `facts` table, and
+//! the award rows (and the budget roll-up) come back as the same CSV files `--engine native`
+//! writes, under their final names only when the run succeeds.
+//!
+//! PostgreSQL is driven through `psql` (the server's own client; `--database-url` is any libpq
+//! connection string); Spark through `pyspark` (`--python`, default `python3`, with `--master`,
+//! default `local[*]`), running the script `spark_run.py` that is built into this binary.
+
+use anyhow::{Context, Result, bail};
+use qiangke_rules::model::Pack;
+use qiangke_rules::sql::{Dialect, Output, compile_to};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Spark driver, shared with the differential test that runs it directly.
+const SPARK_RUN: &str = include_str!("../tests/spark_run.py");
+
+pub enum Engine {
+    Postgres { url: String },
+    Spark { master: String, python: PathBuf },
+}
+
+pub struct Job<'a> {
+    pub pack: &'a Pack,
+    pub input: &'a Path,
+    pub out: &'a Path,
+    pub budget: Option<&'a Path>,
+}
+
+/// A scratch directory removed whatever happens.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn compile(pack: &Pack, d: Dialect, out: Output) -> Result<String> {
+    compile_to(pack, d, out).map_err(|errs| {
+        let lines: Vec<String> = errs.iter().map(|e| format!("error: {e}")).collect();
+        anyhow::anyhow!("the pack does not compile to SQL:\n{}", lines.join("\n"))
+    })
+}
+
+/// The facts table's columns: the input's header (`EVENT.FIELD` as `EVENT__FIELD`), checked
+/// against the pack's vocabulary, then every other column the query reads.
+fn columns(pack: &Pack, input: &Path) -> Result<(Vec<String>, Vec<String>)> {
+    let mut rdr = csv::Reader::from_path(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let header: Vec<String> = rdr
+        .headers()
+        .with_context(|| format!("{}:1: cannot read the header", input.display()))?
+        .iter()
+        .map(|h| h.trim().replace('.', "__"))
+        .collect();
+    let v = &pack.vocab;
+    let mut all = vec!["id".to_string(), "name".into(), "year".into()];
+    all.extend(v.attributes.iter().map(|a| a.name.clone()));
+    all.extend(v.yearly.iter().map(|a| a.name.clone()));
+    for e in &v.events {
+        all.push(format!("{}__date", e.name));
+        all.extend(e.fields.iter().map(|f| format!("{}__{}", e.name, f.name)));
+    }
+    for (i, h) in header.iter().enumerate() {
+        if !all.contains(h) {
+            bail!(
+                "{}:1: column {} `{}` is not a fact of pack {} (expected one of the batch layout's columns)",
+                input.display(),
+                i + 1,
+                h.replace("__", "."),
+                pack.id
+            );
+        }
+    }
+    for need in ["id", "year"] {
+        if !header.iter().any(|h| h == need) {
+            bail!("{}:1: the header has no `{need}` column", input.display());
+        }
+    }
+    Ok((header, all))
+}
+
+/// A path as a single-quoted SQL string literal.
+fn sql_literal(p: &Path) -> Result<String> {
+    let s = p.to_str().with_context(|| format!("{} is not UTF-8", p.display()))?;
+    Ok(format!("'{}'", s.replace('\'', "''")))
+}
+
+pub fn run(engine: &Engine, job: &Job) -> Result<()> {
+    let (header, all) = columns(job.pack, job.input)?;
+    let dir = std::env::temp_dir().join(format!("qiangke-engine-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let scratch = Scratch(dir);
+    let input = std::fs::canonicalize(job.input).with_context(|| format!("cannot read {}", job.input.display()))?;
+    let awards_tmp = scratch.0.join("awards.csv");
+    let budget_tmp = scratch.0.join("budget.csv");
+    match engine {
+        Engine::Postgres { url } => {
+            let d = Dialect::Postgres;
+            let mut script = format!(
+                "CREATE TEMP TABLE facts ({});\n\\copy facts({}) FROM {} WITH (FORMAT csv, HEADER true)\nCREATE TEMP VIEW qiangke_awards AS\n{};\n\\copy (SELECT * FROM qiangke_awards) TO {} WITH (FORMAT csv, HEADER true)\n",
+                all.iter().map(|c| format!("{c} text")).collect::<Vec<_>>().join(", "),
+                header.join(", "),
+                sql_literal(&input)?,
+                compile(job.pack, d, Output::Awards)?.trim_end(),
+                sql_literal(&awards_tmp)?
+            );
+            if job.budget.is_some() {
+                script.push_str(&format!(
+                    "CREATE TEMP VIEW qiangke_budget AS\n{};\n\\copy (SELECT * FROM qiangke_budget ORDER BY budget_year, paid_by, clause) TO {} WITH (FORMAT csv, HEADER true)\n",
+                    compile(job.pack, d, Output::Budget)?.trim_end(),
+                    sql_literal(&budget_tmp)?
+                ));
+            }
+            let path = scratch.0.join("run.sql");
+            std::fs::write(&path, script).with_context(|| format!("cannot write {}", path.display()))?;
+            let o = Command::new("psql")
+                .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f"])
+                .arg(&path)
+                .output()
+                .context("cannot run psql (PostgreSQL's client; Debian package postgresql-client)")?;
+            if !o.status.success() {
+                bail!("PostgreSQL run failed: {}", String::from_utf8_lossy(&o.stderr).trim());
+            }
+        }
+        Engine::Spark { master, python } => {
+            let d = Dialect::Spark;
+            let script = scratch.0.join("spark_run.py");
+            std::fs::write(&script, SPARK_RUN).with_context(|| format!("cannot write {}", script.display()))?;
+            let awards_sql = scratch.0.join("awards.sql");
+            std::fs::write(&awards_sql, compile(job.pack, d, Output::Awards)?)?;
+            let mut cmd = Command::new(python);
+            cmd.arg(&script).arg(&input).arg(all.join(",")).arg(&awards_sql).arg(scratch.0.join("awards-out"));
+            if job.budget.is_some() {
+                let budget_sql = scratch.0.join("budget.sql");
+                std::fs::write(&budget_sql, compile(job.pack, d, Output::Budget)?)?;
+                cmd.arg(&budget_sql).arg(scratch.0.join("budget-out"));
+            }
+            cmd.env("QIANGKE_SPARK_MASTER", master);
+            let o = cmd.output().with_context(|| format!("cannot run {} (a Python with pyspark)", python.display()))?;
+            if !o.status.success() {
+                let err = String::from_utf8_lossy(&o.stderr);
+                let tail: Vec<&str> = err.lines().rev().take(20).collect();
+                bail!("Spark run failed:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+            }
+            std::fs::rename(part_file(&scratch.0.join("awards-out"))?, &awards_tmp)?;
+            if job.budget.is_some() {
+                std::fs::rename(part_file(&scratch.0.join("budget-out"))?, &budget_tmp)?;
+            }
+        }
+    }
+    // Both results are complete: move them into place (the budget first, the awards last).
+    if let Some(b) = job.budget {
+        move_into_place(&budget_tmp, b)?;
+    }
+    move_into_place(&awards_tmp, job.out)
+}
+
+/// The one CSV part file Spark wrote into `dir`.
+fn part_file(dir: &Path) -> Result<PathBuf> {
+    std::fs::read_dir(dir)
+        .with_context(|| format!("Spark wrote no output directory {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "csv"))
+        .with_context(|| format!("Spark wrote no CSV part file in {}", dir.display()))
+}
+
+/// Copies a finished file next to its destination and renames it there (a rename across file
+/// systems is not possible; a rename in one directory is atomic).
+fn move_into_place(from: &Path, to: &Path) -> Result<()> {
+    let name = to.file_name().with_context(|| format!("{} is not a file name", to.display()))?;
+    let staged = to.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    std::fs::copy(from, &staged).with_context(|| format!("cannot write {}", staged.display()))?;
+    std::fs::rename(&staged, to).with_context(|| format!("cannot write {}", to.display()))
+}
