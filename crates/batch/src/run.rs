@@ -137,6 +137,35 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> BatchError + '_ {
 /// The header's columns and names, shared with the workers once read.
 type HeaderSlot = Arc<Mutex<Option<(Vec<Col>, Vec<String>)>>>;
 
+/// Tells the caller waiting on the header that it is refused, and gives the error back.
+fn refuse_header(ready: &SyncSender<Result<(), BatchError>>, e: BatchError) -> BatchError {
+    let copy = match &e {
+        BatchError::Header(errs) => BatchError::Header(errs.clone()),
+        other => BatchError::Input(other.to_string()),
+    };
+    let _ = ready.send(Err(copy));
+    e
+}
+
+/// Plans the header's columns against the pack and publishes them to the caller (or refuses the
+/// header); returns the index of the id column.
+fn publish_header(
+    pack: &Pack,
+    names: Vec<String>,
+    opts: &BatchOptions,
+    slot: &HeaderSlot,
+    ready: &SyncSender<Result<(), BatchError>>,
+) -> Result<usize, BatchError> {
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let cols = plan(pack, &refs, &opts.mapping).map_err(|errs| refuse_header(ready, BatchError::Header(errs)))?;
+    let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
+    if let Ok(mut h) = slot.lock() {
+        *h = Some((cols, names));
+    }
+    let _ = ready.send(Ok(()));
+    Ok(id_col)
+}
+
 /// One unit of work as read.
 enum Item {
     /// Whole CSV rows of whole entities, in id order: (the line number of each row, the rows).
@@ -212,19 +241,7 @@ fn read_parquet(
     header_slot: HeaderSlot,
     header_ready: SyncSender<Result<(), BatchError>>,
 ) -> Result<(), BatchError> {
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let cols = match plan(pack, &refs, &opts.mapping) {
-        Ok(c) => c,
-        Err(errs) => {
-            let _ = header_ready.send(Err(BatchError::Header(errs.clone())));
-            return Err(BatchError::Header(errs));
-        }
-    };
-    let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
-    if let Ok(mut h) = header_slot.lock() {
-        *h = Some((cols, names));
-    }
-    let _ = header_ready.send(Ok(()));
+    let id_col = publish_header(pack, names, opts, &header_slot, &header_ready)?;
     let mut batcher = Batcher {
         work,
         seq: 0,
@@ -406,30 +423,15 @@ fn read_items<R: Read>(
                 } else {
                     "the header row never ends (no line break outside quotes)".to_string()
                 };
-                let _ = header_ready.send(Err(BatchError::Input(msg.clone())));
-                return Err(BatchError::Input(msg));
+                return Err(refuse_header(&header_ready, BatchError::Input(msg)));
             };
             let mut hrec = csv::ByteRecord::new();
             let _ = csv::ReaderBuilder::new().has_headers(false).from_reader(&buf[..hdr_end]).read_byte_record(&mut hrec);
-            let names: Result<Vec<&str>, _> = hrec.iter().map(std::str::from_utf8).collect();
+            let names: Result<Vec<String>, _> = hrec.iter().map(|n| std::str::from_utf8(n).map(str::to_string)).collect();
             let Ok(names) = names else {
-                let msg = "line 1: the header is not UTF-8 text";
-                let _ = header_ready.send(Err(BatchError::Input(msg.into())));
-                return Err(BatchError::Input(msg.into()));
+                return Err(refuse_header(&header_ready, BatchError::Input("line 1: the header is not UTF-8 text".into())));
             };
-            let cols = match plan(pack, &names, &opts.mapping) {
-                Ok(c) => c,
-                Err(errs) => {
-                    let _ = header_ready.send(Err(BatchError::Header(errs.clone())));
-                    return Err(BatchError::Header(errs));
-                }
-            };
-            let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
-            let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-            if let Ok(mut h) = header_slot.lock() {
-                *h = Some((cols, names));
-            }
-            let _ = header_ready.send(Ok(()));
+            let id_col = publish_header(pack, names, opts, &header_slot, &header_ready)?;
             let mut line = 1 + memchr::memchr_iter(b'\n', &buf[..hdr_end]).count() as u64;
             buf.drain(..hdr_end);
             // Rows are scanned here, in order: the reader knows every row's id, keeps each
