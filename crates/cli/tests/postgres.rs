@@ -95,20 +95,6 @@ impl Drop for Cluster {
     }
 }
 
-/// Every column of the `facts` table the compiled SQL reads: the vocabulary's attributes and
-/// yearly figures, and `event__field` for each event's date and fields.
-fn facts_columns() -> Vec<String> {
-    let pack = qiangke_rules::load_pack(&common::pack_dir()).expect("pack");
-    let mut cols = vec!["id".to_string(), "name".into(), "year".into()];
-    cols.extend(pack.vocab.attributes.iter().map(|a| a.name.clone()));
-    cols.extend(pack.vocab.yearly.iter().map(|a| a.name.clone()));
-    for e in &pack.vocab.events {
-        cols.push(format!("{}__date", e.name));
-        cols.extend(e.fields.iter().map(|f| format!("{}__{}", e.name, f.name)));
-    }
-    cols
-}
-
 #[test]
 fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
     let dir = std::env::temp_dir().join(format!("qiangke-pg-{}", std::process::id()));
@@ -121,7 +107,7 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
     let budget_sql = String::from_utf8(common::qiangke(&["sql", p, "--dialect", "postgres", "--budget"])).expect("utf-8");
 
     // The facts table: every column the pack's vocabulary names, as text; the CSV fills its own.
-    let cols = facts_columns();
+    let cols = qiangke_rules::sql::table_columns(&qiangke_rules::load_pack(&common::pack_dir()).expect("pack"));
     let header = std::fs::read_to_string(&input).expect("input").lines().next().expect("header").replace('.', "__");
     let out = dir.join("postgres.csv");
     let budget = dir.join("postgres-budget.csv");

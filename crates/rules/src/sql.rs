@@ -52,6 +52,28 @@ pub fn column(name: &str) -> String {
     name.replace('.', "__")
 }
 
+/// The facts the compiled query reads from `facts`, as (column, type), after `id`, `name` and
+/// `year`: the vocabulary's attributes, its yearly figures, and each event's date and fields
+/// (`EVENT__FIELD`). Every column is text in the table; the type is what the query casts it to.
+pub fn fact_columns(pack: &Pack) -> Vec<(String, Type)> {
+    let v = &pack.vocab;
+    let mut cols: Vec<(String, Type)> = Vec::new();
+    cols.extend(v.attributes.iter().map(|a| (column(&a.name), a.ty)));
+    cols.extend(v.yearly.iter().map(|y| (column(&y.name), y.ty)));
+    for e in &v.events {
+        cols.push((format!("{}__date", e.name), Type::Date));
+        cols.extend(e.fields.iter().map(|f| (format!("{}__{}", e.name, f.name), f.ty)));
+    }
+    cols
+}
+
+/// Every column of the `facts` table, in order: `id`, `name`, `year`, then [`fact_columns`].
+pub fn table_columns(pack: &Pack) -> Vec<String> {
+    let mut cols = vec!["id".to_string(), "name".into(), "year".into()];
+    cols.extend(fact_columns(pack).into_iter().map(|(c, _)| c));
+    cols
+}
+
 /// Exact decimals for amounts while computing (six decimals: a rate times an amount in fen).
 fn money(d: Dialect) -> &'static str {
     match d {
@@ -275,26 +297,13 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
         }
     );
     s.push_str("WITH rows AS (\n  SELECT\n    TRIM(id) AS entity,\n    CAST(year AS INTEGER) AS claim_year");
-    let cast = |name: &str, ty: Type| -> String {
-        let c = column(name);
-        match ty {
+    for (c, ty) in fact_columns(pack) {
+        let _ = match ty {
             Type::Bool | Type::Int | Type::Dec | Type::Rate | Type::Money | Type::Date => {
-                format!("CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
+                write!(s, ",\n    CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
             }
-            _ => format!("NULLIF(TRIM({c}), '') AS {c}"),
-        }
-    };
-    for a in &v.attributes {
-        let _ = write!(s, ",\n    {}", cast(&a.name, a.ty));
-    }
-    for y in &v.yearly {
-        let _ = write!(s, ",\n    {}", cast(&y.name, y.ty));
-    }
-    for e in &v.events {
-        let _ = write!(s, ",\n    {}", cast(&format!("{}.date", e.name), Type::Date));
-        for f in &e.fields {
-            let _ = write!(s, ",\n    {}", cast(&format!("{}.{}", e.name, f.name), f.ty));
-        }
+            _ => write!(s, ",\n    NULLIF(TRIM({c}), '') AS {c}"),
+        };
     }
     s.push_str("\n  FROM facts\n)");
     // Events: first each type's own rows (evo_), then with what derivations emit (ev_).
