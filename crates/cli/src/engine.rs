@@ -28,12 +28,30 @@ pub struct Job<'a> {
     pub budget: Option<&'a Path>,
 }
 
-/// A scratch directory removed whatever happens.
-struct Scratch(PathBuf);
+/// A scratch directory and the results staged next to their destinations, all removed whatever
+/// happens (a result renamed into place is no longer there to remove).
+struct Scratch {
+    dir: PathBuf,
+    staged: Vec<PathBuf>,
+}
+
+impl Scratch {
+    /// Where the result for `to` is written until the run succeeds: a hidden file in the same
+    /// directory, so putting it in place is one rename (as `qiangke batch` names its own).
+    fn stage(&mut self, to: &Path) -> Result<PathBuf> {
+        let name = to.file_name().with_context(|| format!("{} is not a file name", to.display()))?;
+        let staged = to.with_file_name(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+        self.staged.push(staged.clone());
+        Ok(staged)
+    }
+}
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_dir_all(&self.dir);
+        for f in &self.staged {
+            let _ = std::fs::remove_file(f);
+        }
     }
 }
 
@@ -52,16 +70,9 @@ fn columns(pack: &Pack, input: &Path) -> Result<(Vec<String>, Vec<String>)> {
         .headers()
         .with_context(|| format!("{}:1: cannot read the header", input.display()))?
         .iter()
-        .map(|h| h.trim().replace('.', "__"))
+        .map(|h| qiangke_rules::sql::column(h.trim()))
         .collect();
-    let v = &pack.vocab;
-    let mut all = vec!["id".to_string(), "name".into(), "year".into()];
-    all.extend(v.attributes.iter().map(|a| a.name.clone()));
-    all.extend(v.yearly.iter().map(|a| a.name.clone()));
-    for e in &v.events {
-        all.push(format!("{}__date", e.name));
-        all.extend(e.fields.iter().map(|f| format!("{}__{}", e.name, f.name)));
-    }
+    let all = qiangke_rules::sql::table_columns(pack);
     for (i, h) in header.iter().enumerate() {
         if !all.contains(h) {
             bail!(
@@ -92,10 +103,10 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("qiangke-engine-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let scratch = Scratch(dir);
+    let mut scratch = Scratch { dir, staged: Vec::new() };
     let input = std::fs::canonicalize(job.input).with_context(|| format!("cannot read {}", job.input.display()))?;
-    let awards_tmp = scratch.0.join("awards.csv");
-    let budget_tmp = scratch.0.join("budget.csv");
+    let awards_tmp = scratch.stage(job.out)?;
+    let budget_tmp = job.budget.map(|b| scratch.stage(b)).transpose()?;
     match engine {
         Engine::Postgres { url } => {
             let d = Dialect::Postgres;
@@ -107,14 +118,14 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
                 compile(job.pack, d, Output::Awards)?.trim_end(),
                 sql_literal(&awards_tmp)?
             );
-            if job.budget.is_some() {
+            if let Some(budget_tmp) = &budget_tmp {
                 script.push_str(&format!(
                     "CREATE TEMP VIEW qiangke_budget AS\n{};\n\\copy (SELECT * FROM qiangke_budget ORDER BY budget_year, paid_by, clause) TO {} WITH (FORMAT csv, HEADER true)\n",
                     compile(job.pack, d, Output::Budget)?.trim_end(),
-                    sql_literal(&budget_tmp)?
+                    sql_literal(budget_tmp)?
                 ));
             }
-            let path = scratch.0.join("run.sql");
+            let path = scratch.dir.join("run.sql");
             std::fs::write(&path, script).with_context(|| format!("cannot write {}", path.display()))?;
             let o = Command::new("psql")
                 .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f"])
@@ -127,16 +138,16 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
         }
         Engine::Spark { master, python } => {
             let d = Dialect::Spark;
-            let script = scratch.0.join("spark_run.py");
+            let script = scratch.dir.join("spark_run.py");
             std::fs::write(&script, SPARK_RUN).with_context(|| format!("cannot write {}", script.display()))?;
-            let awards_sql = scratch.0.join("awards.sql");
+            let awards_sql = scratch.dir.join("awards.sql");
             std::fs::write(&awards_sql, compile(job.pack, d, Output::Awards)?)?;
             let mut cmd = Command::new(python);
-            cmd.arg(&script).arg(&input).arg(all.join(",")).arg(&awards_sql).arg(scratch.0.join("awards-out"));
+            cmd.arg(&script).arg(&input).arg(all.join(",")).arg(&awards_sql).arg(scratch.dir.join("awards-out"));
             if job.budget.is_some() {
-                let budget_sql = scratch.0.join("budget.sql");
+                let budget_sql = scratch.dir.join("budget.sql");
                 std::fs::write(&budget_sql, compile(job.pack, d, Output::Budget)?)?;
-                cmd.arg(&budget_sql).arg(scratch.0.join("budget-out"));
+                cmd.arg(&budget_sql).arg(scratch.dir.join("budget-out"));
             }
             cmd.env("QIANGKE_SPARK_MASTER", master);
             let o = cmd.output().with_context(|| format!("cannot run {} (a Python with pyspark)", python.display()))?;
@@ -145,33 +156,29 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
                 let tail: Vec<&str> = err.lines().rev().take(20).collect();
                 bail!("Spark run failed:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
             }
-            std::fs::rename(part_file(&scratch.0.join("awards-out"))?, &awards_tmp)?;
-            if job.budget.is_some() {
-                std::fs::rename(part_file(&scratch.0.join("budget-out"))?, &budget_tmp)?;
+            take_part(&scratch.dir.join("awards-out"), &awards_tmp)?;
+            if let Some(budget_tmp) = &budget_tmp {
+                take_part(&scratch.dir.join("budget-out"), budget_tmp)?;
             }
         }
     }
-    // Both results are complete: move them into place (the budget first, the awards last).
-    if let Some(b) = job.budget {
-        move_into_place(&budget_tmp, b)?;
+    // Both results are complete: put them in place (the budget first, the awards last).
+    if let (Some(tmp), Some(b)) = (&budget_tmp, job.budget) {
+        std::fs::rename(tmp, b).with_context(|| format!("cannot write {}", b.display()))?;
     }
-    move_into_place(&awards_tmp, job.out)
+    std::fs::rename(&awards_tmp, job.out).with_context(|| format!("cannot write {}", job.out.display()))
 }
 
-/// The one CSV part file Spark wrote into `dir`.
-fn part_file(dir: &Path) -> Result<PathBuf> {
-    std::fs::read_dir(dir)
+/// Moves the one CSV part file Spark wrote into `dir` to `to` (copied when `to` is on another
+/// file system).
+fn take_part(dir: &Path, to: &Path) -> Result<()> {
+    let part = std::fs::read_dir(dir)
         .with_context(|| format!("Spark wrote no output directory {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|x| x == "csv"))
-        .with_context(|| format!("Spark wrote no CSV part file in {}", dir.display()))
-}
-
-/// Copies a finished file next to its destination and renames it there (a rename across file
-/// systems is not possible; a rename in one directory is atomic).
-fn move_into_place(from: &Path, to: &Path) -> Result<()> {
-    let name = to.file_name().with_context(|| format!("{} is not a file name", to.display()))?;
-    let staged = to.with_file_name(format!(".{}.partial", name.to_string_lossy()));
-    std::fs::copy(from, &staged).with_context(|| format!("cannot write {}", staged.display()))?;
-    std::fs::rename(&staged, to).with_context(|| format!("cannot write {}", to.display()))
+        .with_context(|| format!("Spark wrote no CSV part file in {}", dir.display()))?;
+    if std::fs::rename(&part, to).is_err() {
+        std::fs::copy(&part, to).with_context(|| format!("cannot write {}", to.display()))?;
+    }
+    Ok(())
 }
