@@ -1,0 +1,285 @@
+//! Users, roles, passwords (argon2id) and sessions.
+//!
+//! Roles and their scope:
+//! - `entity`: one entity's own data (its facts, applications, awards, payouts).
+//! - `reviewer`: one department; the awards of the rules that department verifies, and the facts
+//!   of the entities those awards concern; records facts in bulk on its department's authority.
+//! - `finance`: every award, payout and budget line; marks payouts paid.
+//! - `county`: one county's entities and everything about them, read only.
+//! - `admin`: everything, including users and entity registration.
+//!
+//! The public role needs no user: the stateless calculator never touches the store.
+
+use crate::audit::Entry;
+use crate::{Error, FieldError, Result, Store, now_ms};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use qiangke_rules::Pack;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Entity,
+    Reviewer,
+    Finance,
+    County,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Entity, Role::Reviewer, Role::Finance, Role::County, Role::Admin];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Entity => "entity",
+            Role::Reviewer => "reviewer",
+            Role::Finance => "finance",
+            Role::County => "county",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// The signed-in user a request acts for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub entity_id: Option<i64>,
+    pub department: Option<String>,
+    pub county: Option<String>,
+}
+
+impl Principal {
+    /// Refuses unless the principal has one of `roles`.
+    pub fn require(&self, roles: &[Role], what: &str) -> Result<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(Error::Forbidden(format!("{what} needs the role {}; you are signed in as {}", allowed.join(" or "), self.role.as_str())))
+        }
+    }
+    pub(crate) fn actor(&self) -> String {
+        format!("user:{}:{}", self.user_id, self.username)
+    }
+}
+
+/// A user to create.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+    pub entity_id: Option<i64>,
+    pub department: Option<String>,
+    pub county: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// Browser session, carried in an HttpOnly cookie.
+    Cookie,
+    /// API token, carried in `Authorization: Bearer …`.
+    Bearer,
+}
+
+/// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes) and a random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::invalid("password", format!("cannot hash: {e}")))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A fresh 256-bit secret as hex.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).expect("the operating system's random source works");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub(crate) fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Computes hashes off the async runtime's worker threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("password hashing does not panic")
+}
+
+impl Store {
+    pub async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?.try_get(0)?)
+    }
+
+    /// Creates a user. `by` is the admin doing it; `None` is the bootstrap of an empty ledger
+    /// (allowed only while there are no users, and only for an admin).
+    pub async fn create_user(&self, pack: &Pack, by: Option<&Principal>, u: NewUser) -> Result<i64> {
+        let role = Role::parse(&u.role);
+        let mut errs = Vec::new();
+        let mut bad = |field: &str, message: String| errs.push(FieldError { field: field.into(), message });
+        if u.username.trim().is_empty() || u.username.len() > 64 || u.username.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            bad("username", "1 to 64 characters, no spaces".into());
+        }
+        if u.password.chars().count() < 10 {
+            bad("password", "at least 10 characters".into());
+        }
+        match role {
+            None => bad("role", format!("`{}` is not a role; one of entity, reviewer, finance, county, admin", u.role)),
+            Some(Role::Entity) if u.entity_id.is_none() => bad("entity_id", "an entity user needs the entity it acts for".into()),
+            Some(Role::Reviewer) => match u.department.as_deref() {
+                None => bad("department", "a reviewer needs the department it reviews for".into()),
+                Some(d) if !pack.departments.iter().any(|x| x.id == d) => {
+                    bad("department", format!("`{d}` is not a department of the pack (see departments.toml)"))
+                }
+                Some(_) => {}
+            },
+            Some(Role::County) => match u.county.as_deref() {
+                None => bad("county", "a county official needs the county".into()),
+                Some(c) if pack.enums[pack.county_enum as usize].lookup(c).is_none() => {
+                    bad("county", format!("`{c}` is not a county of the pack"))
+                }
+                Some(_) => {}
+            },
+            _ => {}
+        }
+        if !errs.is_empty() {
+            return Err(Error::Invalid(errs));
+        }
+        let role = role.expect("checked above");
+        match by {
+            Some(p) => p.require(&[Role::Admin], "creating users")?,
+            None if role != Role::Admin => return Err(Error::Forbidden("only an admin can be created without signing in".into())),
+            None => {}
+        }
+        let pw = u.password.clone();
+        let hash = blocking(move || hash_password(&pw)).await?;
+        let mut w = self.writer().await?;
+        if by.is_none() {
+            let n: i64 = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&mut *w.tx).await?.try_get(0)?;
+            if n > 0 {
+                return Err(Error::Forbidden("the ledger already has users: sign in as an admin to add more".into()));
+            }
+        }
+        if let Some(e) = u.entity_id {
+            let n: i64 = sqlx::query("SELECT COUNT(*) FROM entities WHERE id = $1").bind(e).fetch_one(&mut *w.tx).await?.try_get(0)?;
+            if n == 0 {
+                return Err(Error::invalid("entity_id", format!("there is no entity {e}")));
+            }
+        }
+        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE username = $1").bind(&u.username).fetch_one(&mut *w.tx).await?.try_get(0)?;
+        if taken > 0 {
+            return Err(Error::Invalid(vec![FieldError { field: "username".into(), message: format!("`{}` is taken", u.username) }]));
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO users (username, password_hash, role, entity_id, department, county, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&hash)
+        .bind(role.as_str())
+        .bind(if role == Role::Entity { u.entity_id } else { None })
+        .bind(if role == Role::Reviewer { u.department.clone() } else { None })
+        .bind(if role == Role::County { u.county.clone() } else { None })
+        .bind(now_ms())
+        .fetch_one(&mut *w.tx)
+        .await?
+        .try_get(0)?;
+        w.log(Entry {
+            actor: by.map_or_else(|| "bootstrap".to_string(), Principal::actor),
+            action: "user.create",
+            subject: format!("user:{id}"),
+            entity_id: u.entity_id,
+            department: u.department.clone(),
+            detail: serde_json::json!({"username": u.username, "role": role.as_str(), "county": u.county}),
+        });
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Checks a password and opens a session; the returned secret is shown once and stored only
+    /// as its SHA-256. Unknown users cost the same time as wrong passwords.
+    pub async fn login(&self, username: &str, password: &str, kind: SessionKind, ttl_ms: i64) -> Result<(String, Principal)> {
+        let row = sqlx::query("SELECT id, password_hash FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await?;
+        // Unknown users are checked against a throwaway hash so both paths run argon2.
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let (id, hash) = match &row {
+            Some(r) => (Some(r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?),
+            None => {
+                let d = match DUMMY.get() {
+                    Some(d) => d.clone(),
+                    None => DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default()).clone(),
+                };
+                (None, d)
+            }
+        };
+        let pw = password.to_string();
+        let ok = blocking(move || password_matches(&pw, &hash)).await;
+        let (Some(id), true) = (id, ok) else {
+            return Err(Error::Unauthenticated);
+        };
+        let token = random_token();
+        let now = now_ms();
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(sha256_hex(&token))
+            .bind(id)
+            .bind(if kind == SessionKind::Cookie { "cookie" } else { "bearer" })
+            .bind(now)
+            .bind(now + ttl_ms)
+            .execute(&self.pool)
+            .await?;
+        let p = self.user(id).await?;
+        Ok((token, p))
+    }
+
+    /// The principal of a live session, or `Unauthenticated`.
+    pub async fn principal(&self, token: &str, kind: SessionKind) -> Result<Principal> {
+        let row = sqlx::query(
+            "SELECT u.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3",
+        )
+        .bind(sha256_hex(token))
+        .bind(if kind == SessionKind::Cookie { "cookie" } else { "bearer" })
+        .bind(now_ms())
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => self.user(r.try_get(0)?).await,
+            None => Err(Error::Unauthenticated),
+        }
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(sha256_hex(token)).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn user(&self, id: i64) -> Result<Principal> {
+        let r = sqlx::query("SELECT id, username, role, entity_id, department, county FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no user {id}")))?;
+        let role: String = r.try_get(2)?;
+        Ok(Principal {
+            user_id: r.try_get(0)?,
+            username: r.try_get(1)?,
+            role: Role::parse(&role).ok_or_else(|| Error::Conflict(format!("user {id} has an unknown role `{role}`")))?,
+            entity_id: r.try_get(3)?,
+            department: r.try_get(4)?,
+            county: r.try_get(5)?,
+        })
+    }
+}

@@ -1,0 +1,1048 @@
+//! The ledger workflow: entities → facts (with provenance) → applications (evaluations) → awards
+//! routed to their verifying departments → verification → decision inside the allowed interval →
+//! payout in the budget year → paid. Every call takes the [`Principal`] it acts for and refuses
+//! what lies outside its role or scope; every change is written with its audit entry in one
+//! transaction.
+
+use crate::audit::Entry;
+use crate::auth::{Principal, Role};
+use crate::{Error, FieldError, Result, Store, fen_text, now_ms, rfc3339, to_fen};
+use qiangke_rules::facts::parse_cell;
+use qiangke_rules::model::{RuleKind, Type};
+use qiangke_rules::{Options, Pack, State, evaluate, explain, load_facts};
+use serde::Deserialize;
+use serde_json::{Value as J, json};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::{BTreeMap, HashMap};
+
+/// Oldest and newest calendar year a yearly fact or claim may name.
+const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewEntity {
+    pub uscc: String,
+    pub name: String,
+    pub kind: String,
+    pub county: String,
+}
+
+/// Facts to record for one entity: attributes and yearly figures (`year` given) and events.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactsInput {
+    /// Where the figures come from (an annual report, a department's list …).
+    pub source: String,
+    #[serde(default)]
+    pub facts: Vec<FactInput>,
+    #[serde(default)]
+    pub events: Vec<J>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactInput {
+    #[serde(default)]
+    pub year: Option<i64>,
+    pub name: String,
+    pub value: J,
+}
+
+/// Format of a bulk import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// Header `uscc,year,fact,value`; `year` empty for an attribute.
+    Csv,
+    /// One object per line: `{"uscc", "year"?, "fact", "value"}` or `{"uscc", "event": {…}}`.
+    JsonLines,
+}
+
+/// A validated fact row ready to insert.
+#[derive(Debug, Clone)]
+struct FactRow {
+    entity_id: i64,
+    scope: &'static str,
+    year: Option<i64>,
+    name: String,
+    value: String,
+}
+
+fn entity_json(r: &AnyRow) -> Result<J> {
+    Ok(json!({
+        "id": r.try_get::<i64, _>("id")?,
+        "uscc": r.try_get::<String, _>("uscc")?,
+        "name": r.try_get::<String, _>("name")?,
+        "kind": r.try_get::<String, _>("kind")?,
+        "county": r.try_get::<String, _>("county")?,
+    }))
+}
+
+/// The text form of a JSON fact value: `true`, `15000000`, `"1500萬元"` → `1500萬元`.
+fn value_text(v: &J) -> Option<String> {
+    match v {
+        J::Bool(b) => Some(b.to_string()),
+        J::Number(n) => Some(n.to_string()),
+        J::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Back to JSON for the facts document the evaluator reads.
+fn typed_json(ty: Type, text: &str) -> J {
+    match ty {
+        Type::Bool => J::Bool(matches!(text, "true" | "TRUE" | "True" | "1" | "是")),
+        Type::Int => text.parse::<i64>().map_or_else(|_| J::String(text.into()), J::from),
+        _ => J::String(text.into()),
+    }
+}
+
+fn amount_json(low: i64, high: Option<i64>) -> J {
+    json!({"low": fen_text(low), "high": high.map(fen_text)})
+}
+
+/// `,science-bureau,industry-bureau,` — delimited on both sides so `LIKE '%,id,%'` is exact.
+fn verifier_list(ids: &[&str]) -> String {
+    format!(",{},", ids.join(","))
+}
+
+impl Store {
+    // ----- scope -------------------------------------------------------------------------
+
+    /// Whether `p` may see entity `id` (of `county`).
+    async fn sees_entity(&self, p: &Principal, id: i64, county: &str) -> Result<bool> {
+        Ok(match p.role {
+            Role::Admin | Role::Finance => true,
+            Role::Entity => p.entity_id == Some(id),
+            Role::County => p.county.as_deref() == Some(county),
+            Role::Reviewer => {
+                let n: i64 = sqlx::query("SELECT COUNT(*) FROM awards WHERE entity_id = $1 AND verifiers LIKE $2")
+                    .bind(id)
+                    .bind(format!("%,{},%", p.department.clone().unwrap_or_default()))
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
+                n > 0
+            }
+        })
+    }
+
+    async fn entity_row(&self, id: i64) -> Result<AnyRow> {
+        sqlx::query("SELECT id, uscc, name, kind, county FROM entities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("there is no entity {id}")))
+    }
+
+    /// The entity, if `p` may see it (an entity outside the scope is reported as forbidden).
+    pub async fn entity(&self, p: &Principal, id: i64) -> Result<J> {
+        let r = self.entity_row(id).await?;
+        let county: String = r.try_get("county")?;
+        if !self.sees_entity(p, id, &county).await? {
+            return Err(Error::Forbidden(format!("entity {id} is outside what you may see")));
+        }
+        entity_json(&r)
+    }
+
+    /// The entities `p` may see.
+    pub async fn entities(&self, p: &Principal) -> Result<Vec<J>> {
+        let base = "SELECT id, uscc, name, kind, county FROM entities";
+        let rows = match p.role {
+            Role::Admin | Role::Finance => sqlx::query(sqlx::AssertSqlSafe(format!("{base} ORDER BY id"))).fetch_all(&self.pool).await?,
+            Role::Entity => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{base} WHERE id = $1"))).bind(p.entity_id.unwrap_or(-1)).fetch_all(&self.pool).await?
+            }
+            Role::County => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{base} WHERE county = $1 ORDER BY id")))
+                    .bind(p.county.clone().unwrap_or_default())
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            Role::Reviewer => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "{base} WHERE id IN (SELECT entity_id FROM awards WHERE verifiers LIKE $1) ORDER BY id"
+                )))
+                .bind(format!("%,{},%", p.department.clone().unwrap_or_default()))
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(entity_json).collect()
+    }
+
+    /// Registers an entity (admin). The credit code is checked (GB 32100), kind and county
+    /// against the pack's vocabulary.
+    pub async fn register_entity(&self, pack: &Pack, p: &Principal, e: NewEntity) -> Result<J> {
+        p.require(&[Role::Admin], "registering an entity")?;
+        let mut errs = Vec::new();
+        let uscc = e.uscc.trim().to_string();
+        if let Err(c) = parse_cell(pack, Type::Uscc, &uscc) {
+            errs.push(FieldError { field: "uscc".into(), message: c.message });
+        }
+        if e.name.trim().is_empty() {
+            errs.push(FieldError { field: "name".into(), message: "the entity's registered name is required".into() });
+        }
+        let kind = match parse_cell(pack, Type::Enum(pack.applicant_enum), &e.kind) {
+            Ok(v) => v.key(pack),
+            Err(c) => {
+                errs.push(FieldError { field: "kind".into(), message: format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()) });
+                String::new()
+            }
+        };
+        let county = match parse_cell(pack, Type::Enum(pack.county_enum), &e.county) {
+            Ok(v) => v.key(pack),
+            Err(c) => {
+                errs.push(FieldError { field: "county".into(), message: format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()) });
+                String::new()
+            }
+        };
+        if !errs.is_empty() {
+            return Err(Error::Invalid(errs));
+        }
+        let mut w = self.writer().await?;
+        let dup = sqlx::query("SELECT id FROM entities WHERE uscc = $1").bind(&uscc).fetch_optional(&mut *w.tx).await?;
+        if let Some(d) = dup {
+            let id: i64 = d.try_get(0)?;
+            return Err(Error::Conflict(format!("an entity with credit code {uscc} is already registered (entity {id})")));
+        }
+        let id: i64 = sqlx::query("INSERT INTO entities (uscc, name, kind, county, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(&uscc)
+            .bind(e.name.trim())
+            .bind(&kind)
+            .bind(&county)
+            .bind(p.user_id)
+            .bind(now_ms())
+            .fetch_one(&mut *w.tx)
+            .await?
+            .try_get(0)?;
+        let out = json!({"id": id, "uscc": uscc, "name": e.name.trim(), "kind": kind, "county": county});
+        w.log(Entry { actor: p.actor(), action: "entity.register", subject: format!("entity:{id}"), entity_id: Some(id), department: None, detail: out.clone() });
+        w.commit().await?;
+        Ok(out)
+    }
+
+    // ----- facts -------------------------------------------------------------------------
+
+    /// Checks one attribute or yearly fact against the vocabulary.
+    fn check_fact(pack: &Pack, year: Option<i64>, name: &str, value: &J) -> std::result::Result<(&'static str, String), String> {
+        let Some(text) = value_text(value) else {
+            return Err("expected a string, number or boolean".into());
+        };
+        let v = &pack.vocab;
+        let (scope, ty) = match year {
+            None => match v.attribute(name) {
+                Some(_) if matches!(name, "kind" | "uscc" | "county") => {
+                    return Err(format!("`{name}` is set when the entity is registered, not as a fact"));
+                }
+                Some(i) => ("attribute", v.attributes[i].ty),
+                None if v.yearly(name).is_some() => return Err(format!("`{name}` is a yearly figure: give its `year`")),
+                None => return Err(format!("`{name}` is not a fact of the pack")),
+            },
+            Some(y) => {
+                if !YEARS.contains(&y) {
+                    return Err(format!("year {y} is outside {}–{}", YEARS.start(), YEARS.end()));
+                }
+                match v.yearly(name) {
+                    Some(i) => ("yearly", v.yearly[i].ty),
+                    None if v.attribute(name).is_some() => return Err(format!("`{name}` is an attribute of the entity: leave out `year`")),
+                    None => return Err(format!("`{name}` is not a yearly figure of the pack")),
+                }
+            }
+        };
+        match parse_cell(pack, ty, &text) {
+            Ok(_) => Ok((scope, text.trim().to_string())),
+            Err(c) => Err(format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default())),
+        }
+    }
+
+    /// Checks one event by running it through the facts validator.
+    fn check_event(pack: &Pack, kind: &str, ev: &J) -> std::result::Result<String, String> {
+        if !ev.is_object() {
+            return Err("an event is an object with `type`, `date` and its fields".into());
+        }
+        let doc = json!({"entity": {"id": "check", "kind": kind}, "events": [ev]});
+        match load_facts(pack, "event.json", &doc.to_string()) {
+            Ok(_) => Ok(ev.to_string()),
+            Err(r) => Err(r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ")),
+        }
+    }
+
+    /// May `p` record facts for this entity? The entity itself, any department (on its own
+    /// authority: the department becomes part of the source) and the admin.
+    fn may_record(p: &Principal, entity_id: i64) -> Result<()> {
+        match p.role {
+            Role::Admin | Role::Reviewer => Ok(()),
+            Role::Entity if p.entity_id == Some(entity_id) => Ok(()),
+            Role::Entity => Err(Error::Forbidden(format!("you may record facts only for your own entity, not entity {entity_id}"))),
+            _ => Err(Error::Forbidden(format!("the {} role cannot record facts", p.role.as_str()))),
+        }
+    }
+
+    fn source_of(p: &Principal, source: &str) -> String {
+        match (&p.department, p.role) {
+            (Some(d), Role::Reviewer) => format!("{d}: {}", source.trim()),
+            _ => source.trim().to_string(),
+        }
+    }
+
+    /// Records facts for one entity; all of them or (with the problems, each located) none.
+    pub async fn record_facts(&self, pack: &Pack, p: &Principal, entity_id: i64, input: FactsInput) -> Result<J> {
+        let ent = self.entity_row(entity_id).await?;
+        Self::may_record(p, entity_id)?;
+        let kind: String = ent.try_get("kind")?;
+        let mut errs = Vec::new();
+        if input.source.trim().is_empty() {
+            errs.push(FieldError { field: "source".into(), message: "say where the figures come from".into() });
+        }
+        let mut rows = Vec::new();
+        for (i, f) in input.facts.iter().enumerate() {
+            match Self::check_fact(pack, f.year, &f.name, &f.value) {
+                Ok((scope, value)) => rows.push(FactRow { entity_id, scope, year: f.year, name: f.name.clone(), value }),
+                Err(m) => errs.push(FieldError { field: format!("facts[{i}]"), message: format!("{}: {m}", f.name) }),
+            }
+        }
+        for (i, e) in input.events.iter().enumerate() {
+            match Self::check_event(pack, &kind, e) {
+                Ok(value) => {
+                    let ty = e.get("type").and_then(J::as_str).unwrap_or_default().to_string();
+                    rows.push(FactRow { entity_id, scope: "event", year: None, name: ty, value });
+                }
+                Err(m) => errs.push(FieldError { field: format!("events[{i}]"), message: m }),
+            }
+        }
+        if rows.is_empty() && errs.is_empty() {
+            errs.push(FieldError { field: "facts".into(), message: "nothing to record".into() });
+        }
+        if !errs.is_empty() {
+            return Err(Error::Invalid(errs));
+        }
+        let source = Self::source_of(p, &input.source);
+        let mut w = self.writer().await?;
+        insert_facts(&mut w, &rows, &source, p.user_id, None).await?;
+        let names: Vec<String> = rows.iter().map(|r| r.year.map_or_else(|| r.name.clone(), |y| format!("{}[{y}]", r.name))).collect();
+        w.log(Entry {
+            actor: p.actor(),
+            action: "facts.record",
+            subject: format!("entity:{entity_id}"),
+            entity_id: Some(entity_id),
+            department: p.department.clone(),
+            detail: json!({"source": source, "facts": names}),
+        });
+        w.commit().await?;
+        Ok(json!({"entity_id": entity_id, "recorded": rows.len()}))
+    }
+
+    /// Every fact recorded for an entity, newest first, with who entered it, from what source and
+    /// when; `current` marks the value in force.
+    pub async fn facts(&self, p: &Principal, entity_id: i64) -> Result<Vec<J>> {
+        self.entity(p, entity_id).await?;
+        let rows = sqlx::query(
+            "SELECT f.id, f.scope, f.year, f.name, f.value, f.source, u.username, f.entered_at, f.import_id \
+             FROM facts f JOIN users u ON u.id = f.entered_by WHERE f.entity_id = $1 ORDER BY f.id DESC",
+        )
+        .bind(entity_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for r in rows {
+            let scope: String = r.try_get(1)?;
+            let year: Option<i64> = r.try_get(2)?;
+            let name: String = r.try_get(3)?;
+            let value: String = r.try_get(4)?;
+            let current = scope == "event" || seen.insert((scope.clone(), year, name.clone()));
+            let value = if scope == "event" { serde_json::from_str(&value).unwrap_or(J::String(value)) } else { J::String(value) };
+            out.push(json!({
+                "id": r.try_get::<i64, _>(0)?, "scope": scope, "year": year, "name": name, "value": value,
+                "source": r.try_get::<String, _>(5)?, "entered_by": r.try_get::<String, _>(6)?,
+                "entered_at": rfc3339(r.try_get(7)?), "import_id": r.try_get::<Option<i64>, _>(8)?, "current": current,
+            }));
+        }
+        Ok(out)
+    }
+
+    /// The facts in force for an entity, as the document the evaluator reads.
+    async fn facts_document(&self, pack: &Pack, entity_id: i64) -> Result<J> {
+        let ent = self.entity_row(entity_id).await?;
+        let uscc: String = ent.try_get("uscc")?;
+        let mut entity = serde_json::Map::new();
+        entity.insert("id".into(), J::String(uscc.clone()));
+        entity.insert("name".into(), J::String(ent.try_get("name")?));
+        entity.insert("kind".into(), J::String(ent.try_get("kind")?));
+        entity.insert("uscc".into(), J::String(uscc));
+        entity.insert("county".into(), J::String(ent.try_get("county")?));
+        let mut years: BTreeMap<String, serde_json::Map<String, J>> = BTreeMap::new();
+        let mut events = Vec::new();
+        let rows = sqlx::query("SELECT scope, year, name, value FROM facts WHERE entity_id = $1 ORDER BY id").bind(entity_id).fetch_all(&self.pool).await?;
+        for r in rows {
+            let scope: String = r.try_get(0)?;
+            let year: Option<i64> = r.try_get(1)?;
+            let name: String = r.try_get(2)?;
+            let value: String = r.try_get(3)?;
+            match (scope.as_str(), year) {
+                ("attribute", _) => {
+                    if let Some(i) = pack.vocab.attribute(&name) {
+                        entity.insert(name, typed_json(pack.vocab.attributes[i].ty, &value));
+                    }
+                }
+                ("yearly", Some(y)) => {
+                    if let Some(i) = pack.vocab.yearly(&name) {
+                        years.entry(y.to_string()).or_default().insert(name, typed_json(pack.vocab.yearly[i].ty, &value));
+                    }
+                }
+                _ => events.push(serde_json::from_str::<J>(&value).map_err(|e| Error::Conflict(format!("stored event is not JSON: {e}")))?),
+            }
+        }
+        Ok(json!({"entity": entity, "years": years, "events": events}))
+    }
+
+    // ----- bulk import -------------------------------------------------------------------
+
+    /// Imports facts for many entities in one transaction: every row or none. Problems are
+    /// reported by row (1-based, the header is row 1 of a CSV) and column.
+    pub async fn import_facts(&self, pack: &Pack, p: &Principal, format: ImportFormat, source: &str, body: &str) -> Result<J> {
+        p.require(&[Role::Admin, Role::Reviewer], "a bulk import")?;
+        if source.trim().is_empty() {
+            return Err(Error::invalid("source", "say where the figures come from"));
+        }
+        let ids: HashMap<String, (i64, String)> = sqlx::query("SELECT uscc, id, kind FROM entities")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>(0)?, (r.try_get::<i64, _>(1)?, r.try_get::<String, _>(2)?))))
+            .collect::<Result<_>>()?;
+        let mut rows = Vec::new();
+        let mut errs = Vec::new();
+        let mut err = |row: usize, col: &str, m: String| {
+            if errs.len() < 200 {
+                errs.push(FieldError { field: format!("row {row}, column {col}"), message: m });
+            }
+        };
+        let mut add = |row: usize, uscc: &str, year: Option<i64>, fact: &str, value: Option<&J>, event: Option<&J>, err: &mut dyn FnMut(usize, &str, String)| {
+            let Some((eid, kind)) = ids.get(uscc.trim()) else {
+                err(row, "uscc", format!("no registered entity has the credit code `{}`", uscc.trim()));
+                return;
+            };
+            if let Some(ev) = event {
+                match Self::check_event(pack, kind, ev) {
+                    Ok(v) => rows.push(FactRow {
+                        entity_id: *eid,
+                        scope: "event",
+                        year: None,
+                        name: ev.get("type").and_then(J::as_str).unwrap_or_default().into(),
+                        value: v,
+                    }),
+                    Err(m) => err(row, "event", m),
+                }
+                return;
+            }
+            match Self::check_fact(pack, year, fact, value.unwrap_or(&J::Null)) {
+                Ok((scope, v)) => rows.push(FactRow { entity_id: *eid, scope, year, name: fact.into(), value: v }),
+                Err(m) => err(row, if m.contains("year") { "year" } else if m.contains("not a") || m.contains("set when") { "fact" } else { "value" }, m),
+            }
+        };
+        match format {
+            ImportFormat::Csv => {
+                let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(body.as_bytes());
+                let header: Vec<String> = match rdr.headers() {
+                    Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+                    Err(e) => return Err(Error::invalid("row 1", format!("unreadable header: {e}"))),
+                };
+                if header != ["uscc", "year", "fact", "value"] {
+                    return Err(Error::invalid("row 1", format!("the header must be `uscc,year,fact,value`, found `{}`", header.join(","))));
+                }
+                for (i, rec) in rdr.records().enumerate() {
+                    let row = i + 2;
+                    let rec = match rec {
+                        Ok(r) => r,
+                        Err(e) => {
+                            err(row, "-", format!("unreadable row: {e}"));
+                            continue;
+                        }
+                    };
+                    let year = match rec.get(1).map(str::trim) {
+                        None | Some("") => None,
+                        Some(y) => match y.parse::<i64>() {
+                            Ok(y) => Some(y),
+                            Err(_) => {
+                                err(row, "year", format!("expected a year like 2023 or nothing, found `{y}`"));
+                                continue;
+                            }
+                        },
+                    };
+                    let value = J::String(rec.get(3).unwrap_or_default().to_string());
+                    add(row, rec.get(0).unwrap_or_default(), year, rec.get(2).unwrap_or_default().trim(), Some(&value), None, &mut err);
+                }
+            }
+            ImportFormat::JsonLines => {
+                for (i, line) in body.lines().enumerate() {
+                    let row = i + 1;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let v: J = match serde_json::from_str(line) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            err(row, &e.column().to_string(), format!("invalid JSON: {e}"));
+                            continue;
+                        }
+                    };
+                    let uscc = v.get("uscc").and_then(J::as_str).unwrap_or_default();
+                    let year = v.get("year").and_then(J::as_i64);
+                    let fact = v.get("fact").and_then(J::as_str).unwrap_or_default();
+                    add(row, uscc, year, fact, v.get("value"), v.get("event"), &mut err);
+                }
+            }
+        }
+        if !errs.is_empty() {
+            return Err(Error::Invalid(errs));
+        }
+        if rows.is_empty() {
+            return Err(Error::invalid("body", "the import has no rows"));
+        }
+        let source = Self::source_of(p, source);
+        let mut w = self.writer().await?;
+        let import_id: i64 = sqlx::query("INSERT INTO imports (source, format, row_count, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(&source)
+            .bind(if format == ImportFormat::Csv { "csv" } else { "jsonl" })
+            .bind(rows.len() as i64)
+            .bind(p.user_id)
+            .bind(now_ms())
+            .fetch_one(&mut *w.tx)
+            .await?
+            .try_get(0)?;
+        insert_facts(&mut w, &rows, &source, p.user_id, Some(import_id)).await?;
+        let entities: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.entity_id).collect();
+        w.log(Entry {
+            actor: p.actor(),
+            action: "facts.import",
+            subject: format!("import:{import_id}"),
+            entity_id: None,
+            department: p.department.clone(),
+            detail: json!({"source": source, "rows": rows.len(), "entities": entities.len()}),
+        });
+        w.commit().await?;
+        Ok(json!({"import_id": import_id, "rows": rows.len(), "entities": entities.len()}))
+    }
+
+    // ----- applications and awards -------------------------------------------------------
+
+    /// Evaluates an entity's facts in force for a claim year and records the application and the
+    /// awards it finds, each routed to the departments that verify its rule. An award whose
+    /// once-key is already in the ledger (and not rejected) is not recorded again.
+    pub async fn apply(&self, pack: &Pack, p: &Principal, entity_id: i64, claim_year: i64) -> Result<J> {
+        match p.role {
+            Role::Admin => {}
+            Role::Entity if p.entity_id == Some(entity_id) => {}
+            _ => return Err(Error::Forbidden("an application is made by the entity itself (or an admin)".into())),
+        }
+        if !YEARS.contains(&claim_year) {
+            return Err(Error::invalid("claim_year", format!("year {claim_year} is outside {}–{}", YEARS.start(), YEARS.end())));
+        }
+        let doc = self.facts_document(pack, entity_id).await?;
+        let facts = load_facts(pack, "ledger.json", &doc.to_string())
+            .map_err(|r| Error::Conflict(format!("the recorded facts do not validate: {}", r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))))?;
+        let year = i32::try_from(claim_year).expect("checked range");
+        let ev = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
+        let evaluation = explain::to_json(&ev);
+        let mut w = self.writer().await?;
+        let now = now_ms();
+        let app_id: i64 = sqlx::query("INSERT INTO applications (entity_id, claim_year, pack_hash, evaluation, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(entity_id)
+            .bind(claim_year)
+            .bind(&pack.hash)
+            .bind(evaluation.to_string())
+            .bind(p.user_id)
+            .bind(now)
+            .fetch_one(&mut *w.tx)
+            .await?
+            .try_get(0)?;
+        let mut created = Vec::new();
+        let mut already = Vec::new();
+        for (r, rj) in ev.results.iter().zip(evaluation["results"].as_array().into_iter().flatten()) {
+            let (State::Awarded { low, high }, Some(by), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) else {
+                continue;
+            };
+            let Some(low_fen) = to_fen(*low) else { return Err(Error::Conflict(format!("rule {}: amount {low} is not exact to the fen", r.rule.id))) };
+            let high_fen = if *high == qiangke_rules::value::UNBOUNDED { None } else { to_fen(*high) };
+            let once_key = r.once_key.clone().unwrap_or_else(|| format!("{}|{}|{}|{}", facts.entity_id, r.rule.id, r.claim_year, r.trigger.as_ref().map(|t| t.date.to_string()).unwrap_or_default()));
+            let prior = sqlx::query("SELECT id, status FROM awards WHERE once_key = $1 AND status <> 'rejected' ORDER BY id LIMIT 1")
+                .bind(&once_key)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            if let Some(prior) = prior {
+                already.push(json!({"rule": r.rule.id, "once_key": once_key, "award_id": prior.try_get::<i64, _>(0)?, "status": prior.try_get::<String, _>(1)?}));
+                continue;
+            }
+            let verifiers: Vec<&str> = r.rule.verified_by.iter().map(|d| pack.department(*d).id.as_str()).collect();
+            // A rule that names no verifier is verified by the department that pays it.
+            let payer_id = r.rule.paid_by.map(|d| pack.department(d).id.as_str());
+            let verifiers = match (verifiers.is_empty(), payer_id) {
+                (false, _) => verifier_list(&verifiers),
+                (true, Some(payer)) => verifier_list(&[payer]),
+                (true, None) => return Err(Error::Conflict(format!("rule {} names neither a verifying nor a paying department", r.rule.id))),
+            };
+            let payer = r.rule.paid_by.map(|d| pack.department(d).id.clone());
+            let id: i64 = sqlx::query(
+                "INSERT INTO awards (application_id, entity_id, rule_id, clause, claim_year, budget_year, verifiers, payer, low_fen, high_fen, once_key, status, result, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $13) RETURNING id",
+            )
+            .bind(app_id)
+            .bind(entity_id)
+            .bind(&r.rule.id)
+            .bind(&r.rule.clause)
+            .bind(i64::from(r.claim_year))
+            .bind(i64::from(by))
+            .bind(&verifiers)
+            .bind(payer.clone())
+            .bind(low_fen)
+            .bind(high_fen)
+            .bind(&once_key)
+            .bind(rj.to_string())
+            .bind(now)
+            .fetch_one(&mut *w.tx)
+            .await?
+            .try_get(0)?;
+            w.log(Entry {
+                actor: p.actor(),
+                action: "award.create",
+                subject: format!("award:{id}"),
+                entity_id: Some(entity_id),
+                department: Some(verifiers.clone()),
+                detail: json!({"application": app_id, "rule": r.rule.id, "clause": r.rule.clause, "amount": amount_json(low_fen, high_fen), "budget_year": by, "once_key": once_key}),
+            });
+            created.push(id);
+        }
+        w.log(Entry {
+            actor: p.actor(),
+            action: "application.create",
+            subject: format!("application:{app_id}"),
+            entity_id: Some(entity_id),
+            department: None,
+            detail: json!({"claim_year": claim_year, "pack": pack.hash, "awards": created}),
+        });
+        w.commit().await?;
+        let mut awards = Vec::new();
+        for id in &created {
+            awards.push(self.award(p, *id).await?);
+        }
+        Ok(json!({"id": app_id, "entity_id": entity_id, "claim_year": claim_year, "awards": awards, "already_in_ledger": already, "evaluation": evaluation}))
+    }
+
+    async fn award_row(&self, id: i64) -> Result<AnyRow> {
+        sqlx::query(
+            "SELECT a.id, a.application_id, a.entity_id, a.rule_id, a.clause, a.claim_year, a.budget_year, a.verifiers, a.payer, \
+             a.low_fen, a.high_fen, a.once_key, a.status, a.result, a.created_at, e.county, e.uscc, e.name \
+             FROM awards a JOIN entities e ON e.id = a.entity_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("there is no award {id}")))
+    }
+
+    /// Whether `p` may see this award row.
+    fn sees_award(p: &Principal, r: &AnyRow) -> Result<bool> {
+        Ok(match p.role {
+            Role::Admin | Role::Finance => true,
+            Role::Entity => p.entity_id == Some(r.try_get("entity_id")?),
+            Role::County => p.county.as_deref() == Some(r.try_get::<String, _>("county")?.as_str()),
+            Role::Reviewer => r.try_get::<String, _>("verifiers")?.contains(&format!(",{},", p.department.clone().unwrap_or_default())),
+        })
+    }
+
+    async fn award_json(&self, r: &AnyRow, full: bool) -> Result<J> {
+        let id: i64 = r.try_get("id")?;
+        let verifiers: String = r.try_get("verifiers")?;
+        let mut o = json!({
+            "id": id,
+            "application_id": r.try_get::<i64, _>("application_id")?,
+            "entity": {"id": r.try_get::<i64, _>("entity_id")?, "uscc": r.try_get::<String, _>("uscc")?, "name": r.try_get::<String, _>("name")?, "county": r.try_get::<String, _>("county")?},
+            "rule": r.try_get::<String, _>("rule_id")?,
+            "clause": r.try_get::<String, _>("clause")?,
+            "claim_year": r.try_get::<i64, _>("claim_year")?,
+            "budget_year": r.try_get::<i64, _>("budget_year")?,
+            "verified_by": verifiers.trim_matches(',').split(',').collect::<Vec<_>>(),
+            "paid_by": r.try_get::<Option<String>, _>("payer")?,
+            "amount": amount_json(r.try_get("low_fen")?, r.try_get("high_fen")?),
+            "once_key": r.try_get::<String, _>("once_key")?,
+            "status": r.try_get::<String, _>("status")?,
+            "created_at": rfc3339(r.try_get("created_at")?),
+        });
+        if full {
+            let result: String = r.try_get("result")?;
+            o["result"] = serde_json::from_str(&result).unwrap_or(J::Null);
+            let vs = sqlx::query("SELECT v.department, v.verdict, v.reason, u.username, v.at FROM verifications v JOIN users u ON u.id = v.reviewer WHERE v.award_id = $1 ORDER BY v.id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+            o["verifications"] = vs
+                .iter()
+                .map(|v| Ok(json!({"department": v.try_get::<String, _>(0)?, "verdict": v.try_get::<String, _>(1)?, "reason": v.try_get::<String, _>(2)?, "by": v.try_get::<String, _>(3)?, "at": rfc3339(v.try_get(4)?)})))
+                .collect::<Result<Vec<_>>>()?
+                .into();
+            let d = sqlx::query("SELECT d.amount_fen, d.reason, u.username, d.at FROM decisions d JOIN users u ON u.id = d.decided_by WHERE d.award_id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            o["decision"] = match d {
+                Some(d) => json!({"amount": fen_text(d.try_get(0)?), "reason": d.try_get::<String, _>(1)?, "by": d.try_get::<String, _>(2)?, "at": rfc3339(d.try_get(3)?)}),
+                None => J::Null,
+            };
+            let pay = sqlx::query("SELECT id FROM payouts WHERE award_id = $1").bind(id).fetch_optional(&self.pool).await?;
+            o["payout_id"] = match pay {
+                Some(x) => J::from(x.try_get::<i64, _>(0)?),
+                None => J::Null,
+            };
+        }
+        Ok(o)
+    }
+
+    /// One award with its explanation, verifications, decision and payout.
+    pub async fn award(&self, p: &Principal, id: i64) -> Result<J> {
+        let r = self.award_row(id).await?;
+        if !Self::sees_award(p, &r)? {
+            return Err(Error::Forbidden(format!("award {id} is outside what you may see")));
+        }
+        self.award_json(&r, true).await
+    }
+
+    /// The awards `p` may see, optionally only those in `status`; a reviewer's list is its queue.
+    pub async fn awards(&self, p: &Principal, status: Option<&str>) -> Result<Vec<J>> {
+        if let Some(s) = status
+            && !["pending", "approved", "rejected", "decided"].contains(&s)
+        {
+            return Err(Error::invalid("status", format!("`{s}` is not a status: pending, approved, rejected or decided")));
+        }
+        let rows = sqlx::query(
+            "SELECT a.id, a.application_id, a.entity_id, a.rule_id, a.clause, a.claim_year, a.budget_year, a.verifiers, a.payer, \
+             a.low_fen, a.high_fen, a.once_key, a.status, a.result, a.created_at, e.county, e.uscc, e.name \
+             FROM awards a JOIN entities e ON e.id = a.entity_id WHERE ($1 = '' OR a.status = $1) ORDER BY a.id",
+        )
+        .bind(status.unwrap_or("").to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            if Self::sees_award(p, r)? {
+                out.push(self.award_json(r, false).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The reviewer's department, if it verifies this award; otherwise a refusal naming who does.
+    fn verifying_department(p: &Principal, r: &AnyRow, act: &str) -> Result<String> {
+        p.require(&[Role::Reviewer], act)?;
+        let verifiers: String = r.try_get("verifiers")?;
+        let dept = p.department.clone().unwrap_or_default();
+        if verifiers.contains(&format!(",{dept},")) {
+            Ok(dept)
+        } else {
+            let rule: String = r.try_get("rule_id")?;
+            Err(Error::Forbidden(format!("rule {rule} is verified by {}, not by {dept}", verifiers.trim_matches(','))))
+        }
+    }
+
+    /// A verifying department's verdict. The award is approved when every department that
+    /// verifies its rule has approved it, rejected as soon as one rejects. A rejection needs a
+    /// reason.
+    pub async fn verify(&self, p: &Principal, award_id: i64, approve: bool, reason: &str) -> Result<J> {
+        let r = self.award_row(award_id).await?;
+        let dept = Self::verifying_department(p, &r, "verifying an award")?;
+        if !approve && reason.trim().is_empty() {
+            return Err(Error::invalid("reason", "a rejection needs a reason the applicant can read"));
+        }
+        let entity_id: i64 = r.try_get("entity_id")?;
+        let verifiers: String = r.try_get("verifiers")?;
+        let mut w = self.writer().await?;
+        let status: String = sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(&mut *w.tx).await?.try_get(0)?;
+        if status != "pending" {
+            return Err(Error::Conflict(format!("award {award_id} is {status}, no longer waiting for verification")));
+        }
+        let done: i64 = sqlx::query("SELECT COUNT(*) FROM verifications WHERE award_id = $1 AND department = $2")
+            .bind(award_id)
+            .bind(&dept)
+            .fetch_one(&mut *w.tx)
+            .await?
+            .try_get(0)?;
+        if done > 0 {
+            return Err(Error::Conflict(format!("{dept} has already given its verdict on award {award_id}")));
+        }
+        sqlx::query("INSERT INTO verifications (award_id, department, verdict, reason, reviewer, at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(award_id)
+            .bind(&dept)
+            .bind(if approve { "approve" } else { "reject" })
+            .bind(reason.trim())
+            .bind(p.user_id)
+            .bind(now_ms())
+            .execute(&mut *w.tx)
+            .await?;
+        let approvals: i64 = sqlx::query("SELECT COUNT(*) FROM verifications WHERE award_id = $1 AND verdict = 'approve'")
+            .bind(award_id)
+            .fetch_one(&mut *w.tx)
+            .await?
+            .try_get(0)?;
+        let needed = verifiers.trim_matches(',').split(',').count() as i64;
+        let new_status = if !approve {
+            "rejected"
+        } else if approvals >= needed {
+            "approved"
+        } else {
+            "pending"
+        };
+        sqlx::query("UPDATE awards SET status = $1 WHERE id = $2").bind(new_status).bind(award_id).execute(&mut *w.tx).await?;
+        w.log(Entry {
+            actor: p.actor(),
+            action: if approve { "award.approve" } else { "award.reject" },
+            subject: format!("award:{award_id}"),
+            entity_id: Some(entity_id),
+            department: Some(verifiers.clone()),
+            detail: json!({"department": dept, "reason": reason.trim(), "status": new_status}),
+        });
+        w.commit().await?;
+        self.award(p, award_id).await
+    }
+
+    /// Decides the amount of an approved award — inside the interval the plan allows (a fixed
+    /// amount is its own interval) — and schedules its payout in the award's budget year. The
+    /// payout's once-key is unique in the database: a one-time award is never paid twice, however
+    /// many decisions race for it.
+    pub async fn decide(&self, p: &Principal, award_id: i64, amount_fen: i64, reason: &str) -> Result<J> {
+        let r = self.award_row(award_id).await?;
+        let dept = Self::verifying_department(p, &r, "deciding an award")?;
+        let (low, high): (i64, Option<i64>) = (r.try_get("low_fen")?, r.try_get("high_fen")?);
+        if amount_fen < low || high.is_some_and(|h| amount_fen > h) {
+            let range = match high {
+                Some(h) if h == low => format!("the plan fixes the amount at {}元", fen_text(low)),
+                Some(h) => format!("the plan allows {}元 to {}元", fen_text(low), fen_text(h)),
+                None => format!("the plan allows no less than {}元", fen_text(low)),
+            };
+            return Err(Error::invalid("amount", format!("{}元 is outside the allowed interval: {range}", fen_text(amount_fen))));
+        }
+        let entity_id: i64 = r.try_get("entity_id")?;
+        let once_key: String = r.try_get("once_key")?;
+        let verifiers: String = r.try_get("verifiers")?;
+        let mut w = self.writer().await?;
+        let status: String = sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(&mut *w.tx).await?.try_get(0)?;
+        if status != "approved" {
+            return Err(Error::Conflict(match status.as_str() {
+                "decided" => format!("award {award_id} is already decided"),
+                s => format!("award {award_id} is {s}: only an approved award can be decided"),
+            }));
+        }
+        let paid = sqlx::query("SELECT award_id FROM payouts WHERE once_key = $1").bind(&once_key).fetch_optional(&mut *w.tx).await?;
+        if let Some(x) = paid {
+            let other: i64 = x.try_get(0)?;
+            return Err(Error::Conflict(format!("once-key {once_key} already has a payout (award {other}): a one-time award is paid once")));
+        }
+        let now = now_ms();
+        sqlx::query("INSERT INTO decisions (award_id, amount_fen, reason, decided_by, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(award_id)
+            .bind(amount_fen)
+            .bind(reason.trim())
+            .bind(p.user_id)
+            .bind(now)
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query("UPDATE awards SET status = 'decided' WHERE id = $1").bind(award_id).execute(&mut *w.tx).await?;
+        let payout: i64 = sqlx::query(
+            "INSERT INTO payouts (award_id, once_key, entity_id, budget_year, payer, clause, amount_fen, status, scheduled_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8) RETURNING id",
+        )
+        .bind(award_id)
+        .bind(&once_key)
+        .bind(entity_id)
+        .bind(r.try_get::<i64, _>("budget_year")?)
+        .bind(r.try_get::<Option<String>, _>("payer")?)
+        .bind(r.try_get::<String, _>("clause")?)
+        .bind(amount_fen)
+        .bind(now)
+        .fetch_one(&mut *w.tx)
+        .await?
+        .try_get(0)?;
+        w.log(Entry {
+            actor: p.actor(),
+            action: "award.decide",
+            subject: format!("award:{award_id}"),
+            entity_id: Some(entity_id),
+            department: Some(verifiers),
+            detail: json!({"department": dept, "amount": fen_text(amount_fen), "reason": reason.trim(), "payout": payout, "budget_year": r.try_get::<i64, _>("budget_year")?}),
+        });
+        w.commit().await?;
+        self.award(p, award_id).await
+    }
+
+    // ----- payouts and budget ------------------------------------------------------------
+
+    /// Payouts `p` may see, optionally of one budget year.
+    pub async fn payouts(&self, p: &Principal, year: Option<i64>) -> Result<Vec<J>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.award_id, p.entity_id, p.budget_year, p.payer, p.clause, p.amount_fen, p.status, p.scheduled_at, p.paid_at, \
+             a.verifiers, a.rule_id, e.county, e.uscc, e.name FROM payouts p JOIN awards a ON a.id = p.award_id JOIN entities e ON e.id = p.entity_id \
+             WHERE ($1 = 0 OR p.budget_year = $1) ORDER BY p.id",
+        )
+        .bind(year.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            if !Self::sees_award(p, r)? {
+                continue;
+            }
+            out.push(json!({
+                "id": r.try_get::<i64, _>("id")?, "award_id": r.try_get::<i64, _>("award_id")?,
+                "entity": {"id": r.try_get::<i64, _>("entity_id")?, "uscc": r.try_get::<String, _>("uscc")?, "name": r.try_get::<String, _>("name")?},
+                "rule": r.try_get::<String, _>("rule_id")?, "clause": r.try_get::<String, _>("clause")?,
+                "budget_year": r.try_get::<i64, _>("budget_year")?, "paid_by": r.try_get::<Option<String>, _>("payer")?,
+                "amount": fen_text(r.try_get("amount_fen")?), "status": r.try_get::<String, _>("status")?,
+                "scheduled_at": rfc3339(r.try_get("scheduled_at")?), "paid_at": r.try_get::<Option<i64>, _>("paid_at")?.map(rfc3339),
+            }));
+        }
+        Ok(out)
+    }
+
+    /// Finance records a scheduled payout as paid.
+    pub async fn mark_paid(&self, p: &Principal, payout_id: i64) -> Result<J> {
+        p.require(&[Role::Finance], "recording a payment")?;
+        let mut w = self.writer().await?;
+        let r = sqlx::query("SELECT status, entity_id, amount_fen, budget_year FROM payouts WHERE id = $1")
+            .bind(payout_id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("there is no payout {payout_id}")))?;
+        let status: String = r.try_get(0)?;
+        if status == "paid" {
+            return Err(Error::Conflict(format!("payout {payout_id} is already paid")));
+        }
+        let now = now_ms();
+        sqlx::query("UPDATE payouts SET status = 'paid', paid_at = $1, paid_by = $2 WHERE id = $3").bind(now).bind(p.user_id).bind(payout_id).execute(&mut *w.tx).await?;
+        w.log(Entry {
+            actor: p.actor(),
+            action: "payout.paid",
+            subject: format!("payout:{payout_id}"),
+            entity_id: Some(r.try_get(1)?),
+            department: None,
+            detail: json!({"amount": fen_text(r.try_get(2)?), "budget_year": r.try_get::<i64, _>(3)?}),
+        });
+        w.commit().await?;
+        Ok(json!({"id": payout_id, "status": "paid", "paid_at": rfc3339(now)}))
+    }
+
+    /// The budget by budget year × paying department × clause: what is still pending (an
+    /// interval: open when an amount has no upper limit), what is decided (scheduled) and what
+    /// is paid, in exact yuan strings. Finance and admin see everything; a county official its
+    /// county.
+    pub async fn budget(&self, p: &Principal, year: Option<i64>) -> Result<J> {
+        p.require(&[Role::Finance, Role::Admin, Role::County], "the budget report")?;
+        let county = if p.role == Role::County { p.county.clone().unwrap_or_default() } else { String::new() };
+        let rows = sqlx::query(
+            "SELECT a.budget_year, a.payer, a.clause, a.status, a.low_fen, a.high_fen, p.amount_fen, p.status \
+             FROM awards a JOIN entities e ON e.id = a.entity_id LEFT JOIN payouts p ON p.award_id = a.id \
+             WHERE ($1 = 0 OR a.budget_year = $1) AND ($2 = '' OR e.county = $2) AND a.status <> 'rejected'",
+        )
+        .bind(year.unwrap_or(0))
+        .bind(county)
+        .fetch_all(&self.pool)
+        .await?;
+        #[derive(Default)]
+        struct Line {
+            pending_low: i64,
+            pending_high: Option<i64>,
+            pending: i64,
+            scheduled: i64,
+            paid: i64,
+        }
+        let mut lines: BTreeMap<(i64, String, String), Line> = BTreeMap::new();
+        for r in &rows {
+            let key = (r.try_get::<i64, _>(0)?, r.try_get::<Option<String>, _>(1)?.unwrap_or_default(), r.try_get::<String, _>(2)?);
+            let l = lines.entry(key).or_insert_with(|| Line { pending_high: Some(0), ..Line::default() });
+            let status: String = r.try_get(3)?;
+            match r.try_get::<Option<String>, _>(7)?.as_deref() {
+                Some("paid") => l.paid += r.try_get::<i64, _>(6)?,
+                Some(_) => l.scheduled += r.try_get::<i64, _>(6)?,
+                None if status != "decided" => {
+                    l.pending += 1;
+                    l.pending_low += r.try_get::<i64, _>(4)?;
+                    l.pending_high = match (l.pending_high, r.try_get::<Option<i64>, _>(5)?) {
+                        (Some(a), Some(b)) => Some(a + b),
+                        _ => None,
+                    };
+                }
+                None => {}
+            }
+        }
+        let out: Vec<J> = lines
+            .into_iter()
+            .map(|((y, payer, clause), l)| {
+                json!({
+                    "budget_year": y, "paid_by": payer, "clause": clause,
+                    "pending_awards": l.pending, "pending": amount_json(l.pending_low, l.pending_high),
+                    "scheduled": fen_text(l.scheduled), "paid": fen_text(l.paid), "committed": fen_text(l.scheduled + l.paid),
+                })
+            })
+            .collect();
+        Ok(json!({"lines": out}))
+    }
+
+    /// Audit entries `p` may see, oldest first, after sequence number `after`.
+    pub async fn audit_entries(&self, p: &Principal, after: i64, limit: i64) -> Result<Vec<J>> {
+        let rows = sqlx::query(
+            "SELECT a.seq, a.at, a.actor, a.action, a.subject, a.entity_id, a.department, a.detail, a.hash, e.county \
+             FROM audit a LEFT JOIN entities e ON e.id = a.entity_id WHERE a.seq > $1 ORDER BY a.seq",
+        )
+        .bind(after)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let entity: Option<i64> = r.try_get(5)?;
+            let dept: Option<String> = r.try_get(6)?;
+            let county: Option<String> = r.try_get(9)?;
+            let actor: String = r.try_get(2)?;
+            let visible = match p.role {
+                Role::Admin | Role::Finance => true,
+                Role::Entity => entity.is_some() && entity == p.entity_id,
+                Role::County => county.is_some() && county == p.county,
+                Role::Reviewer => {
+                    let d = p.department.clone().unwrap_or_default();
+                    dept.as_deref().is_some_and(|x| x == d || x.contains(&format!(",{d},")))
+                }
+            } || actor == p.actor();
+            if !visible {
+                continue;
+            }
+            out.push(json!({
+                "seq": r.try_get::<i64, _>(0)?, "at": rfc3339(r.try_get(1)?), "actor": actor, "action": r.try_get::<String, _>(3)?,
+                "subject": r.try_get::<String, _>(4)?, "entity_id": entity, "detail": serde_json::from_str::<J>(&r.try_get::<String, _>(7)?).unwrap_or(J::Null),
+                "hash": r.try_get::<String, _>(8)?,
+            }));
+            if out.len() as i64 >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Inserts fact rows in multi-row statements (100 rows each) inside the writer's transaction.
+async fn insert_facts(w: &mut crate::audit::Writer, rows: &[FactRow], source: &str, by: i64, import: Option<i64>) -> Result<()> {
+    let now = now_ms();
+    for chunk in rows.chunks(100) {
+        let mut sql = String::from("INSERT INTO facts (entity_id, scope, year, name, value, source, entered_by, entered_at, import_id) VALUES ");
+        for i in 0..chunk.len() {
+            let b = i * 9;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            q = q.bind(r.entity_id).bind(r.scope).bind(r.year).bind(r.name.clone()).bind(r.value.clone()).bind(source.to_string()).bind(by).bind(now).bind(import);
+        }
+        q.execute(&mut *w.tx).await?;
+    }
+    Ok(())
+}

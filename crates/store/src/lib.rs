@@ -1,0 +1,221 @@
+//! qiangke-store: the award ledger. Entities, facts with provenance, applications (evaluations
+//! kept whole), awards routed to their verifying departments, verifications, decisions inside
+//! the allowed interval, payouts in budget years, users and roles, and an append-only,
+//! hash-chained audit log.
+//!
+//! One schema and one set of queries run on embedded SQLite (the default: a file under a data
+//! directory, created on first start) and on PostgreSQL (selected by a `postgres://` URL).
+//! Every writing transaction starts by locking the audit head, so transactions that change the
+//! ledger are serialised and their audit entries form a single chain; the database's own
+//! uniqueness constraints (one payout per award and per once-key) back every workflow check.
+//!
+//! Authorisation lives here too ([`auth::Principal`] is an argument of every ledger call), so the
+//! HTTP server and the command line cannot disagree about who may do what.
+
+pub mod audit;
+pub mod auth;
+pub mod ledger;
+mod time;
+
+pub use auth::{Principal, Role};
+pub use time::{now_ms, rfc3339};
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Row};
+use std::path::Path;
+
+/// What can go wrong, in the words the API and CLI show.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    NotFound(String),
+    /// The principal may not do this (outside its role or scope).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request is well-formed but conflicts with the ledger's state (already decided, paid …).
+    #[error("{0}")]
+    Conflict(String),
+    /// Input that fails validation: each problem with the field it concerns.
+    #[error("{}", .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error("not signed in or the session has expired")]
+    Unauthenticated,
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// A validation problem located at a field (`facts[2].value`, `amount`, `row 17, column value`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The ledger database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub backend: Backend,
+}
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "ledger", include_str!("migrations/0001_ledger.sql"))];
+
+impl Store {
+    /// Opens (creating on first use) the embedded SQLite ledger `qiangke.db` in `dir`.
+    pub async fn open_dir(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::invalid("data directory", format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join("qiangke.db");
+        Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await
+    }
+
+    /// Opens a ledger by URL (`sqlite://…` or `postgres://…`) and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(Error::invalid("database URL", format!("`{url}`: expected sqlite://PATH or postgres://…")));
+        };
+        let max = if backend == Backend::Sqlite { 8 } else { 16 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(std::time::Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the one writer; a writer waits for the lock
+                        // instead of failing; FULL sync makes a commit survive a killed process.
+                        for p in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 30000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"] {
+                            sqlx::query(p).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.
+    async fn migrate(&self) -> Result<()> {
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+            .execute(&self.pool)
+            .await?;
+        for (version, name, text) in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            // Take the table's write lock first so two servers starting together migrate once.
+            if self.backend == Backend::Postgres {
+                sqlx::query("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+            } else {
+                sqlx::query("DELETE FROM schema_migrations WHERE version < 0").execute(&mut *tx).await?;
+            }
+            let done: i64 = sqlx::query("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+            if done > 0 {
+                tx.rollback().await?;
+                continue;
+            }
+            let id = match self.backend {
+                Backend::Sqlite => "INTEGER PRIMARY KEY",
+                Backend::Postgres => "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+            };
+            for stmt in statements(text) {
+                sqlx::query(sqlx::AssertSqlSafe(stmt.replace("{id}", id))).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(*version)
+                .bind(*name)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// The pool, for tests and tools that inspect the database directly.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Splits a migration into statements: each ends with `;` at the end of a line; `--` comments
+/// are dropped.
+fn statements(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in text.lines() {
+        let l = line.trim_end();
+        if l.trim_start().starts_with("--") || l.is_empty() {
+            continue;
+        }
+        cur.push_str(l);
+        cur.push('\n');
+        if l.ends_with(';') {
+            out.push(std::mem::take(&mut cur).trim_end().trim_end_matches(';').to_string());
+        }
+    }
+    out
+}
+
+/// Converts a rule amount in yuan to integer fen; amounts are exact to the fen by construction.
+pub fn to_fen(yuan: rust_decimal::Decimal) -> Option<i64> {
+    use rust_decimal::prelude::ToPrimitive;
+    let f = yuan * rust_decimal::Decimal::ONE_HUNDRED;
+    if f.fract().is_zero() { f.to_i64() } else { None }
+}
+
+/// Integer fen as an exact yuan string: 20000000 → "200000", 123 → "1.23".
+pub fn fen_text(fen: i64) -> String {
+    let d = rust_decimal::Decimal::new(fen, 2).normalize();
+    d.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_statements_split_on_line_end_semicolons() {
+        let s = statements("-- c\nCREATE TABLE a (x TEXT);\n\nCREATE TABLE b (\n  y TEXT\n);\n");
+        assert_eq!(s, vec!["CREATE TABLE a (x TEXT)".to_string(), "CREATE TABLE b (\n  y TEXT\n)".to_string()]);
+        assert_eq!(statements(MIGRATIONS[0].2).len(), 16);
+    }
+
+    #[test]
+    fn fen_round_trip() {
+        assert_eq!(to_fen("200000".parse().unwrap()), Some(20_000_000));
+        assert_eq!(to_fen("0.01".parse().unwrap()), Some(1));
+        assert_eq!(to_fen("0.001".parse().unwrap()), None);
+        assert_eq!(fen_text(20_000_000), "200000");
+        assert_eq!(fen_text(123), "1.23");
+        assert_eq!(fen_text(150), "1.5");
+    }
+}
