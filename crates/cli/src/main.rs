@@ -5,6 +5,7 @@
 //! 2 usage errors (from clap).
 
 mod engine;
+mod service;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -173,12 +174,44 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Serve the calculator and the award ledger API (SQLite under --data-dir by default).
+    Serve {
+        #[arg(long, default_value = "packs/wuwei-2022")]
+        pack: PathBuf,
+        /// Folder of the embedded SQLite ledger (created on first start).
+        #[arg(long, default_value = "qiangke-data")]
+        data_dir: PathBuf,
+        /// Use PostgreSQL instead: postgres://user@host:port/db
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Mark the session cookie Secure (when served over HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// The ledger's audit log.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
     /// Run the pack's own test cases (cases/*.toml).
     Test {
         pack: PathBuf,
         /// Print every case, not only failures.
         #[arg(long, short)]
         verbose: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// Recompute every entry's hash and the chain; exit 1 on any break.
+    Verify {
+        #[arg(long, default_value = "qiangke-data")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        database_url: Option<String>,
     },
 }
 
@@ -267,6 +300,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             report(&pack, year, &observations, updates.as_deref(), awards.as_deref(), &out_dir)
         }
         Cmd::Whatif { pack, input, reforms, years, out, jobs } => whatif(&pack, &input, &reforms, &years, out.as_deref(), jobs),
+        Cmd::Serve { pack, data_dir, database_url, listen, secure_cookies } => {
+            service::serve(&pack, &data_dir, database_url.as_deref(), &listen, secure_cookies)
+        }
+        Cmd::Audit { cmd: AuditCmd::Verify { data_dir, database_url } } => service::audit_verify(&data_dir, database_url.as_deref()),
     }
 }
 

@@ -224,35 +224,36 @@ impl Store {
 
     // ----- facts -------------------------------------------------------------------------
 
-    /// Checks one attribute or yearly fact against the vocabulary.
-    fn check_fact(pack: &Pack, year: Option<i64>, name: &str, value: &J) -> std::result::Result<(&'static str, String), String> {
+    /// Checks one attribute or yearly fact against the vocabulary; a problem names the part at
+    /// fault (`year`, `fact` or `value`).
+    fn check_fact(pack: &Pack, year: Option<i64>, name: &str, value: &J) -> std::result::Result<(&'static str, String), (&'static str, String)> {
         let Some(text) = value_text(value) else {
-            return Err("expected a string, number or boolean".into());
+            return Err(("value", "expected a string, number or boolean".into()));
         };
         let v = &pack.vocab;
         let (scope, ty) = match year {
             None => match v.attribute(name) {
                 Some(_) if matches!(name, "kind" | "uscc" | "county") => {
-                    return Err(format!("`{name}` is set when the entity is registered, not as a fact"));
+                    return Err(("fact", format!("`{name}` is set when the entity is registered, not as a fact")));
                 }
                 Some(i) => ("attribute", v.attributes[i].ty),
-                None if v.yearly(name).is_some() => return Err(format!("`{name}` is a yearly figure: give its `year`")),
-                None => return Err(format!("`{name}` is not a fact of the pack")),
+                None if v.yearly(name).is_some() => return Err(("year", format!("`{name}` is a yearly figure: give its `year`"))),
+                None => return Err(("fact", format!("`{name}` is not a fact of the pack"))),
             },
             Some(y) => {
                 if !YEARS.contains(&y) {
-                    return Err(format!("year {y} is outside {}–{}", YEARS.start(), YEARS.end()));
+                    return Err(("year", format!("year {y} is outside {}–{}", YEARS.start(), YEARS.end())));
                 }
                 match v.yearly(name) {
                     Some(i) => ("yearly", v.yearly[i].ty),
-                    None if v.attribute(name).is_some() => return Err(format!("`{name}` is an attribute of the entity: leave out `year`")),
-                    None => return Err(format!("`{name}` is not a yearly figure of the pack")),
+                    None if v.attribute(name).is_some() => return Err(("year", format!("`{name}` is an attribute of the entity: leave out `year`"))),
+                    None => return Err(("fact", format!("`{name}` is not a yearly figure of the pack"))),
                 }
             }
         };
         match parse_cell(pack, ty, &text) {
             Ok(_) => Ok((scope, text.trim().to_string())),
-            Err(c) => Err(format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default())),
+            Err(c) => Err(("value", format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()))),
         }
     }
 
@@ -299,7 +300,7 @@ impl Store {
         for (i, f) in input.facts.iter().enumerate() {
             match Self::check_fact(pack, f.year, &f.name, &f.value) {
                 Ok((scope, value)) => rows.push(FactRow { entity_id, scope, year: f.year, name: f.name.clone(), value }),
-                Err(m) => errs.push(FieldError { field: format!("facts[{i}]"), message: format!("{}: {m}", f.name) }),
+                Err((_, m)) => errs.push(FieldError { field: format!("facts[{i}]"), message: format!("{}: {m}", f.name) }),
             }
         }
         for (i, e) in input.events.iter().enumerate() {
@@ -439,7 +440,7 @@ impl Store {
             }
             match Self::check_fact(pack, year, fact, value.unwrap_or(&J::Null)) {
                 Ok((scope, v)) => rows.push(FactRow { entity_id: *eid, scope, year, name: fact.into(), value: v }),
-                Err(m) => err(row, if m.contains("year") { "year" } else if m.contains("not a") || m.contains("set when") { "fact" } else { "value" }, m),
+                Err((col, m)) => err(row, col, m),
             }
         };
         match format {

@@ -52,6 +52,11 @@ pub struct FieldError {
 }
 
 impl Error {
+    /// A database uniqueness constraint refused the change (a concurrent request got there first).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Error::Db(d) if d.as_database_error().is_some_and(|x| x.is_unique_violation()))
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
     }
@@ -192,10 +197,12 @@ pub fn to_fen(yuan: rust_decimal::Decimal) -> Option<i64> {
     if f.fract().is_zero() { f.to_i64() } else { None }
 }
 
-/// Integer fen as an exact yuan string: 20000000 → "200000", 123 → "1.23".
+/// Integer fen as an exact yuan string with two decimals, the evaluator's form:
+/// 20000000 → "200000.00", 123 → "1.23".
 pub fn fen_text(fen: i64) -> String {
-    let d = rust_decimal::Decimal::new(fen, 2).normalize();
-    d.to_string()
+    let sign = if fen < 0 { "-" } else { "" };
+    let a = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
 #[cfg(test)]
@@ -214,8 +221,9 @@ mod tests {
         assert_eq!(to_fen("200000".parse().unwrap()), Some(20_000_000));
         assert_eq!(to_fen("0.01".parse().unwrap()), Some(1));
         assert_eq!(to_fen("0.001".parse().unwrap()), None);
-        assert_eq!(fen_text(20_000_000), "200000");
+        assert_eq!(fen_text(20_000_000), "200000.00");
         assert_eq!(fen_text(123), "1.23");
-        assert_eq!(fen_text(150), "1.5");
+        assert_eq!(fen_text(150), "1.50");
+        assert_eq!(fen_text(-5), "-0.05");
     }
 }

@@ -1,0 +1,77 @@
+//! `qiangke serve` and `qiangke audit verify`: the ledger service and its tamper check.
+
+use anyhow::{Context, Result};
+use qiangke_rules::load_pack;
+use qiangke_store::Store;
+use qiangke_store::auth::{NewUser, random_token};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Where the ledger lives: a PostgreSQL URL, or the embedded SQLite file under `data_dir`.
+pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
+    match database_url {
+        Some(url) => Store::open(url).await.with_context(|| "cannot open the ledger database".to_string()),
+        None => Store::open_dir(data_dir).await.with_context(|| format!("cannot open the ledger under {}", data_dir.display())),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
+}
+
+pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, listen: &str, secure_cookies: bool) -> Result<ExitCode> {
+    let pack = match load_pack(pack_dir) {
+        Ok(p) => Arc::new(p),
+        Err(report) => {
+            eprint!("{}", report.render());
+            eprintln!("\nthe pack has errors; run `qiangke check {}`", pack_dir.display());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let listen = listen.parse().with_context(|| format!("--listen {listen}: expected an address like 127.0.0.1:8080"))?;
+    runtime()?.block_on(async {
+        let store = open(data_dir, database_url).await?;
+        if store.user_count().await? == 0 {
+            // First start: an admin to create everyone else. The password comes from the
+            // environment, or is generated and shown once.
+            let (password, shown) = match std::env::var("QIANGKE_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (random_token()[..20].to_string(), true),
+            };
+            store
+                .create_user(&pack, None, NewUser { username: "admin".into(), password: password.clone(), role: "admin".into(), ..NewUser::default() })
+                .await
+                .context("cannot create the first admin")?;
+            if shown {
+                eprintln!("qiangke: created user `admin` with password {password} (shown once; set QIANGKE_ADMIN_PASSWORD to choose it)");
+            } else {
+                eprintln!("qiangke: created user `admin` with the password from QIANGKE_ADMIN_PASSWORD");
+            }
+        }
+        match database_url {
+            Some(_) => eprintln!("qiangke: ledger in PostgreSQL; pack {} {} ({})", pack.id, pack.version, &pack.hash[..12]),
+            None => eprintln!("qiangke: ledger in {}; pack {} {} ({})", data_dir.join("qiangke.db").display(), pack.id, pack.version, &pack.hash[..12]),
+        }
+        qiangke_server::serve(pack, store, qiangke_server::Config { listen, secure_cookies }).await.context("the server stopped")?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub fn audit_verify(data_dir: &Path, database_url: Option<&str>) -> Result<ExitCode> {
+    runtime()?.block_on(async {
+        let store = open(data_dir, database_url).await?;
+        let v = store.verify_audit().await?;
+        store.close().await;
+        if v.problems.is_empty() {
+            println!("audit log intact: {} entries, every hash and link checked", v.entries);
+            Ok(ExitCode::SUCCESS)
+        } else {
+            for p in &v.problems {
+                println!("BROKEN: {p}");
+            }
+            println!("audit log NOT intact: {} problem(s) in {} entries", v.problems.len(), v.entries);
+            Ok(ExitCode::from(1))
+        }
+    })
+}

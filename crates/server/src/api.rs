@@ -1,0 +1,464 @@
+//! Routes, extractors and handlers of the JSON API.
+
+use crate::openapi;
+use crate::problem::Problem;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use qiangke_rules::{Lang, Options, Pack, evaluate, explain, load_facts};
+use qiangke_store::auth::{NewUser, SessionKind};
+use qiangke_store::ledger::{FactsInput, ImportFormat, NewEntity};
+use qiangke_store::{Error, Principal, Store};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value as J, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Name of the browser session cookie.
+pub const COOKIE: &str = "qiangke_session";
+const COOKIE_TTL: Duration = Duration::from_secs(8 * 3600);
+const TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Failed sign-ins allowed per user name within [`LOGIN_WINDOW`] before further attempts are
+/// refused until the window passes.
+const LOGIN_FAILURES: u32 = 5;
+const LOGIN_WINDOW: Duration = Duration::from_secs(300);
+const BODY_LIMIT: usize = 1 << 20;
+const IMPORT_LIMIT: usize = 64 << 20;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    pub pack: Arc<Pack>,
+    pub store: Store,
+    pub secure_cookies: bool,
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl AppState {
+    pub fn new(pack: Arc<Pack>, store: Store, secure_cookies: bool) -> Arc<AppState> {
+        Arc::new(AppState { pack, store, secure_cookies, failures: Mutex::new(HashMap::new()) })
+    }
+}
+
+type S = Arc<AppState>;
+type ApiResult = Result<Response, Problem>;
+
+fn ok(v: J) -> ApiResult {
+    Ok(axum::Json(v).into_response())
+}
+
+fn created(v: J) -> ApiResult {
+    Ok((StatusCode::CREATED, axum::Json(v)).into_response())
+}
+
+/// The router with every route of [`openapi::ROUTES`].
+pub fn router(state: S) -> Router {
+    let api = Router::new()
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(openapi_doc))
+        .route("/api/evaluate", post(evaluate_facts))
+        .route("/api/login", post(login))
+        .route("/api/logout", post(logout))
+        .route("/api/me", get(me))
+        .route("/api/users", post(create_user))
+        .route("/api/entities", get(list_entities).post(register_entity))
+        .route("/api/entities/{id}", get(get_entity))
+        .route("/api/entities/{id}/facts", get(list_facts).post(record_facts))
+        .route("/api/applications", post(apply))
+        .route("/api/awards", get(list_awards))
+        .route("/api/awards/{id}", get(get_award))
+        .route("/api/awards/{id}/verification", post(verify_award))
+        .route("/api/awards/{id}/decision", post(decide_award))
+        .route("/api/payouts", get(list_payouts))
+        .route("/api/payouts/{id}/paid", post(mark_paid))
+        .route("/api/budget", get(budget))
+        .route("/api/audit", get(audit))
+        .route("/api/audit/verify", get(audit_verify))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    let imports = Router::new().route("/api/imports", post(import)).layer(DefaultBodyLimit::max(IMPORT_LIMIT));
+    api.merge(imports).fallback(not_found).layer(axum::middleware::map_response(api_headers)).with_state(state)
+}
+
+async fn api_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    r
+}
+
+async fn not_found(method: Method, uri: axum::http::Uri) -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "not found", format!("no route {method} {}; see /api/openapi.json", uri.path()))
+}
+
+// ----- extractors --------------------------------------------------------------------------
+
+/// A request body within the route's size limit; too large is a 413 problem.
+struct Body(Bytes);
+
+impl<St: Send + Sync> FromRequest<St> for Body {
+    type Rejection = Problem;
+    async fn from_request(req: Request, state: &St) -> Result<Self, Problem> {
+        Bytes::from_request(req, state).await.map(Body).map_err(|rej| {
+            let status = rej.status();
+            let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                "the request body is larger than this endpoint accepts".to_string()
+            } else {
+                rej.body_text()
+            };
+            Problem::new(status, "unreadable body", detail)
+        })
+    }
+}
+
+/// Parses a JSON body into `T`; a syntax or shape error names the line, column and what was
+/// expected.
+fn json_body<T: DeserializeOwned>(b: &Bytes) -> Result<T, Problem> {
+    serde_json::from_slice(b).map_err(|e| {
+        let mut p = Problem::invalid("body", format!("line {}, column {}: {e}", e.line(), e.column()));
+        p.status = StatusCode::UNPROCESSABLE_ENTITY;
+        if e.is_syntax() || e.is_eof() {
+            p.status = StatusCode::BAD_REQUEST;
+        }
+        p
+    })
+}
+
+/// The signed-in principal: a bearer token, or the session cookie (then an unsafe method from
+/// another site is refused, whatever the browser did with SameSite).
+struct Auth(Principal);
+
+fn cookie_token(h: &HeaderMap) -> Option<String> {
+    h.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == COOKIE).then(|| v.to_string())
+    })
+}
+
+impl FromRequestParts<S> for Auth {
+    type Rejection = Problem;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let h = &parts.headers;
+        if let Some(v) = h.get(header::AUTHORIZATION) {
+            let token = v.to_str().ok().and_then(|s| s.strip_prefix("Bearer ")).map(str::trim).ok_or_else(|| {
+                Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "the Authorization header must be `Bearer <token>`")
+            })?;
+            return Ok(Auth(state.store.principal(token, SessionKind::Bearer).await?));
+        }
+        let Some(token) = cookie_token(h) else {
+            return Err(Error::Unauthenticated.into());
+        };
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            let cross = h.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
+            let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let foreign_origin = h
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|o| o.split_once("://").map(|(_, rest)| rest) != Some(host));
+            if cross || foreign_origin {
+                return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "a cookie-authenticated change must come from this site"));
+            }
+        }
+        Ok(Auth(state.store.principal(&token, SessionKind::Cookie).await?))
+    }
+}
+
+// ----- public ------------------------------------------------------------------------------
+
+async fn health(State(s): State<S>) -> ApiResult {
+    ok(json!({"status": "ok", "pack": {"id": s.pack.id, "version": s.pack.version, "hash": s.pack.hash}}))
+}
+
+async fn openapi_doc(State(s): State<S>) -> ApiResult {
+    ok(openapi::document(&s.pack))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvalQuery {
+    /// Claim years, comma-separated; default every year the facts mention.
+    years: Option<String>,
+    /// `false` leaves out the step-by-step derivations.
+    trace: Option<bool>,
+    /// Adds the explanation as text in this language (`zh` or `en`).
+    explain: Option<String>,
+}
+
+/// The stateless calculator: a facts document in, explained awards out; nothing is stored.
+async fn evaluate_facts(State(s): State<S>, q: Result<Query<EvalQuery>, axum::extract::rejection::QueryRejection>, Body(b): Body) -> ApiResult {
+    let Query(q) = q.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    let mut years = Vec::new();
+    for y in q.years.as_deref().unwrap_or("").split(',').filter(|y| !y.trim().is_empty()) {
+        years.push(y.trim().parse::<i32>().map_err(|_| Problem::invalid("years", format!("`{y}` is not a year")))?);
+    }
+    let lang = match q.explain.as_deref() {
+        None => None,
+        Some("zh") => Some(Lang::Zh),
+        Some("en") => Some(Lang::En),
+        Some(other) => return Err(Problem::invalid("explain", format!("`{other}`: expected zh or en"))),
+    };
+    let text = std::str::from_utf8(&b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))?;
+    let facts = load_facts(&s.pack, "facts.json", text).map_err(|r| Problem {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        title: "invalid facts",
+        detail: format!("{} problem(s) in the facts; nothing was evaluated", r.diagnostics.len()),
+        errors: r
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let j = d.to_json(&r.map);
+                qiangke_store::FieldError {
+                    field: format!("line {}, column {}", j["line"], j["column"]),
+                    message: match &d.hint {
+                        Some(h) => format!("{} ({h})", d.message),
+                        None => d.message.clone(),
+                    },
+                }
+            })
+            .collect(),
+        retry_after: None,
+    })?;
+    let ev = evaluate(&s.pack, &facts, &Options { years, trace: q.trace.unwrap_or(true), ..Options::default() });
+    let mut out = explain::to_json(&ev);
+    if let Some(lang) = lang {
+        out["explanation"] = J::String(explain::to_text(&ev, lang));
+    }
+    ok(out)
+}
+
+// ----- sessions and users ------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    username: String,
+    password: String,
+    /// `cookie` (browser, the default) or `bearer` (API token in the response body).
+    session: Option<String>,
+}
+
+async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
+    let body: LoginBody = json_body(&b)?;
+    let kind = match body.session.as_deref() {
+        None | Some("cookie") => SessionKind::Cookie,
+        Some("bearer") => SessionKind::Bearer,
+        Some(o) => return Err(Problem::invalid("session", format!("`{o}`: expected cookie or bearer"))),
+    };
+    let key = body.username.to_lowercase();
+    {
+        let f = s.failures.lock().expect("not poisoned");
+        if let Some((n, since)) = f.get(&key)
+            && *n >= LOGIN_FAILURES
+            && since.elapsed() < LOGIN_WINDOW
+        {
+            let wait = (LOGIN_WINDOW - since.elapsed()).as_secs() + 1;
+            let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "too many attempts", format!("too many failed sign-ins for this user; try again in {wait} s"));
+            p.retry_after = Some(wait);
+            return Err(p);
+        }
+    }
+    let ttl = if kind == SessionKind::Cookie { COOKIE_TTL } else { TOKEN_TTL };
+    match s.store.login(&body.username, &body.password, kind, ttl.as_millis() as i64).await {
+        Ok((token, p)) => {
+            s.failures.lock().expect("not poisoned").remove(&key);
+            if kind == SessionKind::Bearer {
+                return ok(json!({"token": token, "expires_in": ttl.as_secs(), "user": p}));
+            }
+            let cookie = format!(
+                "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+                ttl.as_secs(),
+                if s.secure_cookies { "; Secure" } else { "" }
+            );
+            let mut r = axum::Json(json!({"user": p})).into_response();
+            r.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii"));
+            Ok(r)
+        }
+        Err(Error::Unauthenticated) => {
+            let mut f = s.failures.lock().expect("not poisoned");
+            let e = f.entry(key).or_insert((0, Instant::now()));
+            if e.1.elapsed() >= LOGIN_WINDOW {
+                *e = (0, Instant::now());
+            }
+            e.0 += 1;
+            Err(Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "unknown user name or wrong password"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn logout(State(s): State<S>, headers: HeaderMap) -> ApiResult {
+    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_string);
+    if let Some(t) = bearer.or_else(|| cookie_token(&headers)) {
+        s.store.logout(&t).await?;
+    }
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")).expect("ascii"));
+    Ok(r)
+}
+
+async fn me(Auth(p): Auth) -> ApiResult {
+    ok(json!(p))
+}
+
+async fn create_user(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    let u: NewUser = json_body(&b)?;
+    let id = s.store.create_user(&s.pack, Some(&p), u).await?;
+    created(json!({"id": id}))
+}
+
+// ----- entities and facts ------------------------------------------------------------------
+
+async fn list_entities(State(s): State<S>, Auth(p): Auth) -> ApiResult {
+    ok(json!({"entities": s.store.entities(&p).await?}))
+}
+
+async fn register_entity(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    let e: NewEntity = json_body(&b)?;
+    created(s.store.register_entity(&s.pack, &p, e).await?)
+}
+
+async fn get_entity(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(s.store.entity(&p, id).await?)
+}
+
+async fn list_facts(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(json!({"facts": s.store.facts(&p, id).await?}))
+}
+
+async fn record_facts(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let f: FactsInput = json_body(&b)?;
+    created(s.store.record_facts(&s.pack, &p, id, f).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    source: String,
+    /// `csv` or `jsonl`; default from the Content-Type.
+    format: Option<String>,
+}
+
+/// Bulk import: the whole body in one transaction, every row or none.
+async fn import(State(s): State<S>, Auth(p): Auth, headers: HeaderMap, q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>, Body(b): Body) -> ApiResult {
+    let Query(q) = q.map_err(|e| Problem::invalid("query", format!("{} (give ?source=…&format=csv|jsonl)", e.body_text())))?;
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let format = match q.format.as_deref() {
+        Some("csv") => ImportFormat::Csv,
+        Some("jsonl") => ImportFormat::JsonLines,
+        Some(o) => return Err(Problem::invalid("format", format!("`{o}`: expected csv or jsonl"))),
+        None if ct.starts_with("text/csv") => ImportFormat::Csv,
+        None if ct.contains("ndjson") || ct.contains("jsonl") => ImportFormat::JsonLines,
+        None => return Err(Problem::invalid("format", "say ?format=csv or ?format=jsonl (or send Content-Type text/csv or application/x-ndjson)")),
+    };
+    let text = std::str::from_utf8(&b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))?;
+    created(s.store.import_facts(&s.pack, &p, format, &q.source, text).await?)
+}
+
+// ----- the workflow ------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplyBody {
+    entity_id: i64,
+    claim_year: i64,
+}
+
+async fn apply(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    let a: ApplyBody = json_body(&b)?;
+    created(s.store.apply(&s.pack, &p, a.entity_id, a.claim_year).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AwardsQuery {
+    status: Option<String>,
+}
+
+async fn list_awards(State(s): State<S>, Auth(p): Auth, Query(q): Query<AwardsQuery>) -> ApiResult {
+    ok(json!({"awards": s.store.awards(&p, q.status.as_deref()).await?}))
+}
+
+async fn get_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(s.store.award(&p, id).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerdictBody {
+    /// `approve` or `reject`.
+    verdict: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn verify_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let v: VerdictBody = json_body(&b)?;
+    let approve = match v.verdict.as_str() {
+        "approve" => true,
+        "reject" => false,
+        o => return Err(Problem::invalid("verdict", format!("`{o}`: expected approve or reject"))),
+    };
+    ok(s.store.verify(&p, id, approve, &v.reason).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionBody {
+    /// Exact yuan as a string: "200000", "20萬元", "150000.50".
+    amount: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let d: DecisionBody = json_body(&b)?;
+    let amount = match qiangke_rules::facts::parse_cell(&s.pack, qiangke_rules::model::Type::Money, &d.amount) {
+        Ok(qiangke_rules::model::Value::Money(m)) => m,
+        Ok(_) => return Err(Problem::invalid("amount", "expected an amount of money")),
+        Err(e) => return Err(Problem::invalid("amount", e.message)),
+    };
+    let fen = qiangke_store::to_fen(amount).ok_or_else(|| Problem::invalid("amount", "amounts are exact to the fen"))?;
+    ok(s.store.decide(&p, id, fen, &d.reason).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearQuery {
+    year: Option<i64>,
+}
+
+async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQuery>) -> ApiResult {
+    ok(json!({"payouts": s.store.payouts(&p, q.year).await?}))
+}
+
+async fn mark_paid(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(s.store.mark_paid(&p, id).await?)
+}
+
+async fn budget(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQuery>) -> ApiResult {
+    ok(s.store.budget(&p, q.year).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    after: Option<i64>,
+    limit: Option<i64>,
+}
+
+async fn audit(State(s): State<S>, Auth(p): Auth, Query(q): Query<AuditQuery>) -> ApiResult {
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    ok(json!({"entries": s.store.audit_entries(&p, q.after.unwrap_or(0), limit).await?}))
+}
+
+async fn audit_verify(State(s): State<S>, Auth(p): Auth) -> ApiResult {
+    p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], "verifying the audit log")?;
+    let v = s.store.verify_audit().await?;
+    ok(json!({"entries": v.entries, "intact": v.problems.is_empty(), "problems": v.problems}))
+}

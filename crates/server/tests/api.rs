@@ -1,0 +1,428 @@
+//! The API test suite, run unchanged against the embedded SQLite ledger and against a real
+//! PostgreSQL server (a throwaway cluster made with `initdb`/`pg_ctl` on a loopback port).
+//!
+//! Every expected amount is computed by hand from the plan's sentence:
+//! - 四(二)8 "1000萬元以上2000萬元以下的,給予20萬元一次性補助": R&D spending 15,000,000元 → 200000元,
+//!   verified by 市稅務局, budget year = claim year (列入市級財政預算, no 次年) → 2023.
+//! - 四(二)7 "對新認定的高新技術企業給予20萬元一次性補助", "由市科技局、市工信局核實后,列入次年市級財政預算"
+//!   → 200000元, verified by both bureaus, budget year 2024.
+//! - 四(四)16 "每戶給予20—30萬元的一次性扶持資金", "由市市場監管局核實" → a decision between 200000元
+//!   and 300000元, verified by 市市場監管局, budget year 2023.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use qiangke_rules::load_pack;
+use qiangke_server::{AppState, router};
+use qiangke_store::Store;
+use qiangke_store::auth::NewUser;
+use serde_json::{Value as J, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const ENT1: &str = "91620600123456788A";
+
+struct Api {
+    app: Router,
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: J,
+}
+
+impl Api {
+    async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<Vec<u8>>, headers: &[(&str, &str)]) -> Resp {
+        let mut b = Request::builder().method(method).uri(path).header(header::HOST, "ledger.test");
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = b.body(body.map_or_else(Body::empty, Body::from)).expect("request");
+        let res = self.app.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let body = if bytes.is_empty() { J::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| J::String(String::from_utf8_lossy(&bytes).into())) };
+        Resp { status, headers, body }
+    }
+    async fn get(&self, path: &str, token: &str) -> Resp {
+        self.send("GET", path, Some(token), None, &[]).await
+    }
+    async fn post(&self, path: &str, token: Option<&str>, body: J) -> Resp {
+        self.send("POST", path, token, Some(body.to_string().into_bytes()), &[("content-type", "application/json")]).await
+    }
+    async fn login(&self, user: &str, password: &str) -> String {
+        let r = self.post("/api/login", None, json!({"username": user, "password": password, "session": "bearer"})).await;
+        assert_eq!(r.status, StatusCode::OK, "login {user}: {}", r.body);
+        r.body["token"].as_str().expect("token").to_string()
+    }
+}
+
+fn problem(r: &Resp, status: StatusCode) -> &J {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/problem+json");
+    &r.body
+}
+
+async fn fact_count(store: &Store) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) FROM facts").fetch_one(store.pool()).await.expect("count").try_get(0).expect("i64")
+}
+
+async fn suite(url: &str) {
+    let pack = Arc::new(load_pack(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack"));
+    let store = Store::open(url).await.expect("open");
+    store
+        .create_user(&pack, None, NewUser { username: "admin".into(), password: "admin-password".into(), role: "admin".into(), ..NewUser::default() })
+        .await
+        .expect("bootstrap admin");
+    // A second bootstrap is refused: the ledger has users now.
+    assert!(store
+        .create_user(&pack, None, NewUser { username: "admin2".into(), password: "admin-password".into(), role: "admin".into(), ..NewUser::default() })
+        .await
+        .is_err());
+    let api = Api { app: router(AppState::new(pack.clone(), store.clone(), false)) };
+    let admin = api.login("admin", "admin-password").await;
+
+    // ----- entities and users ----------------------------------------------------------------
+    let e1 = api.post("/api/entities", Some(&admin), json!({"uscc": ENT1, "name": "甲公司", "kind": "enterprise", "county": "liangzhou"})).await;
+    assert_eq!(e1.status, StatusCode::CREATED, "{}", e1.body);
+    let e1 = e1.body["id"].as_i64().expect("id");
+    let e2 = api.post("/api/entities", Some(&admin), json!({"uscc": "91620621MA71234565", "name": "乙公司", "kind": "enterprise", "county": "minqin"})).await;
+    let e2 = e2.body["id"].as_i64().unwrap_or_else(|| panic!("second entity: {}", e2.body));
+    // A bad credit code, kind and county: each reported at its field, nothing registered.
+    let bad = api.post("/api/entities", Some(&admin), json!({"uscc": "91620600123456789A", "name": "丙", "kind": "factory", "county": "lanzhou"})).await;
+    let fields: Vec<&str> = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().expect("field")).collect();
+    assert_eq!(fields, ["uscc", "kind", "county"]);
+    let dup = api.post("/api/entities", Some(&admin), json!({"uscc": ENT1, "name": "甲", "kind": "enterprise", "county": "liangzhou"})).await;
+    problem(&dup, StatusCode::CONFLICT);
+
+    let users = [
+        json!({"username": "ent1", "role": "entity", "entity_id": e1}),
+        json!({"username": "ent2", "role": "entity", "entity_id": e2}),
+        json!({"username": "sci", "role": "reviewer", "department": "science-bureau"}),
+        json!({"username": "ind", "role": "reviewer", "department": "industry-bureau"}),
+        json!({"username": "tax", "role": "reviewer", "department": "tax-bureau"}),
+        json!({"username": "amr", "role": "reviewer", "department": "market-regulation-bureau"}),
+        json!({"username": "fin", "role": "finance"}),
+        json!({"username": "lz", "role": "county", "county": "liangzhou"}),
+    ];
+    for mut u in users {
+        u["password"] = json!("a-long-password");
+        let r = api.post("/api/users", Some(&admin), u.clone()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{u}: {}", r.body);
+    }
+    let bad_user = api.post("/api/users", Some(&admin), json!({"username": "x", "password": "short", "role": "reviewer", "department": "moon-bureau"})).await;
+    let fields: Vec<&str> = problem(&bad_user, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().expect("f")).collect();
+    assert_eq!(fields, ["password", "department"]);
+    let t = |name: &'static str| {
+        let api = &api;
+        async move { api.login(name, "a-long-password").await }
+    };
+    let (ent1, ent2, sci, ind, tax, amr, fin, lz) = (t("ent1").await, t("ent2").await, t("sci").await, t("ind").await, t("tax").await, t("amr").await, t("fin").await, t("lz").await);
+
+    // Only an admin creates users.
+    problem(&api.post("/api/users", Some(&ent1), json!({"username": "y", "password": "a-long-password", "role": "admin"})).await, StatusCode::FORBIDDEN);
+    // Without a session, nothing but the calculator.
+    problem(&api.send("GET", "/api/awards", None, None, &[]).await, StatusCode::UNAUTHORIZED);
+    problem(&api.send("GET", "/api/awards", Some("not-a-token"), None, &[]).await, StatusCode::UNAUTHORIZED);
+
+    // ----- facts -----------------------------------------------------------------------------
+    let before = fact_count(&store).await;
+    let bad = api
+        .post(
+            &format!("/api/entities/{e1}/facts"),
+            Some(&ent1),
+            json!({"source": "2023 annual report", "facts": [
+                {"name": "above_scale", "value": true},
+                {"year": 2023, "name": "rd_expenditure", "value": "-5"},
+                {"name": "rd_expenditure", "value": "1"},
+                {"year": 2023, "name": "rd_expenditur", "value": "1"}]}),
+        )
+        .await;
+    let errs = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("errors").clone();
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert_eq!(errs[0]["field"], "facts[1]");
+    assert!(errs[0]["message"].as_str().expect("m").contains("negative"), "{errs:?}");
+    assert_eq!(errs[1]["field"], "facts[2]");
+    assert!(errs[1]["message"].as_str().expect("m").contains("give its `year`"), "{errs:?}");
+    assert_eq!(errs[2]["field"], "facts[3]");
+    assert_eq!(fact_count(&store).await, before, "nothing of a request with an error is kept");
+
+    let ok = api
+        .post(
+            &format!("/api/entities/{e1}/facts"),
+            Some(&ent1),
+            json!({"source": "2023 annual report", "facts": [
+                {"name": "above_scale", "value": true},
+                {"year": 2023, "name": "rd_expenditure", "value": "1500萬元"}],
+              "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false}]}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    let facts = api.get(&format!("/api/entities/{e1}/facts"), &ent1).await;
+    let f = facts.body["facts"].as_array().expect("facts");
+    assert_eq!(f.len(), 3);
+    assert!(f.iter().all(|x| x["entered_by"] == "ent1" && x["source"] == "2023 annual report" && x["current"] == true));
+
+    // Scope: an entity reads only its own facts; a county official only its county.
+    problem(&api.get(&format!("/api/entities/{e2}/facts"), &ent1).await, StatusCode::FORBIDDEN);
+    problem(&api.post(&format!("/api/entities/{e2}/facts"), Some(&ent1), json!({"source": "x", "facts": [{"name": "above_scale", "value": true}]})).await, StatusCode::FORBIDDEN);
+    assert_eq!(api.get(&format!("/api/entities/{e1}"), &lz).await.status, StatusCode::OK);
+    problem(&api.get(&format!("/api/entities/{e2}"), &lz).await, StatusCode::FORBIDDEN);
+    let seen: Vec<i64> = api.get("/api/entities", &lz).await.body["entities"].as_array().expect("list").iter().map(|e| e["id"].as_i64().expect("id")).collect();
+    assert_eq!(seen, [e1]);
+    problem(&api.post(&format!("/api/entities/{e1}/facts"), Some(&lz), json!({"source": "x", "facts": [{"name": "above_scale", "value": true}]})).await, StatusCode::FORBIDDEN);
+
+    // ----- application: awards routed to their verifying departments -------------------------
+    problem(&api.post("/api/applications", Some(&ent2), json!({"entity_id": e1, "claim_year": 2023})).await, StatusCode::FORBIDDEN);
+    let app = api.post("/api/applications", Some(&ent1), json!({"entity_id": e1, "claim_year": 2023})).await;
+    assert_eq!(app.status, StatusCode::CREATED, "{}", app.body);
+    let awards = app.body["awards"].as_array().expect("awards");
+    let find = |rule: &str| awards.iter().find(|a| a["rule"] == rule).unwrap_or_else(|| panic!("{rule} in {awards:?}")).clone();
+    let rd = find("rd-spend-tiers");
+    assert_eq!(rd["amount"], json!({"low": "200000.00", "high": "200000.00"}));
+    assert_eq!(rd["verified_by"], json!(["tax-bureau"]));
+    assert_eq!(rd["budget_year"], 2023);
+    assert_eq!(rd["status"], "pending");
+    assert!(rd["result"]["quote"].as_str().expect("quote").contains("1000萬元以上2000萬元以下的,給予20萬元一次性補助"));
+    let ht = find("high-tech-new");
+    assert_eq!(ht["amount"], json!({"low": "200000.00", "high": "200000.00"}));
+    assert_eq!(ht["verified_by"], json!(["science-bureau", "industry-bureau"]));
+    assert_eq!(ht["budget_year"], 2024);
+    assert_eq!(awards.len(), 2, "{awards:?}");
+    let (rd, ht) = (rd["id"].as_i64().expect("id"), ht["id"].as_i64().expect("id"));
+    // Applying again records nothing twice: both once-keys are already in the ledger.
+    let again = api.post("/api/applications", Some(&ent1), json!({"entity_id": e1, "claim_year": 2023})).await;
+    assert_eq!(again.body["awards"], json!([]));
+    assert_eq!(again.body["already_in_ledger"].as_array().expect("list").len(), 2);
+
+    // ----- authorisation of the review -------------------------------------------------------
+    // A reviewer's queue holds only the rules its department verifies.
+    let q: Vec<i64> = api.get("/api/awards?status=pending", &tax).await.body["awards"].as_array().expect("a").iter().map(|a| a["id"].as_i64().expect("id")).collect();
+    assert_eq!(q, [rd]);
+    let q: Vec<i64> = api.get("/api/awards", &ind).await.body["awards"].as_array().expect("a").iter().map(|a| a["id"].as_i64().expect("id")).collect();
+    assert_eq!(q, [ht]);
+    // 工信局 may neither verify nor decide a 稅務局 rule; nor may an entity, finance or a county.
+    let r = api.post(&format!("/api/awards/{rd}/verification"), Some(&ind), json!({"verdict": "approve"})).await;
+    assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("verified by tax-bureau"));
+    problem(&api.post(&format!("/api/awards/{rd}/decision"), Some(&ind), json!({"amount": "200000.00"})).await, StatusCode::FORBIDDEN);
+    for tok in [&ent1, &fin, &lz, &admin] {
+        problem(&api.post(&format!("/api/awards/{rd}/verification"), Some(tok), json!({"verdict": "approve"})).await, StatusCode::FORBIDDEN);
+    }
+    problem(&api.get(&format!("/api/awards/{rd}"), &ent2).await, StatusCode::FORBIDDEN);
+    problem(&api.get(&format!("/api/awards/{rd}"), &amr).await, StatusCode::FORBIDDEN);
+    // The tax reviewer may now read the applicant's facts (it has an award to verify).
+    assert_eq!(api.get(&format!("/api/entities/{e1}/facts"), &tax).await.status, StatusCode::OK);
+    problem(&api.get(&format!("/api/entities/{e1}/facts"), &amr).await, StatusCode::FORBIDDEN);
+
+    // ----- verification, decision, payout ----------------------------------------------------
+    problem(&api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "200000.00"})).await, StatusCode::CONFLICT);
+    let r = api.post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "reject"})).await;
+    assert_eq!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["field"], "reason");
+    let r = api.post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "approve", "reason": "加計扣除申報核實"})).await;
+    assert_eq!(r.body["status"], "approved", "{}", r.body);
+    let r = api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "200000.01"})).await;
+    let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["errors"][0]["field"], "amount");
+    assert!(p["errors"][0]["message"].as_str().expect("m").contains("fixes the amount at 200000.00元"), "{p}");
+    let r = api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "20萬元", "reason": "按檔"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["status"], "decided");
+    assert_eq!(r.body["decision"]["amount"], "200000.00");
+    problem(&api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "200000.00"})).await, StatusCode::CONFLICT);
+
+    // Joint verification: approved only when both bureaus have approved.
+    let r = api.post(&format!("/api/awards/{ht}/verification"), Some(&sci), json!({"verdict": "approve", "reason": "證書核實"})).await;
+    assert_eq!(r.body["status"], "pending", "{}", r.body);
+    problem(&api.post(&format!("/api/awards/{ht}/verification"), Some(&sci), json!({"verdict": "approve"})).await, StatusCode::CONFLICT);
+    let r = api.post(&format!("/api/awards/{ht}/verification"), Some(&ind), json!({"verdict": "approve", "reason": "規上企業核實"})).await;
+    assert_eq!(r.body["status"], "approved", "{}", r.body);
+
+    // 50 simultaneous decisions on the same one-time award: exactly one payout.
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let app = api.app.clone();
+        let tok = if i % 2 == 0 { sci.clone() } else { ind.clone() };
+        tasks.push(tokio::spawn(async move {
+            let req = Request::builder()
+                .method("POST")
+                .uri(format!("/api/awards/{ht}/decision"))
+                .header(header::AUTHORIZATION, format!("Bearer {tok}"))
+                .body(Body::from(json!({"amount": "200000.00", "reason": format!("race {i}")}).to_string()))
+                .expect("request");
+            app.oneshot(req).await.expect("infallible").status()
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.expect("task"));
+    }
+    assert_eq!(codes.iter().filter(|c| **c == StatusCode::OK).count(), 1, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == StatusCode::CONFLICT).count(), 49, "{codes:?}");
+    let pays = api.get("/api/payouts", &fin).await;
+    let pays = pays.body["payouts"].as_array().expect("payouts");
+    assert_eq!(pays.iter().filter(|p| p["award_id"] == ht).count(), 1);
+    assert_eq!(pays.len(), 2);
+
+    // An administrator's interval: 20—30萬元, decided inside it.
+    let ok = api
+        .post(&format!("/api/entities/{e2}/facts"), Some(&ent2), json!({"source": "市市場監管局 2023 名單", "events": [{"type": "ip_demo_selected", "date": "2023-06-01"}]}))
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    let app = api.post("/api/applications", Some(&ent2), json!({"entity_id": e2, "claim_year": 2023})).await;
+    let demo = app.body["awards"].as_array().expect("awards").iter().find(|a| a["rule"] == "ip-demonstration-enterprise").expect("demo award").clone();
+    assert_eq!(demo["amount"], json!({"low": "200000.00", "high": "300000.00"}));
+    let demo = demo["id"].as_i64().expect("id");
+    api.post(&format!("/api/awards/{demo}/verification"), Some(&amr), json!({"verdict": "approve", "reason": "入選名單"})).await;
+    for (amount, field_ok) in [("300000.01", false), ("199999.99", false), ("35萬元", false)] {
+        let r = api.post(&format!("/api/awards/{demo}/decision"), Some(&amr), json!({"amount": amount})).await;
+        assert_eq!(field_ok, r.status == StatusCode::OK);
+        assert!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["message"].as_str().expect("m").contains("allows 200000.00元 to 300000.00元"));
+    }
+    let r = api.post(&format!("/api/awards/{demo}/decision"), Some(&amr), json!({"amount": "250000.00", "reason": "排名第二"})).await;
+    assert_eq!(r.body["decision"]["amount"], "250000.00", "{}", r.body);
+
+    // ----- budget and payment ----------------------------------------------------------------
+    problem(&api.get("/api/budget", &ent1).await, StatusCode::FORBIDDEN);
+    problem(&api.get("/api/budget", &tax).await, StatusCode::FORBIDDEN);
+    let b = api.get("/api/budget?year=2023", &fin).await;
+    let lines = b.body["lines"].as_array().expect("lines");
+    assert_eq!(
+        lines.iter().map(|l| (l["clause"].as_str().expect("c"), l["paid_by"].as_str().expect("p"), l["scheduled"].as_str().expect("s"))).collect::<Vec<_>>(),
+        [("四(四)16", "finance-bureau", "250000.00"), ("四(二)8", "science-bureau", "200000.00")]
+    );
+    let b = api.get("/api/budget?year=2024", &fin).await;
+    assert_eq!(b.body["lines"][0]["scheduled"], "200000.00");
+    assert_eq!(b.body["lines"][0]["clause"], "四(二)7");
+    // The liangzhou official sees liangzhou's budget only: not 乙公司's 250000.
+    let b = api.get("/api/budget?year=2023", &lz).await;
+    assert_eq!(b.body["lines"].as_array().expect("l").len(), 1, "{}", b.body);
+    let pid = api.get("/api/payouts?year=2023", &fin).await.body["payouts"][0]["id"].as_i64().expect("id");
+    problem(&api.post(&format!("/api/payouts/{pid}/paid"), Some(&tax), json!({})).await, StatusCode::FORBIDDEN);
+    let r = api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await;
+    assert_eq!(r.body["status"], "paid", "{}", r.body);
+    problem(&api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await, StatusCode::CONFLICT);
+    let mine: Vec<i64> = api.get("/api/payouts", &ent2).await.body["payouts"].as_array().expect("p").iter().map(|p| p["award_id"].as_i64().expect("a")).collect();
+    assert_eq!(mine, [demo]);
+
+    // ----- bulk import: all rows or none -----------------------------------------------------
+    let before = fact_count(&store).await;
+    let bad_csv = format!("uscc,year,fact,value\n{ENT1},2024,rd_expenditure,2000萬元\n{ENT1},2024,rd_expenditure,lots\n91620600000000000X,2024,rd_expenditure,1\n");
+    let r = api.send("POST", "/api/imports?source=稅務局加計扣除台賬", Some(&tax), Some(bad_csv.into_bytes()), &[("content-type", "text/csv")]).await;
+    let errs = problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("e").clone();
+    assert_eq!(errs[0]["field"], "row 3, column value");
+    assert_eq!(errs[1]["field"], "row 4, column uscc");
+    assert_eq!(fact_count(&store).await, before);
+    problem(&api.send("POST", "/api/imports?source=x&format=csv", Some(&ent1), Some(b"uscc,year,fact,value\n".to_vec()), &[]).await, StatusCode::FORBIDDEN);
+    let jsonl = format!(
+        "{{\"uscc\":\"{ENT1}\",\"year\":2024,\"fact\":\"rd_expenditure\",\"value\":\"2000萬元\"}}\n{{\"uscc\":\"{ENT1}\",\"event\":{{\"type\":\"recognition\",\"date\":\"2024-07-01\",\"kind\":\"digital_workshop\",\"renewal\":false,\"name\":\"一號車間\"}}}}\n"
+    );
+    let r = api.send("POST", "/api/imports?source=工信局名單&format=jsonl", Some(&ind), Some(jsonl.into_bytes()), &[]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["rows"], 2);
+    assert_eq!(fact_count(&store).await, before + 2);
+    let f = api.get(&format!("/api/entities/{e1}/facts"), &ent1).await;
+    assert_eq!(f.body["facts"][0]["source"], "industry-bureau: 工信局名單");
+
+    // ----- the audit trail -------------------------------------------------------------------
+    let v = api.get("/api/audit/verify", &admin).await;
+    assert_eq!(v.body["intact"], true, "{}", v.body);
+    assert!(v.body["entries"].as_i64().expect("n") > 20);
+    problem(&api.get("/api/audit/verify", &ent1).await, StatusCode::FORBIDDEN);
+    let mine = api.get("/api/audit?limit=1000", &ent2).await;
+    let mine = mine.body["entries"].as_array().expect("entries");
+    assert!(!mine.is_empty());
+    assert!(mine.iter().all(|e| e["entity_id"] == e2 || e["actor"].as_str().expect("a").contains(":ent2")), "{mine:?}");
+    let all = api.get("/api/audit?limit=1000", &admin).await.body["entries"].as_array().expect("e").len();
+    assert!(all > mine.len());
+    assert!(store.verify_audit().await.expect("verify").problems.is_empty());
+
+    // ----- the protocol ----------------------------------------------------------------------
+    let r = api.send("POST", "/api/applications", Some(&ent1), Some(b"{\"entity_id\": 1,\n \"claim_year\": }".to_vec()), &[]).await;
+    assert!(problem(&r, StatusCode::BAD_REQUEST)["errors"][0]["message"].as_str().expect("m").starts_with("line 2, column"));
+    let r = api.post("/api/applications", Some(&ent1), json!({"entity_id": e1, "claim_year": 2023, "extra": 1})).await;
+    assert!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["message"].as_str().expect("m").contains("unknown field `extra`"));
+    let big = vec![b' '; 2 << 20];
+    problem(&api.send("POST", "/api/evaluate", None, Some(big), &[]).await, StatusCode::PAYLOAD_TOO_LARGE);
+    problem(&api.send("GET", "/api/nowhere", None, None, &[]).await, StatusCode::NOT_FOUND);
+
+    // Cookie sessions: HttpOnly, SameSite=Strict, expiring; a change from another site refused.
+    let r = api.post("/api/login", None, json!({"username": "fin", "password": "a-long-password"})).await;
+    let cookie = r.headers[header::SET_COOKIE].to_str().expect("ascii").to_string();
+    for attr in ["HttpOnly", "SameSite=Strict", "Max-Age=28800", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    let session = cookie.split(';').next().expect("pair").to_string();
+    let me = api.send("GET", "/api/me", None, None, &[("cookie", &session)]).await;
+    assert_eq!(me.body["role"], "finance");
+    let r = api.send("POST", "/api/logout", None, None, &[("cookie", &session), ("origin", "https://evil.example")]).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "logout needs no protection");
+    let r = api.send("GET", "/api/me", None, None, &[("cookie", &session)]).await;
+    problem(&r, StatusCode::UNAUTHORIZED);
+    let r = api.post("/api/login", None, json!({"username": "fin", "password": "a-long-password"})).await;
+    let session = r.headers[header::SET_COOKIE].to_str().expect("ascii").split(';').next().expect("pair").to_string();
+    let r = api.send("POST", &format!("/api/payouts/{pid}/paid"), None, Some(b"{}".to_vec()), &[("cookie", &session), ("origin", "https://evil.example")]).await;
+    assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("from this site"));
+    let r = api.send("POST", &format!("/api/payouts/{pid}/paid"), None, Some(b"{}".to_vec()), &[("cookie", &session), ("origin", "http://ledger.test")]).await;
+    problem(&r, StatusCode::CONFLICT); // same site, passes the check; the payout is already paid
+
+    // Sign-in attempts are limited per user name.
+    for _ in 0..5 {
+        problem(&api.post("/api/login", None, json!({"username": "lz", "password": "wrong-password"})).await, StatusCode::UNAUTHORIZED);
+    }
+    let r = api.post("/api/login", None, json!({"username": "lz", "password": "a-long-password"})).await;
+    problem(&r, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+
+    // The calculator: public, nothing stored, located errors.
+    let before = fact_count(&store).await;
+    let facts = json!({"entity": {"id": "x", "kind": "enterprise", "above_scale": true}, "years": {"2023": {"rd_expenditure": "15000000"}},
+        "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false}]});
+    let r = api.send("POST", "/api/evaluate?years=2023&explain=en", None, Some(facts.to_string().into_bytes()), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let awarded: Vec<(&str, &J)> = r.body["results"].as_array().expect("r").iter().filter(|x| x["state"] == "awarded").map(|x| (x["rule"].as_str().expect("id"), &x["amount"]["low"])).collect();
+    assert_eq!(awarded, [("high-tech-new", &json!("200000.00")), ("rd-spend-tiers", &json!("200000.00"))]);
+    assert!(r.body["explanation"].as_str().expect("text").contains("200,000"));
+    assert_eq!(fact_count(&store).await, before);
+    let r = api.send("POST", "/api/evaluate", None, Some(b"{\"entity\": {\"id\": \"x\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1\"}}}".to_vec()), &[]).await;
+    let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["errors"][0]["field"], "line 2, column 39");
+    assert!(p["errors"][0]["message"].as_str().expect("m").contains("negative"));
+
+    // The OpenAPI document lists every route, and the router answers every route it lists.
+    let doc = api.send("GET", "/api/openapi.json", None, None, &[]).await.body;
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for method in ops.as_object().expect("ops").keys() {
+            let r = api.send(&method.to_uppercase(), &path.replace("{id}", "1"), Some(&admin), Some(b"{}".to_vec()), &[]).await;
+            assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            assert!(!r.body["detail"].as_str().unwrap_or("").starts_with("no route"), "{method} {path} is documented but not routed");
+        }
+    }
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn api_suite_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("qiangke-api-sqlite-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    suite(&format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display())).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn api_suite_on_postgres() {
+    let dir = std::env::temp_dir().join(format!("qiangke-api-pg-{}", std::process::id()));
+    let cluster = qiangke_testkit::Cluster::start(&dir);
+    cluster.create_db("ledger");
+    suite(&cluster.url("ledger")).await;
+    drop(cluster);
+    let _ = std::fs::remove_dir_all(&dir);
+}
