@@ -72,16 +72,36 @@ fn named(n: &Named) -> J {
     json!({"id": n.id, "zh": n.name.zh, "en": n.name.en})
 }
 
-/// The machine form: byte-identical for the same pack, facts and options.
+/// The machine form: byte-identical for the same pack, facts and options. `results` hold what
+/// the facts decided (state, amount or reason, trace); what each rule and note says is given once,
+/// under `rules` and `notes`, keyed by id.
 pub fn to_json(ev: &Evaluation<'_>) -> J {
     let pack = ev.pack;
     let results: Vec<J> = ev.results.iter().map(|r| result_json(pack, r)).collect();
+    // Each interpretation note that applied, once: results name them by id.
+    let mut used: Vec<usize> = ev.results.iter().flat_map(|r| r.notes.iter().copied()).collect();
+    used.sort_unstable();
+    used.dedup();
+    let notes: serde_json::Map<String, J> = used
+        .iter()
+        .map(|n| (pack.notes[*n].id.clone(), json!({"clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})))
+        .collect();
+    let rules: serde_json::Map<String, J> = ev
+        .results
+        .iter()
+        .map(|r| (r.rule.id.clone(), r.rule))
+        .collect::<BTreeMap<_, _>>()
+        .into_iter()
+        .map(|(id, rule)| (id, rule_json(pack, rule)))
+        .collect();
     json!({
         "engine": {"name": "qiangke", "version": ENGINE_VERSION},
         "pack": {"id": pack.id, "version": pack.version, "hash": pack.hash},
         "entity": {"id": ev.entity_id, "name": ev.entity_name},
         "years": ev.years,
         "results": results,
+        "rules": rules,
+        "notes": notes,
         "totals": totals(ev).into_iter().map(|(y, (lo, hi))| json!({"budget_year": y, "low": money_json(lo), "high": money_json(hi)})).collect::<Vec<_>>(),
     })
 }
@@ -100,21 +120,29 @@ pub fn totals(ev: &Evaluation<'_>) -> BTreeMap<i32, (Decimal, Decimal)> {
     out
 }
 
-fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
-    let rule = r.rule;
-    let mut o = json!({
-        "rule": rule.id,
+/// What a rule says, whatever the facts: its sentence, title, departments and budget rule.
+/// [`to_json`] gives it once per rule under `rules`; results name their rule by id.
+pub fn rule_json(pack: &Pack, rule: &crate::model::Rule) -> J {
+    json!({
         "kind": rule.kind,
         "clause": rule.clause,
         "title": {"zh": rule.title.zh, "en": rule.title.en},
         "quote": rule.quote,
         "procedure_quote": rule.procedure_quote,
-        "claim_year": r.claim_year,
-        "state": r.state.code_for(rule),
         "budget_rule": match rule.budget_year { BudgetYear::Same => "same", BudgetYear::Next => "next" },
         "verified_by": rule.verified_by.iter().map(|d| named(pack.department(*d))).collect::<Vec<_>>(),
         "paid_by": rule.paid_by.map(|d| named(pack.department(d))),
-        "notes": r.notes.iter().map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})).collect::<Vec<_>>(),
+    })
+}
+
+fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
+    let rule = r.rule;
+    let mut o = json!({
+        "rule": rule.id,
+        "clause": rule.clause,
+        "claim_year": r.claim_year,
+        "state": r.state.code_for(rule),
+        "notes": r.notes.iter().map(|n| pack.notes[*n].id.as_str()).collect::<Vec<_>>(),
         "trace": r.trace.iter().map(|s| step_json(pack, s)).collect::<Vec<_>>(),
     });
     let m = o.as_object_mut().expect("object literal");

@@ -151,7 +151,10 @@ impl Store {
         let rows = match p.role {
             Role::Admin | Role::Finance => sqlx::query(sqlx::AssertSqlSafe(format!("{base} ORDER BY id"))).fetch_all(&self.pool).await?,
             Role::Entity => {
-                sqlx::query(sqlx::AssertSqlSafe(format!("{base} WHERE id = $1"))).bind(p.entity_id.unwrap_or(-1)).fetch_all(&self.pool).await?
+                sqlx::query(sqlx::AssertSqlSafe(format!("{base} WHERE id = $1")))
+                    .bind(p.entity_id.unwrap_or(-1))
+                    .fetch_all(&self.pool)
+                    .await?
             }
             Role::County => {
                 sqlx::query(sqlx::AssertSqlSafe(format!("{base} WHERE county = $1 ORDER BY id")))
@@ -186,14 +189,20 @@ impl Store {
         let kind = match parse_cell(pack, Type::Enum(pack.applicant_enum), &e.kind) {
             Ok(v) => v.key(pack),
             Err(c) => {
-                errs.push(FieldError { field: "kind".into(), message: format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()) });
+                errs.push(FieldError {
+                    field: "kind".into(),
+                    message: format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()),
+                });
                 String::new()
             }
         };
         let county = match parse_cell(pack, Type::Enum(pack.county_enum), &e.county) {
             Ok(v) => v.key(pack),
             Err(c) => {
-                errs.push(FieldError { field: "county".into(), message: format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()) });
+                errs.push(FieldError {
+                    field: "county".into(),
+                    message: format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()),
+                });
                 String::new()
             }
         };
@@ -206,18 +215,27 @@ impl Store {
             let id: i64 = d.try_get(0)?;
             return Err(Error::Conflict(format!("an entity with credit code {uscc} is already registered (entity {id})")));
         }
-        let id: i64 = sqlx::query("INSERT INTO entities (uscc, name, kind, county, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-            .bind(&uscc)
-            .bind(e.name.trim())
-            .bind(&kind)
-            .bind(&county)
-            .bind(p.user_id)
-            .bind(now_ms())
-            .fetch_one(&mut *w.tx)
-            .await?
-            .try_get(0)?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO entities (uscc, name, kind, county, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&uscc)
+        .bind(e.name.trim())
+        .bind(&kind)
+        .bind(&county)
+        .bind(p.user_id)
+        .bind(now_ms())
+        .fetch_one(&mut *w.tx)
+        .await?
+        .try_get(0)?;
         let out = json!({"id": id, "uscc": uscc, "name": e.name.trim(), "kind": kind, "county": county});
-        w.log(Entry { actor: p.actor(), action: "entity.register", subject: format!("entity:{id}"), entity_id: Some(id), department: None, detail: out.clone() });
+        w.log(Entry {
+            actor: p.actor(),
+            action: "entity.register",
+            subject: format!("entity:{id}"),
+            entity_id: Some(id),
+            department: None,
+            detail: out.clone(),
+        });
         w.commit().await?;
         Ok(out)
     }
@@ -226,7 +244,12 @@ impl Store {
 
     /// Checks one attribute or yearly fact against the vocabulary; a problem names the part at
     /// fault (`year`, `fact` or `value`).
-    fn check_fact(pack: &Pack, year: Option<i64>, name: &str, value: &J) -> std::result::Result<(&'static str, String), (&'static str, String)> {
+    fn check_fact(
+        pack: &Pack,
+        year: Option<i64>,
+        name: &str,
+        value: &J,
+    ) -> std::result::Result<(&'static str, String), (&'static str, String)> {
         let Some(text) = value_text(value) else {
             return Err(("value", "expected a string, number or boolean".into()));
         };
@@ -246,7 +269,9 @@ impl Store {
                 }
                 match v.yearly(name) {
                     Some(i) => ("yearly", v.yearly[i].ty),
-                    None if v.attribute(name).is_some() => return Err(("year", format!("`{name}` is an attribute of the entity: leave out `year`"))),
+                    None if v.attribute(name).is_some() => {
+                        return Err(("year", format!("`{name}` is an attribute of the entity: leave out `year`")));
+                    }
                     None => return Err(("fact", format!("`{name}` is not a yearly figure of the pack"))),
                 }
             }
@@ -375,7 +400,10 @@ impl Store {
         entity.insert("county".into(), J::String(ent.try_get("county")?));
         let mut years: BTreeMap<String, serde_json::Map<String, J>> = BTreeMap::new();
         let mut events = Vec::new();
-        let rows = sqlx::query("SELECT scope, year, name, value FROM facts WHERE entity_id = $1 ORDER BY id").bind(entity_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT scope, year, name, value FROM facts WHERE entity_id = $1 ORDER BY id")
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await?;
         for r in rows {
             let scope: String = r.try_get(0)?;
             let year: Option<i64> = r.try_get(1)?;
@@ -420,7 +448,13 @@ impl Store {
                 errs.push(FieldError { field: format!("row {row}, column {col}"), message: m });
             }
         };
-        let mut add = |row: usize, uscc: &str, year: Option<i64>, fact: &str, value: Option<&J>, event: Option<&J>, err: &mut dyn FnMut(usize, &str, String)| {
+        let mut add = |row: usize,
+                       uscc: &str,
+                       year: Option<i64>,
+                       fact: &str,
+                       value: Option<&J>,
+                       event: Option<&J>,
+                       err: &mut dyn FnMut(usize, &str, String)| {
             let Some((eid, kind)) = ids.get(uscc.trim()) else {
                 err(row, "uscc", format!("no registered entity has the credit code `{}`", uscc.trim()));
                 return;
@@ -451,7 +485,10 @@ impl Store {
                     Err(e) => return Err(Error::invalid("row 1", format!("unreadable header: {e}"))),
                 };
                 if header != ["uscc", "year", "fact", "value"] {
-                    return Err(Error::invalid("row 1", format!("the header must be `uscc,year,fact,value`, found `{}`", header.join(","))));
+                    return Err(Error::invalid(
+                        "row 1",
+                        format!("the header must be `uscc,year,fact,value`, found `{}`", header.join(",")),
+                    ));
                 }
                 for (i, rec) in rdr.records().enumerate() {
                     let row = i + 2;
@@ -504,15 +541,16 @@ impl Store {
         }
         let source = Self::source_of(p, source);
         let mut w = self.writer().await?;
-        let import_id: i64 = sqlx::query("INSERT INTO imports (source, format, row_count, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(&source)
-            .bind(if format == ImportFormat::Csv { "csv" } else { "jsonl" })
-            .bind(rows.len() as i64)
-            .bind(p.user_id)
-            .bind(now_ms())
-            .fetch_one(&mut *w.tx)
-            .await?
-            .try_get(0)?;
+        let import_id: i64 =
+            sqlx::query("INSERT INTO imports (source, format, row_count, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(&source)
+                .bind(if format == ImportFormat::Csv { "csv" } else { "jsonl" })
+                .bind(rows.len() as i64)
+                .bind(p.user_id)
+                .bind(now_ms())
+                .fetch_one(&mut *w.tx)
+                .await?
+                .try_get(0)?;
         insert_facts(&mut w, &rows, &source, p.user_id, Some(import_id)).await?;
         let entities: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.entity_id).collect();
         w.log(Entry {
@@ -542,8 +580,12 @@ impl Store {
             return Err(Error::invalid("claim_year", format!("year {claim_year} is outside {}–{}", YEARS.start(), YEARS.end())));
         }
         let doc = self.facts_document(pack, entity_id).await?;
-        let facts = load_facts(pack, "ledger.json", &doc.to_string())
-            .map_err(|r| Error::Conflict(format!("the recorded facts do not validate: {}", r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))))?;
+        let facts = load_facts(pack, "ledger.json", &doc.to_string()).map_err(|r| {
+            Error::Conflict(format!(
+                "the recorded facts do not validate: {}",
+                r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ")
+            ))
+        })?;
         let year = i32::try_from(claim_year).expect("checked range");
         let ev = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
         let evaluation = explain::to_json(&ev);
@@ -565,9 +607,19 @@ impl Store {
             let (State::Awarded { low, high }, Some(by), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) else {
                 continue;
             };
-            let Some(low_fen) = to_fen(*low) else { return Err(Error::Conflict(format!("rule {}: amount {low} is not exact to the fen", r.rule.id))) };
+            let Some(low_fen) = to_fen(*low) else {
+                return Err(Error::Conflict(format!("rule {}: amount {low} is not exact to the fen", r.rule.id)));
+            };
             let high_fen = if *high == qiangke_rules::value::UNBOUNDED { None } else { to_fen(*high) };
-            let once_key = r.once_key.clone().unwrap_or_else(|| format!("{}|{}|{}|{}", facts.entity_id, r.rule.id, r.claim_year, r.trigger.as_ref().map(|t| t.date.to_string()).unwrap_or_default()));
+            let once_key = r.once_key.clone().unwrap_or_else(|| {
+                format!(
+                    "{}|{}|{}|{}",
+                    facts.entity_id,
+                    r.rule.id,
+                    r.claim_year,
+                    r.trigger.as_ref().map(|t| t.date.to_string()).unwrap_or_default()
+                )
+            });
             let prior = sqlx::query("SELECT id, status FROM awards WHERE once_key = $1 AND status <> 'rejected' ORDER BY id LIMIT 1")
                 .bind(&once_key)
                 .fetch_optional(&mut *w.tx)
@@ -582,7 +634,9 @@ impl Store {
             let verifiers = match (verifiers.is_empty(), payer_id) {
                 (false, _) => verifier_list(&verifiers),
                 (true, Some(payer)) => verifier_list(&[payer]),
-                (true, None) => return Err(Error::Conflict(format!("rule {} names neither a verifying nor a paying department", r.rule.id))),
+                (true, None) => {
+                    return Err(Error::Conflict(format!("rule {} names neither a verifying nor a paying department", r.rule.id)));
+                }
             };
             let payer = r.rule.paid_by.map(|d| pack.department(d).id.clone());
             let id: i64 = sqlx::query(
@@ -600,7 +654,15 @@ impl Store {
             .bind(low_fen)
             .bind(high_fen)
             .bind(&once_key)
-            .bind(rj.to_string())
+            .bind({
+                // The award keeps a self-contained explanation: the result and what its rule says.
+                let mut full = explain::rule_json(pack, r.rule);
+                if let (Some(f), Some(res)) = (full.as_object_mut(), rj.as_object()) {
+                    f.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    f.insert("notes_text".into(), json!(r.notes.iter().map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})).collect::<Vec<_>>()));
+                }
+                full.to_string()
+            })
             .bind(now)
             .fetch_one(&mut *w.tx)
             .await?
@@ -628,7 +690,9 @@ impl Store {
         for id in &created {
             awards.push(self.award(p, *id).await?);
         }
-        Ok(json!({"id": app_id, "entity_id": entity_id, "claim_year": claim_year, "awards": awards, "already_in_ledger": already, "evaluation": evaluation}))
+        Ok(
+            json!({"id": app_id, "entity_id": entity_id, "claim_year": claim_year, "awards": awards, "already_in_ledger": already, "evaluation": evaluation}),
+        )
     }
 
     async fn award_row(&self, id: i64) -> Result<AnyRow> {
@@ -688,7 +752,9 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
             o["decision"] = match d {
-                Some(d) => json!({"amount": fen_text(d.try_get(0)?), "reason": d.try_get::<String, _>(1)?, "by": d.try_get::<String, _>(2)?, "at": rfc3339(d.try_get(3)?)}),
+                Some(d) => {
+                    json!({"amount": fen_text(d.try_get(0)?), "reason": d.try_get::<String, _>(1)?, "by": d.try_get::<String, _>(2)?, "at": rfc3339(d.try_get(3)?)})
+                }
                 None => J::Null,
             };
             let pay = sqlx::query("SELECT id FROM payouts WHERE award_id = $1").bind(id).fetch_optional(&self.pool).await?;
@@ -758,7 +824,8 @@ impl Store {
         let entity_id: i64 = r.try_get("entity_id")?;
         let verifiers: String = r.try_get("verifiers")?;
         let mut w = self.writer().await?;
-        let status: String = sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(&mut *w.tx).await?.try_get(0)?;
+        let status: String =
+            sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(&mut *w.tx).await?.try_get(0)?;
         if status != "pending" {
             return Err(Error::Conflict(format!("award {award_id} is {status}, no longer waiting for verification")));
         }
@@ -826,7 +893,8 @@ impl Store {
         let once_key: String = r.try_get("once_key")?;
         let verifiers: String = r.try_get("verifiers")?;
         let mut w = self.writer().await?;
-        let status: String = sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(&mut *w.tx).await?.try_get(0)?;
+        let status: String =
+            sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(&mut *w.tx).await?.try_get(0)?;
         if status != "approved" {
             return Err(Error::Conflict(match status.as_str() {
                 "decided" => format!("award {award_id} is already decided"),
@@ -836,7 +904,9 @@ impl Store {
         let paid = sqlx::query("SELECT award_id FROM payouts WHERE once_key = $1").bind(&once_key).fetch_optional(&mut *w.tx).await?;
         if let Some(x) = paid {
             let other: i64 = x.try_get(0)?;
-            return Err(Error::Conflict(format!("once-key {once_key} already has a payout (award {other}): a one-time award is paid once")));
+            return Err(Error::Conflict(format!(
+                "once-key {once_key} already has a payout (award {other}): a one-time award is paid once"
+            )));
         }
         let now = now_ms();
         sqlx::query("INSERT INTO decisions (award_id, amount_fen, reason, decided_by, at) VALUES ($1, $2, $3, $4, $5)")
@@ -918,7 +988,12 @@ impl Store {
             return Err(Error::Conflict(format!("payout {payout_id} is already paid")));
         }
         let now = now_ms();
-        sqlx::query("UPDATE payouts SET status = 'paid', paid_at = $1, paid_by = $2 WHERE id = $3").bind(now).bind(p.user_id).bind(payout_id).execute(&mut *w.tx).await?;
+        sqlx::query("UPDATE payouts SET status = 'paid', paid_at = $1, paid_by = $2 WHERE id = $3")
+            .bind(now)
+            .bind(p.user_id)
+            .bind(payout_id)
+            .execute(&mut *w.tx)
+            .await?;
         w.log(Entry {
             actor: p.actor(),
             action: "payout.paid",
@@ -1031,17 +1106,38 @@ impl Store {
 async fn insert_facts(w: &mut crate::audit::Writer, rows: &[FactRow], source: &str, by: i64, import: Option<i64>) -> Result<()> {
     let now = now_ms();
     for chunk in rows.chunks(100) {
-        let mut sql = String::from("INSERT INTO facts (entity_id, scope, year, name, value, source, entered_by, entered_at, import_id) VALUES ");
+        let mut sql =
+            String::from("INSERT INTO facts (entity_id, scope, year, name, value, source, entered_by, entered_at, import_id) VALUES ");
         for i in 0..chunk.len() {
             let b = i * 9;
             if i > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9));
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
+            ));
         }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in chunk {
-            q = q.bind(r.entity_id).bind(r.scope).bind(r.year).bind(r.name.clone()).bind(r.value.clone()).bind(source.to_string()).bind(by).bind(now).bind(import);
+            q = q
+                .bind(r.entity_id)
+                .bind(r.scope)
+                .bind(r.year)
+                .bind(r.name.clone())
+                .bind(r.value.clone())
+                .bind(source.to_string())
+                .bind(by)
+                .bind(now)
+                .bind(import);
         }
         q.execute(&mut *w.tx).await?;
     }
