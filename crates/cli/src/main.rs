@@ -4,6 +4,11 @@
 //! Exit codes: 0 success; 1 the input is wrong (pack diagnostics, invalid facts, failing cases);
 //! 2 usage errors (from clap).
 
+/// mimalloc: the calculator's responses are trees of many small allocations, and the system
+/// allocator spent about half the server's time in malloc and free (BENCHMARKS.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod engine;
 mod service;
 

@@ -40,7 +40,11 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
                 _ => (random_token()[..20].to_string(), true),
             };
             store
-                .create_user(&pack, None, NewUser { username: "admin".into(), password: password.clone(), role: "admin".into(), ..NewUser::default() })
+                .create_user(
+                    &pack,
+                    None,
+                    NewUser { username: "admin".into(), password: password.clone(), role: "admin".into(), ..NewUser::default() },
+                )
                 .await
                 .context("cannot create the first admin")?;
             if shown {
@@ -51,7 +55,13 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
         }
         match database_url {
             Some(_) => eprintln!("qiangke: ledger in PostgreSQL; pack {} {} ({})", pack.id, pack.version, &pack.hash[..12]),
-            None => eprintln!("qiangke: ledger in {}; pack {} {} ({})", data_dir.join("qiangke.db").display(), pack.id, pack.version, &pack.hash[..12]),
+            None => eprintln!(
+                "qiangke: ledger in {}; pack {} {} ({})",
+                data_dir.join("qiangke.db").display(),
+                pack.id,
+                pack.version,
+                &pack.hash[..12]
+            ),
         }
         qiangke_server::serve(pack, store, qiangke_server::Config { listen, secure_cookies }).await.context("the server stopped")?;
         Ok(ExitCode::SUCCESS)

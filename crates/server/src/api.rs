@@ -191,7 +191,11 @@ struct EvalQuery {
 }
 
 /// The stateless calculator: a facts document in, explained awards out; nothing is stored.
-async fn evaluate_facts(State(s): State<S>, q: Result<Query<EvalQuery>, axum::extract::rejection::QueryRejection>, Body(b): Body) -> ApiResult {
+async fn evaluate_facts(
+    State(s): State<S>,
+    q: Result<Query<EvalQuery>, axum::extract::rejection::QueryRejection>,
+    Body(b): Body,
+) -> ApiResult {
     let Query(q) = q.map_err(|e| Problem::invalid("query", e.body_text()))?;
     let mut years = Vec::new();
     for y in q.years.as_deref().unwrap_or("").split(',').filter(|y| !y.trim().is_empty()) {
@@ -258,7 +262,11 @@ async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
             && since.elapsed() < LOGIN_WINDOW
         {
             let wait = (LOGIN_WINDOW - since.elapsed()).as_secs() + 1;
-            let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "too many attempts", format!("too many failed sign-ins for this user; try again in {wait} s"));
+            let mut p = Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many attempts",
+                format!("too many failed sign-ins for this user; try again in {wait} s"),
+            );
             p.retry_after = Some(wait);
             return Err(p);
         }
@@ -293,12 +301,16 @@ async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
 }
 
 async fn logout(State(s): State<S>, headers: HeaderMap) -> ApiResult {
-    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_string);
+    let bearer =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_string);
     if let Some(t) = bearer.or_else(|| cookie_token(&headers)) {
         s.store.logout(&t).await?;
     }
     let mut r = StatusCode::NO_CONTENT.into_response();
-    r.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")).expect("ascii"));
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")).expect("ascii"),
+    );
     Ok(r)
 }
 
@@ -345,7 +357,13 @@ struct ImportQuery {
 }
 
 /// Bulk import: the whole body in one transaction, every row or none.
-async fn import(State(s): State<S>, Auth(p): Auth, headers: HeaderMap, q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>, Body(b): Body) -> ApiResult {
+async fn import(
+    State(s): State<S>,
+    Auth(p): Auth,
+    headers: HeaderMap,
+    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    Body(b): Body,
+) -> ApiResult {
     let Query(q) = q.map_err(|e| Problem::invalid("query", format!("{} (give ?source=…&format=csv|jsonl)", e.body_text())))?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let format = match q.format.as_deref() {
@@ -354,7 +372,12 @@ async fn import(State(s): State<S>, Auth(p): Auth, headers: HeaderMap, q: Result
         Some(o) => return Err(Problem::invalid("format", format!("`{o}`: expected csv or jsonl"))),
         None if ct.starts_with("text/csv") => ImportFormat::Csv,
         None if ct.contains("ndjson") || ct.contains("jsonl") => ImportFormat::JsonLines,
-        None => return Err(Problem::invalid("format", "say ?format=csv or ?format=jsonl (or send Content-Type text/csv or application/x-ndjson)")),
+        None => {
+            return Err(Problem::invalid(
+                "format",
+                "say ?format=csv or ?format=jsonl (or send Content-Type text/csv or application/x-ndjson)",
+            ));
+        }
     };
     let text = std::str::from_utf8(&b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))?;
     created(s.store.import_facts(&s.pack, &p, format, &q.source, text).await?)

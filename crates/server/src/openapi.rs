@@ -26,25 +26,88 @@ macro_rules! r {
 pub const ROUTES: &[RouteDoc] = &[
     r!("get", "/api/health", "public", "Liveness and the pack being served (id, version, SHA-256)"),
     r!("get", "/api/openapi.json", "public", "This document"),
-    r!("post", "/api/evaluate", "public", "Stateless calculator: a facts document in (as `qiangke eval` reads), explained awards out; nothing is stored. Query: years=2023,2024; trace=false; explain=zh|en", "facts"),
-    r!("post", "/api/login", "public", "Sign in: {username, password, session: cookie|bearer}. Five failures per user name in five minutes lock further attempts for the rest of the window", "login"),
+    r!(
+        "post",
+        "/api/evaluate",
+        "public",
+        "Stateless calculator: a facts document in (as `qiangke eval` reads), explained awards out; nothing is stored. Query: years=2023,2024; trace=false; explain=zh|en",
+        "facts"
+    ),
+    r!(
+        "post",
+        "/api/login",
+        "public",
+        "Sign in: {username, password, session: cookie|bearer}. Five failures per user name in five minutes lock further attempts for the rest of the window",
+        "login"
+    ),
     r!("post", "/api/logout", "any", "End the session (cookie or bearer)"),
     r!("get", "/api/me", "any", "The signed-in user, role and scope"),
-    r!("post", "/api/users", "admin", "Create a user: {username, password (≥10 chars), role: entity|reviewer|finance|county|admin, entity_id|department|county}", "user"),
+    r!(
+        "post",
+        "/api/users",
+        "admin",
+        "Create a user: {username, password (≥10 chars), role: entity|reviewer|finance|county|admin, entity_id|department|county}",
+        "user"
+    ),
     r!("get", "/api/entities", "any", "Entities within your scope"),
     r!("post", "/api/entities", "admin", "Register an entity: {uscc (GB 32100 checked), name, kind, county}", "entity"),
     r!("get", "/api/entities/{id}", "any", "One entity, if within your scope"),
-    r!("get", "/api/entities/{id}/facts", "any", "Every fact recorded for the entity with its provenance; `current` marks the value in force"),
-    r!("post", "/api/entities/{id}/facts", "entity (own), reviewer, admin", "Record facts: {source, facts: [{year?, name, value}], events: [{type, date, …}]} — all or none", "facts_input"),
-    r!("post", "/api/imports", "reviewer, admin", "Bulk import in one transaction, every row or none. Query: source=…, format=csv|jsonl. CSV header uscc,year,fact,value; JSON Lines {uscc, year?, fact, value} or {uscc, event}", "import"),
-    r!("post", "/api/applications", "entity (own), admin", "Evaluate the entity's facts for a claim year and record the awards, each routed to its verifying departments: {entity_id, claim_year}", "application"),
-    r!("get", "/api/awards", "any", "Awards within your scope (a reviewer's: its department's queue). Query: status=pending|approved|rejected|decided"),
+    r!(
+        "get",
+        "/api/entities/{id}/facts",
+        "any",
+        "Every fact recorded for the entity with its provenance; `current` marks the value in force"
+    ),
+    r!(
+        "post",
+        "/api/entities/{id}/facts",
+        "entity (own), reviewer, admin",
+        "Record facts: {source, facts: [{year?, name, value}], events: [{type, date, …}]} — all or none",
+        "facts_input"
+    ),
+    r!(
+        "post",
+        "/api/imports",
+        "reviewer, admin",
+        "Bulk import in one transaction, every row or none. Query: source=…, format=csv|jsonl. CSV header uscc,year,fact,value; JSON Lines {uscc, year?, fact, value} or {uscc, event}",
+        "import"
+    ),
+    r!(
+        "post",
+        "/api/applications",
+        "entity (own), admin",
+        "Evaluate the entity's facts for a claim year and record the awards, each routed to its verifying departments: {entity_id, claim_year}",
+        "application"
+    ),
+    r!(
+        "get",
+        "/api/awards",
+        "any",
+        "Awards within your scope (a reviewer's: its department's queue). Query: status=pending|approved|rejected|decided"
+    ),
     r!("get", "/api/awards/{id}", "any", "One award with its explanation (quoting the plan), verifications, decision and payout"),
-    r!("post", "/api/awards/{id}/verification", "reviewer of a verifying department", "Approve or reject: {verdict: approve|reject, reason}", "verdict"),
-    r!("post", "/api/awards/{id}/decision", "reviewer of a verifying department", "Decide the amount inside the allowed interval and schedule the payout in the budget year: {amount: \"200000\", reason}", "decision"),
+    r!(
+        "post",
+        "/api/awards/{id}/verification",
+        "reviewer of a verifying department",
+        "Approve or reject: {verdict: approve|reject, reason}",
+        "verdict"
+    ),
+    r!(
+        "post",
+        "/api/awards/{id}/decision",
+        "reviewer of a verifying department",
+        "Decide the amount inside the allowed interval and schedule the payout in the budget year: {amount: \"200000\", reason}",
+        "decision"
+    ),
     r!("get", "/api/payouts", "any", "Payouts within your scope. Query: year"),
     r!("post", "/api/payouts/{id}/paid", "finance", "Record a scheduled payout as paid"),
-    r!("get", "/api/budget", "finance, admin, county", "Budget by budget year × paying department × clause: pending (interval), scheduled, paid. Query: year"),
+    r!(
+        "get",
+        "/api/budget",
+        "finance, admin, county",
+        "Budget by budget year × paying department × clause: pending (interval), scheduled, paid. Query: year"
+    ),
     r!("get", "/api/audit", "any", "Audit entries you may see, oldest first. Query: after (sequence number), limit (≤1000)"),
     r!("get", "/api/audit/verify", "admin, finance", "Recompute the audit hash chain and report any break"),
 ];

@@ -47,7 +47,11 @@ impl Api {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        let body = if bytes.is_empty() { J::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| J::String(String::from_utf8_lossy(&bytes).into())) };
+        let body = if bytes.is_empty() {
+            J::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| J::String(String::from_utf8_lossy(&bytes).into()))
+        };
         Resp { status, headers, body }
     }
     async fn get(&self, path: &str, token: &str) -> Resp {
@@ -78,28 +82,53 @@ async fn suite(url: &str) {
     let pack = Arc::new(load_pack(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack"));
     let store = Store::open(url).await.expect("open");
     store
-        .create_user(&pack, None, NewUser { username: "admin".into(), password: "admin-password".into(), role: "admin".into(), ..NewUser::default() })
+        .create_user(
+            &pack,
+            None,
+            NewUser { username: "admin".into(), password: "admin-password".into(), role: "admin".into(), ..NewUser::default() },
+        )
         .await
         .expect("bootstrap admin");
     // A second bootstrap is refused: the ledger has users now.
-    assert!(store
-        .create_user(&pack, None, NewUser { username: "admin2".into(), password: "admin-password".into(), role: "admin".into(), ..NewUser::default() })
-        .await
-        .is_err());
+    assert!(
+        store
+            .create_user(
+                &pack,
+                None,
+                NewUser { username: "admin2".into(), password: "admin-password".into(), role: "admin".into(), ..NewUser::default() }
+            )
+            .await
+            .is_err()
+    );
     let api = Api { app: router(AppState::new(pack.clone(), store.clone(), false)) };
     let admin = api.login("admin", "admin-password").await;
 
     // ----- entities and users ----------------------------------------------------------------
-    let e1 = api.post("/api/entities", Some(&admin), json!({"uscc": ENT1, "name": "甲公司", "kind": "enterprise", "county": "liangzhou"})).await;
+    let e1 =
+        api.post("/api/entities", Some(&admin), json!({"uscc": ENT1, "name": "甲公司", "kind": "enterprise", "county": "liangzhou"})).await;
     assert_eq!(e1.status, StatusCode::CREATED, "{}", e1.body);
     let e1 = e1.body["id"].as_i64().expect("id");
-    let e2 = api.post("/api/entities", Some(&admin), json!({"uscc": "91620621MA71234565", "name": "乙公司", "kind": "enterprise", "county": "minqin"})).await;
+    let e2 = api
+        .post(
+            "/api/entities",
+            Some(&admin),
+            json!({"uscc": "91620621MA71234565", "name": "乙公司", "kind": "enterprise", "county": "minqin"}),
+        )
+        .await;
     let e2 = e2.body["id"].as_i64().unwrap_or_else(|| panic!("second entity: {}", e2.body));
     // A bad credit code, kind and county: each reported at its field, nothing registered.
-    let bad = api.post("/api/entities", Some(&admin), json!({"uscc": "91620600123456789A", "name": "丙", "kind": "factory", "county": "lanzhou"})).await;
-    let fields: Vec<&str> = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().expect("field")).collect();
+    let bad = api
+        .post("/api/entities", Some(&admin), json!({"uscc": "91620600123456789A", "name": "丙", "kind": "factory", "county": "lanzhou"}))
+        .await;
+    let fields: Vec<&str> = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY)["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
     assert_eq!(fields, ["uscc", "kind", "county"]);
-    let dup = api.post("/api/entities", Some(&admin), json!({"uscc": ENT1, "name": "甲", "kind": "enterprise", "county": "liangzhou"})).await;
+    let dup =
+        api.post("/api/entities", Some(&admin), json!({"uscc": ENT1, "name": "甲", "kind": "enterprise", "county": "liangzhou"})).await;
     problem(&dup, StatusCode::CONFLICT);
 
     let users = [
@@ -117,17 +146,28 @@ async fn suite(url: &str) {
         let r = api.post("/api/users", Some(&admin), u.clone()).await;
         assert_eq!(r.status, StatusCode::CREATED, "{u}: {}", r.body);
     }
-    let bad_user = api.post("/api/users", Some(&admin), json!({"username": "x", "password": "short", "role": "reviewer", "department": "moon-bureau"})).await;
-    let fields: Vec<&str> = problem(&bad_user, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().expect("f")).collect();
+    let bad_user = api
+        .post("/api/users", Some(&admin), json!({"username": "x", "password": "short", "role": "reviewer", "department": "moon-bureau"}))
+        .await;
+    let fields: Vec<&str> = problem(&bad_user, StatusCode::UNPROCESSABLE_ENTITY)["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("f"))
+        .collect();
     assert_eq!(fields, ["password", "department"]);
     let t = |name: &'static str| {
         let api = &api;
         async move { api.login(name, "a-long-password").await }
     };
-    let (ent1, ent2, sci, ind, tax, amr, fin, lz) = (t("ent1").await, t("ent2").await, t("sci").await, t("ind").await, t("tax").await, t("amr").await, t("fin").await, t("lz").await);
+    let (ent1, ent2, sci, ind, tax, amr, fin, lz) =
+        (t("ent1").await, t("ent2").await, t("sci").await, t("ind").await, t("tax").await, t("amr").await, t("fin").await, t("lz").await);
 
     // Only an admin creates users.
-    problem(&api.post("/api/users", Some(&ent1), json!({"username": "y", "password": "a-long-password", "role": "admin"})).await, StatusCode::FORBIDDEN);
+    problem(
+        &api.post("/api/users", Some(&ent1), json!({"username": "y", "password": "a-long-password", "role": "admin"})).await,
+        StatusCode::FORBIDDEN,
+    );
     // Without a session, nothing but the calculator.
     problem(&api.send("GET", "/api/awards", None, None, &[]).await, StatusCode::UNAUTHORIZED);
     problem(&api.send("GET", "/api/awards", Some("not-a-token"), None, &[]).await, StatusCode::UNAUTHORIZED);
@@ -172,12 +212,33 @@ async fn suite(url: &str) {
 
     // Scope: an entity reads only its own facts; a county official only its county.
     problem(&api.get(&format!("/api/entities/{e2}/facts"), &ent1).await, StatusCode::FORBIDDEN);
-    problem(&api.post(&format!("/api/entities/{e2}/facts"), Some(&ent1), json!({"source": "x", "facts": [{"name": "above_scale", "value": true}]})).await, StatusCode::FORBIDDEN);
+    problem(
+        &api.post(
+            &format!("/api/entities/{e2}/facts"),
+            Some(&ent1),
+            json!({"source": "x", "facts": [{"name": "above_scale", "value": true}]}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    );
     assert_eq!(api.get(&format!("/api/entities/{e1}"), &lz).await.status, StatusCode::OK);
     problem(&api.get(&format!("/api/entities/{e2}"), &lz).await, StatusCode::FORBIDDEN);
-    let seen: Vec<i64> = api.get("/api/entities", &lz).await.body["entities"].as_array().expect("list").iter().map(|e| e["id"].as_i64().expect("id")).collect();
+    let seen: Vec<i64> = api.get("/api/entities", &lz).await.body["entities"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|e| e["id"].as_i64().expect("id"))
+        .collect();
     assert_eq!(seen, [e1]);
-    problem(&api.post(&format!("/api/entities/{e1}/facts"), Some(&lz), json!({"source": "x", "facts": [{"name": "above_scale", "value": true}]})).await, StatusCode::FORBIDDEN);
+    problem(
+        &api.post(
+            &format!("/api/entities/{e1}/facts"),
+            Some(&lz),
+            json!({"source": "x", "facts": [{"name": "above_scale", "value": true}]}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    );
 
     // ----- application: awards routed to their verifying departments -------------------------
     problem(&api.post("/api/applications", Some(&ent2), json!({"entity_id": e1, "claim_year": 2023})).await, StatusCode::FORBIDDEN);
@@ -204,16 +265,25 @@ async fn suite(url: &str) {
 
     // ----- authorisation of the review -------------------------------------------------------
     // A reviewer's queue holds only the rules its department verifies.
-    let q: Vec<i64> = api.get("/api/awards?status=pending", &tax).await.body["awards"].as_array().expect("a").iter().map(|a| a["id"].as_i64().expect("id")).collect();
+    let q: Vec<i64> = api.get("/api/awards?status=pending", &tax).await.body["awards"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .map(|a| a["id"].as_i64().expect("id"))
+        .collect();
     assert_eq!(q, [rd]);
-    let q: Vec<i64> = api.get("/api/awards", &ind).await.body["awards"].as_array().expect("a").iter().map(|a| a["id"].as_i64().expect("id")).collect();
+    let q: Vec<i64> =
+        api.get("/api/awards", &ind).await.body["awards"].as_array().expect("a").iter().map(|a| a["id"].as_i64().expect("id")).collect();
     assert_eq!(q, [ht]);
     // 工信局 may neither verify nor decide a 稅務局 rule; nor may an entity, finance or a county.
     let r = api.post(&format!("/api/awards/{rd}/verification"), Some(&ind), json!({"verdict": "approve"})).await;
     assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("verified by tax-bureau"));
     problem(&api.post(&format!("/api/awards/{rd}/decision"), Some(&ind), json!({"amount": "200000.00"})).await, StatusCode::FORBIDDEN);
     for tok in [&ent1, &fin, &lz, &admin] {
-        problem(&api.post(&format!("/api/awards/{rd}/verification"), Some(tok), json!({"verdict": "approve"})).await, StatusCode::FORBIDDEN);
+        problem(
+            &api.post(&format!("/api/awards/{rd}/verification"), Some(tok), json!({"verdict": "approve"})).await,
+            StatusCode::FORBIDDEN,
+        );
     }
     problem(&api.get(&format!("/api/awards/{rd}"), &ent2).await, StatusCode::FORBIDDEN);
     problem(&api.get(&format!("/api/awards/{rd}"), &amr).await, StatusCode::FORBIDDEN);
@@ -225,7 +295,8 @@ async fn suite(url: &str) {
     problem(&api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "200000.00"})).await, StatusCode::CONFLICT);
     let r = api.post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "reject"})).await;
     assert_eq!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["field"], "reason");
-    let r = api.post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "approve", "reason": "加計扣除申報核實"})).await;
+    let r =
+        api.post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "approve", "reason": "加計扣除申報核實"})).await;
     assert_eq!(r.body["status"], "approved", "{}", r.body);
     let r = api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "200000.01"})).await;
     let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
@@ -272,18 +343,33 @@ async fn suite(url: &str) {
 
     // An administrator's interval: 20—30萬元, decided inside it.
     let ok = api
-        .post(&format!("/api/entities/{e2}/facts"), Some(&ent2), json!({"source": "市市場監管局 2023 名單", "events": [{"type": "ip_demo_selected", "date": "2023-06-01"}]}))
+        .post(
+            &format!("/api/entities/{e2}/facts"),
+            Some(&ent2),
+            json!({"source": "市市場監管局 2023 名單", "events": [{"type": "ip_demo_selected", "date": "2023-06-01"}]}),
+        )
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
     let app = api.post("/api/applications", Some(&ent2), json!({"entity_id": e2, "claim_year": 2023})).await;
-    let demo = app.body["awards"].as_array().expect("awards").iter().find(|a| a["rule"] == "ip-demonstration-enterprise").expect("demo award").clone();
+    let demo = app.body["awards"]
+        .as_array()
+        .expect("awards")
+        .iter()
+        .find(|a| a["rule"] == "ip-demonstration-enterprise")
+        .expect("demo award")
+        .clone();
     assert_eq!(demo["amount"], json!({"low": "200000.00", "high": "300000.00"}));
     let demo = demo["id"].as_i64().expect("id");
     api.post(&format!("/api/awards/{demo}/verification"), Some(&amr), json!({"verdict": "approve", "reason": "入選名單"})).await;
     for (amount, field_ok) in [("300000.01", false), ("199999.99", false), ("35萬元", false)] {
         let r = api.post(&format!("/api/awards/{demo}/decision"), Some(&amr), json!({"amount": amount})).await;
         assert_eq!(field_ok, r.status == StatusCode::OK);
-        assert!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["message"].as_str().expect("m").contains("allows 200000.00元 to 300000.00元"));
+        assert!(
+            problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["message"]
+                .as_str()
+                .expect("m")
+                .contains("allows 200000.00元 to 300000.00元")
+        );
     }
     let r = api.post(&format!("/api/awards/{demo}/decision"), Some(&amr), json!({"amount": "250000.00", "reason": "排名第二"})).await;
     assert_eq!(r.body["decision"]["amount"], "250000.00", "{}", r.body);
@@ -294,7 +380,10 @@ async fn suite(url: &str) {
     let b = api.get("/api/budget?year=2023", &fin).await;
     let lines = b.body["lines"].as_array().expect("lines");
     assert_eq!(
-        lines.iter().map(|l| (l["clause"].as_str().expect("c"), l["paid_by"].as_str().expect("p"), l["scheduled"].as_str().expect("s"))).collect::<Vec<_>>(),
+        lines
+            .iter()
+            .map(|l| (l["clause"].as_str().expect("c"), l["paid_by"].as_str().expect("p"), l["scheduled"].as_str().expect("s")))
+            .collect::<Vec<_>>(),
         [("四(四)16", "finance-bureau", "250000.00"), ("四(二)8", "science-bureau", "200000.00")]
     );
     let b = api.get("/api/budget?year=2024", &fin).await;
@@ -308,18 +397,30 @@ async fn suite(url: &str) {
     let r = api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await;
     assert_eq!(r.body["status"], "paid", "{}", r.body);
     problem(&api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await, StatusCode::CONFLICT);
-    let mine: Vec<i64> = api.get("/api/payouts", &ent2).await.body["payouts"].as_array().expect("p").iter().map(|p| p["award_id"].as_i64().expect("a")).collect();
+    let mine: Vec<i64> = api.get("/api/payouts", &ent2).await.body["payouts"]
+        .as_array()
+        .expect("p")
+        .iter()
+        .map(|p| p["award_id"].as_i64().expect("a"))
+        .collect();
     assert_eq!(mine, [demo]);
 
     // ----- bulk import: all rows or none -----------------------------------------------------
     let before = fact_count(&store).await;
-    let bad_csv = format!("uscc,year,fact,value\n{ENT1},2024,rd_expenditure,2000萬元\n{ENT1},2024,rd_expenditure,lots\n91620600000000000X,2024,rd_expenditure,1\n");
-    let r = api.send("POST", "/api/imports?source=稅務局加計扣除台賬", Some(&tax), Some(bad_csv.into_bytes()), &[("content-type", "text/csv")]).await;
+    let bad_csv = format!(
+        "uscc,year,fact,value\n{ENT1},2024,rd_expenditure,2000萬元\n{ENT1},2024,rd_expenditure,lots\n91620600000000000X,2024,rd_expenditure,1\n"
+    );
+    let r = api
+        .send("POST", "/api/imports?source=稅務局加計扣除台賬", Some(&tax), Some(bad_csv.into_bytes()), &[("content-type", "text/csv")])
+        .await;
     let errs = problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("e").clone();
     assert_eq!(errs[0]["field"], "row 3, column value");
     assert_eq!(errs[1]["field"], "row 4, column uscc");
     assert_eq!(fact_count(&store).await, before);
-    problem(&api.send("POST", "/api/imports?source=x&format=csv", Some(&ent1), Some(b"uscc,year,fact,value\n".to_vec()), &[]).await, StatusCode::FORBIDDEN);
+    problem(
+        &api.send("POST", "/api/imports?source=x&format=csv", Some(&ent1), Some(b"uscc,year,fact,value\n".to_vec()), &[]).await,
+        StatusCode::FORBIDDEN,
+    );
     let jsonl = format!(
         "{{\"uscc\":\"{ENT1}\",\"year\":2024,\"fact\":\"rd_expenditure\",\"value\":\"2000萬元\"}}\n{{\"uscc\":\"{ENT1}\",\"event\":{{\"type\":\"recognition\",\"date\":\"2024-07-01\",\"kind\":\"digital_workshop\",\"renewal\":false,\"name\":\"一號車間\"}}}}\n"
     );
@@ -367,9 +468,25 @@ async fn suite(url: &str) {
     problem(&r, StatusCode::UNAUTHORIZED);
     let r = api.post("/api/login", None, json!({"username": "fin", "password": "a-long-password"})).await;
     let session = r.headers[header::SET_COOKIE].to_str().expect("ascii").split(';').next().expect("pair").to_string();
-    let r = api.send("POST", &format!("/api/payouts/{pid}/paid"), None, Some(b"{}".to_vec()), &[("cookie", &session), ("origin", "https://evil.example")]).await;
+    let r = api
+        .send(
+            "POST",
+            &format!("/api/payouts/{pid}/paid"),
+            None,
+            Some(b"{}".to_vec()),
+            &[("cookie", &session), ("origin", "https://evil.example")],
+        )
+        .await;
     assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("from this site"));
-    let r = api.send("POST", &format!("/api/payouts/{pid}/paid"), None, Some(b"{}".to_vec()), &[("cookie", &session), ("origin", "http://ledger.test")]).await;
+    let r = api
+        .send(
+            "POST",
+            &format!("/api/payouts/{pid}/paid"),
+            None,
+            Some(b"{}".to_vec()),
+            &[("cookie", &session), ("origin", "http://ledger.test")],
+        )
+        .await;
     problem(&r, StatusCode::CONFLICT); // same site, passes the check; the payout is already paid
 
     // Sign-in attempts are limited per user name.
@@ -386,11 +503,27 @@ async fn suite(url: &str) {
         "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false}]});
     let r = api.send("POST", "/api/evaluate?years=2023&explain=en", None, Some(facts.to_string().into_bytes()), &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let awarded: Vec<(&str, &J)> = r.body["results"].as_array().expect("r").iter().filter(|x| x["state"] == "awarded").map(|x| (x["rule"].as_str().expect("id"), &x["amount"]["low"])).collect();
+    let awarded: Vec<(&str, &J)> = r.body["results"]
+        .as_array()
+        .expect("r")
+        .iter()
+        .filter(|x| x["state"] == "awarded")
+        .map(|x| (x["rule"].as_str().expect("id"), &x["amount"]["low"]))
+        .collect();
     assert_eq!(awarded, [("high-tech-new", &json!("200000.00")), ("rd-spend-tiers", &json!("200000.00"))]);
     assert!(r.body["explanation"].as_str().expect("text").contains("200,000"));
     assert_eq!(fact_count(&store).await, before);
-    let r = api.send("POST", "/api/evaluate", None, Some(b"{\"entity\": {\"id\": \"x\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1\"}}}".to_vec()), &[]).await;
+    let r = api
+        .send(
+            "POST",
+            "/api/evaluate",
+            None,
+            Some(
+                b"{\"entity\": {\"id\": \"x\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1\"}}}".to_vec(),
+            ),
+            &[],
+        )
+        .await;
     let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(p["errors"][0]["field"], "line 2, column 39");
     assert!(p["errors"][0]["message"].as_str().expect("m").contains("negative"));

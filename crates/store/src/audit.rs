@@ -111,9 +111,10 @@ pub struct Verification {
 impl Store {
     /// Recomputes every entry's hash from its contents and checks the links and the head.
     pub async fn verify_audit(&self) -> Result<Verification> {
-        let rows = sqlx::query("SELECT seq, at, actor, action, subject, entity_id, department, detail, prev_hash, hash FROM audit ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT seq, at, actor, action, subject, entity_id, department, detail, prev_hash, hash FROM audit ORDER BY seq")
+                .fetch_all(&self.pool)
+                .await?;
         let mut problems = Vec::new();
         let mut prev = "0".repeat(64);
         let mut expect = 1i64;
@@ -131,7 +132,8 @@ impl Store {
                 problems.push(format!("entry {seq}: its link to the previous entry is broken (entries deleted or reordered?)"));
             }
             if entry_hash(&prev_hash, seq, at, &actor, &action, &subject, entity, dept.as_deref(), &detail) != hash {
-                problems.push(format!("entry {seq} ({action} {subject}): its contents do not match its hash (edited after it was written)"));
+                problems
+                    .push(format!("entry {seq} ({action} {subject}): its contents do not match its hash (edited after it was written)"));
             }
             prev = hash;
             expect = seq + 1;
@@ -139,7 +141,8 @@ impl Store {
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
         let (hseq, hhash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
         if hseq != expect - 1 || hhash != prev {
-            problems.push(format!("the log ends at entry {} but the head records entry {hseq}: entries were removed from the end", expect - 1));
+            problems
+                .push(format!("the log ends at entry {} but the head records entry {hseq}: entries were removed from the end", expect - 1));
         }
         Ok(Verification { entries: rows.len() as i64, problems })
     }

@@ -180,7 +180,8 @@ impl Store {
                 return Err(Error::invalid("entity_id", format!("there is no entity {e}")));
             }
         }
-        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE username = $1").bind(&u.username).fetch_one(&mut *w.tx).await?.try_get(0)?;
+        let taken: i64 =
+            sqlx::query("SELECT COUNT(*) FROM users WHERE username = $1").bind(&u.username).fetch_one(&mut *w.tx).await?.try_get(0)?;
         if taken > 0 {
             return Err(Error::Invalid(vec![FieldError { field: "username".into(), message: format!("`{}` is taken", u.username) }]));
         }

@@ -82,8 +82,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "ledger", include_str!("migration
 impl Store {
     /// Opens (creating on first use) the embedded SQLite ledger `qiangke.db` in `dir`.
     pub async fn open_dir(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::invalid("data directory", format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::invalid("data directory", format!("cannot create {}: {e}", dir.display())))?;
         let path = dir.join("qiangke.db");
         Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await
     }
@@ -107,7 +106,12 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // WAL lets readers run beside the one writer; a writer waits for the lock
                         // instead of failing; FULL sync makes a commit survive a killed process.
-                        for p in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 30000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"] {
+                        for p in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA busy_timeout = 30000",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA synchronous = FULL",
+                        ] {
                             sqlx::query(p).execute(&mut *conn).await?;
                         }
                     }
@@ -123,9 +127,11 @@ impl Store {
 
     /// Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.
     async fn migrate(&self) -> Result<()> {
-        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
         for (version, name, text) in MIGRATIONS {
             let mut tx = self.pool.begin().await?;
             // Take the table's write lock first so two servers starting together migrate once.

@@ -86,7 +86,18 @@ impl Cluster {
     /// Runs a psql script file, stopping at the first error.
     pub fn psql(&self, file: &Path) {
         let o = Command::new("psql")
-            .args(["-q", "-v", "ON_ERROR_STOP=1", "-h", self.sock.to_str().expect("utf-8"), "-p", &self.port.to_string(), "-U", "postgres", "-f"])
+            .args([
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                self.sock.to_str().expect("utf-8"),
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "-f",
+            ])
             .arg(file)
             .output()
             .expect("psql runs");
