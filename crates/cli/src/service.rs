@@ -69,6 +69,9 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
 }
 
 pub fn audit_verify(data_dir: &Path, database_url: Option<&str>) -> Result<ExitCode> {
+    if database_url.is_none() && !data_dir.join("qiangke.db").exists() {
+        anyhow::bail!("there is no ledger at {} (give --data-dir or --database-url)", data_dir.join("qiangke.db").display());
+    }
     runtime()?.block_on(async {
         let store = open(data_dir, database_url).await?;
         let v = store.verify_audit().await?;
