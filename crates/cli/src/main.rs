@@ -148,8 +148,15 @@ enum Cmd {
         #[arg(long)]
         year: i32,
         /// Indicator observations (CSV: indicator,scope,year,value,unit,source,entered_by).
-        #[arg(long)]
-        observations: PathBuf,
+        #[arg(long, required_unless_present_any = ["data_dir", "database_url"])]
+        observations: Option<PathBuf>,
+        /// Read observations, task updates and awards from the ledger under this folder (SQLite)
+        /// instead of files.
+        #[arg(long, conflicts_with_all = ["observations", "updates"])]
+        data_dir: Option<PathBuf>,
+        /// … or from a PostgreSQL ledger.
+        #[arg(long, conflicts_with_all = ["observations", "updates", "data_dir"])]
+        database_url: Option<String>,
         /// Task progress updates (CSV: task,date,unit,text,value).
         #[arg(long)]
         updates: Option<PathBuf>,
@@ -301,9 +308,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
         Cmd::Sql { pack, dialect, budget } => sql(&pack, dialect, budget),
-        Cmd::Report { pack, year, observations, updates, awards, out_dir } => {
-            report(&pack, year, &observations, updates.as_deref(), awards.as_deref(), &out_dir)
-        }
+        Cmd::Report { pack, year, observations, updates, awards, out_dir, data_dir, database_url } => match observations {
+            Some(obs) => report(&pack, year, &obs, updates.as_deref(), awards.as_deref(), &out_dir),
+            None => service::report_from_ledger(&pack, year, data_dir.as_deref(), database_url.as_deref(), awards.as_deref(), &out_dir),
+        },
         Cmd::Whatif { pack, input, reforms, years, out, jobs } => whatif(&pack, &input, &reforms, &years, out.as_deref(), jobs),
         Cmd::Serve { pack, data_dir, database_url, listen, secure_cookies } => {
             service::serve(&pack, &data_dir, database_url.as_deref(), &listen, secure_cookies)
@@ -767,12 +775,27 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
         }
         None => None,
     };
-    let r = rep::build(&pack, &obs, &ups, year, &weights, counts.as_ref());
+    write_report(&pack, &obs, &ups, year, &weights, counts.as_ref(), out_dir)
+}
+
+/// Builds the monitoring report and writes report.html, progress.csv, report.json and
+/// observations.csv into `out_dir`.
+pub(crate) fn write_report(
+    pack: &qiangke_rules::Pack,
+    obs: &[qiangke_monitor::Observation],
+    ups: &[qiangke_monitor::tasks::Update],
+    year: i32,
+    weights: &qiangke_monitor::assess::Weights,
+    counts: Option<&std::collections::HashMap<(String, i32), u64>>,
+    out_dir: &Path,
+) -> Result<ExitCode> {
+    use qiangke_monitor::report as rep;
+    let r = rep::build(pack, obs, ups, year, weights, counts);
     std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
-    std::fs::write(out_dir.join("report.html"), rep::to_html(&pack, &r))?;
-    std::fs::write(out_dir.join("progress.csv"), rep::to_csv(&pack, &r))?;
-    std::fs::write(out_dir.join("report.json"), serde_json::to_string_pretty(&rep::to_json(&pack, &r))?)?;
-    std::fs::write(out_dir.join("observations.csv"), qiangke_monitor::observation::export_observations(&pack, &obs))?;
+    std::fs::write(out_dir.join("report.html"), rep::to_html(pack, &r))?;
+    std::fs::write(out_dir.join("progress.csv"), rep::to_csv(pack, &r))?;
+    std::fs::write(out_dir.join("report.json"), serde_json::to_string_pretty(&rep::to_json(pack, &r))?)?;
+    std::fs::write(out_dir.join("observations.csv"), qiangke_monitor::observation::export_observations(pack, obs))?;
     outln!(
         "{} observations, {} task updates → {}/report.html, progress.csv, report.json, observations.csv ({} items of missing data listed)",
         obs.len(),

@@ -29,6 +29,7 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
             return Ok(ExitCode::from(1));
         }
     };
+    let weights = qiangke_monitor::assess::Weights::from_pack_dir(&pack, pack_dir).map_err(|e| anyhow::anyhow!(e))?;
     let listen = listen.parse().with_context(|| format!("--listen {listen}: expected an address like 127.0.0.1:8080"))?;
     runtime()?.block_on(async {
         let store = open(data_dir, database_url).await?;
@@ -63,7 +64,9 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
                 &pack.hash[..12]
             ),
         }
-        qiangke_server::serve(pack, store, qiangke_server::Config { listen, secure_cookies }).await.context("the server stopped")?;
+        qiangke_server::serve(pack, store, qiangke_server::Config { listen, secure_cookies, weights })
+            .await
+            .context("the server stopped")?;
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -87,4 +90,42 @@ pub fn audit_verify(data_dir: &Path, database_url: Option<&str>) -> Result<ExitC
             Ok(ExitCode::from(1))
         }
     })
+}
+
+/// `qiangke report` over the ledger: its observations in force, its task updates and the awards
+/// it holds (or a batch award table given with `--awards`).
+pub fn report_from_ledger(
+    pack_dir: &Path,
+    year: i32,
+    data_dir: Option<&Path>,
+    database_url: Option<&str>,
+    awards: Option<&Path>,
+    out_dir: &Path,
+) -> Result<ExitCode> {
+    let pack = match load_pack(pack_dir) {
+        Ok(p) => p,
+        Err(report) => {
+            eprint!("{}", report.render());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let weights = qiangke_monitor::assess::Weights::from_pack_dir(&pack, pack_dir).map_err(|e| anyhow::anyhow!(e))?;
+    let data_dir = data_dir.unwrap_or(Path::new("qiangke-data"));
+    if database_url.is_none() && !data_dir.join("qiangke.db").exists() {
+        anyhow::bail!("there is no ledger at {}", data_dir.join("qiangke.db").display());
+    }
+    let (obs, ups, counts) = runtime()?.block_on(async {
+        let store = open(data_dir, database_url).await?;
+        let r = (store.observations(&pack).await?, store.task_updates(&pack).await?, store.award_counts().await?);
+        store.close().await;
+        anyhow::Ok(r)
+    })?;
+    let counts = match awards {
+        Some(a) => {
+            let text = std::fs::read_to_string(a).with_context(|| format!("cannot read {}", a.display()))?;
+            qiangke_monitor::report::award_counts(&text).map_err(|e| anyhow::anyhow!("{}: {e}", a.display()))?
+        }
+        None => counts,
+    };
+    crate::write_report(&pack, &obs, &ups, year, &weights, Some(&counts), out_dir)
 }

@@ -140,17 +140,37 @@ fn a_server_killed_mid_import_keeps_all_or_none_and_the_audit_chain_detects_edit
 
     // The server restarts on the same ledger and works.
     let mut server = start(&data, port);
-    let (st, _) = call(
+    let (st, login) = call(
         port,
         "POST",
         "/api/login",
         None,
         "application/json",
-        format!("{{\"username\":\"admin\",\"password\":\"{ADMIN_PASSWORD}\"}}").as_bytes(),
+        format!("{{\"username\":\"admin\",\"password\":\"{ADMIN_PASSWORD}\",\"session\":\"bearer\"}}").as_bytes(),
     );
     assert_eq!(st, 200);
+    let token = login["token"].as_str().expect("token").to_string();
+    // Observations recorded through the API feed `qiangke report --data-dir`.
+    let obs = "indicator,scope,year,value,unit,source,entered_by\n1,city,2023,60,%,市統計局,張三\n";
+    let (st, r) = call(port, "POST", "/api/observations", Some(&token), "text/csv", obs.as_bytes());
+    assert_eq!(st, 201, "{r}");
     server.kill().expect("stop");
     server.wait().expect("reaped");
+    let out = dir.join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_qiangke"))
+        .args(["report"])
+        .arg(common::pack_dir())
+        .args(["--year", "2023", "--data-dir"])
+        .arg(&data)
+        .arg("--out-dir")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("report.json")).expect("json");
+    let row = rep["indicators"].as_array().expect("rows").iter().find(|r| r["number"] == 1).expect("indicator 1").clone();
+    // (60 − 55.35) ÷ (65 − 55.35) = 0.481865…
+    assert_eq!(row["share"], "0.481865");
 
     // Editing one audit row by hand is detected.
     let ok = Command::new(env!("CARGO_BIN_EXE_qiangke")).args(["audit", "verify", "--data-dir"]).arg(&data).output().expect("runs");

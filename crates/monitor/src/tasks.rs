@@ -79,6 +79,22 @@ pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
+/// Writes updates as CSV in the import format (so an export imports back unchanged).
+pub fn export_updates(pack: &Pack, updates: &[Update]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["task", "date", "unit", "text", "value"]);
+    for u in updates {
+        let _ = w.write_record([
+            pack.plan.tasks[u.task].id.as_str(),
+            &u.date.to_string(),
+            u.unit.map_or("", |d| pack.departments[d].id.as_str()),
+            &u.text,
+            &u.value.map(|v| v.normalize().to_string()).unwrap_or_default(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 #[derive(Debug, Clone)]
 pub struct TaskStatus {
     pub task: usize,

@@ -9,6 +9,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use qiangke_monitor::assess::Weights;
+use qiangke_monitor::report as monitor_report;
 use qiangke_rules::{Lang, Options, Pack, evaluate, explain, load_facts};
 use qiangke_store::auth::{NewUser, SessionKind};
 use qiangke_store::ledger::{FactsInput, ImportFormat, NewEntity};
@@ -37,12 +39,19 @@ pub struct AppState {
     pub pack: Arc<Pack>,
     pub store: Store,
     pub secure_cookies: bool,
+    /// County assessment weights (the pack's `assessment.toml`; equal when it declares none).
+    pub weights: Weights,
     failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 impl AppState {
+    /// State with equal assessment weights; see [`AppState::with_weights`].
     pub fn new(pack: Arc<Pack>, store: Store, secure_cookies: bool) -> Arc<AppState> {
-        Arc::new(AppState { pack, store, secure_cookies, failures: Mutex::new(HashMap::new()) })
+        let weights = Weights::equal(&pack);
+        Self::with_weights(pack, store, secure_cookies, weights)
+    }
+    pub fn with_weights(pack: Arc<Pack>, store: Store, secure_cookies: bool, weights: Weights) -> Arc<AppState> {
+        Arc::new(AppState { pack, store, secure_cookies, weights, failures: Mutex::new(HashMap::new()) })
     }
 }
 
@@ -80,8 +89,13 @@ pub fn router(state: S) -> Router {
         .route("/api/budget", get(budget))
         .route("/api/audit", get(audit))
         .route("/api/audit/verify", get(audit_verify))
+        .route("/api/report", get(report))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    let imports = Router::new().route("/api/imports", post(import)).layer(DefaultBodyLimit::max(IMPORT_LIMIT));
+    let imports = Router::new()
+        .route("/api/imports", post(import))
+        .route("/api/observations", get(list_observations).post(record_observations))
+        .route("/api/task-updates", get(list_task_updates).post(record_task_updates))
+        .layer(DefaultBodyLimit::max(IMPORT_LIMIT));
     api.merge(imports).fallback(not_found).layer(axum::middleware::map_response(api_headers)).with_state(state)
 }
 
@@ -89,8 +103,14 @@ async fn api_headers(mut r: Response) -> Response {
     let h = r.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    }
     r
+}
+
+fn csv_response(text: String) -> ApiResult {
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response())
 }
 
 async fn not_found(method: Method, uri: axum::http::Uri) -> Problem {
@@ -484,4 +504,63 @@ async fn audit_verify(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], "verifying the audit log")?;
     let v = s.store.verify_audit().await?;
     ok(json!({"entries": v.entries, "intact": v.problems.is_empty(), "problems": v.problems}))
+}
+
+// ----- plan monitoring ---------------------------------------------------------------------
+
+fn utf8(b: &Bytes) -> Result<&str, Problem> {
+    std::str::from_utf8(b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))
+}
+
+/// Indicator observations as CSV (`indicator,scope,year,value,unit,source,entered_by`), all rows
+/// or none.
+async fn record_observations(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    created(s.store.record_observations(&s.pack, &p, utf8(&b)?).await?)
+}
+
+async fn list_observations(State(s): State<S>, Auth(_): Auth) -> ApiResult {
+    csv_response(s.store.observations_csv(&s.pack).await?)
+}
+
+/// Task progress updates as CSV (`task,date,unit,text,value`), all rows or none.
+async fn record_task_updates(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    created(s.store.record_task_updates(&s.pack, &p, utf8(&b)?).await?)
+}
+
+async fn list_task_updates(State(s): State<S>, Auth(_): Auth) -> ApiResult {
+    csv_response(s.store.task_updates_csv(&s.pack).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportQuery {
+    year: i32,
+    /// `json` (default), `html` or `csv`.
+    format: Option<String>,
+}
+
+/// The monitoring report for a year from the ledger's observations, task updates and awards.
+async fn report(State(s): State<S>, Auth(_): Auth, q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult {
+    let Query(q) = q.map_err(|e| Problem::invalid("year", format!("{} (give ?year=2025)", e.body_text())))?;
+    if !(2000..=2100).contains(&q.year) {
+        return Err(Problem::invalid("year", format!("{} is not a report year", q.year)));
+    }
+    let obs = s.store.observations(&s.pack).await?;
+    let ups = s.store.task_updates(&s.pack).await?;
+    let counts = s.store.award_counts().await?;
+    let r = monitor_report::build(&s.pack, &obs, &ups, q.year, &s.weights, Some(&counts));
+    match q.format.as_deref() {
+        None | Some("json") => ok(monitor_report::to_json(&s.pack, &r)),
+        Some("csv") => csv_response(monitor_report::to_csv(&s.pack, &r)),
+        Some("html") => {
+            let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], monitor_report::to_html(&s.pack, &r)).into_response();
+            // The report is static HTML with its own stylesheet and inline SVG: no script runs.
+            resp.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"),
+            );
+            Ok(resp)
+        }
+        Some(o) => Err(Problem::invalid("format", format!("`{o}`: expected json, html or csv"))),
+    }
 }

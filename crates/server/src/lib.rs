@@ -26,11 +26,13 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// County assessment weights for the monitoring report.
+    pub weights: qiangke_monitor::assess::Weights,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(pack: Arc<Pack>, store: Store, cfg: Config) -> std::io::Result<()> {
-    let state = AppState::new(pack, store, cfg.secure_cookies);
+    let state = AppState::with_weights(pack, store, cfg.secure_cookies, cfg.weights);
     let listener = tokio::net::TcpListener::bind(cfg.listen).await?;
     eprintln!("qiangke: listening on http://{}", listener.local_addr()?);
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await

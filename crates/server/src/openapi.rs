@@ -110,6 +110,28 @@ pub const ROUTES: &[RouteDoc] = &[
     ),
     r!("get", "/api/audit", "any", "Audit entries you may see, oldest first. Query: after (sequence number), limit (≤1000)"),
     r!("get", "/api/audit/verify", "admin, finance", "Recompute the audit hash chain and report any break"),
+    r!(
+        "post",
+        "/api/observations",
+        "admin, reviewer, county (own county)",
+        "Record indicator observations: CSV indicator,scope,year,value,unit,source,entered_by — every row or none, each refusal located",
+        "import"
+    ),
+    r!("get", "/api/observations", "any", "The observations in force (newest per indicator, scope and year) as the import CSV"),
+    r!(
+        "post",
+        "/api/task-updates",
+        "admin, reviewer (its department), county (as 各縣區政府)",
+        "Record task progress: CSV task,date,unit,text,value — every row or none",
+        "import"
+    ),
+    r!("get", "/api/task-updates", "any", "Every task update as the import CSV"),
+    r!(
+        "get",
+        "/api/report",
+        "any",
+        "The monitoring report for ?year=Y from the ledger (indicator progress, tasks, county assessment, awards per indicator): format=json|html|csv"
+    ),
 ];
 
 /// The OpenAPI document.

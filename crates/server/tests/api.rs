@@ -444,6 +444,70 @@ async fn suite(url: &str) {
     assert!(all > mine.len());
     assert!(store.verify_audit().await.expect("verify").problems.is_empty());
 
+    // ----- plan monitoring: observations and task updates in the ledger ----------------------
+    let csv_post = |path: &'static str, tok: String, body: String| {
+        let api = &api;
+        async move { api.send("POST", path, Some(&tok), Some(body.into_bytes()), &[("content-type", "text/csv")]).await }
+    };
+    let head = "indicator,scope,year,value,unit,source,entered_by\n";
+    // A percentage above 100 and an unknown indicator: refused, located, nothing kept.
+    let r = csv_post(
+        "/api/observations",
+        admin.clone(),
+        format!("{head}1,city,2023,60,%,市統計局,張三\n1,city,2024,101,%,市統計局,張三\n99,city,2023,1,%,x,y\n"),
+    )
+    .await;
+    let errs = problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("e").clone();
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert_eq!(errs[0]["field"], "line 3, column value");
+    assert!(errs[0]["message"].as_str().expect("m").contains("100"), "{errs:?}");
+    assert_eq!(errs[1]["field"], "line 4, column indicator");
+    assert_eq!(api.get("/api/observations", &fin).await.body, J::String("indicator,scope,year,value,unit,source,entered_by\n".into()));
+    // 科技進步貢獻率: baseline 55.35 (2021), target 65 (2025), observed 60 in 2023:
+    // (60 − 55.35) ÷ (65 − 55.35) = 4.65 ÷ 9.65 = 48.19% of the way; the linear path is at 50%.
+    let r = csv_post("/api/observations", sci.clone(), format!("{head}1,city,2023,59,%,市統計局,張三\n")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = csv_post("/api/observations", sci.clone(), format!("{head}1,city,2023,60,%,市統計局(修訂),張三\n")).await;
+    assert_eq!(r.body["recorded"], 1, "the newest observation of a year is the one in force");
+    problem(&csv_post("/api/observations", ent1.clone(), format!("{head}1,city,2023,60,%,x,y\n")).await, StatusCode::FORBIDDEN);
+    // A county official records its own county only.
+    let r = csv_post("/api/observations", lz.clone(), format!("{head}13,liangzhou,2023,30,家,涼州區科技局,李四\n")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = csv_post("/api/observations", lz.clone(), format!("{head}13,minqin,2023,30,家,x,y\n")).await;
+    assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("outside your county"));
+    let exported = api.get("/api/observations", &ent1).await.body;
+    assert_eq!(
+        exported.as_str().expect("csv"),
+        "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局(修訂),張三\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),涼州區科技局,李四\n"
+    );
+    let uhead = "task,date,unit,text,value\n";
+    let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}3-1-1,2023-06-30,,啟動,\n")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}3-1-1,2023-06-30,市工信局,代報,\n")).await;
+    assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("you report for science-bureau"));
+    let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}9-9-9,2023-06-30,,x,\n")).await;
+    problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        api.get("/api/task-updates", &lz).await.body.as_str().expect("csv"),
+        "task,date,unit,text,value\n3-1-1,2023-06-30,science-bureau,啟動,\n"
+    );
+    let rep = api.get("/api/report?year=2023", &lz).await;
+    assert_eq!(rep.status, StatusCode::OK, "{}", rep.body);
+    let row = rep.body["indicators"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["indicator"] == "tech-progress-contribution")
+        .expect("row")
+        .clone();
+    assert_eq!(row["share"], "0.481865");
+    assert_eq!(row["linear_path"], "0.50");
+    assert_eq!(row["status"], "behind");
+    let html = api.get("/api/report?year=2023&format=html", &lz).await;
+    assert!(html.body.as_str().expect("html").contains("科技進步貢獻率"));
+    assert!(html.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("csp").starts_with("default-src 'none'"));
+    problem(&api.get("/api/report", &lz).await, StatusCode::BAD_REQUEST);
+
     // ----- the protocol ----------------------------------------------------------------------
     let r = api.send("POST", "/api/applications", Some(&ent1), Some(b"{\"entity_id\": 1,\n \"claim_year\": }".to_vec()), &[]).await;
     assert!(problem(&r, StatusCode::BAD_REQUEST)["errors"][0]["message"].as_str().expect("m").starts_with("line 2, column"));

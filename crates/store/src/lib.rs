@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod auth;
 pub mod ledger;
+pub mod monitoring;
 mod time;
 
 pub use auth::{Principal, Role};
@@ -77,7 +78,8 @@ pub struct Store {
     pub backend: Backend,
 }
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "ledger", include_str!("migrations/0001_ledger.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "ledger", include_str!("migrations/0001_ledger.sql")), (2, "monitoring", include_str!("migrations/0002_monitoring.sql"))];
 
 impl Store {
     /// Opens (creating on first use) the embedded SQLite ledger `qiangke.db` in `dir`.
@@ -220,6 +222,7 @@ mod tests {
         let s = statements("-- c\nCREATE TABLE a (x TEXT);\n\nCREATE TABLE b (\n  y TEXT\n);\n");
         assert_eq!(s, vec!["CREATE TABLE a (x TEXT)".to_string(), "CREATE TABLE b (\n  y TEXT\n)".to_string()]);
         assert_eq!(statements(MIGRATIONS[0].2).len(), 16);
+        assert_eq!(statements(MIGRATIONS[1].2).len(), 3);
     }
 
     #[test]
