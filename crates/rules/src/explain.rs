@@ -49,7 +49,7 @@ pub fn fact_path(pack: &Pack, f: &FactRef) -> String {
     }
 }
 
-fn fact_title(pack: &Pack, f: &FactRef, lang: Lang) -> String {
+pub fn fact_title(pack: &Pack, f: &FactRef, lang: Lang) -> String {
     let v = &pack.vocab;
     match f {
         FactRef::Attr(i) => v.attributes[*i].title.get(lang).to_string(),
@@ -341,6 +341,53 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
         }
     }
     o
+}
+
+/// One result's explanation, as `to_text` prints it (title, state, budget year and departments,
+/// the quoted sentence, the trigger, every step, the interpretations).
+pub fn result_to_text(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> String {
+    let mut o = String::new();
+    result_text(&mut o, pack, r, lang);
+    o.trim_start_matches('\n').to_string()
+}
+
+/// What more would reach a better tier, for each tier lookup in the result's trace: "R&D
+/// spending (2023): 5,000,000 yuan more would reach the tier … (500,000 yuan)". Needs the trace.
+pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut last_fact: Option<&FactRef> = None;
+    for s in &r.trace {
+        let (table, next) = match s {
+            Step::Fact { fact, .. } => {
+                last_fact = Some(fact);
+                continue;
+            }
+            Step::Tier { table, next: Some(n), .. } | Step::NoTier { table, first: Some(n), .. } => (*table, *n),
+            _ => continue,
+        };
+        let nb = &pack.tiers[table].bands[next.0];
+        let what = last_fact.map(|f| fact_title(pack, f, lang)).unwrap_or_default();
+        out.push(match lang {
+            Lang::Zh => format!("{what}再增加 {} 即可達到「{}」檔 ({})", money_yuan(next.1), nb.describe(), money_source(nb.amount)),
+            Lang::En => format!("{what}: {} more would reach the tier {} ({})", money_en(next.1), nb.describe_in(lang), show_money(nb.amount, lang)),
+        });
+    }
+    out
+}
+
+/// The amount of an awarded result as people read it: `20萬元`, `20萬元 – 30萬元`, `不低于 10萬元`.
+pub fn amount_text(low: Decimal, high: Decimal, lang: Lang) -> String {
+    let m = |x: Decimal| match lang {
+        Lang::Zh => money_source(x),
+        Lang::En => show_money(x, lang),
+    };
+    if low == high {
+        m(low)
+    } else if high == UNBOUNDED {
+        format!("{} {}", t(lang, "不低于", "at least"), m(low))
+    } else {
+        format!("{} – {}", m(low), m(high))
+    }
 }
 
 fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {

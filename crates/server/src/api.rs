@@ -96,7 +96,7 @@ pub fn router(state: S) -> Router {
         .route("/api/observations", get(list_observations).post(record_observations))
         .route("/api/task-updates", get(list_task_updates).post(record_task_updates))
         .layer(DefaultBodyLimit::max(IMPORT_LIMIT));
-    api.merge(imports).fallback(not_found).layer(axum::middleware::map_response(api_headers)).with_state(state)
+    api.merge(imports).merge(crate::web::routes()).fallback(not_found).layer(axum::middleware::map_response(api_headers)).with_state(state)
 }
 
 async fn api_headers(mut r: Response) -> Response {
@@ -267,14 +267,9 @@ struct LoginBody {
     session: Option<String>,
 }
 
-async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
-    let body: LoginBody = json_body(&b)?;
-    let kind = match body.session.as_deref() {
-        None | Some("cookie") => SessionKind::Cookie,
-        Some("bearer") => SessionKind::Bearer,
-        Some(o) => return Err(Problem::invalid("session", format!("`{o}`: expected cookie or bearer"))),
-    };
-    let key = body.username.to_lowercase();
+/// Checks a password with the per-user-name attempt limit, and opens a session.
+pub(crate) async fn sign_in(s: &AppState, username: &str, password: &str, kind: SessionKind) -> Result<(String, Principal), Problem> {
+    let key = username.to_lowercase();
     {
         let f = s.failures.lock().expect("not poisoned");
         if let Some((n, since)) = f.get(&key)
@@ -282,30 +277,16 @@ async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
             && since.elapsed() < LOGIN_WINDOW
         {
             let wait = (LOGIN_WINDOW - since.elapsed()).as_secs() + 1;
-            let mut p = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too many attempts",
-                format!("too many failed sign-ins for this user; try again in {wait} s"),
-            );
+            let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "too many attempts", format!("too many failed sign-ins for this user; try again in {wait} s"));
             p.retry_after = Some(wait);
             return Err(p);
         }
     }
     let ttl = if kind == SessionKind::Cookie { COOKIE_TTL } else { TOKEN_TTL };
-    match s.store.login(&body.username, &body.password, kind, ttl.as_millis() as i64).await {
-        Ok((token, p)) => {
+    match s.store.login(username, password, kind, ttl.as_millis() as i64).await {
+        Ok(ok) => {
             s.failures.lock().expect("not poisoned").remove(&key);
-            if kind == SessionKind::Bearer {
-                return ok(json!({"token": token, "expires_in": ttl.as_secs(), "user": p}));
-            }
-            let cookie = format!(
-                "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-                ttl.as_secs(),
-                if s.secure_cookies { "; Secure" } else { "" }
-            );
-            let mut r = axum::Json(json!({"user": p})).into_response();
-            r.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii"));
-            Ok(r)
+            Ok(ok)
         }
         Err(Error::Unauthenticated) => {
             let mut f = s.failures.lock().expect("not poisoned");
@@ -318,6 +299,32 @@ async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, expiring with the session (Secure if asked).
+pub(crate) fn session_cookie(s: &AppState, token: &str) -> HeaderValue {
+    let c = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", COOKIE_TTL.as_secs(), if s.secure_cookies { "; Secure" } else { "" });
+    HeaderValue::from_str(&c).expect("ascii")
+}
+
+pub(crate) fn random_hex() -> String {
+    qiangke_store::auth::random_token()
+}
+
+async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
+    let body: LoginBody = json_body(&b)?;
+    let kind = match body.session.as_deref() {
+        None | Some("cookie") => SessionKind::Cookie,
+        Some("bearer") => SessionKind::Bearer,
+        Some(o) => return Err(Problem::invalid("session", format!("`{o}`: expected cookie or bearer"))),
+    };
+    let (token, p) = sign_in(&s, &body.username, &body.password, kind).await?;
+    if kind == SessionKind::Bearer {
+        return ok(json!({"token": token, "expires_in": TOKEN_TTL.as_secs(), "user": p}));
+    }
+    let mut r = axum::Json(json!({"user": p})).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, session_cookie(&s, &token));
+    Ok(r)
 }
 
 async fn logout(State(s): State<S>, headers: HeaderMap) -> ApiResult {

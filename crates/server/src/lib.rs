@@ -11,6 +11,7 @@
 mod api;
 mod openapi;
 mod problem;
+mod web;
 
 pub use api::{AppState, router};
 pub use problem::Problem;

@@ -659,6 +659,7 @@ impl Store {
                 let mut full = explain::rule_json(pack, r.rule);
                 if let (Some(f), Some(res)) = (full.as_object_mut(), rj.as_object()) {
                     f.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    f.insert("explanation".into(), json!({"zh": explain::result_to_text(pack, r, qiangke_rules::Lang::Zh), "en": explain::result_to_text(pack, r, qiangke_rules::Lang::En)}));
                     f.insert("notes_text".into(), json!(r.notes.iter().map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})).collect::<Vec<_>>()));
                 }
                 full.to_string()

@@ -1,0 +1,419 @@
+//! The public calculator: a form generated from the pack's fact vocabulary (so another pack gets
+//! its own form with no new code), or an uploaded facts file; results with the amount or interval,
+//! the state, the budget year and departments, what would reach the next tier, the quoted sentence
+//! and the whole explanation. Nothing is stored.
+
+use super::{Ctx, esc, field, field_error, t};
+use crate::api::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use qiangke_rules::model::{FieldDef, RuleKind, Type};
+use qiangke_rules::{Lang, Options, Pack, Reason, State as RState, evaluate, explain, load_facts};
+use serde_json::{Map, Value as J, json};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+const YEARS: std::ops::RangeInclusive<i32> = 2022..=2025;
+const DEFAULT_YEAR: i32 = 2023;
+
+type Errors = HashMap<String, String>;
+
+fn id_of(name: &str) -> String {
+    format!("f-{}", name.replace('.', "-"))
+}
+
+/// Input hint for a type.
+fn hint(ty: Type, lang: Lang) -> &'static str {
+    match ty {
+        Type::Money => t(lang, "金額:如 15000000、1500萬元 或 1500000.50元", "money: e.g. 15000000, 1500萬元 or 1500000.50元"),
+        Type::Int => t(lang, "整數", "a whole number"),
+        Type::Dec => t(lang, "數字", "a number"),
+        Type::Rate => t(lang, "百分比,如 20%", "a percentage, e.g. 20%"),
+        Type::Date => t(lang, "日期,如 2023-11-20", "a date, e.g. 2023-11-20"),
+        Type::Uscc => t(lang, "18位統一社會信用代碼", "the 18-character unified social credit code"),
+        _ => "",
+    }
+}
+
+/// One labelled control for a fact, keeping what the user typed and showing its error.
+fn control(pack: &Pack, lang: Lang, name: &str, label: &str, ty: Type, value: &str, err: Option<&String>) -> String {
+    let id = id_of(name);
+    let invalid = if err.is_some() { format!(r#" aria-invalid="true" aria-describedby="{id}-error""#) } else { String::new() };
+    let unknown = t(lang, "(未知)", "(not known)");
+    let widget = match ty {
+        Type::Bool => {
+            let opt = |v: &str, l: &str| format!(r#"<option value="{v}"{}>{l}</option>"#, if value == v { " selected" } else { "" });
+            format!(
+                r#"<select id="{id}" name="{name}"{invalid}>{}{}{}</select>"#,
+                opt("", unknown),
+                opt("true", t(lang, "是", "yes")),
+                opt("false", t(lang, "否", "no"))
+            )
+        }
+        Type::Enum(e) => {
+            let mut o = format!(r#"<select id="{id}" name="{name}"{invalid}><option value="">{unknown}</option>"#);
+            for v in &pack.enums[e as usize].variants {
+                let _ = write!(o, r#"<option value="{}"{}>{}</option>"#, esc(&v.id), if value == v.id { " selected" } else { "" }, esc(v.name.get(lang)));
+            }
+            o + "</select>"
+        }
+        _ => {
+            let mode = match ty {
+                Type::Money | Type::Dec | Type::Rate => r#" inputmode="decimal""#,
+                Type::Int => r#" inputmode="numeric""#,
+                _ => "",
+            };
+            format!(r#"<input id="{id}" name="{name}" value="{}"{mode}{invalid}>"#, esc(value))
+        }
+    };
+    let h = hint(ty, lang);
+    let h = if h.is_empty() { String::new() } else { format!(r#"<p class="hint">{h}</p>"#) };
+    format!(r#"<div><label for="{id}">{}</label>{widget}{h}{}</div>"#, esc(label), field_error(&id, err))
+}
+
+fn title(f: &FieldDef, lang: Lang) -> String {
+    f.title.get(lang).to_string()
+}
+
+/// The whole form, generated from the vocabulary.
+fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors) -> String {
+    let lang = ctx.lang;
+    let v = &pack.vocab;
+    let year = field(form, "year");
+    let year = if year.is_empty() { DEFAULT_YEAR.to_string() } else { year.to_string() };
+    let mut o = String::new();
+    if !errors.is_empty() {
+        let _ = write!(
+            o,
+            r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#,
+            t(lang, "有些填寫不正確,請按提示修改(其他已填內容已保留):", "Some entries need correcting (everything else you typed is kept):")
+        );
+        let mut errs: Vec<_> = errors.iter().collect();
+        errs.sort();
+        for (k, m) in errs {
+            let _ = write!(o, r##"<li><a href="#{}">{}</a></li>"##, esc(&id_of(k)), esc(m));
+        }
+        o.push_str("</ul></div>");
+    }
+    let _ = write!(o, r#"<form method="post" action="/calculator" class="calc" novalidate><fieldset><legend>{}</legend><div class="grid">"#, t(lang, "申報年度與主體", "Claim year and applicant"));
+    let mut years = String::new();
+    for y in YEARS {
+        let _ = write!(years, r#"<option value="{y}"{}>{y}</option>"#, if year == y.to_string() { " selected" } else { "" });
+    }
+    let _ = write!(
+        o,
+        r#"<div><label for="f-year">{}</label><select id="f-year" name="year">{years}</select>{}</div>"#,
+        t(lang, "申報年度", "Claim year"),
+        field_error("f-year", errors.get("year"))
+    );
+    let _ = write!(
+        o,
+        r#"<div><label for="f-entity-name">{}</label><input id="f-entity-name" name="entity.name" value="{}" autocomplete="organization"></div>"#,
+        t(lang, "名稱(可選)", "Name (optional)"),
+        esc(field(form, "entity.name"))
+    );
+    for a in &v.attributes {
+        let name = format!("entity.{}", a.name);
+        o.push_str(&control(pack, lang, &name, &title(a, lang), a.ty, field(form, &name), errors.get(&name)));
+    }
+    let _ = write!(o, r#"</div></fieldset><fieldset><legend>{}</legend><div class="grid">"#, t(lang, "申報年度的數據", "Figures of the claim year"));
+    for y in &v.yearly {
+        let name = format!("y.{}", y.name);
+        o.push_str(&control(pack, lang, &name, &title(y, lang), y.ty, field(form, &name), errors.get(&name)));
+    }
+    let _ = write!(
+        o,
+        r#"</div></fieldset><h2>{}</h2><p class="hint">{}</p>"#,
+        t(lang, "事件(認定、立項、獲獎等)", "Events (recognitions, projects, prizes …)"),
+        t(lang, "每類事件可填一項;填寫日期即表示發生。多項事件請上傳事實文件。", "One of each kind; giving a date means it happened. For several of a kind, upload a facts file.")
+    );
+    for e in &v.events {
+        let prefix = format!("e.{}.", e.name);
+        let used = form.iter().any(|(k, val)| k.starts_with(&prefix) && !val.is_empty()) || errors.keys().any(|k| k.starts_with(&prefix));
+        let _ = write!(
+            o,
+            r#"<details class="event"{}><summary>{}</summary><fieldset><legend>{}</legend><div class="grid">"#,
+            if used { " open" } else { "" },
+            esc(e.title.get(lang)),
+            esc(e.title.get(lang))
+        );
+        let dname = format!("{prefix}date");
+        o.push_str(&control(pack, lang, &dname, t(lang, "日期", "Date"), Type::Date, field(form, &dname), errors.get(&dname)));
+        for f in &e.fields {
+            let name = format!("{prefix}{}", f.name);
+            o.push_str(&control(pack, lang, &name, &title(f, lang), f.ty, field(form, &name), errors.get(&name)));
+        }
+        o.push_str("</div></fieldset></details>");
+    }
+    let _ = write!(o, r#"<p><button type="submit" id="calculate">{}</button></p></form>"#, t(lang, "計算", "Calculate"));
+    let _ = write!(
+        o,
+        r#"<form method="post" action="/calculator/upload" enctype="multipart/form-data" class="card"><h2>{}</h2><p class="hint">{}</p><p><label for="f-file">{}</label><input id="f-file" type="file" name="facts" accept=".json,.toml"></p><p><button type="submit" class="secondary">{}</button></p></form>"#,
+        t(lang, "或上傳事實文件", "Or upload a facts file"),
+        t(lang, "JSON 或 TOML,格式同 qiangke eval(見 packs/wuwei-2022/examples)。", "JSON or TOML, as qiangke eval reads (see packs/wuwei-2022/examples)."),
+        t(lang, "事實文件", "Facts file"),
+        t(lang, "上傳並計算", "Upload and calculate")
+    );
+    o
+}
+
+/// JSON for a checked cell of a type (booleans and whole numbers as JSON, the rest as text).
+fn cell_json(ty: Type, text: &str) -> J {
+    match ty {
+        Type::Bool => J::Bool(text == "true"),
+        Type::Int => text.trim().parse::<i64>().map_or_else(|_| J::String(text.into()), J::from),
+        _ => J::String(text.trim().into()),
+    }
+}
+
+/// Reads the form into a facts document, checking every value against its type.
+fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Errors) {
+    let v = &pack.vocab;
+    let mut errors = Errors::new();
+    let year = match field(form, "year").parse::<i32>() {
+        Ok(y) if YEARS.contains(&y) => y,
+        _ => {
+            errors.insert("year".into(), t(lang, "請選擇 2022—2025 年", "choose a year from 2022 to 2025").into());
+            DEFAULT_YEAR
+        }
+    };
+    let check = |name: &str, ty: Type, errors: &mut Errors| -> Option<J> {
+        let raw = field(form, name).trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match qiangke_rules::facts::parse_cell(pack, ty, raw) {
+            Ok(_) => Some(cell_json(ty, raw)),
+            Err(e) => {
+                errors.insert(name.into(), match e.hint {
+                    Some(h) => format!("{} ({h})", e.message),
+                    None => e.message,
+                });
+                None
+            }
+        }
+    };
+    let mut entity = Map::new();
+    entity.insert("id".into(), J::String("calculator".into()));
+    let name = field(form, "entity.name").trim();
+    if !name.is_empty() {
+        entity.insert("name".into(), J::String(name.into()));
+    }
+    for a in &v.attributes {
+        if let Some(j) = check(&format!("entity.{}", a.name), a.ty, &mut errors) {
+            entity.insert(a.name.clone(), j);
+        }
+    }
+    let mut figures = Map::new();
+    for y in &v.yearly {
+        if let Some(j) = check(&format!("y.{}", y.name), y.ty, &mut errors) {
+            figures.insert(y.name.clone(), j);
+        }
+    }
+    let mut events = Vec::new();
+    for e in &v.events {
+        let prefix = format!("e.{}.", e.name);
+        let date = check(&format!("{prefix}date"), Type::Date, &mut errors);
+        let mut ev = Map::new();
+        for f in &e.fields {
+            if let Some(j) = check(&format!("{prefix}{}", f.name), f.ty, &mut errors) {
+                ev.insert(f.name.clone(), j);
+            }
+        }
+        match date {
+            Some(d) => {
+                ev.insert("type".into(), J::String(e.name.clone()));
+                ev.insert("date".into(), d);
+                events.push(J::Object(ev));
+            }
+            None if !ev.is_empty() && !errors.contains_key(&format!("{prefix}date")) => {
+                errors.insert(format!("{prefix}date"), t(lang, "填寫了此事件的其他欄位時,日期必填", "the date is needed when other fields of this event are given").into());
+            }
+            None => {}
+        }
+    }
+    let doc = json!({"entity": entity, "years": {year.to_string(): figures}, "events": events});
+    (year, doc, errors)
+}
+
+fn state_badge(lang: Lang, code: &str) -> String {
+    let label = match code {
+        "awarded" => t(lang, "可獲補助", "awarded"),
+        "met" => t(lang, "已達到", "met"),
+        "not-met" => t(lang, "未達到", "not met"),
+        "needs-information" => t(lang, "需補充信息", "needs information"),
+        "not-in-force" => t(lang, "不在有效期內", "not in force"),
+        _ => t(lang, "不符合", "not eligible"),
+    };
+    let class = match code {
+        "awarded" | "met" => "awarded",
+        "needs-information" => "needs-information",
+        "not-in-force" => "not-in-force",
+        _ => "not-eligible",
+    };
+    format!(r#"<span class="state {class}">{label}</span>"#)
+}
+
+/// The results of one evaluation as cards.
+pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluation<'_>) -> String {
+    let mut o = String::new();
+    let tot = explain::totals(ev);
+    let _ = write!(o, r#"<section aria-labelledby="results-h" id="results"><h2 id="results-h">{}</h2>"#, t(lang, "計算結果", "Results"));
+    if tot.is_empty() {
+        let _ = write!(o, "<p>{}</p>", t(lang, "按所填事實,暫無可獲補助。", "No award on these facts."));
+    } else {
+        let _ = write!(o, r#"<p class="card">{}: "#, t(lang, "合計(按預算年度)", "Total by budget year"));
+        let parts: Vec<String> = tot.iter().map(|(y, (lo, hi))| format!("{y}: <strong>{}</strong>", esc(&explain::amount_text(*lo, *hi, lang)))).collect();
+        o.push_str(&parts.join(" · "));
+        o.push_str("</p>");
+    }
+    let mut quiet = Vec::new();
+    let order = |r: &qiangke_rules::RuleResult<'_>| match (&r.state, r.rule.kind) {
+        (RState::Awarded { .. }, RuleKind::Award) => 0,
+        (RState::NeedsInformation(_), _) => 1,
+        (RState::Awarded { .. }, _) => 2,
+        _ => 3,
+    };
+    let mut results: Vec<&qiangke_rules::RuleResult<'_>> = ev.results.iter().collect();
+    results.sort_by_key(|r| order(r));
+    for r in results {
+        if matches!(r.state, RState::NotEligible(Reason::NoTrigger)) {
+            quiet.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang)));
+            continue;
+        }
+        let rule = r.rule;
+        let code = r.state.code_for(rule);
+        let _ = write!(
+            o,
+            r#"<article class="card result {code}" id="result-{}"><h3>{} <small>[{}]</small></h3><p>{}"#,
+            esc(&rule.id),
+            esc(rule.title.get(lang)),
+            esc(&rule.clause),
+            state_badge(lang, code)
+        );
+        if let RState::Awarded { low, high } = &r.state {
+            let prefix = if rule.kind == RuleKind::Limit { t(lang, "上限(非撥款):", "limit (not a payment): ") } else { "" };
+            let _ = write!(o, r#" <span class="amount">{prefix}{}</span>"#, esc(&explain::amount_text(*low, *high, lang)));
+        }
+        o.push_str("</p>");
+        if let RState::NeedsInformation(m) = &r.state {
+            let facts: Vec<String> = m.iter().map(|x| esc(&explain::fact_title(pack, &explain::missing_ref(x), lang))).collect();
+            let _ = write!(o, "<p>{}: {}</p>", t(lang, "還需要", "Still needed"), facts.join("、"));
+        }
+        if let Some(by) = r.budget_year
+            && rule.kind == RuleKind::Award
+        {
+            let deps: Vec<&str> = rule.verified_by.iter().map(|d| pack.department(*d).name.get(lang)).collect();
+            let _ = write!(o, "<p>{} {by} · {} {}", t(lang, "預算年度", "Budget year"), t(lang, "核實:", "verified by"), esc(&deps.join("、")));
+            if let Some(p) = rule.paid_by {
+                let _ = write!(o, " · {} {}", t(lang, "撥付:", "paid by"), esc(pack.department(p).name.get(lang)));
+            }
+            o.push_str("</p>");
+        }
+        for h in explain::tier_hints(pack, r, lang) {
+            let _ = write!(o, r#"<p class="hint tier-hint">{}</p>"#, esc(&h));
+        }
+        let _ = write!(o, r#"<blockquote lang="zh-Hant" cite="/policy#rule-{}">{}</blockquote>"#, esc(&rule.id), esc(&rule.quote));
+        let _ = write!(
+            o,
+            "<details><summary>{}</summary><pre>{}</pre></details></article>",
+            t(lang, "計算過程與解釋", "How this was decided"),
+            esc(&explain::result_to_text(pack, r, lang))
+        );
+    }
+    if !quiet.is_empty() {
+        let _ = write!(
+            o,
+            "<details class=\"card\"><summary>{} ({})</summary><ul>",
+            t(lang, "本年度無觸發事實的規則", "Rules with nothing to trigger them this year"),
+            quiet.len()
+        );
+        for q in quiet {
+            let _ = write!(o, "<li>{}</li>", esc(&q));
+        }
+        o.push_str("</ul></details>");
+    }
+    o.push_str("</section>");
+    o
+}
+
+fn intro(ctx: &Ctx, pack: &Pack) -> String {
+    format!(
+        r#"<p>{} <a href="/policy">{}</a></p>"#,
+        esc(&match ctx.lang {
+            Lang::Zh => format!("按《{}》計算企業、單位和個人可獲得的科技獎補,每一筆金額都引用方案原文。不保存任何數據。", pack.title.zh),
+            Lang::En => format!("What an enterprise, institution or person can get under the {}, each amount quoting the plan's own sentence. Nothing is stored.", pack.title.en),
+        }),
+        ctx.t("閱讀方案原文", "Read the plan")
+    )
+}
+
+pub(super) async fn form(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
+    let body = intro(&ctx, &s.pack) + &form_html(&ctx, &s.pack, &[], &Errors::new());
+    ctx.page(ctx.t("獎補計算器", "Award calculator"), &body)
+}
+
+pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(form): axum::Form<Vec<(String, String)>>) -> Response {
+    let pack = &s.pack;
+    let (year, doc, mut errors) = parse_form(pack, ctx.lang, &form);
+    let title = ctx.t("獎補計算器", "Award calculator");
+    if errors.is_empty() {
+        match load_facts(pack, "form", &doc.to_string()) {
+            Ok(facts) => {
+                let ev = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
+                let body = intro(&ctx, pack) + &results_html(pack, ctx.lang, &ev) + &form_html(&ctx, pack, &form, &errors);
+                return ctx.page(title, &body);
+            }
+            Err(r) => {
+                for d in &r.diagnostics {
+                    errors.insert(format!("form-{}", errors.len()), d.message.clone());
+                }
+            }
+        }
+    }
+    let body = intro(&ctx, pack) + &form_html(&ctx, pack, &form, &errors);
+    ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, &body)
+}
+
+pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Multipart) -> Response {
+    let pack = &s.pack;
+    let title = ctx.t("獎補計算器", "Award calculator");
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(f)) = mp.next_field().await {
+        if f.name() == Some("facts") {
+            let name = f.file_name().unwrap_or("facts.json").to_string();
+            match f.bytes().await {
+                Ok(b) => file = Some((name, b.to_vec())),
+                Err(_) => break,
+            }
+        }
+    }
+    let fail = |msg: String| {
+        let body = format!(r#"<div class="summary-errors" role="alert"><p>{}</p></div>"#, msg) + &form_html(&ctx, pack, &[], &Errors::new());
+        ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, &body)
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return fail(esc(ctx.t("請選擇一個事實文件。", "Choose a facts file.")));
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return fail(esc(ctx.t("文件不是 UTF-8 文本。", "The file is not UTF-8 text.")));
+    };
+    let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
+    match load_facts(pack, &name, &text) {
+        Ok(facts) => {
+            let ev = evaluate(pack, &facts, &Options { trace: true, ..Options::default() });
+            let body = intro(&ctx, pack) + &results_html(pack, ctx.lang, &ev) + &form_html(&ctx, pack, &[], &Errors::new());
+            ctx.page(title, &body)
+        }
+        Err(r) => {
+            let mut m = format!("{}<ul>", esc(ctx.t("文件有錯誤,未計算:", "The file has errors; nothing was calculated:")));
+            for d in &r.diagnostics {
+                let j = d.to_json(&r.map);
+                let _ = write!(m, "<li>{}:{}:{}: {}</li>", esc(&name), j["line"], j["column"], esc(&d.message));
+            }
+            fail(m + "</ul>")
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! The signed-in desks: a department reviewer's queue (explanation, approve or reject with a
+//! reason, a decision bounded by the allowed interval), finance's budget and payouts, and the
+//! audit trail each user may see. Forms post back here; a refusal re-renders the page with the
+//! message beside the field and what was typed kept.
+
+use super::{Ctx, esc, field, field_error};
+use crate::api::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use qiangke_rules::Lang;
+use qiangke_store::{Error, Role};
+use rust_decimal::Decimal;
+use serde_json::Value as J;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+type St = State<Arc<AppState>>;
+type Form = axum::Form<Vec<(String, String)>>;
+
+/// A refused form: which award, what was typed, the message per field.
+struct Refusal {
+    award: i64,
+    form: Vec<(String, String)>,
+    errors: Vec<(String, String)>,
+}
+
+fn amount_of(a: &J, lang: Lang) -> String {
+    let d = |v: &J| v.as_str().and_then(|s| s.parse::<Decimal>().ok());
+    match (d(&a["low"]), d(&a["high"])) {
+        (Some(lo), Some(hi)) => qiangke_rules::explain::amount_text(lo, hi, lang),
+        (Some(lo), None) => qiangke_rules::explain::amount_text(lo, qiangke_rules::value::UNBOUNDED, lang),
+        _ => "—".into(),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct DoneQuery {
+    done: Option<i64>,
+}
+
+pub(super) async fn queue(ctx: Ctx, State(s): St, Query(q): Query<DoneQuery>) -> Response {
+    render_queue(&ctx, &s, q.done, None).await
+}
+
+async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Option<Refusal>) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let l = ctx.lang;
+    let title = ctx.t("審核台", "Review desk");
+    if p.role != Role::Reviewer {
+        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.t("只有部門審核人員有審核台。", "Only department reviewers have a review desk.")));
+    }
+    let dept = p.department.clone().unwrap_or_default();
+    let dept_name = s.pack.departments.iter().find(|d| d.id == dept).map_or(dept.clone(), |d| d.name.get(l).to_string());
+    let list = match s.store.awards(p, None).await {
+        Ok(a) => a,
+        Err(e) => return super::store_error(ctx, e),
+    };
+    let mut o = format!("<p>{}: <strong>{}</strong></p>", ctx.t("本部門核實的規則的獎補", "Awards of the rules verified by"), esc(&dept_name));
+    if let Some(id) = done {
+        let _ = write!(o, r#"<p class="card" role="status">{} #{id}</p>"#, ctx.t("已記錄:獎補", "Recorded: award"));
+    }
+    let mut shown = 0;
+    for a in list.iter().filter(|a| matches!(a["status"].as_str(), Some("pending" | "approved"))) {
+        let id = a["id"].as_i64().unwrap_or(0);
+        let full = match s.store.award(p, id).await {
+            Ok(f) => f,
+            Err(e) => return super::store_error(ctx, e),
+        };
+        shown += 1;
+        let r = &full["result"];
+        let lk = if l == Lang::Zh { "zh" } else { "en" };
+        let mine_done = full["verifications"].as_array().into_iter().flatten().any(|v| v["department"] == dept.as_str());
+        let (rform, errs): (&[(String, String)], Vec<(String, String)>) = match &refusal {
+            Some(x) if x.award == id => (&x.form, x.errors.clone()),
+            _ => (&[], Vec::new()),
+        };
+        let err = |f: &str| errs.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
+        let _ = write!(
+            o,
+            r#"<article class="card" id="award-{id}"><h2>#{id} [{}] {}</h2><p>{} <strong>{}</strong> ({}) · {} {} · {} <span class="amount">{}</span></p><blockquote lang="zh-Hant">{}</blockquote><details><summary>{}</summary><pre>{}</pre></details>"#,
+            esc(full["clause"].as_str().unwrap_or("")),
+            esc(r["title"][lk].as_str().unwrap_or("")),
+            ctx.t("申請主體", "Applicant"),
+            esc(full["entity"]["name"].as_str().unwrap_or("")),
+            esc(full["entity"]["uscc"].as_str().unwrap_or("")),
+            ctx.t("預算年度", "budget year"),
+            full["budget_year"],
+            ctx.t("金額", "amount"),
+            esc(&amount_of(&full["amount"], l)),
+            esc(r["quote"].as_str().unwrap_or("")),
+            ctx.t("計算過程與解釋", "How this was decided"),
+            esc(r["explanation"][lk].as_str().unwrap_or("")),
+        );
+        for v in full["verifications"].as_array().into_iter().flatten() {
+            let _ = write!(o, "<p class=\"hint\">{}: {} — {}</p>", esc(v["department"].as_str().unwrap_or("")), esc(v["verdict"].as_str().unwrap_or("")), esc(v["reason"].as_str().unwrap_or("")));
+        }
+        let general = err("general").map(|m| format!(r#"<p class="error" role="alert">{}</p>"#, esc(&m))).unwrap_or_default();
+        o.push_str(&general);
+        match full["status"].as_str() {
+            Some("pending") if !mine_done => {
+                let v = field(rform, "verdict");
+                let reason_id = format!("reason-{id}");
+                let _ = write!(
+                    o,
+                    r#"<form method="post" action="/desk/awards/{id}/verify">{csrf}<fieldset><legend>{leg}</legend>
+<label class="inline-choice"><input type="radio" name="verdict" value="approve" id="approve-{id}"{ca}> {la}</label>
+<label class="inline-choice"><input type="radio" name="verdict" value="reject" id="reject-{id}"{cr}> {lr}</label>{verr}
+<label for="{reason_id}">{lreason}</label><textarea id="{reason_id}" name="reason" rows="2"{rinv}>{reason}</textarea>{rerr}
+<p><button type="submit" id="verify-{id}">{submit}</button></p></fieldset></form>"#,
+                    csrf = ctx.csrf_field(),
+                    leg = ctx.t("核實結論", "Verdict"),
+                    ca = if v == "approve" { " checked" } else { "" },
+                    cr = if v == "reject" { " checked" } else { "" },
+                    la = ctx.t("核准", "Approve"),
+                    lr = ctx.t("不予核准", "Reject"),
+                    verr = field_error(&format!("verdict-{id}"), err("verdict").as_ref()),
+                    lreason = ctx.t("理由(不予核准時必填)", "Reason (required to reject)"),
+                    rinv = if err("reason").is_some() { format!(r#" aria-invalid="true" aria-describedby="{reason_id}-error""#) } else { String::new() },
+                    reason = esc(field(rform, "reason")),
+                    rerr = field_error(&reason_id, err("reason").as_ref()),
+                    submit = ctx.t("提交核實結論", "Record verdict"),
+                );
+            }
+            Some("pending") => {
+                let _ = write!(o, "<p>{}</p>", ctx.t("本部門已核准,等待其他核實部門。", "Approved by this department; waiting for the other verifying departments."));
+            }
+            Some("approved") => {
+                let amount_id = format!("amount-{id}");
+                let (lo, hi) = (full["amount"]["low"].as_str().unwrap_or(""), full["amount"]["high"].as_str());
+                let typed = field(rform, "amount");
+                let value = if typed.is_empty() && hi == Some(lo) { lo } else { typed };
+                let range = match hi {
+                    Some(h) if h == lo => format!("{} {lo}元", ctx.t("方案規定金額", "the plan fixes")),
+                    Some(h) => format!("{} {lo}元 – {h}元", ctx.t("允許區間", "allowed")),
+                    None => format!("{} {lo}元", ctx.t("不低于", "at least")),
+                };
+                let _ = write!(
+                    o,
+                    r#"<form method="post" action="/desk/awards/{id}/decide">{csrf}<fieldset><legend>{leg}</legend>
+<label for="{amount_id}">{la}</label><input id="{amount_id}" name="amount" inputmode="decimal" value="{value}" aria-describedby="{amount_id}-range{ainv}"><p class="hint" id="{amount_id}-range">{range}</p>{aerr}
+<label for="dreason-{id}">{lr}</label><input id="dreason-{id}" name="reason" value="{reason}">
+<p><button type="submit" id="decide-{id}">{submit}</button></p></fieldset></form>"#,
+                    csrf = ctx.csrf_field(),
+                    leg = ctx.t("決定金額並安排撥付", "Decide the amount and schedule the payout"),
+                    la = ctx.t("決定金額(元)", "Amount (yuan)"),
+                    value = esc(value),
+                    ainv = if err("amount").is_some() { format!(r#" {amount_id}-error" aria-invalid="true"#) } else { String::new() },
+                    range = esc(&range),
+                    aerr = field_error(&amount_id, err("amount").as_ref()),
+                    lr = ctx.t("說明", "Note"),
+                    reason = esc(field(rform, "reason")),
+                    submit = ctx.t("決定", "Decide"),
+                );
+            }
+            _ => {}
+        }
+        o.push_str("</article>");
+    }
+    if shown == 0 {
+        let _ = write!(o, "<p>{}</p>", ctx.t("沒有待處理的獎補。", "Nothing waiting."));
+    }
+    let status = if refusal.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    ctx.page_status(status, title, &o)
+}
+
+/// Turns a store refusal into field messages for the re-rendered form.
+fn refusal(award: i64, form: Vec<(String, String)>, e: Error) -> Result<Refusal, Error> {
+    let errors = match e {
+        Error::Invalid(fs) => fs.into_iter().map(|f| (f.field, f.message)).collect(),
+        Error::Conflict(m) | Error::Forbidden(m) => vec![("general".to_string(), m)],
+        other => return Err(other),
+    };
+    Ok(Refusal { award, form, errors })
+}
+
+pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
+    if let Err(r) = ctx.check_form(&form) {
+        return r;
+    }
+    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
+    let verdict = field(&form, "verdict");
+    let res = match verdict {
+        "approve" | "reject" => s.store.verify(&p, id, verdict == "approve", field(&form, "reason")).await,
+        _ => Err(Error::invalid("verdict", ctx.t("請選擇核准或不予核准", "choose approve or reject"))),
+    };
+    match res {
+        Ok(_) => Redirect::to(&format!("/desk?done={id}#award-{id}")).into_response(),
+        Err(e) => match refusal(id, form, e) {
+            Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
+            Err(e) => super::store_error(&ctx, e),
+        },
+    }
+}
+
+pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
+    if let Err(r) = ctx.check_form(&form) {
+        return r;
+    }
+    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
+    let fen = match qiangke_rules::facts::parse_cell(&s.pack, qiangke_rules::model::Type::Money, field(&form, "amount")) {
+        Ok(qiangke_rules::model::Value::Money(m)) => qiangke_store::to_fen(m).ok_or_else(|| Error::invalid("amount", ctx.t("金額精確到分", "amounts are exact to the fen"))),
+        Ok(_) => Err(Error::invalid("amount", ctx.t("請填寫金額", "give an amount"))),
+        Err(e) => Err(Error::invalid("amount", e.message)),
+    };
+    let res = match fen {
+        Ok(f) => s.store.decide(&p, id, f, field(&form, "reason")).await,
+        Err(e) => Err(e),
+    };
+    match res {
+        Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
+        Err(e) => match refusal(id, form, e) {
+            Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
+            Err(e) => super::store_error(&ctx, e),
+        },
+    }
+}
+
+pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let title = ctx.t("預算與撥付", "Budget & payouts");
+    if !matches!(p.role, Role::Finance | Role::Admin) {
+        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.t("只有財務和管理員可見。", "Only finance and admin users see this page.")));
+    }
+    let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(p, None).await) {
+        (Ok(b), Ok(x)) => (b, x),
+        (Err(e), _) | (_, Err(e)) => return super::store_error(&ctx, e),
+    };
+    let mut o = format!("<h2>{}</h2>", ctx.t("預算", "Budget"));
+    o.push_str(&super::dashboard::budget_chart(&ctx, &s.pack, &budget));
+    let _ = write!(
+        o,
+        r#"<h2>{}</h2><div class="scroll"><table id="payouts"><thead><tr><th scope="col">#</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col" class="num">{}</th><th scope="col">{}</th><th scope="col"></th></tr></thead><tbody>"#,
+        ctx.t("撥付", "Payouts"),
+        ctx.t("主體", "Entity"),
+        ctx.t("條款", "Clause"),
+        ctx.t("預算年度", "Budget year"),
+        ctx.t("金額(元)", "Amount (yuan)"),
+        ctx.t("狀態", "Status"),
+    );
+    for x in &payouts {
+        let id = x["id"].as_i64().unwrap_or(0);
+        let action = if x["status"] == "scheduled" && p.role == Role::Finance {
+            format!(
+                r#"<form method="post" action="/finance/payouts/{id}/paid">{}<button type="submit" id="paid-{id}">{}</button></form>"#,
+                ctx.csrf_field(),
+                ctx.t("記為已撥付", "Mark paid")
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            o,
+            r#"<tr><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{action}</td></tr>"#,
+            esc(x["entity"]["name"].as_str().unwrap_or("")),
+            esc(x["clause"].as_str().unwrap_or("")),
+            x["budget_year"],
+            esc(x["amount"].as_str().unwrap_or("")),
+            esc(x["status"].as_str().unwrap_or("")),
+        );
+    }
+    o.push_str("</tbody></table></div>");
+    ctx.page(title, &o)
+}
+
+pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
+    if let Err(r) = ctx.check_form(&form) {
+        return r;
+    }
+    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/finance").into_response() };
+    match s.store.mark_paid(&p, id).await {
+        Ok(_) => Redirect::to("/finance").into_response(),
+        Err(e) => super::store_error(&ctx, e),
+    }
+}
+
+pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let entries = match s.store.audit_entries(p, 0, 1000).await {
+        Ok(e) => e,
+        Err(e) => return super::store_error(&ctx, e),
+    };
+    let mut o = format!(
+        r#"<p>{}</p><div class="scroll"><table><thead><tr><th scope="col">#</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        ctx.t("每條記錄都以哈希鏈接到前一條,任何改動都可檢出。", "Each entry is hash-chained to the one before: any edit is detectable."),
+        ctx.t("時間", "Time"),
+        ctx.t("操作人", "Actor"),
+        ctx.t("操作", "Action"),
+        ctx.t("對象", "Subject"),
+        ctx.t("內容", "Detail"),
+    );
+    for e in entries.iter().rev() {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            e["seq"],
+            esc(e["at"].as_str().unwrap_or("")),
+            esc(e["actor"].as_str().unwrap_or("")),
+            esc(e["action"].as_str().unwrap_or("")),
+            esc(e["subject"].as_str().unwrap_or("")),
+            esc(&e["detail"].to_string()),
+        );
+    }
+    o.push_str("</tbody></table></div>");
+    ctx.page(ctx.t("審計記錄", "Audit trail"), &o)
+}

@@ -1,0 +1,336 @@
+//! The web application: server-rendered HTML, no script at all, one stylesheet.
+//!
+//! Every page is built from strings in which user and data text pass through [`esc`]; pages send
+//! a Content-Security-Policy without `script-src`, so even an unescaped script could not run.
+//! State-changing forms carry a CSRF token (a hash of the session secret, which the HttpOnly
+//! cookie keeps from scripts and other sites; the sign-in form uses a double-submitted cookie),
+//! and a cross-site `Origin` is refused. The language is `?lang=zh|en`, remembered in a cookie,
+//! switchable on every page.
+
+mod calculator;
+mod dashboard;
+mod desk;
+mod policy;
+
+use crate::api::{AppState, COOKIE};
+use axum::Router;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use qiangke_rules::Lang;
+use qiangke_store::Principal;
+use qiangke_store::auth::SessionKind;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+type S = Arc<AppState>;
+
+const LANG_COOKIE: &str = "qiangke_lang";
+const LOGIN_CSRF_COOKIE: &str = "qiangke_login_csrf";
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn routes() -> Router<S> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/calculator") }))
+        .route("/static/app.css", get(css))
+        .route("/calculator", get(calculator::form).post(calculator::submit))
+        .route("/calculator/upload", post(calculator::upload))
+        .route("/policy", get(policy::text))
+        .route("/policy/notes", get(policy::notes))
+        .route("/policy/coverage", get(policy::coverage))
+        .route("/dashboard", get(dashboard::page))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/desk", get(desk::queue))
+        .route("/desk/awards/{id}/verify", post(desk::verify))
+        .route("/desk/awards/{id}/decide", post(desk::decide))
+        .route("/finance", get(desk::finance))
+        .route("/finance/payouts/{id}/paid", post(desk::mark_paid))
+        .route("/audit", get(desk::audit))
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("app.css")).into_response()
+}
+
+/// HTML-escapes text for element content and attribute values.
+pub(crate) fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// What every page needs: the language, the signed-in user (if any) and the path.
+pub(crate) struct Ctx {
+    pub lang: Lang,
+    pub user: Option<Principal>,
+    session: Option<String>,
+    path: String,
+    /// `?lang=` was given: remember it.
+    remember_lang: bool,
+    origin_ok: bool,
+}
+
+fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+impl FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let q: HashMap<String, String> = Query::try_from_uri(&parts.uri).map(|Query(q)| q).unwrap_or_default();
+        let from_query = q.get("lang").and_then(|l| parse_lang(l));
+        let lang = from_query.or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(|l| parse_lang(&l))).unwrap_or(Lang::Zh);
+        let session = cookie(&parts.headers, COOKIE);
+        let user = match &session {
+            Some(s) => state.store.principal(s, SessionKind::Cookie).await.ok(),
+            None => None,
+        };
+        let h = &parts.headers;
+        let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let origin_ok = !h.get("sec-fetch-site").is_some_and(|v| v == "cross-site")
+            && h.get(header::ORIGIN).and_then(|v| v.to_str().ok()).is_none_or(|o| o == "null" || o.split_once("://").map(|(_, r)| r) == Some(host));
+        Ok(Ctx { lang, user, session, path: parts.uri.path().to_string(), remember_lang: from_query.is_some(), origin_ok })
+    }
+}
+
+fn parse_lang(s: &str) -> Option<Lang> {
+    match s {
+        "zh" => Some(Lang::Zh),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+impl Ctx {
+    pub fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
+        t(self.lang, zh, en)
+    }
+
+    /// The token a signed-in user's forms carry.
+    pub fn csrf(&self) -> String {
+        self.session.as_deref().map(csrf_for).unwrap_or_default()
+    }
+
+    pub fn csrf_field(&self) -> String {
+        format!(r#"<input type="hidden" name="csrf" value="{}">"#, self.csrf())
+    }
+
+    /// Refuses a state-changing form without the session's token or from another site.
+    pub fn check_form(&self, form: &[(String, String)]) -> Result<(), Response> {
+        let given = field(form, "csrf");
+        if !self.origin_ok || self.session.is_none() || given.is_empty() || given != self.csrf() {
+            return Err(self.page_status(
+                StatusCode::FORBIDDEN,
+                self.t("請求被拒絕", "Request refused"),
+                &format!(
+                    "<p role=\"alert\">{}</p>",
+                    self.t(
+                        "此表單缺少有效的安全令牌(或來自其他網站)。請重新打開頁面再提交。",
+                        "This form lacks a valid security token (or came from another site). Reload the page and submit again."
+                    )
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sends non-signed-in users to the sign-in page, then back here.
+    pub fn require_user(&self) -> Result<&Principal, Response> {
+        self.user.as_ref().ok_or_else(|| Redirect::to(&format!("/login?next={}", self.path)).into_response())
+    }
+
+    pub fn page(&self, title: &str, body: &str) -> Response {
+        self.page_status(StatusCode::OK, title, body)
+    }
+
+    pub fn page_status(&self, status: StatusCode, title: &str, body: &str) -> Response {
+        let l = self.lang;
+        let mut nav = String::new();
+        let link = |nav: &mut String, href: &str, label: &str, path: &str| {
+            let cur = if path == href || (href != "/" && path.starts_with(href) && href.len() > 1) { r#" aria-current="page""# } else { "" };
+            let _ = write!(nav, r#"<li><a href="{href}"{cur}>{}</a></li>"#, esc(label));
+        };
+        link(&mut nav, "/calculator", t(l, "獎補計算器", "Calculator"), &self.path);
+        link(&mut nav, "/policy", t(l, "政策原文", "Policy"), &self.path);
+        link(&mut nav, "/dashboard", t(l, "儀表板", "Dashboard"), &self.path);
+        if let Some(u) = &self.user {
+            use qiangke_store::Role;
+            if u.role == Role::Reviewer {
+                link(&mut nav, "/desk", t(l, "審核台", "Review desk"), &self.path);
+            }
+            if matches!(u.role, Role::Finance | Role::Admin) {
+                link(&mut nav, "/finance", t(l, "預算與撥付", "Budget & payouts"), &self.path);
+            }
+            link(&mut nav, "/audit", t(l, "審計記錄", "Audit trail"), &self.path);
+        }
+        let account = match &self.user {
+            Some(u) => format!(
+                r#"<form method="post" action="/logout" class="inline">{}<span class="who">{} ({})</span> <button type="submit">{}</button></form>"#,
+                self.csrf_field(),
+                esc(&u.username),
+                esc(u.role.as_str()),
+                t(l, "退出", "Sign out")
+            ),
+            None => format!(r#"<a href="/login">{}</a>"#, t(l, "登錄", "Sign in")),
+        };
+        let (other, other_label) = match l {
+            Lang::Zh => ("en", "English"),
+            Lang::En => ("zh", "中文"),
+        };
+        let html = format!(
+            r##"<!doctype html>
+<html lang="{lang}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · qiangke 強科</title><link rel="stylesheet" href="/static/app.css"></head>
+<body>
+<a class="skip" href="#main">{skip}</a>
+<header><nav aria-label="{navlabel}"><span class="brand">強科 qiangke</span><ul>{nav}</ul>
+<div class="account"><a href="{path}?lang={other}" hreflang="{other}" lang="{other}" id="lang-switch">{other_label}</a> {account}</div></nav></header>
+<main id="main"><h1>{title}</h1>
+{body}
+</main>
+<footer><p>{footer}</p></footer>
+</body></html>"##,
+            lang = if l == Lang::Zh { "zh-Hant" } else { "en" },
+            title = esc(title),
+            skip = t(l, "跳到正文", "Skip to content"),
+            navlabel = t(l, "主導航", "Main"),
+            path = esc(&self.path),
+            footer = t(l, "每一筆金額都可追溯到方案原文的句子。", "Every amount traces back to a sentence of the plan."),
+        );
+        let mut r = (status, html).into_response();
+        let h = r.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+        if self.remember_lang {
+            let v = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", if l == Lang::Zh { "zh" } else { "en" });
+            h.append(header::SET_COOKIE, HeaderValue::from_str(&v).expect("ascii"));
+        }
+        r
+    }
+}
+
+pub(crate) fn csrf_for(session: &str) -> String {
+    Sha256::digest(format!("qiangke-csrf|{session}").as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first value of a form field ("" when absent).
+pub(crate) fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// An error message shown next to a field (and linked to it by `aria-describedby`).
+pub(crate) fn field_error(id: &str, msg: Option<&String>) -> String {
+    msg.map(|m| format!(r#"<p class="error" id="{}-error">{}</p>"#, esc(id), esc(m))).unwrap_or_default()
+}
+
+// ----- signing in ------------------------------------------------------------------------------
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+fn safe_next(n: Option<&str>) -> String {
+    // Only a local path: no `//host` or scheme.
+    match n {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains("://") => p.to_string(),
+        _ => "/dashboard".into(),
+    }
+}
+
+fn login_page(ctx: &Ctx, next: &str, user: &str, error: Option<&str>, status: StatusCode) -> Response {
+    let token = crate::api::random_hex();
+    let err = error.map(|e| format!(r#"<p class="error" role="alert" id="login-error">{}</p>"#, esc(e))).unwrap_or_default();
+    let body = format!(
+        r#"{err}<form method="post" action="/login" class="card narrow">
+<input type="hidden" name="csrf" value="{token}"><input type="hidden" name="next" value="{next}">
+<p><label for="username">{lu}</label><input id="username" name="username" autocomplete="username" required value="{user}"></p>
+<p><label for="password">{lp}</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit">{lb}</button></p></form>"#,
+        next = esc(next),
+        user = esc(user),
+        lu = ctx.t("用戶名", "User name"),
+        lp = ctx.t("密碼", "Password"),
+        lb = ctx.t("登錄", "Sign in"),
+    );
+    let mut r = ctx.page_status(status, ctx.t("登錄", "Sign in"), &body);
+    let c = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii"));
+    r
+}
+
+async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+    login_page(&ctx, &safe_next(q.next.as_deref()), "", None, StatusCode::OK)
+}
+
+async fn login(ctx: Ctx, axum::extract::State(s): axum::extract::State<S>, headers: HeaderMap, axum::Form(form): axum::Form<Vec<(String, String)>>) -> Response {
+    let next = safe_next(Some(field(&form, "next")));
+    let user = field(&form, "username");
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if !ctx.origin_ok || expected.is_empty() || field(&form, "csrf") != expected {
+        return login_page(&ctx, &next, user, Some(ctx.t("表單已過期,請再試一次。", "The form expired; please try again.")), StatusCode::FORBIDDEN);
+    }
+    match crate::api::sign_in(&s, user, field(&form, "password"), SessionKind::Cookie).await {
+        Ok((token, _)) => {
+            let mut r = Redirect::to(&next).into_response();
+            r.headers_mut().append(header::SET_COOKIE, crate::api::session_cookie(&s, &token));
+            r
+        }
+        Err(p) => {
+            let msg = if p.status == StatusCode::TOO_MANY_REQUESTS {
+                p.detail.clone()
+            } else {
+                ctx.t("用戶名或密碼不正確。", "Unknown user name or wrong password.").to_string()
+            };
+            login_page(&ctx, &next, user, Some(&msg), p.status)
+        }
+    }
+}
+
+async fn logout(ctx: Ctx, axum::extract::State(s): axum::extract::State<S>, axum::Form(form): axum::Form<Vec<(String, String)>>) -> Response {
+    if let Err(r) = ctx.check_form(&form) {
+        return r;
+    }
+    if let Some(t) = &ctx.session {
+        let _ = s.store.logout(t).await;
+    }
+    let mut r = Redirect::to("/calculator").into_response();
+    r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")).expect("ascii"));
+    r
+}
+
+/// A problem from the store as a page.
+pub(crate) fn store_error(ctx: &Ctx, e: qiangke_store::Error) -> Response {
+    let p = crate::Problem::from(e);
+    let mut msg = p.detail.clone();
+    for f in &p.errors {
+        let _ = write!(msg, " — {}: {}", f.field, f.message);
+    }
+    ctx.page_status(p.status, p.title, &format!(r#"<p class="error" role="alert">{}</p>"#, esc(&msg)))
+}
