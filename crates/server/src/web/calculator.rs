@@ -364,7 +364,7 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
             Ok(facts) => {
                 let ev = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
                 let body = intro(&ctx, pack) + &results_html(pack, ctx.lang, &ev) + &form_html(&ctx, pack, &form, &errors);
-                return ctx.page(title, &body);
+                return ctx.page_reposting(StatusCode::OK, title, &body, &form);
             }
             Err(r) => {
                 for d in &r.diagnostics {
@@ -374,7 +374,7 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
         }
     }
     let body = intro(&ctx, pack) + &form_html(&ctx, pack, &form, &errors);
-    ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, &body)
+    ctx.page_reposting(StatusCode::UNPROCESSABLE_ENTITY, title, &body, &form)
 }
 
 pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Multipart) -> Response {

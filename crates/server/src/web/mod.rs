@@ -168,6 +168,16 @@ impl Ctx {
     }
 
     pub fn page_status(&self, status: StatusCode, title: &str, body: &str) -> Response {
+        self.page_full(status, title, body, None)
+    }
+
+    /// A page whose language switch re-submits `form` to the same path (a result page keeps its
+    /// results in the other language).
+    pub fn page_reposting(&self, status: StatusCode, title: &str, body: &str, form: &[(String, String)]) -> Response {
+        self.page_full(status, title, body, Some(form))
+    }
+
+    fn page_full(&self, status: StatusCode, title: &str, body: &str, repost: Option<&[(String, String)]>) -> Response {
         let l = self.lang;
         let mut nav = String::new();
         let link = |nav: &mut String, href: &str, label: &str, path: &str| {
@@ -201,6 +211,19 @@ impl Ctx {
             Lang::Zh => ("en", "English"),
             Lang::En => ("zh", "中文"),
         };
+        // Pages only reached by POST switch to the form they came from.
+        let switch_path = if self.path.ends_with("/upload") { "/calculator" } else { self.path.as_str() };
+        let switch = match repost {
+            Some(form) => {
+                let mut f = format!(r#"<form method="post" action="{}?lang={other}" class="inline switch">"#, esc(switch_path));
+                for (k, v) in form.iter().filter(|(k, _)| k != "csrf") {
+                    let _ = write!(f, r#"<input type="hidden" name="{}" value="{}">"#, esc(k), esc(v));
+                }
+                let _ = write!(f, r#"<button type="submit" class="linklike" id="lang-switch" lang="{other}">{other_label}</button></form>"#);
+                f
+            }
+            None => format!(r#"<a href="{}?lang={other}" hreflang="{other}" lang="{other}" id="lang-switch">{other_label}</a>"#, esc(switch_path)),
+        };
         let html = format!(
             r##"<!doctype html>
 <html lang="{lang}">
@@ -209,7 +232,7 @@ impl Ctx {
 <body>
 <a class="skip" href="#main">{skip}</a>
 <header><nav aria-label="{navlabel}"><span class="brand">強科 qiangke</span><ul>{nav}</ul>
-<div class="account"><a href="{path}?lang={other}" hreflang="{other}" lang="{other}" id="lang-switch">{other_label}</a> {account}</div></nav></header>
+<div class="account">{switch} {account}</div></nav></header>
 <main id="main"><h1>{title}</h1>
 {body}
 </main>
@@ -219,7 +242,6 @@ impl Ctx {
             title = esc(title),
             skip = t(l, "跳到正文", "Skip to content"),
             navlabel = t(l, "主導航", "Main"),
-            path = esc(&self.path),
             footer = t(l, "每一筆金額都可追溯到方案原文的句子。", "Every amount traces back to a sentence of the plan."),
         );
         let mut r = (status, html).into_response();

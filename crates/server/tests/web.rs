@@ -1,0 +1,327 @@
+//! Every page of the web application through the router (no browser): what it shows, that it
+//! keeps what was typed and says what is wrong beside the field, that user text is escaped, that
+//! forms without the CSRF token or from another site are refused, and the language switch.
+//!
+//! Hand-computed figures (the plan's sentences):
+//! - 四(二)7 "對新認定的高新技術企業給予20萬元一次性補助" → 20萬元 for a new high-tech recognition.
+//! - 四(二)8 "1000萬元以上2000萬元以下的,給予20萬元一次性補助" → 20萬元 for 15,000,000元 of R&D
+//!   spending; 5,000,000元 more reaches "2000萬元以上1億元以下" (50萬元).
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use qiangke_rules::load_pack;
+use qiangke_server::{AppState, router};
+use qiangke_store::auth::{NewUser, SessionKind};
+use qiangke_store::ledger::{FactInput, FactsInput, NewEntity};
+use qiangke_store::{Principal, Store};
+use serde_json::json;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const ENT1: &str = "91620600123456788A";
+const RD_SENTENCE: &str = "1000萬元以上2000萬元以下的,給予20萬元一次性補助";
+const HT_SENTENCE: &str = "對新認定的高新技術企業給予20萬元一次性補助";
+
+struct Web {
+    app: Router,
+    store: Store,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    html: String,
+}
+
+impl Web {
+    async fn new(name: &str) -> Web {
+        let pack = Arc::new(load_pack(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack"));
+        let dir = std::env::temp_dir().join(format!("qiangke-web-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = Store::open_dir(&dir).await.expect("store");
+        let mk = |u: &str, role: &str| NewUser { username: u.into(), password: "a-long-password".into(), role: role.into(), ..NewUser::default() };
+        store.create_user(&pack, None, mk("admin", "admin")).await.expect("admin");
+        let (_, admin) = store.login("admin", "a-long-password", SessionKind::Bearer, 60_000).await.expect("login");
+        let e = store
+            .register_entity(&pack, &admin, NewEntity { uscc: ENT1.into(), name: "甲公司".into(), kind: "enterprise".into(), county: "liangzhou".into() })
+            .await
+            .expect("entity");
+        let eid = e["id"].as_i64().expect("id");
+        store
+            .record_facts(
+                &pack,
+                &admin,
+                eid,
+                FactsInput {
+                    source: "test".into(),
+                    facts: vec![
+                        FactInput { year: None, name: "above_scale".into(), value: json!(true) },
+                        FactInput { year: Some(2023), name: "rd_expenditure".into(), value: json!("15000000") },
+                    ],
+                    events: vec![],
+                },
+            )
+            .await
+            .expect("facts");
+        store.apply(&pack, &admin, eid, 2023).await.expect("application");
+        store.create_user(&pack, Some(&admin), NewUser { department: Some("tax-bureau".into()), ..mk("tax", "reviewer") }).await.expect("tax");
+        store.create_user(&pack, Some(&admin), mk("fin", "finance")).await.expect("fin");
+        Web { app: router(AppState::new(pack, store.clone(), false)), store }
+    }
+
+    async fn session(&self, user: &str) -> (String, Principal) {
+        self.store.login(user, "a-long-password", SessionKind::Cookie, 3_600_000).await.expect("login")
+    }
+
+    async fn send(&self, method: &str, path: &str, cookie: Option<&str>, form: Option<&[(&str, &str)]>, extra: &[(&str, &str)]) -> Page {
+        let mut b = Request::builder().method(method).uri(path).header(header::HOST, "ledger.test");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
+        let body = match form {
+            Some(f) => {
+                b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(f.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&"))
+            }
+            None => Body::empty(),
+        };
+        let res = self.app.clone().oneshot(b.body(body).expect("request")).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let html = String::from_utf8(res.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+        Page { status, headers, html }
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Page {
+        self.send("GET", path, cookie, None, &[]).await
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn csrf(html: &str) -> String {
+    let at = html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
+    html[at..at + html[at..].find('"').expect("end")].to_string()
+}
+
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+const CASE: &[(&str, &str)] = &[
+    ("year", "2023"),
+    ("entity.kind", "enterprise"),
+    ("entity.above_scale", "true"),
+    ("y.rd_expenditure", "15000000"),
+    ("e.recognition.date", "2023-11-20"),
+    ("e.recognition.kind", "high_tech"),
+    ("e.recognition.renewal", "false"),
+];
+
+#[tokio::test]
+async fn the_calculator_form_results_errors_language_and_escaping() {
+    let w = Web::new("calc").await;
+    let p = w.get("/calculator", None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    let csp = p.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("csp");
+    assert!(csp.starts_with("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    // The form is generated from the vocabulary: a labelled control for every fact.
+    let pack = load_pack(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack");
+    for a in &pack.vocab.attributes {
+        assert!(p.html.contains(&format!(r#"<label for="f-entity-{}">"#, a.name)), "attribute {}", a.name);
+    }
+    for y in &pack.vocab.yearly {
+        assert!(p.html.contains(&format!(r#"<label for="f-y-{}">"#, y.name)), "yearly {}", y.name);
+    }
+    for e in &pack.vocab.events {
+        assert!(p.html.contains(&format!(r#"<label for="f-e-{}-date">"#, e.name)), "event {}", e.name);
+    }
+
+    // The issue's case: above-scale, newly recognized high-tech, 15,000,000元 of R&D → 20萬元 + 20萬元.
+    let r = w.send("POST", "/calculator", None, Some(CASE), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    assert_eq!(count(&r.html, r#"<span class="amount">20萬元</span>"#), 2, "{}", r.html);
+    assert!(r.html.contains(RD_SENTENCE) && r.html.contains(HT_SENTENCE));
+    assert!(r.html.contains("年度研發經費內部支出 (2023)再增加 5,000,000.00元 即可達到「2000萬元以上、1億元以下」檔 (50萬元)"), "tier hint");
+    assert!(r.html.contains("預算年度 2024") && r.html.contains("預算年度 2023"), "budget years: 次年 for 四(二)7, the claim year for 四(二)8");
+    assert!(r.html.contains(r#"value="15000000""#), "the form keeps what was typed");
+
+    // English, remembered in a cookie.
+    let en = w.send("POST", "/calculator?lang=en", None, Some(CASE), &[]).await;
+    assert!(en.html.contains("<h1>Award calculator</h1>"));
+    assert_eq!(count(&en.html, r#"<span class="amount">200,000.00 yuan (20萬元)</span>"#), 2, "{}", en.html);
+    assert!(en.html.contains("5,000,000.00 yuan more would reach the tier"));
+    let cookie = en.headers[header::SET_COOKIE].to_str().expect("cookie").to_string();
+    assert!(cookie.starts_with("qiangke_lang=en"), "{cookie}");
+    // On a result page the switch re-submits the same facts, so the results stay.
+    let r = w.send("POST", "/calculator", None, Some(CASE), &[]).await;
+    assert!(r.html.contains(r#"<form method="post" action="/calculator?lang=en" class="inline switch"><input type="hidden" name="year" value="2023">"#), "{}", r.html);
+    let again = w.get("/policy", Some("qiangke_lang=en")).await;
+    assert!(again.html.contains(r#"<html lang="en">"#) && again.html.contains("The plan and its rules"));
+
+    // An invalid value: the error beside the field, the value kept, nothing calculated.
+    let mut bad: Vec<(&str, &str)> = CASE.to_vec();
+    bad[3] = ("y.rd_expenditure", "15,000,000 yuan");
+    let r = w.send("POST", "/calculator", None, Some(&bad), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains(r#"<p class="error" id="f-y-rd_expenditure-error">`15,000,000 yuan` is not an amount of money"#), "{}", r.html);
+    assert!(r.html.contains(r#"value="15,000,000 yuan" inputmode="decimal" aria-invalid="true" aria-describedby="f-y-rd_expenditure-error""#));
+    assert!(!r.html.contains("class=\"amount\""));
+    // An event field without its date.
+    let r = w.send("POST", "/calculator", None, Some(&[("year", "2023"), ("e.relocation.whole", "true")]), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains(r#"<p class="error" id="f-e-relocation-date-error">the date is needed"#) || r.html.contains(r#"id="f-e-relocation-date-error">填寫了此事件的其他欄位時,日期必填"#), "{}", r.html);
+    assert!(r.html.contains(r#"<details class="event" open><summary>整體遷入本市"#), "the event with an error is open");
+
+    // A script typed into fields is shown as text, never as markup.
+    let xss = "<script>document.title='pwned'</script>";
+    let mut evil: Vec<(&str, &str)> = CASE.to_vec();
+    evil.push(("entity.name", xss));
+    evil[3] = ("y.rd_expenditure", xss);
+    let r = w.send("POST", "/calculator", None, Some(&evil), &[]).await;
+    assert!(!r.html.contains("<script"), "no script element reaches the page");
+    assert!(r.html.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
+
+    // Upload: a facts file, and a broken one located by line and column.
+    let example = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022/examples/enterprise.json")).expect("example");
+    let multipart = |name: &str, text: &str| {
+        format!("--XB\r\nContent-Disposition: form-data; name=\"facts\"; filename=\"{name}\"\r\nContent-Type: application/json\r\n\r\n{text}\r\n--XB--\r\n")
+    };
+    let req = |body: String| {
+        Request::builder()
+            .method("POST")
+            .uri("/calculator/upload")
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XB")
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let res = w.app.clone().oneshot(req(multipart("enterprise.json", &example))).await.expect("ok");
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = String::from_utf8(res.into_body().collect().await.expect("b").to_bytes().to_vec()).expect("utf-8");
+    assert!(html.contains(r#"<span class="amount">20萬元</span>"#) && html.contains("2024"));
+    let res = w.app.clone().oneshot(req(multipart("bad.json", "{\"entity\": {\"id\": \"x\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1\"}}}"))).await.expect("ok");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = String::from_utf8(res.into_body().collect().await.expect("b").to_bytes().to_vec()).expect("utf-8");
+    assert!(html.contains("bad.json:2:39: `years.2023.rd_expenditure`: amount -1 is negative"), "{html}");
+}
+
+#[tokio::test]
+async fn the_policy_browser_notes_coverage_and_dashboard() {
+    let w = Web::new("policy").await;
+    let p = w.get("/policy", None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    // Every rule's sentence is marked and linked, and every rule is listed beside it.
+    let pack = load_pack(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack");
+    for r in &pack.rules {
+        assert!(p.html.contains(&format!(r#"id="rule-{}""#, r.id)), "rule {} beside its sentence", r.id);
+    }
+    assert!(p.html.contains(r##"<mark id="q-0"><a href="#rule-"##));
+    let n = w.get("/policy/notes", None).await;
+    for note in &pack.notes {
+        assert!(n.html.contains(&format!(r#"id="note-{}""#, note.id)));
+    }
+    let c = w.get("/policy/coverage", None).await;
+    assert!(c.html.contains("四(二)8") && c.html.contains("未說明者:0 處"), "{}", &c.html[..2000.min(c.html.len())]);
+
+    // The dashboard: indicators for everyone, the budget only for those who may see it.
+    let d = w.get("/dashboard?year=2023", None).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(d.html.contains("科技進步貢獻率") && d.html.contains("<svg") && d.html.contains("市科技局"));
+    assert!(!d.html.contains("budget-table"));
+    let (fin, _) = w.session("fin").await;
+    let d = w.get("/dashboard?year=2023", Some(&format!("qiangke_session={fin}"))).await;
+    assert!(d.html.contains(r#"<table id="budget-table">"#), "finance sees the budget");
+    assert!(d.html.contains("20000.00") || d.html.contains("200000.00"));
+}
+
+#[tokio::test]
+async fn sign_in_review_desk_finance_and_audit() {
+    let w = Web::new("desk").await;
+    // Signed-out users are sent to sign in.
+    let r = w.get("/desk", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/login?next=/desk");
+    // The sign-in form needs its double-submitted token.
+    let f = w.get("/login?next=/desk", None).await;
+    let token = csrf(&f.html);
+    let set = f.headers[header::SET_COOKIE].to_str().expect("c").split(';').next().expect("pair").to_string();
+    let form = [("csrf", token.as_str()), ("next", "/desk"), ("username", "tax"), ("password", "a-long-password")];
+    let r = w.send("POST", "/login", None, Some(&form), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no token cookie");
+    let r = w.send("POST", "/login", Some(&set), Some(&[("csrf", token.as_str()), ("next", "/desk"), ("username", "tax"), ("password", "wrong")]), &[]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.html.contains("用戶名或密碼不正確") && r.html.contains(r#"value="tax""#));
+    let r = w.send("POST", "/login", Some(&set), Some(&form), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/desk");
+    let cookie = r.headers[header::SET_COOKIE].to_str().expect("c").to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age="));
+    let session = cookie.split(';').next().expect("pair").to_string();
+
+    // The queue: the 稅務局's award with its sentence and explanation.
+    let q = w.get("/desk", Some(&session)).await;
+    assert_eq!(q.status, StatusCode::OK);
+    assert!(q.html.contains(RD_SENTENCE) && q.html.contains("甲公司") && q.html.contains(r#"<span class="amount">20萬元</span>"#));
+    assert!(!q.html.contains(HT_SENTENCE), "the high-tech award is for the 科技局 and 工信局");
+    let id = {
+        let at = q.html.find(r#"<article class="card" id="award-"#).expect("an award") + r#"<article class="card" id="award-"#.len();
+        q.html[at..at + q.html[at..].find('"').expect("end")].to_string()
+    };
+    let token = csrf(&q.html);
+    // Without the token, or from another site: refused.
+    let r = w.send("POST", &format!("/desk/awards/{id}/verify"), Some(&session), Some(&[("verdict", "approve")]), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = w.send("POST", &format!("/desk/awards/{id}/verify"), Some(&session), Some(&[("csrf", &token), ("verdict", "approve")]), &[("origin", "https://evil.example")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A rejection without a reason: the message beside the reason, the choice kept.
+    let r = w.send("POST", &format!("/desk/awards/{id}/verify"), Some(&session), Some(&[("csrf", &token), ("verdict", "reject"), ("reason", "")]), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains(&format!(r#"<p class="error" id="reason-{id}-error">"#)), "{}", r.html);
+    assert!(r.html.contains(&format!(r#"value="reject" id="reject-{id}" checked"#)));
+    let r = w.send("POST", &format!("/desk/awards/{id}/verify"), Some(&session), Some(&[("csrf", &token), ("verdict", "approve"), ("reason", "核實無誤")]), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The decision is bounded by the plan's amount.
+    let r = w.send("POST", &format!("/desk/awards/{id}/decide"), Some(&session), Some(&[("csrf", &token), ("amount", "250000"), ("reason", "")]), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains(&format!(r#"<p class="error" id="amount-{id}-error">250000.00元 is outside the allowed interval: the plan fixes the amount at 200000.00元</p>"#)), "{}", r.html);
+    assert!(r.html.contains(r#"value="250000""#));
+    let r = w.send("POST", &format!("/desk/awards/{id}/decide"), Some(&session), Some(&[("csrf", &token), ("amount", "200000"), ("reason", "")]), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // Finance sees it in the budget and pays it; a reviewer may not see the finance page.
+    assert_eq!(w.get("/finance", Some(&session)).await.status, StatusCode::FORBIDDEN);
+    let (fin, _) = w.session("fin").await;
+    let fin = format!("qiangke_session={fin}");
+    let f = w.get("/finance", Some(&fin)).await;
+    assert!(f.html.contains(r#"<td class="num">200000.00</td>"#), "{}", f.html);
+    let token = csrf(&f.html);
+    let pid = {
+        let at = f.html.find(r#"id="paid-"#).expect("a pay button") + r#"id="paid-"#.len();
+        f.html[at..at + f.html[at..].find('"').expect("end")].to_string()
+    };
+    let r = w.send("POST", &format!("/finance/payouts/{pid}/paid"), Some(&fin), Some(&[("csrf", &token)]), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(w.get("/finance", Some(&fin)).await.html.contains("<td>paid</td>"));
+
+    // The audit trail, as each may see it.
+    let a = w.get("/audit", Some(&session)).await;
+    assert!(a.html.contains("award.approve") && a.html.contains("award.decide"));
+    let a = w.get("/audit", Some(&fin)).await;
+    assert!(a.html.contains("payout.paid"));
+    // Sign out ends the session.
+    let r = w.send("POST", "/logout", Some(&session), Some(&[("csrf", &csrf(&q.html))]), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(w.get("/desk", Some(&session)).await.status, StatusCode::SEE_OTHER);
+}
