@@ -369,7 +369,9 @@ pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
         let what = last_fact.map(|f| fact_title(pack, f, lang)).unwrap_or_default();
         out.push(match lang {
             Lang::Zh => format!("{what}再增加 {} 即可達到「{}」檔 ({})", money_yuan(next.1), nb.describe(), money_source(nb.amount)),
-            Lang::En => format!("{what}: {} more would reach the tier {} ({})", money_en(next.1), nb.describe_in(lang), show_money(nb.amount, lang)),
+            Lang::En => {
+                format!("{what}: {} more would reach the tier {} ({})", money_en(next.1), nb.describe_in(lang), show_money(nb.amount, lang))
+            }
         });
     }
     out

@@ -277,7 +277,11 @@ pub(crate) async fn sign_in(s: &AppState, username: &str, password: &str, kind: 
             && since.elapsed() < LOGIN_WINDOW
         {
             let wait = (LOGIN_WINDOW - since.elapsed()).as_secs() + 1;
-            let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "too many attempts", format!("too many failed sign-ins for this user; try again in {wait} s"));
+            let mut p = Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many attempts",
+                format!("too many failed sign-ins for this user; try again in {wait} s"),
+            );
             p.retry_after = Some(wait);
             return Err(p);
         }
@@ -303,7 +307,11 @@ pub(crate) async fn sign_in(s: &AppState, username: &str, password: &str, kind: 
 
 /// The session cookie: HttpOnly, SameSite=Strict, expiring with the session (Secure if asked).
 pub(crate) fn session_cookie(s: &AppState, token: &str) -> HeaderValue {
-    let c = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", COOKIE_TTL.as_secs(), if s.secure_cookies { "; Secure" } else { "" });
+    let c = format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        COOKIE_TTL.as_secs(),
+        if s.secure_cookies { "; Secure" } else { "" }
+    );
     HeaderValue::from_str(&c).expect("ascii")
 }
 

@@ -41,11 +41,20 @@ impl Web {
         let dir = std::env::temp_dir().join(format!("qiangke-web-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let store = Store::open_dir(&dir).await.expect("store");
-        let mk = |u: &str, role: &str| NewUser { username: u.into(), password: "a-long-password".into(), role: role.into(), ..NewUser::default() };
+        let mk = |u: &str, role: &str| NewUser {
+            username: u.into(),
+            password: "a-long-password".into(),
+            role: role.into(),
+            ..NewUser::default()
+        };
         store.create_user(&pack, None, mk("admin", "admin")).await.expect("admin");
         let (_, admin) = store.login("admin", "a-long-password", SessionKind::Bearer, 60_000).await.expect("login");
         let e = store
-            .register_entity(&pack, &admin, NewEntity { uscc: ENT1.into(), name: "甲公司".into(), kind: "enterprise".into(), county: "liangzhou".into() })
+            .register_entity(
+                &pack,
+                &admin,
+                NewEntity { uscc: ENT1.into(), name: "甲公司".into(), kind: "enterprise".into(), county: "liangzhou".into() },
+            )
             .await
             .expect("entity");
         let eid = e["id"].as_i64().expect("id");
@@ -66,7 +75,10 @@ impl Web {
             .await
             .expect("facts");
         store.apply(&pack, &admin, eid, 2023).await.expect("application");
-        store.create_user(&pack, Some(&admin), NewUser { department: Some("tax-bureau".into()), ..mk("tax", "reviewer") }).await.expect("tax");
+        store
+            .create_user(&pack, Some(&admin), NewUser { department: Some("tax-bureau".into()), ..mk("tax", "reviewer") })
+            .await
+            .expect("tax");
         store.create_user(&pack, Some(&admin), mk("fin", "finance")).await.expect("fin");
         Web { app: router(AppState::new(pack, store.clone(), false)), store }
     }
@@ -154,8 +166,14 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.html);
     assert_eq!(count(&r.html, r#"<span class="amount">20萬元</span>"#), 2, "{}", r.html);
     assert!(r.html.contains(RD_SENTENCE) && r.html.contains(HT_SENTENCE));
-    assert!(r.html.contains("年度研發經費內部支出 (2023)再增加 5,000,000.00元 即可達到「2000萬元以上、1億元以下」檔 (50萬元)"), "tier hint");
-    assert!(r.html.contains("預算年度 2024") && r.html.contains("預算年度 2023"), "budget years: 次年 for 四(二)7, the claim year for 四(二)8");
+    assert!(
+        r.html.contains("年度研發經費內部支出 (2023)再增加 5,000,000.00元 即可達到「2000萬元以上、1億元以下」檔 (50萬元)"),
+        "tier hint"
+    );
+    assert!(
+        r.html.contains("預算年度 2024") && r.html.contains("預算年度 2023"),
+        "budget years: 次年 for 四(二)7, the claim year for 四(二)8"
+    );
     assert!(r.html.contains(r#"value="15000000""#), "the form keeps what was typed");
 
     // English, remembered in a cookie.
@@ -167,7 +185,13 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     assert!(cookie.starts_with("qiangke_lang=en"), "{cookie}");
     // On a result page the switch re-submits the same facts, so the results stay.
     let r = w.send("POST", "/calculator", None, Some(CASE), &[]).await;
-    assert!(r.html.contains(r#"<form method="post" action="/calculator?lang=en" class="inline switch"><input type="hidden" name="year" value="2023">"#), "{}", r.html);
+    assert!(
+        r.html.contains(
+            r#"<form method="post" action="/calculator?lang=en" class="inline switch"><input type="hidden" name="year" value="2023">"#
+        ),
+        "{}",
+        r.html
+    );
     let again = w.get("/policy", Some("qiangke_lang=en")).await;
     assert!(again.html.contains(r#"<html lang="en">"#) && again.html.contains("The plan and its rules"));
 
@@ -177,13 +201,20 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     let r = w.send("POST", "/calculator", None, Some(&bad), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.html.contains(r#"<p class="error" id="f-y-rd_expenditure-error">`15,000,000 yuan` is not an amount of money"#), "{}", r.html);
-    assert!(r.html.contains(r#"value="15,000,000 yuan" inputmode="decimal" aria-invalid="true" aria-describedby="f-y-rd_expenditure-error""#));
+    assert!(
+        r.html.contains(r#"value="15,000,000 yuan" inputmode="decimal" aria-invalid="true" aria-describedby="f-y-rd_expenditure-error""#)
+    );
     assert!(!r.html.contains("class=\"amount\""));
     // An event field without its date.
     let r = w.send("POST", "/calculator", None, Some(&[("year", "2023"), ("e.relocation.whole", "true")]), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.html.contains(r#"<p class="error" id="f-e-relocation-date-error">the date is needed"#) || r.html.contains(r#"id="f-e-relocation-date-error">填寫了此事件的其他欄位時,日期必填"#), "{}", r.html);
-    assert!(r.html.contains(r#"<details class="event" open><summary>整體遷入本市"#), "the event with an error is open");
+    assert!(
+        r.html.contains(r#"<p class="error" id="f-e-relocation-date-error">the date is needed"#)
+            || r.html.contains(r#"id="f-e-relocation-date-error">填寫了此事件的其他欄位時,日期必填"#),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains(r#"<details class="event" id="ev-relocation" open><summary>整體遷入本市"#), "the event with an error is open");
 
     // A script typed into fields is shown as text, never as markup.
     let xss = "<script>document.title='pwned'</script>";
@@ -195,9 +226,13 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     assert!(r.html.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
 
     // Upload: a facts file, and a broken one located by line and column.
-    let example = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022/examples/enterprise.json")).expect("example");
+    let example =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022/examples/enterprise.json"))
+            .expect("example");
     let multipart = |name: &str, text: &str| {
-        format!("--XB\r\nContent-Disposition: form-data; name=\"facts\"; filename=\"{name}\"\r\nContent-Type: application/json\r\n\r\n{text}\r\n--XB--\r\n")
+        format!(
+            "--XB\r\nContent-Disposition: form-data; name=\"facts\"; filename=\"{name}\"\r\nContent-Type: application/json\r\n\r\n{text}\r\n--XB--\r\n"
+        )
     };
     let req = |body: String| {
         Request::builder()
@@ -211,7 +246,15 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     assert_eq!(res.status(), StatusCode::OK);
     let html = String::from_utf8(res.into_body().collect().await.expect("b").to_bytes().to_vec()).expect("utf-8");
     assert!(html.contains(r#"<span class="amount">20萬元</span>"#) && html.contains("2024"));
-    let res = w.app.clone().oneshot(req(multipart("bad.json", "{\"entity\": {\"id\": \"x\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1\"}}}"))).await.expect("ok");
+    let res = w
+        .app
+        .clone()
+        .oneshot(req(multipart(
+            "bad.json",
+            "{\"entity\": {\"id\": \"x\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1\"}}}",
+        )))
+        .await
+        .expect("ok");
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = String::from_utf8(res.into_body().collect().await.expect("b").to_bytes().to_vec()).expect("utf-8");
     assert!(html.contains("bad.json:2:39: `years.2023.rd_expenditure`: amount -1 is negative"), "{html}");
@@ -260,7 +303,15 @@ async fn sign_in_review_desk_finance_and_audit() {
     let form = [("csrf", token.as_str()), ("next", "/desk"), ("username", "tax"), ("password", "a-long-password")];
     let r = w.send("POST", "/login", None, Some(&form), &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no token cookie");
-    let r = w.send("POST", "/login", Some(&set), Some(&[("csrf", token.as_str()), ("next", "/desk"), ("username", "tax"), ("password", "wrong")]), &[]).await;
+    let r = w
+        .send(
+            "POST",
+            "/login",
+            Some(&set),
+            Some(&[("csrf", token.as_str()), ("next", "/desk"), ("username", "tax"), ("password", "wrong")]),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.html.contains("用戶名或密碼不正確") && r.html.contains(r#"value="tax""#));
     let r = w.send("POST", "/login", Some(&set), Some(&form), &[]).await;
@@ -283,21 +334,61 @@ async fn sign_in_review_desk_finance_and_audit() {
     // Without the token, or from another site: refused.
     let r = w.send("POST", &format!("/desk/awards/{id}/verify"), Some(&session), Some(&[("verdict", "approve")]), &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = w.send("POST", &format!("/desk/awards/{id}/verify"), Some(&session), Some(&[("csrf", &token), ("verdict", "approve")]), &[("origin", "https://evil.example")]).await;
+    let r = w
+        .send(
+            "POST",
+            &format!("/desk/awards/{id}/verify"),
+            Some(&session),
+            Some(&[("csrf", &token), ("verdict", "approve")]),
+            &[("origin", "https://evil.example")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A rejection without a reason: the message beside the reason, the choice kept.
-    let r = w.send("POST", &format!("/desk/awards/{id}/verify"), Some(&session), Some(&[("csrf", &token), ("verdict", "reject"), ("reason", "")]), &[]).await;
+    let r = w
+        .send(
+            "POST",
+            &format!("/desk/awards/{id}/verify"),
+            Some(&session),
+            Some(&[("csrf", &token), ("verdict", "reject"), ("reason", "")]),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.html.contains(&format!(r#"<p class="error" id="reason-{id}-error">"#)), "{}", r.html);
     assert!(r.html.contains(&format!(r#"value="reject" id="reject-{id}" checked"#)));
-    let r = w.send("POST", &format!("/desk/awards/{id}/verify"), Some(&session), Some(&[("csrf", &token), ("verdict", "approve"), ("reason", "核實無誤")]), &[]).await;
+    let r = w
+        .send(
+            "POST",
+            &format!("/desk/awards/{id}/verify"),
+            Some(&session),
+            Some(&[("csrf", &token), ("verdict", "approve"), ("reason", "核實無誤")]),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // The decision is bounded by the plan's amount.
-    let r = w.send("POST", &format!("/desk/awards/{id}/decide"), Some(&session), Some(&[("csrf", &token), ("amount", "250000"), ("reason", "")]), &[]).await;
+    let r = w
+        .send(
+            "POST",
+            &format!("/desk/awards/{id}/decide"),
+            Some(&session),
+            Some(&[("csrf", &token), ("amount", "250000"), ("reason", "")]),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.html.contains(&format!(r#"<p class="error" id="amount-{id}-error">250000.00元 is outside the allowed interval: the plan fixes the amount at 200000.00元</p>"#)), "{}", r.html);
     assert!(r.html.contains(r#"value="250000""#));
-    let r = w.send("POST", &format!("/desk/awards/{id}/decide"), Some(&session), Some(&[("csrf", &token), ("amount", "200000"), ("reason", "")]), &[]).await;
+    let r = w
+        .send(
+            "POST",
+            &format!("/desk/awards/{id}/decide"),
+            Some(&session),
+            Some(&[("csrf", &token), ("amount", "200000"), ("reason", "")]),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
     // Finance sees it in the budget and pays it; a reviewer may not see the finance page.

@@ -55,7 +55,13 @@ fn control(pack: &Pack, lang: Lang, name: &str, label: &str, ty: Type, value: &s
         Type::Enum(e) => {
             let mut o = format!(r#"<select id="{id}" name="{name}"{invalid}><option value="">{unknown}</option>"#);
             for v in &pack.enums[e as usize].variants {
-                let _ = write!(o, r#"<option value="{}"{}>{}</option>"#, esc(&v.id), if value == v.id { " selected" } else { "" }, esc(v.name.get(lang)));
+                let _ = write!(
+                    o,
+                    r#"<option value="{}"{}>{}</option>"#,
+                    esc(&v.id),
+                    if value == v.id { " selected" } else { "" },
+                    esc(v.name.get(lang))
+                );
             }
             o + "</select>"
         }
@@ -88,7 +94,11 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
         let _ = write!(
             o,
             r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#,
-            t(lang, "有些填寫不正確,請按提示修改(其他已填內容已保留):", "Some entries need correcting (everything else you typed is kept):")
+            t(
+                lang,
+                "有些填寫不正確,請按提示修改(其他已填內容已保留):",
+                "Some entries need correcting (everything else you typed is kept):"
+            )
         );
         let mut errs: Vec<_> = errors.iter().collect();
         errs.sort();
@@ -97,7 +107,11 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
         }
         o.push_str("</ul></div>");
     }
-    let _ = write!(o, r#"<form method="post" action="/calculator" class="calc" novalidate><fieldset><legend>{}</legend><div class="grid">"#, t(lang, "申報年度與主體", "Claim year and applicant"));
+    let _ = write!(
+        o,
+        r#"<form method="post" action="/calculator" class="calc" novalidate><fieldset><legend>{}</legend><div class="grid">"#,
+        t(lang, "申報年度與主體", "Claim year and applicant")
+    );
     let mut years = String::new();
     for y in YEARS {
         let _ = write!(years, r#"<option value="{y}"{}>{y}</option>"#, if year == y.to_string() { " selected" } else { "" });
@@ -118,7 +132,11 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
         let name = format!("entity.{}", a.name);
         o.push_str(&control(pack, lang, &name, &title(a, lang), a.ty, field(form, &name), errors.get(&name)));
     }
-    let _ = write!(o, r#"</div></fieldset><fieldset><legend>{}</legend><div class="grid">"#, t(lang, "申報年度的數據", "Figures of the claim year"));
+    let _ = write!(
+        o,
+        r#"</div></fieldset><fieldset><legend>{}</legend><div class="grid">"#,
+        t(lang, "申報年度的數據", "Figures of the claim year")
+    );
     for y in &v.yearly {
         let name = format!("y.{}", y.name);
         o.push_str(&control(pack, lang, &name, &title(y, lang), y.ty, field(form, &name), errors.get(&name)));
@@ -127,14 +145,19 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
         o,
         r#"</div></fieldset><h2>{}</h2><p class="hint">{}</p>"#,
         t(lang, "事件(認定、立項、獲獎等)", "Events (recognitions, projects, prizes …)"),
-        t(lang, "每類事件可填一項;填寫日期即表示發生。多項事件請上傳事實文件。", "One of each kind; giving a date means it happened. For several of a kind, upload a facts file.")
+        t(
+            lang,
+            "每類事件可填一項;填寫日期即表示發生。多項事件請上傳事實文件。",
+            "One of each kind; giving a date means it happened. For several of a kind, upload a facts file."
+        )
     );
     for e in &v.events {
         let prefix = format!("e.{}.", e.name);
         let used = form.iter().any(|(k, val)| k.starts_with(&prefix) && !val.is_empty()) || errors.keys().any(|k| k.starts_with(&prefix));
         let _ = write!(
             o,
-            r#"<details class="event"{}><summary>{}</summary><fieldset><legend>{}</legend><div class="grid">"#,
+            r#"<details class="event" id="ev-{}"{}><summary>{}</summary><fieldset><legend>{}</legend><div class="grid">"#,
+            esc(&e.name),
             if used { " open" } else { "" },
             esc(e.title.get(lang)),
             esc(e.title.get(lang))
@@ -152,7 +175,11 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
         o,
         r#"<form method="post" action="/calculator/upload" enctype="multipart/form-data" class="card"><h2>{}</h2><p class="hint">{}</p><p><label for="f-file">{}</label><input id="f-file" type="file" name="facts" accept=".json,.toml"></p><p><button type="submit" class="secondary">{}</button></p></form>"#,
         t(lang, "或上傳事實文件", "Or upload a facts file"),
-        t(lang, "JSON 或 TOML,格式同 qiangke eval(見 packs/wuwei-2022/examples)。", "JSON or TOML, as qiangke eval reads (see packs/wuwei-2022/examples)."),
+        t(
+            lang,
+            "JSON 或 TOML,格式同 qiangke eval(見 packs/wuwei-2022/examples)。",
+            "JSON or TOML, as qiangke eval reads (see packs/wuwei-2022/examples)."
+        ),
         t(lang, "事實文件", "Facts file"),
         t(lang, "上傳並計算", "Upload and calculate")
     );
@@ -187,10 +214,13 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
         match qiangke_rules::facts::parse_cell(pack, ty, raw) {
             Ok(_) => Some(cell_json(ty, raw)),
             Err(e) => {
-                errors.insert(name.into(), match e.hint {
-                    Some(h) => format!("{} ({h})", e.message),
-                    None => e.message,
-                });
+                errors.insert(
+                    name.into(),
+                    match e.hint {
+                        Some(h) => format!("{} ({h})", e.message),
+                        None => e.message,
+                    },
+                );
                 None
             }
         }
@@ -229,7 +259,10 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
                 events.push(J::Object(ev));
             }
             None if !ev.is_empty() && !errors.contains_key(&format!("{prefix}date")) => {
-                errors.insert(format!("{prefix}date"), t(lang, "填寫了此事件的其他欄位時,日期必填", "the date is needed when other fields of this event are given").into());
+                errors.insert(
+                    format!("{prefix}date"),
+                    t(lang, "填寫了此事件的其他欄位時,日期必填", "the date is needed when other fields of this event are given").into(),
+                );
             }
             None => {}
         }
@@ -265,7 +298,8 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
         let _ = write!(o, "<p>{}</p>", t(lang, "按所填事實,暫無可獲補助。", "No award on these facts."));
     } else {
         let _ = write!(o, r#"<p class="card">{}: "#, t(lang, "合計(按預算年度)", "Total by budget year"));
-        let parts: Vec<String> = tot.iter().map(|(y, (lo, hi))| format!("{y}: <strong>{}</strong>", esc(&explain::amount_text(*lo, *hi, lang)))).collect();
+        let parts: Vec<String> =
+            tot.iter().map(|(y, (lo, hi))| format!("{y}: <strong>{}</strong>", esc(&explain::amount_text(*lo, *hi, lang)))).collect();
         o.push_str(&parts.join(" · "));
         o.push_str("</p>");
     }
@@ -306,7 +340,8 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
             && rule.kind == RuleKind::Award
         {
             let deps: Vec<&str> = rule.verified_by.iter().map(|d| pack.department(*d).name.get(lang)).collect();
-            let _ = write!(o, "<p>{} {by} · {} {}", t(lang, "預算年度", "Budget year"), t(lang, "核實:", "verified by"), esc(&deps.join("、")));
+            let _ =
+                write!(o, "<p>{} {by} · {} {}", t(lang, "預算年度", "Budget year"), t(lang, "核實:", "verified by"), esc(&deps.join("、")));
             if let Some(p) = rule.paid_by {
                 let _ = write!(o, " · {} {}", t(lang, "撥付:", "paid by"), esc(pack.department(p).name.get(lang)));
             }
@@ -344,7 +379,10 @@ fn intro(ctx: &Ctx, pack: &Pack) -> String {
         r#"<p>{} <a href="/policy">{}</a></p>"#,
         esc(&match ctx.lang {
             Lang::Zh => format!("按《{}》計算企業、單位和個人可獲得的科技獎補,每一筆金額都引用方案原文。不保存任何數據。", pack.title.zh),
-            Lang::En => format!("What an enterprise, institution or person can get under the {}, each amount quoting the plan's own sentence. Nothing is stored.", pack.title.en),
+            Lang::En => format!(
+                "What an enterprise, institution or person can get under the {}, each amount quoting the plan's own sentence. Nothing is stored.",
+                pack.title.en
+            ),
         }),
         ctx.t("閱讀方案原文", "Read the plan")
     )
@@ -391,7 +429,8 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
         }
     }
     let fail = |msg: String| {
-        let body = format!(r#"<div class="summary-errors" role="alert"><p>{}</p></div>"#, msg) + &form_html(&ctx, pack, &[], &Errors::new());
+        let body =
+            format!(r#"<div class="summary-errors" role="alert"><p>{}</p></div>"#, msg) + &form_html(&ctx, pack, &[], &Errors::new());
         ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, &body)
     };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {

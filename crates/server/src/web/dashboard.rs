@@ -65,7 +65,8 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     );
 
     // Indicators: share of the way to 2025, with the linear path marked.
-    let _ = write!(o, r#"<section aria-labelledby="ind-h"><h2 id="ind-h">{}</h2>"#, ctx.t("主要指標進度(全市)", "Indicator progress (city)"));
+    let _ =
+        write!(o, r#"<section aria-labelledby="ind-h"><h2 id="ind-h">{}</h2>"#, ctx.t("主要指標進度(全市)", "Indicator progress (city)"));
     let row_h = 24i64;
     let (x0, w) = (300i64, 420i64);
     let h = 40 + row_h * r.city.len() as i64;
@@ -73,7 +74,10 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
         o,
         r##"<div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{h}" role="img" aria-labelledby="ind-svg-t"><title id="ind-svg-t">{}</title><line x1="{x0}" y1="20" x2="{x0}" y2="{}" stroke="#333"/><line x1="{}" y1="20" x2="{}" y2="{}" stroke="#999" stroke-dasharray="4"/><text x="{}" y="14">100%</text>"##,
         x0 + w + 120,
-        ctx.t("各指標距2025年目標的完成比例,虛線為線性進度", "Share of the way to each 2025 target; ticks mark the linear path"),
+        ctx.t(
+            "各指標距2025年目標的完成比例;黑線為線性進度,藍色三角為2022年目標的位置",
+            "Share of the way to each 2025 target; the black tick is the linear path, the blue triangle where the 2022 target lies"
+        ),
         h - 10,
         x0 + w,
         x0 + w,
@@ -87,7 +91,14 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
             Lang::Zh => d.name.clone(),
             Lang::En => d.title.en.clone(),
         };
-        let _ = write!(o, r#"<text x="{}" y="{}" text-anchor="end">{}. {}</text>"#, x0 - 6, y + 14, d.number, esc(&name.chars().take(22).collect::<String>()));
+        let _ = write!(
+            o,
+            r#"<text x="{}" y="{}" text-anchor="end">{}. {}</text>"#,
+            x0 - 6,
+            y + 14,
+            d.number,
+            esc(&name.chars().take(22).collect::<String>())
+        );
         match p.share {
             Some(sh) => {
                 let bw = px(sh.max(Decimal::ZERO), Decimal::ONE, w).min(w + 100);
@@ -96,14 +107,43 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
                     "behind" => "#a35b00",
                     _ => "#b3261e",
                 };
-                let _ = write!(o, r#"<rect x="{x0}" y="{}" width="{bw}" height="{}" fill="{color}"/><text x="{}" y="{}">{}</text>"#, y + 2, row_h - 8, x0 + bw + 4, y + 14, pct(sh));
+                let _ = write!(
+                    o,
+                    r#"<rect x="{x0}" y="{}" width="{bw}" height="{}" fill="{color}"/><text x="{}" y="{}">{}</text>"#,
+                    y + 2,
+                    row_h - 8,
+                    x0 + bw + 4,
+                    y + 14,
+                    pct(sh)
+                );
                 if let Some(lin) = p.linear {
                     let lx = x0 + px(lin, Decimal::ONE, w);
                     let _ = write!(o, r##"<line x1="{lx}" y1="{}" x2="{lx}" y2="{}" stroke="#000" stroke-width="2"/>"##, y, y + row_h - 4);
                 }
+                // Where the 2022 target lies on the way from the baseline to the 2025 target.
+                if let (Some((base, _)), Some(t22), Some(t25)) = (p.baseline, d.target_2022, p.target_2025)
+                    && t25 != base
+                {
+                    let at = (t22 - base) / (t25 - base);
+                    if at > Decimal::ZERO && at < Decimal::ONE {
+                        let tx = x0 + px(at, Decimal::ONE, w);
+                        let _ = write!(
+                            o,
+                            r##"<path d="M{} {} l4 -6 l4 6 z" fill="#0b5cad"><title>2022</title></path>"##,
+                            tx - 4,
+                            y + row_h - 2
+                        );
+                    }
+                }
             }
             None => {
-                let _ = write!(o, r##"<text x="{}" y="{}" fill="#5a6272">{}</text>"##, x0 + 4, y + 14, ctx.t("無數據或無法計算", "no data or not computable"));
+                let _ = write!(
+                    o,
+                    r##"<text x="{}" y="{}" fill="#5a6272">{}</text>"##,
+                    x0 + 4,
+                    y + 14,
+                    ctx.t("無數據或無法計算", "no data or not computable")
+                );
             }
         }
     }
@@ -146,10 +186,18 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     o.push_str("</tbody></table></div></section>");
 
     // The award budget by year and paying department, for those who may see it.
-    let _ = write!(o, r#"<section aria-labelledby="bud-h"><h2 id="bud-h">{}</h2>"#, ctx.t("獎補預算(按年度和撥付部門)", "Award budget by year and paying department"));
+    let _ = write!(
+        o,
+        r#"<section aria-labelledby="bud-h"><h2 id="bud-h">{}</h2>"#,
+        ctx.t("獎補預算(按年度和撥付部門)", "Award budget by year and paying department")
+    );
     match ctx.user.as_ref().filter(|u| matches!(u.role, Role::Finance | Role::Admin | Role::County)) {
         None => {
-            let _ = write!(o, "<p>{}</p>", ctx.t("財務、管理員和縣區用戶登錄后可見。", "Visible to finance, admin and county users when signed in."));
+            let _ = write!(
+                o,
+                "<p>{}</p>",
+                ctx.t("財務、管理員和縣區用戶登錄后可見。", "Visible to finance, admin and county users when signed in.")
+            );
         }
         Some(u) => match s.store.budget(u, None).await {
             Err(e) => return super::store_error(&ctx, e),

@@ -16,7 +16,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 type St = State<Arc<AppState>>;
-type Form = axum::Form<Vec<(String, String)>>;
+type Pair = (String, String);
+type Form = axum::Form<Vec<Pair>>;
 
 /// A refused form: which award, what was typed, the message per field.
 struct Refusal {
@@ -46,12 +47,16 @@ pub(super) async fn queue(ctx: Ctx, State(s): St, Query(q): Query<DoneQuery>) ->
 async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Option<Refusal>) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let l = ctx.lang;
     let title = ctx.t("審核台", "Review desk");
     if p.role != Role::Reviewer {
-        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.t("只有部門審核人員有審核台。", "Only department reviewers have a review desk.")));
+        return ctx.page_status(
+            StatusCode::FORBIDDEN,
+            title,
+            &format!("<p>{}</p>", ctx.t("只有部門審核人員有審核台。", "Only department reviewers have a review desk.")),
+        );
     }
     let dept = p.department.clone().unwrap_or_default();
     let dept_name = s.pack.departments.iter().find(|d| d.id == dept).map_or(dept.clone(), |d| d.name.get(l).to_string());
@@ -59,7 +64,8 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         Ok(a) => a,
         Err(e) => return super::store_error(ctx, e),
     };
-    let mut o = format!("<p>{}: <strong>{}</strong></p>", ctx.t("本部門核實的規則的獎補", "Awards of the rules verified by"), esc(&dept_name));
+    let mut o =
+        format!("<p>{}: <strong>{}</strong></p>", ctx.t("本部門核實的規則的獎補", "Awards of the rules verified by"), esc(&dept_name));
     if let Some(id) = done {
         let _ = write!(o, r#"<p class="card" role="status">{} #{id}</p>"#, ctx.t("已記錄:獎補", "Recorded: award"));
     }
@@ -74,7 +80,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         let r = &full["result"];
         let lk = if l == Lang::Zh { "zh" } else { "en" };
         let mine_done = full["verifications"].as_array().into_iter().flatten().any(|v| v["department"] == dept.as_str());
-        let (rform, errs): (&[(String, String)], Vec<(String, String)>) = match &refusal {
+        let (rform, errs): (&[Pair], Vec<Pair>) = match &refusal {
             Some(x) if x.award == id => (&x.form, x.errors.clone()),
             _ => (&[], Vec::new()),
         };
@@ -96,7 +102,13 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
             esc(r["explanation"][lk].as_str().unwrap_or("")),
         );
         for v in full["verifications"].as_array().into_iter().flatten() {
-            let _ = write!(o, "<p class=\"hint\">{}: {} — {}</p>", esc(v["department"].as_str().unwrap_or("")), esc(v["verdict"].as_str().unwrap_or("")), esc(v["reason"].as_str().unwrap_or("")));
+            let _ = write!(
+                o,
+                "<p class=\"hint\">{}: {} — {}</p>",
+                esc(v["department"].as_str().unwrap_or("")),
+                esc(v["verdict"].as_str().unwrap_or("")),
+                esc(v["reason"].as_str().unwrap_or(""))
+            );
         }
         let general = err("general").map(|m| format!(r#"<p class="error" role="alert">{}</p>"#, esc(&m))).unwrap_or_default();
         o.push_str(&general);
@@ -119,14 +131,22 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                     lr = ctx.t("不予核准", "Reject"),
                     verr = field_error(&format!("verdict-{id}"), err("verdict").as_ref()),
                     lreason = ctx.t("理由(不予核准時必填)", "Reason (required to reject)"),
-                    rinv = if err("reason").is_some() { format!(r#" aria-invalid="true" aria-describedby="{reason_id}-error""#) } else { String::new() },
+                    rinv = if err("reason").is_some() {
+                        format!(r#" aria-invalid="true" aria-describedby="{reason_id}-error""#)
+                    } else {
+                        String::new()
+                    },
                     reason = esc(field(rform, "reason")),
                     rerr = field_error(&reason_id, err("reason").as_ref()),
                     submit = ctx.t("提交核實結論", "Record verdict"),
                 );
             }
             Some("pending") => {
-                let _ = write!(o, "<p>{}</p>", ctx.t("本部門已核准,等待其他核實部門。", "Approved by this department; waiting for the other verifying departments."));
+                let _ = write!(
+                    o,
+                    "<p>{}</p>",
+                    ctx.t("本部門已核准,等待其他核實部門。", "Approved by this department; waiting for the other verifying departments.")
+                );
             }
             Some("approved") => {
                 let amount_id = format!("amount-{id}");
@@ -179,7 +199,7 @@ fn refusal(award: i64, form: Vec<(String, String)>, e: Error) -> Result<Refusal,
 
 pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
     if let Err(r) = ctx.check_form(&form) {
-        return r;
+        return *r;
     }
     let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
     let verdict = field(&form, "verdict");
@@ -198,11 +218,13 @@ pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
 
 pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
     if let Err(r) = ctx.check_form(&form) {
-        return r;
+        return *r;
     }
     let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
     let fen = match qiangke_rules::facts::parse_cell(&s.pack, qiangke_rules::model::Type::Money, field(&form, "amount")) {
-        Ok(qiangke_rules::model::Value::Money(m)) => qiangke_store::to_fen(m).ok_or_else(|| Error::invalid("amount", ctx.t("金額精確到分", "amounts are exact to the fen"))),
+        Ok(qiangke_rules::model::Value::Money(m)) => {
+            qiangke_store::to_fen(m).ok_or_else(|| Error::invalid("amount", ctx.t("金額精確到分", "amounts are exact to the fen")))
+        }
         Ok(_) => Err(Error::invalid("amount", ctx.t("請填寫金額", "give an amount"))),
         Err(e) => Err(Error::invalid("amount", e.message)),
     };
@@ -222,11 +244,15 @@ pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
 pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let title = ctx.t("預算與撥付", "Budget & payouts");
     if !matches!(p.role, Role::Finance | Role::Admin) {
-        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.t("只有財務和管理員可見。", "Only finance and admin users see this page.")));
+        return ctx.page_status(
+            StatusCode::FORBIDDEN,
+            title,
+            &format!("<p>{}</p>", ctx.t("只有財務和管理員可見。", "Only finance and admin users see this page.")),
+        );
     }
     let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(p, None).await) {
         (Ok(b), Ok(x)) => (b, x),
@@ -271,7 +297,7 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
 
 pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
     if let Err(r) = ctx.check_form(&form) {
-        return r;
+        return *r;
     }
     let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/finance").into_response() };
     match s.store.mark_paid(&p, id).await {
@@ -283,7 +309,7 @@ pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum:
 pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let entries = match s.store.audit_entries(p, 0, 1000).await {
         Ok(e) => e,

@@ -37,6 +37,7 @@ pub fn routes() -> Router<S> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/calculator") }))
         .route("/static/app.css", get(css))
+        .route("/favicon.ico", get(favicon))
         .route("/calculator", get(calculator::form).post(calculator::submit))
         .route("/calculator/upload", post(calculator::upload))
         .route("/policy", get(policy::text))
@@ -54,7 +55,13 @@ pub fn routes() -> Router<S> {
 }
 
 async fn css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("app.css")).into_response()
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("app.css"))
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5cad"/><text x="16" y="23" font-size="18" text-anchor="middle" fill="#fff">強</text></svg>"##;
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], SVG).into_response()
 }
 
 /// HTML-escapes text for element content and attribute values.
@@ -111,8 +118,10 @@ impl FromRequestParts<S> for Ctx {
         };
         let h = &parts.headers;
         let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let origin_ok = !h.get("sec-fetch-site").is_some_and(|v| v == "cross-site")
-            && h.get(header::ORIGIN).and_then(|v| v.to_str().ok()).is_none_or(|o| o == "null" || o.split_once("://").map(|(_, r)| r) == Some(host));
+        let origin_ok = h.get("sec-fetch-site").is_none_or(|v| v != "cross-site")
+            && h.get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .is_none_or(|o| o == "null" || o.split_once("://").map(|(_, r)| r) == Some(host));
         Ok(Ctx { lang, user, session, path: parts.uri.path().to_string(), remember_lang: from_query.is_some(), origin_ok })
     }
 }
@@ -140,10 +149,10 @@ impl Ctx {
     }
 
     /// Refuses a state-changing form without the session's token or from another site.
-    pub fn check_form(&self, form: &[(String, String)]) -> Result<(), Response> {
+    pub fn check_form(&self, form: &[(String, String)]) -> Result<(), Box<Response>> {
         let given = field(form, "csrf");
         if !self.origin_ok || self.session.is_none() || given.is_empty() || given != self.csrf() {
-            return Err(self.page_status(
+            return Err(Box::new(self.page_status(
                 StatusCode::FORBIDDEN,
                 self.t("請求被拒絕", "Request refused"),
                 &format!(
@@ -153,14 +162,14 @@ impl Ctx {
                         "This form lacks a valid security token (or came from another site). Reload the page and submit again."
                     )
                 ),
-            ));
+            )));
         }
         Ok(())
     }
 
     /// Sends non-signed-in users to the sign-in page, then back here.
-    pub fn require_user(&self) -> Result<&Principal, Response> {
-        self.user.as_ref().ok_or_else(|| Redirect::to(&format!("/login?next={}", self.path)).into_response())
+    pub fn require_user(&self) -> Result<&Principal, Box<Response>> {
+        self.user.as_ref().ok_or_else(|| Box::new(Redirect::to(&format!("/login?next={}", self.path)).into_response()))
     }
 
     pub fn page(&self, title: &str, body: &str) -> Response {
@@ -181,7 +190,8 @@ impl Ctx {
         let l = self.lang;
         let mut nav = String::new();
         let link = |nav: &mut String, href: &str, label: &str, path: &str| {
-            let cur = if path == href || (href != "/" && path.starts_with(href) && href.len() > 1) { r#" aria-current="page""# } else { "" };
+            let cur =
+                if path == href || (href != "/" && path.starts_with(href) && href.len() > 1) { r#" aria-current="page""# } else { "" };
             let _ = write!(nav, r#"<li><a href="{href}"{cur}>{}</a></li>"#, esc(label));
         };
         link(&mut nav, "/calculator", t(l, "獎補計算器", "Calculator"), &self.path);
@@ -219,16 +229,20 @@ impl Ctx {
                 for (k, v) in form.iter().filter(|(k, _)| k != "csrf") {
                     let _ = write!(f, r#"<input type="hidden" name="{}" value="{}">"#, esc(k), esc(v));
                 }
-                let _ = write!(f, r#"<button type="submit" class="linklike" id="lang-switch" lang="{other}">{other_label}</button></form>"#);
+                let _ =
+                    write!(f, r#"<button type="submit" class="linklike" id="lang-switch" lang="{other}">{other_label}</button></form>"#);
                 f
             }
-            None => format!(r#"<a href="{}?lang={other}" hreflang="{other}" lang="{other}" id="lang-switch">{other_label}</a>"#, esc(switch_path)),
+            None => format!(
+                r#"<a href="{}?lang={other}" hreflang="{other}" lang="{other}" id="lang-switch">{other_label}</a>"#,
+                esc(switch_path)
+            ),
         };
         let html = format!(
             r##"<!doctype html>
 <html lang="{lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · qiangke 強科</title><link rel="stylesheet" href="/static/app.css"></head>
+<title>{title} · qiangke 強科</title><link rel="stylesheet" href="/static/app.css"><link rel="icon" href="/favicon.ico" type="image/svg+xml"></head>
 <body>
 <a class="skip" href="#main">{skip}</a>
 <header><nav aria-label="{navlabel}"><span class="brand">強科 qiangke</span><ul>{nav}</ul>
@@ -311,12 +325,23 @@ async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     login_page(&ctx, &safe_next(q.next.as_deref()), "", None, StatusCode::OK)
 }
 
-async fn login(ctx: Ctx, axum::extract::State(s): axum::extract::State<S>, headers: HeaderMap, axum::Form(form): axum::Form<Vec<(String, String)>>) -> Response {
+async fn login(
+    ctx: Ctx,
+    axum::extract::State(s): axum::extract::State<S>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
     let next = safe_next(Some(field(&form, "next")));
     let user = field(&form, "username");
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if !ctx.origin_ok || expected.is_empty() || field(&form, "csrf") != expected {
-        return login_page(&ctx, &next, user, Some(ctx.t("表單已過期,請再試一次。", "The form expired; please try again.")), StatusCode::FORBIDDEN);
+        return login_page(
+            &ctx,
+            &next,
+            user,
+            Some(ctx.t("表單已過期,請再試一次。", "The form expired; please try again.")),
+            StatusCode::FORBIDDEN,
+        );
     }
     match crate::api::sign_in(&s, user, field(&form, "password"), SessionKind::Cookie).await {
         Ok((token, _)) => {
@@ -335,15 +360,22 @@ async fn login(ctx: Ctx, axum::extract::State(s): axum::extract::State<S>, heade
     }
 }
 
-async fn logout(ctx: Ctx, axum::extract::State(s): axum::extract::State<S>, axum::Form(form): axum::Form<Vec<(String, String)>>) -> Response {
+async fn logout(
+    ctx: Ctx,
+    axum::extract::State(s): axum::extract::State<S>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(r) = ctx.check_form(&form) {
-        return r;
+        return *r;
     }
     if let Some(t) = &ctx.session {
         let _ = s.store.logout(t).await;
     }
     let mut r = Redirect::to("/calculator").into_response();
-    r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")).expect("ascii"));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")).expect("ascii"),
+    );
     r
 }
 

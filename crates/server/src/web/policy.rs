@@ -36,7 +36,8 @@ fn rule_card(ctx: &Ctx, pack: &Pack, i: usize, mark: usize) -> String {
     let l = ctx.lang;
     let deps: Vec<&str> = r.verified_by.iter().map(|d| pack.department(*d).name.get(l)).collect();
     let src = pack.map.text(r.file).get(r.span.start..r.span.end).unwrap_or("");
-    let notes: Vec<String> = r.notes.iter().map(|n| format!(r##"<a href="/policy/notes#note-{0}">{0}</a>"##, esc(&pack.notes[*n].id))).collect();
+    let notes: Vec<String> =
+        r.notes.iter().map(|n| format!(r##"<a href="/policy/notes#note-{0}">{0}</a>"##, esc(&pack.notes[*n].id))).collect();
     format!(
         r##"<div class="card" id="rule-{id}"><strong>[{clause}] {title}</strong> <a href="#q-{mark}">{back}</a><br><code>{id}</code> · {vb} {deps}{paid}<br>{nl}: {notes}<details><summary>{srcl}</summary><pre>{src}</pre></details></div>"##,
         id = esc(&r.id),
@@ -99,7 +100,10 @@ pub(super) async fn text(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
 pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
     let pack = &s.pack;
     let l = ctx.lang;
-    let mut o = format!("<p>{}</p>", ctx.t("方案文字有歧義之處,規則包的解釋及理由:", "Where the plan's text is ambiguous, the pack's reading and why:"));
+    let mut o = format!(
+        "<p>{}</p>",
+        ctx.t("方案文字有歧義之處,規則包的解釋及理由:", "Where the plan's text is ambiguous, the pack's reading and why:")
+    );
     for n in &pack.notes {
         let opts: String = n.options.iter().map(|x| format!("<li>{}</li>", esc(x))).collect();
         let _ = write!(
@@ -128,7 +132,8 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
         ClauseStatus::NotComputable => ctx.t("無可計算內容", "nothing to compute"),
     };
     let entry = |e: &qiangke_rules::plan::ClauseEntry| {
-        let rules: Vec<String> = e.rules.iter().map(|r| format!(r#"<a href="/policy#rule-{0}">{0}</a>"#, esc(&pack.rules[*r].id))).collect();
+        let rules: Vec<String> =
+            e.rules.iter().map(|r| format!(r#"<a href="/policy#rule-{0}">{0}</a>"#, esc(&pack.rules[*r].id))).collect();
         format!(
             "<td>{}</td><td>{}</td><td>{}</td>",
             status(&e.status),
@@ -150,10 +155,17 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
     );
     for it in &c.items {
         for e in &it.entries {
-            let _ = write!(o, "<tr><th scope=\"row\">{}</th><td lang=\"zh-Hant\">{}</td>{}</tr>", esc(&it.clause), esc(&it.heading), entry(e));
+            let _ =
+                write!(o, "<tr><th scope=\"row\">{}</th><td lang=\"zh-Hant\">{}</td>{}</tr>", esc(&it.clause), esc(&it.heading), entry(e));
         }
         if it.entries.is_empty() {
-            let _ = write!(o, "<tr><th scope=\"row\">{}</th><td>{}</td><td colspan=\"3\" class=\"error\">{}</td></tr>", esc(&it.clause), esc(&it.heading), ctx.t("未說明", "missing"));
+            let _ = write!(
+                o,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td colspan=\"3\" class=\"error\">{}</td></tr>",
+                esc(&it.clause),
+                esc(&it.heading),
+                ctx.t("未說明", "missing")
+            );
         }
     }
     for e in &c.other_entries {

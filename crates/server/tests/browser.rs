@@ -1,0 +1,353 @@
+//! End to end in a real headless Chromium, driven through chromedriver (Debian's `chromium` and
+//! `chromium-driver`, installed by scripts/test): the calculator for an above-scale industrial
+//! enterprise newly recognized as a high-tech enterprise with 15,000,000元 of R&D spending reads
+//! back 20萬元 + 20萬元 with the quoted sentences; the page switches to English; an invalid value
+//! gets its field error; a script typed into a field never runs; a reviewer signs in, approves
+//! and decides an award, and finance sees it in the budget. Screenshots go to output/screenshots.
+//!
+//! The WebDriver client is the few W3C commands the test needs, over a plain TCP socket.
+
+use qiangke_rules::load_pack;
+use qiangke_server::{AppState, router};
+use qiangke_store::Store;
+use qiangke_store::auth::{NewUser, SessionKind};
+use qiangke_store::ledger::{FactInput, FactsInput, NewEntity};
+use serde_json::{Value as J, json};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// One HTTP/1.1 exchange with chromedriver.
+fn http(port: u16, method: &str, path: &str, body: Option<&J>) -> J {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("chromedriver answers");
+    let b = body.map(|b| b.to_string()).unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
+        b.len()
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    // Read the head, then exactly Content-Length bytes (the driver may keep the socket open).
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        let n = s.read(&mut chunk).expect("read");
+        assert!(n > 0, "chromedriver closed the connection");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let len = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().expect("length")))
+        .expect("chromedriver sends Content-Length");
+    while buf.len() < head_end + len {
+        let n = s.read(&mut chunk).expect("read");
+        assert!(n > 0, "short body");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let body = String::from_utf8_lossy(&buf[head_end..head_end + len]).to_string();
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("chromedriver said {head} {body}: {e}"))
+}
+
+struct Browser {
+    driver: Child,
+    port: u16,
+    session: String,
+    shots: PathBuf,
+}
+
+impl Browser {
+    fn start(profile: &Path) -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Debian's chromium-driver is installed (scripts/test installs it)");
+        let t = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(t.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let binary = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].into_iter().find(|p| Path::new(p).exists()).expect("chromium");
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": binary, "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600",
+                format!("--user-data-dir={}", profile.display())]},
+            "goog:loggingPrefs": {"browser": "ALL"}
+        }}});
+        let r = http(port, "POST", "/session", Some(&caps));
+        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_string();
+        let t = http(port, "POST", &format!("/session/{session}/timeouts"), Some(&json!({"implicit": 2000, "pageLoad": 20000})));
+        assert!(t["value"].is_null(), "{t}");
+        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../output/screenshots");
+        std::fs::create_dir_all(&shots).expect("output/screenshots");
+        Browser { driver, port, session, shots }
+    }
+    fn cmd(&self, method: &str, path: &str, body: Option<J>) -> J {
+        let r = http(self.port, method, &format!("/session/{}{path}", self.session), body.as_ref());
+        if let Some(e) = r["value"].get("error") {
+            panic!("WebDriver {method} {path}: {e} {}", r["value"]["message"]);
+        }
+        r["value"].clone()
+    }
+    fn go(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({"url": url})));
+    }
+    fn find(&self, css: &str) -> String {
+        let v = self.cmd("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        v[ELEMENT].as_str().expect("element id").to_string()
+    }
+    fn all(&self, css: &str) -> Vec<String> {
+        let v = self.cmd("POST", "/elements", Some(json!({"using": "css selector", "value": css})));
+        v.as_array().into_iter().flatten().map(|e| e[ELEMENT].as_str().expect("id").to_string()).collect()
+    }
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+    /// Clicks something that submits or navigates, and waits for the new document.
+    fn submit(&self, css: &str) {
+        let before = self.find("html");
+        self.click(css);
+        let t = Instant::now();
+        loop {
+            let r = http(
+                self.port,
+                "POST",
+                &format!("/session/{}/element", self.session),
+                Some(&json!({"using": "css selector", "value": "html"})),
+            );
+            let ready = http(
+                self.port,
+                "POST",
+                &format!("/session/{}/execute/sync", self.session),
+                Some(&json!({"script": "return document.readyState", "args": []})),
+            );
+            if r["value"][ELEMENT].as_str().is_some_and(|id| id != before) && ready["value"] == "complete" {
+                return;
+            }
+            assert!(t.elapsed() < Duration::from_secs(20), "no new page after clicking {css}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/clear"), Some(json!({})));
+        self.cmd("POST", &format!("/element/{e}/value"), Some(json!({"text": text})));
+    }
+    fn text_of(&self, id: &str) -> String {
+        self.cmd("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or("").to_string()
+    }
+    fn text(&self, css: &str) -> String {
+        self.text_of(&self.find(css))
+    }
+    fn value(&self, css: &str) -> String {
+        let e = self.find(css);
+        self.cmd("GET", &format!("/element/{e}/property/value"), None).as_str().unwrap_or("").to_string()
+    }
+    fn title(&self) -> String {
+        self.cmd("GET", "/title", None).as_str().unwrap_or("").to_string()
+    }
+    fn url(&self) -> String {
+        self.cmd("GET", "/url", None).as_str().unwrap_or("").to_string()
+    }
+    fn screenshot(&self, name: &str) {
+        let b64 = self.cmd("GET", "/screenshot", None);
+        let png = decode_base64(b64.as_str().expect("base64"));
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a real screenshot");
+        std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+    /// Console messages at level SEVERE (script errors, CSP violations, failed loads).
+    fn severe_logs(&self) -> Vec<String> {
+        let r = http(self.port, "POST", &format!("/session/{}/se/log", self.session), Some(&json!({"type": "browser"})));
+        r["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = http(self.port, "DELETE", &format!("/session/{}", self.session), None);
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn decode_base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let v: Vec<u32> = chunk.iter().map(|c| u32::from(val(*c))).collect();
+        let n = v.iter().enumerate().fold(0u32, |acc, (i, x)| acc | (x << (18 - 6 * i)));
+        out.push((n >> 16) as u8);
+        if chunk.len() > 2 {
+            out.push((n >> 8) as u8);
+        }
+        if chunk.len() > 3 {
+            out.push(n as u8);
+        }
+    }
+    out
+}
+
+/// Starts the server on a seeded SQLite ledger in its own thread; returns its base URL.
+fn start_server(dir: &Path) -> String {
+    let port = free_port();
+    let dir = dir.to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        rt.block_on(async move {
+            let pack = Arc::new(load_pack(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack"));
+            let store = Store::open_dir(&dir).await.expect("store");
+            let mk = |u: &str, role: &str| NewUser { username: u.into(), password: "a-long-password".into(), role: role.into(), ..NewUser::default() };
+            store.create_user(&pack, None, mk("admin", "admin")).await.expect("admin");
+            let (_, admin) = store.login("admin", "a-long-password", SessionKind::Bearer, 60_000).await.expect("login");
+            let e = store
+                .register_entity(&pack, &admin, NewEntity { uscc: "91620600123456788A".into(), name: "甲新材料公司".into(), kind: "enterprise".into(), county: "liangzhou".into() })
+                .await
+                .expect("entity");
+            let eid = e["id"].as_i64().expect("id");
+            let facts = vec![
+                FactInput { year: None, name: "above_scale".into(), value: json!(true) },
+                FactInput { year: Some(2023), name: "rd_expenditure".into(), value: json!("15000000") },
+            ];
+            store.record_facts(&pack, &admin, eid, FactsInput { source: "2023年報".into(), facts, events: vec![] }).await.expect("facts");
+            store.apply(&pack, &admin, eid, 2023).await.expect("application");
+            // Synthetic observations (labelled as such) so the dashboard has bars to draw.
+            let obs = "indicator,scope,year,value,unit,source,entered_by\n1,city,2022,58.2,%,synthetic,test\n1,city,2023,60,%,synthetic,test\n13,city,2023,80,家,synthetic,test\n4,city,2023,0.9,%,synthetic,test\n";
+            store.record_observations(&pack, &admin, obs).await.expect("observations");
+            store.create_user(&pack, Some(&admin), NewUser { department: Some("tax-bureau".into()), ..mk("tax", "reviewer") }).await.expect("tax");
+            store.create_user(&pack, Some(&admin), mk("fin", "finance")).await.expect("fin");
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
+            tx.send(()).expect("ready");
+            axum::serve(listener, router(AppState::new(pack, store, false))).await.expect("serve");
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(60)).expect("the server starts");
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn calculator_language_errors_review_and_budget_in_a_real_browser() {
+    let dir = std::env::temp_dir().join(format!("qiangke-browser-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let base = start_server(&dir.join("ledger"));
+    let b = Browser::start(&dir.join("profile"));
+
+    // The calculator, filled as a user would.
+    b.go(&format!("{base}/calculator"));
+    assert_eq!(b.text("h1"), "獎補計算器");
+    b.click(r#"#f-entity-kind option[value="enterprise"]"#);
+    b.click(r#"#f-entity-above_scale option[value="true"]"#);
+    b.type_into("#f-y-rd_expenditure", "15000000");
+    b.click("#ev-recognition > summary");
+    b.type_into("#f-e-recognition-date", "2023-11-20");
+    b.click(r#"#f-e-recognition-kind option[value="high_tech"]"#);
+    b.click(r#"#f-e-recognition-renewal option[value="false"]"#);
+    b.submit("#calculate");
+    let amounts: Vec<String> = b.all(".result.awarded .amount").iter().map(|e| b.text_of(e)).collect();
+    assert_eq!(amounts, ["20萬元", "20萬元"]);
+    let quotes: Vec<String> = b.all(".result.awarded blockquote").iter().map(|e| b.text_of(e)).collect();
+    assert!(quotes.iter().any(|q| q.contains("對新認定的高新技術企業給予20萬元一次性補助")), "{quotes:?}");
+    assert!(quotes.iter().any(|q| q.contains("1000萬元以上2000萬元以下的,給予20萬元一次性補助")), "{quotes:?}");
+    assert!(b.text("#result-rd-spend-tiers .tier-hint").contains("再增加 5,000,000.00元"));
+    b.screenshot("calculator-results-zh");
+
+    // English, keeping the results.
+    b.submit("#lang-switch");
+    assert_eq!(b.text("h1"), "Award calculator");
+    let amounts: Vec<String> = b.all(".result.awarded .amount").iter().map(|e| b.text_of(e)).collect();
+    assert_eq!(amounts, ["200,000.00 yuan (20萬元)", "200,000.00 yuan (20萬元)"]);
+    b.screenshot("calculator-results-en");
+
+    // An invalid value: the error beside the field, what was typed kept.
+    b.type_into("#f-y-rd_expenditure", "15,000,000 yuan");
+    b.submit("#calculate");
+    assert!(b.text("#f-y-rd_expenditure-error").contains("is not an amount of money"));
+    assert_eq!(b.value("#f-y-rd_expenditure"), "15,000,000 yuan");
+    assert_eq!(b.value(r#"#f-entity-kind"#), "enterprise", "other fields are kept");
+    b.screenshot("calculator-field-error");
+
+    // A script typed into fields is shown as text and never runs.
+    let xss = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">";
+    b.type_into("#f-entity-name", xss);
+    b.type_into("#f-y-rd_expenditure", xss);
+    b.submit("#calculate");
+    assert_ne!(b.title(), "pwned");
+    assert!(b.text("#f-y-rd_expenditure-error").contains("<script>document.title='pwned'</script>"));
+    assert_eq!(b.value("#f-entity-name"), xss);
+
+    // The policy browser and the dashboard render.
+    b.go(&format!("{base}/policy?lang=zh"));
+    assert!(b.text("#rule-rd-spend-tiers").contains("四(二)8"));
+    b.screenshot("policy");
+    b.go(&format!("{base}/dashboard?year=2023"));
+    assert!(b.text("#ind-h").contains("指標"));
+    // 科技進步貢獻率: (60 − 55.35) ÷ (65 − 55.35) = 48.19% of the way.
+    assert!(b.text("main table").contains("48.19%"));
+    b.screenshot("dashboard");
+
+    // A 稅務局 reviewer signs in, approves the R&D award and decides its amount.
+    b.go(&format!("{base}/desk"));
+    assert!(b.url().ends_with("/login?next=/desk"));
+    b.type_into("#username", "tax");
+    b.type_into("#password", "a-long-password");
+    b.submit("main form button[type=submit]");
+    assert!(b.url().ends_with("/desk"), "{}", b.url());
+    assert!(b.text("main article").contains("1000萬元以上2000萬元以下的,給予20萬元一次性補助"));
+    b.click(r#"main article input[value="approve"]"#);
+    b.type_into("main article textarea[name=reason]", "按加計扣除申報核實");
+    b.submit("main article button[id^=verify-]");
+    assert_eq!(b.value("main article input[name=amount]"), "200000.00", "a fixed amount is filled in");
+    b.screenshot("desk-approved");
+    b.submit("main article button[id^=decide-]");
+    assert!(b.text("main").contains("沒有待處理的獎補"));
+    b.submit(r#"form[action="/logout"] button"#);
+
+    // Finance sees it in the budget.
+    b.go(&format!("{base}/login?next=/finance"));
+    b.type_into("#username", "fin");
+    b.type_into("#password", "a-long-password");
+    b.submit("main form button[type=submit]");
+    let main_text = b.text("main");
+    assert!(b.all("#budget-table").len() == 1, "at {}: {main_text}", b.url());
+    let budget = b.text("#budget-table");
+    assert!(budget.contains("2023") && budget.contains("四(二)8") && budget.contains("200000.00"), "{budget}");
+    assert!(b.text("#payouts").contains("scheduled"));
+    b.screenshot("finance-budget");
+
+    // No script errors, no CSP violations, no missing resources. (A page answering a refused form
+    // with 422 is logged by Chromium too: that is the page's own status, as intended.)
+    let severe: Vec<String> = b.severe_logs().into_iter().filter(|m| !m.contains("status of 422")).collect();
+    assert!(severe.is_empty(), "console errors: {severe:?}");
+    drop(b);
+    let _ = std::fs::remove_dir_all(&dir);
+}
