@@ -7,6 +7,7 @@
 
 pub mod budget;
 pub mod columns;
+pub mod flat;
 #[cfg(feature = "parquet")]
 pub mod parquet_io;
 pub mod rows;

@@ -156,8 +156,10 @@ fn event_slot<'e>(events: &'e mut Vec<EventSlot>, pack: &Pack, e: usize, col: us
     &mut events[i]
 }
 
-/// Gathers the rows of one entity into its facts. A row whose attributes contradict an earlier
-/// row of the same entity, or that repeats a year, is refused (with its error) and left out.
+/// Gathers the rows of one entity into its facts. Several rows of one year are one year (the
+/// further rows carry further events). A row whose attributes contradict an earlier row of the
+/// same entity, or whose figures contradict an earlier row of the same year, is refused (with its
+/// error) and left out.
 pub fn entity_facts(pack: &Pack, rows: Vec<Row>, errors: &mut Vec<RowError>) -> Option<Facts> {
     let first = rows.first()?;
     let mut facts = Facts {
@@ -168,14 +170,20 @@ pub fn entity_facts(pack: &Pack, rows: Vec<Row>, errors: &mut Vec<RowError>) -> 
         events: Vec::new(),
     };
     for row in rows {
-        if facts.yearly.contains_key(&row.year) {
-            errors.push(RowError {
-                line: row.line,
-                column: 0,
-                field: String::new(),
-                message: format!("entity `{}` has two rows for {}", row.id, row.year),
-            });
-            continue;
+        // A further row of a year carries further events; its figures may repeat the year's
+        // but not contradict them.
+        if let Some(have) = facts.yearly.get(&row.year) {
+            let clash = row.yearly.iter().zip(have).position(|(new, old)| matches!((new, old), (Some(n), Some(o)) if n.value != o.value));
+            if let Some(y) = clash {
+                let name = &pack.vocab.yearly[y].name;
+                errors.push(RowError {
+                    line: row.line,
+                    column: 0,
+                    field: name.clone(),
+                    message: format!("entity `{}` has two rows for {} with different `{name}`", row.id, row.year),
+                });
+                continue;
+            }
         }
         let clash = row.attrs.iter().find(|(a, v)| facts.attributes[*a].as_ref().is_some_and(|f| f.value != *v));
         if let Some((a, _)) = clash {
@@ -191,7 +199,12 @@ pub fn entity_facts(pack: &Pack, rows: Vec<Row>, errors: &mut Vec<RowError>) -> 
         for (a, v) in row.attrs {
             facts.attributes[a] = Some(Fact { value: v, at: None });
         }
-        facts.yearly.insert(row.year, row.yearly);
+        let year = facts.yearly.entry(row.year).or_insert_with(|| vec![None; pack.vocab.yearly.len()]);
+        for (slot, new) in year.iter_mut().zip(row.yearly) {
+            if new.is_some() {
+                *slot = new;
+            }
+        }
         facts.events.extend(row.events);
         if facts.name.is_none() {
             facts.name = row.name;

@@ -137,6 +137,54 @@ fn every_pack_case_gives_the_same_awards_in_batch() {
     assert_eq!(got, expected);
 }
 
+#[test]
+fn every_pack_case_as_flat_rows_gives_the_same_awards() {
+    // The flat layout the SQL engines read: further rows of a year carry further events of a type.
+    let pack = pack();
+    let cases = load_cases(&pack, &pack_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(qiangke_batch::flat::header(&pack)).expect("header");
+    let mut expected = Vec::new();
+    let mut continuation_rows = 0;
+    let mut with_rows = 0;
+    for (i, c) in cases.iter().enumerate() {
+        let id = format!("case-{i:04}");
+        expected.extend(single(&pack, &id, &facts_json(&pack, &c.facts, &id)));
+        let mut facts = c.facts.clone();
+        facts.entity_id = id;
+        let rows = qiangke_batch::flat::rows(&pack, &facts);
+        let years: std::collections::BTreeSet<&String> = rows.iter().map(|r| &r[2]).collect();
+        continuation_rows += rows.len() - years.len();
+        // Facts that speak of no year (attributes only) have no row, and no award either.
+        with_rows += usize::from(!rows.is_empty());
+        for r in rows {
+            w.write_record(&r).expect("row");
+        }
+    }
+    assert!(continuation_rows > 0, "some case has two events of a type in one year");
+    expected.sort();
+    let text = w.into_inner().expect("csv");
+    let out = tmp("cases-flat-awards.csv");
+    let s =
+        run(&pack, text.as_slice(), Format::Csv, &BatchOptions::default(), &Outputs { awards: Some(out.clone()), ..Outputs::default() })
+            .expect("batch");
+    assert_eq!(s.bad_rows, 0, "{:?}", s.first_errors);
+    assert_eq!(s.entities as usize, with_rows);
+    assert!(with_rows > 100);
+    assert_eq!(read_awards(&out), expected);
+}
+
+#[test]
+fn a_further_row_of_a_year_adds_events_but_may_not_contradict_its_figures() {
+    let text = format!(
+        "{HEADER}A,2023,enterprise,true,1200萬元,2023-02-03,smart_factory,false\nA,2023,enterprise,true,,2023-05-06,smart_factory,false\nA,2023,enterprise,true,1300萬元,,,\n"
+    );
+    let (s, _) = awards_with(text.as_bytes(), Format::Csv, BatchOptions::default(), "further.csv");
+    assert_eq!(s.bad_rows, 1);
+    assert_eq!(s.first_errors[0].line, 4);
+    assert!(s.first_errors[0].message.contains("two rows for 2023 with different `rd_expenditure`"), "{:?}", s.first_errors[0]);
+}
+
 /// (entity, years, events) of one facts document being assembled.
 type Doc = (serde_json::Map<String, serde_json::Value>, serde_json::Map<String, serde_json::Value>, Vec<serde_json::Value>);
 

@@ -150,10 +150,13 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
                 cmd.arg(&budget_sql).arg(scratch.dir.join("budget-out"));
             }
             cmd.env("QIANGKE_SPARK_MASTER", master);
+            cmd.env("QIANGKE_SPARK_WAREHOUSE", scratch.dir.join("warehouse"));
             let o = cmd.output().with_context(|| format!("cannot run {} (a Python with pyspark)", python.display()))?;
             if !o.status.success() {
                 let err = String::from_utf8_lossy(&o.stderr);
-                let tail: Vec<&str> = err.lines().rev().take(20).collect();
+                // The exception and Python's traceback, without the JVM's stack frames.
+                let tail: Vec<&str> =
+                    err.lines().filter(|l| !l.trim_start().starts_with("at ") && !l.trim().is_empty()).rev().take(20).collect();
                 bail!("Spark run failed:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
             }
             take_part(&scratch.dir.join("awards-out"), &awards_tmp)?;

@@ -3,7 +3,8 @@
 Usage: python spark_run.py FACTS.csv COLUMNS QUERY.sql OUT_DIR [QUERY.sql OUT_DIR ...]
   FACTS.csv  a population in `qiangke batch`'s CSV layout (dotted event columns)
   COLUMNS    comma-separated columns of the facts table the queries read
-  QUERY.sql  a query from `qiangke sql --dialect spark`
+  QUERY.sql  a query from `qiangke sql --dialect spark` (its caching statements, each ended by a
+             line holding only `;`, then the query)
   OUT_DIR    where its rows go, as one CSV part file with a header
 One Spark session runs every query; QIANGKE_SPARK_MASTER names the master (default local[2]).
 Every facts column is read as text, as the compiled query expects; columns the CSV lacks are null.
@@ -23,6 +24,9 @@ spark = (
     .config("spark.sql.ansi.enabled", "true")
     .config("spark.ui.enabled", "false")
     .config("spark.driver.memory", "4g")
+    # The compiled query writes its scratch tables (qk_*) here; few partitions suit local mode.
+    .config("spark.sql.warehouse.dir", os.environ.get("QIANGKE_SPARK_WAREHOUSE", "spark-warehouse"))
+    .config("spark.sql.shuffle.partitions", os.environ.get("QIANGKE_SPARK_PARTITIONS", "8"))
     .getOrCreate()
 )
 spark.sparkContext.setLogLevel("ERROR")
@@ -37,6 +41,10 @@ for name in columns:
         facts = facts.withColumn(name, F.lit(None).cast("string"))
 facts.createOrReplaceTempView("facts")
 for query_path, out_dir in zip(jobs[::2], jobs[1::2]):
-    query = open(query_path, encoding="utf-8").read().rstrip().rstrip(";")
+    # Statements before the query (caching the input stage) end with a line holding only `;`.
+    *prelude, query = open(query_path, encoding="utf-8").read().split("\n;\n")
+    for statement in prelude:
+        spark.sql(statement)
+    query = query.rstrip().rstrip(";")
     spark.sql(query).coalesce(1).write.mode("overwrite").option("header", "true").csv(out_dir)
 spark.stop()

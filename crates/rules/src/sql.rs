@@ -1,6 +1,7 @@
 //! Lowering a pack to SQL: the rules run where the data lives (PostgreSQL, Spark SQL), over the
-//! flat table `qiangke batch` reads (one row per entity-year; columns named like the pack's facts,
-//! `EVENT.FIELD` written `EVENT__FIELD`), with the native evaluator's semantics:
+//! flat table `qiangke batch` reads (one row per entity-year, further rows of a year carrying
+//! further events; columns named like the pack's facts, `EVENT.FIELD` written `EVENT__FIELD`),
+//! with the native evaluator's semantics:
 //!
 //! - exact decimals (`DECIMAL(24, 4)` for money, rounded half away from zero to the fen at the
 //!   end, as `ROUND` does in both engines);
@@ -290,33 +291,72 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
     );
     let _ = writeln!(
         s,
-        "-- Reads `facts` (one row per entity-year, text columns as in `qiangke batch`); returns {}.",
+        "-- Reads `facts` (rows of entity-years, text columns as in `qiangke batch`); returns {}.",
         match out {
             Output::Awards => "one row per award",
             Output::Budget => "the budget by budget year, paying department and clause",
         }
     );
-    s.push_str("WITH rows AS (\n  SELECT\n    TRIM(id) AS entity,\n    CAST(year AS INTEGER) AS claim_year");
+    // The input stage, as named CTE bodies. raw: every input row, cast. An entity's attributes
+    // are the same on all its rows (ents); several rows of one year (the further ones carrying
+    // further events) are one year (yrs).
+    let mut ctes: Vec<(String, String)> = Vec::new();
+    let mut raw = String::from("  SELECT\n    TRIM(id) AS entity,\n    CAST(year AS INTEGER) AS claim_year");
     for (c, ty) in fact_columns(pack) {
         let _ = match ty {
             Type::Bool | Type::Int | Type::Dec | Type::Rate | Type::Money | Type::Date => {
-                write!(s, ",\n    CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
+                write!(raw, ",\n    CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
             }
-            _ => write!(s, ",\n    NULLIF(TRIM({c}), '') AS {c}"),
+            _ => write!(raw, ",\n    NULLIF(TRIM({c}), '') AS {c}"),
         };
     }
-    s.push_str("\n  FROM facts\n)");
-    // Events: first each type's own rows (evo_), then with what derivations emit (ev_).
+    raw.push_str("\n  FROM facts");
+    ctes.push(("raw".into(), raw));
+    let agg = |ty: Type, c: &str| if ty == Type::Bool { format!("BOOL_OR({c}) AS {c}") } else { format!("MAX({c}) AS {c}") };
+    let attrs: Vec<String> = v.attributes.iter().map(|a| column(&a.name)).collect();
+    let yearly: Vec<String> = v.yearly.iter().map(|y| column(&y.name)).collect();
+    ctes.push((
+        "ents".into(),
+        format!(
+            "  SELECT entity{}\n  FROM raw GROUP BY entity",
+            v.attributes.iter().map(|a| format!(", {}", agg(a.ty, &column(&a.name)))).collect::<String>()
+        ),
+    ));
+    ctes.push((
+        "yrs".into(),
+        format!(
+            "  SELECT entity, claim_year{}\n  FROM raw GROUP BY entity, claim_year",
+            v.yearly.iter().map(|y| format!(", {}", agg(y.ty, &column(&y.name)))).collect::<String>()
+        ),
+    ));
+    // Events: first each type's own rows (evo_), then with what derivations emit (ev_). An event
+    // belongs to the year of its date, whichever row carries it.
     for e in &v.events {
-        let _ = write!(s, ",\nevo_{} AS (\n  SELECT r.entity, r.claim_year AS row_year, r.{}__date AS event_date", e.name, e.name);
+        let mut b = format!("  SELECT r.entity, r.{}__date AS event_date", e.name);
         for f in &e.fields {
-            let _ = write!(s, ", r.{}__{} AS {}", e.name, f.name, column(&f.name));
+            let _ = write!(b, ", r.{}__{} AS {}", e.name, f.name, column(&f.name));
         }
-        let _ = write!(s, "\n  FROM rows r WHERE r.{}__date IS NOT NULL\n)", e.name);
+        let _ = write!(b, "\n  FROM raw r WHERE r.{}__date IS NOT NULL", e.name);
+        ctes.push((format!("evo_{}", e.name), b));
     }
+    // rows: one per entity and year the facts speak of (a row's year or an event's), with the
+    // entity's attributes and that year's figures (NULL where no row gives them).
+    let mut years = String::from("  SELECT entity, claim_year FROM yrs");
+    for e in &v.events {
+        let _ = write!(years, "\n  UNION SELECT entity, CAST(EXTRACT(YEAR FROM event_date) AS INTEGER) FROM evo_{}", e.name);
+    }
+    ctes.push(("years".into(), years));
+    ctes.push((
+        "rows".into(),
+        format!(
+            "  SELECT y.entity, y.claim_year{}{}\n  FROM years y JOIN ents a ON a.entity = y.entity\n  LEFT JOIN yrs f ON f.entity = y.entity AND f.claim_year = y.claim_year",
+            attrs.iter().map(|c| format!(", a.{c}")).collect::<String>(),
+            yearly.iter().map(|c| format!(", f.{c}")).collect::<String>(),
+        ),
+    ));
     for (ei, e) in v.events.iter().enumerate() {
         let fields: Vec<String> = e.fields.iter().map(|f| column(&f.name)).collect();
-        let _ = write!(s, ",\nev_{} AS (\n  SELECT * FROM evo_{}", e.name, e.name);
+        let mut b = format!("  SELECT * FROM evo_{}", e.name);
         for dv in pack.derives.iter().filter(|dv| dv.emit == ei) {
             let src = &v.events[dv.from];
             let c = Ctx { pack, d, rule: &dv.id, event: Some(dv.from) };
@@ -327,7 +367,7 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
                     continue;
                 }
             };
-            let _ = write!(s, "\n  UNION ALL -- {} {}: {}\n  SELECT e.entity, e.row_year, e.event_date", dv.clause, dv.id, dv.title.en);
+            let _ = write!(b, "\n  UNION ALL -- {} {}: {}\n  SELECT e.entity, e.event_date", dv.clause, dv.id, dv.title.en);
             for (fi, f) in e.fields.iter().enumerate() {
                 let val = match dv.set.iter().find(|(i, _)| *i == fi) {
                     Some((_, ex)) => c.expr(&ex.node).unwrap_or_else(|er| {
@@ -336,26 +376,98 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
                     }),
                     None => format!("CAST(NULL AS {})", sql_type(d, f.ty)),
                 };
-                let _ = write!(s, ", {val} AS {}", fields[fi]);
+                let _ = write!(b, ", {val} AS {}", fields[fi]);
             }
-            let _ = write!(s, "\n  FROM evo_{} e\n  WHERE COALESCE({when}, FALSE)", src.name);
+            let _ = write!(b, "\n  FROM evo_{} e\n  WHERE COALESCE({when}, FALSE)", src.name);
         }
-        s.push_str("\n)");
+        ctes.push((format!("ev_{}", e.name), b));
     }
+    let cte = |(name, body): &(String, String)| format!("{name} AS (\n{body}\n)");
+    match d {
+        // PostgreSQL: one query; it materialises a CTE that several others read.
+        Dialect::Postgres => {
+            s.push_str("WITH ");
+            s.push_str(&ctes.iter().map(cte).collect::<Vec<_>>().join(",\n"));
+        }
+        // Spark inlines every CTE at every use, and 41 rules reading `rows` and the events would
+        // make a plan too large to analyse: the input stage is written to scratch tables `qk_*`
+        // first (one statement each, ended by a line holding only `;`), and the rules read those.
+        // Tables, not cached views: a view keeps its whole plan, and each use would analyse it.
+        Dialect::Spark => {
+            let input: Vec<String> = ctes.iter().filter(|(n, _)| n != "raw" && !n.starts_with("ev_")).map(cte).collect();
+            let _ = write!(s, "DROP TABLE IF EXISTS qk_raw\n;\nCREATE TABLE qk_raw USING parquet AS\n{}\n;\n", ctes[0].1);
+            let _ = write!(
+                s,
+                "DROP TABLE IF EXISTS qk_rows\n;\nCREATE TABLE qk_rows USING parquet AS\nWITH raw AS (SELECT * FROM qk_raw),\n{}\nSELECT * FROM rows\n;\n",
+                input.join(",\n")
+            );
+            for (ei, (name, body)) in ctes.iter().filter(|(n, _)| n.starts_with("ev_")).enumerate() {
+                // The event's own rows and those of the events derivations turn into it.
+                let mut from = vec![ei];
+                from.extend(pack.derives.iter().filter(|dv| dv.emit == ei).map(|dv| dv.from));
+                from.dedup();
+                let evo: Vec<String> = from
+                    .iter()
+                    .map(|&f| cte(&ctes.iter().find(|(n, _)| *n == format!("evo_{}", v.events[f].name)).expect("evo").clone()))
+                    .collect();
+                let _ = write!(
+                    s,
+                    "DROP TABLE IF EXISTS qk_{name}\n;\nCREATE TABLE qk_{name} USING parquet AS\nWITH raw AS (SELECT * FROM qk_raw),\n{},\n{name} AS (\n{body}\n)\nSELECT * FROM {name}\n;\n",
+                    evo.join(",\n")
+                );
+            }
+        }
+    }
+    // Spark: what a rule statement reads, as aliases of the scratch tables: the rows, and the
+    // events of its trigger.
+    let inputs = |r: &Rule| {
+        let mut i = String::from("WITH rows AS (SELECT * FROM qk_rows)");
+        if let Trigger::Event { event, .. } = &r.trigger {
+            let _ = write!(i, ",\nev_{0} AS (SELECT * FROM qk_ev_{0})", v.events[*event].name);
+        }
+        i
+    };
     // One CTE per rule: candidates, then the first award per once-key.
+    // (Spark: each rule is a scratch table of its own, computed in evaluation order, so that a
+    // top-up reads its base's table and the final query is a small union.)
     let ordered: Vec<usize> = pack.eval_order.clone();
     let mut outs = Vec::new();
+    let mut done: Vec<String> = Vec::new();
     for ri in ordered {
         let r = &pack.rules[ri];
         match rule_sql(pack, d, r) {
+            Ok(body) if d == Dialect::Spark => {
+                let name = column(&r.id.replace('-', "_"));
+                // A top-up reads its base's awards.
+                let bases: String = r
+                    .requires
+                    .as_ref()
+                    .map(|q| format!(",\na_{0} AS (SELECT * FROM qk_a_{0})", column(&pack.rules[q.rule].id.replace('-', "_"))))
+                    .unwrap_or_default();
+                let _ = write!(
+                    s,
+                    "DROP TABLE IF EXISTS qk_a_{name}\n;\nCREATE TABLE qk_a_{name} USING parquet AS\n{}{bases},\n{body}\nSELECT * FROM a_{name}\n;\n",
+                    inputs(r)
+                );
+                done.push(name);
+                outs.push(award_select(pack, d, r));
+            }
             Ok(body) => {
                 let _ = write!(s, ",\n{body}");
-                outs.push(format!("SELECT entity, claim_year, '{}' AS rule, '{}' AS clause, '{}' AS kind, '{}' AS state, low, high, budget_year, {} AS paid_by FROM a_{}", r.id, r.clause, match r.kind { RuleKind::Award => "award", RuleKind::Limit => "limit", RuleKind::Check => "check" }, if r.kind == RuleKind::Check { "met" } else { "awarded" }, r.paid_by.map_or(format!("CAST(NULL AS {})", text(d)), |p| format!("'{}'", pack.departments[p].id)), column(&r.id.replace('-', "_"))));
+                outs.push(award_select(pack, d, r));
             }
             Err(e) => errors.push(e),
         }
     }
-    let _ = write!(s, ",\nawards AS (\n{}\n)\n", outs.join("\nUNION ALL\n"));
+    match d {
+        Dialect::Postgres => {
+            let _ = write!(s, ",\nawards AS (\n{}\n)\n", outs.join("\nUNION ALL\n"));
+        }
+        Dialect::Spark => {
+            let aliases: Vec<String> = done.iter().map(|b| format!("a_{b} AS (SELECT * FROM qk_a_{b})")).collect();
+            let _ = write!(s, "WITH {},\nawards AS (\n{}\n)\n", aliases.join(",\n"), outs.join("\nUNION ALL\n"));
+        }
+    }
     match out {
         Output::Awards => s.push_str("SELECT * FROM awards\n"),
         Output::Budget => s.push_str(
@@ -366,6 +478,23 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
         ),
     }
     if errors.is_empty() { Ok(s) } else { Err(errors) }
+}
+
+/// A rule's awards as rows of the award table.
+fn award_select(pack: &Pack, d: Dialect, r: &Rule) -> String {
+    format!(
+        "SELECT entity, claim_year, '{}' AS rule, '{}' AS clause, '{}' AS kind, '{}' AS state, low, high, budget_year, {} AS paid_by FROM a_{}",
+        r.id,
+        r.clause,
+        match r.kind {
+            RuleKind::Award => "award",
+            RuleKind::Limit => "limit",
+            RuleKind::Check => "check",
+        },
+        if r.kind == RuleKind::Check { "met" } else { "awarded" },
+        r.paid_by.map_or(format!("CAST(NULL AS {})", text(d)), |p| format!("'{}'", pack.departments[p].id)),
+        column(&r.id.replace('-', "_"))
+    )
 }
 
 fn rule_sql(pack: &Pack, d: Dialect, r: &Rule) -> Result<String, SqlError> {
@@ -407,9 +536,12 @@ fn rule_sql(pack: &Pack, d: Dialect, r: &Rule) -> Result<String, SqlError> {
         BudgetYear::Next => "claim_year + 1".into(),
     };
     let from = match event {
-        // An event belongs to the claim year it is dated in; the entity's attributes come from
-        // the row that carries it.
-        Some(e) => format!("ev_{} e JOIN rows r ON r.entity = e.entity AND r.claim_year = e.row_year", pack.vocab.events[e].name),
+        // An event belongs to the claim year it is dated in, with the entity's attributes and
+        // that year's figures.
+        Some(e) => format!(
+            "ev_{} e JOIN rows r ON r.entity = e.entity AND r.claim_year = CAST(EXTRACT(YEAR FROM e.event_date) AS INTEGER)",
+            pack.vocab.events[e].name
+        ),
         None => "rows r".into(),
     };
     // The top-up's rebuild of its base's once-key (`requires.key`), as columns rk0, rk1, ….

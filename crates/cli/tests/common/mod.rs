@@ -1,5 +1,5 @@
-//! Shared by the SQL differential tests (PostgreSQL and Spark): the synthetic population, the
-//! native run it is compared with, the facts table's columns, and award rows in comparable form.
+//! Shared by the SQL differential tests (PostgreSQL and Spark): the population (synthetic rows and
+//! every pack case), the native run it is compared with, and award rows in comparable form.
 
 use qiangke_rules::Decimal;
 use std::path::{Path, PathBuf};
@@ -16,19 +16,53 @@ pub fn qiangke(args: &[&str]) -> Vec<u8> {
     o.stdout
 }
 
-/// A synthetic population of `rows` entity-years in `dir`, and the native batch run over it.
-/// Returns (population.csv, native awards.csv, native budget.csv).
+/// The population the engines are compared on, in `dir`: a synthetic population of `rows`
+/// entity-years (values on every threshold) followed by every case of the pack as flat rows
+/// (`case-NNNN`; a second event of a type in a year on a further row), and the native batch run
+/// over it. Returns (population.csv, native awards.csv, native budget.csv).
 pub fn population_and_native_run(dir: &Path, rows: usize) -> (PathBuf, PathBuf, PathBuf) {
     let p = pack_dir();
     let p = p.to_str().expect("utf-8");
-    let input = dir.join("population.csv");
+    let synthetic = dir.join("synthetic.csv");
     let n = rows.to_string();
-    qiangke(&["synth", p, "--rows", &n, "--seed", "21", "--out", input.to_str().expect("utf-8")]);
+    qiangke(&["synth", p, "--rows", &n, "--seed", "21", "--out", synthetic.to_str().expect("utf-8")]);
+    let pack = qiangke_rules::load_pack(&pack_dir()).expect("pack");
+    let cases = qiangke_rules::cases::load_cases(&pack, &pack_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let header = qiangke_batch::flat::header(&pack);
+    let input = dir.join("population.csv");
+    let mut w = csv::Writer::from_path(&input).expect("population.csv");
+    w.write_record(&header).expect("header");
+    let mut rdr = csv::Reader::from_path(&synthetic).expect("synthetic.csv");
+    let synth_header: Vec<String> = rdr.headers().expect("header").iter().map(str::to_string).collect();
+    let at: Vec<usize> =
+        synth_header.iter().map(|h| header.iter().position(|c| c == h).expect("a synthetic column is a flat column")).collect();
+    for r in rdr.records() {
+        let r = r.expect("record");
+        let mut row = vec![String::new(); header.len()];
+        for (i, c) in r.iter().enumerate() {
+            row[at[i]] = c.to_string();
+        }
+        w.write_record(&row).expect("row");
+    }
+    // Case ids sort after the synthetic `SYN…` ones, as the native reader needs.
+    for (i, c) in cases.iter().enumerate() {
+        let mut facts = c.facts.clone();
+        facts.entity_id = format!("case-{i:04}");
+        for row in qiangke_batch::flat::rows(&pack, &facts) {
+            w.write_record(&row).expect("row");
+        }
+    }
+    w.flush().expect("flush");
     let native = dir.join("native.csv");
     let budget = dir.join("native-budget.csv");
     let s = |p: &Path| p.to_str().expect("utf-8").to_string();
     qiangke(&["batch", p, "--input", &s(&input), "--out", &s(&native), "--budget", &s(&budget)]);
     (input, native, budget)
+}
+
+/// The award rows of the pack's cases (`case-NNNN`) in an award table.
+pub fn case_rows(path: &Path) -> usize {
+    table_rows(path).iter().filter(|r| r[0].starts_with("case-")).count()
 }
 
 pub type Row = Vec<String>;
