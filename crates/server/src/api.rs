@@ -96,10 +96,20 @@ pub fn router(state: S) -> Router {
         .route("/api/observations", get(list_observations).post(record_observations))
         .route("/api/task-updates", get(list_task_updates).post(record_task_updates))
         .layer(DefaultBodyLimit::max(IMPORT_LIMIT));
-    api.merge(imports).merge(crate::web::routes()).fallback(not_found).layer(axum::middleware::map_response(api_headers)).with_state(state)
+    api.merge(imports).merge(crate::web::routes()).fallback(not_found).layer(axum::middleware::from_fn(api_headers)).with_state(state)
 }
 
-async fn api_headers(mut r: Response) -> Response {
+async fn api_headers(req: Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut r = next.run(req).await;
+    // axum's own rejections (a path segment that is not a number, a bad query string) are plain
+    // text: on the API they become problem+json like every other error.
+    let plain = r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("text/plain"));
+    if api && plain && r.status().is_client_error() {
+        let status = r.status();
+        let text = axum::body::to_bytes(std::mem::take(r.body_mut()), 64 << 10).await.unwrap_or_default();
+        r = Problem::new(status, "invalid request", String::from_utf8_lossy(&text).to_string()).into_response();
+    }
     let h = r.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -139,6 +149,25 @@ impl<St: Send + Sync> FromRequest<St> for Body {
 
 /// Parses a JSON body into `T`; a syntax or shape error names the line, column and what was
 /// expected.
+/// Refuses a body that does not say it is JSON: a form posted from another site cannot then pass
+/// for an API call.
+fn require_json(h: &HeaderMap) -> Result<(), Problem> {
+    let ct = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if ct.starts_with("application/json") || ct.starts_with("application/problem+json") {
+        Ok(())
+    } else {
+        Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported media type", "send the body as application/json"))
+    }
+}
+
+/// Refuses a request another site's page made (by `Sec-Fetch-Site` or a foreign `Origin`).
+fn same_site(h: &HeaderMap) -> Result<(), Problem> {
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let cross = h.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
+    let foreign = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()).is_some_and(|o| o.split_once("://").map(|(_, r)| r) != Some(host));
+    if cross || foreign { Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "this request must come from this site")) } else { Ok(()) }
+}
+
 fn json_body<T: DeserializeOwned>(b: &Bytes) -> Result<T, Problem> {
     serde_json::from_slice(b).map_err(|e| {
         let mut p = Problem::invalid("body", format!("line {}, column {}: {e}", e.line(), e.column()));
@@ -219,7 +248,15 @@ async fn evaluate_facts(
     let Query(q) = q.map_err(|e| Problem::invalid("query", e.body_text()))?;
     let mut years = Vec::new();
     for y in q.years.as_deref().unwrap_or("").split(',').filter(|y| !y.trim().is_empty()) {
-        years.push(y.trim().parse::<i32>().map_err(|_| Problem::invalid("years", format!("`{y}` is not a year")))?);
+        match y.trim().parse::<i32>() {
+            Ok(y) if (1990..=2100).contains(&y) => years.push(y),
+            _ => return Err(Problem::invalid("years", format!("`{y}` is not a year from 1990 to 2100"))),
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
+    if years.len() > 10 {
+        return Err(Problem::invalid("years", "at most 10 claim years per request"));
     }
     let lang = match q.explain.as_deref() {
         None => None,
@@ -269,14 +306,20 @@ struct LoginBody {
 
 /// Checks a password with the per-user-name attempt limit, and opens a session.
 pub(crate) async fn sign_in(s: &AppState, username: &str, password: &str, kind: SessionKind) -> Result<(String, Principal), Problem> {
-    let key = username.to_lowercase();
+    // The attempt is counted before the password is checked (so parallel guesses count too),
+    // under one lock; keys are bounded and stale ones pruned.
+    let key: String = username.to_lowercase().chars().take(64).collect();
     {
-        let f = s.failures.lock().expect("not poisoned");
-        if let Some((n, since)) = f.get(&key)
-            && *n >= LOGIN_FAILURES
-            && since.elapsed() < LOGIN_WINDOW
-        {
-            let wait = (LOGIN_WINDOW - since.elapsed()).as_secs() + 1;
+        let mut f = s.failures.lock().expect("not poisoned");
+        if f.len() > 10_000 {
+            f.retain(|_, (_, since)| since.elapsed() < LOGIN_WINDOW);
+        }
+        let e = f.entry(key.clone()).or_insert((0, Instant::now()));
+        if e.1.elapsed() >= LOGIN_WINDOW {
+            *e = (0, Instant::now());
+        }
+        if e.0 >= LOGIN_FAILURES {
+            let wait = (LOGIN_WINDOW.saturating_sub(e.1.elapsed())).as_secs() + 1;
             let mut p = Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many attempts",
@@ -285,6 +328,7 @@ pub(crate) async fn sign_in(s: &AppState, username: &str, password: &str, kind: 
             p.retry_after = Some(wait);
             return Err(p);
         }
+        e.0 += 1;
     }
     let ttl = if kind == SessionKind::Cookie { COOKIE_TTL } else { TOKEN_TTL };
     match s.store.login(username, password, kind, ttl.as_millis() as i64).await {
@@ -292,15 +336,7 @@ pub(crate) async fn sign_in(s: &AppState, username: &str, password: &str, kind: 
             s.failures.lock().expect("not poisoned").remove(&key);
             Ok(ok)
         }
-        Err(Error::Unauthenticated) => {
-            let mut f = s.failures.lock().expect("not poisoned");
-            let e = f.entry(key).or_insert((0, Instant::now()));
-            if e.1.elapsed() >= LOGIN_WINDOW {
-                *e = (0, Instant::now());
-            }
-            e.0 += 1;
-            Err(Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "unknown user name or wrong password"))
-        }
+        Err(Error::Unauthenticated) => Err(Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "unknown user name or wrong password")),
         Err(e) => Err(e.into()),
     }
 }
@@ -319,7 +355,9 @@ pub(crate) fn random_hex() -> String {
     qiangke_store::auth::random_token()
 }
 
-async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
+async fn login(State(s): State<S>, headers: HeaderMap, Body(b): Body) -> ApiResult {
+    require_json(&headers)?;
+    same_site(&headers)?;
     let body: LoginBody = json_body(&b)?;
     let kind = match body.session.as_deref() {
         None | Some("cookie") => SessionKind::Cookie,
@@ -336,6 +374,7 @@ async fn login(State(s): State<S>, Body(b): Body) -> ApiResult {
 }
 
 async fn logout(State(s): State<S>, headers: HeaderMap) -> ApiResult {
+    same_site(&headers)?;
     let bearer =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_string);
     if let Some(t) = bearer.or_else(|| cookie_token(&headers)) {

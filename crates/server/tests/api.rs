@@ -508,6 +508,57 @@ async fn suite(url: &str) {
     assert!(html.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("csp").starts_with("default-src 'none'"));
     problem(&api.get("/api/report", &lz).await, StatusCode::BAD_REQUEST);
 
+    // ----- review findings: each hole stays closed ---------------------------------------------
+    // A county official created with the county's printed name acts for its canonical id.
+    let r = api
+        .post("/api/users", Some(&admin), json!({"username": "lz2", "password": "a-long-password", "role": "county", "county": "涼州區"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let lz2 = api.login("lz2", "a-long-password").await;
+    assert_eq!(api.get("/api/me", &lz2).await.body["county"], "liangzhou");
+    assert_eq!(api.get(&format!("/api/entities/{e1}"), &lz2).await.status, StatusCode::OK);
+    // Only a department writes a source marked as a department's.
+    let r = api
+        .post(
+            &format!("/api/entities/{e1}/facts"),
+            Some(&ent1),
+            json!({"source": "tax-bureau: 名單", "facts": [{"name": "above_scale", "value": true}]}),
+        )
+        .await;
+    assert_eq!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["field"], "source");
+    // A department's bulk import shows in the entity's own trail.
+    let mine = api.get("/api/audit?limit=1000", &ent1).await;
+    assert!(mine.body["entries"].as_array().expect("e").iter().any(|e| e["action"] == "facts.imported"), "{}", mine.body);
+    // The API's sign-in takes JSON only, and only from this site.
+    let r = api
+        .send(
+            "POST",
+            "/api/login",
+            None,
+            Some(b"{\"username\":\"fin\",\"password\":\"a-long-password\"}".to_vec()),
+            &[("content-type", "text/plain")],
+        )
+        .await;
+    problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = api
+        .send(
+            "POST",
+            "/api/login",
+            None,
+            Some(b"{\"username\":\"fin\",\"password\":\"a-long-password\"}".to_vec()),
+            &[("content-type", "application/json"), ("origin", "https://evil.example")],
+        )
+        .await;
+    problem(&r, StatusCode::FORBIDDEN);
+    // axum's own rejections are problem+json too.
+    problem(&api.get("/api/awards/not-a-number", &admin).await, StatusCode::BAD_REQUEST);
+    problem(&api.get("/api/payouts?year=soon", &admin).await, StatusCode::BAD_REQUEST);
+    // The calculator evaluates at most 10 plausible years per request.
+    let many: Vec<String> = (2000..2020).map(|y| y.to_string()).collect();
+    let r = api.send("POST", &format!("/api/evaluate?years={}", many.join(",")), None, Some(b"{}".to_vec()), &[]).await;
+    problem(&r, StatusCode::BAD_REQUEST);
+    problem(&api.send("POST", "/api/evaluate?years=99999", None, Some(b"{}".to_vec()), &[]).await, StatusCode::BAD_REQUEST);
+
     // ----- the protocol ----------------------------------------------------------------------
     let r = api.send("POST", "/api/applications", Some(&ent1), Some(b"{\"entity_id\": 1,\n \"claim_year\": }".to_vec()), &[]).await;
     assert!(problem(&r, StatusCode::BAD_REQUEST)["errors"][0]["message"].as_str().expect("m").starts_with("line 2, column"));
@@ -526,8 +577,12 @@ async fn suite(url: &str) {
     let session = cookie.split(';').next().expect("pair").to_string();
     let me = api.send("GET", "/api/me", None, None, &[("cookie", &session)]).await;
     assert_eq!(me.body["role"], "finance");
+    // Another site cannot sign the user out either.
     let r = api.send("POST", "/api/logout", None, None, &[("cookie", &session), ("origin", "https://evil.example")]).await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "logout needs no protection");
+    problem(&r, StatusCode::FORBIDDEN);
+    assert_eq!(api.send("GET", "/api/me", None, None, &[("cookie", &session)]).await.status, StatusCode::OK);
+    let r = api.send("POST", "/api/logout", None, None, &[("cookie", &session)]).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = api.send("GET", "/api/me", None, None, &[("cookie", &session)]).await;
     problem(&r, StatusCode::UNAUTHORIZED);
     let r = api.post("/api/login", None, json!({"username": "fin", "password": "a-long-password"})).await;

@@ -296,6 +296,11 @@ async fn sign_in_review_desk_finance_and_audit() {
     let r = w.get("/desk", None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers[header::LOCATION], "/login?next=/desk");
+    // Only a local path is a place to go after signing in.
+    for evil in ["/%5Cevil.example", "//evil.example", "https://evil.example"] {
+        let f = w.get(&format!("/login?next={evil}"), None).await;
+        assert!(f.html.contains(r#"name="next" value="/dashboard""#), "{evil}");
+    }
     // The sign-in form needs its double-submitted token.
     let f = w.get("/login?next=/desk", None).await;
     let token = csrf(&f.html);

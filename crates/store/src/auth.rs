@@ -165,6 +165,16 @@ impl Store {
             None if role != Role::Admin => return Err(Error::Forbidden("only an admin can be created without signing in".into())),
             None => {}
         }
+        // What is stored: the county as the pack's canonical id (a name or alias was accepted),
+        // and only the scope field of the role.
+        let county = if role == Role::County {
+            let e = &pack.enums[pack.county_enum as usize];
+            u.county.as_deref().and_then(|c| e.lookup(c)).map(|i| e.variants[i as usize].id.clone())
+        } else {
+            None
+        };
+        let entity_id = if role == Role::Entity { u.entity_id } else { None };
+        let department = if role == Role::Reviewer { u.department.clone() } else { None };
         let pw = u.password.clone();
         let hash = blocking(move || hash_password(&pw)).await?;
         let mut w = self.writer().await?;
@@ -174,7 +184,7 @@ impl Store {
                 return Err(Error::Forbidden("the ledger already has users: sign in as an admin to add more".into()));
             }
         }
-        if let Some(e) = u.entity_id {
+        if let Some(e) = entity_id {
             let n: i64 = sqlx::query("SELECT COUNT(*) FROM entities WHERE id = $1").bind(e).fetch_one(&mut *w.tx).await?.try_get(0)?;
             if n == 0 {
                 return Err(Error::invalid("entity_id", format!("there is no entity {e}")));
@@ -192,9 +202,9 @@ impl Store {
         .bind(&u.username)
         .bind(&hash)
         .bind(role.as_str())
-        .bind(if role == Role::Entity { u.entity_id } else { None })
-        .bind(if role == Role::Reviewer { u.department.clone() } else { None })
-        .bind(if role == Role::County { u.county.clone() } else { None })
+        .bind(entity_id)
+        .bind(department.clone())
+        .bind(county.clone())
         .bind(now_ms())
         .fetch_one(&mut *w.tx)
         .await?
@@ -203,9 +213,9 @@ impl Store {
             actor: by.map_or_else(|| "bootstrap".to_string(), Principal::actor),
             action: "user.create",
             subject: format!("user:{id}"),
-            entity_id: u.entity_id,
-            department: u.department.clone(),
-            detail: serde_json::json!({"username": u.username, "role": role.as_str(), "county": u.county}),
+            entity_id,
+            department,
+            detail: serde_json::json!({"username": u.username, "role": role.as_str(), "county": county}),
         });
         w.commit().await?;
         Ok(id)

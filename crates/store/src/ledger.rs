@@ -101,7 +101,14 @@ fn amount_json(low: i64, high: Option<i64>) -> J {
     json!({"low": fen_text(low), "high": high.map(fen_text)})
 }
 
-/// `,science-bureau,industry-bureau,` — delimited on both sides so `LIKE '%,id,%'` is exact.
+/// A LIKE pattern matching `,dept,` inside a verifier list, with `%`, `_` and `\\` escaped (use
+/// with `ESCAPE '\\'`).
+fn dept_pattern(dept: &str) -> String {
+    let esc: String = dept.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+    format!("%,{esc},%")
+}
+
+/// `,science-bureau,industry-bureau,` — delimited on both sides so a match of `,id,` is exact.
 fn verifier_list(ids: &[&str]) -> String {
     format!(",{},", ids.join(","))
 }
@@ -116,9 +123,9 @@ impl Store {
             Role::Entity => p.entity_id == Some(id),
             Role::County => p.county.as_deref() == Some(county),
             Role::Reviewer => {
-                let n: i64 = sqlx::query("SELECT COUNT(*) FROM awards WHERE entity_id = $1 AND verifiers LIKE $2")
+                let n: i64 = sqlx::query("SELECT COUNT(*) FROM awards WHERE entity_id = $1 AND verifiers LIKE $2 ESCAPE '\\'")
                     .bind(id)
-                    .bind(format!("%,{},%", p.department.clone().unwrap_or_default()))
+                    .bind(dept_pattern(p.department.as_deref().unwrap_or_default()))
                     .fetch_one(&self.pool)
                     .await?
                     .try_get(0)?;
@@ -164,9 +171,9 @@ impl Store {
             }
             Role::Reviewer => {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "{base} WHERE id IN (SELECT entity_id FROM awards WHERE verifiers LIKE $1) ORDER BY id"
+                    "{base} WHERE id IN (SELECT entity_id FROM awards WHERE verifiers LIKE $1 ESCAPE '\\') ORDER BY id"
                 )))
-                .bind(format!("%,{},%", p.department.clone().unwrap_or_default()))
+                .bind(dept_pattern(p.department.as_deref().unwrap_or_default()))
                 .fetch_all(&self.pool)
                 .await?
             }
@@ -314,12 +321,19 @@ impl Store {
 
     /// Records facts for one entity; all of them or (with the problems, each located) none.
     pub async fn record_facts(&self, pack: &Pack, p: &Principal, entity_id: i64, input: FactsInput) -> Result<J> {
-        let ent = self.entity_row(entity_id).await?;
         Self::may_record(p, entity_id)?;
+        let ent = self.entity_row(entity_id).await?;
         let kind: String = ent.try_get("kind")?;
         let mut errs = Vec::new();
         if input.source.trim().is_empty() {
             errs.push(FieldError { field: "source".into(), message: "say where the figures come from".into() });
+        }
+        // A department's facts are marked with its id; nobody else may write a source that looks so.
+        if p.role != Role::Reviewer
+            && let Some((head, _)) = input.source.split_once(':')
+            && pack.departments.iter().any(|d| d.id == head.trim())
+        {
+            errs.push(FieldError { field: "source".into(), message: format!("`{}:` marks a department's own facts", head.trim()) });
         }
         let mut rows = Vec::new();
         for (i, f) in input.facts.iter().enumerate() {
@@ -552,17 +566,32 @@ impl Store {
                 .await?
                 .try_get(0)?;
         insert_facts(&mut w, &rows, &source, p.user_id, Some(import_id)).await?;
-        let entities: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.entity_id).collect();
+        let mut per_entity: BTreeMap<i64, usize> = BTreeMap::new();
+        for r in &rows {
+            *per_entity.entry(r.entity_id).or_default() += 1;
+        }
+        let entities = per_entity.len();
         w.log(Entry {
             actor: p.actor(),
             action: "facts.import",
             subject: format!("import:{import_id}"),
             entity_id: None,
             department: p.department.clone(),
-            detail: json!({"source": source, "rows": rows.len(), "entities": entities.len()}),
+            detail: json!({"source": source, "rows": rows.len(), "entities": entities}),
         });
+        // Each entity (and its county) sees in its own trail that a department changed its facts.
+        for (eid, n) in per_entity {
+            w.log(Entry {
+                actor: p.actor(),
+                action: "facts.imported",
+                subject: format!("entity:{eid}"),
+                entity_id: Some(eid),
+                department: p.department.clone(),
+                detail: json!({"import": import_id, "source": source, "rows": n}),
+            });
+        }
         w.commit().await?;
-        Ok(json!({"import_id": import_id, "rows": rows.len(), "entities": entities.len()}))
+        Ok(json!({"import_id": import_id, "rows": rows.len(), "entities": entities}))
     }
 
     // ----- applications and awards -------------------------------------------------------
@@ -610,7 +639,11 @@ impl Store {
             let Some(low_fen) = to_fen(*low) else {
                 return Err(Error::Conflict(format!("rule {}: amount {low} is not exact to the fen", r.rule.id)));
             };
-            let high_fen = if *high == qiangke_rules::value::UNBOUNDED { None } else { to_fen(*high) };
+            let high_fen = if *high == qiangke_rules::value::UNBOUNDED {
+                None
+            } else {
+                Some(to_fen(*high).ok_or_else(|| Error::Conflict(format!("rule {}: amount {high} is not exact to the fen", r.rule.id)))?)
+            };
             let once_key = r.once_key.clone().unwrap_or_else(|| {
                 format!(
                     "{}|{}|{}|{}",
@@ -1065,10 +1098,20 @@ impl Store {
 
     /// Audit entries `p` may see, oldest first, after sequence number `after`.
     pub async fn audit_entries(&self, p: &Principal, after: i64, limit: i64) -> Result<Vec<J>> {
-        let rows = sqlx::query(
+        self.audit_view(p, after, limit, false).await
+    }
+
+    /// The newest `limit` audit entries `p` may see, newest first.
+    pub async fn audit_latest(&self, p: &Principal, limit: i64) -> Result<Vec<J>> {
+        self.audit_view(p, 0, limit, true).await
+    }
+
+    async fn audit_view(&self, p: &Principal, after: i64, limit: i64, newest: bool) -> Result<Vec<J>> {
+        let order = if newest { "DESC" } else { "ASC" };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.seq, a.at, a.actor, a.action, a.subject, a.entity_id, a.department, a.detail, a.hash, e.county \
-             FROM audit a LEFT JOIN entities e ON e.id = a.entity_id WHERE a.seq > $1 ORDER BY a.seq",
-        )
+             FROM audit a LEFT JOIN entities e ON e.id = a.entity_id WHERE a.seq > $1 ORDER BY a.seq {order}"
+        )))
         .bind(after)
         .fetch_all(&self.pool)
         .await?;

@@ -24,6 +24,7 @@ struct Refusal {
     award: i64,
     form: Vec<(String, String)>,
     errors: Vec<(String, String)>,
+    status: StatusCode,
 }
 
 fn amount_of(a: &J, lang: Lang) -> String {
@@ -66,6 +67,13 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
     };
     let mut o =
         format!("<p>{}: <strong>{}</strong></p>", ctx.t("本部門核實的規則的獎補", "Awards of the rules verified by"), esc(&dept_name));
+    // A refusal that is not about a field is said at the top, whether or not the award is still
+    // in the queue (decided meanwhile, or another department's).
+    if let Some(x) = &refusal {
+        for (_, m) in x.errors.iter().filter(|(k, _)| k == "general") {
+            let _ = write!(o, r#"<p class="error" role="alert">#{}: {}</p>"#, x.award, esc(m));
+        }
+    }
     if let Some(id) = done {
         let _ = write!(o, r#"<p class="card" role="status">{} #{id}</p>"#, ctx.t("已記錄:獎補", "Recorded: award"));
     }
@@ -110,8 +118,6 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                 esc(v["reason"].as_str().unwrap_or(""))
             );
         }
-        let general = err("general").map(|m| format!(r#"<p class="error" role="alert">{}</p>"#, esc(&m))).unwrap_or_default();
-        o.push_str(&general);
         match full["status"].as_str() {
             Some("pending") if !mine_done => {
                 let v = field(rform, "verdict");
@@ -183,18 +189,19 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
     if shown == 0 {
         let _ = write!(o, "<p>{}</p>", ctx.t("沒有待處理的獎補。", "Nothing waiting."));
     }
-    let status = if refusal.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
     ctx.page_status(status, title, &o)
 }
 
 /// Turns a store refusal into field messages for the re-rendered form.
 fn refusal(award: i64, form: Vec<(String, String)>, e: Error) -> Result<Refusal, Error> {
-    let errors = match e {
-        Error::Invalid(fs) => fs.into_iter().map(|f| (f.field, f.message)).collect(),
-        Error::Conflict(m) | Error::Forbidden(m) => vec![("general".to_string(), m)],
+    let (errors, status) = match e {
+        Error::Invalid(fs) => (fs.into_iter().map(|f| (f.field, f.message)).collect(), StatusCode::UNPROCESSABLE_ENTITY),
+        Error::Conflict(m) => (vec![("general".to_string(), m)], StatusCode::CONFLICT),
+        Error::Forbidden(m) => (vec![("general".to_string(), m)], StatusCode::FORBIDDEN),
         other => return Err(other),
     };
-    Ok(Refusal { award, form, errors })
+    Ok(Refusal { award, form, errors, status })
 }
 
 pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
@@ -311,7 +318,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let entries = match s.store.audit_entries(p, 0, 1000).await {
+    let entries = match s.store.audit_latest(p, 500).await {
         Ok(e) => e,
         Err(e) => return super::store_error(&ctx, e),
     };
@@ -324,7 +331,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         ctx.t("對象", "Subject"),
         ctx.t("內容", "Detail"),
     );
-    for e in entries.iter().rev() {
+    for e in &entries {
         let _ = write!(
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",

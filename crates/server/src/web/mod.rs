@@ -294,8 +294,10 @@ pub(crate) struct NextQuery {
 
 fn safe_next(n: Option<&str>) -> String {
     // Only a local path: no `//host` or scheme.
+    let local =
+        |p: &str| p.starts_with('/') && !p.starts_with("//") && p.chars().all(|c| c.is_ascii_alphanumeric() || "/_-?=&.#%".contains(c));
     match n {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains("://") => p.to_string(),
+        Some(p) if local(p) => p.to_string(),
         _ => "/dashboard".into(),
     }
 }
