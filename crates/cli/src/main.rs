@@ -202,6 +202,12 @@ enum Cmd {
         #[arg(long)]
         secure_cookies: bool,
     },
+    /// Indicator observations and task updates in the ledger: import (all rows or none, as a
+    /// named user) and export, as the CSV `qiangke report` reads.
+    Monitor {
+        #[command(subcommand)]
+        cmd: MonitorCmd,
+    },
     /// The ledger's audit log.
     Audit {
         #[command(subcommand)]
@@ -213,6 +219,51 @@ enum Cmd {
         /// Print every case, not only failures.
         #[arg(long, short)]
         verbose: bool,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct LedgerArgs {
+    #[arg(long, default_value = "packs/wuwei-2022")]
+    pack: PathBuf,
+    #[arg(long, default_value = "qiangke-data")]
+    data_dir: PathBuf,
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum MonitorCmd {
+    /// Record observations (indicator,scope,year,value,unit,source,entered_by) as a user.
+    ImportObservations {
+        file: PathBuf,
+        /// The ledger user entering them (its role and scope apply).
+        #[arg(long = "as")]
+        user: String,
+        #[command(flatten)]
+        ledger: LedgerArgs,
+    },
+    /// Record task updates (task,date,unit,text,value) as a user.
+    ImportUpdates {
+        file: PathBuf,
+        #[arg(long = "as")]
+        user: String,
+        #[command(flatten)]
+        ledger: LedgerArgs,
+    },
+    /// The observations in force, as CSV (to --out or standard output).
+    ExportObservations {
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        ledger: LedgerArgs,
+    },
+    /// Every task update, as CSV.
+    ExportUpdates {
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        ledger: LedgerArgs,
     },
 }
 
@@ -317,6 +368,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             service::serve(&pack, &data_dir, database_url.as_deref(), &listen, secure_cookies)
         }
         Cmd::Audit { cmd: AuditCmd::Verify { data_dir, database_url } } => service::audit_verify(&data_dir, database_url.as_deref()),
+        Cmd::Monitor { cmd } => {
+            use service::MonitorAction as A;
+            let (action, file, user, l) = match cmd {
+                MonitorCmd::ImportObservations { file, user, ledger } => (A::ImportObservations, Some(file), Some(user), ledger),
+                MonitorCmd::ImportUpdates { file, user, ledger } => (A::ImportUpdates, Some(file), Some(user), ledger),
+                MonitorCmd::ExportObservations { out, ledger } => (A::ExportObservations, out, None, ledger),
+                MonitorCmd::ExportUpdates { out, ledger } => (A::ExportUpdates, out, None, ledger),
+            };
+            service::monitor(&l.pack, action, file.as_deref(), user.as_deref(), &l.data_dir, l.database_url.as_deref())
+        }
     }
 }
 

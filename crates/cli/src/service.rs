@@ -129,3 +129,83 @@ pub fn report_from_ledger(
     };
     crate::write_report(&pack, &obs, &ups, year, &weights, Some(&counts), out_dir)
 }
+
+/// What `qiangke monitor` does with the ledger's monitoring data.
+#[derive(Debug, Clone, Copy)]
+pub enum MonitorAction {
+    ImportObservations,
+    ImportUpdates,
+    ExportObservations,
+    ExportUpdates,
+}
+
+/// Records observations or task updates from a CSV file into the ledger as a user (the command
+/// line holds the database, so it acts `--as` a named user, with that user's scope and in the
+/// audit log under that name), or exports them as CSV. All rows or none.
+pub fn monitor(
+    pack_dir: &Path,
+    action: MonitorAction,
+    file: Option<&Path>,
+    user: Option<&str>,
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> Result<ExitCode> {
+    let pack = match load_pack(pack_dir) {
+        Ok(p) => p,
+        Err(report) => {
+            eprint!("{}", report.render());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if database_url.is_none() && !data_dir.join("qiangke.db").exists() {
+        anyhow::bail!(
+            "there is no ledger at {} (start `qiangke serve` once, or give --database-url)",
+            data_dir.join("qiangke.db").display()
+        );
+    }
+    runtime()?.block_on(async {
+        let store = open(data_dir, database_url).await?;
+        let result = match action {
+            MonitorAction::ExportObservations | MonitorAction::ExportUpdates => {
+                let csv = match action {
+                    MonitorAction::ExportObservations => store.observations_csv(&pack).await?,
+                    _ => store.task_updates_csv(&pack).await?,
+                };
+                match file {
+                    Some(f) => std::fs::write(f, csv).with_context(|| format!("cannot write {}", f.display()))?,
+                    None => print!("{csv}"),
+                }
+                ExitCode::SUCCESS
+            }
+            MonitorAction::ImportObservations | MonitorAction::ImportUpdates => {
+                let f = file.context("give the CSV file to import")?;
+                let user = user.context("give --as USER: the ledger records who entered the figures")?;
+                let text = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+                let p = store.principal_by_name(user).await?;
+                let r = match action {
+                    MonitorAction::ImportObservations => store.record_observations(&pack, &p, &text).await,
+                    _ => store.record_task_updates(&pack, &p, &text).await,
+                };
+                match r {
+                    Ok(v) => {
+                        println!("{}: {} row(s) recorded as {user}", f.display(), v["recorded"]);
+                        ExitCode::SUCCESS
+                    }
+                    Err(qiangke_store::Error::Invalid(errs)) => {
+                        for e in &errs {
+                            eprintln!("{}: {}: {}", f.display(), e.field, e.message);
+                        }
+                        eprintln!("nothing was recorded: fix the {} row(s) above", errs.len());
+                        ExitCode::from(1)
+                    }
+                    Err(e) => {
+                        eprintln!("{}: {e}; nothing was recorded", f.display());
+                        ExitCode::from(1)
+                    }
+                }
+            }
+        };
+        store.close().await;
+        Ok(result)
+    })
+}

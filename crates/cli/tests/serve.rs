@@ -171,6 +171,32 @@ fn a_server_killed_mid_import_keeps_all_or_none_and_the_audit_chain_detects_edit
     let row = rep["indicators"].as_array().expect("rows").iter().find(|r| r["number"] == 1).expect("indicator 1").clone();
     // (60 − 55.35) ÷ (65 − 55.35) = 0.481865…
     assert_eq!(row["share"], "0.481865");
+    // The same through the command line: a bad file records nothing, a good one records as the
+    // named user, and the export gives the observations in force.
+    let q = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_qiangke"))
+            .args(args)
+            .arg("--pack")
+            .arg(common::pack_dir())
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .expect("runs")
+    };
+    let bad = dir.join("bad-obs.csv");
+    std::fs::write(&bad, "indicator,scope,year,value,unit,source,entered_by\n1,city,2024,101,%,市統計局,張三\n").expect("write");
+    let o = q(&["monitor", "import-observations", bad.to_str().expect("utf-8"), "--as", "admin"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2, column value"), "{}", String::from_utf8_lossy(&o.stderr));
+    let good = dir.join("obs.csv");
+    std::fs::write(&good, "indicator,scope,year,value,unit,source,entered_by\n1,city,2024,62,%,市統計局,張三\n").expect("write");
+    let o = q(&["monitor", "import-observations", good.to_str().expect("utf-8"), "--as", "admin"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = q(&["monitor", "export-observations"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局,張三\ntech-progress-contribution,city,2024,62,%,市統計局,張三\n"
+    );
 
     // Editing one audit row by hand is detected.
     let ok = Command::new(env!("CARGO_BIN_EXE_qiangke")).args(["audit", "verify", "--data-dir"]).arg(&data).output().expect("runs");

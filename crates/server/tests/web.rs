@@ -278,6 +278,14 @@ async fn the_policy_browser_notes_coverage_and_dashboard() {
     let c = w.get("/policy/coverage", None).await;
     assert!(c.html.contains("四(二)8") && c.html.contains("未說明者:0 處"), "{}", &c.html[..2000.min(c.html.len())]);
 
+    // The root goes to the calculator; the stylesheet and icon are served.
+    let r = w.get("/", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/calculator");
+    let css = w.get("/static/app.css", None).await;
+    assert!(css.headers[header::CONTENT_TYPE].to_str().expect("ct").starts_with("text/css") && css.html.contains("--accent"));
+    assert_eq!(w.get("/favicon.ico", None).await.headers[header::CONTENT_TYPE], "image/svg+xml");
+
     // The dashboard: indicators for everyone, the budget only for those who may see it.
     let d = w.get("/dashboard?year=2023", None).await;
     assert_eq!(d.status, StatusCode::OK);

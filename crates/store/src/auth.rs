@@ -277,6 +277,16 @@ impl Store {
         Ok(())
     }
 
+    /// The principal of a user by name, without a password: for tools that already hold the
+    /// database (the command line acting `--as` a user), never for requests.
+    pub async fn principal_by_name(&self, username: &str) -> Result<Principal> {
+        let row = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await?;
+        match row {
+            Some(r) => self.user(r.try_get(0)?).await,
+            None => Err(Error::NotFound(format!("there is no user `{username}`"))),
+        }
+    }
+
     async fn user(&self, id: i64) -> Result<Principal> {
         let r = sqlx::query("SELECT id, username, role, entity_id, department, county FROM users WHERE id = $1")
             .bind(id)
