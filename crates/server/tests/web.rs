@@ -69,7 +69,7 @@ impl Web {
                         FactInput { year: None, name: "above_scale".into(), value: json!(true) },
                         FactInput { year: Some(2023), name: "rd_expenditure".into(), value: json!("15000000") },
                     ],
-                    events: vec![],
+                    events: vec![json!({"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false})],
                 },
             )
             .await
@@ -80,6 +80,10 @@ impl Web {
             .await
             .expect("tax");
         store.create_user(&pack, Some(&admin), mk("fin", "finance")).await.expect("fin");
+        store
+            .create_user(&pack, Some(&admin), NewUser { department: Some("science-bureau".into()), ..mk("sci", "reviewer") })
+            .await
+            .expect("sci");
         Web { app: router(AppState::new(pack, store.clone(), false)), store }
     }
 
@@ -339,6 +343,12 @@ async fn sign_in_review_desk_finance_and_audit() {
     assert_eq!(q.status, StatusCode::OK);
     assert!(q.html.contains(RD_SENTENCE) && q.html.contains("甲公司") && q.html.contains(r#"<span class="amount">20萬元</span>"#));
     assert!(!q.html.contains(HT_SENTENCE), "the high-tech award is for the 科技局 and 工信局");
+    assert!(!q.html.contains("note-joint-verification"), "one verifier: no joint verification");
+    // The 科技局's desk has the high-tech award, with how joint verification works.
+    let (sci, _) = w.session("sci").await;
+    let sq = w.get("/desk", Some(&format!("qiangke_session={sci}"))).await;
+    assert!(sq.html.contains(HT_SENTENCE) && sq.html.contains(r#"<a href="/policy/notes#note-joint-verification">"#), "{}", sq.html);
+    assert!(sq.html.contains("每個列名的核實部門都核准後才算核實通過"));
     let id = {
         let at = q.html.find(r#"<article class="card" id="award-"#).expect("an award") + r#"<article class="card" id="award-"#.len();
         q.html[at..at + q.html[at..].find('"').expect("end")].to_string()

@@ -847,8 +847,8 @@ impl Store {
     }
 
     /// A verifying department's verdict. The award is approved when every department that
-    /// verifies its rule has approved it, rejected as soon as one rejects. A rejection needs a
-    /// reason.
+    /// verifies its rule has approved it, rejected as soon as one rejects (the pack's note
+    /// `joint-verification`). A rejection needs a reason.
     pub async fn verify(&self, p: &Principal, award_id: i64, approve: bool, reason: &str) -> Result<J> {
         let r = self.award_row(award_id).await?;
         let dept = Self::verifying_department(p, &r, "verifying an award")?;

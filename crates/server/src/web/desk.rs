@@ -109,6 +109,19 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
             ctx.t("計算過程與解釋", "How this was decided"),
             esc(r["explanation"][lk].as_str().unwrap_or("")),
         );
+        // Several verifying departments: how their verdicts combine is an interpretation.
+        if full["verified_by"].as_array().is_some_and(|v| v.len() > 1)
+            && let Some(n) = s.pack.notes.iter().find(|n| n.id == "joint-verification")
+        {
+            let _ = write!(
+                o,
+                r#"<p class="hint">{}: {} <a href="/policy/notes#note-joint-verification">[{}] {}</a></p>"#,
+                ctx.t("共同核實", "Joint verification"),
+                esc(n.choice.get(l)),
+                esc(&n.clause),
+                esc(&n.id)
+            );
+        }
         for v in full["verifications"].as_array().into_iter().flatten() {
             let _ = write!(
                 o,
