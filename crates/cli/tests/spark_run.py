@@ -9,8 +9,11 @@ Usage: python spark_run.py FACTS.csv COLUMNS QUERY.sql OUT_DIR [QUERY.sql OUT_DI
 One Spark session runs every query; QIANGKE_SPARK_MASTER names the master (default local[2]).
 Every facts column is read as text, as the compiled query expects; columns the CSV lacks are null.
 """
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -18,6 +21,11 @@ from pyspark.sql import functions as F
 facts_csv, columns, jobs = sys.argv[1], sys.argv[2].split(","), sys.argv[3:]
 if not jobs or len(jobs) % 2:
     sys.exit(__doc__)
+# Scratch tables (qk_*) go to a warehouse of this run only: a table left by an earlier run would
+# make CREATE TABLE fail.
+warehouse = os.environ.get("QIANGKE_SPARK_WAREHOUSE") or tempfile.mkdtemp(prefix="qiangke-warehouse-")
+if "QIANGKE_SPARK_WAREHOUSE" not in os.environ:
+    atexit.register(shutil.rmtree, warehouse, True)
 spark = (
     SparkSession.builder.master(os.environ.get("QIANGKE_SPARK_MASTER", "local[2]"))
     .appName("qiangke-sql")
@@ -25,7 +33,7 @@ spark = (
     .config("spark.ui.enabled", "false")
     .config("spark.driver.memory", "4g")
     # The compiled query writes its scratch tables (qk_*) here; few partitions suit local mode.
-    .config("spark.sql.warehouse.dir", os.environ.get("QIANGKE_SPARK_WAREHOUSE", "spark-warehouse"))
+    .config("spark.sql.warehouse.dir", warehouse)
     .config("spark.sql.shuffle.partitions", os.environ.get("QIANGKE_SPARK_PARTITIONS", "8"))
     .getOrCreate()
 )

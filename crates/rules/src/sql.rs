@@ -341,10 +341,25 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
     }
     // rows: one per entity and year the facts speak of (a row's year or an event's), with the
     // entity's attributes and that year's figures (NULL where no row gives them).
-    let mut years = String::from("  SELECT entity, claim_year FROM yrs");
-    for e in &v.events {
-        let _ = write!(years, "\n  UNION SELECT entity, CAST(EXTRACT(YEAR FROM event_date) AS INTEGER) FROM evo_{}", e.name);
-    }
+    let years = match d {
+        // PostgreSQL: one pass over the rows, each giving its own year and its events' years.
+        Dialect::Postgres => {
+            let mut y = String::from("  SELECT DISTINCT r.entity, y.claim_year\n  FROM raw r CROSS JOIN LATERAL (VALUES (r.claim_year)");
+            for e in &v.events {
+                let _ = write!(y, ", (CAST(EXTRACT(YEAR FROM r.{}__date) AS INTEGER))", e.name);
+            }
+            y.push_str(") AS y (claim_year)\n  WHERE y.claim_year IS NOT NULL");
+            y
+        }
+        // Spark reads this once, into a scratch table.
+        Dialect::Spark => {
+            let mut y = String::from("  SELECT entity, claim_year FROM yrs");
+            for e in &v.events {
+                let _ = write!(y, "\n  UNION SELECT entity, CAST(EXTRACT(YEAR FROM event_date) AS INTEGER) FROM evo_{}", e.name);
+            }
+            y
+        }
+    };
     ctes.push(("years".into(), years));
     ctes.push((
         "rows".into(),
