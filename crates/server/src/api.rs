@@ -162,10 +162,11 @@ fn require_json(h: &HeaderMap) -> Result<(), Problem> {
 
 /// Refuses a request another site's page made (by `Sec-Fetch-Site` or a foreign `Origin`).
 fn same_site(h: &HeaderMap) -> Result<(), Problem> {
-    let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let cross = h.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
-    let foreign = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()).is_some_and(|o| o.split_once("://").map(|(_, r)| r) != Some(host));
-    if cross || foreign { Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "this request must come from this site")) } else { Ok(()) }
+    if crate::http::from_other_site(h, false) {
+        Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "this request must come from this site"))
+    } else {
+        Ok(())
+    }
 }
 
 fn json_body<T: DeserializeOwned>(b: &Bytes) -> Result<T, Problem> {
@@ -184,10 +185,7 @@ fn json_body<T: DeserializeOwned>(b: &Bytes) -> Result<T, Problem> {
 struct Auth(Principal);
 
 fn cookie_token(h: &HeaderMap) -> Option<String> {
-    h.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == COOKIE).then(|| v.to_string())
-    })
+    crate::http::cookie(h, COOKIE)
 }
 
 impl FromRequestParts<S> for Auth {
@@ -203,16 +201,8 @@ impl FromRequestParts<S> for Auth {
         let Some(token) = cookie_token(h) else {
             return Err(Error::Unauthenticated.into());
         };
-        if !matches!(parts.method, Method::GET | Method::HEAD) {
-            let cross = h.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
-            let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-            let foreign_origin = h
-                .get(header::ORIGIN)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|o| o.split_once("://").map(|(_, rest)| rest) != Some(host));
-            if cross || foreign_origin {
-                return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "a cookie-authenticated change must come from this site"));
-            }
+        if !matches!(parts.method, Method::GET | Method::HEAD) && crate::http::from_other_site(h, false) {
+            return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "a cookie-authenticated change must come from this site"));
         }
         Ok(Auth(state.store.principal(&token, SessionKind::Cookie).await?))
     }
@@ -349,10 +339,6 @@ pub(crate) fn session_cookie(s: &AppState, token: &str) -> HeaderValue {
         if s.secure_cookies { "; Secure" } else { "" }
     );
     HeaderValue::from_str(&c).expect("ascii")
-}
-
-pub(crate) fn random_hex() -> String {
-    qiangke_store::auth::random_token()
 }
 
 async fn login(State(s): State<S>, headers: HeaderMap, Body(b): Body) -> ApiResult {
@@ -515,12 +501,7 @@ struct DecisionBody {
 
 async fn decide_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let d: DecisionBody = json_body(&b)?;
-    let amount = match qiangke_rules::facts::parse_cell(&s.pack, qiangke_rules::model::Type::Money, &d.amount) {
-        Ok(qiangke_rules::model::Value::Money(m)) => m,
-        Ok(_) => return Err(Problem::invalid("amount", "expected an amount of money")),
-        Err(e) => return Err(Problem::invalid("amount", e.message)),
-    };
-    let fen = qiangke_store::to_fen(amount).ok_or_else(|| Problem::invalid("amount", "amounts are exact to the fen"))?;
+    let fen = qiangke_store::parse_fen(&s.pack, &d.amount).map_err(|m| Problem::invalid("amount", m))?;
     ok(s.store.decide(&p, id, fen, &d.reason).await?)
 }
 

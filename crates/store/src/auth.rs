@@ -229,13 +229,7 @@ impl Store {
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let (id, hash) = match &row {
             Some(r) => (Some(r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?),
-            None => {
-                let d = match DUMMY.get() {
-                    Some(d) => d.clone(),
-                    None => DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default()).clone(),
-                };
-                (None, d)
-            }
+            None => (None, DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default()).clone()),
         };
         let pw = password.to_string();
         let ok = blocking(move || password_matches(&pw, &hash)).await;

@@ -205,6 +205,16 @@ pub fn to_fen(yuan: rust_decimal::Decimal) -> Option<i64> {
     if f.fract().is_zero() { f.to_i64() } else { None }
 }
 
+/// An amount a person typed (`200000`, `20萬元`, `150000.50`) as integer fen, with the checks a
+/// money fact gets (never negative, never finer than a fen); the error says what is wrong.
+pub fn parse_fen(pack: &qiangke_rules::Pack, text: &str) -> std::result::Result<i64, String> {
+    match qiangke_rules::facts::parse_cell(pack, qiangke_rules::model::Type::Money, text) {
+        Ok(qiangke_rules::model::Value::Money(m)) => to_fen(m).ok_or_else(|| "amounts are exact to the fen".to_string()),
+        Ok(_) => Err("expected an amount of money".into()),
+        Err(e) => Err(e.message),
+    }
+}
+
 /// Integer fen as an exact yuan string with two decimals, the evaluator's form:
 /// 20000000 → "200000.00", 123 → "1.23".
 pub fn fen_text(fen: i64) -> String {

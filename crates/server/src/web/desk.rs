@@ -241,13 +241,7 @@ pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
         return *r;
     }
     let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
-    let fen = match qiangke_rules::facts::parse_cell(&s.pack, qiangke_rules::model::Type::Money, field(&form, "amount")) {
-        Ok(qiangke_rules::model::Value::Money(m)) => {
-            qiangke_store::to_fen(m).ok_or_else(|| Error::invalid("amount", ctx.t("金額精確到分", "amounts are exact to the fen")))
-        }
-        Ok(_) => Err(Error::invalid("amount", ctx.t("請填寫金額", "give an amount"))),
-        Err(e) => Err(Error::invalid("amount", e.message)),
-    };
+    let fen = qiangke_store::parse_fen(&s.pack, field(&form, "amount")).map_err(|m| Error::invalid("amount", m));
     let res = match fen {
         Ok(f) => s.store.decide(&p, id, f, field(&form, "reason")).await,
         Err(e) => Err(e),

@@ -13,6 +13,7 @@ mod desk;
 mod policy;
 
 use crate::api::{AppState, COOKIE};
+use crate::http::cookie;
 use axum::Router;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
@@ -98,13 +99,6 @@ pub(crate) struct Ctx {
     origin_ok: bool,
 }
 
-fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
-    h.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
-}
-
 impl FromRequestParts<S> for Ctx {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
@@ -116,12 +110,7 @@ impl FromRequestParts<S> for Ctx {
             Some(s) => state.store.principal(s, SessionKind::Cookie).await.ok(),
             None => None,
         };
-        let h = &parts.headers;
-        let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let origin_ok = h.get("sec-fetch-site").is_none_or(|v| v != "cross-site")
-            && h.get(header::ORIGIN)
-                .and_then(|v| v.to_str().ok())
-                .is_none_or(|o| o == "null" || o.split_once("://").map(|(_, r)| r) == Some(host));
+        let origin_ok = !crate::http::from_other_site(&parts.headers, true);
         Ok(Ctx { lang, user, session, path: parts.uri.path().to_string(), remember_lang: from_query.is_some(), origin_ok })
     }
 }
@@ -303,7 +292,7 @@ fn safe_next(n: Option<&str>) -> String {
 }
 
 fn login_page(ctx: &Ctx, next: &str, user: &str, error: Option<&str>, status: StatusCode) -> Response {
-    let token = crate::api::random_hex();
+    let token = qiangke_store::auth::random_token();
     let err = error.map(|e| format!(r#"<p class="error" role="alert" id="login-error">{}</p>"#, esc(e))).unwrap_or_default();
     let body = format!(
         r#"{err}<form method="post" action="/login" class="card narrow">
