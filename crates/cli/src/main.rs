@@ -555,7 +555,7 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
 }
 
 /// Loads a pack or prints its diagnostics (`None`: exit 1).
-fn pack_or_report(dir: &Path) -> Option<qiangke_rules::Pack> {
+pub(crate) fn pack_or_report(dir: &Path) -> Option<qiangke_rules::Pack> {
     match load_pack(dir) {
         Ok(p) => Some(p),
         Err(report) => {

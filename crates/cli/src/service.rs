@@ -1,7 +1,6 @@
 //! `qiangke serve` and `qiangke audit verify`: the ledger service and its tamper check.
 
 use anyhow::{Context, Result};
-use qiangke_rules::load_pack;
 use qiangke_store::Store;
 use qiangke_store::auth::{NewUser, random_token};
 use std::path::Path;
@@ -16,18 +15,25 @@ pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> 
     }
 }
 
+/// Opens a ledger that must already exist (the tools that read one never create an empty one).
+async fn open_existing(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
+    if database_url.is_none() && !data_dir.join("qiangke.db").exists() {
+        anyhow::bail!(
+            "there is no ledger at {} (start `qiangke serve` once, or give --data-dir or --database-url)",
+            data_dir.join("qiangke.db").display()
+        );
+    }
+    open(data_dir, database_url).await
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
 }
 
 pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, listen: &str, secure_cookies: bool) -> Result<ExitCode> {
-    let pack = match load_pack(pack_dir) {
-        Ok(p) => Arc::new(p),
-        Err(report) => {
-            eprint!("{}", report.render());
-            eprintln!("\nthe pack has errors; run `qiangke check {}`", pack_dir.display());
-            return Ok(ExitCode::from(1));
-        }
+    let Some(pack) = crate::pack_or_report(pack_dir).map(Arc::new) else {
+        eprintln!("\nthe pack has errors; run `qiangke check {}`", pack_dir.display());
+        return Ok(ExitCode::from(1));
     };
     let weights = qiangke_monitor::assess::Weights::from_pack_dir(&pack, pack_dir).map_err(|e| anyhow::anyhow!(e))?;
     let listen = listen.parse().with_context(|| format!("--listen {listen}: expected an address like 127.0.0.1:8080"))?;
@@ -72,11 +78,8 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
 }
 
 pub fn audit_verify(data_dir: &Path, database_url: Option<&str>) -> Result<ExitCode> {
-    if database_url.is_none() && !data_dir.join("qiangke.db").exists() {
-        anyhow::bail!("there is no ledger at {} (give --data-dir or --database-url)", data_dir.join("qiangke.db").display());
-    }
     runtime()?.block_on(async {
-        let store = open(data_dir, database_url).await?;
+        let store = open_existing(data_dir, database_url).await?;
         let v = store.verify_audit().await?;
         store.close().await;
         if v.problems.is_empty() {
@@ -102,20 +105,11 @@ pub fn report_from_ledger(
     awards: Option<&Path>,
     out_dir: &Path,
 ) -> Result<ExitCode> {
-    let pack = match load_pack(pack_dir) {
-        Ok(p) => p,
-        Err(report) => {
-            eprint!("{}", report.render());
-            return Ok(ExitCode::from(1));
-        }
-    };
+    let Some(pack) = crate::pack_or_report(pack_dir) else { return Ok(ExitCode::from(1)) };
     let weights = qiangke_monitor::assess::Weights::from_pack_dir(&pack, pack_dir).map_err(|e| anyhow::anyhow!(e))?;
     let data_dir = data_dir.unwrap_or(Path::new("qiangke-data"));
-    if database_url.is_none() && !data_dir.join("qiangke.db").exists() {
-        anyhow::bail!("there is no ledger at {}", data_dir.join("qiangke.db").display());
-    }
     let (obs, ups, counts) = runtime()?.block_on(async {
-        let store = open(data_dir, database_url).await?;
+        let store = open_existing(data_dir, database_url).await?;
         let r = (store.observations(&pack).await?, store.task_updates(&pack).await?, store.award_counts().await?);
         store.close().await;
         anyhow::Ok(r)
@@ -150,21 +144,9 @@ pub fn monitor(
     data_dir: &Path,
     database_url: Option<&str>,
 ) -> Result<ExitCode> {
-    let pack = match load_pack(pack_dir) {
-        Ok(p) => p,
-        Err(report) => {
-            eprint!("{}", report.render());
-            return Ok(ExitCode::from(1));
-        }
-    };
-    if database_url.is_none() && !data_dir.join("qiangke.db").exists() {
-        anyhow::bail!(
-            "there is no ledger at {} (start `qiangke serve` once, or give --database-url)",
-            data_dir.join("qiangke.db").display()
-        );
-    }
+    let Some(pack) = crate::pack_or_report(pack_dir) else { return Ok(ExitCode::from(1)) };
     runtime()?.block_on(async {
-        let store = open(data_dir, database_url).await?;
+        let store = open_existing(data_dir, database_url).await?;
         let result = match action {
             MonitorAction::ExportObservations | MonitorAction::ExportUpdates => {
                 let csv = match action {

@@ -352,6 +352,17 @@ fn expected_of(pack: &Pack, ty: Type) -> String {
     }
 }
 
+/// A cell already checked with [`parse_cell`] as the JSON a facts document carries: booleans and
+/// whole numbers as JSON, everything else as its (trimmed) text.
+pub fn cell_json(ty: Type, text: &str) -> serde_json::Value {
+    let t = text.trim();
+    match ty {
+        Type::Bool => serde_json::Value::Bool(matches!(t, "true" | "TRUE" | "True" | "1" | "是")),
+        Type::Int => t.parse::<i64>().map_or_else(|_| serde_json::Value::String(t.into()), serde_json::Value::from),
+        _ => serde_json::Value::String(t.into()),
+    }
+}
+
 /// Why a cell could not be read as its type (`code` is the diagnostic code, F003–F007).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellError {

@@ -7,7 +7,7 @@
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
 use crate::{Error, FieldError, Result, Store, fen_text, now_ms, rfc3339, to_fen};
-use qiangke_rules::facts::parse_cell;
+use qiangke_rules::facts::{cell_json, parse_cell};
 use qiangke_rules::model::{RuleKind, Type};
 use qiangke_rules::{Options, Pack, State, evaluate, explain, load_facts};
 use serde::Deserialize;
@@ -15,6 +15,11 @@ use serde_json::{Value as J, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, HashMap};
+
+/// An award with its entity's county, code and name: what `award_json` and `sees_award` read.
+const AWARD_SELECT: &str = "SELECT a.id, a.application_id, a.entity_id, a.rule_id, a.clause, a.claim_year, a.budget_year, \
+     a.verifiers, a.payer, a.low_fen, a.high_fen, a.once_key, a.status, a.result, a.created_at, e.county, e.uscc, e.name \
+     FROM awards a JOIN entities e ON e.id = a.entity_id";
 
 /// Oldest and newest calendar year a yearly fact or claim may name.
 const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
@@ -85,15 +90,6 @@ fn value_text(v: &J) -> Option<String> {
         J::Number(n) => Some(n.to_string()),
         J::String(s) => Some(s.clone()),
         _ => None,
-    }
-}
-
-/// Back to JSON for the facts document the evaluator reads.
-fn typed_json(ty: Type, text: &str) -> J {
-    match ty {
-        Type::Bool => J::Bool(matches!(text, "true" | "TRUE" | "True" | "1" | "是")),
-        Type::Int => text.parse::<i64>().map_or_else(|_| J::String(text.into()), J::from),
-        _ => J::String(text.into()),
     }
 }
 
@@ -426,12 +422,12 @@ impl Store {
             match (scope.as_str(), year) {
                 ("attribute", _) => {
                     if let Some(i) = pack.vocab.attribute(&name) {
-                        entity.insert(name, typed_json(pack.vocab.attributes[i].ty, &value));
+                        entity.insert(name, cell_json(pack.vocab.attributes[i].ty, &value));
                     }
                 }
                 ("yearly", Some(y)) => {
                     if let Some(i) = pack.vocab.yearly(&name) {
-                        years.entry(y.to_string()).or_default().insert(name, typed_json(pack.vocab.yearly[i].ty, &value));
+                        years.entry(y.to_string()).or_default().insert(name, cell_json(pack.vocab.yearly[i].ty, &value));
                     }
                 }
                 _ => events.push(serde_json::from_str::<J>(&value).map_err(|e| Error::Conflict(format!("stored event is not JSON: {e}")))?),
@@ -730,15 +726,11 @@ impl Store {
     }
 
     async fn award_row(&self, id: i64) -> Result<AnyRow> {
-        sqlx::query(
-            "SELECT a.id, a.application_id, a.entity_id, a.rule_id, a.clause, a.claim_year, a.budget_year, a.verifiers, a.payer, \
-             a.low_fen, a.high_fen, a.once_key, a.status, a.result, a.created_at, e.county, e.uscc, e.name \
-             FROM awards a JOIN entities e ON e.id = a.entity_id WHERE a.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("there is no award {id}")))
+        sqlx::query(sqlx::AssertSqlSafe(format!("{AWARD_SELECT} WHERE a.id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("there is no award {id}")))
     }
 
     /// Whether `p` may see this award row.
@@ -816,18 +808,33 @@ impl Store {
         {
             return Err(Error::invalid("status", format!("`{s}` is not a status: pending, approved, rejected or decided")));
         }
-        let rows = sqlx::query(
-            "SELECT a.id, a.application_id, a.entity_id, a.rule_id, a.clause, a.claim_year, a.budget_year, a.verifiers, a.payer, \
-             a.low_fen, a.high_fen, a.once_key, a.status, a.result, a.created_at, e.county, e.uscc, e.name \
-             FROM awards a JOIN entities e ON e.id = a.entity_id WHERE ($1 = '' OR a.status = $1) ORDER BY a.id",
-        )
-        .bind(status.unwrap_or("").to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let only: Vec<&str> = status.into_iter().collect();
+        self.awards_in(p, &only, false).await
+    }
+
+    /// The awards `p` may see that are waiting for a verdict or a decision (pending or approved),
+    /// each whole as [`Store::award`] gives it: a reviewer's desk.
+    pub async fn open_awards(&self, p: &Principal) -> Result<Vec<J>> {
+        self.awards_in(p, &["pending", "approved"], true).await
+    }
+
+    /// Awards in any of `statuses` (all when empty) that `p` may see, by id.
+    async fn awards_in(&self, p: &Principal, statuses: &[&str], full: bool) -> Result<Vec<J>> {
+        let filter = if statuses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE a.status IN ({})", (1..=statuses.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", "))
+        };
+        let sql = format!("{AWARD_SELECT}{filter} ORDER BY a.id");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for st in statuses {
+            q = q.bind(st.to_string());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         let mut out = Vec::new();
         for r in &rows {
             if Self::sees_award(p, r)? {
-                out.push(self.award_json(r, false).await?);
+                out.push(self.award_json(r, full).await?);
             }
         }
         Ok(out)

@@ -186,15 +186,6 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     o
 }
 
-/// JSON for a checked cell of a type (booleans and whole numbers as JSON, the rest as text).
-fn cell_json(ty: Type, text: &str) -> J {
-    match ty {
-        Type::Bool => J::Bool(text == "true"),
-        Type::Int => text.trim().parse::<i64>().map_or_else(|_| J::String(text.into()), J::from),
-        _ => J::String(text.trim().into()),
-    }
-}
-
 /// Reads the form into a facts document, checking every value against its type.
 fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Errors) {
     let v = &pack.vocab;
@@ -212,7 +203,7 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
             return None;
         }
         match qiangke_rules::facts::parse_cell(pack, ty, raw) {
-            Ok(_) => Some(cell_json(ty, raw)),
+            Ok(_) => Some(qiangke_rules::facts::cell_json(ty, raw)),
             Err(e) => {
                 errors.insert(
                     name.into(),

@@ -61,7 +61,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
     }
     let dept = p.department.clone().unwrap_or_default();
     let dept_name = s.pack.departments.iter().find(|d| d.id == dept).map_or(dept.clone(), |d| d.name.get(l).to_string());
-    let list = match s.store.awards(p, None).await {
+    let list = match s.store.open_awards(p).await {
         Ok(a) => a,
         Err(e) => return super::store_error(ctx, e),
     };
@@ -78,12 +78,8 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         let _ = write!(o, r#"<p class="card" role="status">{} #{id}</p>"#, ctx.t("已記錄:獎補", "Recorded: award"));
     }
     let mut shown = 0;
-    for a in list.iter().filter(|a| matches!(a["status"].as_str(), Some("pending" | "approved"))) {
-        let id = a["id"].as_i64().unwrap_or(0);
-        let full = match s.store.award(p, id).await {
-            Ok(f) => f,
-            Err(e) => return super::store_error(ctx, e),
-        };
+    for full in &list {
+        let id = full["id"].as_i64().unwrap_or(0);
         shown += 1;
         let r = &full["result"];
         let lk = if l == Lang::Zh { "zh" } else { "en" };
