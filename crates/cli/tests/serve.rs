@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 const ADMIN_PASSWORD: &str = "crash-test-admin";
 const USCC: &str = "91620600123456788A";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
+use qiangke_testkit::free_port;
 
 fn start(data: &Path, port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_qiangke"))

@@ -25,13 +25,7 @@ fn python() -> PathBuf {
 
 #[test]
 fn sql_in_spark_matches_the_native_evaluator_to_the_fen() {
-    let dir = std::env::temp_dir().join(format!("qiangke-spark-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    let (input, native, native_budget) = common::population_and_native_run(&dir, 100_000);
-    // Every pack case is in the population: its awards must come out of the engine too.
-    let cases = common::case_rows(&native);
-    assert!(cases > 100, "award rows of the pack's cases in the native run: {cases}");
+    let (dir, input, native, native_budget) = common::population_and_native_run("spark", 100_000);
     let p = common::pack_dir();
     let p = p.to_str().expect("utf-8");
     let (out, budget) = (dir.join("spark.csv"), dir.join("spark-budget.csv"));

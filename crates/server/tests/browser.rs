@@ -7,24 +7,19 @@
 //!
 //! The WebDriver client is the few W3C commands the test needs, over a plain TCP socket.
 
-use qiangke_rules::load_pack;
 use qiangke_server::{AppState, router};
-use qiangke_store::Store;
-use qiangke_store::auth::{NewUser, SessionKind};
-use qiangke_store::ledger::{FactInput, FactsInput, NewEntity};
 use serde_json::{Value as J, json};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
+mod common;
+
+use qiangke_testkit::free_port;
 
 /// One HTTP/1.1 exchange with chromedriver.
 fn http(port: u16, method: &str, path: &str, body: Option<&J>) -> J {
@@ -224,27 +219,11 @@ fn start_server(dir: &Path) -> String {
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         rt.block_on(async move {
-            let pack = Arc::new(load_pack(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack"));
-            let store = Store::open_dir(&dir).await.expect("store");
-            let mk = |u: &str, role: &str| NewUser { username: u.into(), password: "a-long-password".into(), role: role.into(), ..NewUser::default() };
-            store.create_user(&pack, None, mk("admin", "admin")).await.expect("admin");
-            let (_, admin) = store.login("admin", "a-long-password", SessionKind::Bearer, 60_000).await.expect("login");
-            let e = store
-                .register_entity(&pack, &admin, NewEntity { uscc: "91620600123456788A".into(), name: "甲新材料公司".into(), kind: "enterprise".into(), county: "liangzhou".into() })
-                .await
-                .expect("entity");
-            let eid = e["id"].as_i64().expect("id");
-            let facts = vec![
-                FactInput { year: None, name: "above_scale".into(), value: json!(true) },
-                FactInput { year: Some(2023), name: "rd_expenditure".into(), value: json!("15000000") },
-            ];
-            store.record_facts(&pack, &admin, eid, FactsInput { source: "2023年報".into(), facts, events: vec![] }).await.expect("facts");
-            store.apply(&pack, &admin, eid, 2023).await.expect("application");
+            let pack = common::pack();
+            let (store, admin) = common::seeded(&dir, &pack).await;
             // Synthetic observations (labelled as such) so the dashboard has bars to draw.
             let obs = "indicator,scope,year,value,unit,source,entered_by\n1,city,2022,58.2,%,synthetic,test\n1,city,2023,60,%,synthetic,test\n13,city,2023,80,家,synthetic,test\n4,city,2023,0.9,%,synthetic,test\n";
             store.record_observations(&pack, &admin, obs).await.expect("observations");
-            store.create_user(&pack, Some(&admin), NewUser { department: Some("tax-bureau".into()), ..mk("tax", "reviewer") }).await.expect("tax");
-            store.create_user(&pack, Some(&admin), mk("fin", "finance")).await.expect("fin");
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
             tx.send(()).expect("ready");
             axum::serve(listener, router(AppState::new(pack, store, false))).await.expect("serve");
@@ -319,7 +298,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     b.go(&format!("{base}/desk"));
     assert!(b.url().ends_with("/login?next=/desk"));
     b.type_into("#username", "tax");
-    b.type_into("#password", "a-long-password");
+    b.type_into("#password", common::PASSWORD);
     b.submit("main form button[type=submit]");
     assert!(b.url().ends_with("/desk"), "{}", b.url());
     assert!(b.text("main article").contains("1000萬元以上2000萬元以下的,給予20萬元一次性補助"));
@@ -335,7 +314,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     // Finance sees it in the budget.
     b.go(&format!("{base}/login?next=/finance"));
     b.type_into("#username", "fin");
-    b.type_into("#password", "a-long-password");
+    b.type_into("#password", common::PASSWORD);
     b.submit("main form button[type=submit]");
     let main_text = b.text("main");
     assert!(b.all("#budget-table").len() == 1, "at {}: {main_text}", b.url());

@@ -13,14 +13,12 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use qiangke_rules::load_pack;
 use qiangke_server::{AppState, router};
-use qiangke_store::auth::{NewUser, SessionKind};
-use qiangke_store::ledger::{FactInput, FactsInput, NewEntity};
+use qiangke_store::auth::SessionKind;
 use qiangke_store::{Principal, Store};
-use serde_json::json;
-use std::sync::Arc;
 use tower::ServiceExt;
 
-const ENT1: &str = "91620600123456788A";
+mod common;
+
 const RD_SENTENCE: &str = "1000萬元以上2000萬元以下的,給予20萬元一次性補助";
 const HT_SENTENCE: &str = "對新認定的高新技術企業給予20萬元一次性補助";
 
@@ -37,58 +35,14 @@ struct Page {
 
 impl Web {
     async fn new(name: &str) -> Web {
-        let pack = Arc::new(load_pack(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack"));
+        let pack = common::pack();
         let dir = std::env::temp_dir().join(format!("qiangke-web-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let store = Store::open_dir(&dir).await.expect("store");
-        let mk = |u: &str, role: &str| NewUser {
-            username: u.into(),
-            password: "a-long-password".into(),
-            role: role.into(),
-            ..NewUser::default()
-        };
-        store.create_user(&pack, None, mk("admin", "admin")).await.expect("admin");
-        let (_, admin) = store.login("admin", "a-long-password", SessionKind::Bearer, 60_000).await.expect("login");
-        let e = store
-            .register_entity(
-                &pack,
-                &admin,
-                NewEntity { uscc: ENT1.into(), name: "甲公司".into(), kind: "enterprise".into(), county: "liangzhou".into() },
-            )
-            .await
-            .expect("entity");
-        let eid = e["id"].as_i64().expect("id");
-        store
-            .record_facts(
-                &pack,
-                &admin,
-                eid,
-                FactsInput {
-                    source: "test".into(),
-                    facts: vec![
-                        FactInput { year: None, name: "above_scale".into(), value: json!(true) },
-                        FactInput { year: Some(2023), name: "rd_expenditure".into(), value: json!("15000000") },
-                    ],
-                    events: vec![json!({"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false})],
-                },
-            )
-            .await
-            .expect("facts");
-        store.apply(&pack, &admin, eid, 2023).await.expect("application");
-        store
-            .create_user(&pack, Some(&admin), NewUser { department: Some("tax-bureau".into()), ..mk("tax", "reviewer") })
-            .await
-            .expect("tax");
-        store.create_user(&pack, Some(&admin), mk("fin", "finance")).await.expect("fin");
-        store
-            .create_user(&pack, Some(&admin), NewUser { department: Some("science-bureau".into()), ..mk("sci", "reviewer") })
-            .await
-            .expect("sci");
+        let (store, _) = common::seeded(&dir, &pack).await;
         Web { app: router(AppState::new(pack, store.clone(), false)), store }
     }
 
     async fn session(&self, user: &str) -> (String, Principal) {
-        self.store.login(user, "a-long-password", SessionKind::Cookie, 3_600_000).await.expect("login")
+        self.store.login(user, common::PASSWORD, SessionKind::Cookie, 3_600_000).await.expect("login")
     }
 
     async fn send(&self, method: &str, path: &str, cookie: Option<&str>, form: Option<&[(&str, &str)]>, extra: &[(&str, &str)]) -> Page {

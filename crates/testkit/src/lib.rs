@@ -30,6 +30,11 @@ fn pg(cmd: &str) -> std::process::Output {
     .expect("runs")
 }
 
+/// A loopback port the system says is free right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
 /// A running throwaway cluster.
 #[derive(Debug)]
 pub struct Cluster {
@@ -52,8 +57,7 @@ impl Cluster {
             let o = Command::new("chown").args(["-R", "postgres", dir.to_str().expect("utf-8")]).output().expect("chown");
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         }
-        // A port the system says is free right now.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port");
+        let port = free_port();
         let c = Cluster { bin, data, sock, port };
         let o = pg(&format!("{}/initdb -D {} -A trust -U postgres -E UTF8", c.bin.display(), c.data.display()));
         assert!(o.status.success(), "initdb: {}", String::from_utf8_lossy(&o.stderr));

@@ -16,11 +16,16 @@ pub fn qiangke(args: &[&str]) -> Vec<u8> {
     o.stdout
 }
 
-/// The population the engines are compared on, in `dir`: a synthetic population of `rows`
+/// The population the engines are compared on: a synthetic population of `rows`
 /// entity-years (values on every threshold) followed by every case of the pack as flat rows
 /// (`case-NNNN`; a second event of a type in a year on a further row), and the native batch run
-/// over it. Returns (population.csv, native awards.csv, native budget.csv).
-pub fn population_and_native_run(dir: &Path, rows: usize) -> (PathBuf, PathBuf, PathBuf) {
+/// over it, in a fresh temporary folder named after `engine`. Checks that the pack's cases give
+/// award rows (they must come out of the engine too). Returns (folder, population.csv, native
+/// awards.csv, native budget.csv).
+pub fn population_and_native_run(engine: &str, rows: usize) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("qiangke-{engine}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
     let p = pack_dir();
     let p = p.to_str().expect("utf-8");
     let synthetic = dir.join("synthetic.csv");
@@ -57,7 +62,9 @@ pub fn population_and_native_run(dir: &Path, rows: usize) -> (PathBuf, PathBuf, 
     let budget = dir.join("native-budget.csv");
     let s = |p: &Path| p.to_str().expect("utf-8").to_string();
     qiangke(&["batch", p, "--input", &s(&input), "--out", &s(&native), "--budget", &s(&budget)]);
-    (input, native, budget)
+    let cases = case_rows(&native);
+    assert!(cases > 100, "award rows of the pack's cases in the native run: {cases}");
+    (dir, input, native, budget)
 }
 
 /// The award rows of the pack's cases (`case-NNNN`) in an award table.
