@@ -148,18 +148,19 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
         }
     }
     o.push_str("</svg></div>");
-    let _ = write!(
-        o,
-        r#"<div class="scroll"><table><thead><tr><th scope="col">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th><th scope="col">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
-        ctx.t("指標", "Indicator"),
-        ctx.t("基期值", "Baseline"),
-        ctx.t("2022目標", "2022 target"),
-        ctx.t("2022是否達到", "2022 met"),
-        ctx.t("2025目標", "2025 target"),
-        ctx.t("最新值", "Latest"),
-        ctx.t("完成比例", "Share"),
-        ctx.t("狀態", "Status"),
-    );
+    o.push_str(&super::table_open(
+        None,
+        &[
+            (ctx.t("指標", "Indicator"), false),
+            (ctx.t("基期值", "Baseline"), true),
+            (ctx.t("2022目標", "2022 target"), true),
+            (ctx.t("2022是否達到", "2022 met"), false),
+            (ctx.t("2025目標", "2025 target"), true),
+            (ctx.t("最新值", "Latest"), true),
+            (ctx.t("完成比例", "Share"), true),
+            (ctx.t("狀態", "Status"), false),
+        ],
+    ));
     for p in &r.city {
         let d = &pack.plan.indicators[p.indicator];
         let opt = |x: Option<Decimal>| x.map(|v| v.normalize().to_string()).unwrap_or_else(|| "—".into());
@@ -210,14 +211,19 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     let st = task_status(pack, &ups, year);
     let _ = write!(
         o,
-        r#"<section aria-labelledby="task-h"><h2 id="task-h">{}</h2><div class="scroll"><table><thead><tr><th scope="col">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th></tr></thead><tbody>"#,
-        ctx.t("重點任務(按責任單位)", "Tasks by responsible unit"),
-        ctx.t("單位", "Unit"),
-        ctx.t("牽頭", "Leads"),
-        ctx.t("配合", "Supports"),
-        ctx.t("有進展報告", "With updates"),
-        ctx.t("逾期", "Overdue"),
+        r#"<section aria-labelledby="task-h"><h2 id="task-h">{}</h2>"#,
+        ctx.t("重點任務(按責任單位)", "Tasks by responsible unit")
     );
+    o.push_str(&super::table_open(
+        None,
+        &[
+            (ctx.t("單位", "Unit"), false),
+            (ctx.t("牽頭", "Leads"), true),
+            (ctx.t("配合", "Supports"), true),
+            (ctx.t("有進展報告", "With updates"), true),
+            (ctx.t("逾期", "Overdue"), true),
+        ],
+    ));
     for (di, dept) in pack.departments.iter().enumerate() {
         let (leads, supports) = by_unit(pack, di);
         if leads.is_empty() && supports.is_empty() {
@@ -290,17 +296,18 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
         );
     }
     o.push_str("</svg></div>");
-    let _ = write!(
-        o,
-        r#"<div class="scroll"><table id="budget-table"><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th><th scope="col" class="num">{}</th></tr></thead><tbody>"#,
-        ctx.t("預算年度", "Budget year"),
-        ctx.t("撥付部門", "Paying department"),
-        ctx.t("條款", "Clause"),
-        ctx.t("待審核(元)", "Pending (yuan)"),
-        ctx.t("已安排(元)", "Scheduled (yuan)"),
-        ctx.t("已撥付(元)", "Paid (yuan)"),
-        ctx.t("待審核筆數", "Pending awards"),
-    );
+    o.push_str(&super::table_open(
+        Some("budget-table"),
+        &[
+            (ctx.t("預算年度", "Budget year"), false),
+            (ctx.t("撥付部門", "Paying department"), false),
+            (ctx.t("條款", "Clause"), false),
+            (ctx.t("待審核(元)", "Pending (yuan)"), true),
+            (ctx.t("已安排(元)", "Scheduled (yuan)"), true),
+            (ctx.t("已撥付(元)", "Paid (yuan)"), true),
+            (ctx.t("待審核筆數", "Pending awards"), true),
+        ],
+    ));
     for line in b["lines"].as_array().into_iter().flatten() {
         let pending = match (line["pending"]["low"].as_str(), line["pending"]["high"].as_str()) {
             (Some(lo), Some(hi)) if lo == hi => lo.to_string(),

@@ -270,16 +270,19 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
     };
     let mut o = format!("<h2>{}</h2>", ctx.t("預算", "Budget"));
     o.push_str(&super::dashboard::budget_chart(&ctx, &s.pack, &budget));
-    let _ = write!(
-        o,
-        r#"<h2>{}</h2><div class="scroll"><table id="payouts"><thead><tr><th scope="col">#</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col" class="num">{}</th><th scope="col">{}</th><th scope="col"></th></tr></thead><tbody>"#,
-        ctx.t("撥付", "Payouts"),
-        ctx.t("主體", "Entity"),
-        ctx.t("條款", "Clause"),
-        ctx.t("預算年度", "Budget year"),
-        ctx.t("金額(元)", "Amount (yuan)"),
-        ctx.t("狀態", "Status"),
-    );
+    let _ = write!(o, "<h2>{}</h2>", ctx.t("撥付", "Payouts"));
+    o.push_str(&super::table_open(
+        Some("payouts"),
+        &[
+            ("#", false),
+            (ctx.t("主體", "Entity"), false),
+            (ctx.t("條款", "Clause"), false),
+            (ctx.t("預算年度", "Budget year"), false),
+            (ctx.t("金額(元)", "Amount (yuan)"), true),
+            (ctx.t("狀態", "Status"), false),
+            ("", false),
+        ],
+    ));
     for x in &payouts {
         let id = x["id"].as_i64().unwrap_or(0);
         let action = if x["status"] == "scheduled" && p.role == Role::Finance {
@@ -326,14 +329,20 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         Err(e) => return super::store_error(&ctx, e),
     };
     let mut o = format!(
-        r#"<p>{}</p><div class="scroll"><table><thead><tr><th scope="col">#</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
-        ctx.t("每條記錄都以哈希鏈接到前一條,任何改動都可檢出。", "Each entry is hash-chained to the one before: any edit is detectable."),
-        ctx.t("時間", "Time"),
-        ctx.t("操作人", "Actor"),
-        ctx.t("操作", "Action"),
-        ctx.t("對象", "Subject"),
-        ctx.t("內容", "Detail"),
+        "<p>{}</p>",
+        ctx.t("每條記錄都以哈希鏈接到前一條,任何改動都可檢出。", "Each entry is hash-chained to the one before: any edit is detectable.")
     );
+    o.push_str(&super::table_open(
+        None,
+        &[
+            ("#", false),
+            (ctx.t("時間", "Time"), false),
+            (ctx.t("操作人", "Actor"), false),
+            (ctx.t("操作", "Action"), false),
+            (ctx.t("對象", "Subject"), false),
+            (ctx.t("內容", "Detail"), false),
+        ],
+    ));
     for e in &entries {
         let _ = write!(
             o,

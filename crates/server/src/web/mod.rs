@@ -269,6 +269,16 @@ pub(crate) fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
+/// The start of a scrolling table up to its body: `(heading, numeric)` per column (a numeric
+/// column is right-aligned).
+pub(crate) fn table_open(id: Option<&str>, cols: &[(&str, bool)]) -> String {
+    let mut o = format!(r#"<div class="scroll"><table{}><thead><tr>"#, id.map(|i| format!(r#" id="{i}""#)).unwrap_or_default());
+    for (label, num) in cols {
+        let _ = write!(o, r#"<th scope="col"{}>{}</th>"#, if *num { r#" class="num""# } else { "" }, esc(label));
+    }
+    o + "</tr></thead><tbody>"
+}
+
 /// An error message shown next to a field (and linked to it by `aria-describedby`).
 pub(crate) fn field_error(id: &str, msg: Option<&String>) -> String {
     msg.map(|m| format!(r#"<p class="error" id="{}-error">{}</p>"#, esc(id), esc(m))).unwrap_or_default()

@@ -142,17 +142,22 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
         )
     };
     let mut o = format!(
-        r#"<p>{}</p><div class="scroll"><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        "<p>{}</p>",
         esc(&match l {
             qiangke_rules::Lang::Zh => format!("四、支持政策共 {} 項;未說明者:{} 處。", c.items.len(), c.problems.len()),
             qiangke_rules::Lang::En => format!("Section 四 has {} items; unaccounted for: {}.", c.items.len(), c.problems.len()),
-        }),
-        ctx.t("條款", "Clause"),
-        ctx.t("標題", "Heading"),
-        ctx.t("處理", "Status"),
-        ctx.t("規則", "Rules"),
-        ctx.t("說明", "Why"),
+        })
     );
+    o.push_str(&super::table_open(
+        None,
+        &[
+            (ctx.t("條款", "Clause"), false),
+            (ctx.t("標題", "Heading"), false),
+            (ctx.t("處理", "Status"), false),
+            (ctx.t("規則", "Rules"), false),
+            (ctx.t("說明", "Why"), false),
+        ],
+    ));
     for it in &c.items {
         for e in &it.entries {
             let _ =
