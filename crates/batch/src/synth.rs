@@ -253,15 +253,7 @@ fn value(pack: &Pack, rng: &mut Rng, ty: Type, thresholds: Option<&Vec<Decimal>>
         Type::Uscc => {
             // A code with correct check characters, region 6206 (Wuwei), random organization code.
             let org: String = (0..8).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
-            let w = [3, 7, 9, 10, 5, 8, 4, 2];
-            let sum: u32 = org.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
-            let oc = match 11 - sum % 11 {
-                10 => 'X',
-                11 => '0',
-                d => char::from_digit(d, 10).unwrap_or('0'),
-            };
-            let first17 = format!("91620600{org}{oc}");
-            format!("{first17}{}", uscc::check_char(&first17).unwrap_or('0'))
+            uscc::make("91620600", &org).expect("eight digits")
         }
         Type::Enum(e) => {
             let vars = &pack.enums[e as usize].variants;

@@ -15,15 +15,22 @@ pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> 
     }
 }
 
-/// Opens a ledger that must already exist (the tools that read one never create an empty one).
-async fn open_existing(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
+/// Opens a ledger that must already exist (the tools that read one never create an empty one);
+/// `read_only` for the tools that only read it, which then work on a read-only copy too.
+async fn open_existing(data_dir: &Path, database_url: Option<&str>, read_only: bool) -> Result<Store> {
     if database_url.is_none() && !data_dir.join("qiangke.db").exists() {
         anyhow::bail!(
             "there is no ledger at {} (start `qiangke serve` once, or give --data-dir or --database-url)",
             data_dir.join("qiangke.db").display()
         );
     }
-    open(data_dir, database_url).await
+    if !read_only {
+        return open(data_dir, database_url).await;
+    }
+    match database_url {
+        Some(url) => Store::open_read_only(url).await.context("cannot open the ledger database"),
+        None => Store::open_dir_read_only(data_dir).await.with_context(|| format!("cannot open the ledger under {}", data_dir.display())),
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -79,7 +86,7 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
 
 pub fn audit_verify(data_dir: &Path, database_url: Option<&str>) -> Result<ExitCode> {
     runtime()?.block_on(async {
-        let store = open_existing(data_dir, database_url).await?;
+        let store = open_existing(data_dir, database_url, true).await?;
         let v = store.verify_audit().await?;
         store.close().await;
         if v.problems.is_empty() {
@@ -109,7 +116,7 @@ pub fn report_from_ledger(
     let weights = qiangke_monitor::assess::Weights::from_pack_dir(&pack, pack_dir).map_err(|e| anyhow::anyhow!(e))?;
     let data_dir = data_dir.unwrap_or(Path::new("qiangke-data"));
     let (obs, ups, counts) = runtime()?.block_on(async {
-        let store = open_existing(data_dir, database_url).await?;
+        let store = open_existing(data_dir, database_url, true).await?;
         let r = (store.observations(&pack).await?, store.task_updates(&pack).await?, store.award_counts().await?);
         store.close().await;
         anyhow::Ok(r)
@@ -146,7 +153,7 @@ pub fn monitor(
 ) -> Result<ExitCode> {
     let Some(pack) = crate::pack_or_report(pack_dir) else { return Ok(ExitCode::from(1)) };
     runtime()?.block_on(async {
-        let store = open_existing(data_dir, database_url).await?;
+        let store = open_existing(data_dir, database_url, false).await?;
         let result = match action {
             MonitorAction::ExportObservations | MonitorAction::ExportUpdates => {
                 let csv = match action {

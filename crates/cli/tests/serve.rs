@@ -5,7 +5,6 @@
 #[allow(dead_code)]
 mod common;
 
-use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -15,6 +14,7 @@ const ADMIN_PASSWORD: &str = "crash-test-admin";
 const USCC: &str = "91620600123456788A";
 
 use qiangke_testkit::free_port;
+use qiangke_testkit::http::{self, call};
 
 fn start(data: &Path, port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_qiangke"))
@@ -28,35 +28,12 @@ fn start(data: &Path, port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("qiangke serve starts");
-    let t = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(t.elapsed() < Duration::from_secs(30), "the server did not start listening");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    assert!(http::wait_for_port(port, Duration::from_secs(30)), "the server did not start listening");
     child
 }
 
-/// Sends one HTTP/1.1 request; returns the stream (the response not yet read).
 fn send(port: u16, method: &str, path: &str, token: Option<&str>, ct: &str, body: &[u8]) -> TcpStream {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).expect("write head");
-    s.write_all(body).expect("write body");
-    s
-}
-
-fn call(port: u16, method: &str, path: &str, token: Option<&str>, ct: &str, body: &[u8]) -> (u16, serde_json::Value) {
-    let mut s = send(port, method, path, token, ct, body);
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).expect("read");
-    let text = String::from_utf8_lossy(&out);
-    let (head, body) = text.split_once("\r\n\r\n").expect("a response");
-    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("status");
-    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    http::send(port, method, path, token, ct, body).expect("send")
 }
 
 fn imported_rows(data: &Path) -> i64 {

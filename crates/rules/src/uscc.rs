@@ -35,6 +35,29 @@ pub fn check_char(first17: &str) -> Option<char> {
     ALPHABET.chars().nth(v as usize)
 }
 
+/// The GB 11714 check character of an 8-character organization code body.
+fn org_check(org8: &str) -> char {
+    let sum: u32 = org8.chars().zip(ORG_WEIGHTS).map(|(c, w)| org_value(c) * w).sum();
+    match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        v => char::from_digit(v, 10).unwrap_or('0'),
+    }
+}
+
+/// A code with both check characters right, from its first eight characters (registration
+/// authority, kind and the six-digit division code, e.g. `91620600`) and an eight-digit
+/// organization code body: for synthetic populations and tests, never a real registration.
+pub fn make(first8: &str, org8: &str) -> Option<String> {
+    let ok = first8.len() == 8 && org8.len() == 8 && org8.chars().all(|c| c.is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    let first17 = format!("{first8}{org8}{}", org_check(org8));
+    let check = check_char(&first17)?;
+    Some(format!("{first17}{check}"))
+}
+
 /// Checks an 18-character code; `Err` says exactly what is wrong.
 pub fn validate(code: &str) -> Result<(), String> {
     let n = code.chars().count();
@@ -50,12 +73,7 @@ pub fn validate(code: &str) -> Result<(), String> {
     // Characters 9–17 are the organization code, with its own GB 11714 check character.
     let org = &code[8..17];
     if org[..8].chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) {
-        let sum: u32 = org[..8].chars().zip(ORG_WEIGHTS).map(|(c, w)| org_value(c) * w).sum();
-        let expect = match 11 - sum % 11 {
-            10 => 'X',
-            11 => '0',
-            v => char::from_digit(v, 10).unwrap_or('0'),
-        };
+        let expect = org_check(&org[..8]);
         let got = org.chars().nth(8).unwrap_or(' ');
         if got != expect {
             return Err(format!("character 17 `{got}` is not the organization-code check character (expected `{expect}`)"));
@@ -87,6 +105,7 @@ mod tests {
     #[test]
     fn hand_computed_code_passes() {
         assert_eq!(check_char(&VALID[..17]), Some('A'));
+        assert_eq!(make("91620600", "12345678").as_deref(), Some(VALID));
         assert_eq!(validate(VALID), Ok(()));
     }
 

@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qiangke_store::{Error, FieldError};
+use qiangke_store::{Error, FieldError, StorageFailure};
 use serde_json::json;
 
 /// An error response.
@@ -52,6 +52,17 @@ impl From<Error> for Problem {
                     return Problem::new(StatusCode::CONFLICT, "conflict", "another request changed this first; reload and try again");
                 }
                 eprintln!("qiangke: database error: {d}");
+                if let Some(f) = e.storage_failure() {
+                    let detail = match f {
+                        StorageFailure::Full => "the ledger's disk is full: nothing was saved; try again once space has been freed",
+                        StorageFailure::ReadOnly => "the ledger is read-only at the moment: nothing was saved; try again later",
+                        StorageFailure::Io => "the ledger could not write to its storage: nothing was saved; try again later",
+                        StorageFailure::Unreachable => "the ledger's database cannot be reached: nothing was saved; try again later",
+                    };
+                    let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "storage unavailable", detail);
+                    p.retry_after = Some(30);
+                    return p;
+                }
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "server error", "the database failed; the change was not made")
             }
         }

@@ -6,9 +6,10 @@
 //! Entry hash = SHA-256 over the previous hash and every field, each length-prefixed, so editing,
 //! deleting or reordering a row breaks the chain and [`Store::verify_audit`] says where.
 
-use crate::{Result, Store, now_ms};
+use crate::{Backend, Result, Store, now_ms};
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Row, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Row};
 
 /// One thing that happened, attributed to an actor.
 #[derive(Debug, Clone)]
@@ -25,29 +26,51 @@ pub struct Entry {
 }
 
 /// A writing transaction holding the audit lock. Dropped without [`Writer::commit`], it rolls back.
+///
+/// The transaction is opened and closed with plain `BEGIN`/`COMMIT` on a connection of its own,
+/// never with the driver's nesting transaction object: a connection whose `COMMIT` or `ROLLBACK`
+/// failed (a full disk, a read-only file system, a lost server) is closed instead of going back to
+/// the pool. A connection left inside a transaction would otherwise turn every later "transaction"
+/// on it into a savepoint of one that is never committed: acknowledged writes that vanish at the
+/// next restart, and a write lock nobody releases. And since `BEGIN` fails inside a transaction, a
+/// connection that somehow still were in one is refused at once rather than reused.
 #[derive(Debug)]
 pub struct Writer {
-    pub(crate) tx: Transaction<'static, Any>,
+    conn: Option<PoolConnection<Any>>,
     entries: Vec<Entry>,
 }
 
 impl Store {
     /// Begins a writing transaction; waits for the audit lock.
     pub(crate) async fn writer(&self) -> Result<Writer> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-        Ok(Writer { tx, entries: Vec::new() })
+        let mut conn = self.pool.acquire().await?;
+        // SQLite: IMMEDIATE takes the write lock now (waiting up to busy_timeout), so a writer
+        // never fails half-way for a lock it could not upgrade to.
+        let begin = if self.backend == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+        if let Err(e) = sqlx::query(begin).execute(&mut *conn).await {
+            conn.close_on_drop();
+            return Err(e.into());
+        }
+        let mut w = Writer { conn: Some(conn), entries: Vec::new() };
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(w.conn()).await?;
+        Ok(w)
     }
 }
 
 impl Writer {
+    /// The transaction's connection, to run statements in it.
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        self.conn.as_mut().expect("a writer holds its connection until commit or drop")
+    }
+
     pub(crate) fn log(&mut self, e: Entry) {
         self.entries.push(e);
     }
 
-    /// Appends the entries to the chain and commits everything at once.
+    /// Appends the entries to the chain and commits everything at once. Only an `Ok` means the
+    /// change is durable; on any error nothing of it is kept and the connection is retired.
     pub(crate) async fn commit(mut self) -> Result<()> {
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *self.tx).await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(self.conn()).await?;
         let mut seq: i64 = head.try_get(0)?;
         let mut prev: String = head.try_get(1)?;
         let at = now_ms();
@@ -69,13 +92,39 @@ impl Writer {
             .bind(&detail)
             .bind(&prev)
             .bind(&hash)
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await?;
             prev = hash;
         }
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(&mut *self.tx).await?;
-        self.tx.commit().await?;
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(self.conn()).await?;
+        let mut conn = self.conn.take().expect("held until now");
+        if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
+            // Whether the database rolled back by itself or not, this connection's state is
+            // unknown: try to roll back, then close it.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            conn.close_on_drop();
+            return Err(e.into());
+        }
         Ok(())
+    }
+}
+
+impl Drop for Writer {
+    /// Not committed (an error, a refusal, a cancelled request): roll back off the caller's path.
+    /// The connection returns to the pool only if the rollback succeeds.
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else { return };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move {
+                    if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                        conn.close_on_drop();
+                    }
+                });
+            }
+            // No runtime to roll back on: closing the connection rolls the transaction back.
+            Err(_) => conn.close_on_drop(),
+        }
     }
 }
 

@@ -179,19 +179,19 @@ impl Store {
         let hash = blocking(move || hash_password(&pw)).await?;
         let mut w = self.writer().await?;
         if by.is_none() {
-            let n: i64 = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&mut *w.tx).await?.try_get(0)?;
+            let n: i64 = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(w.conn()).await?.try_get(0)?;
             if n > 0 {
                 return Err(Error::Forbidden("the ledger already has users: sign in as an admin to add more".into()));
             }
         }
         if let Some(e) = entity_id {
-            let n: i64 = sqlx::query("SELECT COUNT(*) FROM entities WHERE id = $1").bind(e).fetch_one(&mut *w.tx).await?.try_get(0)?;
+            let n: i64 = sqlx::query("SELECT COUNT(*) FROM entities WHERE id = $1").bind(e).fetch_one(w.conn()).await?.try_get(0)?;
             if n == 0 {
                 return Err(Error::invalid("entity_id", format!("there is no entity {e}")));
             }
         }
         let taken: i64 =
-            sqlx::query("SELECT COUNT(*) FROM users WHERE username = $1").bind(&u.username).fetch_one(&mut *w.tx).await?.try_get(0)?;
+            sqlx::query("SELECT COUNT(*) FROM users WHERE username = $1").bind(&u.username).fetch_one(w.conn()).await?.try_get(0)?;
         if taken > 0 {
             return Err(Error::Invalid(vec![FieldError { field: "username".into(), message: format!("`{}` is taken", u.username) }]));
         }
@@ -206,7 +206,7 @@ impl Store {
         .bind(department.clone())
         .bind(county.clone())
         .bind(now_ms())
-        .fetch_one(&mut *w.tx)
+        .fetch_one(w.conn())
         .await?
         .try_get(0)?;
         w.log(Entry {

@@ -213,7 +213,7 @@ impl Store {
             return Err(Error::Invalid(errs));
         }
         let mut w = self.writer().await?;
-        let dup = sqlx::query("SELECT id FROM entities WHERE uscc = $1").bind(&uscc).fetch_optional(&mut *w.tx).await?;
+        let dup = sqlx::query("SELECT id FROM entities WHERE uscc = $1").bind(&uscc).fetch_optional(w.conn()).await?;
         if let Some(d) = dup {
             let id: i64 = d.try_get(0)?;
             return Err(Error::Conflict(format!("an entity with credit code {uscc} is already registered (entity {id})")));
@@ -227,7 +227,7 @@ impl Store {
         .bind(&county)
         .bind(p.user_id)
         .bind(now_ms())
-        .fetch_one(&mut *w.tx)
+        .fetch_one(w.conn())
         .await?
         .try_get(0)?;
         let out = json!({"id": id, "uscc": uscc, "name": e.name.trim(), "kind": kind, "county": county});
@@ -558,7 +558,7 @@ impl Store {
                 .bind(rows.len() as i64)
                 .bind(p.user_id)
                 .bind(now_ms())
-                .fetch_one(&mut *w.tx)
+                .fetch_one(w.conn())
                 .await?
                 .try_get(0)?;
         insert_facts(&mut w, &rows, &source, p.user_id, Some(import_id)).await?;
@@ -623,7 +623,7 @@ impl Store {
             .bind(evaluation.to_string())
             .bind(p.user_id)
             .bind(now)
-            .fetch_one(&mut *w.tx)
+            .fetch_one(w.conn())
             .await?
             .try_get(0)?;
         let mut created = Vec::new();
@@ -651,7 +651,7 @@ impl Store {
             });
             let prior = sqlx::query("SELECT id, status FROM awards WHERE once_key = $1 AND status <> 'rejected' ORDER BY id LIMIT 1")
                 .bind(&once_key)
-                .fetch_optional(&mut *w.tx)
+                .fetch_optional(w.conn())
                 .await?;
             if let Some(prior) = prior {
                 already.push(json!({"rule": r.rule.id, "once_key": once_key, "award_id": prior.try_get::<i64, _>(0)?, "status": prior.try_get::<String, _>(1)?}));
@@ -694,7 +694,7 @@ impl Store {
                 full.to_string()
             })
             .bind(now)
-            .fetch_one(&mut *w.tx)
+            .fetch_one(w.conn())
             .await?
             .try_get(0)?;
             w.log(Entry {
@@ -865,15 +865,14 @@ impl Store {
         let entity_id: i64 = r.try_get("entity_id")?;
         let verifiers: String = r.try_get("verifiers")?;
         let mut w = self.writer().await?;
-        let status: String =
-            sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(&mut *w.tx).await?.try_get(0)?;
+        let status: String = sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(w.conn()).await?.try_get(0)?;
         if status != "pending" {
             return Err(Error::Conflict(format!("award {award_id} is {status}, no longer waiting for verification")));
         }
         let done: i64 = sqlx::query("SELECT COUNT(*) FROM verifications WHERE award_id = $1 AND department = $2")
             .bind(award_id)
             .bind(&dept)
-            .fetch_one(&mut *w.tx)
+            .fetch_one(w.conn())
             .await?
             .try_get(0)?;
         if done > 0 {
@@ -886,11 +885,11 @@ impl Store {
             .bind(reason.trim())
             .bind(p.user_id)
             .bind(now_ms())
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await?;
         let approvals: i64 = sqlx::query("SELECT COUNT(*) FROM verifications WHERE award_id = $1 AND verdict = 'approve'")
             .bind(award_id)
-            .fetch_one(&mut *w.tx)
+            .fetch_one(w.conn())
             .await?
             .try_get(0)?;
         let needed = verifiers.trim_matches(',').split(',').count() as i64;
@@ -901,7 +900,7 @@ impl Store {
         } else {
             "pending"
         };
-        sqlx::query("UPDATE awards SET status = $1 WHERE id = $2").bind(new_status).bind(award_id).execute(&mut *w.tx).await?;
+        sqlx::query("UPDATE awards SET status = $1 WHERE id = $2").bind(new_status).bind(award_id).execute(w.conn()).await?;
         w.log(Entry {
             actor: p.actor(),
             action: if approve { "award.approve" } else { "award.reject" },
@@ -934,15 +933,14 @@ impl Store {
         let once_key: String = r.try_get("once_key")?;
         let verifiers: String = r.try_get("verifiers")?;
         let mut w = self.writer().await?;
-        let status: String =
-            sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(&mut *w.tx).await?.try_get(0)?;
+        let status: String = sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(w.conn()).await?.try_get(0)?;
         if status != "approved" {
             return Err(Error::Conflict(match status.as_str() {
                 "decided" => format!("award {award_id} is already decided"),
                 s => format!("award {award_id} is {s}: only an approved award can be decided"),
             }));
         }
-        let paid = sqlx::query("SELECT award_id FROM payouts WHERE once_key = $1").bind(&once_key).fetch_optional(&mut *w.tx).await?;
+        let paid = sqlx::query("SELECT award_id FROM payouts WHERE once_key = $1").bind(&once_key).fetch_optional(w.conn()).await?;
         if let Some(x) = paid {
             let other: i64 = x.try_get(0)?;
             return Err(Error::Conflict(format!(
@@ -956,9 +954,9 @@ impl Store {
             .bind(reason.trim())
             .bind(p.user_id)
             .bind(now)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await?;
-        sqlx::query("UPDATE awards SET status = 'decided' WHERE id = $1").bind(award_id).execute(&mut *w.tx).await?;
+        sqlx::query("UPDATE awards SET status = 'decided' WHERE id = $1").bind(award_id).execute(w.conn()).await?;
         let payout: i64 = sqlx::query(
             "INSERT INTO payouts (award_id, once_key, entity_id, budget_year, payer, clause, amount_fen, status, scheduled_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8) RETURNING id",
@@ -971,7 +969,7 @@ impl Store {
         .bind(r.try_get::<String, _>("clause")?)
         .bind(amount_fen)
         .bind(now)
-        .fetch_one(&mut *w.tx)
+        .fetch_one(w.conn())
         .await?
         .try_get(0)?;
         w.log(Entry {
@@ -1021,7 +1019,7 @@ impl Store {
         let mut w = self.writer().await?;
         let r = sqlx::query("SELECT status, entity_id, amount_fen, budget_year FROM payouts WHERE id = $1")
             .bind(payout_id)
-            .fetch_optional(&mut *w.tx)
+            .fetch_optional(w.conn())
             .await?
             .ok_or_else(|| Error::NotFound(format!("there is no payout {payout_id}")))?;
         let status: String = r.try_get(0)?;
@@ -1033,7 +1031,7 @@ impl Store {
             .bind(now)
             .bind(p.user_id)
             .bind(payout_id)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await?;
         w.log(Entry {
             actor: p.actor(),
@@ -1190,7 +1188,7 @@ async fn insert_facts(w: &mut crate::audit::Writer, rows: &[FactRow], source: &s
                 .bind(now)
                 .bind(import);
         }
-        q.execute(&mut *w.tx).await?;
+        q.execute(w.conn()).await?;
     }
     Ok(())
 }

@@ -58,12 +58,58 @@ impl Error {
         matches!(self, Error::Db(d) if d.as_database_error().is_some_and(|x| x.is_unique_violation()))
     }
 
+    /// Why the database could not store the change, when the cause lies in its storage rather
+    /// than in the request: a full disk, a read-only file system, an input/output error, a
+    /// database that cannot be reached. Such a failure is the server's (503), and passes.
+    pub fn storage_failure(&self) -> Option<StorageFailure> {
+        let Error::Db(d) = self else { return None };
+        match d {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+                Some(StorageFailure::Unreachable)
+            }
+            sqlx::Error::Database(db) => {
+                let code = db.code()?;
+                // SQLite gives its extended result code as a number; the primary code is the low byte.
+                if let Ok(n) = code.parse::<i32>() {
+                    return match n & 0xff {
+                        13 => Some(StorageFailure::Full),
+                        8 => Some(StorageFailure::ReadOnly),
+                        10 | 14 => Some(StorageFailure::Io),
+                        _ => None,
+                    };
+                }
+                // PostgreSQL SQLSTATE: class 53 insufficient resources (53100 disk full), 58 system
+                // error, 25006 read-only transaction.
+                match code.as_ref() {
+                    "53100" => Some(StorageFailure::Full),
+                    "25006" => Some(StorageFailure::ReadOnly),
+                    c if c.starts_with("53") || c.starts_with("58") => Some(StorageFailure::Io),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A failure of the ledger's storage (see [`Error::storage_failure`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageFailure {
+    /// The disk (or the database's quota) is full.
+    Full,
+    /// The data directory or the database is read-only.
+    ReadOnly,
+    /// Reading or writing the database failed.
+    Io,
+    /// The database cannot be reached (or every connection is busy).
+    Unreachable,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -85,12 +131,39 @@ impl Store {
     /// Opens (creating on first use) the embedded SQLite ledger `qiangke.db` in `dir`.
     pub async fn open_dir(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| Error::invalid("data directory", format!("cannot create {}: {e}", dir.display())))?;
+        // Say at once when the directory cannot be written (a read-only mount, a full disk, a
+        // missing permission), instead of letting the pool retry until it times out.
+        let probe = dir.join(".qiangke-write-check");
+        std::fs::write(&probe, b"ok").and_then(|()| std::fs::remove_file(&probe)).map_err(|e| {
+            Error::invalid("data directory", format!("{} cannot be written ({e}); the ledger must be able to write there", dir.display()))
+        })?;
         let path = dir.join("qiangke.db");
         Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await
     }
 
     /// Opens a ledger by URL (`sqlite://…` or `postgres://…`) and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url, false).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens an existing ledger only to read it (an auditor's copy on a read-only medium, a
+    /// report): nothing is migrated or written, and the connections refuse to write.
+    pub async fn open_read_only(url: &str) -> Result<Store> {
+        Store::connect(url, true).await
+    }
+
+    /// The embedded SQLite ledger `qiangke.db` in `dir`, read only (see [`Store::open_read_only`]).
+    pub async fn open_dir_read_only(dir: &Path) -> Result<Store> {
+        let path = dir.join("qiangke.db");
+        if !path.exists() {
+            return Err(Error::NotFound(format!("there is no ledger at {}", path.display())));
+        }
+        Store::open_read_only(&format!("sqlite://{}?mode=ro", path.display())).await
+    }
+
+    async fn connect(url: &str, read_only: bool) -> Result<Store> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -99,32 +172,41 @@ impl Store {
         } else {
             return Err(Error::invalid("database URL", format!("`{url}`: expected sqlite://PATH or postgres://…")));
         };
+        // One connection first: a database that cannot be opened or reached says why at once
+        // (the pool would retry until its timeout and then only say that it timed out).
+        {
+            use sqlx::Connection;
+            let conn = sqlx::AnyConnection::connect(url).await?;
+            conn.close().await?;
+        }
         let max = if backend == Backend::Sqlite { 8 } else { 16 };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(std::time::Duration::from_secs(30))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
+                    let pragmas: &[&str] = match (backend, read_only) {
                         // WAL lets readers run beside the one writer; a writer waits for the lock
                         // instead of failing; FULL sync makes a commit survive a killed process.
-                        for p in [
+                        (Backend::Sqlite, false) => &[
                             "PRAGMA journal_mode = WAL",
                             "PRAGMA busy_timeout = 30000",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA synchronous = FULL",
-                        ] {
-                            sqlx::query(p).execute(&mut *conn).await?;
-                        }
+                        ],
+                        (Backend::Sqlite, true) => &["PRAGMA busy_timeout = 30000", "PRAGMA query_only = ON"],
+                        (Backend::Postgres, false) => &[],
+                        (Backend::Postgres, true) => &["SET default_transaction_read_only = on"],
+                    };
+                    for p in pragmas {
+                        sqlx::query(sqlx::AssertSqlSafe(*p)).execute(&mut *conn).await?;
                     }
                     Ok(())
                 })
             })
             .connect(url)
             .await?;
-        let store = Store { pool, backend };
-        store.migrate().await?;
-        Ok(store)
+        Ok(Store { pool, backend })
     }
 
     /// Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.

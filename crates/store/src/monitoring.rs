@@ -60,7 +60,7 @@ impl Store {
                 .bind(o.entered_by.clone())
                 .bind(p.user_id)
                 .bind(now)
-                .execute(&mut *w.tx)
+                .execute(w.conn())
                 .await?;
         }
         w.log(Entry {
@@ -155,7 +155,7 @@ impl Store {
             .bind(u.value.map(|v| v.normalize().to_string()))
             .bind(p.user_id)
             .bind(now)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await?;
         }
         w.log(Entry {

@@ -1,6 +1,12 @@
 //! Test support: a throwaway PostgreSQL cluster made with the machine's `initdb` and `pg_ctl`
 //! (Debian's `postgresql`, installed by scripts/test when missing), listening on a free loopback
-//! port and a private socket directory, trusted local logins, stopped when dropped.
+//! port and a private socket directory, trusted local logins, stopped when dropped; plain HTTP/1.1
+//! calls to a server on loopback ([`http`]); a small file system of fixed size ([`SmallDisk`]).
+
+pub mod disk;
+pub mod http;
+
+pub use disk::SmallDisk;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
