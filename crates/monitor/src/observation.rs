@@ -156,7 +156,7 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
                 continue;
             }
         };
-        let Ok(value) = rec[3].trim().parse::<Decimal>() else {
+        let Ok(value) = qiangke_rules::value::exact_decimal(rec[3].trim()) else {
             bad("value", format!("`{}` is not a number", &rec[3]));
             continue;
         };

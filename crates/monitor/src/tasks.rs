@@ -66,7 +66,7 @@ pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String
         let value = if rec[4].trim().is_empty() {
             None
         } else {
-            match rec[4].trim().parse::<Decimal>() {
+            match qiangke_rules::value::exact_decimal(rec[4].trim()) {
                 Ok(v) => Some(v),
                 Err(_) => {
                     errors.push(format!("line {line}: `{}` is not a number", &rec[4]));

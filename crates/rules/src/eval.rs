@@ -461,7 +461,7 @@ fn make_key<'p>(ctx: &mut Cx<'p, '_>, rule_id: &str, parts: &'p [CExpr]) -> Resu
         match v {
             Ok(v) => {
                 key.push('|');
-                key.push_str(&v.key(ctx.pack));
+                key.push_str(&v.once_part(ctx.pack));
             }
             Err(Stop::Missing(m)) => missing.extend(m),
             Err(s) => return Err(s.into_state(ctx)),

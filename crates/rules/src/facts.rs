@@ -390,9 +390,9 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
             Ok(_) => err("F003", "number is implausibly large".into(), None),
             Err(_) => err("F003", format!("expected a whole number, found `{t}`"), None),
         },
-        Type::Dec => match t.parse::<Decimal>() {
+        Type::Dec => match crate::value::exact_decimal(t) {
             Ok(d) => Ok(Value::Dec(d)),
-            Err(_) => err("F003", format!("expected a number, found `{t}`"), None),
+            Err(m) => err("F003", format!("expected a number, found `{t}`: {m}"), None),
         },
         Type::Money => {
             let hint = Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\"");

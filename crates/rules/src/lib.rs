@@ -24,6 +24,7 @@ pub mod diag;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod identity;
 pub mod model;
 pub mod pack;
 pub mod plan;

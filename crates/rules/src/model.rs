@@ -137,6 +137,14 @@ impl Value {
             other => other.show(pack, Lang::En),
         }
     }
+    /// The value as a part of a once-key: [`Value::key`], but a name is read as an identity, so
+    /// that one thing written in several ways is one key ([`crate::identity`]).
+    pub fn once_part(&self, pack: &Pack) -> String {
+        match self {
+            Value::Text(t) => crate::identity::normalize(t),
+            other => other.key(pack),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

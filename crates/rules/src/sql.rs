@@ -128,6 +128,11 @@ impl Ctx<'_> {
                 if matches!(a.ty, Type::MoneyRange | Type::RateRange) || matches!(b.ty, Type::MoneyRange | Type::RateRange) {
                     return Err(self.err("a range inside a scalar expression"));
                 }
+                // Names reach SQL as normalized identities (see the input stage): only once-keys
+                // may use them.
+                if a.ty == Type::Text || b.ty == Type::Text {
+                    return Err(self.err("a comparison of names (names are normalized identities in SQL, fit for once-keys only)"));
+                }
                 let sym = match op {
                     BinOp::Or => "OR",
                     BinOp::And => "AND",
@@ -307,10 +312,14 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
             Type::Bool | Type::Int | Type::Dec | Type::Rate | Type::Money | Type::Date => {
                 write!(raw, ",\n    CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
             }
+            // A name is read as the identity the native once-keys use (crate::identity): the
+            // translation strings stand once, in `qk_id`.
+            Type::Text if c.contains("__") => write!(raw, ",\n    translate(NULLIF(TRIM({c}), ''), qk_id.f, qk_id.t) AS {c}"),
             _ => write!(raw, ",\n    NULLIF(TRIM({c}), '') AS {c}"),
         };
     }
-    raw.push_str("\n  FROM facts");
+    let (from, to) = crate::identity::translation();
+    let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t) qk_id");
     ctes.push(("raw".into(), raw));
     let agg = |ty: Type, c: &str| if ty == Type::Bool { format!("BOOL_OR({c}) AS {c}") } else { format!("MAX({c}) AS {c}") };
     let attrs: Vec<String> = v.attributes.iter().map(|a| column(&a.name)).collect();
@@ -606,7 +615,8 @@ fn rule_sql(pack: &Pack, d: Dialect, r: &Rule) -> Result<String, SqlError> {
     Ok(sql)
 }
 
-/// A once-key part as text (so that keys of different types compare as the native keys do).
+/// A once-key part as text (so that keys of different types compare as the native keys do; names
+/// are already normalized identities, as the native keys normalize them).
 fn key_expr(c: &Ctx<'_>, e: &CExpr) -> Result<String, SqlError> {
     c.expr(&e.node)
 }

@@ -76,21 +76,32 @@ pub enum Quantity {
     Dec(Decimal),
 }
 
-/// Parses a number with an optional unit: `20萬元`, `1億元`, `500_000元`, `0.5元`, `20%`, `42`, `1.5`.
-/// Accepts traditional and simplified characters (萬/万, 億/亿). Thousands separators `,` are accepted
-/// in facts; underscores anywhere between digits.
+/// Parses a number with an optional unit, as the source and as Chinese offices write amounts:
+/// `20萬元`, `1億元`, `500_000元`, `0.5元`, `20%`, `42`, `1.5`, `1500万`, `1.5亿`, `¥15000000`,
+/// `￥1,500,000.00`. Both scripts are accepted (萬/万, 億/亿), full-width digits too. A comma
+/// only separates thousands, in groups of three (`1,500,000.50`); anything else (`1500000,50`,
+/// `1,2,3`, `,100`) is refused, never guessed. Underscores may stand between digits. The number is
+/// read exactly: one with more digits than a decimal holds is refused, never rounded.
 pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
     let s = s.trim();
-    let num_end = s.find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.' || c == ',' || c == '-')).unwrap_or(s.len());
-    let (num, unit) = s.split_at(num_end);
-    // Plain digits (the common case in bulk input) need no copy.
-    let owned;
-    let digits: &str = if num.contains(['_', ',']) {
-        owned = num.chars().filter(|&c| c != '_' && c != ',').collect::<String>();
-        &owned
+    let halfwidth;
+    let s = if s.chars().any(|c| ('０'..='９').contains(&c)) {
+        halfwidth = s
+            .chars()
+            .map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c })
+            .collect::<String>();
+        halfwidth.as_str()
     } else {
-        num
+        s
     };
+    let (currency, body) = match s.strip_prefix('¥').or_else(|| s.strip_prefix('￥')) {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, s),
+    };
+    let num_end = body.find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.' || c == ',' || c == '-')).unwrap_or(body.len());
+    let (num, unit) = body.split_at(num_end);
+    let digits = plain_digits(num)?;
+    let digits = digits.as_ref();
     if digits.is_empty() || digits == "-" {
         return Err(format!("`{s}` does not start with a number"));
     }
@@ -98,25 +109,58 @@ pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
         return Err(format!("`{num}` is not a well-formed number"));
     }
     let factor = match unit.trim() {
+        "" if currency => Decimal::ONE,
         "" if !digits.contains('.') => {
             return digits.parse::<i64>().map(Quantity::Int).map_err(|_| format!("`{num}` is too large"));
         }
-        "" => {
-            return digits.parse::<Decimal>().map(Quantity::Dec).map_err(|_| format!("`{num}` is too large or not a number"));
-        }
-        "%" => {
-            let dec: Decimal = digits.parse().map_err(|_| format!("`{num}` is too large or not a number"))?;
-            return Ok(Quantity::Rate(dec / Decimal::ONE_HUNDRED));
+        "" => return exact_decimal(digits).map(Quantity::Dec),
+        "%" if !currency => {
+            return Ok(Quantity::Rate(exact_decimal(digits)? / Decimal::ONE_HUNDRED));
         }
         "元" => Decimal::ONE,
-        "萬元" | "万元" => Decimal::from(10_000),
-        "億元" | "亿元" => Decimal::from(100_000_000),
+        "萬元" | "万元" | "萬" | "万" => Decimal::from(10_000),
+        "億元" | "亿元" | "億" | "亿" => Decimal::from(100_000_000),
         other => {
-            return Err(format!("unknown unit `{other}`; expected 元, 萬元, 億元 or %"));
+            return Err(format!("unknown unit `{other}`; expected 元, 万元, 亿元 or %"));
         }
     };
-    let dec: Decimal = digits.parse().map_err(|_| format!("`{num}` is too large or not a number"))?;
-    dec.checked_mul(factor).map(Quantity::Money).ok_or_else(|| format!("`{s}` is too large"))
+    exact_decimal(digits)?.checked_mul(factor).map(Quantity::Money).ok_or_else(|| format!("`{s}` is too large"))
+}
+
+/// The digits of a written number without its separators, after checking that every comma
+/// separates a group of three digits in the whole part.
+fn plain_digits(num: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+    if !num.contains([',', '_']) {
+        return Ok(std::borrow::Cow::Borrowed(num));
+    }
+    if num.contains(',') {
+        let unsigned = num.strip_prefix('-').unwrap_or(num);
+        let (whole, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let groups: Vec<&str> = whole.split(',').collect();
+        let grouped = !frac.contains(',')
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+        if !grouped {
+            return Err(format!(
+                "`{num}`: a comma may only separate thousands, in groups of three digits (1,500,000.50); write a decimal part after a point"
+            ));
+        }
+    }
+    Ok(std::borrow::Cow::Owned(num.chars().filter(|&c| c != '_' && c != ',').collect()))
+}
+
+/// A decimal read exactly: trailing zeros after the point are dropped, and a number that would
+/// need rounding to fit (more than 28 significant digits) is refused.
+pub fn exact_decimal(digits: &str) -> Result<Decimal, String> {
+    let trimmed = if digits.contains('.') { digits.trim_end_matches('0').trim_end_matches('.') } else { digits };
+    Decimal::from_str_exact(trimmed).map_err(|_| {
+        if trimmed.bytes().filter(u8::is_ascii_digit).count() > 28 {
+            format!("`{digits}` has more digits than can be held exactly (28 at most); nothing is rounded")
+        } else {
+            format!("`{digits}` is too large or not a number")
+        }
+    })
 }
 
 /// `200000.00`: exact, two decimals at least, for JSON and CSV. ([`UNBOUNDED`] renders as
@@ -204,6 +248,51 @@ mod tests {
         assert!(parse_quantity("20千元").unwrap_err().contains("unknown unit"));
         assert!(parse_quantity("1.2.3元").is_err());
         assert!(parse_quantity("元").is_err());
+    }
+
+    #[test]
+    fn amounts_as_offices_write_them() {
+        let m = |s: &str| {
+            parse_quantity(s).map(|q| match q {
+                Quantity::Money(m) | Quantity::Dec(m) => m,
+                Quantity::Int(i) => Decimal::from(i),
+                Quantity::Rate(r) => r,
+            })
+        };
+        assert_eq!(m("1500万"), Ok(d("15000000")));
+        assert_eq!(m("1500万元"), Ok(d("15000000")));
+        assert_eq!(m("1500萬元"), Ok(d("15000000")));
+        assert_eq!(m("1.5亿"), Ok(d("150000000")));
+        assert_eq!(m("¥15000000"), Ok(d("15000000")));
+        assert_eq!(m("￥1,500,000.00"), Ok(d("1500000")));
+        assert_eq!(m("15000000元"), Ok(d("15000000")));
+        assert_eq!(m("１５００万元"), Ok(d("15000000")));
+        assert_eq!(m("1,500,000"), Ok(d("1500000")));
+        assert_eq!(m("-1,500"), Ok(d("-1500")));
+        assert_eq!(parse_quantity("¥20%").map_err(|e| e.contains("unknown unit")), Err(true));
+    }
+
+    #[test]
+    fn commas_only_separate_thousands() {
+        // 1500000,50 meant 1,500,000.50 (below every R&D tier); read as 150,000,050 it earned the
+        // 1亿元 tier. It is refused, as is every comma that does not separate three digits.
+        for bad in ["1500000,50", "1,2,3", ",100", "1,50", "1,5000", "1,500,00", "100,", "1,500.000,5", "1500,000万元"] {
+            let e = parse_quantity(bad).expect_err(bad);
+            assert!(e.contains("groups of three"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn more_digits_than_a_decimal_holds_are_refused_not_rounded() {
+        // 9999999.9999999999999999999999 has 30 significant digits; rounded to 28 it became
+        // 10000000 and earned the 1000万元 tier.
+        for bad in ["9999999.9999999999999999999999", "4999999.99999999999999999999999", "99999999999999999999999999999"] {
+            let e = parse_quantity(&format!("{bad}元")).expect_err(bad);
+            assert!(e.contains("more digits than can be held exactly"), "{bad}: {e}");
+        }
+        // Trailing zeros are exact and fine.
+        assert_eq!(parse_quantity("1.000000000000000000000000000000元"), Ok(Quantity::Money(d("1"))));
+        assert_eq!(parse_quantity("0.1000000000000000000000000001"), Ok(Quantity::Dec(d("0.1000000000000000000000000001"))));
     }
 
     #[test]

@@ -9,10 +9,12 @@
 //! - 四(四)16 "每戶給予20—30萬元的一次性扶持資金", "由市市場監管局核實" → a decision between 200000元
 //!   and 300000元, verified by 市市場監管局, budget year 2023.
 
-use axum::Router;
+#[allow(dead_code)]
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use common::api::{Api, problem};
 use qiangke_rules::load_pack;
 use qiangke_server::{AppState, router};
 use qiangke_store::Store;
@@ -22,56 +24,6 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 const ENT1: &str = "91620600123456788A";
-
-struct Api {
-    app: Router,
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: J,
-}
-
-impl Api {
-    async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<Vec<u8>>, headers: &[(&str, &str)]) -> Resp {
-        let mut b = Request::builder().method(method).uri(path).header(header::HOST, "ledger.test");
-        if let Some(t) = token {
-            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        for (k, v) in headers {
-            b = b.header(*k, *v);
-        }
-        let req = b.body(body.map_or_else(Body::empty, Body::from)).expect("request");
-        let res = self.app.clone().oneshot(req).await.expect("infallible");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        let body = if bytes.is_empty() {
-            J::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| J::String(String::from_utf8_lossy(&bytes).into()))
-        };
-        Resp { status, headers, body }
-    }
-    async fn get(&self, path: &str, token: &str) -> Resp {
-        self.send("GET", path, Some(token), None, &[]).await
-    }
-    async fn post(&self, path: &str, token: Option<&str>, body: J) -> Resp {
-        self.send("POST", path, token, Some(body.to_string().into_bytes()), &[("content-type", "application/json")]).await
-    }
-    async fn login(&self, user: &str, password: &str) -> String {
-        let r = self.post("/api/login", None, json!({"username": user, "password": password, "session": "bearer"})).await;
-        assert_eq!(r.status, StatusCode::OK, "login {user}: {}", r.body);
-        r.body["token"].as_str().expect("token").to_string()
-    }
-}
-
-fn problem(r: &Resp, status: StatusCode) -> &J {
-    assert_eq!(r.status, status, "{}", r.body);
-    assert_eq!(r.headers[header::CONTENT_TYPE], "application/problem+json");
-    &r.body
-}
 
 async fn fact_count(store: &Store) -> i64 {
     use sqlx::Row;

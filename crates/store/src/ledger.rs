@@ -788,8 +788,42 @@ impl Store {
                 Some(x) => J::from(x.try_get::<i64, _>(0)?),
                 None => J::Null,
             };
+            o["similar"] = self.similar_awards(r).await?.into();
         }
         Ok(o)
+    }
+
+    /// Other awards of the same rule and entity (not rejected) whose once-keys are near this
+    /// one's: perhaps the same thing written differently enough that normalization did not make
+    /// the keys equal (`十二號車間` and `12號車間`, an added word). People decide; the desk warns.
+    async fn similar_awards(&self, r: &AnyRow) -> Result<Vec<J>> {
+        let id: i64 = r.try_get("id")?;
+        let key: String = r.try_get("once_key")?;
+        // entity|rule|part|…: the parts after the rule are what identifies the award.
+        let parts = |k: &str| k.splitn(3, '|').nth(2).unwrap_or("").to_string();
+        let mine = parts(&key);
+        let rows = sqlx::query(
+            "SELECT id, once_key, status, result FROM awards WHERE entity_id = $1 AND rule_id = $2 AND id <> $3 AND status <> 'rejected' ORDER BY id",
+        )
+        .bind(r.try_get::<i64, _>("entity_id")?)
+        .bind(r.try_get::<String, _>("rule_id")?)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for x in rows {
+            let other: String = x.try_get(1)?;
+            if qiangke_rules::identity::near(&mine, &parts(&other)) {
+                let result: J = serde_json::from_str(&x.try_get::<String, _>(3)?).unwrap_or(J::Null);
+                out.push(json!({
+                    "id": x.try_get::<i64, _>(0)?,
+                    "once_key": other,
+                    "status": x.try_get::<String, _>(2)?,
+                    "subject": result["trigger"]["fields"]["name"],
+                }));
+            }
+        }
+        Ok(out)
     }
 
     /// One award with its explanation, verifications, decision and payout.

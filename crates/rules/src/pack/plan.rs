@@ -25,7 +25,7 @@ pub(super) struct Ctx<'a> {
 
 impl Loader {
     fn number(&mut self, f: FileId, s: &Spanned<String>) -> Option<Decimal> {
-        match s.get_ref().parse::<Decimal>() {
+        match crate::value::exact_decimal(s.get_ref()) {
             Ok(d) => Some(d),
             Err(_) => {
                 self.diags.push(

@@ -105,6 +105,35 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
             ctx.t("計算過程與解釋", "How this was decided"),
             esc(r["explanation"][lk].as_str().unwrap_or("")),
         );
+        // What the award is for, when the triggering event names it (a workshop, a project …).
+        let trig = &r["trigger"];
+        if let Some(name) = trig["fields"]["name"].as_str() {
+            let ev = trig["event"].as_str().and_then(|e| s.pack.vocab.events.iter().find(|x| x.name == e));
+            let _ = write!(
+                o,
+                r#"<p>{}: <strong class="subject">{}</strong> ({} {})</p>"#,
+                ctx.t("獎補對象", "For"),
+                esc(name),
+                esc(ev.map_or("", |e| e.title.get(l))),
+                esc(trig["date"].as_str().unwrap_or("")),
+            );
+        }
+        // Awards of the same rule and entity whose keys are near this one's: perhaps one thing
+        // written twice. The ledger cannot know; the reviewer is told.
+        for x in full["similar"].as_array().into_iter().flatten() {
+            let _ = write!(
+                o,
+                r#"<p class="error" role="alert">{} <a href="/desk#award-{id2}">#{id2}</a> ({}, {}): {}</p>"#,
+                ctx.t("可能重複:獎補", "Possibly the same as award"),
+                esc(x["subject"].as_str().unwrap_or(x["once_key"].as_str().unwrap_or(""))),
+                esc(x["status"].as_str().unwrap_or("")),
+                ctx.t(
+                    "同一主體、同一規則,名稱相近。核實前請確認不是同一對象。",
+                    "same entity, same rule, a similar name. Make sure it is not the same thing before approving."
+                ),
+                id2 = x["id"],
+            );
+        }
         // Several verifying departments: how their verdicts combine is an interpretation.
         if full["verified_by"].as_array().is_some_and(|v| v.len() > 1)
             && let Some(n) = s.pack.notes.iter().find(|n| n.id == "joint-verification")

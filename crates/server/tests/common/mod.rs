@@ -1,4 +1,7 @@
-//! The ledger the web tests start from (through the router and in the browser).
+//! The ledger the web tests start from (through the router and in the browser), and the API as
+//! the tests call it ([`api`]).
+
+pub mod api;
 
 use qiangke_rules::{Pack, load_pack};
 use qiangke_store::auth::{NewUser, SessionKind};

@@ -1,0 +1,157 @@
+//! What an attack on the ledger found (the issue "Nothing lost, nothing paid twice, nobody in
+//! where they don't belong"), each defect as a test that failed before its fix, on SQLite and on
+//! a throwaway PostgreSQL cluster.
+
+#[allow(dead_code)]
+mod common;
+
+use axum::http::StatusCode;
+use common::api::{Api, problem};
+use qiangke_server::{AppState, router};
+use qiangke_store::Store;
+use qiangke_store::auth::NewUser;
+use serde_json::{Value as J, json};
+
+const ENT1: &str = "91620600123456788A";
+const PW: &str = "hardening-password";
+
+struct World {
+    api: Api,
+    store: Store,
+    admin: String,
+    e1: i64,
+}
+
+async fn world(url: &str) -> World {
+    let pack = common::pack();
+    let store = Store::open(url).await.expect("open");
+    let mk = |u: &str, role: &str| NewUser { username: u.into(), password: PW.into(), role: role.into(), ..NewUser::default() };
+    store.create_user(&pack, None, mk("admin", "admin")).await.expect("admin");
+    let api = Api { app: router(AppState::new(pack, store.clone(), false)) };
+    let admin = api.login("admin", PW).await;
+    let r =
+        api.post("/api/entities", Some(&admin), json!({"uscc": ENT1, "name": "甲公司", "kind": "enterprise", "county": "liangzhou"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let e1 = r.body["id"].as_i64().expect("id");
+    World { api, store, admin, e1 }
+}
+
+impl World {
+    #[allow(dead_code)]
+    async fn user(&self, name: &str, body: J) -> String {
+        let mut b = body;
+        b["username"] = json!(name);
+        b["password"] = json!(PW);
+        let r = self.api.post("/api/users", Some(&self.admin), b).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        self.api.login(name, PW).await
+    }
+
+    async fn facts(&self, token: &str, entity: i64, body: J) -> common::api::Resp {
+        self.api.post(&format!("/api/entities/{entity}/facts"), Some(token), body).await
+    }
+
+    /// The awards of an application, by rule.
+    async fn apply(&self, token: &str, entity: i64, year: i64) -> J {
+        let r = self.api.post("/api/applications", Some(token), json!({"entity_id": entity, "claim_year": year})).await;
+        assert!(r.status.is_success(), "{}", r.body);
+        r.body
+    }
+}
+
+/// Defect 2, a one-time award paid once per spelling: one digital workshop written seven ways is
+/// one award; a near spelling is a second award that the desk is warned about.
+async fn one_award_per_workshop_however_it_is_spelled(w: &World) {
+    let spellings = [
+        "一號數字化車間",
+        "一號數字化車間 ",
+        "一號數字\u{200b}化車間",
+        "一号数字化车间",
+        "1號數字化車間",
+        "１號數字化車間",
+        "一號　數字化車間",
+    ];
+    let events: Vec<J> = spellings
+        .iter()
+        .enumerate()
+        .map(|(i, n)| json!({"type": "recognition", "date": format!("2023-03-{:02}", i + 1), "kind": "digital_workshop", "renewal": false, "name": n}))
+        .collect();
+    let r = w.facts(&w.admin, w.e1, json!({"source": "工信局名单", "events": events})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let app = w.apply(&w.admin, w.e1, 2023).await;
+    let dw: Vec<&J> = app["awards"].as_array().expect("awards").iter().filter(|a| a["rule"] == "digital-workshop-new").collect();
+    assert_eq!(dw.len(), 1, "one workshop, one award: {app}");
+    // 四(二)7: 數字化車間 20萬元.
+    assert_eq!(dw[0]["amount"]["low"], "200000.00");
+    let first = dw[0]["id"].as_i64().expect("id");
+    // A second application finds nothing new.
+    let again = w.apply(&w.admin, w.e1, 2023).await;
+    assert!(again["awards"].as_array().expect("awards").iter().all(|a| a["rule"] != "digital-workshop-new"), "{again}");
+
+    // 一號數字化車間二期 may be another workshop, or the same one written with more words: a second
+    // award, and the award shows the first as similar.
+    let r = w
+        .facts(
+            &w.admin,
+            w.e1,
+            json!({"source": "工信局名单", "events": [{"type": "recognition", "date": "2023-05-01", "kind": "digital_workshop", "renewal": false, "name": "一號數字化車間二期"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let app = w.apply(&w.admin, w.e1, 2023).await;
+    let second =
+        app["awards"].as_array().expect("awards").iter().find(|a| a["rule"] == "digital-workshop-new").expect("second award")["id"]
+            .as_i64()
+            .expect("id");
+    let a = w.api.get(&format!("/api/awards/{second}"), &w.admin).await;
+    assert_eq!(a.body["similar"][0]["id"], first, "{}", a.body);
+    assert_eq!(a.body["similar"][0]["subject"], "一號數字化車間");
+    assert_eq!(a.body["result"]["trigger"]["fields"]["name"], "一號數字化車間二期", "the name is shown as written");
+}
+
+/// Defect 3, money with more digits than the decimal type holds was rounded before the fen check.
+async fn money_is_read_exactly_or_refused(w: &World) {
+    for (text, why) in [
+        // Rounded to 28 digits, this became 10,000,000 and earned the 1000萬元 tier (20萬元).
+        ("9999999.9999999999999999999999", "more digits than can be held exactly"),
+        ("4999999.99999999999999999999999", "more digits than can be held exactly"),
+        // 1,500,000.50 written with a decimal comma: read as 150,000,050 it earned 100萬元.
+        ("1500000,50", "groups of three"),
+    ] {
+        let facts = json!({"entity": {"id": "E", "kind": "enterprise", "above_scale": true}, "years": {"2023": {"rd_expenditure": text}}});
+        let r =
+            w.api.send("POST", "/api/evaluate", None, Some(facts.to_string().into_bytes()), &[("content-type", "application/json")]).await;
+        let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p["errors"][0]["message"].as_str().unwrap_or("").contains(why), "{text}: {p}");
+        let r =
+            w.facts(&w.admin, w.e1, json!({"source": "年报", "facts": [{"year": 2023, "name": "rd_expenditure", "value": text}]})).await;
+        let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p["errors"][0]["message"].as_str().unwrap_or("").contains(why), "{text}: {p}");
+    }
+}
+
+async fn suite(url: &str) {
+    let w = world(url).await;
+    one_award_per_workshop_however_it_is_spelled(&w).await;
+    money_is_read_exactly_or_refused(&w).await;
+    w.store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hardening_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("qiangke-hardening-sqlite-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    suite(&format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display())).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hardening_on_postgres() {
+    let dir = std::env::temp_dir().join(format!("qiangke-hardening-pg-{}", std::process::id()));
+    let cluster = qiangke_testkit::Cluster::start(&dir);
+    cluster.create_db("ledger");
+    suite(&cluster.url("ledger")).await;
+    drop(cluster);
+    let _ = std::fs::remove_dir_all(&dir);
+}
