@@ -165,12 +165,19 @@ pub struct FieldDef {
     pub name: String,
     pub ty: Type,
     pub title: Text,
+    /// The departments whose records this fact comes from (indices into `Pack::departments`): a
+    /// department reviewer may record it; others' reviewers may not. Empty: no department
+    /// supplies it (the entity itself and the administrator record it). Event fields leave it
+    /// empty; the event has its own.
+    pub supplied_by: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
 pub struct EventDef {
     pub name: String,
     pub title: Text,
+    /// The departments whose records this event comes from (see [`FieldDef::supplied_by`]).
+    pub supplied_by: Vec<usize>,
     /// Every event also has a `date`, which is not listed here.
     pub fields: Vec<FieldDef>,
 }

@@ -374,7 +374,7 @@ async fn suite(url: &str) {
         StatusCode::FORBIDDEN,
     );
     let jsonl = format!(
-        "{{\"uscc\":\"{ENT1}\",\"year\":2024,\"fact\":\"rd_expenditure\",\"value\":\"2000萬元\"}}\n{{\"uscc\":\"{ENT1}\",\"event\":{{\"type\":\"recognition\",\"date\":\"2024-07-01\",\"kind\":\"digital_workshop\",\"renewal\":false,\"name\":\"一號車間\"}}}}\n"
+        "{{\"uscc\":\"{ENT1}\",\"fact\":\"above_scale\",\"value\":true}}\n{{\"uscc\":\"{ENT1}\",\"event\":{{\"type\":\"recognition\",\"date\":\"2024-07-01\",\"kind\":\"digital_workshop\",\"renewal\":false,\"name\":\"一號車間\"}}}}\n"
     );
     let r = api.send("POST", "/api/imports?source=工信局名單&format=jsonl", Some(&ind), Some(jsonl.into_bytes()), &[]).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);

@@ -37,7 +37,21 @@ async fn world(url: &str) -> World {
 }
 
 impl World {
-    #[allow(dead_code)]
+    /// Registers another enterprise (credit code made from `n`) and returns its id.
+    async fn entity(&self, n: u32, county: &str) -> i64 {
+        let uscc = qiangke_rules::uscc::make("91620600", &format!("{n:08}")).expect("code");
+        let r = self
+            .api
+            .post(
+                "/api/entities",
+                Some(&self.admin),
+                json!({"uscc": uscc, "name": format!("企业{n}"), "kind": "enterprise", "county": county}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_i64().expect("id")
+    }
+
     async fn user(&self, name: &str, body: J) -> String {
         let mut b = body;
         b["username"] = json!(name);
@@ -130,10 +144,62 @@ async fn money_is_read_exactly_or_refused(w: &World) {
     }
 }
 
+/// Defect 4: a tax-bureau reviewer raised an enterprise's R&D to 99,000,000 and then approved the
+/// award alone. Now a department records only the facts it supplies, and whoever supplied a fact
+/// an award rests on cannot be its only approver.
+async fn a_department_supplies_its_own_facts_and_never_approves_them_alone(w: &World) {
+    let e = w.entity(101, "liangzhou").await;
+    let tax = w.user("tax-a", json!({"role": "reviewer", "department": "tax-bureau"})).await;
+    let tax2 = w.user("tax-b", json!({"role": "reviewer", "department": "tax-bureau"})).await;
+    let ind = w.user("ind-a", json!({"role": "reviewer", "department": "industry-bureau"})).await;
+    // The industry bureau does not keep R&D filings: refused, and the same answer whether or not
+    // the entity exists.
+    let rd = json!({"source": "工信局台账", "facts": [{"year": 2023, "name": "rd_expenditure", "value": "9900万元"}]});
+    let refused = w.facts(&ind, e, rd.clone()).await;
+    let absent = w.facts(&ind, 999_999, rd.clone()).await;
+    let p = problem(&refused, StatusCode::FORBIDDEN).clone();
+    assert_eq!(problem(&absent, StatusCode::FORBIDDEN), &p, "absent and forbidden look the same");
+    assert!(p["detail"].as_str().unwrap_or("").contains("市稅務局"), "{p}");
+    // Nor may it import them.
+    let csv = format!(
+        "uscc,year,fact,value\n{},2023,rd_expenditure,99000000\n",
+        qiangke_rules::uscc::make("91620600", "00000101").expect("code")
+    );
+    let r = w
+        .api
+        .send("POST", "/api/imports?source=x&format=csv", Some(&ind), Some(csv.clone().into_bytes()), &[("content-type", "text/csv")])
+        .await;
+    assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().unwrap_or("").contains("row 2"), "{}", r.body);
+    // The industry bureau does keep the above-scale list.
+    assert_eq!(
+        w.facts(&ind, e, json!({"source": "规上名录", "facts": [{"name": "above_scale", "value": true}]})).await.status,
+        StatusCode::CREATED
+    );
+    // The tax bureau records the R&D figure: 99,000,000元 is in 四(二)8's band "2000萬元以上1億元以下" → 50萬元.
+    let r = w
+        .api
+        .send("POST", "/api/imports?source=加计扣除台账&format=csv", Some(&tax), Some(csv.into_bytes()), &[("content-type", "text/csv")])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let app = w.apply(&w.admin, e, 2023).await;
+    let award = app["awards"].as_array().expect("awards").iter().find(|a| a["rule"] == "rd-spend-tiers").expect("rd award").clone();
+    assert_eq!(award["amount"]["low"], "500000.00");
+    let id = award["id"].as_i64().expect("id");
+    // The reviewer who supplied the figure cannot approve alone …
+    let r = w.api.post(&format!("/api/awards/{id}/verification"), Some(&tax), json!({"verdict": "approve"})).await;
+    let p = problem(&r, StatusCode::FORBIDDEN);
+    assert!(p["detail"].as_str().unwrap_or("").contains("years.2023.rd_expenditure"), "{p}");
+    // … another reviewer of the bureau can.
+    let r = w.api.post(&format!("/api/awards/{id}/verification"), Some(&tax2), json!({"verdict": "approve"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["status"], "approved");
+}
+
 async fn suite(url: &str) {
     let w = world(url).await;
     one_award_per_workshop_however_it_is_spelled(&w).await;
     money_is_read_exactly_or_refused(&w).await;
+    a_department_supplies_its_own_facts_and_never_approves_them_alone(&w).await;
     w.store.close().await;
 }
 

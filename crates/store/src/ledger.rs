@@ -308,6 +308,44 @@ impl Store {
         }
     }
 
+    /// A department's reviewer records only the facts its department supplies (the vocabulary's
+    /// `supplied_by`): the tax bureau's R&D figures, the recognizing bureau's recognitions.
+    /// `Err` says whose records the fact comes from. A name the vocabulary does not know is left
+    /// to validation; everyone else may record any fact (the entity its own, the administrator).
+    fn may_supply(pack: &Pack, p: &Principal, year: Option<i64>, name: &str) -> std::result::Result<(), String> {
+        if p.role != Role::Reviewer {
+            return Ok(());
+        }
+        let dept = p.department.as_deref().unwrap_or_default();
+        let mine = pack.departments.iter().position(|d| d.id == dept);
+        let v = &pack.vocab;
+        let supplied = match year {
+            Some(_) => v.yearly(name).map(|i| &v.yearly[i].supplied_by),
+            None => v.attribute(name).map(|i| &v.attributes[i].supplied_by).or_else(|| v.event(name).map(|i| &v.events[i].supplied_by)),
+        };
+        match (supplied, mine) {
+            (None, _) => Ok(()),
+            (Some(by), Some(m)) if by.contains(&m) => Ok(()),
+            (Some(by), _) => {
+                let who: Vec<&str> = by.iter().map(|d| pack.departments[*d].name.zh.as_str()).collect();
+                let who = if who.is_empty() { "the entity itself (or the administrator)".to_string() } else { who.join("、") };
+                let me = mine.map_or(dept, |m| pack.departments[m].name.zh.as_str());
+                Err(format!("`{name}` comes from the records of {who}, not of {me}"))
+            }
+        }
+    }
+
+    /// [`Store::may_supply`] over many items, refusing them together.
+    fn may_supply_all<'n>(pack: &Pack, p: &Principal, items: impl Iterator<Item = (String, Option<i64>, &'n str)>) -> Result<()> {
+        let refused: Vec<String> =
+            items.filter_map(|(at, year, name)| Self::may_supply(pack, p, year, name).err().map(|m| format!("{at}: {m}"))).collect();
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!("{}; a department records only the facts it supplies", refused.join("; "))))
+        }
+    }
+
     fn source_of(p: &Principal, source: &str) -> String {
         match (&p.department, p.role) {
             (Some(d), Role::Reviewer) => format!("{d}: {}", source.trim()),
@@ -318,6 +356,15 @@ impl Store {
     /// Records facts for one entity; all of them or (with the problems, each located) none.
     pub async fn record_facts(&self, pack: &Pack, p: &Principal, entity_id: i64, input: FactsInput) -> Result<J> {
         Self::may_record(p, entity_id)?;
+        // What a department may supply is decided before anything about the entity is looked up:
+        // the answer does not depend on whether the entity exists.
+        let names: Vec<(Option<i64>, &str)> = input
+            .facts
+            .iter()
+            .map(|f| (f.year, f.name.as_str()))
+            .chain(input.events.iter().map(|e| (None, e.get("type").and_then(J::as_str).unwrap_or(""))))
+            .collect();
+        Self::may_supply_all(pack, p, names.iter().enumerate().map(|(i, (y, n))| (format!("item {}", i + 1), *y, *n)))?;
         let ent = self.entity_row(entity_id).await?;
         let kind: String = ent.try_get("kind")?;
         let mut errs = Vec::new();
@@ -453,6 +500,8 @@ impl Store {
             .collect::<Result<_>>()?;
         let mut rows = Vec::new();
         let mut errs = Vec::new();
+        // Rows naming facts the department does not supply: the import is refused as a whole.
+        let mut denied: Vec<String> = Vec::new();
         let mut err = |row: usize, col: &str, m: String| {
             if errs.len() < 200 {
                 errs.push(FieldError { field: format!("row {row}, column {col}"), message: m });
@@ -465,6 +514,13 @@ impl Store {
                        value: Option<&J>,
                        event: Option<&J>,
                        err: &mut dyn FnMut(usize, &str, String)| {
+            let name = event.and_then(|e| e.get("type")).and_then(J::as_str).unwrap_or(fact);
+            if let Err(m) = Self::may_supply(pack, p, if event.is_some() { None } else { year }, name) {
+                if denied.len() < 20 {
+                    denied.push(format!("row {row}: {m}"));
+                }
+                return;
+            }
             let Some((eid, kind)) = ids.get(uscc.trim()) else {
                 err(row, "uscc", format!("no registered entity has the credit code `{}`", uscc.trim()));
                 return;
@@ -542,6 +598,9 @@ impl Store {
                     add(row, uscc, year, fact, v.get("value"), v.get("event"), &mut err);
                 }
             }
+        }
+        if !denied.is_empty() {
+            return Err(Error::Forbidden(format!("{}; a department imports only the facts it supplies", denied.join("; "))));
         }
         if !errs.is_empty() {
             return Err(Error::Invalid(errs));
@@ -912,6 +971,17 @@ impl Store {
         if done > 0 {
             return Err(Error::Conflict(format!("{dept} has already given its verdict on award {award_id}")));
         }
+        // Four eyes: whoever supplied a fact the award rests on may not be its only approver.
+        if approve && verifiers.trim_matches(',') == dept {
+            let result: J = serde_json::from_str(&r.try_get::<String, _>("result")?).unwrap_or(J::Null);
+            let own = own_facts(&mut w, entity_id, p.user_id, &result).await?;
+            if !own.is_empty() {
+                return Err(Error::Forbidden(format!(
+                    "four eyes: you recorded {} for this entity, and the award rests on it; another reviewer of your department must approve it",
+                    own.join(", ")
+                )));
+            }
+        }
         sqlx::query("INSERT INTO verifications (award_id, department, verdict, reason, reviewer, at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(award_id)
             .bind(&dept)
@@ -1186,6 +1256,59 @@ impl Store {
 }
 
 /// Inserts fact rows in multi-row statements (100 rows each) inside the writer's transaction.
+/// The facts an award's evaluation read (its trace's fact steps: `entity.X`, `years.Y.X`, and the
+/// triggering event) whose value in force was recorded by `user`, as the paths the trace names.
+async fn own_facts(w: &mut crate::audit::Writer, entity_id: i64, user: i64, result: &J) -> Result<Vec<String>> {
+    let mut own = Vec::new();
+    let mut paths: Vec<&str> = result["trace"].as_array().into_iter().flatten().filter_map(|s| s["fact"].as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    for path in paths {
+        let by: Option<i64> = if let Some(name) = path.strip_prefix("entity.") {
+            sqlx::query("SELECT entered_by FROM facts WHERE entity_id = $1 AND scope = 'attribute' AND name = $2 ORDER BY id DESC LIMIT 1")
+                .bind(entity_id)
+                .bind(name)
+                .fetch_optional(w.conn())
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?
+        } else if let Some((year, name)) = path.strip_prefix("years.").and_then(|x| x.split_once('.')) {
+            sqlx::query("SELECT entered_by FROM facts WHERE entity_id = $1 AND scope = 'yearly' AND year = $2 AND name = $3 ORDER BY id DESC LIMIT 1")
+                .bind(entity_id)
+                .bind(year.parse::<i64>().unwrap_or_default())
+                .bind(name)
+                .fetch_optional(w.conn())
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?
+        } else {
+            None
+        };
+        if by == Some(user) {
+            own.push(path.to_string());
+        }
+    }
+    // The triggering event, recorded by the same user (any record of it: an event has no newer
+    // value replacing it).
+    let trig = &result["trigger"];
+    if let (Some(event), Some(date)) = (trig["event"].as_str(), trig["date"].as_str()) {
+        let rows = sqlx::query("SELECT value FROM facts WHERE entity_id = $1 AND scope = 'event' AND name = $2 AND entered_by = $3")
+            .bind(entity_id)
+            .bind(event)
+            .bind(user)
+            .fetch_all(w.conn())
+            .await?;
+        for r in rows {
+            let v: J = serde_json::from_str(&r.try_get::<String, _>(0)?).unwrap_or(J::Null);
+            if v["date"].as_str() == Some(date) {
+                own.push(format!("{event} ({date})"));
+                break;
+            }
+        }
+    }
+    Ok(own)
+}
+
 async fn insert_facts(w: &mut crate::audit::Writer, rows: &[FactRow], source: &str, by: i64, import: Option<i64>) -> Result<()> {
     let now = now_ms();
     for chunk in rows.chunks(100) {

@@ -82,7 +82,7 @@ impl Loader {
         }
     }
 
-    pub(super) fn field(&mut self, f: FileId, raw: &RawField, enums: &[EnumDef], seen: &mut HashSet<String>) -> FieldDef {
+    pub(super) fn field(&mut self, f: FileId, raw: &RawField, enums: &[EnumDef], deps: &[Named], seen: &mut HashSet<String>) -> FieldDef {
         if !seen.insert(raw.name.get_ref().clone()) {
             self.diags.push(self.err("E011", f, raw.name.span(), format!("`{}` is declared twice", raw.name.get_ref())));
         }
@@ -110,7 +110,8 @@ impl Loader {
                 }
             },
         };
-        FieldDef { name: raw.name.get_ref().clone(), ty, title: Text { zh: raw.zh.clone(), en: raw.en.clone() } }
+        let supplied_by = raw.supplied_by.iter().filter_map(|d| self.department(f, d, deps)).collect();
+        FieldDef { name: raw.name.get_ref().clone(), ty, title: Text { zh: raw.zh.clone(), en: raw.en.clone() }, supplied_by }
     }
 
     /// Clauses read like the plan's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`.

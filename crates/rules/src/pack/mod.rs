@@ -178,20 +178,27 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     };
     let mut vocab = Vocab::default();
     let mut seen = HashSet::new();
-    vocab.attributes = rv.attribute.iter().map(|f| l.field(ff, f, &enums, &mut seen)).collect();
+    vocab.attributes = rv.attribute.iter().map(|f| l.field(ff, f, &enums, &departments, &mut seen)).collect();
     seen.clear();
-    vocab.yearly = rv.yearly.iter().map(|f| l.field(ff, f, &enums, &mut seen)).collect();
+    vocab.yearly = rv.yearly.iter().map(|f| l.field(ff, f, &enums, &departments, &mut seen)).collect();
     seen.clear();
     for e in &rv.event {
         if !seen.insert(e.name.get_ref().clone()) {
             l.diags.push(l.err("E011", ff, e.name.span(), format!("event `{}` is declared twice", e.name.get_ref())));
         }
         let mut fseen = HashSet::new();
-        let fields: Vec<FieldDef> = e.fields.iter().map(|f| l.field(ff, f, &enums, &mut fseen)).collect();
+        let fields: Vec<FieldDef> = e.fields.iter().map(|f| l.field(ff, f, &enums, &departments, &mut fseen)).collect();
         if fields.iter().any(|f| f.name == "date") {
             l.diags.push(l.err("E011", ff, e.name.span(), "events have a `date` already; do not declare it"));
         }
-        vocab.events.push(EventDef { name: e.name.get_ref().clone(), title: e.title(), fields });
+        for x in e.fields.iter().flat_map(|x| &x.supplied_by) {
+            l.diags.push(
+                l.err("E012", ff, x.span(), "`supplied_by` belongs to the event, not to one of its fields")
+                    .with_hint("an event comes from one department's records as a whole"),
+            );
+        }
+        let supplied_by = e.supplied_by.iter().filter_map(|d| l.department(ff, d, &departments)).collect();
+        vocab.events.push(EventDef { name: e.name.get_ref().clone(), title: e.title(), fields, supplied_by });
     }
     if !l.diags.is_empty() {
         // Rules are resolved against the vocabulary; a broken vocabulary would make every rule

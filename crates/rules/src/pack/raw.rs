@@ -67,6 +67,9 @@ pub(super) struct RawField {
     pub(super) r#type: Spanned<String>,
     pub(super) zh: String,
     pub(super) en: String,
+    /// The departments whose records the fact comes from (attributes and yearly figures).
+    #[serde(default)]
+    pub(super) supplied_by: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +80,9 @@ pub(super) struct RawEvent {
     pub(super) en: String,
     #[serde(default)]
     pub(super) fields: Vec<RawField>,
+    /// The departments whose records the event comes from.
+    #[serde(default)]
+    pub(super) supplied_by: Vec<Spanned<String>>,
 }
 
 impl RawEvent {
