@@ -402,7 +402,19 @@ pub struct Pack {
     pub notes: Vec<Note>,
     /// Indicators, targets, tasks, boxes and the clause register.
     pub plan: crate::plan::Plan,
+    /// How the ledger checks decisions on open amounts (`decisions` in pack.toml).
+    pub decisions: Decisions,
     pub map: SourceMap,
+}
+
+/// How decisions on amounts the plan leaves open are checked.
+#[derive(Debug, Clone, Default)]
+pub struct Decisions {
+    /// An award bounded only from below (不低于): a decision above this many times its floor needs
+    /// a second approval by another person. `None`: no such check.
+    pub second_approval_above_floor_times: Option<Decimal>,
+    /// The note recording why (index into `Pack::notes`).
+    pub note: Option<usize>,
 }
 
 impl Pack {

@@ -84,6 +84,7 @@ pub fn router(state: S) -> Router {
         .route("/api/awards/{id}", get(get_award))
         .route("/api/awards/{id}/verification", post(verify_award))
         .route("/api/awards/{id}/decision", post(decide_award))
+        .route("/api/awards/{id}/decision/second-approval", post(second_approval))
         .route("/api/payouts", get(list_payouts))
         .route("/api/payouts/{id}/paid", post(mark_paid))
         .route("/api/budget", get(budget))
@@ -502,7 +503,12 @@ struct DecisionBody {
 async fn decide_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let d: DecisionBody = json_body(&b)?;
     let fen = qiangke_store::parse_fen(&s.pack, &d.amount).map_err(|m| Problem::invalid("amount", m))?;
-    ok(s.store.decide(&p, id, fen, &d.reason).await?)
+    ok(s.store.decide(&s.pack, &p, id, fen, &d.reason).await?)
+}
+
+/// The second approval of a decision above the ceiling for open amounts (by another person).
+async fn second_approval(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(s.store.second_approval(&p, id).await?)
 }
 
 #[derive(Deserialize)]

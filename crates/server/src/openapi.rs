@@ -100,6 +100,12 @@ pub const ROUTES: &[RouteDoc] = &[
         "Decide the amount inside the allowed interval and schedule the payout in the budget year: {amount: \"200000\", reason}",
         "decision"
     ),
+    r!(
+        "post",
+        "/api/awards/{id}/decision/second-approval",
+        "another reviewer of a verifying department",
+        "Approve a second time a decision above the pack's ceiling for open amounts (不低于); the payout is then scheduled"
+    ),
     r!("get", "/api/payouts", "any", "Payouts within your scope. Query: year"),
     r!("post", "/api/payouts/{id}/paid", "finance", "Record a scheduled payout as paid"),
     r!(

@@ -195,11 +195,61 @@ async fn a_department_supplies_its_own_facts_and_never_approves_them_alone(w: &W
     assert_eq!(r.body["status"], "approved");
 }
 
+/// Defect 5: 1,000,000,000,000.00元 was decided on an open-ended award (不低于) by one reviewer and
+/// scheduled. Now a decision above three times the floor (pack.toml `decisions`) waits for a
+/// second person, and the budget flags it.
+async fn open_ended_decisions_above_the_ceiling_need_a_second_person(w: &World) {
+    let sci = w.user("sci-a", json!({"role": "reviewer", "department": "science-bureau"})).await;
+    let sci2 = w.user("sci-b", json!({"role": "reviewer", "department": "science-bureau"})).await;
+    let fin = w.user("fin-a", json!({"role": "finance"})).await;
+    let mut awards = Vec::new();
+    for n in [201, 202] {
+        let e = w.entity(n, "gulang").await;
+        // 四(五)19: 每人每年不低于1萬元 → two commissioners: at least 20,000元, no upper limit.
+        let r = w
+            .facts(&w.admin, e, json!({"source": "派出名单", "facts": [{"year": 2023, "name": "municipal_commissioners", "value": 2}]}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let app = w.apply(&w.admin, e, 2023).await;
+        let a = app["awards"].as_array().expect("awards").iter().find(|a| a["rule"] == "commissioner-funding").expect("award").clone();
+        assert_eq!((a["amount"]["low"].as_str(), a["amount"]["high"].as_str()), (Some("20000.00"), None));
+        let id = a["id"].as_i64().expect("id");
+        let r = w.api.post(&format!("/api/awards/{id}/verification"), Some(&sci), json!({"verdict": "approve"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        awards.push(id);
+    }
+    // Exactly three times the floor (60,000元) is not above it: scheduled at once.
+    let r = w.api.post(&format!("/api/awards/{}/decision", awards[0]), Some(&sci), json!({"amount": "60000.00"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body["payout_id"].is_i64(), "{}", r.body);
+    // One fen short of 1万亿元 … far above: decided, but not scheduled.
+    let r = w.api.post(&format!("/api/awards/{}/decision", awards[1]), Some(&sci), json!({"amount": "1000000000000.00"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["decision"]["awaiting_second_approval"], true, "{}", r.body);
+    assert_eq!(r.body["decision"]["above_ceiling"], "60000.00");
+    assert!(r.body["payout_id"].is_null(), "{}", r.body);
+    let b = w.api.get("/api/budget?year=2023", &fin).await;
+    let line = b.body["lines"].as_array().expect("lines").iter().find(|l| l["clause"] == "四(五)19").expect("line").clone();
+    assert_eq!(line["above_ceiling_decisions"], 1);
+    assert_eq!(line["awaiting_second_approval"], json!({"awards": 1, "amount": "1000000000000.00"}));
+    assert_eq!(line["scheduled"], "60000.00", "only the first decision is scheduled");
+    // Not the same person twice; another reviewer of the bureau schedules it.
+    let r = w.api.post(&format!("/api/awards/{}/decision/second-approval", awards[1]), Some(&sci), json!({})).await;
+    problem(&r, StatusCode::FORBIDDEN);
+    let r = w.api.post(&format!("/api/awards/{}/decision/second-approval", awards[1]), Some(&sci2), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body["payout_id"].is_i64(), "{}", r.body);
+    assert_eq!(r.body["decision"]["second_approval"]["by"], "sci-b");
+    let r = w.api.post(&format!("/api/awards/{}/decision/second-approval", awards[1]), Some(&sci2), json!({})).await;
+    problem(&r, StatusCode::CONFLICT);
+}
+
 async fn suite(url: &str) {
     let w = world(url).await;
     one_award_per_workshop_however_it_is_spelled(&w).await;
     money_is_read_exactly_or_refused(&w).await;
     a_department_supplies_its_own_facts_and_never_approves_them_alone(&w).await;
+    open_ended_decisions_above_the_ceiling_need_a_second_person(&w).await;
     w.store.close().await;
 }
 

@@ -832,13 +832,24 @@ impl Store {
                 .map(|v| Ok(json!({"department": v.try_get::<String, _>(0)?, "verdict": v.try_get::<String, _>(1)?, "reason": v.try_get::<String, _>(2)?, "by": v.try_get::<String, _>(3)?, "at": rfc3339(v.try_get(4)?)})))
                 .collect::<Result<Vec<_>>>()?
                 .into();
-            let d = sqlx::query("SELECT d.amount_fen, d.reason, u.username, d.at FROM decisions d JOIN users u ON u.id = d.decided_by WHERE d.award_id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+            let d = sqlx::query(
+                "SELECT d.amount_fen, d.reason, u.username, d.at, d.ceiling_fen, s.username, d.second_at FROM decisions d \
+                 JOIN users u ON u.id = d.decided_by LEFT JOIN users s ON s.id = d.second_by WHERE d.award_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
             o["decision"] = match d {
                 Some(d) => {
-                    json!({"amount": fen_text(d.try_get(0)?), "reason": d.try_get::<String, _>(1)?, "by": d.try_get::<String, _>(2)?, "at": rfc3339(d.try_get(3)?)})
+                    let ceiling: Option<i64> = d.try_get(4)?;
+                    let second: Option<String> = d.try_get(5)?;
+                    json!({
+                        "amount": fen_text(d.try_get(0)?), "reason": d.try_get::<String, _>(1)?, "by": d.try_get::<String, _>(2)?, "at": rfc3339(d.try_get(3)?),
+                        // Above the ceiling for open amounts: the second approval, or that it is awaited.
+                        "above_ceiling": ceiling.map(fen_text),
+                        "second_approval": second.clone().map(|by| Ok::<_, Error>(json!({"by": by, "at": rfc3339(d.try_get::<Option<i64>, _>(6)?.unwrap_or_default())}))).transpose()?,
+                        "awaiting_second_approval": ceiling.is_some() && second.is_none(),
+                    })
                 }
                 None => J::Null,
             };
@@ -908,7 +919,10 @@ impl Store {
     /// The awards `p` may see that are waiting for a verdict or a decision (pending or approved),
     /// each whole as [`Store::award`] gives it: a reviewer's desk.
     pub async fn open_awards(&self, p: &Principal) -> Result<Vec<J>> {
-        self.awards_in(p, &["pending", "approved"], true).await
+        let mut all = self.awards_in(p, &["pending", "approved", "decided"], true).await?;
+        // A decided award is open while its decision waits for a second approval.
+        all.retain(|a| a["status"] != "decided" || a["decision"]["awaiting_second_approval"] == true);
+        Ok(all)
     }
 
     /// Awards in any of `statuses` (all when empty) that `p` may see, by id.
@@ -1020,8 +1034,10 @@ impl Store {
     /// Decides the amount of an approved award — inside the interval the plan allows (a fixed
     /// amount is its own interval) — and schedules its payout in the award's budget year. The
     /// payout's once-key is unique in the database: a one-time award is never paid twice, however
-    /// many decisions race for it.
-    pub async fn decide(&self, p: &Principal, award_id: i64, amount_fen: i64, reason: &str) -> Result<J> {
+    /// many decisions race for it. An award the plan bounds only from below, decided above the
+    /// pack's ceiling for such amounts (`decisions` in pack.toml), waits for a second approval by
+    /// another person ([`Store::second_approval`]) before its payout is scheduled.
+    pub async fn decide(&self, pack: &Pack, p: &Principal, award_id: i64, amount_fen: i64, reason: &str) -> Result<J> {
         let r = self.award_row(award_id).await?;
         let dept = Self::verifying_department(p, &r, "deciding an award")?;
         let (low, high): (i64, Option<i64>) = (r.try_get("low_fen")?, r.try_get("high_fen")?);
@@ -1033,6 +1049,15 @@ impl Store {
             };
             return Err(Error::invalid("amount", format!("{}元 is outside the allowed interval: {range}", fen_text(amount_fen))));
         }
+        // Only an open upper end has a ceiling: so many times the floor, in whole fen.
+        let ceiling = match (high, pack.decisions.second_approval_above_floor_times) {
+            (None, Some(t)) => {
+                use rust_decimal::prelude::ToPrimitive;
+                (rust_decimal::Decimal::from(low) * t).floor().to_i64()
+            }
+            _ => None,
+        };
+        let above = ceiling.filter(|c| amount_fen > *c);
         let entity_id: i64 = r.try_get("entity_id")?;
         let once_key: String = r.try_get("once_key")?;
         let verifiers: String = r.try_get("verifiers")?;
@@ -1052,37 +1077,75 @@ impl Store {
             )));
         }
         let now = now_ms();
-        sqlx::query("INSERT INTO decisions (award_id, amount_fen, reason, decided_by, at) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query("INSERT INTO decisions (award_id, amount_fen, reason, decided_by, at, ceiling_fen) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(award_id)
             .bind(amount_fen)
             .bind(reason.trim())
             .bind(p.user_id)
             .bind(now)
+            .bind(above.and(ceiling))
             .execute(w.conn())
             .await?;
         sqlx::query("UPDATE awards SET status = 'decided' WHERE id = $1").bind(award_id).execute(w.conn()).await?;
-        let payout: i64 = sqlx::query(
-            "INSERT INTO payouts (award_id, once_key, entity_id, budget_year, payer, clause, amount_fen, status, scheduled_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8) RETURNING id",
-        )
-        .bind(award_id)
-        .bind(&once_key)
-        .bind(entity_id)
-        .bind(r.try_get::<i64, _>("budget_year")?)
-        .bind(r.try_get::<Option<String>, _>("payer")?)
-        .bind(r.try_get::<String, _>("clause")?)
-        .bind(amount_fen)
-        .bind(now)
-        .fetch_one(w.conn())
-        .await?
-        .try_get(0)?;
+        let payout = match above {
+            None => Some(schedule_payout(&mut w, &r, amount_fen, now).await?),
+            Some(_) => None,
+        };
         w.log(Entry {
             actor: p.actor(),
             action: "award.decide",
             subject: format!("award:{award_id}"),
             entity_id: Some(entity_id),
             department: Some(verifiers),
-            detail: json!({"department": dept, "amount": fen_text(amount_fen), "reason": reason.trim(), "payout": payout, "budget_year": r.try_get::<i64, _>("budget_year")?}),
+            detail: json!({
+                "department": dept, "amount": fen_text(amount_fen), "reason": reason.trim(), "payout": payout,
+                "budget_year": r.try_get::<i64, _>("budget_year")?,
+                "second_approval_needed_above": above.and(ceiling).map(fen_text),
+            }),
+        });
+        w.commit().await?;
+        self.award(p, award_id).await
+    }
+
+    /// The second approval of a decision above the ceiling for open amounts: by a reviewer of a
+    /// verifying department who is not the one who decided; then the payout is scheduled.
+    pub async fn second_approval(&self, p: &Principal, award_id: i64) -> Result<J> {
+        let r = self.award_row(award_id).await?;
+        let dept = Self::verifying_department(p, &r, "approving a decision a second time")?;
+        let entity_id: i64 = r.try_get("entity_id")?;
+        let verifiers: String = r.try_get("verifiers")?;
+        let mut w = self.writer().await?;
+        let d = sqlx::query("SELECT amount_fen, decided_by, ceiling_fen, second_by FROM decisions WHERE award_id = $1")
+            .bind(award_id)
+            .fetch_optional(w.conn())
+            .await?
+            .ok_or_else(|| Error::Conflict(format!("award {award_id} is not decided yet")))?;
+        let (amount, decided_by, ceiling, second): (i64, i64, Option<i64>, Option<i64>) =
+            (d.try_get(0)?, d.try_get(1)?, d.try_get(2)?, d.try_get(3)?);
+        if ceiling.is_none() {
+            return Err(Error::Conflict(format!("the decision on award {award_id} needs no second approval")));
+        }
+        if second.is_some() {
+            return Err(Error::Conflict(format!("the decision on award {award_id} has its second approval already")));
+        }
+        if decided_by == p.user_id {
+            return Err(Error::Forbidden("four eyes: the second approval must come from another person than the one who decided".into()));
+        }
+        let now = now_ms();
+        sqlx::query("UPDATE decisions SET second_by = $1, second_at = $2 WHERE award_id = $3 AND second_by IS NULL")
+            .bind(p.user_id)
+            .bind(now)
+            .bind(award_id)
+            .execute(w.conn())
+            .await?;
+        let payout = schedule_payout(&mut w, &r, amount, now).await?;
+        w.log(Entry {
+            actor: p.actor(),
+            action: "award.second-approval",
+            subject: format!("award:{award_id}"),
+            entity_id: Some(entity_id),
+            department: Some(verifiers),
+            detail: json!({"department": dept, "amount": fen_text(amount), "ceiling": ceiling.map(fen_text), "payout": payout}),
         });
         w.commit().await?;
         self.award(p, award_id).await
@@ -1157,8 +1220,9 @@ impl Store {
         p.require(&[Role::Finance, Role::Admin, Role::County], "the budget report")?;
         let county = if p.role == Role::County { p.county.clone().unwrap_or_default() } else { String::new() };
         let rows = sqlx::query(
-            "SELECT a.budget_year, a.payer, a.clause, a.status, a.low_fen, a.high_fen, p.amount_fen, p.status \
+            "SELECT a.budget_year, a.payer, a.clause, a.status, a.low_fen, a.high_fen, p.amount_fen, p.status, d.amount_fen, d.ceiling_fen \
              FROM awards a JOIN entities e ON e.id = a.entity_id LEFT JOIN payouts p ON p.award_id = a.id \
+             LEFT JOIN decisions d ON d.award_id = a.id \
              WHERE ($1 = 0 OR a.budget_year = $1) AND ($2 = '' OR e.county = $2) AND a.status <> 'rejected'",
         )
         .bind(year.unwrap_or(0))
@@ -1172,12 +1236,24 @@ impl Store {
             pending: i64,
             scheduled: i64,
             paid: i64,
+            /// Decisions above the ceiling for open amounts, and those of them still awaiting
+            /// their second approval (and so not yet scheduled).
+            above_ceiling: i64,
+            awaiting_second: i64,
+            awaiting_second_fen: i64,
         }
         let mut lines: BTreeMap<(i64, String, String), Line> = BTreeMap::new();
         for r in &rows {
             let key = (r.try_get::<i64, _>(0)?, r.try_get::<Option<String>, _>(1)?.unwrap_or_default(), r.try_get::<String, _>(2)?);
             let l = lines.entry(key).or_insert_with(|| Line { pending_high: Some(0), ..Line::default() });
             let status: String = r.try_get(3)?;
+            if r.try_get::<Option<i64>, _>(9)?.is_some() {
+                l.above_ceiling += 1;
+                if r.try_get::<Option<String>, _>(7)?.is_none() {
+                    l.awaiting_second += 1;
+                    l.awaiting_second_fen += r.try_get::<Option<i64>, _>(8)?.unwrap_or_default();
+                }
+            }
             match r.try_get::<Option<String>, _>(7)?.as_deref() {
                 Some("paid") => l.paid += r.try_get::<i64, _>(6)?,
                 Some(_) => l.scheduled += r.try_get::<i64, _>(6)?,
@@ -1199,6 +1275,8 @@ impl Store {
                     "budget_year": y, "paid_by": payer, "clause": clause,
                     "pending_awards": l.pending, "pending": amount_json(l.pending_low, l.pending_high),
                     "scheduled": fen_text(l.scheduled), "paid": fen_text(l.paid), "committed": fen_text(l.scheduled + l.paid),
+                    "above_ceiling_decisions": l.above_ceiling,
+                    "awaiting_second_approval": {"awards": l.awaiting_second, "amount": fen_text(l.awaiting_second_fen)},
                 })
             })
             .collect();
@@ -1307,6 +1385,26 @@ async fn own_facts(w: &mut crate::audit::Writer, entity_id: i64, user: i64, resu
         }
     }
     Ok(own)
+}
+
+/// Schedules the payout of a decided award in its budget year; the database refuses a second
+/// payout for the same award or once-key.
+async fn schedule_payout(w: &mut crate::audit::Writer, award: &AnyRow, amount_fen: i64, now: i64) -> Result<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO payouts (award_id, once_key, entity_id, budget_year, payer, clause, amount_fen, status, scheduled_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8) RETURNING id",
+    )
+    .bind(award.try_get::<i64, _>("id")?)
+    .bind(award.try_get::<String, _>("once_key")?)
+    .bind(award.try_get::<i64, _>("entity_id")?)
+    .bind(award.try_get::<i64, _>("budget_year")?)
+    .bind(award.try_get::<Option<String>, _>("payer")?)
+    .bind(award.try_get::<String, _>("clause")?)
+    .bind(amount_fen)
+    .bind(now)
+    .fetch_one(w.conn())
+    .await?
+    .try_get(0)?)
 }
 
 async fn insert_facts(w: &mut crate::audit::Writer, rows: &[FactRow], source: &str, by: i64, import: Option<i64>) -> Result<()> {

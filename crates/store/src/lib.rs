@@ -124,8 +124,11 @@ pub struct Store {
     pub backend: Backend,
 }
 
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "ledger", include_str!("migrations/0001_ledger.sql")), (2, "monitoring", include_str!("migrations/0002_monitoring.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "ledger", include_str!("migrations/0001_ledger.sql")),
+    (2, "monitoring", include_str!("migrations/0002_monitoring.sql")),
+    (3, "hardening", include_str!("migrations/0003_hardening.sql")),
+];
 
 impl Store {
     /// Opens (creating on first use) the embedded SQLite ledger `qiangke.db` in `dir`.

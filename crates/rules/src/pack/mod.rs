@@ -557,6 +557,20 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     if l.diags.iter().any(Diagnostic::is_error) {
         return fail(l);
     }
+    let mut decisions = crate::model::Decisions::default();
+    if let Some(d) = &raw.decisions {
+        decisions.note = note_ix(&mut l, mf, &d.note);
+        match crate::value::exact_decimal(d.second_approval_above_floor_times.get_ref()) {
+            Ok(t) if t > rust_decimal::Decimal::ONE => decisions.second_approval_above_floor_times = Some(t),
+            _ => l.diags.push(
+                l.err("E043", mf, d.second_approval_above_floor_times.span(), "expected a number greater than 1 (times the floor)")
+                    .with_hint("e.g. \"3\": decisions above three times the floor need a second approval"),
+            ),
+        }
+    }
+    if l.diags.iter().any(Diagnostic::is_error) {
+        return fail(l);
+    }
     let mut eval_order: Vec<usize> = (0..rules.len()).collect();
     eval_order.sort_by_key(|&i| rules[i].requires.is_some());
     Ok(Pack {
@@ -579,6 +593,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         derives,
         notes,
         plan,
+        decisions,
         map: l.map,
     })
 }

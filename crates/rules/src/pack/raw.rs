@@ -58,6 +58,19 @@ pub(super) struct RawManifest {
     pub(super) departments: Vec<RawNamed>,
     #[serde(default)]
     pub(super) enums: Vec<RawEnum>,
+    #[serde(default)]
+    pub(super) decisions: Option<RawDecisions>,
+}
+
+/// How decisions on amounts the plan leaves open are checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDecisions {
+    /// An award bounded only from below (不低于): a decision above this many times its floor needs
+    /// a second approval by another person.
+    pub(super) second_approval_above_floor_times: Spanned<String>,
+    /// The interpretation note that says why.
+    pub(super) note: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -306,6 +306,7 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
             (ctx.t("已安排(元)", "Scheduled (yuan)"), true),
             (ctx.t("已撥付(元)", "Paid (yuan)"), true),
             (ctx.t("待審核筆數", "Pending awards"), true),
+            (ctx.t("超上限決定", "Above the ceiling"), false),
         ],
     ));
     for line in b["lines"].as_array().into_iter().flatten() {
@@ -315,9 +316,23 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
             (Some(lo), None) => format!("≥ {lo}"),
             _ => "—".into(),
         };
+        // Decisions above the ceiling for open amounts (不低于) are flagged; those still waiting
+        // for their second approval are not scheduled yet.
+        let above = line["above_ceiling_decisions"].as_i64().unwrap_or(0);
+        let waiting = &line["awaiting_second_approval"];
+        let flag = match (above, waiting["awards"].as_i64().unwrap_or(0)) {
+            (0, _) => String::new(),
+            (n, 0) => format!(r#"<span class="flag">{n} {}</span>"#, ctx.t("項(已第二人批准)", "(second approval given)")),
+            (n, w) => format!(
+                r#"<span class="flag">{n} {}; {w} {} {}元</span>"#,
+                ctx.t("項", "decisions"),
+                ctx.t("項待第二人批准,計", "await a second approval,"),
+                esc(waiting["amount"].as_str().unwrap_or(""))
+            ),
+        };
         let _ = write!(
             o,
-            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{flag}</td></tr>"#,
             line["budget_year"],
             esc(&dept_name(line["paid_by"].as_str().unwrap_or(""))),
             esc(line["clause"].as_str().unwrap_or("")),

@@ -220,6 +220,29 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                     submit = ctx.t("決定", "Decide"),
                 );
             }
+            Some("decided") if full["decision"]["awaiting_second_approval"] == true => {
+                let d = &full["decision"];
+                let _ = write!(
+                    o,
+                    r#"<p class="error" role="status">{} {}元 ({} {}元) — {} {}</p>"#,
+                    ctx.t("決定金額", "Decided"),
+                    esc(d["amount"].as_str().unwrap_or("")),
+                    ctx.t("高于需第二人批准的上限", "above the ceiling for one person:"),
+                    esc(d["above_ceiling"].as_str().unwrap_or("")),
+                    ctx.t("決定人", "decided by"),
+                    esc(d["by"].as_str().unwrap_or("")),
+                );
+                if d["by"].as_str() != Some(p.username.as_str()) {
+                    let _ = write!(
+                        o,
+                        r#"<form method="post" action="/desk/awards/{id}/second-approval">{}<p><button type="submit" id="second-{id}">{}</button></p></form>"#,
+                        ctx.csrf_field(),
+                        ctx.t("第二人批准並安排撥付", "Approve as the second person and schedule the payout"),
+                    );
+                } else {
+                    let _ = write!(o, "<p>{}</p>", ctx.t("等待本部門另一名審核人員批准。", "Waiting for another reviewer to approve."));
+                }
+            }
             _ => {}
         }
         o.push_str("</article>");
@@ -268,10 +291,24 @@ pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
     let fen = qiangke_store::parse_fen(&s.pack, field(&form, "amount")).map_err(|m| Error::invalid("amount", m));
     let res = match fen {
-        Ok(f) => s.store.decide(&p, id, f, field(&form, "reason")).await,
+        Ok(f) => s.store.decide(&s.pack, &p, id, f, field(&form, "reason")).await,
         Err(e) => Err(e),
     };
     match res {
+        Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
+        Err(e) => match refusal(id, form, e) {
+            Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
+            Err(e) => super::store_error(&ctx, e),
+        },
+    }
+}
+
+pub(super) async fn second_approval(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
+    if let Err(r) = ctx.check_form(&form) {
+        return *r;
+    }
+    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
+    match s.store.second_approval(&p, id).await {
         Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
         Err(e) => match refusal(id, form, e) {
             Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,

@@ -50,6 +50,7 @@ pub fn routes() -> Router<S> {
         .route("/desk", get(desk::queue))
         .route("/desk/awards/{id}/verify", post(desk::verify))
         .route("/desk/awards/{id}/decide", post(desk::decide))
+        .route("/desk/awards/{id}/second-approval", post(desk::second_approval))
         .route("/finance", get(desk::finance))
         .route("/finance/payouts/{id}/paid", post(desk::mark_paid))
         .route("/audit", get(desk::audit))
