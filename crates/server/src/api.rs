@@ -1,5 +1,6 @@
 //! Routes, extractors and handlers of the JSON API.
 
+use crate::http::ClientAddr;
 use crate::openapi;
 use crate::problem::Problem;
 use axum::Router;
@@ -18,18 +19,13 @@ use qiangke_store::{Error, Principal, Store};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value as J, json};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Name of the browser session cookie.
 pub const COOKIE: &str = "qiangke_session";
 const COOKIE_TTL: Duration = Duration::from_secs(8 * 3600);
 const TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
-/// Failed sign-ins allowed per user name within [`LOGIN_WINDOW`] before further attempts are
-/// refused until the window passes.
-const LOGIN_FAILURES: u32 = 5;
-const LOGIN_WINDOW: Duration = Duration::from_secs(300);
 const BODY_LIMIT: usize = 1 << 20;
 const IMPORT_LIMIT: usize = 64 << 20;
 
@@ -41,7 +37,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// County assessment weights (the pack's `assessment.toml`; equal when it declares none).
     pub weights: Weights,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 impl AppState {
@@ -51,7 +46,7 @@ impl AppState {
         Self::with_weights(pack, store, secure_cookies, weights)
     }
     pub fn with_weights(pack: Arc<Pack>, store: Store, secure_cookies: bool, weights: Weights) -> Arc<AppState> {
-        Arc::new(AppState { pack, store, secure_cookies, weights, failures: Mutex::new(HashMap::new()) })
+        Arc::new(AppState { pack, store, secure_cookies, weights })
     }
 }
 
@@ -90,6 +85,7 @@ pub fn router(state: S) -> Router {
         .route("/api/budget", get(budget))
         .route("/api/audit", get(audit))
         .route("/api/audit/verify", get(audit_verify))
+        .route("/api/sign-ins", get(sign_ins))
         .route("/api/report", get(report))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let imports = Router::new()
@@ -295,40 +291,35 @@ struct LoginBody {
     session: Option<String>,
 }
 
-/// Checks a password with the per-user-name attempt limit, and opens a session.
-pub(crate) async fn sign_in(s: &AppState, username: &str, password: &str, kind: SessionKind) -> Result<(String, Principal), Problem> {
-    // The attempt is counted before the password is checked (so parallel guesses count too),
-    // under one lock; keys are bounded and stale ones pruned.
-    let key: String = username.to_lowercase().chars().take(64).collect();
-    {
-        let mut f = s.failures.lock().expect("not poisoned");
-        if f.len() > 10_000 {
-            f.retain(|_, (_, since)| since.elapsed() < LOGIN_WINDOW);
-        }
-        let e = f.entry(key.clone()).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= LOGIN_WINDOW {
-            *e = (0, Instant::now());
-        }
-        if e.0 >= LOGIN_FAILURES {
-            let wait = (LOGIN_WINDOW.saturating_sub(e.1.elapsed())).as_secs() + 1;
+/// Checks a password (throttled per account and per client, a bounded number at a time; see
+/// `qiangke_store::signin`) and opens a session.
+pub(crate) async fn sign_in(
+    s: &AppState,
+    client: &str,
+    username: &str,
+    password: &str,
+    kind: SessionKind,
+) -> Result<(String, Principal), Problem> {
+    use qiangke_store::signin::SignInError;
+    let ttl = if kind == SessionKind::Cookie { COOKIE_TTL } else { TOKEN_TTL };
+    match s.store.sign_in(username, password, client, kind, ttl.as_millis() as i64).await {
+        Ok(ok) => Ok(ok),
+        Err(SignInError::Rejected) => Err(Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "unknown user name or wrong password")),
+        Err(SignInError::Throttled { retry_after_s }) => {
             let mut p = Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many attempts",
-                format!("too many failed sign-ins for this user; try again in {wait} s"),
+                format!("too many failed sign-ins; try again in {retry_after_s} s"),
             );
-            p.retry_after = Some(wait);
-            return Err(p);
+            p.retry_after = Some(retry_after_s);
+            Err(p)
         }
-        e.0 += 1;
-    }
-    let ttl = if kind == SessionKind::Cookie { COOKIE_TTL } else { TOKEN_TTL };
-    match s.store.login(username, password, kind, ttl.as_millis() as i64).await {
-        Ok(ok) => {
-            s.failures.lock().expect("not poisoned").remove(&key);
-            Ok(ok)
+        Err(SignInError::Busy) => {
+            let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "too many sign-ins at once; try again in a moment");
+            p.retry_after = Some(2);
+            Err(p)
         }
-        Err(Error::Unauthenticated) => Err(Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "unknown user name or wrong password")),
-        Err(e) => Err(e.into()),
+        Err(SignInError::Store(e)) => Err(e.into()),
     }
 }
 
@@ -342,7 +333,7 @@ pub(crate) fn session_cookie(s: &AppState, token: &str) -> HeaderValue {
     HeaderValue::from_str(&c).expect("ascii")
 }
 
-async fn login(State(s): State<S>, headers: HeaderMap, Body(b): Body) -> ApiResult {
+async fn login(State(s): State<S>, ClientAddr(client): ClientAddr, headers: HeaderMap, Body(b): Body) -> ApiResult {
     require_json(&headers)?;
     same_site(&headers)?;
     let body: LoginBody = json_body(&b)?;
@@ -351,7 +342,7 @@ async fn login(State(s): State<S>, headers: HeaderMap, Body(b): Body) -> ApiResu
         Some("bearer") => SessionKind::Bearer,
         Some(o) => return Err(Problem::invalid("session", format!("`{o}`: expected cookie or bearer"))),
     };
-    let (token, p) = sign_in(&s, &body.username, &body.password, kind).await?;
+    let (token, p) = sign_in(&s, &client, &body.username, &body.password, kind).await?;
     if kind == SessionKind::Bearer {
         return ok(json!({"token": token, "expires_in": TOKEN_TTL.as_secs(), "user": p}));
     }
@@ -360,12 +351,12 @@ async fn login(State(s): State<S>, headers: HeaderMap, Body(b): Body) -> ApiResu
     Ok(r)
 }
 
-async fn logout(State(s): State<S>, headers: HeaderMap) -> ApiResult {
+async fn logout(State(s): State<S>, ClientAddr(client): ClientAddr, headers: HeaderMap) -> ApiResult {
     same_site(&headers)?;
     let bearer =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_string);
     if let Some(t) = bearer.or_else(|| cookie_token(&headers)) {
-        s.store.logout(&t).await?;
+        s.store.logout(&t, &client).await?;
     }
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().insert(
@@ -539,6 +530,10 @@ struct AuditQuery {
 async fn audit(State(s): State<S>, Auth(p): Auth, Query(q): Query<AuditQuery>) -> ApiResult {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     ok(json!({"entries": s.store.audit_entries(&p, q.after.unwrap_or(0), limit).await?}))
+}
+
+async fn sign_ins(State(s): State<S>, Auth(p): Auth, Query(q): Query<AuditQuery>) -> ApiResult {
+    ok(json!({"events": s.store.sign_in_events(&p, q.limit.unwrap_or(100)).await?}))
 }
 
 async fn audit_verify(State(s): State<S>, Auth(p): Auth) -> ApiResult {

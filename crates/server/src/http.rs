@@ -22,3 +22,17 @@ pub(crate) fn from_other_site(h: &HeaderMap, null_origin_ok: bool) -> bool {
         .is_some_and(|o| !(null_origin_ok && o == "null") && o.split_once("://").map(|(_, r)| r) != Some(host));
     cross || foreign
 }
+
+/// The address of the client a request came from (the TCP peer; `unknown` when the server runs
+/// without one, as in tests through the router). Proxies are not trusted: behind one, every
+/// client is the proxy, and sign-in throttling counts them together.
+#[derive(Debug, Clone)]
+pub(crate) struct ClientAddr(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".into())))
+    }
+}

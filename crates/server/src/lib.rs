@@ -37,7 +37,8 @@ pub async fn serve(pack: Arc<Pack>, store: Store, cfg: Config) -> std::io::Resul
     let state = AppState::with_weights(pack, store, cfg.secure_cookies, cfg.weights);
     let listener = tokio::net::TcpListener::bind(cfg.listen).await?;
     eprintln!("qiangke: listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await
+    // The peer address reaches handlers (sign-in throttling per client).
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await
 }
 
 async fn shutdown() {

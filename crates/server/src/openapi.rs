@@ -37,10 +37,11 @@ pub const ROUTES: &[RouteDoc] = &[
         "post",
         "/api/login",
         "public",
-        "Sign in: {username, password, session: cookie|bearer}. Five failures per user name in five minutes lock further attempts for the rest of the window",
+        "Sign in: {username, password, session: cookie|bearer}. After five failures of an account (twenty from one client) each further attempt waits 1 s, 2 s, 4 s … up to 15 minutes (429 with Retry-After); the account's usual client is not held back by the account's failures",
         "login"
     ),
     r!("post", "/api/logout", "any", "End the session (cookie or bearer)"),
+    r!("get", "/api/sign-ins", "admin", "The newest sign-in events: time, user name, client address, outcome. Query: limit"),
     r!("get", "/api/me", "any", "The signed-in user, role and scope"),
     r!(
         "post",

@@ -244,12 +244,65 @@ async fn open_ended_decisions_above_the_ceiling_need_a_second_person(w: &World) 
     problem(&r, StatusCode::CONFLICT);
 }
 
+/// Defect 6: 200 concurrent sign-ins with random names took the process from 132 MiB to 1.26 GiB
+/// (argon2id, 19 MiB each) and sign-in to 7.9 s; a hard five-minute lock let anyone lock `admin`
+/// out for good; the counters were lost at each restart.
+async fn sign_in_is_throttled_not_locked_and_hashes_are_bounded(w: &World, url: &str) {
+    w.user("victim", json!({"role": "finance"})).await;
+    // The victim's usual client: it signed in from there (World::user signed in through the router).
+    assert_eq!(w.api.login_from("10.0.0.1", "victim", PW).await.status, StatusCode::OK);
+    // Five wrong passwords from an attacker's address …
+    for _ in 0..5 {
+        problem(&w.api.login_from("10.0.0.66", "victim", "guess-guess").await, StatusCode::UNAUTHORIZED);
+    }
+    // … then every further attempt for the account waits (even with the right password, from
+    // anywhere but the usual client): one second after the fifth failure.
+    let r = w.api.login_from("10.0.0.67", "victim", PW).await;
+    problem(&r, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers["retry-after"], "1");
+    // The right password from the usual client is not refused.
+    assert_eq!(w.api.login_from("10.0.0.1", "victim", PW).await.status, StatusCode::OK);
+    // One client spraying random names: after twenty failures it waits, whatever the name.
+    for i in 0..20 {
+        problem(&w.api.login_from("10.0.0.77", &format!("nobody{i}"), "guess-guess").await, StatusCode::UNAUTHORIZED);
+    }
+    problem(&w.api.login_from("10.0.0.77", "nobody-else", "guess-guess").await, StatusCode::TOO_MANY_REQUESTS);
+    // The counters live in the ledger: a restarted server still holds the client back.
+    let restarted = Store::open(url).await.expect("reopen");
+    let api2 = Api { app: router(AppState::new(common::pack(), restarted.clone(), false)) };
+    problem(&api2.login_from("10.0.0.77", "nobody-else", "guess-guess").await, StatusCode::TOO_MANY_REQUESTS);
+    // 48 sign-ins at once from 48 clients: never more hashes at once than the machine has cores.
+    let mut tasks = Vec::new();
+    for i in 0..48 {
+        let store = restarted.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .sign_in(&format!("random{i}"), "guess-guess", &format!("10.1.0.{i}"), qiangke_store::auth::SessionKind::Bearer, 60_000)
+                .await
+                .is_err()
+        }));
+    }
+    for t in tasks {
+        assert!(t.await.expect("joined"), "a random name never signs in");
+    }
+    let (peak, bound) = restarted.peak_hashes();
+    assert!(peak >= 1 && peak <= bound, "{peak} hashes at once, bound {bound}");
+    // Everything is in the sign-in log, which the admin reads.
+    let log = w.api.get("/api/sign-ins?limit=1000", &w.admin).await;
+    let outcomes: Vec<&str> = log.body["events"].as_array().expect("events").iter().filter_map(|e| e["outcome"].as_str()).collect();
+    for o in ["ok", "wrong password or disabled", "unknown user", "throttled"] {
+        assert!(outcomes.contains(&o), "{o} is logged: {outcomes:?}");
+    }
+    restarted.close().await;
+}
+
 async fn suite(url: &str) {
     let w = world(url).await;
     one_award_per_workshop_however_it_is_spelled(&w).await;
     money_is_read_exactly_or_refused(&w).await;
     a_department_supplies_its_own_facts_and_never_approves_them_alone(&w).await;
     open_ended_decisions_above_the_ceiling_need_a_second_person(&w).await;
+    sign_in_is_throttled_not_locked_and_hashes_are_bounded(&w, url).await;
     w.store.close().await;
 }
 

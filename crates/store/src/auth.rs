@@ -266,8 +266,16 @@ impl Store {
         }
     }
 
-    pub async fn logout(&self, token: &str) -> Result<()> {
+    /// Ends a session (logged with the client it came from).
+    pub async fn logout(&self, token: &str, client: &str) -> Result<()> {
+        let who = sqlx::query("SELECT u.username FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1")
+            .bind(sha256_hex(token))
+            .fetch_optional(&self.pool)
+            .await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(sha256_hex(token)).execute(&self.pool).await?;
+        if let Some(r) = who {
+            self.log_sign_in(&r.try_get::<String, _>(0)?, client, "signed out").await;
+        }
         Ok(())
     }
 

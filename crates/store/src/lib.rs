@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod ledger;
 pub mod monitoring;
+pub mod signin;
 mod time;
 
 pub use auth::{Principal, Role};
@@ -122,6 +123,8 @@ pub enum Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub backend: Backend,
+    /// Bounds the password hashes computed at once (see [`signin`]).
+    pub(crate) hash_gate: std::sync::Arc<signin::HashGate>,
 }
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -209,7 +212,7 @@ impl Store {
             })
             .connect(url)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, hash_gate: std::sync::Arc::new(signin::HashGate::new()) })
     }
 
     /// Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.

@@ -330,6 +330,7 @@ async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
 async fn login(
     ctx: Ctx,
     axum::extract::State(s): axum::extract::State<S>,
+    crate::http::ClientAddr(client): crate::http::ClientAddr,
     headers: HeaderMap,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
@@ -345,14 +346,14 @@ async fn login(
             StatusCode::FORBIDDEN,
         );
     }
-    match crate::api::sign_in(&s, user, field(&form, "password"), SessionKind::Cookie).await {
+    match crate::api::sign_in(&s, &client, user, field(&form, "password"), SessionKind::Cookie).await {
         Ok((token, _)) => {
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut().append(header::SET_COOKIE, crate::api::session_cookie(&s, &token));
             r
         }
         Err(p) => {
-            let msg = if p.status == StatusCode::TOO_MANY_REQUESTS {
+            let msg = if matches!(p.status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
                 p.detail.clone()
             } else {
                 ctx.t("用戶名或密碼不正確。", "Unknown user name or wrong password.").to_string()
@@ -365,13 +366,14 @@ async fn login(
 async fn logout(
     ctx: Ctx,
     axum::extract::State(s): axum::extract::State<S>,
+    crate::http::ClientAddr(client): crate::http::ClientAddr,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(r) = ctx.check_form(&form) {
         return *r;
     }
     if let Some(t) = &ctx.session {
-        let _ = s.store.logout(t).await;
+        let _ = s.store.logout(t, &client).await;
     }
     let mut r = Redirect::to("/calculator").into_response();
     r.headers_mut().append(

@@ -22,6 +22,19 @@ pub struct Resp {
 
 impl Api {
     pub async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<Vec<u8>>, headers: &[(&str, &str)]) -> Resp {
+        self.send_from(None, method, path, token, body, headers).await
+    }
+
+    /// A request from a given client address (as the server sees the TCP peer).
+    pub async fn send_from(
+        &self,
+        client: Option<&str>,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut b = Request::builder().method(method).uri(path).header(header::HOST, "ledger.test");
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -29,7 +42,11 @@ impl Api {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        let req = b.body(body.map_or_else(Body::empty, Body::from)).expect("request");
+        let mut req = b.body(body.map_or_else(Body::empty, Body::from)).expect("request");
+        if let Some(ip) = client {
+            let addr: std::net::SocketAddr = format!("{ip}:40000").parse().expect("an address");
+            req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+        }
         let res = self.app.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();
@@ -58,4 +75,12 @@ pub fn problem(r: &Resp, status: StatusCode) -> &J {
     assert_eq!(r.status, status, "{}", r.body);
     assert_eq!(r.headers[header::CONTENT_TYPE], "application/problem+json");
     &r.body
+}
+
+impl Api {
+    /// A bearer sign-in attempt from a client address.
+    pub async fn login_from(&self, client: &str, user: &str, password: &str) -> Resp {
+        let body = json!({"username": user, "password": password, "session": "bearer"}).to_string().into_bytes();
+        self.send_from(Some(client), "POST", "/api/login", None, Some(body), &[("content-type", "application/json")]).await
+    }
 }

@@ -7,3 +7,26 @@
 ALTER TABLE decisions ADD COLUMN ceiling_fen BIGINT;
 ALTER TABLE decisions ADD COLUMN second_by BIGINT;
 ALTER TABLE decisions ADD COLUMN second_at BIGINT;
+
+-- Sign-in throttling that survives a restart: failures per account (`user:NAME`) and per client
+-- (`client:ADDRESS`) with the time of the last one; the clients each account signed in from.
+CREATE TABLE sign_in_throttle (
+    key TEXT PRIMARY KEY,
+    failures BIGINT NOT NULL,
+    last_at BIGINT NOT NULL
+);
+CREATE TABLE sign_in_clients (
+    username TEXT NOT NULL,
+    client TEXT NOT NULL,
+    last_ok_at BIGINT NOT NULL,
+    PRIMARY KEY (username, client)
+);
+-- Every sign-in, failure, refusal and sign-out: who, from where, what happened.
+CREATE TABLE sign_in_log (
+    id {id},
+    at BIGINT NOT NULL,
+    username TEXT NOT NULL,
+    client TEXT NOT NULL,
+    outcome TEXT NOT NULL
+);
+CREATE INDEX sign_in_log_by_at ON sign_in_log (at);
