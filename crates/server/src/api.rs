@@ -37,6 +37,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// County assessment weights (the pack's `assessment.toml`; equal when it declares none).
     pub weights: Weights,
+    /// Bounds the evaluations computed at once (the calculator, API and web).
+    pub(crate) evaluations: crate::compute::Gate,
 }
 
 impl AppState {
@@ -46,7 +48,7 @@ impl AppState {
         Self::with_weights(pack, store, secure_cookies, weights)
     }
     pub fn with_weights(pack: Arc<Pack>, store: Store, secure_cookies: bool, weights: Weights) -> Arc<AppState> {
-        Arc::new(AppState { pack, store, secure_cookies, weights })
+        Arc::new(AppState { pack, store, secure_cookies, weights, evaluations: crate::compute::Gate::default() })
     }
 }
 
@@ -251,33 +253,66 @@ async fn evaluate_facts(
         Some("en") => Some(Lang::En),
         Some(other) => return Err(Problem::invalid("explain", format!("`{other}`: expected zh or en"))),
     };
-    let text = std::str::from_utf8(&b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))?;
-    let facts = load_facts(&s.pack, "facts.json", text).map_err(|r| Problem {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        title: "invalid facts",
-        detail: format!("{} problem(s) in the facts; nothing was evaluated", r.diagnostics.len()),
-        errors: r
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let j = d.to_json(&r.map);
-                qiangke_store::FieldError {
-                    field: format!("line {}, column {}", j["line"], j["column"]),
-                    message: match &d.hint {
-                        Some(h) => format!("{} ({h})", d.message),
-                        None => d.message.clone(),
-                    },
-                }
-            })
-            .collect(),
-        retry_after: None,
-    })?;
-    let ev = evaluate(&s.pack, &facts, &Options { years, trace: q.trace.unwrap_or(true), ..Options::default() });
-    let mut out = explain::to_json(&ev);
-    if let Some(lang) = lang {
-        out["explanation"] = J::String(explain::to_text(&ev, lang));
-    }
+    let text = String::from_utf8(b.to_vec()).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))?;
+    let pack = s.pack.clone();
+    let trace = q.trace.unwrap_or(true);
+    let out = s
+        .evaluations
+        .run(move || {
+            let facts = load_facts(&pack, "facts.json", &text).map_err(|r| Problem {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                title: "invalid facts",
+                detail: format!("{} problem(s) in the facts; nothing was evaluated", r.diagnostics.len()),
+                errors: r
+                    .diagnostics
+                    .iter()
+                    .map(|d| {
+                        let j = d.to_json(&r.map);
+                        qiangke_store::FieldError {
+                            field: format!("line {}, column {}", j["line"], j["column"]),
+                            message: match &d.hint {
+                                Some(h) => format!("{} ({h})", d.message),
+                                None => d.message.clone(),
+                            },
+                        }
+                    })
+                    .collect(),
+                retry_after: None,
+            })?;
+            too_many_events(facts.events.len())?;
+            let ev = evaluate(&pack, &facts, &Options { years, trace, ..Options::default() });
+            let mut out = explain::to_json(&ev);
+            if let Some(lang) = lang {
+                out["explanation"] = J::String(explain::to_text(&ev, lang));
+            }
+            Ok::<J, Problem>(out)
+        })
+        .await
+        .map_err(busy)??;
     ok(out)
+}
+
+/// A facts document with more events than one request may carry: 422, saying the limit.
+pub(crate) fn too_many_events(n: usize) -> Result<(), Problem> {
+    if n <= crate::compute::MAX_EVENTS {
+        return Ok(());
+    }
+    let mut p = Problem::invalid(
+        "events",
+        format!(
+            "{n} events: the calculator takes at most {} per request; evaluate a population with `qiangke batch`",
+            crate::compute::MAX_EVENTS
+        ),
+    );
+    p.status = StatusCode::UNPROCESSABLE_ENTITY;
+    Err(p)
+}
+
+/// Too many evaluations at once: 503 with Retry-After.
+pub(crate) fn busy(_: crate::compute::Busy) -> Problem {
+    let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "too many evaluations at once; try again in a moment");
+    p.retry_after = Some(2);
+    p
 }
 
 // ----- sessions and users ------------------------------------------------------------------

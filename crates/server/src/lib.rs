@@ -9,6 +9,7 @@
 //! ride in an HttpOnly, SameSite=Strict cookie; API clients send `Authorization: Bearer`.
 
 mod api;
+mod compute;
 mod http;
 mod openapi;
 mod problem;

@@ -389,17 +389,17 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
     let (year, doc, mut errors) = parse_form(pack, ctx.lang, &form);
     let title = ctx.t("獎補計算器", "Award calculator");
     if errors.is_empty() {
-        match load_facts(pack, "form", &doc.to_string()) {
-            Ok(facts) => {
-                let ev = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
-                let body = intro(&ctx, pack) + &results_html(pack, ctx.lang, &ev) + &form_html(&ctx, pack, &form, &errors);
+        match evaluate_off_thread(&s, "form".into(), doc.to_string(), vec![year], ctx.lang).await {
+            Ok(Ok(results)) => {
+                let body = intro(&ctx, pack) + &results + &form_html(&ctx, pack, &form, &errors);
                 return ctx.page_reposting(StatusCode::OK, title, &body, &form);
             }
-            Err(r) => {
-                for d in &r.diagnostics {
-                    errors.insert(format!("form-{}", errors.len()), d.message.clone());
+            Ok(Err(messages)) => {
+                for (_, m) in messages {
+                    errors.insert(format!("form-{}", errors.len()), m);
                 }
             }
+            Err(p) => return super::problem_page(&ctx, &p),
         }
     }
     let body = intro(&ctx, pack) + &form_html(&ctx, pack, &form, &errors);
@@ -431,19 +431,52 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
         return fail(esc(ctx.t("文件不是 UTF-8 文本。", "The file is not UTF-8 text.")));
     };
     let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
-    match load_facts(pack, &name, &text) {
-        Ok(facts) => {
-            let ev = evaluate(pack, &facts, &Options { trace: true, ..Options::default() });
-            let body = intro(&ctx, pack) + &results_html(pack, ctx.lang, &ev) + &form_html(&ctx, pack, &[], &Errors::new());
+    match evaluate_off_thread(&s, name.clone(), text, Vec::new(), ctx.lang).await {
+        Ok(Ok(results)) => {
+            let body = intro(&ctx, pack) + &results + &form_html(&ctx, pack, &[], &Errors::new());
             ctx.page(title, &body)
         }
-        Err(r) => {
+        Ok(Err(messages)) => {
             let mut m = format!("{}<ul>", esc(ctx.t("文件有錯誤,未計算:", "The file has errors; nothing was calculated:")));
-            for d in &r.diagnostics {
-                let j = d.to_json(&r.map);
-                let _ = write!(m, "<li>{}:{}:{}: {}</li>", esc(&name), j["line"], j["column"], esc(&d.message));
+            for (at, msg) in messages {
+                let _ = write!(m, "<li>{}:{at}: {}</li>", esc(&name), esc(&msg));
             }
             fail(m + "</ul>")
         }
+        Err(p) => super::problem_page(&ctx, &p),
     }
+}
+
+/// Loads and evaluates a facts document on the blocking pool, bounded like every evaluation
+/// (see `crate::compute`), and renders the results. `Ok(Err(_))`: the document's problems, each
+/// with its `line:column`; `Err`: too many events, or too many evaluations at once.
+async fn evaluate_off_thread(
+    s: &Arc<AppState>,
+    name: String,
+    text: String,
+    years: Vec<i32>,
+    lang: Lang,
+) -> Result<Result<String, Vec<(String, String)>>, crate::Problem> {
+    let pack = s.pack.clone();
+    s.evaluations
+        .run(move || {
+            let facts = match load_facts(&pack, &name, &text) {
+                Ok(f) => f,
+                Err(r) => {
+                    return Ok(Err(r
+                        .diagnostics
+                        .iter()
+                        .map(|d| {
+                            let j = d.to_json(&r.map);
+                            (format!("{}:{}", j["line"], j["column"]), d.message.clone())
+                        })
+                        .collect()));
+                }
+            };
+            crate::api::too_many_events(facts.events.len())?;
+            let ev = evaluate(&pack, &facts, &Options { years, trace: true, ..Options::default() });
+            Ok(Ok(results_html(&pack, lang, &ev)))
+        })
+        .await
+        .map_err(crate::api::busy)?
 }

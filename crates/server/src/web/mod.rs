@@ -385,7 +385,11 @@ async fn logout(
 
 /// A problem from the store as a page.
 pub(crate) fn store_error(ctx: &Ctx, e: qiangke_store::Error) -> Response {
-    let p = crate::Problem::from(e);
+    problem_page(ctx, &crate::Problem::from(e))
+}
+
+/// A problem as a page, with its status.
+pub(crate) fn problem_page(ctx: &Ctx, p: &crate::Problem) -> Response {
     let mut msg = p.detail.clone();
     for f in &p.errors {
         let _ = write!(msg, " — {}: {}", f.field, f.message);
