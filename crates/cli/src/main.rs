@@ -201,6 +201,10 @@ enum Cmd {
         /// Mark the session cookie Secure (when served over HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// The audit key file (created on first start; default DATA_DIR/audit.key). Keep a copy
+        /// away from the database: see SECURITY.md.
+        #[arg(long)]
+        audit_key: Option<PathBuf>,
     },
     /// Indicator observations and task updates in the ledger: import (all rows or none, as a
     /// named user) and export, as the CSV `qiangke report` reads.
@@ -230,6 +234,9 @@ struct LedgerArgs {
     data_dir: PathBuf,
     #[arg(long)]
     database_url: Option<String>,
+    /// The audit key file the ledger's entries are keyed with (default DATA_DIR/audit.key).
+    #[arg(long)]
+    audit_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -269,12 +276,32 @@ enum MonitorCmd {
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// Recompute every entry's hash and the chain; exit 1 on any break.
+    /// Recompute every entry's hash (keyed with the audit key), the chain, the awards, decisions
+    /// and payouts the entries cover, and each checkpoint given; exit 1 on any break. Reads the
+    /// ledger only (a read-only copy is fine).
     Verify {
         #[arg(long, default_value = "qiangke-data")]
         data_dir: PathBuf,
         #[arg(long)]
         database_url: Option<String>,
+        /// The audit key file (default DATA_DIR/audit.key).
+        #[arg(long)]
+        audit_key: Option<PathBuf>,
+        /// A checkpoint kept earlier (`qiangke audit checkpoint`); may be repeated.
+        #[arg(long)]
+        checkpoint: Vec<PathBuf>,
+    },
+    /// The head of the chain now, signed with the audit key, as JSON for an auditor to keep.
+    Checkpoint {
+        #[arg(long, default_value = "qiangke-data")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long)]
+        audit_key: Option<PathBuf>,
+        /// Write it here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -364,10 +391,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             None => service::report_from_ledger(&pack, year, data_dir.as_deref(), database_url.as_deref(), awards.as_deref(), &out_dir),
         },
         Cmd::Whatif { pack, input, reforms, years, out, jobs } => whatif(&pack, &input, &reforms, &years, out.as_deref(), jobs),
-        Cmd::Serve { pack, data_dir, database_url, listen, secure_cookies } => {
-            service::serve(&pack, &data_dir, database_url.as_deref(), &listen, secure_cookies)
+        Cmd::Serve { pack, data_dir, database_url, listen, secure_cookies, audit_key } => {
+            service::serve(&pack, &data_dir, database_url.as_deref(), &listen, secure_cookies, audit_key.as_deref())
         }
-        Cmd::Audit { cmd: AuditCmd::Verify { data_dir, database_url } } => service::audit_verify(&data_dir, database_url.as_deref()),
+        Cmd::Audit { cmd: AuditCmd::Verify { data_dir, database_url, audit_key, checkpoint } } => {
+            service::audit_verify(&data_dir, database_url.as_deref(), audit_key.as_deref(), &checkpoint)
+        }
+        Cmd::Audit { cmd: AuditCmd::Checkpoint { data_dir, database_url, audit_key, out } } => {
+            service::audit_checkpoint(&data_dir, database_url.as_deref(), audit_key.as_deref(), out.as_deref())
+        }
         Cmd::Monitor { cmd } => {
             use service::MonitorAction as A;
             let (action, file, user, l) = match cmd {
@@ -376,7 +408,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 MonitorCmd::ExportObservations { out, ledger } => (A::ExportObservations, out, None, ledger),
                 MonitorCmd::ExportUpdates { out, ledger } => (A::ExportUpdates, out, None, ledger),
             };
-            service::monitor(&l.pack, action, file.as_deref(), user.as_deref(), &l.data_dir, l.database_url.as_deref())
+            service::monitor(
+                &l.pack,
+                action,
+                file.as_deref(),
+                user.as_deref(),
+                &l.data_dir,
+                l.database_url.as_deref(),
+                l.audit_key.as_deref(),
+            )
         }
     }
 }

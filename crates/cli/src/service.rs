@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use qiangke_store::Store;
+use qiangke_store::audit::{AuditKey, Checkpoint};
 use qiangke_store::auth::{NewUser, random_token};
 use std::path::Path;
 use std::process::ExitCode;
@@ -37,7 +38,33 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
 }
 
-pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, listen: &str, secure_cookies: bool) -> Result<ExitCode> {
+/// The audit key file: given, or `audit.key` in the data directory.
+fn key_path(data_dir: &Path, audit_key: Option<&Path>) -> std::path::PathBuf {
+    audit_key.map_or_else(|| data_dir.join("audit.key"), Path::to_path_buf)
+}
+
+/// The ledger's audit key, created (for the entries from now on) if there is none yet.
+async fn load_or_create_key(store: &Store, path: &Path) -> Result<AuditKey> {
+    if path.exists() {
+        return AuditKey::load(path).map_err(|e| anyhow::anyhow!(e));
+    }
+    let since = store.next_audit_seq().await?;
+    let key = AuditKey::create(path, since).map_err(|e| anyhow::anyhow!(e))?;
+    eprintln!(
+        "qiangke: created the audit key {} (entries from {since} on are keyed with it); keep a copy away from the database",
+        path.display()
+    );
+    Ok(key)
+}
+
+pub fn serve(
+    pack_dir: &Path,
+    data_dir: &Path,
+    database_url: Option<&str>,
+    listen: &str,
+    secure_cookies: bool,
+    audit_key: Option<&Path>,
+) -> Result<ExitCode> {
     let Some(pack) = crate::pack_or_report(pack_dir).map(Arc::new) else {
         eprintln!("\nthe pack has errors; run `qiangke check {}`", pack_dir.display());
         return Ok(ExitCode::from(1));
@@ -46,6 +73,9 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
     let listen = listen.parse().with_context(|| format!("--listen {listen}: expected an address like 127.0.0.1:8080"))?;
     runtime()?.block_on(async {
         let store = open(data_dir, database_url).await?;
+        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+        let key = load_or_create_key(&store, &key_path(data_dir, audit_key)).await?;
+        let store = store.with_audit_key(key);
         if store.user_count().await? == 0 {
             // First start: an admin to create everyone else. The password comes from the
             // environment, or is generated and shown once.
@@ -84,13 +114,36 @@ pub fn serve(pack_dir: &Path, data_dir: &Path, database_url: Option<&str>, liste
     })
 }
 
-pub fn audit_verify(data_dir: &Path, database_url: Option<&str>) -> Result<ExitCode> {
+pub fn audit_verify(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    audit_key: Option<&Path>,
+    checkpoints: &[std::path::PathBuf],
+) -> Result<ExitCode> {
+    let mut kept = Vec::new();
+    for c in checkpoints {
+        let text = std::fs::read_to_string(c).with_context(|| format!("cannot read the checkpoint {}", c.display()))?;
+        kept.push(serde_json::from_str::<Checkpoint>(&text).with_context(|| format!("{}: not a checkpoint", c.display()))?);
+    }
     runtime()?.block_on(async {
-        let store = open_existing(data_dir, database_url, true).await?;
-        let v = store.verify_audit().await?;
+        let mut store = open_existing(data_dir, database_url, true).await?;
+        let path = key_path(data_dir, audit_key);
+        if path.exists() {
+            store = store.with_audit_key(AuditKey::load(&path).map_err(|e| anyhow::anyhow!(e))?);
+        } else if audit_key.is_some() {
+            anyhow::bail!("there is no audit key at {}", path.display());
+        }
+        let v = store.verify_audit(&kept).await?;
         store.close().await;
+        let how = if v.keyed { "keyed hashes, links" } else { "hashes (no audit key), links" };
         if v.problems.is_empty() {
-            println!("audit log intact: {} entries, every hash and link checked", v.entries);
+            println!(
+                "audit log intact: {} entries ({how}), {} awards/decisions/payouts against the entries covering them, {} checkpoint(s)",
+                v.entries, v.rows_checked, v.checkpoints
+            );
+            if v.rows_uncovered_old > 0 {
+                println!("note: {} rows predate the audit key and are covered by no entry", v.rows_uncovered_old);
+            }
             Ok(ExitCode::SUCCESS)
         } else {
             for p in &v.problems {
@@ -99,6 +152,24 @@ pub fn audit_verify(data_dir: &Path, database_url: Option<&str>) -> Result<ExitC
             println!("audit log NOT intact: {} problem(s) in {} entries", v.problems.len(), v.entries);
             Ok(ExitCode::from(1))
         }
+    })
+}
+
+pub fn audit_checkpoint(data_dir: &Path, database_url: Option<&str>, audit_key: Option<&Path>, out: Option<&Path>) -> Result<ExitCode> {
+    runtime()?.block_on(async {
+        let mut store = open_existing(data_dir, database_url, true).await?;
+        let path = key_path(data_dir, audit_key);
+        if path.exists() {
+            store = store.with_audit_key(AuditKey::load(&path).map_err(|e| anyhow::anyhow!(e))?);
+        }
+        let c = store.checkpoint().await?;
+        store.close().await;
+        let text = serde_json::to_string_pretty(&c)? + "\n";
+        match out {
+            Some(f) => std::fs::write(f, text).with_context(|| format!("cannot write {}", f.display()))?,
+            None => print!("{text}"),
+        }
+        Ok(ExitCode::SUCCESS)
     })
 }
 
@@ -150,10 +221,14 @@ pub fn monitor(
     user: Option<&str>,
     data_dir: &Path,
     database_url: Option<&str>,
+    audit_key: Option<&Path>,
 ) -> Result<ExitCode> {
     let Some(pack) = crate::pack_or_report(pack_dir) else { return Ok(ExitCode::from(1)) };
     runtime()?.block_on(async {
         let store = open_existing(data_dir, database_url, false).await?;
+        // What it records is keyed like everything the server records.
+        let key = load_or_create_key(&store, &key_path(data_dir, audit_key)).await?;
+        let store = store.with_audit_key(key);
         let result = match action {
             MonitorAction::ExportObservations | MonitorAction::ExportUpdates => {
                 let csv = match action {

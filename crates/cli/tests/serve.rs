@@ -185,7 +185,7 @@ fn a_server_killed_mid_import_keeps_all_or_none_and_the_audit_chain_detects_edit
     let bad = Command::new(env!("CARGO_BIN_EXE_qiangke")).args(["audit", "verify", "--data-dir"]).arg(&data).output().expect("runs");
     let out = String::from_utf8_lossy(&bad.stdout);
     assert_eq!(bad.status.code(), Some(1), "{out}");
-    assert!(out.contains("entry 3 (") && out.contains("do not match its hash"), "{out}");
+    assert!(out.contains("entry 3 (") && out.contains("do not match its keyed hash"), "{out}");
     assert!(out.contains("NOT intact"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -87,6 +87,7 @@ pub fn router(state: S) -> Router {
         .route("/api/budget", get(budget))
         .route("/api/audit", get(audit))
         .route("/api/audit/verify", get(audit_verify))
+        .route("/api/audit/checkpoint", get(audit_checkpoint))
         .route("/api/sign-ins", get(sign_ins))
         .route("/api/report", get(report))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
@@ -573,8 +574,18 @@ async fn sign_ins(State(s): State<S>, Auth(p): Auth, Query(q): Query<AuditQuery>
 
 async fn audit_verify(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], "verifying the audit log")?;
-    let v = s.store.verify_audit().await?;
-    ok(json!({"entries": v.entries, "intact": v.problems.is_empty(), "problems": v.problems}))
+    let v = s.store.verify_audit(&[]).await?;
+    ok(json!({
+        "entries": v.entries, "intact": v.problems.is_empty(), "problems": v.problems, "keyed": v.keyed,
+        "rows_checked": v.rows_checked, "rows_uncovered_old": v.rows_uncovered_old,
+    }))
+}
+
+/// The head of the chain now, signed with the audit key: for an auditor to keep outside the
+/// ledger and check against later (`qiangke audit verify --checkpoint FILE`).
+async fn audit_checkpoint(State(s): State<S>, Auth(p): Auth) -> ApiResult {
+    p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], "an audit checkpoint")?;
+    ok(json!(s.store.checkpoint().await?))
 }
 
 // ----- plan monitoring ---------------------------------------------------------------------

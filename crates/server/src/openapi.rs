@@ -41,6 +41,12 @@ pub const ROUTES: &[RouteDoc] = &[
         "login"
     ),
     r!("post", "/api/logout", "any", "End the session (cookie or bearer)"),
+    r!(
+        "get",
+        "/api/audit/checkpoint",
+        "admin, finance",
+        "The head of the audit chain now (sequence number, hash, time), signed with the audit key: keep it outside the ledger and check the ledger against it later (`qiangke audit verify --checkpoint FILE`)"
+    ),
     r!("get", "/api/sign-ins", "admin", "The newest sign-in events: time, user name, client address, outcome. Query: limit"),
     r!("get", "/api/me", "any", "The signed-in user, role and scope"),
     r!(

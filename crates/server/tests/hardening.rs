@@ -9,8 +9,11 @@ use axum::http::StatusCode;
 use common::api::{Api, problem};
 use qiangke_server::{AppState, router};
 use qiangke_store::Store;
+use qiangke_store::audit::AuditKey;
 use qiangke_store::auth::NewUser;
 use serde_json::{Value as J, json};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
 
 const ENT1: &str = "91620600123456788A";
 const PW: &str = "hardening-password";
@@ -22,9 +25,13 @@ struct World {
     e1: i64,
 }
 
-async fn world(url: &str) -> World {
+async fn world(url: &str, key_dir: &std::path::Path) -> World {
     let pack = common::pack();
+    let _ = std::fs::remove_dir_all(key_dir);
+    std::fs::create_dir_all(key_dir).expect("key dir");
     let store = Store::open(url).await.expect("open");
+    let key = AuditKey::create(&key_dir.join("audit.key"), store.next_audit_seq().await.expect("seq")).expect("key");
+    let store = store.with_audit_key(key);
     let mk = |u: &str, role: &str| NewUser { username: u.into(), password: PW.into(), role: role.into(), ..NewUser::default() };
     store.create_user(&pack, None, mk("admin", "admin")).await.expect("admin");
     let api = Api { app: router(AppState::new(pack, store.clone(), false)) };
@@ -296,13 +303,131 @@ async fn sign_in_is_throttled_not_locked_and_hashes_are_bounded(w: &World, url: 
     restarted.close().await;
 }
 
-async fn suite(url: &str) {
-    let w = world(url).await;
+/// Runs one statement on the ledger's database, as someone with direct access would.
+async fn sql(store: &Store, q: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(q.to_string())).execute(store.pool()).await.unwrap_or_else(|e| panic!("{q}: {e}"));
+}
+
+async fn problems(store: &Store, checkpoints: &[qiangke_store::audit::Checkpoint]) -> Vec<String> {
+    store.verify_audit(checkpoints).await.expect("verify").problems
+}
+
+/// What an attacker without the key does after editing an entry: recompute every later hash as
+/// the unkeyed chain did (plain SHA-256 over length-prefixed fields) and move the head.
+async fn rechain_without_the_key(store: &Store, from: i64) {
+    let rows = sqlx::query("SELECT seq, at, actor, action, subject, entity_id, department, detail FROM audit WHERE seq >= $1 ORDER BY seq")
+        .bind(from)
+        .fetch_all(store.pool())
+        .await
+        .expect("entries");
+    let mut prev: String =
+        sqlx::query("SELECT hash FROM audit WHERE seq = $1").bind(from - 1).fetch_one(store.pool()).await.expect("prev").get(0);
+    for r in rows {
+        let seq: i64 = r.get(0);
+        let entity: Option<i64> = r.get(5);
+        let dept: Option<String> = r.get(6);
+        let parts = [
+            prev.clone(),
+            seq.to_string(),
+            r.get::<i64, _>(1).to_string(),
+            r.get(2),
+            r.get(3),
+            r.get(4),
+            entity.map(|e| e.to_string()).unwrap_or_default(),
+            dept.unwrap_or_default(),
+            r.get(7),
+        ];
+        let mut h = Sha256::new();
+        for p in &parts {
+            h.update((p.len() as u64).to_be_bytes());
+            h.update(p.as_bytes());
+        }
+        let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        sqlx::query("UPDATE audit SET prev_hash = $1, hash = $2, scheme = 1 WHERE seq = $3")
+            .bind(&prev)
+            .bind(&hash)
+            .bind(seq)
+            .execute(store.pool())
+            .await
+            .expect("rewrite");
+        prev = hash;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev).execute(store.pool()).await.expect("head");
+}
+
+/// Defect 8: recomputing the later hashes and the head, deleting the newest entry, or
+/// multiplying a payout's amount in its table all passed `audit verify`. Now the chain is keyed
+/// with a secret outside the database, entries cover the award, decision and payout rows by
+/// their hashes, and checkpoints kept outside show truncation.
+async fn the_audit_chain_catches_rewriting_truncation_and_edited_rows(w: &World) {
+    let fin = w.api.login("fin-a", PW).await;
+    assert_eq!(problems(&w.store, &[]).await, Vec::<String>::new(), "intact to begin with");
+    // A payout is paid: its entry covers the payout row as it is now.
+    let payouts = w.api.get("/api/payouts", &fin).await;
+    let pid = payouts.body["payouts"][0]["id"].as_i64().expect("a payout");
+    let r = w.api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let checkpoint = w.store.checkpoint().await.expect("checkpoint");
+    assert!(checkpoint.mac.is_some(), "signed with the key");
+
+    // A payout's amount multiplied in its table.
+    sql(&w.store, &format!("UPDATE payouts SET amount_fen = amount_fen * 10 WHERE id = {pid}")).await;
+    let p = problems(&w.store, &[]).await;
+    assert!(p.iter().any(|x| x.starts_with(&format!("payout {pid} does not match what entry"))), "{p:?}");
+    sql(&w.store, &format!("UPDATE payouts SET amount_fen = amount_fen / 10 WHERE id = {pid}")).await;
+    assert_eq!(problems(&w.store, &[]).await, Vec::<String>::new());
+
+    // An entry edited and every later hash recomputed, the head moved: the key is missing.
+    let head: i64 = sqlx::query("SELECT seq FROM audit_head").fetch_one(w.store.pool()).await.expect("head").get(0);
+    let saved = sqlx::query("SELECT seq, detail, prev_hash, hash, scheme FROM audit WHERE seq >= 3 ORDER BY seq")
+        .fetch_all(w.store.pool())
+        .await
+        .expect("save");
+    let saved_head: String = sqlx::query("SELECT hash FROM audit_head").fetch_one(w.store.pool()).await.expect("head").get(0);
+    sql(&w.store, "UPDATE audit SET detail = '{\"forged\":true}' WHERE seq = 3").await;
+    rechain_without_the_key(&w.store, 3).await;
+    let p = problems(&w.store, &[]).await;
+    assert!(p.iter().any(|x| x.starts_with("entry 3 (") && x.contains("unkeyed")), "{p:?}");
+    assert!(p.iter().any(|x| x.starts_with(&format!("entry {head} ("))), "every rewritten entry is named: {p:?}");
+    for r in &saved {
+        sqlx::query("UPDATE audit SET detail = $1, prev_hash = $2, hash = $3, scheme = $4 WHERE seq = $5")
+            .bind(r.get::<String, _>(1))
+            .bind(r.get::<String, _>(2))
+            .bind(r.get::<String, _>(3))
+            .bind(r.get::<i64, _>(4))
+            .bind(r.get::<i64, _>(0))
+            .execute(w.store.pool())
+            .await
+            .expect("restore");
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1").bind(&saved_head).execute(w.store.pool()).await.expect("restore head");
+    assert_eq!(problems(&w.store, std::slice::from_ref(&checkpoint)).await, Vec::<String>::new(), "restored, and the checkpoint agrees");
+
+    // The newest entry (the payment) deleted and the head moved back: the payout row no longer
+    // matches the entry that scheduled it, and the checkpoint names the missing entry.
+    let prev: String =
+        sqlx::query("SELECT hash FROM audit WHERE seq = $1").bind(head - 1).fetch_one(w.store.pool()).await.expect("prev").get(0);
+    sql(&w.store, &format!("DELETE FROM audit WHERE seq = {head}")).await;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2").bind(head - 1).bind(&prev).execute(w.store.pool()).await.expect("head back");
+    let p = problems(&w.store, std::slice::from_ref(&checkpoint)).await;
+    assert!(p.iter().any(|x| x.contains(&format!("names entry {head}, which the log no longer has"))), "{p:?}");
+    assert!(p.iter().any(|x| x.starts_with(&format!("payout {pid} does not match"))), "{p:?}");
+    // A forged checkpoint is told apart from the ledger's own.
+    let mut forged = checkpoint.clone();
+    forged.seq = head - 1;
+    forged.hash = prev;
+    let p = problems(&w.store, &[forged]).await;
+    assert!(p.iter().any(|x| x.contains("signature does not match")), "{p:?}");
+}
+
+async fn suite(url: &str, key_dir: &std::path::Path) {
+    let w = world(url, key_dir).await;
     one_award_per_workshop_however_it_is_spelled(&w).await;
     money_is_read_exactly_or_refused(&w).await;
     a_department_supplies_its_own_facts_and_never_approves_them_alone(&w).await;
     open_ended_decisions_above_the_ceiling_need_a_second_person(&w).await;
     sign_in_is_throttled_not_locked_and_hashes_are_bounded(&w, url).await;
+    the_audit_chain_catches_rewriting_truncation_and_edited_rows(&w).await;
     w.store.close().await;
 }
 
@@ -311,7 +436,7 @@ async fn hardening_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("qiangke-hardening-sqlite-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    suite(&format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display())).await;
+    suite(&format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display()), &dir.join("key")).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -320,7 +445,7 @@ async fn hardening_on_postgres() {
     let dir = std::env::temp_dir().join(format!("qiangke-hardening-pg-{}", std::process::id()));
     let cluster = qiangke_testkit::Cluster::start(&dir);
     cluster.create_db("ledger");
-    suite(&cluster.url("ledger")).await;
+    suite(&cluster.url("ledger"), &dir.join("key")).await;
     drop(cluster);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -756,6 +756,7 @@ impl Store {
             .fetch_one(w.conn())
             .await?
             .try_get(0)?;
+            w.cover("awards", id);
             w.log(Entry {
                 actor: p.actor(),
                 action: "award.create",
@@ -1019,6 +1020,7 @@ impl Store {
             "pending"
         };
         sqlx::query("UPDATE awards SET status = $1 WHERE id = $2").bind(new_status).bind(award_id).execute(w.conn()).await?;
+        w.cover("awards", award_id);
         w.log(Entry {
             actor: p.actor(),
             action: if approve { "award.approve" } else { "award.reject" },
@@ -1091,6 +1093,11 @@ impl Store {
             None => Some(schedule_payout(&mut w, &r, amount_fen, now).await?),
             Some(_) => None,
         };
+        w.cover("awards", award_id);
+        w.cover("decisions", award_id);
+        if let Some(id) = payout {
+            w.cover("payouts", id);
+        }
         w.log(Entry {
             actor: p.actor(),
             action: "award.decide",
@@ -1139,6 +1146,8 @@ impl Store {
             .execute(w.conn())
             .await?;
         let payout = schedule_payout(&mut w, &r, amount, now).await?;
+        w.cover("decisions", award_id);
+        w.cover("payouts", payout);
         w.log(Entry {
             actor: p.actor(),
             action: "award.second-approval",
@@ -1200,6 +1209,7 @@ impl Store {
             .bind(payout_id)
             .execute(w.conn())
             .await?;
+        w.cover("payouts", payout_id);
         w.log(Entry {
             actor: p.actor(),
             action: "payout.paid",
@@ -1333,7 +1343,6 @@ impl Store {
     }
 }
 
-/// Inserts fact rows in multi-row statements (100 rows each) inside the writer's transaction.
 /// The facts an award's evaluation read (its trace's fact steps: `entity.X`, `years.Y.X`, and the
 /// triggering event) whose value in force was recorded by `user`, as the paths the trace names.
 async fn own_facts(w: &mut crate::audit::Writer, entity_id: i64, user: i64, result: &J) -> Result<Vec<String>> {
@@ -1407,6 +1416,7 @@ async fn schedule_payout(w: &mut crate::audit::Writer, award: &AnyRow, amount_fe
     .try_get(0)?)
 }
 
+/// Inserts fact rows in multi-row statements (100 rows each) inside the writer's transaction.
 async fn insert_facts(w: &mut crate::audit::Writer, rows: &[FactRow], source: &str, by: i64, import: Option<i64>) -> Result<()> {
     let now = now_ms();
     for chunk in rows.chunks(100) {

@@ -125,6 +125,8 @@ pub struct Store {
     pub backend: Backend,
     /// Bounds the password hashes computed at once (see [`signin`]).
     pub(crate) hash_gate: std::sync::Arc<signin::HashGate>,
+    /// The key of the audit chain ([`audit::AuditKey`]); unkeyed entries without one.
+    pub(crate) audit_key: Option<std::sync::Arc<audit::AuditKey>>,
 }
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -212,7 +214,7 @@ impl Store {
             })
             .connect(url)
             .await?;
-        Ok(Store { pool, backend, hash_gate: std::sync::Arc::new(signin::HashGate::new()) })
+        Ok(Store { pool, backend, hash_gate: std::sync::Arc::new(signin::HashGate::new()), audit_key: None })
     }
 
     /// Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.

@@ -394,10 +394,37 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         Ok(e) => e,
         Err(e) => return super::store_error(&ctx, e),
     };
+    // What the chain shows, said exactly (SECURITY.md): not "any edit is detectable".
     let mut o = format!(
         "<p>{}</p>",
-        ctx.t("每條記錄都以哈希鏈接到前一條,任何改動都可檢出。", "Each entry is hash-chained to the one before: any edit is detectable.")
+        ctx.t(
+            "每條記錄以帶密鑰的哈希鏈接到前一條,並記下所改動的獎補、決定和撥付記錄的哈希:改動或刪除中間記錄、重算哈希鏈、在數據表中直接改動金額,核驗時都會發現。刪除最新的記錄只能對照審計人員事先保存的檢查點發現;同時掌握數據庫和密鑰的人可改寫最後一個檢查點之后的記錄。",
+            "Each entry is chained to the one before by a keyed hash and records the hashes of the award, decision and payout rows it changed: editing or deleting entries inside the log, recomputing the chain, or editing an amount in its table directly are found by verification. Deleting the newest entries is found only against a checkpoint an auditor kept; someone holding both the database and the key can rewrite what follows the last checkpoint."
+        )
     );
+    // The chain checked now, for admin and finance (who may run the check).
+    if matches!(p.role, Role::Admin | Role::Finance)
+        && let Ok(v) = s.store.verify_audit(&[]).await
+    {
+        if v.problems.is_empty() {
+            let _ = write!(
+                o,
+                r#"<p class="card" role="status">{} {} {}</p>"#,
+                ctx.t("核驗通過:", "Verified:"),
+                v.entries,
+                ctx.t(
+                    "條記錄及其覆蓋的獎補、決定和撥付記錄均完好。",
+                    "entries, and the awards, decisions and payouts they cover, are intact."
+                )
+            );
+        } else {
+            let _ = write!(o, r#"<div class="error" role="alert"><p>{}</p><ul>"#, ctx.t("核驗未通過:", "Verification failed:"));
+            for x in &v.problems {
+                let _ = write!(o, "<li>{}</li>", esc(x));
+            }
+            o.push_str("</ul></div>");
+        }
+    }
     o.push_str(&super::table_open(
         None,
         &[

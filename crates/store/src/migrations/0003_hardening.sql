@@ -30,3 +30,7 @@ CREATE TABLE sign_in_log (
     outcome TEXT NOT NULL
 );
 CREATE INDEX sign_in_log_by_at ON sign_in_log (at);
+
+-- The audit chain keyed with a secret kept outside the database: `scheme` 1 is the plain SHA-256
+-- chain of versions 1 and 2, 2 is HMAC-SHA-256 with the audit key (see audit.rs).
+ALTER TABLE audit ADD COLUMN scheme BIGINT NOT NULL DEFAULT 1;
