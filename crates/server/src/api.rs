@@ -19,8 +19,9 @@ use qiangke_store::{Error, Principal, Store};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value as J, json};
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Name of the browser session cookie.
 pub const COOKIE: &str = "qiangke_session";
@@ -39,6 +40,8 @@ pub struct AppState {
     pub weights: Weights,
     /// Bounds the evaluations computed at once (the calculator, API and web).
     pub(crate) evaluations: crate::compute::Gate,
+    /// Bounds the changes each user sends per minute.
+    pub(crate) writes: WriteLimits,
 }
 
 impl AppState {
@@ -48,7 +51,14 @@ impl AppState {
         Self::with_weights(pack, store, secure_cookies, weights)
     }
     pub fn with_weights(pack: Arc<Pack>, store: Store, secure_cookies: bool, weights: Weights) -> Arc<AppState> {
-        Arc::new(AppState { pack, store, secure_cookies, weights, evaluations: crate::compute::Gate::default() })
+        Arc::new(AppState {
+            pack,
+            store,
+            secure_cookies,
+            weights,
+            evaluations: crate::compute::Gate::default(),
+            writes: WriteLimits::default(),
+        })
     }
 }
 
@@ -192,19 +202,60 @@ impl FromRequestParts<S> for Auth {
     type Rejection = Problem;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         let h = &parts.headers;
-        if let Some(v) = h.get(header::AUTHORIZATION) {
+        let p = if let Some(v) = h.get(header::AUTHORIZATION) {
             let token = v.to_str().ok().and_then(|s| s.strip_prefix("Bearer ")).map(str::trim).ok_or_else(|| {
                 Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "the Authorization header must be `Bearer <token>`")
             })?;
-            return Ok(Auth(state.store.principal(token, SessionKind::Bearer).await?));
-        }
-        let Some(token) = cookie_token(h) else {
-            return Err(Error::Unauthenticated.into());
+            state.store.principal(token, SessionKind::Bearer).await?
+        } else {
+            let Some(token) = cookie_token(h) else {
+                return Err(Error::Unauthenticated.into());
+            };
+            if !matches!(parts.method, Method::GET | Method::HEAD) && crate::http::from_other_site(h, false) {
+                return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "a cookie-authenticated change must come from this site"));
+            }
+            state.store.principal(&token, SessionKind::Cookie).await?
         };
-        if !matches!(parts.method, Method::GET | Method::HEAD) && crate::http::from_other_site(h, false) {
-            return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "a cookie-authenticated change must come from this site"));
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            state.writes.check(&p)?;
         }
-        Ok(Auth(state.store.principal(&token, SessionKind::Cookie).await?))
+        Ok(Auth(p))
+    }
+}
+
+/// How many changes one user may send per minute: an entity (the lowest role, and the most
+/// numerous) far fewer than a department that imports and reviews all day.
+#[derive(Debug, Default)]
+pub(crate) struct WriteLimits {
+    window: Mutex<HashMap<i64, (u32, Instant)>>,
+}
+
+const ENTITY_WRITES_PER_MINUTE: u32 = 60;
+const OTHER_WRITES_PER_MINUTE: u32 = 1200;
+
+impl WriteLimits {
+    fn check(&self, p: &Principal) -> Result<(), Problem> {
+        let limit = if p.role == qiangke_store::Role::Entity { ENTITY_WRITES_PER_MINUTE } else { OTHER_WRITES_PER_MINUTE };
+        let mut w = self.window.lock().expect("not poisoned");
+        if w.len() > 100_000 {
+            w.retain(|_, (_, since)| since.elapsed() < Duration::from_secs(60));
+        }
+        let e = w.entry(p.user_id).or_insert((0, Instant::now()));
+        if e.1.elapsed() >= Duration::from_secs(60) {
+            *e = (0, Instant::now());
+        }
+        if e.0 >= limit {
+            let wait = 61u64.saturating_sub(e.1.elapsed().as_secs());
+            let mut prob = Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many requests",
+                format!("at most {limit} changes a minute for this user; try again in {wait} s"),
+            );
+            prob.retry_after = Some(wait);
+            return Err(prob);
+        }
+        e.0 += 1;
+        Ok(())
     }
 }
 

@@ -210,7 +210,12 @@ async fn suite(url: &str) {
     assert_eq!(ht["budget_year"], 2024);
     assert_eq!(awards.len(), 2, "{awards:?}");
     let (rd, ht) = (rd["id"].as_i64().expect("id"), ht["id"].as_i64().expect("id"));
-    // Applying again records nothing twice: both once-keys are already in the ledger.
+    // Applying again on the same facts is the same application; on other facts it records
+    // nothing twice: both once-keys are already in the ledger.
+    let again = api.post("/api/applications", Some(&ent1), json!({"entity_id": e1, "claim_year": 2023})).await;
+    assert_eq!((&again.body["unchanged"], &again.body["id"]), (&json!(true), &app.body["id"]));
+    let more = json!({"source": "年报", "facts": [{"year": 2024, "name": "tech_specialists", "value": 3}]});
+    assert_eq!(api.post(&format!("/api/entities/{e1}/facts"), Some(&ent1), more).await.status, StatusCode::CREATED);
     let again = api.post("/api/applications", Some(&ent1), json!({"entity_id": e1, "claim_year": 2023})).await;
     assert_eq!(again.body["awards"], json!([]));
     assert_eq!(again.body["already_in_ledger"].as_array().expect("list").len(), 2);

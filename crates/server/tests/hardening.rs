@@ -105,9 +105,9 @@ async fn one_award_per_workshop_however_it_is_spelled(w: &World) {
     // 四(二)7: 數字化車間 20萬元.
     assert_eq!(dw[0]["amount"]["low"], "200000.00");
     let first = dw[0]["id"].as_i64().expect("id");
-    // A second application finds nothing new.
+    // A second application on the same facts is the first one.
     let again = w.apply(&w.admin, w.e1, 2023).await;
-    assert!(again["awards"].as_array().expect("awards").iter().all(|a| a["rule"] != "digital-workshop-new"), "{again}");
+    assert_eq!((&again["unchanged"], &again["id"]), (&json!(true), &app["id"]), "{again}");
 
     // 一號數字化車間二期 may be another workshop, or the same one written with more words: a second
     // award, and the award shows the first as similar.
@@ -420,6 +420,60 @@ async fn the_audit_chain_catches_rewriting_truncation_and_edited_rows(w: &World)
     assert!(p.iter().any(|x| x.contains("signature does not match")), "{p:?}");
 }
 
+/// Defect 9: one entity user stored 3.4 MiB of evaluations in 100 identical applications in 0.4 s;
+/// and a rejected award came back to the queue when the entity applied again.
+async fn identical_applications_are_one_and_writes_are_bounded(w: &World) {
+    let e = w.entity(301, "tianzhu").await;
+    let ent = w.user("ent-301", json!({"role": "entity", "entity_id": e})).await;
+    let facts = json!({"source": "年报", "facts": [{"name": "above_scale", "value": true}, {"year": 2023, "name": "rd_expenditure", "value": "1500万"}]});
+    assert_eq!(w.facts(&w.admin, e, facts).await.status, StatusCode::CREATED);
+    let first = w.apply(&ent, e, 2023).await;
+    for _ in 0..29 {
+        let again = w.apply(&ent, e, 2023).await;
+        assert_eq!(again["id"], first["id"], "the same application");
+    }
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM applications WHERE entity_id = $1")
+        .bind(e)
+        .fetch_one(w.store.pool())
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(n, 1, "thirty identical applications are one");
+    // 四(二)8, 1500萬元 → 20萬元, for the 稅務局 to verify; it rejects it.
+    let rd = first["awards"].as_array().expect("awards").iter().find(|a| a["rule"] == "rd-spend-tiers").expect("rd award")["id"]
+        .as_i64()
+        .expect("id");
+    let tax = w.api.login("tax-b", PW).await;
+    let r = w
+        .api
+        .post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "reject", "reason": "申报数据与税务记录不符"}))
+        .await;
+    assert_eq!(r.body["status"], "rejected", "{}", r.body);
+    // Applying again on the same facts brings nothing back to the queue.
+    let again = w.api.post("/api/applications", Some(&ent), json!({"entity_id": e, "claim_year": 2023})).await;
+    assert_eq!(again.body["id"], first["id"]);
+    let queue = w.api.get("/api/awards?status=pending", &tax).await;
+    assert!(queue.body["awards"].as_array().expect("queue").iter().all(|a| a["entity"]["id"] != e), "{}", queue.body);
+    // Corrected facts: the award is considered again.
+    let fix = json!({"source": "更正申报", "facts": [{"year": 2023, "name": "rd_expenditure", "value": "1600万"}]});
+    assert_eq!(w.facts(&w.admin, e, fix).await.status, StatusCode::CREATED);
+    let changed = w.api.post("/api/applications", Some(&ent), json!({"entity_id": e, "claim_year": 2023})).await;
+    assert_ne!(changed.body["id"], first["id"]);
+    assert!(changed.body["awards"].as_array().expect("awards").iter().any(|a| a["rule"] == "rd-spend-tiers" && a["status"] == "pending"));
+    // The entity has sent 32 changes this minute (30 + 2 applications); at the 61st it waits.
+    let mut sent = 32;
+    loop {
+        let r = w.api.post("/api/applications", Some(&ent), json!({"entity_id": e, "claim_year": 2023})).await;
+        sent += 1;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(r.headers.contains_key("retry-after"));
+            break;
+        }
+        assert!(sent <= 60, "write {sent} was not refused");
+    }
+    assert_eq!(sent, 61);
+}
+
 async fn suite(url: &str, key_dir: &std::path::Path) {
     let w = world(url, key_dir).await;
     one_award_per_workshop_however_it_is_spelled(&w).await;
@@ -427,6 +481,7 @@ async fn suite(url: &str, key_dir: &std::path::Path) {
     a_department_supplies_its_own_facts_and_never_approves_them_alone(&w).await;
     open_ended_decisions_above_the_ceiling_need_a_second_person(&w).await;
     sign_in_is_throttled_not_locked_and_hashes_are_bounded(&w, url).await;
+    identical_applications_are_one_and_writes_are_bounded(&w).await;
     the_audit_chain_catches_rewriting_truncation_and_edited_rows(&w).await;
     w.store.close().await;
 }

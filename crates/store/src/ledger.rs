@@ -670,18 +670,44 @@ impl Store {
                 r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ")
             ))
         })?;
+        // What the application is made on: the pack and the facts in force (the document's keys
+        // are sorted, so the same facts give the same text).
+        let facts_hash = {
+            use sha2::Digest;
+            let d = sha2::Sha256::new_with_prefix(pack.hash.as_bytes()).chain_update(doc.to_string().as_bytes()).finalize();
+            d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        };
+        // The same application again (same entity, year, pack and facts) is the one already made:
+        // returned, not stored a second time.
+        let same = sqlx::query(
+            "SELECT id, evaluation FROM applications WHERE entity_id = $1 AND claim_year = $2 AND facts_hash = $3 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(entity_id)
+        .bind(claim_year)
+        .bind(&facts_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(same) = same {
+            let id: i64 = same.try_get(0)?;
+            let evaluation: J = serde_json::from_str(&same.try_get::<String, _>(1)?).unwrap_or(J::Null);
+            let awards = self.awards_of_application(p, id).await?;
+            return Ok(
+                json!({"id": id, "entity_id": entity_id, "claim_year": claim_year, "unchanged": true, "awards": awards, "already_in_ledger": [], "evaluation": evaluation}),
+            );
+        }
         let year = i32::try_from(claim_year).expect("checked range");
         let ev = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
         let evaluation = explain::to_json(&ev);
         let mut w = self.writer().await?;
         let now = now_ms();
-        let app_id: i64 = sqlx::query("INSERT INTO applications (entity_id, claim_year, pack_hash, evaluation, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        let app_id: i64 = sqlx::query("INSERT INTO applications (entity_id, claim_year, pack_hash, evaluation, created_by, created_at, facts_hash) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(entity_id)
             .bind(claim_year)
             .bind(&pack.hash)
             .bind(evaluation.to_string())
             .bind(p.user_id)
             .bind(now)
+            .bind(&facts_hash)
             .fetch_one(w.conn())
             .await?
             .try_get(0)?;
@@ -708,10 +734,16 @@ impl Store {
                     r.trigger.as_ref().map(|t| t.date.to_string()).unwrap_or_default()
                 )
             });
-            let prior = sqlx::query("SELECT id, status FROM awards WHERE once_key = $1 AND status <> 'rejected' ORDER BY id LIMIT 1")
-                .bind(&once_key)
-                .fetch_optional(w.conn())
-                .await?;
+            // Already in the ledger: an award for the key that is not rejected; or one rejected on
+            // these very facts (it stays rejected until the facts it was decided on change).
+            let prior = sqlx::query(
+                "SELECT a.id, a.status FROM awards a JOIN applications x ON x.id = a.application_id \
+                 WHERE a.once_key = $1 AND (a.status <> 'rejected' OR x.facts_hash = $2) ORDER BY a.id LIMIT 1",
+            )
+            .bind(&once_key)
+            .bind(&facts_hash)
+            .fetch_optional(w.conn())
+            .await?;
             if let Some(prior) = prior {
                 already.push(json!({"rule": r.rule.id, "once_key": once_key, "award_id": prior.try_get::<i64, _>(0)?, "status": prior.try_get::<String, _>(1)?}));
                 continue;
@@ -783,6 +815,17 @@ impl Store {
         Ok(
             json!({"id": app_id, "entity_id": entity_id, "claim_year": claim_year, "awards": awards, "already_in_ledger": already, "evaluation": evaluation}),
         )
+    }
+
+    /// The awards an application created, as `p` may see them.
+    async fn awards_of_application(&self, p: &Principal, application: i64) -> Result<Vec<J>> {
+        let rows =
+            sqlx::query("SELECT id FROM awards WHERE application_id = $1 ORDER BY id").bind(application).fetch_all(&self.pool).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(self.award(p, r.try_get(0)?).await?);
+        }
+        Ok(out)
     }
 
     async fn award_row(&self, id: i64) -> Result<AnyRow> {

@@ -34,3 +34,9 @@ CREATE INDEX sign_in_log_by_at ON sign_in_log (at);
 -- The audit chain keyed with a secret kept outside the database: `scheme` 1 is the plain SHA-256
 -- chain of versions 1 and 2, 2 is HMAC-SHA-256 with the audit key (see audit.rs).
 ALTER TABLE audit ADD COLUMN scheme BIGINT NOT NULL DEFAULT 1;
+
+-- What an application was made on: SHA-256 of the pack and the facts in force. An identical
+-- re-application returns the existing one; a rejected award stays rejected until the facts it
+-- was decided on change.
+ALTER TABLE applications ADD COLUMN facts_hash TEXT;
+CREATE INDEX applications_by_entity ON applications (entity_id, claim_year, id);
