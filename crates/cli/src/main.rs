@@ -424,6 +424,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn check(dir: &Path, format: Format) -> Result<ExitCode> {
     match load_pack(dir) {
         Ok(p) => {
+            // Every file of the pack, not only those the rules need: the county assessment's
+            // weights (read by reports) and the cases (read by `qiangke test`).
+            let mut other = Vec::new();
+            if let Err(e) = qiangke_monitor::assess::Weights::from_pack_dir(&p, dir) {
+                other.push(e);
+            }
+            if let Err(e) = qiangke_rules::cases::load_cases(&p, dir) {
+                other.push(e.to_string());
+            }
+            if !other.is_empty() {
+                if format == Format::Json {
+                    outln!("{}", serde_json::json!({"ok": false, "diagnostics": [], "errors": other}));
+                } else {
+                    for e in &other {
+                        eprintln!("error: {e}");
+                    }
+                    eprintln!("\n{} error(s) in {}", other.len(), dir.display());
+                }
+                return Ok(ExitCode::from(1));
+            }
             if format == Format::Json {
                 outln!("{}", serde_json::json!({"ok": true, "pack": p.id, "hash": p.hash, "rules": p.rules.len(), "diagnostics": []}));
             } else {

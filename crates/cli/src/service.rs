@@ -232,8 +232,11 @@ pub fn monitor(
         let result = match action {
             MonitorAction::ExportObservations | MonitorAction::ExportUpdates => {
                 let csv = match action {
-                    MonitorAction::ExportObservations => store.observations_csv(&pack).await?,
-                    _ => store.task_updates_csv(&pack).await?,
+                    // The command line holds the database itself: everything, unscoped.
+                    MonitorAction::ExportObservations => {
+                        qiangke_monitor::observation::export_observations(&pack, &store.observations(&pack).await?)
+                    }
+                    _ => qiangke_monitor::tasks::export_updates(&pack, &store.task_updates(&pack).await?),
                 };
                 match file {
                     Some(f) => std::fs::write(f, csv).with_context(|| format!("cannot write {}", f.display()))?,

@@ -252,3 +252,20 @@ fn batch_on_a_sql_engine_refuses_what_it_cannot_do_before_doing_anything() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `check` loads every file of the pack: a broken assessment.toml (read only by reports) or a
+/// broken case file (read only by `test`) fails `check` too.
+#[test]
+fn check_reads_the_assessment_weights_and_the_cases() {
+    let p = pack_copy("assessment");
+    std::fs::write(p.join("assessment.toml"), "completion = \"x\"\n").expect("write");
+    let o = qiangke(&["check", p.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("assessment.toml: `completion` must be a number"), "{}", stderr(&o));
+    std::fs::remove_file(p.join("assessment.toml")).expect("rm");
+    std::fs::write(p.join("cases/zz-broken.toml"), "[[case]]\nname = \"x\"\n").expect("write");
+    let o = qiangke(&["check", p.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("zz-broken.toml"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&p);
+}

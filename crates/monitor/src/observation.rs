@@ -196,7 +196,14 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
             bad("year", format!("indicator {} `{}` already has a value for {} in {year}", def.number, def.name, scope.name(pack)));
             continue;
         }
-        out.push(Observation { indicator: ind, scope, year, value, source: rec[5].trim().into(), entered_by: rec[6].trim().into() });
+        out.push(Observation {
+            indicator: ind,
+            scope,
+            year,
+            value,
+            source: crate::text_cell(rec[5].trim()).into(),
+            entered_by: crate::text_cell(rec[6].trim()).into(),
+        });
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
@@ -214,8 +221,8 @@ pub fn export_observations(pack: &Pack, obs: &[Observation]) -> String {
             &o.year.to_string(),
             &o.value.normalize().to_string(),
             unit,
-            &o.source,
-            &o.entered_by,
+            &crate::formula_safe(&o.source),
+            &crate::formula_safe(&o.entered_by),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -74,7 +74,7 @@ pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String
                 }
             }
         };
-        out.push(Update { task, date, unit, text: rec[3].to_string(), value });
+        out.push(Update { task, date, unit, text: crate::text_cell(&rec[3]).to_string(), value });
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
@@ -88,7 +88,7 @@ pub fn export_updates(pack: &Pack, updates: &[Update]) -> String {
             pack.plan.tasks[u.task].id.as_str(),
             &u.date.to_string(),
             u.unit.map_or("", |d| pack.departments[d].id.as_str()),
-            &u.text,
+            &crate::formula_safe(&u.text),
             &u.value.map(|v| v.normalize().to_string()).unwrap_or_default(),
         ]);
     }

@@ -75,6 +75,14 @@ struct Json<'a> {
 }
 
 impl Json<'_> {
+    /// Four hex digits of a `\\u` escape, consumed.
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let hex = self.src.get(self.i..self.i + 4).ok_or_else(|| self.err("bad \\u escape"))?;
+        let v = u32::from_str_radix(hex, 16).map_err(|_| self.err("bad \\u escape"))?;
+        self.i += 4;
+        Ok(v)
+    }
+
     fn err(&self, m: impl Into<String>) -> SyntaxError {
         // Spans start on a character boundary (an escape error can leave `i` inside one).
         let mut at = self.i.min(self.s.len());
@@ -219,10 +227,27 @@ impl Json<'_> {
                         Some(b'b') => out.push('\u{8}'),
                         Some(b'f') => out.push('\u{c}'),
                         Some(b'u') => {
-                            let hex = self.src.get(self.i..self.i + 4).ok_or_else(|| self.err("bad \\u escape"))?;
-                            let v = u32::from_str_radix(hex, 16).map_err(|_| self.err("bad \\u escape"))?;
-                            out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
-                            self.i += 4;
+                            let v = self.hex4()?;
+                            // A surrogate pair is one character; a lone surrogate is none, and NUL
+                            // is refused (no text of a plan or its facts holds one, and databases
+                            // choke on it).
+                            let c = match v {
+                                0 => return Err(self.err("the NUL character (\\u0000) is not allowed in text")),
+                                0xd800..=0xdbff => {
+                                    if self.src.get(self.i..self.i + 2) != Some("\\u") {
+                                        return Err(self.err("a lone surrogate (\\uD800–\\uDBFF without its pair) is not a character"));
+                                    }
+                                    self.i += 2;
+                                    let lo = self.hex4()?;
+                                    if !(0xdc00..=0xdfff).contains(&lo) {
+                                        return Err(self.err("a lone surrogate (\\uD800–\\uDBFF without its pair) is not a character"));
+                                    }
+                                    char::from_u32(0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00))
+                                }
+                                0xdc00..=0xdfff => None,
+                                v => char::from_u32(v),
+                            };
+                            out.push(c.ok_or_else(|| self.err("a lone surrogate (\\uDC00–\\uDFFF) is not a character"))?);
                         }
                         _ => return Err(self.err("unknown escape in string")),
                     }
@@ -339,6 +364,12 @@ mod tests {
         assert!(parse_json(r#"{"a": 1"#).unwrap_err().message.contains("truncated"));
         assert!(parse_json(r#"{"a": 1, "a": 2}"#).unwrap_err().message.contains("twice"));
         assert!(parse_json("").unwrap_err().message.contains("truncated"));
+        // Escapes: a surrogate pair is one character; a lone surrogate and NUL are refused.
+        assert_eq!(parse_json(r#""\ud83d\ude00""#).unwrap().kind, Kind::Str("😀".into()));
+        assert!(parse_json(r#""a\ud800b""#).unwrap_err().message.contains("lone surrogate"));
+        assert!(parse_json(r#""\udc00""#).unwrap_err().message.contains("lone surrogate"));
+        assert!(parse_json(r#""\ud800\u0041""#).unwrap_err().message.contains("lone surrogate"));
+        assert!(parse_json(r#""a\u0000""#).unwrap_err().message.contains("NUL"));
     }
 
     #[test]

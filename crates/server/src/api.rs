@@ -82,7 +82,10 @@ pub fn router(state: S) -> Router {
         .route("/api/login", post(login))
         .route("/api/logout", post(logout))
         .route("/api/me", get(me))
-        .route("/api/users", post(create_user))
+        .route("/api/users", get(list_users).post(create_user))
+        .route("/api/users/{id}", axum::routing::patch(update_user))
+        .route("/api/users/{id}/password", post(set_password))
+        .route("/api/users/{id}/sessions", axum::routing::delete(revoke_sessions))
         .route("/api/entities", get(list_entities).post(register_entity))
         .route("/api/entities/{id}", get(get_entity))
         .route("/api/entities/{id}/facts", get(list_facts).post(record_facts))
@@ -106,25 +109,52 @@ pub fn router(state: S) -> Router {
         .route("/api/observations", get(list_observations).post(record_observations))
         .route("/api/task-updates", get(list_task_updates).post(record_task_updates))
         .layer(DefaultBodyLimit::max(IMPORT_LIMIT));
-    api.merge(imports).merge(crate::web::routes()).fallback(not_found).layer(axum::middleware::from_fn(api_headers)).with_state(state)
+    api.merge(imports)
+        .merge(crate::web::routes())
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), api_headers))
+        .with_state(state)
 }
 
-async fn api_headers(req: Request, next: axum::middleware::Next) -> Response {
+async fn api_headers(State(s): State<S>, req: Request, next: axum::middleware::Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    let lang = crate::http::cookie(req.headers(), "qiangke_lang");
     let mut r = next.run(req).await;
-    // axum's own rejections (a path segment that is not a number, a bad query string) are plain
-    // text: on the API they become problem+json like every other error.
-    let plain = r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("text/plain"));
-    if api && plain && r.status().is_client_error() {
+    let ct = r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    // axum's own refusals (a path segment that is not a number, a bad query string, a method a
+    // route does not take, an unreadable form) come as plain text or nothing: on the API they
+    // become problem+json like every other error, on the web an HTML page.
+    let bare = ct.is_empty() || ct.starts_with("text/plain");
+    if bare && r.status().is_client_error() {
         let status = r.status();
+        let allow = r.headers().get(header::ALLOW).cloned();
         let text = axum::body::to_bytes(std::mem::take(r.body_mut()), 64 << 10).await.unwrap_or_default();
-        r = Problem::new(status, "invalid request", String::from_utf8_lossy(&text).to_string()).into_response();
+        let text = if text.is_empty() {
+            status.canonical_reason().unwrap_or("refused").to_string()
+        } else {
+            String::from_utf8_lossy(&text).to_string()
+        };
+        r = if api {
+            Problem::new(status, "invalid request", text).into_response()
+        } else {
+            crate::web::bare_refusal(status, &text, lang.as_deref())
+        };
+        if let Some(a) = allow {
+            r.headers_mut().insert(header::ALLOW, a);
+        }
     }
     let h = r.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Answers are personal and change: not stored, except what says it may be (the stylesheet).
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    }
+    // Behind HTTPS (the cookies are Secure), browsers are told to come back only over HTTPS.
+    if s.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
     r
 }
@@ -179,7 +209,20 @@ fn same_site(h: &HeaderMap) -> Result<(), Problem> {
     }
 }
 
+/// Refuses text holding the NUL character, raw or escaped: nothing in the ledger is meant to
+/// hold one, and PostgreSQL cannot store it (a 500 otherwise).
+fn no_nul(b: &[u8]) -> Result<(), Problem> {
+    let escaped = b.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"));
+    if b.contains(&0) || escaped {
+        let mut p = Problem::invalid("body", "text may not contain the NUL character (U+0000)");
+        p.status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Err(p);
+    }
+    Ok(())
+}
+
 fn json_body<T: DeserializeOwned>(b: &Bytes) -> Result<T, Problem> {
+    no_nul(b)?;
     serde_json::from_slice(b).map_err(|e| {
         let mut p = Problem::invalid("body", format!("line {}, column {}: {e}", e.line(), e.column()));
         p.status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -458,9 +501,48 @@ async fn me(Auth(p): Auth) -> ApiResult {
 }
 
 async fn create_user(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    // Who may, before what is wrong with the body.
+    p.require(&[qiangke_store::Role::Admin], "creating users")?;
     let u: NewUser = json_body(&b)?;
     let id = s.store.create_user(&s.pack, Some(&p), u).await?;
     created(json!({"id": id}))
+}
+
+async fn list_users(State(s): State<S>, Auth(p): Auth) -> ApiResult {
+    ok(json!({"users": s.store.users(&p).await?}))
+}
+
+async fn update_user(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    p.require(&[qiangke_store::Role::Admin], "changing a user")?;
+    let u: qiangke_store::auth::UserUpdate = json_body(&b)?;
+    ok(s.store.update_user(&s.pack, &p, id, u).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordBody {
+    password: String,
+    /// Your current password, when you change your own.
+    current_password: Option<String>,
+}
+
+/// Sets a password (the admin for anyone; a user for itself with its current password); the
+/// user's other sessions and tokens end.
+async fn set_password(State(s): State<S>, Auth(p): Auth, headers: HeaderMap, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let body: PasswordBody = json_body(&b)?;
+    let own = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+        .or_else(|| cookie_token(&headers));
+    s.store.set_password(&p, id, &body.password, body.current_password.as_deref(), own.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Ends every session and token of a user (the admin, or the user itself).
+async fn revoke_sessions(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(json!({"revoked": s.store.revoke_sessions(&p, id).await?}))
 }
 
 // ----- entities and facts ------------------------------------------------------------------
@@ -478,8 +560,17 @@ async fn get_entity(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> A
     ok(s.store.entity(&p, id).await?)
 }
 
-async fn list_facts(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
-    ok(json!({"facts": s.store.facts(&p, id).await?}))
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    /// Only facts with an id below this (the next page after the smallest id seen).
+    before: Option<i64>,
+    /// At most this many (1–1000, default 500).
+    limit: Option<i64>,
+}
+
+async fn list_facts(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Query(q): Query<PageQuery>) -> ApiResult {
+    ok(json!({"facts": s.store.facts(&p, id, q.before, q.limit.unwrap_or(500)).await?}))
 }
 
 async fn record_facts(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
@@ -518,7 +609,7 @@ async fn import(
             ));
         }
     };
-    let text = std::str::from_utf8(&b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))?;
+    let text = utf8(&b)?;
     created(s.store.import_facts(&s.pack, &p, format, &q.source, text).await?)
 }
 
@@ -642,6 +733,7 @@ async fn audit_checkpoint(State(s): State<S>, Auth(p): Auth) -> ApiResult {
 // ----- plan monitoring ---------------------------------------------------------------------
 
 fn utf8(b: &Bytes) -> Result<&str, Problem> {
+    no_nul(b)?;
     std::str::from_utf8(b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))
 }
 
@@ -651,8 +743,8 @@ async fn record_observations(State(s): State<S>, Auth(p): Auth, Body(b): Body) -
     created(s.store.record_observations(&s.pack, &p, utf8(&b)?).await?)
 }
 
-async fn list_observations(State(s): State<S>, Auth(_): Auth) -> ApiResult {
-    csv_response(s.store.observations_csv(&s.pack).await?)
+async fn list_observations(State(s): State<S>, Auth(p): Auth) -> ApiResult {
+    csv_response(s.store.observations_csv(&s.pack, &p).await?)
 }
 
 /// Task progress updates as CSV (`task,date,unit,text,value`), all rows or none.
@@ -660,8 +752,8 @@ async fn record_task_updates(State(s): State<S>, Auth(p): Auth, Body(b): Body) -
     created(s.store.record_task_updates(&s.pack, &p, utf8(&b)?).await?)
 }
 
-async fn list_task_updates(State(s): State<S>, Auth(_): Auth) -> ApiResult {
-    csv_response(s.store.task_updates_csv(&s.pack).await?)
+async fn list_task_updates(State(s): State<S>, Auth(p): Auth) -> ApiResult {
+    csv_response(s.store.task_updates_csv(&s.pack, &p).await?)
 }
 
 #[derive(Deserialize)]

@@ -56,6 +56,22 @@ pub const ROUTES: &[RouteDoc] = &[
         "Create a user: {username, password (≥10 chars), role: entity|reviewer|finance|county|admin, entity_id|department|county}",
         "user"
     ),
+    r!("get", "/api/users", "admin", "Every user: name, role, scope, disabled"),
+    r!(
+        "patch",
+        "/api/users/{id}",
+        "admin",
+        "Change a user's role and scope or disable it: {role?, entity_id?, department?, county?, disabled?}; its sessions end",
+        "user_update"
+    ),
+    r!(
+        "post",
+        "/api/users/{id}/password",
+        "admin, or the user itself",
+        "Set a password: {password, current_password (your own)}; the user's other sessions end",
+        "password"
+    ),
+    r!("delete", "/api/users/{id}/sessions", "admin, or the user itself", "End every session and API token of the user"),
     r!("get", "/api/entities", "any", "Entities within your scope"),
     r!("post", "/api/entities", "admin", "Register an entity: {uscc (GB 32100 checked), name, kind, county}", "entity"),
     r!("get", "/api/entities/{id}", "any", "One entity, if within your scope"),
@@ -193,6 +209,9 @@ pub fn document(pack: &Pack) -> J {
                 "login": obj(json!({"username": {"type": "string"}, "password": {"type": "string"}, "session": {"enum": ["cookie", "bearer"]}}), &["username", "password"]),
                 "user": obj(json!({"username": {"type": "string"}, "password": {"type": "string"}, "role": {"enum": ["entity", "reviewer", "finance", "county", "admin"]},
                     "entity_id": {"type": "integer"}, "department": {"type": "string"}, "county": {"type": "string"}}), &["username", "password", "role"]),
+                "user_update": obj(json!({"role": {"enum": ["entity", "reviewer", "finance", "county", "admin"]}, "entity_id": {"type": "integer"},
+                    "department": {"type": "string"}, "county": {"type": "string"}, "disabled": {"type": "boolean"}}), &[]),
+                "password": obj(json!({"password": {"type": "string", "minLength": 10}, "current_password": {"type": "string"}}), &["password"]),
                 "entity": obj(json!({"uscc": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"}, "county": {"type": "string"}}), &["uscc", "name", "kind", "county"]),
                 "facts_input": obj(json!({"source": {"type": "string"}, "facts": {"type": "array", "items": obj(json!({"year": {"type": "integer"}, "name": {"type": "string"}, "value": {}}), &["name", "value"])},
                     "events": {"type": "array", "items": {"type": "object"}}}), &["source"]),

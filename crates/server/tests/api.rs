@@ -419,7 +419,7 @@ async fn suite(url: &str) {
     assert_eq!(errs[0]["field"], "line 3, column value");
     assert!(errs[0]["message"].as_str().expect("m").contains("100"), "{errs:?}");
     assert_eq!(errs[1]["field"], "line 4, column indicator");
-    assert_eq!(api.get("/api/observations", &fin).await.body, J::String("indicator,scope,year,value,unit,source,entered_by\n".into()));
+    assert_eq!(api.get("/api/observations", &admin).await.body, J::String("indicator,scope,year,value,unit,source,entered_by\n".into()));
     // 科技進步貢獻率: baseline 55.35 (2021), target 65 (2025), observed 60 in 2023:
     // (60 − 55.35) ÷ (65 − 55.35) = 4.65 ÷ 9.65 = 48.19% of the way; the linear path is at 50%.
     let r = csv_post("/api/observations", sci.clone(), format!("{head}1,city,2023,59,%,市統計局,張三\n")).await;
@@ -432,10 +432,24 @@ async fn suite(url: &str) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = csv_post("/api/observations", lz.clone(), format!("{head}13,minqin,2023,30,家,x,y\n")).await;
     assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("outside your county"));
-    let exported = api.get("/api/observations", &ent1).await.body;
+    let exported = api.get("/api/observations", &admin).await.body;
     assert_eq!(
         exported.as_str().expect("csv"),
         "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局(修訂),張三\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),涼州區科技局,李四\n"
+    );
+    // The rows name the officials who reported them: the admin reads all, a county its own, a
+    // department what it entered; finance and entities read the aggregates only (dashboard).
+    problem(&api.get("/api/observations", &fin).await, StatusCode::FORBIDDEN);
+    problem(&api.get("/api/observations", &ent1).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        api.get("/api/observations", &lz).await.body,
+        J::String("indicator,scope,year,value,unit,source,entered_by\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),涼州區科技局,李四\n".into())
+    );
+    assert_eq!(
+        api.get("/api/observations", &sci).await.body,
+        J::String(
+            "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局(修訂),張三\n".into()
+        )
     );
     let uhead = "task,date,unit,text,value\n";
     let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}3-1-1,2023-06-30,,啟動,\n")).await;
@@ -444,10 +458,13 @@ async fn suite(url: &str) {
     assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("you report for science-bureau"));
     let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}9-9-9,2023-06-30,,x,\n")).await;
     problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    // The science bureau reads its own updates; a county official those of the county
+    // governments (none yet).
     assert_eq!(
-        api.get("/api/task-updates", &lz).await.body.as_str().expect("csv"),
+        api.get("/api/task-updates", &sci).await.body.as_str().expect("csv"),
         "task,date,unit,text,value\n3-1-1,2023-06-30,science-bureau,啟動,\n"
     );
+    assert_eq!(api.get("/api/task-updates", &lz).await.body.as_str().expect("csv"), "task,date,unit,text,value\n");
     let rep = api.get("/api/report?year=2023", &lz).await;
     assert_eq!(rep.status, StatusCode::OK, "{}", rep.body);
     let row = rep.body["indicators"]

@@ -474,6 +474,130 @@ async fn identical_applications_are_one_and_writes_are_bounded(w: &World) {
     assert_eq!(sent, 61);
 }
 
+/// Defect 10, the smaller ones, each as the attack found it.
+async fn the_smaller_holes_are_closed(w: &World) {
+    let ct = [("content-type", "application/json")];
+    // NUL in a text field: 422, not a database error (500 on PostgreSQL).
+    let body = br#"{"source": "a\u0000b", "facts": [{"name": "above_scale", "value": true}]}"#.to_vec();
+    let r = w.api.send("POST", &format!("/api/entities/{}/facts", w.e1), Some(&w.admin), Some(body), &ct).await;
+    assert!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["detail"].as_str().unwrap_or("").contains("NUL"), "{}", r.body);
+    let r = w.api.send("POST", "/api/evaluate", None, Some(br#"{"entity": {"id": "a\u0000", "kind": "enterprise"}}"#.to_vec()), &ct).await;
+    problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    // A lone surrogate is no character.
+    let r = w.api.send("POST", "/api/evaluate", None, Some(br#"{"entity": {"id": "\ud800", "kind": "enterprise"}}"#.to_vec()), &ct).await;
+    let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p["errors"][0]["message"].as_str().unwrap_or("").contains("lone surrogate"), "{p}");
+    // A formula in a CSV export is shown as text, and the export imports back unchanged.
+    let head = "indicator,scope,year,value,unit,source,entered_by\n";
+    let csv = format!("{head}1,city,2024,61,%,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",@admin\n");
+    let r = w.api.send("POST", "/api/observations", Some(&w.admin), Some(csv.into_bytes()), &[("content-type", "text/csv")]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let out = w.api.get("/api/observations", &w.admin).await.body.as_str().expect("csv").to_string();
+    assert!(out.contains(r#""'=HYPERLINK(""http://x"",""y"")",'@admin"#), "{out}");
+    let r = w.api.send("POST", "/api/observations", Some(&w.admin), Some(out.clone().into_bytes()), &[("content-type", "text/csv")]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(w.api.get("/api/observations", &w.admin).await.body.as_str().expect("csv"), out, "round trip");
+    // Users can be disabled (sessions end, sign-in refused), changed, and given a new password.
+    let who = w.user("temp-user", json!({"role": "finance"})).await;
+    let id = w.api.get("/api/me", &who).await.body["user_id"].as_i64().expect("id");
+    let r = w.api.send("PATCH", &format!("/api/users/{id}"), Some(&w.admin), Some(br#"{"disabled": true}"#.to_vec()), &ct).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    problem(&w.api.get("/api/me", &who).await, StatusCode::UNAUTHORIZED);
+    problem(&w.api.login_from("10.9.0.1", "temp-user", PW).await, StatusCode::UNAUTHORIZED);
+    let change = r#"{"disabled": false, "role": "county", "county": "涼州區"}"#.as_bytes().to_vec();
+    let r = w.api.send("PATCH", &format!("/api/users/{id}"), Some(&w.admin), Some(change), &ct).await;
+    assert_eq!((r.body["role"].as_str(), r.body["county"].as_str()), (Some("county"), Some("liangzhou")), "{}", r.body);
+    let who = w.api.login("temp-user", PW).await;
+    // Its own password: the current one is asked for; other sessions end.
+    let other = w.api.login("temp-user", PW).await;
+    let wrong = json!({"password": "a-new-long-password", "current_password": "wrong"});
+    problem(&w.api.post(&format!("/api/users/{id}/password"), Some(&who), wrong).await, StatusCode::UNPROCESSABLE_ENTITY);
+    let right = json!({"password": "a-new-long-password", "current_password": PW});
+    let r = w.api.post(&format!("/api/users/{id}/password"), Some(&who), right).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(w.api.get("/api/me", &who).await.status, StatusCode::OK, "the session that changed it stays");
+    problem(&w.api.get("/api/me", &other).await, StatusCode::UNAUTHORIZED);
+    // Nobody else's password or sessions, and the last admin stays an admin.
+    problem(&w.api.post("/api/users/1/password", Some(&who), json!({"password": "0123456789x"})).await, StatusCode::FORBIDDEN);
+    problem(&w.api.send("DELETE", "/api/users/1/sessions", Some(&who), None, &[]).await, StatusCode::FORBIDDEN);
+    let r = w.api.send("PATCH", "/api/users/1", Some(&w.admin), Some(br#"{"disabled": true}"#.to_vec()), &ct).await;
+    problem(&r, StatusCode::CONFLICT);
+    // An admin ends all of a user's sessions and tokens.
+    let r = w.api.send("DELETE", &format!("/api/users/{id}/sessions"), Some(&w.admin), None, &[]).await;
+    assert_eq!(r.body["revoked"], 1, "{}", r.body);
+    problem(&w.api.get("/api/me", &who).await, StatusCode::UNAUTHORIZED);
+    // The user list is the admin's, and a non-admin's request is refused before its body is read.
+    assert!(w.api.get("/api/users", &w.admin).await.body["users"].as_array().is_some_and(|u| u.len() > 5));
+    let fin = w.api.login("fin-a", PW).await;
+    problem(&w.api.send("POST", "/api/users", Some(&fin), Some(b"{}".to_vec()), &ct).await, StatusCode::FORBIDDEN);
+    // Expired sessions are deleted.
+    w.store.sign_in("fin-a", PW, "10.9.0.2", qiangke_store::auth::SessionKind::Bearer, 1).await.expect("a short session");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    w.api.login("fin-a", PW).await;
+    let expired: i64 = sqlx::query("SELECT COUNT(*) FROM sessions WHERE expires_at <= $1")
+        .bind(qiangke_store::now_ms())
+        .fetch_one(w.store.pool())
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(expired, 0);
+    // Static files may be cached; API answers may not. A method a route does not take and a
+    // bad path segment are problem+json on the API and a page on the web.
+    let css = w.api.send("GET", "/static/app.css", None, None, &[]).await;
+    assert_eq!(css.headers["cache-control"], "public, max-age=3600");
+    assert_eq!(w.api.get("/api/me", &fin).await.headers["cache-control"], "no-store");
+    let r = w.api.send("DELETE", "/api/health", None, None, &[]).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.headers["content-type"], "application/problem+json");
+    assert!(r.headers.contains_key("allow"));
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let r = w.api.send("POST", "/desk/awards/not-a-number/verify", None, Some(b"x=1".to_vec()), &form).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.headers["content-type"].to_str().unwrap_or("").starts_with("text/html"));
+    // Facts and audit entries are paged in SQL.
+    let all =
+        w.api.get(&format!("/api/entities/{}/facts?limit=1000", w.e1), &w.admin).await.body["facts"].as_array().expect("facts").clone();
+    let page = w.api.get(&format!("/api/entities/{}/facts?limit=2&before={}", w.e1, all[1]["id"]), &w.admin).await;
+    assert_eq!(page.body["facts"].as_array().expect("facts"), &all[2..4].to_vec());
+    let entries = w.api.get("/api/audit?limit=3&after=5", &w.admin).await.body["entries"].as_array().expect("entries").clone();
+    assert_eq!(entries.iter().map(|e| e["seq"].as_i64().expect("seq")).collect::<Vec<_>>(), vec![6, 7, 8]);
+}
+
+/// HSTS goes with Secure cookies (behind HTTPS).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_transport_security_with_secure_cookies() {
+    let dir = std::env::temp_dir().join(format!("qiangke-hardening-hsts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = Store::open_dir(&dir).await.expect("store");
+    for (secure, hsts) in [(true, true), (false, false)] {
+        let api = Api { app: router(AppState::new(common::pack(), store.clone(), secure)) };
+        let r = api.send("GET", "/calculator", None, None, &[]).await;
+        assert_eq!(r.headers.get("strict-transport-security").is_some(), hsts);
+    }
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A 3 MB upload to the calculator said "choose a file"; it says the file is too large.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_too_large_upload_says_so() {
+    let dir = std::env::temp_dir().join(format!("qiangke-hardening-upload-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = Store::open_dir(&dir).await.expect("store");
+    let api = Api { app: router(AppState::new(common::pack(), store.clone(), false)) };
+    let mut body =
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"facts\"; filename=\"big.json\"\r\nContent-Type: application/json\r\n\r\n"
+            .to_vec();
+    body.extend(std::iter::repeat_n(b' ', 3 << 20));
+    body.extend(b"\r\n--XyZ--\r\n");
+    let r = api.send("POST", "/calculator/upload", None, Some(body), &[("content-type", "multipart/form-data; boundary=XyZ")]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let page = r.body.as_str().unwrap_or_default().to_string();
+    assert!(page.contains("文件太大") && !page.contains("請選擇一個事實文件"), "{page}");
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 async fn suite(url: &str, key_dir: &std::path::Path) {
     let w = world(url, key_dir).await;
     one_award_per_workshop_however_it_is_spelled(&w).await;
@@ -482,6 +606,7 @@ async fn suite(url: &str, key_dir: &std::path::Path) {
     open_ended_decisions_above_the_ceiling_need_a_second_person(&w).await;
     sign_in_is_throttled_not_locked_and_hashes_are_bounded(&w, url).await;
     identical_applications_are_one_and_writes_are_bounded(&w).await;
+    the_smaller_holes_are_closed(&w).await;
     the_audit_chain_catches_rewriting_truncation_and_edited_rows(&w).await;
     w.store.close().await;
 }

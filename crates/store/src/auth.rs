@@ -120,6 +120,69 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     tokio::task::spawn_blocking(f).await.expect("password hashing does not panic")
 }
 
+/// Changes to a user (admin): any field left out stays as it is; a role without its scope
+/// field (department, county, entity) is refused.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub role: Option<String>,
+    pub entity_id: Option<i64>,
+    pub department: Option<String>,
+    pub county: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+/// A role with its scope, as stored: only the scope field of the role, the county by its
+/// canonical id.
+struct Scope {
+    role: Role,
+    entity_id: Option<i64>,
+    department: Option<String>,
+    county: Option<String>,
+}
+
+/// Checks a role and its scope against the pack; problems go to `errs`.
+fn check_scope(
+    pack: &Pack,
+    role: &str,
+    entity_id: Option<i64>,
+    department: Option<&str>,
+    county: Option<&str>,
+    errs: &mut Vec<FieldError>,
+) -> Option<Scope> {
+    let mut bad = |field: &str, message: String| errs.push(FieldError { field: field.into(), message });
+    let parsed = Role::parse(role);
+    let counties = &pack.enums[pack.county_enum as usize];
+    match parsed {
+        None => bad("role", format!("`{role}` is not a role; one of entity, reviewer, finance, county, admin")),
+        Some(Role::Entity) if entity_id.is_none() => bad("entity_id", "an entity user needs the entity it acts for".into()),
+        Some(Role::Reviewer) => match department {
+            None => bad("department", "a reviewer needs the department it reviews for".into()),
+            Some(d) if !pack.departments.iter().any(|x| x.id == d) => {
+                bad("department", format!("`{d}` is not a department of the pack (see departments.toml)"))
+            }
+            Some(_) => {}
+        },
+        Some(Role::County) => match county {
+            None => bad("county", "a county official needs the county".into()),
+            Some(c) if counties.lookup(c).is_none() => bad("county", format!("`{c}` is not a county of the pack")),
+            Some(_) => {}
+        },
+        _ => {}
+    }
+    let role = parsed?;
+    Some(Scope {
+        role,
+        entity_id: if role == Role::Entity { entity_id } else { None },
+        department: if role == Role::Reviewer { department.map(str::to_string) } else { None },
+        county: if role == Role::County {
+            county.and_then(|c| counties.lookup(c)).map(|i| counties.variants[i as usize].id.clone())
+        } else {
+            None
+        },
+    })
+}
+
 impl Store {
     pub async fn user_count(&self) -> Result<i64> {
         Ok(sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?.try_get(0)?)
@@ -128,53 +191,25 @@ impl Store {
     /// Creates a user. `by` is the admin doing it; `None` is the bootstrap of an empty ledger
     /// (allowed only while there are no users, and only for an admin).
     pub async fn create_user(&self, pack: &Pack, by: Option<&Principal>, u: NewUser) -> Result<i64> {
-        let role = Role::parse(&u.role);
+        // Who may do it comes before what is wrong with the request.
+        if let Some(p) = by {
+            p.require(&[Role::Admin], "creating users")?;
+        }
         let mut errs = Vec::new();
-        let mut bad = |field: &str, message: String| errs.push(FieldError { field: field.into(), message });
         if u.username.trim().is_empty() || u.username.len() > 64 || u.username.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            bad("username", "1 to 64 characters, no spaces".into());
+            errs.push(FieldError { field: "username".into(), message: "1 to 64 characters, no spaces".into() });
         }
         if u.password.chars().count() < 10 {
-            bad("password", "at least 10 characters".into());
+            errs.push(FieldError { field: "password".into(), message: "at least 10 characters".into() });
         }
-        match role {
-            None => bad("role", format!("`{}` is not a role; one of entity, reviewer, finance, county, admin", u.role)),
-            Some(Role::Entity) if u.entity_id.is_none() => bad("entity_id", "an entity user needs the entity it acts for".into()),
-            Some(Role::Reviewer) => match u.department.as_deref() {
-                None => bad("department", "a reviewer needs the department it reviews for".into()),
-                Some(d) if !pack.departments.iter().any(|x| x.id == d) => {
-                    bad("department", format!("`{d}` is not a department of the pack (see departments.toml)"))
-                }
-                Some(_) => {}
-            },
-            Some(Role::County) => match u.county.as_deref() {
-                None => bad("county", "a county official needs the county".into()),
-                Some(c) if pack.enums[pack.county_enum as usize].lookup(c).is_none() => {
-                    bad("county", format!("`{c}` is not a county of the pack"))
-                }
-                Some(_) => {}
-            },
-            _ => {}
-        }
+        let scope = check_scope(pack, &u.role, u.entity_id, u.department.as_deref(), u.county.as_deref(), &mut errs);
         if !errs.is_empty() {
             return Err(Error::Invalid(errs));
         }
-        let role = role.expect("checked above");
-        match by {
-            Some(p) => p.require(&[Role::Admin], "creating users")?,
-            None if role != Role::Admin => return Err(Error::Forbidden("only an admin can be created without signing in".into())),
-            None => {}
+        let Scope { role, entity_id, department, county } = scope.expect("checked above");
+        if by.is_none() && role != Role::Admin {
+            return Err(Error::Forbidden("only an admin can be created without signing in".into()));
         }
-        // What is stored: the county as the pack's canonical id (a name or alias was accepted),
-        // and only the scope field of the role.
-        let county = if role == Role::County {
-            let e = &pack.enums[pack.county_enum as usize];
-            u.county.as_deref().and_then(|c| e.lookup(c)).map(|i| e.variants[i as usize].id.clone())
-        } else {
-            None
-        };
-        let entity_id = if role == Role::Entity { u.entity_id } else { None };
-        let department = if role == Role::Reviewer { u.department.clone() } else { None };
         let pw = u.password.clone();
         let hash = blocking(move || hash_password(&pw)).await?;
         let mut w = self.writer().await?;
@@ -221,10 +256,150 @@ impl Store {
         Ok(id)
     }
 
+    /// The users (admin): name, role, scope, whether disabled, when created.
+    pub async fn users(&self, p: &Principal) -> Result<Vec<serde_json::Value>> {
+        p.require(&[Role::Admin], "the list of users")?;
+        let rows = sqlx::query("SELECT id, username, role, entity_id, department, county, disabled, created_at FROM users ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(serde_json::json!({
+                    "id": r.try_get::<i64, _>(0)?, "username": r.try_get::<String, _>(1)?, "role": r.try_get::<String, _>(2)?,
+                    "entity_id": r.try_get::<Option<i64>, _>(3)?, "department": r.try_get::<Option<String>, _>(4)?,
+                    "county": r.try_get::<Option<String>, _>(5)?, "disabled": r.try_get::<i64, _>(6)? != 0,
+                    "created_at": crate::rfc3339(r.try_get(7)?),
+                }))
+            })
+            .collect()
+    }
+
+    /// Changes a user's role and scope, or disables or enables it (admin). A change of role or
+    /// scope, or disabling, ends the user's sessions and tokens. The last enabled admin stays.
+    pub async fn update_user(&self, pack: &Pack, p: &Principal, id: i64, u: UserUpdate) -> Result<serde_json::Value> {
+        p.require(&[Role::Admin], "changing a user")?;
+        let cur = sqlx::query("SELECT username, role, entity_id, department, county, disabled FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("there is no user {id}")))?;
+        let role = u.role.clone().unwrap_or(cur.try_get(1)?);
+        let scope_given = u.role.is_some() || u.entity_id.is_some() || u.department.is_some() || u.county.is_some();
+        let (entity_id, department, county) = if scope_given {
+            (u.entity_id, u.department.clone(), u.county.clone())
+        } else {
+            (cur.try_get(2)?, cur.try_get(3)?, cur.try_get(4)?)
+        };
+        let mut errs = Vec::new();
+        let scope = check_scope(pack, &role, entity_id, department.as_deref(), county.as_deref(), &mut errs);
+        if !errs.is_empty() {
+            return Err(Error::Invalid(errs));
+        }
+        let scope = scope.expect("checked above");
+        let disabled = u.disabled.unwrap_or(cur.try_get::<i64, _>(5)? != 0);
+        let mut w = self.writer().await?;
+        if (disabled || scope.role != Role::Admin) && cur.try_get::<String, _>(1)? == "admin" {
+            let others: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> $1")
+                .bind(id)
+                .fetch_one(w.conn())
+                .await?
+                .try_get(0)?;
+            if others == 0 {
+                return Err(Error::Conflict("this is the last enabled admin: create another admin first".into()));
+            }
+        }
+        sqlx::query("UPDATE users SET role = $1, entity_id = $2, department = $3, county = $4, disabled = $5 WHERE id = $6")
+            .bind(scope.role.as_str())
+            .bind(scope.entity_id)
+            .bind(scope.department.clone())
+            .bind(scope.county.clone())
+            .bind(i64::from(disabled))
+            .bind(id)
+            .execute(w.conn())
+            .await?;
+        if scope_given || disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(w.conn()).await?;
+        }
+        let out = serde_json::json!({"id": id, "username": cur.try_get::<String, _>(0)?, "role": scope.role.as_str(), "entity_id": scope.entity_id,
+            "department": scope.department, "county": scope.county, "disabled": disabled});
+        w.log(Entry {
+            actor: p.actor(),
+            action: "user.update",
+            subject: format!("user:{id}"),
+            entity_id: scope.entity_id,
+            department: out["department"].as_str().map(str::to_string),
+            detail: out.clone(),
+        });
+        w.commit().await?;
+        Ok(out)
+    }
+
+    /// Sets a user's password: the admin for anyone; a user for itself, giving its current
+    /// password. The user's other sessions and tokens end.
+    pub async fn set_password(&self, p: &Principal, id: i64, new: &str, current: Option<&str>, keep_token: Option<&str>) -> Result<()> {
+        if p.role != Role::Admin && p.user_id != id {
+            return Err(Error::Forbidden("only an admin sets another user's password".into()));
+        }
+        if new.chars().count() < 10 {
+            return Err(Error::invalid("password", "at least 10 characters"));
+        }
+        let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("there is no user {id}")))?;
+        if p.role != Role::Admin {
+            let (hash, given) = (row.try_get::<String, _>(0)?, current.unwrap_or_default().to_string());
+            if !blocking(move || password_matches(&given, &hash)).await {
+                return Err(Error::invalid("current_password", "the current password is wrong"));
+            }
+        }
+        let pw = new.to_string();
+        let hash = blocking(move || hash_password(&pw)).await?;
+        let mut w = self.writer().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(&hash).bind(id).execute(w.conn()).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(id)
+            .bind(keep_token.map(sha256_hex).unwrap_or_default())
+            .execute(w.conn())
+            .await?;
+        w.log(Entry {
+            actor: p.actor(),
+            action: "user.password",
+            subject: format!("user:{id}"),
+            entity_id: None,
+            department: None,
+            detail: serde_json::json!({"by_admin": p.role == Role::Admin && p.user_id != id}),
+        });
+        w.commit().await
+    }
+
+    /// Ends every session and API token of a user (the admin, or the user itself).
+    pub async fn revoke_sessions(&self, p: &Principal, id: i64) -> Result<u64> {
+        if p.role != Role::Admin && p.user_id != id {
+            return Err(Error::Forbidden("only an admin ends another user's sessions".into()));
+        }
+        let mut w = self.writer().await?;
+        let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(w.conn()).await?.rows_affected();
+        w.log(Entry {
+            actor: p.actor(),
+            action: "user.sessions-revoked",
+            subject: format!("user:{id}"),
+            entity_id: None,
+            department: None,
+            detail: serde_json::json!({"sessions": n}),
+        });
+        w.commit().await?;
+        Ok(n)
+    }
+
     /// Checks a password and opens a session; the returned secret is shown once and stored only
     /// as its SHA-256. Unknown users cost the same time as wrong passwords.
     pub async fn login(&self, username: &str, password: &str, kind: SessionKind, ttl_ms: i64) -> Result<(String, Principal)> {
-        let row = sqlx::query("SELECT id, password_hash FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT id, password_hash FROM users WHERE username = $1 AND disabled = 0")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
         // Unknown users are checked against a throwaway hash so both paths run argon2.
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let (id, hash) = match &row {
@@ -238,6 +413,8 @@ impl Store {
         };
         let token = random_token();
         let now = now_ms();
+        // Expired sessions are of no use to anyone: gone at each sign-in.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(sha256_hex(&token))
             .bind(id)
@@ -253,7 +430,7 @@ impl Store {
     /// The principal of a live session, or `Unauthenticated`.
     pub async fn principal(&self, token: &str, kind: SessionKind) -> Result<Principal> {
         let row = sqlx::query(
-            "SELECT u.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3",
+            "SELECT u.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3 AND u.disabled = 0",
         )
         .bind(sha256_hex(token))
         .bind(if kind == SessionKind::Cookie { "cookie" } else { "bearer" })

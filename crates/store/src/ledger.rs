@@ -416,30 +416,31 @@ impl Store {
         Ok(json!({"entity_id": entity_id, "recorded": rows.len()}))
     }
 
-    /// Every fact recorded for an entity, newest first, with who entered it, from what source and
-    /// when; `current` marks the value in force.
-    pub async fn facts(&self, p: &Principal, entity_id: i64) -> Result<Vec<J>> {
+    /// The facts recorded for an entity, newest first, with who entered them, from what source and
+    /// when; `current` marks the value in force. A page of at most `limit` facts with ids below
+    /// `before` (the whole page is read in SQL, the flag too).
+    pub async fn facts(&self, p: &Principal, entity_id: i64, before: Option<i64>, limit: i64) -> Result<Vec<J>> {
         self.entity(p, entity_id).await?;
         let rows = sqlx::query(
-            "SELECT f.id, f.scope, f.year, f.name, f.value, f.source, u.username, f.entered_at, f.import_id \
-             FROM facts f JOIN users u ON u.id = f.entered_by WHERE f.entity_id = $1 ORDER BY f.id DESC",
+            "SELECT f.id, f.scope, f.year, f.name, f.value, f.source, u.username, f.entered_at, f.import_id, \
+             CASE WHEN f.scope = 'event' OR NOT EXISTS (SELECT 1 FROM facts g WHERE g.entity_id = f.entity_id AND g.scope = f.scope \
+               AND g.name = f.name AND COALESCE(g.year, -1) = COALESCE(f.year, -1) AND g.id > f.id) THEN 1 ELSE 0 END \
+             FROM facts f JOIN users u ON u.id = f.entered_by WHERE f.entity_id = $1 AND f.id < $2 ORDER BY f.id DESC LIMIT $3",
         )
         .bind(entity_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit.clamp(1, 1000))
         .fetch_all(&self.pool)
         .await?;
-        let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for r in rows {
             let scope: String = r.try_get(1)?;
-            let year: Option<i64> = r.try_get(2)?;
-            let name: String = r.try_get(3)?;
             let value: String = r.try_get(4)?;
-            let current = scope == "event" || seen.insert((scope.clone(), year, name.clone()));
             let value = if scope == "event" { serde_json::from_str(&value).unwrap_or(J::String(value)) } else { J::String(value) };
             out.push(json!({
-                "id": r.try_get::<i64, _>(0)?, "scope": scope, "year": year, "name": name, "value": value,
+                "id": r.try_get::<i64, _>(0)?, "scope": scope, "year": r.try_get::<Option<i64>, _>(2)?, "name": r.try_get::<String, _>(3)?, "value": value,
                 "source": r.try_get::<String, _>(5)?, "entered_by": r.try_get::<String, _>(6)?,
-                "entered_at": rfc3339(r.try_get(7)?), "import_id": r.try_get::<Option<i64>, _>(8)?, "current": current,
+                "entered_at": rfc3339(r.try_get(7)?), "import_id": r.try_get::<Option<i64>, _>(8)?, "current": r.try_get::<i32, _>(9)? == 1,
             }));
         }
         Ok(out)
@@ -1347,42 +1348,36 @@ impl Store {
     }
 
     async fn audit_view(&self, p: &Principal, after: i64, limit: i64, newest: bool) -> Result<Vec<J>> {
+        // The scope is part of the query, so a page is read from the database and nothing else.
         let order = if newest { "DESC" } else { "ASC" };
+        let scope = match p.role {
+            Role::Admin | Role::Finance => "TRUE",
+            Role::Entity => "a.entity_id = $3",
+            Role::County => "a.entity_id IN (SELECT id FROM entities WHERE county = $4)",
+            Role::Reviewer => "(a.department = $5 OR a.department LIKE $6 ESCAPE '\\')",
+        };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT a.seq, a.at, a.actor, a.action, a.subject, a.entity_id, a.department, a.detail, a.hash, e.county \
-             FROM audit a LEFT JOIN entities e ON e.id = a.entity_id WHERE a.seq > $1 ORDER BY a.seq {order}"
+            "SELECT a.seq, a.at, a.actor, a.action, a.subject, a.entity_id, a.department, a.detail, a.hash \
+             FROM audit a WHERE a.seq > $1 AND ({scope} OR a.actor = $2) ORDER BY a.seq {order} LIMIT $7"
         )))
         .bind(after)
+        .bind(p.actor())
+        .bind(p.entity_id.unwrap_or(-1))
+        .bind(p.county.clone().unwrap_or_default())
+        .bind(p.department.clone().unwrap_or_default())
+        .bind(dept_pattern(p.department.as_deref().unwrap_or_default()))
+        .bind(limit.clamp(1, 1000))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let entity: Option<i64> = r.try_get(5)?;
-            let dept: Option<String> = r.try_get(6)?;
-            let county: Option<String> = r.try_get(9)?;
-            let actor: String = r.try_get(2)?;
-            let visible = match p.role {
-                Role::Admin | Role::Finance => true,
-                Role::Entity => entity.is_some() && entity == p.entity_id,
-                Role::County => county.is_some() && county == p.county,
-                Role::Reviewer => {
-                    let d = p.department.clone().unwrap_or_default();
-                    dept.as_deref().is_some_and(|x| x == d || x.contains(&format!(",{d},")))
-                }
-            } || actor == p.actor();
-            if !visible {
-                continue;
-            }
-            out.push(json!({
-                "seq": r.try_get::<i64, _>(0)?, "at": rfc3339(r.try_get(1)?), "actor": actor, "action": r.try_get::<String, _>(3)?,
-                "subject": r.try_get::<String, _>(4)?, "entity_id": entity, "detail": serde_json::from_str::<J>(&r.try_get::<String, _>(7)?).unwrap_or(J::Null),
-                "hash": r.try_get::<String, _>(8)?,
-            }));
-            if out.len() as i64 >= limit {
-                break;
-            }
-        }
-        Ok(out)
+        rows.iter()
+            .map(|r| {
+                Ok(json!({
+                    "seq": r.try_get::<i64, _>(0)?, "at": rfc3339(r.try_get(1)?), "actor": r.try_get::<String, _>(2)?, "action": r.try_get::<String, _>(3)?,
+                    "subject": r.try_get::<String, _>(4)?, "entity_id": r.try_get::<Option<i64>, _>(5)?,
+                    "detail": serde_json::from_str::<J>(&r.try_get::<String, _>(7)?).unwrap_or(J::Null), "hash": r.try_get::<String, _>(8)?,
+                }))
+            })
+            .collect()
     }
 }
 

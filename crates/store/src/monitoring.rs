@@ -108,9 +108,28 @@ impl Store {
         Ok(out)
     }
 
-    /// The observations in force as the import CSV.
-    pub async fn observations_csv(&self, pack: &Pack) -> Result<String> {
-        Ok(export_observations(pack, &self.observations(pack).await?))
+    /// The observations in force as the import CSV, as far as `p` may read the rows themselves
+    /// (they name the officials who reported them; the aggregates on the dashboard and in the
+    /// report are public): the admin all of them, a county official its county's, a reviewer
+    /// those its department entered.
+    pub async fn observations_csv(&self, pack: &Pack, p: &Principal) -> Result<String> {
+        p.require(&[Role::Admin, Role::County, Role::Reviewer], "reading the observations as entered")?;
+        let mine: std::collections::HashSet<(String, String, i64)> = match p.role {
+            Role::Admin => Default::default(),
+            _ => sqlx::query("SELECT o.indicator, o.scope, o.year FROM observations o JOIN users u ON u.id = o.entered_by WHERE u.department = $1 OR o.scope = $2")
+                .bind(if p.role == Role::Reviewer { p.department.clone().unwrap_or_default() } else { "\u{1}".into() })
+                .bind(if p.role == Role::County { p.county.clone().unwrap_or_default() } else { "\u{1}".into() })
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                .collect::<Result<_>>()?,
+        };
+        let mut all = self.observations(pack).await?;
+        if p.role != Role::Admin {
+            all.retain(|o| mine.contains(&(pack.plan.indicators[o.indicator].id.clone(), o.scope.name(pack), i64::from(o.year))));
+        }
+        Ok(export_observations(pack, &all))
     }
 
     /// Records task progress updates from CSV (`task,date,unit,text,value`). A reviewer's rows
@@ -185,8 +204,21 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn task_updates_csv(&self, pack: &Pack) -> Result<String> {
-        Ok(export_updates(pack, &self.task_updates(pack).await?))
+    /// Task updates as the import CSV, as far as `p` may read them: the admin all, a reviewer its
+    /// department's, a county official those of the county governments.
+    pub async fn task_updates_csv(&self, pack: &Pack, p: &Principal) -> Result<String> {
+        p.require(&[Role::Admin, Role::County, Role::Reviewer], "reading the task updates as entered")?;
+        let unit = match p.role {
+            Role::Reviewer => p.department.clone(),
+            Role::County => Some("county-governments".to_string()),
+            _ => None,
+        };
+        let mut all = self.task_updates(pack).await?;
+        if let Some(unit) = unit {
+            let ix = pack.departments.iter().position(|d| d.id == unit);
+            all.retain(|u| u.unit.is_some() && u.unit == ix);
+        }
+        Ok(export_updates(pack, &all))
     }
 
     /// Awards in the ledger (not rejected) per rule and claim year, to show beside the indicators

@@ -410,12 +410,24 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
     let pack = &s.pack;
     let title = ctx.t("獎補計算器", "Award calculator");
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(f)) = mp.next_field().await {
-        if f.name() == Some("facts") {
-            let name = f.file_name().unwrap_or("facts.json").to_string();
-            match f.bytes().await {
-                Ok(b) => file = Some((name, b.to_vec())),
-                Err(_) => break,
+    let mut too_large = false;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(f)) if f.name() == Some("facts") => {
+                let name = f.file_name().unwrap_or("facts.json").to_string();
+                match f.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(e) => {
+                        too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                        break;
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                break;
             }
         }
     }
@@ -424,6 +436,11 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
             format!(r#"<div class="summary-errors" role="alert"><p>{}</p></div>"#, msg) + &form_html(&ctx, pack, &[], &Errors::new());
         ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, &body)
     };
+    if too_large {
+        let mut r = fail(esc(ctx.t("文件太大:事實文件最大 1 MB。", "The file is too large: a facts file may be up to 1 MB.")));
+        *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        return r;
+    }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return fail(esc(ctx.t("請選擇一個事實文件。", "Choose a facts file.")));
     };

@@ -40,7 +40,7 @@ pub fn routes() -> Router<S> {
         .route("/static/app.css", get(css))
         .route("/favicon.ico", get(favicon))
         .route("/calculator", get(calculator::form).post(calculator::submit))
-        .route("/calculator/upload", post(calculator::upload))
+        .route("/calculator/upload", post(calculator::upload).layer(axum::extract::DefaultBodyLimit::max(1 << 20)))
         .route("/policy", get(policy::text))
         .route("/policy/notes", get(policy::notes))
         .route("/policy/coverage", get(policy::coverage))
@@ -64,6 +64,25 @@ async fn css() -> Response {
 async fn favicon() -> Response {
     const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5cad"/><text x="16" y="23" font-size="18" text-anchor="middle" fill="#fff">強</text></svg>"##;
     ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], SVG).into_response()
+}
+
+/// A refusal the router made before any page handler ran (an unreadable form, a method a page
+/// does not take), as a small page in the reader's language.
+pub(crate) fn bare_refusal(status: StatusCode, detail: &str, lang: Option<&str>) -> Response {
+    let lang = lang.and_then(parse_lang).unwrap_or(Lang::Zh);
+    let body = format!(
+        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{} {}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>{}</h1><p>{}</p><p><a href="/calculator">{}</a></p></main></body></html>"#,
+        if lang == Lang::Zh { "zh-Hant" } else { "en" },
+        status.as_u16(),
+        t(lang, "請求無法處理", "Request refused"),
+        t(lang, "請求無法處理", "Request refused"),
+        esc(detail),
+        t(lang, "返回首頁", "Back to the start"),
+    );
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    r
 }
 
 /// HTML-escapes text for element content and attribute values.

@@ -40,3 +40,7 @@ ALTER TABLE audit ADD COLUMN scheme BIGINT NOT NULL DEFAULT 1;
 -- was decided on change.
 ALTER TABLE applications ADD COLUMN facts_hash TEXT;
 CREATE INDEX applications_by_entity ON applications (entity_id, claim_year, id);
+
+-- A user can be disabled (its sessions end; it cannot sign in) without losing its history.
+ALTER TABLE users ADD COLUMN disabled BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX sessions_by_user ON sessions (user_id);
