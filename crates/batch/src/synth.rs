@@ -59,10 +59,10 @@ fn walk(n: &N, out: &mut BTreeMap<Target, Vec<Decimal>>, pack: &Pack) {
     };
     match &n.k {
         NK::Bin(op, a, b) => {
-            if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq) {
-                if let (Some(t), NK::Const(qiangke_rules::model::Value::Money(m))) = (target(a), &b.k) {
-                    out.entry(t).or_default().push(*m);
-                }
+            if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq)
+                && let (Some(t), NK::Const(qiangke_rules::model::Value::Money(m))) = (target(a), &b.k)
+            {
+                out.entry(t).or_default().push(*m);
             }
             walk(a, out, pack);
             walk(b, out, pack);
