@@ -345,7 +345,7 @@ async fn row_hash(conn: &mut AnyConnection, table: &str, id: i64) -> Result<Opti
 /// The head of the chain at a moment, for an auditor to keep outside the ledger: a later
 /// verification against it shows whether entries up to it were removed or rewritten. `mac` is
 /// HMAC-SHA-256 with the audit key over the other fields (absent without a key).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Checkpoint {
     pub seq: i64,
     pub hash: String,

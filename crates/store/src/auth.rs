@@ -20,7 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Entity,
@@ -47,13 +47,19 @@ impl Role {
 }
 
 /// The signed-in user a request acts for.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Principal {
     pub user_id: i64,
     pub username: String,
     pub role: Role,
+    /// The entity an `entity` user acts for.
+    #[schema(required = true)]
     pub entity_id: Option<i64>,
+    /// The department a `reviewer` reviews for.
+    #[schema(required = true)]
     pub department: Option<String>,
+    /// The county of a `county` official.
+    #[schema(required = true)]
     pub county: Option<String>,
 }
 
@@ -72,15 +78,25 @@ impl Principal {
     }
 }
 
-/// A user to create.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// A user to create. The role's scope field is required (`entity_id` for an entity user,
+/// `department` for a reviewer, `county` for a county official); the others are ignored.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"username": "tax-reviewer", "password": "a-long-password", "role": "reviewer", "department": "tax-bureau"})))]
 pub struct NewUser {
+    /// Unique; at most 64 bytes of UTF-8, no white space or control characters.
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\s\x00-\x1f\x7f-\x9f]+$")]
     pub username: String,
+    /// At least 10 characters.
+    #[schema(min_length = 10)]
     pub password: String,
+    #[schema(value_type = Role)]
     pub role: String,
+    /// The entity an `entity` user acts for.
     pub entity_id: Option<i64>,
+    /// The department a `reviewer` reviews for (a department id of the pack).
     pub department: Option<String>,
+    /// The county of a `county` official (a county of the pack, by id or name).
     pub county: Option<String>,
 }
 
@@ -122,9 +138,11 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 
 /// Changes to a user (admin): any field left out stays as it is; a role without its scope
 /// field (department, county, entity) is refused.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"disabled": true}), json!({"role": "county", "county": "minqin"})))]
 pub struct UserUpdate {
+    #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
     pub entity_id: Option<i64>,
     pub department: Option<String>,

@@ -24,33 +24,52 @@ const AWARD_SELECT: &str = "SELECT a.id, a.application_id, a.entity_id, a.rule_i
 /// Oldest and newest calendar year a yearly fact or claim may name.
 const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 
-#[derive(Debug, Clone, Deserialize)]
+/// An entity to register.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"uscc": "91620600123456788A", "name": "甲公司", "kind": "enterprise", "county": "liangzhou"})))]
 pub struct NewEntity {
+    /// The unified social credit code (GB 32100-2015; both check characters are verified).
+    #[schema(pattern = r"^\s*[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}\s*$", examples("91620600123456788A"))]
     pub uscc: String,
+    /// The registered name.
+    #[schema(pattern = r"\S", examples("甲公司"))]
     pub name: String,
+    /// The kind of applicant (a variant of the pack's applicant enum, by id or name).
     pub kind: String,
+    /// The county (a variant of the pack's county enum, by id or name).
     pub county: String,
 }
 
 /// Facts to record for one entity: attributes and yearly figures (`year` given) and events.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"source": "2023年度报告", "facts": [{"year": 2023, "name": "rd_expenditure", "value": "15000000"}, {"name": "above_scale", "value": true}],
+    "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false}]})))]
 pub struct FactsInput {
     /// Where the figures come from (an annual report, a department's list …).
+    #[schema(pattern = r"\S")]
     pub source: String,
     #[serde(default)]
     pub facts: Vec<FactInput>,
+    /// Events: each an object with its `type`, its `date` and the fields of that type.
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     pub events: Vec<J>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// One attribute (no `year`) or yearly figure (with its `year`).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FactInput {
+    /// The year of a yearly figure; left out for an attribute of the entity.
     #[serde(default)]
+    #[schema(minimum = 1990, maximum = 2100)]
     pub year: Option<i64>,
+    /// The fact's name in the pack's vocabulary.
     pub name: String,
+    /// The value as text, a number or a boolean: `"15000000"`, `"1500萬元"`, `3`, `true`.
+    #[schema(value_type = Value)]
     pub value: J,
 }
 

@@ -47,7 +47,7 @@ pub enum Error {
 }
 
 /// A validation problem located at a field (`facts[2].value`, `amount`, `row 17, column value`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
