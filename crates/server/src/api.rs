@@ -1,19 +1,27 @@
 //! Routes, extractors and handlers of the JSON API.
+//!
+//! Every route is registered with `routes!` on an [`OpenApiRouter`], from the handler's own
+//! `#[utoipa::path]` description: a route cannot exist undocumented, and the document served at
+//! `/api/openapi.json` is generated from these descriptions and the types the handlers read
+//! (`openapi.rs` adds what depends on the pack). The answers' schemas are in `schema.rs`.
 
 use crate::http::ClientAddr;
 use crate::openapi;
 use crate::problem::Problem;
+use crate::schema::{
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, TooManyRequests, Unauthorized, Unavailable, Unprocessable,
+    UnsupportedMediaType,
+};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Extension, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use qiangke_monitor::assess::Weights;
 use qiangke_monitor::report as monitor_report;
 use qiangke_rules::{Lang, Options, Pack, evaluate, explain, load_facts};
-use qiangke_store::auth::{NewUser, SessionKind};
+use qiangke_store::auth::{NewUser, SessionKind, UserUpdate};
 use qiangke_store::ledger::{FactsInput, ImportFormat, NewEntity};
 use qiangke_store::{Error, Principal, Store};
 use serde::Deserialize;
@@ -22,6 +30,9 @@ use serde_json::{Value as J, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Name of the browser session cookie.
 pub const COOKIE: &str = "qiangke_session";
@@ -73,48 +84,59 @@ fn created(v: J) -> ApiResult {
     Ok((StatusCode::CREATED, axum::Json(v)).into_response())
 }
 
-/// The router with every route of [`openapi::ROUTES`].
-pub fn router(state: S) -> Router {
-    let api = Router::new()
-        .route("/api/health", get(health))
-        .route("/api/openapi.json", get(openapi_doc))
-        .route("/api/evaluate", post(evaluate_facts))
-        .route("/api/login", post(login))
-        .route("/api/logout", post(logout))
-        .route("/api/me", get(me))
-        .route("/api/users", get(list_users).post(create_user))
-        .route("/api/users/{id}", axum::routing::patch(update_user))
-        .route("/api/users/{id}/password", post(set_password))
-        .route("/api/users/{id}/sessions", axum::routing::delete(revoke_sessions))
-        .route("/api/entities", get(list_entities).post(register_entity))
-        .route("/api/entities/{id}", get(get_entity))
-        .route("/api/entities/{id}/facts", get(list_facts).post(record_facts))
-        .route("/api/applications", post(apply))
-        .route("/api/awards", get(list_awards))
-        .route("/api/awards/{id}", get(get_award))
-        .route("/api/awards/{id}/verification", post(verify_award))
-        .route("/api/awards/{id}/decision", post(decide_award))
-        .route("/api/awards/{id}/decision/second-approval", post(second_approval))
-        .route("/api/payouts", get(list_payouts))
-        .route("/api/payouts/{id}/paid", post(mark_paid))
-        .route("/api/budget", get(budget))
-        .route("/api/audit", get(audit))
-        .route("/api/audit/verify", get(audit_verify))
-        .route("/api/audit/checkpoint", get(audit_checkpoint))
-        .route("/api/sign-ins", get(sign_ins))
-        .route("/api/report", get(report))
+/// Every API route, each registered together with its description in the OpenAPI document.
+pub(crate) fn api_routes() -> OpenApiRouter<S> {
+    let small = OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(openapi_doc))
+        .routes(routes!(evaluate_facts))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(update_user))
+        .routes(routes!(set_password))
+        .routes(routes!(revoke_sessions))
+        .routes(routes!(list_entities, register_entity))
+        .routes(routes!(get_entity))
+        .routes(routes!(list_facts, record_facts))
+        .routes(routes!(apply))
+        .routes(routes!(list_awards))
+        .routes(routes!(get_award))
+        .routes(routes!(verify_award))
+        .routes(routes!(decide_award))
+        .routes(routes!(second_approval))
+        .routes(routes!(list_payouts))
+        .routes(routes!(mark_paid))
+        .routes(routes!(budget))
+        .routes(routes!(audit))
+        .routes(routes!(audit_verify))
+        .routes(routes!(audit_checkpoint))
+        .routes(routes!(sign_ins))
+        .routes(routes!(report))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    let imports = Router::new()
-        .route("/api/imports", post(import))
-        .route("/api/observations", get(list_observations).post(record_observations))
-        .route("/api/task-updates", get(list_task_updates).post(record_task_updates))
+    let imports = OpenApiRouter::new()
+        .routes(routes!(import))
+        .routes(routes!(list_observations, record_observations))
+        .routes(routes!(list_task_updates, record_task_updates))
         .layer(DefaultBodyLimit::max(IMPORT_LIMIT));
-    api.merge(imports)
-        .merge(crate::web::routes())
+    small.merge(imports)
+}
+
+/// The router: the API (documented in [`openapi::document`]) and the web pages.
+pub fn router(state: S) -> Router {
+    let (api, generated) = api_routes().split_for_parts();
+    let doc = Arc::new(openapi::document(&state.pack, generated));
+    api.merge(crate::web::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), api_headers))
+        .layer(Extension(OpenApiDoc(doc)))
         .with_state(state)
 }
+
+/// The OpenAPI document, built once per router.
+#[derive(Clone)]
+struct OpenApiDoc(Arc<J>);
 
 async fn api_headers(State(s): State<S>, req: Request, next: axum::middleware::Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
@@ -304,26 +326,79 @@ impl WriteLimits {
 
 // ----- public ------------------------------------------------------------------------------
 
+/// Liveness, and the pack being served
+///
+/// Public. The pack's id, version and the SHA-256 of its files.
+#[utoipa::path(get, path = "/api/health", tag = "public",
+    responses((status = 200, description = "The server is up.", body = crate::schema::Health)))]
 async fn health(State(s): State<S>) -> ApiResult {
     ok(json!({"status": "ok", "pack": {"id": s.pack.id, "version": s.pack.version, "hash": s.pack.hash}}))
 }
 
-async fn openapi_doc(State(s): State<S>) -> ApiResult {
-    ok(openapi::document(&s.pack))
+/// This document
+///
+/// Public. OpenAPI 3.1, generated from the handlers and the types they read and answer with.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "public",
+    responses((status = 200, description = "The OpenAPI document.", content_type = "application/json", body = Object)))]
+async fn openapi_doc(Extension(OpenApiDoc(doc)): Extension<OpenApiDoc>) -> ApiResult {
+    ok(doc.as_ref().clone())
 }
 
-#[derive(Deserialize)]
+/// The most claim years one calculator request may name.
+const MAX_YEARS: usize = 10;
+
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct EvalQuery {
-    /// Claim years, comma-separated; default every year the facts mention.
+    /// Claim years, comma-separated (`2023,2024`; at most 10); default: every year the facts
+    /// mention.
+    #[param(value_type = Option<Vec<ClaimYear>>, inline, style = Form, explode = false, max_items = 10, example = json!([2023]))]
     years: Option<String>,
     /// `false` leaves out the step-by-step derivations.
     trace: Option<bool>,
-    /// Adds the explanation as text in this language (`zh` or `en`).
-    explain: Option<String>,
+    /// Adds the explanation as text in this language.
+    #[param(inline)]
+    explain: Option<ExplainLang>,
 }
 
-/// The stateless calculator: a facts document in, explained awards out; nothing is stored.
+/// A claim year: 1990 to 2100.
+struct ClaimYear;
+
+impl utoipa::PartialSchema for ClaimYear {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1990)).maximum(Some(2100)).into()
+    }
+}
+
+impl ToSchema for ClaimYear {}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ExplainLang {
+    Zh,
+    En,
+}
+
+/// The calculator: a facts document in, explained awards out
+///
+/// Public; nothing is stored. The facts document is what `qiangke eval` reads: the entity and its
+/// attributes, yearly figures keyed by year, dated events, every name from the pack's vocabulary
+/// (see the `FactsDocument` schema). At most 1,000 events per request. Evaluations run a bounded
+/// number at a time; beyond a short queue the answer is 503.
+#[utoipa::path(post, path = "/api/evaluate", tag = "public",
+    params(EvalQuery),
+    request_body(content = crate::schema::FactsDocument, content_type = "application/json",
+        description = "A facts document (JSON)."),
+    responses(
+        (status = 200, description = "Every applicable rule's result for each claim year, explained.", body = crate::schema::Evaluation),
+        (status = 400, response = BadRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, description = "The facts do not validate: each problem located by line and column, nothing evaluated; or more than 1,000 events.",
+            content_type = "application/problem+json", body = crate::schema::Problem),
+        (status = 503, response = Unavailable),
+    ))]
 async fn evaluate_facts(
     State(s): State<S>,
     q: Result<Query<EvalQuery>, axum::extract::rejection::QueryRejection>,
@@ -331,23 +406,24 @@ async fn evaluate_facts(
 ) -> ApiResult {
     let Query(q) = q.map_err(|e| Problem::invalid("query", e.body_text()))?;
     let mut years = Vec::new();
-    for y in q.years.as_deref().unwrap_or("").split(',').filter(|y| !y.trim().is_empty()) {
-        match y.trim().parse::<i32>() {
-            Ok(y) if (1990..=2100).contains(&y) => years.push(y),
-            _ => return Err(Problem::invalid("years", format!("`{y}` is not a year from 1990 to 2100"))),
+    let given = q.years.as_deref().unwrap_or("");
+    if !given.is_empty() {
+        for y in given.split(',') {
+            match y.trim().parse::<i32>() {
+                Ok(y) if (1990..=2100).contains(&y) => years.push(y),
+                _ => return Err(Problem::invalid("years", format!("`{y}` is not a year from 1990 to 2100"))),
+            }
         }
+    }
+    if years.len() > MAX_YEARS {
+        return Err(Problem::invalid("years", "at most 10 claim years per request"));
     }
     years.sort_unstable();
     years.dedup();
-    if years.len() > 10 {
-        return Err(Problem::invalid("years", "at most 10 claim years per request"));
-    }
-    let lang = match q.explain.as_deref() {
-        None => None,
-        Some("zh") => Some(Lang::Zh),
-        Some("en") => Some(Lang::En),
-        Some(other) => return Err(Problem::invalid("explain", format!("`{other}`: expected zh or en"))),
-    };
+    let lang = q.explain.map(|l| match l {
+        ExplainLang::Zh => Lang::Zh,
+        ExplainLang::En => Lang::En,
+    });
     let text = String::from_utf8(b.to_vec()).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))?;
     let pack = s.pack.clone();
     let trace = q.trace.unwrap_or(true);
@@ -412,13 +488,22 @@ pub(crate) fn busy(_: crate::compute::Busy) -> Problem {
 
 // ----- sessions and users ------------------------------------------------------------------
 
-#[derive(Deserialize)]
+/// A sign-in.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"username": "tax-reviewer", "password": "a-long-password", "session": "bearer"})))]
 struct LoginBody {
     username: String,
     password: String,
-    /// `cookie` (browser, the default) or `bearer` (API token in the response body).
-    session: Option<String>,
+    /// `cookie` (a browser session, the default) or `bearer` (an API token in the answer).
+    session: Option<SessionChoice>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum SessionChoice {
+    Cookie,
+    Bearer,
 }
 
 /// Checks a password (throttled per account and per client, a bounded number at a time; see
@@ -463,14 +548,35 @@ pub(crate) fn session_cookie(s: &AppState, token: &str) -> HeaderValue {
     HeaderValue::from_str(&c).expect("ascii")
 }
 
+/// Sign in
+///
+/// Public. With `session: bearer` the answer carries an API token (valid 30 days); otherwise the
+/// session rides in the HttpOnly cookie `qiangke_session` (8 hours). The body must be JSON and
+/// the request may not come from another site. After five failures of an account (twenty from one
+/// client) each further attempt waits 1 s, 2 s, 4 s … up to 15 minutes (429 with Retry-After);
+/// the account's usual client is not held back by the account's failures.
+#[utoipa::path(post, path = "/api/login", tag = "sessions",
+    request_body(content = LoginBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Signed in.", body = crate::schema::SignedIn,
+            headers(("Set-Cookie" = String, description = "The session cookie (`session: cookie`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, description = "Unknown user name, wrong password or disabled user (the same answer for each).",
+            content_type = "application/problem+json", body = crate::schema::Problem),
+        (status = 403, description = "The request came from another site.", content_type = "application/problem+json", body = crate::schema::Problem),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn login(State(s): State<S>, ClientAddr(client): ClientAddr, headers: HeaderMap, Body(b): Body) -> ApiResult {
     require_json(&headers)?;
     same_site(&headers)?;
     let body: LoginBody = json_body(&b)?;
-    let kind = match body.session.as_deref() {
-        None | Some("cookie") => SessionKind::Cookie,
-        Some("bearer") => SessionKind::Bearer,
-        Some(o) => return Err(Problem::invalid("session", format!("`{o}`: expected cookie or bearer"))),
+    let kind = match body.session {
+        None | Some(SessionChoice::Cookie) => SessionKind::Cookie,
+        Some(SessionChoice::Bearer) => SessionKind::Bearer,
     };
     let (token, p) = sign_in(&s, &client, &body.username, &body.password, kind).await?;
     if kind == SessionKind::Bearer {
@@ -481,6 +587,18 @@ async fn login(State(s): State<S>, ClientAddr(client): ClientAddr, headers: Head
     Ok(r)
 }
 
+/// Sign out
+///
+/// Ends the session the request carries (its bearer token, or else its cookie) and clears the
+/// cookie; without a session there is nothing to end, and the answer is the same. The request may
+/// not come from another site.
+#[utoipa::path(post, path = "/api/logout", tag = "sessions",
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Signed out.", headers(("Set-Cookie" = String, description = "Clears the session cookie."))),
+        (status = 403, description = "The request came from another site.", content_type = "application/problem+json", body = crate::schema::Problem),
+        (status = 503, response = Unavailable),
+    ))]
 async fn logout(State(s): State<S>, ClientAddr(client): ClientAddr, headers: HeaderMap) -> ApiResult {
     same_site(&headers)?;
     let bearer =
@@ -496,10 +614,41 @@ async fn logout(State(s): State<S>, ClientAddr(client): ClientAddr, headers: Hea
     Ok(r)
 }
 
+/// The signed-in user
+///
+/// Any signed-in user: its name, role and scope.
+#[utoipa::path(get, path = "/api/me", tag = "sessions",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The signed-in user.", body = Principal),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    ))]
 async fn me(Auth(p): Auth) -> ApiResult {
     ok(json!(p))
 }
 
+/// Create a user
+///
+/// Admin only (refused before the body is read). Roles: `entity` (one entity's own data; give
+/// `entity_id`), `reviewer` (one department's awards; give `department`), `finance` (payouts and
+/// the budget), `county` (one county, read only; give `county`), `admin` (everything).
+#[utoipa::path(post, path = "/api/users", tag = "users",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = NewUser, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The user was created.", body = crate::schema::Created,
+            links(("UpdateUser" = (operation_id = "update_user", parameters(("id" = "$response.body#/id")),
+                description = "Change the user just created.")))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn create_user(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
     // Who may, before what is wrong with the body.
     p.require(&[qiangke_store::Role::Admin], "creating users")?;
@@ -508,26 +657,81 @@ async fn create_user(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiRes
     created(json!({"id": id}))
 }
 
+/// Every user
+///
+/// Admin only: name, role, scope, whether disabled.
+#[utoipa::path(get, path = "/api/users", tag = "users",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The users.", body = crate::schema::Users,
+            links(("UpdateUser" = (operation_id = "update_user", parameters(("id" = "$response.body#/users/0/id")),
+                description = "Change the first user listed.")))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    ))]
 async fn list_users(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     ok(json!({"users": s.store.users(&p).await?}))
 }
 
+/// Change a user
+///
+/// Admin only. Changes the role and scope, or disables or enables the user; a field left out
+/// stays as it is, but a role needs its scope field. A change of role or scope, or disabling,
+/// ends the user's sessions and tokens. The last enabled admin stays an enabled admin (409).
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "users",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The user's id.")),
+    request_body(content = UserUpdate, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The user as changed.", body = crate::schema::UserChanged),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn update_user(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     p.require(&[qiangke_store::Role::Admin], "changing a user")?;
-    let u: qiangke_store::auth::UserUpdate = json_body(&b)?;
+    let u: UserUpdate = json_body(&b)?;
     ok(s.store.update_user(&s.pack, &p, id, u).await?)
 }
 
-#[derive(Deserialize)]
+/// A new password.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"password": "a-new-long-password", "current_password": "a-long-password"})))]
 struct PasswordBody {
+    /// At least 10 characters.
+    #[schema(min_length = 10)]
     password: String,
-    /// Your current password, when you change your own.
+    /// Your current password, when you change your own (not needed by an admin).
     current_password: Option<String>,
 }
 
-/// Sets a password (the admin for anyone; a user for itself with its current password); the
-/// user's other sessions and tokens end.
+/// Set a password
+///
+/// The admin for anyone; any other user for itself, giving its current password. The user's
+/// other sessions and tokens end (the one making the request stays).
+#[utoipa::path(post, path = "/api/users/{id}/password", tag = "users",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The user's id.")),
+    request_body(content = PasswordBody, content_type = "application/json"),
+    responses(
+        (status = 204, description = "The password was set."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn set_password(State(s): State<S>, Auth(p): Auth, headers: HeaderMap, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let body: PasswordBody = json_body(&b)?;
     let own = headers
@@ -540,53 +744,193 @@ async fn set_password(State(s): State<S>, Auth(p): Auth, headers: HeaderMap, Pat
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Ends every session and token of a user (the admin, or the user itself).
+/// End a user's sessions
+///
+/// The admin, or the user itself: every session and API token of the user ends.
+#[utoipa::path(delete, path = "/api/users/{id}/sessions", tag = "users",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The user's id.")),
+    responses(
+        (status = 200, description = "How many sessions and tokens ended.", body = crate::schema::Revoked),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn revoke_sessions(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
     ok(json!({"revoked": s.store.revoke_sessions(&p, id).await?}))
 }
 
 // ----- entities and facts ------------------------------------------------------------------
 
+/// Entities within your scope
+///
+/// Any signed-in user: the admin and finance see every entity, an entity user its own, a county
+/// official its county's, a reviewer those with an award its department verifies.
+#[utoipa::path(get, path = "/api/entities", tag = "entities",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The entities.", body = crate::schema::Entities,
+            links(("GetEntity" = (operation_id = "get_entity", parameters(("id" = "$response.body#/entities/0/id")),
+                description = "The first entity listed.")))),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    ))]
 async fn list_entities(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     ok(json!({"entities": s.store.entities(&p).await?}))
 }
 
+/// Register an entity
+///
+/// Admin only. The credit code is checked (GB 32100-2015), kind and county against the pack's
+/// vocabulary; a credit code already registered is a conflict.
+#[utoipa::path(post, path = "/api/entities", tag = "entities",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = NewEntity, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The entity as registered (kind and county by id).", body = crate::schema::Entity,
+            links(
+                ("GetEntity" = (operation_id = "get_entity", parameters(("id" = "$response.body#/id")),
+                    description = "The entity just registered.")),
+                ("ListFacts" = (operation_id = "list_facts", parameters(("id" = "$response.body#/id")),
+                    description = "The entity's facts.")),
+                ("RecordFacts" = (operation_id = "record_facts", parameters(("id" = "$response.body#/id")),
+                    description = "Record facts for the entity.")),
+                ("Apply" = (operation_id = "apply", request_body = json!({"entity_id": "$response.body#/id"}),
+                    description = "Apply for the entity's awards of a claim year.")),
+            )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn register_entity(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
     let e: NewEntity = json_body(&b)?;
     created(s.store.register_entity(&s.pack, &p, e).await?)
 }
 
+/// One entity
+///
+/// Any signed-in user, if the entity is within its scope (403 otherwise).
+#[utoipa::path(get, path = "/api/entities/{id}", tag = "entities",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The entity's id.")),
+    responses(
+        (status = 200, description = "The entity.", body = crate::schema::Entity),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ))]
 async fn get_entity(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
     ok(s.store.entity(&p, id).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
     /// Only facts with an id below this (the next page after the smallest id seen).
     before: Option<i64>,
-    /// At most this many (1–1000, default 500).
+    /// At most this many, default 500 (values outside 1–1000 are taken as the nearest of them).
     limit: Option<i64>,
 }
 
+/// An entity's facts
+///
+/// Any signed-in user, if the entity is within its scope: every fact recorded, newest first, with
+/// who entered it, from what source and when; `current` marks the value in force. Paged by id.
+#[utoipa::path(get, path = "/api/entities/{id}/facts", tag = "entities",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The entity's id."), PageQuery),
+    responses(
+        (status = 200, description = "A page of facts.", body = crate::schema::Facts),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ))]
 async fn list_facts(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Query(q): Query<PageQuery>) -> ApiResult {
     ok(json!({"facts": s.store.facts(&p, id, q.before, q.limit.unwrap_or(500)).await?}))
 }
 
+/// Record facts
+///
+/// The entity itself, a reviewer (only the facts its department supplies, marked with the
+/// department) or the admin. Attributes (no `year`), yearly figures and events, each checked
+/// against the pack's vocabulary: all of them or, with each problem located, none.
+#[utoipa::path(post, path = "/api/entities/{id}/facts", tag = "entities",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The entity's id.")),
+    request_body(content = FactsInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The facts were recorded.", body = crate::schema::FactsRecorded,
+            links(("ListFacts" = (operation_id = "list_facts", parameters(("id" = "$response.body#/entity_id")),
+                description = "The entity's facts, these among them.")))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn record_facts(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let f: FactsInput = json_body(&b)?;
     created(s.store.record_facts(&s.pack, &p, id, f).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ImportQuery {
+    /// Where the figures come from (a department's list, a survey …).
+    #[param(pattern = r"\S", example = "2023年度统计")]
     source: String,
-    /// `csv` or `jsonl`; default from the Content-Type.
-    format: Option<String>,
+    /// The body's format; default from the Content-Type.
+    #[param(inline)]
+    format: Option<ImportFormatParam>,
 }
 
-/// Bulk import: the whole body in one transaction, every row or none.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ImportFormatParam {
+    Csv,
+    Jsonl,
+}
+
+/// Bulk import of facts
+///
+/// A reviewer (only the facts its department supplies) or the admin. The whole body in one
+/// transaction: every row or none, each refusal located by row and column. CSV with the header
+/// `uscc,year,fact,value` (`year` empty for an attribute), or JSON Lines with one
+/// `{"uscc", "year"?, "fact", "value"}` or `{"uscc", "event": {…}}` per line. Entities by their
+/// registered credit code.
+#[utoipa::path(post, path = "/api/imports", tag = "entities",
+    security(("bearer" = []), ("cookie" = [])),
+    params(ImportQuery),
+    request_body(description = "The rows.", content(
+        (String = "text/csv", example = json!("uscc,year,fact,value\n91620600123456788A,2023,rd_expenditure,15000000\n")),
+        (String = "application/x-ndjson", example = json!("{\"uscc\": \"91620600123456788A\", \"year\": 2023, \"fact\": \"rd_expenditure\", \"value\": \"15000000\"}\n")),
+    )),
+    responses(
+        (status = 201, description = "The rows were recorded.", body = crate::schema::Imported),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn import(
     State(s): State<S>,
     Auth(p): Auth,
@@ -596,10 +940,9 @@ async fn import(
 ) -> ApiResult {
     let Query(q) = q.map_err(|e| Problem::invalid("query", format!("{} (give ?source=…&format=csv|jsonl)", e.body_text())))?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let format = match q.format.as_deref() {
-        Some("csv") => ImportFormat::Csv,
-        Some("jsonl") => ImportFormat::JsonLines,
-        Some(o) => return Err(Problem::invalid("format", format!("`{o}`: expected csv or jsonl"))),
+    let format = match q.format {
+        Some(ImportFormatParam::Csv) => ImportFormat::Csv,
+        Some(ImportFormatParam::Jsonl) => ImportFormat::JsonLines,
         None if ct.starts_with("text/csv") => ImportFormat::Csv,
         None if ct.contains("ndjson") || ct.contains("jsonl") => ImportFormat::JsonLines,
         None => {
@@ -615,105 +958,377 @@ async fn import(
 
 // ----- the workflow ------------------------------------------------------------------------
 
-#[derive(Deserialize)]
+/// An application.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"entity_id": 1, "claim_year": 2023})))]
 struct ApplyBody {
     entity_id: i64,
+    #[schema(minimum = 1990, maximum = 2100)]
     claim_year: i64,
 }
 
+/// Apply for a claim year's awards
+///
+/// The entity itself or the admin. Evaluates the entity's facts in force for the claim year and
+/// records the application and each award it finds, routed to the departments that verify its
+/// rule; an award whose once-key is already in the ledger is not recorded again. The same
+/// application again (same facts in force, pack and year) is the one already made: 200 with
+/// `unchanged: true`, nothing stored.
+#[utoipa::path(post, path = "/api/applications", tag = "awards",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = ApplyBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The application already made on the same facts (`unchanged: true`).", body = crate::schema::Application),
+        (status = 201, description = "The application and the awards it recorded.", body = crate::schema::Application,
+            links(("PendingAwards" = (operation_id = "list_awards", parameters(("status" = "pending")),
+                description = "The awards waiting for verification, these among them.")))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn apply(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
     let a: ApplyBody = json_body(&b)?;
-    created(s.store.apply(&s.pack, &p, a.entity_id, a.claim_year).await?)
+    let out = s.store.apply(&s.pack, &p, a.entity_id, a.claim_year).await?;
+    // Nothing was created when the application is the one already made.
+    if out["unchanged"] == true { ok(out) } else { created(out) }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct AwardsQuery {
-    status: Option<String>,
+    /// Only awards in this state.
+    #[param(inline)]
+    status: Option<AwardStatusParam>,
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum AwardStatusParam {
+    Pending,
+    Approved,
+    Rejected,
+    Decided,
+}
+
+impl AwardStatusParam {
+    fn as_str(&self) -> &'static str {
+        match self {
+            AwardStatusParam::Pending => "pending",
+            AwardStatusParam::Approved => "approved",
+            AwardStatusParam::Rejected => "rejected",
+            AwardStatusParam::Decided => "decided",
+        }
+    }
+}
+
+/// Awards within your scope
+///
+/// Any signed-in user: the admin and finance see every award, an entity user its own, a county
+/// official its county's, a reviewer its department's queue (the rules it verifies).
+#[utoipa::path(get, path = "/api/awards", tag = "awards",
+    security(("bearer" = []), ("cookie" = [])),
+    params(AwardsQuery),
+    responses(
+        (status = 200, description = "The awards.", body = crate::schema::Awards,
+            links(
+                ("GetAward" = (operation_id = "get_award", parameters(("id" = "$response.body#/awards/0/id")),
+                    description = "The first award listed.")),
+                ("VerifyAward" = (operation_id = "verify_award", parameters(("id" = "$response.body#/awards/0/id")),
+                    description = "Approve or reject the first award listed.")),
+            )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    ))]
 async fn list_awards(State(s): State<S>, Auth(p): Auth, Query(q): Query<AwardsQuery>) -> ApiResult {
-    ok(json!({"awards": s.store.awards(&p, q.status.as_deref()).await?}))
+    ok(json!({"awards": s.store.awards(&p, q.status.as_ref().map(AwardStatusParam::as_str)).await?}))
 }
 
+/// One award
+///
+/// Any signed-in user, if the award is within its scope: the award with its explanation (quoting
+/// the plan), verifications, decision, payout and similar awards.
+#[utoipa::path(get, path = "/api/awards/{id}", tag = "awards",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The award's id.")),
+    responses(
+        (status = 200, description = "The award.", body = crate::schema::Award,
+            links(
+                ("VerifyAward" = (operation_id = "verify_award", parameters(("id" = "$response.body#/id")),
+                    description = "Approve or reject the award.")),
+                ("DecideAward" = (operation_id = "decide_award", parameters(("id" = "$response.body#/id")),
+                    description = "Decide the award's amount.")),
+            )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ))]
 async fn get_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
     ok(s.store.award(&p, id).await?)
 }
 
-#[derive(Deserialize)]
+/// A verifying department's verdict.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"verdict": "approve", "reason": "加计扣除申报核实"})))]
 struct VerdictBody {
-    /// `approve` or `reject`.
-    verdict: String,
+    verdict: VerdictParam,
+    /// Why; required to reject (the applicant reads it).
     #[serde(default)]
     reason: String,
 }
 
-async fn verify_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
-    let v: VerdictBody = json_body(&b)?;
-    let approve = match v.verdict.as_str() {
-        "approve" => true,
-        "reject" => false,
-        o => return Err(Problem::invalid("verdict", format!("`{o}`: expected approve or reject"))),
-    };
-    ok(s.store.verify(&p, id, approve, &v.reason).await?)
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum VerdictParam {
+    Approve,
+    Reject,
 }
 
-#[derive(Deserialize)]
+/// Approve or reject an award
+///
+/// A reviewer of a department that verifies the award's rule. The award is approved when every
+/// verifying department has approved it, rejected as soon as one rejects. Four eyes: a reviewer
+/// who recorded a fact the award rests on cannot be its only approver.
+#[utoipa::path(post, path = "/api/awards/{id}/verification", tag = "awards",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The award's id.")),
+    request_body(content = VerdictBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The award after the verdict.", body = crate::schema::Award,
+            links(("DecideAward" = (operation_id = "decide_award", parameters(("id" = "$response.body#/id")),
+                description = "Decide the amount of the award.")))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn verify_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let v: VerdictBody = json_body(&b)?;
+    ok(s.store.verify(&p, id, matches!(v.verdict, VerdictParam::Approve), &v.reason).await?)
+}
+
+/// A decision on an approved award.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"amount": "200000", "reason": "按檔"})))]
 struct DecisionBody {
-    /// Exact yuan as a string: "200000", "20萬元", "150000.50".
+    /// Exact yuan, as people write it: `"200000"`, `"20萬元"`, `"150000.50"` (never finer than
+    /// a fen).
+    #[schema(pattern = r"\S", examples("200000", "20萬元", "150000.50"))]
     amount: String,
     #[serde(default)]
     reason: String,
 }
 
+/// Decide an award's amount
+///
+/// A reviewer of a department that verifies the award's rule. The amount must lie inside the
+/// interval the plan allows (a fixed amount is its own interval); the payout is scheduled in the
+/// award's budget year. A one-time award is paid once: a once-key with a payout already is a
+/// conflict. An open-ended award (不低于) decided above the pack's ceiling waits for a second
+/// approval by another reviewer.
+#[utoipa::path(post, path = "/api/awards/{id}/decision", tag = "awards",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The award's id.")),
+    request_body(content = DecisionBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The award as decided.", body = crate::schema::Award,
+            links(
+                ("SecondApproval" = (operation_id = "second_approval", parameters(("id" = "$response.body#/id")),
+                    description = "Approve the decision a second time (when it awaits one).")),
+                ("ListPayouts" = (operation_id = "list_payouts", parameters(("year" = "$response.body#/budget_year")),
+                    description = "The payouts of the award's budget year, its own among them.")),
+            )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn decide_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    // Who may decide, before what is wrong with the amount.
+    p.require(&[qiangke_store::Role::Reviewer], "deciding an award")?;
     let d: DecisionBody = json_body(&b)?;
-    let fen = qiangke_store::parse_fen(&s.pack, &d.amount).map_err(|m| Problem::invalid("amount", m))?;
+    let fen = qiangke_store::parse_fen(&s.pack, &d.amount).map_err(|m| {
+        let mut p = Problem::invalid("amount", m);
+        p.status = StatusCode::UNPROCESSABLE_ENTITY;
+        p
+    })?;
     ok(s.store.decide(&s.pack, &p, id, fen, &d.reason).await?)
 }
 
-/// The second approval of a decision above the ceiling for open amounts (by another person).
+/// Approve a decision a second time
+///
+/// Another reviewer of a department that verifies the award's rule (not the one who decided):
+/// a decision above the pack's ceiling for open amounts (不低于) is then scheduled for payment.
+#[utoipa::path(post, path = "/api/awards/{id}/decision/second-approval", tag = "awards",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The award's id.")),
+    responses(
+        (status = 200, description = "The award with its decision approved a second time.", body = crate::schema::Award),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn second_approval(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
     ok(s.store.second_approval(&p, id).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct YearQuery {
+    /// Only this budget year (all years when left out, or 0).
     year: Option<i64>,
 }
 
+/// Payouts within your scope
+///
+/// Any signed-in user, as for awards.
+#[utoipa::path(get, path = "/api/payouts", tag = "payouts",
+    security(("bearer" = []), ("cookie" = [])),
+    params(YearQuery),
+    responses(
+        (status = 200, description = "The payouts.", body = crate::schema::Payouts,
+            links(("MarkPaid" = (operation_id = "mark_paid", parameters(("id" = "$response.body#/payouts/0/id")),
+                description = "Record the first payout listed as paid.")))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    ))]
 async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQuery>) -> ApiResult {
     ok(json!({"payouts": s.store.payouts(&p, q.year).await?}))
 }
 
+/// Record a payout as paid
+///
+/// Finance only.
+#[utoipa::path(post, path = "/api/payouts/{id}/paid", tag = "payouts",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The payout's id.")),
+    responses(
+        (status = 200, description = "The payout, paid.", body = crate::schema::Paid),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn mark_paid(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
     ok(s.store.mark_paid(&p, id).await?)
 }
 
+/// The budget
+///
+/// Finance, the admin, or a county official (its county): by budget year × paying department ×
+/// clause, what is pending (an interval, open when an amount has no upper limit), scheduled and
+/// paid.
+#[utoipa::path(get, path = "/api/budget", tag = "payouts",
+    security(("bearer" = []), ("cookie" = [])),
+    params(YearQuery),
+    responses(
+        (status = 200, description = "The budget lines.", body = crate::schema::Budget),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    ))]
 async fn budget(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQuery>) -> ApiResult {
     ok(s.store.budget(&p, q.year).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// Only entries after this sequence number (the next page after the last one seen).
     after: Option<i64>,
+    /// At most this many, default 100 (values outside 1–1000 are taken as the nearest of them).
     limit: Option<i64>,
 }
 
+/// Audit entries you may see
+///
+/// Any signed-in user: the admin and finance every entry, others those of their scope and their
+/// own; oldest first, paged by sequence number.
+#[utoipa::path(get, path = "/api/audit", tag = "audit",
+    security(("bearer" = []), ("cookie" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "A page of audit entries.", body = crate::schema::AuditEntries),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    ))]
 async fn audit(State(s): State<S>, Auth(p): Auth, Query(q): Query<AuditQuery>) -> ApiResult {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     ok(json!({"entries": s.store.audit_entries(&p, q.after.unwrap_or(0), limit).await?}))
 }
 
-async fn sign_ins(State(s): State<S>, Auth(p): Auth, Query(q): Query<AuditQuery>) -> ApiResult {
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct SignInsQuery {
+    /// At most this many, default 100 (values outside 1–1000 are taken as the nearest of them).
+    limit: Option<i64>,
+}
+
+/// The sign-in log
+///
+/// Admin only: the newest sign-in events (time, user name, client address, outcome), newest
+/// first.
+#[utoipa::path(get, path = "/api/sign-ins", tag = "audit",
+    security(("bearer" = []), ("cookie" = [])),
+    params(SignInsQuery),
+    responses(
+        (status = 200, description = "The sign-in events.", body = crate::schema::SignIns),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    ))]
+async fn sign_ins(State(s): State<S>, Auth(p): Auth, Query(q): Query<SignInsQuery>) -> ApiResult {
     ok(json!({"events": s.store.sign_in_events(&p, q.limit.unwrap_or(100)).await?}))
 }
 
+/// Check the audit chain
+///
+/// The admin or finance: recomputes the hash chain and the ledger rows it covers, and reports
+/// each break.
+#[utoipa::path(get, path = "/api/audit/verify", tag = "audit",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The check.", body = crate::schema::AuditCheck),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    ))]
 async fn audit_verify(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], "verifying the audit log")?;
     let v = s.store.verify_audit(&[]).await?;
@@ -723,8 +1338,19 @@ async fn audit_verify(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     }))
 }
 
-/// The head of the chain now, signed with the audit key: for an auditor to keep outside the
-/// ledger and check against later (`qiangke audit verify --checkpoint FILE`).
+/// A signed checkpoint of the audit chain
+///
+/// The admin or finance: the head of the audit chain now (sequence number, hash, time), signed
+/// with the audit key. Keep it outside the ledger and check the ledger against it later
+/// (`qiangke audit verify --checkpoint FILE`).
+#[utoipa::path(get, path = "/api/audit/checkpoint", tag = "audit",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The checkpoint.", body = qiangke_store::audit::Checkpoint),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    ))]
 async fn audit_checkpoint(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], "an audit checkpoint")?;
     ok(json!(s.store.checkpoint().await?))
@@ -737,36 +1363,124 @@ fn utf8(b: &Bytes) -> Result<&str, Problem> {
     std::str::from_utf8(b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))
 }
 
-/// Indicator observations as CSV (`indicator,scope,year,value,unit,source,entered_by`), all rows
-/// or none.
+/// Record indicator observations
+///
+/// The admin, a reviewer, or a county official (its own county only). CSV with the header
+/// `indicator,scope,year,value,unit,source,entered_by`, validated as `qiangke report` reads it:
+/// every row or none, each refusal located.
+#[utoipa::path(post, path = "/api/observations", tag = "monitoring",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = String, content_type = "text/csv", description = "The observations.",
+        example = json!("indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局,張三\n")),
+    responses(
+        (status = 201, description = "The observations were recorded.", body = crate::schema::Recorded),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn record_observations(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
     created(s.store.record_observations(&s.pack, &p, utf8(&b)?).await?)
 }
 
+/// The observations as entered
+///
+/// The admin (all), a county official (its county's) or a reviewer (its department's): the
+/// observations in force (newest per indicator, scope and year) as the import CSV.
+#[utoipa::path(get, path = "/api/observations", tag = "monitoring",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The observations, as the import CSV.", body = String, content_type = "text/csv"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    ))]
 async fn list_observations(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     csv_response(s.store.observations_csv(&s.pack, &p).await?)
 }
 
-/// Task progress updates as CSV (`task,date,unit,text,value`), all rows or none.
+/// Record task progress
+///
+/// The admin, a reviewer (in its department's name) or a county official (as 各縣區政府). CSV with
+/// the header `task,date,unit,text,value`: every row or none.
+#[utoipa::path(post, path = "/api/task-updates", tag = "monitoring",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = String, content_type = "text/csv", description = "The task updates.",
+        example = json!("task,date,unit,text,value\n3-1-1,2023-06-30,,啟動,\n")),
+    responses(
+        (status = 201, description = "The updates were recorded.", body = crate::schema::Recorded),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
 async fn record_task_updates(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
     created(s.store.record_task_updates(&s.pack, &p, utf8(&b)?).await?)
 }
 
+/// The task updates as entered
+///
+/// The admin (all), a reviewer (its department's) or a county official (the county
+/// governments'): every task update as the import CSV.
+#[utoipa::path(get, path = "/api/task-updates", tag = "monitoring",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The task updates, as the import CSV.", body = String, content_type = "text/csv"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    ))]
 async fn list_task_updates(State(s): State<S>, Auth(p): Auth) -> ApiResult {
     csv_response(s.store.task_updates_csv(&s.pack, &p).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ReportQuery {
+    /// The report year.
+    #[param(minimum = 2000, maximum = 2100, example = 2025)]
     year: i32,
-    /// `json` (default), `html` or `csv`.
-    format: Option<String>,
+    /// The rendering; default `json`.
+    #[param(inline)]
+    format: Option<ReportFormat>,
 }
 
-/// The monitoring report for a year from the ledger's observations, task updates and awards.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ReportFormat {
+    Json,
+    Html,
+    Csv,
+}
+
+/// The monitoring report
+///
+/// Any signed-in user: the report for a year from the ledger's observations, task updates and
+/// awards (indicator progress, tasks, county assessment, awards per indicator), as JSON, HTML (a
+/// static page with inline SVG, no script) or CSV.
+#[utoipa::path(get, path = "/api/report", tag = "monitoring",
+    security(("bearer" = []), ("cookie" = [])),
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "The report.", content(
+            (crate::schema::Report = "application/json"),
+            (String = "text/html"),
+            (String = "text/csv"),
+        )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    ))]
 async fn report(State(s): State<S>, Auth(_): Auth, q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult {
-    let Query(q) = q.map_err(|e| Problem::invalid("year", format!("{} (give ?year=2025)", e.body_text())))?;
+    let Query(q) =
+        q.map_err(|e| Problem::invalid("query", format!("{} (give ?year=2025, and format=json, html or csv)", e.body_text())))?;
     if !(2000..=2100).contains(&q.year) {
         return Err(Problem::invalid("year", format!("{} is not a report year", q.year)));
     }
@@ -774,10 +1488,10 @@ async fn report(State(s): State<S>, Auth(_): Auth, q: Result<Query<ReportQuery>,
     let ups = s.store.task_updates(&s.pack).await?;
     let counts = s.store.award_counts().await?;
     let r = monitor_report::build(&s.pack, &obs, &ups, q.year, &s.weights, Some(&counts));
-    match q.format.as_deref() {
-        None | Some("json") => ok(monitor_report::to_json(&s.pack, &r)),
-        Some("csv") => csv_response(monitor_report::to_csv(&s.pack, &r)),
-        Some("html") => {
+    match q.format {
+        None | Some(ReportFormat::Json) => ok(monitor_report::to_json(&s.pack, &r)),
+        Some(ReportFormat::Csv) => csv_response(monitor_report::to_csv(&s.pack, &r)),
+        Some(ReportFormat::Html) => {
             let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], monitor_report::to_html(&s.pack, &r)).into_response();
             // The report is static HTML with its own stylesheet and inline SVG: no script runs.
             resp.headers_mut().insert(
@@ -786,6 +1500,5 @@ async fn report(State(s): State<S>, Auth(_): Auth, q: Result<Query<ReportQuery>,
             );
             Ok(resp)
         }
-        Some(o) => Err(Problem::invalid("format", format!("`{o}`: expected json, html or csv"))),
     }
 }

@@ -13,6 +13,7 @@ mod compute;
 mod http;
 mod openapi;
 mod problem;
+mod schema;
 mod web;
 
 pub use api::{AppState, router};
