@@ -981,8 +981,12 @@ struct ApplyBody {
     responses(
         (status = 200, description = "The application already made on the same facts (`unchanged: true`).", body = crate::schema::Application),
         (status = 201, description = "The application and the awards it recorded.", body = crate::schema::Application,
-            links(("PendingAwards" = (operation_id = "list_awards", parameters(("status" = "pending")),
-                description = "The awards waiting for verification, these among them.")))),
+            links(
+                ("GetAward" = (operation_id = "get_award", parameters(("id" = "$response.body#/awards/0/id")),
+                    description = "The first award recorded (when the application recorded any).")),
+                ("PendingAwards" = (operation_id = "list_awards", parameters(("status" = "pending")),
+                    description = "The awards waiting for verification, these among them.")),
+            )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
