@@ -755,6 +755,7 @@ async fn set_password(State(s): State<S>, Auth(p): Auth, headers: HeaderMap, Pat
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
         (status = 429, response = TooManyRequests),
         (status = 503, response = Unavailable),
     ))]
@@ -1206,8 +1207,19 @@ async fn second_approval(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>)
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct YearQuery {
-    /// Only this budget year (all years when left out, or 0).
+    /// Only this budget year (all years when left out).
+    #[param(minimum = 1990, maximum = 2100)]
     year: Option<i64>,
+}
+
+impl YearQuery {
+    /// The year asked for, if it is a plausible budget year.
+    fn checked(&self) -> Result<Option<i64>, Problem> {
+        match self.year {
+            Some(y) if !(1990..=2100).contains(&y) => Err(Problem::invalid("year", format!("{y} is not a budget year from 1990 to 2100"))),
+            y => Ok(y),
+        }
+    }
 }
 
 /// Payouts within your scope
@@ -1225,7 +1237,7 @@ struct YearQuery {
         (status = 503, response = Unavailable),
     ))]
 async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQuery>) -> ApiResult {
-    ok(json!({"payouts": s.store.payouts(&p, q.year).await?}))
+    ok(json!({"payouts": s.store.payouts(&p, q.checked()?).await?}))
 }
 
 /// Record a payout as paid
@@ -1264,7 +1276,7 @@ async fn mark_paid(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> Ap
         (status = 503, response = Unavailable),
     ))]
 async fn budget(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQuery>) -> ApiResult {
-    ok(s.store.budget(&p, q.year).await?)
+    ok(s.store.budget(&p, q.checked()?).await?)
 }
 
 #[derive(Deserialize, IntoParams)]

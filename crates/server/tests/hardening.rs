@@ -269,6 +269,12 @@ async fn sign_in_is_throttled_not_locked_and_hashes_are_bounded(w: &World, url: 
     assert_eq!(r.headers["retry-after"], "1");
     // The right password from the usual client is not refused.
     assert_eq!(w.api.login_from("10.0.0.1", "victim", PW).await.status, StatusCode::OK);
+    // But guessing from the usual client (a colleague behind the office's one address) is slowed
+    // as well: the account-and-client counter always applies.
+    for _ in 0..5 {
+        problem(&w.api.login_from("10.0.0.1", "victim", "guess-guess").await, StatusCode::UNAUTHORIZED);
+    }
+    problem(&w.api.login_from("10.0.0.1", "victim", PW).await, StatusCode::TOO_MANY_REQUESTS);
     // One client spraying random names: after twenty failures it waits, whatever the name.
     for i in 0..20 {
         problem(&w.api.login_from("10.0.0.77", &format!("nobody{i}"), "guess-guess").await, StatusCode::UNAUTHORIZED);
@@ -522,6 +528,24 @@ async fn the_smaller_holes_are_closed(w: &World) {
     problem(&w.api.send("DELETE", "/api/users/1/sessions", Some(&who), None, &[]).await, StatusCode::FORBIDDEN);
     let r = w.api.send("PATCH", "/api/users/1", Some(&w.admin), Some(br#"{"disabled": true}"#.to_vec()), &ct).await;
     problem(&r, StatusCode::CONFLICT);
+    // One's own password needs the current one, an admin's too; no user, no sessions to end; an
+    // empty change is refused; user names are counted in characters; a taken name is a conflict.
+    let admin_id = w.api.get("/api/me", &w.admin).await.body["user_id"].as_i64().expect("id");
+    let r = w.api.post(&format!("/api/users/{admin_id}/password"), Some(&w.admin), json!({"password": "0123456789ab"})).await;
+    problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    problem(&w.api.send("DELETE", "/api/users/999999/sessions", Some(&w.admin), None, &[]).await, StatusCode::NOT_FOUND);
+    problem(
+        &w.api.send("PATCH", &format!("/api/users/{id}"), Some(&w.admin), Some(b"{}".to_vec()), &ct).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    let long = "审".repeat(64);
+    let r = w.api.post("/api/users", Some(&w.admin), json!({"username": long, "password": PW, "role": "finance"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = w.api.post("/api/users", Some(&w.admin), json!({"username": long, "password": PW, "role": "finance"})).await;
+    problem(&r, StatusCode::CONFLICT);
+    let r = w.api.post("/api/users", Some(&w.admin), json!({"username": "审".repeat(65), "password": PW, "role": "finance"})).await;
+    problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    problem(&w.api.get("/api/budget?year=0", &w.admin).await, StatusCode::BAD_REQUEST);
     // An admin ends all of a user's sessions and tokens.
     let r = w.api.send("DELETE", &format!("/api/users/{id}/sessions"), Some(&w.admin), None, &[]).await;
     assert_eq!(r.body["revoked"], 1, "{}", r.body);

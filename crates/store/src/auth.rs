@@ -84,7 +84,7 @@ impl Principal {
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"username": "tax-reviewer", "password": "a-long-password", "role": "reviewer", "department": "tax-bureau"})))]
 pub struct NewUser {
-    /// Unique; at most 64 bytes of UTF-8, no white space or control characters.
+    /// Unique; 1 to 64 characters (Chinese names too), no white space or control characters.
     #[schema(min_length = 1, max_length = 64, pattern = r"^[^\s\x00-\x1f\x7f-\x9f]+$")]
     pub username: String,
     /// At least 10 characters.
@@ -214,7 +214,10 @@ impl Store {
             p.require(&[Role::Admin], "creating users")?;
         }
         let mut errs = Vec::new();
-        if u.username.trim().is_empty() || u.username.len() > 64 || u.username.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if u.username.trim().is_empty()
+            || u.username.chars().count() > 64
+            || u.username.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             errs.push(FieldError { field: "username".into(), message: "1 to 64 characters, no spaces".into() });
         }
         if u.password.chars().count() < 10 {
@@ -246,7 +249,7 @@ impl Store {
         let taken: i64 =
             sqlx::query("SELECT COUNT(*) FROM users WHERE username = $1").bind(&u.username).fetch_one(w.conn()).await?.try_get(0)?;
         if taken > 0 {
-            return Err(Error::Invalid(vec![FieldError { field: "username".into(), message: format!("`{}` is taken", u.username) }]));
+            return Err(Error::Conflict(format!("the user name `{}` is taken", u.username)));
         }
         let id: i64 = sqlx::query(
             "INSERT INTO users (username, password_hash, role, entity_id, department, county, created_at) \
@@ -296,6 +299,12 @@ impl Store {
     /// scope, or disabling, ends the user's sessions and tokens. The last enabled admin stays.
     pub async fn update_user(&self, pack: &Pack, p: &Principal, id: i64, u: UserUpdate) -> Result<serde_json::Value> {
         p.require(&[Role::Admin], "changing a user")?;
+        if u.role.is_none() && u.entity_id.is_none() && u.department.is_none() && u.county.is_none() && u.disabled.is_none() {
+            return Err(Error::invalid(
+                "body",
+                "nothing to change: give role (with its scope field), entity_id, department, county or disabled",
+            ));
+        }
         let cur = sqlx::query("SELECT username, role, entity_id, department, county, disabled FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
@@ -366,7 +375,9 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| Error::NotFound(format!("there is no user {id}")))?;
-        if p.role != Role::Admin {
+        // One's own password needs the current one, an admin's too: a stolen session must not be
+        // enough to lock the real user out.
+        if p.user_id == id {
             let (hash, given) = (row.try_get::<String, _>(0)?, current.unwrap_or_default().to_string());
             if !blocking(move || password_matches(&given, &hash)).await {
                 return Err(Error::invalid("current_password", "the current password is wrong"));
@@ -398,6 +409,9 @@ impl Store {
             return Err(Error::Forbidden("only an admin ends another user's sessions".into()));
         }
         let mut w = self.writer().await?;
+        if sqlx::query("SELECT 1 FROM users WHERE id = $1").bind(id).fetch_optional(w.conn()).await?.is_none() {
+            return Err(Error::NotFound(format!("there is no user {id}")));
+        }
         let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(w.conn()).await?.rows_affected();
         w.log(Entry {
             actor: p.actor(),

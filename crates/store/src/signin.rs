@@ -1,9 +1,13 @@
 //! Sign-in without handing out a denial of service: password hashing (argon2id, 19 MiB and tens
 //! of milliseconds each, on purpose) runs a bounded number at a time, and failures slow further
-//! attempts down — per account and per client — with delays that grow, kept in the database so
-//! a restart does not reset them. A growing delay, never a hard lock: nobody can lock an account
-//! for good, and the right password from a client the account has signed in from before is
-//! never refused for the account's failures (only for that client's own).
+//! attempts down with delays that grow, kept in the database so a restart does not reset them.
+//! A growing delay, never a hard lock: nobody can lock an account for good.
+//!
+//! Three counters: an account from one client (always applies: guessing a colleague's password
+//! from the office's own address is slowed too); an account from anywhere; a client for any
+//! accounts (spraying names). The last two do not hold back the account's usual client — one it
+//! signed in from before — so the right password from there is not refused because of someone
+//! else's failures, even behind the same address.
 //!
 //! Every attempt, refusal and sign-out is written to `sign_in_log` (and the process log).
 
@@ -148,7 +152,9 @@ impl Store {
         ttl_ms: i64,
     ) -> std::result::Result<(String, Principal), SignInError> {
         let now = now_ms();
-        let user_key = format!("user:{}", username.to_lowercase().chars().take(64).collect::<String>());
+        let name: String = username.to_lowercase().chars().take(64).collect();
+        let user_key = format!("user:{name}");
+        let pair_key = format!("pair:{name}|{client}");
         let client_key = format!("client:{client}");
         let exists: bool =
             sqlx::query("SELECT 1 FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await?.is_some();
@@ -160,13 +166,18 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?
                 .is_some();
-        // The client's own failures always count; the account's, except from its usual client.
         let mut wait = 0i64;
-        let (cf, cl) = self.throttle_row(&client_key).await?;
-        wait = wait.max(cl + delay_ms(cf, CLIENT_FREE) - now);
-        if exists && !usual {
-            let (uf, ul) = self.throttle_row(&user_key).await?;
-            wait = wait.max(ul + delay_ms(uf, ACCOUNT_FREE) - now);
+        if exists {
+            let (pf, pl) = self.throttle_row(&pair_key).await?;
+            wait = wait.max(pl + delay_ms(pf, ACCOUNT_FREE) - now);
+        }
+        if !usual {
+            let (cf, cl) = self.throttle_row(&client_key).await?;
+            wait = wait.max(cl + delay_ms(cf, CLIENT_FREE) - now);
+            if exists {
+                let (uf, ul) = self.throttle_row(&user_key).await?;
+                wait = wait.max(ul + delay_ms(uf, ACCOUNT_FREE) - now);
+            }
         }
         if wait > 0 {
             self.log_sign_in(username, client, "throttled").await;
@@ -176,6 +187,7 @@ impl Store {
         self.bump(&client_key, now).await?;
         if exists {
             self.bump(&user_key, now).await?;
+            self.bump(&pair_key, now).await?;
         }
         let gate = &self.hash_gate;
         if gate.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
@@ -189,8 +201,14 @@ impl Store {
         gate.peak.fetch_max(gate.size - gate.slots.available_permits(), Ordering::SeqCst);
         match self.login(username, password, kind, ttl_ms).await {
             Ok(ok) => {
-                self.unbump(&client_key).await?;
+                // This attempt was no failure; the account starts afresh. The client's count
+                // stays: another account's success from a shared address does not clear it.
                 self.unbump(&user_key).await?;
+                self.unbump(&pair_key).await?;
+                sqlx::query("UPDATE sign_in_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+                    .bind(&client_key)
+                    .execute(&self.pool)
+                    .await?;
                 sqlx::query(
                     "INSERT INTO sign_in_clients (username, client, last_ok_at) VALUES ($1, $2, $3) \
                      ON CONFLICT (username, client) DO UPDATE SET last_ok_at = $3",
