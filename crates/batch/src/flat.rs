@@ -62,11 +62,11 @@ pub fn rows(pack: &Pack, facts: &Facts) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for year in facts.years() {
         let mut first = base(year);
-        if let Some(figures) = facts.yearly.get(&year) {
-            for (i, f) in figures.iter().enumerate() {
-                if let Some(f) = f {
-                    first[yearly_at + i] = cell(pack, &f.value);
-                }
+        // A figure given for every year (the every-year shorthand) stands in each year's row,
+        // unless the year has its own: the rows say what the evaluator reads.
+        for i in 0..v.yearly.len() {
+            if let Some(f) = facts.figure(year, i) {
+                first[yearly_at + i] = cell(pack, &f.value);
             }
         }
         let mut year_rows = vec![first];

@@ -167,6 +167,7 @@ pub fn entity_facts(pack: &Pack, rows: Vec<Row>, errors: &mut Vec<RowError>) -> 
         name: first.name.clone(),
         attributes: vec![None; pack.vocab.attributes.len()],
         yearly: BTreeMap::new(),
+        yearly_default: vec![None; pack.vocab.yearly.len()],
         events: Vec::new(),
     };
     for row in rows {

@@ -24,6 +24,9 @@ pub struct Weights {
     pub rd_indicator: Option<usize>,
     /// Where the weights come from, for the report.
     pub source: String,
+    /// The interpretation note that records the choice (index into `Pack::notes`), shown beside
+    /// the assessment.
+    pub note: Option<usize>,
 }
 
 impl Weights {
@@ -36,6 +39,7 @@ impl Weights {
             fiscal_indicator: find_indicator(pack, "county-fiscal-st-spending-share"),
             rd_indicator: find_indicator(pack, "rd-intensity"),
             source: "equal weights (the plan gives none)".into(),
+            note: None,
         }
     }
 
@@ -72,6 +76,10 @@ impl Weights {
                     w.rd_indicator = Some(find_indicator(pack, text()?).ok_or(format!("assessment.toml: no indicator `{}`", text()?))?)
                 }
                 "source" => w.source = text()?.to_string(),
+                "note" => {
+                    let id = text()?;
+                    w.note = Some(pack.notes.iter().position(|n| n.id == id).ok_or(format!("assessment.toml: no note `{id}`"))?);
+                }
                 other => return Err(format!("assessment.toml: unknown key `{other}`")),
             }
         }

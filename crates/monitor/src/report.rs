@@ -17,6 +17,8 @@ pub struct Report {
     pub counties: Vec<CountyScore>,
     pub tasks: Vec<TaskStatus>,
     pub weights_source: String,
+    /// The note that records the weights (id, choice and reason), if the pack names one.
+    pub weights_note: Option<usize>,
     pub missing: Vec<String>,
     /// Per indicator: awards of its linked rules per claim year (from a batch run's award table).
     pub linked_awards: Vec<std::collections::BTreeMap<i32, u64>>,
@@ -88,7 +90,7 @@ pub fn build(
             "no award table was given (qiangke batch … --out awards.csv; then --awards): awards are not shown beside the indicators".into(),
         );
     }
-    Report { year, city, counties, tasks: task_status(pack, updates, year), weights_source: weights.source.clone(), missing, linked_awards }
+    Report { year, city, counties, tasks: task_status(pack, updates, year), weights_source: weights.source.clone(), weights_note: weights.note, missing, linked_awards }
 }
 
 fn pct(x: Option<Decimal>) -> String {
@@ -179,7 +181,9 @@ pub fn to_json(pack: &Pack, r: &Report) -> serde_json::Value {
     let tasks: Vec<serde_json::Value> =
         r.tasks.iter().map(|t| serde_json::json!({"task": pack.plan.tasks[t.task].id, "overdue": t.overdue})).collect();
     serde_json::json!({"pack": {"id": pack.id, "hash": pack.hash}, "year": r.year, "indicators": rows, "counties": counties,
-        "weights": r.weights_source, "tasks": tasks, "missing": r.missing})
+        "weights": r.weights_source,
+        "weights_note": r.weights_note.map(|n| { let n = &pack.notes[n]; serde_json::json!({"id": n.id, "clause": n.clause, "choice": n.choice, "reason": n.reason}) }),
+        "tasks": tasks, "missing": r.missing})
 }
 
 /// A horizontal bar chart of the share of the way, with the linear path marked.
@@ -317,6 +321,16 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
     }
     h.push_str("</tbody></table>");
     let _ = write!(h, "<h2>縣區評價和考核 (county assessment)</h2><p>權重:{}</p>", esc(&r.weights_source));
+    if let Some(n) = r.weights_note.map(|n| &pack.notes[n]) {
+        let _ = write!(
+            h,
+            "<p class=\"note\">解釋說明 [{}] {}:{} — {}</p>",
+            esc(&n.clause),
+            esc(&n.id),
+            esc(&n.choice.zh),
+            esc(&n.reason.zh)
+        );
+    }
     h.push_str(&county_chart(pack, r));
     h.push_str("<table><thead><tr><th>排名</th><th>縣區</th><th>指標完成</th><th>財政科技支出</th><th>研發投入</th><th>得分</th></tr></thead><tbody>");
     for c in &r.counties {

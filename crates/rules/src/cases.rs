@@ -169,6 +169,7 @@ fn empty_facts(pack: &Pack) -> Facts {
         name: None,
         attributes: vec![None; pack.vocab.attributes.len()],
         yearly: Default::default(),
+        yearly_default: vec![None; pack.vocab.yearly.len()],
         events: Vec::new(),
     }
 }

@@ -106,6 +106,8 @@ pub enum Reason {
     AlreadyAwarded { once_key: String, year: i32, at: Option<Arc<str>> },
     /// A top-up whose base award (the `rule` with this key) has not been awarded.
     BaseNotAwarded { rule: String, key: String },
+    /// The rule is for other kinds of applicant (its `applicants`) than the entity's `kind`.
+    ApplicantKind { kind: u16 },
     /// Only reachable with unvalidated input: validated facts are bounded far below overflow.
     Overflow,
 }
@@ -118,6 +120,7 @@ impl Reason {
             Reason::NoTier { .. } => "below-tiers",
             Reason::AlreadyAwarded { .. } => "already-awarded",
             Reason::BaseNotAwarded { .. } => "base-not-awarded",
+            Reason::ApplicantKind { .. } => "applicant-kind",
             Reason::Overflow => "arithmetic-overflow",
         }
     }
@@ -266,11 +269,14 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
             {
                 continue;
             }
-            // Applicability by applicant kind: unknown kind is a question, not a "no".
+            // Applicability by applicant kind: unknown kind is a question, not a "no"; a kind the
+            // rule does not name is a "no" that says so (not a silence).
             let kind_missing = !rule.applicants.is_empty() && kind.is_none();
-            if let (Some(Value::Enum(_, v)), false) = (&kind, rule.applicants.is_empty())
-                && !rule.applicants.contains(v)
-            {
+            let excluded = match (&kind, rule.applicants.is_empty()) {
+                (Some(Value::Enum(_, v)), false) if !rule.applicants.contains(v) => Some(*v),
+                _ => None,
+            };
+            if excluded.is_some() && (awards_only || !reported) {
                 continue;
             }
             let mut ctx = Cx { pack, facts, year, event: None, trace: opts.trace.then(Vec::new), notes: Vec::new() };
@@ -301,6 +307,10 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                     trace: ctx.trace.unwrap_or_default(),
                 })
             };
+            if let Some(kind) = excluded {
+                push(&mut results, mk(ctx, None, State::NotEligible(Reason::ApplicantKind { kind }), None));
+                continue;
+            }
             if kind_missing {
                 if reported {
                     let m = kind_ix.map(Missing::Attr).into_iter().collect();
@@ -581,7 +591,7 @@ impl<'p> Cx<'p, '_> {
                 }
                 None => self.missing(Missing::Attr(*i)),
             },
-            NK::Yearly(i) => match self.facts.yearly.get(&self.year).and_then(|row| row[*i].as_ref()) {
+            NK::Yearly(i) => match self.facts.figure(self.year, *i) {
                 Some(f) => {
                     let year = self.year;
                     self.push(|| Step::Fact { fact: FactRef::Yearly(*i, year), value: f.value.clone(), at: f.at.clone() });

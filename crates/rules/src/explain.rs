@@ -202,6 +202,10 @@ fn reason_json(pack: &Pack, r: &Reason) -> J {
             m.insert("table".into(), J::String(pack.tiers[*table].id.clone()));
             m.insert("input".into(), J::String(money_plain(*input)));
         }
+        Reason::ApplicantKind { kind } => {
+            let e = &pack.enums[pack.applicant_enum as usize];
+            m.insert("kind".into(), J::String(e.variants[*kind as usize].id.clone()));
+        }
         Reason::AlreadyAwarded { once_key, year, at } => {
             m.insert("once_key".into(), J::String(once_key.clone()));
             m.insert("first_year".into(), J::from(*year));
@@ -296,11 +300,22 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
         let _ = writeln!(o, "\n== {} {year} ==", t(lang, "申報年度", "claim year"));
         let mut quiet = Vec::new();
         let mut asks = Vec::new();
+        let mut other_kinds = Vec::new();
+        let mut kind_asks = Vec::new();
+        let kind_ix = pack.vocab.attribute("kind");
         for r in ev.results.iter().filter(|r| r.claim_year == year) {
             // Rules with nothing to trigger them this year are listed in one line, and rules that
             // only wait for a figure in one line each: the explanations are for decided results.
+            // Rules for other kinds of applicant, and those that wait only for the kind, are
+            // listed once each as well.
             match &r.state {
                 State::NotEligible(Reason::NoTrigger) => quiet.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang))),
+                State::NotEligible(reason @ Reason::ApplicantKind { .. }) => {
+                    other_kinds.push(format!("[{}] {}: {}", r.rule.clause, r.rule.title.get(lang), reason_text(pack, r, reason, lang)));
+                }
+                State::NeedsInformation(m) if m.len() == 1 && kind_ix.is_some_and(|k| m[0] == Missing::Attr(k)) => {
+                    kind_asks.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang)));
+                }
                 State::NeedsInformation(m) if r.trigger.is_none() => {
                     let facts: Vec<String> = m
                         .iter()
@@ -314,6 +329,20 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
                 _ => result_text(&mut o, pack, r, lang),
             }
         }
+        // The kind decides which rules apply at all: asked once, before anything else.
+        if !kind_asks.is_empty() {
+            let f = FactRef::Attr(kind_ix.expect("checked above"));
+            let _ = writeln!(
+                o,
+                "\n{} {} ({}) — {} {}:",
+                t(lang, "需補充信息:", "Needed first:"),
+                fact_title(pack, &f, lang),
+                fact_path(pack, &f),
+                t(lang, "它決定以下規則是否適用,共", "it decides whether these rules apply:"),
+                kind_asks.len()
+            );
+            let _ = writeln!(o, "  {}", kind_asks.join(t(lang, "；", "; ")));
+        }
         if !asks.is_empty() {
             let _ = writeln!(o, "\n{}:", t(lang, "需補充信息才能判斷的規則", "Rules that need more information to decide"));
             for a in asks {
@@ -323,6 +352,12 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
         if !quiet.is_empty() {
             let _ = writeln!(o, "\n{}:", t(lang, "本年度無觸發事實的規則", "Rules with no triggering fact this year"));
             for q in quiet {
+                let _ = writeln!(o, "  {q}");
+            }
+        }
+        if !other_kinds.is_empty() {
+            let _ = writeln!(o, "\n{}:", t(lang, "不適用于本主體類型的規則", "Rules for other kinds of applicant"));
+            for q in other_kinds {
                 let _ = writeln!(o, "  {q}");
             }
         }
@@ -528,6 +563,15 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
             Lang::Zh => format!("此為“再給予”的追加補助,須先獲得基礎補助 ({rule})"),
             Lang::En => format!("this is a top-up (再給予) and the base award `{rule}` has not been granted for the same item"),
         },
+        Reason::ApplicantKind { kind } => {
+            let e = &pack.enums[pack.applicant_enum as usize];
+            let name = |v: u16| e.variants[v as usize].name.get(lang).to_string();
+            let who: Vec<String> = r.rule.applicants.iter().map(|v| name(*v)).collect();
+            match lang {
+                Lang::Zh => format!("本條適用于{},不適用于{}", who.join("、"), name(*kind)),
+                Lang::En => format!("applies to {}, not to {}", who.join(", "), name(*kind)),
+            }
+        }
         Reason::Overflow => t(lang, "金額超出可計算范圍", "amount out of computable range").into(),
     }
 }

@@ -41,10 +41,18 @@ pub struct Facts {
     pub name: Option<String>,
     pub attributes: Vec<Option<Fact>>,
     pub yearly: BTreeMap<i32, Vec<Option<Fact>>>,
+    /// Yearly figures given under `entity` for every year (facts.toml's every-year shorthand),
+    /// by yearly index: a year's own value overrides them.
+    pub yearly_default: Vec<Option<Fact>>,
     pub events: Vec<Event>,
 }
 
 impl Facts {
+    /// The figure `i` of `year`: the year's own, else the every-year value.
+    pub fn figure(&self, year: i32, i: usize) -> Option<&Fact> {
+        self.yearly.get(&year).and_then(|row| row[i].as_ref()).or_else(|| self.yearly_default.get(i).and_then(Option::as_ref))
+    }
+
     /// Calendar years the facts speak about (events and yearly figures).
     pub fn years(&self) -> Vec<i32> {
         let mut y: Vec<i32> = self.yearly.keys().copied().chain(self.events.iter().map(|e| e.date.year)).collect();
@@ -142,6 +150,7 @@ impl Validator<'_> {
             name: None,
             attributes: vec![None; self.pack.vocab.attributes.len()],
             yearly: BTreeMap::new(),
+            yearly_default: vec![None; self.pack.vocab.yearly.len()],
             events: Vec::new(),
         };
         let Some(top) = self.obj(n, "a facts document") else {
@@ -173,6 +182,7 @@ impl Validator<'_> {
         let vocab = &self.pack.vocab;
         let mut cands: Vec<&str> = vec!["id", "name"];
         cands.extend(vocab.attributes.iter().map(|a| a.name.as_str()));
+        cands.extend(vocab.yearly.iter().filter(|y| y.every_year).map(|y| y.name.as_str()));
         for (k, ks, v) in kv {
             match k.as_str() {
                 "id" | "name" => match &v.kind {
@@ -194,7 +204,15 @@ impl Validator<'_> {
                         facts.attributes[i] =
                             self.value(v, ty, &format!("entity.{k}")).map(|value| Fact { value, at: Some(self.at(v.span)) });
                     }
-                    None => self.unknown(k, *ks, "entity attribute", &cands),
+                    // A yearly figure written for every year.
+                    None => match vocab.yearly(k).filter(|&i| vocab.yearly[i].every_year) {
+                        Some(i) => {
+                            let ty = vocab.yearly[i].ty;
+                            facts.yearly_default[i] =
+                                self.value(v, ty, &format!("entity.{k}")).map(|value| Fact { value, at: Some(self.at(v.span)) });
+                        }
+                        None => self.unknown(k, *ks, "entity attribute", &cands),
+                    },
                 },
             }
         }

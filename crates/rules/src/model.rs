@@ -170,6 +170,28 @@ pub struct FieldDef {
     /// supplies it (the entity itself and the administrator record it). Event fields leave it
     /// empty; the event has its own.
     pub supplied_by: Vec<usize>,
+    /// Whether a facts document (and the calculator's form) should give it.
+    pub required: Required,
+    /// A yearly figure that may also be written under `entity`, meaning every year (a year's own
+    /// value overrides it): `attribute_shorthand = "every-year"` in facts.toml.
+    pub every_year: bool,
+}
+
+/// Whether a fact must be given. A missing one still makes the results that need it *needs
+/// information* (never an error): this is what forms ask for and `qiangke check` holds rules to.
+#[derive(Debug, Clone, Default)]
+pub enum Required {
+    #[default]
+    No,
+    Always,
+    /// Required when this condition over the event's own fields holds (or is unknown).
+    When(crate::resolve::CExpr),
+}
+
+impl Required {
+    pub fn is_required(&self) -> bool {
+        !matches!(self, Required::No)
+    }
 }
 
 #[derive(Debug, Clone)]

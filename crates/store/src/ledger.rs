@@ -282,6 +282,8 @@ impl Store {
                     return Err(("fact", format!("`{name}` is set when the entity is registered, not as a fact")));
                 }
                 Some(i) => ("attribute", v.attributes[i].ty),
+                // A yearly figure given for every year (facts.toml's every-year shorthand).
+                None if v.yearly(name).is_some_and(|i| v.yearly[i].every_year) => ("attribute", v.yearly[v.yearly(name).expect("just found")].ty),
                 None if v.yearly(name).is_some() => return Err(("year", format!("`{name}` is a yearly figure: give its `year`"))),
                 None => return Err(("fact", format!("`{name}` is not a fact of the pack"))),
             },
@@ -340,7 +342,11 @@ impl Store {
         let v = &pack.vocab;
         let supplied = match year {
             Some(_) => v.yearly(name).map(|i| &v.yearly[i].supplied_by),
-            None => v.attribute(name).map(|i| &v.attributes[i].supplied_by).or_else(|| v.event(name).map(|i| &v.events[i].supplied_by)),
+            None => v
+                .attribute(name)
+                .map(|i| &v.attributes[i].supplied_by)
+                .or_else(|| v.yearly(name).filter(|&i| v.yearly[i].every_year).map(|i| &v.yearly[i].supplied_by))
+                .or_else(|| v.event(name).map(|i| &v.events[i].supplied_by)),
         };
         match (supplied, mine) {
             (None, _) => Ok(()),
@@ -490,6 +496,8 @@ impl Store {
                 ("attribute", _) => {
                     if let Some(i) = pack.vocab.attribute(&name) {
                         entity.insert(name, cell_json(pack.vocab.attributes[i].ty, &value));
+                    } else if let Some(i) = pack.vocab.yearly(&name).filter(|&i| pack.vocab.yearly[i].every_year) {
+                        entity.insert(name, cell_json(pack.vocab.yearly[i].ty, &value));
                     }
                 }
                 ("yearly", Some(y)) => {
@@ -1417,14 +1425,26 @@ async fn own_facts(w: &mut crate::audit::Writer, entity_id: i64, user: i64, resu
                 .map(|r| r.try_get(0))
                 .transpose()?
         } else if let Some((year, name)) = path.strip_prefix("years.").and_then(|x| x.split_once('.')) {
-            sqlx::query("SELECT entered_by FROM facts WHERE entity_id = $1 AND scope = 'yearly' AND year = $2 AND name = $3 ORDER BY id DESC LIMIT 1")
-                .bind(entity_id)
-                .bind(year.parse::<i64>().unwrap_or_default())
-                .bind(name)
-                .fetch_optional(w.conn())
-                .await?
-                .map(|r| r.try_get(0))
-                .transpose()?
+            // The year's own figure, or (every-year shorthand) the one recorded without a year.
+            let yearly: Option<i64> =
+                sqlx::query("SELECT entered_by FROM facts WHERE entity_id = $1 AND scope = 'yearly' AND year = $2 AND name = $3 ORDER BY id DESC LIMIT 1")
+                    .bind(entity_id)
+                    .bind(year.parse::<i64>().unwrap_or_default())
+                    .bind(name)
+                    .fetch_optional(w.conn())
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+            match yearly {
+                Some(by) => Some(by),
+                None => sqlx::query("SELECT entered_by FROM facts WHERE entity_id = $1 AND scope = 'attribute' AND name = $2 ORDER BY id DESC LIMIT 1")
+                    .bind(entity_id)
+                    .bind(name)
+                    .fetch_optional(w.conn())
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?,
+            }
         } else {
             None
         };

@@ -111,7 +111,22 @@ impl Loader {
             },
         };
         let supplied_by = raw.supplied_by.iter().filter_map(|d| self.department(f, d, deps)).collect();
-        FieldDef { name: raw.name.get_ref().clone(), ty, title: Text { zh: raw.zh.clone(), en: raw.en.clone() }, supplied_by }
+        let required = if raw.required.as_ref().is_some_and(|r| *r.get_ref()) { Required::Always } else { Required::No };
+        if let (Some(r), Some(w)) = (&raw.required, &raw.required_when) {
+            let _ = r;
+            self.diags.push(self.err("E011", f, w.span(), "give `required` or `required_when`, not both"));
+        }
+        let every_year = match &raw.attribute_shorthand {
+            None => false,
+            Some(s) if s.get_ref() == "every-year" => true,
+            Some(s) => {
+                self.diags.push(
+                    self.err("E041", f, s.span(), format!("unknown shorthand `{}`", s.get_ref())).with_hint("the only shorthand is \"every-year\""),
+                );
+                false
+            }
+        };
+        FieldDef { name: raw.name.get_ref().clone(), ty, title: Text { zh: raw.zh.clone(), en: raw.en.clone() }, supplied_by, required, every_year }
     }
 
     /// Clauses read like the plan's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`.

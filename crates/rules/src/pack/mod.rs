@@ -200,10 +200,41 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         let supplied_by = e.supplied_by.iter().filter_map(|d| l.department(ff, d, &departments)).collect();
         vocab.events.push(EventDef { name: e.name.get_ref().clone(), title: e.title(), fields, supplied_by });
     }
+    // Where each vocabulary key may stand: the every-year shorthand on yearly figures only,
+    // `required_when` on event fields only, and no attribute named like a yearly figure (the
+    // flat layout would have two columns of one name).
+    for f in rv.attribute.iter().chain(rv.event.iter().flat_map(|e| &e.fields)) {
+        if let Some(s) = &f.attribute_shorthand {
+            l.diags.push(l.err("E011", ff, s.span(), "`attribute_shorthand` belongs to a yearly figure"));
+        }
+    }
+    for f in rv.attribute.iter().chain(&rv.yearly) {
+        if let Some(w) = &f.required_when {
+            l.diags.push(l.err("E011", ff, w.span(), "`required_when` belongs to an event's field (a condition over the event's own fields)"));
+        }
+    }
+    for y in &rv.yearly {
+        if vocab.attribute(y.name.get_ref()).is_some() {
+            l.diags.push(
+                l.err("E011", ff, y.name.span(), format!("`{}` is both an attribute and a yearly figure", y.name.get_ref()))
+                    .with_hint("declare it yearly with attribute_shorthand = \"every-year\" to accept it under `entity` too"),
+            );
+        }
+    }
     if !l.diags.is_empty() {
         // Rules are resolved against the vocabulary; a broken vocabulary would make every rule
         // report follow-on errors.
         return fail(l);
+    }
+    // A field required when a condition over its event's own fields holds.
+    for (ei, e) in rv.event.iter().enumerate() {
+        for (fi, f) in e.fields.iter().enumerate() {
+            let Some(w) = &f.required_when else { continue };
+            let ctx = Ctx { vocab: &vocab, enums: &enums, tiers: &[], brackets: &[], event: Some(ei) };
+            if let Some(c) = l.expr(&ctx, ff, w, Some(Type::Bool)) {
+                vocab.events[ei].fields[fi].required = crate::model::Required::When(c);
+            }
+        }
     }
     if vocab.attribute("kind").is_none_or(|i| vocab.attributes[i].ty != Type::Enum(applicant_enum)) {
         l.diags.push(l.err(
@@ -557,6 +588,40 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     if l.diags.iter().any(Diagnostic::is_error) {
         return fail(l);
     }
+    // Every event field a rule or derivation reads must be marked required (or required when):
+    // the vocabulary then says what a form must ask for. Only for packs that mark any field
+    // (older packs do not speak of it).
+    let marks = vocab.events.iter().flat_map(|e| &e.fields).any(|f| f.required.is_required());
+    if marks {
+        let mut read: Vec<(usize, usize, FileId, Span, String)> = Vec::new();
+        for r in &rules {
+            let Trigger::Event { event, filter } = &r.trigger else { continue };
+            let exprs = filter.iter().chain(&r.guard).chain(&r.amount).chain(&r.once).chain(r.requires.iter().flat_map(|q| &q.key));
+            for x in exprs {
+                for f in fields_read(&x.node) {
+                    read.push((*event, f, r.file, r.span, r.id.clone()));
+                }
+            }
+        }
+        for d in &derives {
+            for x in std::iter::once(&d.when).chain(d.set.iter().map(|(_, e)| e)) {
+                for f in fields_read(&x.node) {
+                    read.push((d.from, f, x.file, Span::new(x.base, x.base + x.text.len()), d.id.clone()));
+                }
+            }
+        }
+        read.sort_by_key(|x| (x.0, x.1));
+        read.dedup_by_key(|x| (x.0, x.1));
+        for (e, f, file, sp, who) in read {
+            let def = &vocab.events[e];
+            if !def.fields[f].required.is_required() {
+                l.diags.push(
+                    l.err("E044", file, sp, format!("`{who}` reads `{}.{}`, which facts.toml does not mark as required", def.name, def.fields[f].name))
+                        .with_hint("add required = true (or required_when = \"…\") to the field, so that forms ask for it"),
+                );
+            }
+        }
+    }
     let mut decisions = crate::model::Decisions::default();
     if let Some(d) = &raw.decisions {
         decisions.note = note_ix(&mut l, mf, &d.note);
@@ -636,4 +701,29 @@ pub(super) fn field_hint(name: &str) -> &'static str {
         "paid_by" | "verified_by" => "name departments declared in pack.toml",
         _ => "see the pack format in ARCHITECTURE.md",
     }
+}
+
+/// The fields of the event in scope that an expression reads.
+fn fields_read(n: &crate::resolve::N) -> Vec<usize> {
+    use crate::resolve::NK;
+    let mut out = Vec::new();
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        match &n.k {
+            NK::Field(f) => out.push(*f),
+            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) => stack.push(x),
+            NK::Bin(_, a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            NK::If(a, b, c) => {
+                stack.push(a);
+                stack.push(b);
+                stack.push(c);
+            }
+            NK::Call(_, args) => stack.extend(args.iter()),
+            NK::Const(_) | NK::Attr(_) | NK::Yearly(_) | NK::EventDate | NK::ClaimYear => {}
+        }
+    }
+    out
 }

@@ -83,6 +83,15 @@ pub(super) struct RawField {
     /// The departments whose records the fact comes from (attributes and yearly figures).
     #[serde(default)]
     pub(super) supplied_by: Vec<Spanned<String>>,
+    /// The fact must be given (`true`), or must be given when a condition over the event's own
+    /// fields holds (`required_when`, event fields only).
+    #[serde(default)]
+    pub(super) required: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub(super) required_when: Option<Spanned<String>>,
+    /// `"every-year"` on a yearly figure: it may also be written under `entity` for every year.
+    #[serde(default)]
+    pub(super) attribute_shorthand: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

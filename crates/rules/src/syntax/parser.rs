@@ -279,9 +279,12 @@ impl Parser {
             },
             Tok::Sym("(") => {
                 self.enter()?;
-                let e = self.or()?;
-                self.expect_sym(")")?;
+                let mut e = self.or()?;
+                let close = self.expect_sym(")")?;
                 self.depth -= 1;
+                // The parentheses belong to the expression: an explanation quoting it shows a
+                // balanced text, `(a && b)`, never `a && b) || (c`.
+                e.span = t.span.to(close);
                 Ok(e)
             }
             Tok::Sym("[") => {
