@@ -524,6 +524,14 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     }
 }
 
+/// Why a result is *not eligible*, as a sentence (empty for other states).
+pub fn not_eligible_text(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> String {
+    match &r.state {
+        State::NotEligible(reason) => reason_text(pack, r, reason, lang),
+        _ => String::new(),
+    }
+}
+
 fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> String {
     match reason {
         Reason::ConditionFailed { failed } => match lang {

@@ -8,7 +8,7 @@ use crate::api::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use qiangke_rules::model::{FieldDef, RuleKind, Type};
+use qiangke_rules::model::{FieldDef, Required, RuleKind, Type};
 use qiangke_rules::{Lang, Options, Pack, Reason, State as RState, evaluate, explain, load_facts};
 use serde_json::{Map, Value as J, json};
 use std::collections::HashMap;
@@ -38,9 +38,20 @@ fn hint(ty: Type, lang: Lang) -> &'static str {
 }
 
 /// One labelled control for a fact, keeping what the user typed and showing its error.
-fn control(pack: &Pack, lang: Lang, name: &str, label: &str, ty: Type, value: &str, err: Option<&String>) -> String {
+#[allow(clippy::too_many_arguments)]
+fn control(pack: &Pack, lang: Lang, name: &str, label: &str, ty: Type, value: &str, err: Option<&String>, required: &Required) -> String {
     let id = id_of(name);
-    let invalid = if err.is_some() { format!(r#" aria-invalid="true" aria-describedby="{id}-error""#) } else { String::new() };
+    let mut invalid = if err.is_some() { format!(r#" aria-invalid="true" aria-describedby="{id}-error""#) } else { String::new() };
+    // What the vocabulary marks required is marked so here (an event's fields: once its date
+    // is given); a condition says when.
+    let label = match required {
+        Required::No => label.to_string(),
+        Required::Always => {
+            invalid.push_str(r#" aria-required="true""#);
+            format!("{label}{}", t(lang, "(必填)", " (required)"))
+        }
+        Required::When(c) => format!("{label}{} {})", t(lang, "(必填,當", " (required when"), c.text),
+    };
     let unknown = t(lang, "(未知)", "(not known)");
     let widget = match ty {
         Type::Bool => {
@@ -76,7 +87,7 @@ fn control(pack: &Pack, lang: Lang, name: &str, label: &str, ty: Type, value: &s
     };
     let h = hint(ty, lang);
     let h = if h.is_empty() { String::new() } else { format!(r#"<p class="hint">{h}</p>"#) };
-    format!(r#"<div><label for="{id}">{}</label>{widget}{h}{}</div>"#, esc(label), field_error(&id, err))
+    format!(r#"<div><label for="{id}">{}</label>{widget}{h}{}</div>"#, esc(&label), field_error(&id, err))
 }
 
 fn title(f: &FieldDef, lang: Lang) -> String {
@@ -130,7 +141,7 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     );
     for a in &v.attributes {
         let name = format!("entity.{}", a.name);
-        o.push_str(&control(pack, lang, &name, &title(a, lang), a.ty, field(form, &name), errors.get(&name)));
+        o.push_str(&control(pack, lang, &name, &title(a, lang), a.ty, field(form, &name), errors.get(&name), &a.required));
     }
     let _ = write!(
         o,
@@ -139,7 +150,7 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     );
     for y in &v.yearly {
         let name = format!("y.{}", y.name);
-        o.push_str(&control(pack, lang, &name, &title(y, lang), y.ty, field(form, &name), errors.get(&name)));
+        o.push_str(&control(pack, lang, &name, &title(y, lang), y.ty, field(form, &name), errors.get(&name), &y.required));
     }
     let _ = write!(
         o,
@@ -163,10 +174,10 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
             esc(e.title.get(lang))
         );
         let dname = format!("{prefix}date");
-        o.push_str(&control(pack, lang, &dname, t(lang, "日期", "Date"), Type::Date, field(form, &dname), errors.get(&dname)));
+        o.push_str(&control(pack, lang, &dname, t(lang, "日期", "Date"), Type::Date, field(form, &dname), errors.get(&dname), &Required::Always));
         for f in &e.fields {
             let name = format!("{prefix}{}", f.name);
-            o.push_str(&control(pack, lang, &name, &title(f, lang), f.ty, field(form, &name), errors.get(&name)));
+            o.push_str(&control(pack, lang, &name, &title(f, lang), f.ty, field(form, &name), errors.get(&name), &f.required));
         }
         o.push_str("</div></fieldset></details>");
     }
@@ -223,8 +234,17 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
         entity.insert("name".into(), J::String(name.into()));
     }
     for a in &v.attributes {
-        if let Some(j) = check(&format!("entity.{}", a.name), a.ty, &mut errors) {
-            entity.insert(a.name.clone(), j);
+        let name = format!("entity.{}", a.name);
+        match check(&name, a.ty, &mut errors) {
+            Some(j) => {
+                entity.insert(a.name.clone(), j);
+            }
+            // The kind decides which rules apply at all: asked for here, once, rather than by
+            // a score of results that each need it.
+            None if matches!(a.required, Required::Always) && !errors.contains_key(&name) => {
+                errors.insert(name, t(lang, "此項必填:它決定哪些條款適用", "required: it decides which clauses apply").into());
+            }
+            None => {}
         }
     }
     let mut figures = Map::new();
@@ -245,6 +265,13 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
         }
         match date {
             Some(d) => {
+                // An event given (its date) without a field the vocabulary always requires.
+                for f in e.fields.iter().filter(|f| matches!(f.required, Required::Always)) {
+                    let name = format!("{prefix}{}", f.name);
+                    if !ev.contains_key(&f.name) && !errors.contains_key(&name) {
+                        errors.insert(name, t(lang, "此項必填", "required").into());
+                    }
+                }
                 ev.insert("type".into(), J::String(e.name.clone()));
                 ev.insert("date".into(), d);
                 events.push(J::Object(ev));
@@ -295,6 +322,7 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
         o.push_str("</p>");
     }
     let mut quiet = Vec::new();
+    let mut other_kinds = Vec::new();
     let order = |r: &qiangke_rules::RuleResult<'_>| match (&r.state, r.rule.kind) {
         (RState::Awarded { .. }, RuleKind::Award) => 0,
         (RState::NeedsInformation(_), _) => 1,
@@ -306,6 +334,11 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
     for r in results {
         if matches!(r.state, RState::NotEligible(Reason::NoTrigger)) {
             quiet.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang)));
+            continue;
+        }
+        // Rules for other kinds of applicant: not eligible, and why, in one list.
+        if let RState::NotEligible(Reason::ApplicantKind { .. }) = &r.state {
+            other_kinds.push(format!("[{}] {}: {}", r.rule.clause, r.rule.title.get(lang), explain::not_eligible_text(pack, r, lang)));
             continue;
         }
         let rule = r.rule;
@@ -348,6 +381,18 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
             t(lang, "計算過程與解釋", "How this was decided"),
             esc(&explain::result_to_text(pack, r, lang))
         );
+    }
+    if !other_kinds.is_empty() {
+        let _ = write!(
+            o,
+            "<details class=\"card\" id=\"other-kinds\"><summary>{} ({})</summary><ul>",
+            t(lang, "不適用于本主體類型的規則(不符合)", "Rules for other kinds of applicant (not eligible)"),
+            other_kinds.len()
+        );
+        for q in other_kinds {
+            let _ = write!(o, "<li>{}</li>", esc(&q));
+        }
+        o.push_str("</ul></details>");
     }
     if !quiet.is_empty() {
         let _ = write!(
