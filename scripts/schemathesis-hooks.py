@@ -82,7 +82,8 @@ def seed():
     e2 = must(call("POST", "/api/entities", {"uscc": "91620621MA71234565", "name": "乙公司", "kind": "enterprise", "county": "minqin"}, admin), 201)["id"]
     facts = {
         "source": "2023年度报告",
-        "facts": [{"year": 2023, "name": "rd_expenditure", "value": "15000000"}, {"name": "above_scale", "value": True}],
+        "facts": [{"year": 2023, "name": "rd_expenditure", "value": "15000000"},
+                  {"year": 2023, "name": "super_deduction_amount", "value": "3000000"}, {"name": "above_scale", "value": True}],
         "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": False}],
     }
     for e in (e1, e2):

@@ -82,6 +82,12 @@ fn facts_json(pack: &Pack, facts: &qiangke_rules::Facts, id: &str) -> String {
             entity.insert(v.attributes[i].name.clone(), json_value(pack, &f.value));
         }
     }
+    // Yearly figures given for every year (the every-year shorthand) stand under `entity` too.
+    for (i, d) in facts.yearly_default.iter().enumerate() {
+        if let Some(f) = d {
+            entity.insert(v.yearly[i].name.clone(), json_value(pack, &f.value));
+        }
+    }
     let mut years = serde_json::Map::new();
     for (y, row) in &facts.yearly {
         let mut m = serde_json::Map::new();
@@ -177,7 +183,7 @@ fn every_pack_case_as_flat_rows_gives_the_same_awards() {
 #[test]
 fn a_further_row_of_a_year_adds_events_but_may_not_contradict_its_figures() {
     let text = format!(
-        "{HEADER}A,2023,enterprise,true,1200萬元,2023-02-03,smart_factory,false\nA,2023,enterprise,true,,2023-05-06,smart_factory,false\nA,2023,enterprise,true,1300萬元,,,\n"
+        "{HEADER}A,2023,enterprise,true,1200萬元,2023-02-03,smart_factory,false,\nA,2023,enterprise,true,,2023-05-06,smart_factory,false,\nA,2023,enterprise,true,1300萬元,,,,\n"
     );
     let (s, _) = awards_with(text.as_bytes(), Format::Csv, BatchOptions::default(), "further.csv");
     assert_eq!(s.bad_rows, 1);
@@ -277,12 +283,16 @@ fn run_csv(text: &str, strict: bool) -> (Result<qiangke_batch::Summary, BatchErr
     (r, out, errors)
 }
 
-const HEADER: &str = "id,year,kind,above_scale,rd_expenditure,recognition.date,recognition.kind,recognition.renewal\n";
+// The R&D tiers of 四(二)8 need a super-deduction claim on the year (note
+// rd-list-from-super-deduction): every row claims 30萬元, below the first-claim award's 50萬元.
+const HEADER: &str =
+    "id,year,kind,above_scale,rd_expenditure,recognition.date,recognition.kind,recognition.renewal,super_deduction_amount\n";
 
 #[test]
 fn a_malformed_row_is_reported_and_the_others_are_evaluated() {
-    let text =
-        format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,\nA2,2023,enterprise,true,15x0,,,\nA3,2023,enterprise,true,600萬元,,,\n");
+    let text = format!(
+        "{HEADER}A1,2023,enterprise,true,1500萬元,,,,30萬元\nA2,2023,enterprise,true,15x0,,,,30萬元\nA3,2023,enterprise,true,600萬元,,,,30萬元\n"
+    );
     let (r, out, errors) = run_csv(&text, false);
     let s = r.expect("run");
     assert_eq!((s.rows, s.bad_rows), (3, 1));
@@ -297,7 +307,7 @@ fn a_malformed_row_is_reported_and_the_others_are_evaluated() {
 
 #[test]
 fn strict_mode_fails_and_writes_no_results() {
-    let text = format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,\nA2,2023,enterprize,true,1,,,\n");
+    let text = format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,,30萬元\nA2,2023,enterprize,true,1,,,,\n");
     let (r, out, errors) = run_csv(&text, true);
     match r {
         Err(BatchError::Strict { bad_rows, .. }) => assert_eq!(bad_rows, 1),
@@ -328,19 +338,19 @@ fn an_empty_file_is_an_error_not_an_empty_result() {
 #[test]
 fn a_truncated_file_reports_its_last_row() {
     // The last row is cut in the middle (no newline, fields missing).
-    let text = format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,\nA2,2023,enterp");
+    let text = format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,,30萬元\nA2,2023,enterp");
     let (r, out, _) = run_csv(&text, false);
     let s = r.expect("run");
     assert_eq!(s.bad_rows, 1);
     assert_eq!(s.first_errors[0].line, 3);
-    assert!(s.first_errors[0].message.contains("the row has 3 fields, the header has 8"), "{}", s.first_errors[0].message);
+    assert!(s.first_errors[0].message.contains("the row has 3 fields, the header has 9"), "{}", s.first_errors[0].message);
     assert_eq!(read_awards(&out).len(), 1);
 }
 
 #[test]
 fn non_utf8_cells_are_located() {
     let mut bytes = HEADER.as_bytes().to_vec();
-    bytes.extend_from_slice(b"A1,2023,enterprise,true,1500\xff,,,\n");
+    bytes.extend_from_slice(b"A1,2023,enterprise,true,1500\xff,,,,\n");
     let pack = pack();
     let out = tmp("utf8-awards.csv");
     let s =
@@ -353,7 +363,7 @@ fn non_utf8_cells_are_located() {
 #[test]
 fn rows_out_of_order_are_refused_so_nothing_is_paid_twice() {
     let text = format!(
-        "{HEADER}B1,2023,enterprise,true,,2023-03-01,high_tech,false\nA1,2023,enterprise,true,,2023-03-01,high_tech,false\nB1,2024,enterprise,true,,2024-03-01,high_tech,false\n"
+        "{HEADER}B1,2023,enterprise,true,,2023-03-01,high_tech,false,\nA1,2023,enterprise,true,,2023-03-01,high_tech,false,\nB1,2024,enterprise,true,,2024-03-01,high_tech,false,\n"
     );
     let (r, out, _) = run_csv(&text, false);
     let s = r.expect("run");
@@ -368,24 +378,25 @@ fn rows_out_of_order_are_refused_so_nothing_is_paid_twice() {
 
 #[test]
 fn the_budget_report_is_exact() {
-    // E1: R&D 1500萬元 → 20萬元 (四(二)8, science bureau, 2023 budget).
+    // E1: R&D 1500萬元 in 2023 → 20萬元 (四(二)8, science bureau, the 2024 budget: verified from
+    //     the 2024 super-deduction claims, note rd-spending-year).
     // E2: new high-tech enterprise 2023 → 20萬元 (四(二)7, finance bureau, 2024 budget).
     // E3: the same 1500萬元 and the same recognition → 20萬元 + 20萬元.
     let text = format!(
-        "{HEADER}E1,2023,enterprise,true,1500萬元,,,\nE2,2023,enterprise,false,,2023-06-01,high_tech,false\nE3,2023,enterprise,true,15000000,2023-09-09,高新技術企業,false\n"
+        "{HEADER}E1,2023,enterprise,true,1500萬元,,,,30萬元\nE2,2023,enterprise,false,,2023-06-01,high_tech,false,\nE3,2023,enterprise,true,15000000,2023-09-09,高新技術企業,false,30萬元\n"
     );
     let (r, _, _) = run_csv(&text, false);
     let s = r.expect("run");
     assert_eq!(
         s.budget.to_csv(),
-        "budget_year,paid_by,clause,awards,low,high\n2023,science-bureau,四(二)8,2,400000.00,400000.00\n2024,finance-bureau,四(二)7,2,400000.00,400000.00\n"
+        "budget_year,paid_by,clause,awards,low,high\n2024,finance-bureau,四(二)7,2,400000.00,400000.00\n2024,science-bureau,四(二)8,2,400000.00,400000.00\n"
     );
 }
 
 #[test]
 fn json_lines_flat_rows_and_documents() {
     let pack = pack();
-    let text = "{\"id\": \"F1\", \"year\": 2023, \"kind\": \"enterprise\", \"above_scale\": true, \"rd_expenditure\": \"5000000\"}\n\
+    let text = "{\"id\": \"F1\", \"year\": 2023, \"kind\": \"enterprise\", \"above_scale\": true, \"rd_expenditure\": \"5000000\", \"super_deduction_amount\": \"30萬元\"}\n\
                 {\"entity\": {\"id\": \"F2\", \"kind\": \"enterprise\"}, \"events\": [{\"type\": \"recognition\", \"date\": \"2024-01-02\", \"kind\": \"high_tech\", \"renewal\": false}]}\n\
                 {\"id\": \"F3\", \"year\": 2023, \"kind\": \"enterprise\", \"rd_expendture\": 1}\n";
     let out = tmp("jsonl-awards.csv");
@@ -474,14 +485,16 @@ fn awards_with(text: &[u8], format: Format, opts: BatchOptions, name: &str) -> (
 fn tiny_blocks_with_quoted_newlines_give_the_same_awards() {
     // Quoted fields with newlines and doubled quotes, and a stray quote inside an unquoted field,
     // across many tiny blocks: every entity is still evaluated whole, exactly once.
-    let mut text = String::from("id,name,year,kind,above_scale,rd_expenditure,recognition.date,recognition.kind,recognition.renewal\n");
+    let mut text = String::from(
+        "id,name,year,kind,above_scale,rd_expenditure,recognition.date,recognition.kind,recognition.renewal,super_deduction_amount\n",
+    );
     for i in 0..40 {
         let id = format!("E{i:03}");
         text.push_str(&format!(
-            "{id},\"line one\nline \"\"two\"\"\",2023,enterprise,true,600萬元,2023-02-0{},high_tech,false\n",
+            "{id},\"line one\nline \"\"two\"\"\",2023,enterprise,true,600萬元,2023-02-0{},high_tech,false,30萬元\n",
             1 + i % 9
         ));
-        text.push_str(&format!("{id},5\" pipe,2024,enterprise,true,1200萬元,2024-02-03,high_tech,false\n"));
+        text.push_str(&format!("{id},5\" pipe,2024,enterprise,true,1200萬元,2024-02-03,high_tech,false,30萬元\n"));
     }
     let (s_big, big) = awards_with(text.as_bytes(), Format::Csv, BatchOptions::default(), "big.csv");
     let (s_small, small) =
@@ -497,7 +510,7 @@ fn tiny_blocks_with_quoted_newlines_give_the_same_awards() {
 fn an_id_that_goes_back_cannot_split_an_entity() {
     // A, C, B (refused), C again: C's two rows are still one entity, its one-time award paid once.
     let text = format!(
-        "{HEADER}A,2023,enterprise,true,,2023-01-02,high_tech,false\nC,2022,enterprise,true,,2022-03-01,high_tech,false\nB,2023,enterprise,true,,,,\nC,2023,enterprise,true,,2023-03-01,high_tech,false\n"
+        "{HEADER}A,2023,enterprise,true,,2023-01-02,high_tech,false,\nC,2022,enterprise,true,,2022-03-01,high_tech,false,\nB,2023,enterprise,true,,,,,\nC,2023,enterprise,true,,2023-03-01,high_tech,false,\n"
     );
     let (s, awards) = awards_with(text.as_bytes(), Format::Csv, BatchOptions { block_bytes: 1, ..BatchOptions::default() }, "back.csv");
     assert_eq!(s.bad_rows, 1);

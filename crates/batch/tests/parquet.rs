@@ -23,6 +23,8 @@ fn parquet_in_and_out() {
         Field::new("recognition.date", DataType::Date32, true),
         Field::new("recognition.kind", DataType::Utf8, true),
         Field::new("recognition.renewal", DataType::Boolean, true),
+        // The R&D tiers need a super-deduction claim on the year (note rd-list-from-super-deduction).
+        Field::new("super_deduction_amount", DataType::Decimal128(20, 2), true),
     ]));
     // 2023-05-10 is day 19487 since 1970-01-01.
     let cols: Vec<ArrayRef> = vec![
@@ -37,6 +39,7 @@ fn parquet_in_and_out() {
         Arc::new(Date32Array::from(vec![None, Some(19_487), None])),
         Arc::new(StringArray::from(vec![None, Some("high_tech"), None])),
         Arc::new(BooleanArray::from(vec![None, Some(false), None])),
+        Arc::new(Decimal128Array::from(vec![Some(30_000_000), None, None]).with_precision_and_scale(20, 2).expect("decimal")),
     ];
     let batch = RecordBatch::try_new(schema.clone(), cols).expect("batch");
     let mut w = parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&input).expect("create"), schema, None).expect("writer");
@@ -50,7 +53,8 @@ fn parquet_in_and_out() {
     let e = &s.first_errors[0];
     assert_eq!((e.line, e.column, e.field.as_str()), (3, 6, "high_value_patents"));
     assert!(e.message.contains("binary float"), "{}", e.message);
-    // E1: 15,000,000.00 yuan of R&D → 20萬元; 7 high-value patents → 7萬元 (2024 budget).
+    // E1: 15,000,000.00 yuan of R&D with a 30萬元 super-deduction claim → 20萬元 (2024 budget, note
+    // rd-spending-year); 7 high-value patents → 7萬元 (2024 budget).
     // E2: new high-tech enterprise on 2023-05-10 → 20萬元 (2024 budget).
     let f = std::fs::File::open(&out).expect("output");
     let rdr = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f).expect("parquet").build().expect("reader");

@@ -90,7 +90,16 @@ pub fn build(
             "no award table was given (qiangke batch … --out awards.csv; then --awards): awards are not shown beside the indicators".into(),
         );
     }
-    Report { year, city, counties, tasks: task_status(pack, updates, year), weights_source: weights.source.clone(), weights_note: weights.note, missing, linked_awards }
+    Report {
+        year,
+        city,
+        counties,
+        tasks: task_status(pack, updates, year),
+        weights_source: weights.source.clone(),
+        weights_note: weights.note,
+        missing,
+        linked_awards,
+    }
 }
 
 fn pct(x: Option<Decimal>) -> String {
@@ -322,14 +331,8 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
     h.push_str("</tbody></table>");
     let _ = write!(h, "<h2>縣區評價和考核 (county assessment)</h2><p>權重:{}</p>", esc(&r.weights_source));
     if let Some(n) = r.weights_note.map(|n| &pack.notes[n]) {
-        let _ = write!(
-            h,
-            "<p class=\"note\">解釋說明 [{}] {}:{} — {}</p>",
-            esc(&n.clause),
-            esc(&n.id),
-            esc(&n.choice.zh),
-            esc(&n.reason.zh)
-        );
+        let _ =
+            write!(h, "<p class=\"note\">解釋說明 [{}] {}:{} — {}</p>", esc(&n.clause), esc(&n.id), esc(&n.choice.zh), esc(&n.reason.zh));
     }
     h.push_str(&county_chart(pack, r));
     h.push_str("<table><thead><tr><th>排名</th><th>縣區</th><th>指標完成</th><th>財政科技支出</th><th>研發投入</th><th>得分</th></tr></thead><tbody>");

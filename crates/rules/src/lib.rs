@@ -11,11 +11,12 @@
 //! let pack = load_pack(&dir).expect("the Wuwei pack loads");
 //! let facts = load_facts(&pack, "f.json", r#"{
 //!   "entity": {"id": "E1", "kind": "enterprise", "above_scale": true},
-//!   "years": {"2023": {"rd_expenditure": "1500萬元"}}
+//!   "years": {"2023": {"rd_expenditure": "1500萬元", "super_deduction_amount": "30萬元"}}
 //! }"#).expect("valid facts");
 //! let ev = evaluate(&pack, &facts, &Options { years: vec![2023], trace: true, ..Options::default() });
 //! let r = ev.results.iter().find(|r| r.rule.id == "rd-spend-tiers").unwrap();
 //! assert_eq!(r.state, State::Awarded { low: 200_000.into(), high: 200_000.into() });
+//! assert_eq!(r.budget_year, Some(2024));
 //! ```
 
 pub mod cases;

@@ -41,6 +41,7 @@ kind = "enterprise"
 above_scale = true
 [case.facts.years.2023]
 rd_expenditure = "1500萬元"
+super_deduction_amount = "30萬元"
 [[case.expect]]
 rule = "rd-spend-tiers"
 state = "awarded"

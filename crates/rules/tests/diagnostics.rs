@@ -14,7 +14,13 @@ const R8: &str = "rules/4-2-8-rd-input.toml";
 /// (snapshot name, expected code, file, text to replace, replacement)
 const MISTAKES: &[(&str, &str, &str, &str, &str)] = &[
     ("toml_syntax", "E001", R8, r#"amount = "5萬元""#, r#"amount = "5萬元"#),
-    ("unknown_field", "E002", R8, r#"guard = "entity.above_scale""#, r#"gaurd = "entity.above_scale""#),
+    (
+        "unknown_field",
+        "E002",
+        R8,
+        r#"guard = "year.above_scale && year.super_deduction_amount > 0元""#,
+        r#"gaurd = "year.above_scale && year.super_deduction_amount > 0元""#,
+    ),
     ("missing_field", "E003", R8, "once = []\n", ""),
     ("quote_not_in_source", "E010", R7, "對新認定的高新技術企業給予20萬元", "對新認定的高新技術企業給予30萬元"),
     ("duplicate_rule_id", "E011", R7, r#"id = "smart-factory-new""#, r#"id = "high-tech-new""#),
@@ -29,7 +35,13 @@ const MISTAKES: &[(&str, &str, &str, &str, &str)] = &[
     ("type_mismatch", "E022", R8, "year.super_deduction_amount > 50萬元", "year.super_deduction_amount > 2023-01-01"),
     ("unknown_function", "E023", R8, "tier(rd_spend", "tire(rd_spend"),
     ("amount_not_money", "E024", R8, r#"amount = "5萬元""#, r#"amount = "5""#),
-    ("guard_not_condition", "E024", R8, r#"guard = "entity.above_scale""#, r#"guard = "year.rd_expenditure""#),
+    (
+        "guard_not_condition",
+        "E024",
+        R8,
+        r#"guard = "year.above_scale && year.super_deduction_amount > 0元""#,
+        r#"guard = "year.rd_expenditure""#,
+    ),
     ("tier_gap", "E030", R8, r#"{ from = "1000萬元 以上""#, r#"{ from = "1100萬元 以上""#),
     ("tier_overlap_undeclared", "E031", R8, "overlap = { prefer = \"higher\", note = \"tier-boundary-overlap\" }\n", ""),
     ("tier_not_monotone", "E032", R8, r#"amount = "50萬元" }"#, r#"amount = "15萬元" }"#),
@@ -54,7 +66,13 @@ const MISTAKES: &[(&str, &str, &str, &str, &str)] = &[
     ),
     ("indicator_name_not_in_source", "E010", "indicators.toml", r#"name = "科技進步貢獻率""#, r#"name = "科技進步貢獻度""#),
     ("register_names_unknown_rule", "E021", "coverage.toml", r#"rules = ["consortium-support"]"#, r#"rules = ["consortium-suport"]"#),
-    ("event_out_of_scope", "E021", R8, r#"guard = "entity.above_scale""#, r#"guard = "recognition.renewal""#),
+    (
+        "event_out_of_scope",
+        "E021",
+        R8,
+        r#"guard = "year.above_scale && year.super_deduction_amount > 0元""#,
+        r#"guard = "recognition.renewal""#,
+    ),
 ];
 
 #[test]
@@ -91,7 +109,7 @@ fn the_real_pack_is_clean() {
     let files = wuwei_files();
     let pack = load_pack_files(&files).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(pack.id, "wuwei-2022");
-    assert_eq!(pack.rules.len(), 41);
+    assert_eq!(pack.rules.len(), 44);
 }
 
 #[test]

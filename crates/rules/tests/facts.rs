@@ -87,6 +87,9 @@ fn good_facts_keep_exact_money_and_their_locations() {
 fn null_means_not_known() {
     let pack = common::wuwei();
     let f = load_facts(&pack, "null.json", r#"{"entity": {"id": "E1", "kind": "enterprise", "above_scale": null}}"#).expect("valid");
-    let i = pack.vocab.attribute("above_scale").expect("declared");
-    assert!(f.attributes[i].is_none());
+    // above_scale is a yearly figure that may stand under `entity` for every year.
+    let i = pack.vocab.yearly("above_scale").expect("declared");
+    assert!(f.yearly_default[i].is_none());
+    let f = load_facts(&pack, "every.json", r#"{"entity": {"id": "E1", "kind": "enterprise", "above_scale": true}}"#).expect("valid");
+    assert_eq!(f.figure(2024, i).map(|x| &x.value), Some(&qiangke_rules::model::Value::Bool(true)), "every year");
 }

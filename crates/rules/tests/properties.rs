@@ -36,7 +36,7 @@ fn reference_tier(f: i64) -> i64 {
 
 fn rd_award(rd_fen: i64) -> Decimal {
     let facts = format!(
-        r#"{{"entity": {{"id": "E", "kind": "enterprise", "above_scale": true}}, "years": {{"2023": {{"rd_expenditure": "{}"}}}}}}"#,
+        r#"{{"entity": {{"id": "E", "kind": "enterprise", "above_scale": true}}, "years": {{"2023": {{"rd_expenditure": "{}", "super_deduction_amount": "30萬元"}}}}}}"#,
         fen(rd_fen)
     );
     let f = load_facts(pack(), "p.json", &facts).expect("valid facts");

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use tower::ServiceExt;
 
-const CASE: &str = "year=2023&entity.kind=enterprise&entity.above_scale=true&y.rd_expenditure=15000000&e.recognition.date=2023-11-20&e.recognition.kind=high_tech&e.recognition.renewal=false";
+const CASE: &str = "year=2023&entity.kind=enterprise&y.above_scale=true&y.rd_expenditure=15000000&y.super_deduction_amount=300000&e.recognition.date=2023-11-20&e.recognition.kind=high_tech&e.recognition.renewal=false";
 
 fn main() {
     let iters: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(500);

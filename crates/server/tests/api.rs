@@ -3,7 +3,8 @@
 //!
 //! Every expected amount is computed by hand from the plan's sentence:
 //! - 四(二)8 "1000萬元以上2000萬元以下的,給予20萬元一次性補助": R&D spending 15,000,000元 → 200000元,
-//!   verified by 市稅務局, budget year = claim year (列入市級財政預算, no 次年) → 2023.
+//!   verified by 市稅務局, budget year the year after the spending (verified from the next year's
+//!   super-deduction claims, note rd-spending-year) → 2024; the tiers need such a claim.
 //! - 四(二)7 "對新認定的高新技術企業給予20萬元一次性補助", "由市科技局、市工信局核實后,列入次年市級財政預算"
 //!   → 200000元, verified by both bureaus, budget year 2024.
 //! - 四(四)16 "每戶給予20—30萬元的一次性扶持資金", "由市市場監管局核實" → a decision between 200000元
@@ -152,14 +153,15 @@ async fn suite(url: &str) {
             Some(&ent1),
             json!({"source": "2023 annual report", "facts": [
                 {"name": "above_scale", "value": true},
-                {"year": 2023, "name": "rd_expenditure", "value": "1500萬元"}],
+                {"year": 2023, "name": "rd_expenditure", "value": "1500萬元"},
+                {"year": 2023, "name": "super_deduction_amount", "value": "30萬元"}],
               "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false}]}),
         )
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
     let facts = api.get(&format!("/api/entities/{e1}/facts"), &ent1).await;
     let f = facts.body["facts"].as_array().expect("facts");
-    assert_eq!(f.len(), 3);
+    assert_eq!(f.len(), 4);
     assert!(f.iter().all(|x| x["entered_by"] == "ent1" && x["source"] == "2023 annual report" && x["current"] == true));
 
     // Scope: an entity reads only its own facts; a county official only its county.
@@ -201,7 +203,7 @@ async fn suite(url: &str) {
     let rd = find("rd-spend-tiers");
     assert_eq!(rd["amount"], json!({"low": "200000.00", "high": "200000.00"}));
     assert_eq!(rd["verified_by"], json!(["tax-bureau"]));
-    assert_eq!(rd["budget_year"], 2023);
+    assert_eq!(rd["budget_year"], 2024);
     assert_eq!(rd["status"], "pending");
     assert!(rd["result"]["quote"].as_str().expect("quote").contains("1000萬元以上2000萬元以下的,給予20萬元一次性補助"));
     let ht = find("high-tech-new");
@@ -341,14 +343,18 @@ async fn suite(url: &str) {
             .iter()
             .map(|l| (l["clause"].as_str().expect("c"), l["paid_by"].as_str().expect("p"), l["scheduled"].as_str().expect("s")))
             .collect::<Vec<_>>(),
-        [("四(四)16", "finance-bureau", "250000.00"), ("四(二)8", "science-bureau", "200000.00")]
+        [("四(四)16", "finance-bureau", "250000.00")]
     );
     let b = api.get("/api/budget?year=2024", &fin).await;
     assert_eq!(b.body["lines"][0]["scheduled"], "200000.00");
     assert_eq!(b.body["lines"][0]["clause"], "四(二)7");
-    // The liangzhou official sees liangzhou's budget only: not 乙公司's 250000.
-    let b = api.get("/api/budget?year=2023", &lz).await;
-    assert_eq!(b.body["lines"].as_array().expect("l").len(), 1, "{}", b.body);
+    assert_eq!(b.body["lines"][1]["scheduled"], "200000.00");
+    assert_eq!(b.body["lines"][1]["clause"], "四(二)8");
+    // The liangzhou official sees liangzhou's budget only: 甲公司's two lines of 2024, not 乙公司's
+    // 250000 of 2023.
+    let b = api.get("/api/budget?year=2024", &lz).await;
+    assert_eq!(b.body["lines"].as_array().expect("l").len(), 2, "{}", b.body);
+    assert_eq!(api.get("/api/budget?year=2023", &lz).await.body["lines"], json!([]));
     let pid = api.get("/api/payouts?year=2023", &fin).await.body["payouts"][0]["id"].as_i64().expect("id");
     problem(&api.post(&format!("/api/payouts/{pid}/paid"), Some(&tax), json!({})).await, StatusCode::FORBIDDEN);
     let r = api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await;
@@ -587,7 +593,7 @@ async fn suite(url: &str) {
 
     // The calculator: public, nothing stored, located errors.
     let before = fact_count(&store).await;
-    let facts = json!({"entity": {"id": "x", "kind": "enterprise", "above_scale": true}, "years": {"2023": {"rd_expenditure": "15000000"}},
+    let facts = json!({"entity": {"id": "x", "kind": "enterprise", "above_scale": true}, "years": {"2023": {"rd_expenditure": "15000000", "super_deduction_amount": "30萬元"}},
         "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false}]});
     let r = api.send("POST", "/api/evaluate?years=2023&explain=en", None, Some(facts.to_string().into_bytes()), &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

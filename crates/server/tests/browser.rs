@@ -245,8 +245,9 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     b.go(&format!("{base}/calculator"));
     assert_eq!(b.text("h1"), "獎補計算器");
     b.click(r#"#f-entity-kind option[value="enterprise"]"#);
-    b.click(r#"#f-entity-above_scale option[value="true"]"#);
+    b.click(r#"#f-y-above_scale option[value="true"]"#);
     b.type_into("#f-y-rd_expenditure", "15000000");
+    b.type_into("#f-y-super_deduction_amount", "300000");
     b.click("#ev-recognition > summary");
     b.type_into("#f-e-recognition-date", "2023-11-20");
     b.click(r#"#f-e-recognition-kind option[value="high_tech"]"#);
@@ -319,7 +320,8 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     let main_text = b.text("main");
     assert!(b.all("#budget-table").len() == 1, "at {}: {main_text}", b.url());
     let budget = b.text("#budget-table");
-    assert!(budget.contains("2023") && budget.contains("四(二)8") && budget.contains("200000.00"), "{budget}");
+    // 2023's R&D spending is verified after the year ends: the 2024 budget (note rd-spending-year).
+    assert!(budget.contains("2024") && budget.contains("四(二)8") && budget.contains("200000.00"), "{budget}");
     assert!(b.text("#payouts").contains("scheduled"));
     b.screenshot("finance-budget");
 

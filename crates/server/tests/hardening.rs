@@ -168,10 +168,9 @@ async fn a_department_supplies_its_own_facts_and_never_approves_them_alone(w: &W
     assert_eq!(problem(&absent, StatusCode::FORBIDDEN), &p, "absent and forbidden look the same");
     assert!(p["detail"].as_str().unwrap_or("").contains("市稅務局"), "{p}");
     // Nor may it import them.
-    let csv = format!(
-        "uscc,year,fact,value\n{},2023,rd_expenditure,99000000\n",
-        qiangke_rules::uscc::make("91620600", "00000101").expect("code")
-    );
+    // (The tiers need a super-deduction claim on the year, which the tax bureau supplies too.)
+    let code = qiangke_rules::uscc::make("91620600", "00000101").expect("code");
+    let csv = format!("uscc,year,fact,value\n{code},2023,rd_expenditure,99000000\n{code},2023,super_deduction_amount,300000\n");
     let r = w
         .api
         .send("POST", "/api/imports?source=x&format=csv", Some(&ind), Some(csv.clone().into_bytes()), &[("content-type", "text/csv")])
@@ -431,7 +430,8 @@ async fn the_audit_chain_catches_rewriting_truncation_and_edited_rows(w: &World)
 async fn identical_applications_are_one_and_writes_are_bounded(w: &World) {
     let e = w.entity(301, "tianzhu").await;
     let ent = w.user("ent-301", json!({"role": "entity", "entity_id": e})).await;
-    let facts = json!({"source": "年报", "facts": [{"name": "above_scale", "value": true}, {"year": 2023, "name": "rd_expenditure", "value": "1500万"}]});
+    let facts = json!({"source": "年报", "facts": [{"name": "above_scale", "value": true}, {"year": 2023, "name": "rd_expenditure", "value": "1500万"},
+        {"year": 2023, "name": "super_deduction_amount", "value": "30万"}]});
     assert_eq!(w.facts(&w.admin, e, facts).await.status, StatusCode::CREATED);
     let first = w.apply(&ent, e, 2023).await;
     for _ in 0..29 {

@@ -283,7 +283,9 @@ impl Store {
                 }
                 Some(i) => ("attribute", v.attributes[i].ty),
                 // A yearly figure given for every year (facts.toml's every-year shorthand).
-                None if v.yearly(name).is_some_and(|i| v.yearly[i].every_year) => ("attribute", v.yearly[v.yearly(name).expect("just found")].ty),
+                None if v.yearly(name).is_some_and(|i| v.yearly[i].every_year) => {
+                    ("attribute", v.yearly[v.yearly(name).expect("just found")].ty)
+                }
                 None if v.yearly(name).is_some() => return Err(("year", format!("`{name}` is a yearly figure: give its `year`"))),
                 None => return Err(("fact", format!("`{name}` is not a fact of the pack"))),
             },
@@ -1437,13 +1439,15 @@ async fn own_facts(w: &mut crate::audit::Writer, entity_id: i64, user: i64, resu
                     .transpose()?;
             match yearly {
                 Some(by) => Some(by),
-                None => sqlx::query("SELECT entered_by FROM facts WHERE entity_id = $1 AND scope = 'attribute' AND name = $2 ORDER BY id DESC LIMIT 1")
-                    .bind(entity_id)
-                    .bind(name)
-                    .fetch_optional(w.conn())
-                    .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?,
+                None => sqlx::query(
+                    "SELECT entered_by FROM facts WHERE entity_id = $1 AND scope = 'attribute' AND name = $2 ORDER BY id DESC LIMIT 1",
+                )
+                .bind(entity_id)
+                .bind(name)
+                .fetch_optional(w.conn())
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?,
             }
         } else {
             None

@@ -121,12 +121,20 @@ impl Loader {
             Some(s) if s.get_ref() == "every-year" => true,
             Some(s) => {
                 self.diags.push(
-                    self.err("E041", f, s.span(), format!("unknown shorthand `{}`", s.get_ref())).with_hint("the only shorthand is \"every-year\""),
+                    self.err("E041", f, s.span(), format!("unknown shorthand `{}`", s.get_ref()))
+                        .with_hint("the only shorthand is \"every-year\""),
                 );
                 false
             }
         };
-        FieldDef { name: raw.name.get_ref().clone(), ty, title: Text { zh: raw.zh.clone(), en: raw.en.clone() }, supplied_by, required, every_year }
+        FieldDef {
+            name: raw.name.get_ref().clone(),
+            ty,
+            title: Text { zh: raw.zh.clone(), en: raw.en.clone() },
+            supplied_by,
+            required,
+            every_year,
+        }
     }
 
     /// Clauses read like the plan's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`.

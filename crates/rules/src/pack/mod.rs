@@ -210,7 +210,12 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     }
     for f in rv.attribute.iter().chain(&rv.yearly) {
         if let Some(w) = &f.required_when {
-            l.diags.push(l.err("E011", ff, w.span(), "`required_when` belongs to an event's field (a condition over the event's own fields)"));
+            l.diags.push(l.err(
+                "E011",
+                ff,
+                w.span(),
+                "`required_when` belongs to an event's field (a condition over the event's own fields)",
+            ));
         }
     }
     for y in &rv.yearly {
@@ -616,8 +621,13 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             let def = &vocab.events[e];
             if !def.fields[f].required.is_required() {
                 l.diags.push(
-                    l.err("E044", file, sp, format!("`{who}` reads `{}.{}`, which facts.toml does not mark as required", def.name, def.fields[f].name))
-                        .with_hint("add required = true (or required_when = \"…\") to the field, so that forms ask for it"),
+                    l.err(
+                        "E044",
+                        file,
+                        sp,
+                        format!("`{who}` reads `{}.{}`, which facts.toml does not mark as required", def.name, def.fields[f].name),
+                    )
+                    .with_hint("add required = true (or required_when = \"…\") to the field, so that forms ask for it"),
                 );
             }
         }

@@ -174,7 +174,16 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
             esc(e.title.get(lang))
         );
         let dname = format!("{prefix}date");
-        o.push_str(&control(pack, lang, &dname, t(lang, "日期", "Date"), Type::Date, field(form, &dname), errors.get(&dname), &Required::Always));
+        o.push_str(&control(
+            pack,
+            lang,
+            &dname,
+            t(lang, "日期", "Date"),
+            Type::Date,
+            field(form, &dname),
+            errors.get(&dname),
+            &Required::Always,
+        ));
         for f in &e.fields {
             let name = format!("{prefix}{}", f.name);
             o.push_str(&control(pack, lang, &name, &title(f, lang), f.ty, field(form, &name), errors.get(&name), &f.required));

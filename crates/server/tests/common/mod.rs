@@ -21,7 +21,8 @@ pub fn pack() -> Arc<Pack> {
 }
 
 /// A SQLite ledger under `dir` (removed first) holding: `admin`; 甲公司 (liangzhou), an above-scale
-/// industrial enterprise with 15,000,000元 of R&D spending in 2023 and a new high-tech recognition
+/// industrial enterprise with 15,000,000元 of R&D spending in 2023 (and a super-deduction claim of
+/// 300,000元 on it) and a new high-tech recognition
 /// on 2023-11-20, and its application for 2023 (two awards: 四(二)8 for the 稅務局, 四(二)7 for the
 /// 科技局 and 工信局); reviewers `tax` (tax-bureau) and `sci` (science-bureau); `fin` (finance).
 pub async fn seeded(dir: &Path, pack: &Pack) -> (Store, Principal) {
@@ -42,6 +43,7 @@ pub async fn seeded(dir: &Path, pack: &Pack) -> (Store, Principal) {
     let facts = vec![
         FactInput { year: None, name: "above_scale".into(), value: json!(true) },
         FactInput { year: Some(2023), name: "rd_expenditure".into(), value: json!("15000000") },
+        FactInput { year: Some(2023), name: "super_deduction_amount".into(), value: json!("300000") },
     ];
     let events = vec![json!({"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false})];
     store.record_facts(pack, &admin, eid, FactsInput { source: "test".into(), facts, events }).await.expect("facts");
