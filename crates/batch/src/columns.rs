@@ -80,8 +80,44 @@ fn all_names(pack: &Pack) -> Vec<String> {
     n
 }
 
-/// Resolves one header name.
+/// The Chinese headers of the three structural columns (either script), as templates write them.
+pub const ID_ZH: &str = "主体编号";
+pub const NAME_ZH: &str = "主体名称";
+pub const YEAR_ZH: &str = "年度";
+
+/// Resolves one header name: a fact's id (`rd_expenditure`, `recognition.kind`) or its Chinese
+/// name in either script (`年度研发经费内部支出`, `认定.认定类别`; an event's date is `认定.日期`).
 pub fn resolve(pack: &Pack, name: &str) -> Option<Col> {
+    resolve_id(pack, name).or_else(|| resolve_zh(pack, name))
+}
+
+fn resolve_zh(pack: &Pack, name: &str) -> Option<Col> {
+    use qiangke_rules::identity::normalize;
+    let v = &pack.vocab;
+    let n = normalize(name);
+    if n.is_empty() {
+        return None;
+    }
+    for (words, col) in [([ID_ZH, "编号"], Col::Id), ([NAME_ZH, "名称"], Col::Name), ([YEAR_ZH, "年份"], Col::Year)] {
+        if words.iter().any(|w| normalize(w) == n) {
+            return Some(col);
+        }
+    }
+    if let Some(a) = v.attributes.iter().position(|f| normalize(&f.title.zh) == n) {
+        return Some(Col::Attr(a));
+    }
+    if let Some(y) = v.yearly.iter().position(|f| normalize(&f.title.zh) == n) {
+        return Some(Col::Yearly(y));
+    }
+    let (ev, field) = n.split_once(['.', '·', '．'])?;
+    let e = v.events.iter().position(|e| normalize(&e.title.zh) == ev)?;
+    if field == normalize("日期") {
+        return Some(Col::EventDate(e));
+    }
+    v.events[e].fields.iter().position(|f| normalize(&f.title.zh) == field).map(|f| Col::EventField(e, f))
+}
+
+fn resolve_id(pack: &Pack, name: &str) -> Option<Col> {
     let v = &pack.vocab;
     match name {
         "id" => return Some(Col::Id),
@@ -119,7 +155,7 @@ pub fn plan(pack: &Pack, header: &[&str], mapping: &Mapping) -> Result<Vec<Col>,
             None => {
                 let hint = match did_you_mean(name, names.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => "columns are id, name, year, the pack's attributes and yearly figures, and EVENT.FIELD".into(),
+                    None => "columns are id, name, year (or 主体编号, 主体名称, 年度), the pack's attributes and yearly figures, and EVENT.FIELD, by id or by Chinese name".into(),
                 };
                 errors.push(HeaderError { column: i + 1, name: raw.into(), message: format!("not a fact of the pack; {hint}") });
             }

@@ -103,6 +103,9 @@ pub struct Outputs {
     pub totals: Option<PathBuf>,
     /// One row per bad row (line, column, field, message).
     pub errors: Option<PathBuf>,
+    /// CSV files start with a UTF-8 byte-order mark, so that Excel opens them as UTF-8 and not
+    /// in the system's code page (GBK on Chinese Windows).
+    pub bom: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -269,7 +272,12 @@ pub fn run<R: Read + Send>(pack: &Pack, input: R, format: Format, opts: &BatchOp
         return Err(BatchError::Input("Parquet is read from a file (run_file), not a stream".into()));
     }
     let bytes = Arc::new(AtomicU64::new(0));
+    // UTF-8 with or without a BOM, or GB18030/GBK as Excel saves CSV on Chinese Windows.
+    // Progress counts the bytes of the file, whatever its encoding.
     let counting = CountingReader { inner: input, bytes: bytes.clone() };
+    let counting = qiangke_rules::textfile::Utf8Reader::new(counting)
+        .map_err(|e| BatchError::Input(format!("cannot read the input: {e}")))?
+        .map_err(BatchError::Input)?;
     finish_run(opts, out, |files| {
         run_into(pack, opts, files, bytes, move |work, slot, ready| read_items(pack, counting, format, opts, work, slot, ready))
     })
@@ -1081,6 +1089,9 @@ impl TempOutputs {
             let tmp = p.with_file_name(format!(".{name}.partial-{}", std::process::id()));
             let f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
             let mut w2 = std::io::BufWriter::with_capacity(1 << 20, f);
+            if out.bom && !is_parquet(p) {
+                w2.write_all(b"\xef\xbb\xbf").map_err(io(&tmp))?;
+            }
             w2.write_all(header.as_bytes()).map_err(io(&tmp))?;
             files.push((p.clone(), tmp, w2, w));
         }

@@ -348,16 +348,89 @@ fn a_truncated_file_reports_its_last_row() {
 }
 
 #[test]
-fn non_utf8_cells_are_located() {
+fn a_file_in_neither_utf8_nor_gbk_is_refused_with_its_place() {
     let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend_from_slice(b"A1,2023,enterprise,true,1500\xff,,,,\n");
     let pack = pack();
-    let out = tmp("utf8-awards.csv");
+    let out = tmp("neither-awards.csv");
+    let e = run(&pack, &bytes[..], Format::Csv, &BatchOptions::default(), &Outputs { awards: Some(out.clone()), ..Outputs::default() })
+        .expect_err("neither encoding");
+    let at = HEADER.len() + "A1,2023,enterprise,true,1500".len() + 1;
+    assert!(e.to_string().contains(&format!("neither UTF-8 nor GB18030/GBK text (at line 2, byte {at})")), "{e}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_bad_byte_after_the_head_of_a_utf8_file_is_located_by_cell() {
+    // The encoding is told from the first 64 KiB; a bad byte after them is a bad cell of its row.
+    let pack = pack();
+    let mut bytes = HEADER.as_bytes().to_vec();
+    let mut line = 1;
+    while bytes.len() < 70_000 {
+        line += 1;
+        bytes.extend_from_slice(format!("A{line:06},2023,enterprise,true,1500萬元,,,,30萬元\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"Z1,2023,enterprise,true,1500\xff,,,,\n");
+    let out = tmp("utf8-late-awards.csv");
     let s =
         run(&pack, &bytes[..], Format::Csv, &BatchOptions::default(), &Outputs { awards: Some(out), ..Outputs::default() }).expect("run");
+    assert_eq!(s.bad_rows, 1, "{:?}", &s.first_errors[..2]);
     let e = &s.first_errors[0];
-    assert_eq!((e.line, e.column), (2, 5));
+    assert_eq!((e.line, e.column), (line + 1, 5));
     assert!(e.message.contains("not UTF-8"), "{}", e.message);
+}
+
+#[test]
+fn utf8_utf8_with_bom_and_gbk_with_chinese_headers_give_byte_identical_awards() {
+    // What Excel saves: "CSV UTF-8" (with a BOM) and, on Chinese Windows, "CSV" in GBK; people
+    // head the columns with the facts' Chinese names.
+    let pack = pack();
+    let mut csv_bytes = Vec::new();
+    qiangke_batch::synth::write_csv(&pack, 3000, 5, &mut csv_bytes).expect("synth");
+    let text = String::from_utf8(csv_bytes).expect("utf-8");
+    let (header, body) = text.split_once('\n').expect("header");
+    let zh: Vec<String> = header
+        .split(',')
+        .map(|h| {
+            let v = &pack.vocab;
+            match h {
+                "id" => qiangke_batch::columns::ID_ZH.to_string(),
+                "name" => qiangke_batch::columns::NAME_ZH.to_string(),
+                "year" => qiangke_batch::columns::YEAR_ZH.to_string(),
+                _ => match h.split_once('.') {
+                    Some((e, f)) => {
+                        let ev = &v.events[v.event(e).expect("event")];
+                        let field = if f == "date" {
+                            "日期".to_string()
+                        } else {
+                            ev.fields.iter().find(|x| x.name == f).expect("field").title.zh.clone()
+                        };
+                        format!("{}.{field}", ev.title.zh)
+                    }
+                    None => v.attributes.iter().chain(&v.yearly).find(|x| x.name == h).expect("fact").title.zh.clone(),
+                },
+            }
+        })
+        .collect();
+    let quoted: Vec<String> = zh.iter().map(|h| format!("\"{}\"", h.replace('"', "\"\""))).collect();
+    let chinese = format!("{}\n{body}", quoted.join(","));
+    let mut with_bom = b"\xef\xbb\xbf".to_vec();
+    with_bom.extend_from_slice(chinese.as_bytes());
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&chinese);
+    let gbk = gbk.into_owned();
+    assert!(!unmappable);
+    let mut outputs = Vec::new();
+    for (name, bytes) in [("plain", text.as_bytes().to_vec()), ("zh-utf8", chinese.into_bytes()), ("zh-bom", with_bom), ("zh-gbk", gbk)] {
+        let out = tmp(&format!("enc-{name}-awards.csv"));
+        let s = run(&pack, &bytes[..], Format::Csv, &BatchOptions::default(), &Outputs { awards: Some(out.clone()), ..Outputs::default() })
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((s.rows, s.bad_rows), (3000, 0), "{name}: {:?}", s.first_errors);
+        outputs.push((name, std::fs::read(&out).expect("awards")));
+    }
+    assert!(outputs[0].1.len() > 10_000, "the population earns awards");
+    for (name, bytes) in &outputs[1..] {
+        assert!(bytes == &outputs[0].1, "{name} differs from the UTF-8 file with id headers");
+    }
 }
 
 #[test]

@@ -109,6 +109,9 @@ enum Cmd {
         /// Any bad row makes the run fail, and no result file is written.
         #[arg(long)]
         strict: bool,
+        /// Start every CSV written with a byte-order mark, so that Excel opens it as UTF-8.
+        #[arg(long)]
+        bom: bool,
         /// Worker threads (default: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
@@ -358,12 +361,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Coverage { pack, lang } => coverage(&pack, lang.into()),
         Cmd::Notes { pack, lang } => notes(&pack, lang.into()),
         Cmd::Plan { pack } => plan(&pack),
-        Cmd::Batch { pack, input, out, years, totals, errors, budget, mapping, strict, jobs, engine, database_url, master, python } => {
+        Cmd::Batch {
+            pack,
+            input,
+            out,
+            years,
+            totals,
+            errors,
+            budget,
+            mapping,
+            strict,
+            bom,
+            jobs,
+            engine,
+            database_url,
+            master,
+            python,
+        } => {
             if engine == EngineArg::Native {
                 if database_url.is_some() {
                     anyhow::bail!("--database-url is for --engine postgres");
                 }
-                batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, jobs)
+                batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, bom, jobs)
             } else {
                 let unsupported = [
                     (!years.is_empty(), "--year"),
@@ -371,6 +390,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     (errors.is_some(), "--errors"),
                     (mapping.is_some(), "--mapping"),
                     (jobs != 0, "--jobs"),
+                    (bom, "--bom"),
                 ];
                 if let Some((_, flag)) = unsupported.iter().find(|(set, _)| *set) {
                     anyhow::bail!("{flag} works with --engine native only (the SQL engines return award rows and the budget)");
@@ -691,6 +711,7 @@ fn batch(
     budget: Option<PathBuf>,
     mapping: Option<PathBuf>,
     strict: bool,
+    bom: bool,
     jobs: usize,
 ) -> Result<ExitCode> {
     use qiangke_batch::{BatchError, BatchOptions, Outputs, columns::Mapping, run_file};
@@ -713,7 +734,7 @@ fn batch(
         None
     };
     let opts = BatchOptions { years, strict, jobs, mapping, progress: progress.clone(), ..BatchOptions::default() };
-    let outputs = Outputs { awards: Some(out.clone()), totals, errors: Some(errors.clone()) };
+    let outputs = Outputs { awards: Some(out.clone()), totals, errors: Some(errors.clone()), bom };
     let started = std::time::Instant::now();
     let result = run_file(&pack, input, &opts, &outputs);
     if progress.is_some() {
@@ -736,6 +757,8 @@ fn batch(
     if let Some(b) = &budget {
         let text = if b.extension().is_some_and(|e| e == "json") {
             serde_json::to_string_pretty(&summary.budget.to_json())?
+        } else if bom {
+            format!("\u{feff}{}", summary.budget.to_csv())
         } else {
             summary.budget.to_csv()
         };

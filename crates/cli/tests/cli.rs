@@ -222,6 +222,35 @@ fn synth_batch_and_whatif_end_to_end() {
 }
 
 #[test]
+fn batch_with_bom_writes_csv_that_excel_opens_as_utf8() {
+    let dir = std::env::temp_dir().join(format!("qiangke-cli-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let input = dir.join("pop.csv");
+    let o = qiangke(&["synth", "packs/wuwei-2022", "--rows", "300", "--seed", "9", "--out", input.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let run = |tag: &str, bom: bool| -> [Vec<u8>; 2] {
+        let out = dir.join(format!("{tag}.csv"));
+        let budget = dir.join(format!("{tag}-budget.csv"));
+        let mut args = vec!["batch", "packs/wuwei-2022", "--input", input.to_str().expect("utf-8")];
+        args.extend(["--out", out.to_str().expect("utf-8"), "--budget", budget.to_str().expect("utf-8")]);
+        if bom {
+            args.push("--bom");
+        }
+        let o = qiangke(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        [std::fs::read(&out).expect("awards"), std::fs::read(&budget).expect("budget")]
+    };
+    let plain = run("plain", false);
+    let excel = run("excel", true);
+    for (p, e) in plain.iter().zip(&excel) {
+        assert!(!p.starts_with(b"\xef\xbb\xbf"), "no BOM unless asked");
+        assert_eq!(&e[..3], b"\xef\xbb\xbf");
+        assert_eq!(&e[3..], &p[..], "the BOM is the only difference");
+    }
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+#[test]
 fn batch_on_a_sql_engine_refuses_what_it_cannot_do_before_doing_anything() {
     let dir = std::env::temp_dir().join(format!("qiangke-cli-engine-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -45,7 +45,7 @@ pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String
             errors.push(format!("line {line}: `{}` is not a task (use its id like 3-1-2 or clause like 三(一)2)", &rec[0]));
             continue;
         };
-        let date = match Date::parse(rec[1].trim()) {
+        let date = match Date::parse_written(rec[1].trim()) {
             Ok(d) => d,
             Err(m) => {
                 errors.push(format!("line {line}: {m}"));

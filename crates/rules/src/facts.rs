@@ -333,6 +333,8 @@ impl Validator<'_> {
         let result = match (&n.kind, ty) {
             (Kind::Null, _) => return None,
             (Kind::Bool(b), Type::Bool) => Ok(Value::Bool(*b)),
+            // 是/否, yes/no as text, as forms and spreadsheets give them.
+            (Kind::Str(t), Type::Bool) => parse_cell(self.pack, ty, t),
             (_, Type::Bool) => Err(wrong("true or false")),
             (Kind::Float, Type::Money) => Err(CellError {
                 code: "F003",
@@ -362,7 +364,7 @@ fn expected_of(pack: &Pack, ty: Type) -> String {
         Type::Dec => "a number".into(),
         Type::Money => "an amount of money".into(),
         Type::Rate => "a percentage like \"20%\"".into(),
-        Type::Date => "a date \"YYYY-MM-DD\"".into(),
+        Type::Date => "a date such as \"2023-11-20\" or \"2023年11月20日\"".into(),
         Type::Text => "text".into(),
         Type::Uscc => "an 18-character code".into(),
         Type::Enum(e) => format!("one of the {} names", pack.enums[e as usize].name),
@@ -375,9 +377,20 @@ fn expected_of(pack: &Pack, ty: Type) -> String {
 pub fn cell_json(ty: Type, text: &str) -> serde_json::Value {
     let t = text.trim();
     match ty {
-        Type::Bool => serde_json::Value::Bool(matches!(t, "true" | "TRUE" | "True" | "1" | "是")),
+        Type::Bool => serde_json::Value::Bool(written_bool(t) == Some(true)),
         Type::Int => t.parse::<i64>().map_or_else(|_| serde_json::Value::String(t.into()), serde_json::Value::from),
         _ => serde_json::Value::String(t.into()),
+    }
+}
+
+/// A yes-or-no as people write it: 是/否, true/false, yes/no (any case), 1/0.
+fn written_bool(t: &str) -> Option<bool> {
+    match t {
+        "是" | "1" | "１" => Some(true),
+        "否" | "0" | "０" => Some(false),
+        _ if t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("yes") => Some(true),
+        _ if t.eq_ignore_ascii_case("false") || t.eq_ignore_ascii_case("no") => Some(false),
+        _ => None,
     }
 }
 
@@ -397,10 +410,9 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
     let err = |code: &'static str, message: String, hint: Option<&str>| Err(CellError { code, message, hint: hint.map(str::to_string) });
     let t = text.trim();
     match ty {
-        Type::Bool => match t {
-            "true" | "TRUE" | "True" | "1" | "是" => Ok(Value::Bool(true)),
-            "false" | "FALSE" | "False" | "0" | "否" => Ok(Value::Bool(false)),
-            _ => err("F003", format!("expected true or false, found `{t}`"), None),
+        Type::Bool => match written_bool(t) {
+            Some(b) => Ok(Value::Bool(b)),
+            None => err("F003", format!("expected 是 or 否 (true/false, yes/no, 1/0), found `{t}`"), None),
         },
         Type::Int => match t.parse::<i64>() {
             Ok(i) if i < 0 => err("F005", format!("{i} is negative; counts and years cannot be"), None),
@@ -436,7 +448,7 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
             Ok(Quantity::Rate(r)) => Ok(Value::Rate(r)),
             _ => err("F003", format!("expected a percentage like \"20%\", found `{t}`"), None),
         },
-        Type::Date => Date::parse(t).map(Value::Date).map_err(|m| CellError { code: "F004", message: m, hint: None }),
+        Type::Date => Date::parse_written(t).map(Value::Date).map_err(|m| CellError { code: "F004", message: m, hint: None }),
         Type::Text => Ok(Value::Text(text.into())),
         Type::Uscc => match uscc::validate(t) {
             Ok(()) => Ok(Value::Text(t.into())),

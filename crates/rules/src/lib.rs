@@ -32,6 +32,7 @@ pub mod plan;
 pub mod resolve;
 pub mod sql;
 pub mod syntax;
+pub mod textfile;
 pub mod tree;
 pub mod uscc;
 pub mod value;

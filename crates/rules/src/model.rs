@@ -52,6 +52,18 @@ impl Named {
     pub fn matches(&self, s: &str) -> bool {
         self.id == s || self.name.zh == s || self.name.en == s || self.aliases.iter().any(|a| a == s)
     }
+
+    /// [`matches`](Self::matches), or the Chinese name or an alias written in the other script,
+    /// with other spacing or full-width letters (`凉州区` for `涼州區`, `企业` for `企業`): how
+    /// people type a choice into a form or a spreadsheet cell. The English name is compared
+    /// without regard to case.
+    pub fn matches_written(&self, s: &str) -> bool {
+        if self.matches(s) || self.name.en.eq_ignore_ascii_case(s.trim()) {
+            return true;
+        }
+        let n = crate::identity::normalize(s);
+        !n.is_empty() && (n == crate::identity::normalize(&self.name.zh) || self.aliases.iter().any(|a| n == crate::identity::normalize(a)))
+    }
 }
 
 /// Types of the expression language and of facts.
@@ -156,7 +168,10 @@ pub struct EnumDef {
 impl EnumDef {
     /// Finds a variant by id or by either name.
     pub fn lookup(&self, s: &str) -> Option<u16> {
-        self.variants.iter().position(|v| v.matches(s)).map(|i| i as u16)
+        match self.variants.iter().position(|v| v.matches(s)) {
+            Some(i) => Some(i as u16),
+            None => self.variants.iter().position(|v| v.matches_written(s)).map(|i| i as u16),
+        }
     }
 }
 

@@ -41,6 +41,41 @@ impl Date {
         let d: u8 = s[8..10].parse().map_err(|_| format!("bad day in `{s}`"))?;
         Date::new(y, m, d).ok_or_else(|| format!("`{s}` is not a real calendar date"))
     }
+
+    /// Parses a date as offices write it in forms and spreadsheets: `2023-11-20`, `2023/11/20`,
+    /// `2023.11.20` (month and day with one or two digits) and `2023年11月20日`, full-width digits
+    /// too. Always a real calendar date; `Err` says what is wrong. Pack files keep the strict
+    /// [`parse`](Self::parse).
+    pub fn parse_written(s: &str) -> Result<Date, String> {
+        let t: String = s
+            .trim()
+            .chars()
+            // Full-width digits and separators (２０２３／１１／２０) as ASCII.
+            .map(|c| if ('\u{ff01}'..='\u{ff5e}').contains(&c) { char::from_u32(c as u32 - 0xfee0).unwrap_or(c) } else { c })
+            .collect();
+        let parts: Option<[&str; 3]> = if let Some(rest) = t.strip_suffix('日') {
+            rest.split_once('年').and_then(|(y, md)| md.split_once('月').map(|(m, d)| [y, m, d]))
+        } else {
+            ['-', '/', '.'].iter().find_map(|&sep| {
+                let v: Vec<&str> = t.split(sep).collect();
+                (v.len() == 3).then(|| [v[0], v[1], v[2]])
+            })
+        };
+        let shape_ok = |p: &[&str; 3]| {
+            p[0].len() == 4
+                && (1..=2).contains(&p[1].len())
+                && (1..=2).contains(&p[2].len())
+                && p.iter().all(|x| x.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let Some(p) = parts.filter(shape_ok) else {
+            return Err(format!("`{s}` is not a date: write 2023-11-20, 2023/11/20, 2023.11.20 or 2023年11月20日"));
+        };
+        let (y, m, d) = (p[0].parse::<i32>(), p[1].parse::<u8>(), p[2].parse::<u8>());
+        match (y, m, d) {
+            (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).ok_or_else(|| format!("`{s}` is not a real calendar date")),
+            _ => Err(format!("`{s}` is not a date")),
+        }
+    }
 }
 
 fn days_in_month(y: i32, m: u8) -> u8 {

@@ -31,7 +31,7 @@ fn wrong_types_impossible_dates_and_negative_amounts() {
     let out = errors(
         "types.json",
         r#"{
-  "entity": {"id": "E1", "kind": "enterprise", "above_scale": "yes"},
+  "entity": {"id": "E1", "kind": "enterprise", "above_scale": "maybe"},
   "years": {"2023": {"rd_expenditure": "-5元"}, "20x4": {}},
   "events": [
     {"type": "recognition", "date": "2023-02-29", "kind": "high_tech", "renewal": false},

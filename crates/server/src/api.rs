@@ -954,7 +954,7 @@ async fn import(
         }
     };
     let text = utf8(&b)?;
-    created(s.store.import_facts(&s.pack, &p, format, &q.source, text).await?)
+    created(s.store.import_facts(&s.pack, &p, format, &q.source, &text).await?)
 }
 
 // ----- the workflow ------------------------------------------------------------------------
@@ -1374,9 +1374,11 @@ async fn audit_checkpoint(State(s): State<S>, Auth(p): Auth) -> ApiResult {
 
 // ----- plan monitoring ---------------------------------------------------------------------
 
-fn utf8(b: &Bytes) -> Result<&str, Problem> {
+/// An uploaded text file (CSV, JSON lines) as UTF-8: UTF-8 with or without a BOM, or GB18030/GBK
+/// as Excel saves CSV on Chinese Windows.
+fn utf8(b: &Bytes) -> Result<std::borrow::Cow<'_, str>, Problem> {
     no_nul(b)?;
-    std::str::from_utf8(b).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))
+    qiangke_rules::textfile::decode(b).map_err(|e| Problem::invalid("body", e))
 }
 
 /// Record indicator observations
@@ -1399,7 +1401,7 @@ fn utf8(b: &Bytes) -> Result<&str, Problem> {
         (status = 503, response = Unavailable),
     ))]
 async fn record_observations(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
-    created(s.store.record_observations(&s.pack, &p, utf8(&b)?).await?)
+    created(s.store.record_observations(&s.pack, &p, &utf8(&b)?).await?)
 }
 
 /// The observations as entered
@@ -1437,7 +1439,7 @@ async fn list_observations(State(s): State<S>, Auth(p): Auth) -> ApiResult {
         (status = 503, response = Unavailable),
     ))]
 async fn record_task_updates(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
-    created(s.store.record_task_updates(&s.pack, &p, utf8(&b)?).await?)
+    created(s.store.record_task_updates(&s.pack, &p, &utf8(&b)?).await?)
 }
 
 /// The task updates as entered

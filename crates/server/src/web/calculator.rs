@@ -498,8 +498,9 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return fail(esc(ctx.t("請選擇一個事實文件。", "Choose a facts file.")));
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        return fail(esc(ctx.t("文件不是 UTF-8 文本。", "The file is not UTF-8 text.")));
+    let text = match qiangke_rules::textfile::decode(&bytes) {
+        Ok(t) => t.into_owned(),
+        Err(_) => return fail(esc(ctx.t("文件既不是 UTF-8 也不是 GB18030/GBK 文本。", "The file is neither UTF-8 nor GB18030/GBK text."))),
     };
     let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
     match evaluate_off_thread(&s, name.clone(), text, Vec::new(), ctx.lang).await {
