@@ -105,14 +105,14 @@ def seed():
     status, doc = call("GET", "/api/openapi.json")
     example = doc["components"]["schemas"]["NewUser"]["examples"][0]
     must(call("POST", "/api/users", example, admin), 201)
-    observations = "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局,張三\n"
+    observations = "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市统计局,张三\n"
     must(call("POST", "/api/observations", observations, admin, "text/csv"), 201)
-    must(call("POST", "/api/task-updates", "task,date,unit,text,value\n3-1-1,2023-06-30,science-bureau,啟動,\n", admin, "text/csv"), 201)
+    must(call("POST", "/api/task-updates", "task,date,unit,text,value\n3-1-1,2023-06-30,science-bureau,启动,\n", admin, "text/csv"), 201)
     tax = sign_in("st-tax")
     status, awards = call("GET", "/api/awards?status=pending", token=tax)
     first = awards["awards"][0]["id"]
     must(call("POST", f"/api/awards/{first}/verification", {"verdict": "approve", "reason": "加计扣除申报核实"}, tax), 200)
-    must(call("POST", f"/api/awards/{first}/decision", {"amount": "200000", "reason": "按檔"}, tax), 200)
+    must(call("POST", f"/api/awards/{first}/decision", {"amount": "200000", "reason": "按档"}, tax), 200)
     protected = ",".join(str(ids[name]) for name in USERS)
     print(f"QIANGKE_ST_USERS={protected}:{ids['st-target']}")
 

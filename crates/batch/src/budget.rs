@@ -92,23 +92,23 @@ impl Budget {
     pub fn to_table(&self, pack: &Pack) -> String {
         let mut s = String::new();
         let dept = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.zh.clone());
-        let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "年度", "撥付部門", "條款", "筆數", "下限 low", "上限 high");
+        let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "年度", "拨付部门", "条款", "笔数", "下限 low", "上限 high");
         let mut last_year = None;
         for ((y, d, c), l) in &self.lines {
             if last_year.is_some_and(|ly| ly != *y) {
                 let t = self.by_year()[&last_year.unwrap_or(*y)];
                 let _ =
-                    writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "", "小計", "", t.awards, money_yuan(t.low), high_yuan(t.high));
+                    writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "", "小计", "", t.awards, money_yuan(t.low), high_yuan(t.high));
             }
             last_year = Some(*y);
             let _ = writeln!(s, "{y:<6} {:<14} {c:<10} {:>8} {:>22} {:>22}", dept(d), l.awards, money_yuan(l.low), high_yuan(l.high));
         }
         if let Some(y) = last_year {
             let t = self.by_year()[&y];
-            let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "", "小計", "", t.awards, money_yuan(t.low), high_yuan(t.high));
+            let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "", "小计", "", t.awards, money_yuan(t.low), high_yuan(t.high));
         }
         let t = self.total();
-        let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "合計", "", "", t.awards, money_yuan(t.low), high_yuan(t.high));
+        let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "合计", "", "", t.awards, money_yuan(t.low), high_yuan(t.high));
         s
     }
 }

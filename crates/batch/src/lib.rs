@@ -14,6 +14,8 @@ pub mod rows;
 pub mod run;
 pub mod synth;
 pub mod whatif;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use budget::Budget;
 pub use run::{BatchError, BatchOptions, Format, Outputs, Summary, run, run_file};

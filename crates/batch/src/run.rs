@@ -31,6 +31,8 @@ pub enum Format {
     Jsonl,
     /// Needs the cargo feature `parquet`.
     Parquet,
+    /// An Excel workbook (first sheet, or `BatchOptions::sheet`); needs the feature `xlsx`.
+    Xlsx,
 }
 
 impl Format {
@@ -39,6 +41,7 @@ impl Format {
             Some("csv") => Some(Format::Csv),
             Some("jsonl" | "ndjson") => Some(Format::Jsonl),
             Some("parquet") => Some(Format::Parquet),
+            Some("xlsx") => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -62,6 +65,8 @@ pub struct BatchOptions {
     /// Keep every entity's validated facts (for what-if sweeps over one in-memory population);
     /// nothing is evaluated.
     pub collect: bool,
+    /// The sheet of an `.xlsx` input (default: the first).
+    pub sheet: Option<String>,
     /// Called now and then with (bytes read, rows read).
     pub progress: Option<Arc<dyn Fn(u64, u64) + Send + Sync>>,
 }
@@ -77,6 +82,7 @@ impl Default for BatchOptions {
             mapping: Mapping::default(),
             parse_only: false,
             collect: false,
+            sheet: None,
             progress: None,
         }
     }
@@ -178,7 +184,7 @@ enum Item {
     /// A whole facts document on one line.
     Doc(Box<Facts>),
     /// Text cells in header order (Parquet rows); `Err` is a value without exact text.
-    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "parquet", feature = "xlsx")), allow(dead_code))]
     Cells(Vec<Result<String, String>>),
 }
 
@@ -207,10 +213,14 @@ struct ChunkOut {
 
 /// Runs a population from a file.
 pub fn run_file(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
-    let format = Format::of(input)
-        .ok_or_else(|| BatchError::Input(format!("{}: unknown input format (expected .csv, .jsonl or .parquet)", input.display())))?;
+    let format = Format::of(input).ok_or_else(|| {
+        BatchError::Input(format!("{}: unknown input format (expected .csv, .jsonl, .xlsx or .parquet)", input.display()))
+    })?;
     if format == Format::Parquet {
         return run_parquet(pack, input, opts, out);
+    }
+    if format == Format::Xlsx {
+        return run_xlsx(pack, input, opts, out);
     }
     let file = std::fs::File::open(input).map_err(io(input))?;
     run(pack, file, format, opts, out)
@@ -266,10 +276,41 @@ fn read_parquet(
     batcher.flush()
 }
 
+#[cfg(not(feature = "xlsx"))]
+fn run_xlsx(_: &Pack, input: &Path, _: &BatchOptions, _: &Outputs) -> Result<Summary, BatchError> {
+    Err(BatchError::Input(format!("{}: .xlsx needs a build with the `xlsx` feature (the qiangke binary has it)", input.display())))
+}
+
+#[cfg(feature = "xlsx")]
+fn run_xlsx(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
+    let sheet = crate::xlsx::read(input, opts.sheet.as_deref()).map_err(BatchError::Input)?;
+    let bytes = Arc::new(AtomicU64::new(0));
+    finish_run(opts, out, |files| {
+        run_into(pack, opts, files, bytes, move |work, slot, ready| {
+            let id_col = publish_header(pack, sheet.header, opts, &slot, &ready)?;
+            let mut batcher = Batcher {
+                work,
+                seq: 0,
+                items: Vec::new(),
+                errors: Vec::new(),
+                last_id: None,
+                last_was_doc: false,
+                chunk_rows: opts.chunk_rows.max(1),
+            };
+            // Errors name the row as Excel numbers it (the header is row 1), like a CSV line.
+            for (row, cells) in sheet.rows {
+                let id = cells.get(id_col).and_then(|c| c.as_ref().ok()).cloned().unwrap_or_default().into_bytes();
+                batcher.push(row, id, Item::Cells(cells))?;
+            }
+            batcher.flush()
+        })
+    })
+}
+
 /// Runs a population from any reader.
 pub fn run<R: Read + Send>(pack: &Pack, input: R, format: Format, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
-    if format == Format::Parquet {
-        return Err(BatchError::Input("Parquet is read from a file (run_file), not a stream".into()));
+    if matches!(format, Format::Parquet | Format::Xlsx) {
+        return Err(BatchError::Input("Parquet and .xlsx are read from a file (run_file), not a stream".into()));
     }
     let bytes = Arc::new(AtomicU64::new(0));
     // UTF-8 with or without a BOM, or GB18030/GBK as Excel saves CSV on Chinese Windows.
@@ -508,7 +549,7 @@ fn read_items<R: Read>(
                 batcher.push_block(current.unwrap_or_default(), Item::CsvBlock(lines, block))?;
             }
         }
-        Format::Parquet => return Err(BatchError::Input("Parquet is read from a file".into())),
+        Format::Parquet | Format::Xlsx => return Err(BatchError::Input("Parquet and .xlsx are read from a file".into())),
         Format::Jsonl => {
             let _ = header_ready.send(Ok(()));
             let mut r = BufReader::new(input);

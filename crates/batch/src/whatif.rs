@@ -10,11 +10,11 @@
 //! name = "higher high-tech subsidy"
 //! [[rule]]                       # change fields of a rule (expressions and settings as text)
 //! id = "high-tech-new"
-//! amount = "30萬元"
+//! amount = "30万元"
 //! [[tier]]                       # change one band of a tier table (1-based)
 //! table = "rd_spend"
 //! band = 4
-//! amount = "150萬元"
+//! amount = "150万元"
 //! [[sweep]]                      # one variant per value (a sweep)
 //! rule = "rd-spend-tiers"        # or: table = "rd_spend", band = 1
 //! field = "valid_until"          # for tiers: amount, from or to

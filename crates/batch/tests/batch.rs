@@ -183,7 +183,7 @@ fn every_pack_case_as_flat_rows_gives_the_same_awards() {
 #[test]
 fn a_further_row_of_a_year_adds_events_but_may_not_contradict_its_figures() {
     let text = format!(
-        "{HEADER}A,2023,enterprise,true,1200萬元,2023-02-03,smart_factory,false,\nA,2023,enterprise,true,,2023-05-06,smart_factory,false,\nA,2023,enterprise,true,1300萬元,,,,\n"
+        "{HEADER}A,2023,enterprise,true,1200万元,2023-02-03,smart_factory,false,\nA,2023,enterprise,true,,2023-05-06,smart_factory,false,\nA,2023,enterprise,true,1300万元,,,,\n"
     );
     let (s, _) = awards_with(text.as_bytes(), Format::Csv, BatchOptions::default(), "further.csv");
     assert_eq!(s.bad_rows, 1);
@@ -284,14 +284,14 @@ fn run_csv(text: &str, strict: bool) -> (Result<qiangke_batch::Summary, BatchErr
 }
 
 // The R&D tiers of 四(二)8 need a super-deduction claim on the year (note
-// rd-list-from-super-deduction): every row claims 30萬元, below the first-claim award's 50萬元.
+// rd-list-from-super-deduction): every row claims 30万元, below the first-claim award's 50万元.
 const HEADER: &str =
     "id,year,kind,above_scale,rd_expenditure,recognition.date,recognition.kind,recognition.renewal,super_deduction_amount\n";
 
 #[test]
 fn a_malformed_row_is_reported_and_the_others_are_evaluated() {
     let text = format!(
-        "{HEADER}A1,2023,enterprise,true,1500萬元,,,,30萬元\nA2,2023,enterprise,true,15x0,,,,30萬元\nA3,2023,enterprise,true,600萬元,,,,30萬元\n"
+        "{HEADER}A1,2023,enterprise,true,1500万元,,,,30万元\nA2,2023,enterprise,true,15x0,,,,30万元\nA3,2023,enterprise,true,600万元,,,,30万元\n"
     );
     let (r, out, errors) = run_csv(&text, false);
     let s = r.expect("run");
@@ -307,7 +307,7 @@ fn a_malformed_row_is_reported_and_the_others_are_evaluated() {
 
 #[test]
 fn strict_mode_fails_and_writes_no_results() {
-    let text = format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,,30萬元\nA2,2023,enterprize,true,1,,,,\n");
+    let text = format!("{HEADER}A1,2023,enterprise,true,1500万元,,,,30万元\nA2,2023,enterprize,true,1,,,,\n");
     let (r, out, errors) = run_csv(&text, true);
     match r {
         Err(BatchError::Strict { bad_rows, .. }) => assert_eq!(bad_rows, 1),
@@ -338,7 +338,7 @@ fn an_empty_file_is_an_error_not_an_empty_result() {
 #[test]
 fn a_truncated_file_reports_its_last_row() {
     // The last row is cut in the middle (no newline, fields missing).
-    let text = format!("{HEADER}A1,2023,enterprise,true,1500萬元,,,,30萬元\nA2,2023,enterp");
+    let text = format!("{HEADER}A1,2023,enterprise,true,1500万元,,,,30万元\nA2,2023,enterp");
     let (r, out, _) = run_csv(&text, false);
     let s = r.expect("run");
     assert_eq!(s.bad_rows, 1);
@@ -368,7 +368,7 @@ fn a_bad_byte_after_the_head_of_a_utf8_file_is_located_by_cell() {
     let mut line = 1;
     while bytes.len() < 70_000 {
         line += 1;
-        bytes.extend_from_slice(format!("A{line:06},2023,enterprise,true,1500萬元,,,,30萬元\n").as_bytes());
+        bytes.extend_from_slice(format!("A{line:06},2023,enterprise,true,1500万元,,,,30万元\n").as_bytes());
     }
     bytes.extend_from_slice(b"Z1,2023,enterprise,true,1500\xff,,,,\n");
     let out = tmp("utf8-late-awards.csv");
@@ -451,12 +451,12 @@ fn rows_out_of_order_are_refused_so_nothing_is_paid_twice() {
 
 #[test]
 fn the_budget_report_is_exact() {
-    // E1: R&D 1500萬元 in 2023 → 20萬元 (四(二)8, science bureau, the 2024 budget: verified from
+    // E1: R&D 1500万元 in 2023 → 20万元 (四(二)8, science bureau, the 2024 budget: verified from
     //     the 2024 super-deduction claims, note rd-spending-year).
-    // E2: new high-tech enterprise 2023 → 20萬元 (四(二)7, finance bureau, 2024 budget).
-    // E3: the same 1500萬元 and the same recognition → 20萬元 + 20萬元.
+    // E2: new high-tech enterprise 2023 → 20万元 (四(二)7, finance bureau, 2024 budget).
+    // E3: the same 1500万元 and the same recognition → 20万元 + 20万元.
     let text = format!(
-        "{HEADER}E1,2023,enterprise,true,1500萬元,,,,30萬元\nE2,2023,enterprise,false,,2023-06-01,high_tech,false,\nE3,2023,enterprise,true,15000000,2023-09-09,高新技術企業,false,30萬元\n"
+        "{HEADER}E1,2023,enterprise,true,1500万元,,,,30万元\nE2,2023,enterprise,false,,2023-06-01,high_tech,false,\nE3,2023,enterprise,true,15000000,2023-09-09,高新技术企业,false,30万元\n"
     );
     let (r, _, _) = run_csv(&text, false);
     let s = r.expect("run");
@@ -469,7 +469,7 @@ fn the_budget_report_is_exact() {
 #[test]
 fn json_lines_flat_rows_and_documents() {
     let pack = pack();
-    let text = "{\"id\": \"F1\", \"year\": 2023, \"kind\": \"enterprise\", \"above_scale\": true, \"rd_expenditure\": \"5000000\", \"super_deduction_amount\": \"30萬元\"}\n\
+    let text = "{\"id\": \"F1\", \"year\": 2023, \"kind\": \"enterprise\", \"above_scale\": true, \"rd_expenditure\": \"5000000\", \"super_deduction_amount\": \"30万元\"}\n\
                 {\"entity\": {\"id\": \"F2\", \"kind\": \"enterprise\"}, \"events\": [{\"type\": \"recognition\", \"date\": \"2024-01-02\", \"kind\": \"high_tech\", \"renewal\": false}]}\n\
                 {\"id\": \"F3\", \"year\": 2023, \"kind\": \"enterprise\", \"rd_expendture\": 1}\n";
     let out = tmp("jsonl-awards.csv");
@@ -499,12 +499,12 @@ fn a_reform_re_evaluating_only_its_rules_equals_a_full_re_evaluation() {
 name = "test reform"
 [[rule]]
 id = "branch-set-up"
-amount = "12萬元"
+amount = "12万元"
 [[sweep]]
 table = "rd_spend"
 band = 1
 field = "amount"
-values = ["10萬元", "12萬元"]
+values = ["10万元", "12万元"]
 "#;
     let vs = variants(&files, &pack, "reform.toml", reform).expect("variants");
     assert_eq!(vs.len(), 2);
@@ -515,7 +515,7 @@ values = ["10萬元", "12萬元"]
         let full = to_budget(&rule_budget(&v.pack, &population, &[], None, 2), None);
         assert_eq!(partial, full, "{}", v.name);
     }
-    // Raising the lowest R&D tier from 10萬元 to 12萬元 adds exactly 2萬元 per award in that tier.
+    // Raising the lowest R&D tier from 10万元 to 12万元 adds exactly 2万元 per award in that tier.
     let raised = &vs[1];
     let diffs = compare(&baseline, &to_budget(&rule_budget(&raised.pack, &population, &[], None, 2), None));
     let tier_awards: u64 =
@@ -564,17 +564,17 @@ fn tiny_blocks_with_quoted_newlines_give_the_same_awards() {
     for i in 0..40 {
         let id = format!("E{i:03}");
         text.push_str(&format!(
-            "{id},\"line one\nline \"\"two\"\"\",2023,enterprise,true,600萬元,2023-02-0{},high_tech,false,30萬元\n",
+            "{id},\"line one\nline \"\"two\"\"\",2023,enterprise,true,600万元,2023-02-0{},high_tech,false,30万元\n",
             1 + i % 9
         ));
-        text.push_str(&format!("{id},5\" pipe,2024,enterprise,true,1200萬元,2024-02-03,high_tech,false,30萬元\n"));
+        text.push_str(&format!("{id},5\" pipe,2024,enterprise,true,1200万元,2024-02-03,high_tech,false,30万元\n"));
     }
     let (s_big, big) = awards_with(text.as_bytes(), Format::Csv, BatchOptions::default(), "big.csv");
     let (s_small, small) =
         awards_with(text.as_bytes(), Format::Csv, BatchOptions { block_bytes: 50, jobs: 2, ..BatchOptions::default() }, "small.csv");
     assert_eq!((s_big.bad_rows, s_small.bad_rows), (0, 0), "{:?}", s_small.first_errors);
     assert_eq!(big, small);
-    // Per entity: 10萬元 (2023) + 20萬元 (2024) for R&D, and the high-tech subsidy once (2023).
+    // Per entity: 10万元 (2023) + 20万元 (2024) for R&D, and the high-tech subsidy once (2023).
     assert_eq!(small.len(), 40 * 3);
     assert_eq!(small.iter().filter(|a| a.2 == "high-tech-new").count(), 40);
 }

@@ -53,9 +53,9 @@ fn parquet_in_and_out() {
     let e = &s.first_errors[0];
     assert_eq!((e.line, e.column, e.field.as_str()), (3, 6, "high_value_patents"));
     assert!(e.message.contains("binary float"), "{}", e.message);
-    // E1: 15,000,000.00 yuan of R&D with a 30萬元 super-deduction claim → 20萬元 (2024 budget, note
-    // rd-spending-year); 7 high-value patents → 7萬元 (2024 budget).
-    // E2: new high-tech enterprise on 2023-05-10 → 20萬元 (2024 budget).
+    // E1: 15,000,000.00 yuan of R&D with a 30万元 super-deduction claim → 20万元 (2024 budget, note
+    // rd-spending-year); 7 high-value patents → 7万元 (2024 budget).
+    // E2: new high-tech enterprise on 2023-05-10 → 20万元 (2024 budget).
     let f = std::fs::File::open(&out).expect("output");
     let rdr = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f).expect("parquet").build().expect("reader");
     let mut got = Vec::new();

@@ -21,10 +21,16 @@ use std::process::ExitCode;
 
 /// Writes to standard output; a closed pipe (`qiangke … | head`) ends the program quietly
 /// instead of panicking.
+/// `--lang zh-hant`: standard output is written in Simplified and converted to Traditional as it
+/// is printed (qiangke_rules::script), so there is one text to keep.
+static HANT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 macro_rules! out {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        if let Err(e) = write!(std::io::stdout().lock(), $($t)*) {
+        let text = format!($($t)*);
+        let text = if HANT.load(std::sync::atomic::Ordering::Relaxed) { qiangke_rules::script::to_traditional(&text) } else { text };
+        if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 std::process::exit(0);
             }
@@ -88,7 +94,8 @@ enum Cmd {
         pack: PathBuf,
         #[arg(long)]
         input: PathBuf,
-        /// Award rows (CSV): entity, claim year, rule, clause, kind, state, low, high, budget year, payer.
+        /// Award rows (CSV): entity, claim year, rule, clause, kind, state, low, high, budget year,
+        /// payer; `.xlsx`: the same as a workbook with Chinese headers and the rule's and payer's names.
         #[arg(long)]
         out: PathBuf,
         /// Claim year to report (repeatable); default: every year in the input.
@@ -112,6 +119,9 @@ enum Cmd {
         /// Start every CSV written with a byte-order mark, so that Excel opens it as UTF-8.
         #[arg(long)]
         bom: bool,
+        /// The sheet of an `.xlsx` input (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
         /// Worker threads (default: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
@@ -327,9 +337,13 @@ enum DialectArg {
     Spark,
 }
 
+/// The language of the output: Simplified Chinese (the default), Traditional Chinese or English.
 #[derive(Copy, Clone, Debug, ValueEnum)]
 enum LangArg {
+    #[value(name = "zh-hans", alias = "zh", alias = "zh-Hans")]
     Zh,
+    #[value(name = "zh-hant", alias = "zh-Hant")]
+    ZhHant,
     En,
 }
 
@@ -337,6 +351,10 @@ impl From<LangArg> for Lang {
     fn from(l: LangArg) -> Lang {
         match l {
             LangArg::Zh => Lang::Zh,
+            LangArg::ZhHant => {
+                HANT.store(true, std::sync::atomic::Ordering::Relaxed);
+                Lang::Zh
+            }
             LangArg::En => Lang::En,
         }
     }
@@ -372,6 +390,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             mapping,
             strict,
             bom,
+            sheet,
             jobs,
             engine,
             database_url,
@@ -382,7 +401,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if database_url.is_some() {
                     anyhow::bail!("--database-url is for --engine postgres");
                 }
-                batch(&pack, &input, out, years, totals, errors, budget, mapping, strict, bom, jobs)
+                batch(&pack, &input, out, years, totals, errors, budget, mapping, BatchFlags { strict, bom, sheet }, jobs)
             } else {
                 let unsupported = [
                     (!years.is_empty(), "--year"),
@@ -391,6 +410,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     (mapping.is_some(), "--mapping"),
                     (jobs != 0, "--jobs"),
                     (bom, "--bom"),
+                    (sheet.is_some(), "--sheet"),
                 ];
                 if let Some((_, flag)) = unsupported.iter().find(|(set, _)| *set) {
                     anyhow::bail!("{flag} works with --engine native only (the SQL engines return award rows and the budget)");
@@ -583,11 +603,11 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
     let c = qiangke_rules::coverage::coverage(&pack);
     let zh = lang == Lang::Zh;
     let status = |s: ClauseStatus| match (s, zh) {
-        (ClauseStatus::Encoded, true) => "已編碼",
+        (ClauseStatus::Encoded, true) => "已编码",
         (ClauseStatus::Encoded, false) => "encoded",
-        (ClauseStatus::Target, true) => "目標",
+        (ClauseStatus::Target, true) => "目标",
         (ClauseStatus::Target, false) => "target",
-        (ClauseStatus::NotComputable, true) => "不可計算",
+        (ClauseStatus::NotComputable, true) => "不可计算",
         (ClauseStatus::NotComputable, false) => "not computable",
     };
     let entry_line = |e: &qiangke_rules::plan::ClauseEntry| {
@@ -599,18 +619,18 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
         }
         line
     };
-    outln!("{} — {}", pack.title.get(lang), if zh { "條款覆蓋" } else { "clause coverage" });
+    outln!("{} — {}", pack.title.get(lang), if zh { "条款覆盖" } else { "clause coverage" });
     for item in &c.items {
         outln!("\n{} {}", item.clause, item.heading);
         if item.entries.is_empty() {
-            outln!("  {}", if zh { "未登記!" } else { "NOT ACCOUNTED FOR" });
+            outln!("  {}", if zh { "未登记!" } else { "NOT ACCOUNTED FOR" });
         }
         for e in &item.entries {
             outln!("  {}", entry_line(e));
         }
     }
     if !c.other_entries.is_empty() {
-        outln!("\n{}", if zh { "四以外含金額的句子" } else { "Money figures outside 四" });
+        outln!("\n{}", if zh { "四以外含金额的句子" } else { "Money figures outside 四" });
         for e in &c.other_entries {
             outln!("{} 「{}」\n  {}", e.clause, e.quote.as_deref().unwrap_or(""), entry_line(e));
         }
@@ -624,7 +644,7 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
         pack.rules.len()
     );
     if c.problems.is_empty() {
-        outln!("{}", if zh { "覆蓋完整。" } else { "Coverage is complete." });
+        outln!("{}", if zh { "覆盖完整。" } else { "Coverage is complete." });
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &c.problems {
@@ -648,14 +668,14 @@ pub(crate) fn pack_or_report(dir: &Path) -> Option<qiangke_rules::Pack> {
 fn notes(dir: &Path, lang: Lang) -> Result<ExitCode> {
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let zh = lang == Lang::Zh;
-    outln!("{} — {} ({})", pack.title.get(lang), if zh { "解釋說明" } else { "interpretations" }, pack.notes.len());
+    outln!("{} — {} ({})", pack.title.get(lang), if zh { "解释说明" } else { "interpretations" }, pack.notes.len());
     for n in &pack.notes {
         outln!("\n[{}] {}", n.clause, n.id);
-        outln!("  {} {}", if zh { "問題:" } else { "question:" }, n.question.get(lang));
+        outln!("  {} {}", if zh { "问题:" } else { "question:" }, n.question.get(lang));
         for (i, o) in n.options.iter().enumerate() {
-            outln!("  {} {}. {o}", if zh { "選項" } else { "option" }, i + 1);
+            outln!("  {} {}. {o}", if zh { "选项" } else { "option" }, i + 1);
         }
-        outln!("  {} {}", if zh { "選擇:" } else { "choice:" }, n.choice.get(lang));
+        outln!("  {} {}", if zh { "选择:" } else { "choice:" }, n.choice.get(lang));
         outln!("  {} {}", if zh { "理由:" } else { "reason:" }, n.reason.get(lang));
     }
     Ok(ExitCode::SUCCESS)
@@ -700,6 +720,13 @@ fn plan(dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How `qiangke batch` reads and writes (beside what it evaluates).
+struct BatchFlags {
+    strict: bool,
+    bom: bool,
+    sheet: Option<String>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn batch(
     dir: &Path,
@@ -710,10 +737,10 @@ fn batch(
     errors: Option<PathBuf>,
     budget: Option<PathBuf>,
     mapping: Option<PathBuf>,
-    strict: bool,
-    bom: bool,
+    flags: BatchFlags,
     jobs: usize,
 ) -> Result<ExitCode> {
+    let BatchFlags { strict, bom, sheet } = flags;
     use qiangke_batch::{BatchError, BatchOptions, Outputs, columns::Mapping, run_file};
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let mapping = match mapping {
@@ -733,8 +760,11 @@ fn batch(
     } else {
         None
     };
-    let opts = BatchOptions { years, strict, jobs, mapping, progress: progress.clone(), ..BatchOptions::default() };
-    let outputs = Outputs { awards: Some(out.clone()), totals, errors: Some(errors.clone()), bom };
+    let opts = BatchOptions { years, strict, jobs, mapping, sheet, progress: progress.clone(), ..BatchOptions::default() };
+    // An `.xlsx` award list is made from the CSV the run writes, once the run has succeeded.
+    let xlsx_out = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let awards_csv = if xlsx_out { out.with_extension("xlsx.csv") } else { out.clone() };
+    let outputs = Outputs { awards: Some(awards_csv.clone()), totals, errors: Some(errors.clone()), bom };
     let started = std::time::Instant::now();
     let result = run_file(&pack, input, &opts, &outputs);
     if progress.is_some() {
@@ -754,6 +784,14 @@ fn batch(
             return Ok(ExitCode::from(1));
         }
     };
+    if xlsx_out {
+        let written = qiangke_batch::xlsx::awards_to_xlsx(&pack, &awards_csv, &out);
+        let _ = std::fs::remove_file(&awards_csv);
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    }
     if let Some(b) = &budget {
         let text = if b.extension().is_some_and(|e| e == "json") {
             serde_json::to_string_pretty(&summary.budget.to_json())?

@@ -75,9 +75,9 @@ fn eval_json_is_exact_and_byte_identical() {
     assert_eq!(j["pack"]["id"], "wuwei-2022");
     assert_eq!(j["pack"]["hash"].as_str().expect("hash").len(), 64);
     assert_eq!(j["engine"]["version"], env!("CARGO_PKG_VERSION"));
-    // 2023: new high-tech (四(二)7, 20萬元, 2024 budget); R&D 1500萬元 → 20萬元; first super
-    // deduction of 62萬元 > 50萬元 → 5萬元. 2024: digital workshop 20萬元 (2025 budget);
-    // R&D exactly 2000萬元 → 50萬元 (higher tier at the boundary).
+    // 2023: new high-tech (四(二)7, 20万元, 2024 budget); R&D 1500万元 → 20万元; first super
+    // deduction of 62万元 > 50万元 → 5万元. 2024: digital workshop 20万元 (2025 budget);
+    // R&D exactly 2000万元 → 50万元 (higher tier at the boundary).
     let awarded: Vec<(String, i64, String)> = j["results"]
         .as_array()
         .expect("results")
@@ -107,8 +107,8 @@ fn eval_json_is_exact_and_byte_identical() {
         .map(|t| (t["budget_year"].as_i64().expect("y"), t["low"].as_str().expect("low")))
         .collect();
     // 四(二)8 is budgeted the year after the spending (note rd-spending-year), 四(二)7 the year
-    // after the recognition: 2024: 20萬 (high-tech 2023) + 20萬 (R&D 2023) + 5萬 (first super
-    // deduction 2023) = 45萬; 2025: 50萬 (R&D 2024) + 20萬 (digital workshop 2024) = 70萬.
+    // after the recognition: 2024: 20万 (high-tech 2023) + 20万 (R&D 2023) + 5万 (first super
+    // deduction 2023) = 45万; 2025: 50万 (R&D 2024) + 20万 (digital workshop 2024) = 70万.
     assert_eq!(totals, vec![(2024, "450000.00"), (2025, "700000.00")]);
 }
 
@@ -117,8 +117,8 @@ fn eval_text_in_english_still_quotes_the_source() {
     let o = qiangke(&["eval", "packs/wuwei-2022", "packs/wuwei-2022/examples/enterprise.json", "--year", "2023", "--lang", "en"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("AWARDED: 200,000.00 yuan (20萬元)"), "{out}");
-    assert!(out.contains("「對新認定的高新技術企業給予20萬元一次性補助。」"), "{out}");
+    assert!(out.contains("AWARDED: 200,000.00 yuan (20万元)"), "{out}");
+    assert!(out.contains("「对新认定的高新技术企业给予20万元一次性补助。」"), "{out}");
     assert!(out.contains("5,000,000.00 yuan more would reach the tier from 20,000,000.00 yuan (inclusive, 以上)"), "{out}");
     assert!(!out.contains("claim year 2024"), "--year 2023 reports 2023 only");
 }
@@ -156,7 +156,7 @@ fn test_command_fails_on_a_wrong_case() {
     let dir = pack_copy("cases");
     let f = dir.join("cases/4-2-8-rd-tiers.toml");
     let text = std::fs::read_to_string(&f).expect("read");
-    std::fs::write(&f, text.replacen("amount = \"10萬元\"", "amount = \"11萬元\"", 1)).expect("write");
+    std::fs::write(&f, text.replacen("amount = \"10万元\"", "amount = \"11万元\"", 1)).expect("write");
     let o = qiangke(&["test", dir.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("expected amount 110000.00–110000.00, got 100000.00–100000.00"), "{}", stdout(&o));
@@ -180,7 +180,7 @@ fn coverage_accounts_for_every_clause_and_fails_when_one_is_missing() {
     std::fs::write(&f, format!("{}{}", &text[..block_start], &text[block_end..])).expect("write");
     let o = qiangke(&["coverage", dir.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("四(四)14 (職務科技成果轉化現金獎勵不受績效工資總量限制) is not in the clause register"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("四(四)14 (职务科技成果转化现金奖励不受绩效工资总量限制) is not in the clause register"), "{}", stderr(&o));
     std::fs::remove_dir_all(dir).expect("cleanup");
 }
 
@@ -212,7 +212,7 @@ fn synth_batch_and_whatif_end_to_end() {
     assert!(b["years"].as_array().is_some_and(|y| !y.is_empty()));
     assert!(dir.join("awards.errors.csv").exists(), "the errors report sits next to the output");
     let reform = dir.join("reform.toml");
-    std::fs::write(&reform, "name = \"double the high-tech subsidy\"\n[[rule]]\nid = \"high-tech-new\"\namount = \"40萬元\"\n")
+    std::fs::write(&reform, "name = \"double the high-tech subsidy\"\n[[rule]]\nid = \"high-tech-new\"\namount = \"40万元\"\n")
         .expect("write");
     let o =
         qiangke(&["whatif", "packs/wuwei-2022", "--input", input.to_str().expect("utf-8"), "--reform", reform.to_str().expect("utf-8")]);

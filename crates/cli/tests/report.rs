@@ -18,12 +18,12 @@ fn the_report_renders_in_headless_chromium() {
         .expect("qiangke runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
-    // 科技進步貢獻率 60 in 2023 against 55.35 → 65: 48.19% of the way, path 50%.
+    // 科技进步贡献率 60 in 2023 against 55.35 → 65: 48.19% of the way, path 50%.
     assert!(html.contains("<td>48.19%</td><td>50.00%</td>"), "the report shows the hand-computed progress");
     assert!(
         std::fs::read_to_string(dir.join("progress.csv"))
             .expect("csv")
-            .contains("tech-progress-contribution,1,科技進步貢獻率,%,55.35,2021,58,65,60,2023,0.481865,0.5,behind,true,2.5,0.040833,")
+            .contains("tech-progress-contribution,1,科技进步贡献率,%,55.35,2021,58,65,60,2023,0.481865,0.5,behind,true,2.5,0.040833,")
     );
     let url = format!("file://{}", dir.join("report.html").display());
     let shot = dir.join("report.png");

@@ -126,7 +126,7 @@ fn a_server_killed_mid_import_keeps_all_or_none_and_the_audit_chain_detects_edit
     assert_eq!(st, 200);
     let token = login["token"].as_str().expect("token").to_string();
     // Observations recorded through the API feed `qiangke report --data-dir`.
-    let obs = "indicator,scope,year,value,unit,source,entered_by\n1,city,2023,60,%,市統計局,張三\n";
+    let obs = "indicator,scope,year,value,unit,source,entered_by\n1,city,2023,60,%,市统计局,张三\n";
     let (st, r) = call(port, "POST", "/api/observations", Some(&token), "text/csv", obs.as_bytes());
     assert_eq!(st, 201, "{r}");
     server.kill().expect("stop");
@@ -159,18 +159,18 @@ fn a_server_killed_mid_import_keeps_all_or_none_and_the_audit_chain_detects_edit
             .expect("runs")
     };
     let bad = dir.join("bad-obs.csv");
-    std::fs::write(&bad, "indicator,scope,year,value,unit,source,entered_by\n1,city,2024,101,%,市統計局,張三\n").expect("write");
+    std::fs::write(&bad, "indicator,scope,year,value,unit,source,entered_by\n1,city,2024,101,%,市统计局,张三\n").expect("write");
     let o = q(&["monitor", "import-observations", bad.to_str().expect("utf-8"), "--as", "admin"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 2, column value"), "{}", String::from_utf8_lossy(&o.stderr));
     let good = dir.join("obs.csv");
-    std::fs::write(&good, "indicator,scope,year,value,unit,source,entered_by\n1,city,2024,62,%,市統計局,張三\n").expect("write");
+    std::fs::write(&good, "indicator,scope,year,value,unit,source,entered_by\n1,city,2024,62,%,市统计局,张三\n").expect("write");
     let o = q(&["monitor", "import-observations", good.to_str().expect("utf-8"), "--as", "admin"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = q(&["monitor", "export-observations"]);
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局,張三\ntech-progress-contribution,city,2024,62,%,市統計局,張三\n"
+        "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市统计局,张三\ntech-progress-contribution,city,2024,62,%,市统计局,张三\n"
     );
 
     // Editing one audit row by hand is detected.

@@ -1,4 +1,4 @@
-//! The yearly county assessment (評價和考核, 五(三)): a score per county from its indicator
+//! The yearly county assessment (评价和考核, 五(三)): a score per county from its indicator
 //! completion, its fiscal S&T spending share and its R&D input, and a ranking.
 //!
 //! The plan names the three things assessed but gives no weights; the pack declares them in

@@ -52,7 +52,7 @@ pub enum Measure {
 pub fn measure(i: &Indicator) -> Measure {
     if i.unit == "%" {
         Measure::Percent
-    } else if i.unit_en.starts_with("enterprises") || i.unit == "家" || i.unit == "個" {
+    } else if i.unit_en.starts_with("enterprises") || i.unit == "家" || i.unit == "个" {
         Measure::Count
     } else {
         Measure::Amount

@@ -38,12 +38,12 @@ impl Status {
     }
     pub fn zh(&self) -> &'static str {
         match self {
-            Status::Achieved => "已達成",
-            Status::OnTrack => "進度正常",
-            Status::Behind => "略有滯后",
-            Status::AtRisk => "存在風險",
-            Status::NoData => "缺少數據",
-            Status::NotComputable(_) => "無法計算",
+            Status::Achieved => "已达成",
+            Status::OnTrack => "进度正常",
+            Status::Behind => "略有滞后",
+            Status::AtRisk => "存在风险",
+            Status::NoData => "缺少数据",
+            Status::NotComputable(_) => "无法计算",
         }
     }
 }

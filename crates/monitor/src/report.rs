@@ -285,20 +285,20 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
-        r#"<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{} — {} 年度監測報告</title><style>body{{font-family:sans-serif;margin:1rem;max-width:60rem}}table{{border-collapse:collapse;font-size:.85rem}}td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}}td:nth-child(2),th:nth-child(2){{text-align:left}}.at-risk{{color:#c62828}}.behind{{color:#b26a00}}.on-track,.achieved{{color:#2e7d32}}</style></head><body>"#,
+        r#"<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{} — {} 年度监测报告</title><style>body{{font-family:sans-serif;margin:1rem;max-width:60rem}}table{{border-collapse:collapse;font-size:.85rem}}td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}}td:nth-child(2),th:nth-child(2){{text-align:left}}.at-risk{{color:#c62828}}.behind{{color:#b26a00}}.on-track,.achieved{{color:#2e7d32}}</style></head><body>"#,
         esc(&pack.title.zh),
         r.year
     );
-    let _ = write!(h, "<h1>{} — {} 年度監測報告 <small>(monitoring report)</small></h1>", esc(&pack.title.zh), r.year);
+    let _ = write!(h, "<h1>{} — {} 年度监测报告 <small>(monitoring report)</small></h1>", esc(&pack.title.zh), r.year);
     let _ = write!(
         h,
-        "<p>規則包 {} · sha256 {} · 狀態閾值:進度不低于線性路徑為正常,落后不超過10個百分點為略有滯后,否則為存在風險。</p>",
+        "<p>规则包 {} · sha256 {} · 状态阈值:进度不低于线性路径为正常,落后不超过10个百分点为略有滞后,否则为存在风险。</p>",
         esc(&pack.id),
         &pack.hash[..16]
     );
-    h.push_str("<h2>主要指標進展 (indicators)</h2>");
+    h.push_str("<h2>主要指标进展 (indicators)</h2>");
     h.push_str(&progress_chart(pack, r));
-    h.push_str("<table><thead><tr><th>序號</th><th>指標</th><th>單位</th><th>基期值</th><th>2022目標</th><th>2025目標</th><th>最新值</th><th>完成進度</th><th>線性路徑</th><th>狀態</th><th>2022達標</th><th>每年尚需</th><th>趨勢推算2025</th><th>相關獎補 (awards of linked rules)</th></tr></thead><tbody>");
+    h.push_str("<table><thead><tr><th>序号</th><th>指标</th><th>单位</th><th>基期值</th><th>2022目标</th><th>2025目标</th><th>最新值</th><th>完成进度</th><th>线性路径</th><th>状态</th><th>2022达标</th><th>每年尚需</th><th>趋势推算2025</th><th>相关奖补 (awards of linked rules)</th></tr></thead><tbody>");
     for p in &r.city {
         let d = &pack.plan.indicators[p.indicator];
         let linked = if d.rules.is_empty() {
@@ -329,13 +329,13 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
         );
     }
     h.push_str("</tbody></table>");
-    let _ = write!(h, "<h2>縣區評價和考核 (county assessment)</h2><p>權重:{}</p>", esc(&r.weights_source));
+    let _ = write!(h, "<h2>县区评价和考核 (county assessment)</h2><p>权重:{}</p>", esc(&r.weights_source));
     if let Some(n) = r.weights_note.map(|n| &pack.notes[n]) {
         let _ =
-            write!(h, "<p class=\"note\">解釋說明 [{}] {}:{} — {}</p>", esc(&n.clause), esc(&n.id), esc(&n.choice.zh), esc(&n.reason.zh));
+            write!(h, "<p class=\"note\">解释说明 [{}] {}:{} — {}</p>", esc(&n.clause), esc(&n.id), esc(&n.choice.zh), esc(&n.reason.zh));
     }
     h.push_str(&county_chart(pack, r));
-    h.push_str("<table><thead><tr><th>排名</th><th>縣區</th><th>指標完成</th><th>財政科技支出</th><th>研發投入</th><th>得分</th></tr></thead><tbody>");
+    h.push_str("<table><thead><tr><th>排名</th><th>县区</th><th>指标完成</th><th>财政科技支出</th><th>研发投入</th><th>得分</th></tr></thead><tbody>");
     for c in &r.counties {
         let _ = write!(
             h,
@@ -348,7 +348,7 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
             pct(c.score)
         );
     }
-    h.push_str("</tbody></table><h2>重點任務 (tasks)</h2><table><thead><tr><th>任務</th><th>內容</th><th>牽頭單位</th><th>逾期事項</th></tr></thead><tbody>");
+    h.push_str("</tbody></table><h2>重点任务 (tasks)</h2><table><thead><tr><th>任务</th><th>内容</th><th>牵头单位</th><th>逾期事项</th></tr></thead><tbody>");
     for t in &r.tasks {
         let task = &pack.plan.tasks[t.task];
         let lead = task.lead().map_or(String::new(), |d| pack.departments[d].name.zh.clone());
@@ -361,7 +361,7 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
             esc(&t.overdue.join(";"))
         );
     }
-    h.push_str("</tbody></table><h2>責任單位 (by responsible unit)</h2><table><thead><tr><th>單位</th><th>牽頭任務</th><th>配合任務</th><th>牽頭任務中逾期</th></tr></thead><tbody>");
+    h.push_str("</tbody></table><h2>责任单位 (by responsible unit)</h2><table><thead><tr><th>单位</th><th>牵头任务</th><th>配合任务</th><th>牵头任务中逾期</th></tr></thead><tbody>");
     for (di, d) in pack.departments.iter().enumerate() {
         let (lead, support) = by_unit(pack, di);
         if lead.is_empty() && support.is_empty() {
@@ -370,7 +370,7 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
         let overdue = lead.iter().filter(|&&t| r.tasks.iter().any(|s| s.task == t && !s.overdue.is_empty())).count();
         let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{overdue}</td></tr>", esc(&d.name.zh), lead.len(), support.len());
     }
-    h.push_str("</tbody></table><h2>缺少的數據 (missing data)</h2><ul>");
+    h.push_str("</tbody></table><h2>缺少的数据 (missing data)</h2><ul>");
     for m in &r.missing {
         let _ = write!(h, "<li>{}</li>", esc(m));
     }

@@ -27,8 +27,8 @@ fn ind(pack: &Pack, number: u32) -> usize {
 #[test]
 fn contribution_rate_48_19_percent_of_the_way_against_a_50_percent_path() {
     let p = pack();
-    // 科技進步貢獻率: baseline 55.35 (2021), target 65 (2025), observed 60 in 2023.
-    let o = obs(&p, "1,city,2023,60,%,市統計局,tester\n");
+    // 科技进步贡献率: baseline 55.35 (2021), target 65 (2025), observed 60 in 2023.
+    let o = obs(&p, "1,city,2023,60,%,市统计局,tester\n");
     let r = progress(&p, &o, ind(&p, 1), Scope::City, 2023);
     // (60 − 55.35) ÷ (65 − 55.35) = 4.65 ÷ 9.65 = 0.481865…; path (2023 − 2021) ÷ 4 = 0.5.
     assert_eq!(r.share, Some(d("0.481865")));
@@ -45,7 +45,7 @@ fn contribution_rate_48_19_percent_of_the_way_against_a_50_percent_path() {
 #[test]
 fn a_2020_baseline_keeps_its_year() {
     let p = pack();
-    // 綜合科技創新水平指數: 42.92* (2020) → 65; observed 55 in 2023.
+    // 综合科技创新水平指数: 42.92* (2020) → 65; observed 55 in 2023.
     let o = obs(&p, "2,city,2023,55,%,市科技局,tester\n");
     let r = progress(&p, &o, ind(&p, 2), Scope::City, 2023);
     assert_eq!(r.baseline, Some((d("42.92"), 2020)));
@@ -58,11 +58,11 @@ fn a_2020_baseline_keeps_its_year() {
 #[test]
 fn a_count_indicator_at_risk_and_the_2022_targets() {
     let p = pack();
-    // 高新技術企業: 59 → 100; 69 in 2022 (target 70: missed), 85 in 2024.
-    // 科技進步貢獻率: 58 in 2022 (target 58: met).
+    // 高新技术企业: 59 → 100; 69 in 2022 (target 70: missed), 85 in 2024.
+    // 科技进步贡献率: 58 in 2022 (target 58: met).
     let o = obs(
         &p,
-        "13,city,2022,69,enterprises,市科技局,tester\n13,city,2024,85,enterprises,市科技局,tester\n1,city,2022,58,%,市統計局,tester\n",
+        "13,city,2022,69,enterprises,市科技局,tester\n13,city,2024,85,enterprises,市科技局,tester\n1,city,2022,58,%,市统计局,tester\n",
     );
     let r = progress(&p, &o, ind(&p, 13), Scope::City, 2024);
     // (85 − 59) ÷ (100 − 59) = 26 ÷ 41 = 0.634146…; path 3 ÷ 4 = 0.75; short by more than 10 points.
@@ -75,8 +75,8 @@ fn a_count_indicator_at_risk_and_the_2022_targets() {
 #[test]
 fn achieved_no_data_and_not_computable() {
     let p = pack();
-    let o = obs(&p, "12,city,2024,30,億元,市科技局,tester\n");
-    // 技術合同成交額 30億元 ≥ 28億元.
+    let o = obs(&p, "12,city,2024,30,亿元,市科技局,tester\n");
+    // 技术合同成交额 30亿元 ≥ 28亿元.
     assert_eq!(progress(&p, &o, ind(&p, 12), Scope::City, 2024).status, Status::Achieved);
     assert_eq!(progress(&p, &o, ind(&p, 1), Scope::City, 2024).status, Status::NoData);
     // A county without an observation in the baseline year has no baseline.
@@ -87,18 +87,18 @@ fn achieved_no_data_and_not_computable() {
 #[test]
 fn county_ranking_with_a_tie() {
     let p = pack();
-    // 涼州區 and 民勤縣 report the same figures, 古浪縣 lower ones, 天祝縣 nothing.
+    // 凉州区 and 民勤县 report the same figures, 古浪县 lower ones, 天祝县 nothing.
     let rows = "6,liangzhou,2021,0.5,%,s,t\n6,liangzhou,2023,0.8,%,s,t\n4,liangzhou,2020,0.6,%,s,t\n4,liangzhou,2023,1.2,%,s,t\n\
                 6,minqin,2021,0.5,%,s,t\n6,minqin,2023,0.8,%,s,t\n4,minqin,2020,0.6,%,s,t\n4,minqin,2023,1.2,%,s,t\n\
                 6,gulang,2021,0.4,%,s,t\n6,gulang,2023,0.5,%,s,t\n4,gulang,2020,0.5,%,s,t\n4,gulang,2023,0.6,%,s,t\n";
     let o = obs(&p, rows);
     let scores = assess(&p, &o, 2023, &Weights::equal(&p));
     let by = |id: &str| scores.iter().find(|s| Scope::County(s.county).name(&p) == id).expect("county").clone();
-    // 涼州區: completion = mean((0.8−0.5)÷(1−0.5), (1.2−0.6)÷(1.5−0.6)) = mean(0.6, 0.666667) = 0.633334;
+    // 凉州区: completion = mean((0.8−0.5)÷(1−0.5), (1.2−0.6)÷(1.5−0.6)) = mean(0.6, 0.666667) = 0.633334;
     // fiscal 0.8 ÷ 1 = 0.8; R&D 1.2 ÷ 1.5 = 0.8; score = (0.633334 + 0.8 + 0.8) ÷ 3 = 0.744445.
     let lz = by("liangzhou");
     assert_eq!((lz.completion, lz.fiscal, lz.rd, lz.score), (Some(d("0.633334")), Some(d("0.8")), Some(d("0.8")), Some(d("0.744445"))));
-    // 古浪縣: completion mean(0.1÷0.6, 0.1÷1.0) = mean(0.166667, 0.1) = 0.133334; fiscal 0.5;
+    // 古浪县: completion mean(0.1÷0.6, 0.1÷1.0) = mean(0.166667, 0.1) = 0.133334; fiscal 0.5;
     // R&D 0.4; score (0.133334 + 0.5 + 0.4) ÷ 3 = 0.344445.
     assert_eq!(by("gulang").score, Some(d("0.344445")));
     // A tie shares the rank; the next rank skips.
@@ -114,17 +114,17 @@ fn bad_observations_are_refused_whole_with_their_reason() {
                 1,city,2023,160,%,s,t\n\
                 13,city,2023,-3,enterprises,s,t\n\
                 13,city,2023,12.5,enterprises,s,t\n\
-                12,city,2023,14,萬元,s,t\n\
+                12,city,2023,14,万元,s,t\n\
                 99,city,2023,1,%,s,t\n\
                 1,wuwei,2023,1,%,s,t\n\
                 1,city,2023,1,%,,t\n";
     let errs = import_observations(&p, text).expect_err("bad rows");
     let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
     let expect = [
-        "line 3 `value`: 160: a percentage must be between 0 and 100 (indicator 1 `科技進步貢獻率`)",
-        "line 4 `value`: -3: a count must be a whole number, 0 or more (indicator 13 `高新技術企業`)",
-        "line 5 `value`: 12.5: a count must be a whole number, 0 or more (indicator 13 `高新技術企業`)",
-        "line 6 `unit`: indicator 12 `技術合同成交額` is measured in `億元`, not `萬元`",
+        "line 3 `value`: 160: a percentage must be between 0 and 100 (indicator 1 `科技进步贡献率`)",
+        "line 4 `value`: -3: a count must be a whole number, 0 or more (indicator 13 `高新技术企业`)",
+        "line 5 `value`: 12.5: a count must be a whole number, 0 or more (indicator 13 `高新技术企业`)",
+        "line 6 `unit`: indicator 12 `技术合同成交额` is measured in `亿元`, not `万元`",
         "line 7 `indicator`: `99` is not an indicator of the plan (use its id, number or name)",
         "line 8 `scope`: `wuwei` is neither `city` nor a county (liangzhou, minqin, gulang, tianzhu)",
         "line 9 `source`: every observation names its source",
@@ -145,7 +145,7 @@ fn awards_of_linked_rules_are_shown_beside_their_indicator() {
                   E3,2024,rd-spend-tiers,四(二)8,award,awarded,100000.00,100000.00,2024,science-bureau\n";
     let counts = award_counts(awards).expect("award table");
     let r = build(&p, &[], &[], 2024, &Weights::equal(&p), Some(&counts));
-    // Indicator 13 (高新技術企業) is served by high-tech-new: 2 awards in 2023, 1 in 2024.
+    // Indicator 13 (高新技术企业) is served by high-tech-new: 2 awards in 2023, 1 in 2024.
     let i13 = ind(&p, 13);
     assert_eq!(r.linked_awards[i13].iter().map(|(y, n)| (*y, *n)).collect::<Vec<_>>(), vec![(2023, 2), (2024, 1)]);
     // Indicator 4 (R&D intensity) by the R&D rules: 1 award in 2024.
@@ -155,7 +155,7 @@ fn awards_of_linked_rules_are_shown_beside_their_indicator() {
 #[test]
 fn observations_export_and_import_back_unchanged() {
     let p = pack();
-    let o = obs(&p, "1,city,2023,60.5,%,市統計局,甲\n13,minqin,2022,7,enterprises,\"source, with comma\",乙\n");
+    let o = obs(&p, "1,city,2023,60.5,%,市统计局,甲\n13,minqin,2022,7,enterprises,\"source, with comma\",乙\n");
     let text = qiangke_monitor::observation::export_observations(&p, &o);
     assert!(text.starts_with("indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60.5,%,"), "{text}");
     assert_eq!(import_observations(&p, &text).expect("re-import"), o);
@@ -175,7 +175,7 @@ fn review_edge_cases() {
     // Two values for one indicator, scope and year are refused; CRLF lines are counted right.
     let text = "indicator,scope,year,value,unit,source,entered_by\r\n1,city,2023,60,%,s,t\r\n1,city,2023,61,%,s,t\r\n";
     let errs = import_observations(&p, text).expect_err("duplicate");
-    assert_eq!(errs[0].to_string(), "line 3 `year`: indicator 1 `科技進步貢獻率` already has a value for city in 2023");
+    assert_eq!(errs[0].to_string(), "line 3 `year`: indicator 1 `科技进步贡献率` already has a value for city in 2023");
     // Task updates need their header.
     let e = qiangke_monitor::tasks::import_updates(&p, "3-1-2,2023-01-01,市科技局,x,1\n").expect_err("no header");
     assert!(e[0].contains("the header must be `task,date,unit,text,value`"), "{e:?}");

@@ -30,7 +30,7 @@ fn main() {
         &pack,
         "bench.json",
         r#"{"entity": {"id": "B", "kind": "enterprise", "above_scale": true, "uscc": "91620600123456788A", "county": "gulang"},
-            "years": {"2023": {"rd_expenditure": "2000萬元", "super_deduction_first_time": true, "super_deduction_amount": "500000.01"}},
+            "years": {"2023": {"rd_expenditure": "2000万元", "super_deduction_first_time": true, "super_deduction_amount": "500000.01"}},
             "events": [{"type": "recognition", "date": "2023-05-10", "kind": "high_tech", "renewal": false},
                        {"type": "relocation", "date": "2023-08-01", "certificate": "high_tech", "certificate_valid_until": "2024-01-01", "whole": true}]}"#,
     )

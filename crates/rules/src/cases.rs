@@ -5,19 +5,19 @@
 //!
 //! ```toml
 //! [[case]]
-//! name = "R&D spending of exactly 5,000,000 yuan reaches the 10萬元 tier"
-//! cites = "四(二)8: 500萬元以上1000萬元以下的,給予10萬元一次性補助"
+//! name = "R&D spending of exactly 5,000,000 yuan reaches the 10万元 tier"
+//! cites = "四(二)8: 500万元以上1000万元以下的,给予10万元一次性补助"
 //! years = [2023]                       # claim years to report (optional: all years in the facts)
 //! [case.facts.entity]                  # the facts, exactly as in a facts file
 //! id = "E1"
 //! kind = "enterprise"
 //! above_scale = true
 //! [case.facts.years.2023]
-//! rd_expenditure = "500萬元"
+//! rd_expenditure = "500万元"
 //! [[case.expect]]
 //! rule = "rd-spend-tiers"
 //! state = "awarded"                    # awarded | not-eligible | needs-information | not-in-force
-//! amount = "10萬元"                    # or low = … and high = … for a range
+//! amount = "10万元"                    # or low = … and high = … for a range
 //! # optional: year, reason (a reason code), missing = ["years.2023.rd_expenditure"],
 //! # budget_year, notes = ["note-id", …] (must be among the notes that applied)
 //! ```

@@ -15,7 +15,7 @@ use crate::plan::{ClauseEntry, ClauseStatus};
 pub struct Item<'p> {
     /// `四(二)8`
     pub clause: String,
-    /// The item's heading as printed (`激勵規上工業企業加大研發投入`).
+    /// The item's heading as printed (`激励规上工业企业加大研发投入`).
     pub heading: String,
     pub entries: Vec<&'p ClauseEntry>,
 }
@@ -63,9 +63,9 @@ pub fn items_of_support_policies(source: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Sentences of the source that state an amount of money (萬元 or 億元), split at 。 and ;.
+/// Sentences of the source that state an amount of money (万元 or 亿元), split at 。 and ;.
 pub fn money_sentences(source: &str) -> Vec<&str> {
-    source.split(['。', ';', '\n']).map(str::trim).filter(|s| s.contains("萬元") || s.contains("億元")).collect()
+    source.split(['。', ';', '\n']).map(str::trim).filter(|s| s.contains("万元") || s.contains("亿元")).collect()
 }
 
 /// Computes the coverage report of a pack.
@@ -129,9 +129,9 @@ mod tests {
 
     #[test]
     fn items_and_money_sentences_are_read_from_the_text() {
-        let src = "三、任務\n1.不是這里。\n四、支持政策\n(一)甲。\n1.第一條。對新認定的給予20萬元。\n(二)乙\n7.第七條。補助。\n五、保障措施\n(一)丙。花1億元;還有。";
+        let src = "三、任务\n1.不是这里。\n四、支持政策\n(一)甲。\n1.第一条。对新认定的给予20万元。\n(二)乙\n7.第七条。补助。\n五、保障措施\n(一)丙。花1亿元;还有。";
         let items = items_of_support_policies(src);
-        assert_eq!(items, vec![("四(一)1".to_string(), "第一條".to_string()), ("四(二)7".to_string(), "第七條".to_string())]);
-        assert_eq!(money_sentences(src), vec!["對新認定的給予20萬元", "花1億元"]);
+        assert_eq!(items, vec![("四(一)1".to_string(), "第一条".to_string()), ("四(二)7".to_string(), "第七条".to_string())]);
+        assert_eq!(money_sentences(src), vec!["对新认定的给予20万元", "花1亿元"]);
     }
 }

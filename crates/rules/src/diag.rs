@@ -189,10 +189,10 @@ mod tests {
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
-        let t = "ab\n金額 = x";
+        let t = "ab\n金额 = x";
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 3), (2, 1));
-        // "金額 " is 7 bytes, so byte 10 is the 4th character of line 2.
+        // "金额 " is 7 bytes, so byte 10 is the 4th character of line 2.
         assert_eq!(line_col(t, 10), (2, 4));
     }
 

@@ -56,7 +56,7 @@ pub fn fact_title(pack: &Pack, f: &FactRef, lang: Lang) -> String {
         FactRef::Yearly(i, y) => format!("{} ({y})", v.yearly[*i].title.get(lang)),
         FactRef::Field(e, i) => format!("{}: {}", v.events[*e].title.get(lang), v.events[*e].fields[*i].title.get(lang)),
         FactRef::EventDate(e) => format!("{}: {}", v.events[*e].title.get(lang), t(lang, "日期", "date")),
-        FactRef::ClaimYear => t(lang, "申報年度", "claim year").into(),
+        FactRef::ClaimYear => t(lang, "申报年度", "claim year").into(),
     }
 }
 
@@ -290,14 +290,14 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     let _ = writeln!(
         o,
         "{}: {} {} · sha256 {} · qiangke {}",
-        t(lang, "規則包", "pack"),
+        t(lang, "规则包", "pack"),
         pack.id,
         pack.version,
         &pack.hash[..16],
         ENGINE_VERSION
     );
     for &year in &ev.years {
-        let _ = writeln!(o, "\n== {} {year} ==", t(lang, "申報年度", "claim year"));
+        let _ = writeln!(o, "\n== {} {year} ==", t(lang, "申报年度", "claim year"));
         let mut quiet = Vec::new();
         let mut asks = Vec::new();
         let mut other_kinds = Vec::new();
@@ -335,28 +335,28 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
             let _ = writeln!(
                 o,
                 "\n{} {} ({}) — {} {}:",
-                t(lang, "需補充信息:", "Needed first:"),
+                t(lang, "需补充信息:", "Needed first:"),
                 fact_title(pack, &f, lang),
                 fact_path(pack, &f),
-                t(lang, "它決定以下規則是否適用,共", "it decides whether these rules apply:"),
+                t(lang, "它决定以下规则是否适用,共", "it decides whether these rules apply:"),
                 kind_asks.len()
             );
             let _ = writeln!(o, "  {}", kind_asks.join(t(lang, "；", "; ")));
         }
         if !asks.is_empty() {
-            let _ = writeln!(o, "\n{}:", t(lang, "需補充信息才能判斷的規則", "Rules that need more information to decide"));
+            let _ = writeln!(o, "\n{}:", t(lang, "需补充信息才能判断的规则", "Rules that need more information to decide"));
             for a in asks {
                 let _ = writeln!(o, "  {a}");
             }
         }
         if !quiet.is_empty() {
-            let _ = writeln!(o, "\n{}:", t(lang, "本年度無觸發事實的規則", "Rules with no triggering fact this year"));
+            let _ = writeln!(o, "\n{}:", t(lang, "本年度无触发事实的规则", "Rules with no triggering fact this year"));
             for q in quiet {
                 let _ = writeln!(o, "  {q}");
             }
         }
         if !other_kinds.is_empty() {
-            let _ = writeln!(o, "\n{}:", t(lang, "不適用于本主體類型的規則", "Rules for other kinds of applicant"));
+            let _ = writeln!(o, "\n{}:", t(lang, "不适用于本主体类型的规则", "Rules for other kinds of applicant"));
             for q in other_kinds {
                 let _ = writeln!(o, "  {q}");
             }
@@ -364,7 +364,7 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     }
     let tot = totals(ev);
     if !tot.is_empty() {
-        let _ = writeln!(o, "\n{}:", t(lang, "合計（按預算年度）", "Total by budget year"));
+        let _ = writeln!(o, "\n{}:", t(lang, "合计（按预算年度）", "Total by budget year"));
         for (y, (lo, hi)) in tot {
             if lo == hi {
                 let _ = writeln!(o, "  {y}: {}", show_money(lo, lang));
@@ -403,7 +403,7 @@ pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
         let nb = &pack.tiers[table].bands[next.0];
         let what = last_fact.map(|f| fact_title(pack, f, lang)).unwrap_or_default();
         out.push(match lang {
-            Lang::Zh => format!("{what}再增加 {} 即可達到「{}」檔 ({})", money_yuan(next.1), nb.describe(), money_source(nb.amount)),
+            Lang::Zh => format!("{what}再增加 {} 即可达到「{}」档 ({})", money_yuan(next.1), nb.describe(), money_source(nb.amount)),
             Lang::En => {
                 format!("{what}: {} more would reach the tier {} ({})", money_en(next.1), nb.describe_in(lang), show_money(nb.amount, lang))
             }
@@ -412,7 +412,7 @@ pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
     out
 }
 
-/// The amount of an awarded result as people read it: `20萬元`, `20萬元 – 30萬元`, `不低于 10萬元`.
+/// The amount of an awarded result as people read it: `20万元`, `20万元 – 30万元`, `不低于 10万元`.
 pub fn amount_text(low: Decimal, high: Decimal, lang: Lang) -> String {
     let m = |x: Decimal| match lang {
         Lang::Zh => money_source(x),
@@ -431,31 +431,31 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     let rule = r.rule;
     let _ = writeln!(o, "\n[{}] {} ({})", rule.clause, rule.title.get(lang), rule.id);
     let label = match rule.kind {
-        RuleKind::Award => t(lang, "可獲補助", "AWARDED"),
-        RuleKind::Limit => t(lang, "上限(非撥款)", "LIMIT (not a payment)"),
-        RuleKind::Check => t(lang, "檢查", "CHECK"),
+        RuleKind::Award => t(lang, "可获补助", "AWARDED"),
+        RuleKind::Limit => t(lang, "上限(非拨款)", "LIMIT (not a payment)"),
+        RuleKind::Check => t(lang, "检查", "CHECK"),
     };
     let state = match &r.state {
-        State::Awarded { .. } if rule.kind == RuleKind::Check => t(lang, "已達到", "MET").to_string(),
+        State::Awarded { .. } if rule.kind == RuleKind::Check => t(lang, "已达到", "MET").to_string(),
         State::NotEligible(Reason::ConditionFailed { failed }) if rule.kind == RuleKind::Check => match lang {
-            Lang::Zh => format!("未達到: {failed}"),
+            Lang::Zh => format!("未达到: {failed}"),
             Lang::En => format!("NOT MET: `{failed}` does not hold"),
         },
         State::Awarded { low, high } if low == high => format!("{label}: {}", show_money(*low, lang)),
         State::Awarded { low, high } if *high == UNBOUNDED => {
             format!("{label}: {} {}", t(lang, "不低于", "at least"), show_money(*low, lang))
-                + t(lang, " (方案未設上限,具體金額由主管部門確定)", " (the plan sets no upper limit; the administrator decides the amount)")
+                + t(lang, " (方案未设上限,具体金额由主管部门确定)", " (the plan sets no upper limit; the administrator decides the amount)")
         }
         State::Awarded { low, high } => format!(
             "{label}: {} – {} ({})",
             show_money(*low, lang),
             show_money(*high, lang),
-            t(lang, "具體金額由主管部門在此區間內決定", "the exact amount is decided by the administrator within this range")
+            t(lang, "具体金额由主管部门在此区间内决定", "the exact amount is decided by the administrator within this range")
         ),
         State::NotEligible(reason) => format!("{}: {}", t(lang, "不符合", "NOT ELIGIBLE"), reason_text(pack, r, reason, lang)),
         State::NeedsInformation(m) => format!(
             "{}: {}",
-            t(lang, "需補充信息", "NEEDS INFORMATION"),
+            t(lang, "需补充信息", "NEEDS INFORMATION"),
             m.iter()
                 .map(|x| {
                     let f = missing_ref(x);
@@ -467,7 +467,7 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
         State::NotInForce { valid, date, year } => {
             let when = date.map_or(year.to_string(), |d| d.to_string());
             match lang {
-                Lang::Zh => format!("不在政策有效期內: {when} 不在 {}至{} 之間", valid.0, valid.1),
+                Lang::Zh => format!("不在政策有效期内: {when} 不在 {}至{} 之间", valid.0, valid.1),
                 Lang::En => format!("NOT IN FORCE: {when} is outside the validity period {} to {}", valid.0, valid.1),
             }
         }
@@ -476,9 +476,9 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     if let Some(by) = r.budget_year {
         let deps: Vec<&str> = rule.verified_by.iter().map(|d| pack.department(*d).name.get(lang)).collect();
         let rule_text = match (rule.budget_year, lang) {
-            (BudgetYear::Next, Lang::Zh) => "列入次年預算",
+            (BudgetYear::Next, Lang::Zh) => "列入次年预算",
             (BudgetYear::Next, Lang::En) => "next year's budget",
-            (BudgetYear::Same, Lang::Zh) => "列入當年預算",
+            (BudgetYear::Same, Lang::Zh) => "列入当年预算",
             (BudgetYear::Same, Lang::En) => "same year's budget",
         };
         match rule.paid_by {
@@ -486,32 +486,32 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
                 let _ = writeln!(
                     o,
                     "  {} {by} ({rule_text}) · {} {} · {} {}",
-                    t(lang, "預算年度", "budget year"),
-                    t(lang, "核實:", "verified by"),
+                    t(lang, "预算年度", "budget year"),
+                    t(lang, "核实:", "verified by"),
                     deps.join(", "),
-                    t(lang, "撥付:", "paid by"),
+                    t(lang, "拨付:", "paid by"),
                     pack.department(p).name.get(lang)
                 );
             }
             _ => {
-                let _ = writeln!(o, "  {} {}", t(lang, "核實:", "verified by"), deps.join(", "));
+                let _ = writeln!(o, "  {} {}", t(lang, "核实:", "verified by"), deps.join(", "));
             }
         }
     }
-    let _ = writeln!(o, "  {}「{}」", t(lang, "依據:", "source:"), rule.quote);
+    let _ = writeln!(o, "  {}「{}」", t(lang, "依据:", "source:"), rule.quote);
     if let (Some(p), State::Awarded { .. }) = (&rule.procedure_quote, &r.state) {
         let _ = writeln!(o, "  {}「{}」", t(lang, "程序:", "procedure:"), p);
     }
     if let Some(tr) = &r.trigger {
         let def = &pack.vocab.events[tr.event];
         let at = tr.at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
-        let _ = writeln!(o, "  {} {} {}{at}", t(lang, "觸發:", "triggered by:"), def.title.get(lang), tr.date);
+        let _ = writeln!(o, "  {} {} {}{at}", t(lang, "触发:", "triggered by:"), def.title.get(lang), tr.date);
         if let Some(d) = tr.derived {
             let _ = writeln!(o, "    {} [{}] {}「{}」", t(lang, "推定:", "counts as such under"), d.clause, d.title.get(lang), d.quote);
         }
     }
     if !r.trace.is_empty() {
-        let _ = writeln!(o, "  {}", t(lang, "計算過程:", "because:"));
+        let _ = writeln!(o, "  {}", t(lang, "计算过程:", "because:"));
         for s in &r.trace {
             if let Some(line) = step_text(pack, s, lang) {
                 let _ = writeln!(o, "    · {line}");
@@ -520,7 +520,7 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     }
     for n in &r.notes {
         let note = &pack.notes[*n];
-        let _ = writeln!(o, "  {} [{}] {} — {}", t(lang, "解釋說明", "interpretation"), note.clause, note.id, note.choice.get(lang));
+        let _ = writeln!(o, "  {} [{}] {} — {}", t(lang, "解释说明", "interpretation"), note.clause, note.id, note.choice.get(lang));
     }
 }
 
@@ -535,7 +535,7 @@ pub fn not_eligible_text(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> String 
 fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> String {
     match reason {
         Reason::ConditionFailed { failed } => match lang {
-            Lang::Zh => format!("條件不滿足: {failed}"),
+            Lang::Zh => format!("条件不满足: {failed}"),
             Lang::En => format!("the condition `{failed}` does not hold"),
         },
         Reason::NoTrigger => {
@@ -544,7 +544,7 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
                 crate::model::Trigger::Year => String::new(),
             };
             match lang {
-                Lang::Zh => format!("{} 年度沒有符合條件的{ev}", r.claim_year),
+                Lang::Zh => format!("{} 年度没有符合条件的{ev}", r.claim_year),
                 Lang::En => format!("no qualifying {ev} in {}", r.claim_year),
             }
         }
@@ -552,7 +552,7 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
             let tb = &pack.tiers[*table];
             let first = tb.bands.first().map(|b| b.describe()).unwrap_or_default();
             match lang {
-                Lang::Zh => format!("{} 低于最低檔 ({first})", money_yuan(*input)),
+                Lang::Zh => format!("{} 低于最低档 ({first})", money_yuan(*input)),
                 Lang::En => format!(
                     "{} is below the lowest tier ({})",
                     money_en(*input),
@@ -563,24 +563,24 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
         Reason::AlreadyAwarded { year, at, .. } => {
             let at = at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
             match lang {
-                Lang::Zh => format!("一次性補助已在 {year} 年度給予{at}，不重復給予"),
+                Lang::Zh => format!("一次性补助已在 {year} 年度给予{at}，不重复给予"),
                 Lang::En => format!("this one-time award was already granted for {year}{at}; it is never paid twice"),
             }
         }
         Reason::BaseNotAwarded { rule, .. } => match lang {
-            Lang::Zh => format!("此為“再給予”的追加補助,須先獲得基礎補助 ({rule})"),
-            Lang::En => format!("this is a top-up (再給予) and the base award `{rule}` has not been granted for the same item"),
+            Lang::Zh => format!("此为“再给予”的追加补助,须先获得基础补助 ({rule})"),
+            Lang::En => format!("this is a top-up (再给予) and the base award `{rule}` has not been granted for the same item"),
         },
         Reason::ApplicantKind { kind } => {
             let e = &pack.enums[pack.applicant_enum as usize];
             let name = |v: u16| e.variants[v as usize].name.get(lang).to_string();
             let who: Vec<String> = r.rule.applicants.iter().map(|v| name(*v)).collect();
             match lang {
-                Lang::Zh => format!("本條適用于{},不適用于{}", who.join("、"), name(*kind)),
+                Lang::Zh => format!("本条适用于{},不适用于{}", who.join("、"), name(*kind)),
                 Lang::En => format!("applies to {}, not to {}", who.join(", "), name(*kind)),
             }
         }
-        Reason::Overflow => t(lang, "金額超出可計算范圍", "amount out of computable range").into(),
+        Reason::Overflow => t(lang, "金额超出可计算范围", "amount out of computable range").into(),
     }
 }
 
@@ -612,18 +612,18 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
         Step::Tier { table, input, band, amount, boundary_note, next } => {
             let tb = &pack.tiers[*table];
             let mut s = match lang {
-                Lang::Zh => format!("{} 屬于「{}」檔 → {}", money_yuan(*input), tb.bands[*band].describe(), money_source(*amount)),
+                Lang::Zh => format!("{} 属于「{}」档 → {}", money_yuan(*input), tb.bands[*band].describe(), money_source(*amount)),
                 Lang::En => {
                     format!("{} falls in the tier {} → {}", money_en(*input), tb.bands[*band].describe_in(lang), show_money(*amount, lang))
                 }
             };
             if let Some(n) = boundary_note {
-                let _ = write!(s, " ({} {})", t(lang, "邊界取值見解釋說明", "boundary value, see interpretation"), pack.notes[*n].id);
+                let _ = write!(s, " ({} {})", t(lang, "边界取值见解释说明", "boundary value, see interpretation"), pack.notes[*n].id);
             }
             if let Some((b, gap)) = next {
                 let nb = &tb.bands[*b];
                 let _ = match lang {
-                    Lang::Zh => write!(s, "；再增加 {} 可達「{}」檔 ({})", money_yuan(*gap), nb.describe(), money_source(nb.amount)),
+                    Lang::Zh => write!(s, "；再增加 {} 可达「{}」档 ({})", money_yuan(*gap), nb.describe(), money_source(nb.amount)),
                     Lang::En => write!(
                         s,
                         "; {} more would reach the tier {} ({})",
@@ -638,13 +638,13 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
         Step::NoTier { table, input, first } => {
             let tb = &pack.tiers[*table];
             let mut s = match lang {
-                Lang::Zh => format!("{} 不在任何一檔內", money_yuan(*input)),
+                Lang::Zh => format!("{} 不在任何一档内", money_yuan(*input)),
                 Lang::En => format!("{} falls in no tier", money_en(*input)),
             };
             if let Some((b, gap)) = first {
                 let nb = &tb.bands[*b];
                 let _ = match lang {
-                    Lang::Zh => write!(s, "；再增加 {} 可達「{}」檔 ({})", money_yuan(*gap), nb.describe(), money_source(nb.amount)),
+                    Lang::Zh => write!(s, "；再增加 {} 可达「{}」档 ({})", money_yuan(*gap), nb.describe(), money_source(nb.amount)),
                     Lang::En => write!(
                         s,
                         "; {} more would reach the tier {} ({})",
@@ -662,7 +662,7 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
             format!("{} {}: {} → {}", pack.brackets[*table].id, yuan(*input, lang), ps.join(" + "), yuan(*result, lang))
         }
         Step::Rounded { from, to } => match lang {
-            Lang::Zh => format!("{} 按四舍五入精確到分 → {}", from.normalize(), money_yuan(*to)),
+            Lang::Zh => format!("{} 按四舍五入精确到分 → {}", from.normalize(), money_yuan(*to)),
             Lang::En => format!("{} rounded half away from zero to the fen → {}", from.normalize(), money_en(*to)),
         },
     })

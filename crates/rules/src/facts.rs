@@ -339,7 +339,7 @@ impl Validator<'_> {
             (Kind::Float, Type::Money) => Err(CellError {
                 code: "F003",
                 message: "a TOML float cannot hold money exactly".into(),
-                hint: Some("write the amount as a string: \"1500000.50\" or \"150萬元\"".into()),
+                hint: Some("write the amount as a string: \"1500000.50\" or \"150万元\"".into()),
             }),
             // Numbers may be written as JSON numbers or strings; names, dates and codes only as strings.
             (Kind::Num(t), Type::Int | Type::Dec | Type::Money | Type::Rate) | (Kind::Str(t), _) => parse_cell(self.pack, ty, t),
@@ -403,7 +403,7 @@ pub struct CellError {
 }
 
 /// Reads one cell of text as a fact of type `ty`, with every check a facts file gets: exact money
-/// (units 元/萬元/億元 accepted, never negative, never finer than a fen, at most 1萬億元), real
+/// (units 元/万元/亿元 accepted, never negative, never finer than a fen, at most 1万亿元), real
 /// calendar dates, known enum names (with a suggestion), GB 32100 credit codes. The caller decides
 /// what an empty cell means (bulk input: not known).
 pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError> {
@@ -425,7 +425,7 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
             Err(m) => err("F003", format!("expected a number, found `{t}`: {m}"), None),
         },
         Type::Money => {
-            let hint = Some("write \"15000000\", \"1500萬元\" or \"1500000.50元\"");
+            let hint = Some("write \"15000000\", \"1500万元\" or \"1500000.50元\"");
             let m = match parse_quantity(t) {
                 Ok(Quantity::Money(m)) => m,
                 Ok(Quantity::Int(i)) => Decimal::from(i),
@@ -437,7 +437,7 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
                 return err("F005", format!("amount {t} is negative"), Some("amounts of money in facts are never negative"));
             }
             if m > Decimal::from(MONEY_LIMIT) {
-                return err("F003", format!("amount {t} is implausibly large (over 1萬億元)"), None);
+                return err("F003", format!("amount {t} is implausibly large (over 1万亿元)"), None);
             }
             if m.scale() > 2 && !crate::resolve::is_fen_exact(m) {
                 return err("F003", format!("amount {t} is finer than a fen"), Some("money in facts is exact to the fen (two decimals)"));

@@ -11,7 +11,7 @@
 //! let pack = load_pack(&dir).expect("the Wuwei pack loads");
 //! let facts = load_facts(&pack, "f.json", r#"{
 //!   "entity": {"id": "E1", "kind": "enterprise", "above_scale": true},
-//!   "years": {"2023": {"rd_expenditure": "1500萬元", "super_deduction_amount": "30萬元"}}
+//!   "years": {"2023": {"rd_expenditure": "1500万元", "super_deduction_amount": "30万元"}}
 //! }"#).expect("valid facts");
 //! let ev = evaluate(&pack, &facts, &Options { years: vec![2023], trace: true, ..Options::default() });
 //! let r = ev.results.iter().find(|r| r.rule.id == "rd-spend-tiers").unwrap();
@@ -30,6 +30,7 @@ pub mod model;
 pub mod pack;
 pub mod plan;
 pub mod resolve;
+pub mod script;
 pub mod sql;
 pub mod syntax;
 pub mod textfile;

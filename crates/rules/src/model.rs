@@ -42,7 +42,7 @@ pub struct Named {
     pub id: String,
     #[serde(flatten)]
     pub name: Text,
-    /// Other spellings the source uses for the same thing (市發展改革委 / 市發改委).
+    /// Other spellings the source uses for the same thing (市发展改革委 / 市发改委).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
 }
@@ -54,7 +54,7 @@ impl Named {
     }
 
     /// [`matches`](Self::matches), or the Chinese name or an alias written in the other script,
-    /// with other spacing or full-width letters (`凉州区` for `涼州區`, `企业` for `企業`): how
+    /// with other spacing or full-width letters (`凉州区` for `凉州区`, `企业` for `企业`): how
     /// people type a choice into a form or a spreadsheet cell. The English name is compared
     /// without regard to case.
     pub fn matches_written(&self, s: &str) -> bool {
@@ -244,7 +244,7 @@ impl Vocab {
 pub struct Bound {
     pub value: Decimal,
     pub inclusive: bool,
-    /// 以上, 超過, 以下, 不滿 …: kept so explanations use the source's own words.
+    /// 以上, 超过, 以下, 不满 …: kept so explanations use the source's own words.
     pub word: String,
 }
 
@@ -261,7 +261,7 @@ impl Band {
         let hi = self.upper.as_ref().is_none_or(|b| if b.inclusive { x <= b.value } else { x < b.value });
         lo && hi
     }
-    /// `1000萬元以上、2000萬元以下`, or in English
+    /// `1000万元以上、2000万元以下`, or in English
     /// `from 10,000,000 yuan (inclusive, 以上) to 20,000,000 yuan (inclusive, 以下)`.
     pub fn describe_in(&self, lang: Lang) -> String {
         if lang == Lang::Zh {
@@ -277,7 +277,7 @@ impl Band {
             (None, None) => "any amount".into(),
         }
     }
-    /// The source's own words: `1000萬元以上、2000萬元以下`.
+    /// The source's own words: `1000万元以上、2000万元以下`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(l) = &self.lower {
@@ -344,7 +344,7 @@ pub enum Trigger {
 pub enum BudgetYear {
     /// Paid from the budget of the year the award arises.
     Same,
-    /// 列入次年市級財政預算: the following year's budget.
+    /// 列入次年市级财政预算: the following year's budget.
     Next,
 }
 
@@ -368,7 +368,7 @@ pub struct Rule {
     pub kind: RuleKind,
     pub clause: String,
     pub quote: String,
-    /// The sentence on verification and budget (…核實后,列入次年市級財政預算), verbatim, if any.
+    /// The sentence on verification and budget (…核实后,列入次年市级财政预算), verbatim, if any.
     pub procedure_quote: Option<String>,
     pub title: Text,
     /// Variants of the applicant-kind enum this rule applies to (empty: any).
@@ -384,7 +384,7 @@ pub struct Rule {
     pub paid_by: Option<usize>,
     pub notes: Vec<usize>,
     pub valid: (Date, Date),
-    /// A top-up (再給予): eligible only once the base rule has awarded the same key.
+    /// A top-up (再给予): eligible only once the base rule has awarded the same key.
     pub requires: Option<Requires>,
     pub file: FileId,
     pub span: Span,

@@ -1,5 +1,5 @@
 //! The plan beyond its money rules: the indicator table, further numeric targets, the tasks with
-//! their responsible units, the 專欄 boxes, and the clause register (what of the plan is encoded,
+//! their responsible units, the 专栏 boxes, and the clause register (what of the plan is encoded,
 //! and why the rest is not).
 //!
 //! These are loaded and checked with the pack (every quote verbatim, every unit a declared
@@ -12,11 +12,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
-    /// 綜合指標
+    /// 综合指标
     Composite,
-    /// 投入指標
+    /// 投入指标
     Input,
-    /// 產出指標
+    /// 产出指标
     Output,
 }
 
@@ -26,13 +26,13 @@ pub enum Category {
 pub enum Comparison {
     /// 以上, 不低于, 不少于: the value or more.
     AtLeast,
-    /// 達到, 力爭, 新增 …: reach the value.
+    /// 达到, 力争, 新增 …: reach the value.
     Reach,
     /// A count with no qualifier.
     Exactly,
 }
 
-/// A row of the indicator table (二、主要目標).
+/// A row of the indicator table (二、主要目标).
 #[derive(Debug, Clone, Serialize)]
 pub struct Indicator {
     pub id: String,
@@ -60,7 +60,7 @@ pub struct Indicator {
 pub struct Target {
     pub id: String,
     pub clause: String,
-    /// The 專欄 box it is printed in, if any.
+    /// The 专栏 box it is printed in, if any.
     pub box_number: Option<u32>,
     pub quote: String,
     pub title: Text,
@@ -93,7 +93,7 @@ pub struct TaskTarget {
     pub comparison: Comparison,
 }
 
-/// A dated commitment that is not a number (2022年啟動, 2023年建成).
+/// A dated commitment that is not a number (2022年启动, 2023年建成).
 #[derive(Debug, Clone, Serialize)]
 pub struct Milestone {
     pub quote: String,
@@ -101,7 +101,7 @@ pub struct Milestone {
     pub year: i32,
 }
 
-/// One of the 22 tasks of 三、重點任務.
+/// One of the 22 tasks of 三、重点任务.
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
     pub id: String,
@@ -130,7 +130,7 @@ pub struct BoxItem {
     pub targets: Vec<TaskTarget>,
 }
 
-/// A 專欄 box.
+/// A 专栏 box.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanBox {
     pub number: u32,

@@ -178,7 +178,7 @@ impl Resolver<'_, '_> {
                     let hint = match (op, l.ty, r.ty) {
                         (BinOp::Mul, Type::Money, Type::Money) => "money times money is not money; multiply by a rate (20%) or a count",
                         (_, Type::Money, Type::Int | Type::Dec) | (_, Type::Int | Type::Dec, Type::Money) => {
-                            "write money with a unit: 500萬元, 500_000元"
+                            "write money with a unit: 500万元, 500_000元"
                         }
                         _ => "both sides must have compatible types",
                     };

@@ -15,7 +15,7 @@
 //!
 //! Awards only: the states other than *awarded* are the native evaluator's business. Input cells
 //! must be plain (`1500000.50`, `true`, `2023-05-10`, enum ids): the units the native reader accepts
-//! (`1500萬元`) are not parsed in SQL.
+//! (`1500万元`) are not parsed in SQL.
 
 use crate::model::{BudgetYear, Pack, Prefer, Rule, RuleKind, Trigger, Type, Value};
 use crate::resolve::{CExpr, Func, N, NK};

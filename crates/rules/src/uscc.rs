@@ -1,4 +1,4 @@
-//! Unified social credit codes (統一社會信用代碼, GB 32100-2015): shape and both check characters.
+//! Unified social credit codes (统一社会信用代码, GB 32100-2015): shape and both check characters.
 //!
 //! Only the arithmetic of the standard is checked here; whether the code is registered is not knowable
 //! offline and is not claimed.

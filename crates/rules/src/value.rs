@@ -2,7 +2,7 @@
 //!
 //! Money is `rust_decimal::Decimal` in yuan; it is never a binary float. This module parses the
 //! literal forms the source text uses (`20萬元`, `1億元`, `500_000元`, `20%`) and formats amounts
-//! for people (`200,000.00元`, `20萬元`) and machines (`"200000.00"`). It does no evaluation.
+//! for people (`200,000.00元`, `20万元`) and machines (`"200000.00"`). It does no evaluation.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -249,9 +249,9 @@ pub fn money_source(m: Decimal) -> String {
     let yi = Decimal::from(100_000_000);
     let wan = Decimal::from(10_000);
     if !m.is_zero() && (m % yi).is_zero() {
-        format!("{}億元", (m / yi).normalize())
+        format!("{}亿元", (m / yi).normalize())
     } else if !m.is_zero() && (m % wan).is_zero() {
-        format!("{}萬元", (m / wan).normalize())
+        format!("{}万元", (m / wan).normalize())
     } else {
         money_yuan(m)
     }
@@ -335,8 +335,8 @@ mod tests {
         assert_eq!(money_plain(d("200000")), "200000.00");
         assert_eq!(money_plain(d("0.005")), "0.005");
         assert_eq!(money_yuan(d("4999999.99")), "4,999,999.99元");
-        assert_eq!(money_source(d("200000")), "20萬元");
-        assert_eq!(money_source(d("100000000")), "1億元");
+        assert_eq!(money_source(d("200000")), "20万元");
+        assert_eq!(money_source(d("100000000")), "1亿元");
         assert_eq!(money_source(d("123.45")), "123.45元");
         assert_eq!(rate_percent(d("0.2")), "20%");
     }

@@ -32,7 +32,7 @@ fn a_wrong_expectation_fails_the_case() {
     let pack = common::wuwei();
     let text = r#"
 [[case]]
-name = "deliberately wrong: 1500萬元 is in the 20萬元 tier, not 50萬元"
+name = "deliberately wrong: 1500万元 is in the 20万元 tier, not 50万元"
 cites = "四(二)8"
 years = [2023]
 [case.facts.entity]
@@ -40,12 +40,12 @@ id = "E1"
 kind = "enterprise"
 above_scale = true
 [case.facts.years.2023]
-rd_expenditure = "1500萬元"
-super_deduction_amount = "30萬元"
+rd_expenditure = "1500万元"
+super_deduction_amount = "30万元"
 [[case.expect]]
 rule = "rd-spend-tiers"
 state = "awarded"
-amount = "50萬元"
+amount = "50万元"
 "#;
     let cases = qiangke_rules::cases::load_case_file(&pack, "wrong.toml", text).expect("parses");
     let f = run_case(&pack, &cases[0]);
@@ -66,13 +66,13 @@ id = "E1"
 kind = "enterprise"
 above_scale = true
 [case.facts.years.2023]
-rd_expenditure = "1500萬元"
+rd_expenditure = "1500万元"
 super_deduction_first_time = true
-super_deduction_amount = "60萬元"
+super_deduction_amount = "60万元"
 [[case.expect]]
 rule = "rd-spend-tiers"
 state = "awarded"
-amount = "20萬元"
+amount = "20万元"
 "#;
     let cases = qiangke_rules::cases::load_case_file(&pack, "wrong.toml", text).expect("parses");
     let f = run_case(&pack, &cases[0]);

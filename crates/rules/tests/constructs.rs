@@ -11,70 +11,70 @@ use std::str::FromStr;
 const PACK: &str = r#"
 id = "constructs"
 version = "0.0.1"
-title = { zh = "語言構件測試", en = "language constructs test" }
+title = { zh = "语言构件测试", en = "language constructs test" }
 source = "source.zh.txt"
 valid_from = "2022-01-01"
 valid_until = "2025-12-31"
 applicant_enum = "applicant_kind"
 county_enum = "county"
-departments = [{ id = "science-bureau", zh = "市科技局", en = "Science Bureau" }, { id = "finance-bureau", zh = "市財政局", en = "Finance Bureau" }]
+departments = [{ id = "science-bureau", zh = "市科技局", en = "Science Bureau" }, { id = "finance-bureau", zh = "市财政局", en = "Finance Bureau" }]
 [[enums]]
 name = "applicant_kind"
-variants = [{ id = "enterprise", zh = "企業", en = "enterprise" }]
+variants = [{ id = "enterprise", zh = "企业", en = "enterprise" }]
 [[enums]]
 name = "county"
-variants = [{ id = "liangzhou", zh = "涼州區", en = "Liangzhou" }]
+variants = [{ id = "liangzhou", zh = "凉州区", en = "Liangzhou" }]
 [[enums]]
 name = "platform_level"
-variants = [{ id = "provincial", zh = "省級", en = "provincial" }, { id = "national", zh = "國家級", en = "national" }]
+variants = [{ id = "provincial", zh = "省级", en = "provincial" }, { id = "national", zh = "国家级", en = "national" }]
 "#;
 
 const FACTS: &str = r#"
 [[attribute]]
 name = "kind"
 type = "applicant_kind"
-zh = "主體類型"
+zh = "主体类型"
 en = "kind"
 [[yearly]]
 name = "high_value_patents"
 type = "count"
-zh = "高價值發明專利件數"
+zh = "高价值发明专利件数"
 en = "high-value invention patents"
 [[event]]
 name = "project"
-zh = "項目"
+zh = "项目"
 en = "project"
 fields = [
-  { name = "total", type = "money", zh = "科技投入總額", en = "total S&T input" },
-  { name = "won", type = "money", zh = "爭取項目資金", en = "won project funds" },
-  { name = "direct", type = "money", zh = "直接費用", en = "direct costs" },
-  { name = "equipment", type = "money", zh = "設備費", en = "equipment costs" },
+  { name = "total", type = "money", zh = "科技投入总额", en = "total S&T input" },
+  { name = "won", type = "money", zh = "争取项目资金", en = "won project funds" },
+  { name = "direct", type = "money", zh = "直接费用", en = "direct costs" },
+  { name = "equipment", type = "money", zh = "设备费", en = "equipment costs" },
 ]
 [[event]]
 name = "platform_set_up"
-zh = "在我市設立科研分支機構等"
+zh = "在我市设立科研分支机构等"
 en = "research branch set up in the city"
-fields = [{ name = "name", type = "text", zh = "名稱", en = "name" }]
+fields = [{ name = "name", type = "text", zh = "名称", en = "name" }]
 [[event]]
 name = "platform_promoted"
-zh = "獲平臺資格認定"
+zh = "获平台资格认定"
 en = "platform status granted"
-fields = [{ name = "name", type = "text", zh = "名稱", en = "name" }, { name = "level", type = "platform_level", zh = "級別", en = "level" }]
+fields = [{ name = "name", type = "text", zh = "名称", en = "name" }, { name = "level", type = "platform_level", zh = "级别", en = "level" }]
 "#;
 
 const RULES: &str = r#"
 [[brackets]]
 id = "indirect_cost"
-brackets = [{ upto = "500萬元", rate = "30%" }, { upto = "1000萬元", rate = "25%" }, { rate = "20%" }]
+brackets = [{ upto = "500万元", rate = "30%" }, { upto = "1000万元", rate = "25%" }, { rate = "20%" }]
 
 [[rule]]
 id = "jiebang"
 clause = "四(一)3"
-quote = "單個科技揭榜掛帥制項目科技投入總額不低于300萬元,按照不超過科技揭榜掛帥制項目科技投入總額的10%—20%給予資金補助,單個項目資金補助最高不超過100萬元。"
-title = { zh = "揭榜掛帥", en = "open competition" }
+quote = "单个科技揭榜挂帅制项目科技投入总额不低于300万元,按照不超过科技揭榜挂帅制项目科技投入总额的10%—20%给予资金补助,单个项目资金补助最高不超过100万元。"
+title = { zh = "揭榜挂帅", en = "open competition" }
 trigger = "project"
-guard = "project.total >= 300萬元"
-amount = "min(range(10%, 20%) * project.total, 100萬元)"
+guard = "project.total >= 300万元"
+amount = "min(range(10%, 20%) * project.total, 100万元)"
 once = ["project.date"]
 budget_year = "same"
 verified_by = ["science-bureau"]
@@ -83,11 +83,11 @@ paid_by = "finance-bureau"
 [[rule]]
 id = "matching"
 clause = "四(一)3"
-quote = "對爭取科技計劃項目單個金額超過100萬元的,按爭取項目資金額度的10%予以配套,單個項目資金補助最高不超過200萬元。"
+quote = "对争取科技计划项目单个金额超过100万元的,按争取项目资金额度的10%予以配套,单个项目资金补助最高不超过200万元。"
 title = { zh = "配套", en = "matching" }
 trigger = "project"
-guard = "project.won > 100萬元"
-amount = "cap(project.won * 10%, 200萬元)"
+guard = "project.won > 100万元"
+amount = "cap(project.won * 10%, 200万元)"
 once = ["project.date"]
 budget_year = "same"
 verified_by = ["science-bureau"]
@@ -96,8 +96,8 @@ paid_by = "finance-bureau"
 [[rule]]
 id = "indirect"
 clause = "四(一)5"
-quote = "500萬元以下部分為不超過30%;500萬元至1000萬元的部分為不超過25%;超過1000萬元以上的部分為不超過20%。"
-title = { zh = "間接費用上限", en = "indirect cost ceiling" }
+quote = "500万元以下部分为不超过30%;500万元至1000万元的部分为不超过25%;超过1000万元以上的部分为不超过20%。"
+title = { zh = "间接费用上限", en = "indirect cost ceiling" }
 trigger = "project"
 amount = "brackets(indirect_cost, project.direct - project.equipment)"
 once = ["project.date"]
@@ -108,10 +108,10 @@ paid_by = "finance-bureau"
 [[rule]]
 id = "coop-base"
 clause = "四(三)10"
-quote = "對在我市設立的科研分支機構、協同創新基地、聯合實驗室、野外科學觀測研究站,給予10萬元的資金補助"
-title = { zh = "科研分支機構", en = "research branch" }
+quote = "对在我市设立的科研分支机构、协同创新基地、联合实验室、野外科学观测研究站,给予10万元的资金补助"
+title = { zh = "科研分支机构", en = "research branch" }
 trigger = "platform_set_up"
-amount = "10萬元"
+amount = "10万元"
 once = ["platform_set_up.name"]
 budget_year = "same"
 verified_by = ["science-bureau"]
@@ -121,11 +121,11 @@ paid_by = "finance-bureau"
 [[rule]]
 id = "coop-national"
 clause = "四(三)10"
-quote = "獲國家級平臺資格認定后,再給予30萬元資金補助"
-title = { zh = "國家級平臺追加", en = "national top-up" }
+quote = "获国家级平台资格认定后,再给予30万元资金补助"
+title = { zh = "国家级平台追加", en = "national top-up" }
 trigger = "platform_promoted"
 when = "platform_promoted.level == national"
-amount = "30萬元"
+amount = "30万元"
 once = ["platform_promoted.name"]
 requires = { rule = "coop-base", key = ["platform_promoted.name"] }
 budget_year = "same"
@@ -135,11 +135,11 @@ paid_by = "finance-bureau"
 [[rule]]
 id = "coop-provincial"
 clause = "四(三)10"
-quote = "獲省級平臺資格認定后,再給予20萬元資金補助"
-title = { zh = "省級平臺追加", en = "provincial top-up" }
+quote = "获省级平台资格认定后,再给予20万元资金补助"
+title = { zh = "省级平台追加", en = "provincial top-up" }
 trigger = "platform_promoted"
 when = "platform_promoted.level == provincial"
-amount = "20萬元"
+amount = "20万元"
 once = ["platform_promoted.name"]
 requires = { rule = "coop-base", key = ["platform_promoted.name"] }
 budget_year = "same"
@@ -149,11 +149,11 @@ paid_by = "finance-bureau"
 [[rule]]
 id = "patents"
 clause = "四(四)16"
-quote = "對上一年度國家知識產權局認定的高價值發明專利,每件給予1萬元的一次性獎勵。"
-title = { zh = "高價值發明專利", en = "high-value patents" }
+quote = "对上一年度国家知识产权局认定的高价值发明专利,每件给予1万元的一次性奖励。"
+title = { zh = "高价值发明专利", en = "high-value patents" }
 trigger = "year"
 guard = "year.high_value_patents > 0"
-amount = "year.high_value_patents * 1萬元"
+amount = "year.high_value_patents * 1万元"
 once = ["claim_year"]
 budget_year = "next"
 verified_by = ["science-bureau"]
@@ -197,50 +197,50 @@ fn awarded(lo: &str, hi: &str) -> State {
 #[test]
 fn open_competition_is_a_range_capped_at_100_wan() {
     let p = pack();
-    // 300萬元 × [10%, 20%] = [30萬元, 60萬元], under the 100萬元 cap.
-    assert_eq!(state(&p, "jiebang", &project(r#""total": "300萬元""#)), awarded("300000", "600000"));
-    // 600萬元 × [10%, 20%] = [60萬元, 120萬元]; the cap cuts the top to 100萬元.
-    assert_eq!(state(&p, "jiebang", &project(r#""total": "600萬元""#)), awarded("600000", "1000000"));
-    // 1500萬元 × 10% = 150萬元 already above the cap: both ends are 100萬元.
-    assert_eq!(state(&p, "jiebang", &project(r#""total": "1500萬元""#)), awarded("1000000", "1000000"));
-    // 不低于300萬元: one fen less gets nothing.
+    // 300万元 × [10%, 20%] = [30万元, 60万元], under the 100万元 cap.
+    assert_eq!(state(&p, "jiebang", &project(r#""total": "300万元""#)), awarded("300000", "600000"));
+    // 600万元 × [10%, 20%] = [60万元, 120万元]; the cap cuts the top to 100万元.
+    assert_eq!(state(&p, "jiebang", &project(r#""total": "600万元""#)), awarded("600000", "1000000"));
+    // 1500万元 × 10% = 150万元 already above the cap: both ends are 100万元.
+    assert_eq!(state(&p, "jiebang", &project(r#""total": "1500万元""#)), awarded("1000000", "1000000"));
+    // 不低于300万元: one fen less gets nothing.
     assert!(matches!(state(&p, "jiebang", &project(r#""total": "2999999.99""#)), State::NotEligible(_)));
 }
 
 #[test]
 fn matching_is_ten_percent_over_100_wan_capped_at_200_wan() {
     let p = pack();
-    // 超過100萬元 excludes 100萬元 itself.
-    assert!(matches!(state(&p, "matching", &project(r#""won": "100萬元""#)), State::NotEligible(_)));
+    // 超过100万元 excludes 100万元 itself.
+    assert!(matches!(state(&p, "matching", &project(r#""won": "100万元""#)), State::NotEligible(_)));
     // 1,000,000.01 × 10% = 100,000.001 → rounded half away from zero to 100,000.00.
     assert_eq!(state(&p, "matching", &project(r#""won": "1000000.01""#)), awarded("100000.00", "100000.00"));
     // 1,000,000.05 × 10% = 100,000.005 → 100,000.01 (the half rounds up).
     assert_eq!(state(&p, "matching", &project(r#""won": "1000000.05""#)), awarded("100000.01", "100000.01"));
-    // 2000萬元 × 10% = 200萬元, exactly the cap; 3000萬元 would be 300萬元 and is capped.
-    assert_eq!(state(&p, "matching", &project(r#""won": "2000萬元""#)), awarded("2000000", "2000000"));
-    assert_eq!(state(&p, "matching", &project(r#""won": "3000萬元""#)), awarded("2000000", "2000000"));
+    // 2000万元 × 10% = 200万元, exactly the cap; 3000万元 would be 300万元 and is capped.
+    assert_eq!(state(&p, "matching", &project(r#""won": "2000万元""#)), awarded("2000000", "2000000"));
+    assert_eq!(state(&p, "matching", &project(r#""won": "3000万元""#)), awarded("2000000", "2000000"));
 }
 
 #[test]
 fn indirect_cost_ceiling_is_marginal() {
     let p = pack();
-    // Base = direct − equipment. 400萬元: 400萬 × 30% = 120萬元.
-    assert_eq!(state(&p, "indirect", &project(r#""direct": "450萬元", "equipment": "50萬元""#)), awarded("1200000", "1200000"));
-    // 800萬元: 500萬 × 30% + 300萬 × 25% = 150萬 + 75萬 = 225萬元.
-    assert_eq!(state(&p, "indirect", &project(r#""direct": "900萬元", "equipment": "100萬元""#)), awarded("2250000", "2250000"));
-    // 1500萬元: 150萬 + 500萬 × 25% + 500萬 × 20% = 150萬 + 125萬 + 100萬 = 375萬元.
-    assert_eq!(state(&p, "indirect", &project(r#""direct": "1500萬元", "equipment": "0""#)), awarded("3750000", "3750000"));
-    // Exactly 500萬元: all at 30% = 150萬元.
-    assert_eq!(state(&p, "indirect", &project(r#""direct": "500萬元", "equipment": "0""#)), awarded("1500000", "1500000"));
+    // Base = direct − equipment. 400万元: 400万 × 30% = 120万元.
+    assert_eq!(state(&p, "indirect", &project(r#""direct": "450万元", "equipment": "50万元""#)), awarded("1200000", "1200000"));
+    // 800万元: 500万 × 30% + 300万 × 25% = 150万 + 75万 = 225万元.
+    assert_eq!(state(&p, "indirect", &project(r#""direct": "900万元", "equipment": "100万元""#)), awarded("2250000", "2250000"));
+    // 1500万元: 150万 + 500万 × 25% + 500万 × 20% = 150万 + 125万 + 100万 = 375万元.
+    assert_eq!(state(&p, "indirect", &project(r#""direct": "1500万元", "equipment": "0""#)), awarded("3750000", "3750000"));
+    // Exactly 500万元: all at 30% = 150万元.
+    assert_eq!(state(&p, "indirect", &project(r#""direct": "500万元", "equipment": "0""#)), awarded("1500000", "1500000"));
     // Missing equipment figure: needs information, not a zero.
-    assert!(matches!(state(&p, "indirect", &project(r#""direct": "500萬元""#)), State::NeedsInformation(_)));
+    assert!(matches!(state(&p, "indirect", &project(r#""direct": "500万元""#)), State::NeedsInformation(_)));
 }
 
 #[test]
 fn per_item_counts_multiply() {
     let p = pack();
     let f = r#"{"entity": {"id": "P", "kind": "enterprise"}, "years": {"2023": {"high_value_patents": 7}}}"#;
-    // 每件給予1萬元: 7 × 1萬元 = 7萬元.
+    // 每件给予1万元: 7 × 1万元 = 7万元.
     assert_eq!(state(&p, "patents", f), awarded("70000", "70000"));
     let f = r#"{"entity": {"id": "P", "kind": "enterprise"}, "years": {"2023": {"high_value_patents": 0}}}"#;
     assert!(matches!(state(&p, "patents", f), State::NotEligible(_)));
@@ -260,18 +260,18 @@ fn platforms(events: &str) -> String {
 #[test]
 fn top_ups_follow_the_base_award() {
     let p = pack();
-    // 四(三)10: 給予10萬元; 獲省級平臺資格認定后,再給予20萬元; 獲國家級……再給予30萬元.
+    // 四(三)10: 给予10万元; 获省级平台资格认定后,再给予20万元; 获国家级……再给予30万元.
     let f = platforms(
-        r#"{"type": "platform_set_up", "date": "2023-02-01", "name": "聯合實驗室A"},
-           {"type": "platform_promoted", "date": "2024-05-01", "name": "聯合實驗室A", "level": "provincial"},
-           {"type": "platform_promoted", "date": "2025-05-01", "name": "聯合實驗室A", "level": "national"}"#,
+        r#"{"type": "platform_set_up", "date": "2023-02-01", "name": "联合实验室A"},
+           {"type": "platform_promoted", "date": "2024-05-01", "name": "联合实验室A", "level": "provincial"},
+           {"type": "platform_promoted", "date": "2025-05-01", "name": "联合实验室A", "level": "national"}"#,
     );
     assert_eq!(states(&p, "coop-base", &f)[0], (2023, awarded("100000", "100000")));
     assert!(states(&p, "coop-provincial", &f).contains(&(2024, awarded("200000", "200000"))));
     assert!(states(&p, "coop-national", &f).contains(&(2025, awarded("300000", "300000"))));
 
     // Promoted without having been set up under this clause: no base award, no top-up.
-    let f = platforms(r#"{"type": "platform_promoted", "date": "2024-05-01", "name": "外地平臺", "level": "provincial"}"#);
+    let f = platforms(r#"{"type": "platform_promoted", "date": "2024-05-01", "name": "外地平台", "level": "provincial"}"#);
     let got = states(&p, "coop-provincial", &f);
     assert!(matches!(&got[0].1, State::NotEligible(qiangke_rules::Reason::BaseNotAwarded { rule, .. }) if rule == "coop-base"), "{got:?}");
 
@@ -308,11 +308,11 @@ fn a_top_up_key_must_rebuild_the_base_key() {
 #[test]
 fn the_range_trace_shows_the_cap() {
     let p = pack();
-    let f = load_facts(&p, "t.json", &project(r#""total": "600萬元""#)).expect("facts");
+    let f = load_facts(&p, "t.json", &project(r#""total": "600万元""#)).expect("facts");
     let ev = evaluate(&p, &f, &Options { years: vec![2023], trace: true, ..Options::default() });
     let text = qiangke_rules::explain::to_text(&ev, qiangke_rules::Lang::En);
-    assert!(text.contains("AWARDED: 600,000.00 yuan (60萬元) – 1,000,000.00 yuan (100萬元)"), "{text}");
-    assert!(text.contains("min(range(10%, 20%) * project.total, 100萬元) = [60萬元, 100萬元]"), "{text}");
+    assert!(text.contains("AWARDED: 600,000.00 yuan (60万元) – 1,000,000.00 yuan (100万元)"), "{text}");
+    assert!(text.contains("min(range(10%, 20%) * project.total, 100万元) = [60万元, 100万元]"), "{text}");
 }
 
 mod props {

@@ -19,7 +19,7 @@ fn unknown_names_get_a_suggestion() {
         "unknown.json",
         r#"{
   "entity": {"id": "E1", "kind": "enterprise", "above_scal": true},
-  "years": {"2023": {"rd_expenditures": "100萬元"}},
+  "years": {"2023": {"rd_expenditures": "100万元"}},
   "events": [{"type": "recognition", "date": "2023-01-05", "kind": "high_tec", "renewal": false}]
 }"#,
     );
@@ -73,7 +73,7 @@ fn good_facts_keep_exact_money_and_their_locations() {
     let f = load_facts(
         &pack,
         "ok.json",
-        r#"{"entity": {"id": "E1", "kind": "企業", "above_scale": true, "uscc": "91620600123456788A", "county": "涼州區"},
+        r#"{"entity": {"id": "E1", "kind": "企业", "above_scale": true, "uscc": "91620600123456788A", "county": "凉州区"},
  "years": {"2023": {"rd_expenditure": 4999999.99}}}"#,
     )
     .unwrap_or_else(|e| panic!("{e}"));

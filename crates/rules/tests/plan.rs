@@ -12,7 +12,7 @@ fn d(s: &str) -> Option<Decimal> {
     Some(Decimal::from_str(s).expect("decimal"))
 }
 
-/// (序號, baseline, baseline year, 2022 target, 2025 target, unit)
+/// (序号, baseline, baseline year, 2022 target, 2025 target, unit)
 type Row = (u32, &'static str, i32, Option<&'static str>, &'static str, &'static str);
 
 #[test]
@@ -20,8 +20,8 @@ fn the_fifteen_indicators_match_the_table() {
     let p = common::wuwei();
     let ind = &p.plan.indicators;
     assert_eq!(ind.len(), 15);
-    // (序號, baseline, baseline year, 2022 target, 2025 target, unit) as printed in 二's table;
-    // a * after the baseline means 2020 (注:加*號為2020年數據).
+    // (序号, baseline, baseline year, 2022 target, 2025 target, unit) as printed in 二's table;
+    // a * after the baseline means 2020 (注:加*号为2020年数据).
     let table: [Row; 9] = [
         (1, "55.35", 2021, Some("58"), "65", "%"),
         (2, "42.92", 2020, Some("50"), "65", "%"),
@@ -30,7 +30,7 @@ fn the_fifteen_indicators_match_the_table() {
         // Row 6 prints two figures for three columns (note indicator-6-two-figures).
         (6, "0.5", 2021, None, "1", "%"),
         (9, "7.95", 2020, Some("8"), "10", "人年"),
-        (12, "14.1", 2021, Some("19"), "28", "億元"),
+        (12, "14.1", 2021, Some("19"), "28", "亿元"),
         (13, "59", 2021, Some("70"), "100", ""),
         (15, "122", 2021, Some("130"), "160", ""),
     ];
@@ -63,13 +63,13 @@ fn further_targets_of_the_text_are_recorded() {
     let p = common::wuwei();
     let t =
         |quote_part: &str| p.plan.targets.iter().find(|t| t.quote.contains(quote_part)).unwrap_or_else(|| panic!("target {quote_part}"));
-    // 專欄2: 全市高新技術企業達到100家以上 (at least 100 by 2025), refining indicator 13.
-    let ht = t("高新技術企業達到100家以上");
+    // 专栏2: 全市高新技术企业达到100家以上 (at least 100 by 2025), refining indicator 13.
+    let ht = t("高新技术企业达到100家以上");
     assert_eq!((ht.value, ht.year, ht.comparison), (Decimal::from(100), 2025, Comparison::AtLeast));
     assert_eq!(ht.indicator.map(|i| p.plan.indicators[i].number), Some(13));
-    // 三(五)19: 技術合同成交額達到28億元.
-    assert_eq!(t("技術合同成交額達到28億元").value, Decimal::from(28));
-    // 三(四)17: 每年選派科技特派員500名以上 — a yearly target.
+    // 三(五)19: 技术合同成交额达到28亿元.
+    assert_eq!(t("技术合同成交额达到28亿元").value, Decimal::from(28));
+    // 三(四)17: 每年选派科技特派员500名以上 — a yearly target.
     let tp = t("500名以上");
     assert!(tp.per_year);
     assert_eq!(tp.comparison, Comparison::AtLeast);
@@ -84,13 +84,13 @@ fn tasks_boxes_and_their_units() {
     assert_eq!(p.plan.tasks.len(), 22);
     assert_eq!(p.plan.boxes.len(), 7);
     let task = |id: &str| p.plan.tasks.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("task {id}"));
-    // 三(一)1: (責任單位:市科技局、市發展改革委、市工信局、市衛生健康委、武威工業園區管委會,各縣區政府)
+    // 三(一)1: (责任单位:市科技局、市发展改革委、市工信局、市卫生健康委、武威工业园区管委会,各县区政府)
     let t1 = task("3-1-1");
     assert_eq!(t1.lead().map(|d| p.departments[d].id.as_str()), Some("science-bureau"));
     assert_eq!(t1.units.len(), 6);
     assert_eq!(p.departments[t1.units[5]].id, "county-governments");
     assert_eq!(t1.boxes, vec![1]);
-    // 三(一)2: 全市納統科學研究與技術推廣單位達到45家.
+    // 三(一)2: 全市纳统科学研究与技术推广单位达到45家.
     assert!(task("3-1-2").targets.iter().any(|x| x.value == Decimal::from(45) && x.unit == "家" && x.year == 2025));
     // Every task and box has titles in both languages.
     assert!(p.plan.tasks.iter().all(|t| !t.title.zh.is_empty() && !t.title.en.is_empty()));
@@ -110,7 +110,7 @@ fn departments_and_counties_are_declared_in_both_languages() {
     }
     let counties = &p.enums[p.county_enum as usize];
     let names: Vec<&str> = counties.variants.iter().map(|v| v.name.zh.as_str()).collect();
-    assert_eq!(names, ["涼州區", "民勤縣", "古浪縣", "天祝縣"]);
+    assert_eq!(names, ["凉州区", "民勤县", "古浪县", "天祝县"]);
 }
 
 #[test]

@@ -22,8 +22,8 @@ fn fen(f: i64) -> Decimal {
     Decimal::new(f, 2)
 }
 
-/// 四(二)8 read independently, in fen: 1億元以上 100萬元; 2000萬元以上 50萬元; 1000萬元以上 20萬元;
-/// 500萬元以上 10萬元 (each boundary to the higher tier, note tier-boundary-overlap).
+/// 四(二)8 read independently, in fen: 1亿元以上 100万元; 2000万元以上 50万元; 1000万元以上 20万元;
+/// 500万元以上 10万元 (each boundary to the higher tier, note tier-boundary-overlap).
 fn reference_tier(f: i64) -> i64 {
     match f {
         f if f >= 100_000_000_00 => 1_000_000_00,
@@ -36,7 +36,7 @@ fn reference_tier(f: i64) -> i64 {
 
 fn rd_award(rd_fen: i64) -> Decimal {
     let facts = format!(
-        r#"{{"entity": {{"id": "E", "kind": "enterprise", "above_scale": true}}, "years": {{"2023": {{"rd_expenditure": "{}", "super_deduction_amount": "30萬元"}}}}}}"#,
+        r#"{{"entity": {{"id": "E", "kind": "enterprise", "above_scale": true}}, "years": {{"2023": {{"rd_expenditure": "{}", "super_deduction_amount": "30万元"}}}}}}"#,
         fen(rd_fen)
     );
     let f = load_facts(pack(), "p.json", &facts).expect("valid facts");
@@ -51,7 +51,7 @@ fn rd_award(rd_fen: i64) -> Decimal {
     }
 }
 
-/// Amounts near every threshold, and anywhere up to 2億元.
+/// Amounts near every threshold, and anywhere up to 2亿元.
 fn rd_fen() -> impl Strategy<Value = i64> {
     let thresholds = [5_000_000_00i64, 10_000_000_00, 20_000_000_00, 100_000_000_00];
     prop_oneof![(0usize..4, -2i64..=2).prop_map(move |(i, d)| thresholds[i] + d), 0i64..200_000_000_00,]

@@ -1131,11 +1131,11 @@ async fn verify_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Bo
 /// A decision on an approved award.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(examples(json!({"amount": "200000", "reason": "按檔"})))]
+#[schema(examples(json!({"amount": "200000", "reason": "按档"})))]
 struct DecisionBody {
-    /// Exact yuan, as people write it: `"200000"`, `"20萬元"`, `"150000.50"` (never finer than
+    /// Exact yuan, as people write it: `"200000"`, `"20万元"`, `"150000.50"` (never finer than
     /// a fen).
-    #[schema(pattern = r"\S", examples("200000", "20萬元", "150000.50"))]
+    #[schema(pattern = r"\S", examples("200000", "20万元", "150000.50"))]
     amount: String,
     #[serde(default)]
     reason: String,
@@ -1389,7 +1389,7 @@ fn utf8(b: &Bytes) -> Result<std::borrow::Cow<'_, str>, Problem> {
 #[utoipa::path(post, path = "/api/observations", tag = "monitoring",
     security(("bearer" = []), ("cookie" = [])),
     request_body(content = String, content_type = "text/csv", description = "The observations.",
-        example = json!("indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局,張三\n")),
+        example = json!("indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市统计局,张三\n")),
     responses(
         (status = 201, description = "The observations were recorded.", body = crate::schema::Recorded),
         (status = 400, response = BadRequest),
@@ -1422,12 +1422,12 @@ async fn list_observations(State(s): State<S>, Auth(p): Auth) -> ApiResult {
 
 /// Record task progress
 ///
-/// The admin, a reviewer (in its department's name) or a county official (as 各縣區政府). CSV with
+/// The admin, a reviewer (in its department's name) or a county official (as 各县区政府). CSV with
 /// the header `task,date,unit,text,value`: every row or none.
 #[utoipa::path(post, path = "/api/task-updates", tag = "monitoring",
     security(("bearer" = []), ("cookie" = [])),
     request_body(content = String, content_type = "text/csv", description = "The task updates.",
-        example = json!("task,date,unit,text,value\n3-1-1,2023-06-30,,啟動,\n")),
+        example = json!("task,date,unit,text,value\n3-1-1,2023-06-30,,启动,\n")),
     responses(
         (status = 201, description = "The updates were recorded.", body = crate::schema::Recorded),
         (status = 400, response = BadRequest),

@@ -2,13 +2,13 @@
 //! PostgreSQL server (a throwaway cluster made with `initdb`/`pg_ctl` on a loopback port).
 //!
 //! Every expected amount is computed by hand from the plan's sentence:
-//! - 四(二)8 "1000萬元以上2000萬元以下的,給予20萬元一次性補助": R&D spending 15,000,000元 → 200000元,
-//!   verified by 市稅務局, budget year the year after the spending (verified from the next year's
+//! - 四(二)8 "1000万元以上2000万元以下的,给予20万元一次性补助": R&D spending 15,000,000元 → 200000元,
+//!   verified by 市税务局, budget year the year after the spending (verified from the next year's
 //!   super-deduction claims, note rd-spending-year) → 2024; the tiers need such a claim.
-//! - 四(二)7 "對新認定的高新技術企業給予20萬元一次性補助", "由市科技局、市工信局核實后,列入次年市級財政預算"
+//! - 四(二)7 "对新认定的高新技术企业给予20万元一次性补助", "由市科技局、市工信局核实后,列入次年市级财政预算"
 //!   → 200000元, verified by both bureaus, budget year 2024.
-//! - 四(四)16 "每戶給予20—30萬元的一次性扶持資金", "由市市場監管局核實" → a decision between 200000元
-//!   and 300000元, verified by 市市場監管局, budget year 2023.
+//! - 四(四)16 "每户给予20—30万元的一次性扶持资金", "由市市场监管局核实" → a decision between 200000元
+//!   and 300000元, verified by 市市场监管局, budget year 2023.
 
 #[allow(dead_code)]
 mod common;
@@ -153,8 +153,8 @@ async fn suite(url: &str) {
             Some(&ent1),
             json!({"source": "2023 annual report", "facts": [
                 {"name": "above_scale", "value": true},
-                {"year": 2023, "name": "rd_expenditure", "value": "1500萬元"},
-                {"year": 2023, "name": "super_deduction_amount", "value": "30萬元"}],
+                {"year": 2023, "name": "rd_expenditure", "value": "1500万元"},
+                {"year": 2023, "name": "super_deduction_amount", "value": "30万元"}],
               "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false}]}),
         )
         .await;
@@ -205,7 +205,7 @@ async fn suite(url: &str) {
     assert_eq!(rd["verified_by"], json!(["tax-bureau"]));
     assert_eq!(rd["budget_year"], 2024);
     assert_eq!(rd["status"], "pending");
-    assert!(rd["result"]["quote"].as_str().expect("quote").contains("1000萬元以上2000萬元以下的,給予20萬元一次性補助"));
+    assert!(rd["result"]["quote"].as_str().expect("quote").contains("1000万元以上2000万元以下的,给予20万元一次性补助"));
     let ht = find("high-tech-new");
     assert_eq!(ht["amount"], json!({"low": "200000.00", "high": "200000.00"}));
     assert_eq!(ht["verified_by"], json!(["science-bureau", "industry-bureau"]));
@@ -234,7 +234,7 @@ async fn suite(url: &str) {
     let q: Vec<i64> =
         api.get("/api/awards", &ind).await.body["awards"].as_array().expect("a").iter().map(|a| a["id"].as_i64().expect("id")).collect();
     assert_eq!(q, [ht]);
-    // 工信局 may neither verify nor decide a 稅務局 rule; nor may an entity, finance or a county.
+    // 工信局 may neither verify nor decide a 税务局 rule; nor may an entity, finance or a county.
     let r = api.post(&format!("/api/awards/{rd}/verification"), Some(&ind), json!({"verdict": "approve"})).await;
     assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("verified by tax-bureau"));
     problem(&api.post(&format!("/api/awards/{rd}/decision"), Some(&ind), json!({"amount": "200000.00"})).await, StatusCode::FORBIDDEN);
@@ -255,23 +255,23 @@ async fn suite(url: &str) {
     let r = api.post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "reject"})).await;
     assert_eq!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["field"], "reason");
     let r =
-        api.post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "approve", "reason": "加計扣除申報核實"})).await;
+        api.post(&format!("/api/awards/{rd}/verification"), Some(&tax), json!({"verdict": "approve", "reason": "加计扣除申报核实"})).await;
     assert_eq!(r.body["status"], "approved", "{}", r.body);
     let r = api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "200000.01"})).await;
     let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(p["errors"][0]["field"], "amount");
     assert!(p["errors"][0]["message"].as_str().expect("m").contains("fixes the amount at 200000.00元"), "{p}");
-    let r = api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "20萬元", "reason": "按檔"})).await;
+    let r = api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "20万元", "reason": "按档"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["status"], "decided");
     assert_eq!(r.body["decision"]["amount"], "200000.00");
     problem(&api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "200000.00"})).await, StatusCode::CONFLICT);
 
     // Joint verification: approved only when both bureaus have approved.
-    let r = api.post(&format!("/api/awards/{ht}/verification"), Some(&sci), json!({"verdict": "approve", "reason": "證書核實"})).await;
+    let r = api.post(&format!("/api/awards/{ht}/verification"), Some(&sci), json!({"verdict": "approve", "reason": "证书核实"})).await;
     assert_eq!(r.body["status"], "pending", "{}", r.body);
     problem(&api.post(&format!("/api/awards/{ht}/verification"), Some(&sci), json!({"verdict": "approve"})).await, StatusCode::CONFLICT);
-    let r = api.post(&format!("/api/awards/{ht}/verification"), Some(&ind), json!({"verdict": "approve", "reason": "規上企業核實"})).await;
+    let r = api.post(&format!("/api/awards/{ht}/verification"), Some(&ind), json!({"verdict": "approve", "reason": "规上企业核实"})).await;
     assert_eq!(r.body["status"], "approved", "{}", r.body);
 
     // 50 simultaneous decisions on the same one-time award: exactly one payout.
@@ -300,12 +300,12 @@ async fn suite(url: &str) {
     assert_eq!(pays.iter().filter(|p| p["award_id"] == ht).count(), 1);
     assert_eq!(pays.len(), 2);
 
-    // An administrator's interval: 20—30萬元, decided inside it.
+    // An administrator's interval: 20—30万元, decided inside it.
     let ok = api
         .post(
             &format!("/api/entities/{e2}/facts"),
             Some(&ent2),
-            json!({"source": "市市場監管局 2023 名單", "events": [{"type": "ip_demo_selected", "date": "2023-06-01"}]}),
+            json!({"source": "市市场监管局 2023 名单", "events": [{"type": "ip_demo_selected", "date": "2023-06-01"}]}),
         )
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
@@ -319,8 +319,8 @@ async fn suite(url: &str) {
         .clone();
     assert_eq!(demo["amount"], json!({"low": "200000.00", "high": "300000.00"}));
     let demo = demo["id"].as_i64().expect("id");
-    api.post(&format!("/api/awards/{demo}/verification"), Some(&amr), json!({"verdict": "approve", "reason": "入選名單"})).await;
-    for (amount, field_ok) in [("300000.01", false), ("199999.99", false), ("35萬元", false)] {
+    api.post(&format!("/api/awards/{demo}/verification"), Some(&amr), json!({"verdict": "approve", "reason": "入选名单"})).await;
+    for (amount, field_ok) in [("300000.01", false), ("199999.99", false), ("35万元", false)] {
         let r = api.post(&format!("/api/awards/{demo}/decision"), Some(&amr), json!({"amount": amount})).await;
         assert_eq!(field_ok, r.status == StatusCode::OK);
         assert!(
@@ -371,10 +371,10 @@ async fn suite(url: &str) {
     // ----- bulk import: all rows or none -----------------------------------------------------
     let before = fact_count(&store).await;
     let bad_csv = format!(
-        "uscc,year,fact,value\n{ENT1},2024,rd_expenditure,2000萬元\n{ENT1},2024,rd_expenditure,lots\n91620600000000000X,2024,rd_expenditure,1\n"
+        "uscc,year,fact,value\n{ENT1},2024,rd_expenditure,2000万元\n{ENT1},2024,rd_expenditure,lots\n91620600000000000X,2024,rd_expenditure,1\n"
     );
     let r = api
-        .send("POST", "/api/imports?source=稅務局加計扣除台賬", Some(&tax), Some(bad_csv.into_bytes()), &[("content-type", "text/csv")])
+        .send("POST", "/api/imports?source=税务局加计扣除台账", Some(&tax), Some(bad_csv.into_bytes()), &[("content-type", "text/csv")])
         .await;
     let errs = problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("e").clone();
     assert_eq!(errs[0]["field"], "row 3, column value");
@@ -385,14 +385,14 @@ async fn suite(url: &str) {
         StatusCode::FORBIDDEN,
     );
     let jsonl = format!(
-        "{{\"uscc\":\"{ENT1}\",\"fact\":\"above_scale\",\"value\":true}}\n{{\"uscc\":\"{ENT1}\",\"event\":{{\"type\":\"recognition\",\"date\":\"2024-07-01\",\"kind\":\"digital_workshop\",\"renewal\":false,\"name\":\"一號車間\"}}}}\n"
+        "{{\"uscc\":\"{ENT1}\",\"fact\":\"above_scale\",\"value\":true}}\n{{\"uscc\":\"{ENT1}\",\"event\":{{\"type\":\"recognition\",\"date\":\"2024-07-01\",\"kind\":\"digital_workshop\",\"renewal\":false,\"name\":\"一号车间\"}}}}\n"
     );
-    let r = api.send("POST", "/api/imports?source=工信局名單&format=jsonl", Some(&ind), Some(jsonl.into_bytes()), &[]).await;
+    let r = api.send("POST", "/api/imports?source=工信局名单&format=jsonl", Some(&ind), Some(jsonl.into_bytes()), &[]).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["rows"], 2);
     assert_eq!(fact_count(&store).await, before + 2);
     let f = api.get(&format!("/api/entities/{e1}/facts"), &ent1).await;
-    assert_eq!(f.body["facts"][0]["source"], "industry-bureau: 工信局名單");
+    assert_eq!(f.body["facts"][0]["source"], "industry-bureau: 工信局名单");
 
     // ----- the audit trail -------------------------------------------------------------------
     let v = api.get("/api/audit/verify", &admin).await;
@@ -417,7 +417,7 @@ async fn suite(url: &str) {
     let r = csv_post(
         "/api/observations",
         admin.clone(),
-        format!("{head}1,city,2023,60,%,市統計局,張三\n1,city,2024,101,%,市統計局,張三\n99,city,2023,1,%,x,y\n"),
+        format!("{head}1,city,2023,60,%,市统计局,张三\n1,city,2024,101,%,市统计局,张三\n99,city,2023,1,%,x,y\n"),
     )
     .await;
     let errs = problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("e").clone();
@@ -426,22 +426,22 @@ async fn suite(url: &str) {
     assert!(errs[0]["message"].as_str().expect("m").contains("100"), "{errs:?}");
     assert_eq!(errs[1]["field"], "line 4, column indicator");
     assert_eq!(api.get("/api/observations", &admin).await.body, J::String("indicator,scope,year,value,unit,source,entered_by\n".into()));
-    // 科技進步貢獻率: baseline 55.35 (2021), target 65 (2025), observed 60 in 2023:
+    // 科技进步贡献率: baseline 55.35 (2021), target 65 (2025), observed 60 in 2023:
     // (60 − 55.35) ÷ (65 − 55.35) = 4.65 ÷ 9.65 = 48.19% of the way; the linear path is at 50%.
-    let r = csv_post("/api/observations", sci.clone(), format!("{head}1,city,2023,59,%,市統計局,張三\n")).await;
+    let r = csv_post("/api/observations", sci.clone(), format!("{head}1,city,2023,59,%,市统计局,张三\n")).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = csv_post("/api/observations", sci.clone(), format!("{head}1,city,2023,60,%,市統計局(修訂),張三\n")).await;
+    let r = csv_post("/api/observations", sci.clone(), format!("{head}1,city,2023,60,%,市统计局(修订),张三\n")).await;
     assert_eq!(r.body["recorded"], 1, "the newest observation of a year is the one in force");
     problem(&csv_post("/api/observations", ent1.clone(), format!("{head}1,city,2023,60,%,x,y\n")).await, StatusCode::FORBIDDEN);
     // A county official records its own county only.
-    let r = csv_post("/api/observations", lz.clone(), format!("{head}13,liangzhou,2023,30,家,涼州區科技局,李四\n")).await;
+    let r = csv_post("/api/observations", lz.clone(), format!("{head}13,liangzhou,2023,30,家,凉州区科技局,李四\n")).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = csv_post("/api/observations", lz.clone(), format!("{head}13,minqin,2023,30,家,x,y\n")).await;
     assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("outside your county"));
     let exported = api.get("/api/observations", &admin).await.body;
     assert_eq!(
         exported.as_str().expect("csv"),
-        "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局(修訂),張三\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),涼州區科技局,李四\n"
+        "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市统计局(修订),张三\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),凉州区科技局,李四\n"
     );
     // The rows name the officials who reported them: the admin reads all, a county its own, a
     // department what it entered; finance and entities read the aggregates only (dashboard).
@@ -449,18 +449,18 @@ async fn suite(url: &str) {
     problem(&api.get("/api/observations", &ent1).await, StatusCode::FORBIDDEN);
     assert_eq!(
         api.get("/api/observations", &lz).await.body,
-        J::String("indicator,scope,year,value,unit,source,entered_by\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),涼州區科技局,李四\n".into())
+        J::String("indicator,scope,year,value,unit,source,entered_by\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),凉州区科技局,李四\n".into())
     );
     assert_eq!(
         api.get("/api/observations", &sci).await.body,
         J::String(
-            "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市統計局(修訂),張三\n".into()
+            "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市统计局(修订),张三\n".into()
         )
     );
     let uhead = "task,date,unit,text,value\n";
-    let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}3-1-1,2023-06-30,,啟動,\n")).await;
+    let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}3-1-1,2023-06-30,,启动,\n")).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}3-1-1,2023-06-30,市工信局,代報,\n")).await;
+    let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}3-1-1,2023-06-30,市工信局,代报,\n")).await;
     assert!(problem(&r, StatusCode::FORBIDDEN)["detail"].as_str().expect("d").contains("you report for science-bureau"));
     let r = csv_post("/api/task-updates", sci.clone(), format!("{uhead}9-9-9,2023-06-30,,x,\n")).await;
     problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
@@ -468,7 +468,7 @@ async fn suite(url: &str) {
     // governments (none yet).
     assert_eq!(
         api.get("/api/task-updates", &sci).await.body.as_str().expect("csv"),
-        "task,date,unit,text,value\n3-1-1,2023-06-30,science-bureau,啟動,\n"
+        "task,date,unit,text,value\n3-1-1,2023-06-30,science-bureau,启动,\n"
     );
     assert_eq!(api.get("/api/task-updates", &lz).await.body.as_str().expect("csv"), "task,date,unit,text,value\n");
     let rep = api.get("/api/report?year=2023", &lz).await;
@@ -484,14 +484,14 @@ async fn suite(url: &str) {
     assert_eq!(row["linear_path"], "0.50");
     assert_eq!(row["status"], "behind");
     let html = api.get("/api/report?year=2023&format=html", &lz).await;
-    assert!(html.body.as_str().expect("html").contains("科技進步貢獻率"));
+    assert!(html.body.as_str().expect("html").contains("科技进步贡献率"));
     assert!(html.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("csp").starts_with("default-src 'none'"));
     problem(&api.get("/api/report", &lz).await, StatusCode::BAD_REQUEST);
 
     // ----- review findings: each hole stays closed ---------------------------------------------
     // A county official created with the county's printed name acts for its canonical id.
     let r = api
-        .post("/api/users", Some(&admin), json!({"username": "lz2", "password": "a-long-password", "role": "county", "county": "涼州區"}))
+        .post("/api/users", Some(&admin), json!({"username": "lz2", "password": "a-long-password", "role": "county", "county": "凉州区"}))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let lz2 = api.login("lz2", "a-long-password").await;
@@ -502,7 +502,7 @@ async fn suite(url: &str) {
         .post(
             &format!("/api/entities/{e1}/facts"),
             Some(&ent1),
-            json!({"source": "tax-bureau: 名單", "facts": [{"name": "above_scale", "value": true}]}),
+            json!({"source": "tax-bureau: 名单", "facts": [{"name": "above_scale", "value": true}]}),
         )
         .await;
     assert_eq!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["field"], "source");
@@ -593,7 +593,7 @@ async fn suite(url: &str) {
 
     // The calculator: public, nothing stored, located errors.
     let before = fact_count(&store).await;
-    let facts = json!({"entity": {"id": "x", "kind": "enterprise", "above_scale": true}, "years": {"2023": {"rd_expenditure": "15000000", "super_deduction_amount": "30萬元"}},
+    let facts = json!({"entity": {"id": "x", "kind": "enterprise", "above_scale": true}, "years": {"2023": {"rd_expenditure": "15000000", "super_deduction_amount": "30万元"}},
         "events": [{"type": "recognition", "date": "2023-11-20", "kind": "high_tech", "renewal": false}]});
     let r = api.send("POST", "/api/evaluate?years=2023&explain=en", None, Some(facts.to_string().into_bytes()), &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

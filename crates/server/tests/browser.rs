@@ -1,7 +1,7 @@
 //! End to end in a real headless Chromium, driven through chromedriver (Debian's `chromium` and
 //! `chromium-driver`, installed by scripts/test): the calculator for an above-scale industrial
 //! enterprise newly recognized as a high-tech enterprise with 15,000,000元 of R&D spending reads
-//! back 20萬元 + 20萬元 with the quoted sentences; the page switches to English; an invalid value
+//! back 20万元 + 20万元 with the quoted sentences; the page switches to English; an invalid value
 //! gets its field error; a script typed into a field never runs; a reviewer signs in, approves
 //! and decides an award, and finance sees it in the budget. Screenshots go to output/screenshots.
 //!
@@ -81,7 +81,10 @@ impl Browser {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": binary, "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600",
-                format!("--user-data-dir={}", profile.display())]},
+                // A browser in Wuwei: the first visit follows its Accept-Language.
+                "--lang=zh-CN", "--accept-lang=zh-CN,zh",
+                format!("--user-data-dir={}", profile.display())],
+                "prefs": {"intl.accept_languages": "zh-CN,zh"}},
             "goog:loggingPrefs": {"browser": "ALL"}
         }}});
         let r = http(port, "POST", "/session", Some(&caps));
@@ -243,7 +246,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
 
     // The calculator, filled as a user would.
     b.go(&format!("{base}/calculator"));
-    assert_eq!(b.text("h1"), "獎補計算器");
+    assert_eq!(b.text("h1"), "奖补计算器");
     b.click(r#"#f-entity-kind option[value="enterprise"]"#);
     b.click(r#"#f-y-above_scale option[value="true"]"#);
     b.type_into("#f-y-rd_expenditure", "15000000");
@@ -254,10 +257,10 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     b.click(r#"#f-e-recognition-renewal option[value="false"]"#);
     b.submit("#calculate");
     let amounts: Vec<String> = b.all(".result.awarded .amount").iter().map(|e| b.text_of(e)).collect();
-    assert_eq!(amounts, ["20萬元", "20萬元"]);
+    assert_eq!(amounts, ["20万元", "20万元"]);
     let quotes: Vec<String> = b.all(".result.awarded blockquote").iter().map(|e| b.text_of(e)).collect();
-    assert!(quotes.iter().any(|q| q.contains("對新認定的高新技術企業給予20萬元一次性補助")), "{quotes:?}");
-    assert!(quotes.iter().any(|q| q.contains("1000萬元以上2000萬元以下的,給予20萬元一次性補助")), "{quotes:?}");
+    assert!(quotes.iter().any(|q| q.contains("对新认定的高新技术企业给予20万元一次性补助")), "{quotes:?}");
+    assert!(quotes.iter().any(|q| q.contains("1000万元以上2000万元以下的,给予20万元一次性补助")), "{quotes:?}");
     assert!(b.text("#result-rd-spend-tiers .tier-hint").contains("再增加 5,000,000.00元"));
     b.screenshot("calculator-results-zh");
 
@@ -265,7 +268,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     b.submit("#lang-switch");
     assert_eq!(b.text("h1"), "Award calculator");
     let amounts: Vec<String> = b.all(".result.awarded .amount").iter().map(|e| b.text_of(e)).collect();
-    assert_eq!(amounts, ["200,000.00 yuan (20萬元)", "200,000.00 yuan (20萬元)"]);
+    assert_eq!(amounts, ["200,000.00 yuan (20万元)", "200,000.00 yuan (20万元)"]);
     b.screenshot("calculator-results-en");
 
     // An invalid value: the error beside the field, what was typed kept.
@@ -290,26 +293,26 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     assert!(b.text("#rule-rd-spend-tiers").contains("四(二)8"));
     b.screenshot("policy");
     b.go(&format!("{base}/dashboard?year=2023"));
-    assert!(b.text("#ind-h").contains("指標"));
-    // 科技進步貢獻率: (60 − 55.35) ÷ (65 − 55.35) = 48.19% of the way.
+    assert!(b.text("#ind-h").contains("指标"));
+    // 科技进步贡献率: (60 − 55.35) ÷ (65 − 55.35) = 48.19% of the way.
     assert!(b.text("main table").contains("48.19%"));
     b.screenshot("dashboard");
 
-    // A 稅務局 reviewer signs in, approves the R&D award and decides its amount.
+    // A 税务局 reviewer signs in, approves the R&D award and decides its amount.
     b.go(&format!("{base}/desk"));
     assert!(b.url().ends_with("/login?next=/desk"));
     b.type_into("#username", "tax");
     b.type_into("#password", common::PASSWORD);
     b.submit("main form button[type=submit]");
     assert!(b.url().ends_with("/desk"), "{}", b.url());
-    assert!(b.text("main article").contains("1000萬元以上2000萬元以下的,給予20萬元一次性補助"));
+    assert!(b.text("main article").contains("1000万元以上2000万元以下的,给予20万元一次性补助"));
     b.click(r#"main article input[value="approve"]"#);
-    b.type_into("main article textarea[name=reason]", "按加計扣除申報核實");
+    b.type_into("main article textarea[name=reason]", "按加计扣除申报核实");
     b.submit("main article button[id^=verify-]");
     assert_eq!(b.value("main article input[name=amount]"), "200000.00", "a fixed amount is filled in");
     b.screenshot("desk-approved");
     b.submit("main article button[id^=decide-]");
-    assert!(b.text("main").contains("沒有待處理的獎補"));
+    assert!(b.text("main").contains("没有待处理的奖补"));
     b.submit(r#"form[action="/logout"] button"#);
 
     // Finance sees it in the budget.

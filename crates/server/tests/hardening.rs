@@ -166,7 +166,7 @@ async fn a_department_supplies_its_own_facts_and_never_approves_them_alone(w: &W
     let absent = w.facts(&ind, 999_999, rd.clone()).await;
     let p = problem(&refused, StatusCode::FORBIDDEN).clone();
     assert_eq!(problem(&absent, StatusCode::FORBIDDEN), &p, "absent and forbidden look the same");
-    assert!(p["detail"].as_str().unwrap_or("").contains("市稅務局"), "{p}");
+    assert!(p["detail"].as_str().unwrap_or("").contains("市税务局"), "{p}");
     // Nor may it import them.
     // (The tiers need a super-deduction claim on the year, which the tax bureau supplies too.)
     let code = qiangke_rules::uscc::make("91620600", "00000101").expect("code");
@@ -617,7 +617,7 @@ async fn a_too_large_upload_says_so() {
     let r = api.send("POST", "/calculator/upload", None, Some(body), &[("content-type", "multipart/form-data; boundary=XyZ")]).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     let page = r.body.as_str().unwrap_or_default().to_string();
-    assert!(page.contains("文件太大") && !page.contains("請選擇一個事實文件"), "{page}");
+    assert!(page.contains("文件太大") && !page.contains("请选择一个事实文件"), "{page}");
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,9 +3,9 @@
 //! forms without the CSRF token or from another site are refused, and the language switch.
 //!
 //! Hand-computed figures (the plan's sentences):
-//! - 四(二)7 "對新認定的高新技術企業給予20萬元一次性補助" → 20萬元 for a new high-tech recognition.
-//! - 四(二)8 "1000萬元以上2000萬元以下的,給予20萬元一次性補助" → 20萬元 for 15,000,000元 of R&D
-//!   spending; 5,000,000元 more reaches "2000萬元以上1億元以下" (50萬元).
+//! - 四(二)7 "对新认定的高新技术企业给予20万元一次性补助" → 20万元 for a new high-tech recognition.
+//! - 四(二)8 "1000万元以上2000万元以下的,给予20万元一次性补助" → 20万元 for 15,000,000元 of R&D
+//!   spending; 5,000,000元 more reaches "2000万元以上1亿元以下" (50万元).
 
 use axum::Router;
 use axum::body::Body;
@@ -19,8 +19,8 @@ use tower::ServiceExt;
 
 mod common;
 
-const RD_SENTENCE: &str = "1000萬元以上2000萬元以下的,給予20萬元一次性補助";
-const HT_SENTENCE: &str = "對新認定的高新技術企業給予20萬元一次性補助";
+const RD_SENTENCE: &str = "1000万元以上2000万元以下的,给予20万元一次性补助";
+const HT_SENTENCE: &str = "对新认定的高新技术企业给予20万元一次性补助";
 
 struct Web {
     app: Router,
@@ -121,17 +121,17 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
         assert!(p.html.contains(&format!(r#"<label for="f-e-{}-date">"#, e.name)), "event {}", e.name);
     }
 
-    // The issue's case: above-scale, newly recognized high-tech, 15,000,000元 of R&D → 20萬元 + 20萬元.
+    // The issue's case: above-scale, newly recognized high-tech, 15,000,000元 of R&D → 20万元 + 20万元.
     let r = w.send("POST", "/calculator", None, Some(CASE), &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.html);
-    assert_eq!(count(&r.html, r#"<span class="amount">20萬元</span>"#), 2, "{}", r.html);
+    assert_eq!(count(&r.html, r#"<span class="amount">20万元</span>"#), 2, "{}", r.html);
     assert!(r.html.contains(RD_SENTENCE) && r.html.contains(HT_SENTENCE));
     assert!(
-        r.html.contains("年度研發經費內部支出 (2023)再增加 5,000,000.00元 即可達到「2000萬元以上、1億元以下」檔 (50萬元)"),
+        r.html.contains("年度研发经费内部支出 (2023)再增加 5,000,000.00元 即可达到「2000万元以上、1亿元以下」档 (50万元)"),
         "tier hint"
     );
     assert!(
-        count(&r.html, "預算年度 2024") >= 2 && count(&r.html, "預算年度 2023") == 0,
+        count(&r.html, "预算年度 2024") >= 2 && count(&r.html, "预算年度 2023") == 0,
         "budget years: 次年 for 四(二)7, and the year after the spending year for 四(二)8 (note rd-spending-year)"
     );
     assert!(r.html.contains(r#"value="15000000""#), "the form keeps what was typed");
@@ -139,7 +139,7 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     // English, remembered in a cookie.
     let en = w.send("POST", "/calculator?lang=en", None, Some(CASE), &[]).await;
     assert!(en.html.contains("<h1>Award calculator</h1>"));
-    assert_eq!(count(&en.html, r#"<span class="amount">200,000.00 yuan (20萬元)</span>"#), 2, "{}", en.html);
+    assert_eq!(count(&en.html, r#"<span class="amount">200,000.00 yuan (20万元)</span>"#), 2, "{}", en.html);
     assert!(en.html.contains("5,000,000.00 yuan more would reach the tier"));
     let cookie = en.headers[header::SET_COOKIE].to_str().expect("cookie").to_string();
     assert!(cookie.starts_with("qiangke_lang=en"), "{cookie}");
@@ -170,11 +170,11 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.html.contains(r#"<p class="error" id="f-e-relocation-date-error">the date is needed"#)
-            || r.html.contains(r#"id="f-e-relocation-date-error">填寫了此事件的其他欄位時,日期必填"#),
+            || r.html.contains(r#"id="f-e-relocation-date-error">填写了此事件的其他栏位时,日期必填"#),
         "{}",
         r.html
     );
-    assert!(r.html.contains(r#"<details class="event" id="ev-relocation" open><summary>整體遷入本市"#), "the event with an error is open");
+    assert!(r.html.contains(r#"<details class="event" id="ev-relocation" open><summary>整体迁入本市"#), "the event with an error is open");
 
     // A script typed into fields is shown as text, never as markup.
     let xss = "<script>document.title='pwned'</script>";
@@ -205,7 +205,7 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     let res = w.app.clone().oneshot(req(multipart("enterprise.json", &example))).await.expect("ok");
     assert_eq!(res.status(), StatusCode::OK);
     let html = String::from_utf8(res.into_body().collect().await.expect("b").to_bytes().to_vec()).expect("utf-8");
-    assert!(html.contains(r#"<span class="amount">20萬元</span>"#) && html.contains("2024"));
+    assert!(html.contains(r#"<span class="amount">20万元</span>"#) && html.contains("2024"));
     let res = w
         .app
         .clone()
@@ -236,7 +236,7 @@ async fn the_policy_browser_notes_coverage_and_dashboard() {
         assert!(n.html.contains(&format!(r#"id="note-{}""#, note.id)));
     }
     let c = w.get("/policy/coverage", None).await;
-    assert!(c.html.contains("四(二)8") && c.html.contains("未說明者:0 處"), "{}", &c.html[..2000.min(c.html.len())]);
+    assert!(c.html.contains("四(二)8") && c.html.contains("未说明者:0 处"), "{}", &c.html[..2000.min(c.html.len())]);
 
     // The root goes to the calculator; the stylesheet and icon are served.
     let r = w.get("/", None).await;
@@ -249,7 +249,7 @@ async fn the_policy_browser_notes_coverage_and_dashboard() {
     // The dashboard: indicators for everyone, the budget only for those who may see it.
     let d = w.get("/dashboard?year=2023", None).await;
     assert_eq!(d.status, StatusCode::OK);
-    assert!(d.html.contains("科技進步貢獻率") && d.html.contains("<svg") && d.html.contains("市科技局"));
+    assert!(d.html.contains("科技进步贡献率") && d.html.contains("<svg") && d.html.contains("市科技局"));
     assert!(!d.html.contains("budget-table"));
     let (fin, _) = w.session("fin").await;
     let d = w.get("/dashboard?year=2023", Some(&format!("qiangke_session={fin}"))).await;
@@ -286,7 +286,7 @@ async fn sign_in_review_desk_finance_and_audit() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert!(r.html.contains("用戶名或密碼不正確") && r.html.contains(r#"value="tax""#));
+    assert!(r.html.contains("用户名或密码不正确") && r.html.contains(r#"value="tax""#));
     let r = w.send("POST", "/login", Some(&set), Some(&form), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers[header::LOCATION], "/desk");
@@ -294,17 +294,17 @@ async fn sign_in_review_desk_finance_and_audit() {
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age="));
     let session = cookie.split(';').next().expect("pair").to_string();
 
-    // The queue: the 稅務局's award with its sentence and explanation.
+    // The queue: the 税务局's award with its sentence and explanation.
     let q = w.get("/desk", Some(&session)).await;
     assert_eq!(q.status, StatusCode::OK);
-    assert!(q.html.contains(RD_SENTENCE) && q.html.contains("甲公司") && q.html.contains(r#"<span class="amount">20萬元</span>"#));
+    assert!(q.html.contains(RD_SENTENCE) && q.html.contains("甲公司") && q.html.contains(r#"<span class="amount">20万元</span>"#));
     assert!(!q.html.contains(HT_SENTENCE), "the high-tech award is for the 科技局 and 工信局");
     assert!(!q.html.contains("note-joint-verification"), "one verifier: no joint verification");
     // The 科技局's desk has the high-tech award, with how joint verification works.
     let (sci, _) = w.session("sci").await;
     let sq = w.get("/desk", Some(&format!("qiangke_session={sci}"))).await;
     assert!(sq.html.contains(HT_SENTENCE) && sq.html.contains(r#"<a href="/policy/notes#note-joint-verification">"#), "{}", sq.html);
-    assert!(sq.html.contains("每個列名的核實部門都核准後才算核實通過"));
+    assert!(sq.html.contains("每个列名的核实部门都核准后才算核实通过"));
     let id = {
         let at = q.html.find(r#"<article class="card" id="award-"#).expect("an award") + r#"<article class="card" id="award-"#.len();
         q.html[at..at + q.html[at..].find('"').expect("end")].to_string()
@@ -341,7 +341,7 @@ async fn sign_in_review_desk_finance_and_audit() {
             "POST",
             &format!("/desk/awards/{id}/verify"),
             Some(&session),
-            Some(&[("csrf", &token), ("verdict", "approve"), ("reason", "核實無誤")]),
+            Some(&[("csrf", &token), ("verdict", "approve"), ("reason", "核实无误")]),
             &[],
         )
         .await;
@@ -394,4 +394,39 @@ async fn sign_in_review_desk_finance_and_audit() {
     let r = w.send("POST", "/logout", Some(&session), Some(&[("csrf", &csrf(&q.html))]), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(w.get("/desk", Some(&session)).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn simplified_by_default_traditional_and_english_as_choices() {
+    let w = Web::new("lang").await;
+    let zh = w.get("/policy", None).await;
+    assert!(zh.html.contains(r#"<html lang="zh-Hans">"#));
+    assert!(zh.html.contains(HT_SENTENCE), "the plan's sentence in Simplified, as published");
+    assert!(!zh.html.contains("萬元") && !zh.html.contains("強科"), "no Traditional characters on a Simplified page");
+    assert!(zh.html.contains(r#"id="lang-switch-hant""#) && zh.html.contains(r#"href="/policy?lang=en""#));
+
+    // Traditional: the same page converted, and remembered.
+    let hant = w.get("/policy?lang=zh-Hant", None).await;
+    assert!(hant.html.contains(r#"<html lang="zh-Hant">"#));
+    assert!(hant.html.contains("對新認定的高新技術企業給予20萬元一次性補助"), "the sentence in Traditional characters");
+    assert!(!hant.html.contains(HT_SENTENCE));
+    let cookie = hant.headers[header::SET_COOKIE].to_str().expect("cookie").to_string();
+    assert!(cookie.starts_with("qiangke_lang=zh-Hant"), "{cookie}");
+    let again = w.get("/calculator", Some("qiangke_lang=zh-Hant")).await;
+    assert!(again.html.contains(r#"<html lang="zh-Hant">"#));
+
+    // A first visit follows the browser's languages, by weight; a choice made beats them.
+    for (accept, tag) in [
+        ("zh-TW,zh;q=0.9,en;q=0.8", "zh-Hant"),
+        ("en-US,en;q=0.9,zh-CN;q=0.5", "en"),
+        ("fr-FR, zh-CN;q=0.3, en;q=0.2", "zh-Hans"),
+        ("en;q=0.4, zh-HK;q=0.8", "zh-Hant"),
+        ("fr, de", "zh-Hans"),
+    ] {
+        let p = w.send("GET", "/policy", None, None, &[("accept-language", accept)]).await;
+        assert!(p.html.contains(&format!(r#"<html lang="{tag}">"#)), "{accept} → {tag}");
+        assert!(!p.headers.contains_key(header::SET_COOKIE), "the browser's language is not remembered as a choice");
+    }
+    let p = w.send("GET", "/policy", Some("qiangke_lang=zh-Hans"), None, &[("accept-language", "en")]).await;
+    assert!(p.html.contains(r#"<html lang="zh-Hans">"#));
 }

@@ -68,7 +68,7 @@ pub struct FactInput {
     pub year: Option<i64>,
     /// The fact's name in the pack's vocabulary.
     pub name: String,
-    /// The value as text, a number or a boolean: `"15000000"`, `"1500萬元"`, `3`, `true`.
+    /// The value as text, a number or a boolean: `"15000000"`, `"1500万元"`, `3`, `true`.
     #[schema(value_type = Value)]
     pub value: J,
 }
@@ -102,7 +102,7 @@ fn entity_json(r: &AnyRow) -> Result<J> {
     }))
 }
 
-/// The text form of a JSON fact value: `true`, `15000000`, `"1500萬元"` → `1500萬元`.
+/// The text form of a JSON fact value: `true`, `15000000`, `"1500万元"` → `1500万元`.
 fn value_text(v: &J) -> Option<String> {
     match v {
         J::Bool(b) => Some(b.to_string()),
@@ -939,7 +939,7 @@ impl Store {
 
     /// Other awards of the same rule and entity (not rejected) whose once-keys are near this
     /// one's: perhaps the same thing written differently enough that normalization did not make
-    /// the keys equal (`十二號車間` and `12號車間`, an added word). People decide; the desk warns.
+    /// the keys equal (`十二号车间` and `12号车间`, an added word). People decide; the desk warns.
     async fn similar_awards(&self, r: &AnyRow) -> Result<Vec<J>> {
         let id: i64 = r.try_get("id")?;
         let key: String = r.try_get("once_key")?;

@@ -295,7 +295,7 @@ pub fn to_fen(yuan: rust_decimal::Decimal) -> Option<i64> {
     if f.fract().is_zero() { f.to_i64() } else { None }
 }
 
-/// An amount a person typed (`200000`, `20萬元`, `150000.50`) as integer fen, with the checks a
+/// An amount a person typed (`200000`, `20万元`, `150000.50`) as integer fen, with the checks a
 /// money fact gets (never negative, never finer than a fen); the error says what is wrong.
 pub fn parse_fen(pack: &qiangke_rules::Pack, text: &str) -> std::result::Result<i64, String> {
     match qiangke_rules::facts::parse_cell(pack, qiangke_rules::model::Type::Money, text) {

@@ -5,7 +5,7 @@
 //! importers, so a file refused on the command line is refused here with the same messages, and
 //! nothing of a refused file is kept. Who may record: an admin anything; a department reviewer
 //! observations (its department's statistics) and updates in its own name; a county official
-//! observations of its own county and updates as 各縣區政府. Every signed-in user may read them.
+//! observations of its own county and updates as 各县区政府. Every signed-in user may read them.
 
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};

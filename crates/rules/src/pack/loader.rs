@@ -231,7 +231,7 @@ impl Loader {
                     && e.ty() != w
                 {
                     let (what, hint) = if w == Type::Bool {
-                        ("a condition", "compare something: year.rd_expenditure >= 500萬元")
+                        ("a condition", "compare something: year.rd_expenditure >= 500万元")
                     } else {
                         ("a value of the field's type", "")
                     };
@@ -253,23 +253,23 @@ impl Loader {
     }
 
     pub(super) fn bound(&mut self, f: FileId, s: &Spanned<String>, lower: bool) -> Option<Bound> {
-        // Longest words first: 不超過 must not be read as 超過.
+        // Longest words first: 不超过 must not be read as 超过.
         const WORDS: [(&str, bool, bool); 9] = [
             ("不低于", true, true),
-            ("不超過", false, true),
+            ("不超过", false, true),
             ("以上", true, true),
-            ("超過", true, false),
+            ("超过", true, false),
             ("高于", true, false),
             ("以下", false, true),
-            ("不滿", false, false),
-            ("未滿", false, false),
+            ("不满", false, false),
+            ("未满", false, false),
             ("低于", false, false),
         ];
         let text = s.get_ref().trim();
         let Some((word, is_lower, inclusive)) = WORDS.iter().find(|(w, _, _)| text.ends_with(w)).copied() else {
             self.diags.push(
                 self.err("E033", f, s.span(), format!("`{text}` has no boundary word"))
-                    .with_hint("say whether the number is included: 以上/以下 include it, 超過/不滿 exclude it (e.g. \"500萬元 以上\")"),
+                    .with_hint("say whether the number is included: 以上/以下 include it, 超过/不满 exclude it (e.g. \"500万元 以上\")"),
             );
             return None;
         };
@@ -278,7 +278,7 @@ impl Loader {
             Ok(Quantity::Money(m)) => m,
             Ok(_) => {
                 self.diags
-                    .push(self.err("E033", f, s.span(), format!("`{num}` is not an amount of money")).with_hint("write a unit: 500萬元"));
+                    .push(self.err("E033", f, s.span(), format!("`{num}` is not an amount of money")).with_hint("write a unit: 500万元"));
                 return None;
             }
             Err(m) => {
@@ -315,7 +315,7 @@ impl Loader {
                     continue;
                 }
                 Ok(_) => {
-                    self.diags.push(self.err("E033", f, b.amount.span(), "a tier amount must be money").with_hint("write a unit: 10萬元"));
+                    self.diags.push(self.err("E033", f, b.amount.span(), "a tier amount must be money").with_hint("write a unit: 10万元"));
                     continue;
                 }
                 Err(m) => {
@@ -355,7 +355,7 @@ impl Loader {
                             lo.word
                         ),
                     )
-                    .with_hint("make each band start where the previous one ends (以下 then 超過, or 不滿 then 以上)"),
+                    .with_hint("make each band start where the previous one ends (以下 then 超过, or 不满 then 以上)"),
                 );
             } else if up.value > lo.value {
                 self.diags.push(self.err(
@@ -410,7 +410,7 @@ impl Loader {
                 Some(u) => match parse_quantity(u.get_ref()) {
                     Ok(Quantity::Money(m)) => Some(m),
                     _ => {
-                        self.diags.push(self.err("E033", f, u.span(), "a bracket limit must be money like 500萬元"));
+                        self.diags.push(self.err("E033", f, u.span(), "a bracket limit must be money like 500万元"));
                         continue;
                     }
                 },

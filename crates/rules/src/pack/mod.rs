@@ -468,7 +468,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 let ty = e.ty().name(&enums);
                 l.diags.push(
                     l.err("E024", f, a.span(), format!("an amount must be money or a money range, found {ty}"))
-                        .with_hint("write money with a unit: 20萬元"),
+                        .with_hint("write money with a unit: 20万元"),
                 );
             }
             let amount_ok = !matches!(amount, Some((_, None)));
@@ -707,7 +707,7 @@ pub(super) fn field_hint(name: &str) -> &'static str {
         "quote" => "every rule quotes the sentence of the source it encodes, verbatim",
         "clause" => "every rule names its clause, e.g. 四(二)8",
         "once" => "say what makes two awards the same, e.g. once = [\"recognition.kind\"]",
-        "budget_year" => "\"same\" or \"next\" (列入次年…預算)",
+        "budget_year" => "\"same\" or \"next\" (列入次年…预算)",
         "paid_by" | "verified_by" => "name departments declared in pack.toml",
         _ => "see the pack format in ARCHITECTURE.md",
     }

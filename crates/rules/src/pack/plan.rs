@@ -202,7 +202,7 @@ impl Loader {
                 let Some(d) = self.department(f, u, c.departments) else { continue };
                 units.push(d);
                 if !t.units_quote.get_ref().contains(u.get_ref().as_str()) {
-                    self.diags.push(self.err("E010", f, u.span(), format!("`{}` is not in the task's 責任單位 quote", u.get_ref())));
+                    self.diags.push(self.err("E010", f, u.span(), format!("`{}` is not in the task's 责任单位 quote", u.get_ref())));
                 }
             }
             let targets = t.targets.iter().filter_map(|x| self.task_target(f, x, c)).collect();

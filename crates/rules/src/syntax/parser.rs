@@ -219,7 +219,7 @@ impl Parser {
                         return Err(ParseError {
                             message,
                             span: t.span,
-                            hint: Some("money reads like the source: 20萬元, 1億元, 500_000元".into()),
+                            hint: Some("money reads like the source: 20万元, 1亿元, 500_000元".into()),
                         });
                     }
                 };
@@ -308,7 +308,7 @@ impl Parser {
         }
     }
 
-    /// `20萬` without 元 lexes as a number followed by a name; say so instead of a vague error.
+    /// `20万` without 元 lexes as a number followed by a name; say so instead of a vague error.
     fn unit_typo(&self, num: Span) -> Result<(), ParseError> {
         if let Some(Token { tok: Tok::Ident(n), span }) = self.peek()
             && span.start == num.end
@@ -316,7 +316,7 @@ impl Parser {
             return Err(ParseError {
                 message: format!("unknown unit `{n}` after a number"),
                 span: num.to(*span),
-                hint: Some("units are 元, 萬元, 億元 (or 万元, 亿元) and %".into()),
+                hint: Some("units are 元, 万元, 亿元 (or 万元, 亿元) and %".into()),
             });
         }
         Ok(())
@@ -340,7 +340,7 @@ mod tests {
     fn errors_are_located() {
         let e = parse_expr("a && ").unwrap_err();
         assert_eq!(e.span, Span::new(5, 5));
-        let e = parse_expr("x >= 20萬").unwrap_err();
+        let e = parse_expr("x >= 20万").unwrap_err();
         assert!(e.message.contains("unknown unit"), "{}", e.message);
         assert!(parse_expr("a < b < c").unwrap_err().message.contains("chained"));
         assert!(parse_expr(&"(".repeat(500)).unwrap_err().message.contains("deeply"));

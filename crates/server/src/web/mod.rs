@@ -62,23 +62,24 @@ async fn css() -> Response {
 }
 
 async fn favicon() -> Response {
-    const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5cad"/><text x="16" y="23" font-size="18" text-anchor="middle" fill="#fff">強</text></svg>"##;
+    const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5cad"/><text x="16" y="23" font-size="18" text-anchor="middle" fill="#fff">强</text></svg>"##;
     ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], SVG).into_response()
 }
 
 /// A refusal the router made before any page handler ran (an unreadable form, a method a page
 /// does not take), as a small page in the reader's language.
 pub(crate) fn bare_refusal(status: StatusCode, detail: &str, lang: Option<&str>) -> Response {
-    let lang = lang.and_then(parse_lang).unwrap_or(Lang::Zh);
+    let (lang, hant) = lang.and_then(parse_lang).unwrap_or((Lang::Zh, false));
     let body = format!(
         r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{} {}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>{}</h1><p>{}</p><p><a href="/calculator">{}</a></p></main></body></html>"#,
-        if lang == Lang::Zh { "zh-Hant" } else { "en" },
+        lang_tag(lang, hant),
         status.as_u16(),
-        t(lang, "請求無法處理", "Request refused"),
-        t(lang, "請求無法處理", "Request refused"),
+        t(lang, "请求无法处理", "Request refused"),
+        t(lang, "请求无法处理", "Request refused"),
         esc(detail),
-        t(lang, "返回首頁", "Back to the start"),
+        t(lang, "返回首页", "Back to the start"),
     );
+    let body = if hant { qiangke_rules::script::to_traditional(&body) } else { body };
     let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
@@ -111,6 +112,9 @@ pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str 
 /// What every page needs: the language, the signed-in user (if any) and the path.
 pub(crate) struct Ctx {
     pub lang: Lang,
+    /// Chinese shown in Traditional characters (`?lang=zh-Hant`): the page is written in
+    /// Simplified and converted as a whole when it is sent.
+    pub hant: bool,
     pub user: Option<Principal>,
     session: Option<String>,
     path: String,
@@ -124,22 +128,57 @@ impl FromRequestParts<S> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let q: HashMap<String, String> = Query::try_from_uri(&parts.uri).map(|Query(q)| q).unwrap_or_default();
         let from_query = q.get("lang").and_then(|l| parse_lang(l));
-        let lang = from_query.or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(|l| parse_lang(&l))).unwrap_or(Lang::Zh);
+        // The choice made here, else the one remembered, else the browser's (first visit).
+        let (lang, hant) = from_query
+            .or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(|l| parse_lang(&l)))
+            .or_else(|| parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(accept_language))
+            .unwrap_or((Lang::Zh, false));
         let session = cookie(&parts.headers, COOKIE);
         let user = match &session {
             Some(s) => state.store.principal(s, SessionKind::Cookie).await.ok(),
             None => None,
         };
         let origin_ok = !crate::http::from_other_site(&parts.headers, true);
-        Ok(Ctx { lang, user, session, path: parts.uri.path().to_string(), remember_lang: from_query.is_some(), origin_ok })
+        Ok(Ctx { lang, hant, user, session, path: parts.uri.path().to_string(), remember_lang: from_query.is_some(), origin_ok })
     }
 }
 
-fn parse_lang(s: &str) -> Option<Lang> {
-    match s {
-        "zh" => Some(Lang::Zh),
-        "en" => Some(Lang::En),
+/// A language tag as `?lang=` and the cookie give it: `zh-Hans` (also `zh`, `zh-CN`), `zh-Hant`
+/// (also `zh-TW`, `zh-HK`, `zh-MO`) or `en`; the flag is Traditional script.
+fn parse_lang(s: &str) -> Option<(Lang, bool)> {
+    let s = s.trim().to_ascii_lowercase();
+    match s.as_str() {
+        "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" => Some((Lang::Zh, true)),
+        _ if s == "zh" || s.starts_with("zh-") => Some((Lang::Zh, false)),
+        _ if s == "en" || s.starts_with("en-") => Some((Lang::En, false)),
         _ => None,
+    }
+}
+
+/// The first language of an `Accept-Language` header that qiangke speaks (by descending weight).
+fn accept_language(h: &str) -> Option<(Lang, bool)> {
+    let mut tags: Vec<(u16, usize, &str)> = h
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut it = part.split(';');
+            let tag = it.next()?.trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1000), |q| q.parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)).map(|q| (q * 1000.0) as u16))?;
+            (q > 0).then_some((q, i, tag))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    tags.into_iter().find_map(|(_, _, t)| parse_lang(t))
+}
+
+/// The tag of a language choice, as links, the cookie and `<html lang>` write it.
+fn lang_tag(lang: Lang, hant: bool) -> &'static str {
+    match (lang, hant) {
+        (Lang::En, _) => "en",
+        (Lang::Zh, true) => "zh-Hant",
+        (Lang::Zh, false) => "zh-Hans",
     }
 }
 
@@ -163,11 +202,11 @@ impl Ctx {
         if !self.origin_ok || self.session.is_none() || given.is_empty() || given != self.csrf() {
             return Err(Box::new(self.page_status(
                 StatusCode::FORBIDDEN,
-                self.t("請求被拒絕", "Request refused"),
+                self.t("请求被拒绝", "Request refused"),
                 &format!(
                     "<p role=\"alert\">{}</p>",
                     self.t(
-                        "此表單缺少有效的安全令牌(或來自其他網站)。請重新打開頁面再提交。",
+                        "此表单缺少有效的安全令牌(或来自其他网站)。请重新打开页面再提交。",
                         "This form lacks a valid security token (or came from another site). Reload the page and submit again."
                     )
                 ),
@@ -203,18 +242,18 @@ impl Ctx {
                 if path == href || (href != "/" && path.starts_with(href) && href.len() > 1) { r#" aria-current="page""# } else { "" };
             let _ = write!(nav, r#"<li><a href="{href}"{cur}>{}</a></li>"#, esc(label));
         };
-        link(&mut nav, "/calculator", t(l, "獎補計算器", "Calculator"), &self.path);
+        link(&mut nav, "/calculator", t(l, "奖补计算器", "Calculator"), &self.path);
         link(&mut nav, "/policy", t(l, "政策原文", "Policy"), &self.path);
-        link(&mut nav, "/dashboard", t(l, "儀表板", "Dashboard"), &self.path);
+        link(&mut nav, "/dashboard", t(l, "仪表板", "Dashboard"), &self.path);
         if let Some(u) = &self.user {
             use qiangke_store::Role;
             if u.role == Role::Reviewer {
-                link(&mut nav, "/desk", t(l, "審核台", "Review desk"), &self.path);
+                link(&mut nav, "/desk", t(l, "审核台", "Review desk"), &self.path);
             }
             if matches!(u.role, Role::Finance | Role::Admin) {
-                link(&mut nav, "/finance", t(l, "預算與撥付", "Budget & payouts"), &self.path);
+                link(&mut nav, "/finance", t(l, "预算与拨付", "Budget & payouts"), &self.path);
             }
-            link(&mut nav, "/audit", t(l, "審計記錄", "Audit trail"), &self.path);
+            link(&mut nav, "/audit", t(l, "审计记录", "Audit trail"), &self.path);
         }
         let account = match &self.user {
             Some(u) => format!(
@@ -224,56 +263,69 @@ impl Ctx {
                 esc(u.role.as_str()),
                 t(l, "退出", "Sign out")
             ),
-            None => format!(r#"<a href="/login">{}</a>"#, t(l, "登錄", "Sign in")),
+            None => format!(r#"<a href="/login">{}</a>"#, t(l, "登录", "Sign in")),
         };
-        let (other, other_label) = match l {
-            Lang::Zh => ("en", "English"),
-            Lang::En => ("zh", "中文"),
-        };
+        // The two other choices. `lang-switch` is the switch between Chinese and English (to
+        // English on a Chinese page, to Simplified on an English one).
+        let current = lang_tag(l, self.hant);
+        let others: Vec<(&str, &str, &str)> =
+            [("zh-Hans", "简体中文", "lang-switch-hans"), ("zh-Hant", "繁體中文", "lang-switch-hant"), ("en", "English", "lang-switch")]
+                .into_iter()
+                .filter(|(tag, _, _)| *tag != current)
+                .map(|(tag, label, id)| (tag, label, if current == "en" && tag == "zh-Hans" { "lang-switch" } else { id }))
+                .collect();
         // Pages only reached by POST switch to the form they came from.
         let switch_path = if self.path.ends_with("/upload") { "/calculator" } else { self.path.as_str() };
-        let switch = match repost {
-            Some(form) => {
-                let mut f = format!(r#"<form method="post" action="{}?lang={other}" class="inline switch">"#, esc(switch_path));
-                for (k, v) in form.iter().filter(|(k, _)| k != "csrf") {
-                    let _ = write!(f, r#"<input type="hidden" name="{}" value="{}">"#, esc(k), esc(v));
+        let mut switch = String::new();
+        for (other, other_label, id) in others {
+            match &repost {
+                Some(form) => {
+                    let _ = write!(switch, r#"<form method="post" action="{}?lang={other}" class="inline switch">"#, esc(switch_path));
+                    for (k, v) in form.iter().filter(|(k, _)| k != "csrf") {
+                        let _ = write!(switch, r#"<input type="hidden" name="{}" value="{}">"#, esc(k), esc(v));
+                    }
+                    let _ =
+                        write!(switch, r#"<button type="submit" class="linklike" id="{id}" lang="{other}">{other_label}</button></form> "#);
                 }
-                let _ =
-                    write!(f, r#"<button type="submit" class="linklike" id="lang-switch" lang="{other}">{other_label}</button></form>"#);
-                f
+                None => {
+                    let _ = write!(
+                        switch,
+                        r#"<a href="{}?lang={other}" hreflang="{other}" lang="{other}" id="{id}">{other_label}</a> "#,
+                        esc(switch_path)
+                    );
+                }
             }
-            None => format!(
-                r#"<a href="{}?lang={other}" hreflang="{other}" lang="{other}" id="lang-switch">{other_label}</a>"#,
-                esc(switch_path)
-            ),
-        };
+        }
         let html = format!(
             r##"<!doctype html>
 <html lang="{lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · qiangke 強科</title><link rel="stylesheet" href="/static/app.css"><link rel="icon" href="/favicon.ico" type="image/svg+xml"></head>
+<title>{title} · qiangke 强科</title><link rel="stylesheet" href="/static/app.css"><link rel="icon" href="/favicon.ico" type="image/svg+xml"></head>
 <body>
 <a class="skip" href="#main">{skip}</a>
-<header><nav aria-label="{navlabel}"><span class="brand">強科 qiangke</span><ul>{nav}</ul>
+<header><nav aria-label="{navlabel}"><span class="brand">强科 qiangke</span><ul>{nav}</ul>
 <div class="account">{switch} {account}</div></nav></header>
 <main id="main"><h1>{title}</h1>
 {body}
 </main>
 <footer><p>{footer}</p></footer>
 </body></html>"##,
-            lang = if l == Lang::Zh { "zh-Hant" } else { "en" },
+            lang = current,
             title = esc(title),
             skip = t(l, "跳到正文", "Skip to content"),
-            navlabel = t(l, "主導航", "Main"),
-            footer = t(l, "每一筆金額都可追溯到方案原文的句子。", "Every amount traces back to a sentence of the plan."),
+            navlabel = t(l, "主导航", "Main"),
+            footer = t(l, "每一笔金额都可追溯到方案原文的句子。", "Every amount traces back to a sentence of the plan."),
         );
+        // Traditional: the whole page, written in Simplified, converted once (so the switch back
+        // reads 簡體中文, as Traditional sites label it).
+        let html = if self.hant { qiangke_rules::script::to_traditional(&html) } else { html };
         let mut r = (status, html).into_response();
         let h = r.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
         h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
         if self.remember_lang {
-            let v = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", if l == Lang::Zh { "zh" } else { "en" });
+            let v = format!("{LANG_COOKIE}={current}; Path=/; SameSite=Lax; Max-Age=31536000");
             h.append(header::SET_COOKIE, HeaderValue::from_str(&v).expect("ascii"));
         }
         r
@@ -332,11 +384,11 @@ fn login_page(ctx: &Ctx, next: &str, user: &str, error: Option<&str>, status: St
 <p><button type="submit">{lb}</button></p></form>"#,
         next = esc(next),
         user = esc(user),
-        lu = ctx.t("用戶名", "User name"),
-        lp = ctx.t("密碼", "Password"),
-        lb = ctx.t("登錄", "Sign in"),
+        lu = ctx.t("用户名", "User name"),
+        lp = ctx.t("密码", "Password"),
+        lb = ctx.t("登录", "Sign in"),
     );
-    let mut r = ctx.page_status(status, ctx.t("登錄", "Sign in"), &body);
+    let mut r = ctx.page_status(status, ctx.t("登录", "Sign in"), &body);
     let c = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
     r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii"));
     r
@@ -361,7 +413,7 @@ async fn login(
             &ctx,
             &next,
             user,
-            Some(ctx.t("表單已過期,請再試一次。", "The form expired; please try again.")),
+            Some(ctx.t("表单已过期,请再试一次。", "The form expired; please try again.")),
             StatusCode::FORBIDDEN,
         );
     }
@@ -375,7 +427,7 @@ async fn login(
             let msg = if matches!(p.status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
                 p.detail.clone()
             } else {
-                ctx.t("用戶名或密碼不正確。", "Unknown user name or wrong password.").to_string()
+                ctx.t("用户名或密码不正确。", "Unknown user name or wrong password.").to_string()
             };
             login_page(&ctx, &next, user, Some(&msg), p.status)
         }

@@ -44,12 +44,12 @@ fn rule_card(ctx: &Ctx, pack: &Pack, i: usize, mark: usize) -> String {
         clause = esc(&r.clause),
         title = esc(r.title.get(l)),
         back = ctx.t("↑ 原文", "↑ sentence"),
-        vb = ctx.t("核實:", "verified by"),
+        vb = ctx.t("核实:", "verified by"),
         deps = esc(&deps.join("、")),
-        paid = r.paid_by.map(|p| format!(" · {} {}", ctx.t("撥付:", "paid by"), esc(pack.department(p).name.get(l)))).unwrap_or_default(),
-        nl = ctx.t("解釋說明", "interpretations"),
+        paid = r.paid_by.map(|p| format!(" · {} {}", ctx.t("拨付:", "paid by"), esc(pack.department(p).name.get(l)))).unwrap_or_default(),
+        nl = ctx.t("解释说明", "interpretations"),
         notes = notes.join(", "),
-        srcl = ctx.t("規則源碼", "rule source"),
+        srcl = ctx.t("规则源码", "rule source"),
         src = esc(src),
     )
 }
@@ -61,9 +61,9 @@ pub(super) async fn text(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
     let mut o = format!(
         r#"<p>{} · <a href="/policy/notes">{}</a> · <a href="/policy/coverage">{}</a></p><p class="hint">{}</p><div class="policy">"#,
         esc(pack.title.get(ctx.lang)),
-        ctx.t("解釋說明", "Interpretation notes"),
-        ctx.t("條款覆蓋", "Clause coverage"),
-        ctx.t("黃色標記的句子已編碼為規則,規則列在句子旁邊。", "Highlighted sentences are encoded as rules, listed beside them."),
+        ctx.t("解释说明", "Interpretation notes"),
+        ctx.t("条款覆盖", "Clause coverage"),
+        ctx.t("黄色标记的句子已编码为规则,规则列在句子旁边。", "Highlighted sentences are encoded as rules, listed beside them."),
     );
     // Paragraphs are separated by blank lines; each is shown with the rules quoting it beside it.
     let mut pos = 0;
@@ -91,10 +91,10 @@ pub(super) async fn text(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
             next_span += 1;
         }
         html.push_str(&esc(&src[at..end]));
-        let _ = write!(o, r#"<p lang="zh-Hant">{}</p><aside>{aside}</aside>"#, html.replace('\n', "<br>"));
+        let _ = write!(o, r#"<p lang="zh-Hans">{}</p><aside>{aside}</aside>"#, html.replace('\n', "<br>"));
     }
     o.push_str("</div>");
-    ctx.page(ctx.t("方案原文與規則", "The plan and its rules"), &o)
+    ctx.page(ctx.t("方案原文与规则", "The plan and its rules"), &o)
 }
 
 pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
@@ -102,7 +102,7 @@ pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response 
     let l = ctx.lang;
     let mut o = format!(
         "<p>{}</p>",
-        ctx.t("方案文字有歧義之處,規則包的解釋及理由:", "Where the plan's text is ambiguous, the pack's reading and why:")
+        ctx.t("方案文字有歧义之处,规则包的解释及理由:", "Where the plan's text is ambiguous, the pack's reading and why:")
     );
     for n in &pack.notes {
         let opts: String = n.options.iter().map(|x| format!("<li>{}</li>", esc(x))).collect();
@@ -111,15 +111,15 @@ pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response 
             r#"<section class="card" id="note-{id}"><h2>[{clause}] {id}</h2><p><strong>{ql}</strong> {q}</p><ul>{opts}</ul><p><strong>{cl}</strong> {c}</p><p><strong>{rl}</strong> {r}</p></section>"#,
             id = esc(&n.id),
             clause = esc(&n.clause),
-            ql = ctx.t("問題:", "Question:"),
+            ql = ctx.t("问题:", "Question:"),
             q = esc(n.question.get(l)),
-            cl = ctx.t("選擇:", "Choice:"),
+            cl = ctx.t("选择:", "Choice:"),
             c = esc(n.choice.get(l)),
             rl = ctx.t("理由:", "Reason:"),
             r = esc(n.reason.get(l)),
         );
     }
-    ctx.page(ctx.t("解釋說明", "Interpretation notes"), &o)
+    ctx.page(ctx.t("解释说明", "Interpretation notes"), &o)
 }
 
 pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
@@ -127,9 +127,9 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
     let l = ctx.lang;
     let c = qiangke_rules::coverage::coverage(pack);
     let status = |st: &ClauseStatus| match st {
-        ClauseStatus::Encoded => ctx.t("已編碼", "encoded"),
-        ClauseStatus::Target => ctx.t("目標(非獎補)", "target (not an award)"),
-        ClauseStatus::NotComputable => ctx.t("無可計算內容", "nothing to compute"),
+        ClauseStatus::Encoded => ctx.t("已编码", "encoded"),
+        ClauseStatus::Target => ctx.t("目标(非奖补)", "target (not an award)"),
+        ClauseStatus::NotComputable => ctx.t("无可计算内容", "nothing to compute"),
     };
     let entry = |e: &qiangke_rules::plan::ClauseEntry| {
         let rules: Vec<String> =
@@ -144,24 +144,24 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
     let mut o = format!(
         "<p>{}</p>",
         esc(&match l {
-            qiangke_rules::Lang::Zh => format!("四、支持政策共 {} 項;未說明者:{} 處。", c.items.len(), c.problems.len()),
+            qiangke_rules::Lang::Zh => format!("四、支持政策共 {} 项;未说明者:{} 处。", c.items.len(), c.problems.len()),
             qiangke_rules::Lang::En => format!("Section 四 has {} items; unaccounted for: {}.", c.items.len(), c.problems.len()),
         })
     );
     o.push_str(&super::table_open(
         None,
         &[
-            (ctx.t("條款", "Clause"), false),
-            (ctx.t("標題", "Heading"), false),
-            (ctx.t("處理", "Status"), false),
-            (ctx.t("規則", "Rules"), false),
-            (ctx.t("說明", "Why"), false),
+            (ctx.t("条款", "Clause"), false),
+            (ctx.t("标题", "Heading"), false),
+            (ctx.t("处理", "Status"), false),
+            (ctx.t("规则", "Rules"), false),
+            (ctx.t("说明", "Why"), false),
         ],
     ));
     for it in &c.items {
         for e in &it.entries {
             let _ =
-                write!(o, "<tr><th scope=\"row\">{}</th><td lang=\"zh-Hant\">{}</td>{}</tr>", esc(&it.clause), esc(&it.heading), entry(e));
+                write!(o, "<tr><th scope=\"row\">{}</th><td lang=\"zh-Hans\">{}</td>{}</tr>", esc(&it.clause), esc(&it.heading), entry(e));
         }
         if it.entries.is_empty() {
             let _ = write!(
@@ -169,7 +169,7 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
                 "<tr><th scope=\"row\">{}</th><td>{}</td><td colspan=\"3\" class=\"error\">{}</td></tr>",
                 esc(&it.clause),
                 esc(&it.heading),
-                ctx.t("未說明", "missing")
+                ctx.t("未说明", "missing")
             );
         }
     }
@@ -180,5 +180,5 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
     for p in &c.problems {
         let _ = write!(o, r#"<p class="error">{}</p>"#, esc(p));
     }
-    ctx.page(ctx.t("條款覆蓋", "Clause coverage"), &o)
+    ctx.page(ctx.t("条款覆盖", "Clause coverage"), &o)
 }

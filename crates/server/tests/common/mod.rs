@@ -23,7 +23,7 @@ pub fn pack() -> Arc<Pack> {
 /// A SQLite ledger under `dir` (removed first) holding: `admin`; 甲公司 (liangzhou), an above-scale
 /// industrial enterprise with 15,000,000元 of R&D spending in 2023 (and a super-deduction claim of
 /// 300,000元 on it) and a new high-tech recognition
-/// on 2023-11-20, and its application for 2023 (two awards: 四(二)8 for the 稅務局, 四(二)7 for the
+/// on 2023-11-20, and its application for 2023 (two awards: 四(二)8 for the 税务局, 四(二)7 for the
 /// 科技局 and 工信局); reviewers `tax` (tax-bureau) and `sci` (science-bureau); `fin` (finance).
 pub async fn seeded(dir: &Path, pack: &Pack) -> (Store, Principal) {
     let _ = std::fs::remove_dir_all(dir);

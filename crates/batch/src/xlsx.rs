@@ -1,0 +1,209 @@
+//! Excel workbooks in and out (feature `xlsx`, on in the `qiangke` binary): a population or an
+//! import handed in as `.xlsx` (first sheet, or one named), and the award list written as `.xlsx`
+//! with Chinese headers, the rule's and the paying department's names beside their ids, and
+//! money as numbers with two decimals.
+//!
+//! Cells become the same text a CSV cell would be, so every check is the one a CSV gets: a number
+//! is written in its shortest exact form (`1500000.5`; Excel holds binary fractions, and one that
+//! is not a whole number of fen is refused by the fen check, never rounded), a date cell becomes
+//! `YYYY-MM-DD`, a boolean `true`/`false`, an Excel error (`#N/A`) is a bad cell.
+
+use calamine::{Data, Reader, open_workbook_auto};
+use qiangke_rules::model::Pack;
+use qiangke_rules::value::Date;
+use rust_xlsxwriter::{Format, Workbook};
+use std::path::Path;
+
+#[derive(Debug)]
+/// A sheet as header names and rows of cells (`Err`: a cell with no exact text, and why), each
+/// row with its row number in the sheet (the header is row 1).
+pub struct Sheet {
+    pub header: Vec<String>,
+    pub rows: Vec<(u64, Vec<Result<String, String>>)>,
+}
+
+/// Reads the first sheet of a workbook, or the one named `sheet`.
+pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
+    let mut wb = open_workbook_auto(path).map_err(|e| format!("{}: not a readable workbook: {e}", path.display()))?;
+    let names = wb.sheet_names();
+    let name = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| format!("{}: no sheet named `{s}` (sheets: {})", path.display(), names.join(", ")))?,
+        None => names.first().cloned().ok_or_else(|| format!("{}: the workbook has no sheet", path.display()))?,
+    };
+    let range = wb.worksheet_range(&name).map_err(|e| format!("{}: cannot read sheet `{name}`: {e}", path.display()))?;
+    // Row numbers as Excel shows them, even when the used range does not start at A1.
+    let first_row = range.start().map_or(0, |(r, _)| u64::from(r)) + 1;
+    let mut rows = range.rows().enumerate();
+    let header: Vec<String> = match rows.next() {
+        Some((_, h)) => h.iter().map(|c| cell(c).unwrap_or_default()).collect(),
+        None => return Err(format!("{}: sheet `{name}` is empty", path.display())),
+    };
+    let width = header.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1);
+    let header = header[..width].to_vec();
+    let rows = rows
+        .filter(|(_, r)| r.iter().any(|c| !matches!(c, Data::Empty)))
+        .map(|(i, r)| {
+            let mut cells: Vec<Result<String, String>> = r.iter().take(width).map(cell).collect();
+            cells.resize(width, Ok(String::new()));
+            (first_row + i as u64, cells)
+        })
+        .collect();
+    Ok(Sheet { header, rows })
+}
+
+/// One cell as the text a CSV cell would hold.
+fn cell(c: &Data) -> Result<String, String> {
+    match c {
+        Data::Empty => Ok(String::new()),
+        Data::String(s) => Ok(s.clone()),
+        Data::Int(i) => Ok(i.to_string()),
+        // Rust writes the shortest text that reads back as the same number: what was typed.
+        Data::Float(f) if f.is_finite() => Ok(format!("{f}")),
+        Data::Float(_) => Err("the cell is not a finite number".into()),
+        Data::Bool(b) => Ok(b.to_string()),
+        Data::DateTime(d) => serial_date(d.as_f64()),
+        Data::DateTimeIso(s) => Ok(s.get(..10).unwrap_or(s).to_string()),
+        Data::DurationIso(s) => Err(format!("the cell holds a duration ({s}), not a value of the pack")),
+        Data::Error(e) => Err(format!("the cell holds the Excel error {e}")),
+    }
+}
+
+/// An Excel date serial (1900 date system) as `YYYY-MM-DD`; a time of day is refused.
+fn serial_date(serial: f64) -> Result<String, String> {
+    if serial.fract() != 0.0 || !(1.0..=2_958_465.0).contains(&serial) {
+        return Err(format!("the cell holds a date with a time of day or out of range ({serial})"));
+    }
+    // Day 60 is Excel's 1900-02-29, which did not exist; from day 61 on, serials count from
+    // 1899-12-30.
+    let days = serial as i64;
+    if days == 60 {
+        return Err("the cell holds 1900-02-29, which Excel counts but the calendar does not".into());
+    }
+    let days = if days < 60 { days + 1 } else { days };
+    let (y, m, d) = civil_from_days(days - 25_569); // 1970-01-01 is serial 25569
+    Date::new(y, m, d).map(|d| d.to_string()).ok_or_else(|| format!("the cell holds an impossible date ({serial})"))
+}
+
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar (Howard
+/// Hinnant's civil-from-days algorithm).
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    (y, m, d)
+}
+
+/// The award list (the CSV `qiangke batch --out` writes) as a workbook: Chinese headers, the
+/// rule's title and the paying department's name beside their ids, amounts as numbers shown
+/// with thousands separators and two decimals (an open upper limit stays empty).
+pub fn awards_to_xlsx(pack: &Pack, csv_path: &Path, xlsx_path: &Path) -> Result<(), String> {
+    let mut rdr = csv::Reader::from_path(csv_path).map_err(|e| format!("{}: {e}", csv_path.display()))?;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let err = |e: rust_xlsxwriter::XlsxError| format!("{}: {e}", xlsx_path.display());
+    ws.set_name("奖补清单").map_err(err)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let headers = [
+        ("主体编号", 18.0),
+        ("申报年度", 9.0),
+        ("规则", 22.0),
+        ("规则名称", 36.0),
+        ("条款", 10.0),
+        ("类型", 8.0),
+        ("状态", 8.0),
+        ("金额下限(元)", 16.0),
+        ("金额上限(元)", 16.0),
+        ("预算年度", 9.0),
+        ("拨付部门", 16.0),
+    ];
+    for (c, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
+        ws.set_column_width(c as u16, *w).map_err(err)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(err)?;
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{}: {e}", csv_path.display()))?;
+        let row = i as u32 + 1;
+        let f = |k: usize| rec.get(k).unwrap_or("");
+        let rule = pack.rules.iter().find(|r| r.id == f(2));
+        ws.write_string(row, 0, f(0)).map_err(err)?;
+        match f(1).parse::<u32>() {
+            Ok(y) => ws.write_number(row, 1, f64::from(y)).map_err(err)?,
+            Err(_) => ws.write_string(row, 1, f(1)).map_err(err)?,
+        };
+        ws.write_string(row, 2, f(2)).map_err(err)?;
+        ws.write_string(row, 3, rule.map_or("", |r| r.title.zh.as_str())).map_err(err)?;
+        ws.write_string(row, 4, f(3)).map_err(err)?;
+        let kind = match f(4) {
+            "award" => "奖补",
+            "limit" => "限额",
+            "check" => "要求",
+            other => other,
+        };
+        ws.write_string(row, 5, kind).map_err(err)?;
+        let state = match f(5) {
+            "awarded" => "给予",
+            "met" => "符合",
+            "not-met" | "not_met" => "不符合",
+            other => other,
+        };
+        ws.write_string(row, 6, state).map_err(err)?;
+        for (col, k) in [(7u16, 6usize), (8, 7)] {
+            let text = f(k);
+            if text.is_empty() {
+                continue;
+            }
+            // Amounts are exact to the fen in the CSV; a workbook holds numbers as binary
+            // fractions, which show every fen exactly up to 2^53 fen (about 90 trillion yuan).
+            let v: f64 = text.parse().map_err(|_| format!("{}: amount `{text}` is not a number", csv_path.display()))?;
+            ws.write_number_with_format(row, col, v, &money).map_err(err)?;
+        }
+        match f(8).parse::<u32>() {
+            Ok(y) => ws.write_number(row, 9, f64::from(y)).map_err(err)?,
+            Err(_) => ws.write_string(row, 9, f(8)).map_err(err)?,
+        };
+        let payer = pack.departments.iter().find(|d| d.id == f(9)).map_or(f(9), |d| d.name.zh.as_str());
+        ws.write_string(row, 10, payer).map_err(err)?;
+    }
+    wb.save(xlsx_path).map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_date_serials_are_calendar_dates() {
+        // Serials by hand: 1900-01-01 is 1; 1900-03-01 is 61 (Excel counts a 1900-02-29);
+        // 1970-01-01 is 25569; 2023-11-20 is 45250.
+        assert_eq!(serial_date(1.0).as_deref(), Ok("1900-01-01"));
+        assert_eq!(serial_date(59.0).as_deref(), Ok("1900-02-28"));
+        assert!(serial_date(60.0).is_err());
+        assert_eq!(serial_date(61.0).as_deref(), Ok("1900-03-01"));
+        assert_eq!(serial_date(25_569.0).as_deref(), Ok("1970-01-01"));
+        assert_eq!(serial_date(45_250.0).as_deref(), Ok("2023-11-20"));
+        assert_eq!(serial_date(45_351.0).as_deref(), Ok("2024-02-29"));
+        assert!(serial_date(45_250.5).is_err(), "a time of day is not a date");
+    }
+
+    #[test]
+    fn numbers_read_back_as_typed() {
+        assert_eq!(cell(&Data::Float(15_000_000.0)).as_deref(), Ok("15000000"));
+        assert_eq!(cell(&Data::Float(1_500_000.5)).as_deref(), Ok("1500000.5"));
+        assert_eq!(cell(&Data::Float(0.1)).as_deref(), Ok("0.1"));
+        // A computed 0.1 + 0.2 is not 0.3: it stays what it is, and the fen check refuses it.
+        assert_eq!(cell(&Data::Float(0.1 + 0.2)).as_deref(), Ok("0.30000000000000004"));
+        assert_eq!(cell(&Data::Bool(true)).as_deref(), Ok("true"));
+    }
+}
