@@ -13,6 +13,7 @@ pub mod parquet_io;
 pub mod rows;
 pub mod run;
 pub mod synth;
+pub mod template;
 pub mod whatif;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;

@@ -158,3 +158,33 @@ fn bad_cells_of_a_workbook_are_located_by_excel_row_and_column() {
     let awards = std::fs::read_to_string(out).expect("awards");
     assert!(awards.contains("A1,2023,rd-spend-tiers,四(二)8,award,awarded,200000.00,200000.00,2024,science-bureau"), "{awards}");
 }
+
+#[test]
+fn the_upload_templates_name_every_fact_and_run_as_they_are() {
+    let pack = pack();
+    let cols = qiangke_batch::template::columns(&pack);
+    let v = &pack.vocab;
+    let facts = 3 + v.attributes.len() + v.yearly.len() + v.events.iter().map(|e| e.fields.len() + 1).sum::<usize>();
+    assert_eq!(cols.len(), facts, "a column for id, name, year and every fact");
+    for c in &cols {
+        assert_eq!(resolve(&pack, &c.header), resolve(&pack, &c.fact), "`{}` is read as `{}`", c.header, c.fact);
+        assert!(resolve(&pack, &c.header).is_some(), "{}", c.header);
+    }
+    let csv_path = tmp("template.csv");
+    std::fs::write(&csv_path, qiangke_batch::template::to_csv(&pack)).expect("write");
+    let xlsx_path = tmp("template.xlsx");
+    qiangke_batch::template::to_xlsx(&pack, &xlsx_path).expect("write");
+    for input in [&csv_path, &xlsx_path] {
+        let out = tmp("template-awards.csv");
+        let s = run_file(&pack, input, &BatchOptions::default(), &Outputs { awards: Some(out), ..Outputs::default() })
+            .unwrap_or_else(|e| panic!("{}: {e}", input.display()));
+        assert_eq!((s.rows, s.entities, s.bad_rows), (1, 1, 0), "{}: {:?}", input.display(), s.first_errors);
+    }
+    let mut book = open_workbook_auto(&xlsx_path).expect("open");
+    assert_eq!(book.sheet_names(), vec!["填写".to_string(), "填写说明".to_string()]);
+    let help = book.worksheet_range("填写说明").expect("help sheet");
+    let rows: Vec<&[Data]> = help.rows().collect();
+    assert_eq!(rows.len(), cols.len() + 1);
+    let rd = rows.iter().find(|r| r[1] == Data::String("rd_expenditure".into())).expect("rd row");
+    assert!(rd[2].to_string().contains("1500万元") && rd[3].to_string().contains("市税务局"), "{rd:?}");
+}

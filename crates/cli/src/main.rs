@@ -189,6 +189,13 @@ enum Cmd {
         #[arg(long)]
         budget: bool,
     },
+    /// Write a template for a population upload (`.csv` or `.xlsx`): the facts' Chinese names as
+    /// headers, one example row, and in a workbook a sheet explaining every column.
+    Template {
+        pack: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a synthetic population (labelled synthetic) with values on every threshold.
     Synth {
         pack: PathBuf,
@@ -425,6 +432,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
+        Cmd::Template { pack, out } => template(&pack, &out),
         Cmd::Sql { pack, dialect, budget } => sql(&pack, dialect, budget),
         Cmd::Report { pack, year, observations, updates, awards, out_dir, data_dir, database_url } => match observations {
             Some(obs) => report(&pack, year, &obs, updates.as_deref(), awards.as_deref(), &out_dir),
@@ -720,6 +728,40 @@ fn plan(dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Workbooks, when the binary is built with the `xlsx` feature (the default).
+mod xlsx {
+    use qiangke_rules::model::Pack;
+    use std::path::Path;
+
+    #[cfg(feature = "xlsx")]
+    pub fn template(pack: &Pack, out: &Path) -> Result<(), String> {
+        qiangke_batch::template::to_xlsx(pack, out)
+    }
+    #[cfg(feature = "xlsx")]
+    pub fn awards(pack: &Pack, csv: &Path, out: &Path) -> Result<(), String> {
+        qiangke_batch::xlsx::awards_to_xlsx(pack, csv, out)
+    }
+    #[cfg(not(feature = "xlsx"))]
+    pub fn template(_: &Pack, out: &Path) -> Result<(), String> {
+        Err(format!("{}: .xlsx needs a build with the `xlsx` feature (the default)", out.display()))
+    }
+    #[cfg(not(feature = "xlsx"))]
+    pub fn awards(_: &Pack, _: &Path, out: &Path) -> Result<(), String> {
+        Err(format!("{}: .xlsx needs a build with the `xlsx` feature (the default)", out.display()))
+    }
+}
+
+fn template(dir: &Path, out: &Path) -> Result<ExitCode> {
+    let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
+    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        xlsx::template(&pack, out).map_err(|e| anyhow::anyhow!(e))?;
+    } else {
+        std::fs::write(out, qiangke_batch::template::to_csv(&pack)).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    outln!("{} columns → {}", qiangke_batch::template::columns(&pack).len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// How `qiangke batch` reads and writes (beside what it evaluates).
 struct BatchFlags {
     strict: bool,
@@ -785,7 +827,7 @@ fn batch(
         }
     };
     if xlsx_out {
-        let written = qiangke_batch::xlsx::awards_to_xlsx(&pack, &awards_csv, &out);
+        let written = xlsx::awards(&pack, &awards_csv, &out);
         let _ = std::fs::remove_file(&awards_csv);
         if let Err(e) = written {
             eprintln!("error: {e}");
