@@ -75,18 +75,10 @@ fn whole(x: f64) -> Result<String, String> {
     }
 }
 
-/// Days since 1970-01-01 → `YYYY-MM-DD` (proleptic Gregorian calendar).
+/// Days since 1970-01-01 → `YYYY-MM-DD` (a day outside the years 1–9999 is written as its
+/// number, which the date check then refuses).
 fn days_to_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    qiangke_rules::value::Date::from_days_since_1970(days).map_or_else(|| format!("day {days} since 1970"), |d| d.to_string())
 }
 
 /// Converts the award table written as CSV into Parquet, a batch at a time.

@@ -255,22 +255,13 @@ fn read_parquet(
     header_ready: SyncSender<Result<(), BatchError>>,
 ) -> Result<(), BatchError> {
     let id_col = publish_header(pack, names, opts, &header_slot, &header_ready)?;
-    let mut batcher = Batcher {
-        work,
-        seq: 0,
-        items: Vec::new(),
-        errors: Vec::new(),
-        last_id: None,
-        last_was_doc: false,
-        chunk_rows: opts.chunk_rows.max(1),
-    };
+    let mut batcher = Batcher::new(work, opts);
     let mut row_no = 0u64;
     for batch in reader {
         let batch = batch.map_err(|e| BatchError::Input(format!("cannot read the Parquet input: {e}")))?;
         for cells in crate::parquet_io::rows(&batch) {
             row_no += 1;
-            let id = cells.get(id_col).and_then(|c| c.as_ref().ok()).cloned().unwrap_or_default().into_bytes();
-            batcher.push(row_no, id, Item::Cells(cells))?;
+            batcher.push_cells(row_no, id_col, cells)?;
         }
     }
     batcher.flush()
@@ -288,19 +279,10 @@ fn run_xlsx(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Re
     finish_run(opts, out, |files| {
         run_into(pack, opts, files, bytes, move |work, slot, ready| {
             let id_col = publish_header(pack, sheet.header, opts, &slot, &ready)?;
-            let mut batcher = Batcher {
-                work,
-                seq: 0,
-                items: Vec::new(),
-                errors: Vec::new(),
-                last_id: None,
-                last_was_doc: false,
-                chunk_rows: opts.chunk_rows.max(1),
-            };
+            let mut batcher = Batcher::new(work, opts);
             // Errors name the row as Excel numbers it (the header is row 1), like a CSV line.
             for (row, cells) in sheet.rows {
-                let id = cells.get(id_col).and_then(|c| c.as_ref().ok()).cloned().unwrap_or_default().into_bytes();
-                batcher.push(row, id, Item::Cells(cells))?;
+                batcher.push_cells(row, id_col, cells)?;
             }
             batcher.flush()
         })
@@ -451,15 +433,7 @@ fn read_items<R: Read>(
     header_slot: HeaderSlot,
     header_ready: SyncSender<Result<(), BatchError>>,
 ) -> Result<(), BatchError> {
-    let mut batcher = Batcher {
-        work,
-        seq: 0,
-        items: Vec::new(),
-        errors: Vec::new(),
-        last_id: None,
-        last_was_doc: false,
-        chunk_rows: opts.chunk_rows.max(1),
-    };
+    let mut batcher = Batcher::new(work, opts);
     match format {
         Format::Csv => {
             let mut input = input;
@@ -752,6 +726,25 @@ struct Batcher {
 }
 
 impl Batcher {
+    fn new(work: SyncSender<Chunk>, opts: &BatchOptions) -> Batcher {
+        Batcher {
+            work,
+            seq: 0,
+            items: Vec::new(),
+            errors: Vec::new(),
+            last_id: None,
+            last_was_doc: false,
+            chunk_rows: opts.chunk_rows.max(1),
+        }
+    }
+
+    /// A row of text cells (Parquet, a workbook), keyed by its id cell.
+    #[cfg_attr(not(any(feature = "parquet", feature = "xlsx")), allow(dead_code))]
+    fn push_cells(&mut self, line: u64, id_col: usize, cells: Vec<Result<String, String>>) -> Result<(), BatchError> {
+        let id = cells.get(id_col).and_then(|c| c.as_ref().ok()).cloned().unwrap_or_default().into_bytes();
+        self.push(line, id, Item::Cells(cells))
+    }
+
     fn push(&mut self, line: u64, id: Vec<u8>, item: Item) -> Result<(), BatchError> {
         let id = id.trim_ascii().to_vec();
         let is_doc = matches!(item, Item::Doc(_));

@@ -84,23 +84,8 @@ fn serial_date(serial: f64) -> Result<String, String> {
         return Err("the cell holds 1900-02-29, which Excel counts but the calendar does not".into());
     }
     let days = if days < 60 { days + 1 } else { days };
-    let (y, m, d) = civil_from_days(days - 25_569); // 1970-01-01 is serial 25569
-    Date::new(y, m, d).map(|d| d.to_string()).ok_or_else(|| format!("the cell holds an impossible date ({serial})"))
-}
-
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar (Howard
-/// Hinnant's civil-from-days algorithm).
-fn civil_from_days(z: i64) -> (i32, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
-    (y, m, d)
+    // 1970-01-01 is serial 25569.
+    Date::from_days_since_1970(days - 25_569).map(|d| d.to_string()).ok_or_else(|| format!("the cell holds an impossible date ({serial})"))
 }
 
 /// The award list (the CSV `qiangke batch --out` writes) as a workbook: Chinese headers, the

@@ -8,10 +8,11 @@
 //! information*, never as false or zero.
 
 use crate::diag::{Diagnostic, FileId, Report, SourceMap, Span, did_you_mean};
-use crate::model::{Pack, Type, Value};
+use crate::model::{Lang, Pack, Type, Value};
 use crate::tree::{Kind, Node, parse_json, parse_toml};
 use crate::uscc;
-use crate::value::{Date, Quantity, parse_quantity};
+use crate::value::{Date, Quantity, parse_quantity_msg};
+use qiangke_i18n::Msg;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -329,6 +330,7 @@ impl Validator<'_> {
             code: if ty == Type::Date { "F004" } else { "F003" },
             message: format!("expected {what}, found {found}"),
             hint: None,
+            msg: None,
         };
         let result = match (&n.kind, ty) {
             (Kind::Null, _) => return None,
@@ -340,6 +342,7 @@ impl Validator<'_> {
                 code: "F003",
                 message: "a TOML float cannot hold money exactly".into(),
                 hint: Some("write the amount as a string: \"1500000.50\" or \"150万元\"".into()),
+                msg: None,
             }),
             // Numbers may be written as JSON numbers or strings; names, dates and codes only as strings.
             (Kind::Num(t), Type::Int | Type::Dec | Type::Money | Type::Rate) | (Kind::Str(t), _) => parse_cell(self.pack, ty, t),
@@ -398,8 +401,22 @@ fn written_bool(t: &str) -> Option<bool> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellError {
     pub code: &'static str,
+    /// In English (logs, the API, the CLI); `msg` renders it in the reader's language.
     pub message: String,
     pub hint: Option<String>,
+    /// The message from the catalogue, where the error has one.
+    pub msg: Option<Msg>,
+}
+
+impl CellError {
+    fn of(code: &'static str, msg: Msg, hint: Option<&str>) -> CellError {
+        CellError { code, message: msg.to_string(), hint: hint.map(str::to_string), msg: Some(msg) }
+    }
+
+    /// What is wrong, in `lang` (the English `message` where no catalogue message exists yet).
+    pub fn text(&self, lang: Lang) -> String {
+        self.msg.as_ref().map_or_else(|| self.message.clone(), |m| m.render(lang))
+    }
 }
 
 /// Reads one cell of text as a fact of type `ty`, with every check a facts file gets: exact money
@@ -407,52 +424,56 @@ pub struct CellError {
 /// calendar dates, known enum names (with a suggestion), GB 32100 credit codes. The caller decides
 /// what an empty cell means (bulk input: not known).
 pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError> {
-    let err = |code: &'static str, message: String, hint: Option<&str>| Err(CellError { code, message, hint: hint.map(str::to_string) });
+    let err = |code: &'static str, msg: Msg, hint: Option<&str>| Err(CellError::of(code, msg, hint));
     let t = text.trim();
     match ty {
         Type::Bool => match written_bool(t) {
             Some(b) => Ok(Value::Bool(b)),
-            None => err("F003", format!("expected 是 or 否 (true/false, yes/no, 1/0), found `{t}`"), None),
+            None => err("F003", Msg::new("cell-bool").arg("text", t), None),
         },
         Type::Int => match t.parse::<i64>() {
-            Ok(i) if i < 0 => err("F005", format!("{i} is negative; counts and years cannot be"), None),
+            Ok(i) if i < 0 => err("F005", Msg::new("cell-negative-count").arg("text", i), None),
             Ok(i) if i <= COUNT_LIMIT => Ok(Value::Int(i)),
-            Ok(_) => err("F003", "number is implausibly large".into(), None),
-            Err(_) => err("F003", format!("expected a whole number, found `{t}`"), None),
+            Ok(_) => err("F003", Msg::new("cell-count-too-large"), None),
+            Err(_) => err("F003", Msg::new("cell-not-whole").arg("text", t), None),
         },
-        Type::Dec => match crate::value::exact_decimal(t) {
+        Type::Dec => match crate::value::exact_decimal_msg(t) {
             Ok(d) => Ok(Value::Dec(d)),
-            Err(m) => err("F003", format!("expected a number, found `{t}`: {m}"), None),
+            Err(m) => err("F003", Msg::new("cell-not-number").arg("text", t).detail(m), None),
         },
         Type::Money => {
             let hint = Some("write \"15000000\", \"1500万元\" or \"1500000.50元\"");
-            let m = match parse_quantity(t) {
+            let m = match parse_quantity_msg(t) {
                 Ok(Quantity::Money(m)) => m,
                 Ok(Quantity::Int(i)) => Decimal::from(i),
                 Ok(Quantity::Dec(d)) => d,
-                Ok(Quantity::Rate(_)) => return err("F003", "expected money, found a percentage".into(), None),
-                Err(m) => return err("F003", format!("`{t}` is not an amount of money: {m}"), hint),
+                Ok(Quantity::Rate(_)) => return err("F003", Msg::new("cell-money-percent"), None),
+                Err(m) => return err("F003", Msg::new("cell-not-money").arg("text", t).detail(m), hint),
             };
             if m.is_sign_negative() && !m.is_zero() {
-                return err("F005", format!("amount {t} is negative"), Some("amounts of money in facts are never negative"));
+                return err("F005", Msg::new("cell-money-negative").arg("text", t), Some("amounts of money in facts are never negative"));
             }
             if m > Decimal::from(MONEY_LIMIT) {
-                return err("F003", format!("amount {t} is implausibly large (over 1万亿元)"), None);
+                return err("F003", Msg::new("cell-money-too-large").arg("text", t), None);
             }
             if m.scale() > 2 && !crate::resolve::is_fen_exact(m) {
-                return err("F003", format!("amount {t} is finer than a fen"), Some("money in facts is exact to the fen (two decimals)"));
+                return err(
+                    "F003",
+                    Msg::new("cell-money-finer-than-fen").arg("text", t),
+                    Some("money in facts is exact to the fen (two decimals)"),
+                );
             }
             Ok(Value::Money(m))
         }
-        Type::Rate => match parse_quantity(t) {
+        Type::Rate => match parse_quantity_msg(t) {
             Ok(Quantity::Rate(r)) => Ok(Value::Rate(r)),
-            _ => err("F003", format!("expected a percentage like \"20%\", found `{t}`"), None),
+            _ => err("F003", Msg::new("cell-not-rate").arg("text", t), None),
         },
-        Type::Date => Date::parse_written(t).map(Value::Date).map_err(|m| CellError { code: "F004", message: m, hint: None }),
+        Type::Date => Date::parse_written(t).map(Value::Date).map_err(|m| CellError::of("F004", m, None)),
         Type::Text => Ok(Value::Text(text.into())),
         Type::Uscc => match uscc::validate(t) {
             Ok(()) => Ok(Value::Text(t.into())),
-            Err(m) => err("F006", format!("invalid unified social credit code: {m}"), None),
+            Err(m) => err("F006", Msg::new("cell-bad-uscc").arg("detail", m), None),
         },
         Type::Enum(e) => {
             let def = &pack.enums[e as usize];
@@ -464,10 +485,10 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
                         Some(m) => format!("did you mean `{m}`?"),
                         None => format!("one of: {}", ids.join(", ")),
                     };
-                    Err(CellError { code: "F007", message: format!("`{t}` is not a known {}", def.name), hint: Some(hint) })
+                    err("F007", Msg::new("cell-unknown-choice").arg("text", t).arg("what", &def.name), Some(&hint))
                 }
             }
         }
-        Type::MoneyRange | Type::RateRange | Type::List => err("F003", "this type cannot be given as a fact".into(), None),
+        Type::MoneyRange | Type::RateRange | Type::List => err("F003", Msg::new("cell-not-a-fact-type"), None),
     }
 }

@@ -28,13 +28,8 @@ impl Text {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+/// The language of a text (defined with the message catalogue).
+pub use qiangke_i18n::Lang;
 
 /// Something declared with an id and names in both languages (a department, a county, an enum variant).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

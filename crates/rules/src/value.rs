@@ -4,6 +4,7 @@
 //! literal forms the source text uses (`20萬元`, `1億元`, `500_000元`, `20%`) and formats amounts
 //! for people (`200,000.00元`, `20万元`) and machines (`"200000.00"`). It does no evaluation.
 
+use qiangke_i18n::Msg;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
@@ -28,6 +29,21 @@ impl Date {
         Some(Date { year, month, day })
     }
 
+    /// The date `days` after 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's
+    /// civil-from-days), if it falls in the years 1–9999.
+    pub fn from_days_since_1970(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe.checked_add(era.checked_mul(400)?)? + i64::from(m <= 2);
+        Date::new(i32::try_from(y).ok()?, m as u8, d as u8)
+    }
+
     /// Parses `YYYY-MM-DD`; `Err` says what is wrong.
     pub fn parse(s: &str) -> Result<Date, String> {
         let b = s.as_bytes();
@@ -46,7 +62,7 @@ impl Date {
     /// `2023.11.20` (month and day with one or two digits) and `2023年11月20日`, full-width digits
     /// too. Always a real calendar date; `Err` says what is wrong. Pack files keep the strict
     /// [`parse`](Self::parse).
-    pub fn parse_written(s: &str) -> Result<Date, String> {
+    pub fn parse_written(s: &str) -> Result<Date, Msg> {
         let t: String = s
             .trim()
             .chars()
@@ -68,12 +84,12 @@ impl Date {
                 && p.iter().all(|x| x.bytes().all(|b| b.is_ascii_digit()))
         };
         let Some(p) = parts.filter(shape_ok) else {
-            return Err(format!("`{s}` is not a date: write 2023-11-20, 2023/11/20, 2023.11.20 or 2023年11月20日"));
+            return Err(Msg::new("date-shape").arg("text", s));
         };
         let (y, m, d) = (p[0].parse::<i32>(), p[1].parse::<u8>(), p[2].parse::<u8>());
         match (y, m, d) {
-            (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).ok_or_else(|| format!("`{s}` is not a real calendar date")),
-            _ => Err(format!("`{s}` is not a date")),
+            (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).ok_or_else(|| Msg::new("date-not-real").arg("text", s)),
+            _ => Err(Msg::new("date-not-date").arg("text", s)),
         }
     }
 }
@@ -118,6 +134,11 @@ pub enum Quantity {
 /// `1,2,3`, `,100`) is refused, never guessed. Underscores may stand between digits. The number is
 /// read exactly: one with more digits than a decimal holds is refused, never rounded.
 pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
+    parse_quantity_msg(s).map_err(|m| m.to_string())
+}
+
+/// [`parse_quantity`], with what is wrong as a catalogue message (for the reader's language).
+pub fn parse_quantity_msg(s: &str) -> Result<Quantity, Msg> {
     let s = s.trim();
     let halfwidth;
     let s = if s.chars().any(|c| ('０'..='９').contains(&c)) {
@@ -138,33 +159,33 @@ pub fn parse_quantity(s: &str) -> Result<Quantity, String> {
     let digits = plain_digits(num)?;
     let digits = digits.as_ref();
     if digits.is_empty() || digits == "-" {
-        return Err(format!("`{s}` does not start with a number"));
+        return Err(Msg::new("qty-no-number").arg("text", s));
     }
     if digits.matches('.').count() > 1 || digits[1..].contains('-') || digits.ends_with('.') || digits.starts_with('.') {
-        return Err(format!("`{num}` is not a well-formed number"));
+        return Err(Msg::new("qty-malformed").arg("text", num));
     }
     let factor = match unit.trim() {
         "" if currency => Decimal::ONE,
         "" if !digits.contains('.') => {
-            return digits.parse::<i64>().map(Quantity::Int).map_err(|_| format!("`{num}` is too large"));
+            return digits.parse::<i64>().map(Quantity::Int).map_err(|_| Msg::new("qty-too-large").arg("text", num));
         }
-        "" => return exact_decimal(digits).map(Quantity::Dec),
+        "" => return exact_decimal_msg(digits).map(Quantity::Dec),
         "%" if !currency => {
-            return Ok(Quantity::Rate(exact_decimal(digits)? / Decimal::ONE_HUNDRED));
+            return Ok(Quantity::Rate(exact_decimal_msg(digits)? / Decimal::ONE_HUNDRED));
         }
         "元" => Decimal::ONE,
         "萬元" | "万元" | "萬" | "万" => Decimal::from(10_000),
         "億元" | "亿元" | "億" | "亿" => Decimal::from(100_000_000),
         other => {
-            return Err(format!("unknown unit `{other}`; expected 元, 万元, 亿元 or %"));
+            return Err(Msg::new("qty-unknown-unit").arg("unit", other));
         }
     };
-    exact_decimal(digits)?.checked_mul(factor).map(Quantity::Money).ok_or_else(|| format!("`{s}` is too large"))
+    exact_decimal_msg(digits)?.checked_mul(factor).map(Quantity::Money).ok_or_else(|| Msg::new("qty-too-large").arg("text", s))
 }
 
 /// The digits of a written number without its separators, after checking that every comma
 /// separates a group of three digits in the whole part.
-fn plain_digits(num: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+fn plain_digits(num: &str) -> Result<std::borrow::Cow<'_, str>, Msg> {
     if !num.contains([',', '_']) {
         return Ok(std::borrow::Cow::Borrowed(num));
     }
@@ -177,9 +198,7 @@ fn plain_digits(num: &str) -> Result<std::borrow::Cow<'_, str>, String> {
             && groups[1..].iter().all(|g| g.len() == 3)
             && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
         if !grouped {
-            return Err(format!(
-                "`{num}`: a comma may only separate thousands, in groups of three digits (1,500,000.50); write a decimal part after a point"
-            ));
+            return Err(Msg::new("qty-comma-groups").arg("text", num));
         }
     }
     Ok(std::borrow::Cow::Owned(num.chars().filter(|&c| c != '_' && c != ',').collect()))
@@ -188,12 +207,17 @@ fn plain_digits(num: &str) -> Result<std::borrow::Cow<'_, str>, String> {
 /// A decimal read exactly: trailing zeros after the point are dropped, and a number that would
 /// need rounding to fit (more than 28 significant digits) is refused.
 pub fn exact_decimal(digits: &str) -> Result<Decimal, String> {
+    exact_decimal_msg(digits).map_err(|m| m.to_string())
+}
+
+/// [`exact_decimal`], with what is wrong as a catalogue message.
+pub fn exact_decimal_msg(digits: &str) -> Result<Decimal, Msg> {
     let trimmed = if digits.contains('.') { digits.trim_end_matches('0').trim_end_matches('.') } else { digits };
     Decimal::from_str_exact(trimmed).map_err(|_| {
         if trimmed.bytes().filter(u8::is_ascii_digit).count() > 28 {
-            format!("`{digits}` has more digits than can be held exactly (28 at most); nothing is rounded")
+            Msg::new("qty-too-many-digits").arg("text", digits)
         } else {
-            format!("`{digits}` is too large or not a number")
+            Msg::new("qty-not-decimal").arg("text", digits)
         }
     })
 }

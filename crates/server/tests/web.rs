@@ -160,7 +160,26 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     bad[3] = ("y.rd_expenditure", "15,000,000 yuan");
     let r = w.send("POST", "/calculator", None, Some(&bad), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.html.contains(r#"<p class="error" id="f-y-rd_expenditure-error">`15,000,000 yuan` is not an amount of money"#), "{}", r.html);
+    // The error in the reader's language, from the message catalogue.
+    assert!(
+        r.html.contains(
+            r#"<p class="error" id="f-y-rd_expenditure-error">“15,000,000 yuan”不是金额:未知单位“yuan”;应为 元、万元、亿元 或 %"#
+        ),
+        "{}",
+        r.html
+    );
+    let en = w.send("POST", "/calculator", Some("qiangke_lang=en"), Some(&bad), &[]).await;
+    assert!(
+        en.html.contains(r#"id="f-y-rd_expenditure-error">`15,000,000 yuan` is not an amount of money: unknown unit `yuan`"#),
+        "{}",
+        en.html
+    );
+    let mut comma = bad.clone();
+    comma[3] = ("y.rd_expenditure", "1500000,50");
+    let zh = w.send("POST", "/calculator", None, Some(&comma), &[]).await;
+    assert!(zh.html.contains("逗号只能用于分隔千位,每组三位数字"), "{}", zh.html);
+    let hant = w.send("POST", "/calculator", Some("qiangke_lang=zh-Hant"), Some(&comma), &[]).await;
+    assert!(hant.html.contains("逗號只能用於分隔千位,每組三位數字"), "{}", hant.html);
     assert!(
         r.html.contains(r#"value="15,000,000 yuan" inputmode="decimal" aria-invalid="true" aria-describedby="f-y-rd_expenditure-error""#)
     );

@@ -225,11 +225,13 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
         match qiangke_rules::facts::parse_cell(pack, ty, raw) {
             Ok(_) => Some(qiangke_rules::facts::cell_json(ty, raw)),
             Err(e) => {
+                // In the reader's language; the English hints are not in the catalogue yet.
+                let text = e.text(lang);
                 errors.insert(
                     name.into(),
-                    match e.hint {
-                        Some(h) => format!("{} ({h})", e.message),
-                        None => e.message,
+                    match (&e.hint, lang) {
+                        (Some(h), qiangke_rules::model::Lang::En) => format!("{text} ({h})"),
+                        _ => text,
                     },
                 );
                 None

@@ -1,0 +1,32 @@
+# qiangke's messages in English. Ids and arguments are the same in every language
+# (the catalogue test holds zh-Hans.ftl to the same ids).
+
+## A value as typed: a cell of a facts file, a batch row, an import, a form field.
+cell-bool = expected 是 or 否 (true/false, yes/no, 1/0), found `{ $text }`
+cell-negative-count = { $text } is negative; counts and years cannot be
+cell-count-too-large = number is implausibly large
+cell-not-whole = expected a whole number, found `{ $text }`
+cell-not-number = expected a number, found `{ $text }`: { $detail }
+cell-money-percent = expected money, found a percentage
+cell-not-money = `{ $text }` is not an amount of money: { $detail }
+cell-money-negative = amount { $text } is negative
+cell-money-too-large = amount { $text } is implausibly large (over 1万亿元)
+cell-money-finer-than-fen = amount { $text } is finer than a fen
+cell-not-rate = expected a percentage like "20%", found `{ $text }`
+cell-not-a-fact-type = this type cannot be given as a fact
+cell-unknown-choice = `{ $text }` is not a known { $what }
+cell-bad-uscc = invalid unified social credit code: { $detail }
+
+## Dates as offices write them.
+date-shape = `{ $text }` is not a date: write 2023-11-20, 2023/11/20, 2023.11.20 or 2023年11月20日
+date-not-real = `{ $text }` is not a real calendar date
+date-not-date = `{ $text }` is not a date
+
+## Numbers with units (money, rates).
+qty-no-number = `{ $text }` does not start with a number
+qty-malformed = `{ $text }` is not a well-formed number
+qty-too-large = `{ $text }` is too large
+qty-unknown-unit = unknown unit `{ $unit }`; expected 元, 万元, 亿元 or %
+qty-comma-groups = `{ $text }`: a comma may only separate thousands, in groups of three digits (1,500,000.50); write a decimal part after a point
+qty-too-many-digits = `{ $text }` has more digits than can be held exactly (28 at most); nothing is rounded
+qty-not-decimal = `{ $text }` is too large or not a number

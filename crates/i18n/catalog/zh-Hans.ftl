@@ -1,0 +1,31 @@
+# 强科的提示信息(简体中文)。繁体由简体转换生成;各语言的消息编号和参数相同。
+
+## 用户填写的值:事实文件、批量数据行、导入、表单字段。
+cell-bool = 应填“是”或“否”(也可写 true/false、yes/no、1/0),填写的是“{ $text }”
+cell-negative-count = { $text } 是负数;数量和年份不能为负
+cell-count-too-large = 数字大得不合理
+cell-not-whole = 应填整数,填写的是“{ $text }”
+cell-not-number = 应填数字,填写的是“{ $text }”:{ $detail }
+cell-money-percent = 应填金额,填写的是百分比
+cell-not-money = “{ $text }”不是金额:{ $detail }
+cell-money-negative = 金额 { $text } 是负数
+cell-money-too-large = 金额 { $text } 大得不合理(超过1万亿元)
+cell-money-finer-than-fen = 金额 { $text } 超出了分的精度(金额最多保留两位小数)
+cell-not-rate = 应填百分比,如“20%”,填写的是“{ $text }”
+cell-not-a-fact-type = 这种类型不能作为事实填写
+cell-unknown-choice = “{ $text }”不是可选的{ $what }
+cell-bad-uscc = 统一社会信用代码无效:{ $detail }
+
+## 日期的各种写法。
+date-shape = “{ $text }”不是日期:请写成 2023-11-20、2023/11/20、2023.11.20 或 2023年11月20日
+date-not-real = “{ $text }”不是真实存在的日期
+date-not-date = “{ $text }”不是日期
+
+## 带单位的数字(金额、比例)。
+qty-no-number = “{ $text }”不是以数字开头
+qty-malformed = “{ $text }”不是格式正确的数字
+qty-too-large = “{ $text }”太大
+qty-unknown-unit = 未知单位“{ $unit }”;应为 元、万元、亿元 或 %
+qty-comma-groups = “{ $text }”:逗号只能用于分隔千位,每组三位数字(如 1,500,000.50);小数部分请用小数点
+qty-too-many-digits = “{ $text }”的位数超过可精确保存的位数(最多28位);不做任何舍入
+qty-not-decimal = “{ $text }”太大或不是数字
