@@ -131,8 +131,10 @@ fn workflow(w: &World, admin: &str, tax: &str, fin: &str) {
     };
     let id = e["id"].as_i64().expect("id");
     w.acked.lock().expect("acked").entities.push(id);
-    // 四(二)8: 1500万元 → 20万元.
-    let facts = json!({"source": "浸泡测试", "facts": [{"name": "above_scale", "value": true}, {"year": 2023, "name": "rd_expenditure", "value": "1500万"}]});
+    // 四(二)8: 1500万元 → 20万元 (the tiers need a super-deduction claim on the year: note
+    // rd-list-from-super-deduction).
+    let facts = json!({"source": "浸泡测试", "facts": [{"name": "above_scale", "value": true}, {"year": 2023, "name": "rd_expenditure", "value": "1500万"},
+        {"year": 2023, "name": "super_deduction_amount", "value": "30万"}]});
     let Some((201, _)) =
         w.call("facts", "POST", &format!("/api/entities/{id}/facts"), Some(admin), "application/json", facts.to_string().as_bytes())
     else {

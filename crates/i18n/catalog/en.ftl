@@ -30,3 +30,16 @@ qty-unknown-unit = unknown unit `{ $unit }`; expected 元, 万元, 亿元 or %
 qty-comma-groups = `{ $text }`: a comma may only separate thousands, in groups of three digits (1,500,000.50); write a decimal part after a point
 qty-too-many-digits = `{ $text }` has more digits than can be held exactly (28 at most); nothing is rounded
 qty-not-decimal = `{ $text }` is too large or not a number
+
+## States of the ledger and roles of users, as pages show them.
+state-pending = pending verification
+state-approved = verified
+state-rejected = rejected
+state-decided = decided
+state-scheduled = scheduled for payment
+state-paid = paid
+role-entity = enterprise or unit
+role-reviewer = reviewer
+role-finance = finance
+role-county = county
+role-admin = administrator

@@ -29,3 +29,16 @@ qty-unknown-unit = 未知单位“{ $unit }”;应为 元、万元、亿元 或 
 qty-comma-groups = “{ $text }”:逗号只能用于分隔千位,每组三位数字(如 1,500,000.50);小数部分请用小数点
 qty-too-many-digits = “{ $text }”的位数超过可精确保存的位数(最多28位);不做任何舍入
 qty-not-decimal = “{ $text }”太大或不是数字
+
+## 台账中的状态和用户角色,页面上的写法。
+state-pending = 待核实
+state-approved = 已核实
+state-rejected = 已驳回
+state-decided = 已决定
+state-scheduled = 待拨付
+state-paid = 已拨付
+role-entity = 企业或单位
+role-reviewer = 审核人员
+role-finance = 财政
+role-county = 县区
+role-admin = 管理员

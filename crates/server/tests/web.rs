@@ -402,7 +402,7 @@ async fn sign_in_review_desk_finance_and_audit() {
     };
     let r = w.send("POST", &format!("/finance/payouts/{pid}/paid"), Some(&fin), Some(&[("csrf", &token)]), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(w.get("/finance", Some(&fin)).await.html.contains("<td>paid</td>"));
+    assert!(w.get("/finance", Some(&fin)).await.html.contains("<td>已拨付</td>"));
 
     // The audit trail, as each may see it.
     let a = w.get("/audit", Some(&session)).await;

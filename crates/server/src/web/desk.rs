@@ -126,7 +126,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                 r#"<p class="error" role="alert">{} <a href="/desk#award-{id2}">#{id2}</a> ({}, {}): {}</p>"#,
                 ctx.t("可能重复:奖补", "Possibly the same as award"),
                 esc(x["subject"].as_str().unwrap_or(x["once_key"].as_str().unwrap_or(""))),
-                esc(x["status"].as_str().unwrap_or("")),
+                esc(&super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))),
                 ctx.t(
                     "同一主体、同一规则,名称相近。核实前请确认不是同一对象。",
                     "same entity, same rule, a similar name. Make sure it is not the same thing before approving."
@@ -367,7 +367,7 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
             esc(x["clause"].as_str().unwrap_or("")),
             x["budget_year"],
             esc(x["amount"].as_str().unwrap_or("")),
-            esc(x["status"].as_str().unwrap_or("")),
+            esc(&super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))),
         );
     }
     o.push_str("</tbody></table></div>");

@@ -102,6 +102,33 @@ pub(crate) fn esc(s: &str) -> String {
     o
 }
 
+/// A ledger state (`pending` … `paid`) as the reader says it; an unknown one as it is.
+pub(crate) fn state_text(lang: Lang, state: &str) -> String {
+    let id = match state {
+        "pending" => "state-pending",
+        "approved" => "state-approved",
+        "rejected" => "state-rejected",
+        "decided" => "state-decided",
+        "scheduled" => "state-scheduled",
+        "paid" => "state-paid",
+        other => return other.to_string(),
+    };
+    qiangke_i18n::text(lang, id, &[])
+}
+
+/// A role as the reader says it.
+pub(crate) fn role_text(lang: Lang, role: qiangke_store::auth::Role) -> String {
+    use qiangke_store::auth::Role;
+    let id = match role {
+        Role::Entity => "role-entity",
+        Role::Reviewer => "role-reviewer",
+        Role::Finance => "role-finance",
+        Role::County => "role-county",
+        Role::Admin => "role-admin",
+    };
+    qiangke_i18n::text(lang, id, &[])
+}
+
 pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
@@ -260,7 +287,7 @@ impl Ctx {
                 r#"<form method="post" action="/logout" class="inline">{}<span class="who">{} ({})</span> <button type="submit">{}</button></form>"#,
                 self.csrf_field(),
                 esc(&u.username),
-                esc(u.role.as_str()),
+                esc(&role_text(l, u.role)),
                 t(l, "退出", "Sign out")
             ),
             None => format!(r#"<a href="/login">{}</a>"#, t(l, "登录", "Sign in")),
