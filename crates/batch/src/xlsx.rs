@@ -12,6 +12,7 @@ use calamine::{Data, Reader, open_workbook_auto};
 use qiangke_rules::model::Pack;
 use qiangke_rules::value::Date;
 use rust_xlsxwriter::{Format, Workbook};
+use std::collections::HashMap;
 use std::path::Path;
 
 #[derive(Debug)]
@@ -117,18 +118,20 @@ pub fn awards_to_xlsx(pack: &Pack, csv_path: &Path, xlsx_path: &Path) -> Result<
         ws.set_column_width(c as u16, *w).map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
+    // Names by id, looked up once per row rather than searched.
+    let titles: HashMap<&str, &str> = pack.rules.iter().map(|r| (r.id.as_str(), r.title.zh.as_str())).collect();
+    let payers: HashMap<&str, &str> = pack.departments.iter().map(|d| (d.id.as_str(), d.name.zh.as_str())).collect();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| format!("{}: {e}", csv_path.display()))?;
         let row = i as u32 + 1;
         let f = |k: usize| rec.get(k).unwrap_or("");
-        let rule = pack.rules.iter().find(|r| r.id == f(2));
         ws.write_string(row, 0, f(0)).map_err(err)?;
         match f(1).parse::<u32>() {
             Ok(y) => ws.write_number(row, 1, f64::from(y)).map_err(err)?,
             Err(_) => ws.write_string(row, 1, f(1)).map_err(err)?,
         };
         ws.write_string(row, 2, f(2)).map_err(err)?;
-        ws.write_string(row, 3, rule.map_or("", |r| r.title.zh.as_str())).map_err(err)?;
+        ws.write_string(row, 3, titles.get(f(2)).copied().unwrap_or("")).map_err(err)?;
         ws.write_string(row, 4, f(3)).map_err(err)?;
         let kind = match f(4) {
             "award" => "奖补",
@@ -158,7 +161,7 @@ pub fn awards_to_xlsx(pack: &Pack, csv_path: &Path, xlsx_path: &Path) -> Result<
             Ok(y) => ws.write_number(row, 9, f64::from(y)).map_err(err)?,
             Err(_) => ws.write_string(row, 9, f(8)).map_err(err)?,
         };
-        let payer = pack.departments.iter().find(|d| d.id == f(9)).map_or(f(9), |d| d.name.zh.as_str());
+        let payer = payers.get(f(9)).copied().unwrap_or(f(9));
         ws.write_string(row, 10, payer).map_err(err)?;
     }
     wb.save(xlsx_path).map_err(err)

@@ -357,11 +357,7 @@ enum LangArg {
 impl From<LangArg> for Lang {
     fn from(l: LangArg) -> Lang {
         match l {
-            LangArg::Zh => Lang::Zh,
-            LangArg::ZhHant => {
-                HANT.store(true, std::sync::atomic::Ordering::Relaxed);
-                Lang::Zh
-            }
+            LangArg::Zh | LangArg::ZhHant => Lang::Zh,
             LangArg::En => Lang::En,
         }
     }
@@ -379,6 +375,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Traditional is Simplified converted as it is printed (see `HANT`).
+    if let Cmd::Eval { lang: LangArg::ZhHant, .. }
+    | Cmd::Coverage { lang: LangArg::ZhHant, .. }
+    | Cmd::Notes { lang: LangArg::ZhHant, .. } = &cli.cmd
+    {
+        HANT.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     match cli.cmd {
         Cmd::Check { pack, format } => check(&pack, format),
         Cmd::Eval { pack, facts, years, format, lang, no_trace } => eval(&pack, &facts, years, format, lang.into(), !no_trace),

@@ -47,18 +47,6 @@ impl Named {
     pub fn matches(&self, s: &str) -> bool {
         self.id == s || self.name.zh == s || self.name.en == s || self.aliases.iter().any(|a| a == s)
     }
-
-    /// [`matches`](Self::matches), or the Chinese name or an alias written in the other script,
-    /// with other spacing or full-width letters (`凉州区` for `凉州区`, `企业` for `企业`): how
-    /// people type a choice into a form or a spreadsheet cell. The English name is compared
-    /// without regard to case.
-    pub fn matches_written(&self, s: &str) -> bool {
-        if self.matches(s) || self.name.en.eq_ignore_ascii_case(s.trim()) {
-            return true;
-        }
-        let n = crate::identity::normalize(s);
-        !n.is_empty() && (n == crate::identity::normalize(&self.name.zh) || self.aliases.iter().any(|a| n == crate::identity::normalize(a)))
-    }
 }
 
 /// Types of the expression language and of facts.
@@ -158,15 +146,36 @@ impl Value {
 pub struct EnumDef {
     pub name: String,
     pub variants: Vec<Named>,
+    /// Each variant's Chinese name and aliases as identities ([`crate::identity::normalize`]),
+    /// worked out once at load for [`lookup`](Self::lookup).
+    written: Vec<Vec<String>>,
 }
 
 impl EnumDef {
-    /// Finds a variant by id or by either name.
+    pub fn new(name: String, variants: Vec<Named>) -> EnumDef {
+        let written = variants
+            .iter()
+            .map(|v| {
+                std::iter::once(&v.name.zh).chain(&v.aliases).map(|n| crate::identity::normalize(n)).filter(|n| !n.is_empty()).collect()
+            })
+            .collect();
+        EnumDef { name, variants, written }
+    }
+
+    /// Finds a variant by id, either name or an alias; failing that, as people type a choice
+    /// into a form or a spreadsheet cell: the English name in any case, or the Chinese name or
+    /// an alias in the other script, with other spacing or full-width letters (`凉州区` for
+    /// `涼州區`, `企业` for `企業`).
     pub fn lookup(&self, s: &str) -> Option<u16> {
-        match self.variants.iter().position(|v| v.matches(s)) {
-            Some(i) => Some(i as u16),
-            None => self.variants.iter().position(|v| v.matches_written(s)).map(|i| i as u16),
+        if let Some(i) = self.variants.iter().position(|v| v.matches(s)) {
+            return Some(i as u16);
         }
+        let (t, n) = (s.trim(), crate::identity::normalize(s));
+        self.variants
+            .iter()
+            .zip(&self.written)
+            .position(|(v, w)| v.name.en.eq_ignore_ascii_case(t) || (!n.is_empty() && w.contains(&n)))
+            .map(|i| i as u16)
     }
 }
 

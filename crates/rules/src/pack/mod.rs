@@ -136,7 +136,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             l.diags.push(l.err("E011", mf, e.name.span(), format!("enum `{}` is declared twice", e.name.get_ref())));
         }
         let variants = l.named_list(mf, &e.variants, "variant");
-        enums.push(EnumDef { name: e.name.get_ref().clone(), variants });
+        enums.push(EnumDef::new(e.name.get_ref().clone(), variants));
     }
     let mut departments = l.named_list(mf, &raw.departments, "department");
     if let Some((_, dt)) = find("departments.toml") {
