@@ -1,5 +1,5 @@
-//! qiangke's message catalogue. Every message a user reads comes from `catalog/zh-Hans.ftl` and
-//! `catalog/en.ftl` (Project Fluent), by a stable id with named arguments; Traditional Chinese is
+//! qiangke's message catalogue. Every message a user reads comes from `catalog/zh-Hans/*.ftl` and
+//! `catalog/en/*.ftl` (Project Fluent, one file per area), by a stable id with named arguments; Traditional Chinese is
 //! the Simplified text converted at the output (`qiangke_rules::script`), so there is no third
 //! file to keep. A test holds the two files to the same ids, and every id to a use in the code.
 //!
@@ -10,7 +10,8 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 use serde::Serialize;
 use std::fmt;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// The language of a text: Chinese (Simplified; Traditional is made from it) or English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
@@ -21,22 +22,39 @@ pub enum Lang {
     En,
 }
 
-const ZH: &str = include_str!("../catalog/zh-Hans.ftl");
-const EN: &str = include_str!("../catalog/en.ftl");
+/// The catalogue's files, one per area, in each language (the same names in both).
+macro_rules! files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../catalog/", $lang, "/values.ftl")),
+            include_str!(concat!("../catalog/", $lang, "/diagnostics.ftl")),
+            include_str!(concat!("../catalog/", $lang, "/explain.ftl")),
+            include_str!(concat!("../catalog/", $lang, "/batch.ftl")),
+            include_str!(concat!("../catalog/", $lang, "/report.ftl")),
+            include_str!(concat!("../catalog/", $lang, "/ledger.ftl")),
+            include_str!(concat!("../catalog/", $lang, "/api.ftl")),
+            include_str!(concat!("../catalog/", $lang, "/web.ftl")),
+        ]
+    };
+}
+const ZH: [&str; 8] = files!("zh-Hans");
+const EN: [&str; 8] = files!("en");
 
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
     static ZH_B: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
     static EN_B: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
-    let (cell, text, tag) = match lang {
+    let (cell, files, tag) = match lang {
         Lang::Zh => (&ZH_B, ZH, "zh-Hans"),
         Lang::En => (&EN_B, EN, "en"),
     };
     cell.get_or_init(|| {
-        let res = FluentResource::try_new(text.to_string()).unwrap_or_else(|(_, e)| panic!("catalogue {tag} does not parse: {e:?}"));
         let mut b = FluentBundle::new_concurrent(vec![tag.parse().expect("language tag")]);
         // No Unicode isolation marks around arguments: the texts go into HTML, CSV and terminals.
         b.set_use_isolating(false);
-        b.add_resource(res).unwrap_or_else(|e| panic!("catalogue {tag}: {e:?}"));
+        for text in files {
+            let res = FluentResource::try_new(text.to_string()).unwrap_or_else(|(_, e)| panic!("catalogue {tag} does not parse: {e:?}"));
+            b.add_resource(res).unwrap_or_else(|e| panic!("catalogue {tag}: {e:?}"));
+        }
         b
     })
 }
@@ -54,6 +72,14 @@ pub fn text(lang: Lang, id: &str, args: &[(&str, &str)]) -> String {
     }
     let mut errors = Vec::new();
     b.format_pattern(pattern, Some(&fa), &mut errors).into_owned()
+}
+
+/// A message without arguments (a heading, a label, a state), kept for the life of the process so
+/// it can stand where a `&'static str` is needed. The ids are finite, so the cache is bounded.
+pub fn label(lang: Lang, id: &'static str) -> &'static str {
+    static CACHE: OnceLock<Mutex<HashMap<(Lang, &'static str), &'static str>>> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    cache.entry((lang, id)).or_insert_with(|| Box::leak(text(lang, id, &[]).into_boxed_str()))
 }
 
 /// A message not yet put into words: an id and its arguments, rendered in the reader's language
@@ -96,11 +122,13 @@ impl fmt::Display for Msg {
 
 /// The ids of a catalogue, in order (for the catalogue test).
 pub fn ids(lang: Lang) -> Vec<String> {
-    let text = match lang {
+    let files = match lang {
         Lang::Zh => ZH,
         Lang::En => EN,
     };
-    text.lines()
+    files
+        .iter()
+        .flat_map(|f| f.lines())
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
         .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
         .collect()
