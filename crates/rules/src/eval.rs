@@ -96,8 +96,9 @@ impl State {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
-    /// The guard evaluated to false; `failed` is the source text of the part that decided it.
-    ConditionFailed { failed: String },
+    /// The guard evaluated to false; `failed` is the source text of the part that decided it, and
+    /// `unmet` the same part in terms of a fact, when it is one (for a sentence, not a formula).
+    ConditionFailed { failed: String, unmet: Option<Unmet> },
     /// No event of the trigger's kind in the claim year.
     NoTrigger,
     /// The value is below (or between) every band of a tier table.
@@ -134,6 +135,15 @@ pub enum Missing {
     Field(usize, usize),
 }
 
+/// A failed condition about one fact: what the fact is, and what the rule needed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unmet {
+    /// A yes/no fact that is not `needed`.
+    Flag { fact: FactRef, needed: bool },
+    /// A fact whose `value` does not stand in `op` to `bound` (`value op bound` is false).
+    Compare { fact: FactRef, op: BinOp, value: Value, bound: Value },
+}
+
 /// Which fact a trace step read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FactRef {
@@ -162,6 +172,8 @@ pub enum Step<'p> {
     },
     Compare {
         expr: &'p str,
+        /// The fact on the left, when the left side is one (the sentence names it).
+        subject: Option<FactRef>,
         op: BinOp,
         lhs: Value,
         rhs: Value,
@@ -403,8 +415,8 @@ fn decide<'p>(
 ) -> (State, Option<String>) {
     let guard = rule.guard.as_ref().map(|g| ctx.cond(g, "guard"));
     if let (Some(Ok(false)), Some(g)) = (&guard, &rule.guard) {
-        let failed = ctx.failing_part(g, &g.node).to_string();
-        return (State::NotEligible(Reason::ConditionFailed { failed }), None);
+        let (failed, unmet) = ctx.failing_part(g, &g.node);
+        return (State::NotEligible(Reason::ConditionFailed { failed: failed.to_string(), unmet }), None);
     }
     // A check has no amount: passing its guard is the whole result.
     let amount = match &rule.amount {
@@ -661,7 +673,8 @@ impl<'p> Cx<'p, '_> {
                             BinOp::Gt => ord == Some(std::cmp::Ordering::Greater),
                             _ => matches!(ord, Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)),
                         };
-                        self.push(|| Step::Compare { expr, op: *op, lhs: l, rhs: r, result });
+                        let subject = self.fact_of(a);
+                        self.push(|| Step::Compare { expr, subject, op: *op, lhs: l, rhs: r, result });
                         Ok(Value::Bool(result))
                     }
                     _ => {
@@ -761,14 +774,37 @@ impl<'p> Cx<'p, '_> {
 
     /// The smallest part of a false condition that makes it false: for `a && b` the false conjunct,
     /// for `a || b` the whole (every alternative failed). Evaluated again without tracing.
-    fn failing_part(&mut self, e: &'p CExpr, n: &'p N) -> &'p str {
+    fn failing_part(&mut self, e: &'p CExpr, n: &'p N) -> (&'p str, Option<Unmet>) {
         let trace = self.trace.take();
         let mut n = n;
         while let NK::Bin(BinOp::And, a, b) = &n.k {
             n = if self.eval(e, a) == Ok(Value::Bool(false)) { a } else { b };
         }
+        let unmet = match &n.k {
+            NK::Not(x) => self.fact_of(x).map(|fact| Unmet::Flag { fact, needed: false }),
+            NK::Bin(op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b) => {
+                match (self.fact_of(a), self.eval(e, a), self.eval(e, b)) {
+                    (Some(fact), Ok(value), Ok(bound)) => Some(Unmet::Compare { fact, op: *op, value, bound }),
+                    _ => None,
+                }
+            }
+            _ if n.ty == Type::Bool => self.fact_of(n).map(|fact| Unmet::Flag { fact, needed: true }),
+            _ => None,
+        };
         self.trace = trace;
-        e.slice(n.span)
+        (e.slice(n.span), unmet)
+    }
+
+    /// The fact a node reads, if it is a fact (not a formula).
+    fn fact_of(&self, n: &N) -> Option<FactRef> {
+        match n.k {
+            NK::Attr(i) => Some(FactRef::Attr(i)),
+            NK::Yearly(i) => Some(FactRef::Yearly(i, self.year)),
+            NK::Field(i) => self.event.map(|ev| FactRef::Field(ev.ty, i)),
+            NK::EventDate => self.event.map(|ev| FactRef::EventDate(ev.ty)),
+            NK::ClaimYear => Some(FactRef::ClaimYear),
+            _ => None,
+        }
     }
 
     fn missing(&mut self, m: Missing) -> R {

@@ -3,7 +3,8 @@
 //!
 //! Nothing here computes: every figure shown comes from the evaluation's states and trace steps.
 
-use crate::eval::{ENGINE_VERSION, Evaluation, FactRef, Missing, Reason, RuleResult, State, Step};
+use crate::eval::{ENGINE_VERSION, Evaluation, FactRef, Missing, Reason, RuleResult, State, Step, Unmet};
+use crate::syntax::BinOp;
 use crate::model::{BudgetYear, Lang, Named, Pack, RuleKind, Value};
 use crate::value::{UNBOUNDED, money_en, money_plain, money_source, money_yuan, rate_percent};
 
@@ -14,14 +15,9 @@ fn money_json(m: Decimal) -> J {
 use rust_decimal::Decimal;
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
+use qiangke_i18n::{label, text};
 use std::fmt::Write as _;
 
-fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
 
 /// JSON form of a value: booleans and integers as JSON, everything else as exact strings.
 pub fn value_json(pack: &Pack, v: &Value) -> J {
@@ -55,8 +51,8 @@ pub fn fact_title(pack: &Pack, f: &FactRef, lang: Lang) -> String {
         FactRef::Attr(i) => v.attributes[*i].title.get(lang).to_string(),
         FactRef::Yearly(i, y) => format!("{} ({y})", v.yearly[*i].title.get(lang)),
         FactRef::Field(e, i) => format!("{}: {}", v.events[*e].title.get(lang), v.events[*e].fields[*i].title.get(lang)),
-        FactRef::EventDate(e) => format!("{}: {}", v.events[*e].title.get(lang), t(lang, "日期", "date")),
-        FactRef::ClaimYear => t(lang, "申报年度", "claim year").into(),
+        FactRef::EventDate(e) => format!("{}: {}", v.events[*e].title.get(lang), label(lang, "ex-date")),
+        FactRef::ClaimYear => label(lang, "ex-claim-year").into(),
     }
 }
 
@@ -191,8 +187,11 @@ fn reason_json(pack: &Pack, r: &Reason) -> J {
     let mut o = json!({"code": r.code()});
     let m = o.as_object_mut().expect("object literal");
     match r {
-        Reason::ConditionFailed { failed } => {
+        Reason::ConditionFailed { failed, unmet } => {
             m.insert("failed".into(), J::String(failed.clone()));
+            if let Some(Unmet::Flag { fact, .. } | Unmet::Compare { fact, .. }) = unmet {
+                m.insert("fact".into(), J::String(fact_path(pack, fact)));
+            }
         }
         Reason::BaseNotAwarded { rule, key } => {
             m.insert("base_rule".into(), J::String(rule.clone()));
@@ -227,8 +226,12 @@ fn step_json(pack: &Pack, s: &Step<'_>) -> J {
         Step::Unknown { missing } => {
             json!({"step": "unknown", "fact": fact_path(pack, &missing_ref(missing))})
         }
-        Step::Compare { expr, op, lhs, rhs, result } => {
-            json!({"step": "compare", "expr": expr, "op": op.symbol(), "lhs": value_json(pack, lhs), "rhs": value_json(pack, rhs), "result": result})
+        Step::Compare { expr, subject, op, lhs, rhs, result } => {
+            let mut j = json!({"step": "compare", "expr": expr, "op": op.symbol(), "lhs": value_json(pack, lhs), "rhs": value_json(pack, rhs), "result": result});
+            if let Some(f) = subject {
+                j["fact"] = J::String(fact_path(pack, f));
+            }
+            j
         }
         Step::Arith { expr, op, lhs, rhs, result } => {
             json!({"step": "arith", "expr": expr, "op": op.symbol(), "lhs": value_json(pack, lhs), "rhs": value_json(pack, rhs), "result": value_json(pack, result)})
@@ -290,14 +293,14 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     let _ = writeln!(
         o,
         "{}: {} {} · sha256 {} · qiangke {}",
-        t(lang, "规则包", "pack"),
+        label(lang, "ex-pack"),
         pack.id,
         pack.version,
         &pack.hash[..16],
         ENGINE_VERSION
     );
     for &year in &ev.years {
-        let _ = writeln!(o, "\n== {} {year} ==", t(lang, "申报年度", "claim year"));
+        let _ = writeln!(o, "\n== {} {year} ==", label(lang, "ex-claim-year"));
         let mut quiet = Vec::new();
         let mut asks = Vec::new();
         let mut other_kinds = Vec::new();
@@ -335,28 +338,28 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
             let _ = writeln!(
                 o,
                 "\n{} {} ({}) — {} {}:",
-                t(lang, "需补充信息:", "Needed first:"),
+                label(lang, "ex-needed-first"),
                 fact_title(pack, &f, lang),
                 fact_path(pack, &f),
-                t(lang, "它决定以下规则是否适用,共", "it decides whether these rules apply:"),
+                label(lang, "ex-it-decides-whether-these"),
                 kind_asks.len()
             );
-            let _ = writeln!(o, "  {}", kind_asks.join(t(lang, "；", "; ")));
+            let _ = writeln!(o, "  {}", kind_asks.join(label(lang, "ex-sep")));
         }
         if !asks.is_empty() {
-            let _ = writeln!(o, "\n{}:", t(lang, "需补充信息才能判断的规则", "Rules that need more information to decide"));
+            let _ = writeln!(o, "\n{}:", label(lang, "ex-rules-that-need-more"));
             for a in asks {
                 let _ = writeln!(o, "  {a}");
             }
         }
         if !quiet.is_empty() {
-            let _ = writeln!(o, "\n{}:", t(lang, "本年度无触发事实的规则", "Rules with no triggering fact this year"));
+            let _ = writeln!(o, "\n{}:", label(lang, "ex-rules-with-no-triggering"));
             for q in quiet {
                 let _ = writeln!(o, "  {q}");
             }
         }
         if !other_kinds.is_empty() {
-            let _ = writeln!(o, "\n{}:", t(lang, "不适用于本主体类型的规则", "Rules for other kinds of applicant"));
+            let _ = writeln!(o, "\n{}:", label(lang, "ex-rules-for-other-kinds"));
             for q in other_kinds {
                 let _ = writeln!(o, "  {q}");
             }
@@ -364,12 +367,12 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     }
     let tot = totals(ev);
     if !tot.is_empty() {
-        let _ = writeln!(o, "\n{}:", t(lang, "合计（按预算年度）", "Total by budget year"));
+        let _ = writeln!(o, "\n{}:", label(lang, "ex-total-by-budget-year"));
         for (y, (lo, hi)) in tot {
             if lo == hi {
                 let _ = writeln!(o, "  {y}: {}", show_money(lo, lang));
             } else if hi == UNBOUNDED {
-                let _ = writeln!(o, "  {y}: {} {}", t(lang, "不低于", "at least"), show_money(lo, lang));
+                let _ = writeln!(o, "  {y}: {} {}", label(lang, "ex-at-least"), show_money(lo, lang));
             } else {
                 let _ = writeln!(o, "  {y}: {} – {}", show_money(lo, lang), show_money(hi, lang));
             }
@@ -402,12 +405,9 @@ pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
         };
         let nb = &pack.tiers[table].bands[next.0];
         let what = last_fact.map(|f| fact_title(pack, f, lang)).unwrap_or_default();
-        out.push(match lang {
-            Lang::Zh => format!("{what}再增加 {} 即可达到「{}」档 ({})", money_yuan(next.1), nb.describe(), money_source(nb.amount)),
-            Lang::En => {
-                format!("{what}: {} more would reach the tier {} ({})", money_en(next.1), nb.describe_in(lang), show_money(nb.amount, lang))
-            }
-        });
+        let gap = yuan(next.1, lang);
+        let (band, amount) = band_words(nb, lang);
+        out.push(text(lang, "ex-tier-hint", &[("what", &what), ("gap", &gap), ("band", &band), ("amount", &amount)]));
     }
     out
 }
@@ -421,7 +421,7 @@ pub fn amount_text(low: Decimal, high: Decimal, lang: Lang) -> String {
     if low == high {
         m(low)
     } else if high == UNBOUNDED {
-        format!("{} {}", t(lang, "不低于", "at least"), m(low))
+        format!("{} {}", label(lang, "ex-at-least"), m(low))
     } else {
         format!("{} – {}", m(low), m(high))
     }
@@ -430,32 +430,31 @@ pub fn amount_text(low: Decimal, high: Decimal, lang: Lang) -> String {
 fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     let rule = r.rule;
     let _ = writeln!(o, "\n[{}] {} ({})", rule.clause, rule.title.get(lang), rule.id);
-    let label = match rule.kind {
-        RuleKind::Award => t(lang, "可获补助", "AWARDED"),
-        RuleKind::Limit => t(lang, "上限(非拨款)", "LIMIT (not a payment)"),
-        RuleKind::Check => t(lang, "检查", "CHECK"),
+    let head = match rule.kind {
+        RuleKind::Award => label(lang, "ex-awarded"),
+        RuleKind::Limit => label(lang, "ex-limit-not-a-payment"),
+        RuleKind::Check => label(lang, "ex-check"),
     };
     let state = match &r.state {
-        State::Awarded { .. } if rule.kind == RuleKind::Check => t(lang, "已达到", "MET").to_string(),
-        State::NotEligible(Reason::ConditionFailed { failed }) if rule.kind == RuleKind::Check => match lang {
-            Lang::Zh => format!("未达到: {failed}"),
-            Lang::En => format!("NOT MET: `{failed}` does not hold"),
-        },
-        State::Awarded { low, high } if low == high => format!("{label}: {}", show_money(*low, lang)),
+        State::Awarded { .. } if rule.kind == RuleKind::Check => label(lang, "ex-met").to_string(),
+        State::NotEligible(Reason::ConditionFailed { failed, unmet }) if rule.kind == RuleKind::Check => {
+            text(lang, "ex-check-not-met", &[("why", &unmet_text(pack, failed, unmet.as_ref(), lang))])
+        }
+        State::Awarded { low, high } if low == high => format!("{head}: {}", show_money(*low, lang)),
         State::Awarded { low, high } if *high == UNBOUNDED => {
-            format!("{label}: {} {}", t(lang, "不低于", "at least"), show_money(*low, lang))
-                + t(lang, " (方案未设上限,具体金额由主管部门确定)", " (the plan sets no upper limit; the administrator decides the amount)")
+            format!("{head}: {} {}", label(lang, "ex-at-least"), show_money(*low, lang))
+                + label(lang, "ex-the-plan-sets-no")
         }
         State::Awarded { low, high } => format!(
-            "{label}: {} – {} ({})",
+            "{head}: {} – {} ({})",
             show_money(*low, lang),
             show_money(*high, lang),
-            t(lang, "具体金额由主管部门在此区间内决定", "the exact amount is decided by the administrator within this range")
+            label(lang, "ex-the-exact-amount-is")
         ),
-        State::NotEligible(reason) => format!("{}: {}", t(lang, "不符合", "NOT ELIGIBLE"), reason_text(pack, r, reason, lang)),
+        State::NotEligible(reason) => format!("{}: {}", label(lang, "ex-not-eligible"), reason_text(pack, r, reason, lang)),
         State::NeedsInformation(m) => format!(
             "{}: {}",
-            t(lang, "需补充信息", "NEEDS INFORMATION"),
+            label(lang, "ex-needs-information"),
             m.iter()
                 .map(|x| {
                     let f = missing_ref(x);
@@ -466,10 +465,7 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
         ),
         State::NotInForce { valid, date, year } => {
             let when = date.map_or(year.to_string(), |d| d.to_string());
-            match lang {
-                Lang::Zh => format!("不在政策有效期内: {when} 不在 {}至{} 之间", valid.0, valid.1),
-                Lang::En => format!("NOT IN FORCE: {when} is outside the validity period {} to {}", valid.0, valid.1),
-            }
+            text(lang, "ex-not-in-force", &[("when", &when), ("from", &valid.0.to_string()), ("to", &valid.1.to_string())])
         }
     };
     let _ = writeln!(o, "  {state}");
@@ -486,32 +482,32 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
                 let _ = writeln!(
                     o,
                     "  {} {by} ({rule_text}) · {} {} · {} {}",
-                    t(lang, "预算年度", "budget year"),
-                    t(lang, "核实:", "verified by"),
+                    label(lang, "ex-budget-year"),
+                    label(lang, "ex-verified-by"),
                     deps.join(", "),
-                    t(lang, "拨付:", "paid by"),
+                    label(lang, "ex-paid-by"),
                     pack.department(p).name.get(lang)
                 );
             }
             _ => {
-                let _ = writeln!(o, "  {} {}", t(lang, "核实:", "verified by"), deps.join(", "));
+                let _ = writeln!(o, "  {} {}", label(lang, "ex-verified-by"), deps.join(", "));
             }
         }
     }
-    let _ = writeln!(o, "  {}「{}」", t(lang, "依据:", "source:"), rule.quote);
+    let _ = writeln!(o, "  {}「{}」", label(lang, "ex-source"), rule.quote);
     if let (Some(p), State::Awarded { .. }) = (&rule.procedure_quote, &r.state) {
-        let _ = writeln!(o, "  {}「{}」", t(lang, "程序:", "procedure:"), p);
+        let _ = writeln!(o, "  {}「{}」", label(lang, "ex-procedure"), p);
     }
     if let Some(tr) = &r.trigger {
         let def = &pack.vocab.events[tr.event];
         let at = tr.at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
-        let _ = writeln!(o, "  {} {} {}{at}", t(lang, "触发:", "triggered by:"), def.title.get(lang), tr.date);
+        let _ = writeln!(o, "  {} {} {}{at}", label(lang, "ex-triggered-by"), def.title.get(lang), tr.date);
         if let Some(d) = tr.derived {
-            let _ = writeln!(o, "    {} [{}] {}「{}」", t(lang, "推定:", "counts as such under"), d.clause, d.title.get(lang), d.quote);
+            let _ = writeln!(o, "    {} [{}] {}「{}」", label(lang, "ex-counts-as-such-under"), d.clause, d.title.get(lang), d.quote);
         }
     }
     if !r.trace.is_empty() {
-        let _ = writeln!(o, "  {}", t(lang, "计算过程:", "because:"));
+        let _ = writeln!(o, "  {}", label(lang, "ex-because"));
         for s in &r.trace {
             if let Some(line) = step_text(pack, s, lang) {
                 let _ = writeln!(o, "    · {line}");
@@ -520,7 +516,7 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     }
     for n in &r.notes {
         let note = &pack.notes[*n];
-        let _ = writeln!(o, "  {} [{}] {} — {}", t(lang, "解释说明", "interpretation"), note.clause, note.id, note.choice.get(lang));
+        let _ = writeln!(o, "  {} [{}] {} — {}", label(lang, "ex-interpretation"), note.clause, note.id, note.choice.get(lang));
     }
 }
 
@@ -534,57 +530,93 @@ pub fn not_eligible_text(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> String 
 
 fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> String {
     match reason {
-        Reason::ConditionFailed { failed } => match lang {
-            Lang::Zh => format!("条件不满足: {failed}"),
-            Lang::En => format!("the condition `{failed}` does not hold"),
-        },
+        Reason::ConditionFailed { failed, unmet } => unmet_text(pack, failed, unmet.as_ref(), lang),
         Reason::NoTrigger => {
             let ev = match &r.rule.trigger {
                 crate::model::Trigger::Event { event, .. } => pack.vocab.events[*event].title.get(lang).to_string(),
                 crate::model::Trigger::Year => String::new(),
             };
-            match lang {
-                Lang::Zh => format!("{} 年度没有符合条件的{ev}", r.claim_year),
-                Lang::En => format!("no qualifying {ev} in {}", r.claim_year),
-            }
+            text(lang, "ex-no-trigger", &[("year", &r.claim_year.to_string()), ("event", &ev)])
         }
         Reason::NoTier { table, input } => {
             let tb = &pack.tiers[*table];
-            let first = tb.bands.first().map(|b| b.describe()).unwrap_or_default();
-            match lang {
-                Lang::Zh => format!("{} 低于最低档 ({first})", money_yuan(*input)),
-                Lang::En => format!(
-                    "{} is below the lowest tier ({})",
-                    money_en(*input),
-                    tb.bands.first().map(|b| b.describe_in(lang)).unwrap_or_default()
-                ),
-            }
+            let first = tb.bands.first().map(|b| band_words(b, lang).0).unwrap_or_default();
+            text(lang, "ex-below-lowest-tier", &[("input", &yuan(*input, lang)), ("band", &first)])
         }
         Reason::AlreadyAwarded { year, at, .. } => {
             let at = at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
-            match lang {
-                Lang::Zh => format!("一次性补助已在 {year} 年度给予{at}，不重复给予"),
-                Lang::En => format!("this one-time award was already granted for {year}{at}; it is never paid twice"),
-            }
+            text(lang, "ex-already-awarded", &[("year", &year.to_string()), ("at", &at)])
         }
-        Reason::BaseNotAwarded { rule, .. } => match lang {
-            Lang::Zh => format!("此为“再给予”的追加补助,须先获得基础补助 ({rule})"),
-            Lang::En => format!("this is a top-up (再给予) and the base award `{rule}` has not been granted for the same item"),
-        },
+        Reason::BaseNotAwarded { rule, .. } => {
+            let title = pack.rules.iter().find(|x| x.id == *rule).map_or(rule.as_str(), |x| x.title.get(lang));
+            text(lang, "ex-base-not-awarded", &[("base", title)])
+        }
         Reason::ApplicantKind { kind } => {
             let e = &pack.enums[pack.applicant_enum as usize];
             let name = |v: u16| e.variants[v as usize].name.get(lang).to_string();
             let who: Vec<String> = r.rule.applicants.iter().map(|v| name(*v)).collect();
-            match lang {
-                Lang::Zh => format!("本条适用于{},不适用于{}", who.join("、"), name(*kind)),
-                Lang::En => format!("applies to {}, not to {}", who.join(", "), name(*kind)),
-            }
+            let who = who.join(label(lang, "ex-list-separator"));
+            text(lang, "ex-applicant-kind", &[("who", &who), ("kind", &name(*kind))])
         }
-        Reason::Overflow => t(lang, "金额超出可计算范围", "amount out of computable range").into(),
+        Reason::Overflow => label(lang, "ex-amount-out-of-computable").into(),
+    }
+}
+
+/// A failed condition as a sentence: "本条要求研发费用加计扣除额 (2023)大于 50万元,实际为 40万元";
+/// the formula only when the condition is not about one fact.
+fn unmet_text(pack: &Pack, failed: &str, unmet: Option<&Unmet>, lang: Lang) -> String {
+    match unmet {
+        Some(Unmet::Flag { fact, needed }) => {
+            let id = if *needed { "ex-unmet-needs-yes" } else { "ex-unmet-needs-no" };
+            text(lang, id, &[("fact", &fact_title(pack, fact, lang))])
+        }
+        Some(Unmet::Compare { fact, op, value, bound }) => text(
+            lang,
+            "ex-unmet-compare",
+            &[
+                ("fact", &fact_title(pack, fact, lang)),
+                ("op", op_words(*op, lang)),
+                ("bound", &value_text(pack, bound, lang)),
+                ("value", &value_text(pack, value, lang)),
+            ],
+        ),
+        None => text(lang, "ex-condition-failed", &[("expr", failed)]),
+    }
+}
+
+/// A comparison in words ("大于", "is more than").
+fn op_words(op: BinOp, lang: Lang) -> &'static str {
+    label(
+        lang,
+        match op {
+            BinOp::Eq => "ex-op-eq",
+            BinOp::Ne => "ex-op-ne",
+            BinOp::Lt => "ex-op-lt",
+            BinOp::Le => "ex-op-le",
+            BinOp::Gt => "ex-op-gt",
+            BinOp::Ge => "ex-op-ge",
+            _ => "ex-op-other",
+        },
+    )
+}
+
+/// A band of a tier table and what it pays, as the explanation shows them.
+fn band_words(b: &crate::model::Band, lang: Lang) -> (String, String) {
+    match lang {
+        Lang::Zh => (b.describe(), money_source(b.amount)),
+        Lang::En => (b.describe_in(lang), show_money(b.amount, lang)),
     }
 }
 
 fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
+    let yes_no = |b: bool| label(lang, if b { "ex-yes" } else { "ex-no" });
+    let next_tier = |tb: &crate::model::TierTable, next: &Option<(usize, Decimal)>| match next {
+        Some((b, gap)) => {
+            let (band, amount) = band_words(&tb.bands[*b], lang);
+            text(lang, "ex-step-next-tier", &[("gap", &yuan(*gap, lang)), ("band", &band), ("amount", &amount)])
+        }
+        None => String::new(),
+    };
     Some(match s {
         Step::Part { .. } | Step::Once { .. } => return None,
         Step::Fact { fact, value, at } => {
@@ -593,78 +625,67 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
         }
         Step::Unknown { missing } => {
             let f = missing_ref(missing);
-            format!("{} ({}): {}", fact_title(pack, &f, lang), fact_path(pack, &f), t(lang, "未知", "not known"))
+            format!("{}: {}", fact_title(pack, &f, lang), label(lang, "ex-not-known"))
         }
-        Step::Compare { expr, lhs, op, rhs, result } => {
-            let yes = if *result { t(lang, "是", "yes") } else { t(lang, "否", "no") };
-            format!("{expr}: {} {} {} → {yes}", value_text(pack, lhs, lang), op.symbol(), value_text(pack, rhs, lang))
+        Step::Compare { subject, lhs, op, rhs, result, .. } => {
+            let (l, r) = (value_text(pack, lhs, lang), value_text(pack, rhs, lang));
+            let args = [("lhs", l.as_str()), ("op", op_words(*op, lang)), ("rhs", r.as_str()), ("result", yes_no(*result))];
+            match subject {
+                Some(f) => {
+                    let t = fact_title(pack, f, lang);
+                    let mut a = args.to_vec();
+                    a.push(("subject", &t));
+                    text(lang, "ex-step-compare-fact", &a)
+                }
+                None => text(lang, "ex-step-compare", &args),
+            }
         }
-        Step::Arith { expr, lhs, op, rhs, result } => {
-            format!(
-                "{expr}: {} {} {} = {}",
-                value_text(pack, lhs, lang),
-                op.symbol(),
-                value_text(pack, rhs, lang),
-                value_text(pack, result, lang)
-            )
+        Step::Arith { lhs, op, rhs, result, .. } => {
+            let sign = match op {
+                BinOp::Add => "+",
+                BinOp::Sub => "−",
+                BinOp::Mul => "×",
+                BinOp::Div => "÷",
+                other => other.symbol(),
+            };
+            format!("{} {sign} {} = {}", value_text(pack, lhs, lang), value_text(pack, rhs, lang), value_text(pack, result, lang))
         }
-        Step::Call { expr, result, .. } => format!("{expr} = {}", value_text(pack, result, lang)),
+        Step::Call { func, args, result, .. } => {
+            let id = match func {
+                crate::resolve::Func::Min => "ex-fn-min",
+                crate::resolve::Func::Max => "ex-fn-max",
+                crate::resolve::Func::Range => "ex-fn-range",
+                crate::resolve::Func::RoundFen => "ex-fn-round-fen",
+                crate::resolve::Func::YearOf => "ex-fn-year-of",
+                crate::resolve::Func::AtLeast => "ex-fn-at-least",
+            };
+            let args: Vec<String> = args.iter().map(|a| value_text(pack, a, lang)).collect();
+            let args = args.join(label(lang, "ex-list-separator"));
+            text(lang, "ex-step-call", &[("func", label(lang, id)), ("args", &args), ("result", &value_text(pack, result, lang))])
+        }
         Step::Tier { table, input, band, amount, boundary_note, next } => {
             let tb = &pack.tiers[*table];
-            let mut s = match lang {
-                Lang::Zh => format!("{} 属于「{}」档 → {}", money_yuan(*input), tb.bands[*band].describe(), money_source(*amount)),
-                Lang::En => {
-                    format!("{} falls in the tier {} → {}", money_en(*input), tb.bands[*band].describe_in(lang), show_money(*amount, lang))
-                }
+            let (b, _) = band_words(&tb.bands[*band], lang);
+            let amount = match lang {
+                Lang::Zh => money_source(*amount),
+                Lang::En => show_money(*amount, lang),
             };
+            let mut s = text(lang, "ex-step-tier", &[("input", &yuan(*input, lang)), ("band", &b), ("amount", &amount)]);
             if let Some(n) = boundary_note {
-                let _ = write!(s, " ({} {})", t(lang, "边界取值见解释说明", "boundary value, see interpretation"), pack.notes[*n].id);
+                let _ = write!(s, " ({} {})", label(lang, "ex-boundary-value-see-interpretation"), pack.notes[*n].id);
             }
-            if let Some((b, gap)) = next {
-                let nb = &tb.bands[*b];
-                let _ = match lang {
-                    Lang::Zh => write!(s, "；再增加 {} 可达「{}」档 ({})", money_yuan(*gap), nb.describe(), money_source(nb.amount)),
-                    Lang::En => write!(
-                        s,
-                        "; {} more would reach the tier {} ({})",
-                        money_en(*gap),
-                        nb.describe_in(lang),
-                        show_money(nb.amount, lang)
-                    ),
-                };
-            }
-            s
+            s + &next_tier(tb, next)
         }
         Step::NoTier { table, input, first } => {
             let tb = &pack.tiers[*table];
-            let mut s = match lang {
-                Lang::Zh => format!("{} 不在任何一档内", money_yuan(*input)),
-                Lang::En => format!("{} falls in no tier", money_en(*input)),
-            };
-            if let Some((b, gap)) = first {
-                let nb = &tb.bands[*b];
-                let _ = match lang {
-                    Lang::Zh => write!(s, "；再增加 {} 可达「{}」档 ({})", money_yuan(*gap), nb.describe(), money_source(nb.amount)),
-                    Lang::En => write!(
-                        s,
-                        "; {} more would reach the tier {} ({})",
-                        money_en(*gap),
-                        nb.describe_in(lang),
-                        show_money(nb.amount, lang)
-                    ),
-                };
-            }
-            s
+            text(lang, "ex-step-no-tier", &[("input", &yuan(*input, lang))]) + &next_tier(tb, first)
         }
         Step::Brackets { table, input, parts, result } => {
             let ps: Vec<String> =
                 parts.iter().map(|(b, r, a)| format!("{} × {} = {}", yuan(*b, lang), rate_percent(*r), yuan(*a, lang))).collect();
             format!("{} {}: {} → {}", pack.brackets[*table].id, yuan(*input, lang), ps.join(" + "), yuan(*result, lang))
         }
-        Step::Rounded { from, to } => match lang {
-            Lang::Zh => format!("{} 按四舍五入精确到分 → {}", from.normalize(), money_yuan(*to)),
-            Lang::En => format!("{} rounded half away from zero to the fen → {}", from.normalize(), money_en(*to)),
-        },
+        Step::Rounded { from, to } => text(lang, "ex-step-rounded", &[("from", &from.normalize().to_string()), ("to", &yuan(*to, lang))]),
     })
 }
 

@@ -312,7 +312,9 @@ fn the_range_trace_shows_the_cap() {
     let ev = evaluate(&p, &f, &Options { years: vec![2023], trace: true, ..Options::default() });
     let text = qiangke_rules::explain::to_text(&ev, qiangke_rules::Lang::En);
     assert!(text.contains("AWARDED: 600,000.00 yuan (60万元) – 1,000,000.00 yuan (100万元)"), "{text}");
-    assert!(text.contains("min(range(10%, 20%) * project.total, 100万元) = [60万元, 100万元]"), "{text}");
+    // 10%–20% of 600万元 is 60万元–120万元, capped at 100万元; the steps say so in words.
+    assert!(text.contains("[10%, 20%] × 6,000,000.00 yuan = [60万元, 120万元]"), "{text}");
+    assert!(text.contains("the smaller of: [60万元, 120万元], 1,000,000.00 yuan → [60万元, 100万元]"), "{text}");
 }
 
 mod props {

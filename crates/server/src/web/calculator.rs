@@ -3,7 +3,7 @@
 //! the state, the budget year and departments, what would reach the next tier, the quoted sentence
 //! and the whole explanation. Nothing is stored.
 
-use super::{Ctx, esc, field, field_error, t};
+use super::{Ctx, esc, field, field_error, label};
 use crate::api::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -27,40 +27,40 @@ fn id_of(name: &str) -> String {
 /// Input hint for a type.
 fn hint(ty: Type, lang: Lang) -> &'static str {
     match ty {
-        Type::Money => t(lang, "金额:如 15000000、1500万元 或 1500000.50元", "money: e.g. 15000000, 1500万元 or 1500000.50元"),
-        Type::Int => t(lang, "整数", "a whole number"),
-        Type::Dec => t(lang, "数字", "a number"),
-        Type::Rate => t(lang, "百分比,如 20%", "a percentage, e.g. 20%"),
-        Type::Date => t(lang, "日期,如 2023-11-20", "a date, e.g. 2023-11-20"),
-        Type::Uscc => t(lang, "18位统一社会信用代码", "the 18-character unified social credit code"),
+        Type::Money => label(lang, "calc-money-e-g-15000000"),
+        Type::Int => label(lang, "calc-a-whole-number"),
+        Type::Dec => label(lang, "calc-a-number"),
+        Type::Rate => label(lang, "calc-a-percentage-e-g"),
+        Type::Date => label(lang, "calc-a-date-e-g"),
+        Type::Uscc => label(lang, "calc-the-18-character-unified"),
         _ => "",
     }
 }
 
 /// One labelled control for a fact, keeping what the user typed and showing its error.
 #[allow(clippy::too_many_arguments)]
-fn control(pack: &Pack, lang: Lang, name: &str, label: &str, ty: Type, value: &str, err: Option<&String>, required: &Required) -> String {
+fn control(pack: &Pack, lang: Lang, name: &str, caption: &str, ty: Type, value: &str, err: Option<&String>, required: &Required) -> String {
     let id = id_of(name);
     let mut invalid = if err.is_some() { format!(r#" aria-invalid="true" aria-describedby="{id}-error""#) } else { String::new() };
     // What the vocabulary marks required is marked so here (an event's fields: once its date
     // is given); a condition says when.
-    let label = match required {
-        Required::No => label.to_string(),
+    let caption = match required {
+        Required::No => caption.to_string(),
         Required::Always => {
             invalid.push_str(r#" aria-required="true""#);
-            format!("{label}{}", t(lang, "(必填)", " (required)"))
+            format!("{caption}{}", label(lang, "calc-required"))
         }
-        Required::When(c) => format!("{label}{} {})", t(lang, "(必填,当", " (required when"), c.text),
+        Required::When(c) => format!("{caption}{} {})", label(lang, "calc-required-when"), c.text),
     };
-    let unknown = t(lang, "(未知)", "(not known)");
+    let unknown = label(lang, "calc-not-known");
     let widget = match ty {
         Type::Bool => {
             let opt = |v: &str, l: &str| format!(r#"<option value="{v}"{}>{l}</option>"#, if value == v { " selected" } else { "" });
             format!(
                 r#"<select id="{id}" name="{name}"{invalid}>{}{}{}</select>"#,
                 opt("", unknown),
-                opt("true", t(lang, "是", "yes")),
-                opt("false", t(lang, "否", "no"))
+                opt("true", label(lang, "calc-yes")),
+                opt("false", label(lang, "calc-no"))
             )
         }
         Type::Enum(e) => {
@@ -87,7 +87,7 @@ fn control(pack: &Pack, lang: Lang, name: &str, label: &str, ty: Type, value: &s
     };
     let h = hint(ty, lang);
     let h = if h.is_empty() { String::new() } else { format!(r#"<p class="hint">{h}</p>"#) };
-    format!(r#"<div><label for="{id}">{}</label>{widget}{h}{}</div>"#, esc(&label), field_error(&id, err))
+    format!(r#"<div><caption for="{id}">{}</label>{widget}{h}{}</div>"#, esc(&caption), field_error(&id, err))
 }
 
 fn title(f: &FieldDef, lang: Lang) -> String {
@@ -105,11 +105,7 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
         let _ = write!(
             o,
             r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#,
-            t(
-                lang,
-                "有些填写不正确,请按提示修改(其他已填内容已保留):",
-                "Some entries need correcting (everything else you typed is kept):"
-            )
+            label(lang, "calc-some-entries-need-correcting")
         );
         let mut errs: Vec<_> = errors.iter().collect();
         errs.sort();
@@ -121,7 +117,7 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     let _ = write!(
         o,
         r#"<form method="post" action="/calculator" class="calc" novalidate><fieldset><legend>{}</legend><div class="grid">"#,
-        t(lang, "申报年度与主体", "Claim year and applicant")
+        label(lang, "calc-claim-year-and-applicant")
     );
     let mut years = String::new();
     for y in YEARS {
@@ -130,13 +126,13 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     let _ = write!(
         o,
         r#"<div><label for="f-year">{}</label><select id="f-year" name="year">{years}</select>{}</div>"#,
-        t(lang, "申报年度", "Claim year"),
+        label(lang, "calc-claim-year"),
         field_error("f-year", errors.get("year"))
     );
     let _ = write!(
         o,
         r#"<div><label for="f-entity-name">{}</label><input id="f-entity-name" name="entity.name" value="{}" autocomplete="organization"></div>"#,
-        t(lang, "名称(可选)", "Name (optional)"),
+        label(lang, "calc-name-optional"),
         esc(field(form, "entity.name"))
     );
     for a in &v.attributes {
@@ -146,7 +142,7 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     let _ = write!(
         o,
         r#"</div></fieldset><fieldset><legend>{}</legend><div class="grid">"#,
-        t(lang, "申报年度的数据", "Figures of the claim year")
+        label(lang, "calc-figures-of-the-claim")
     );
     for y in &v.yearly {
         let name = format!("y.{}", y.name);
@@ -155,12 +151,8 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     let _ = write!(
         o,
         r#"</div></fieldset><h2>{}</h2><p class="hint">{}</p>"#,
-        t(lang, "事件(认定、立项、获奖等)", "Events (recognitions, projects, prizes …)"),
-        t(
-            lang,
-            "每类事件可填一项;填写日期即表示发生。多项事件请上传事实文件。",
-            "One of each kind; giving a date means it happened. For several of a kind, upload a facts file."
-        )
+        label(lang, "calc-events-recognitions-projects-prizes"),
+        label(lang, "calc-one-of-each-kind")
     );
     for e in &v.events {
         let prefix = format!("e.{}.", e.name);
@@ -178,7 +170,7 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
             pack,
             lang,
             &dname,
-            t(lang, "日期", "Date"),
+            label(lang, "calc-date"),
             Type::Date,
             field(form, &dname),
             errors.get(&dname),
@@ -190,18 +182,14 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
         }
         o.push_str("</div></fieldset></details>");
     }
-    let _ = write!(o, r#"<p><button type="submit" id="calculate">{}</button></p></form>"#, t(lang, "计算", "Calculate"));
+    let _ = write!(o, r#"<p><button type="submit" id="calculate">{}</button></p></form>"#, label(lang, "calc-calculate"));
     let _ = write!(
         o,
         r#"<form method="post" action="/calculator/upload" enctype="multipart/form-data" class="card"><h2>{}</h2><p class="hint">{}</p><p><label for="f-file">{}</label><input id="f-file" type="file" name="facts" accept=".json,.toml"></p><p><button type="submit" class="secondary">{}</button></p></form>"#,
-        t(lang, "或上传事实文件", "Or upload a facts file"),
-        t(
-            lang,
-            "JSON 或 TOML,格式同 qiangke eval(见 packs/wuwei-2022/examples)。",
-            "JSON or TOML, as qiangke eval reads (see packs/wuwei-2022/examples)."
-        ),
-        t(lang, "事实文件", "Facts file"),
-        t(lang, "上传并计算", "Upload and calculate")
+        label(lang, "calc-or-upload-a-facts"),
+        label(lang, "calc-json-or-toml-as"),
+        label(lang, "calc-facts-file"),
+        label(lang, "calc-upload-and-calculate")
     );
     o
 }
@@ -213,7 +201,7 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
     let year = match field(form, "year").parse::<i32>() {
         Ok(y) if YEARS.contains(&y) => y,
         _ => {
-            errors.insert("year".into(), t(lang, "请选择 2022—2025 年", "choose a year from 2022 to 2025").into());
+            errors.insert("year".into(), label(lang, "calc-choose-a-year-from").into());
             DEFAULT_YEAR
         }
     };
@@ -253,7 +241,7 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
             // The kind decides which rules apply at all: asked for here, once, rather than by
             // a score of results that each need it.
             None if matches!(a.required, Required::Always) && !errors.contains_key(&name) => {
-                errors.insert(name, t(lang, "此项必填:它决定哪些条款适用", "required: it decides which clauses apply").into());
+                errors.insert(name, label(lang, "calc-required-it-decides-which").into());
             }
             None => {}
         }
@@ -280,7 +268,7 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
                 for f in e.fields.iter().filter(|f| matches!(f.required, Required::Always)) {
                     let name = format!("{prefix}{}", f.name);
                     if !ev.contains_key(&f.name) && !errors.contains_key(&name) {
-                        errors.insert(name, t(lang, "此项必填", "required").into());
+                        errors.insert(name, label(lang, "calc-required-2").into());
                     }
                 }
                 ev.insert("type".into(), J::String(e.name.clone()));
@@ -290,7 +278,7 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
             None if !ev.is_empty() && !errors.contains_key(&format!("{prefix}date")) => {
                 errors.insert(
                     format!("{prefix}date"),
-                    t(lang, "填写了此事件的其他栏位时,日期必填", "the date is needed when other fields of this event are given").into(),
+                    label(lang, "calc-the-date-is-needed").into(),
                 );
             }
             None => {}
@@ -302,12 +290,12 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
 
 fn state_badge(lang: Lang, code: &str) -> String {
     let label = match code {
-        "awarded" => t(lang, "可获补助", "awarded"),
-        "met" => t(lang, "已达到", "met"),
-        "not-met" => t(lang, "未达到", "not met"),
-        "needs-information" => t(lang, "需补充信息", "needs information"),
-        "not-in-force" => t(lang, "不在有效期内", "not in force"),
-        _ => t(lang, "不符合", "not eligible"),
+        "awarded" => label(lang, "calc-awarded"),
+        "met" => label(lang, "calc-met"),
+        "not-met" => label(lang, "calc-not-met"),
+        "needs-information" => label(lang, "calc-needs-information"),
+        "not-in-force" => label(lang, "calc-not-in-force"),
+        _ => label(lang, "calc-not-eligible"),
     };
     let class = match code {
         "awarded" | "met" => "awarded",
@@ -322,11 +310,11 @@ fn state_badge(lang: Lang, code: &str) -> String {
 pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluation<'_>) -> String {
     let mut o = String::new();
     let tot = explain::totals(ev);
-    let _ = write!(o, r#"<section aria-labelledby="results-h" id="results"><h2 id="results-h">{}</h2>"#, t(lang, "计算结果", "Results"));
+    let _ = write!(o, r#"<section aria-labelledby="results-h" id="results"><h2 id="results-h">{}</h2>"#, label(lang, "calc-results"));
     if tot.is_empty() {
-        let _ = write!(o, "<p>{}</p>", t(lang, "按所填事实,暂无可获补助。", "No award on these facts."));
+        let _ = write!(o, "<p>{}</p>", label(lang, "calc-no-award-on-these"));
     } else {
-        let _ = write!(o, r#"<p class="card">{}: "#, t(lang, "合计(按预算年度)", "Total by budget year"));
+        let _ = write!(o, r#"<p class="card">{}: "#, label(lang, "calc-total-by-budget-year"));
         let parts: Vec<String> =
             tot.iter().map(|(y, (lo, hi))| format!("{y}: <strong>{}</strong>", esc(&explain::amount_text(*lo, *hi, lang)))).collect();
         o.push_str(&parts.join(" · "));
@@ -363,22 +351,22 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
             state_badge(lang, code)
         );
         if let RState::Awarded { low, high } = &r.state {
-            let prefix = if rule.kind == RuleKind::Limit { t(lang, "上限(非拨款):", "limit (not a payment): ") } else { "" };
+            let prefix = if rule.kind == RuleKind::Limit { label(lang, "calc-limit-not-a-payment") } else { "" };
             let _ = write!(o, r#" <span class="amount">{prefix}{}</span>"#, esc(&explain::amount_text(*low, *high, lang)));
         }
         o.push_str("</p>");
         if let RState::NeedsInformation(m) = &r.state {
             let facts: Vec<String> = m.iter().map(|x| esc(&explain::fact_title(pack, &explain::missing_ref(x), lang))).collect();
-            let _ = write!(o, "<p>{}: {}</p>", t(lang, "还需要", "Still needed"), facts.join("、"));
+            let _ = write!(o, "<p>{}: {}</p>", label(lang, "calc-still-needed"), facts.join("、"));
         }
         if let Some(by) = r.budget_year
             && rule.kind == RuleKind::Award
         {
             let deps: Vec<&str> = rule.verified_by.iter().map(|d| pack.department(*d).name.get(lang)).collect();
             let _ =
-                write!(o, "<p>{} {by} · {} {}", t(lang, "预算年度", "Budget year"), t(lang, "核实:", "verified by"), esc(&deps.join("、")));
+                write!(o, "<p>{} {by} · {} {}", label(lang, "calc-budget-year"), label(lang, "calc-verified-by"), esc(&deps.join("、")));
             if let Some(p) = rule.paid_by {
-                let _ = write!(o, " · {} {}", t(lang, "拨付:", "paid by"), esc(pack.department(p).name.get(lang)));
+                let _ = write!(o, " · {} {}", label(lang, "calc-paid-by"), esc(pack.department(p).name.get(lang)));
             }
             o.push_str("</p>");
         }
@@ -389,7 +377,7 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
         let _ = write!(
             o,
             "<details><summary>{}</summary><pre>{}</pre></details></article>",
-            t(lang, "计算过程与解释", "How this was decided"),
+            label(lang, "calc-how-this-was-decided"),
             esc(&explain::result_to_text(pack, r, lang))
         );
     }
@@ -397,7 +385,7 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
         let _ = write!(
             o,
             "<details class=\"card\" id=\"other-kinds\"><summary>{} ({})</summary><ul>",
-            t(lang, "不适用于本主体类型的规则(不符合)", "Rules for other kinds of applicant (not eligible)"),
+            label(lang, "calc-rules-for-other-kinds"),
             other_kinds.len()
         );
         for q in other_kinds {
@@ -409,7 +397,7 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
         let _ = write!(
             o,
             "<details class=\"card\"><summary>{} ({})</summary><ul>",
-            t(lang, "本年度无触发事实的规则", "Rules with nothing to trigger them this year"),
+            label(lang, "calc-rules-with-nothing-to"),
             quiet.len()
         );
         for q in quiet {
@@ -424,26 +412,20 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
 fn intro(ctx: &Ctx, pack: &Pack) -> String {
     format!(
         r#"<p>{} <a href="/policy">{}</a></p>"#,
-        esc(&match ctx.lang {
-            Lang::Zh => format!("按《{}》计算企业、单位和个人可获得的科技奖补,每一笔金额都引用方案原文。不保存任何数据。", pack.title.zh),
-            Lang::En => format!(
-                "What an enterprise, institution or person can get under the {}, each amount quoting the plan's own sentence. Nothing is stored.",
-                pack.title.en
-            ),
-        }),
-        ctx.t("阅读方案原文", "Read the plan")
+        esc(&ctx.say("calc-intro", &[("plan", pack.title.get(ctx.lang))])),
+        ctx.l("calc-read-the-plan")
     )
 }
 
 pub(super) async fn form(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
     let body = intro(&ctx, &s.pack) + &form_html(&ctx, &s.pack, &[], &Errors::new());
-    ctx.page(ctx.t("奖补计算器", "Award calculator"), &body)
+    ctx.page(ctx.l("calc-award-calculator"), &body)
 }
 
 pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(form): axum::Form<Vec<(String, String)>>) -> Response {
     let pack = &s.pack;
     let (year, doc, mut errors) = parse_form(pack, ctx.lang, &form);
-    let title = ctx.t("奖补计算器", "Award calculator");
+    let title = ctx.l("calc-award-calculator");
     if errors.is_empty() {
         match evaluate_off_thread(&s, "form".into(), doc.to_string(), vec![year], ctx.lang).await {
             Ok(Ok(results)) => {
@@ -464,7 +446,7 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
 
 pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Multipart) -> Response {
     let pack = &s.pack;
-    let title = ctx.t("奖补计算器", "Award calculator");
+    let title = ctx.l("calc-award-calculator");
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut too_large = false;
     loop {
@@ -493,16 +475,16 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
         ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, &body)
     };
     if too_large {
-        let mut r = fail(esc(ctx.t("文件太大:事实文件最大 1 MB。", "The file is too large: a facts file may be up to 1 MB.")));
+        let mut r = fail(esc(ctx.l("calc-the-file-is-too")));
         *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
         return r;
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return fail(esc(ctx.t("请选择一个事实文件。", "Choose a facts file.")));
+        return fail(esc(ctx.l("calc-choose-a-facts-file")));
     };
     let text = match qiangke_rules::textfile::decode(&bytes) {
         Ok(t) => t.into_owned(),
-        Err(_) => return fail(esc(ctx.t("文件既不是 UTF-8 也不是 GB18030/GBK 文本。", "The file is neither UTF-8 nor GB18030/GBK text."))),
+        Err(_) => return fail(esc(ctx.l("calc-the-file-is-neither"))),
     };
     let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
     match evaluate_off_thread(&s, name.clone(), text, Vec::new(), ctx.lang).await {
@@ -511,7 +493,7 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
             ctx.page(title, &body)
         }
         Ok(Err(messages)) => {
-            let mut m = format!("{}<ul>", esc(ctx.t("文件有错误,未计算:", "The file has errors; nothing was calculated:")));
+            let mut m = format!("{}<ul>", esc(ctx.l("calc-the-file-has-errors")));
             for (at, msg) in messages {
                 let _ = write!(m, "<li>{}:{at}: {}</li>", esc(&name), esc(&msg));
             }

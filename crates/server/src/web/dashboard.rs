@@ -35,11 +35,11 @@ fn pct(d: Decimal) -> String {
 
 fn status_label(lang: Lang, code: &str) -> &'static str {
     match code {
-        "achieved" => super::t(lang, "已实现", "achieved"),
-        "on-track" => super::t(lang, "进度正常", "on track"),
-        "behind" => super::t(lang, "滞后", "behind"),
-        "at-risk" => super::t(lang, "有风险", "at risk"),
-        _ => super::t(lang, "无法计算", "not computable"),
+        "achieved" => super::label(lang, "dash-achieved"),
+        "on-track" => super::label(lang, "dash-on-track"),
+        "behind" => super::label(lang, "dash-behind"),
+        "at-risk" => super::label(lang, "dash-at-risk"),
+        _ => super::label(lang, "dash-not-computable"),
     }
 }
 
@@ -60,13 +60,13 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     let _ = write!(
         o,
         r#"<form method="get" action="/dashboard" class="card"><label for="d-year">{}</label><select id="d-year" name="year">{years}</select> <button type="submit">{}</button></form>"#,
-        ctx.t("报告年度", "Report year"),
-        ctx.t("查看", "Show")
+        ctx.l("dash-report-year"),
+        ctx.l("dash-show")
     );
 
     // Indicators: share of the way to 2025, with the linear path marked.
     let _ =
-        write!(o, r#"<section aria-labelledby="ind-h"><h2 id="ind-h">{}</h2>"#, ctx.t("主要指标进度(全市)", "Indicator progress (city)"));
+        write!(o, r#"<section aria-labelledby="ind-h"><h2 id="ind-h">{}</h2>"#, ctx.l("dash-indicator-progress-city"));
     let row_h = 24i64;
     let (x0, w) = (300i64, 420i64);
     let h = 40 + row_h * r.city.len() as i64;
@@ -74,10 +74,7 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
         o,
         r##"<div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{h}" role="img" aria-labelledby="ind-svg-t"><title id="ind-svg-t">{}</title><line x1="{x0}" y1="20" x2="{x0}" y2="{}" stroke="#333"/><line x1="{}" y1="20" x2="{}" y2="{}" stroke="#999" stroke-dasharray="4"/><text x="{}" y="14">100%</text>"##,
         x0 + w + 120,
-        ctx.t(
-            "各指标距2025年目标的完成比例;黑线为线性进度,蓝色三角为2022年目标的位置",
-            "Share of the way to each 2025 target; the black tick is the linear path, the blue triangle where the 2022 target lies"
-        ),
+        ctx.l("dash-share-of-the-way"),
         h - 10,
         x0 + w,
         x0 + w,
@@ -142,7 +139,7 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
                     r##"<text x="{}" y="{}" fill="#5a6272">{}</text>"##,
                     x0 + 4,
                     y + 14,
-                    ctx.t("无数据或无法计算", "no data or not computable")
+                    ctx.l("dash-no-data-or-not")
                 );
             }
         }
@@ -151,22 +148,22 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     o.push_str(&super::table_open(
         None,
         &[
-            (ctx.t("指标", "Indicator"), false),
-            (ctx.t("基期值", "Baseline"), true),
-            (ctx.t("2022目标", "2022 target"), true),
-            (ctx.t("2022是否达到", "2022 met"), false),
-            (ctx.t("2025目标", "2025 target"), true),
-            (ctx.t("最新值", "Latest"), true),
-            (ctx.t("完成比例", "Share"), true),
-            (ctx.t("状态", "Status"), false),
+            (ctx.l("dash-indicator"), false),
+            (ctx.l("dash-baseline"), true),
+            (ctx.l("dash-2022-target"), true),
+            (ctx.l("dash-2022-met"), false),
+            (ctx.l("dash-2025-target"), true),
+            (ctx.l("dash-latest"), true),
+            (ctx.l("dash-share"), true),
+            (ctx.l("dash-status"), false),
         ],
     ));
     for p in &r.city {
         let d = &pack.plan.indicators[p.indicator];
         let opt = |x: Option<Decimal>| x.map(|v| v.normalize().to_string()).unwrap_or_else(|| "—".into());
         let met = match p.met_2022 {
-            Some(true) => ctx.t("是", "yes"),
-            Some(false) => ctx.t("否", "no"),
+            Some(true) => ctx.l("dash-yes"),
+            Some(false) => ctx.l("dash-no"),
             None => "—",
         };
         let code = p.status.code();
@@ -190,14 +187,14 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     let _ = write!(
         o,
         r#"<section aria-labelledby="bud-h"><h2 id="bud-h">{}</h2>"#,
-        ctx.t("奖补预算(按年度和拨付部门)", "Award budget by year and paying department")
+        ctx.l("dash-award-budget-by-year")
     );
     match ctx.user.as_ref().filter(|u| matches!(u.role, Role::Finance | Role::Admin | Role::County)) {
         None => {
             let _ = write!(
                 o,
                 "<p>{}</p>",
-                ctx.t("财务、管理员和县区用户登录后可见。", "Visible to finance, admin and county users when signed in.")
+                ctx.l("dash-visible-to-finance-admin")
             );
         }
         Some(u) => match s.store.budget(u, None).await {
@@ -212,16 +209,16 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     let _ = write!(
         o,
         r#"<section aria-labelledby="task-h"><h2 id="task-h">{}</h2>"#,
-        ctx.t("重点任务(按责任单位)", "Tasks by responsible unit")
+        ctx.l("dash-tasks-by-responsible-unit")
     );
     o.push_str(&super::table_open(
         None,
         &[
-            (ctx.t("单位", "Unit"), false),
-            (ctx.t("牵头", "Leads"), true),
-            (ctx.t("配合", "Supports"), true),
-            (ctx.t("有进展报告", "With updates"), true),
-            (ctx.t("逾期", "Overdue"), true),
+            (ctx.l("dash-unit"), false),
+            (ctx.l("dash-leads"), true),
+            (ctx.l("dash-supports"), true),
+            (ctx.l("dash-with-updates"), true),
+            (ctx.l("dash-overdue"), true),
         ],
     ));
     for (di, dept) in pack.departments.iter().enumerate() {
@@ -243,13 +240,13 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     }
     o.push_str("</tbody></table></div></section>");
     if !r.missing.is_empty() {
-        let _ = write!(o, "<details class=\"card\"><summary>{} ({})</summary><ul>", ctx.t("缺少的数据", "Missing data"), r.missing.len());
+        let _ = write!(o, "<details class=\"card\"><summary>{} ({})</summary><ul>", ctx.l("dash-missing-data"), r.missing.len());
         for m in &r.missing {
             let _ = write!(o, "<li>{}</li>", esc(m));
         }
         o.push_str("</ul></details>");
     }
-    ctx.page(ctx.t("仪表板", "Dashboard"), &o)
+    ctx.page(ctx.l("dash-dashboard"), &o)
 }
 
 /// Bars of committed (scheduled + paid) and pending amounts per budget year and paying department.
@@ -264,7 +261,7 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
         e.2 += dec(&line["paid"]);
     }
     if agg.is_empty() {
-        return format!("<p>{}</p>", ctx.t("账册中还没有奖补。", "No awards in the ledger yet."));
+        return format!("<p>{}</p>", ctx.l("dash-no-awards-in-the"));
     }
     let max = agg.values().map(|v| v.0 + v.1).max().unwrap_or(Decimal::ONE).max(Decimal::ONE);
     let dept_name = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(l).to_string());
@@ -273,7 +270,7 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
     let mut o = format!(
         r##"<div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{h}" role="img" aria-labelledby="bud-svg-t"><title id="bud-svg-t">{}</title>"##,
         x0 + w + 160,
-        ctx.t("深色:已决定(已安排或已拨付);浅色:待审核(下限)", "Dark: decided (scheduled or paid); light: pending (lower end)")
+        ctx.l("dash-dark-decided-scheduled-or")
     );
     for (i, ((y, payer), (committed, pending, _))) in agg.iter().enumerate() {
         let yy = 10 + row_h * i as i64;
@@ -299,14 +296,14 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
     o.push_str(&super::table_open(
         Some("budget-table"),
         &[
-            (ctx.t("预算年度", "Budget year"), false),
-            (ctx.t("拨付部门", "Paying department"), false),
-            (ctx.t("条款", "Clause"), false),
-            (ctx.t("待审核(元)", "Pending (yuan)"), true),
-            (ctx.t("已安排(元)", "Scheduled (yuan)"), true),
-            (ctx.t("已拨付(元)", "Paid (yuan)"), true),
-            (ctx.t("待审核笔数", "Pending awards"), true),
-            (ctx.t("超上限决定", "Above the ceiling"), false),
+            (ctx.l("dash-budget-year"), false),
+            (ctx.l("dash-paying-department"), false),
+            (ctx.l("dash-clause"), false),
+            (ctx.l("dash-pending-yuan"), true),
+            (ctx.l("dash-scheduled-yuan"), true),
+            (ctx.l("dash-paid-yuan"), true),
+            (ctx.l("dash-pending-awards"), true),
+            (ctx.l("dash-above-the-ceiling"), false),
         ],
     ));
     for line in b["lines"].as_array().into_iter().flatten() {
@@ -322,11 +319,11 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
         let waiting = &line["awaiting_second_approval"];
         let flag = match (above, waiting["awards"].as_i64().unwrap_or(0)) {
             (0, _) => String::new(),
-            (n, 0) => format!(r#"<span class="flag">{n} {}</span>"#, ctx.t("项(已第二人批准)", "(second approval given)")),
+            (n, 0) => format!(r#"<span class="flag">{n} {}</span>"#, ctx.l("dash-second-approval-given")),
             (n, w) => format!(
                 r#"<span class="flag">{n} {}; {w} {} {}元</span>"#,
-                ctx.t("项", "decisions"),
-                ctx.t("项待第二人批准,计", "await a second approval,"),
+                ctx.l("dash-decisions"),
+                ctx.l("dash-await-a-second-approval"),
                 esc(waiting["amount"].as_str().unwrap_or(""))
             ),
         };

@@ -51,12 +51,12 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         Err(r) => return *r,
     };
     let l = ctx.lang;
-    let title = ctx.t("审核台", "Review desk");
+    let title = ctx.l("desk-review-desk");
     if p.role != Role::Reviewer {
         return ctx.page_status(
             StatusCode::FORBIDDEN,
             title,
-            &format!("<p>{}</p>", ctx.t("只有部门审核人员有审核台。", "Only department reviewers have a review desk.")),
+            &format!("<p>{}</p>", ctx.l("desk-only-department-reviewers-have")),
         );
     }
     let dept = p.department.clone().unwrap_or_default();
@@ -66,7 +66,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         Err(e) => return super::store_error(ctx, e),
     };
     let mut o =
-        format!("<p>{}: <strong>{}</strong></p>", ctx.t("本部门核实的规则的奖补", "Awards of the rules verified by"), esc(&dept_name));
+        format!("<p>{}: <strong>{}</strong></p>", ctx.l("desk-awards-of-the-rules"), esc(&dept_name));
     // A refusal that is not about a field is said at the top, whether or not the award is still
     // in the queue (decided meanwhile, or another department's).
     if let Some(x) = &refusal {
@@ -75,7 +75,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         }
     }
     if let Some(id) = done {
-        let _ = write!(o, r#"<p class="card" role="status">{} #{id}</p>"#, ctx.t("已记录:奖补", "Recorded: award"));
+        let _ = write!(o, r#"<p class="card" role="status">{} #{id}</p>"#, ctx.l("desk-recorded-award"));
     }
     let mut shown = 0;
     for full in &list {
@@ -94,15 +94,15 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
             r#"<article class="card" id="award-{id}"><h2>#{id} [{}] {}</h2><p>{} <strong>{}</strong> ({}) · {} {} · {} <span class="amount">{}</span></p><blockquote lang="zh-Hans">{}</blockquote><details><summary>{}</summary><pre>{}</pre></details>"#,
             esc(full["clause"].as_str().unwrap_or("")),
             esc(r["title"][lk].as_str().unwrap_or("")),
-            ctx.t("申请主体", "Applicant"),
+            ctx.l("desk-applicant"),
             esc(full["entity"]["name"].as_str().unwrap_or("")),
             esc(full["entity"]["uscc"].as_str().unwrap_or("")),
-            ctx.t("预算年度", "budget year"),
+            ctx.l("desk-budget-year"),
             full["budget_year"],
-            ctx.t("金额", "amount"),
+            ctx.l("desk-amount"),
             esc(&amount_of(&full["amount"], l)),
             esc(r["quote"].as_str().unwrap_or("")),
-            ctx.t("计算过程与解释", "How this was decided"),
+            ctx.l("desk-how-this-was-decided"),
             esc(r["explanation"][lk].as_str().unwrap_or("")),
         );
         // What the award is for, when the triggering event names it (a workshop, a project …).
@@ -112,7 +112,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
             let _ = write!(
                 o,
                 r#"<p>{}: <strong class="subject">{}</strong> ({} {})</p>"#,
-                ctx.t("奖补对象", "For"),
+                ctx.l("desk-for"),
                 esc(name),
                 esc(ev.map_or("", |e| e.title.get(l))),
                 esc(trig["date"].as_str().unwrap_or("")),
@@ -124,13 +124,10 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
             let _ = write!(
                 o,
                 r#"<p class="error" role="alert">{} <a href="/desk#award-{id2}">#{id2}</a> ({}, {}): {}</p>"#,
-                ctx.t("可能重复:奖补", "Possibly the same as award"),
+                ctx.l("desk-possibly-the-same-as"),
                 esc(x["subject"].as_str().unwrap_or(x["once_key"].as_str().unwrap_or(""))),
                 esc(&super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))),
-                ctx.t(
-                    "同一主体、同一规则,名称相近。核实前请确认不是同一对象。",
-                    "same entity, same rule, a similar name. Make sure it is not the same thing before approving."
-                ),
+                ctx.l("desk-same-entity-same-rule"),
                 id2 = x["id"],
             );
         }
@@ -141,7 +138,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
             let _ = write!(
                 o,
                 r#"<p class="hint">{}: {} <a href="/policy/notes#note-joint-verification">[{}] {}</a></p>"#,
-                ctx.t("共同核实", "Joint verification"),
+                ctx.l("desk-joint-verification"),
                 esc(n.choice.get(l)),
                 esc(&n.clause),
                 esc(&n.id)
@@ -168,13 +165,13 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
 <label for="{reason_id}">{lreason}</label><textarea id="{reason_id}" name="reason" rows="2"{rinv}>{reason}</textarea>{rerr}
 <p><button type="submit" id="verify-{id}">{submit}</button></p></fieldset></form>"#,
                     csrf = ctx.csrf_field(),
-                    leg = ctx.t("核实结论", "Verdict"),
+                    leg = ctx.l("desk-verdict"),
                     ca = if v == "approve" { " checked" } else { "" },
                     cr = if v == "reject" { " checked" } else { "" },
-                    la = ctx.t("核准", "Approve"),
-                    lr = ctx.t("不予核准", "Reject"),
+                    la = ctx.l("desk-approve"),
+                    lr = ctx.l("desk-reject"),
                     verr = field_error(&format!("verdict-{id}"), err("verdict").as_ref()),
-                    lreason = ctx.t("理由(不予核准时必填)", "Reason (required to reject)"),
+                    lreason = ctx.l("desk-reason-required-to-reject"),
                     rinv = if err("reason").is_some() {
                         format!(r#" aria-invalid="true" aria-describedby="{reason_id}-error""#)
                     } else {
@@ -182,14 +179,14 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                     },
                     reason = esc(field(rform, "reason")),
                     rerr = field_error(&reason_id, err("reason").as_ref()),
-                    submit = ctx.t("提交核实结论", "Record verdict"),
+                    submit = ctx.l("desk-record-verdict"),
                 );
             }
             Some("pending") => {
                 let _ = write!(
                     o,
                     "<p>{}</p>",
-                    ctx.t("本部门已核准,等待其他核实部门。", "Approved by this department; waiting for the other verifying departments.")
+                    ctx.l("desk-approved-by-this-department")
                 );
             }
             Some("approved") => {
@@ -198,9 +195,9 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                 let typed = field(rform, "amount");
                 let value = if typed.is_empty() && hi == Some(lo) { lo } else { typed };
                 let range = match hi {
-                    Some(h) if h == lo => format!("{} {lo}元", ctx.t("方案规定金额", "the plan fixes")),
-                    Some(h) => format!("{} {lo}元 – {h}元", ctx.t("允许区间", "allowed")),
-                    None => format!("{} {lo}元", ctx.t("不低于", "at least")),
+                    Some(h) if h == lo => format!("{} {lo}元", ctx.l("desk-the-plan-fixes")),
+                    Some(h) => format!("{} {lo}元 – {h}元", ctx.l("desk-allowed")),
+                    None => format!("{} {lo}元", ctx.l("desk-at-least")),
                 };
                 let _ = write!(
                     o,
@@ -209,15 +206,15 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
 <label for="dreason-{id}">{lr}</label><input id="dreason-{id}" name="reason" value="{reason}">
 <p><button type="submit" id="decide-{id}">{submit}</button></p></fieldset></form>"#,
                     csrf = ctx.csrf_field(),
-                    leg = ctx.t("决定金额并安排拨付", "Decide the amount and schedule the payout"),
-                    la = ctx.t("决定金额(元)", "Amount (yuan)"),
+                    leg = ctx.l("desk-decide-the-amount-and"),
+                    la = ctx.l("desk-amount-yuan"),
                     value = esc(value),
                     ainv = if err("amount").is_some() { format!(r#" {amount_id}-error" aria-invalid="true"#) } else { String::new() },
                     range = esc(&range),
                     aerr = field_error(&amount_id, err("amount").as_ref()),
-                    lr = ctx.t("说明", "Note"),
+                    lr = ctx.l("desk-note"),
                     reason = esc(field(rform, "reason")),
-                    submit = ctx.t("决定", "Decide"),
+                    submit = ctx.l("desk-decide"),
                 );
             }
             Some("decided") if full["decision"]["awaiting_second_approval"] == true => {
@@ -225,11 +222,11 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                 let _ = write!(
                     o,
                     r#"<p class="error" role="status">{} {}元 ({} {}元) — {} {}</p>"#,
-                    ctx.t("决定金额", "Decided"),
+                    ctx.l("desk-decided"),
                     esc(d["amount"].as_str().unwrap_or("")),
-                    ctx.t("高于需第二人批准的上限", "above the ceiling for one person:"),
+                    ctx.l("desk-above-the-ceiling-for"),
                     esc(d["above_ceiling"].as_str().unwrap_or("")),
-                    ctx.t("决定人", "decided by"),
+                    ctx.l("desk-decided-by"),
                     esc(d["by"].as_str().unwrap_or("")),
                 );
                 if d["by"].as_str() != Some(p.username.as_str()) {
@@ -237,10 +234,10 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                         o,
                         r#"<form method="post" action="/desk/awards/{id}/second-approval">{}<p><button type="submit" id="second-{id}">{}</button></p></form>"#,
                         ctx.csrf_field(),
-                        ctx.t("第二人批准并安排拨付", "Approve as the second person and schedule the payout"),
+                        ctx.l("desk-approve-as-the-second"),
                     );
                 } else {
-                    let _ = write!(o, "<p>{}</p>", ctx.t("等待本部门另一名审核人员批准。", "Waiting for another reviewer to approve."));
+                    let _ = write!(o, "<p>{}</p>", ctx.l("desk-waiting-for-another-reviewer"));
                 }
             }
             _ => {}
@@ -248,7 +245,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         o.push_str("</article>");
     }
     if shown == 0 {
-        let _ = write!(o, "<p>{}</p>", ctx.t("没有待处理的奖补。", "Nothing waiting."));
+        let _ = write!(o, "<p>{}</p>", ctx.l("desk-nothing-waiting"));
     }
     let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
     ctx.page_status(status, title, &o)
@@ -273,7 +270,7 @@ pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     let verdict = field(&form, "verdict");
     let res = match verdict {
         "approve" | "reject" => s.store.verify(&p, id, verdict == "approve", field(&form, "reason")).await,
-        _ => Err(Error::invalid("verdict", ctx.t("请选择核准或不予核准", "choose approve or reject"))),
+        _ => Err(Error::invalid("verdict", ctx.l("desk-choose-approve-or-reject"))),
     };
     match res {
         Ok(_) => Redirect::to(&format!("/desk?done={id}#award-{id}")).into_response(),
@@ -322,30 +319,30 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let title = ctx.t("预算与拨付", "Budget & payouts");
+    let title = ctx.l("desk-budget-payouts");
     if !matches!(p.role, Role::Finance | Role::Admin) {
         return ctx.page_status(
             StatusCode::FORBIDDEN,
             title,
-            &format!("<p>{}</p>", ctx.t("只有财务和管理员可见。", "Only finance and admin users see this page.")),
+            &format!("<p>{}</p>", ctx.l("desk-only-finance-and-admin")),
         );
     }
     let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(p, None).await) {
         (Ok(b), Ok(x)) => (b, x),
         (Err(e), _) | (_, Err(e)) => return super::store_error(&ctx, e),
     };
-    let mut o = format!("<h2>{}</h2>", ctx.t("预算", "Budget"));
+    let mut o = format!("<h2>{}</h2>", ctx.l("desk-budget"));
     o.push_str(&super::dashboard::budget_chart(&ctx, &s.pack, &budget));
-    let _ = write!(o, "<h2>{}</h2>", ctx.t("拨付", "Payouts"));
+    let _ = write!(o, "<h2>{}</h2>", ctx.l("desk-payouts"));
     o.push_str(&super::table_open(
         Some("payouts"),
         &[
             ("#", false),
-            (ctx.t("主体", "Entity"), false),
-            (ctx.t("条款", "Clause"), false),
-            (ctx.t("预算年度", "Budget year"), false),
-            (ctx.t("金额(元)", "Amount (yuan)"), true),
-            (ctx.t("状态", "Status"), false),
+            (ctx.l("desk-entity"), false),
+            (ctx.l("desk-clause"), false),
+            (ctx.l("desk-budget-year-2"), false),
+            (ctx.l("desk-amount-yuan-2"), true),
+            (ctx.l("desk-status"), false),
             ("", false),
         ],
     ));
@@ -355,7 +352,7 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
             format!(
                 r#"<form method="post" action="/finance/payouts/{id}/paid">{}<button type="submit" id="paid-{id}">{}</button></form>"#,
                 ctx.csrf_field(),
-                ctx.t("记为已拨付", "Mark paid")
+                ctx.l("desk-mark-paid")
             )
         } else {
             String::new()
@@ -397,10 +394,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
     // What the chain shows, said exactly (SECURITY.md): not "any edit is detectable".
     let mut o = format!(
         "<p>{}</p>",
-        ctx.t(
-            "每条记录以带密钥的哈希链接到前一条,并记下所改动的奖补、决定和拨付记录的哈希:改动或删除中间记录、重算哈希链、在数据表中直接改动金额,核验时都会发现。删除最新的记录只能对照审计人员事先保存的检查点发现;同时掌握数据库和密钥的人可改写最后一个检查点之后的记录。",
-            "Each entry is chained to the one before by a keyed hash and records the hashes of the award, decision and payout rows it changed: editing or deleting entries inside the log, recomputing the chain, or editing an amount in its table directly are found by verification. Deleting the newest entries is found only against a checkpoint an auditor kept; someone holding both the database and the key can rewrite what follows the last checkpoint."
-        )
+        ctx.l("desk-each-entry-is-chained")
     );
     // The chain checked now, for admin and finance (who may run the check).
     if matches!(p.role, Role::Admin | Role::Finance)
@@ -410,15 +404,12 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
             let _ = write!(
                 o,
                 r#"<p class="card" role="status">{} {} {}</p>"#,
-                ctx.t("核验通过:", "Verified:"),
+                ctx.l("desk-verified"),
                 v.entries,
-                ctx.t(
-                    "条记录及其覆盖的奖补、决定和拨付记录均完好。",
-                    "entries, and the awards, decisions and payouts they cover, are intact."
-                )
+                ctx.l("desk-entries-and-the-awards")
             );
         } else {
-            let _ = write!(o, r#"<div class="error" role="alert"><p>{}</p><ul>"#, ctx.t("核验未通过:", "Verification failed:"));
+            let _ = write!(o, r#"<div class="error" role="alert"><p>{}</p><ul>"#, ctx.l("desk-verification-failed"));
             for x in &v.problems {
                 let _ = write!(o, "<li>{}</li>", esc(x));
             }
@@ -429,11 +420,11 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         None,
         &[
             ("#", false),
-            (ctx.t("时间", "Time"), false),
-            (ctx.t("操作人", "Actor"), false),
-            (ctx.t("操作", "Action"), false),
-            (ctx.t("对象", "Subject"), false),
-            (ctx.t("内容", "Detail"), false),
+            (ctx.l("desk-time"), false),
+            (ctx.l("desk-actor"), false),
+            (ctx.l("desk-action"), false),
+            (ctx.l("desk-subject"), false),
+            (ctx.l("desk-detail"), false),
         ],
     ));
     for e in &entries {
@@ -449,5 +440,5 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         );
     }
     o.push_str("</tbody></table></div>");
-    ctx.page(ctx.t("审计记录", "Audit trail"), &o)
+    ctx.page(ctx.l("desk-audit-trail"), &o)
 }

@@ -74,10 +74,10 @@ pub(crate) fn bare_refusal(status: StatusCode, detail: &str, lang: Option<&str>)
         r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{} {}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>{}</h1><p>{}</p><p><a href="/calculator">{}</a></p></main></body></html>"#,
         lang_tag(lang, hant),
         status.as_u16(),
-        t(lang, "请求无法处理", "Request refused"),
-        t(lang, "请求无法处理", "Request refused"),
+        label(lang, "page-request-refused"),
+        label(lang, "page-request-refused"),
         esc(detail),
-        t(lang, "返回首页", "Back to the start"),
+        label(lang, "page-back-to-the-start"),
     );
     let body = if hant { qiangke_rules::script::to_traditional(&body) } else { body };
     let mut r = (status, body).into_response();
@@ -129,12 +129,7 @@ pub(crate) fn role_text(lang: Lang, role: qiangke_store::auth::Role) -> String {
     qiangke_i18n::text(lang, id, &[])
 }
 
-pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
+pub(crate) use qiangke_i18n::label;
 
 /// What every page needs: the language, the signed-in user (if any) and the path.
 pub(crate) struct Ctx {
@@ -210,8 +205,14 @@ fn lang_tag(lang: Lang, hant: bool) -> &'static str {
 }
 
 impl Ctx {
-    pub fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
-        t(self.lang, zh, en)
+    /// A heading, label or notice of the catalogue in the page's language.
+    pub fn l(&self, id: &'static str) -> &'static str {
+        label(self.lang, id)
+    }
+
+    /// A message of the catalogue with its arguments, in the page's language.
+    pub fn say(&self, id: &'static str, args: &[(&str, &str)]) -> String {
+        qiangke_i18n::text(self.lang, id, args)
     }
 
     /// The token a signed-in user's forms carry.
@@ -229,13 +230,10 @@ impl Ctx {
         if !self.origin_ok || self.session.is_none() || given.is_empty() || given != self.csrf() {
             return Err(Box::new(self.page_status(
                 StatusCode::FORBIDDEN,
-                self.t("请求被拒绝", "Request refused"),
+                self.l("page-request-refused-2"),
                 &format!(
                     "<p role=\"alert\">{}</p>",
-                    self.t(
-                        "此表单缺少有效的安全令牌(或来自其他网站)。请重新打开页面再提交。",
-                        "This form lacks a valid security token (or came from another site). Reload the page and submit again."
-                    )
+                    self.l("page-this-form-lacks-a")
                 ),
             )));
         }
@@ -269,18 +267,18 @@ impl Ctx {
                 if path == href || (href != "/" && path.starts_with(href) && href.len() > 1) { r#" aria-current="page""# } else { "" };
             let _ = write!(nav, r#"<li><a href="{href}"{cur}>{}</a></li>"#, esc(label));
         };
-        link(&mut nav, "/calculator", t(l, "奖补计算器", "Calculator"), &self.path);
-        link(&mut nav, "/policy", t(l, "政策原文", "Policy"), &self.path);
-        link(&mut nav, "/dashboard", t(l, "仪表板", "Dashboard"), &self.path);
+        link(&mut nav, "/calculator", label(l, "page-calculator"), &self.path);
+        link(&mut nav, "/policy", label(l, "page-policy"), &self.path);
+        link(&mut nav, "/dashboard", label(l, "page-dashboard"), &self.path);
         if let Some(u) = &self.user {
             use qiangke_store::Role;
             if u.role == Role::Reviewer {
-                link(&mut nav, "/desk", t(l, "审核台", "Review desk"), &self.path);
+                link(&mut nav, "/desk", label(l, "page-review-desk"), &self.path);
             }
             if matches!(u.role, Role::Finance | Role::Admin) {
-                link(&mut nav, "/finance", t(l, "预算与拨付", "Budget & payouts"), &self.path);
+                link(&mut nav, "/finance", label(l, "page-budget-payouts"), &self.path);
             }
-            link(&mut nav, "/audit", t(l, "审计记录", "Audit trail"), &self.path);
+            link(&mut nav, "/audit", label(l, "page-audit-trail"), &self.path);
         }
         let account = match &self.user {
             Some(u) => format!(
@@ -288,9 +286,9 @@ impl Ctx {
                 self.csrf_field(),
                 esc(&u.username),
                 esc(&role_text(l, u.role)),
-                t(l, "退出", "Sign out")
+                label(l, "page-sign-out")
             ),
-            None => format!(r#"<a href="/login">{}</a>"#, t(l, "登录", "Sign in")),
+            None => format!(r#"<a href="/login">{}</a>"#, label(l, "page-sign-in")),
         };
         // The two other choices. `lang-switch` is the switch between Chinese and English (to
         // English on a Chinese page, to Simplified on an English one).
@@ -339,9 +337,9 @@ impl Ctx {
 </body></html>"##,
             lang = current,
             title = esc(title),
-            skip = t(l, "跳到正文", "Skip to content"),
-            navlabel = t(l, "主导航", "Main"),
-            footer = t(l, "每一笔金额都可追溯到方案原文的句子。", "Every amount traces back to a sentence of the plan."),
+            skip = label(l, "page-skip-to-content"),
+            navlabel = label(l, "page-main"),
+            footer = label(l, "page-every-amount-traces-back"),
         );
         // Traditional: the whole page, written in Simplified, converted once (so the switch back
         // reads 簡體中文, as Traditional sites label it).
@@ -411,11 +409,11 @@ fn login_page(ctx: &Ctx, next: &str, user: &str, error: Option<&str>, status: St
 <p><button type="submit">{lb}</button></p></form>"#,
         next = esc(next),
         user = esc(user),
-        lu = ctx.t("用户名", "User name"),
-        lp = ctx.t("密码", "Password"),
-        lb = ctx.t("登录", "Sign in"),
+        lu = ctx.l("page-user-name"),
+        lp = ctx.l("page-password"),
+        lb = ctx.l("page-sign-in"),
     );
-    let mut r = ctx.page_status(status, ctx.t("登录", "Sign in"), &body);
+    let mut r = ctx.page_status(status, ctx.l("page-sign-in"), &body);
     let c = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
     r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii"));
     r
@@ -440,7 +438,7 @@ async fn login(
             &ctx,
             &next,
             user,
-            Some(ctx.t("表单已过期,请再试一次。", "The form expired; please try again.")),
+            Some(ctx.l("page-the-form-expired-please")),
             StatusCode::FORBIDDEN,
         );
     }
@@ -454,7 +452,7 @@ async fn login(
             let msg = if matches!(p.status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
                 p.detail.clone()
             } else {
-                ctx.t("用户名或密码不正确。", "Unknown user name or wrong password.").to_string()
+                ctx.l("page-unknown-user-name-or").to_string()
             };
             login_page(&ctx, &next, user, Some(&msg), p.status)
         }

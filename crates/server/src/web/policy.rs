@@ -43,13 +43,13 @@ fn rule_card(ctx: &Ctx, pack: &Pack, i: usize, mark: usize) -> String {
         id = esc(&r.id),
         clause = esc(&r.clause),
         title = esc(r.title.get(l)),
-        back = ctx.t("↑ 原文", "↑ sentence"),
-        vb = ctx.t("核实:", "verified by"),
+        back = ctx.l("policy-sentence"),
+        vb = ctx.l("policy-verified-by"),
         deps = esc(&deps.join("、")),
-        paid = r.paid_by.map(|p| format!(" · {} {}", ctx.t("拨付:", "paid by"), esc(pack.department(p).name.get(l)))).unwrap_or_default(),
-        nl = ctx.t("解释说明", "interpretations"),
+        paid = r.paid_by.map(|p| format!(" · {} {}", ctx.l("policy-paid-by"), esc(pack.department(p).name.get(l)))).unwrap_or_default(),
+        nl = ctx.l("policy-interpretations"),
         notes = notes.join(", "),
-        srcl = ctx.t("规则源码", "rule source"),
+        srcl = ctx.l("policy-rule-source"),
         src = esc(src),
     )
 }
@@ -61,9 +61,9 @@ pub(super) async fn text(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
     let mut o = format!(
         r#"<p>{} · <a href="/policy/notes">{}</a> · <a href="/policy/coverage">{}</a></p><p class="hint">{}</p><div class="policy">"#,
         esc(pack.title.get(ctx.lang)),
-        ctx.t("解释说明", "Interpretation notes"),
-        ctx.t("条款覆盖", "Clause coverage"),
-        ctx.t("黄色标记的句子已编码为规则,规则列在句子旁边。", "Highlighted sentences are encoded as rules, listed beside them."),
+        ctx.l("policy-interpretation-notes"),
+        ctx.l("policy-clause-coverage"),
+        ctx.l("policy-highlighted-sentences-are-encoded"),
     );
     // Paragraphs are separated by blank lines; each is shown with the rules quoting it beside it.
     let mut pos = 0;
@@ -94,7 +94,7 @@ pub(super) async fn text(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
         let _ = write!(o, r#"<p lang="zh-Hans">{}</p><aside>{aside}</aside>"#, html.replace('\n', "<br>"));
     }
     o.push_str("</div>");
-    ctx.page(ctx.t("方案原文与规则", "The plan and its rules"), &o)
+    ctx.page(ctx.l("policy-the-plan-and-its"), &o)
 }
 
 pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
@@ -102,7 +102,7 @@ pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response 
     let l = ctx.lang;
     let mut o = format!(
         "<p>{}</p>",
-        ctx.t("方案文字有歧义之处,规则包的解释及理由:", "Where the plan's text is ambiguous, the pack's reading and why:")
+        ctx.l("policy-where-the-plan-s")
     );
     for n in &pack.notes {
         let opts: String = n.options.iter().map(|x| format!("<li>{}</li>", esc(x))).collect();
@@ -111,15 +111,15 @@ pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response 
             r#"<section class="card" id="note-{id}"><h2>[{clause}] {id}</h2><p><strong>{ql}</strong> {q}</p><ul>{opts}</ul><p><strong>{cl}</strong> {c}</p><p><strong>{rl}</strong> {r}</p></section>"#,
             id = esc(&n.id),
             clause = esc(&n.clause),
-            ql = ctx.t("问题:", "Question:"),
+            ql = ctx.l("policy-question"),
             q = esc(n.question.get(l)),
-            cl = ctx.t("选择:", "Choice:"),
+            cl = ctx.l("policy-choice"),
             c = esc(n.choice.get(l)),
-            rl = ctx.t("理由:", "Reason:"),
+            rl = ctx.l("policy-reason"),
             r = esc(n.reason.get(l)),
         );
     }
-    ctx.page(ctx.t("解释说明", "Interpretation notes"), &o)
+    ctx.page(ctx.l("policy-interpretation-notes"), &o)
 }
 
 pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
@@ -127,9 +127,9 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
     let l = ctx.lang;
     let c = qiangke_rules::coverage::coverage(pack);
     let status = |st: &ClauseStatus| match st {
-        ClauseStatus::Encoded => ctx.t("已编码", "encoded"),
-        ClauseStatus::Target => ctx.t("目标(非奖补)", "target (not an award)"),
-        ClauseStatus::NotComputable => ctx.t("无可计算内容", "nothing to compute"),
+        ClauseStatus::Encoded => ctx.l("policy-encoded"),
+        ClauseStatus::Target => ctx.l("policy-target-not-an-award"),
+        ClauseStatus::NotComputable => ctx.l("policy-nothing-to-compute"),
     };
     let entry = |e: &qiangke_rules::plan::ClauseEntry| {
         let rules: Vec<String> =
@@ -143,19 +143,16 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
     };
     let mut o = format!(
         "<p>{}</p>",
-        esc(&match l {
-            qiangke_rules::Lang::Zh => format!("四、支持政策共 {} 项;未说明者:{} 处。", c.items.len(), c.problems.len()),
-            qiangke_rules::Lang::En => format!("Section 四 has {} items; unaccounted for: {}.", c.items.len(), c.problems.len()),
-        })
+        esc(&qiangke_i18n::text(l, "policy-coverage-summary", &[("items", &c.items.len().to_string()), ("open", &c.problems.len().to_string())]))
     );
     o.push_str(&super::table_open(
         None,
         &[
-            (ctx.t("条款", "Clause"), false),
-            (ctx.t("标题", "Heading"), false),
-            (ctx.t("处理", "Status"), false),
-            (ctx.t("规则", "Rules"), false),
-            (ctx.t("说明", "Why"), false),
+            (ctx.l("policy-clause"), false),
+            (ctx.l("policy-heading"), false),
+            (ctx.l("policy-status"), false),
+            (ctx.l("policy-rules"), false),
+            (ctx.l("policy-why"), false),
         ],
     ));
     for it in &c.items {
@@ -169,7 +166,7 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
                 "<tr><th scope=\"row\">{}</th><td>{}</td><td colspan=\"3\" class=\"error\">{}</td></tr>",
                 esc(&it.clause),
                 esc(&it.heading),
-                ctx.t("未说明", "missing")
+                ctx.l("policy-missing")
             );
         }
     }
@@ -180,5 +177,5 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
     for p in &c.problems {
         let _ = write!(o, r#"<p class="error">{}</p>"#, esc(p));
     }
-    ctx.page(ctx.t("条款覆盖", "Clause coverage"), &o)
+    ctx.page(ctx.l("policy-clause-coverage"), &o)
 }
