@@ -6,6 +6,7 @@
 //! `recognition.kind`, …). A mapping file renames other headers to these names. Unknown or
 //! repeated names are header errors with a suggestion; nothing is evaluated with a bad header.
 
+use qiangke_i18n::{Lang, Msg};
 use qiangke_rules::diag::did_you_mean;
 use qiangke_rules::model::{Pack, Type};
 use std::collections::HashMap;
@@ -38,11 +39,20 @@ impl Col {
 
 /// A header problem, located by column (1-based).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("column {column} `{name}`: {message}")]
+#[error("{}", self.render(Lang::En))]
 pub struct HeaderError {
     pub column: usize,
     pub name: String,
-    pub message: String,
+    pub message: Msg,
+}
+
+impl HeaderError {
+    /// Located: "column 3 `rd`: …" / "第3列“rd”:…".
+    pub fn render(&self, lang: Lang) -> String {
+        let args = [("column", self.column.to_string()), ("name", self.name.clone()), ("message", self.message.render(lang))];
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        qiangke_i18n::text(lang, "batch-at-column", &args)
+    }
 }
 
 /// Header renames: `"R&D spending" = "rd_expenditure"`.
@@ -149,21 +159,21 @@ pub fn plan(pack: &Pack, header: &[&str], mapping: &Mapping) -> Result<Vec<Col>,
         let name = mapping.renames.get(raw).map_or(raw, String::as_str);
         match resolve(pack, name) {
             Some(c) if cols.contains(&c) => {
-                errors.push(HeaderError { column: i + 1, name: raw.into(), message: "this fact has a column already".into() })
+                errors.push(HeaderError { column: i + 1, name: raw.into(), message: Msg::new("batch-column-twice") })
             }
             Some(c) => cols.push(c),
             None => {
                 let hint = match did_you_mean(name, names.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "columns are id, name, year (or 主体编号, 主体名称, 年度), the pack's attributes and yearly figures, and EVENT.FIELD, by id or by Chinese name".into(),
+                    Some(s) => Msg::new("batch-did-you-mean").arg("name", s),
+                    None => Msg::new("batch-columns-are"),
                 };
-                errors.push(HeaderError { column: i + 1, name: raw.into(), message: format!("not a fact of the pack; {hint}") });
+                errors.push(HeaderError { column: i + 1, name: raw.into(), message: Msg::new("batch-not-a-fact").detail(hint) });
             }
         }
     }
     for (need, what) in [(Col::Id, "id"), (Col::Year, "year")] {
         if errors.is_empty() && !cols.contains(&need) {
-            errors.push(HeaderError { column: 0, name: what.into(), message: format!("the header has no `{what}` column") });
+            errors.push(HeaderError { column: 0, name: what.into(), message: Msg::new("batch-header-lacks").arg("what", what) });
         }
     }
     if errors.is_empty() { Ok(cols) } else { Err(errors) }

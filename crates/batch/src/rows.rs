@@ -3,6 +3,7 @@
 
 use crate::columns::Col;
 use qiangke_rules::facts::{Event, Fact, Facts, parse_cell};
+use qiangke_i18n::{Lang, Msg, text};
 use qiangke_rules::model::{Pack, Value};
 use std::collections::BTreeMap;
 
@@ -12,16 +13,37 @@ pub struct RowError {
     pub line: u64,
     pub column: usize,
     pub field: String,
-    pub message: String,
+    pub message: Msg,
+    /// What would be accepted instead, when the cell's check knows.
+    pub hint: Option<Msg>,
+}
+
+impl RowError {
+    pub fn new(line: u64, column: usize, field: impl Into<String>, message: Msg) -> RowError {
+        RowError { line, column, field: field.into(), message, hint: None }
+    }
+    /// The message (and hint) in a language, as `errors.csv` holds it.
+    pub fn message_text(&self, lang: Lang) -> String {
+        let m = self.message.render(lang);
+        match &self.hint {
+            Some(h) => text(lang, "batch-with-hint", &[("message", &m), ("hint", &h.render(lang))]),
+            None => m,
+        }
+    }
+    /// Located: "line 3, column 2 `year`: …" / "第3行第2列“year”:…".
+    pub fn render(&self, lang: Lang) -> String {
+        let (line, column, message) = (self.line.to_string(), self.column.to_string(), self.message_text(lang));
+        if self.column == 0 {
+            text(lang, "batch-at-line", &[("line", &line), ("message", &message)])
+        } else {
+            text(lang, "batch-at-cell", &[("line", &line), ("column", &column), ("field", &self.field), ("message", &message)])
+        }
+    }
 }
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.column == 0 {
-            write!(f, "line {}: {}", self.line, self.message)
-        } else {
-            write!(f, "line {}, column {} `{}`: {}", self.line, self.column, self.field, self.message)
-        }
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -55,12 +77,8 @@ pub fn parse_row_str(pack: &Pack, cols: &[Col], header: &[String], line: u64, ce
     let mut errors = Vec::new();
     if cells.len() != cols.len() {
         let n = cells.len();
-        return Err(vec![RowError {
-            line,
-            column: 0,
-            field: String::new(),
-            message: format!("the row has {n} field{}, the header has {}", if n == 1 { "" } else { "s" }, cols.len()),
-        }]);
+        let m = Msg::new("batch-row-width").arg("n", n).arg("header", cols.len());
+        return Err(vec![RowError::new(line, 0, "", m)]);
     }
     let v = &pack.vocab;
     let mut row =
@@ -69,9 +87,9 @@ pub fn parse_row_str(pack: &Pack, cols: &[Col], header: &[String], line: u64, ce
     let mut events: Vec<EventSlot> = Vec::new();
     let mut year_seen = false;
     for (i, (cell, col)) in cells.zip(cols).enumerate() {
-        let err = |message: String| RowError { line, column: i + 1, field: header[i].clone(), message };
+        let err = |message: Msg| RowError::new(line, i + 1, header[i].clone(), message);
         let Ok(text) = cell else {
-            errors.push(err("the cell is not UTF-8 text".into()));
+            errors.push(err(Msg::new("batch-cell-not-utf8")));
             continue;
         };
         let text = text.trim();
@@ -90,8 +108,7 @@ pub fn parse_row_str(pack: &Pack, cols: &[Col], header: &[String], line: u64, ce
             _ => match parse_cell(pack, col.ty(pack), text) {
                 Ok(v) => v,
                 Err(e) => {
-                    let hint = e.hint.map(|h| format!(" ({h})")).unwrap_or_default();
-                    errors.push(err(format!("{}{hint}", e.message)));
+                    errors.push(RowError { hint: e.hint, ..err(e.msg) });
                     continue;
                 }
             },
@@ -101,7 +118,7 @@ pub fn parse_row_str(pack: &Pack, cols: &[Col], header: &[String], line: u64, ce
                 row.year = y as i32;
                 year_seen = true;
             }
-            (Col::Year, _) => errors.push(err(format!("`{text}` is not a calendar year"))),
+            (Col::Year, _) => errors.push(err(Msg::new("batch-not-a-year").arg("text", text))),
             (Col::Attr(a), v) => row.attrs.push((a, v)),
             (Col::Yearly(y), v) => row.yearly[y] = Some(Fact { value: v, at: None }),
             (Col::EventField(e, f), v) => {
@@ -113,30 +130,22 @@ pub fn parse_row_str(pack: &Pack, cols: &[Col], header: &[String], line: u64, ce
         }
     }
     if row.id.is_empty() && errors.is_empty() {
-        errors.push(RowError {
-            line,
-            column: cols.iter().position(|c| *c == Col::Id).map_or(0, |c| c + 1),
-            field: "id".into(),
-            message: "every row needs the entity's id".into(),
-        });
+        let column = cols.iter().position(|c| *c == Col::Id).map_or(0, |c| c + 1);
+        errors.push(RowError::new(line, column, "id", Msg::new("batch-row-needs-id")));
     }
     if !year_seen && errors.is_empty() {
-        errors.push(RowError {
-            line,
-            column: cols.iter().position(|c| *c == Col::Year).map_or(0, |c| c + 1),
-            field: "year".into(),
-            message: "every row needs its year".into(),
-        });
+        let column = cols.iter().position(|c| *c == Col::Year).map_or(0, |c| c + 1);
+        errors.push(RowError::new(line, column, "year", Msg::new("batch-row-needs-year")));
     }
     for (e, date, fields, first_col) in events {
         match date {
             Some(date) => row.events.push(Event { ty: e, date, fields, at: None }),
-            None => errors.push(RowError {
+            None => errors.push(RowError::new(
                 line,
-                column: first_col + 1,
-                field: header[first_col].clone(),
-                message: format!("`{}` has values but no `{}.date`", v.events[e].name, v.events[e].name),
-            }),
+                first_col + 1,
+                header[first_col].clone(),
+                Msg::new("batch-event-without-date").arg("event", &v.events[e].name),
+            )),
         }
     }
     if errors.is_empty() { Ok(row) } else { Err(errors) }
@@ -177,24 +186,15 @@ pub fn entity_facts(pack: &Pack, rows: Vec<Row>, errors: &mut Vec<RowError>) -> 
             let clash = row.yearly.iter().zip(have).position(|(new, old)| matches!((new, old), (Some(n), Some(o)) if n.value != o.value));
             if let Some(y) = clash {
                 let name = &pack.vocab.yearly[y].name;
-                errors.push(RowError {
-                    line: row.line,
-                    column: 0,
-                    field: name.clone(),
-                    message: format!("entity `{}` has two rows for {} with different `{name}`", row.id, row.year),
-                });
+                let m = Msg::new("batch-year-rows-differ").arg("id", &row.id).arg("year", row.year).arg("name", name);
+                errors.push(RowError::new(row.line, 0, name.clone(), m));
                 continue;
             }
         }
         let clash = row.attrs.iter().find(|(a, v)| facts.attributes[*a].as_ref().is_some_and(|f| f.value != *v));
         if let Some((a, _)) = clash {
             let name = &pack.vocab.attributes[*a].name;
-            errors.push(RowError {
-                line: row.line,
-                column: 0,
-                field: name.clone(),
-                message: format!("`{name}` differs from an earlier row of entity `{}`", row.id),
-            });
+            errors.push(RowError::new(row.line, 0, name.clone(), Msg::new("batch-attribute-differs").arg("name", name).arg("id", &row.id)));
             continue;
         }
         for (a, v) in row.attrs {

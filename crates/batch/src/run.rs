@@ -10,6 +10,7 @@
 use crate::budget::Budget;
 use crate::columns::{Col, HeaderError, Mapping, plan, resolve};
 use crate::rows::{Row, RowError, entity_facts, parse_row, parse_row_str};
+use qiangke_i18n::{Lang, Msg, label, text};
 use qiangke_rules::diag::SourceMap;
 use qiangke_rules::eval::{Options, State, evaluate};
 use qiangke_rules::facts::{Facts, facts_from_node};
@@ -112,6 +113,8 @@ pub struct Outputs {
     /// CSV files start with a UTF-8 byte-order mark, so that Excel opens them as UTF-8 and not
     /// in the system's code page (GBK on Chinese Windows).
     pub bom: bool,
+    /// The language of the messages in the error file (its header stays the same).
+    pub lang: Lang,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -131,12 +134,32 @@ pub struct Summary {
 pub enum BatchError {
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("the header does not fit the pack:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{}", self.render(Lang::En))]
     Header(Vec<HeaderError>),
     #[error("{0}")]
-    Input(String),
-    #[error("{bad_rows} bad row{} (strict mode): no output was written; see the errors", if *.bad_rows == 1 { "" } else { "s" })]
+    Input(Msg),
+    #[error("{}", self.render(Lang::En))]
     Strict { bad_rows: u64, summary: Box<Summary> },
+}
+
+impl BatchError {
+    /// The error in a language (file names, lines and columns the same in every language).
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            BatchError::Io { path, source } => text(lang, "batch-io", &[("path", path), ("detail", &source.to_string())]),
+            BatchError::Header(errs) => {
+                let lines: Vec<String> = errs.iter().map(|e| format!("  {}", e.render(lang))).collect();
+                format!("{}\n{}", label(lang, "batch-header-misfit"), lines.join("\n"))
+            }
+            BatchError::Input(m) => m.render(lang),
+            BatchError::Strict { bad_rows, .. } => text(lang, "batch-strict", &[("n", &bad_rows.to_string())]),
+        }
+    }
+}
+
+/// An input problem with a text from elsewhere (the operating system, a library) as its detail.
+fn input_err(id: &'static str, detail: impl ToString) -> BatchError {
+    BatchError::Input(Msg::new(id).arg("detail", detail))
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> BatchError + '_ {
@@ -150,7 +173,8 @@ type HeaderSlot = Arc<Mutex<Option<(Vec<Col>, Vec<String>)>>>;
 fn refuse_header(ready: &SyncSender<Result<(), BatchError>>, e: BatchError) -> BatchError {
     let copy = match &e {
         BatchError::Header(errs) => BatchError::Header(errs.clone()),
-        other => BatchError::Input(other.to_string()),
+        BatchError::Input(m) => BatchError::Input(m.clone()),
+        other => input_err("batch-other", other),
     };
     let _ = ready.send(Err(copy));
     e
@@ -214,7 +238,7 @@ struct ChunkOut {
 /// Runs a population from a file.
 pub fn run_file(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
     let format = Format::of(input).ok_or_else(|| {
-        BatchError::Input(format!("{}: unknown input format (expected .csv, .jsonl, .xlsx or .parquet)", input.display()))
+        BatchError::Input(Msg::new("batch-unknown-format").arg("path", input.display()))
     })?;
     if format == Format::Parquet {
         return run_parquet(pack, input, opts, out);
@@ -228,15 +252,12 @@ pub fn run_file(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -
 
 #[cfg(not(feature = "parquet"))]
 fn run_parquet(_: &Pack, input: &Path, _: &BatchOptions, _: &Outputs) -> Result<Summary, BatchError> {
-    Err(BatchError::Input(format!(
-        "{}: Parquet needs a build with the `parquet` feature (cargo build --release --features parquet)",
-        input.display()
-    )))
+    Err(BatchError::Input(Msg::new("batch-parquet-feature").arg("path", input.display())))
 }
 
 #[cfg(feature = "parquet")]
 fn run_parquet(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
-    let (names, reader) = crate::parquet_io::open(input).map_err(BatchError::Input)?;
+    let (names, reader) = crate::parquet_io::open(input).map_err(|e| input_err("batch-parquet-unreadable", e))?;
     let bytes = Arc::new(AtomicU64::new(0));
     finish_run(opts, out, |files| {
         run_into(pack, opts, files, bytes, move |work, slot, ready| read_parquet(pack, names, reader, opts, work, slot, ready))
@@ -258,7 +279,7 @@ fn read_parquet(
     let mut batcher = Batcher::new(work, opts);
     let mut row_no = 0u64;
     for batch in reader {
-        let batch = batch.map_err(|e| BatchError::Input(format!("cannot read the Parquet input: {e}")))?;
+        let batch = batch.map_err(|e| input_err("batch-parquet-unreadable", e))?;
         for cells in crate::parquet_io::rows(&batch) {
             row_no += 1;
             batcher.push_cells(row_no, id_col, cells)?;
@@ -269,12 +290,12 @@ fn read_parquet(
 
 #[cfg(not(feature = "xlsx"))]
 fn run_xlsx(_: &Pack, input: &Path, _: &BatchOptions, _: &Outputs) -> Result<Summary, BatchError> {
-    Err(BatchError::Input(format!("{}: .xlsx needs a build with the `xlsx` feature (the qiangke binary has it)", input.display())))
+    Err(BatchError::Input(Msg::new("batch-xlsx-feature").arg("path", input.display())))
 }
 
 #[cfg(feature = "xlsx")]
 fn run_xlsx(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
-    let sheet = crate::xlsx::read(input, opts.sheet.as_deref()).map_err(BatchError::Input)?;
+    let sheet = crate::xlsx::read(input, opts.sheet.as_deref()).map_err(|e| input_err("batch-xlsx-unreadable", e))?;
     let bytes = Arc::new(AtomicU64::new(0));
     finish_run(opts, out, |files| {
         run_into(pack, opts, files, bytes, move |work, slot, ready| {
@@ -292,15 +313,15 @@ fn run_xlsx(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Re
 /// Runs a population from any reader.
 pub fn run<R: Read + Send>(pack: &Pack, input: R, format: Format, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
     if matches!(format, Format::Parquet | Format::Xlsx) {
-        return Err(BatchError::Input("Parquet and .xlsx are read from a file (run_file), not a stream".into()));
+        return Err(BatchError::Input(Msg::new("batch-file-only")));
     }
     let bytes = Arc::new(AtomicU64::new(0));
     // UTF-8 with or without a BOM, or GB18030/GBK as Excel saves CSV on Chinese Windows.
     // Progress counts the bytes of the file, whatever its encoding.
     let counting = CountingReader { inner: input, bytes: bytes.clone() };
     let counting = qiangke_rules::textfile::Utf8Reader::new(counting)
-        .map_err(|e| BatchError::Input(format!("cannot read the input: {e}")))?
-        .map_err(BatchError::Input)?;
+        .map_err(|e| input_err("batch-cannot-read", e))?
+        .map_err(|e| input_err("batch-not-text", e))?;
     finish_run(opts, out, |files| {
         run_into(pack, opts, files, bytes, move |work, slot, ready| read_items(pack, counting, format, opts, work, slot, ready))
     })
@@ -397,7 +418,7 @@ fn run_into<'a>(
                 }
             }
         }
-        let read = reader.join().map_err(|_| BatchError::Input("the reader failed".into()))?;
+        let read = reader.join().map_err(|_| BatchError::Input(Msg::new("batch-reader-failed")))?;
         read?;
         if let Some(e) = write_err {
             return Err(e);
@@ -441,18 +462,14 @@ fn read_items<R: Read>(
             let mut eof = fill(&mut input, &mut buf, BLOCK)?;
             // The header: the first row, up to a newline outside quotes.
             let Some(hdr_end) = last_row_end(&buf, true) else {
-                let msg = if buf.iter().all(u8::is_ascii_whitespace) {
-                    "the input is empty: expected a header row naming the pack's facts (id, year, …)".to_string()
-                } else {
-                    "the header row never ends (no line break outside quotes)".to_string()
-                };
+                let msg = if buf.iter().all(u8::is_ascii_whitespace) { Msg::new("batch-empty-csv") } else { Msg::new("batch-header-unended") };
                 return Err(refuse_header(&header_ready, BatchError::Input(msg)));
             };
             let mut hrec = csv::ByteRecord::new();
             let _ = csv::ReaderBuilder::new().has_headers(false).from_reader(&buf[..hdr_end]).read_byte_record(&mut hrec);
             let names: Result<Vec<String>, _> = hrec.iter().map(|n| std::str::from_utf8(n).map(str::to_string)).collect();
             let Ok(names) = names else {
-                return Err(refuse_header(&header_ready, BatchError::Input("line 1: the header is not UTF-8 text".into())));
+                return Err(refuse_header(&header_ready, BatchError::Input(Msg::new("batch-header-not-utf8"))));
             };
             let id_col = publish_header(pack, names, opts, &header_slot, &header_ready)?;
             let mut line = 1 + memchr::memchr_iter(b'\n', &buf[..hdr_end]).count() as u64;
@@ -493,16 +510,8 @@ fn read_items<R: Read>(
                     if let Some(cur) = &current
                         && id <= *cur
                     {
-                        batcher.errors.push(RowError {
-                            line: row_line,
-                            column: id_col + 1,
-                            field: "id".into(),
-                            message: format!(
-                                "id `{}` comes after `{}`: rows must be sorted by id with each entity's rows together, so that all its years are evaluated at once",
-                                String::from_utf8_lossy(&id),
-                                String::from_utf8_lossy(cur)
-                            ),
-                        });
+                        let m = Msg::new("batch-unsorted").arg("id", String::from_utf8_lossy(&id)).arg("before", String::from_utf8_lossy(cur));
+                        batcher.errors.push(RowError::new(row_line, id_col + 1, "id", m));
                         continue;
                     }
                     if block.len() >= block_bytes {
@@ -523,7 +532,7 @@ fn read_items<R: Read>(
                 batcher.push_block(current.unwrap_or_default(), Item::CsvBlock(lines, block))?;
             }
         }
-        Format::Parquet | Format::Xlsx => return Err(BatchError::Input("Parquet and .xlsx are read from a file".into())),
+        Format::Parquet | Format::Xlsx => return Err(BatchError::Input(Msg::new("batch-file-only"))),
         Format::Jsonl => {
             let _ = header_ready.send(Ok(()));
             let mut r = BufReader::new(input);
@@ -532,13 +541,13 @@ fn read_items<R: Read>(
             let mut any = false;
             loop {
                 buf.clear();
-                let n = r.read_until(b'\n', &mut buf).map_err(|e| BatchError::Input(format!("cannot read the input: {e}")))?;
+                let n = r.read_until(b'\n', &mut buf).map_err(|e| input_err("batch-cannot-read", e))?;
                 if n == 0 {
                     break;
                 }
                 line += 1;
                 let Ok(text) = std::str::from_utf8(&buf) else {
-                    batcher.errors.push(RowError { line, column: 0, field: String::new(), message: "the line is not UTF-8 text".into() });
+                    batcher.errors.push(RowError::new(line, 0, "", Msg::new("batch-line-not-utf8")));
                     continue;
                 };
                 if text.trim().is_empty() {
@@ -551,7 +560,7 @@ fn read_items<R: Read>(
                 }
             }
             if !any && batcher.errors.is_empty() {
-                return Err(BatchError::Input("the input is empty: expected one JSON object per line".into()));
+                return Err(BatchError::Input(Msg::new("batch-empty-jsonl")));
             }
         }
     }
@@ -575,7 +584,7 @@ fn fill<R: Read>(input: &mut R, buf: &mut Vec<u8>, want: usize) -> Result<bool, 
             }
             Err(e) => {
                 buf.truncate(len);
-                return Err(BatchError::Input(format!("cannot read the input: {e}")));
+                return Err(input_err("batch-cannot-read", e));
             }
         };
         buf.truncate(len + n);
@@ -675,10 +684,11 @@ fn field(row: &[u8], k: usize) -> Vec<u8> {
 
 /// Parses one JSON line: a whole facts document (it has `entity`), or a flat row.
 fn json_item(pack: &Pack, text: &str, line: u64) -> Result<(Vec<u8>, Item), RowError> {
-    let err = |column: usize, message: String| RowError { line, column, field: String::new(), message };
-    let node = parse_json(text)
-        .map_err(|e| err(text[..e.span.start.min(text.len())].chars().count() + 1, format!("invalid JSON: {}", e.message)))?;
-    let Kind::Obj(kv) = &node.kind else { return Err(err(1, "each line must be a JSON object".into())) };
+    let err = |column: usize, message: Msg| RowError::new(line, column, "", message);
+    let node = parse_json(text).map_err(|e| {
+        err(text[..e.span.start.min(text.len())].chars().count() + 1, Msg::new("batch-invalid-json").arg("detail", &e.message))
+    })?;
+    let Kind::Obj(kv) = &node.kind else { return Err(err(1, Msg::new("batch-json-not-object"))) };
     if node.get("entity").is_some() {
         let mut map = SourceMap::new();
         let f = map.add(format!("line {line}"), text);
@@ -687,7 +697,7 @@ fn json_item(pack: &Pack, text: &str, line: u64) -> Result<(Vec<u8>, Item), RowE
             Err(ds) => {
                 let d = &ds[0];
                 let (_, col) = map.line_col(f, d.span.start);
-                Err(RowError { line, column: col, field: String::new(), message: d.message.clone() })
+                Err(RowError { hint: d.hint.clone(), ..err(col, d.message.clone()) })
             }
         };
     }
@@ -699,12 +709,7 @@ fn json_item(pack: &Pack, text: &str, line: u64) -> Result<(Vec<u8>, Item), RowE
             Kind::Bool(b) => b.to_string(),
             Kind::Null => String::new(),
             _ => {
-                return Err(RowError {
-                    line,
-                    column: 0,
-                    field: k.clone(),
-                    message: format!("`{k}` must be a string, number, boolean or null"),
-                });
+                return Err(RowError::new(line, 0, k.clone(), Msg::new("batch-json-value").arg("name", k)));
             }
         };
         if k == "id" {
@@ -751,25 +756,13 @@ impl Batcher {
         if let Some(last) = &self.last_id {
             // A facts document holds all of its entity's years: the same id again would pay twice.
             if id == *last && (is_doc || self.last_was_doc) {
-                self.errors.push(RowError {
-                    line,
-                    column: 0,
-                    field: "id".into(),
-                    message: format!("entity `{}` appears again after a facts document with all its years", String::from_utf8_lossy(&id)),
-                });
+                let m = Msg::new("batch-again-after-document").arg("id", String::from_utf8_lossy(&id));
+                self.errors.push(RowError::new(line, 0, "id", m));
                 return Ok(());
             }
             if id < *last {
-                self.errors.push(RowError {
-                    line,
-                    column: 0,
-                    field: "id".into(),
-                    message: format!(
-                        "id `{}` comes after `{}`: rows must be sorted by id, so that all years of an entity are evaluated together",
-                        String::from_utf8_lossy(&id),
-                        String::from_utf8_lossy(last)
-                    ),
-                });
+                let m = Msg::new("batch-unsorted").arg("id", String::from_utf8_lossy(&id)).arg("before", String::from_utf8_lossy(last));
+                self.errors.push(RowError::new(line, 0, "id", m));
                 return Ok(());
             }
             // Cut only between entities.
@@ -794,7 +787,7 @@ impl Batcher {
     fn flush_chunk(&mut self) -> Result<(), BatchError> {
         let chunk = Chunk { seq: self.seq, items: std::mem::take(&mut self.items), errors: std::mem::take(&mut self.errors) };
         self.seq += 1;
-        self.work.send(chunk).map_err(|_| BatchError::Input("the workers stopped".into()))
+        self.work.send(chunk).map_err(|_| BatchError::Input(Msg::new("batch-workers-stopped")))
     }
     fn flush(mut self) -> Result<(), BatchError> {
         if !self.items.is_empty() || !self.errors.is_empty() {
@@ -914,7 +907,7 @@ fn csv_block(pack: &Pack, opts: &BatchOptions, cols: &[Col], names: &[String], l
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                out.errors.push(RowError { line, column: 0, field: String::new(), message: format!("unreadable CSV: {e}") });
+                out.errors.push(RowError::new(line, 0, "", Msg::new("batch-unreadable-csv").arg("detail", e)));
                 index += 1;
                 continue;
             }
@@ -956,8 +949,8 @@ fn flat_row(pack: &Pack, mapping: &Mapping, line: u64, cells: &[(String, String)
             }
             None => {
                 let e = crate::columns::plan(pack, &[k.as_str()], &Mapping::default()).err().and_then(|e| e.into_iter().next());
-                let message = e.map_or_else(|| "not a fact of the pack".to_string(), |e| e.message);
-                return Err(vec![RowError { line, column: i + 1, field: k.clone(), message }]);
+                let message = e.map_or_else(|| Msg::new("batch-not-a-fact").detail(Msg::new("batch-columns-are")), |e| e.message);
+                return Err(vec![RowError::new(line, i + 1, k.clone(), message)]);
             }
         }
     }
@@ -1080,14 +1073,14 @@ fn to_parquet(csv: &Path, dst: &Path) -> Result<(), BatchError> {
     let tmp = dst.with_file_name(format!(".{name}.partial-pq-{}", std::process::id()));
     if let Err(e) = crate::parquet_io::awards_csv_to_parquet(csv, &tmp) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(BatchError::Input(format!("cannot write {}: {e}", dst.display())));
+        return Err(BatchError::Input(Msg::new("batch-cannot-write").arg("path", dst.display()).arg("detail", e)));
     }
     std::fs::rename(&tmp, dst).map_err(io(dst))
 }
 
 #[cfg(not(feature = "parquet"))]
 fn to_parquet(_: &Path, dst: &Path) -> Result<(), BatchError> {
-    Err(BatchError::Input(format!("{}: Parquet output needs the `parquet` feature", dst.display())))
+    Err(BatchError::Input(Msg::new("batch-parquet-output").arg("path", dst.display())))
 }
 
 /// Output files under temporary names until the run is known to have succeeded.
@@ -1095,6 +1088,7 @@ struct TempOutputs {
     files: Vec<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>, Which)>,
     /// Temporary files being finished (removed on drop if they were not renamed).
     pending: Vec<PathBuf>,
+    lang: Lang,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1114,10 +1108,7 @@ impl TempOutputs {
         ] {
             let Some(p) = p else { continue };
             if is_parquet(p) && (w != Which::Awards || cfg!(not(feature = "parquet"))) {
-                return Err(BatchError::Input(format!(
-                    "{}: Parquet output is for the award table, in a build with the `parquet` feature",
-                    p.display()
-                )));
+                return Err(BatchError::Input(Msg::new("batch-parquet-output").arg("path", p.display())));
             }
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let tmp = p.with_file_name(format!(".{name}.partial-{}", std::process::id()));
@@ -1129,7 +1120,7 @@ impl TempOutputs {
             w2.write_all(header.as_bytes()).map_err(io(&tmp))?;
             files.push((p.clone(), tmp, w2, w));
         }
-        Ok(TempOutputs { files, pending: Vec::new() })
+        Ok(TempOutputs { files, pending: Vec::new(), lang: out.lang })
     }
     fn write(&mut self, o: &ChunkOut) -> Result<(), BatchError> {
         for (_, tmp, w, which) in &mut self.files {
@@ -1142,7 +1133,7 @@ impl TempOutputs {
                         let _ = write!(buf, "{},{},", e.line, e.column);
                         csv_field(&mut buf, &e.field);
                         buf.push(b',');
-                        csv_field(&mut buf, &e.message);
+                        csv_field(&mut buf, &e.message_text(self.lang));
                         buf.push(b'\n');
                     }
                     w.write_all(&buf)
