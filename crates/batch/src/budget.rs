@@ -89,26 +89,39 @@ impl Budget {
     }
 
     /// A readable table with department names.
-    pub fn to_table(&self, pack: &Pack) -> String {
+    /// The budget as a text table for the terminal, in a language.
+    pub fn to_table(&self, pack: &Pack, lang: qiangke_i18n::Lang) -> String {
+        let l = |id| qiangke_i18n::label(lang, id);
         let mut s = String::new();
-        let dept = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.zh.clone());
-        let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "年度", "拨付部门", "条款", "笔数", "下限 low", "上限 high");
+        let dept = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(lang).to_string());
+        let row = |s: &mut String, y: &str, d: &str, c: &str, n: u64, low: Decimal, high: Decimal| {
+            let _ = writeln!(s, "{y:<6} {d:<14} {c:<10} {n:>8} {:>22} {:>22}", money_yuan(low), high_yuan(high));
+        };
+        let _ = writeln!(
+            s,
+            "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}",
+            l("batch-budget-year"),
+            l("batch-budget-payer"),
+            l("batch-budget-clause"),
+            l("batch-budget-count"),
+            l("batch-budget-low"),
+            l("batch-budget-high")
+        );
         let mut last_year = None;
-        for ((y, d, c), l) in &self.lines {
-            if last_year.is_some_and(|ly| ly != *y) {
-                let t = self.by_year()[&last_year.unwrap_or(*y)];
-                let _ =
-                    writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "", "小计", "", t.awards, money_yuan(t.low), high_yuan(t.high));
+        for ((y, d, c), line) in &self.lines {
+            if let Some(ly) = last_year.filter(|ly| ly != y) {
+                let t = self.by_year()[&ly];
+                row(&mut s, "", l("batch-budget-subtotal"), "", t.awards, t.low, t.high);
             }
             last_year = Some(*y);
-            let _ = writeln!(s, "{y:<6} {:<14} {c:<10} {:>8} {:>22} {:>22}", dept(d), l.awards, money_yuan(l.low), high_yuan(l.high));
+            row(&mut s, &y.to_string(), &dept(d), c, line.awards, line.low, line.high);
         }
         if let Some(y) = last_year {
             let t = self.by_year()[&y];
-            let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "", "小计", "", t.awards, money_yuan(t.low), high_yuan(t.high));
+            row(&mut s, "", l("batch-budget-subtotal"), "", t.awards, t.low, t.high);
         }
         let t = self.total();
-        let _ = writeln!(s, "{:<6} {:<14} {:<10} {:>8} {:>22} {:>22}", "合计", "", "", t.awards, money_yuan(t.low), high_yuan(t.high));
+        row(&mut s, l("batch-budget-total"), "", "", t.awards, t.low, t.high);
         s
     }
 }

@@ -77,7 +77,7 @@ pub fn parse_row_str(pack: &Pack, cols: &[Col], header: &[String], line: u64, ce
     let mut errors = Vec::new();
     if cells.len() != cols.len() {
         let n = cells.len();
-        let m = Msg::new("batch-row-width").arg("n", n).arg("header", cols.len());
+        let m = Msg::new(if n == 1 { "batch-row-width-one" } else { "batch-row-width" }).arg("n", n).arg("header", cols.len());
         return Err(vec![RowError::new(line, 0, "", m)]);
     }
     let v = &pack.vocab;

@@ -152,7 +152,9 @@ impl BatchError {
                 format!("{}\n{}", label(lang, "batch-header-misfit"), lines.join("\n"))
             }
             BatchError::Input(m) => m.render(lang),
-            BatchError::Strict { bad_rows, .. } => text(lang, "batch-strict", &[("n", &bad_rows.to_string())]),
+            BatchError::Strict { bad_rows, .. } => {
+                text(lang, if *bad_rows == 1 { "batch-strict-one" } else { "batch-strict" }, &[("n", &bad_rows.to_string())])
+            }
         }
     }
 }

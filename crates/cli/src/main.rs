@@ -25,6 +25,36 @@ use std::process::ExitCode;
 /// is printed (qiangke_rules::script), so there is one text to keep.
 static HANT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// The language chosen with `--lang` (messages, explanations, reports).
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// A message of the catalogue in the chosen language.
+fn say(id: &'static str, args: &[(&str, &str)]) -> String {
+    qiangke_i18n::text(lang(), id, args)
+}
+
+/// Writes a line to standard error in the chosen script (Traditional converted like `out!`).
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        let text = format!($($t)*);
+        let text = if HANT.load(std::sync::atomic::Ordering::Relaxed) { qiangke_rules::script::to_traditional(&text) } else { text };
+        eprintln!("{text}");
+    }};
+}
+
+/// Like `errln!`, without the line break.
+macro_rules! err {
+    ($($t:tt)*) => {{
+        let text = format!($($t)*);
+        let text = if HANT.load(std::sync::atomic::Ordering::Relaxed) { qiangke_rules::script::to_traditional(&text) } else { text };
+        eprint!("{text}");
+    }};
+}
+
 macro_rules! out {
     ($($t:tt)*) => {{
         use std::io::Write as _;
@@ -48,6 +78,9 @@ macro_rules! outln {
 #[derive(Parser, Debug)]
 #[command(name = "qiangke", version, about = "Exact, explained rewards from science-and-technology incentive plans")]
 struct Cli {
+    /// The language of the output and of every message: zh-hans (the default), zh-hant or en.
+    #[arg(long, value_enum, global = true, default_value_t = LangArg::Zh)]
+    lang: LangArg,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -69,24 +102,14 @@ enum Cmd {
         years: Vec<i32>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-        lang: LangArg,
         /// Leave out the step-by-step derivation.
         #[arg(long)]
         no_trace: bool,
     },
     /// Print the clause register: how the pack accounts for every item of 四 and every money figure.
-    Coverage {
-        pack: PathBuf,
-        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-        lang: LangArg,
-    },
+    Coverage { pack: PathBuf },
     /// Print the interpretation register: every ambiguity of the source and the pack's choice.
-    Notes {
-        pack: PathBuf,
-        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-        lang: LangArg,
-    },
+    Notes { pack: PathBuf },
     /// Print the plan's indicators, targets, tasks and boxes as JSON.
     Plan { pack: PathBuf },
     /// Evaluate a whole population (CSV or JSON Lines, one row per entity-year) on every core.
@@ -368,7 +391,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("{}", say("cli-error", &[("detail", &format!("{e:#}"))]));
             ExitCode::from(1)
         }
     }
@@ -376,18 +399,17 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     // Traditional is Simplified converted as it is printed (see `HANT`).
-    if let Cmd::Eval { lang: LangArg::ZhHant, .. }
-    | Cmd::Coverage { lang: LangArg::ZhHant, .. }
-    | Cmd::Notes { lang: LangArg::ZhHant, .. } = &cli.cmd
-    {
+    if let LangArg::ZhHant = cli.lang {
         HANT.store(true, std::sync::atomic::Ordering::Relaxed);
     }
+    let _ = LANG.set(cli.lang.into());
+    let lang = lang();
     match cli.cmd {
         Cmd::Check { pack, format } => check(&pack, format),
-        Cmd::Eval { pack, facts, years, format, lang, no_trace } => eval(&pack, &facts, years, format, lang.into(), !no_trace),
+        Cmd::Eval { pack, facts, years, format, no_trace } => eval(&pack, &facts, years, format, lang, !no_trace),
         Cmd::Test { pack, verbose } => test(&pack, verbose),
-        Cmd::Coverage { pack, lang } => coverage(&pack, lang.into()),
-        Cmd::Notes { pack, lang } => notes(&pack, lang.into()),
+        Cmd::Coverage { pack } => coverage(&pack, lang),
+        Cmd::Notes { pack } => notes(&pack, lang),
         Cmd::Plan { pack } => plan(&pack),
         Cmd::Batch {
             pack,
@@ -409,7 +431,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             if engine == EngineArg::Native {
                 if database_url.is_some() {
-                    anyhow::bail!("--database-url is for --engine postgres");
+                    anyhow::bail!(say("cli-database-url-postgres", &[]));
                 }
                 batch(&pack, &input, out, years, totals, errors, budget, mapping, BatchFlags { strict, bom, sheet }, jobs)
             } else {
@@ -423,11 +445,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     (sheet.is_some(), "--sheet"),
                 ];
                 if let Some((_, flag)) = unsupported.iter().find(|(set, _)| *set) {
-                    anyhow::bail!("{flag} works with --engine native only (the SQL engines return award rows and the budget)");
+                    anyhow::bail!(say("cli-native-only", &[("flag", flag)]));
                 }
                 let engine = match engine {
                     EngineArg::Postgres => engine::Engine::Postgres {
-                        url: database_url.context("--engine postgres needs --database-url (for example postgresql://user@host/db)")?,
+                        url: database_url.with_context(|| say("cli-postgres-needs-url", &[]))?,
                     },
                     _ => engine::Engine::Spark { master, python },
                 };
@@ -489,60 +511,76 @@ fn check(dir: &Path, format: Format) -> Result<ExitCode> {
                     outln!("{}", serde_json::json!({"ok": false, "diagnostics": [], "errors": other}));
                 } else {
                     for e in &other {
-                        eprintln!("error: {e}");
+                        errln!("{}", say("cli-error", &[("detail", e)]));
                     }
-                    eprintln!("\n{} error(s) in {}", other.len(), dir.display());
+                    errln!("\n{}", errors_in(other.len(), dir));
                 }
                 return Ok(ExitCode::from(1));
             }
             if format == Format::Json {
                 outln!("{}", serde_json::json!({"ok": true, "pack": p.id, "hash": p.hash, "rules": p.rules.len(), "diagnostics": []}));
             } else {
+                let n = |x: usize| x.to_string();
                 outln!(
-                    "ok: {} {} — {} rules, {} derivations, {} tier tables, {} interpretation notes (sha256 {})",
-                    p.id,
-                    p.version,
-                    p.rules.len(),
-                    p.derives.len(),
-                    p.tiers.len(),
-                    p.notes.len(),
-                    &p.hash[..16]
+                    "{}",
+                    say(
+                        "cli-check-ok",
+                        &[
+                            ("pack", &p.id),
+                            ("version", &p.version),
+                            ("rules", &n(p.rules.len())),
+                            ("derives", &n(p.derives.len())),
+                            ("tiers", &n(p.tiers.len())),
+                            ("notes", &n(p.notes.len())),
+                            ("hash", &p.hash[..16]),
+                        ]
+                    )
                 );
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(report) => {
             if format == Format::Json {
-                outln!("{}", serde_json::json!({"ok": false, "diagnostics": report.to_json()}));
+                outln!("{}", serde_json::json!({"ok": false, "diagnostics": report.to_json_in(lang())}));
             } else {
-                eprint!("{}", report.render());
-                let n = report.diagnostics.len();
-                eprintln!("\n{n} error{} in {}", if n == 1 { "" } else { "s" }, dir.display());
+                err!("{}", report.render_in(lang()));
+                errln!("\n{}", errors_in(report.diagnostics.len(), dir));
             }
             Ok(ExitCode::from(1))
         }
     }
 }
 
+/// "3 errors in packs/x" in the chosen language.
+fn errors_in(n: usize, dir: &Path) -> String {
+    let id = if n == 1 { "cli-errors-in-one" } else { "cli-errors-in" };
+    say(id, &[("n", &n.to_string()), ("path", &dir.display().to_string())])
+}
+
 fn eval(dir: &Path, facts_path: &Path, years: Vec<i32>, format: Format, lang: Lang, trace: bool) -> Result<ExitCode> {
     let pack = match load_pack(dir) {
         Ok(p) => p,
         Err(report) => {
-            eprint!("{}", report.render());
-            eprintln!("\nthe pack has errors; run `qiangke check {}`", dir.display());
+            err!("{}", report.render_in(lang));
+            errln!("\n{}", say("cli-pack-has-errors", &[("path", &dir.display().to_string())]));
             return Ok(ExitCode::from(1));
         }
     };
-    let bytes = std::fs::read(facts_path).with_context(|| format!("cannot read facts file {}", facts_path.display()))?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("error: {} is not UTF-8 text", facts_path.display());
-        return Ok(ExitCode::from(1));
+    let path = facts_path.display().to_string();
+    let bytes = std::fs::read(facts_path).with_context(|| say("cli-cannot-read", &[("path", &path)]))?;
+    // A facts file saved by Excel or Notepad on Chinese Windows may be GBK.
+    let text = match qiangke_rules::textfile::decode(&bytes) {
+        Ok(t) => t.into_owned(),
+        Err(e) => {
+            errln!("{}", say("cli-error", &[("detail", &format!("{path}: {}", e.render(lang)))]));
+            return Ok(ExitCode::from(1));
+        }
     };
-    let facts = match load_facts(&pack, &facts_path.display().to_string(), &text) {
+    let facts = match load_facts(&pack, &path, &text) {
         Ok(f) => f,
         Err(report) => {
-            eprint!("{}", report.render());
-            eprintln!("\nnothing was evaluated: fix the facts file first");
+            err!("{}", report.render_in(lang));
+            errln!("\n{}", say("cli-nothing-evaluated", &[]));
             return Ok(ExitCode::from(1));
         }
     };
@@ -558,14 +596,14 @@ fn test(dir: &Path, verbose: bool) -> Result<ExitCode> {
     let pack = match load_pack(dir) {
         Ok(p) => p,
         Err(report) => {
-            eprint!("{}", report.render());
+            err!("{}", report.render_in(lang()));
             return Ok(ExitCode::from(1));
         }
     };
     let all = match cases::load_cases(&pack, dir) {
         Ok(c) => c,
         Err(report) => {
-            eprint!("{}", report.render());
+            err!("{}", report.render_in(lang()));
             return Ok(ExitCode::from(1));
         }
     };
@@ -589,7 +627,7 @@ fn test(dir: &Path, verbose: bool) -> Result<ExitCode> {
             if tty {
                 eprint!("\r\x1b[2K");
             }
-            outln!("FAIL {} ({})\n     cites: {}", c.name, c.at, c.cites);
+            outln!("FAIL {} ({})\n     {} {}", c.name, c.at, say("cli-test-cites", &[]), c.cites);
             for f in failures {
                 outln!("     {f}");
             }
@@ -598,7 +636,7 @@ fn test(dir: &Path, verbose: bool) -> Result<ExitCode> {
     if tty {
         eprint!("\r\x1b[2K");
     }
-    outln!("{passed} passed, {failed} failed");
+    outln!("{}", say("cli-test-summary", &[("passed", &passed.to_string()), ("failed", &failed.to_string())]));
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -607,19 +645,20 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
     let pack = match load_pack(dir) {
         Ok(p) => p,
         Err(report) => {
-            eprint!("{}", report.render());
+            err!("{}", report.render_in(lang()));
             return Ok(ExitCode::from(1));
         }
     };
     let c = qiangke_rules::coverage::coverage(&pack);
-    let zh = lang == Lang::Zh;
-    let status = |s: ClauseStatus| match (s, zh) {
-        (ClauseStatus::Encoded, true) => "已编码",
-        (ClauseStatus::Encoded, false) => "encoded",
-        (ClauseStatus::Target, true) => "目标",
-        (ClauseStatus::Target, false) => "target",
-        (ClauseStatus::NotComputable, true) => "不可计算",
-        (ClauseStatus::NotComputable, false) => "not computable",
+    let status = |s: ClauseStatus| {
+        qiangke_i18n::label(
+            lang,
+            match s {
+                ClauseStatus::Encoded => "cli-cov-encoded",
+                ClauseStatus::Target => "cli-cov-target",
+                ClauseStatus::NotComputable => "cli-cov-not-computable",
+            },
+        )
     };
     let entry_line = |e: &qiangke_rules::plan::ClauseEntry| {
         let what: Vec<String> =
@@ -630,36 +669,38 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
         }
         line
     };
-    outln!("{} — {}", pack.title.get(lang), if zh { "条款覆盖" } else { "clause coverage" });
+    outln!("{} — {}", pack.title.get(lang), say("cli-cov-title", &[]));
     for item in &c.items {
         outln!("\n{} {}", item.clause, item.heading);
         if item.entries.is_empty() {
-            outln!("  {}", if zh { "未登记!" } else { "NOT ACCOUNTED FOR" });
+            outln!("  {}", say("cli-cov-not-accounted", &[]));
         }
         for e in &item.entries {
             outln!("  {}", entry_line(e));
         }
     }
     if !c.other_entries.is_empty() {
-        outln!("\n{}", if zh { "四以外含金额的句子" } else { "Money figures outside 四" });
+        outln!("\n{}", say("cli-cov-outside", &[]));
         for e in &c.other_entries {
             outln!("{} 「{}」\n  {}", e.clause, e.quote.as_deref().unwrap_or(""), entry_line(e));
         }
     }
     let encoded = c.items.iter().filter(|i| i.entries.iter().any(|e| e.status == ClauseStatus::Encoded)).count();
-    outln!(
-        "\n{} items of 四: {encoded} encoded, {} accounted for otherwise, {} missing; {} rules",
-        c.items.len(),
-        c.items.iter().filter(|i| !i.entries.is_empty()).count() - encoded,
-        c.items.iter().filter(|i| i.entries.is_empty()).count(),
-        pack.rules.len()
-    );
+    let n = |x: usize| x.to_string();
+    let summary = [
+        ("items", n(c.items.len())),
+        ("encoded", n(encoded)),
+        ("otherwise", n(c.items.iter().filter(|i| !i.entries.is_empty()).count() - encoded)),
+        ("missing", n(c.items.iter().filter(|i| i.entries.is_empty()).count())),
+        ("rules", n(pack.rules.len())),
+    ];
+    outln!("\n{}", say("cli-cov-summary", &summary.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
     if c.problems.is_empty() {
-        outln!("{}", if zh { "覆盖完整。" } else { "Coverage is complete." });
+        outln!("{}", say("cli-cov-complete", &[]));
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &c.problems {
-            eprintln!("problem: {p}");
+            errln!("{}", say("cli-cov-problem", &[("detail", &p.to_string())]));
         }
         Ok(ExitCode::from(1))
     }
@@ -670,7 +711,7 @@ pub(crate) fn pack_or_report(dir: &Path) -> Option<qiangke_rules::Pack> {
     match load_pack(dir) {
         Ok(p) => Some(p),
         Err(report) => {
-            eprint!("{}", report.render());
+            err!("{}", report.render_in(lang()));
             None
         }
     }
@@ -678,16 +719,16 @@ pub(crate) fn pack_or_report(dir: &Path) -> Option<qiangke_rules::Pack> {
 
 fn notes(dir: &Path, lang: Lang) -> Result<ExitCode> {
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
-    let zh = lang == Lang::Zh;
-    outln!("{} — {} ({})", pack.title.get(lang), if zh { "解释说明" } else { "interpretations" }, pack.notes.len());
+    let l = |id| qiangke_i18n::label(lang, id);
+    outln!("{} — {} ({})", pack.title.get(lang), l("cli-notes-title"), pack.notes.len());
     for n in &pack.notes {
         outln!("\n[{}] {}", n.clause, n.id);
-        outln!("  {} {}", if zh { "问题:" } else { "question:" }, n.question.get(lang));
+        outln!("  {} {}", l("cli-notes-question"), n.question.get(lang));
         for (i, o) in n.options.iter().enumerate() {
-            outln!("  {} {}. {o}", if zh { "选项" } else { "option" }, i + 1);
+            outln!("  {} {}. {o}", l("cli-notes-option"), i + 1);
         }
-        outln!("  {} {}", if zh { "选择:" } else { "choice:" }, n.choice.get(lang));
-        outln!("  {} {}", if zh { "理由:" } else { "reason:" }, n.reason.get(lang));
+        outln!("  {} {}", l("cli-notes-choice"), n.choice.get(lang));
+        outln!("  {} {}", l("cli-notes-reason"), n.reason.get(lang));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -746,11 +787,11 @@ mod xlsx {
     }
     #[cfg(not(feature = "xlsx"))]
     pub fn template(_: &Pack, out: &Path) -> Result<(), String> {
-        Err(format!("{}: .xlsx needs a build with the `xlsx` feature (the default)", out.display()))
+        Err(say("cli-xlsx-feature", &[("path", &out.display().to_string())]))
     }
     #[cfg(not(feature = "xlsx"))]
     pub fn awards(_: &Pack, _: &Path, out: &Path) -> Result<(), String> {
-        Err(format!("{}: .xlsx needs a build with the `xlsx` feature (the default)", out.display()))
+        Err(say("cli-xlsx-feature", &[("path", &out.display().to_string())]))
     }
 }
 
@@ -759,10 +800,19 @@ fn template(dir: &Path, out: &Path) -> Result<ExitCode> {
     if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
         xlsx::template(&pack, out).map_err(|e| anyhow::anyhow!(e))?;
     } else {
-        std::fs::write(out, qiangke_batch::template::to_csv(&pack)).with_context(|| format!("cannot write {}", out.display()))?;
+        std::fs::write(out, qiangke_batch::template::to_csv(&pack)).with_context(|| cannot_write(out))?;
     }
-    outln!("{} columns → {}", qiangke_batch::template::columns(&pack).len(), out.display());
+    let columns = qiangke_batch::template::columns(&pack).len().to_string();
+    outln!("{}", say("cli-template-written", &[("columns", &columns), ("path", &out.display().to_string())]));
     Ok(ExitCode::SUCCESS)
+}
+
+fn cannot_write(p: &Path) -> String {
+    say("cli-cannot-write", &[("path", &p.display().to_string())])
+}
+
+fn cannot_read(p: &Path) -> String {
+    say("cli-cannot-read", &[("path", &p.display().to_string())])
 }
 
 /// How `qiangke batch` reads and writes (beside what it evaluates).
@@ -790,7 +840,7 @@ fn batch(
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let mapping = match mapping {
         Some(m) => {
-            let text = std::fs::read_to_string(&m).with_context(|| format!("cannot read mapping file {}", m.display()))?;
+            let text = std::fs::read_to_string(&m).with_context(|| cannot_read(&m))?;
             Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", m.display()))?
         }
         None => Mapping::default(),
@@ -800,7 +850,9 @@ fn batch(
     let progress: Option<std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>> = if std::io::stderr().is_terminal() {
         Some(std::sync::Arc::new(move |bytes: u64, rows: u64| {
             let pct = (bytes * 100).checked_div(size).unwrap_or(0);
-            eprint!("\r\x1b[2K{rows} rows, {:.1} of {:.1} MB ({pct}%)", bytes as f64 / 1e6, size as f64 / 1e6);
+            let (done, all) = (format!("{:.1}", bytes as f64 / 1e6), format!("{:.1}", size as f64 / 1e6));
+            let args = [("rows", rows.to_string()), ("done", done), ("size", all), ("pct", pct.to_string())];
+            err!("\r\x1b[2K{}", say("cli-batch-progress", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
         }))
     } else {
         None
@@ -809,7 +861,7 @@ fn batch(
     // An `.xlsx` award list is made from the CSV the run writes, once the run has succeeded.
     let xlsx_out = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let awards_csv = if xlsx_out { out.with_extension("xlsx.csv") } else { out.clone() };
-    let outputs = Outputs { awards: Some(awards_csv.clone()), totals, errors: Some(errors.clone()), bom };
+    let outputs = Outputs { awards: Some(awards_csv.clone()), totals, errors: Some(errors.clone()), bom, lang: lang() };
     let started = std::time::Instant::now();
     let result = run_file(&pack, input, &opts, &outputs);
     if progress.is_some() {
@@ -819,13 +871,15 @@ fn batch(
         Ok(s) => s,
         Err(BatchError::Strict { bad_rows, summary }) => {
             for e in &summary.first_errors {
-                eprintln!("{e}");
+                errln!("{}", e.render(lang()));
             }
-            eprintln!("error: {bad_rows} bad row(s) in strict mode: no results were written (all errors: {})", errors.display());
+            let args = [("n", bad_rows.to_string()), ("path", errors.display().to_string())];
+            let detail = say("cli-batch-strict", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
+            errln!("{}", say("cli-error", &[("detail", &detail)]));
             return Ok(ExitCode::from(1));
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("{}", say("cli-error", &[("detail", &e.render(lang()))]));
             return Ok(ExitCode::from(1));
         }
     };
@@ -833,7 +887,7 @@ fn batch(
         let written = xlsx::awards(&pack, &awards_csv, &out);
         let _ = std::fs::remove_file(&awards_csv);
         if let Err(e) = written {
-            eprintln!("error: {e}");
+            errln!("{}", say("cli-error", &[("detail", &e)]));
             return Ok(ExitCode::from(1));
         }
     }
@@ -845,23 +899,23 @@ fn batch(
         } else {
             summary.budget.to_csv()
         };
-        std::fs::write(b, text).with_context(|| format!("cannot write {}", b.display()))?;
+        std::fs::write(b, text).with_context(|| cannot_write(b))?;
     }
-    out!("{}", summary.budget.to_table(&pack));
-    outln!(
-        "{} rows, {} entities, {} awards, {} bad rows in {:.2} s → {}",
-        summary.rows,
-        summary.entities,
-        summary.awards,
-        summary.bad_rows,
-        started.elapsed().as_secs_f64(),
-        out.display()
-    );
+    out!("{}", summary.budget.to_table(&pack, lang()));
+    let args = [
+        ("rows", summary.rows.to_string()),
+        ("entities", summary.entities.to_string()),
+        ("awards", summary.awards.to_string()),
+        ("bad", summary.bad_rows.to_string()),
+        ("seconds", format!("{:.2}", started.elapsed().as_secs_f64())),
+        ("path", out.display().to_string()),
+    ];
+    outln!("{}", say("cli-batch-summary", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
     if summary.bad_rows > 0 {
         for e in summary.first_errors.iter().take(5) {
-            eprintln!("{e}");
+            errln!("{}", e.render(lang()));
         }
-        eprintln!("{} bad row(s) were left out; all of them are in {}", summary.bad_rows, errors.display());
+        errln!("{}", say("cli-batch-left-out", &[("n", &summary.bad_rows.to_string()), ("path", &errors.display().to_string())]));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -869,13 +923,14 @@ fn batch(
 fn synth(dir: &Path, rows: u64, seed: u64, out: &Path) -> Result<ExitCode> {
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let tmp = out.with_extension("partial");
-    let f = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let f = std::fs::File::create(&tmp).with_context(|| cannot_write(&tmp))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
     let entities = qiangke_batch::synth::write_csv(&pack, rows, seed, &mut w)?;
     std::io::Write::flush(&mut w)?;
     drop(w);
     std::fs::rename(&tmp, out)?;
-    outln!("wrote {rows} synthetic rows ({entities} entities, seed {seed}) to {}", out.display());
+    let args = [("rows", rows.to_string()), ("entities", entities.to_string()), ("seed", seed.to_string()), ("path", out.display().to_string())];
+    outln!("{}", say("cli-synth-wrote", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -886,18 +941,18 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
     let files = match qiangke_rules::read_pack_files(dir) {
         Ok(f) => f,
         Err(r) => {
-            eprint!("{}", r.render());
+            err!("{}", r.render_in(lang()));
             return Ok(ExitCode::from(1));
         }
     };
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let mut all = Vec::new();
     for r in reforms {
-        let text = std::fs::read_to_string(r).with_context(|| format!("cannot read reform {}", r.display()))?;
+        let text = std::fs::read_to_string(r).with_context(|| cannot_read(r))?;
         match variants(&files, &pack, &r.display().to_string(), &text) {
             Ok(v) => all.extend(v),
             Err(e) => {
-                eprintln!("error: {}: {e}", r.display());
+                errln!("{}", say("cli-error", &[("detail", &format!("{}: {e}", r.display()))]));
                 return Ok(ExitCode::from(1));
             }
         }
@@ -906,12 +961,12 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
     let pop = match run_file(&pack, input, &BatchOptions { collect: true, jobs, ..BatchOptions::default() }, &Outputs::default()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("{}", say("cli-error", &[("detail", &e.render(lang()))]));
             return Ok(ExitCode::from(1));
         }
     };
     if pop.bad_rows > 0 {
-        eprintln!("{} bad row(s) were left out of the population (run `qiangke batch` for the list)", pop.bad_rows);
+        errln!("{}", say("cli-whatif-left-out", &[("n", &pop.bad_rows.to_string())]));
     }
     let loaded = started.elapsed().as_secs_f64();
     let t = std::time::Instant::now();
@@ -924,14 +979,15 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
     for v in &all {
         let vb = variant_budget(&baseline_lines, v, &population, years, jobs);
         let diffs = compare(&baseline, &vb);
-        outln!("\n{} ({} rule(s) re-evaluated)", v.name, v.rules.iter().filter(|x| **x).count());
+        let n = v.rules.iter().filter(|x| **x).count().to_string();
+        outln!("\n{}", say("cli-whatif-variant", &[("name", &v.name), ("rules", &n)]));
         if diffs.is_empty() {
-            outln!("  no change to the budget");
+            outln!("  {}", say("cli-whatif-no-change", &[]));
         }
         for d in &diffs {
             let (y, dept, clause) = &d.key;
             let (dl, dh) = d.delta();
-            let label = if dept == "*" { format!("{y} total") } else { format!("{y} {dept} {clause}") };
+            let label = if dept == "*" { say("cli-whatif-total", &[("year", &y.to_string())]) } else { format!("{y} {dept} {clause}") };
             outln!(
                 "  {label:<40} {} → {}  (Δ {}{})",
                 show(d.baseline.low),
@@ -952,15 +1008,16 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
             ));
         }
     }
-    outln!(
-        "\n{} entities ({} rows) loaded in {loaded:.2} s; baseline and {} variant(s) evaluated in {:.2} s",
-        pop.entities,
-        pop.rows,
-        all.len(),
-        t.elapsed().as_secs_f64()
-    );
+    let args = [
+        ("entities", pop.entities.to_string()),
+        ("rows", pop.rows.to_string()),
+        ("loaded", format!("{loaded:.2}")),
+        ("variants", all.len().to_string()),
+        ("seconds", format!("{:.2}", t.elapsed().as_secs_f64())),
+    ];
+    outln!("\n{}", say("cli-whatif-summary", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
     if let Some(o) = out {
-        std::fs::write(o, csv).with_context(|| format!("cannot write {}", o.display()))?;
+        std::fs::write(o, csv).with_context(|| cannot_write(o))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -968,25 +1025,25 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
 fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, awards: Option<&Path>, out_dir: &Path) -> Result<ExitCode> {
     use qiangke_monitor::{assess::Weights, import_observations, report as rep, tasks::import_updates};
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
-    let text = std::fs::read_to_string(observations).with_context(|| format!("cannot read {}", observations.display()))?;
+    let text = std::fs::read_to_string(observations).with_context(|| cannot_read(observations))?;
     let obs = match import_observations(&pack, &text) {
         Ok(o) => o,
         Err(errs) => {
             for e in &errs {
-                eprintln!("{}: {e}", observations.display());
+                errln!("{}: {e}", observations.display());
             }
-            eprintln!("nothing was imported: fix the {} row(s) above", errs.len());
+            errln!("{}", say("cli-nothing-imported", &[("n", &errs.len().to_string())]));
             return Ok(ExitCode::from(1));
         }
     };
     let ups = match updates {
         Some(u) => {
-            let text = std::fs::read_to_string(u).with_context(|| format!("cannot read {}", u.display()))?;
+            let text = std::fs::read_to_string(u).with_context(|| cannot_read(u))?;
             match import_updates(&pack, &text) {
                 Ok(x) => x,
                 Err(errs) => {
                     for e in &errs {
-                        eprintln!("{}: {e}", u.display());
+                        errln!("{}: {e}", u.display());
                     }
                     return Ok(ExitCode::from(1));
                 }
@@ -997,7 +1054,7 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
     let weights = Weights::from_pack_dir(&pack, dir).map_err(|e| anyhow::anyhow!(e))?;
     let counts = match awards {
         Some(a) => {
-            let text = std::fs::read_to_string(a).with_context(|| format!("cannot read {}", a.display()))?;
+            let text = std::fs::read_to_string(a).with_context(|| cannot_read(a))?;
             Some(rep::award_counts(&text).map_err(|e| anyhow::anyhow!("{}: {e}", a.display()))?)
         }
         None => None,
@@ -1018,18 +1075,18 @@ pub(crate) fn write_report(
 ) -> Result<ExitCode> {
     use qiangke_monitor::report as rep;
     let r = rep::build(pack, obs, ups, year, weights, counts);
-    std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    std::fs::create_dir_all(out_dir).with_context(|| cannot_write(out_dir))?;
     std::fs::write(out_dir.join("report.html"), rep::to_html(pack, &r))?;
     std::fs::write(out_dir.join("progress.csv"), rep::to_csv(pack, &r))?;
     std::fs::write(out_dir.join("report.json"), serde_json::to_string_pretty(&rep::to_json(pack, &r))?)?;
     std::fs::write(out_dir.join("observations.csv"), qiangke_monitor::observation::export_observations(pack, obs))?;
-    outln!(
-        "{} observations, {} task updates → {}/report.html, progress.csv, report.json, observations.csv ({} items of missing data listed)",
-        obs.len(),
-        ups.len(),
-        out_dir.display(),
-        r.missing.len()
-    );
+    let args = [
+        ("observations", obs.len().to_string()),
+        ("updates", ups.len().to_string()),
+        ("dir", out_dir.display().to_string()),
+        ("missing", r.missing.len().to_string()),
+    ];
+    outln!("{}", say("cli-report-written", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1038,14 +1095,16 @@ fn engine_batch(dir: &Path, input: &Path, out: &Path, budget: Option<&Path>, eng
     if let Some(b) = budget
         && b.extension().is_none_or(|x| x != "csv")
     {
-        anyhow::bail!("{}: the SQL engines write the budget as CSV (name it .csv)", b.display());
+        anyhow::bail!(say("cli-sql-budget-csv", &[("path", &b.display().to_string())]));
     }
     let input_ext = input.extension().and_then(|x| x.to_str()).unwrap_or("");
     if input_ext != "csv" {
-        anyhow::bail!("{}: the SQL engines read CSV populations (a .csv file in the batch layout)", input.display());
+        anyhow::bail!(say("cli-sql-input-csv", &[("path", &input.display().to_string())]));
     }
     engine::run(engine, &engine::Job { pack: &pack, input, out, budget })?;
-    eprintln!("awards: {}{}", out.display(), budget.map(|b| format!(", budget: {}", b.display())).unwrap_or_default());
+    let budget = budget.map(|b| b.display().to_string()).unwrap_or_default();
+    let id = if budget.is_empty() { "cli-engine-wrote" } else { "cli-engine-wrote-budget" };
+    errln!("{}", say(id, &[("awards", &out.display().to_string()), ("budget", &budget)]));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1063,7 +1122,7 @@ fn sql(dir: &Path, dialect: DialectArg, budget: bool) -> Result<ExitCode> {
         }
         Err(errs) => {
             for e in &errs {
-                eprintln!("error: {e}");
+                errln!("{}", say("cli-error", &[("detail", &e.to_string())]));
             }
             Ok(ExitCode::from(1))
         }

@@ -3,6 +3,7 @@
 //! Both are read to UTF-8 before anything else looks at them; a file that is neither gets one
 //! clear message with the place where it stops making sense, not one error per cell.
 
+use qiangke_i18n::Msg;
 use encoding_rs::{DecoderResult, GB18030};
 use std::borrow::Cow;
 use std::io::{self, Read};
@@ -16,19 +17,15 @@ pub enum Encoding {
     Gb18030,
 }
 
-/// Line (from 1) and byte offset of the first byte at which `bytes` is not UTF-8.
-fn place(bytes: &[u8], at: usize) -> String {
+/// Where the text is neither encoding: the line (from 1) and byte (from 1) of the first bad byte.
+fn neither(bytes: &[u8], at: usize) -> Msg {
     let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-    format!("line {line}, byte {}", at + 1)
-}
-
-fn neither(bytes: &[u8], at: usize) -> String {
-    format!("the file is neither UTF-8 nor GB18030/GBK text (at {}); save it from Excel as \"CSV UTF-8\" or as .xlsx", place(bytes, at))
+    Msg::new("file-neither-encoding").arg("line", line).arg("byte", at + 1)
 }
 
 /// Which encoding `head` (the start of a file, possibly cut inside a character when `complete`
 /// is false) is in, or where it is neither.
-fn sniff(head: &[u8], complete: bool) -> Result<Encoding, String> {
+fn sniff(head: &[u8], complete: bool) -> Result<Encoding, Msg> {
     match std::str::from_utf8(head) {
         Ok(_) => return Ok(Encoding::Utf8),
         // Cut inside a character at the end of an incomplete head: still UTF-8.
@@ -46,7 +43,7 @@ fn sniff(head: &[u8], complete: bool) -> Result<Encoding, String> {
 }
 
 /// A whole file's bytes as UTF-8 text: a leading BOM dropped; GB18030/GBK decoded.
-pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, Msg> {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     match sniff(bytes, true)? {
         Encoding::Utf8 => Ok(Cow::Borrowed(std::str::from_utf8(bytes).expect("sniffed as UTF-8"))),
@@ -88,7 +85,7 @@ impl<R> std::fmt::Debug for Utf8Reader<R> {
 impl<R: Read> Utf8Reader<R> {
     /// Reads the head of `inner` and tells its encoding; the outer `Err` is an I/O error, the
     /// inner one says why the text is neither encoding.
-    pub fn new(mut inner: R) -> io::Result<Result<Self, String>> {
+    pub fn new(mut inner: R) -> io::Result<Result<Self, Msg>> {
         let mut raw = Vec::with_capacity(SNIFF);
         let mut eof = false;
         while raw.len() < SNIFF {
@@ -222,8 +219,10 @@ mod tests {
         // 0xFF is never a lead byte in GB18030 and never valid in UTF-8.
         let bytes = b"id,name\n1,\xff\xfe\n";
         let e = decode(bytes).unwrap_err();
-        assert!(e.contains("line 2, byte 11"), "{e}");
-        assert!(e.contains("neither UTF-8 nor GB18030"), "{e}");
+        let en = e.to_string();
+        assert!(en.contains("line 2, byte 11"), "{en}");
+        assert!(en.contains("neither UTF-8 nor GB18030"), "{en}");
+        assert!(e.render(qiangke_i18n::Lang::Zh).contains("第 2 行,第 11 个字节"), "{}", e.render(qiangke_i18n::Lang::Zh));
         assert_eq!(Utf8Reader::new(&bytes[..]).unwrap().err().unwrap(), e);
     }
 }

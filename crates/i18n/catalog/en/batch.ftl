@@ -1,0 +1,61 @@
+## Batch runs (qiangke batch): problems with the input, located by line and column.
+batch-at-line = line { $line }: { $message }
+batch-at-cell = line { $line }, column { $column } `{ $field }`: { $message }
+batch-at-column = column { $column } `{ $name }`: { $message }
+batch-with-hint = { $message } ({ $hint })
+batch-row-width = the row has { $n } fields, the header has { $header }
+batch-row-width-one = the row has 1 field, the header has { $header }
+batch-cell-not-utf8 = the cell is not UTF-8 text
+batch-line-not-utf8 = the line is not UTF-8 text
+batch-not-a-year = `{ $text }` is not a calendar year
+batch-row-needs-id = every row needs the entity's id
+batch-row-needs-year = every row needs its year
+batch-event-without-date = `{ $event }` has values but no `{ $event }.date`
+batch-year-rows-differ = entity `{ $id }` has two rows for { $year } with different `{ $name }`
+batch-attribute-differs = `{ $name }` differs from an earlier row of entity `{ $id }`
+batch-unsorted = id `{ $id }` comes after `{ $before }`: rows must be sorted by id with each entity's rows together, so that all its years are evaluated at once
+batch-again-after-document = entity `{ $id }` appears again after a facts document with all its years
+batch-invalid-json = invalid JSON: { $detail }
+batch-json-not-object = each line must be a JSON object
+batch-json-value = `{ $name }` must be a string, number, boolean or null
+batch-unreadable-csv = unreadable CSV: { $detail }
+
+## Problems with the header.
+batch-header-misfit = the header does not fit the pack:
+batch-column-twice = this fact has a column already
+batch-not-a-fact = not a fact of the pack; { $detail }
+batch-did-you-mean = did you mean `{ $name }`?
+batch-columns-are = columns are id, name, year (or 主体编号, 主体名称, 年度), the pack's attributes and yearly figures, and EVENT.FIELD, by id or by Chinese name
+batch-header-lacks = the header has no `{ $what }` column
+batch-header-not-utf8 = line 1: the header is not UTF-8 text
+batch-header-unended = the header row never ends (no line break outside quotes)
+batch-empty-csv = the input is empty: expected a header row naming the pack's facts (id, year, …)
+batch-empty-jsonl = the input is empty: expected one JSON object per line
+
+## Problems with the whole run.
+batch-io = { $path }: { $detail }
+batch-strict = { $n } bad rows (strict mode): no output was written; see the errors
+batch-strict-one = 1 bad row (strict mode): no output was written; see the errors
+batch-other = { $detail }
+batch-unknown-format = { $path }: unknown input format (expected .csv, .jsonl, .xlsx or .parquet)
+batch-parquet-feature = { $path }: Parquet needs a build with the `parquet` feature (cargo build --release --features parquet)
+batch-parquet-unreadable = cannot read the Parquet input: { $detail }
+batch-parquet-output = { $path }: Parquet output is for the award table, in a build with the `parquet` feature
+batch-xlsx-feature = { $path }: .xlsx needs a build with the `xlsx` feature (the qiangke binary has it)
+batch-xlsx-unreadable = cannot read the workbook: { $detail }
+batch-file-only = Parquet and .xlsx are read from a file, not a stream
+batch-cannot-read = cannot read the input: { $detail }
+batch-not-text = { $detail }
+batch-reader-failed = the reader failed
+batch-workers-stopped = the workers stopped
+batch-cannot-write = cannot write { $path }: { $detail }
+
+## The budget table (terminal).
+batch-budget-year = year
+batch-budget-payer = paid by
+batch-budget-clause = clause
+batch-budget-count = awards
+batch-budget-low = low
+batch-budget-high = high
+batch-budget-subtotal = subtotal
+batch-budget-total = total

@@ -43,3 +43,6 @@ role-reviewer = reviewer
 role-finance = finance
 role-county = county
 role-admin = administrator
+
+## A file uploaded or read.
+file-neither-encoding = the file is neither UTF-8 nor GB18030/GBK text (at line { $line }, byte { $byte }); save it from Excel as "CSV UTF-8" or as .xlsx

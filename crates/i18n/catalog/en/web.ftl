@@ -50,7 +50,6 @@ calc-read-the-plan = Read the plan
 calc-award-calculator = Award calculator
 calc-the-file-is-too = The file is too large: a facts file may be up to 1 MB.
 calc-choose-a-facts-file = Choose a facts file.
-calc-the-file-is-neither = The file is neither UTF-8 nor GB18030/GBK text.
 calc-the-file-has-errors = The file has errors; nothing was calculated:
 
 ## dashboard.rs

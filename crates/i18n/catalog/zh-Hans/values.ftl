@@ -42,3 +42,6 @@ role-reviewer = 审核人员
 role-finance = 财政
 role-county = 县区
 role-admin = 管理员
+
+## 上传或读取的文件。
+file-neither-encoding = 文件既不是 UTF-8 文本,也不是 GB18030/GBK 文本(第 { $line } 行,第 { $byte } 个字节);请在 Excel 中另存为“CSV UTF-8”或 .xlsx

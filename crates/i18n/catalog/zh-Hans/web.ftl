@@ -50,7 +50,6 @@ calc-read-the-plan = 阅读方案原文
 calc-award-calculator = 奖补计算器
 calc-the-file-is-too = 文件太大:事实文件最大 1 MB。
 calc-choose-a-facts-file = 请选择一个事实文件。
-calc-the-file-is-neither = 文件既不是 UTF-8 也不是 GB18030/GBK 文本。
 calc-the-file-has-errors = 文件有错误,未计算:
 
 ## dashboard.rs

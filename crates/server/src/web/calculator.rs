@@ -484,7 +484,7 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
     };
     let text = match qiangke_rules::textfile::decode(&bytes) {
         Ok(t) => t.into_owned(),
-        Err(_) => return fail(esc(ctx.l("calc-the-file-is-neither"))),
+        Err(e) => return fail(esc(&e.render(ctx.lang))),
     };
     let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
     match evaluate_off_thread(&s, name.clone(), text, Vec::new(), ctx.lang).await {
