@@ -2,8 +2,8 @@
 //! (`qiangke_rules::facts::parse_cell`); and the rows of one entity → its `Facts`.
 
 use crate::columns::Col;
-use qiangke_rules::facts::{Event, Fact, Facts, parse_cell};
 use qiangke_i18n::{Lang, Msg, text};
+use qiangke_rules::facts::{Event, Fact, Facts, parse_cell};
 use qiangke_rules::model::{Pack, Value};
 use std::collections::BTreeMap;
 

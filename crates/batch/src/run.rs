@@ -239,9 +239,7 @@ struct ChunkOut {
 
 /// Runs a population from a file.
 pub fn run_file(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
-    let format = Format::of(input).ok_or_else(|| {
-        BatchError::Input(Msg::new("batch-unknown-format").arg("path", input.display()))
-    })?;
+    let format = Format::of(input).ok_or_else(|| BatchError::Input(Msg::new("batch-unknown-format").arg("path", input.display())))?;
     if format == Format::Parquet {
         return run_parquet(pack, input, opts, out);
     }
@@ -464,7 +462,8 @@ fn read_items<R: Read>(
             let mut eof = fill(&mut input, &mut buf, BLOCK)?;
             // The header: the first row, up to a newline outside quotes.
             let Some(hdr_end) = last_row_end(&buf, true) else {
-                let msg = if buf.iter().all(u8::is_ascii_whitespace) { Msg::new("batch-empty-csv") } else { Msg::new("batch-header-unended") };
+                let msg =
+                    if buf.iter().all(u8::is_ascii_whitespace) { Msg::new("batch-empty-csv") } else { Msg::new("batch-header-unended") };
                 return Err(refuse_header(&header_ready, BatchError::Input(msg)));
             };
             let mut hrec = csv::ByteRecord::new();
@@ -512,7 +511,8 @@ fn read_items<R: Read>(
                     if let Some(cur) = &current
                         && id <= *cur
                     {
-                        let m = Msg::new("batch-unsorted").arg("id", String::from_utf8_lossy(&id)).arg("before", String::from_utf8_lossy(cur));
+                        let m =
+                            Msg::new("batch-unsorted").arg("id", String::from_utf8_lossy(&id)).arg("before", String::from_utf8_lossy(cur));
                         batcher.errors.push(RowError::new(row_line, id_col + 1, "id", m));
                         continue;
                     }

@@ -448,9 +448,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     anyhow::bail!(say("cli-native-only", &[("flag", flag)]));
                 }
                 let engine = match engine {
-                    EngineArg::Postgres => engine::Engine::Postgres {
-                        url: database_url.with_context(|| say("cli-postgres-needs-url", &[]))?,
-                    },
+                    EngineArg::Postgres => {
+                        engine::Engine::Postgres { url: database_url.with_context(|| say("cli-postgres-needs-url", &[]))? }
+                    }
                     _ => engine::Engine::Spark { master, python },
                 };
                 engine_batch(&pack, &input, &out, budget.as_deref(), &engine)
@@ -929,7 +929,8 @@ fn synth(dir: &Path, rows: u64, seed: u64, out: &Path) -> Result<ExitCode> {
     std::io::Write::flush(&mut w)?;
     drop(w);
     std::fs::rename(&tmp, out)?;
-    let args = [("rows", rows.to_string()), ("entities", entities.to_string()), ("seed", seed.to_string()), ("path", out.display().to_string())];
+    let args =
+        [("rows", rows.to_string()), ("entities", entities.to_string()), ("seed", seed.to_string()), ("path", out.display().to_string())];
     outln!("{}", say("cli-synth-wrote", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
     Ok(ExitCode::SUCCESS)
 }

@@ -4,20 +4,19 @@
 //! Nothing here computes: every figure shown comes from the evaluation's states and trace steps.
 
 use crate::eval::{ENGINE_VERSION, Evaluation, FactRef, Missing, Reason, RuleResult, State, Step, Unmet};
-use crate::syntax::BinOp;
 use crate::model::{BudgetYear, Lang, Named, Pack, RuleKind, Value};
+use crate::syntax::BinOp;
 use crate::value::{UNBOUNDED, money_en, money_plain, money_source, money_yuan, rate_percent};
 
 /// JSON for an amount: an exact string, or `null` for "no upper limit".
 fn money_json(m: Decimal) -> J {
     if m == UNBOUNDED { J::Null } else { J::String(money_plain(m)) }
 }
+use qiangke_i18n::{label, text};
 use rust_decimal::Decimal;
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
-use qiangke_i18n::{label, text};
 use std::fmt::Write as _;
-
 
 /// JSON form of a value: booleans and integers as JSON, everything else as exact strings.
 pub fn value_json(pack: &Pack, v: &Value) -> J {
@@ -290,15 +289,8 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     let pack = ev.pack;
     let mut o = String::new();
     let _ = writeln!(o, "{} — {}", pack.title.get(lang), ev.entity_name.as_deref().unwrap_or(&ev.entity_id));
-    let _ = writeln!(
-        o,
-        "{}: {} {} · sha256 {} · qiangke {}",
-        label(lang, "ex-pack"),
-        pack.id,
-        pack.version,
-        &pack.hash[..16],
-        ENGINE_VERSION
-    );
+    let _ =
+        writeln!(o, "{}: {} {} · sha256 {} · qiangke {}", label(lang, "ex-pack"), pack.id, pack.version, &pack.hash[..16], ENGINE_VERSION);
     for &year in &ev.years {
         let _ = writeln!(o, "\n== {} {year} ==", label(lang, "ex-claim-year"));
         let mut quiet = Vec::new();
@@ -442,15 +434,11 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
         }
         State::Awarded { low, high } if low == high => format!("{head}: {}", show_money(*low, lang)),
         State::Awarded { low, high } if *high == UNBOUNDED => {
-            format!("{head}: {} {}", label(lang, "ex-at-least"), show_money(*low, lang))
-                + label(lang, "ex-the-plan-sets-no")
+            format!("{head}: {} {}", label(lang, "ex-at-least"), show_money(*low, lang)) + label(lang, "ex-the-plan-sets-no")
         }
-        State::Awarded { low, high } => format!(
-            "{head}: {} – {} ({})",
-            show_money(*low, lang),
-            show_money(*high, lang),
-            label(lang, "ex-the-exact-amount-is")
-        ),
+        State::Awarded { low, high } => {
+            format!("{head}: {} – {} ({})", show_money(*low, lang), show_money(*high, lang), label(lang, "ex-the-exact-amount-is"))
+        }
         State::NotEligible(reason) => format!("{}: {}", label(lang, "ex-not-eligible"), reason_text(pack, r, reason, lang)),
         State::NeedsInformation(m) => format!(
             "{}: {}",
@@ -560,6 +548,47 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
         }
         Reason::Overflow => label(lang, "ex-amount-out-of-computable").into(),
     }
+}
+
+/// A condition of the pack (a `required_when`, a guard) as people say it: "认定类别为智能工厂或数字化车间";
+/// `event`: the event type whose fields it may name. Its source text where it is not about facts.
+pub fn condition_text(pack: &Pack, c: &crate::resolve::CExpr, event: Option<usize>, lang: Lang) -> String {
+    node_text(pack, &c.node, event, lang).unwrap_or_else(|| c.text.clone())
+}
+
+fn node_text(pack: &Pack, n: &crate::resolve::N, event: Option<usize>, lang: Lang) -> Option<String> {
+    use crate::resolve::NK;
+    let v = &pack.vocab;
+    let title = |n: &crate::resolve::N| -> Option<String> {
+        Some(match n.k {
+            NK::Attr(i) => v.attributes[i].title.get(lang).to_string(),
+            NK::Yearly(i) => v.yearly[i].title.get(lang).to_string(),
+            NK::Field(i) => v.events[event?].fields[i].title.get(lang).to_string(),
+            _ => return None,
+        })
+    };
+    let konst = |n: &crate::resolve::N| match &n.k {
+        NK::Const(x) => Some(value_text(pack, x, lang)),
+        _ => None,
+    };
+    let is = |fact: String, value: String| text(lang, "ex-cond-is", &[("fact", &fact), ("value", &value)]);
+    Some(match &n.k {
+        NK::In(x, items) => {
+            let vals: Vec<String> = items.iter().map(|i| value_text(pack, i, lang)).collect();
+            is(title(x)?, vals.join(label(lang, "ex-cond-or")))
+        }
+        NK::Bin(BinOp::Eq, a, b) => is(title(a)?, konst(b)?),
+        NK::Bin(op @ (BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b) => {
+            format!("{}{} {}", title(a)?, op_words(*op, lang), konst(b)?)
+        }
+        NK::Bin(op @ (BinOp::And | BinOp::Or), a, b) => {
+            let join = label(lang, if *op == BinOp::And { "ex-cond-and" } else { "ex-cond-or" });
+            format!("{}{join}{}", node_text(pack, a, event, lang)?, node_text(pack, b, event, lang)?)
+        }
+        NK::Not(x) => is(title(x)?, label(lang, "ex-no").to_string()),
+        _ if n.ty == crate::model::Type::Bool => is(title(n)?, label(lang, "ex-yes").to_string()),
+        _ => return None,
+    })
 }
 
 /// A failed condition as a sentence: "本条要求研发费用加计扣除额 (2023)大于 50万元,实际为 40万元";

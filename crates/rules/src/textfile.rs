@@ -3,8 +3,8 @@
 //! Both are read to UTF-8 before anything else looks at them; a file that is neither gets one
 //! clear message with the place where it stops making sense, not one error per cell.
 
-use qiangke_i18n::Msg;
 use encoding_rs::{DecoderResult, GB18030};
+use qiangke_i18n::Msg;
 use std::borrow::Cow;
 use std::io::{self, Read};
 

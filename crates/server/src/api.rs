@@ -1378,7 +1378,7 @@ async fn audit_checkpoint(State(s): State<S>, Auth(p): Auth) -> ApiResult {
 /// as Excel saves CSV on Chinese Windows.
 fn utf8(b: &Bytes) -> Result<std::borrow::Cow<'_, str>, Problem> {
     no_nul(b)?;
-    qiangke_rules::textfile::decode(b).map_err(|e| Problem::invalid("body", e))
+    qiangke_rules::textfile::decode(b).map_err(|e| Problem::invalid("body", e.to_string()))
 }
 
 /// Record indicator observations

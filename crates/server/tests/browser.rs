@@ -236,6 +236,39 @@ fn start_server(dir: &Path) -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// The calculator's form filled for 甲公司: a new high-tech enterprise with 1500万元 of R&D.
+fn fill_calculator(b: &Browser) {
+    b.click(r#"#f-entity-kind option[value="enterprise"]"#);
+    b.click(r#"#f-y-above_scale option[value="true"]"#);
+    b.type_into("#f-y-rd_expenditure", "15000000");
+    b.type_into("#f-y-super_deduction_amount", "300000");
+    b.click("#ev-recognition > summary");
+    b.type_into("#f-e-recognition-date", "2023-11-20");
+    b.click(r#"#f-e-recognition-kind option[value="high_tech"]"#);
+    b.click(r#"#f-e-recognition-renewal option[value="false"]"#);
+}
+
+/// In Chinese (either script) the rendered text of the page holds no English word: every run of
+/// two or more Latin letters is reported, except the few that Chinese writing itself uses.
+fn chinese_only(b: &Browser, lang: &str, page: &str) {
+    if lang == "en" {
+        return;
+    }
+    // Text marked as another language (the switch to English says "English", lang="en") aside.
+    // So is what is marked not to be translated: a user's name, an id they typed.
+    let script = "const other = [...document.querySelectorAll('body [lang], body [translate=no]')].filter(e => !e.lang.startsWith('zh'));
+        other.forEach(e => e.style.display = 'none'); const t = document.body.innerText;
+        other.forEach(e => e.style.display = ''); return t;";
+    let text = b.cmd("POST", "/execute/sync", Some(json!({"script": script, "args": []})));
+    let text = text.as_str().unwrap_or("").to_string();
+    assert!(!text.trim().is_empty(), "{lang} {page}: an empty page");
+    // Units and names that Chinese texts write in Latin letters.
+    const USED_IN_CHINESE: [&str; 9] = ["MB", "CSV", "JSON", "TOML", "sha", "enterprises", "patents", "people", "per"];
+    let words: std::collections::BTreeSet<&str> =
+        text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2 && !USED_IN_CHINESE.contains(w)).collect();
+    assert!(words.is_empty(), "{lang} {page}: English on a Chinese page: {words:?}\n{text}");
+}
+
 #[test]
 fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     let dir = std::env::temp_dir().join(format!("qiangke-browser-{}", std::process::id()));
@@ -327,6 +360,35 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     assert!(budget.contains("2024") && budget.contains("四(二)8") && budget.contains("200000.00"), "{budget}");
     assert!(b.text("#payouts").contains("待拨付"), "the state in the reader's language");
     b.screenshot("finance-budget");
+    b.submit(r#"form[action="/logout"] button"#);
+
+    // Every page in each language: a screenshot, and in Chinese not one English word on the
+    // page (ids aside: none of these pages shows an id the user typed).
+    for (lang, tag) in [("zh-Hans", "zh-hans"), ("zh-Hant", "zh-hant"), ("en", "en")] {
+        b.go(&format!("{base}/calculator?lang={lang}"));
+        fill_calculator(&b);
+        b.submit("#calculate");
+        assert_eq!(b.all(".result.awarded").len(), 2, "{lang}: two awards");
+        b.screenshot(&format!("lang-{tag}-calculator"));
+        chinese_only(&b, lang, "calculator");
+        for (page, path) in [("policy", "/policy"), ("dashboard", "/dashboard?year=2023")] {
+            b.go(&format!("{base}{path}"));
+            b.screenshot(&format!("lang-{tag}-{page}"));
+            chinese_only(&b, lang, page);
+        }
+        for (user, pages) in [("sci", &[("desk", "/desk")][..]), ("fin", &[("finance", "/finance"), ("audit", "/audit")][..])] {
+            b.go(&format!("{base}/login?next=/"));
+            b.type_into("#username", user);
+            b.type_into("#password", common::PASSWORD);
+            b.submit("main form button[type=submit]");
+            for (page, path) in pages {
+                b.go(&format!("{base}{path}"));
+                b.screenshot(&format!("lang-{tag}-{page}"));
+                chinese_only(&b, lang, page);
+            }
+            b.submit(r#"form[action="/logout"] button"#);
+        }
+    }
 
     // No script errors, no CSP violations, no missing resources. (A page answering a refused form
     // with 422 is logged by Chromium too: that is the page's own status, as intended.)

@@ -71,3 +71,8 @@ ex-below-lowest-tier = { $input } is below the lowest tier ({ $band })
 ex-already-awarded = this one-time award was already granted for { $year }{ $at }; it is never paid twice
 ex-base-not-awarded = this is a top-up (再给予) and the base award “{ $base }” has not been granted for the same item
 ex-applicant-kind = applies to { $who }, not to { $kind }
+
+## A condition of the pack, as a sentence.
+ex-cond-is = { $fact } is { $value }
+ex-cond-or = {" "}or{" "}
+ex-cond-and = {" "}and{" "}

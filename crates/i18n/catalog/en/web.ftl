@@ -8,7 +8,7 @@ calc-a-percentage-e-g = a percentage, e.g. 20%
 calc-a-date-e-g = a date, e.g. 2023-11-20 or 2023年11月20日
 calc-the-18-character-unified = the 18-character unified social credit code
 calc-required = {" "}(required)
-calc-required-when = {" "}(required when
+calc-required-when = {" "}(required when { $cond })
 calc-not-known = (not known)
 calc-yes = yes
 calc-no = no
@@ -199,3 +199,5 @@ policy-missing = missing
 ## Page texts with arguments.
 calc-intro = What an enterprise, institution or person can get under the { $plan }, each amount quoting the plan's own sentence. Nothing is stored.
 policy-coverage-summary = Section 四 has { $items } items; unaccounted for: { $open }.
+policy-note-ref = note { $n }
+policy-list-separator = ,{" "}

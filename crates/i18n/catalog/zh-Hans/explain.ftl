@@ -71,3 +71,8 @@ ex-below-lowest-tier = { $input } 低于最低档({ $band })
 ex-already-awarded = 一次性补助已在 { $year } 年度给予{ $at },不重复给予
 ex-base-not-awarded = 此为“再给予”的追加补助,须先获得基础补助“{ $base }”
 ex-applicant-kind = 本条适用于{ $who },不适用于{ $kind }
+
+## 规则包中的条件,写成句子。
+ex-cond-is = { $fact }为{ $value }
+ex-cond-or = 或
+ex-cond-and = 且

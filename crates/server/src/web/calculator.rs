@@ -39,7 +39,19 @@ fn hint(ty: Type, lang: Lang) -> &'static str {
 
 /// One labelled control for a fact, keeping what the user typed and showing its error.
 #[allow(clippy::too_many_arguments)]
-fn control(pack: &Pack, lang: Lang, name: &str, caption: &str, ty: Type, value: &str, err: Option<&String>, required: &Required) -> String {
+/// One field of the form; `event`: the event type whose field it is (its condition names it).
+#[allow(clippy::too_many_arguments)]
+fn control(
+    pack: &Pack,
+    lang: Lang,
+    name: &str,
+    caption: &str,
+    ty: Type,
+    value: &str,
+    err: Option<&String>,
+    required: &Required,
+    event: Option<usize>,
+) -> String {
     let id = id_of(name);
     let mut invalid = if err.is_some() { format!(r#" aria-invalid="true" aria-describedby="{id}-error""#) } else { String::new() };
     // What the vocabulary marks required is marked so here (an event's fields: once its date
@@ -50,7 +62,10 @@ fn control(pack: &Pack, lang: Lang, name: &str, caption: &str, ty: Type, value: 
             invalid.push_str(r#" aria-required="true""#);
             format!("{caption}{}", label(lang, "calc-required"))
         }
-        Required::When(c) => format!("{caption}{} {})", label(lang, "calc-required-when"), c.text),
+        Required::When(c) => {
+            let cond = qiangke_rules::explain::condition_text(pack, c, event, lang);
+            format!("{caption}{}", qiangke_i18n::text(lang, "calc-required-when", &[("cond", &cond)]))
+        }
     };
     let unknown = label(lang, "calc-not-known");
     let widget = match ty {
@@ -102,11 +117,7 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     let year = if year.is_empty() { DEFAULT_YEAR.to_string() } else { year.to_string() };
     let mut o = String::new();
     if !errors.is_empty() {
-        let _ = write!(
-            o,
-            r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#,
-            label(lang, "calc-some-entries-need-correcting")
-        );
+        let _ = write!(o, r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#, label(lang, "calc-some-entries-need-correcting"));
         let mut errs: Vec<_> = errors.iter().collect();
         errs.sort();
         for (k, m) in errs {
@@ -137,16 +148,12 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
     );
     for a in &v.attributes {
         let name = format!("entity.{}", a.name);
-        o.push_str(&control(pack, lang, &name, &title(a, lang), a.ty, field(form, &name), errors.get(&name), &a.required));
+        o.push_str(&control(pack, lang, &name, &title(a, lang), a.ty, field(form, &name), errors.get(&name), &a.required, None));
     }
-    let _ = write!(
-        o,
-        r#"</div></fieldset><fieldset><legend>{}</legend><div class="grid">"#,
-        label(lang, "calc-figures-of-the-claim")
-    );
+    let _ = write!(o, r#"</div></fieldset><fieldset><legend>{}</legend><div class="grid">"#, label(lang, "calc-figures-of-the-claim"));
     for y in &v.yearly {
         let name = format!("y.{}", y.name);
-        o.push_str(&control(pack, lang, &name, &title(y, lang), y.ty, field(form, &name), errors.get(&name), &y.required));
+        o.push_str(&control(pack, lang, &name, &title(y, lang), y.ty, field(form, &name), errors.get(&name), &y.required, None));
     }
     let _ = write!(
         o,
@@ -154,7 +161,7 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
         label(lang, "calc-events-recognitions-projects-prizes"),
         label(lang, "calc-one-of-each-kind")
     );
-    for e in &v.events {
+    for (ei, e) in v.events.iter().enumerate() {
         let prefix = format!("e.{}.", e.name);
         let used = form.iter().any(|(k, val)| k.starts_with(&prefix) && !val.is_empty()) || errors.keys().any(|k| k.starts_with(&prefix));
         let _ = write!(
@@ -175,10 +182,11 @@ fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors)
             field(form, &dname),
             errors.get(&dname),
             &Required::Always,
+            Some(ei),
         ));
         for f in &e.fields {
             let name = format!("{prefix}{}", f.name);
-            o.push_str(&control(pack, lang, &name, &title(f, lang), f.ty, field(form, &name), errors.get(&name), &f.required));
+            o.push_str(&control(pack, lang, &name, &title(f, lang), f.ty, field(form, &name), errors.get(&name), &f.required, Some(ei)));
         }
         o.push_str("</div></fieldset></details>");
     }
@@ -276,10 +284,7 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
                 events.push(J::Object(ev));
             }
             None if !ev.is_empty() && !errors.contains_key(&format!("{prefix}date")) => {
-                errors.insert(
-                    format!("{prefix}date"),
-                    label(lang, "calc-the-date-is-needed").into(),
-                );
+                errors.insert(format!("{prefix}date"), label(lang, "calc-the-date-is-needed").into());
             }
             None => {}
         }
@@ -394,12 +399,7 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
         o.push_str("</ul></details>");
     }
     if !quiet.is_empty() {
-        let _ = write!(
-            o,
-            "<details class=\"card\"><summary>{} ({})</summary><ul>",
-            label(lang, "calc-rules-with-nothing-to"),
-            quiet.len()
-        );
+        let _ = write!(o, "<details class=\"card\"><summary>{} ({})</summary><ul>", label(lang, "calc-rules-with-nothing-to"), quiet.len());
         for q in quiet {
             let _ = write!(o, "<li>{}</li>", esc(&q));
         }

@@ -65,8 +65,7 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     );
 
     // Indicators: share of the way to 2025, with the linear path marked.
-    let _ =
-        write!(o, r#"<section aria-labelledby="ind-h"><h2 id="ind-h">{}</h2>"#, ctx.l("dash-indicator-progress-city"));
+    let _ = write!(o, r#"<section aria-labelledby="ind-h"><h2 id="ind-h">{}</h2>"#, ctx.l("dash-indicator-progress-city"));
     let row_h = 24i64;
     let (x0, w) = (300i64, 420i64);
     let h = 40 + row_h * r.city.len() as i64;
@@ -134,13 +133,7 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
                 }
             }
             None => {
-                let _ = write!(
-                    o,
-                    r##"<text x="{}" y="{}" fill="#5a6272">{}</text>"##,
-                    x0 + 4,
-                    y + 14,
-                    ctx.l("dash-no-data-or-not")
-                );
+                let _ = write!(o, r##"<text x="{}" y="{}" fill="#5a6272">{}</text>"##, x0 + 4, y + 14, ctx.l("dash-no-data-or-not"));
             }
         }
     }
@@ -184,18 +177,10 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     o.push_str("</tbody></table></div></section>");
 
     // The award budget by year and paying department, for those who may see it.
-    let _ = write!(
-        o,
-        r#"<section aria-labelledby="bud-h"><h2 id="bud-h">{}</h2>"#,
-        ctx.l("dash-award-budget-by-year")
-    );
+    let _ = write!(o, r#"<section aria-labelledby="bud-h"><h2 id="bud-h">{}</h2>"#, ctx.l("dash-award-budget-by-year"));
     match ctx.user.as_ref().filter(|u| matches!(u.role, Role::Finance | Role::Admin | Role::County)) {
         None => {
-            let _ = write!(
-                o,
-                "<p>{}</p>",
-                ctx.l("dash-visible-to-finance-admin")
-            );
+            let _ = write!(o, "<p>{}</p>", ctx.l("dash-visible-to-finance-admin"));
         }
         Some(u) => match s.store.budget(u, None).await {
             Err(e) => return super::store_error(&ctx, e),
@@ -206,11 +191,7 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
 
     // Tasks by responsible unit.
     let st = task_status(pack, &ups, year);
-    let _ = write!(
-        o,
-        r#"<section aria-labelledby="task-h"><h2 id="task-h">{}</h2>"#,
-        ctx.l("dash-tasks-by-responsible-unit")
-    );
+    let _ = write!(o, r#"<section aria-labelledby="task-h"><h2 id="task-h">{}</h2>"#, ctx.l("dash-tasks-by-responsible-unit"));
     o.push_str(&super::table_open(
         None,
         &[

@@ -53,11 +53,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
     let l = ctx.lang;
     let title = ctx.l("desk-review-desk");
     if p.role != Role::Reviewer {
-        return ctx.page_status(
-            StatusCode::FORBIDDEN,
-            title,
-            &format!("<p>{}</p>", ctx.l("desk-only-department-reviewers-have")),
-        );
+        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("desk-only-department-reviewers-have")));
     }
     let dept = p.department.clone().unwrap_or_default();
     let dept_name = s.pack.departments.iter().find(|d| d.id == dept).map_or(dept.clone(), |d| d.name.get(l).to_string());
@@ -65,8 +61,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         Ok(a) => a,
         Err(e) => return super::store_error(ctx, e),
     };
-    let mut o =
-        format!("<p>{}: <strong>{}</strong></p>", ctx.l("desk-awards-of-the-rules"), esc(&dept_name));
+    let mut o = format!("<p>{}: <strong>{}</strong></p>", ctx.l("desk-awards-of-the-rules"), esc(&dept_name));
     // A refusal that is not about a field is said at the top, whether or not the award is still
     // in the queue (decided meanwhile, or another department's).
     if let Some(x) = &refusal {
@@ -133,15 +128,16 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         }
         // Several verifying departments: how their verdicts combine is an interpretation.
         if full["verified_by"].as_array().is_some_and(|v| v.len() > 1)
-            && let Some(n) = s.pack.notes.iter().find(|n| n.id == "joint-verification")
+            && let Some(ni) = s.pack.notes.iter().position(|n| n.id == "joint-verification")
         {
+            let n = &s.pack.notes[ni];
             let _ = write!(
                 o,
-                r#"<p class="hint">{}: {} <a href="/policy/notes#note-joint-verification">[{}] {}</a></p>"#,
+                r#"<p class="hint">{}: {} [{}] {}</p>"#,
                 ctx.l("desk-joint-verification"),
                 esc(n.choice.get(l)),
                 esc(&n.clause),
-                esc(&n.id)
+                super::note_link(ctx, &s.pack, ni)
             );
         }
         for v in full["verifications"].as_array().into_iter().flatten() {
@@ -183,11 +179,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                 );
             }
             Some("pending") => {
-                let _ = write!(
-                    o,
-                    "<p>{}</p>",
-                    ctx.l("desk-approved-by-this-department")
-                );
+                let _ = write!(o, "<p>{}</p>", ctx.l("desk-approved-by-this-department"));
             }
             Some("approved") => {
                 let amount_id = format!("amount-{id}");
@@ -321,11 +313,7 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
     };
     let title = ctx.l("desk-budget-payouts");
     if !matches!(p.role, Role::Finance | Role::Admin) {
-        return ctx.page_status(
-            StatusCode::FORBIDDEN,
-            title,
-            &format!("<p>{}</p>", ctx.l("desk-only-finance-and-admin")),
-        );
+        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("desk-only-finance-and-admin")));
     }
     let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(p, None).await) {
         (Ok(b), Ok(x)) => (b, x),
@@ -392,10 +380,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         Err(e) => return super::store_error(&ctx, e),
     };
     // What the chain shows, said exactly (SECURITY.md): not "any edit is detectable".
-    let mut o = format!(
-        "<p>{}</p>",
-        ctx.l("desk-each-entry-is-chained")
-    );
+    let mut o = format!("<p>{}</p>", ctx.l("desk-each-entry-is-chained"));
     // The chain checked now, for admin and finance (who may run the check).
     if matches!(p.role, Role::Admin | Role::Finance)
         && let Ok(v) = s.store.verify_audit(&[]).await

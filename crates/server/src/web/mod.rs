@@ -131,6 +131,13 @@ pub(crate) fn role_text(lang: Lang, role: qiangke_store::auth::Role) -> String {
 
 pub(crate) use qiangke_i18n::label;
 
+/// A reference to an interpretation note by its number in the register ("说明 12"), its id in a tooltip.
+pub(crate) fn note_link(ctx: &Ctx, pack: &qiangke_rules::Pack, n: usize) -> String {
+    let id = esc(&pack.notes[n].id);
+    let text = ctx.say("policy-note-ref", &[("n", &(n + 1).to_string())]);
+    format!(r##"<a href="/policy/notes#note-{id}" title="{id}">{text}</a>"##)
+}
+
 /// What every page needs: the language, the signed-in user (if any) and the path.
 pub(crate) struct Ctx {
     pub lang: Lang,
@@ -231,10 +238,7 @@ impl Ctx {
             return Err(Box::new(self.page_status(
                 StatusCode::FORBIDDEN,
                 self.l("page-request-refused-2"),
-                &format!(
-                    "<p role=\"alert\">{}</p>",
-                    self.l("page-this-form-lacks-a")
-                ),
+                &format!("<p role=\"alert\">{}</p>", self.l("page-this-form-lacks-a")),
             )));
         }
         Ok(())
@@ -282,7 +286,7 @@ impl Ctx {
         }
         let account = match &self.user {
             Some(u) => format!(
-                r#"<form method="post" action="/logout" class="inline">{}<span class="who">{} ({})</span> <button type="submit">{}</button></form>"#,
+                r#"<form method="post" action="/logout" class="inline">{}<span class="who"><span translate="no">{}</span> ({})</span> <button type="submit">{}</button></form>"#,
                 self.csrf_field(),
                 esc(&u.username),
                 esc(&role_text(l, u.role)),
@@ -328,7 +332,7 @@ impl Ctx {
 <title>{title} · qiangke 强科</title><link rel="stylesheet" href="/static/app.css"><link rel="icon" href="/favicon.ico" type="image/svg+xml"></head>
 <body>
 <a class="skip" href="#main">{skip}</a>
-<header><nav aria-label="{navlabel}"><span class="brand">强科 qiangke</span><ul>{nav}</ul>
+<header><nav aria-label="{navlabel}"><span class="brand" title="qiangke">强科</span><ul>{nav}</ul>
 <div class="account">{switch} {account}</div></nav></header>
 <main id="main"><h1>{title}</h1>
 {body}
@@ -434,13 +438,7 @@ async fn login(
     let user = field(&form, "username");
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if !ctx.origin_ok || expected.is_empty() || field(&form, "csrf") != expected {
-        return login_page(
-            &ctx,
-            &next,
-            user,
-            Some(ctx.l("page-the-form-expired-please")),
-            StatusCode::FORBIDDEN,
-        );
+        return login_page(&ctx, &next, user, Some(ctx.l("page-the-form-expired-please")), StatusCode::FORBIDDEN);
     }
     match crate::api::sign_in(&s, &client, user, field(&form, "password"), SessionKind::Cookie).await {
         Ok((token, _)) => {

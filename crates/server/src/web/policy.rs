@@ -36,10 +36,10 @@ fn rule_card(ctx: &Ctx, pack: &Pack, i: usize, mark: usize) -> String {
     let l = ctx.lang;
     let deps: Vec<&str> = r.verified_by.iter().map(|d| pack.department(*d).name.get(l)).collect();
     let src = pack.map.text(r.file).get(r.span.start..r.span.end).unwrap_or("");
-    let notes: Vec<String> =
-        r.notes.iter().map(|n| format!(r##"<a href="/policy/notes#note-{0}">{0}</a>"##, esc(&pack.notes[*n].id))).collect();
+    let notes: Vec<String> = r.notes.iter().map(|n| super::note_link(ctx, pack, *n)).collect();
+    // Ids are for analysts: in the anchor and a tooltip, not in the text people read.
     format!(
-        r##"<div class="card" id="rule-{id}"><strong>[{clause}] {title}</strong> <a href="#q-{mark}">{back}</a><br><code>{id}</code> · {vb} {deps}{paid}<br>{nl}: {notes}<details><summary>{srcl}</summary><pre>{src}</pre></details></div>"##,
+        r##"<div class="card" id="rule-{id}"><strong title="{id}">[{clause}] {title}</strong> <a href="#q-{mark}">{back}</a><br>{vb} {deps}{paid}<br>{nl}: {notes}<details><summary>{srcl}</summary><pre>{src}</pre></details></div>"##,
         id = esc(&r.id),
         clause = esc(&r.clause),
         title = esc(r.title.get(l)),
@@ -48,7 +48,7 @@ fn rule_card(ctx: &Ctx, pack: &Pack, i: usize, mark: usize) -> String {
         deps = esc(&deps.join("、")),
         paid = r.paid_by.map(|p| format!(" · {} {}", ctx.l("policy-paid-by"), esc(pack.department(p).name.get(l)))).unwrap_or_default(),
         nl = ctx.l("policy-interpretations"),
-        notes = notes.join(", "),
+        notes = notes.join(ctx.l("policy-list-separator")),
         srcl = ctx.l("policy-rule-source"),
         src = esc(src),
     )
@@ -100,17 +100,15 @@ pub(super) async fn text(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
 pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
     let pack = &s.pack;
     let l = ctx.lang;
-    let mut o = format!(
-        "<p>{}</p>",
-        ctx.l("policy-where-the-plan-s")
-    );
-    for n in &pack.notes {
+    let mut o = format!("<p>{}</p>", ctx.l("policy-where-the-plan-s"));
+    for (i, n) in pack.notes.iter().enumerate() {
         let opts: String = n.options.iter().map(|x| format!("<li>{}</li>", esc(x))).collect();
         let _ = write!(
             o,
-            r#"<section class="card" id="note-{id}"><h2>[{clause}] {id}</h2><p><strong>{ql}</strong> {q}</p><ul>{opts}</ul><p><strong>{cl}</strong> {c}</p><p><strong>{rl}</strong> {r}</p></section>"#,
+            r#"<section class="card" id="note-{id}"><h2 title="{id}">[{clause}] {number}</h2><p><strong>{ql}</strong> {q}</p><ul>{opts}</ul><p><strong>{cl}</strong> {c}</p><p><strong>{rl}</strong> {r}</p></section>"#,
             id = esc(&n.id),
             clause = esc(&n.clause),
+            number = ctx.say("policy-note-ref", &[("n", &(i + 1).to_string())]),
             ql = ctx.l("policy-question"),
             q = esc(n.question.get(l)),
             cl = ctx.l("policy-choice"),
@@ -132,18 +130,27 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
         ClauseStatus::NotComputable => ctx.l("policy-nothing-to-compute"),
     };
     let entry = |e: &qiangke_rules::plan::ClauseEntry| {
-        let rules: Vec<String> =
-            e.rules.iter().map(|r| format!(r#"<a href="/policy#rule-{0}">{0}</a>"#, esc(&pack.rules[*r].id))).collect();
+        let rules: Vec<String> = e
+            .rules
+            .iter()
+            .map(|r| {
+                format!(r#"<a href="/policy#rule-{0}" title="{0}">{1}</a>"#, esc(&pack.rules[*r].id), esc(pack.rules[*r].title.get(l)))
+            })
+            .collect();
         format!(
             "<td>{}</td><td>{}</td><td>{}</td>",
             status(&e.status),
-            rules.join(", "),
+            rules.join(ctx.l("policy-list-separator")),
             esc(e.reason.as_ref().map(|r| r.get(l)).or(e.quote.as_deref()).unwrap_or(""))
         )
     };
     let mut o = format!(
         "<p>{}</p>",
-        esc(&qiangke_i18n::text(l, "policy-coverage-summary", &[("items", &c.items.len().to_string()), ("open", &c.problems.len().to_string())]))
+        esc(&qiangke_i18n::text(
+            l,
+            "policy-coverage-summary",
+            &[("items", &c.items.len().to_string()), ("open", &c.problems.len().to_string())]
+        ))
     );
     o.push_str(&super::table_open(
         None,
