@@ -90,8 +90,8 @@ pub fn parse_row_str(pack: &Pack, cols: &[Col], header: &[String], line: u64, ce
             _ => match parse_cell(pack, col.ty(pack), text) {
                 Ok(v) => v,
                 Err(e) => {
-                    let hint = e.hint.map(|h| format!(" ({h})")).unwrap_or_default();
-                    errors.push(err(format!("{}{hint}", e.message)));
+                    let hint = e.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
+                    errors.push(err(format!("{e}{hint}")));
                     continue;
                 }
             },

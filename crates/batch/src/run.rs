@@ -687,7 +687,7 @@ fn json_item(pack: &Pack, text: &str, line: u64) -> Result<(Vec<u8>, Item), RowE
             Err(ds) => {
                 let d = &ds[0];
                 let (_, col) = map.line_col(f, d.span.start);
-                Err(RowError { line, column: col, field: String::new(), message: d.message.clone() })
+                Err(RowError { line, column: col, field: String::new(), message: d.message.to_string() })
             }
         };
     }

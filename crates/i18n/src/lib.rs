@@ -9,8 +9,8 @@
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 use serde::Serialize;
-use std::fmt;
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
 /// The language of a text: Chinese (Simplified; Traditional is made from it) or English.
