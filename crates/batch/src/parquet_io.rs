@@ -13,6 +13,7 @@ use arrow_array::{Array, ArrayRef, Decimal128Array, Int32Array, RecordBatch, Str
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use qiangke_i18n::Msg;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -26,9 +27,9 @@ pub fn open(path: &Path) -> Result<(Vec<String>, ParquetRecordBatchReader), Stri
 }
 
 /// The cells of every row of a batch as text (`Err` for a value that has no exact text).
-pub fn rows(batch: &RecordBatch) -> Vec<Vec<Result<String, String>>> {
+pub fn rows(batch: &RecordBatch) -> Vec<Vec<Result<String, Msg>>> {
     let n = batch.num_rows();
-    let mut rows: Vec<Vec<Result<String, String>>> = (0..n).map(|_| Vec::with_capacity(batch.num_columns())).collect();
+    let mut rows: Vec<Vec<Result<String, Msg>>> = (0..n).map(|_| Vec::with_capacity(batch.num_columns())).collect();
     for col in batch.columns() {
         for (i, row) in rows.iter_mut().enumerate() {
             row.push(cell(col, i));
@@ -37,7 +38,7 @@ pub fn rows(batch: &RecordBatch) -> Vec<Vec<Result<String, String>>> {
     rows
 }
 
-fn cell(a: &ArrayRef, i: usize) -> Result<String, String> {
+fn cell(a: &ArrayRef, i: usize) -> Result<String, Msg> {
     if a.is_null(i) {
         return Ok(String::new());
     }
@@ -56,22 +57,22 @@ fn cell(a: &ArrayRef, i: usize) -> Result<String, String> {
         DataType::UInt64 => a.as_primitive::<UInt64Type>().value(i).to_string(),
         DataType::Float32 => whole(a.as_primitive::<Float32Type>().value(i) as f64)?,
         DataType::Float64 => whole(a.as_primitive::<Float64Type>().value(i))?,
-        DataType::Decimal128(_, scale) if *scale < 0 => return Err(format!("decimals with a negative scale ({scale}) are not supported")),
+        DataType::Decimal128(_, scale) if *scale < 0 => return Err(Msg::new("parquet-negative-scale").arg("scale", scale)),
         DataType::Decimal128(_, scale) => {
             let v = a.as_primitive::<Decimal128Type>().value(i);
-            rust_decimal::Decimal::try_from_i128_with_scale(v, *scale as u32).map_err(|e| format!("decimal out of range: {e}"))?.to_string()
+            rust_decimal::Decimal::try_from_i128_with_scale(v, *scale as u32).map_err(|e| Msg::new("parquet-decimal-range").arg("detail", e))?.to_string()
         }
         DataType::Date32 => days_to_date(a.as_primitive::<arrow_array::types::Date32Type>().value(i) as i64),
-        other => return Err(format!("Parquet type {other} is not supported (use strings, integers, booleans, dates or decimals)")),
+        other => return Err(Msg::new("parquet-type").arg("type", other)),
     })
 }
 
 /// A float is accepted only as a whole number (a count, or yuan without fen).
-fn whole(x: f64) -> Result<String, String> {
+fn whole(x: f64) -> Result<String, Msg> {
     if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 {
         Ok(format!("{}", x as i64))
     } else {
-        Err(format!("{x} is a binary float, which cannot hold an exact amount; store it as a decimal or a string"))
+        Err(Msg::new("parquet-float").arg("value", x))
     }
 }
 

@@ -211,7 +211,7 @@ enum Item {
     Doc(Box<Facts>),
     /// Text cells in header order (Parquet rows); `Err` is a value without exact text.
     #[cfg_attr(not(any(feature = "parquet", feature = "xlsx")), allow(dead_code))]
-    Cells(Vec<Result<String, String>>),
+    Cells(Vec<Result<String, Msg>>),
 }
 
 struct Chunk {
@@ -747,7 +747,7 @@ impl Batcher {
 
     /// A row of text cells (Parquet, a workbook), keyed by its id cell.
     #[cfg_attr(not(any(feature = "parquet", feature = "xlsx")), allow(dead_code))]
-    fn push_cells(&mut self, line: u64, id_col: usize, cells: Vec<Result<String, String>>) -> Result<(), BatchError> {
+    fn push_cells(&mut self, line: u64, id_col: usize, cells: Vec<Result<String, Msg>>) -> Result<(), BatchError> {
         let id = cells.get(id_col).and_then(|c| c.as_ref().ok()).cloned().unwrap_or_default().into_bytes();
         self.push(line, id, Item::Cells(cells))
     }
@@ -849,12 +849,7 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
                         .iter()
                         .enumerate()
                         .filter_map(|(i, c)| {
-                            c.as_ref().err().map(|m| RowError {
-                                line,
-                                column: i + 1,
-                                field: names.get(i).cloned().unwrap_or_default(),
-                                message: m.clone(),
-                            })
+                            c.as_ref().err().map(|m| RowError::new(line, i + 1, names.get(i).cloned().unwrap_or_default(), m.clone()))
                         })
                         .collect();
                     if bad.is_empty() {

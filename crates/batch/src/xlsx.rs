@@ -13,6 +13,7 @@ use qiangke_rules::model::Pack;
 use qiangke_rules::value::Date;
 use rust_xlsxwriter::{Format, Workbook};
 use std::collections::HashMap;
+use qiangke_i18n::Msg;
 use std::path::Path;
 
 #[derive(Debug)]
@@ -20,7 +21,7 @@ use std::path::Path;
 /// row with its row number in the sheet (the header is row 1).
 pub struct Sheet {
     pub header: Vec<String>,
-    pub rows: Vec<(u64, Vec<Result<String, String>>)>,
+    pub rows: Vec<(u64, Vec<Result<String, Msg>>)>,
 }
 
 /// Reads the first sheet of a workbook, or the one named `sheet`.
@@ -48,7 +49,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
     let rows = rows
         .filter(|(_, r)| r.iter().any(|c| !matches!(c, Data::Empty)))
         .map(|(i, r)| {
-            let mut cells: Vec<Result<String, String>> = r.iter().take(width).map(cell).collect();
+            let mut cells: Vec<Result<String, Msg>> = r.iter().take(width).map(cell).collect();
             cells.resize(width, Ok(String::new()));
             (first_row + i as u64, cells)
         })
@@ -57,36 +58,36 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
 }
 
 /// One cell as the text a CSV cell would hold.
-fn cell(c: &Data) -> Result<String, String> {
+fn cell(c: &Data) -> Result<String, Msg> {
     match c {
         Data::Empty => Ok(String::new()),
         Data::String(s) => Ok(s.clone()),
         Data::Int(i) => Ok(i.to_string()),
         // Rust writes the shortest text that reads back as the same number: what was typed.
         Data::Float(f) if f.is_finite() => Ok(format!("{f}")),
-        Data::Float(_) => Err("the cell is not a finite number".into()),
+        Data::Float(_) => Err(Msg::new("xlsx-not-finite")),
         Data::Bool(b) => Ok(b.to_string()),
         Data::DateTime(d) => serial_date(d.as_f64()),
         Data::DateTimeIso(s) => Ok(s.get(..10).unwrap_or(s).to_string()),
-        Data::DurationIso(s) => Err(format!("the cell holds a duration ({s}), not a value of the pack")),
-        Data::Error(e) => Err(format!("the cell holds the Excel error {e}")),
+        Data::DurationIso(s) => Err(Msg::new("xlsx-duration").arg("text", s)),
+        Data::Error(e) => Err(Msg::new("xlsx-excel-error").arg("text", e)),
     }
 }
 
 /// An Excel date serial (1900 date system) as `YYYY-MM-DD`; a time of day is refused.
-fn serial_date(serial: f64) -> Result<String, String> {
+fn serial_date(serial: f64) -> Result<String, Msg> {
     if serial.fract() != 0.0 || !(1.0..=2_958_465.0).contains(&serial) {
-        return Err(format!("the cell holds a date with a time of day or out of range ({serial})"));
+        return Err(Msg::new("xlsx-date-time").arg("serial", serial));
     }
     // Day 60 is Excel's 1900-02-29, which did not exist; from day 61 on, serials count from
     // 1899-12-30.
     let days = serial as i64;
     if days == 60 {
-        return Err("the cell holds 1900-02-29, which Excel counts but the calendar does not".into());
+        return Err(Msg::new("xlsx-1900-02-29"));
     }
     let days = if days < 60 { days + 1 } else { days };
     // 1970-01-01 is serial 25569.
-    Date::from_days_since_1970(days - 25_569).map(|d| d.to_string()).ok_or_else(|| format!("the cell holds an impossible date ({serial})"))
+    Date::from_days_since_1970(days - 25_569).map(|d| d.to_string()).ok_or_else(|| Msg::new("xlsx-impossible-date").arg("serial", serial))
 }
 
 /// The award list (the CSV `qiangke batch --out` writes) as a workbook: Chinese headers, the

@@ -188,7 +188,7 @@ fn a_further_row_of_a_year_adds_events_but_may_not_contradict_its_figures() {
     let (s, _) = awards_with(text.as_bytes(), Format::Csv, BatchOptions::default(), "further.csv");
     assert_eq!(s.bad_rows, 1);
     assert_eq!(s.first_errors[0].line, 4);
-    assert!(s.first_errors[0].message.contains("two rows for 2023 with different `rd_expenditure`"), "{:?}", s.first_errors[0]);
+    assert!(s.first_errors[0].message.to_string().contains("two rows for 2023 with different `rd_expenditure`"), "{:?}", s.first_errors[0]);
 }
 
 /// (entity, years, events) of one facts document being assembled.
@@ -298,7 +298,7 @@ fn a_malformed_row_is_reported_and_the_others_are_evaluated() {
     assert_eq!((s.rows, s.bad_rows), (3, 1));
     let e = &s.first_errors[0];
     assert_eq!((e.line, e.column, e.field.as_str()), (3, 5, "rd_expenditure"));
-    assert!(e.message.starts_with("`15x0` is not an amount of money"), "{}", e.message);
+    assert!(e.message.to_string().starts_with("`15x0` is not an amount of money"), "{}", e.message);
     let awards = read_awards(&out);
     assert_eq!(awards.iter().map(|a| (a.0.as_str(), a.3.as_str())).collect::<Vec<_>>(), vec![("A1", "200000.00"), ("A3", "100000.00")]);
     let report = std::fs::read_to_string(errors).expect("errors file");
@@ -315,6 +315,12 @@ fn strict_mode_fails_and_writes_no_results() {
     }
     assert!(!out.exists(), "no result file may be written in strict mode");
     let report = std::fs::read_to_string(errors).expect("the errors file is still written");
+    // In the language of the run (Simplified Chinese unless told), at the same place.
+    assert!(report.contains("3,3,kind,“enterprize”不是可选的值(是否应为“企业”?)"), "{report}");
+    let en = tmp("errors-en.csv");
+    let outputs = Outputs { errors: Some(en.clone()), lang: qiangke_i18n::Lang::En, ..Outputs::default() };
+    let _ = run(&pack(), text.as_bytes(), Format::Csv, &BatchOptions { strict: true, ..BatchOptions::default() }, &outputs);
+    let report = std::fs::read_to_string(en).expect("the errors file");
     assert!(report.contains("3,3,kind,`enterprize` is not a known applicant_kind (did you mean `enterprise`?)"), "{report}");
 }
 
@@ -343,7 +349,7 @@ fn a_truncated_file_reports_its_last_row() {
     let s = r.expect("run");
     assert_eq!(s.bad_rows, 1);
     assert_eq!(s.first_errors[0].line, 3);
-    assert!(s.first_errors[0].message.contains("the row has 3 fields, the header has 9"), "{}", s.first_errors[0].message);
+    assert!(s.first_errors[0].message.to_string().contains("the row has 3 fields, the header has 9"), "{}", s.first_errors[0].message);
     assert_eq!(read_awards(&out).len(), 1);
 }
 
@@ -377,7 +383,7 @@ fn a_bad_byte_after_the_head_of_a_utf8_file_is_located_by_cell() {
     assert_eq!(s.bad_rows, 1, "{:?}", &s.first_errors[..2]);
     let e = &s.first_errors[0];
     assert_eq!((e.line, e.column), (line + 1, 5));
-    assert!(e.message.contains("not UTF-8"), "{}", e.message);
+    assert!(e.message.to_string().contains("not UTF-8"), "{}", e.message);
 }
 
 #[test]
@@ -442,7 +448,7 @@ fn rows_out_of_order_are_refused_so_nothing_is_paid_twice() {
     let s = r.expect("run");
     assert_eq!(s.bad_rows, 1, "{:?}", s.first_errors);
     assert_eq!(s.first_errors[0].line, 3);
-    assert!(s.first_errors[0].message.contains("rows must be sorted by id"));
+    assert!(s.first_errors[0].message.to_string().contains("rows must be sorted by id"));
     // A1 is refused; B1's rows are then together and evaluated as one entity: its high-tech
     // recognition is paid once (2023), the repeat in 2024 is already awarded.
     let awards = read_awards(&out);
@@ -477,7 +483,7 @@ fn json_lines_flat_rows_and_documents() {
         run(&pack, text.as_bytes(), Format::Jsonl, &BatchOptions::default(), &Outputs { awards: Some(out.clone()), ..Outputs::default() })
             .expect("run");
     assert_eq!(s.bad_rows, 1);
-    assert!(s.first_errors[0].message.contains("did you mean `rd_expenditure`"), "{}", s.first_errors[0].message);
+    assert!(s.first_errors[0].message.to_string().contains("did you mean `rd_expenditure`"), "{}", s.first_errors[0].message);
     let awards = read_awards(&out);
     assert_eq!(
         awards.iter().map(|a| (a.0.as_str(), a.2.as_str(), a.3.as_str())).collect::<Vec<_>>(),
@@ -608,7 +614,7 @@ fn a_facts_document_cannot_be_repeated_or_mixed_with_rows_of_its_entity() {
     let (s, awards) = awards_with(text.as_bytes(), Format::Jsonl, BatchOptions::default(), "docs.csv");
     assert_eq!(awards.len(), 1);
     assert_eq!(s.bad_rows, 3, "{:?}", s.first_errors);
-    assert!(s.first_errors[0].message.contains("appears again"));
+    assert!(s.first_errors[0].message.to_string().contains("appears again"));
     // A bad escape before a multi-byte character is a located error, not a crash.
-    assert!(s.first_errors[2].message.contains("invalid JSON"));
+    assert!(s.first_errors[2].message.to_string().contains("invalid JSON"));
 }

@@ -52,7 +52,7 @@ fn parquet_in_and_out() {
     assert_eq!(s.bad_rows, 1, "{:?}", s.first_errors);
     let e = &s.first_errors[0];
     assert_eq!((e.line, e.column, e.field.as_str()), (3, 6, "high_value_patents"));
-    assert!(e.message.contains("binary float"), "{}", e.message);
+    assert!(e.message.to_string().contains("binary float"), "{}", e.message);
     // E1: 15,000,000.00 yuan of R&D with a 30万元 super-deduction claim → 20万元 (2024 budget, note
     // rd-spending-year); 7 high-value patents → 7万元 (2024 budget).
     // E2: new high-tech enterprise on 2023-05-10 → 20万元 (2024 budget).

@@ -153,7 +153,7 @@ fn bad_cells_of_a_workbook_are_located_by_excel_row_and_column() {
     assert_eq!((s.rows, s.bad_rows), (2, 1));
     let e = &s.first_errors[0];
     assert_eq!((e.line, e.column, e.field.as_str()), (3, 5, "rd_expenditure"));
-    assert!(e.message.contains("finer than a fen"), "{}", e.message);
+    assert!(e.message.to_string().contains("finer than a fen"), "{}", e.message);
     // 四(二)8: 1500万元 of R&D spending, above-scale, with a claim: 20万元.
     let awards = std::fs::read_to_string(out).expect("awards");
     assert!(awards.contains("A1,2023,rd-spend-tiers,四(二)8,award,awarded,200000.00,200000.00,2024,science-bureau"), "{awards}");

@@ -645,7 +645,7 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
     let pack = match load_pack(dir) {
         Ok(p) => p,
         Err(report) => {
-            err!("{}", report.render_in(lang()));
+            err!("{}", report.render_in(lang));
             return Ok(ExitCode::from(1));
         }
     };

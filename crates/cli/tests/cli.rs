@@ -8,7 +8,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Runs qiangke in English (the messages these tests read), unless they choose a language.
 fn qiangke(args: &[&str]) -> Output {
+    let mut args = args.to_vec();
+    if !args.contains(&"--lang") {
+        args.extend(["--lang", "en"]);
+    }
+    qiangke_default(&args)
+}
+
+/// Runs qiangke as a user does: Simplified Chinese unless `--lang` says otherwise.
+fn qiangke_default(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qiangke")).args(args).current_dir(root()).output().expect("runs")
 }
 
@@ -138,7 +148,7 @@ fn eval_rejects_bad_facts_with_their_location_and_evaluates_nothing() {
     std::fs::write(&f, [0xffu8, 0xfe, 0x00]).expect("write");
     let o = qiangke(&["eval", "packs/wuwei-2022", f.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("is not UTF-8"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("neither UTF-8 nor GB18030/GBK text (at line 1, byte 1)"), "{}", stderr(&o));
     std::fs::remove_dir_all(dir).expect("cleanup");
 }
 
@@ -298,4 +308,50 @@ fn check_reads_the_assessment_weights_and_the_cases() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stderr(&o).contains("zz-broken.toml"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&p);
+}
+
+#[test]
+fn messages_are_in_simplified_chinese_by_default_and_in_the_language_chosen() {
+    let o = qiangke_default(&["check", "packs/wuwei-2022"]);
+    assert!(stdout(&o).starts_with("通过:wuwei-2022 0.1.0 — 44 条规则"), "{}", stdout(&o));
+    let o = qiangke_default(&["--lang", "zh-hant", "check", "packs/wuwei-2022"]);
+    assert!(stdout(&o).starts_with("通過:wuwei-2022 0.1.0 — 44 條規則"), "{}", stdout(&o));
+
+    // The same located diagnostic in Chinese: code, file, line and column as in English.
+    let dir = pack_copy("zh-check");
+    let f = dir.join("rules/4-2-8-rd-input.toml");
+    let text = std::fs::read_to_string(&f).expect("read");
+    std::fs::write(&f, text.replacen("year.rd_expenditure)", "year.rd_expenditur)", 1)).expect("write");
+    let o = qiangke_default(&["check", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("错误[E021]: 未知年度数据“rd_expenditur”"), "{err}");
+    assert!(err.contains("--> rules/4-2-8-rd-input.toml:31:26"), "{err}");
+    assert!(err.contains("= 提示: 是否应为“rd_expenditure”?"), "{err}");
+    assert!(err.contains("中有 1 处错误"), "{err}");
+
+    // A facts file as Chinese offices write it, saved as GBK: 企业, 是, 1500万, 2023年11月20日.
+    let facts = "{\"entity\": {\"id\": \"E\", \"kind\": \"企业\", \"above_scale\": \"是\"},
+ \"years\": {\"2023\": {\"rd_expenditure\": \"1500万\", \"super_deduction_amount\": \"62万元\"}},
+ \"events\": [{\"type\": \"recognition\", \"date\": \"2023年11月20日\", \"kind\": \"高新技术企业\", \"renewal\": \"否\"}]}";
+    let (gbk, _, bad) = encoding_rs::GBK.encode(facts);
+    assert!(!bad);
+    let f = dir.join("gbk.json");
+    std::fs::write(&f, &gbk).expect("write");
+    let o = qiangke_default(&["eval", "packs/wuwei-2022", f.to_str().expect("utf-8"), "--year", "2023", "--no-trace"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // 四(二)7: 20万元 for a new high-tech enterprise; 四(二)8: 1500万元 lies in 1000万–2000万 → 20万元.
+    assert_eq!(out.matches("可获补助: 200,000.00元 (20万元)").count(), 2, "{out}");
+
+    // A negative amount: refused with its place, in Chinese, and nothing evaluated.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"entity\": {\"id\": \"E\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1元\"}}}")
+        .expect("write");
+    let o = qiangke_default(&["eval", "packs/wuwei-2022", bad.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("错误[F005]") && err.contains("金额 -1元 是负数") && err.contains("bad.json:2:39"), "{err}");
+    assert!(err.contains("未计算:请先改正事实文件"), "{err}");
+    std::fs::remove_dir_all(dir).expect("cleanup");
 }

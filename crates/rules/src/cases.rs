@@ -32,6 +32,7 @@ use crate::facts::{Facts, facts_from_node};
 use crate::model::Pack;
 use crate::tree::{Kind, Node, parse_toml};
 use crate::value::{Quantity, money_plain, parse_quantity};
+use qiangke_i18n::Msg;
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -73,7 +74,7 @@ pub fn load_cases(pack: &Pack, dir: &Path) -> Result<Vec<Case>, Report> {
         let text = std::fs::read_to_string(dir.join("cases").join(&n)).map_err(|e| {
             let mut map = SourceMap::new();
             let f = map.add(format!("cases/{n}"), "");
-            Report { diagnostics: vec![Diagnostic::error("C001", f, Span::default(), format!("cannot read: {e}"))], map }
+            Report { diagnostics: vec![Diagnostic::error("C001", f, Span::default(), Msg::new("c-cannot-read").arg("reason", e))], map }
         })?;
         out.extend(load_case_file(pack, &format!("cases/{n}"), &text)?);
     }
@@ -88,14 +89,17 @@ pub fn load_case_file(pack: &Pack, name: &str, text: &str) -> Result<Vec<Case>, 
     let root = match parse_toml(text) {
         Ok(n) => n,
         Err(e) => {
-            return Err(Report { diagnostics: vec![Diagnostic::error("C001", f, e.span, format!("invalid TOML: {}", e.message))], map });
+            return Err(Report {
+                diagnostics: vec![Diagnostic::error("C001", f, e.span, Msg::new("c-invalid-toml").arg("detail", e.message))],
+                map,
+            });
         }
     };
     let mut cases = Vec::new();
     let items = match root.get("case").map(|c| &c.kind) {
         Some(Kind::Arr(items)) => items.clone(),
         _ => {
-            diags.push(Diagnostic::error("C002", f, Span::default(), "a case file holds [[case]] tables"));
+            diags.push(Diagnostic::error("C002", f, Span::default(), Msg::new("c-no-cases")));
             Vec::new()
         }
     };
@@ -130,7 +134,7 @@ fn case(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Diagn
                 for y in ys {
                     match &y.kind {
                         Kind::Num(s) if s.parse::<i32>().is_ok() => c.years.push(s.parse().unwrap_or(0)),
-                        _ => diags.push(Diagnostic::error("C003", f, y.span, "years are whole numbers")),
+                        _ => diags.push(Diagnostic::error("C003", f, y.span, Msg::new("c-years-whole"))),
                     }
                 }
             }
@@ -149,16 +153,15 @@ fn case(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Diagn
                 }
             }
             _ => diags.push(
-                Diagnostic::error("C003", f, *ks, format!("unexpected key `{k}` in a case"))
-                    .with_hint("keys are name, cites, years, facts, expect"),
+                Diagnostic::error("C003", f, *ks, Msg::new("c-unexpected-key").arg("name", k)).with_hint(Msg::new("c-hint-case-keys")),
             ),
         }
     }
     if c.name.is_empty() || c.cites.is_empty() {
-        diags.push(Diagnostic::error("C003", f, n.span, "a case needs `name` and `cites` (the sentence it checks)"));
+        diags.push(Diagnostic::error("C003", f, n.span, Msg::new("c-needs-name-cites")));
     }
     if c.expect.is_empty() {
-        diags.push(Diagnostic::error("C003", f, n.span, "a case needs at least one [[case.expect]]"));
+        diags.push(Diagnostic::error("C003", f, n.span, Msg::new("c-needs-expect")));
     }
     facts_ok.then_some(c)
 }
@@ -176,7 +179,7 @@ fn empty_facts(pack: &Pack) -> Facts {
 
 fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Expect> {
     let Kind::Obj(kv) = &n.kind else {
-        diags.push(Diagnostic::error("C003", f, n.span, "an expectation is a table"));
+        diags.push(Diagnostic::error("C003", f, n.span, Msg::new("c-expect-not-table")));
         return None;
     };
     let mut x = Expect { at: line_of(map, f, n.span), ..Default::default() };
@@ -187,12 +190,12 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
             Ok(Quantity::Int(i)) => Some(Decimal::from(i)),
             Ok(Quantity::Dec(d)) => Some(d),
             _ => {
-                diags.push(Diagnostic::error("C003", f, v.span, "expected an amount of money"));
+                diags.push(Diagnostic::error("C003", f, v.span, Msg::new("c-expected-money")));
                 None
             }
         },
         _ => {
-            diags.push(Diagnostic::error("C003", f, v.span, "expected an amount of money as a string"));
+            diags.push(Diagnostic::error("C003", f, v.span, Msg::new("c-expected-money-string")));
             None
         }
     };
@@ -200,15 +203,15 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
         match (k.as_str(), &v.kind) {
             ("rule", Kind::Str(s)) => {
                 if pack.rule(s).is_none() {
-                    diags.push(Diagnostic::error("C004", f, v.span, format!("no rule `{s}` in the pack")));
+                    diags.push(Diagnostic::error("C004", f, v.span, Msg::new("c-no-rule").arg("name", s)));
                 }
                 x.rule = s.clone();
             }
             ("state", Kind::Str(s)) => {
                 if !["awarded", "not-eligible", "needs-information", "not-in-force", "met", "not-met"].contains(&s.as_str()) {
                     diags.push(
-                        Diagnostic::error("C003", f, v.span, format!("unknown state `{s}`"))
-                            .with_hint("awarded, not-eligible, needs-information or not-in-force"),
+                        Diagnostic::error("C003", f, v.span, Msg::new("c-unknown-state").arg("name", s))
+                            .with_hint(Msg::new("c-hint-states")),
                     );
                 }
                 x.state = s.clone();
@@ -231,20 +234,20 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
                 } else {
                     for id in &list {
                         if !pack.notes.iter().any(|n| n.id == *id) {
-                            diags.push(Diagnostic::error("C004", f, v.span, format!("no note `{id}` in the pack")));
+                            diags.push(Diagnostic::error("C004", f, v.span, Msg::new("c-no-note").arg("name", id)));
                         }
                     }
                     x.notes = list;
                 }
             }
             _ => diags.push(
-                Diagnostic::error("C003", f, *ks, format!("unexpected key `{k}` in an expectation"))
-                    .with_hint("keys are rule, state, amount, low, high, reason, year, budget_year, missing, notes"),
+                Diagnostic::error("C003", f, *ks, Msg::new("c-unexpected-expect-key").arg("name", k))
+                    .with_hint(Msg::new("c-hint-expect-keys")),
             ),
         }
     }
     if x.rule.is_empty() || x.state.is_empty() {
-        diags.push(Diagnostic::error("C003", f, n.span, "an expectation needs `rule` and `state`"));
+        diags.push(Diagnostic::error("C003", f, n.span, Msg::new("c-expect-needs-rule-state")));
         return None;
     }
     Some(x)

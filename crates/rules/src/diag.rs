@@ -4,7 +4,8 @@
 //! a file held by a [`SourceMap`]; rendering turns the span into `file:line:col` and a caret line, the
 //! way a compiler does. This module does not decide what is an error; the loaders do.
 
-use serde::Serialize;
+use qiangke_i18n::{Lang, Msg, label};
+use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthChar;
 
@@ -80,40 +81,61 @@ pub enum Severity {
     Warning,
 }
 
-/// One located problem. `code` is stable (snapshot tests and the API key on it).
+/// One located problem. `code` is stable (snapshot tests and the API key on it); the message and
+/// the hint come from the catalogue and are put into words in the reader's language when shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: &'static str,
-    pub message: String,
+    #[serde(serialize_with = "english")]
+    pub message: Msg,
     pub file: FileId,
     pub span: Span,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "english_opt")]
+    pub hint: Option<Msg>,
+}
+
+/// A message serialized directly (not through `to_json_in`) is in English, like its `Display`.
+fn english<S: Serializer>(m: &Msg, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&m.to_string())
+}
+fn english_opt<S: Serializer>(m: &Option<Msg>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => s.serialize_some(&m.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: FileId, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code, message: message.into(), file, span, hint: None }
+    pub fn error(code: &'static str, file: FileId, span: Span, message: Msg) -> Self {
+        Diagnostic { severity: Severity::Error, code, message, file, span, hint: None }
     }
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn with_hint(mut self, hint: Msg) -> Self {
+        self.hint = Some(hint);
         self
     }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    /// Renders like a compiler: header, `--> file:line:col`, the source line and a caret, the hint.
+    /// Renders like a compiler, in English: header, `--> file:line:col`, the source line and a
+    /// caret, the hint.
     pub fn render(&self, map: &SourceMap) -> String {
+        self.render_in(map, Lang::En)
+    }
+
+    /// [`render`](Self::render) in `lang`: the words (message, hint, `error`, `help`) are the
+    /// reader's; the code, the location, the source line and the caret are the same in every
+    /// language.
+    pub fn render_in(&self, map: &SourceMap, lang: Lang) -> String {
         let text = map.text(self.file);
         let (line, col) = map.line_col(self.file, self.span.start);
         let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => label(lang, "diag-error"),
+            Severity::Warning => label(lang, "diag-warning"),
         };
         let mut out = String::new();
-        let _ = writeln!(out, "{sev}[{}]: {}", self.code, self.message);
+        let _ = writeln!(out, "{sev}[{}]: {}", self.code, self.message.render(lang));
         let _ = writeln!(out, "  --> {}:{line}:{col}", map.name(self.file));
         let src_line = text.lines().nth(line - 1).unwrap_or("");
         let gutter = line.to_string();
@@ -128,22 +150,27 @@ impl Diagnostic {
         let width: usize = text.get(start..end).map_or(0, |s| s.chars().map(|c| c.width().unwrap_or(0)).sum());
         let _ = writeln!(out, "{pad} | {}{}", " ".repeat(lead), "^".repeat(width.max(1)));
         if let Some(h) = &self.hint {
-            let _ = writeln!(out, "{pad} = help: {h}");
+            let _ = writeln!(out, "{pad} = {}: {}", label(lang, "diag-help"), h.render(lang));
         }
         out
     }
 
-    /// The JSON shape used by `check --format json` and the API.
+    /// The JSON shape used by `check --format json` and the API (texts in English).
     pub fn to_json(&self, map: &SourceMap) -> serde_json::Value {
+        self.to_json_in(map, Lang::En)
+    }
+
+    /// [`to_json`](Self::to_json) with the message and the hint in `lang`.
+    pub fn to_json_in(&self, map: &SourceMap, lang: Lang) -> serde_json::Value {
         let (line, column) = map.line_col(self.file, self.span.start);
         serde_json::json!({
             "severity": self.severity,
             "code": self.code,
-            "message": self.message,
+            "message": self.message.render(lang),
             "file": map.name(self.file),
             "line": line,
             "column": column,
-            "hint": self.hint,
+            "hint": self.hint.as_ref().map(|h| h.render(lang)),
         })
     }
 }
@@ -212,13 +239,21 @@ pub struct Report {
 }
 
 impl Report {
-    /// All diagnostics rendered compiler-style.
+    /// All diagnostics rendered compiler-style, in English.
     pub fn render(&self) -> String {
-        self.diagnostics.iter().map(|d| d.render(&self.map)).collect::<Vec<_>>().join("\n")
+        self.render_in(Lang::En)
     }
-    /// All diagnostics as a JSON array.
+    /// All diagnostics rendered compiler-style, in `lang`.
+    pub fn render_in(&self, lang: Lang) -> String {
+        self.diagnostics.iter().map(|d| d.render_in(&self.map, lang)).collect::<Vec<_>>().join("\n")
+    }
+    /// All diagnostics as a JSON array (texts in English).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Array(self.diagnostics.iter().map(|d| d.to_json(&self.map)).collect())
+        self.to_json_in(Lang::En)
+    }
+    /// All diagnostics as a JSON array, texts in `lang`.
+    pub fn to_json_in(&self, lang: Lang) -> serde_json::Value {
+        serde_json::Value::Array(self.diagnostics.iter().map(|d| d.to_json_in(&self.map, lang)).collect())
     }
 }
 

@@ -76,8 +76,9 @@ pub fn load_facts(pack: &Pack, name: &str, text: &str) -> Result<Facts, Report> 
     let node = match parsed {
         Ok(n) => n,
         Err(e) => {
-            let fmt = if name.ends_with(".toml") { "TOML" } else { "JSON" };
-            let d = Diagnostic::error("F001", file, e.span, format!("invalid {fmt}: {}", e.message));
+            // The parser's own words (English) are the detail.
+            let msg = if name.ends_with(".toml") { Msg::new("f-invalid-toml") } else { Msg::new("f-invalid-json") };
+            let d = Diagnostic::error("F001", file, e.span, msg.arg("detail", e.message));
             return Err(Report { map, diagnostics: vec![d] });
         }
     };
@@ -118,28 +119,30 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn err(&mut self, code: &'static str, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
+    fn err(&mut self, code: &'static str, span: Span, msg: Msg) -> &mut Diagnostic {
         self.diags.push(Diagnostic::error(code, self.file, span, msg));
         let n = self.diags.len() - 1;
         &mut self.diags[n]
     }
-    fn unknown(&mut self, key: &str, span: Span, what: &str, cands: &[&str]) {
+    /// An unknown name; `what` is `section`, `entity-attribute`, `yearly-figure`, `event-type` or
+    /// `event-field` (then `event` names the event type).
+    fn unknown(&mut self, key: &str, span: Span, what: &str, event: &str, cands: &[&str]) {
         let hint = match did_you_mean(key, cands.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("known {what}: {}", cands.join(", ")),
+            Some(s) => Msg::new("diag-did-you-mean").arg("name", s),
+            None => Msg::new("f-known-names").arg("what", what).arg("event", event).arg("list", cands.join(", ")),
         };
-        let d = self.err("F002", span, format!("unknown {what} `{key}`"));
+        let d = self.err("F002", span, Msg::new("f-unknown-name").arg("what", what).arg("event", event).arg("name", key));
         d.hint = Some(hint);
     }
     fn at(&self, span: Span) -> Arc<str> {
         self.lines.at(self.map.name(self.file), self.map.text(self.file), span.start)
     }
-    fn obj<'n>(&mut self, n: &'n Node, what: &str) -> Option<&'n [(String, Span, Node)]> {
+    /// The node as a table; `what` says what it is (`f-what-document`, `f-what-section`, `f-what-event`).
+    fn obj<'n>(&mut self, n: &'n Node, what: Msg) -> Option<&'n [(String, Span, Node)]> {
         match &n.kind {
             Kind::Obj(kv) => Some(kv),
             _ => {
-                let k = n.kind_name();
-                self.err("F003", n.span, format!("{what} must be a table/object, found {k}"));
+                self.err("F003", n.span, Msg::new("f-not-a-table").arg("found", kind_key(n)).detail(what));
                 None
             }
         }
@@ -154,7 +157,7 @@ impl Validator<'_> {
             yearly_default: vec![None; self.pack.vocab.yearly.len()],
             events: Vec::new(),
         };
-        let Some(top) = self.obj(n, "a facts document") else {
+        let Some(top) = self.obj(n, Msg::new("f-what-document")) else {
             return facts;
         };
         let mut has_entity = false;
@@ -166,18 +169,17 @@ impl Validator<'_> {
                 }
                 "years" => self.years(v, &mut facts),
                 "events" => self.events(v, &mut facts),
-                _ => self.unknown(k, *ks, "section", &["entity", "years", "events"]),
+                _ => self.unknown(k, *ks, "section", "", &["entity", "years", "events"]),
             }
         }
         if !has_entity {
-            self.err("F003", Span::new(n.span.start, n.span.start + 1), "missing section `entity`").hint =
-                Some("every facts file describes one entity: { \"entity\": { \"id\": …, \"kind\": … } }".into());
+            self.err("F003", Span::new(n.span.start, n.span.start + 1), Msg::new("f-no-entity")).hint = Some(Msg::new("f-hint-entity"));
         }
         facts
     }
 
     fn entity(&mut self, n: &Node, facts: &mut Facts) {
-        let Some(kv) = self.obj(n, "`entity`") else {
+        let Some(kv) = self.obj(n, Msg::new("f-what-section").arg("name", "entity")) else {
             return;
         };
         let vocab = &self.pack.vocab;
@@ -196,7 +198,7 @@ impl Validator<'_> {
                     }
                     Kind::Num(s) if k == "id" => facts.entity_id = s.clone(),
                     _ => {
-                        self.err("F003", v.span, format!("entity `{k}` must be a non-empty string"));
+                        self.err("F003", v.span, Msg::new("f-entity-key-empty").arg("name", k));
                     }
                 },
                 _ => match vocab.attribute(k) {
@@ -212,7 +214,7 @@ impl Validator<'_> {
                             facts.yearly_default[i] =
                                 self.value(v, ty, &format!("entity.{k}")).map(|value| Fact { value, at: Some(self.at(v.span)) });
                         }
-                        None => self.unknown(k, *ks, "entity attribute", &cands),
+                        None => self.unknown(k, *ks, "entity-attribute", "", &cands),
                     },
                 },
             }
@@ -223,14 +225,14 @@ impl Validator<'_> {
             match uscc {
                 Some(Fact { value: Value::Text(t), .. }) => facts.entity_id = t.to_string(),
                 _ => {
-                    self.err("F003", n.span, "the entity needs an `id` (or a unified social credit code)");
+                    self.err("F003", n.span, Msg::new("f-entity-no-id"));
                 }
             }
         }
     }
 
     fn years(&mut self, n: &Node, facts: &mut Facts) {
-        let Some(kv) = self.obj(n, "`years`") else {
+        let Some(kv) = self.obj(n, Msg::new("f-what-section").arg("name", "years")) else {
             return;
         };
         let vocab = &self.pack.vocab;
@@ -238,12 +240,11 @@ impl Validator<'_> {
             let year = match k.parse::<i32>() {
                 Ok(y) if (1900..=2200).contains(&y) => y,
                 _ => {
-                    self.err("F009", *ks, format!("`{k}` is not a calendar year")).hint =
-                        Some("key yearly figures by year: \"years\": { \"2023\": { … } }".into());
+                    self.err("F009", *ks, Msg::new("f-not-a-year").arg("text", k)).hint = Some(Msg::new("f-hint-years"));
                     continue;
                 }
             };
-            let Some(fields) = self.obj(v, &format!("`years.{k}`")) else {
+            let Some(fields) = self.obj(v, Msg::new("f-what-section").arg("name", format!("years.{k}"))) else {
                 continue;
             };
             let mut row = vec![None; vocab.yearly.len()];
@@ -255,7 +256,7 @@ impl Validator<'_> {
                     }
                     None => {
                         let c: Vec<&str> = vocab.yearly.iter().map(|f| f.name.as_str()).collect();
-                        self.unknown(fk, *fks, "yearly figure", &c);
+                        self.unknown(fk, *fks, "yearly-figure", "", &c);
                     }
                 }
             }
@@ -265,13 +266,12 @@ impl Validator<'_> {
 
     fn events(&mut self, n: &Node, facts: &mut Facts) {
         let Kind::Arr(items) = &n.kind else {
-            let k = n.kind_name();
-            self.err("F003", n.span, format!("`events` must be a list, found {k}"));
+            self.err("F003", n.span, Msg::new("f-events-not-a-list").arg("found", kind_key(n)));
             return;
         };
         let vocab = &self.pack.vocab;
         for (idx, item) in items.iter().enumerate() {
-            let Some(kv) = self.obj(item, &format!("events[{idx}]")) else {
+            let Some(kv) = self.obj(item, Msg::new("f-what-event").arg("index", idx)) else {
                 continue;
             };
             let ty = match item.get("type").map(|t| &t.kind) {
@@ -280,13 +280,14 @@ impl Validator<'_> {
                     None => {
                         let sp = item.get("type").map_or(item.span, |t| t.span);
                         let c: Vec<&str> = vocab.events.iter().map(|e| e.name.as_str()).collect();
-                        self.unknown(t, sp, "event type", &c);
+                        self.unknown(t, sp, "event-type", "", &c);
                         continue;
                     }
                 },
                 _ => {
-                    self.err("F008", item.span, format!("events[{idx}] needs a `type`")).hint =
-                        Some(format!("one of: {}", vocab.events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")));
+                    let list = vocab.events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
+                    self.err("F008", item.span, Msg::new("f-event-no-type").arg("index", idx)).hint =
+                        Some(Msg::new("f-hint-one-of").arg("list", list));
                     continue;
                 }
             };
@@ -306,7 +307,7 @@ impl Validator<'_> {
                         None => {
                             let mut c: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
                             c.extend(["type", "date"]);
-                            self.unknown(k, *ks, &format!("field of `{}`", def.name), &c);
+                            self.unknown(k, *ks, "event-field", &def.name, &c);
                         }
                     },
                 }
@@ -314,8 +315,8 @@ impl Validator<'_> {
             match date {
                 Some(date) => facts.events.push(Event { ty, date, fields, at: Some(self.at(item.span)) }),
                 None if item.get("date").is_none() => {
-                    self.err("F010", item.span, format!("events[{idx}] (`{}`) has no `date`", def.name)).hint =
-                        Some("write \"date\": \"YYYY-MM-DD\"".into());
+                    self.err("F010", item.span, Msg::new("f-event-no-date").arg("index", idx).arg("event", &def.name)).hint =
+                        Some(Msg::new("f-hint-date"));
                 }
                 None => {}
             }
@@ -325,33 +326,29 @@ impl Validator<'_> {
     /// Converts one value to the declared type; `None` is either `null` (unknown) or an error
     /// already reported.
     fn value(&mut self, n: &Node, ty: Type, field: &str) -> Option<Value> {
-        let found = n.kind_name();
-        let wrong = |what: &str| CellError {
+        let found = kind_key(n);
+        let wrong = |what: Msg| CellError {
             code: if ty == Type::Date { "F004" } else { "F003" },
-            message: format!("expected {what}, found {found}"),
+            msg: Msg::new("cell-wrong-kind").arg("found", found).detail(what),
             hint: None,
-            msg: None,
         };
         let result = match (&n.kind, ty) {
             (Kind::Null, _) => return None,
             (Kind::Bool(b), Type::Bool) => Ok(Value::Bool(*b)),
             // 是/否, yes/no as text, as forms and spreadsheets give them.
             (Kind::Str(t), Type::Bool) => parse_cell(self.pack, ty, t),
-            (_, Type::Bool) => Err(wrong("true or false")),
-            (Kind::Float, Type::Money) => Err(CellError {
-                code: "F003",
-                message: "a TOML float cannot hold money exactly".into(),
-                hint: Some("write the amount as a string: \"1500000.50\" or \"150万元\"".into()),
-                msg: None,
-            }),
+            (_, Type::Bool) => Err(wrong(Msg::new("cell-expect-bool"))),
+            (Kind::Float, Type::Money) => {
+                Err(CellError { code: "F003", msg: Msg::new("cell-toml-float-money"), hint: Some(Msg::new("cell-hint-money-string")) })
+            }
             // Numbers may be written as JSON numbers or strings; names, dates and codes only as strings.
             (Kind::Num(t), Type::Int | Type::Dec | Type::Money | Type::Rate) | (Kind::Str(t), _) => parse_cell(self.pack, ty, t),
-            _ => Err(wrong(expected_of(self.pack, ty).as_str())),
+            _ => Err(wrong(expected_of(self.pack, ty))),
         };
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                let d = self.err(e.code, n.span, format!("`{field}`: {}", e.message));
+                let d = self.err(e.code, n.span, Msg::new("f-field-value").arg("field", field).detail(e.msg));
                 d.hint = e.hint;
                 None
             }
@@ -360,18 +357,31 @@ impl Validator<'_> {
 }
 
 /// What a cell of a type must look like, for error messages.
-fn expected_of(pack: &Pack, ty: Type) -> String {
+fn expected_of(pack: &Pack, ty: Type) -> Msg {
     match ty {
-        Type::Bool => "true or false".into(),
-        Type::Int => "a whole number".into(),
-        Type::Dec => "a number".into(),
-        Type::Money => "an amount of money".into(),
-        Type::Rate => "a percentage like \"20%\"".into(),
-        Type::Date => "a date such as \"2023-11-20\" or \"2023年11月20日\"".into(),
-        Type::Text => "text".into(),
-        Type::Uscc => "an 18-character code".into(),
-        Type::Enum(e) => format!("one of the {} names", pack.enums[e as usize].name),
-        Type::MoneyRange | Type::RateRange | Type::List => "nothing: this type cannot be given as a fact".into(),
+        Type::Bool => Msg::new("cell-expect-bool"),
+        Type::Int => Msg::new("cell-expect-whole"),
+        Type::Dec => Msg::new("cell-expect-number"),
+        Type::Money => Msg::new("cell-expect-money"),
+        Type::Rate => Msg::new("cell-expect-rate"),
+        Type::Date => Msg::new("cell-expect-date"),
+        Type::Text => Msg::new("cell-expect-text"),
+        Type::Uscc => Msg::new("cell-expect-uscc"),
+        Type::Enum(e) => Msg::new("cell-expect-choice").arg("name", &pack.enums[e as usize].name),
+        Type::MoneyRange | Type::RateRange | Type::List => Msg::new("cell-expect-nothing"),
+    }
+}
+
+/// What a node is, as the catalogue's selectors name it (`null`, `boolean`, `number`, `string`,
+/// `list`, `table`).
+fn kind_key(n: &Node) -> &'static str {
+    match n.kind {
+        Kind::Null => "null",
+        Kind::Bool(_) => "boolean",
+        Kind::Num(_) | Kind::Float => "number",
+        Kind::Str(_) => "string",
+        Kind::Arr(_) => "list",
+        Kind::Obj(_) => "table",
     }
 }
 
@@ -397,25 +407,35 @@ fn written_bool(t: &str) -> Option<bool> {
     }
 }
 
-/// Why a cell could not be read as its type (`code` is the diagnostic code, F003–F007).
+/// Why a cell could not be read as its type (`code` is the diagnostic code, F003–F007). Its
+/// `Display` is the message in English (logs, the API, the CLI); [`text`](Self::text) renders it in
+/// the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellError {
     pub code: &'static str,
-    /// In English (logs, the API, the CLI); `msg` renders it in the reader's language.
-    pub message: String,
-    pub hint: Option<String>,
-    /// The message from the catalogue, where the error has one.
-    pub msg: Option<Msg>,
+    pub msg: Msg,
+    pub hint: Option<Msg>,
 }
 
 impl CellError {
-    fn of(code: &'static str, msg: Msg, hint: Option<&str>) -> CellError {
-        CellError { code, message: msg.to_string(), hint: hint.map(str::to_string), msg: Some(msg) }
+    fn of(code: &'static str, msg: Msg, hint: Option<Msg>) -> CellError {
+        CellError { code, msg, hint }
     }
 
-    /// What is wrong, in `lang` (the English `message` where no catalogue message exists yet).
+    /// What is wrong, in `lang`.
     pub fn text(&self, lang: Lang) -> String {
-        self.msg.as_ref().map_or_else(|| self.message.clone(), |m| m.render(lang))
+        self.msg.render(lang)
+    }
+
+    /// How to put it right, in `lang`, if there is a hint.
+    pub fn hint_text(&self, lang: Lang) -> Option<String> {
+        self.hint.as_ref().map(|h| h.render(lang))
+    }
+}
+
+impl std::fmt::Display for CellError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.msg.fmt(f)
     }
 }
 
@@ -424,7 +444,7 @@ impl CellError {
 /// calendar dates, known enum names (with a suggestion), GB 32100 credit codes. The caller decides
 /// what an empty cell means (bulk input: not known).
 pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError> {
-    let err = |code: &'static str, msg: Msg, hint: Option<&str>| Err(CellError::of(code, msg, hint));
+    let err = |code: &'static str, msg: Msg, hint: Option<Msg>| Err(CellError::of(code, msg, hint));
     let t = text.trim();
     match ty {
         Type::Bool => match written_bool(t) {
@@ -442,7 +462,7 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
             Err(m) => err("F003", Msg::new("cell-not-number").arg("text", t).detail(m), None),
         },
         Type::Money => {
-            let hint = Some("write \"15000000\", \"1500万元\" or \"1500000.50元\"");
+            let hint = Some(Msg::new("cell-hint-money-forms"));
             let m = match parse_quantity_msg(t) {
                 Ok(Quantity::Money(m)) => m,
                 Ok(Quantity::Int(i)) => Decimal::from(i),
@@ -451,17 +471,13 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
                 Err(m) => return err("F003", Msg::new("cell-not-money").arg("text", t).detail(m), hint),
             };
             if m.is_sign_negative() && !m.is_zero() {
-                return err("F005", Msg::new("cell-money-negative").arg("text", t), Some("amounts of money in facts are never negative"));
+                return err("F005", Msg::new("cell-money-negative").arg("text", t), Some(Msg::new("cell-hint-money-negative")));
             }
             if m > Decimal::from(MONEY_LIMIT) {
                 return err("F003", Msg::new("cell-money-too-large").arg("text", t), None);
             }
             if m.scale() > 2 && !crate::resolve::is_fen_exact(m) {
-                return err(
-                    "F003",
-                    Msg::new("cell-money-finer-than-fen").arg("text", t),
-                    Some("money in facts is exact to the fen (two decimals)"),
-                );
+                return err("F003", Msg::new("cell-money-finer-than-fen").arg("text", t), Some(Msg::new("cell-hint-money-fen")));
             }
             Ok(Value::Money(m))
         }
@@ -480,12 +496,17 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
             match def.lookup(t) {
                 Some(v) => Ok(Value::Enum(e, v)),
                 None => {
+                    // Chinese readers are offered the Chinese names (accepted as written), others the ids.
                     let ids: Vec<&str> = def.variants.iter().map(|v| v.id.as_str()).collect();
+                    let zh: Vec<&str> = def.variants.iter().map(|v| v.name.zh.as_str()).collect();
                     let hint = match did_you_mean(t, ids.iter().copied()) {
-                        Some(m) => format!("did you mean `{m}`?"),
-                        None => format!("one of: {}", ids.join(", ")),
+                        Some(m) => {
+                            let name = def.variants.iter().find(|v| v.id == m).map_or(m, |v| v.name.zh.as_str());
+                            Msg::new("cell-hint-did-you-mean-choice").arg("name", m).arg("zh", name)
+                        }
+                        None => Msg::new("cell-hint-choices").arg("list", ids.join(", ")).arg("zh", zh.join("、")),
                     };
-                    err("F007", Msg::new("cell-unknown-choice").arg("text", t).arg("what", &def.name), Some(&hint))
+                    err("F007", Msg::new("cell-unknown-choice").arg("text", t).arg("what", &def.name), Some(hint))
                 }
             }
         }

@@ -4,9 +4,14 @@
 //! Everything that can be known before seeing facts is checked here, so evaluation never meets an
 //! unknown name or a type mismatch. Errors are diagnostics located in the pack file.
 
+// A diagnostic (message and hint from the catalogue) is larger than clippy likes in an `Err`; it
+// is only returned while loading a pack, once per broken expression, so its size costs nothing.
+#![allow(clippy::result_large_err)]
+
 use crate::diag::{Diagnostic, FileId, Span, did_you_mean};
 use crate::model::{BracketTable, EnumDef, TierTable, Type, Value, Vocab};
 use crate::syntax::{BinOp, Expr, ExprKind, Lit, UnOp, parse_expr};
+use qiangke_i18n::Msg;
 use rust_decimal::Decimal;
 
 /// A checked expression with its source text (for explanations) and location (for diagnostics).
@@ -99,7 +104,7 @@ pub struct Ctx<'a> {
 /// Parses and checks one expression string located at `base` in `file`.
 pub fn resolve(ctx: &Ctx<'_>, src: &str, file: FileId, base: usize) -> Result<CExpr, Diagnostic> {
     let expr = parse_expr(src).map_err(|e| {
-        let d = Diagnostic::error("E020", file, e.span.offset(base), format!("syntax error in expression: {}", e.message));
+        let d = Diagnostic::error("E020", file, e.span.offset(base), Msg::new("e-expr-syntax").detail(e.message));
         match e.hint {
             Some(h) => d.with_hint(h),
             None => d,
@@ -117,7 +122,7 @@ struct Resolver<'a, 'b> {
 }
 
 impl Resolver<'_, '_> {
-    fn err(&self, code: &'static str, span: Span, msg: impl Into<String>) -> Diagnostic {
+    fn err(&self, code: &'static str, span: Span, msg: Msg) -> Diagnostic {
         Diagnostic::error(code, self.file, span.offset(self.base), msg)
     }
     fn tname(&self, t: Type) -> String {
@@ -140,19 +145,19 @@ impl Resolver<'_, '_> {
             ExprKind::Path(segs) => self.path(segs, e.span)?,
             ExprKind::Unary(UnOp::Not, x) => {
                 let x = self.expr(x)?;
-                self.expect(&x, &[Type::Bool], "`!` needs a condition")?;
+                self.expect(&x, &[Type::Bool], Msg::new("e-not-needs-condition"))?;
                 (NK::Not(Box::new(x)), Type::Bool)
             }
             ExprKind::Unary(UnOp::Neg, x) => {
                 let x = self.expr(x)?;
-                self.expect(&x, &[Type::Int, Type::Dec, Type::Money, Type::Rate], "only numbers can be negated")?;
+                self.expect(&x, &[Type::Int, Type::Dec, Type::Money, Type::Rate], Msg::new("e-negate-numbers"))?;
                 let t = x.ty;
                 (NK::Neg(Box::new(x)), t)
             }
             ExprKind::Binary(BinOp::In, l, r) => {
                 let l = self.expr(l)?;
                 let ExprKind::List(items) = &r.kind else {
-                    return Err(self.err("E022", r.span, "the right side of `in` must be a list like [a, b]"));
+                    return Err(self.err("E022", r.span, Msg::new("e-in-needs-list")));
                 };
                 let mut vals = Vec::new();
                 for it in items {
@@ -161,11 +166,11 @@ impl Resolver<'_, '_> {
                         return Err(self.err(
                             "E022",
                             it.span,
-                            format!("list item is {}, but the left side is {}", self.tname(n.ty), self.tname(l.ty)),
+                            Msg::new("e-list-item-type").arg("item", self.tname(n.ty)).arg("left", self.tname(l.ty)),
                         ));
                     }
                     let NK::Const(v) = n.k else {
-                        return Err(self.err("E022", it.span, "list items must be constants"));
+                        return Err(self.err("E022", it.span, Msg::new("e-list-constants")));
                     };
                     vals.push(v);
                 }
@@ -176,17 +181,17 @@ impl Resolver<'_, '_> {
                 let r = self.expr(r)?;
                 let Some(t) = bin_type(*op, l.ty, r.ty) else {
                     let hint = match (op, l.ty, r.ty) {
-                        (BinOp::Mul, Type::Money, Type::Money) => "money times money is not money; multiply by a rate (20%) or a count",
+                        (BinOp::Mul, Type::Money, Type::Money) => Msg::new("e-hint-money-times-money"),
                         (_, Type::Money, Type::Int | Type::Dec) | (_, Type::Int | Type::Dec, Type::Money) => {
-                            "write money with a unit: 500万元, 500_000元"
+                            Msg::new("e-hint-money-unit").arg("example", "500万元, 500_000元")
                         }
-                        _ => "both sides must have compatible types",
+                        _ => Msg::new("e-hint-compatible-types"),
                     };
                     return Err(self
                         .err(
                             "E022",
                             e.span,
-                            format!("type mismatch: `{}` cannot combine {} and {}", op.symbol(), self.tname(l.ty), self.tname(r.ty)),
+                            Msg::new("e-type-mismatch").arg("op", op.symbol()).arg("left", self.tname(l.ty)).arg("right", self.tname(r.ty)),
                         )
                         .with_hint(hint));
                 };
@@ -195,9 +200,7 @@ impl Resolver<'_, '_> {
                         NK::Const(Value::Int(i)) if *i != 0 => {}
                         NK::Const(Value::Dec(d)) if !d.is_zero() => {}
                         _ => {
-                            return Err(self
-                                .err("E022", r.span, "division is only by a nonzero number written in the pack")
-                                .with_hint("this keeps every evaluation total: no division by zero at run time"));
+                            return Err(self.err("E022", r.span, Msg::new("e-division")).with_hint(Msg::new("e-hint-division")));
                         }
                     }
                 }
@@ -205,33 +208,37 @@ impl Resolver<'_, '_> {
             }
             ExprKind::If(c, a, b) => {
                 let c = self.expr(c)?;
-                self.expect(&c, &[Type::Bool], "the condition of `if` must be a condition")?;
+                self.expect(&c, &[Type::Bool], Msg::new("e-if-condition"))?;
                 let a = self.expr(a)?;
                 let b = self.expr(b)?;
                 let t = join(a.ty, b.ty).ok_or_else(|| {
-                    self.err("E022", e.span, format!("the branches of `if` differ: {} and {}", self.tname(a.ty), self.tname(b.ty)))
+                    self.err("E022", e.span, Msg::new("e-if-branches").arg("then", self.tname(a.ty)).arg("else", self.tname(b.ty)))
                 })?;
                 (NK::If(Box::new(c), Box::new(a), Box::new(b)), t)
             }
             ExprKind::Call { name, name_span, args } => self.call(name, *name_span, args, e.span)?,
             ExprKind::List(_) => {
-                return Err(self.err("E022", e.span, "a list can only stand on the right of `in`"));
+                return Err(self.err("E022", e.span, Msg::new("e-list-alone")));
             }
         };
         Ok(N { k, span: e.span, ty })
     }
 
-    fn expect(&self, n: &N, allowed: &[Type], what: &str) -> Result<(), Diagnostic> {
-        if allowed.contains(&n.ty) { Ok(()) } else { Err(self.err("E022", n.span, format!("{what}: found {}", self.tname(n.ty)))) }
+    fn expect(&self, n: &N, allowed: &[Type], what: Msg) -> Result<(), Diagnostic> {
+        if allowed.contains(&n.ty) {
+            Ok(())
+        } else {
+            Err(self.err("E022", n.span, Msg::new("e-wrong-type-found").arg("found", self.tname(n.ty)).detail(what)))
+        }
     }
 
     fn path(&self, segs: &[(String, Span)], span: Span) -> Result<(NK, Type), Diagnostic> {
         let v = self.ctx.vocab;
         let names: Vec<&str> = segs.iter().map(|(s, _)| s.as_str()).collect();
-        let unknown = |code, sp: Span, msg: String, cands: Vec<String>| {
+        let unknown = |code, sp: Span, msg: Msg, cands: Vec<String>| {
             let mut d = self.err(code, sp, msg);
             if let Some(s) = did_you_mean(names[names.len() - 1], cands.iter().map(String::as_str)) {
-                d = d.with_hint(format!("did you mean `{s}`?"));
+                d = d.with_hint(Msg::new("diag-did-you-mean").arg("name", s));
             }
             d
         };
@@ -242,23 +249,27 @@ impl Resolver<'_, '_> {
                 None => Err(unknown(
                     "E021",
                     span,
-                    format!("unknown entity attribute `{f}`"),
+                    Msg::new("e-unknown-attribute").arg("name", f),
                     v.attributes.iter().map(|a| a.name.clone()).collect(),
                 )),
             },
             ["year", f] => match v.yearly(f) {
                 Some(i) => Ok((NK::Yearly(i), v.yearly[i].ty)),
-                None => {
-                    Err(unknown("E021", span, format!("unknown yearly figure `{f}`"), v.yearly.iter().map(|a| a.name.clone()).collect()))
-                }
+                None => Err(unknown(
+                    "E021",
+                    span,
+                    Msg::new("e-unknown-yearly").arg("name", f),
+                    v.yearly.iter().map(|a| a.name.clone()).collect(),
+                )),
             },
             [ev, f] if v.event(ev).is_some() => {
                 let ei = v.event(ev).unwrap_or(0);
                 if self.ctx.event != Some(ei) {
-                    let scope = self.ctx.event.map_or("no event".to_string(), |i| format!("only `{}`", v.events[i].name));
-                    return Err(self
-                        .err("E021", span, format!("event `{ev}` is not in scope here ({scope} is)"))
-                        .with_hint("an expression may read the event that triggers its rule"));
+                    let msg = match self.ctx.event {
+                        None => Msg::new("e-event-out-of-scope-none").arg("event", ev),
+                        Some(i) => Msg::new("e-event-out-of-scope").arg("event", ev).arg("scope", &v.events[i].name),
+                    };
+                    return Err(self.err("E021", span, msg).with_hint(Msg::new("e-hint-event-scope")));
                 }
                 if *f == "date" {
                     return Ok((NK::EventDate, Type::Date));
@@ -269,7 +280,7 @@ impl Resolver<'_, '_> {
                     None => {
                         let mut c: Vec<String> = def.fields.iter().map(|x| x.name.clone()).collect();
                         c.push("date".into());
-                        Err(unknown("E021", segs[1].1, format!("event `{ev}` has no field `{f}`"), c))
+                        Err(unknown("E021", segs[1].1, Msg::new("e-event-no-field").arg("event", ev).arg("name", f), c))
                     }
                 }
             }
@@ -280,7 +291,7 @@ impl Resolver<'_, '_> {
                     None => Err(unknown(
                         "E014",
                         segs[1].1,
-                        format!("`{en}` has no variant `{var}`"),
+                        Msg::new("e-no-variant").arg("enum", en).arg("name", var),
                         e.variants.iter().map(|x| x.id.clone()).collect(),
                     )),
                 }
@@ -293,15 +304,15 @@ impl Resolver<'_, '_> {
                     [] => {
                         let mut c: Vec<String> = self.ctx.enums.iter().flat_map(|e| e.variants.iter().map(|v| v.id.clone())).collect();
                         c.extend(["claim_year".to_string(), "entity".into(), "year".into()]);
-                        Err(unknown("E021", span, format!("unknown name `{name}`"), c)
-                            .with_hint_if_none("facts are read as entity.NAME, year.NAME or EVENT.NAME"))
+                        Err(unknown("E021", span, Msg::new("e-unknown-name").arg("name", name), c)
+                            .with_hint_if_none(Msg::new("e-hint-fact-names")))
                     }
                     _ => {
-                        Err(self.err("E021", span, format!("`{name}` is a variant of several enums")).with_hint("qualify it: ENUM.VARIANT"))
+                        Err(self.err("E021", span, Msg::new("e-ambiguous-variant").arg("name", name)).with_hint(Msg::new("e-hint-qualify")))
                     }
                 }
             }
-            _ => Err(unknown("E021", span, format!("unknown name `{}`", names.join(".")), vec![])),
+            _ => Err(unknown("E021", span, Msg::new("e-unknown-name").arg("name", names.join(".")), vec![])),
         }
     }
 
@@ -310,52 +321,57 @@ impl Resolver<'_, '_> {
             if args.len() == n {
                 Ok(())
             } else {
-                Err(self.err("E023", span, format!("`{name}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, args.len())))
+                let msg = if n == 1 { Msg::new("e-arity-one") } else { Msg::new("e-arity").arg("count", n) };
+                Err(self.err("E023", span, msg.arg("name", name).arg("found", args.len())))
             }
         };
         match name {
             "tier" | "brackets" => {
                 arity(2)?;
                 let ExprKind::Path(p) = &args[0].kind else {
-                    return Err(self.err("E023", args[0].span, format!("the first argument of `{name}` is a table name")));
+                    return Err(self.err("E023", args[0].span, Msg::new("e-table-argument").arg("name", name)));
                 };
                 let tname = p.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join(".");
                 let x = self.expr(&args[1])?;
-                self.expect(&x, &[Type::Money], &format!("`{name}` looks up an amount of money"))?;
+                self.expect(&x, &[Type::Money], Msg::new("e-lookup-money").arg("name", name))?;
                 if name == "tier" {
                     let Some(i) = self.ctx.tiers.iter().position(|t| t.id == tname) else {
-                        let d = self.err("E021", args[0].span, format!("unknown tier table `{tname}`"));
+                        let d = self.err("E021", args[0].span, Msg::new("e-unknown-tier-table").arg("name", &tname));
                         return Err(match did_you_mean(&tname, self.ctx.tiers.iter().map(|t| t.id.as_str())) {
-                            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                            Some(s) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", s)),
                             None => d,
                         });
                     };
                     Ok((NK::Tier(i, Box::new(x)), Type::Money))
                 } else {
                     let Some(i) = self.ctx.brackets.iter().position(|t| t.id == tname) else {
-                        return Err(self.err("E021", args[0].span, format!("unknown bracket table `{tname}`")));
+                        return Err(self.err("E021", args[0].span, Msg::new("e-unknown-bracket-table").arg("name", &tname)));
                     };
                     Ok((NK::Brackets(i, Box::new(x)), Type::Money))
                 }
             }
             "at_least" if args.len() == 1 => {
                 let x = self.expr(&args[0])?;
-                self.expect(&x, &[Type::Money], "`at_least(x)` sets a floor on an amount of money")?;
+                self.expect(&x, &[Type::Money], Msg::new("e-at-least-money"))?;
                 Ok((NK::Call(Func::AtLeast, vec![x]), Type::MoneyRange))
             }
             "min" | "max" | "cap" | "at_least" => {
                 if args.len() < 2 {
-                    return Err(self.err("E023", span, format!("`{name}` takes at least 2 arguments")));
+                    return Err(self.err("E023", span, Msg::new("e-arity-at-least-two").arg("name", name)));
                 }
                 let ns = args.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>, _>>()?;
                 let mut t = ns[0].ty;
                 for n in &ns[1..] {
                     t = join(t, n.ty).ok_or_else(|| {
-                        self.err("E022", n.span, format!("`{name}` cannot compare {} with {}", self.tname(t), self.tname(n.ty)))
+                        self.err(
+                            "E022",
+                            n.span,
+                            Msg::new("e-cannot-compare").arg("name", name).arg("left", self.tname(t)).arg("right", self.tname(n.ty)),
+                        )
                     })?;
                 }
                 if !matches!(t, Type::Int | Type::Dec | Type::Money | Type::Rate | Type::MoneyRange | Type::RateRange | Type::Date) {
-                    return Err(self.err("E022", span, format!("`{name}` needs numbers, found {}", self.tname(t))));
+                    return Err(self.err("E022", span, Msg::new("e-needs-numbers").arg("name", name).arg("found", self.tname(t))));
                 }
                 let f = if matches!(name, "min" | "cap") { Func::Min } else { Func::Max };
                 Ok((NK::Call(f, ns), t))
@@ -368,40 +384,34 @@ impl Resolver<'_, '_> {
                     (Type::Money, Type::Money) => Type::MoneyRange,
                     (Type::Rate, Type::Rate) => Type::RateRange,
                     (a, b) => {
-                        return Err(self.err(
-                            "E022",
-                            span,
-                            format!("`range` needs two amounts of money or two rates, found {} and {}", self.tname(a), self.tname(b)),
-                        ));
+                        return Err(self.err("E022", span, Msg::new("e-range-types").arg("low", self.tname(a)).arg("high", self.tname(b))));
                     }
                 };
                 if let (NK::Const(Value::Money(a) | Value::Rate(a)), NK::Const(Value::Money(b) | Value::Rate(b))) = (&lo.k, &hi.k)
                     && a > b
                 {
-                    return Err(self
-                        .err("E034", span, "range is reversed: its low end is above its high end")
-                        .with_hint("write range(LOW, HIGH)"));
+                    return Err(self.err("E034", span, Msg::new("e-range-reversed")).with_hint(Msg::new("e-hint-range")));
                 }
                 Ok((NK::Call(Func::Range, vec![lo, hi]), t))
             }
             "round_fen" => {
                 arity(1)?;
                 let x = self.expr(&args[0])?;
-                self.expect(&x, &[Type::Money, Type::MoneyRange], "`round_fen` rounds money")?;
+                self.expect(&x, &[Type::Money, Type::MoneyRange], Msg::new("e-round-fen-money"))?;
                 let t = x.ty;
                 Ok((NK::Call(Func::RoundFen, vec![x]), t))
             }
             "year_of" => {
                 arity(1)?;
                 let x = self.expr(&args[0])?;
-                self.expect(&x, &[Type::Date], "`year_of` takes a date")?;
+                self.expect(&x, &[Type::Date], Msg::new("e-year-of-date"))?;
                 Ok((NK::Call(Func::YearOf, vec![x]), Type::Int))
             }
             _ => {
-                let d = self.err("E023", name_span, format!("unknown function `{name}`"));
+                let d = self.err("E023", name_span, Msg::new("e-unknown-function").arg("name", name));
                 Err(match did_you_mean(name, FUNCTIONS) {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                    None => d.with_hint(format!("functions are {}", FUNCTIONS.join(", "))),
+                    Some(s) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", s)),
+                    None => d.with_hint(Msg::new("e-functions-are").arg("list", FUNCTIONS.join(", "))),
                 })
             }
         }
@@ -409,10 +419,10 @@ impl Resolver<'_, '_> {
 }
 
 trait HintIfNone {
-    fn with_hint_if_none(self, h: &str) -> Self;
+    fn with_hint_if_none(self, h: Msg) -> Self;
 }
 impl HintIfNone for Diagnostic {
-    fn with_hint_if_none(self, h: &str) -> Self {
+    fn with_hint_if_none(self, h: Msg) -> Self {
         if self.hint.is_some() { self } else { self.with_hint(h) }
     }
 }

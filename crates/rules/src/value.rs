@@ -46,16 +46,22 @@ impl Date {
 
     /// Parses `YYYY-MM-DD`; `Err` says what is wrong.
     pub fn parse(s: &str) -> Result<Date, String> {
+        Date::parse_msg(s).map_err(|m| m.to_string())
+    }
+
+    /// [`parse`](Self::parse), with what is wrong as a catalogue message.
+    pub fn parse_msg(s: &str) -> Result<Date, Msg> {
         let b = s.as_bytes();
         let shape =
             b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shape {
-            return Err(format!("`{s}` is not a date of the form YYYY-MM-DD"));
+            return Err(Msg::new("date-not-iso").arg("text", s));
         }
-        let y: i32 = s[0..4].parse().map_err(|_| format!("bad year in `{s}`"))?;
-        let m: u8 = s[5..7].parse().map_err(|_| format!("bad month in `{s}`"))?;
-        let d: u8 = s[8..10].parse().map_err(|_| format!("bad day in `{s}`"))?;
-        Date::new(y, m, d).ok_or_else(|| format!("`{s}` is not a real calendar date"))
+        let bad = |part: &str| Msg::new("date-bad-part").arg("part", part).arg("text", s);
+        let y: i32 = s[0..4].parse().map_err(|_| bad("year"))?;
+        let m: u8 = s[5..7].parse().map_err(|_| bad("month"))?;
+        let d: u8 = s[8..10].parse().map_err(|_| bad("day"))?;
+        Date::new(y, m, d).ok_or_else(|| Msg::new("date-not-real").arg("text", s))
     }
 
     /// Parses a date as offices write it in forms and spreadsheets: `2023-11-20`, `2023/11/20`,

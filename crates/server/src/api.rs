@@ -443,7 +443,7 @@ async fn evaluate_facts(
                             field: format!("line {}, column {}", j["line"], j["column"]),
                             message: match &d.hint {
                                 Some(h) => format!("{} ({h})", d.message),
-                                None => d.message.clone(),
+                                None => d.message.to_string(),
                             },
                         }
                     })

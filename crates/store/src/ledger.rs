@@ -203,7 +203,7 @@ impl Store {
         let mut errs = Vec::new();
         let uscc = e.uscc.trim().to_string();
         if let Err(c) = parse_cell(pack, Type::Uscc, &uscc) {
-            errs.push(FieldError { field: "uscc".into(), message: c.message });
+            errs.push(FieldError { field: "uscc".into(), message: c.to_string() });
         }
         if e.name.trim().is_empty() {
             errs.push(FieldError { field: "name".into(), message: "the entity's registered name is required".into() });
@@ -213,7 +213,7 @@ impl Store {
             Err(c) => {
                 errs.push(FieldError {
                     field: "kind".into(),
-                    message: format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()),
+                    message: format!("{c}{}", c.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()),
                 });
                 String::new()
             }
@@ -223,7 +223,7 @@ impl Store {
             Err(c) => {
                 errs.push(FieldError {
                     field: "county".into(),
-                    message: format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()),
+                    message: format!("{c}{}", c.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()),
                 });
                 String::new()
             }
@@ -304,7 +304,7 @@ impl Store {
         };
         match parse_cell(pack, ty, &text) {
             Ok(_) => Ok((scope, text.trim().to_string())),
-            Err(c) => Err(("value", format!("{}{}", c.message, c.hint.map(|h| format!(" ({h})")).unwrap_or_default()))),
+            Err(c) => Err(("value", format!("{c}{}", c.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()))),
         }
     }
 
@@ -316,7 +316,7 @@ impl Store {
         let doc = json!({"entity": {"id": "check", "kind": kind}, "events": [ev]});
         match load_facts(pack, "event.json", &doc.to_string()) {
             Ok(_) => Ok(ev.to_string()),
-            Err(r) => Err(r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ")),
+            Err(r) => Err(r.diagnostics.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")),
         }
     }
 
@@ -697,7 +697,7 @@ impl Store {
         let facts = load_facts(pack, "ledger.json", &doc.to_string()).map_err(|r| {
             Error::Conflict(format!(
                 "the recorded facts do not validate: {}",
-                r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ")
+                r.diagnostics.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
             ))
         })?;
         // What the application is made on: the pack and the facts in force (the document's keys

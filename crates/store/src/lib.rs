@@ -301,7 +301,7 @@ pub fn parse_fen(pack: &qiangke_rules::Pack, text: &str) -> std::result::Result<
     match qiangke_rules::facts::parse_cell(pack, qiangke_rules::model::Type::Money, text) {
         Ok(qiangke_rules::model::Value::Money(m)) => to_fen(m).ok_or_else(|| "amounts are exact to the fen".to_string()),
         Ok(_) => Err("expected an amount of money".into()),
-        Err(e) => Err(e.message),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -59,3 +59,15 @@ batch-budget-low = low
 batch-budget-high = high
 batch-budget-subtotal = subtotal
 batch-budget-total = total
+
+## Excel and Parquet cells.
+xlsx-not-finite = the cell is not a finite number
+xlsx-duration = the cell holds a duration ({ $text }), not a value of the pack
+xlsx-excel-error = the cell holds the Excel error { $text }
+xlsx-date-time = the cell holds a date with a time of day or out of range ({ $serial })
+xlsx-1900-02-29 = the cell holds 1900-02-29, which Excel counts but the calendar does not
+xlsx-impossible-date = the cell holds an impossible date ({ $serial })
+parquet-negative-scale = decimals with a negative scale ({ $scale }) are not supported
+parquet-type = Parquet type { $type } is not supported (use strings, integers, booleans, dates or decimals)
+parquet-float = { $value } is a binary float, which cannot hold an exact amount; store it as a decimal or a string
+parquet-decimal-range = decimal out of range: { $detail }

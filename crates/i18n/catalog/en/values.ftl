@@ -15,7 +15,34 @@ cell-money-finer-than-fen = amount { $text } is finer than a fen
 cell-not-rate = expected a percentage like "20%", found `{ $text }`
 cell-not-a-fact-type = this type cannot be given as a fact
 cell-unknown-choice = `{ $text }` is not a known { $what }
+cell-hint-did-you-mean-choice = did you mean `{ $name }`?
+cell-hint-choices = one of: { $list }
 cell-bad-uscc = invalid unified social credit code: { $detail }
+
+## Why a value as typed is not of its type (the cell and the facts file share these).
+cell-wrong-kind = expected { $detail }, found { $found ->
+        [null] null
+        [boolean] a boolean
+        [number] a number
+        [string] a string
+        [list] a list
+       *[table] a table
+    }
+cell-expect-bool = true or false
+cell-expect-whole = a whole number
+cell-expect-number = a number
+cell-expect-money = an amount of money
+cell-expect-rate = a percentage like "20%"
+cell-expect-date = a date such as "2023-11-20" or "2023年11月20日"
+cell-expect-text = text
+cell-expect-uscc = an 18-character code
+cell-expect-choice = one of the { $name } names
+cell-expect-nothing = nothing: this type cannot be given as a fact
+cell-toml-float-money = a TOML float cannot hold money exactly
+cell-hint-money-string = write the amount as a string: "1500000.50" or "150万元"
+cell-hint-money-forms = write "15000000", "1500万元" or "1500000.50元"
+cell-hint-money-negative = amounts of money in facts are never negative
+cell-hint-money-fen = money in facts is exact to the fen (two decimals)
 
 ## Dates as offices write them.
 date-shape = `{ $text }` is not a date: write 2023-11-20, 2023/11/20, 2023.11.20 or 2023年11月20日

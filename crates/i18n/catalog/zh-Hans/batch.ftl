@@ -59,3 +59,15 @@ batch-budget-low = 下限
 batch-budget-high = 上限
 batch-budget-subtotal = 小计
 batch-budget-total = 合计
+
+## Excel 和 Parquet 单元格。
+xlsx-not-finite = 单元格不是有限的数字
+xlsx-duration = 单元格是一段时长({ $text }),不是规则包中的值
+xlsx-excel-error = 单元格是 Excel 错误值 { $text }
+xlsx-date-time = 单元格是带时刻或超出范围的日期({ $serial })
+xlsx-1900-02-29 = 单元格是 1900-02-29:Excel 有这一天,日历上没有
+xlsx-impossible-date = 单元格是不存在的日期({ $serial })
+parquet-negative-scale = 不支持负小数位数的 decimal({ $scale })
+parquet-type = 不支持 Parquet 类型 { $type }(请用文本、整数、布尔、日期或 decimal)
+parquet-float = { $value } 是二进制浮点数,不能精确表示金额;请存为 decimal 或文本
+parquet-decimal-range = decimal 超出范围:{ $detail }

@@ -13,8 +13,35 @@ cell-money-too-large = 金额 { $text } 大得不合理(超过1万亿元)
 cell-money-finer-than-fen = 金额 { $text } 超出了分的精度(金额最多保留两位小数)
 cell-not-rate = 应填百分比,如“20%”,填写的是“{ $text }”
 cell-not-a-fact-type = 这种类型不能作为事实填写
-cell-unknown-choice = “{ $text }”不是可选的{ $what }
+cell-unknown-choice = “{ $text }”不是可选的值
+cell-hint-did-you-mean-choice = 是否应为“{ $zh }”?
+cell-hint-choices = 可填:{ $zh }
 cell-bad-uscc = 统一社会信用代码无效:{ $detail }
+
+## 填写的值与类型不符(事实文件和表格单元格共用)。
+cell-wrong-kind = 应填{ $detail },填写的是{ $found ->
+        [null] 空值(null)
+        [boolean] 布尔值
+        [number] 数字
+        [string] 文本
+        [list] 列表
+       *[table] 表
+    }
+cell-expect-bool = true 或 false
+cell-expect-whole = 整数
+cell-expect-number = 数字
+cell-expect-money = 金额
+cell-expect-rate = 百分比,如“20%”
+cell-expect-date = 日期,如“2023-11-20”或“2023年11月20日”
+cell-expect-text = 文本
+cell-expect-uscc = 18位代码
+cell-expect-choice = “{ $name }”中的一个名称
+cell-expect-nothing = 空(这种类型不能作为事实填写)
+cell-toml-float-money = TOML 浮点数无法精确表示金额
+cell-hint-money-string = 请把金额写成字符串:"1500000.50" 或 "150万元"
+cell-hint-money-forms = 请写成 "15000000"、"1500万元" 或 "1500000.50元"
+cell-hint-money-negative = 事实中的金额不能为负数
+cell-hint-money-fen = 事实中的金额精确到分(最多两位小数)
 
 ## 日期的各种写法。
 date-shape = “{ $text }”不是日期:请写成 2023-11-20、2023/11/20、2023.11.20 或 2023年11月20日

@@ -6,7 +6,8 @@ use super::{content_offset, field_hint, span};
 use crate::diag::{Diagnostic, FileId, SourceMap, Span, did_you_mean};
 use crate::model::*;
 use crate::resolve::{CExpr, Ctx, is_fen_exact, resolve};
-use crate::value::{Date, Quantity, parse_quantity};
+use crate::value::{Date, Quantity, parse_quantity_msg};
+use qiangke_i18n::Msg;
 use serde::Deserialize;
 use std::collections::HashSet;
 use toml::Spanned;
@@ -17,7 +18,7 @@ pub(super) struct Loader {
 }
 
 impl Loader {
-    pub(super) fn err(&self, code: &'static str, f: FileId, s: impl Into<SpanLike>, msg: impl Into<String>) -> Diagnostic {
+    pub(super) fn err(&self, code: &'static str, f: FileId, s: impl Into<SpanLike>, msg: Msg) -> Diagnostic {
         Diagnostic::error(code, f, s.into().0, msg)
     }
 
@@ -31,16 +32,16 @@ impl Loader {
                 let d = if let Some(rest) = msg.strip_prefix("unknown field `") {
                     let name = rest.split('`').next().unwrap_or("");
                     let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-                    let d = self.err("E002", f, sp, format!("unknown field `{name}`"));
+                    let d = self.err("E002", f, sp, Msg::new("e-unknown-field").arg("name", name));
                     match did_you_mean(name, expected.iter().copied()) {
-                        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                        None => d.with_hint(format!("expected one of: {}", expected.join(", "))),
+                        Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
+                        None => d.with_hint(Msg::new("e-expected-one-of").arg("list", expected.join(", "))),
                     }
                 } else if let Some(rest) = msg.strip_prefix("missing field `") {
                     let name = rest.split('`').next().unwrap_or("");
-                    self.err("E003", f, sp, format!("missing required field `{name}`")).with_hint(field_hint(name))
+                    self.err("E003", f, sp, Msg::new("e-missing-field").arg("name", name)).with_hint(field_hint(name))
                 } else {
-                    self.err("E001", f, sp, format!("invalid TOML: {msg}"))
+                    self.err("E001", f, sp, Msg::new("e-invalid-toml").arg("detail", msg))
                 };
                 self.diags.push(d);
                 None
@@ -52,7 +53,12 @@ impl Loader {
         let mut out: Vec<Named> = Vec::new();
         for n in raw {
             if out.iter().any(|x| x.id == *n.id.get_ref()) {
-                self.diags.push(self.err("E011", f, n.id.span(), format!("{what} `{}` is declared twice", n.id.get_ref())));
+                self.diags.push(self.err(
+                    "E011",
+                    f,
+                    n.id.span(),
+                    Msg::new("e-declared-twice").arg("kind", what).arg("name", n.id.get_ref()),
+                ));
             }
             out.push(Named { id: n.id.get_ref().clone(), name: Text { zh: n.zh.clone(), en: n.en.clone() }, aliases: n.aliases.clone() });
         }
@@ -60,7 +66,7 @@ impl Loader {
     }
 
     pub(super) fn date(&mut self, f: FileId, s: &Spanned<String>) -> Option<Date> {
-        match Date::parse(s.get_ref()) {
+        match Date::parse_msg(s.get_ref()) {
             Ok(d) => Some(d),
             Err(m) => {
                 self.diags.push(self.err("E040", f, s.span(), m));
@@ -75,7 +81,7 @@ impl Loader {
         match (a, b) {
             (Some(a), Some(b)) if a <= b => (a, b),
             (Some(a), Some(b)) => {
-                self.diags.push(self.err("E040", f, until.span(), format!("validity ends ({b}) before it starts ({a})")));
+                self.diags.push(self.err("E040", f, until.span(), Msg::new("e-validity-reversed").arg("from", a).arg("until", b)));
                 (a, a)
             }
             _ => (Date { year: 1, month: 1, day: 1 }, Date { year: 1, month: 1, day: 1 }),
@@ -84,7 +90,7 @@ impl Loader {
 
     pub(super) fn field(&mut self, f: FileId, raw: &RawField, enums: &[EnumDef], deps: &[Named], seen: &mut HashSet<String>) -> FieldDef {
         if !seen.insert(raw.name.get_ref().clone()) {
-            self.diags.push(self.err("E011", f, raw.name.span(), format!("`{}` is declared twice", raw.name.get_ref())));
+            self.diags.push(self.err("E011", f, raw.name.span(), Msg::new("e-field-declared-twice").arg("name", raw.name.get_ref())));
         }
         let ty = match raw.r#type.get_ref().as_str() {
             "bool" => Type::Bool,
@@ -100,10 +106,10 @@ impl Loader {
                 None => {
                     let mut cands = vec!["bool", "integer", "year", "count", "decimal", "money", "rate", "date", "text", "uscc"];
                     cands.extend(enums.iter().map(|e| e.name.as_str()));
-                    let d = self.err("E041", f, raw.r#type.span(), format!("unknown type `{other}`"));
+                    let d = self.err("E041", f, raw.r#type.span(), Msg::new("e-unknown-type").arg("name", other));
                     let d = match did_you_mean(other, cands.iter().copied()) {
-                        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                        None => d.with_hint(format!("types are {}", cands.join(", "))),
+                        Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
+                        None => d.with_hint(Msg::new("e-types-are").arg("list", cands.join(", "))),
                     };
                     self.diags.push(d);
                     Type::Bool
@@ -114,15 +120,15 @@ impl Loader {
         let required = if raw.required.as_ref().is_some_and(|r| *r.get_ref()) { Required::Always } else { Required::No };
         if let (Some(r), Some(w)) = (&raw.required, &raw.required_when) {
             let _ = r;
-            self.diags.push(self.err("E011", f, w.span(), "give `required` or `required_when`, not both"));
+            self.diags.push(self.err("E011", f, w.span(), Msg::new("e-required-and-required-when")));
         }
         let every_year = match &raw.attribute_shorthand {
             None => false,
             Some(s) if s.get_ref() == "every-year" => true,
             Some(s) => {
                 self.diags.push(
-                    self.err("E041", f, s.span(), format!("unknown shorthand `{}`", s.get_ref()))
-                        .with_hint("the only shorthand is \"every-year\""),
+                    self.err("E041", f, s.span(), Msg::new("e-unknown-shorthand").arg("name", s.get_ref()))
+                        .with_hint(Msg::new("e-hint-shorthand")),
                 );
                 false
             }
@@ -157,10 +163,7 @@ impl Loader {
         }
         ok = ok && it.all(|ch| ch.is_ascii_digit());
         if !ok {
-            self.diags.push(
-                self.err("E016", f, c.span(), format!("`{s}` is not a clause reference"))
-                    .with_hint("write the plan's numbering with ASCII parentheses, e.g. 四(二)8"),
-            );
+            self.diags.push(self.err("E016", f, c.span(), Msg::new("e-not-a-clause").arg("text", s)).with_hint(Msg::new("e-hint-clause")));
         }
     }
 
@@ -168,7 +171,7 @@ impl Loader {
     pub(super) fn quote(&mut self, f: FileId, q: &Spanned<String>, source: &str) {
         let quote = q.get_ref();
         if quote.trim().is_empty() {
-            self.diags.push(self.err("E010", f, q.span(), "the quote is empty"));
+            self.diags.push(self.err("E010", f, q.span(), Msg::new("e-quote-empty")));
             return;
         }
         if source.contains(quote.as_str()) {
@@ -185,23 +188,23 @@ impl Loader {
             }
         }
         let hint = if good == 0 {
-            "copy the sentence from the source text exactly, punctuation included".to_string()
+            Msg::new("e-hint-quote-copy")
         } else {
             let at: String = chars.iter().skip(good).take(6).map(|(_, c)| *c).collect();
-            format!("the first {good} characters match the source; it differs from `{at}`")
+            Msg::new("e-hint-quote-differs").arg("count", good).arg("at", at)
         };
-        self.diags.push(self.err("E010", f, q.span(), "quote not found verbatim in the source text").with_hint(hint));
+        self.diags.push(self.err("E010", f, q.span(), Msg::new("e-quote-not-found")).with_hint(hint));
     }
 
     pub(super) fn event_ref(&mut self, f: FileId, s: &Spanned<String>, vocab: &Vocab) -> Option<usize> {
         let i = vocab.event(s.get_ref());
         if i.is_none() {
-            let d = self.err("E015", f, s.span(), format!("unknown event type `{}`", s.get_ref()));
+            let d = self.err("E015", f, s.span(), Msg::new("e-unknown-event-type").arg("name", s.get_ref()));
             let mut c: Vec<&str> = vocab.events.iter().map(|e| e.name.as_str()).collect();
             c.push("year");
             self.diags.push(match did_you_mean(s.get_ref(), c.iter().copied()) {
-                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                None => d.with_hint(format!("a trigger is `year` or one of the events: {}", c.join(", "))),
+                Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
+                None => d.with_hint(Msg::new("e-hint-trigger").arg("list", c.join(", "))),
             });
         }
         i
@@ -210,13 +213,13 @@ impl Loader {
     pub(super) fn department(&mut self, f: FileId, s: &Spanned<String>, deps: &[Named]) -> Option<usize> {
         let i = deps.iter().position(|d| d.matches(s.get_ref()));
         if i.is_none() {
-            let d = self.err("E012", f, s.span(), format!("unknown department `{}`", s.get_ref()));
+            let d = self.err("E012", f, s.span(), Msg::new("e-unknown-department").arg("name", s.get_ref()));
             let names = deps.iter().flat_map(|d| {
                 std::iter::once(d.id.as_str()).chain(std::iter::once(d.name.zh.as_str())).chain(d.aliases.iter().map(String::as_str))
             });
             self.diags.push(match did_you_mean(s.get_ref(), names) {
-                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                None => d.with_hint("departments are declared in departments.toml (id, zh, en, aliases)"),
+                Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
+                None => d.with_hint(Msg::new("e-hint-departments")),
             });
         }
         i
@@ -230,16 +233,13 @@ impl Loader {
                 if let Some(w) = want
                     && e.ty() != w
                 {
-                    let (what, hint) = if w == Type::Bool {
-                        ("a condition", "compare something: year.rd_expenditure >= 500万元")
+                    let (want, found) = (w.name(ctx.enums), e.ty().name(ctx.enums));
+                    let d = if w == Type::Bool {
+                        self.err("E024", f, s.span(), Msg::new("e-expected-condition").arg("want", want).arg("found", found))
+                            .with_hint(Msg::new("e-hint-condition"))
                     } else {
-                        ("a value of the field's type", "")
+                        self.err("E024", f, s.span(), Msg::new("e-expected-field-type").arg("want", want).arg("found", found))
                     };
-                    let mut d =
-                        self.err("E024", f, s.span(), format!("expected {what} ({}), found {}", w.name(ctx.enums), e.ty().name(ctx.enums)));
-                    if !hint.is_empty() {
-                        d = d.with_hint(hint);
-                    }
                     self.diags.push(d);
                     return None;
                 }
@@ -268,17 +268,18 @@ impl Loader {
         let text = s.get_ref().trim();
         let Some((word, is_lower, inclusive)) = WORDS.iter().find(|(w, _, _)| text.ends_with(w)).copied() else {
             self.diags.push(
-                self.err("E033", f, s.span(), format!("`{text}` has no boundary word"))
-                    .with_hint("say whether the number is included: 以上/以下 include it, 超过/不满 exclude it (e.g. \"500万元 以上\")"),
+                self.err("E033", f, s.span(), Msg::new("e-bound-no-word").arg("text", text)).with_hint(Msg::new("e-hint-bound-word")),
             );
             return None;
         };
         let num = text[..text.len() - word.len()].trim();
-        let value = match parse_quantity(num) {
+        let value = match parse_quantity_msg(num) {
             Ok(Quantity::Money(m)) => m,
             Ok(_) => {
-                self.diags
-                    .push(self.err("E033", f, s.span(), format!("`{num}` is not an amount of money")).with_hint("write a unit: 500万元"));
+                self.diags.push(
+                    self.err("E033", f, s.span(), Msg::new("e-bound-not-money").arg("text", num))
+                        .with_hint(Msg::new("e-hint-unit").arg("example", "500万元")),
+                );
                 return None;
             }
             Err(m) => {
@@ -287,10 +288,10 @@ impl Loader {
             }
         };
         if is_lower != lower {
-            let (side, other) = if lower { ("`from`", "`to`") } else { ("`to`", "`from`") };
+            let (side, other) = if lower { ("from", "to") } else { ("to", "from") };
             self.diags.push(
-                self.err("E033", f, s.span(), format!("`{word}` cannot bound a band in {side}"))
-                    .with_hint(format!("`{word}` belongs in {other}")),
+                self.err("E033", f, s.span(), Msg::new("e-bound-wrong-side").arg("word", word).arg("side", side))
+                    .with_hint(Msg::new("e-hint-bound-side").arg("word", word).arg("side", other)),
             );
             return None;
         }
@@ -308,14 +309,17 @@ impl Loader {
                 // only echo it.
                 bad_bounds = true;
             }
-            let amount = match parse_quantity(b.amount.get_ref()) {
+            let amount = match parse_quantity_msg(b.amount.get_ref()) {
                 Ok(Quantity::Money(m)) if is_fen_exact(m) && !m.is_sign_negative() => m,
                 Ok(Quantity::Money(_)) => {
-                    self.diags.push(self.err("E033", f, b.amount.span(), "a tier amount must be a nonnegative amount exact to the fen"));
+                    self.diags.push(self.err("E033", f, b.amount.span(), Msg::new("e-tier-amount-exact")));
                     continue;
                 }
                 Ok(_) => {
-                    self.diags.push(self.err("E033", f, b.amount.span(), "a tier amount must be money").with_hint("write a unit: 10万元"));
+                    self.diags.push(
+                        self.err("E033", f, b.amount.span(), Msg::new("e-tier-amount-money"))
+                            .with_hint(Msg::new("e-hint-unit").arg("example", "10万元")),
+                    );
                     continue;
                 }
                 Err(m) => {
@@ -331,67 +335,65 @@ impl Loader {
             let ((_, a), (rb, b)) = (&w[0], &w[1]);
             let bspan = rb.from.as_ref().map_or(rb.amount.span(), |s| s.span());
             let (Some(up), Some(lo)) = (&a.upper, &b.lower) else {
-                self.diags.push(
-                    self.err("E031", f, bspan, "tier bands overlap: an earlier band has no upper bound or this one has no lower bound")
-                        .with_hint("list bands in ascending order, each with `from`, all but the last with `to`"),
-                );
+                self.diags.push(self.err("E031", f, bspan, Msg::new("e-tier-open-overlap")).with_hint(Msg::new("e-hint-tier-bounds")));
                 continue;
             };
             if lo.value < a.lower.as_ref().map_or(lo.value, |x| x.value) {
-                self.diags.push(
-                    self.err("E032", f, bspan, "tier bands are not in ascending order").with_hint("list bands from the lowest amount up"),
-                );
+                self.diags.push(self.err("E032", f, bspan, Msg::new("e-tier-not-ascending")).with_hint(Msg::new("e-hint-tier-ascending")));
             } else if up.value < lo.value || (up.value == lo.value && !up.inclusive && !lo.inclusive) {
                 self.diags.push(
                     self.err(
                         "E030",
                         f,
                         bspan,
-                        format!(
-                            "gap between tiers: values from {}{} to {}{} fall in no band",
-                            crate::value::money_source(up.value),
-                            up.word,
-                            crate::value::money_source(lo.value),
-                            lo.word
-                        ),
+                        Msg::new("e-tier-gap")
+                            .arg("from", crate::value::money_source(up.value))
+                            .arg("from_word", &up.word)
+                            .arg("to", crate::value::money_source(lo.value))
+                            .arg("to_word", &lo.word),
                     )
-                    .with_hint("make each band start where the previous one ends (以下 then 超过, or 不满 then 以上)"),
+                    .with_hint(Msg::new("e-hint-tier-gap")),
                 );
             } else if up.value > lo.value {
-                self.diags.push(self.err(
-                    "E031",
-                    f,
-                    bspan,
-                    format!(
-                        "tier bands overlap between {} and {}",
-                        crate::value::money_source(lo.value),
-                        crate::value::money_source(up.value)
+                self.diags.push(
+                    self.err(
+                        "E031",
+                        f,
+                        bspan,
+                        Msg::new("e-tier-overlap")
+                            .arg("from", crate::value::money_source(lo.value))
+                            .arg("to", crate::value::money_source(up.value)),
                     ),
-                ));
+                );
             } else if up.inclusive && lo.inclusive {
                 overlaps += 1;
                 if overlap.is_none() {
                     self.diags.push(
-                        self.err("E031", f, bspan, format!("{} is in two tiers: `{}` and `{}` both include it", crate::value::money_source(lo.value), up.word, lo.word))
-                            .with_hint("if the source says so, declare `overlap = { prefer = \"higher\", note = \"NOTE-ID\" }` and record the interpretation in notes/*.toml"),
+                        self.err(
+                            "E031",
+                            f,
+                            bspan,
+                            Msg::new("e-tier-shared-bound")
+                                .arg("value", crate::value::money_source(lo.value))
+                                .arg("upper", &up.word)
+                                .arg("lower", &lo.word),
+                        )
+                        .with_hint(Msg::new("e-hint-tier-overlap")),
                     );
                 }
             }
             if b.amount < a.amount {
                 self.diags.push(
-                    self.err("E032", f, rb.amount.span(), "tier amounts decrease as the bands rise")
-                        .with_hint("a higher band must not pay less than a lower one"),
+                    self.err("E032", f, rb.amount.span(), Msg::new("e-tier-amounts-decrease")).with_hint(Msg::new("e-hint-tier-amounts")),
                 );
             }
         }
         if overlap.is_some() && overlaps == 0 && bands.len() == t.bands.len() && !bad_bounds {
             let sp = t.overlap.as_ref().map_or(t.id.span(), |o| o.prefer.span());
-            self.diags.push(
-                self.err("E035", f, sp, "an overlap rule is declared but no two bands share a boundary").with_hint("remove `overlap`"),
-            );
+            self.diags.push(self.err("E035", f, sp, Msg::new("e-overlap-unused")).with_hint(Msg::new("e-hint-remove-overlap")));
         }
         if bands.is_empty() {
-            self.diags.push(self.err("E033", f, t.id.span(), "a tier table needs at least one band"));
+            self.diags.push(self.err("E033", f, t.id.span(), Msg::new("e-tier-no-band")));
         }
         TierTable { id: t.id.get_ref().clone(), bands: bands.into_iter().map(|(_, b)| b).collect(), overlap }
     }
@@ -399,31 +401,36 @@ impl Loader {
     pub(super) fn bracket_table(&mut self, f: FileId, t: &RawBrackets) -> BracketTable {
         let mut out: Vec<Bracket> = Vec::new();
         for (i, b) in t.brackets.iter().enumerate() {
-            let rate = match parse_quantity(b.rate.get_ref()) {
+            let rate = match parse_quantity_msg(b.rate.get_ref()) {
                 Ok(Quantity::Rate(r)) => r,
                 _ => {
-                    self.diags.push(self.err("E033", f, b.rate.span(), "a bracket rate must be a percentage like 30%"));
+                    self.diags.push(self.err("E033", f, b.rate.span(), Msg::new("e-bracket-rate")));
                     continue;
                 }
             };
             let upto = match &b.upto {
-                Some(u) => match parse_quantity(u.get_ref()) {
+                Some(u) => match parse_quantity_msg(u.get_ref()) {
                     Ok(Quantity::Money(m)) => Some(m),
                     _ => {
-                        self.diags.push(self.err("E033", f, u.span(), "a bracket limit must be money like 500万元"));
+                        self.diags.push(self.err("E033", f, u.span(), Msg::new("e-bracket-limit")));
                         continue;
                     }
                 },
                 None if i + 1 == t.brackets.len() => None,
                 None => {
-                    self.diags.push(self.err("E030", f, b.rate.span(), "only the last bracket may be open-ended (no `upto`)"));
+                    self.diags.push(self.err("E030", f, b.rate.span(), Msg::new("e-bracket-open")));
                     continue;
                 }
             };
             if let (Some(prev), Some(cur)) = (out.last().and_then(|p| p.upto), upto)
                 && cur <= prev
             {
-                self.diags.push(self.err("E032", f, b.upto.as_ref().map_or(b.rate.span(), |u| u.span()), "bracket limits must rise"));
+                self.diags.push(self.err(
+                    "E032",
+                    f,
+                    b.upto.as_ref().map_or(b.rate.span(), |u| u.span()),
+                    Msg::new("e-bracket-limits-rise"),
+                ));
             }
             out.push(Bracket { upto, rate });
         }

@@ -10,6 +10,7 @@
 use crate::diag::{Diagnostic, FileId, SourceMap, Span, did_you_mean};
 use crate::model::*;
 use crate::resolve::{CExpr, Ctx};
+use qiangke_i18n::Msg;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
@@ -41,16 +42,17 @@ const DIRS: [&str; 2] = ["rules", "notes"];
 /// `notes/*.toml` and the source text named by `pack.toml`. Cases and examples are not part of the
 /// pack (they do not change its hash).
 pub fn read_pack_files(dir: &Path) -> Result<Vec<(String, String)>, PackErrors> {
-    let io_err = |name: String, e: String| {
+    let io_err = |name: String, e: Msg| {
         let mut map = SourceMap::new();
         let f = map.add(name, "");
         Err(PackErrors { diagnostics: vec![Diagnostic::error("E042", f, Span::default(), e)], map })
     };
-    let read = |rel: &str| -> Result<Option<String>, String> {
+    let read = |rel: &str| -> Result<Option<String>, Msg> {
         match std::fs::read(dir.join(rel)) {
-            Ok(b) => String::from_utf8(b).map(Some).map_err(|_| format!("{rel} is not UTF-8 text")),
+            Ok(b) => String::from_utf8(b).map(Some).map_err(|_| Msg::new("e-not-utf8").arg("name", rel)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("cannot read {rel}: {e}")),
+            // The system's reason stays as the system gives it.
+            Err(e) => Err(Msg::new("e-cannot-read").arg("name", rel).arg("reason", e)),
         }
     };
     let mut files = Vec::new();
@@ -58,7 +60,7 @@ pub fn read_pack_files(dir: &Path) -> Result<Vec<(String, String)>, PackErrors> 
         match read(name) {
             Ok(Some(t)) => files.push((name.to_string(), t)),
             Ok(None) if name == "pack.toml" || name == "facts.toml" => {
-                return io_err(format!("{}/{name}", dir.display()), format!("the pack folder has no {name}"));
+                return io_err(format!("{}/{name}", dir.display()), Msg::new("e-folder-lacks").arg("name", name));
             }
             Ok(None) => {}
             Err(e) => return io_err(format!("{}/{name}", dir.display()), e),
@@ -70,7 +72,9 @@ pub fn read_pack_files(dir: &Path) -> Result<Vec<(String, String)>, PackErrors> 
                 rd.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".toml")).collect()
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && sub == "notes" => Vec::new(),
-            Err(e) => return io_err(format!("{}/{sub}", dir.display()), format!("cannot read the {sub} folder: {e}")),
+            Err(e) => {
+                return io_err(format!("{}/{sub}", dir.display()), Msg::new("e-cannot-read-folder").arg("name", sub).arg("reason", e));
+            }
         };
         names.sort();
         for n in names {
@@ -88,7 +92,7 @@ pub fn read_pack_files(dir: &Path) -> Result<Vec<(String, String)>, PackErrors> 
         && let Some(src) = m.get("source").and_then(|v| v.as_str())
     {
         if src.contains("..") || src.starts_with('/') || src.contains('\\') {
-            return io_err("pack.toml".into(), format!("source `{src}` must be a file inside the pack folder"));
+            return io_err("pack.toml".into(), Msg::new("e-source-outside").arg("name", src));
         }
         match read(src) {
             Ok(Some(t)) => files.push((src.to_string(), t)),
@@ -118,7 +122,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
 
     let Some((_, mt)) = find("pack.toml") else {
         let f = l.map.add("pack.toml", "");
-        l.diags.push(Diagnostic::error("E042", f, Span::default(), "the pack has no pack.toml"));
+        l.diags.push(Diagnostic::error("E042", f, Span::default(), Msg::new("e-no-manifest")));
         return fail(l);
     };
     let mf = l.map.add("pack.toml", mt.clone());
@@ -126,14 +130,14 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         return fail(l);
     };
     let Some((src_name, src_text)) = find(raw.source.get_ref()) else {
-        l.diags.push(l.err("E042", mf, raw.source.span(), format!("source text `{}` is not in the pack", raw.source.get_ref())));
+        l.diags.push(l.err("E042", mf, raw.source.span(), Msg::new("e-source-missing").arg("name", raw.source.get_ref())));
         return fail(l);
     };
     let valid = l.period(mf, &raw.valid_from, &raw.valid_until);
     let mut enums: Vec<EnumDef> = Vec::new();
     for e in &raw.enums {
         if enums.iter().any(|x| x.name == *e.name.get_ref()) {
-            l.diags.push(l.err("E011", mf, e.name.span(), format!("enum `{}` is declared twice", e.name.get_ref())));
+            l.diags.push(l.err("E011", mf, e.name.span(), Msg::new("e-declared-twice").arg("kind", "enum").arg("name", e.name.get_ref())));
         }
         let variants = l.named_list(mf, &e.variants, "variant");
         enums.push(EnumDef::new(e.name.get_ref().clone(), variants));
@@ -146,7 +150,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             for d in more {
                 if departments.iter().any(|x| x.id == d.id) {
                     let sp = rd.department.iter().find(|x| *x.id.get_ref() == d.id).map_or(Span::default(), |x| span(x.id.span()));
-                    l.diags.push(l.err("E011", df, sp, format!("department `{}` is declared twice", d.id)));
+                    l.diags.push(l.err("E011", df, sp, Msg::new("e-declared-twice").arg("kind", "department").arg("name", &d.id)));
                 }
                 departments.push(d);
             }
@@ -156,7 +160,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         match enums.iter().position(|e| e.name == *s.get_ref()) {
             Some(i) => i as u16,
             None => {
-                l.diags.push(l.err("E041", mf, s.span(), format!("no enum named `{}` is declared", s.get_ref())));
+                l.diags.push(l.err("E041", mf, s.span(), Msg::new("e-no-such-enum").arg("name", s.get_ref())));
                 0
             }
         }
@@ -169,7 +173,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
 
     // Fact vocabulary.
     let Some((_, ft)) = find("facts.toml") else {
-        l.diags.push(l.err("E042", mf, Span::default(), "the pack has no facts.toml (the fact vocabulary)"));
+        l.diags.push(l.err("E042", mf, Span::default(), Msg::new("e-no-vocabulary")));
         return fail(l);
     };
     let ff = l.map.add("facts.toml", ft.clone());
@@ -184,18 +188,15 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     seen.clear();
     for e in &rv.event {
         if !seen.insert(e.name.get_ref().clone()) {
-            l.diags.push(l.err("E011", ff, e.name.span(), format!("event `{}` is declared twice", e.name.get_ref())));
+            l.diags.push(l.err("E011", ff, e.name.span(), Msg::new("e-declared-twice").arg("kind", "event").arg("name", e.name.get_ref())));
         }
         let mut fseen = HashSet::new();
         let fields: Vec<FieldDef> = e.fields.iter().map(|f| l.field(ff, f, &enums, &departments, &mut fseen)).collect();
         if fields.iter().any(|f| f.name == "date") {
-            l.diags.push(l.err("E011", ff, e.name.span(), "events have a `date` already; do not declare it"));
+            l.diags.push(l.err("E011", ff, e.name.span(), Msg::new("e-event-date-declared")));
         }
         for x in e.fields.iter().flat_map(|x| &x.supplied_by) {
-            l.diags.push(
-                l.err("E012", ff, x.span(), "`supplied_by` belongs to the event, not to one of its fields")
-                    .with_hint("an event comes from one department's records as a whole"),
-            );
+            l.diags.push(l.err("E012", ff, x.span(), Msg::new("e-supplied-by-on-field")).with_hint(Msg::new("e-hint-supplied-by")));
         }
         let supplied_by = e.supplied_by.iter().filter_map(|d| l.department(ff, d, &departments)).collect();
         vocab.events.push(EventDef { name: e.name.get_ref().clone(), title: e.title(), fields, supplied_by });
@@ -205,24 +206,19 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     // flat layout would have two columns of one name).
     for f in rv.attribute.iter().chain(rv.event.iter().flat_map(|e| &e.fields)) {
         if let Some(s) = &f.attribute_shorthand {
-            l.diags.push(l.err("E011", ff, s.span(), "`attribute_shorthand` belongs to a yearly figure"));
+            l.diags.push(l.err("E011", ff, s.span(), Msg::new("e-shorthand-not-yearly")));
         }
     }
     for f in rv.attribute.iter().chain(&rv.yearly) {
         if let Some(w) = &f.required_when {
-            l.diags.push(l.err(
-                "E011",
-                ff,
-                w.span(),
-                "`required_when` belongs to an event's field (a condition over the event's own fields)",
-            ));
+            l.diags.push(l.err("E011", ff, w.span(), Msg::new("e-required-when-not-event")));
         }
     }
     for y in &rv.yearly {
         if vocab.attribute(y.name.get_ref()).is_some() {
             l.diags.push(
-                l.err("E011", ff, y.name.span(), format!("`{}` is both an attribute and a yearly figure", y.name.get_ref()))
-                    .with_hint("declare it yearly with attribute_shorthand = \"every-year\" to accept it under `entity` too"),
+                l.err("E011", ff, y.name.span(), Msg::new("e-attribute-and-yearly").arg("name", y.name.get_ref()))
+                    .with_hint(Msg::new("e-hint-every-year")),
             );
         }
     }
@@ -242,12 +238,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         }
     }
     if vocab.attribute("kind").is_none_or(|i| vocab.attributes[i].ty != Type::Enum(applicant_enum)) {
-        l.diags.push(l.err(
-            "E041",
-            ff,
-            Span::default(),
-            format!("the vocabulary must declare attribute `kind` of type `{}`", enums[applicant_enum as usize].name),
-        ));
+        l.diags.push(l.err("E041", ff, Span::default(), Msg::new("e-no-kind-attribute").arg("type", &enums[applicant_enum as usize].name)));
     }
 
     // Interpretation notes: `notes.toml` and `notes/*.toml`.
@@ -257,7 +248,12 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         if let Some(rn) = l.parse::<RawNotes>(nf) {
             for n in rn.note {
                 if notes.iter().any(|x: &Note| x.id == *n.id.get_ref()) {
-                    l.diags.push(l.err("E011", nf, n.id.span(), format!("note `{}` is declared twice", n.id.get_ref())));
+                    l.diags.push(l.err(
+                        "E011",
+                        nf,
+                        n.id.span(),
+                        Msg::new("e-declared-twice").arg("kind", "note").arg("name", n.id.get_ref()),
+                    ));
                 }
                 l.clause(nf, &n.clause);
                 notes.push(Note {
@@ -285,10 +281,10 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     let note_ix = |l: &mut Loader, f: FileId, s: &Spanned<String>| -> Option<usize> {
         let i = notes.iter().position(|n| n.id == *s.get_ref());
         if i.is_none() {
-            let d = l.err("E013", f, s.span(), format!("unknown interpretation note `{}`", s.get_ref()));
+            let d = l.err("E013", f, s.span(), Msg::new("e-unknown-note").arg("name", s.get_ref()));
             let d = match did_you_mean(s.get_ref(), notes.iter().map(|n| n.id.as_str())) {
-                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                None => d.with_hint("declare it in notes/*.toml with the clause, the options, the choice and the reason"),
+                Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
+                None => d.with_hint(Msg::new("e-hint-declare-note")),
             };
             l.diags.push(d);
         }
@@ -299,19 +295,19 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     for (f, rf) in &raw_rules {
         for t in &rf.tiers {
             if tiers.iter().any(|x| x.id == *t.id.get_ref()) {
-                l.diags.push(l.err("E011", *f, t.id.span(), format!("tier table `{}` is declared twice", t.id.get_ref())));
+                l.diags.push(l.err(
+                    "E011",
+                    *f,
+                    t.id.span(),
+                    Msg::new("e-declared-twice").arg("kind", "tier-table").arg("name", t.id.get_ref()),
+                ));
             }
             let overlap = t.overlap.as_ref().and_then(|o| {
                 let prefer = match o.prefer.get_ref().as_str() {
                     "higher" => Prefer::Higher,
                     "lower" => Prefer::Lower,
                     other => {
-                        l.diags.push(l.err(
-                            "E033",
-                            *f,
-                            o.prefer.span(),
-                            format!("overlap preference must be \"higher\" or \"lower\", not \"{other}\""),
-                        ));
+                        l.diags.push(l.err("E033", *f, o.prefer.span(), Msg::new("e-overlap-prefer").arg("text", other)));
                         return None;
                     }
                 };
@@ -344,7 +340,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 for (k, v) in &d.set {
                     let def = &vocab.events[ei];
                     if k.get_ref() == "date" {
-                        l.diags.push(l.err("E021", f, k.span(), "an emitted event takes the date of the event it derives from"));
+                        l.diags.push(l.err("E021", f, k.span(), Msg::new("e-emit-date")));
                         continue;
                     }
                     match def.fields.iter().position(|x| x.name == *k.get_ref()) {
@@ -353,7 +349,12 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                                 set.push((fi, e));
                             }
                         }
-                        None => l.diags.push(l.err("E021", f, k.span(), format!("event `{}` has no field `{}`", def.name, k.get_ref()))),
+                        None => l.diags.push(l.err(
+                            "E021",
+                            f,
+                            k.span(),
+                            Msg::new("e-event-no-field").arg("event", &def.name).arg("name", k.get_ref()),
+                        )),
                     }
                 }
             }
@@ -375,8 +376,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         for r in &rf.rule {
             if !ids.insert(r.id.get_ref().clone()) {
                 l.diags.push(
-                    l.err("E011", f, r.id.span(), format!("rule id `{}` is used twice", r.id.get_ref()))
-                        .with_hint("every rule needs its own id: awards and the ledger refer to it"),
+                    l.err("E011", f, r.id.span(), Msg::new("e-rule-id-twice").arg("name", r.id.get_ref()))
+                        .with_hint(Msg::new("e-hint-rule-id")),
                 );
             }
             l.clause(f, &r.clause);
@@ -390,9 +391,9 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 match ae.lookup(a.get_ref()) {
                     Some(v) => applicants.push(v),
                     None => {
-                        let d = l.err("E014", f, a.span(), format!("unknown applicant kind `{}`", a.get_ref()));
+                        let d = l.err("E014", f, a.span(), Msg::new("e-unknown-applicant").arg("name", a.get_ref()));
                         let d = match did_you_mean(a.get_ref(), ae.variants.iter().map(|v| v.id.as_str())) {
-                            Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                            Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
                             None => d,
                         };
                         l.diags.push(d);
@@ -413,10 +414,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             let filter = match (&r.when, trigger_event) {
                 (Some(w), Some(_)) => l.expr(&ctx, f, w, Some(Type::Bool)).map(Some),
                 (Some(w), None) if trigger_ok => {
-                    l.diags.push(
-                        l.err("E021", f, w.span(), "`when` filters the triggering event; a yearly rule has none")
-                            .with_hint("put yearly conditions in `guard`"),
-                    );
+                    l.diags.push(l.err("E021", f, w.span(), Msg::new("e-when-on-yearly")).with_hint(Msg::new("e-hint-yearly-guard")));
                     None
                 }
                 _ => Some(None),
@@ -428,7 +426,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 Some("check") => RuleKind::Check,
                 Some(other) => {
                     let sp = r.kind.as_ref().map_or(Span::default(), |k| span(k.span()));
-                    l.diags.push(l.err("E033", f, sp, format!("rule kind must be \"award\", \"limit\" or \"check\", not \"{other}\"")));
+                    l.diags.push(l.err("E033", f, sp, Msg::new("e-rule-kind").arg("text", other)));
                     RuleKind::Award
                 }
             };
@@ -437,20 +435,13 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             let id_span = span(r.id.span());
             let need = |l: &mut Loader, present: bool, wanted: bool, field: &str| {
                 if wanted && !present {
-                    l.diags.push(l.err("E003", f, id_span, format!("missing required field `{field}`")).with_hint(field_hint(field)));
+                    l.diags.push(l.err("E003", f, id_span, Msg::new("e-missing-field").arg("name", field)).with_hint(field_hint(field)));
                 } else if !wanted && present {
-                    l.diags.push(l.err(
-                        "E002",
-                        f,
-                        id_span,
-                        format!(
-                            "a {} rule has no `{field}`",
-                            match kind {
-                                RuleKind::Limit => "limit",
-                                _ => "check",
-                            }
-                        ),
-                    ));
+                    let k = match kind {
+                        RuleKind::Limit => "limit",
+                        _ => "check",
+                    };
+                    l.diags.push(l.err("E002", f, id_span, Msg::new("e-kind-has-no-field").arg("kind", k).arg("name", field)));
                 }
             };
             need(&mut l, r.amount.is_some(), kind != RuleKind::Check, "amount");
@@ -458,7 +449,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             need(&mut l, r.budget_year.is_some(), kind == RuleKind::Award, "budget_year");
             if kind == RuleKind::Check && r.guard.is_none() {
                 l.diags.push(
-                    l.err("E003", f, id_span, "missing required field `guard`").with_hint("a check's guard is the requirement it checks"),
+                    l.err("E003", f, id_span, Msg::new("e-missing-field").arg("name", "guard")).with_hint(Msg::new("e-hint-check-guard")),
                 );
             }
             let amount = r.amount.as_ref().map(|a| (a, l.expr(&ctx, f, a, None)));
@@ -467,8 +458,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             {
                 let ty = e.ty().name(&enums);
                 l.diags.push(
-                    l.err("E024", f, a.span(), format!("an amount must be money or a money range, found {ty}"))
-                        .with_hint("write money with a unit: 20万元"),
+                    l.err("E024", f, a.span(), Msg::new("e-amount-not-money").arg("found", ty))
+                        .with_hint(Msg::new("e-hint-money-unit").arg("example", "20万元")),
                 );
             }
             let amount_ok = !matches!(amount, Some((_, None)));
@@ -478,7 +469,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 None | Some(("same", _)) => BudgetYear::Same,
                 Some(("next", _)) => BudgetYear::Next,
                 Some((other, sp)) => {
-                    l.diags.push(l.err("E033", f, sp, format!("budget_year must be \"same\" or \"next\" (次年), not \"{other}\"")));
+                    l.diags.push(l.err("E033", f, sp, Msg::new("e-budget-year").arg("text", other)));
                     BudgetYear::Same
                 }
             };
@@ -536,9 +527,9 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     for PendingRequires { rule: ri, file: f, target, key } in pending_requires {
         let sp = span(target.span());
         let Some(bi) = rules.iter().position(|x| x.id == *target.get_ref()) else {
-            let d = l.err("E025", f, sp, format!("top-up of unknown rule `{}`", target.get_ref()));
+            let d = l.err("E025", f, sp, Msg::new("e-top-up-unknown").arg("name", target.get_ref()));
             let d = match did_you_mean(target.get_ref(), rules.iter().map(|x| x.id.as_str())) {
-                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
                 None => d,
             };
             l.diags.push(d);
@@ -547,17 +538,12 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         let base = &rules[bi];
         let same_shape = base.once.len() == key.len() && base.once.iter().zip(&key).all(|(a, b)| a.ty() == b.ty());
         if top_ups.contains(&bi) || bi == ri {
-            l.diags.push(l.err("E025", f, sp, "a top-up must name a base rule that is not itself a top-up"));
+            l.diags.push(l.err("E025", f, sp, Msg::new("e-top-up-of-top-up")));
         } else if !same_shape {
             let shape = |v: &[CExpr]| v.iter().map(|e| e.ty().name(&enums)).collect::<Vec<_>>().join(", ");
             l.diags.push(
-                l.err(
-                    "E025",
-                    f,
-                    sp,
-                    format!("`requires.key` ({}) does not match the once-key of `{}` ({})", shape(&key), base.id, shape(&base.once)),
-                )
-                .with_hint("the key must rebuild the base award's once-key, part by part"),
+                l.err("E025", f, sp, Msg::new("e-top-up-key").arg("key", shape(&key)).arg("base", &base.id).arg("once", shape(&base.once)))
+                    .with_hint(Msg::new("e-hint-top-up-key")),
             );
         } else {
             rules[ri].requires = Some(Requires { rule: bi, key });
@@ -588,7 +574,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         }
     }
     if rules.is_empty() && l.diags.is_empty() {
-        l.diags.push(l.err("E042", mf, Span::default(), "the pack has no rules (rules/*.toml declares none)"));
+        l.diags.push(l.err("E042", mf, Span::default(), Msg::new("e-no-rules")));
     }
     if l.diags.iter().any(Diagnostic::is_error) {
         return fail(l);
@@ -625,9 +611,9 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                         "E044",
                         file,
                         sp,
-                        format!("`{who}` reads `{}.{}`, which facts.toml does not mark as required", def.name, def.fields[f].name),
+                        Msg::new("e-reads-unrequired").arg("who", &who).arg("event", &def.name).arg("field", &def.fields[f].name),
                     )
-                    .with_hint("add required = true (or required_when = \"…\") to the field, so that forms ask for it"),
+                    .with_hint(Msg::new("e-hint-mark-required")),
                 );
             }
         }
@@ -638,8 +624,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         match crate::value::exact_decimal(d.second_approval_above_floor_times.get_ref()) {
             Ok(t) if t > rust_decimal::Decimal::ONE => decisions.second_approval_above_floor_times = Some(t),
             _ => l.diags.push(
-                l.err("E043", mf, d.second_approval_above_floor_times.span(), "expected a number greater than 1 (times the floor)")
-                    .with_hint("e.g. \"3\": decisions above three times the floor need a second approval"),
+                l.err("E043", mf, d.second_approval_above_floor_times.span(), Msg::new("e-second-approval"))
+                    .with_hint(Msg::new("e-hint-second-approval")),
             ),
         }
     }
@@ -702,15 +688,15 @@ pub(super) fn content_offset(file: &str, span: std::ops::Range<usize>, value: &s
     span.start + off
 }
 
-pub(super) fn field_hint(name: &str) -> &'static str {
-    match name {
-        "quote" => "every rule quotes the sentence of the source it encodes, verbatim",
-        "clause" => "every rule names its clause, e.g. 四(二)8",
-        "once" => "say what makes two awards the same, e.g. once = [\"recognition.kind\"]",
-        "budget_year" => "\"same\" or \"next\" (列入次年…预算)",
-        "paid_by" | "verified_by" => "name departments declared in pack.toml",
-        _ => "see the pack format in ARCHITECTURE.md",
-    }
+pub(super) fn field_hint(name: &str) -> Msg {
+    Msg::new(match name {
+        "quote" => "e-hint-field-quote",
+        "clause" => "e-hint-field-clause",
+        "once" => "e-hint-field-once",
+        "budget_year" => "e-hint-field-budget-year",
+        "paid_by" | "verified_by" => "e-hint-field-departments",
+        _ => "e-hint-field-other",
+    })
 }
 
 /// The fields of the event in scope that an expression reads.

@@ -8,6 +8,7 @@ use super::span;
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{Named, Note, Rule};
 use crate::plan::*;
+use qiangke_i18n::Msg;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 use toml::Spanned;
@@ -29,8 +30,8 @@ impl Loader {
             Ok(d) => Some(d),
             Err(_) => {
                 self.diags.push(
-                    self.err("E043", f, s.span(), format!("`{}` is not a number", s.get_ref()))
-                        .with_hint("write figures as printed, e.g. \"55.35\""),
+                    self.err("E043", f, s.span(), Msg::new("e-not-a-number").arg("text", s.get_ref()))
+                        .with_hint(Msg::new("e-hint-figures")),
                 );
                 None
             }
@@ -40,7 +41,7 @@ impl Loader {
     fn year(&mut self, f: FileId, y: &Spanned<i32>) -> i32 {
         let v = *y.get_ref();
         if !(2000..=2100).contains(&v) {
-            self.diags.push(self.err("E040", f, y.span(), format!("{v} is not a plausible year")));
+            self.diags.push(self.err("E040", f, y.span(), Msg::new("e-implausible-year").arg("year", v)));
         }
         v
     }
@@ -51,12 +52,7 @@ impl Loader {
             "reach" => Comparison::Reach,
             "exactly" => Comparison::Exactly,
             other => {
-                self.diags.push(self.err(
-                    "E033",
-                    f,
-                    s.span(),
-                    format!("comparison must be \"at-least\", \"reach\" or \"exactly\", not \"{other}\""),
-                ));
+                self.diags.push(self.err("E033", f, s.span(), Msg::new("e-comparison").arg("text", other)));
                 Comparison::Exactly
             }
         }
@@ -64,16 +60,16 @@ impl Loader {
 
     fn unique(&mut self, f: FileId, seen: &mut HashSet<String>, id: &Spanned<String>, what: &str) {
         if !seen.insert(id.get_ref().clone()) {
-            self.diags.push(self.err("E011", f, id.span(), format!("{what} `{}` is declared twice", id.get_ref())));
+            self.diags.push(self.err("E011", f, id.span(), Msg::new("e-declared-twice").arg("kind", what).arg("name", id.get_ref())));
         }
     }
 
     fn note_ref(&mut self, f: FileId, s: &Spanned<String>, notes: &[Note]) -> Option<usize> {
         let i = notes.iter().position(|n| n.id == *s.get_ref());
         if i.is_none() {
-            let d = self.err("E013", f, s.span(), format!("unknown interpretation note `{}`", s.get_ref()));
+            let d = self.err("E013", f, s.span(), Msg::new("e-unknown-note").arg("name", s.get_ref()));
             self.diags.push(match did_you_mean(s.get_ref(), notes.iter().map(|n| n.id.as_str())) {
-                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
                 None => d,
             });
         }
@@ -84,9 +80,9 @@ impl Loader {
     fn rule_ref(&mut self, f: FileId, id: &Spanned<String>, rules: &[Rule]) -> Option<usize> {
         let i = rules.iter().position(|x| x.id == *id.get_ref());
         if i.is_none() {
-            let d = self.err("E021", f, id.span(), format!("unknown rule `{}`", id.get_ref()));
+            let d = self.err("E021", f, id.span(), Msg::new("e-unknown-rule").arg("name", id.get_ref()));
             self.diags.push(match did_you_mean(id.get_ref(), rules.iter().map(|x| x.id.as_str())) {
-                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
                 None => d,
             });
         }
@@ -117,18 +113,13 @@ impl Loader {
                 "input" => Category::Input,
                 "output" => Category::Output,
                 other => {
-                    self.diags.push(self.err(
-                        "E033",
-                        f,
-                        r.category.span(),
-                        format!("category must be composite, input or output, not \"{other}\""),
-                    ));
+                    self.diags.push(self.err("E033", f, r.category.span(), Msg::new("e-category").arg("text", other)));
                     Category::Composite
                 }
             };
             let by = *r.baseline_year.get_ref();
             if by != 2020 && by != 2021 {
-                self.diags.push(self.err("E040", f, r.baseline_year.span(), "the table's baselines are 2021's, or 2020's where marked *"));
+                self.diags.push(self.err("E040", f, r.baseline_year.span(), Msg::new("e-baseline-year")));
             }
             let num = |l: &mut Loader, s: &Option<Spanned<String>>| s.as_ref().and_then(|s| l.number(f, s));
             let indicator = Indicator {
@@ -156,7 +147,7 @@ impl Loader {
             let indicator = t.indicator.as_ref().and_then(|i| {
                 let ix = plan.indicators.iter().position(|x| x.id == *i.get_ref());
                 if ix.is_none() {
-                    self.diags.push(self.err("E021", f, i.span(), format!("unknown indicator `{}`", i.get_ref())));
+                    self.diags.push(self.err("E021", f, i.span(), Msg::new("e-unknown-indicator").arg("name", i.get_ref())));
                 }
                 ix
             });
@@ -195,14 +186,14 @@ impl Loader {
             self.quote(f, &t.quote, c.source);
             self.quote(f, &t.units_quote, c.source);
             if t.units.is_empty() {
-                self.diags.push(self.err("E003", f, t.id.span(), "a task needs its responsible units (the first leads)"));
+                self.diags.push(self.err("E003", f, t.id.span(), Msg::new("e-task-no-units")));
             }
             let mut units = Vec::new();
             for u in &t.units {
                 let Some(d) = self.department(f, u, c.departments) else { continue };
                 units.push(d);
                 if !t.units_quote.get_ref().contains(u.get_ref().as_str()) {
-                    self.diags.push(self.err("E010", f, u.span(), format!("`{}` is not in the task's 责任单位 quote", u.get_ref())));
+                    self.diags.push(self.err("E010", f, u.span(), Msg::new("e-unit-not-quoted").arg("name", u.get_ref())));
                 }
             }
             let targets = t.targets.iter().filter_map(|x| self.task_target(f, x, c)).collect();
@@ -229,7 +220,7 @@ impl Loader {
         for b in &raw.boxes {
             self.quote(f, &b.quote, c.source);
             let Some(after) = plan.tasks.iter().position(|t| t.id == *b.after_task.get_ref()) else {
-                self.diags.push(self.err("E021", f, b.after_task.span(), format!("unknown task `{}`", b.after_task.get_ref())));
+                self.diags.push(self.err("E021", f, b.after_task.span(), Msg::new("e-unknown-task").arg("name", b.after_task.get_ref())));
                 continue;
             };
             if !plan.tasks[after].boxes.contains(b.number.get_ref()) {
@@ -237,7 +228,7 @@ impl Loader {
                     "E021",
                     f,
                     b.number.span(),
-                    format!("task `{}` does not list box {}", plan.tasks[after].id, b.number.get_ref()),
+                    Msg::new("e-task-lacks-box").arg("task", &plan.tasks[after].id).arg("box", b.number.get_ref()),
                 ));
             }
             let items = b
@@ -265,7 +256,7 @@ impl Loader {
             for n in &t.boxes {
                 if !plan.boxes.iter().any(|b| b.number == *n) {
                     let sp = raw.task.iter().find(|r| *r.id.get_ref() == t.id).map_or(Default::default(), |r| span(r.id.span()));
-                    self.diags.push(self.err("E021", f, sp, format!("task `{}` lists box {n}, which is not declared", t.id)));
+                    self.diags.push(self.err("E021", f, sp, Msg::new("e-box-undeclared").arg("task", &t.id).arg("box", n)));
                 }
             }
         }
@@ -282,12 +273,7 @@ impl Loader {
                 "target" => ClauseStatus::Target,
                 "not-computable" => ClauseStatus::NotComputable,
                 other => {
-                    self.diags.push(self.err(
-                        "E033",
-                        f,
-                        e.status.span(),
-                        format!("status must be encoded, target or not-computable, not \"{other}\""),
-                    ));
+                    self.diags.push(self.err("E033", f, e.status.span(), Msg::new("e-clause-status").arg("text", other)));
                     continue;
                 }
             };
@@ -298,21 +284,17 @@ impl Loader {
                 .filter_map(|t| {
                     let i = plan.targets.iter().position(|x| x.id == *t.get_ref());
                     if i.is_none() {
-                        self.diags.push(self.err("E021", f, t.span(), format!("unknown target `{}`", t.get_ref())));
+                        self.diags.push(self.err("E021", f, t.span(), Msg::new("e-unknown-target").arg("name", t.get_ref())));
                     }
                     i
                 })
                 .collect();
             let sp = e.status.span();
             match status {
-                ClauseStatus::Encoded if e.rules.is_empty() => {
-                    self.diags.push(self.err("E003", f, sp, "an encoded clause lists its rules"))
-                }
-                ClauseStatus::Target if e.targets.is_empty() => {
-                    self.diags.push(self.err("E003", f, sp, "a target clause lists its targets"))
-                }
+                ClauseStatus::Encoded if e.rules.is_empty() => self.diags.push(self.err("E003", f, sp, Msg::new("e-encoded-no-rules"))),
+                ClauseStatus::Target if e.targets.is_empty() => self.diags.push(self.err("E003", f, sp, Msg::new("e-target-no-targets"))),
                 ClauseStatus::NotComputable | ClauseStatus::Target if e.reason.is_none() => {
-                    self.diags.push(self.err("E003", f, sp, "say why the clause is not encoded as rules (`reason`)"))
+                    self.diags.push(self.err("E003", f, sp, Msg::new("e-no-reason")))
                 }
                 _ => {}
             }

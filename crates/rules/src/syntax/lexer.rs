@@ -2,6 +2,7 @@
 //! Chinese (`高新技術企業`); dates are `YYYY-MM-DD`.
 
 use crate::diag::Span;
+use qiangke_i18n::Msg;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tok {
@@ -22,7 +23,7 @@ const UNITS: [&str; 6] = ["萬元", "万元", "億元", "亿元", "元", "%"];
 const SYMS: [&str; 17] = ["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "(", ")", ",", "."];
 
 /// Splits `src` into tokens; the error is a message and the offending span.
-pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
+pub fn lex(src: &str) -> Result<Vec<Token>, (Msg, Span)> {
     let mut out = Vec::new();
     let mut i = 0;
     let b = src.as_bytes();
@@ -70,14 +71,14 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
             i += s.len();
             continue;
         }
-        let hint = match c {
-            '=' => "write `==` to compare",
-            '&' => "write `&&` for and",
-            '|' => "write `||` for or",
-            '（' | '）' | '，' => "full-width punctuation: use ASCII ( ) ,",
-            _ => "not part of the expression language",
-        };
-        return Err((format!("unexpected character `{c}` ({hint})"), Span::new(i, i + c.len_utf8())));
+        let hint = Msg::new(match c {
+            '=' => "e-lex-equals",
+            '&' => "e-lex-and",
+            '|' => "e-lex-or",
+            '（' | '）' | '，' => "e-lex-full-width",
+            _ => "e-lex-foreign",
+        });
+        return Err((Msg::new("e-lex-unexpected").arg("char", c).detail(hint), Span::new(i, i + c.len_utf8())));
     }
     Ok(out)
 }

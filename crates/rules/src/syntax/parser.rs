@@ -3,15 +3,16 @@
 use super::ast::{BinOp, Expr, ExprKind, Lit, UnOp};
 use super::lexer::{Tok, Token, lex};
 use crate::diag::Span;
-use crate::value::{Date, Quantity, parse_quantity};
+use crate::value::{Date, Quantity, parse_quantity_msg};
+use qiangke_i18n::Msg;
 
 /// A syntax error inside one expression string, span relative to that string.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ParseError {
-    pub message: String,
+    pub message: Msg,
     pub span: Span,
-    pub hint: Option<String>,
+    pub hint: Option<Msg>,
 }
 
 /// Parses one whole expression.
@@ -19,14 +20,14 @@ pub fn parse_expr(src: &str) -> Result<Expr, ParseError> {
     let tokens = lex(src).map_err(|(message, span)| ParseError { message, span, hint: None })?;
     let mut p = Parser { toks: tokens, pos: 0, len: src.len(), depth: 0 };
     if p.toks.is_empty() {
-        return Err(ParseError { message: "empty expression".into(), span: Span::new(0, src.len()), hint: None });
+        return Err(ParseError { message: Msg::new("e-parse-empty"), span: Span::new(0, src.len()), hint: None });
     }
     let e = p.or()?;
     if let Some(t) = p.peek() {
         return Err(ParseError {
-            message: format!("unexpected `{}` after a complete expression", show(&t.tok)),
+            message: Msg::new("e-parse-trailing").arg("token", show(&t.tok)),
             span: t.span,
-            hint: Some("join conditions with && or ||".into()),
+            hint: Some(Msg::new("e-hint-join")),
         });
     }
     Ok(e)
@@ -70,10 +71,12 @@ impl Parser {
     fn expect_sym(&mut self, s: &'static str) -> Result<Span, ParseError> {
         match self.bump() {
             Some(Token { tok: Tok::Sym(x), span }) if x == s => Ok(span),
-            Some(t) => Err(ParseError { message: format!("expected `{s}`, found `{}`", show(&t.tok)), span: t.span, hint: None }),
-            None => {
-                Err(ParseError { message: format!("expected `{s}`, found the end of the expression"), span: self.eof_span(), hint: None })
-            }
+            Some(t) => Err(ParseError {
+                message: Msg::new("e-parse-expected").arg("want", s).arg("token", show(&t.tok)),
+                span: t.span,
+                hint: None,
+            }),
+            None => Err(ParseError { message: Msg::new("e-parse-expected-end").arg("want", s), span: self.eof_span(), hint: None }),
         }
     }
     fn expect_kw(&mut self, k: &str) -> Result<(), ParseError> {
@@ -82,14 +85,14 @@ impl Parser {
             Ok(())
         } else {
             let span = self.peek().map_or(self.eof_span(), |t| t.span);
-            Err(ParseError { message: format!("expected `{k}`"), span, hint: Some("write `if COND then A else B`".into()) })
+            Err(ParseError { message: Msg::new("e-parse-expected-word").arg("want", k), span, hint: Some(Msg::new("e-hint-if")) })
         }
     }
     fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let span = self.peek().map_or(self.eof_span(), |t| t.span);
-            return Err(ParseError { message: "expression nested too deeply".into(), span, hint: None });
+            return Err(ParseError { message: Msg::new("e-parse-too-deep"), span, hint: None });
         }
         Ok(())
     }
@@ -151,11 +154,7 @@ impl Parser {
         if let Some(Token { tok: Tok::Sym(s), span }) = self.peek()
             && ["==", "!=", "<", "<=", ">", ">="].contains(s)
         {
-            return Err(ParseError {
-                message: "comparisons cannot be chained".into(),
-                span: *span,
-                hint: Some("write `a <= x && x < b`".into()),
-            });
+            return Err(ParseError { message: Msg::new("e-parse-chained"), span: *span, hint: Some(Msg::new("e-hint-chained")) });
         }
         Ok(Self::binary(l, op, r))
     }
@@ -202,31 +201,23 @@ impl Parser {
     }
     fn primary(&mut self) -> Result<Expr, ParseError> {
         let Some(t) = self.bump() else {
-            return Err(ParseError {
-                message: "expected a value, found the end of the expression".into(),
-                span: self.eof_span(),
-                hint: None,
-            });
+            return Err(ParseError { message: Msg::new("e-parse-value-end"), span: self.eof_span(), hint: None });
         };
         match t.tok {
             Tok::Num(raw) => {
-                let lit = match parse_quantity(&raw) {
+                let lit = match parse_quantity_msg(&raw) {
                     Ok(Quantity::Money(m)) => Lit::Money(m),
                     Ok(Quantity::Rate(r)) => Lit::Rate(r),
                     Ok(Quantity::Int(i)) => Lit::Int(i),
                     Ok(Quantity::Dec(d)) => Lit::Dec(d),
                     Err(message) => {
-                        return Err(ParseError {
-                            message,
-                            span: t.span,
-                            hint: Some("money reads like the source: 20万元, 1亿元, 500_000元".into()),
-                        });
+                        return Err(ParseError { message, span: t.span, hint: Some(Msg::new("e-hint-money-literal")) });
                     }
                 };
                 self.unit_typo(t.span)?;
                 Ok(Expr { kind: ExprKind::Lit(lit), span: t.span })
             }
-            Tok::Date(raw) => match Date::parse(&raw) {
+            Tok::Date(raw) => match Date::parse_msg(&raw) {
                 Ok(d) => Ok(Expr { kind: ExprKind::Lit(Lit::Date(d)), span: t.span }),
                 Err(message) => Err(ParseError { message, span: t.span, hint: None }),
             },
@@ -269,7 +260,7 @@ impl Parser {
                             Some(Token { tok: Tok::Ident(n), span }) => segs.push((n, span)),
                             other => {
                                 let span = other.map_or(self.eof_span(), |t| t.span);
-                                return Err(ParseError { message: "expected a name after `.`".into(), span, hint: None });
+                                return Err(ParseError { message: Msg::new("e-parse-name-after-dot"), span, hint: None });
                             }
                         }
                     }
@@ -304,7 +295,7 @@ impl Parser {
                 self.depth -= 1;
                 Ok(Expr { kind: ExprKind::List(items), span: t.span.to(close) })
             }
-            Tok::Sym(s) => Err(ParseError { message: format!("expected a value, found `{s}`"), span: t.span, hint: None }),
+            Tok::Sym(s) => Err(ParseError { message: Msg::new("e-parse-value").arg("token", s), span: t.span, hint: None }),
         }
     }
 
@@ -314,9 +305,9 @@ impl Parser {
             && span.start == num.end
         {
             return Err(ParseError {
-                message: format!("unknown unit `{n}` after a number"),
+                message: Msg::new("e-parse-unit").arg("unit", n),
                 span: num.to(*span),
-                hint: Some("units are 元, 万元, 亿元 (or 万元, 亿元) and %".into()),
+                hint: Some(Msg::new("e-hint-units")),
             });
         }
         Ok(())
@@ -341,8 +332,8 @@ mod tests {
         let e = parse_expr("a && ").unwrap_err();
         assert_eq!(e.span, Span::new(5, 5));
         let e = parse_expr("x >= 20万").unwrap_err();
-        assert!(e.message.contains("unknown unit"), "{}", e.message);
-        assert!(parse_expr("a < b < c").unwrap_err().message.contains("chained"));
-        assert!(parse_expr(&"(".repeat(500)).unwrap_err().message.contains("deeply"));
+        assert!(e.message.to_string().contains("unknown unit"), "{}", e.message);
+        assert!(parse_expr("a < b < c").unwrap_err().message.to_string().contains("chained"));
+        assert!(parse_expr(&"(".repeat(500)).unwrap_err().message.to_string().contains("deeply"));
     }
 }

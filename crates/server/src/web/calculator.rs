@@ -221,13 +221,13 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
         match qiangke_rules::facts::parse_cell(pack, ty, raw) {
             Ok(_) => Some(qiangke_rules::facts::cell_json(ty, raw)),
             Err(e) => {
-                // In the reader's language; the English hints are not in the catalogue yet.
+                // In the reader's language, the hint too.
                 let text = e.text(lang);
                 errors.insert(
                     name.into(),
-                    match (&e.hint, lang) {
-                        (Some(h), qiangke_rules::model::Lang::En) => format!("{text} ({h})"),
-                        _ => text,
+                    match e.hint_text(lang) {
+                        Some(h) => format!("{text} ({h})"),
+                        None => text,
                     },
                 );
                 None
@@ -524,7 +524,7 @@ async fn evaluate_off_thread(
                         .iter()
                         .map(|d| {
                             let j = d.to_json(&r.map);
-                            (format!("{}:{}", j["line"], j["column"]), d.message.clone())
+                            (format!("{}:{}", j["line"], j["column"]), d.message.to_string())
                         })
                         .collect()));
                 }
