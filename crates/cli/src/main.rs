@@ -501,7 +501,7 @@ fn check(dir: &Path, format: Format) -> Result<ExitCode> {
             // weights (read by reports) and the cases (read by `qiangke test`).
             let mut other = Vec::new();
             if let Err(e) = qiangke_monitor::assess::Weights::from_pack_dir(&p, dir) {
-                other.push(e);
+                other.push(e.to_string());
             }
             if let Err(e) = qiangke_rules::cases::load_cases(&p, dir) {
                 other.push(e.to_string());

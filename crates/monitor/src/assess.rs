@@ -11,7 +11,8 @@
 
 use crate::observation::{Observation, Scope, find_indicator};
 use crate::progress::progress;
-use qiangke_rules::model::Pack;
+use qiangke_i18n::{Lang, Msg, text};
+use qiangke_rules::model::{Pack, Text};
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -22,8 +23,8 @@ pub struct Weights {
     pub rd: Decimal,
     pub fiscal_indicator: Option<usize>,
     pub rd_indicator: Option<usize>,
-    /// Where the weights come from, for the report.
-    pub source: String,
+    /// Where the weights come from, for the report, in both languages.
+    pub source: Text,
     /// The interpretation note that records the choice (index into `Pack::notes`), shown beside
     /// the assessment.
     pub note: Option<usize>,
@@ -38,49 +39,66 @@ impl Weights {
             rd: Decimal::ONE,
             fiscal_indicator: find_indicator(pack, "county-fiscal-st-spending-share"),
             rd_indicator: find_indicator(pack, "rd-intensity"),
-            source: "equal weights (the plan gives none)".into(),
+            source: Text { zh: text(Lang::Zh, "monitor-weights-equal", &[]), en: text(Lang::En, "monitor-weights-equal", &[]) },
             note: None,
         }
     }
 
     /// Reads `assessment.toml` from the pack folder, or the equal default when it is absent.
-    pub fn from_pack_dir(pack: &Pack, dir: &Path) -> Result<Weights, String> {
+    /// `source` is one text for both languages or a table `{ zh = "…", en = "…" }`.
+    pub fn from_pack_dir(pack: &Pack, dir: &Path) -> Result<Weights, Msg> {
         let text = match std::fs::read_to_string(dir.join("assessment.toml")) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Weights::equal(pack)),
-            Err(e) => return Err(format!("assessment.toml: {e}")),
+            Err(e) => return Err(Msg::new("monitor-weights-unreadable").arg("error", e)),
         };
-        let t: toml::Table = toml::from_str(&text).map_err(|e| format!("assessment.toml: {}", e.message()))?;
+        let t: toml::Table = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = &text[..at];
+            let line = 1 + before.matches('\n').count();
+            let column = 1 + before.rsplit('\n').next().unwrap_or("").chars().count();
+            Msg::new("monitor-weights-syntax").arg("line", line).arg("column", column).arg("error", e.message())
+        })?;
         let mut w = Weights::equal(pack);
         for (k, v) in &t {
-            let weight = || -> Result<Decimal, String> {
+            let bad = |id: &'static str| Msg::new(id).arg("key", k);
+            let weight = || -> Result<Decimal, Msg> {
                 let d = match v {
                     toml::Value::Integer(i) => Decimal::from(*i),
-                    toml::Value::String(s) => s.parse().map_err(|_| format!("assessment.toml: `{k}` must be a number"))?,
-                    _ => return Err(format!("assessment.toml: `{k}` must be a number (write fractions as strings, \"0.5\")")),
+                    toml::Value::String(s) => s.parse().map_err(|_| bad("monitor-weights-not-number"))?,
+                    _ => return Err(bad("monitor-weights-not-number-fraction")),
                 };
                 if d.is_sign_negative() {
-                    return Err(format!("assessment.toml: `{k}` cannot be negative"));
+                    return Err(bad("monitor-weights-negative"));
                 }
                 Ok(d)
             };
-            let text = || v.as_str().ok_or_else(|| format!("assessment.toml: `{k}` must be a string"));
+            let text = || v.as_str().ok_or_else(|| bad("monitor-weights-not-text"));
+            let indicator = || -> Result<usize, Msg> {
+                let id = text()?;
+                find_indicator(pack, id).ok_or_else(|| bad("monitor-weights-no-indicator").arg("id", id))
+            };
             match k.as_str() {
                 "completion" => w.completion = weight()?,
                 "fiscal" => w.fiscal = weight()?,
                 "rd" => w.rd = weight()?,
-                "fiscal_indicator" => {
-                    w.fiscal_indicator = Some(find_indicator(pack, text()?).ok_or(format!("assessment.toml: no indicator `{}`", text()?))?)
+                "fiscal_indicator" => w.fiscal_indicator = Some(indicator()?),
+                "rd_indicator" => w.rd_indicator = Some(indicator()?),
+                "source" => {
+                    w.source = match v {
+                        toml::Value::String(s) => Text { zh: s.clone(), en: s.clone() },
+                        toml::Value::Table(t) => match (t.get("zh").and_then(|x| x.as_str()), t.get("en").and_then(|x| x.as_str())) {
+                            (Some(zh), Some(en)) if t.len() == 2 => Text { zh: zh.into(), en: en.into() },
+                            _ => return Err(bad("monitor-weights-source")),
+                        },
+                        _ => return Err(bad("monitor-weights-source")),
+                    }
                 }
-                "rd_indicator" => {
-                    w.rd_indicator = Some(find_indicator(pack, text()?).ok_or(format!("assessment.toml: no indicator `{}`", text()?))?)
-                }
-                "source" => w.source = text()?.to_string(),
                 "note" => {
                     let id = text()?;
-                    w.note = Some(pack.notes.iter().position(|n| n.id == id).ok_or(format!("assessment.toml: no note `{id}`"))?);
+                    w.note = Some(pack.notes.iter().position(|n| n.id == id).ok_or_else(|| bad("monitor-weights-no-note").arg("id", id))?);
                 }
-                other => return Err(format!("assessment.toml: unknown key `{other}`")),
+                _ => return Err(bad("monitor-weights-unknown-key")),
             }
         }
         Ok(w)
@@ -95,7 +113,7 @@ pub struct CountyScore {
     pub rd: Option<Decimal>,
     pub score: Option<Decimal>,
     pub rank: Option<usize>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Msg>,
 }
 
 fn clamp01(x: Decimal) -> Decimal {
@@ -121,14 +139,14 @@ pub fn assess(pack: &Pack, obs: &[Observation], year: i32, w: &Weights) -> Vec<C
             let rd = level(w.rd_indicator, c);
             let mut notes = Vec::new();
             let parts: Vec<(Decimal, Decimal)> = [
-                (completion, w.completion, "indicator completion"),
-                (fiscal, w.fiscal, "fiscal S&T spending share"),
-                (rd, w.rd, "R&D input"),
+                (completion, w.completion, "monitor-part-completion"),
+                (fiscal, w.fiscal, "monitor-part-fiscal"),
+                (rd, w.rd, "monitor-part-rd"),
             ]
             .into_iter()
-            .filter_map(|(v, wt, name)| {
+            .filter_map(|(v, wt, part)| {
                 if v.is_none() {
-                    notes.push(format!("no data for {name}; left out of the score"));
+                    notes.push(Msg::new("monitor-assess-part-missing").detail(Msg::new(part)));
                 }
                 v.map(|v| (v, wt))
             })

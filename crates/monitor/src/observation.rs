@@ -5,6 +5,7 @@
 //! the indicator's printed unit, or its English reading where the table prints none; values must
 //! be plausible for their unit (a percentage within 0–100, a count a whole number ≥ 0).
 
+use qiangke_i18n::{Lang, Msg, label};
 use qiangke_rules::model::Pack;
 use qiangke_rules::plan::Indicator;
 use rust_decimal::Decimal;
@@ -23,12 +24,31 @@ impl Scope {
             Scope::County(c) => pack.enums[pack.county_enum as usize].variants[c as usize].id.clone(),
         }
     }
-    pub fn title_zh(self, pack: &Pack) -> String {
+    /// The city or the county's name in a language.
+    pub fn title(self, pack: &Pack, lang: Lang) -> String {
         match self {
-            Scope::City => "全市".into(),
-            Scope::County(c) => pack.enums[pack.county_enum as usize].variants[c as usize].name.zh.clone(),
+            Scope::City => label(lang, "monitor-scope-city").into(),
+            Scope::County(c) => pack.enums[pack.county_enum as usize].variants[c as usize].name.get(lang).to_string(),
         }
     }
+    pub fn title_zh(self, pack: &Pack) -> String {
+        self.title(pack, Lang::Zh)
+    }
+}
+
+/// An indicator's name in a language: the English title where the pack has one, else the name
+/// as printed (Chinese) in both.
+pub fn indicator_name(i: &Indicator, lang: Lang) -> &str {
+    match lang {
+        Lang::En if !i.title.en.is_empty() => &i.title.en,
+        _ => &i.name,
+    }
+}
+
+/// A message about an indicator: its number and its name in each language (`name-zh`,
+/// `name-en`; each catalogue uses its own).
+pub(crate) fn about_indicator(m: Msg, i: &Indicator) -> Msg {
+    m.arg("number", i.number).arg("name-zh", indicator_name(i, Lang::Zh)).arg("name-en", indicator_name(i, Lang::En))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,17 +79,40 @@ pub fn measure(i: &Indicator) -> Measure {
     }
 }
 
-/// A refused observation row (line, field, message).
+/// A refused row of an imported CSV file: the line it starts on, the column (its header name;
+/// empty when the whole row is at fault) and what was wrong or expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObsError {
+pub struct RowError {
     pub line: u64,
     pub field: String,
-    pub message: String,
+    pub message: Msg,
 }
 
-impl std::fmt::Display for ObsError {
+/// A refused observation row.
+pub type ObsError = RowError;
+
+impl RowError {
+    pub(crate) fn new(line: u64, field: &str, message: Msg) -> RowError {
+        RowError { line, field: field.into(), message }
+    }
+    /// The located message in a language ("第 3 行“value”列:…", "line 3 `value`: …").
+    pub fn render(&self, lang: Lang) -> String {
+        self.located().render(lang)
+    }
+    /// The located message, still to be rendered.
+    pub fn located(&self) -> Msg {
+        let m = if self.field.is_empty() {
+            Msg::new("monitor-import-at-line")
+        } else {
+            Msg::new("monitor-import-at-field").arg("field", &self.field)
+        };
+        m.arg("line", self.line).detail(self.message.clone())
+    }
+}
+
+impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {} `{}`: {}", self.line, self.field, self.message)
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -102,11 +145,11 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
     let mut errors = Vec::new();
     let header: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(str::to_string).collect(),
-        Err(e) => return Err(vec![ObsError { line: 1, field: String::new(), message: format!("unreadable header: {e}") }]),
+        Err(e) => return Err(vec![RowError::new(1, "", Msg::new("monitor-import-unreadable-header").arg("error", e))]),
     };
     let want = ["indicator", "scope", "year", "value", "unit", "source", "entered_by"];
     if header != want {
-        return Err(vec![ObsError { line: 1, field: String::new(), message: format!("the header must be `{}`", want.join(",")) }]);
+        return Err(vec![RowError::new(1, "", Msg::new("monitor-import-header").arg("header", want.join(",")))]);
     }
     let counties = &pack.enums[pack.county_enum as usize];
     let mut out = Vec::new();
@@ -114,22 +157,22 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(ObsError {
-                    line: e.position().map_or(0, |p| p.line()),
-                    field: String::new(),
-                    message: format!("unreadable row: {e}"),
-                });
+                errors.push(RowError::new(
+                    e.position().map_or(0, |p| p.line()),
+                    "",
+                    Msg::new("monitor-import-unreadable-row").arg("error", e),
+                ));
                 continue;
             }
         };
         let line = rec.position().map_or(0, |p| line_at(text, p.byte()));
-        let mut bad = |field: &str, message: String| errors.push(ObsError { line, field: field.into(), message });
+        let mut bad = |field: &str, message: Msg| errors.push(RowError::new(line, field, message));
         if rec.len() != want.len() {
-            bad("", format!("the row has {} fields, the header has {}", rec.len(), want.len()));
+            bad("", Msg::new("monitor-import-field-count").arg("found", rec.len()).arg("expected", want.len()));
             continue;
         }
         let Some(ind) = find_indicator(pack, rec[0].trim()) else {
-            bad("indicator", format!("`{}` is not an indicator of the plan (use its id, number or name)", &rec[0]));
+            bad("indicator", Msg::new("monitor-obs-unknown-indicator").arg("text", &rec[0]));
             continue;
         };
         let def = &pack.plan.indicators[ind];
@@ -138,12 +181,15 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
             s => match counties.lookup(s) {
                 Some(c) => Scope::County(c),
                 None => {
+                    let names = |f: &dyn Fn(&qiangke_rules::model::Named) -> &str, sep: &str| {
+                        counties.variants.iter().map(f).collect::<Vec<_>>().join(sep)
+                    };
                     bad(
                         "scope",
-                        format!(
-                            "`{s}` is neither `city` nor a county ({})",
-                            counties.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
+                        Msg::new("monitor-obs-unknown-scope")
+                            .arg("text", s)
+                            .arg("counties-zh", names(&|v| v.name.zh.as_str(), "、"))
+                            .arg("counties-en", names(&|v| v.id.as_str(), ", ")),
                     );
                     continue;
                 }
@@ -152,16 +198,16 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
         let year = match rec[2].trim().parse::<i32>() {
             Ok(y) if (2000..=2100).contains(&y) => y,
             _ => {
-                bad("year", format!("`{}` is not a year", &rec[2]));
+                bad("year", Msg::new("monitor-obs-not-year").arg("text", &rec[2]));
                 continue;
             }
         };
         let Ok(value) = qiangke_rules::value::exact_decimal(rec[3].trim()) else {
-            bad("value", format!("`{}` is not a number", &rec[3]));
+            bad("value", Msg::new("monitor-import-not-number").arg("text", &rec[3]));
             continue;
         };
         if value.abs() > Decimal::from(VALUE_LIMIT) || value.scale() > 8 {
-            bad("value", format!("{value}: implausibly large or finer than 8 decimals"));
+            bad("value", Msg::new("monitor-obs-implausible").arg("value", value));
             continue;
         }
         let unit = rec[4].trim();
@@ -172,28 +218,30 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
             && !unit.is_empty()
             && (unit == def.unit_en || def.unit_en.split(|c: char| c.is_whitespace() || c == '(' || c == ')').any(|w| w == unit));
         if unit != def.unit && unit != def.unit_en && !reading_ok {
-            bad("unit", format!("indicator {} `{}` is measured in `{expected}`, not `{unit}`", def.number, def.name));
+            bad("unit", about_indicator(Msg::new("monitor-obs-wrong-unit"), def).arg("expected", expected).arg("unit", unit));
             continue;
         }
         let plausible = match measure(def) {
-            Measure::Percent => {
-                (value >= Decimal::ZERO && value <= Decimal::ONE_HUNDRED).then_some(()).ok_or("a percentage must be between 0 and 100")
-            }
-            Measure::Count => {
-                (value >= Decimal::ZERO && value.fract().is_zero()).then_some(()).ok_or("a count must be a whole number, 0 or more")
-            }
-            Measure::Amount => (value >= Decimal::ZERO).then_some(()).ok_or("the value cannot be negative"),
+            Measure::Percent => (value >= Decimal::ZERO && value <= Decimal::ONE_HUNDRED).then_some(()).ok_or("monitor-obs-percent-range"),
+            Measure::Count => (value >= Decimal::ZERO && value.fract().is_zero()).then_some(()).ok_or("monitor-obs-count-whole"),
+            Measure::Amount => (value >= Decimal::ZERO).then_some(()).ok_or("monitor-obs-negative"),
         };
-        if let Err(m) = plausible {
-            bad("value", format!("{value}: {m} (indicator {} `{}`)", def.number, def.name));
+        if let Err(id) = plausible {
+            bad("value", about_indicator(Msg::new(id), def).arg("value", value));
             continue;
         }
         if rec[5].trim().is_empty() {
-            bad("source", "every observation names its source".into());
+            bad("source", Msg::new("monitor-obs-no-source"));
             continue;
         }
         if out.iter().any(|o: &Observation| o.indicator == ind && o.scope == scope && o.year == year) {
-            bad("year", format!("indicator {} `{}` already has a value for {} in {year}", def.number, def.name, scope.name(pack)));
+            bad(
+                "year",
+                about_indicator(Msg::new("monitor-obs-duplicate"), def)
+                    .arg("scope-zh", scope.title(pack, Lang::Zh))
+                    .arg("scope-en", scope.title(pack, Lang::En))
+                    .arg("year", year),
+            );
             continue;
         }
         out.push(Observation {

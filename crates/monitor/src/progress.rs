@@ -10,6 +10,7 @@
 //! year, and without one nothing is computed.
 
 use crate::observation::{Observation, Scope};
+use qiangke_i18n::{Lang, Msg, label};
 use qiangke_rules::model::Pack;
 use rust_decimal::Decimal;
 
@@ -22,7 +23,7 @@ pub enum Status {
     /// Nothing observed for this scope up to the report year.
     NoData,
     /// The indicator has no usable baseline or target; the reason.
-    NotComputable(String),
+    NotComputable(Msg),
 }
 
 impl Status {
@@ -36,15 +37,21 @@ impl Status {
             Status::NotComputable(_) => "not-computable",
         }
     }
+    /// The status in a language (from the catalogue).
+    pub fn label(&self, lang: Lang) -> &'static str {
+        let id = match self {
+            Status::Achieved => "monitor-status-achieved",
+            Status::OnTrack => "monitor-status-on-track",
+            Status::Behind => "monitor-status-behind",
+            Status::AtRisk => "monitor-status-at-risk",
+            Status::NoData => "monitor-status-no-data",
+            Status::NotComputable(_) => "monitor-status-not-computable",
+        };
+        label(lang, id)
+    }
+    /// The status in Chinese.
     pub fn zh(&self) -> &'static str {
-        match self {
-            Status::Achieved => "已达成",
-            Status::OnTrack => "进度正常",
-            Status::Behind => "略有滞后",
-            Status::AtRisk => "存在风险",
-            Status::NoData => "缺少数据",
-            Status::NotComputable(_) => "无法计算",
-        }
+        self.label(Lang::Zh)
     }
 }
 
@@ -73,7 +80,7 @@ pub struct Progress {
     /// The 2025 value the observed trend (least squares over baseline and observations) points to.
     pub projection_2025: Option<Decimal>,
     /// What is missing or assumed.
-    pub notes: Vec<String>,
+    pub notes: Vec<Msg>,
 }
 
 /// `x^(1/n)` for x > 0 by Newton's method, to 12 decimals.
@@ -106,16 +113,16 @@ pub fn progress(pack: &Pack, obs: &[Observation], indicator: usize, scope: Scope
     if let Some((_, y)) = value
         && y < year
     {
-        notes.push(format!("no observation for {year}; the latest is {y}'s"));
+        notes.push(Msg::new("monitor-note-latest-earlier").arg("year", year).arg("latest", y));
     }
     let baseline = match scope {
         Scope::City => def.baseline.map(|b| (b, def.baseline_year)),
         Scope::County(_) => {
             let b = mine.iter().find(|o| o.year == def.baseline_year).map(|o| (o.value, o.year));
             if b.is_none() {
-                notes.push(format!("no county observation for the baseline year {}", def.baseline_year));
+                notes.push(Msg::new("monitor-note-no-county-baseline").arg("year", def.baseline_year));
             } else {
-                notes.push("compared with the city's 2025 target (no county targets in the source)".into());
+                notes.push(Msg::new("monitor-note-city-target"));
             }
             b
         }
@@ -143,8 +150,8 @@ pub fn progress(pack: &Pack, obs: &[Observation], indicator: usize, scope: Scope
     }
     let (Some((b, by)), Some(t)) = (baseline, target) else {
         p.status = Status::NotComputable(match (baseline, target) {
-            (None, _) => "no usable baseline".into(),
-            _ => "no 2025 target".into(),
+            (None, _) => Msg::new("monitor-nc-no-baseline"),
+            _ => Msg::new("monitor-nc-no-target"),
         });
         return p;
     };
@@ -155,19 +162,19 @@ pub fn progress(pack: &Pack, obs: &[Observation], indicator: usize, scope: Scope
     if t == b || (increasing && b > t) || (!increasing && b < t) {
         p.status = match value {
             Some((v, _)) if reached_at(v) => Status::Achieved,
-            _ => Status::NotComputable("the baseline is already at or beyond the target".into()),
+            _ => Status::NotComputable(Msg::new("monitor-nc-baseline-beyond-target")),
         };
         return p;
     }
     let span = 2025 - by;
     if span <= 0 {
-        p.status = Status::NotComputable(format!("the baseline year {by} is not before 2025"));
+        p.status = Status::NotComputable(Msg::new("monitor-nc-baseline-year").arg("year", by));
         return p;
     }
     p.linear = (span > 0).then(|| (Decimal::from((year - by).clamp(0, span)) / Decimal::from(span)).round_dp(6));
     let Some((v, _)) = value else { return p };
     let Some(share) = (v - b).checked_div(t - b).map(|s| s.round_dp(6)) else {
-        p.status = Status::NotComputable("values out of range".into());
+        p.status = Status::NotComputable(Msg::new("monitor-nc-out-of-range"));
         return p;
     };
     p.share = Some(share);

@@ -2,10 +2,11 @@
 //! the same rows. The report says what data is missing instead of leaving blanks unexplained.
 
 use crate::assess::{CountyScore, Weights, assess};
-use crate::observation::{Observation, Scope};
+use crate::observation::{Observation, Scope, about_indicator, indicator_name};
 use crate::progress::{Progress, progress};
 use crate::tasks::{TaskStatus, Update, by_unit, task_status};
-use qiangke_rules::model::Pack;
+use qiangke_i18n::{Lang, Msg, label};
+use qiangke_rules::model::{Pack, Text};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -16,23 +17,34 @@ pub struct Report {
     pub city: Vec<Progress>,
     pub counties: Vec<CountyScore>,
     pub tasks: Vec<TaskStatus>,
-    pub weights_source: String,
+    /// The county assessment's weights: indicator completion, fiscal S&T spending, R&D input.
+    pub weights: (Decimal, Decimal, Decimal),
+    /// Where the weights come from, in both languages.
+    pub weights_source: Text,
     /// The note that records the weights (id, choice and reason), if the pack names one.
     pub weights_note: Option<usize>,
-    pub missing: Vec<String>,
+    /// What data is missing, and what follows from it.
+    pub missing: Vec<Msg>,
     /// Per indicator: awards of its linked rules per claim year (from a batch run's award table).
     pub linked_awards: Vec<std::collections::BTreeMap<i32, u64>>,
 }
 
 /// Counts award rows per (rule id, claim year) in a batch run's award table
 /// (`entity,claim_year,rule,…`).
-pub fn award_counts(csv_text: &str) -> Result<std::collections::HashMap<(String, i32), u64>, String> {
+pub fn award_counts(csv_text: &str) -> Result<std::collections::HashMap<(String, i32), u64>, Msg> {
     let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
     let mut out = std::collections::HashMap::new();
     for r in rdr.records() {
-        let r = r.map_err(|e| format!("unreadable award table: {e}"))?;
-        let year: i32 = r.get(1).and_then(|y| y.parse().ok()).ok_or("the award table needs claim_year in its second column")?;
-        let rule = r.get(2).ok_or("the award table needs rule in its third column")?.to_string();
+        let r = r.map_err(|e| Msg::new("report-awards-unreadable").arg("error", e))?;
+        let line = r.position().map_or(0, |p| crate::observation::line_at(csv_text, p.byte()));
+        let year: i32 = r
+            .get(1)
+            .and_then(|y| y.parse().ok())
+            .ok_or_else(|| Msg::new("report-awards-column").arg("line", line).arg("column", "claim_year").arg("position", 2))?;
+        let rule = r
+            .get(2)
+            .ok_or_else(|| Msg::new("report-awards-column").arg("line", line).arg("column", "rule").arg("position", 3))?
+            .to_string();
         // Limits and checks are also "awarded" in the table; only paying rules count.
         if r.get(5) == Some("awarded") && r.get(4) == Some("award") {
             *out.entry((rule, year)).or_insert(0) += 1;
@@ -70,31 +82,36 @@ pub fn build(
     for p in &city {
         let d = &pack.plan.indicators[p.indicator];
         if p.value.is_none() {
-            missing.push(format!("indicator {} {}: no city observation up to {year}", d.number, d.name));
+            missing.push(about_indicator(Msg::new("report-missing-observation"), d).arg("year", year));
         }
         if let crate::progress::Status::NotComputable(why) = &p.status {
-            missing.push(format!("indicator {} {}: {why}", d.number, d.name));
+            missing.push(about_indicator(Msg::new("report-missing-not-computable"), d).detail(why.clone()));
         }
     }
     let counties = assess(pack, obs, year, weights);
     for c in &counties {
         for n in &c.notes {
-            missing.push(format!("{}: {n}", Scope::County(c.county).title_zh(pack)));
+            let county = Scope::County(c.county);
+            missing.push(
+                Msg::new("report-missing-county")
+                    .arg("county-zh", county.title(pack, Lang::Zh))
+                    .arg("county-en", county.title(pack, Lang::En))
+                    .detail(n.clone()),
+            );
         }
     }
     if updates.is_empty() {
-        missing.push("no task progress updates were given".into());
+        missing.push(Msg::new("report-missing-updates"));
     }
     if awards.is_none() {
-        missing.push(
-            "no award table was given (qiangke batch … --out awards.csv; then --awards): awards are not shown beside the indicators".into(),
-        );
+        missing.push(Msg::new("report-missing-awards"));
     }
     Report {
         year,
         city,
         counties,
         tasks: task_status(pack, updates, year),
+        weights: (weights.completion, weights.fiscal, weights.rd),
         weights_source: weights.source.clone(),
         weights_note: weights.note,
         missing,
@@ -162,6 +179,11 @@ pub fn to_csv(pack: &Pack, r: &Report) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// Messages as English texts (the JSON is read by programs; pages render in the reader's language).
+fn strings(ms: &[Msg]) -> Vec<String> {
+    ms.iter().map(ToString::to_string).collect()
+}
+
 /// The report as JSON.
 pub fn to_json(pack: &Pack, r: &Report) -> serde_json::Value {
     let rows: Vec<serde_json::Value> = r
@@ -177,7 +199,7 @@ pub fn to_json(pack: &Pack, r: &Report) -> serde_json::Value {
                 "share": p.share.map(|v| v.to_string()), "linear_path": p.linear.map(|v| v.to_string()),
                 "status": p.status.code(), "met_2022": p.met_2022,
                 "needed_per_year": p.needed_linear.map(|v| v.to_string()), "needed_rate": p.needed_compound.map(|v| v.to_string()),
-                "projection_2025": p.projection_2025.map(|v| v.to_string()), "notes": p.notes,
+                "projection_2025": p.projection_2025.map(|v| v.to_string()), "notes": strings(&p.notes),
             })
         })
         .collect();
@@ -185,22 +207,39 @@ pub fn to_json(pack: &Pack, r: &Report) -> serde_json::Value {
         .counties
         .iter()
         .map(|c| serde_json::json!({"county": Scope::County(c.county).name(pack), "score": c.score.map(|v| v.to_string()), "rank": c.rank,
-            "completion": c.completion.map(|v| v.to_string()), "fiscal": c.fiscal.map(|v| v.to_string()), "rd": c.rd.map(|v| v.to_string()), "notes": c.notes}))
+            "completion": c.completion.map(|v| v.to_string()), "fiscal": c.fiscal.map(|v| v.to_string()), "rd": c.rd.map(|v| v.to_string()), "notes": strings(&c.notes)}))
         .collect();
     let tasks: Vec<serde_json::Value> =
-        r.tasks.iter().map(|t| serde_json::json!({"task": pack.plan.tasks[t.task].id, "overdue": t.overdue})).collect();
+        r.tasks.iter().map(|t| serde_json::json!({"task": pack.plan.tasks[t.task].id, "overdue": strings(&t.overdue)})).collect();
     serde_json::json!({"pack": {"id": pack.id, "hash": pack.hash}, "year": r.year, "indicators": rows, "counties": counties,
-        "weights": r.weights_source,
+        "weights": r.weights_source.en,
         "weights_note": r.weights_note.map(|n| { let n = &pack.notes[n]; serde_json::json!({"id": n.id, "clause": n.clause, "choice": n.choice, "reason": n.reason}) }),
-        "tasks": tasks, "missing": r.missing})
+        "tasks": tasks, "missing": strings(&r.missing)})
+}
+
+/// A name cut to `n` characters, with an ellipsis when cut (chart labels).
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).chain(['…']).collect() }
+}
+
+/// An indicator's unit in a language: as printed; where the table prints none, the Chinese
+/// word in the pack's reading (`enterprises (家)` → 家) or the English reading.
+fn unit(d: &qiangke_rules::plan::Indicator, lang: Lang) -> String {
+    match lang {
+        Lang::Zh if !d.unit.is_empty() => d.unit.clone(),
+        Lang::Zh => d.unit_en.split(['(', ')']).nth(1).filter(|w| !w.is_ascii()).map_or_else(|| "—".to_string(), str::to_string),
+        Lang::En if d.unit == "%" || d.unit_en.is_empty() => d.unit.clone(),
+        Lang::En => d.unit_en.clone(),
+    }
 }
 
 /// A horizontal bar chart of the share of the way, with the linear path marked.
-fn progress_chart(pack: &Pack, r: &Report) -> String {
+fn progress_chart(pack: &Pack, r: &Report, lang: Lang) -> String {
     let row_h = 22;
     let h = 30 + row_h * r.city.len();
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{h}" role="img" aria-label="progress toward the 2025 targets">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{h}" role="img" aria-label="{}">"#,
+        esc(label(lang, "report-chart-progress"))
     );
     let x0 = 260.0;
     let w = 440.0;
@@ -213,16 +252,13 @@ fn progress_chart(pack: &Pack, r: &Report) -> String {
         h - 10,
         x0 + w - 30.0
     );
+    // A label fits about 16 Chinese or 38 Latin characters.
+    let room = if lang == Lang::Zh { 16 } else { 38 };
     for (i, p) in r.city.iter().enumerate() {
         let d = &pack.plan.indicators[p.indicator];
         let y = 20 + i * row_h;
-        let _ = write!(
-            s,
-            r#"<text x="4" y="{}" font-size="12">{} {}</text>"#,
-            y + 14,
-            d.number,
-            esc(&d.name.chars().take(16).collect::<String>())
-        );
+        let _ =
+            write!(s, r#"<text x="4" y="{}" font-size="12">{} {}</text>"#, y + 14, d.number, esc(&short(indicator_name(d, lang), room)));
         let color = match p.status.code() {
             "achieved" | "on-track" => "#2e7d32",
             "behind" => "#f9a825",
@@ -239,7 +275,7 @@ fn progress_chart(pack: &Pack, r: &Report) -> String {
                 pct(Some(share))
             );
         } else {
-            let _ = write!(s, r##"<text x="{}" y="{}" font-size="11" fill="#666">{}</text>"##, x0 + 6.0, y + 14, esc(p.status.zh()));
+            let _ = write!(s, r##"<text x="{}" y="{}" font-size="11" fill="#666">{}</text>"##, x0 + 6.0, y + 14, esc(p.status.label(lang)));
         }
         if let Some(l) = p.linear {
             let f: f64 = l.to_string().parse().unwrap_or(0.0);
@@ -257,12 +293,20 @@ fn progress_chart(pack: &Pack, r: &Report) -> String {
     s
 }
 
-fn county_chart(pack: &Pack, r: &Report) -> String {
+fn county_chart(pack: &Pack, r: &Report, lang: Lang) -> String {
     let height = 20 + 28 * r.counties.len();
-    let mut s = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="520" height="{height}" role="img" aria-label="county scores">"#);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="520" height="{height}" role="img" aria-label="{}">"#,
+        esc(label(lang, "report-chart-counties"))
+    );
     for (i, c) in r.counties.iter().enumerate() {
         let y = 10 + i * 28;
-        let _ = write!(s, r#"<text x="4" y="{}" font-size="13">{}</text>"#, y + 15, esc(&Scope::County(c.county).title_zh(pack)));
+        let _ = write!(
+            s,
+            r#"<text x="4" y="{}" font-size="13">{}</text>"#,
+            y + 15,
+            esc(&short(&Scope::County(c.county).title(pack, lang), 14))
+        );
         if let Some(sc) = c.score {
             let f: f64 = sc.to_string().parse().unwrap_or(0.0);
             let _ = write!(
@@ -280,41 +324,73 @@ fn county_chart(pack: &Pack, r: &Report) -> String {
     s
 }
 
-/// The HTML report: static, no script, readable on a phone.
+/// The HTML report in Chinese (see [`to_html_in`]).
 pub fn to_html(pack: &Pack, r: &Report) -> String {
+    to_html_in(pack, r, Lang::Zh)
+}
+
+/// The HTML report in one language: static, no script, readable on a phone. Every heading, label
+/// and note comes from the message catalogue; names of indicators, tasks, departments and
+/// counties are the pack's, in that language.
+pub fn to_html_in(pack: &Pack, r: &Report, lang: Lang) -> String {
+    let l = |id: &'static str| esc(label(lang, id));
+    let th = |ids: &[&'static str]| ids.iter().map(|id| format!("<th>{}</th>", l(id))).collect::<String>();
+    let sep = label(lang, "report-list-separator");
+    let title = Msg::new("report-title").arg("plan", pack.title.get(lang)).arg("year", r.year).render(lang);
     let mut h = String::new();
     let _ = write!(
         h,
-        r#"<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{} — {} 年度监测报告</title><style>body{{font-family:sans-serif;margin:1rem;max-width:60rem}}table{{border-collapse:collapse;font-size:.85rem}}td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}}td:nth-child(2),th:nth-child(2){{text-align:left}}.at-risk{{color:#c62828}}.behind{{color:#b26a00}}.on-track,.achieved{{color:#2e7d32}}</style></head><body>"#,
-        esc(&pack.title.zh),
-        r.year
+        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>body{{font-family:sans-serif;margin:1rem;max-width:60rem}}table{{border-collapse:collapse;font-size:.85rem}}td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}}td:nth-child(2),th:nth-child(2){{text-align:left}}.at-risk{{color:#c62828}}.behind{{color:#b26a00}}.on-track,.achieved{{color:#2e7d32}}</style></head><body>"#,
+        match lang {
+            Lang::Zh => "zh-Hans",
+            Lang::En => "en",
+        },
+        esc(&title)
     );
-    let _ = write!(h, "<h1>{} — {} 年度监测报告 <small>(monitoring report)</small></h1>", esc(&pack.title.zh), r.year);
+    let _ = write!(h, "<h1>{}</h1>", esc(&title));
+    let intro = Msg::new("report-intro").arg("pack", &pack.id).arg("hash", &pack.hash[..16.min(pack.hash.len())]);
+    let _ = write!(h, "<p>{}</p>", esc(&intro.render(lang)));
+    let _ = write!(h, "<h2>{}</h2>", l("report-indicators"));
+    h.push_str(&progress_chart(pack, r, lang));
+    let _ = write!(h, r#"<p class="legend">{}</p>"#, l("report-chart-legend"));
     let _ = write!(
         h,
-        "<p>规则包 {} · sha256 {} · 状态阈值:进度不低于线性路径为正常,落后不超过10个百分点为略有滞后,否则为存在风险。</p>",
-        esc(&pack.id),
-        &pack.hash[..16]
+        "<table><thead><tr>{}</tr></thead><tbody>",
+        th(&[
+            "report-col-number",
+            "report-col-indicator",
+            "report-col-unit",
+            "report-col-baseline",
+            "report-col-target-2022",
+            "report-col-target-2025",
+            "report-col-latest",
+            "report-col-share",
+            "report-col-linear",
+            "report-col-status",
+            "report-col-met-2022",
+            "report-col-needed",
+            "report-col-projection",
+            "report-col-awards",
+        ])
     );
-    h.push_str("<h2>主要指标进展 (indicators)</h2>");
-    h.push_str(&progress_chart(pack, r));
-    h.push_str("<table><thead><tr><th>序号</th><th>指标</th><th>单位</th><th>基期值</th><th>2022目标</th><th>2025目标</th><th>最新值</th><th>完成进度</th><th>线性路径</th><th>状态</th><th>2022达标</th><th>每年尚需</th><th>趋势推算2025</th><th>相关奖补 (awards of linked rules)</th></tr></thead><tbody>");
     for p in &r.city {
         let d = &pack.plan.indicators[p.indicator];
         let linked = if d.rules.is_empty() {
             "—".to_string()
         } else {
-            let rules: Vec<&str> = d.rules.iter().map(|&x| pack.rules[x].id.as_str()).collect();
-            let counts: Vec<String> = r.linked_awards[p.indicator].iter().map(|(y, n)| format!("{y}: {n}")).collect();
-            format!("{}<br><small>{}</small>", if counts.is_empty() { "—".into() } else { counts.join(", ") }, esc(&rules.join(", ")))
+            let rules: Vec<&str> = d.rules.iter().map(|&x| pack.rules[x].title.get(lang)).collect();
+            let counts: Vec<String> = r.linked_awards[p.indicator]
+                .iter()
+                .map(|(y, n)| Msg::new("report-awards-in-year").arg("year", y).arg("count", n).render(lang))
+                .collect();
+            format!("{}<br><small>{}</small>", if counts.is_empty() { "—".into() } else { esc(&counts.join(sep)) }, esc(&rules.join(sep)))
         };
         let _ = write!(
             h,
-            r#"<tr><td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{linked}</td></tr>"#,
+            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{linked}</td></tr>"#,
             d.number,
-            esc(&d.name),
-            esc(&d.title.en),
-            esc(&d.unit),
+            esc(indicator_name(d, lang)),
+            esc(&unit(d, lang)),
             p.baseline.map_or("—".into(), |b| format!("{} ({})", b.0.normalize(), b.1)),
             num(d.target_2022),
             num(p.target_2025),
@@ -322,57 +398,81 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
             pct(p.share),
             pct(p.linear),
             p.status.code(),
-            p.status.zh(),
-            p.met_2022.map_or("—", |m| if m { "是" } else { "否" }),
+            esc(p.status.label(lang)),
+            p.met_2022.map_or("—".into(), |m| l(if m { "report-yes" } else { "report-no" })),
             num(p.needed_linear),
             num(p.projection_2025),
         );
     }
     h.push_str("</tbody></table>");
-    let _ = write!(h, "<h2>县区评价和考核 (county assessment)</h2><p>权重:{}</p>", esc(&r.weights_source));
+    let _ = write!(h, "<h2>{}</h2>", l("report-counties"));
+    let weights = Msg::new("report-weights")
+        .arg("completion", r.weights.0.normalize())
+        .arg("fiscal", r.weights.1.normalize())
+        .arg("rd", r.weights.2.normalize())
+        .arg("source", r.weights_source.get(lang));
+    let _ = write!(h, "<p>{}</p>", esc(&weights.render(lang)));
     if let Some(n) = r.weights_note.map(|n| &pack.notes[n]) {
-        let _ =
-            write!(h, "<p class=\"note\">解释说明 [{}] {}:{} — {}</p>", esc(&n.clause), esc(&n.id), esc(&n.choice.zh), esc(&n.reason.zh));
+        let note = Msg::new("report-note").arg("clause", &n.clause).arg("choice", n.choice.get(lang)).arg("reason", n.reason.get(lang));
+        let _ = write!(h, "<p class=\"note\" id=\"note-{}\">{}</p>", esc(&n.id), esc(&note.render(lang)));
     }
-    h.push_str(&county_chart(pack, r));
-    h.push_str("<table><thead><tr><th>排名</th><th>县区</th><th>指标完成</th><th>财政科技支出</th><th>研发投入</th><th>得分</th></tr></thead><tbody>");
+    h.push_str(&county_chart(pack, r, lang));
+    let _ = write!(
+        h,
+        "<table><thead><tr>{}</tr></thead><tbody>",
+        th(&["report-col-rank", "report-col-county", "report-col-completion", "report-col-fiscal", "report-col-rd", "report-col-score"])
+    );
     for c in &r.counties {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             c.rank.map_or("—".into(), |r| r.to_string()),
-            esc(&Scope::County(c.county).title_zh(pack)),
+            esc(&Scope::County(c.county).title(pack, lang)),
             pct(c.completion),
             pct(c.fiscal),
             pct(c.rd),
             pct(c.score)
         );
     }
-    h.push_str("</tbody></table><h2>重点任务 (tasks)</h2><table><thead><tr><th>任务</th><th>内容</th><th>牵头单位</th><th>逾期事项</th></tr></thead><tbody>");
+    let _ = write!(
+        h,
+        "</tbody></table><h2>{}</h2><table><thead><tr>{}</tr></thead><tbody>",
+        l("report-tasks"),
+        th(&["report-col-clause", "report-col-task", "report-col-lead", "report-col-overdue"])
+    );
     for t in &r.tasks {
         let task = &pack.plan.tasks[t.task];
-        let lead = task.lead().map_or(String::new(), |d| pack.departments[d].name.zh.clone());
+        let lead = task.lead().map_or("", |d| pack.departments[d].name.get(lang));
+        let overdue: Vec<String> = t.overdue.iter().map(|m| m.render(lang)).collect();
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&task.clause),
-            esc(&task.title.zh),
-            esc(&lead),
-            esc(&t.overdue.join(";"))
+            esc(task.title.get(lang)),
+            esc(lead),
+            esc(&overdue.join(label(lang, "report-overdue-separator")))
         );
     }
-    h.push_str("</tbody></table><h2>责任单位 (by responsible unit)</h2><table><thead><tr><th>单位</th><th>牵头任务</th><th>配合任务</th><th>牵头任务中逾期</th></tr></thead><tbody>");
+    let _ = write!(
+        h,
+        "</tbody></table><h2>{}</h2><table><thead><tr>{}</tr></thead><tbody>",
+        l("report-units"),
+        th(&["report-col-unit-name", "report-col-leads", "report-col-supports", "report-col-leads-overdue"])
+    );
     for (di, d) in pack.departments.iter().enumerate() {
         let (lead, support) = by_unit(pack, di);
         if lead.is_empty() && support.is_empty() {
             continue;
         }
         let overdue = lead.iter().filter(|&&t| r.tasks.iter().any(|s| s.task == t && !s.overdue.is_empty())).count();
-        let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{overdue}</td></tr>", esc(&d.name.zh), lead.len(), support.len());
+        let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{overdue}</td></tr>", esc(d.name.get(lang)), lead.len(), support.len());
     }
-    h.push_str("</tbody></table><h2>缺少的数据 (missing data)</h2><ul>");
+    let _ = write!(h, "</tbody></table><h2>{}</h2><ul>", l("report-missing"));
+    if r.missing.is_empty() {
+        let _ = write!(h, "<li>{}</li>", l("report-missing-none"));
+    }
     for m in &r.missing {
-        let _ = write!(h, "<li>{}</li>", esc(m));
+        let _ = write!(h, "<li>{}</li>", esc(&m.render(lang)));
     }
     h.push_str("</ul></body></html>");
     h

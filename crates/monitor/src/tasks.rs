@@ -5,6 +5,8 @@
 //! target). A numeric target whose year has passed is *overdue* while the latest value is below
 //! it; a dated milestone is *overdue* when its year has passed with no update at all.
 
+use crate::observation::RowError;
+use qiangke_i18n::{Lang, Msg};
 use qiangke_rules::model::Pack;
 use qiangke_rules::value::Date;
 use rust_decimal::Decimal;
@@ -18,37 +20,42 @@ pub struct Update {
     pub value: Option<Decimal>,
 }
 
-/// Reads updates; any bad row refuses the whole file.
-pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String>> {
+/// Reads updates; any bad row refuses the whole file. Each refusal is located (line and column).
+pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<RowError>> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let want = ["task", "date", "unit", "text", "value"];
     match rdr.headers() {
         Ok(h) if h.iter().map(str::trim).eq(want) => {}
-        _ => return Err(vec![format!("line 1: the header must be `{}`", want.join(","))]),
+        _ => return Err(vec![RowError::new(1, "", Msg::new("monitor-import-header").arg("header", want.join(",")))]),
     }
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(format!("unreadable row: {e}"));
+                errors.push(RowError::new(
+                    e.position().map_or(0, |p| p.line()),
+                    "",
+                    Msg::new("monitor-import-unreadable-row").arg("error", e),
+                ));
                 continue;
             }
         };
         let line = rec.position().map_or(0, |p| crate::observation::line_at(text, p.byte()));
-        if rec.len() != 5 {
-            errors.push(format!("line {line}: expected task,date,unit,text,value"));
+        let mut bad = |field: &str, message: Msg| errors.push(RowError::new(line, field, message));
+        if rec.len() != want.len() {
+            bad("", Msg::new("monitor-import-field-count").arg("found", rec.len()).arg("expected", want.len()));
             continue;
         }
         let Some(task) = pack.plan.tasks.iter().position(|t| t.id == rec[0].trim() || t.clause == rec[0].trim()) else {
-            errors.push(format!("line {line}: `{}` is not a task (use its id like 3-1-2 or clause like 三(一)2)", &rec[0]));
+            bad("task", Msg::new("monitor-task-unknown").arg("text", &rec[0]));
             continue;
         };
         let date = match Date::parse_written(rec[1].trim()) {
             Ok(d) => d,
             Err(m) => {
-                errors.push(format!("line {line}: {m}"));
+                bad("date", m);
                 continue;
             }
         };
@@ -58,7 +65,7 @@ pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String
             match pack.departments.iter().position(|d| d.matches(rec[2].trim())) {
                 Some(u) => Some(u),
                 None => {
-                    errors.push(format!("line {line}: `{}` is not a declared department", &rec[2]));
+                    bad("unit", Msg::new("monitor-task-unknown-unit").arg("text", &rec[2]));
                     continue;
                 }
             }
@@ -69,7 +76,7 @@ pub fn import_updates(pack: &Pack, text: &str) -> Result<Vec<Update>, Vec<String
             match qiangke_rules::value::exact_decimal(rec[4].trim()) {
                 Ok(v) => Some(v),
                 Err(_) => {
-                    errors.push(format!("line {line}: `{}` is not a number", &rec[4]));
+                    bad("value", Msg::new("monitor-import-not-number").arg("text", &rec[4]));
                     continue;
                 }
             }
@@ -100,7 +107,7 @@ pub struct TaskStatus {
     pub task: usize,
     pub latest: Option<Update>,
     /// Descriptions of what is overdue.
-    pub overdue: Vec<String>,
+    pub overdue: Vec<Msg>,
 }
 
 pub fn task_status(pack: &Pack, updates: &[Update], year: i32) -> Vec<TaskStatus> {
@@ -119,19 +126,27 @@ pub fn task_status(pack: &Pack, updates: &[Update], year: i32) -> Vec<TaskStatus
                     _ => v >= target.value,
                 });
                 if target.year < year && !target.per_year && !met {
-                    overdue.push(format!(
-                        "{} {}{} by {} (latest: {})",
-                        target.what.zh,
-                        target.value,
-                        target.unit,
-                        target.year,
-                        latest_value.map_or("none".into(), |v| v.to_string())
-                    ));
+                    let m = match latest_value {
+                        Some(v) => Msg::new("monitor-overdue-target").arg("latest", v.normalize()),
+                        None => Msg::new("monitor-overdue-target-none"),
+                    };
+                    overdue.push(
+                        m.arg("what-zh", target.what.get(Lang::Zh))
+                            .arg("what-en", target.what.get(Lang::En))
+                            .arg("value", target.value.normalize())
+                            .arg("unit", &target.unit)
+                            .arg("year", target.year),
+                    );
                 }
             }
             for m in &t.milestones {
                 if m.year < year && !mine.iter().any(|u| u.date.year >= m.year) {
-                    overdue.push(format!("{} ({}), no update since", m.what.zh, m.year));
+                    overdue.push(
+                        Msg::new("monitor-overdue-milestone")
+                            .arg("what-zh", m.what.get(Lang::Zh))
+                            .arg("what-en", m.what.get(Lang::En))
+                            .arg("year", m.year),
+                    );
                 }
             }
             TaskStatus { task: i, latest, overdue }

@@ -81,7 +81,7 @@ fn achieved_no_data_and_not_computable() {
     assert_eq!(progress(&p, &o, ind(&p, 1), Scope::City, 2024).status, Status::NoData);
     // A county without an observation in the baseline year has no baseline.
     let r = progress(&p, &o, ind(&p, 12), Scope::County(0), 2024);
-    assert!(matches!(r.status, Status::NotComputable(ref why) if why == "no usable baseline"), "{:?}", r.status);
+    assert!(matches!(r.status, Status::NotComputable(ref why) if why.to_string() == "no usable baseline"), "{:?}", r.status);
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn county_ranking_with_a_tie() {
     assert_eq!(by("gulang").score, Some(d("0.344445")));
     // A tie shares the rank; the next rank skips.
     assert_eq!((lz.rank, by("minqin").rank, by("gulang").rank, by("tianzhu").rank), (Some(1), Some(1), Some(3), None));
-    assert!(by("tianzhu").notes.iter().any(|n| n.contains("no data")));
+    assert!(by("tianzhu").notes.iter().any(|n| n.to_string().contains("no data")));
 }
 
 #[test]
@@ -121,10 +121,10 @@ fn bad_observations_are_refused_whole_with_their_reason() {
     let errs = import_observations(&p, text).expect_err("bad rows");
     let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
     let expect = [
-        "line 3 `value`: 160: a percentage must be between 0 and 100 (indicator 1 `科技进步贡献率`)",
-        "line 4 `value`: -3: a count must be a whole number, 0 or more (indicator 13 `高新技术企业`)",
-        "line 5 `value`: 12.5: a count must be a whole number, 0 or more (indicator 13 `高新技术企业`)",
-        "line 6 `unit`: indicator 12 `技术合同成交额` is measured in `亿元`, not `万元`",
+        "line 3 `value`: 160: a percentage must be between 0 and 100 (indicator 1 `Contribution rate of scientific and technological progress`)",
+        "line 4 `value`: -3: a count must be a whole number, 0 or more (indicator 13 `High-tech enterprises (number)`)",
+        "line 5 `value`: 12.5: a count must be a whole number, 0 or more (indicator 13 `High-tech enterprises (number)`)",
+        "line 6 `unit`: indicator 12 `Turnover of technology contracts` is measured in `亿元`, not `万元`",
         "line 7 `indicator`: `99` is not an indicator of the plan (use its id, number or name)",
         "line 8 `scope`: `wuwei` is neither `city` nor a county (liangzhou, minqin, gulang, tianzhu)",
         "line 9 `source`: every observation names its source",
@@ -175,8 +175,11 @@ fn review_edge_cases() {
     // Two values for one indicator, scope and year are refused; CRLF lines are counted right.
     let text = "indicator,scope,year,value,unit,source,entered_by\r\n1,city,2023,60,%,s,t\r\n1,city,2023,61,%,s,t\r\n";
     let errs = import_observations(&p, text).expect_err("duplicate");
-    assert_eq!(errs[0].to_string(), "line 3 `year`: indicator 1 `科技进步贡献率` already has a value for city in 2023");
+    assert_eq!(
+        errs[0].to_string(),
+        "line 3 `year`: indicator 1 `Contribution rate of scientific and technological progress` already has a value for the city in 2023"
+    );
     // Task updates need their header.
     let e = qiangke_monitor::tasks::import_updates(&p, "3-1-2,2023-01-01,市科技局,x,1\n").expect_err("no header");
-    assert!(e[0].contains("the header must be `task,date,unit,text,value`"), "{e:?}");
+    assert!(e[0].to_string().contains("the header must be `task,date,unit,text,value`"), "{e:?}");
 }

@@ -21,7 +21,9 @@ use std::collections::HashMap;
 
 fn obs_errors(errs: Vec<ObsError>) -> Error {
     Error::Invalid(
-        errs.into_iter().map(|e| FieldError { field: format!("line {}, column {}", e.line, e.field), message: e.message }).collect(),
+        errs.into_iter()
+            .map(|e| FieldError { field: format!("line {}, column {}", e.line, e.field), message: e.message.to_string() })
+            .collect(),
     )
 }
 
@@ -138,7 +140,10 @@ impl Store {
         p.require(&[Role::Admin, Role::Reviewer, Role::County], "recording task progress")?;
         let mut ups = import_updates(pack, csv).map_err(|errs| {
             Error::Invalid(
-                errs.into_iter().map(|m| FieldError { field: m.split(':').next().unwrap_or("row").to_string(), message: m }).collect(),
+                errs.into_iter()
+                    .map(|e| e.to_string())
+                    .map(|m| FieldError { field: m.split(':').next().unwrap_or("row").to_string(), message: m })
+                    .collect(),
             )
         })?;
         if ups.is_empty() {

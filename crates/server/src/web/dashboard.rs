@@ -223,7 +223,7 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
     if !r.missing.is_empty() {
         let _ = write!(o, "<details class=\"card\"><summary>{} ({})</summary><ul>", ctx.l("dash-missing-data"), r.missing.len());
         for m in &r.missing {
-            let _ = write!(o, "<li>{}</li>", esc(m));
+            let _ = write!(o, "<li>{}</li>", esc(&m.render(l)));
         }
         o.push_str("</ul></details>");
     }
