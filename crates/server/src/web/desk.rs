@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qiangke_rules::Lang;
-use qiangke_store::{Error, Role};
+use qiangke_store::{Error, Msg, Role};
 use rust_decimal::Decimal;
 use serde_json::Value as J;
 use std::fmt::Write as _;
@@ -53,11 +53,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
     let l = ctx.lang;
     let title = ctx.l("desk-review-desk");
     if p.role != Role::Reviewer {
-        return ctx.page_status(
-            StatusCode::FORBIDDEN,
-            title,
-            &format!("<p>{}</p>", ctx.l("desk-only-department-reviewers-have")),
-        );
+        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("desk-only-department-reviewers-have")));
     }
     let dept = p.department.clone().unwrap_or_default();
     let dept_name = s.pack.departments.iter().find(|d| d.id == dept).map_or(dept.clone(), |d| d.name.get(l).to_string());
@@ -65,8 +61,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         Ok(a) => a,
         Err(e) => return super::store_error(ctx, e),
     };
-    let mut o =
-        format!("<p>{}: <strong>{}</strong></p>", ctx.l("desk-awards-of-the-rules"), esc(&dept_name));
+    let mut o = format!("<p>{}: <strong>{}</strong></p>", ctx.l("desk-awards-of-the-rules"), esc(&dept_name));
     // A refusal that is not about a field is said at the top, whether or not the award is still
     // in the queue (decided meanwhile, or another department's).
     if let Some(x) = &refusal {
@@ -183,11 +178,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
                 );
             }
             Some("pending") => {
-                let _ = write!(
-                    o,
-                    "<p>{}</p>",
-                    ctx.l("desk-approved-by-this-department")
-                );
+                let _ = write!(o, "<p>{}</p>", ctx.l("desk-approved-by-this-department"));
             }
             Some("approved") => {
                 let amount_id = format!("amount-{id}");
@@ -251,12 +242,12 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
     ctx.page_status(status, title, &o)
 }
 
-/// Turns a store refusal into field messages for the re-rendered form.
-fn refusal(award: i64, form: Vec<(String, String)>, e: Error) -> Result<Refusal, Error> {
+/// Turns a store refusal into field messages, in the page's language, for the re-rendered form.
+fn refusal(lang: Lang, award: i64, form: Vec<(String, String)>, e: Error) -> Result<Refusal, Error> {
     let (errors, status) = match e {
-        Error::Invalid(fs) => (fs.into_iter().map(|f| (f.field, f.message)).collect(), StatusCode::UNPROCESSABLE_ENTITY),
-        Error::Conflict(m) => (vec![("general".to_string(), m)], StatusCode::CONFLICT),
-        Error::Forbidden(m) => (vec![("general".to_string(), m)], StatusCode::FORBIDDEN),
+        Error::Invalid(fs) => (fs.iter().map(|f| (f.field.clone(), f.text(lang))).collect(), StatusCode::UNPROCESSABLE_ENTITY),
+        Error::Conflict(m) => (vec![("general".to_string(), m.render(lang))], StatusCode::CONFLICT),
+        Error::Forbidden(m) => (vec![("general".to_string(), m.render(lang))], StatusCode::FORBIDDEN),
         other => return Err(other),
     };
     Ok(Refusal { award, form, errors, status })
@@ -270,11 +261,11 @@ pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     let verdict = field(&form, "verdict");
     let res = match verdict {
         "approve" | "reject" => s.store.verify(&p, id, verdict == "approve", field(&form, "reason")).await,
-        _ => Err(Error::invalid("verdict", ctx.l("desk-choose-approve-or-reject"))),
+        _ => Err(Error::invalid("verdict", Msg::new("desk-choose-approve-or-reject"))),
     };
     match res {
         Ok(_) => Redirect::to(&format!("/desk?done={id}#award-{id}")).into_response(),
-        Err(e) => match refusal(id, form, e) {
+        Err(e) => match refusal(ctx.lang, id, form, e) {
             Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
             Err(e) => super::store_error(&ctx, e),
         },
@@ -293,7 +284,7 @@ pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     };
     match res {
         Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
-        Err(e) => match refusal(id, form, e) {
+        Err(e) => match refusal(ctx.lang, id, form, e) {
             Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
             Err(e) => super::store_error(&ctx, e),
         },
@@ -307,7 +298,7 @@ pub(super) async fn second_approval(ctx: Ctx, State(s): St, Path(id): Path<i64>,
     let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
     match s.store.second_approval(&p, id).await {
         Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
-        Err(e) => match refusal(id, form, e) {
+        Err(e) => match refusal(ctx.lang, id, form, e) {
             Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
             Err(e) => super::store_error(&ctx, e),
         },
@@ -321,11 +312,7 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
     };
     let title = ctx.l("desk-budget-payouts");
     if !matches!(p.role, Role::Finance | Role::Admin) {
-        return ctx.page_status(
-            StatusCode::FORBIDDEN,
-            title,
-            &format!("<p>{}</p>", ctx.l("desk-only-finance-and-admin")),
-        );
+        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("desk-only-finance-and-admin")));
     }
     let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(p, None).await) {
         (Ok(b), Ok(x)) => (b, x),
@@ -392,10 +379,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         Err(e) => return super::store_error(&ctx, e),
     };
     // What the chain shows, said exactly (SECURITY.md): not "any edit is detectable".
-    let mut o = format!(
-        "<p>{}</p>",
-        ctx.l("desk-each-entry-is-chained")
-    );
+    let mut o = format!("<p>{}</p>", ctx.l("desk-each-entry-is-chained"));
     // The chain checked now, for admin and finance (who may run the check).
     if matches!(p.role, Role::Admin | Role::Finance)
         && let Ok(v) = s.store.verify_audit(&[]).await
@@ -442,3 +426,4 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
     o.push_str("</tbody></table></div>");
     ctx.page(ctx.l("desk-audit-trail"), &o)
 }
+
