@@ -21,7 +21,7 @@ mod time;
 
 pub use auth::{Principal, Role};
 pub use qiangke_i18n::{Lang, Msg};
-pub use time::{now_ms, rfc3339};
+pub use time::{cst_minutes, now_ms, parse_rfc3339, rfc3339};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};

@@ -158,3 +158,21 @@ ledger-row-outside-county = row { $row }, column scope: `{ $scope }` is outside 
 ledger-no-updates = the file has no updates
 ledger-report-for-own-department = row { $row }: you report for { $own }, not for { $other }
 
+## The audit trail: each action by its name.
+audit-application-create = application recorded
+audit-award-create = award recorded
+audit-award-approve = award approved
+audit-award-reject = award rejected
+audit-award-decide = award decided
+audit-award-second-approval = decision approved a second time
+audit-entity-register = entity registered
+audit-facts-record = facts recorded
+audit-facts-import = facts imported
+audit-facts-imported = facts imported for the entity
+audit-observations-record = indicator observations recorded
+audit-payout-paid = payout paid
+audit-tasks-update = task progress recorded
+audit-user-create = user created
+audit-user-update = user changed
+audit-user-password = password set
+audit-user-sessions-revoked = sessions ended

@@ -157,3 +157,21 @@ ledger-row-outside-county = 第 { $row } 行 scope 列:“{ $scope }”不在您
 ledger-no-updates = 文件中没有任务进展
 ledger-report-for-own-department = 第 { $row } 行:您代表 { $own } 填报,不能代表 { $other }
 
+## 审计记录:每项操作的名称。
+audit-application-create = 提交申报
+audit-award-create = 生成奖补
+audit-award-approve = 核实通过
+audit-award-reject = 驳回
+audit-award-decide = 决定兑现
+audit-award-second-approval = 二次审批决定
+audit-entity-register = 登记企业或单位
+audit-facts-record = 填报事实
+audit-facts-import = 批量导入事实
+audit-facts-imported = 导入本单位事实
+audit-observations-record = 填报指标监测值
+audit-payout-paid = 拨付完成
+audit-tasks-update = 填报任务进展
+audit-user-create = 创建用户
+audit-user-update = 修改用户
+audit-user-password = 设置密码
+audit-user-sessions-revoked = 结束会话

@@ -412,13 +412,20 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         ],
     ));
     for e in &entries {
+        let at = e["at"].as_str().unwrap_or("");
+        let action = e["action"].as_str().unwrap_or("");
+        // The time in Beijing, to the minute (the exact UTC instant on hovering).
+        let when = qiangke_store::parse_rfc3339(at).map_or_else(|| at.to_string(), qiangke_store::cst_minutes);
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            r#"<tr><td>{}</td><td><time datetime="{}" title="{}">{}</time></td><td>{}</td><td title="{}">{}</td><td>{}</td><td><code>{}</code></td></tr>"#,
             e["seq"],
-            esc(e["at"].as_str().unwrap_or("")),
+            esc(at),
+            esc(at),
+            esc(&when),
             esc(e["actor"].as_str().unwrap_or("")),
-            esc(e["action"].as_str().unwrap_or("")),
+            esc(action),
+            esc(&action_name(ctx.lang, action)),
             esc(e["subject"].as_str().unwrap_or("")),
             esc(&e["detail"].to_string()),
         );
@@ -427,3 +434,28 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
     ctx.page(ctx.l("desk-audit-trail"), &o)
 }
 
+/// An audit action (`award.decide`) by its name in `lang` (决定兑现); an action this list does not
+/// know (one added later) by its code.
+fn action_name(lang: Lang, action: &str) -> String {
+    let id = match action {
+        "application.create" => "audit-application-create",
+        "award.create" => "audit-award-create",
+        "award.approve" => "audit-award-approve",
+        "award.reject" => "audit-award-reject",
+        "award.decide" => "audit-award-decide",
+        "award.second-approval" => "audit-award-second-approval",
+        "entity.register" => "audit-entity-register",
+        "facts.record" => "audit-facts-record",
+        "facts.import" => "audit-facts-import",
+        "facts.imported" => "audit-facts-imported",
+        "observations.record" => "audit-observations-record",
+        "payout.paid" => "audit-payout-paid",
+        "tasks.update" => "audit-tasks-update",
+        "user.create" => "audit-user-create",
+        "user.update" => "audit-user-update",
+        "user.password" => "audit-user-password",
+        "user.sessions-revoked" => "audit-user-sessions-revoked",
+        other => return other.to_string(),
+    };
+    qiangke_i18n::text(lang, id, &[])
+}
