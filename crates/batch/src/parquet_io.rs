@@ -60,7 +60,9 @@ fn cell(a: &ArrayRef, i: usize) -> Result<String, Msg> {
         DataType::Decimal128(_, scale) if *scale < 0 => return Err(Msg::new("parquet-negative-scale").arg("scale", scale)),
         DataType::Decimal128(_, scale) => {
             let v = a.as_primitive::<Decimal128Type>().value(i);
-            rust_decimal::Decimal::try_from_i128_with_scale(v, *scale as u32).map_err(|e| Msg::new("parquet-decimal-range").arg("detail", e))?.to_string()
+            rust_decimal::Decimal::try_from_i128_with_scale(v, *scale as u32)
+                .map_err(|e| Msg::new("parquet-decimal-range").arg("detail", e))?
+                .to_string()
         }
         DataType::Date32 => days_to_date(a.as_primitive::<arrow_array::types::Date32Type>().value(i) as i64),
         other => return Err(Msg::new("parquet-type").arg("type", other)),

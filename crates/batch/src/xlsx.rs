@@ -9,11 +9,11 @@
 //! `YYYY-MM-DD`, a boolean `true`/`false`, an Excel error (`#N/A`) is a bad cell.
 
 use calamine::{Data, Reader, open_workbook_auto};
+use qiangke_i18n::Msg;
 use qiangke_rules::model::Pack;
 use qiangke_rules::value::Date;
 use rust_xlsxwriter::{Format, Workbook};
 use std::collections::HashMap;
-use qiangke_i18n::Msg;
 use std::path::Path;
 
 #[derive(Debug)]

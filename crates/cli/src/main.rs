@@ -501,10 +501,10 @@ fn check(dir: &Path, format: Format) -> Result<ExitCode> {
             // weights (read by reports) and the cases (read by `qiangke test`).
             let mut other = Vec::new();
             if let Err(e) = qiangke_monitor::assess::Weights::from_pack_dir(&p, dir) {
-                other.push(e.to_string());
+                other.push(e.render(lang()));
             }
             if let Err(e) = qiangke_rules::cases::load_cases(&p, dir) {
-                other.push(e.to_string());
+                other.push(e.render_in(lang()));
             }
             if !other.is_empty() {
                 if format == Format::Json {
@@ -1031,7 +1031,7 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
         Ok(o) => o,
         Err(errs) => {
             for e in &errs {
-                errln!("{}: {e}", observations.display());
+                errln!("{}: {}", observations.display(), e.render(lang()));
             }
             errln!("{}", say("cli-nothing-imported", &[("n", &errs.len().to_string())]));
             return Ok(ExitCode::from(1));
@@ -1044,7 +1044,7 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
                 Ok(x) => x,
                 Err(errs) => {
                     for e in &errs {
-                        errln!("{}: {e}", u.display());
+                        errln!("{}: {}", u.display(), e.render(lang()));
                     }
                     return Ok(ExitCode::from(1));
                 }
@@ -1052,11 +1052,11 @@ fn report(dir: &Path, year: i32, observations: &Path, updates: Option<&Path>, aw
         }
         None => Vec::new(),
     };
-    let weights = Weights::from_pack_dir(&pack, dir).map_err(|e| anyhow::anyhow!(e))?;
+    let weights = Weights::from_pack_dir(&pack, dir).map_err(|e| anyhow::anyhow!(e.render(lang())))?;
     let counts = match awards {
         Some(a) => {
             let text = std::fs::read_to_string(a).with_context(|| cannot_read(a))?;
-            Some(rep::award_counts(&text).map_err(|e| anyhow::anyhow!("{}: {e}", a.display()))?)
+            Some(rep::award_counts(&text).map_err(|e| anyhow::anyhow!("{}: {}", a.display(), e.render(lang())))?)
         }
         None => None,
     };
@@ -1077,7 +1077,7 @@ pub(crate) fn write_report(
     use qiangke_monitor::report as rep;
     let r = rep::build(pack, obs, ups, year, weights, counts);
     std::fs::create_dir_all(out_dir).with_context(|| cannot_write(out_dir))?;
-    std::fs::write(out_dir.join("report.html"), rep::to_html(pack, &r))?;
+    std::fs::write(out_dir.join("report.html"), rep::to_html_in(pack, &r, lang()))?;
     std::fs::write(out_dir.join("progress.csv"), rep::to_csv(pack, &r))?;
     std::fs::write(out_dir.join("report.json"), serde_json::to_string_pretty(&rep::to_json(pack, &r))?)?;
     std::fs::write(out_dir.join("observations.csv"), qiangke_monitor::observation::export_observations(pack, obs))?;

@@ -346,8 +346,11 @@ fn messages_are_in_simplified_chinese_by_default_and_in_the_language_chosen() {
 
     // A negative amount: refused with its place, in Chinese, and nothing evaluated.
     let bad = dir.join("bad.json");
-    std::fs::write(&bad, "{\"entity\": {\"id\": \"E\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1元\"}}}")
-        .expect("write");
+    std::fs::write(
+        &bad,
+        "{\"entity\": {\"id\": \"E\", \"kind\": \"enterprise\"},\n \"years\": {\"2023\": {\"rd_expenditure\": \"-1元\"}}}",
+    )
+    .expect("write");
     let o = qiangke_default(&["eval", "packs/wuwei-2022", bad.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);

@@ -55,7 +55,7 @@ fn the_report_renders_in_headless_chromium() {
     // The DOM the browser built has every section (the page parsed, nothing was cut off).
     let o = run(&["--dump-dom"]);
     let dom = String::from_utf8_lossy(&o.stdout);
-    for section in ["(indicators)", "(county assessment)", "(tasks)", "(by responsible unit)", "(missing data)"] {
+    for section in ["主要指标进展", "县区评价和考核", "重点任务", "责任单位", "缺少的数据"] {
         assert!(dom.contains(section), "the rendered page lacks {section}");
     }
     assert!(dom.contains("<svg"), "the charts are rendered SVG");

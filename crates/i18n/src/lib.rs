@@ -89,28 +89,31 @@ pub fn label(lang: Lang, id: &'static str) -> &'static str {
 pub struct Msg {
     pub id: &'static str,
     pub args: Vec<(&'static str, String)>,
-    /// A message that says more (the argument `detail`), rendered in the same language.
-    pub detail: Option<Box<Msg>>,
+    /// Arguments that are messages themselves (`detail`, `hint`), rendered in the same language.
+    pub parts: Vec<(&'static str, Msg)>,
 }
 
 impl Msg {
     pub fn new(id: &'static str) -> Msg {
-        Msg { id, args: Vec::new(), detail: None }
+        Msg { id, args: Vec::new(), parts: Vec::new() }
     }
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Msg {
         self.args.push((name, value.to_string()));
         self
     }
-    pub fn detail(mut self, m: Msg) -> Msg {
-        self.detail = Some(Box::new(m));
+    /// A message that says more: the argument `detail`.
+    pub fn detail(self, m: Msg) -> Msg {
+        self.part("detail", m)
+    }
+    /// A message as the argument `name`.
+    pub fn part(mut self, name: &'static str, m: Msg) -> Msg {
+        self.parts.push((name, m));
         self
     }
     pub fn render(&self, lang: Lang) -> String {
-        let detail = self.detail.as_ref().map(|d| d.render(lang));
+        let parts: Vec<(&str, String)> = self.parts.iter().map(|(k, m)| (*k, m.render(lang))).collect();
         let mut args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        if let Some(d) = &detail {
-            args.push(("detail", d.as_str()));
-        }
+        args.extend(parts.iter().map(|(k, v)| (*k, v.as_str())));
         text(lang, self.id, &args)
     }
 }

@@ -23,7 +23,7 @@ use qiangke_monitor::report as monitor_report;
 use qiangke_rules::{Lang, Options, Pack, evaluate, explain, load_facts};
 use qiangke_store::auth::{NewUser, SessionKind, UserUpdate};
 use qiangke_store::ledger::{FactsInput, ImportFormat, NewEntity};
-use qiangke_store::{Error, Principal, Store};
+use qiangke_store::{Error, Msg, Principal, Store};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value as J, json};
@@ -138,9 +138,10 @@ pub fn router(state: S) -> Router {
 #[derive(Clone)]
 struct OpenApiDoc(Arc<J>);
 
-async fn api_headers(State(s): State<S>, req: Request, next: axum::middleware::Next) -> Response {
+async fn api_headers(State(s): State<S>, mut req: Request, next: axum::middleware::Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let lang = crate::http::cookie(req.headers(), "qiangke_lang");
+    let api_lang = if api { api_language(&mut req) } else { (Lang::En, false) };
     let mut r = next.run(req).await;
     let ct = r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     // axum's own refusals (a path segment that is not a number, a bad query string, a method a
@@ -157,7 +158,7 @@ async fn api_headers(State(s): State<S>, req: Request, next: axum::middleware::N
             String::from_utf8_lossy(&text).to_string()
         };
         r = if api {
-            Problem::new(status, "invalid request", text).into_response()
+            Problem::new(status, "api-title-invalid-request", Msg::new("api-request-refused").arg("text", text)).into_response()
         } else {
             crate::web::bare_refusal(status, &text, lang.as_deref())
         };
@@ -165,6 +166,7 @@ async fn api_headers(State(s): State<S>, req: Request, next: axum::middleware::N
             r.headers_mut().insert(header::ALLOW, a);
         }
     }
+    r = crate::problem::localize(r, api_lang.0, api_lang.1);
     let h = r.headers_mut();
     // Answers are personal and change: not stored, except what says it may be (the stylesheet).
     if !h.contains_key(header::CACHE_CONTROL) {
@@ -181,12 +183,40 @@ async fn api_headers(State(s): State<S>, req: Request, next: axum::middleware::N
     r
 }
 
+/// The language of an API request's problems (see `problem.rs`): `?lang=`, else
+/// `Accept-Language`, else English. `lang` is taken out of the query, so that the routes' strict
+/// query parameters do not refuse it; it is not a parameter of any route.
+fn api_language(req: &mut Request) -> (Lang, bool) {
+    let mut chosen = None;
+    if let Some(q) = req.uri().query().filter(|q| q.split('&').any(|kv| kv == "lang" || kv.starts_with("lang="))) {
+        let mut rest = Vec::new();
+        for kv in q.split('&') {
+            match kv.split_once('=').unwrap_or((kv, "")) {
+                ("lang", v) => chosen = chosen.or_else(|| crate::web::parse_lang(v)),
+                _ => rest.push(kv),
+            }
+        }
+        let path = req.uri().path();
+        let pq = if rest.is_empty() { path.to_string() } else { format!("{path}?{}", rest.join("&")) };
+        let mut parts = req.uri().clone().into_parts();
+        if let Ok(pq) = pq.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+    }
+    chosen
+        .or_else(|| req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(crate::web::accept_language))
+        .unwrap_or((Lang::En, false))
+}
+
 fn csv_response(text: String) -> ApiResult {
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response())
 }
 
 async fn not_found(method: Method, uri: axum::http::Uri) -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, "not found", format!("no route {method} {}; see /api/openapi.json", uri.path()))
+    Problem::new(StatusCode::NOT_FOUND, "api-title-not-found", Msg::new("api-no-route").arg("method", method).arg("path", uri.path()))
 }
 
 // ----- extractors --------------------------------------------------------------------------
@@ -200,11 +230,11 @@ impl<St: Send + Sync> FromRequest<St> for Body {
         Bytes::from_request(req, state).await.map(Body).map_err(|rej| {
             let status = rej.status();
             let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                "the request body is larger than this endpoint accepts".to_string()
+                Msg::new("api-body-too-large")
             } else {
-                rej.body_text()
+                Msg::new("api-request-refused").arg("text", rej.body_text())
             };
-            Problem::new(status, "unreadable body", detail)
+            Problem::new(status, "api-title-unreadable-body", detail)
         })
     }
 }
@@ -218,14 +248,14 @@ fn require_json(h: &HeaderMap) -> Result<(), Problem> {
     if ct.starts_with("application/json") || ct.starts_with("application/problem+json") {
         Ok(())
     } else {
-        Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported media type", "send the body as application/json"))
+        Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "api-title-unsupported-media-type", Msg::new("api-send-json")))
     }
 }
 
 /// Refuses a request another site's page made (by `Sec-Fetch-Site` or a foreign `Origin`).
 fn same_site(h: &HeaderMap) -> Result<(), Problem> {
     if crate::http::from_other_site(h, false) {
-        Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "this request must come from this site"))
+        Err(Problem::new(StatusCode::FORBIDDEN, "api-title-forbidden", Msg::new("api-same-site-only")))
     } else {
         Ok(())
     }
@@ -236,7 +266,7 @@ fn same_site(h: &HeaderMap) -> Result<(), Problem> {
 fn no_nul(b: &[u8]) -> Result<(), Problem> {
     let escaped = b.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"));
     if b.contains(&0) || escaped {
-        let mut p = Problem::invalid("body", "text may not contain the NUL character (U+0000)");
+        let mut p = Problem::invalid("body", Msg::new("api-no-nul"));
         p.status = StatusCode::UNPROCESSABLE_ENTITY;
         return Err(p);
     }
@@ -246,7 +276,7 @@ fn no_nul(b: &[u8]) -> Result<(), Problem> {
 fn json_body<T: DeserializeOwned>(b: &Bytes) -> Result<T, Problem> {
     no_nul(b)?;
     serde_json::from_slice(b).map_err(|e| {
-        let mut p = Problem::invalid("body", format!("line {}, column {}: {e}", e.line(), e.column()));
+        let mut p = Problem::invalid("body", Msg::new("api-json-at").arg("line", e.line()).arg("column", e.column()).arg("error", &e));
         p.status = StatusCode::UNPROCESSABLE_ENTITY;
         if e.is_syntax() || e.is_eof() {
             p.status = StatusCode::BAD_REQUEST;
@@ -268,16 +298,19 @@ impl FromRequestParts<S> for Auth {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         let h = &parts.headers;
         let p = if let Some(v) = h.get(header::AUTHORIZATION) {
-            let token = v.to_str().ok().and_then(|s| s.strip_prefix("Bearer ")).map(str::trim).ok_or_else(|| {
-                Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "the Authorization header must be `Bearer <token>`")
-            })?;
+            let token = v
+                .to_str()
+                .ok()
+                .and_then(|s| s.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or_else(|| Problem::new(StatusCode::UNAUTHORIZED, "api-title-not-signed-in", Msg::new("api-bearer-shape")))?;
             state.store.principal(token, SessionKind::Bearer).await?
         } else {
             let Some(token) = cookie_token(h) else {
                 return Err(Error::Unauthenticated.into());
             };
             if !matches!(parts.method, Method::GET | Method::HEAD) && crate::http::from_other_site(h, false) {
-                return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "a cookie-authenticated change must come from this site"));
+                return Err(Problem::new(StatusCode::FORBIDDEN, "api-title-forbidden", Msg::new("api-cookie-change-same-site")));
             }
             state.store.principal(&token, SessionKind::Cookie).await?
         };
@@ -313,8 +346,8 @@ impl WriteLimits {
             let wait = 61u64.saturating_sub(e.1.elapsed().as_secs());
             let mut prob = Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "too many requests",
-                format!("at most {limit} changes a minute for this user; try again in {wait} s"),
+                "api-title-too-many-requests",
+                Msg::new("api-writes-per-minute").arg("limit", limit).arg("wait", wait),
             );
             prob.retry_after = Some(wait);
             return Err(prob);
@@ -404,19 +437,19 @@ async fn evaluate_facts(
     q: Result<Query<EvalQuery>, axum::extract::rejection::QueryRejection>,
     Body(b): Body,
 ) -> ApiResult {
-    let Query(q) = q.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    let Query(q) = q.map_err(|e| Problem::invalid("query", Msg::new("api-request-refused").arg("text", e.body_text())))?;
     let mut years = Vec::new();
     let given = q.years.as_deref().unwrap_or("");
     if !given.is_empty() {
         for y in given.split(',') {
             match y.trim().parse::<i32>() {
                 Ok(y) if (1990..=2100).contains(&y) => years.push(y),
-                _ => return Err(Problem::invalid("years", format!("`{y}` is not a year from 1990 to 2100"))),
+                _ => return Err(Problem::invalid("years", Msg::new("api-not-a-year").arg("text", y))),
             }
         }
     }
     if years.len() > MAX_YEARS {
-        return Err(Problem::invalid("years", "at most 10 claim years per request"));
+        return Err(Problem::invalid("years", Msg::new("api-at-most-years")));
     }
     years.sort_unstable();
     years.dedup();
@@ -424,7 +457,7 @@ async fn evaluate_facts(
         ExplainLang::Zh => Lang::Zh,
         ExplainLang::En => Lang::En,
     });
-    let text = String::from_utf8(b.to_vec()).map_err(|e| Problem::invalid("body", format!("not UTF-8 text: {e}")))?;
+    let text = String::from_utf8(b.to_vec()).map_err(|e| Problem::invalid("body", Msg::new("api-not-utf8").arg("error", e)))?;
     let pack = s.pack.clone();
     let trace = q.trace.unwrap_or(true);
     let out = s
@@ -432,20 +465,18 @@ async fn evaluate_facts(
         .run(move || {
             let facts = load_facts(&pack, "facts.json", &text).map_err(|r| Problem {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-                title: "invalid facts",
-                detail: format!("{} problem(s) in the facts; nothing was evaluated", r.diagnostics.len()),
+                title: "api-title-invalid-facts",
+                detail: Msg::new("api-facts-problems").arg("count", r.diagnostics.len()),
                 errors: r
                     .diagnostics
                     .iter()
                     .map(|d| {
                         let j = d.to_json(&r.map);
-                        qiangke_store::FieldError {
-                            field: format!("line {}, column {}", j["line"], j["column"]),
-                            message: match &d.hint {
-                                Some(h) => format!("{} ({h})", d.message),
-                                None => d.message.to_string(),
-                            },
-                        }
+                        let message = match &d.hint {
+                            Some(h) => Msg::new("ledger-cell-hint").part("hint", h.clone()).detail(d.message.clone()),
+                            None => d.message.clone(),
+                        };
+                        qiangke_store::FieldError::new(format!("line {}, column {}", j["line"], j["column"]), message)
                     })
                     .collect(),
                 retry_after: None,
@@ -468,20 +499,14 @@ pub(crate) fn too_many_events(n: usize) -> Result<(), Problem> {
     if n <= crate::compute::MAX_EVENTS {
         return Ok(());
     }
-    let mut p = Problem::invalid(
-        "events",
-        format!(
-            "{n} events: the calculator takes at most {} per request; evaluate a population with `qiangke batch`",
-            crate::compute::MAX_EVENTS
-        ),
-    );
+    let mut p = Problem::invalid("events", Msg::new("api-too-many-events").arg("count", n).arg("max", crate::compute::MAX_EVENTS));
     p.status = StatusCode::UNPROCESSABLE_ENTITY;
     Err(p)
 }
 
 /// Too many evaluations at once: 503 with Retry-After.
 pub(crate) fn busy(_: crate::compute::Busy) -> Problem {
-    let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "too many evaluations at once; try again in a moment");
+    let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "api-title-busy", Msg::new("api-evaluations-busy"));
     p.retry_after = Some(2);
     p
 }
@@ -519,18 +544,18 @@ pub(crate) async fn sign_in(
     let ttl = if kind == SessionKind::Cookie { COOKIE_TTL } else { TOKEN_TTL };
     match s.store.sign_in(username, password, client, kind, ttl.as_millis() as i64).await {
         Ok(ok) => Ok(ok),
-        Err(SignInError::Rejected) => Err(Problem::new(StatusCode::UNAUTHORIZED, "not signed in", "unknown user name or wrong password")),
+        Err(SignInError::Rejected) => Err(Problem::new(StatusCode::UNAUTHORIZED, "api-title-not-signed-in", Msg::new("api-wrong-sign-in"))),
         Err(SignInError::Throttled { retry_after_s }) => {
             let mut p = Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "too many attempts",
-                format!("too many failed sign-ins; try again in {retry_after_s} s"),
+                "api-title-too-many-attempts",
+                Msg::new("api-sign-ins-throttled").arg("wait", retry_after_s),
             );
             p.retry_after = Some(retry_after_s);
             Err(p)
         }
         Err(SignInError::Busy) => {
-            let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "too many sign-ins at once; try again in a moment");
+            let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "api-title-busy", Msg::new("api-sign-ins-busy"));
             p.retry_after = Some(2);
             Err(p)
         }
@@ -651,7 +676,7 @@ async fn me(Auth(p): Auth) -> ApiResult {
     ))]
 async fn create_user(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
     // Who may, before what is wrong with the body.
-    p.require(&[qiangke_store::Role::Admin], "creating users")?;
+    p.require(&[qiangke_store::Role::Admin], Msg::new("ledger-act-create-users"))?;
     let u: NewUser = json_body(&b)?;
     let id = s.store.create_user(&s.pack, Some(&p), u).await?;
     created(json!({"id": id}))
@@ -696,7 +721,7 @@ async fn list_users(State(s): State<S>, Auth(p): Auth) -> ApiResult {
         (status = 503, response = Unavailable),
     ))]
 async fn update_user(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
-    p.require(&[qiangke_store::Role::Admin], "changing a user")?;
+    p.require(&[qiangke_store::Role::Admin], Msg::new("ledger-act-change-user"))?;
     let u: UserUpdate = json_body(&b)?;
     ok(s.store.update_user(&s.pack, &p, id, u).await?)
 }
@@ -939,7 +964,7 @@ async fn import(
     q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     Body(b): Body,
 ) -> ApiResult {
-    let Query(q) = q.map_err(|e| Problem::invalid("query", format!("{} (give ?source=…&format=csv|jsonl)", e.body_text())))?;
+    let Query(q) = q.map_err(|e| Problem::invalid("query", Msg::new("api-query-import").arg("error", e.body_text())))?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let format = match q.format {
         Some(ImportFormatParam::Csv) => ImportFormat::Csv,
@@ -947,10 +972,7 @@ async fn import(
         None if ct.starts_with("text/csv") => ImportFormat::Csv,
         None if ct.contains("ndjson") || ct.contains("jsonl") => ImportFormat::JsonLines,
         None => {
-            return Err(Problem::invalid(
-                "format",
-                "say ?format=csv or ?format=jsonl (or send Content-Type text/csv or application/x-ndjson)",
-            ));
+            return Err(Problem::invalid("format", Msg::new("api-import-format")));
         }
     };
     let text = utf8(&b)?;
@@ -1172,7 +1194,7 @@ struct DecisionBody {
     ))]
 async fn decide_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     // Who may decide, before what is wrong with the amount.
-    p.require(&[qiangke_store::Role::Reviewer], "deciding an award")?;
+    p.require(&[qiangke_store::Role::Reviewer], Msg::new("ledger-act-decide"))?;
     let d: DecisionBody = json_body(&b)?;
     let fen = qiangke_store::parse_fen(&s.pack, &d.amount).map_err(|m| {
         let mut p = Problem::invalid("amount", m);
@@ -1216,7 +1238,7 @@ impl YearQuery {
     /// The year asked for, if it is a plausible budget year.
     fn checked(&self) -> Result<Option<i64>, Problem> {
         match self.year {
-            Some(y) if !(1990..=2100).contains(&y) => Err(Problem::invalid("year", format!("{y} is not a budget year from 1990 to 2100"))),
+            Some(y) if !(1990..=2100).contains(&y) => Err(Problem::invalid("year", Msg::new("api-not-a-budget-year").arg("year", y))),
             y => Ok(y),
         }
     }
@@ -1346,7 +1368,7 @@ async fn sign_ins(State(s): State<S>, Auth(p): Auth, Query(q): Query<SignInsQuer
         (status = 503, response = Unavailable),
     ))]
 async fn audit_verify(State(s): State<S>, Auth(p): Auth) -> ApiResult {
-    p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], "verifying the audit log")?;
+    p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], Msg::new("ledger-act-verify-audit"))?;
     let v = s.store.verify_audit(&[]).await?;
     ok(json!({
         "entries": v.entries, "intact": v.problems.is_empty(), "problems": v.problems, "keyed": v.keyed,
@@ -1368,7 +1390,7 @@ async fn audit_verify(State(s): State<S>, Auth(p): Auth) -> ApiResult {
         (status = 503, response = Unavailable),
     ))]
 async fn audit_checkpoint(State(s): State<S>, Auth(p): Auth) -> ApiResult {
-    p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], "an audit checkpoint")?;
+    p.require(&[qiangke_store::Role::Admin, qiangke_store::Role::Finance], Msg::new("ledger-act-audit-checkpoint"))?;
     ok(json!(s.store.checkpoint().await?))
 }
 
@@ -1378,7 +1400,7 @@ async fn audit_checkpoint(State(s): State<S>, Auth(p): Auth) -> ApiResult {
 /// as Excel saves CSV on Chinese Windows.
 fn utf8(b: &Bytes) -> Result<std::borrow::Cow<'_, str>, Problem> {
     no_nul(b)?;
-    qiangke_rules::textfile::decode(b).map_err(|e| Problem::invalid("body", e.to_string()))
+    qiangke_rules::textfile::decode(b).map_err(|e| Problem::invalid("body", e))
 }
 
 /// Record indicator observations
@@ -1497,10 +1519,9 @@ enum ReportFormat {
         (status = 503, response = Unavailable),
     ))]
 async fn report(State(s): State<S>, Auth(_): Auth, q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult {
-    let Query(q) =
-        q.map_err(|e| Problem::invalid("query", format!("{} (give ?year=2025, and format=json, html or csv)", e.body_text())))?;
+    let Query(q) = q.map_err(|e| Problem::invalid("query", Msg::new("api-query-report").arg("error", e.body_text())))?;
     if !(2000..=2100).contains(&q.year) {
-        return Err(Problem::invalid("year", format!("{} is not a report year", q.year)));
+        return Err(Problem::invalid("year", Msg::new("api-not-a-report-year").arg("year", q.year)));
     }
     let obs = s.store.observations(&s.pack).await?;
     let ups = s.store.task_updates(&s.pack).await?;

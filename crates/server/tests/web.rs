@@ -376,7 +376,12 @@ async fn sign_in_review_desk_finance_and_audit() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.html.contains(&format!(r#"<p class="error" id="amount-{id}-error">250000.00元 is outside the allowed interval: the plan fixes the amount at 200000.00元</p>"#)), "{}", r.html);
+    // The page is in Chinese (no language chosen), and so is the refusal.
+    assert!(
+        r.html.contains(&format!(r#"<p class="error" id="amount-{id}-error">250000.00元 超出允许的区间:政策规定的金额为 200000.00元</p>"#)),
+        "{}",
+        r.html
+    );
     assert!(r.html.contains(r#"value="250000""#));
     let r = w
         .send(

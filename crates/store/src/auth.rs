@@ -11,7 +11,7 @@
 //! The public role needs no user: the stateless calculator never touches the store.
 
 use crate::audit::Entry;
-use crate::{Error, FieldError, Result, Store, now_ms};
+use crate::{Error, FieldError, Msg, Result, Store, now_ms};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -64,13 +64,13 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Refuses unless the principal has one of `roles`.
-    pub fn require(&self, roles: &[Role], what: &str) -> Result<()> {
+    /// Refuses unless the principal has one of `roles`; `what` is the activity with the roles it
+    /// needs, in words (`ledger-act-…`: "registering an entity needs the role admin").
+    pub fn require(&self, roles: &[Role], what: Msg) -> Result<()> {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(Error::Forbidden(format!("{what} needs the role {}; you are signed in as {}", allowed.join(" or "), self.role.as_str())))
+            Err(Error::Forbidden(Msg::new("ledger-role-refused").arg("role", self.role.as_str()).detail(what)))
         }
     }
     pub(crate) fn actor(&self) -> String {
@@ -113,7 +113,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| Error::invalid("password", format!("cannot hash: {e}")))
+        .map_err(|e| Error::invalid("password", Msg::new("ledger-cannot-hash").arg("error", e)))
 }
 
 fn password_matches(password: &str, hash: &str) -> bool {
@@ -168,22 +168,22 @@ fn check_scope(
     county: Option<&str>,
     errs: &mut Vec<FieldError>,
 ) -> Option<Scope> {
-    let mut bad = |field: &str, message: String| errs.push(FieldError { field: field.into(), message });
+    let mut bad = |field: &str, msg: Msg| errs.push(FieldError::new(field, msg));
     let parsed = Role::parse(role);
     let counties = &pack.enums[pack.county_enum as usize];
     match parsed {
-        None => bad("role", format!("`{role}` is not a role; one of entity, reviewer, finance, county, admin")),
-        Some(Role::Entity) if entity_id.is_none() => bad("entity_id", "an entity user needs the entity it acts for".into()),
+        None => bad("role", Msg::new("ledger-not-a-role").arg("role", role)),
+        Some(Role::Entity) if entity_id.is_none() => bad("entity_id", Msg::new("ledger-entity-user-needs-entity")),
         Some(Role::Reviewer) => match department {
-            None => bad("department", "a reviewer needs the department it reviews for".into()),
+            None => bad("department", Msg::new("ledger-reviewer-needs-department")),
             Some(d) if !pack.departments.iter().any(|x| x.id == d) => {
-                bad("department", format!("`{d}` is not a department of the pack (see departments.toml)"))
+                bad("department", Msg::new("ledger-not-a-department").arg("department", d))
             }
             Some(_) => {}
         },
         Some(Role::County) => match county {
-            None => bad("county", "a county official needs the county".into()),
-            Some(c) if counties.lookup(c).is_none() => bad("county", format!("`{c}` is not a county of the pack")),
+            None => bad("county", Msg::new("ledger-county-user-needs-county")),
+            Some(c) if counties.lookup(c).is_none() => bad("county", Msg::new("ledger-not-a-county").arg("county", c)),
             Some(_) => {}
         },
         _ => {}
@@ -211,17 +211,17 @@ impl Store {
     pub async fn create_user(&self, pack: &Pack, by: Option<&Principal>, u: NewUser) -> Result<i64> {
         // Who may do it comes before what is wrong with the request.
         if let Some(p) = by {
-            p.require(&[Role::Admin], "creating users")?;
+            p.require(&[Role::Admin], Msg::new("ledger-act-create-users"))?;
         }
         let mut errs = Vec::new();
         if u.username.trim().is_empty()
             || u.username.chars().count() > 64
             || u.username.chars().any(|c| c.is_whitespace() || c.is_control())
         {
-            errs.push(FieldError { field: "username".into(), message: "1 to 64 characters, no spaces".into() });
+            errs.push(FieldError::new("username", Msg::new("ledger-username-shape")));
         }
         if u.password.chars().count() < 10 {
-            errs.push(FieldError { field: "password".into(), message: "at least 10 characters".into() });
+            errs.push(FieldError::new("password", Msg::new("ledger-password-too-short")));
         }
         let scope = check_scope(pack, &u.role, u.entity_id, u.department.as_deref(), u.county.as_deref(), &mut errs);
         if !errs.is_empty() {
@@ -229,7 +229,7 @@ impl Store {
         }
         let Scope { role, entity_id, department, county } = scope.expect("checked above");
         if by.is_none() && role != Role::Admin {
-            return Err(Error::Forbidden("only an admin can be created without signing in".into()));
+            return Err(Error::Forbidden(Msg::new("ledger-first-user-is-admin")));
         }
         let pw = u.password.clone();
         let hash = blocking(move || hash_password(&pw)).await?;
@@ -237,19 +237,19 @@ impl Store {
         if by.is_none() {
             let n: i64 = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(w.conn()).await?.try_get(0)?;
             if n > 0 {
-                return Err(Error::Forbidden("the ledger already has users: sign in as an admin to add more".into()));
+                return Err(Error::Forbidden(Msg::new("ledger-already-has-users")));
             }
         }
         if let Some(e) = entity_id {
             let n: i64 = sqlx::query("SELECT COUNT(*) FROM entities WHERE id = $1").bind(e).fetch_one(w.conn()).await?.try_get(0)?;
             if n == 0 {
-                return Err(Error::invalid("entity_id", format!("there is no entity {e}")));
+                return Err(Error::invalid("entity_id", Msg::new("ledger-no-entity").arg("id", e)));
             }
         }
         let taken: i64 =
             sqlx::query("SELECT COUNT(*) FROM users WHERE username = $1").bind(&u.username).fetch_one(w.conn()).await?.try_get(0)?;
         if taken > 0 {
-            return Err(Error::Conflict(format!("the user name `{}` is taken", u.username)));
+            return Err(Error::Conflict(Msg::new("ledger-username-taken").arg("username", &u.username)));
         }
         let id: i64 = sqlx::query(
             "INSERT INTO users (username, password_hash, role, entity_id, department, county, created_at) \
@@ -279,7 +279,7 @@ impl Store {
 
     /// The users (admin): name, role, scope, whether disabled, when created.
     pub async fn users(&self, p: &Principal) -> Result<Vec<serde_json::Value>> {
-        p.require(&[Role::Admin], "the list of users")?;
+        p.require(&[Role::Admin], Msg::new("ledger-act-list-users"))?;
         let rows = sqlx::query("SELECT id, username, role, entity_id, department, county, disabled, created_at FROM users ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
@@ -298,18 +298,15 @@ impl Store {
     /// Changes a user's role and scope, or disables or enables it (admin). A change of role or
     /// scope, or disabling, ends the user's sessions and tokens. The last enabled admin stays.
     pub async fn update_user(&self, pack: &Pack, p: &Principal, id: i64, u: UserUpdate) -> Result<serde_json::Value> {
-        p.require(&[Role::Admin], "changing a user")?;
+        p.require(&[Role::Admin], Msg::new("ledger-act-change-user"))?;
         if u.role.is_none() && u.entity_id.is_none() && u.department.is_none() && u.county.is_none() && u.disabled.is_none() {
-            return Err(Error::invalid(
-                "body",
-                "nothing to change: give role (with its scope field), entity_id, department, county or disabled",
-            ));
+            return Err(Error::invalid("body", Msg::new("ledger-nothing-to-change")));
         }
         let cur = sqlx::query("SELECT username, role, entity_id, department, county, disabled FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("there is no user {id}")))?;
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-user").arg("id", id)))?;
         let role = u.role.clone().unwrap_or(cur.try_get(1)?);
         let scope_given = u.role.is_some() || u.entity_id.is_some() || u.department.is_some() || u.county.is_some();
         let (entity_id, department, county) = if scope_given {
@@ -332,7 +329,7 @@ impl Store {
                 .await?
                 .try_get(0)?;
             if others == 0 {
-                return Err(Error::Conflict("this is the last enabled admin: create another admin first".into()));
+                return Err(Error::Conflict(Msg::new("ledger-last-admin")));
             }
         }
         sqlx::query("UPDATE users SET role = $1, entity_id = $2, department = $3, county = $4, disabled = $5 WHERE id = $6")
@@ -365,22 +362,22 @@ impl Store {
     /// password. The user's other sessions and tokens end.
     pub async fn set_password(&self, p: &Principal, id: i64, new: &str, current: Option<&str>, keep_token: Option<&str>) -> Result<()> {
         if p.role != Role::Admin && p.user_id != id {
-            return Err(Error::Forbidden("only an admin sets another user's password".into()));
+            return Err(Error::Forbidden(Msg::new("ledger-only-admin-sets-password")));
         }
         if new.chars().count() < 10 {
-            return Err(Error::invalid("password", "at least 10 characters"));
+            return Err(Error::invalid("password", Msg::new("ledger-password-too-short")));
         }
         let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("there is no user {id}")))?;
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-user").arg("id", id)))?;
         // One's own password needs the current one, an admin's too: a stolen session must not be
         // enough to lock the real user out.
         if p.user_id == id {
             let (hash, given) = (row.try_get::<String, _>(0)?, current.unwrap_or_default().to_string());
             if !blocking(move || password_matches(&given, &hash)).await {
-                return Err(Error::invalid("current_password", "the current password is wrong"));
+                return Err(Error::invalid("current_password", Msg::new("ledger-wrong-current-password")));
             }
         }
         let pw = new.to_string();
@@ -406,11 +403,11 @@ impl Store {
     /// Ends every session and API token of a user (the admin, or the user itself).
     pub async fn revoke_sessions(&self, p: &Principal, id: i64) -> Result<u64> {
         if p.role != Role::Admin && p.user_id != id {
-            return Err(Error::Forbidden("only an admin ends another user's sessions".into()));
+            return Err(Error::Forbidden(Msg::new("ledger-only-admin-ends-sessions")));
         }
         let mut w = self.writer().await?;
         if sqlx::query("SELECT 1 FROM users WHERE id = $1").bind(id).fetch_optional(w.conn()).await?.is_none() {
-            return Err(Error::NotFound(format!("there is no user {id}")));
+            return Err(Error::NotFound(Msg::new("ledger-no-user").arg("id", id)));
         }
         let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(w.conn()).await?.rows_affected();
         w.log(Entry {
@@ -494,7 +491,7 @@ impl Store {
         let row = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await?;
         match row {
             Some(r) => self.user(r.try_get(0)?).await,
-            None => Err(Error::NotFound(format!("there is no user `{username}`"))),
+            None => Err(Error::NotFound(Msg::new("ledger-no-user-named").arg("username", username))),
         }
     }
 
@@ -503,12 +500,13 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("no user {id}")))?;
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-user").arg("id", id)))?;
         let role: String = r.try_get(2)?;
         Ok(Principal {
             user_id: r.try_get(0)?,
             username: r.try_get(1)?,
-            role: Role::parse(&role).ok_or_else(|| Error::Conflict(format!("user {id} has an unknown role `{role}`")))?,
+            role: Role::parse(&role)
+                .ok_or_else(|| Error::Conflict(Msg::new("ledger-unknown-stored-role").arg("id", id).arg("role", &role)))?,
             entity_id: r.try_get(3)?,
             department: r.try_get(4)?,
             county: r.try_get(5)?,

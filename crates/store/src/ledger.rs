@@ -6,7 +6,7 @@
 
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
-use crate::{Error, FieldError, Result, Store, fen_text, now_ms, rfc3339, to_fen};
+use crate::{Error, FieldError, Msg, Result, Store, cell_msg, fen_text, now_ms, other_text, rfc3339, to_fen};
 use qiangke_rules::facts::{cell_json, parse_cell};
 use qiangke_rules::model::{RuleKind, Type};
 use qiangke_rules::{Options, Pack, State, evaluate, explain, load_facts};
@@ -154,7 +154,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("there is no entity {id}")))
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-entity").arg("id", id)))
     }
 
     /// The entity, if `p` may see it (an entity outside the scope is reported as forbidden).
@@ -162,7 +162,7 @@ impl Store {
         let r = self.entity_row(id).await?;
         let county: String = r.try_get("county")?;
         if !self.sees_entity(p, id, &county).await? {
-            return Err(Error::Forbidden(format!("entity {id} is outside what you may see")));
+            return Err(Error::Forbidden(Msg::new("ledger-entity-out-of-sight").arg("id", id)));
         }
         entity_json(&r)
     }
@@ -199,32 +199,26 @@ impl Store {
     /// Registers an entity (admin). The credit code is checked (GB 32100), kind and county
     /// against the pack's vocabulary.
     pub async fn register_entity(&self, pack: &Pack, p: &Principal, e: NewEntity) -> Result<J> {
-        p.require(&[Role::Admin], "registering an entity")?;
+        p.require(&[Role::Admin], Msg::new("ledger-act-register-entity"))?;
         let mut errs = Vec::new();
         let uscc = e.uscc.trim().to_string();
         if let Err(c) = parse_cell(pack, Type::Uscc, &uscc) {
-            errs.push(FieldError { field: "uscc".into(), message: c.to_string() });
+            errs.push(FieldError::new("uscc", cell_msg(c, false)));
         }
         if e.name.trim().is_empty() {
-            errs.push(FieldError { field: "name".into(), message: "the entity's registered name is required".into() });
+            errs.push(FieldError::new("name", Msg::new("ledger-entity-name-required")));
         }
         let kind = match parse_cell(pack, Type::Enum(pack.applicant_enum), &e.kind) {
             Ok(v) => v.key(pack),
             Err(c) => {
-                errs.push(FieldError {
-                    field: "kind".into(),
-                    message: format!("{c}{}", c.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()),
-                });
+                errs.push(FieldError::new("kind", cell_msg(c, true)));
                 String::new()
             }
         };
         let county = match parse_cell(pack, Type::Enum(pack.county_enum), &e.county) {
             Ok(v) => v.key(pack),
             Err(c) => {
-                errs.push(FieldError {
-                    field: "county".into(),
-                    message: format!("{c}{}", c.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()),
-                });
+                errs.push(FieldError::new("county", cell_msg(c, true)));
                 String::new()
             }
         };
@@ -235,7 +229,7 @@ impl Store {
         let dup = sqlx::query("SELECT id FROM entities WHERE uscc = $1").bind(&uscc).fetch_optional(w.conn()).await?;
         if let Some(d) = dup {
             let id: i64 = d.try_get(0)?;
-            return Err(Error::Conflict(format!("an entity with credit code {uscc} is already registered (entity {id})")));
+            return Err(Error::Conflict(Msg::new("ledger-uscc-taken").arg("uscc", &uscc).arg("id", id)));
         }
         let id: i64 = sqlx::query(
             "INSERT INTO entities (uscc, name, kind, county, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -271,52 +265,52 @@ impl Store {
         year: Option<i64>,
         name: &str,
         value: &J,
-    ) -> std::result::Result<(&'static str, String), (&'static str, String)> {
+    ) -> std::result::Result<(&'static str, String), (&'static str, Msg)> {
         let Some(text) = value_text(value) else {
-            return Err(("value", "expected a string, number or boolean".into()));
+            return Err(("value", Msg::new("ledger-fact-value-shape")));
         };
         let v = &pack.vocab;
         let (scope, ty) = match year {
             None => match v.attribute(name) {
                 Some(_) if matches!(name, "kind" | "uscc" | "county") => {
-                    return Err(("fact", format!("`{name}` is set when the entity is registered, not as a fact")));
+                    return Err(("fact", Msg::new("ledger-fact-set-at-registration").arg("name", name)));
                 }
                 Some(i) => ("attribute", v.attributes[i].ty),
                 // A yearly figure given for every year (facts.toml's every-year shorthand).
                 None if v.yearly(name).is_some_and(|i| v.yearly[i].every_year) => {
                     ("attribute", v.yearly[v.yearly(name).expect("just found")].ty)
                 }
-                None if v.yearly(name).is_some() => return Err(("year", format!("`{name}` is a yearly figure: give its `year`"))),
-                None => return Err(("fact", format!("`{name}` is not a fact of the pack"))),
+                None if v.yearly(name).is_some() => return Err(("year", Msg::new("ledger-fact-is-yearly").arg("name", name))),
+                None => return Err(("fact", Msg::new("ledger-fact-unknown").arg("name", name))),
             },
             Some(y) => {
                 if !YEARS.contains(&y) {
-                    return Err(("year", format!("year {y} is outside {}–{}", YEARS.start(), YEARS.end())));
+                    return Err(("year", Msg::new("ledger-year-outside").arg("year", y).arg("from", YEARS.start()).arg("to", YEARS.end())));
                 }
                 match v.yearly(name) {
                     Some(i) => ("yearly", v.yearly[i].ty),
                     None if v.attribute(name).is_some() => {
-                        return Err(("year", format!("`{name}` is an attribute of the entity: leave out `year`")));
+                        return Err(("year", Msg::new("ledger-fact-is-attribute").arg("name", name)));
                     }
-                    None => return Err(("fact", format!("`{name}` is not a yearly figure of the pack"))),
+                    None => return Err(("fact", Msg::new("ledger-fact-not-yearly").arg("name", name))),
                 }
             }
         };
         match parse_cell(pack, ty, &text) {
             Ok(_) => Ok((scope, text.trim().to_string())),
-            Err(c) => Err(("value", format!("{c}{}", c.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()))),
+            Err(c) => Err(("value", cell_msg(c, true))),
         }
     }
 
     /// Checks one event by running it through the facts validator.
-    fn check_event(pack: &Pack, kind: &str, ev: &J) -> std::result::Result<String, String> {
+    fn check_event(pack: &Pack, kind: &str, ev: &J) -> std::result::Result<String, Msg> {
         if !ev.is_object() {
-            return Err("an event is an object with `type`, `date` and its fields".into());
+            return Err(Msg::new("ledger-event-not-object"));
         }
         let doc = json!({"entity": {"id": "check", "kind": kind}, "events": [ev]});
         match load_facts(pack, "event.json", &doc.to_string()) {
             Ok(_) => Ok(ev.to_string()),
-            Err(r) => Err(r.diagnostics.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")),
+            Err(r) => Err(crate::list_msg(r.diagnostics.into_iter().map(|d| d.message).collect()).unwrap_or_else(|| other_text(""))),
         }
     }
 
@@ -326,16 +320,18 @@ impl Store {
         match p.role {
             Role::Admin | Role::Reviewer => Ok(()),
             Role::Entity if p.entity_id == Some(entity_id) => Ok(()),
-            Role::Entity => Err(Error::Forbidden(format!("you may record facts only for your own entity, not entity {entity_id}"))),
-            _ => Err(Error::Forbidden(format!("the {} role cannot record facts", p.role.as_str()))),
+            Role::Entity => Err(Error::Forbidden(Msg::new("ledger-record-own-entity-only").arg("id", entity_id))),
+            _ => Err(Error::Forbidden(Msg::new("ledger-role-cannot-record").arg("role", p.role.as_str()))),
         }
     }
 
     /// A department's reviewer records only the facts its department supplies (the vocabulary's
     /// `supplied_by`): the tax bureau's R&D figures, the recognizing bureau's recognitions.
-    /// `Err` says whose records the fact comes from. A name the vocabulary does not know is left
-    /// to validation; everyone else may record any fact (the entity its own, the administrator).
-    fn may_supply(pack: &Pack, p: &Principal, year: Option<i64>, name: &str) -> std::result::Result<(), String> {
+    /// `Err` says whose records the fact comes from, as the arguments of `ledger-item-not-supplied`
+    /// (or `ledger-row-not-supplied`): `name`, `who` (`none`: the entity itself) and `me`. A name
+    /// the vocabulary does not know is left to validation; everyone else may record any fact (the
+    /// entity its own, the administrator).
+    fn may_supply(pack: &Pack, p: &Principal, year: Option<i64>, name: &str) -> std::result::Result<(), [(&'static str, String); 3]> {
         if p.role != Role::Reviewer {
             return Ok(());
         }
@@ -355,21 +351,24 @@ impl Store {
             (Some(by), Some(m)) if by.contains(&m) => Ok(()),
             (Some(by), _) => {
                 let who: Vec<&str> = by.iter().map(|d| pack.departments[*d].name.zh.as_str()).collect();
-                let who = if who.is_empty() { "the entity itself (or the administrator)".to_string() } else { who.join("、") };
+                let who = if who.is_empty() { "none".to_string() } else { who.join("、") };
                 let me = mine.map_or(dept, |m| pack.departments[m].name.zh.as_str());
-                Err(format!("`{name}` comes from the records of {who}, not of {me}"))
+                Err([("name", name.to_string()), ("who", who), ("me", me.to_string())])
             }
         }
     }
 
-    /// [`Store::may_supply`] over many items, refusing them together.
-    fn may_supply_all<'n>(pack: &Pack, p: &Principal, items: impl Iterator<Item = (String, Option<i64>, &'n str)>) -> Result<()> {
-        let refused: Vec<String> =
-            items.filter_map(|(at, year, name)| Self::may_supply(pack, p, year, name).err().map(|m| format!("{at}: {m}"))).collect();
-        if refused.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!("{}; a department records only the facts it supplies", refused.join("; "))))
+    /// [`Store::may_supply`] over many items (numbered from 1), refusing them together.
+    fn may_supply_all<'n>(pack: &Pack, p: &Principal, items: impl Iterator<Item = (usize, Option<i64>, &'n str)>) -> Result<()> {
+        let refused: Vec<Msg> = items
+            .filter_map(|(item, year, name)| {
+                let args = Self::may_supply(pack, p, year, name).err()?;
+                Some(args.into_iter().fold(Msg::new("ledger-item-not-supplied").arg("item", item), |m, (k, v)| m.arg(k, v)))
+            })
+            .collect();
+        match crate::chain(refused) {
+            None => Ok(()),
+            Some(list) => Err(Error::Forbidden(Msg::new("ledger-records-only-supplied").detail(list))),
         }
     }
 
@@ -391,25 +390,27 @@ impl Store {
             .map(|f| (f.year, f.name.as_str()))
             .chain(input.events.iter().map(|e| (None, e.get("type").and_then(J::as_str).unwrap_or(""))))
             .collect();
-        Self::may_supply_all(pack, p, names.iter().enumerate().map(|(i, (y, n))| (format!("item {}", i + 1), *y, *n)))?;
+        Self::may_supply_all(pack, p, names.iter().enumerate().map(|(i, (y, n))| (i + 1, *y, *n)))?;
         let ent = self.entity_row(entity_id).await?;
         let kind: String = ent.try_get("kind")?;
         let mut errs = Vec::new();
         if input.source.trim().is_empty() {
-            errs.push(FieldError { field: "source".into(), message: "say where the figures come from".into() });
+            errs.push(FieldError::new("source", Msg::new("ledger-source-required")));
         }
         // A department's facts are marked with its id; nobody else may write a source that looks so.
         if p.role != Role::Reviewer
             && let Some((head, _)) = input.source.split_once(':')
             && pack.departments.iter().any(|d| d.id == head.trim())
         {
-            errs.push(FieldError { field: "source".into(), message: format!("`{}:` marks a department's own facts", head.trim()) });
+            errs.push(FieldError::new("source", Msg::new("ledger-source-marks-department").arg("head", head.trim())));
         }
         let mut rows = Vec::new();
         for (i, f) in input.facts.iter().enumerate() {
             match Self::check_fact(pack, f.year, &f.name, &f.value) {
                 Ok((scope, value)) => rows.push(FactRow { entity_id, scope, year: f.year, name: f.name.clone(), value }),
-                Err((_, m)) => errs.push(FieldError { field: format!("facts[{i}]"), message: format!("{}: {m}", f.name) }),
+                Err((_, m)) => {
+                    errs.push(FieldError::new(format!("facts[{i}]"), Msg::new("ledger-fact-problem").arg("name", &f.name).detail(m)))
+                }
             }
         }
         for (i, e) in input.events.iter().enumerate() {
@@ -418,11 +419,11 @@ impl Store {
                     let ty = e.get("type").and_then(J::as_str).unwrap_or_default().to_string();
                     rows.push(FactRow { entity_id, scope: "event", year: None, name: ty, value });
                 }
-                Err(m) => errs.push(FieldError { field: format!("events[{i}]"), message: m }),
+                Err(m) => errs.push(FieldError::new(format!("events[{i}]"), m)),
             }
         }
         if rows.is_empty() && errs.is_empty() {
-            errs.push(FieldError { field: "facts".into(), message: "nothing to record".into() });
+            errs.push(FieldError::new("facts", Msg::new("ledger-nothing-to-record")));
         }
         if !errs.is_empty() {
             return Err(Error::Invalid(errs));
@@ -507,7 +508,10 @@ impl Store {
                         years.entry(y.to_string()).or_default().insert(name, cell_json(pack.vocab.yearly[i].ty, &value));
                     }
                 }
-                _ => events.push(serde_json::from_str::<J>(&value).map_err(|e| Error::Conflict(format!("stored event is not JSON: {e}")))?),
+                _ => events.push(
+                    serde_json::from_str::<J>(&value)
+                        .map_err(|e| Error::Conflict(Msg::new("ledger-stored-event-not-json").arg("error", e)))?,
+                ),
             }
         }
         Ok(json!({"entity": entity, "years": years, "events": events}))
@@ -518,9 +522,9 @@ impl Store {
     /// Imports facts for many entities in one transaction: every row or none. Problems are
     /// reported by row (1-based, the header is row 1 of a CSV) and column.
     pub async fn import_facts(&self, pack: &Pack, p: &Principal, format: ImportFormat, source: &str, body: &str) -> Result<J> {
-        p.require(&[Role::Admin, Role::Reviewer], "a bulk import")?;
+        p.require(&[Role::Admin, Role::Reviewer], Msg::new("ledger-act-bulk-import"))?;
         if source.trim().is_empty() {
-            return Err(Error::invalid("source", "say where the figures come from"));
+            return Err(Error::invalid("source", Msg::new("ledger-source-required")));
         }
         let ids: HashMap<String, (i64, String)> = sqlx::query("SELECT uscc, id, kind FROM entities")
             .fetch_all(&self.pool)
@@ -531,10 +535,10 @@ impl Store {
         let mut rows = Vec::new();
         let mut errs = Vec::new();
         // Rows naming facts the department does not supply: the import is refused as a whole.
-        let mut denied: Vec<String> = Vec::new();
-        let mut err = |row: usize, col: &str, m: String| {
+        let mut denied: Vec<Msg> = Vec::new();
+        let mut err = |row: usize, col: &str, m: Msg| {
             if errs.len() < 200 {
-                errs.push(FieldError { field: format!("row {row}, column {col}"), message: m });
+                errs.push(FieldError::new(format!("row {row}, column {col}"), m));
             }
         };
         let mut add = |row: usize,
@@ -543,16 +547,16 @@ impl Store {
                        fact: &str,
                        value: Option<&J>,
                        event: Option<&J>,
-                       err: &mut dyn FnMut(usize, &str, String)| {
+                       err: &mut dyn FnMut(usize, &str, Msg)| {
             let name = event.and_then(|e| e.get("type")).and_then(J::as_str).unwrap_or(fact);
-            if let Err(m) = Self::may_supply(pack, p, if event.is_some() { None } else { year }, name) {
+            if let Err(args) = Self::may_supply(pack, p, if event.is_some() { None } else { year }, name) {
                 if denied.len() < 20 {
-                    denied.push(format!("row {row}: {m}"));
+                    denied.push(args.into_iter().fold(Msg::new("ledger-row-not-supplied").arg("row", row), |m, (k, v)| m.arg(k, v)));
                 }
                 return;
             }
             let Some((eid, kind)) = ids.get(uscc.trim()) else {
-                err(row, "uscc", format!("no registered entity has the credit code `{}`", uscc.trim()));
+                err(row, "uscc", Msg::new("ledger-unknown-uscc").arg("uscc", uscc.trim()));
                 return;
             };
             if let Some(ev) = event {
@@ -578,20 +582,17 @@ impl Store {
                 let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(body.as_bytes());
                 let header: Vec<String> = match rdr.headers() {
                     Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-                    Err(e) => return Err(Error::invalid("row 1", format!("unreadable header: {e}"))),
+                    Err(e) => return Err(Error::invalid("row 1", Msg::new("ledger-unreadable-header").arg("error", e))),
                 };
                 if header != ["uscc", "year", "fact", "value"] {
-                    return Err(Error::invalid(
-                        "row 1",
-                        format!("the header must be `uscc,year,fact,value`, found `{}`", header.join(",")),
-                    ));
+                    return Err(Error::invalid("row 1", Msg::new("ledger-header-shape").arg("found", header.join(","))));
                 }
                 for (i, rec) in rdr.records().enumerate() {
                     let row = i + 2;
                     let rec = match rec {
                         Ok(r) => r,
                         Err(e) => {
-                            err(row, "-", format!("unreadable row: {e}"));
+                            err(row, "-", Msg::new("ledger-unreadable-row").arg("error", e));
                             continue;
                         }
                     };
@@ -600,7 +601,7 @@ impl Store {
                         Some(y) => match y.parse::<i64>() {
                             Ok(y) => Some(y),
                             Err(_) => {
-                                err(row, "year", format!("expected a year like 2023 or nothing, found `{y}`"));
+                                err(row, "year", Msg::new("ledger-year-shape").arg("text", y));
                                 continue;
                             }
                         },
@@ -618,7 +619,7 @@ impl Store {
                     let v: J = match serde_json::from_str(line) {
                         Ok(v) => v,
                         Err(e) => {
-                            err(row, &e.column().to_string(), format!("invalid JSON: {e}"));
+                            err(row, &e.column().to_string(), Msg::new("ledger-invalid-json").arg("error", e));
                             continue;
                         }
                     };
@@ -629,14 +630,14 @@ impl Store {
                 }
             }
         }
-        if !denied.is_empty() {
-            return Err(Error::Forbidden(format!("{}; a department imports only the facts it supplies", denied.join("; "))));
+        if let Some(list) = crate::chain(denied) {
+            return Err(Error::Forbidden(Msg::new("ledger-imports-only-supplied").detail(list)));
         }
         if !errs.is_empty() {
             return Err(Error::Invalid(errs));
         }
         if rows.is_empty() {
-            return Err(Error::invalid("body", "the import has no rows"));
+            return Err(Error::invalid("body", Msg::new("ledger-import-empty")));
         }
         let source = Self::source_of(p, source);
         let mut w = self.writer().await?;
@@ -688,17 +689,20 @@ impl Store {
         match p.role {
             Role::Admin => {}
             Role::Entity if p.entity_id == Some(entity_id) => {}
-            _ => return Err(Error::Forbidden("an application is made by the entity itself (or an admin)".into())),
+            _ => return Err(Error::Forbidden(Msg::new("ledger-apply-by-entity"))),
         }
         if !YEARS.contains(&claim_year) {
-            return Err(Error::invalid("claim_year", format!("year {claim_year} is outside {}–{}", YEARS.start(), YEARS.end())));
+            return Err(Error::invalid(
+                "claim_year",
+                Msg::new("ledger-year-outside").arg("year", claim_year).arg("from", YEARS.start()).arg("to", YEARS.end()),
+            ));
         }
         let doc = self.facts_document(pack, entity_id).await?;
         let facts = load_facts(pack, "ledger.json", &doc.to_string()).map_err(|r| {
-            Error::Conflict(format!(
-                "the recorded facts do not validate: {}",
-                r.diagnostics.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
-            ))
+            Error::Conflict(match crate::list_msg(r.diagnostics.into_iter().map(|d| d.message).collect()) {
+                Some(problems) => Msg::new("ledger-facts-do-not-validate").part("problems", problems),
+                None => Msg::new("ledger-facts-do-not-validate").arg("problems", ""),
+            })
         })?;
         // What the application is made on: the pack and the facts in force (the document's keys
         // are sorted, so the same facts give the same text).
@@ -748,13 +752,16 @@ impl Store {
                 continue;
             };
             let Some(low_fen) = to_fen(*low) else {
-                return Err(Error::Conflict(format!("rule {}: amount {low} is not exact to the fen", r.rule.id)));
+                return Err(Error::Conflict(Msg::new("ledger-amount-not-fen-exact").arg("rule", &r.rule.id).arg("amount", low)));
             };
-            let high_fen = if *high == qiangke_rules::value::UNBOUNDED {
-                None
-            } else {
-                Some(to_fen(*high).ok_or_else(|| Error::Conflict(format!("rule {}: amount {high} is not exact to the fen", r.rule.id)))?)
-            };
+            let high_fen =
+                if *high == qiangke_rules::value::UNBOUNDED {
+                    None
+                } else {
+                    Some(to_fen(*high).ok_or_else(|| {
+                        Error::Conflict(Msg::new("ledger-amount-not-fen-exact").arg("rule", &r.rule.id).arg("amount", high))
+                    })?)
+                };
             let once_key = r.once_key.clone().unwrap_or_else(|| {
                 format!(
                     "{}|{}|{}|{}",
@@ -785,7 +792,7 @@ impl Store {
                 (false, _) => verifier_list(&verifiers),
                 (true, Some(payer)) => verifier_list(&[payer]),
                 (true, None) => {
-                    return Err(Error::Conflict(format!("rule {} names neither a verifying nor a paying department", r.rule.id)));
+                    return Err(Error::Conflict(Msg::new("ledger-rule-has-no-department").arg("rule", &r.rule.id)));
                 }
             };
             let payer = r.rule.paid_by.map(|d| pack.department(d).id.clone());
@@ -863,7 +870,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("there is no award {id}")))
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-award").arg("id", id)))
     }
 
     /// Whether `p` may see this award row.
@@ -974,7 +981,7 @@ impl Store {
     pub async fn award(&self, p: &Principal, id: i64) -> Result<J> {
         let r = self.award_row(id).await?;
         if !Self::sees_award(p, &r)? {
-            return Err(Error::Forbidden(format!("award {id} is outside what you may see")));
+            return Err(Error::Forbidden(Msg::new("ledger-award-out-of-sight").arg("id", id)));
         }
         self.award_json(&r, true).await
     }
@@ -984,7 +991,7 @@ impl Store {
         if let Some(s) = status
             && !["pending", "approved", "rejected", "decided"].contains(&s)
         {
-            return Err(Error::invalid("status", format!("`{s}` is not a status: pending, approved, rejected or decided")));
+            return Err(Error::invalid("status", Msg::new("ledger-not-a-status").arg("status", s)));
         }
         let only: Vec<&str> = status.into_iter().collect();
         self.awards_in(p, &only, false).await
@@ -1022,7 +1029,7 @@ impl Store {
     }
 
     /// The reviewer's department, if it verifies this award; otherwise a refusal naming who does.
-    fn verifying_department(p: &Principal, r: &AnyRow, act: &str) -> Result<String> {
+    fn verifying_department(p: &Principal, r: &AnyRow, act: Msg) -> Result<String> {
         p.require(&[Role::Reviewer], act)?;
         let verifiers: String = r.try_get("verifiers")?;
         let dept = p.department.clone().unwrap_or_default();
@@ -1030,7 +1037,12 @@ impl Store {
             Ok(dept)
         } else {
             let rule: String = r.try_get("rule_id")?;
-            Err(Error::Forbidden(format!("rule {rule} is verified by {}, not by {dept}", verifiers.trim_matches(','))))
+            Err(Error::Forbidden(
+                Msg::new("ledger-verified-by-other")
+                    .arg("rule", rule)
+                    .arg("verifiers", verifiers.trim_matches(','))
+                    .arg("department", dept),
+            ))
         }
     }
 
@@ -1039,16 +1051,16 @@ impl Store {
     /// `joint-verification`). A rejection needs a reason.
     pub async fn verify(&self, p: &Principal, award_id: i64, approve: bool, reason: &str) -> Result<J> {
         let r = self.award_row(award_id).await?;
-        let dept = Self::verifying_department(p, &r, "verifying an award")?;
+        let dept = Self::verifying_department(p, &r, Msg::new("ledger-act-verify"))?;
         if !approve && reason.trim().is_empty() {
-            return Err(Error::invalid("reason", "a rejection needs a reason the applicant can read"));
+            return Err(Error::invalid("reason", Msg::new("ledger-rejection-needs-reason")));
         }
         let entity_id: i64 = r.try_get("entity_id")?;
         let verifiers: String = r.try_get("verifiers")?;
         let mut w = self.writer().await?;
         let status: String = sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(w.conn()).await?.try_get(0)?;
         if status != "pending" {
-            return Err(Error::Conflict(format!("award {award_id} is {status}, no longer waiting for verification")));
+            return Err(Error::Conflict(Msg::new("ledger-no-longer-pending").arg("id", award_id).arg("status", status)));
         }
         let done: i64 = sqlx::query("SELECT COUNT(*) FROM verifications WHERE award_id = $1 AND department = $2")
             .bind(award_id)
@@ -1057,17 +1069,14 @@ impl Store {
             .await?
             .try_get(0)?;
         if done > 0 {
-            return Err(Error::Conflict(format!("{dept} has already given its verdict on award {award_id}")));
+            return Err(Error::Conflict(Msg::new("ledger-verdict-given").arg("department", &dept).arg("id", award_id)));
         }
         // Four eyes: whoever supplied a fact the award rests on may not be its only approver.
         if approve && verifiers.trim_matches(',') == dept {
             let result: J = serde_json::from_str(&r.try_get::<String, _>("result")?).unwrap_or(J::Null);
             let own = own_facts(&mut w, entity_id, p.user_id, &result).await?;
             if !own.is_empty() {
-                return Err(Error::Forbidden(format!(
-                    "four eyes: you recorded {} for this entity, and the award rests on it; another reviewer of your department must approve it",
-                    own.join(", ")
-                )));
+                return Err(Error::Forbidden(Msg::new("ledger-four-eyes-own-facts").arg("facts", own.join(", "))));
             }
         }
         sqlx::query("INSERT INTO verifications (award_id, department, verdict, reason, reviewer, at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -1114,15 +1123,15 @@ impl Store {
     /// another person ([`Store::second_approval`]) before its payout is scheduled.
     pub async fn decide(&self, pack: &Pack, p: &Principal, award_id: i64, amount_fen: i64, reason: &str) -> Result<J> {
         let r = self.award_row(award_id).await?;
-        let dept = Self::verifying_department(p, &r, "deciding an award")?;
+        let dept = Self::verifying_department(p, &r, Msg::new("ledger-act-decide"))?;
         let (low, high): (i64, Option<i64>) = (r.try_get("low_fen")?, r.try_get("high_fen")?);
         if amount_fen < low || high.is_some_and(|h| amount_fen > h) {
             let range = match high {
-                Some(h) if h == low => format!("the plan fixes the amount at {}元", fen_text(low)),
-                Some(h) => format!("the plan allows {}元 to {}元", fen_text(low), fen_text(h)),
-                None => format!("the plan allows no less than {}元", fen_text(low)),
+                Some(h) if h == low => Msg::new("ledger-plan-fixes").arg("amount", fen_text(low)),
+                Some(h) => Msg::new("ledger-plan-allows").arg("low", fen_text(low)).arg("high", fen_text(h)),
+                None => Msg::new("ledger-plan-allows-at-least").arg("low", fen_text(low)),
             };
-            return Err(Error::invalid("amount", format!("{}元 is outside the allowed interval: {range}", fen_text(amount_fen))));
+            return Err(Error::invalid("amount", Msg::new("ledger-amount-outside").arg("amount", fen_text(amount_fen)).detail(range)));
         }
         // Only an open upper end has a ceiling: so many times the floor, in whole fen.
         let ceiling = match (high, pack.decisions.second_approval_above_floor_times) {
@@ -1140,16 +1149,14 @@ impl Store {
         let status: String = sqlx::query("SELECT status FROM awards WHERE id = $1").bind(award_id).fetch_one(w.conn()).await?.try_get(0)?;
         if status != "approved" {
             return Err(Error::Conflict(match status.as_str() {
-                "decided" => format!("award {award_id} is already decided"),
-                s => format!("award {award_id} is {s}: only an approved award can be decided"),
+                "decided" => Msg::new("ledger-already-decided").arg("id", award_id),
+                s => Msg::new("ledger-only-approved-decided").arg("id", award_id).arg("status", s),
             }));
         }
         let paid = sqlx::query("SELECT award_id FROM payouts WHERE once_key = $1").bind(&once_key).fetch_optional(w.conn()).await?;
         if let Some(x) = paid {
             let other: i64 = x.try_get(0)?;
-            return Err(Error::Conflict(format!(
-                "once-key {once_key} already has a payout (award {other}): a one-time award is paid once"
-            )));
+            return Err(Error::Conflict(Msg::new("ledger-once-key-paid").arg("key", &once_key).arg("other", other)));
         }
         let now = now_ms();
         sqlx::query("INSERT INTO decisions (award_id, amount_fen, reason, decided_by, at, ceiling_fen) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -1191,7 +1198,7 @@ impl Store {
     /// verifying department who is not the one who decided; then the payout is scheduled.
     pub async fn second_approval(&self, p: &Principal, award_id: i64) -> Result<J> {
         let r = self.award_row(award_id).await?;
-        let dept = Self::verifying_department(p, &r, "approving a decision a second time")?;
+        let dept = Self::verifying_department(p, &r, Msg::new("ledger-act-second-approval"))?;
         let entity_id: i64 = r.try_get("entity_id")?;
         let verifiers: String = r.try_get("verifiers")?;
         let mut w = self.writer().await?;
@@ -1199,17 +1206,17 @@ impl Store {
             .bind(award_id)
             .fetch_optional(w.conn())
             .await?
-            .ok_or_else(|| Error::Conflict(format!("award {award_id} is not decided yet")))?;
+            .ok_or_else(|| Error::Conflict(Msg::new("ledger-not-decided").arg("id", award_id)))?;
         let (amount, decided_by, ceiling, second): (i64, i64, Option<i64>, Option<i64>) =
             (d.try_get(0)?, d.try_get(1)?, d.try_get(2)?, d.try_get(3)?);
         if ceiling.is_none() {
-            return Err(Error::Conflict(format!("the decision on award {award_id} needs no second approval")));
+            return Err(Error::Conflict(Msg::new("ledger-no-second-approval-needed").arg("id", award_id)));
         }
         if second.is_some() {
-            return Err(Error::Conflict(format!("the decision on award {award_id} has its second approval already")));
+            return Err(Error::Conflict(Msg::new("ledger-second-approval-given").arg("id", award_id)));
         }
         if decided_by == p.user_id {
-            return Err(Error::Forbidden("four eyes: the second approval must come from another person than the one who decided".into()));
+            return Err(Error::Forbidden(Msg::new("ledger-four-eyes-second")));
         }
         let now = now_ms();
         sqlx::query("UPDATE decisions SET second_by = $1, second_at = $2 WHERE award_id = $3 AND second_by IS NULL")
@@ -1264,16 +1271,16 @@ impl Store {
 
     /// Finance records a scheduled payout as paid.
     pub async fn mark_paid(&self, p: &Principal, payout_id: i64) -> Result<J> {
-        p.require(&[Role::Finance], "recording a payment")?;
+        p.require(&[Role::Finance], Msg::new("ledger-act-record-payment"))?;
         let mut w = self.writer().await?;
         let r = sqlx::query("SELECT status, entity_id, amount_fen, budget_year FROM payouts WHERE id = $1")
             .bind(payout_id)
             .fetch_optional(w.conn())
             .await?
-            .ok_or_else(|| Error::NotFound(format!("there is no payout {payout_id}")))?;
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payout").arg("id", payout_id)))?;
         let status: String = r.try_get(0)?;
         if status == "paid" {
-            return Err(Error::Conflict(format!("payout {payout_id} is already paid")));
+            return Err(Error::Conflict(Msg::new("ledger-payout-paid").arg("id", payout_id)));
         }
         let now = now_ms();
         sqlx::query("UPDATE payouts SET status = 'paid', paid_at = $1, paid_by = $2 WHERE id = $3")
@@ -1300,7 +1307,7 @@ impl Store {
     /// is paid, in exact yuan strings. Finance and admin see everything; a county official its
     /// county.
     pub async fn budget(&self, p: &Principal, year: Option<i64>) -> Result<J> {
-        p.require(&[Role::Finance, Role::Admin, Role::County], "the budget report")?;
+        p.require(&[Role::Finance, Role::Admin, Role::County], Msg::new("ledger-act-budget"))?;
         let county = if p.role == Role::County { p.county.clone().unwrap_or_default() } else { String::new() };
         let rows = sqlx::query(
             "SELECT a.budget_year, a.payer, a.clause, a.status, a.low_fen, a.high_fen, p.amount_fen, p.status, d.amount_fen, d.ceiling_fen \

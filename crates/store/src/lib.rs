@@ -20,23 +20,25 @@ pub mod signin;
 mod time;
 
 pub use auth::{Principal, Role};
-pub use time::{now_ms, rfc3339};
+pub use qiangke_i18n::{Lang, Msg};
+pub use time::{cst_minutes, now_ms, parse_rfc3339, rfc3339};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 use std::path::Path;
 
-/// What can go wrong, in the words the API and CLI show.
+/// What can go wrong. The messages come from the catalogue (`ledger.ftl`), rendered where they
+/// are shown: in the reader's language on the API and the pages; `Display` is English (logs, CLI).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Msg),
     /// The principal may not do this (outside its role or scope).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Msg),
     /// The request is well-formed but conflicts with the ledger's state (already decided, paid …).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Msg),
     /// Input that fails validation: each problem with the field it concerns.
     #[error("{}", .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
@@ -47,10 +49,63 @@ pub enum Error {
 }
 
 /// A validation problem located at a field (`facts[2].value`, `amount`, `row 17, column value`).
+// (The doc comments here are the OpenAPI document's descriptions: unchanged on purpose.) It is
+// serialized as `{field, message}`, `message` in English; the API puts it in the request's
+// language from `msg` (see [`FieldError::rendered`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    // The message from the catalogue, for the reader's language; not serialized.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub msg: Option<Msg>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, msg: Msg) -> FieldError {
+        FieldError { field: field.into(), message: msg.to_string(), msg: Some(msg) }
+    }
+
+    /// The message in `lang` (the English `message` where there is no catalogue message).
+    pub fn text(&self, lang: Lang) -> String {
+        self.msg.as_ref().map_or_else(|| self.message.clone(), |m| m.render(lang))
+    }
+
+    /// The same problem with its message in `lang`, as the API serializes it.
+    pub fn rendered(&self, lang: Lang) -> FieldError {
+        FieldError { field: self.field.clone(), message: self.text(lang), msg: None }
+    }
+}
+
+/// A text another part gives only in English (a rules diagnostic, a library's error), carried as
+/// a catalogue message so it goes where messages go.
+pub fn other_text(text: impl ToString) -> Msg {
+    Msg::new("ledger-other-text").arg("text", text)
+}
+
+/// Items said one after another (`a; b; c`). Each item's message ends in `{ $more -> [yes] ;
+/// { $detail } … }`: the rest of the list is its detail. `None` for no items.
+pub(crate) fn chain(items: Vec<Msg>) -> Option<Msg> {
+    items.into_iter().rev().fold(None, |rest, m| {
+        Some(match rest {
+            Some(r) => m.arg("more", "yes").detail(r),
+            None => m.arg("more", "no"),
+        })
+    })
+}
+
+/// Messages one after another ("a; b; c"), whatever their own wording; `None` for none.
+pub(crate) fn list_msg(items: Vec<Msg>) -> Option<Msg> {
+    items.into_iter().rev().reduce(|rest, m| Msg::new("ledger-and-more").part("first", m).part("rest", rest))
+}
+
+/// Why a cell could not be read, with what would be accepted when `hint`.
+pub(crate) fn cell_msg(c: qiangke_rules::facts::CellError, hint: bool) -> Msg {
+    match c.hint {
+        Some(h) if hint => Msg::new("ledger-cell-hint").part("hint", h).detail(c.msg),
+        _ => c.msg,
+    }
 }
 
 impl Error {
@@ -92,8 +147,8 @@ impl Error {
         }
     }
 
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    pub fn invalid(field: impl Into<String>, msg: Msg) -> Error {
+        Error::Invalid(vec![FieldError::new(field, msg)])
     }
 }
 
@@ -138,13 +193,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 impl Store {
     /// Opens (creating on first use) the embedded SQLite ledger `qiangke.db` in `dir`.
     pub async fn open_dir(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::invalid("data directory", format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::invalid("data directory", Msg::new("ledger-cannot-create-dir").arg("dir", dir.display()).arg("error", e))
+        })?;
         // Say at once when the directory cannot be written (a read-only mount, a full disk, a
         // missing permission), instead of letting the pool retry until it times out.
         let probe = dir.join(".qiangke-write-check");
-        std::fs::write(&probe, b"ok").and_then(|()| std::fs::remove_file(&probe)).map_err(|e| {
-            Error::invalid("data directory", format!("{} cannot be written ({e}); the ledger must be able to write there", dir.display()))
-        })?;
+        std::fs::write(&probe, b"ok")
+            .and_then(|()| std::fs::remove_file(&probe))
+            .map_err(|e| Error::invalid("data directory", Msg::new("ledger-dir-not-writable").arg("dir", dir.display()).arg("error", e)))?;
         let path = dir.join("qiangke.db");
         Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await
     }
@@ -166,7 +223,7 @@ impl Store {
     pub async fn open_dir_read_only(dir: &Path) -> Result<Store> {
         let path = dir.join("qiangke.db");
         if !path.exists() {
-            return Err(Error::NotFound(format!("there is no ledger at {}", path.display())));
+            return Err(Error::NotFound(Msg::new("ledger-no-ledger-at").arg("path", path.display())));
         }
         Store::open_read_only(&format!("sqlite://{}?mode=ro", path.display())).await
     }
@@ -178,7 +235,7 @@ impl Store {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
         } else {
-            return Err(Error::invalid("database URL", format!("`{url}`: expected sqlite://PATH or postgres://…")));
+            return Err(Error::invalid("database URL", Msg::new("ledger-bad-database-url").arg("url", url)));
         };
         // One connection first: a database that cannot be opened or reached says why at once
         // (the pool would retry until its timeout and then only say that it timed out).
@@ -297,11 +354,11 @@ pub fn to_fen(yuan: rust_decimal::Decimal) -> Option<i64> {
 
 /// An amount a person typed (`200000`, `20万元`, `150000.50`) as integer fen, with the checks a
 /// money fact gets (never negative, never finer than a fen); the error says what is wrong.
-pub fn parse_fen(pack: &qiangke_rules::Pack, text: &str) -> std::result::Result<i64, String> {
+pub fn parse_fen(pack: &qiangke_rules::Pack, text: &str) -> std::result::Result<i64, Msg> {
     match qiangke_rules::facts::parse_cell(pack, qiangke_rules::model::Type::Money, text) {
-        Ok(qiangke_rules::model::Value::Money(m)) => to_fen(m).ok_or_else(|| "amounts are exact to the fen".to_string()),
-        Ok(_) => Err("expected an amount of money".into()),
-        Err(e) => Err(e.to_string()),
+        Ok(qiangke_rules::model::Value::Money(m)) => to_fen(m).ok_or_else(|| Msg::new("ledger-money-not-fen-exact")),
+        Ok(_) => Err(Msg::new("ledger-expected-money")),
+        Err(e) => Err(cell_msg(e, false)),
     }
 }
 
@@ -323,6 +380,37 @@ mod tests {
         assert_eq!(s, vec!["CREATE TABLE a (x TEXT)".to_string(), "CREATE TABLE b (\n  y TEXT\n)".to_string()]);
         assert_eq!(statements(MIGRATIONS[0].2).len(), 16);
         assert_eq!(statements(MIGRATIONS[1].2).len(), 3);
+    }
+
+    #[test]
+    fn refusals_read_as_sentences_in_both_languages() {
+        let item = |n: usize, who: &str| {
+            Msg::new("ledger-item-not-supplied").arg("item", n).arg("name", "rd_expenditure").arg("who", who).arg("me", "市工信局")
+        };
+        let m = Msg::new("ledger-records-only-supplied").detail(chain(vec![item(1, "市税务局"), item(2, "none")]).expect("two"));
+        assert_eq!(
+            m.to_string(),
+            "item 1: `rd_expenditure` comes from the records of 市税务局, not of 市工信局; \
+             item 2: `rd_expenditure` comes from the records of the entity itself (or the administrator), not of 市工信局; \
+             a department records only the facts it supplies"
+        );
+        assert_eq!(
+            m.render(Lang::Zh),
+            "第 1 项:“rd_expenditure”来自市税务局的记录,不属于市工信局;\
+             第 2 项:“rd_expenditure”来自企业或单位本身(或管理员)的记录,不属于市工信局;\
+             部门只能填报本部门提供的事实"
+        );
+        assert_eq!(chain(Vec::new()), None);
+        let r = Msg::new("ledger-role-refused").arg("role", "finance").detail(Msg::new("ledger-act-register-entity"));
+        assert_eq!(r.to_string(), "registering an entity needs the role admin; you are signed in as finance");
+        assert_eq!(r.render(Lang::Zh), "登记企业或单位需要管理员角色;您当前登录的角色是财政");
+        let c = Msg::new("ledger-no-longer-pending").arg("id", 7).arg("status", "rejected");
+        assert_eq!(c.to_string(), "award 7 is rejected, no longer waiting for verification");
+        assert_eq!(c.render(Lang::Zh), "奖补 7 已驳回,不再等待核实");
+        let f = FieldError::new("reason", Msg::new("ledger-rejection-needs-reason"));
+        assert_eq!(f.message, "a rejection needs a reason the applicant can read");
+        assert_eq!(f.text(Lang::Zh), "驳回必须填写申请人能看懂的理由");
+        assert_eq!(serde_json::to_value(&f).expect("json"), serde_json::json!({"field": "reason", "message": f.message}));
     }
 
     #[test]

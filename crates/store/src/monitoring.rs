@@ -9,7 +9,7 @@
 
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
-use crate::{Error, FieldError, Result, Store, now_ms};
+use crate::{Error, FieldError, Msg, Result, Store, now_ms};
 use qiangke_monitor::observation::{ObsError, export_observations};
 use qiangke_monitor::tasks::{Update, export_updates, import_updates};
 use qiangke_monitor::{Observation, Scope, import_observations};
@@ -20,34 +20,27 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 fn obs_errors(errs: Vec<ObsError>) -> Error {
-    Error::Invalid(
-        errs.into_iter()
-            .map(|e| FieldError { field: format!("line {}, column {}", e.line, e.field), message: e.message.to_string() })
-            .collect(),
-    )
+    Error::Invalid(errs.into_iter().map(|e| FieldError::new(format!("line {}, column {}", e.line, e.field), e.message)).collect())
 }
 
 impl Store {
     /// Records indicator observations from CSV (`indicator,scope,year,value,unit,source,entered_by`).
     pub async fn record_observations(&self, pack: &Pack, p: &Principal, csv: &str) -> Result<serde_json::Value> {
-        p.require(&[Role::Admin, Role::Reviewer, Role::County], "recording indicator observations")?;
+        p.require(&[Role::Admin, Role::Reviewer, Role::County], Msg::new("ledger-act-record-observations"))?;
         let obs = import_observations(pack, csv).map_err(obs_errors)?;
         if obs.is_empty() {
-            return Err(Error::invalid("body", "the file has no observations"));
+            return Err(Error::invalid("body", Msg::new("ledger-no-observations")));
         }
         if p.role == Role::County {
             let mine = p.county.clone().unwrap_or_default();
-            let foreign: Vec<FieldError> = obs
+            let foreign: Vec<Msg> = obs
                 .iter()
                 .enumerate()
                 .filter(|(_, o)| o.scope.name(pack) != mine)
-                .map(|(i, o)| FieldError {
-                    field: format!("row {}, column scope", i + 2),
-                    message: format!("`{}` is outside your county ({mine})", o.scope.name(pack)),
-                })
+                .map(|(i, o)| Msg::new("ledger-row-outside-county").arg("row", i + 2).arg("scope", o.scope.name(pack)).arg("county", &mine))
                 .collect();
-            if !foreign.is_empty() {
-                return Err(Error::Forbidden(foreign.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")));
+            if let Some(m) = crate::chain(foreign) {
+                return Err(Error::Forbidden(m));
             }
         }
         let mut w = self.writer().await?;
@@ -115,7 +108,7 @@ impl Store {
     /// report are public): the admin all of them, a county official its county's, a reviewer
     /// those its department entered.
     pub async fn observations_csv(&self, pack: &Pack, p: &Principal) -> Result<String> {
-        p.require(&[Role::Admin, Role::County, Role::Reviewer], "reading the observations as entered")?;
+        p.require(&[Role::Admin, Role::County, Role::Reviewer], Msg::new("ledger-act-read-observations"))?;
         let mine: std::collections::HashSet<(String, String, i64)> = match p.role {
             Role::Admin => Default::default(),
             _ => sqlx::query("SELECT o.indicator, o.scope, o.year FROM observations o JOIN users u ON u.id = o.entered_by WHERE u.department = $1 OR o.scope = $2")
@@ -137,17 +130,12 @@ impl Store {
     /// Records task progress updates from CSV (`task,date,unit,text,value`). A reviewer's rows
     /// are in its department's name (an empty unit becomes it; another unit is refused).
     pub async fn record_task_updates(&self, pack: &Pack, p: &Principal, csv: &str) -> Result<serde_json::Value> {
-        p.require(&[Role::Admin, Role::Reviewer, Role::County], "recording task progress")?;
+        p.require(&[Role::Admin, Role::Reviewer, Role::County], Msg::new("ledger-act-record-task-progress"))?;
         let mut ups = import_updates(pack, csv).map_err(|errs| {
-            Error::Invalid(
-                errs.into_iter()
-                    .map(|e| e.to_string())
-                    .map(|m| FieldError { field: m.split(':').next().unwrap_or("row").to_string(), message: m })
-                    .collect(),
-            )
+            Error::Invalid(errs.into_iter().map(|e| FieldError::new(format!("line {}, column {}", e.line, e.field), e.message)).collect())
         })?;
         if ups.is_empty() {
-            return Err(Error::invalid("body", "the file has no updates"));
+            return Err(Error::invalid("body", Msg::new("ledger-no-updates")));
         }
         let own = match p.role {
             Role::Reviewer => p.department.clone(),
@@ -161,7 +149,12 @@ impl Store {
                     None => u.unit = own_ix,
                     Some(x) if Some(x) == own_ix => {}
                     Some(x) => {
-                        return Err(Error::Forbidden(format!("row {}: you report for {own}, not for {}", i + 2, pack.departments[x].id)));
+                        return Err(Error::Forbidden(
+                            Msg::new("ledger-report-for-own-department")
+                                .arg("row", i + 2)
+                                .arg("own", &own)
+                                .arg("other", &pack.departments[x].id),
+                        ));
                     }
                 }
             }
@@ -212,7 +205,7 @@ impl Store {
     /// Task updates as the import CSV, as far as `p` may read them: the admin all, a reviewer its
     /// department's, a county official those of the county governments.
     pub async fn task_updates_csv(&self, pack: &Pack, p: &Principal) -> Result<String> {
-        p.require(&[Role::Admin, Role::County, Role::Reviewer], "reading the task updates as entered")?;
+        p.require(&[Role::Admin, Role::County, Role::Reviewer], Msg::new("ledger-act-read-task-updates"))?;
         let unit = match p.role {
             Role::Reviewer => p.department.clone(),
             Role::County => Some("county-governments".to_string()),

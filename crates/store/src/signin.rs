@@ -115,7 +115,7 @@ impl Store {
 
     /// The newest sign-in events (admin): when, who, from where, what happened.
     pub async fn sign_in_events(&self, p: &Principal, limit: i64) -> Result<Vec<serde_json::Value>> {
-        p.require(&[crate::Role::Admin], "the sign-in log")?;
+        p.require(&[crate::Role::Admin], crate::Msg::new("ledger-act-sign-in-log"))?;
         let rows = sqlx::query("SELECT at, username, client, outcome FROM sign_in_log ORDER BY id DESC LIMIT $1")
             .bind(limit.clamp(1, 1000))
             .fetch_all(&self.pool)

@@ -16,6 +16,42 @@ pub fn rfc3339(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// China Standard Time (UTC+8, no daylight saving) to the minute, as people in the city write it:
+/// `1795698214000` (2026-11-26T13:03:34Z) → `2026-11-26 21:03`.
+pub fn cst_minutes(ms: i64) -> String {
+    let secs = ms.div_euclid(1000) + 8 * 3600;
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let rem = secs.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+}
+
+/// The instant [`rfc3339`] wrote (`2023-11-14T22:13:20.123Z`), in Unix milliseconds; `None` for
+/// any other shape.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 24 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'.' || b[23] != b'Z' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<i64>().ok());
+    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    let (h, mi, se, ms) = (n(11..13)?, n(14..16)?, n(17..19)?, n(20..23)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 59 {
+        return None;
+    }
+    Some(((days_from_civil(y, m, d) * 86_400 + h * 3600 + mi * 60 + se) * 1000) + ms)
+}
+
+/// (year, month, day) to days since 1970-01-01; the inverse of [`civil_from_days`] (same source).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to (year, month, day); the era-based method of H. Hinnant's
 /// "chrono-compatible low-level date algorithms".
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
@@ -33,7 +69,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339;
+    use super::{cst_minutes, parse_rfc3339, rfc3339};
 
     #[test]
     fn formats_known_instants() {
@@ -43,5 +79,18 @@ mod tests {
         // 2026-11-26T13:03:34Z
         assert_eq!(rfc3339(1_795_698_214_000), "2026-11-26T13:03:34.000Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn china_standard_time_to_the_minute() {
+        // 2026-11-26T13:03:34Z is 21:03 in Beijing; 2026-11-30T10:05Z is 18:05.
+        assert_eq!(cst_minutes(1_795_698_214_000), "2026-11-26 21:03");
+        assert_eq!(cst_minutes(parse_rfc3339("2026-11-30T10:05:59.999Z").expect("parses")), "2026-11-30 18:05");
+        // Past midnight in Beijing, still the day before in UTC.
+        assert_eq!(cst_minutes(parse_rfc3339("2025-12-31T16:00:00.000Z").expect("parses")), "2026-01-01 00:00");
+        for ms in [0, 951_827_696_789, 1_795_698_214_000, -1] {
+            assert_eq!(parse_rfc3339(&rfc3339(ms)), Some(ms));
+        }
+        assert_eq!(parse_rfc3339("2026-11-30 18:05"), None);
     }
 }

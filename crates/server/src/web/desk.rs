@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qiangke_rules::Lang;
-use qiangke_store::{Error, Role};
+use qiangke_store::{Error, Msg, Role};
 use rust_decimal::Decimal;
 use serde_json::Value as J;
 use std::fmt::Write as _;
@@ -243,12 +243,12 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
     ctx.page_status(status, title, &o)
 }
 
-/// Turns a store refusal into field messages for the re-rendered form.
-fn refusal(award: i64, form: Vec<(String, String)>, e: Error) -> Result<Refusal, Error> {
+/// Turns a store refusal into field messages, in the page's language, for the re-rendered form.
+fn refusal(lang: Lang, award: i64, form: Vec<(String, String)>, e: Error) -> Result<Refusal, Error> {
     let (errors, status) = match e {
-        Error::Invalid(fs) => (fs.into_iter().map(|f| (f.field, f.message)).collect(), StatusCode::UNPROCESSABLE_ENTITY),
-        Error::Conflict(m) => (vec![("general".to_string(), m)], StatusCode::CONFLICT),
-        Error::Forbidden(m) => (vec![("general".to_string(), m)], StatusCode::FORBIDDEN),
+        Error::Invalid(fs) => (fs.iter().map(|f| (f.field.clone(), f.text(lang))).collect(), StatusCode::UNPROCESSABLE_ENTITY),
+        Error::Conflict(m) => (vec![("general".to_string(), m.render(lang))], StatusCode::CONFLICT),
+        Error::Forbidden(m) => (vec![("general".to_string(), m.render(lang))], StatusCode::FORBIDDEN),
         other => return Err(other),
     };
     Ok(Refusal { award, form, errors, status })
@@ -262,11 +262,11 @@ pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     let verdict = field(&form, "verdict");
     let res = match verdict {
         "approve" | "reject" => s.store.verify(&p, id, verdict == "approve", field(&form, "reason")).await,
-        _ => Err(Error::invalid("verdict", ctx.l("desk-choose-approve-or-reject"))),
+        _ => Err(Error::invalid("verdict", Msg::new("desk-choose-approve-or-reject"))),
     };
     match res {
         Ok(_) => Redirect::to(&format!("/desk?done={id}#award-{id}")).into_response(),
-        Err(e) => match refusal(id, form, e) {
+        Err(e) => match refusal(ctx.lang, id, form, e) {
             Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
             Err(e) => super::store_error(&ctx, e),
         },
@@ -285,7 +285,7 @@ pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     };
     match res {
         Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
-        Err(e) => match refusal(id, form, e) {
+        Err(e) => match refusal(ctx.lang, id, form, e) {
             Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
             Err(e) => super::store_error(&ctx, e),
         },
@@ -299,7 +299,7 @@ pub(super) async fn second_approval(ctx: Ctx, State(s): St, Path(id): Path<i64>,
     let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
     match s.store.second_approval(&p, id).await {
         Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
-        Err(e) => match refusal(id, form, e) {
+        Err(e) => match refusal(ctx.lang, id, form, e) {
             Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
             Err(e) => super::store_error(&ctx, e),
         },
@@ -413,17 +413,50 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         ],
     ));
     for e in &entries {
+        let at = e["at"].as_str().unwrap_or("");
+        let action = e["action"].as_str().unwrap_or("");
+        // The time in Beijing, to the minute (the exact UTC instant on hovering).
+        let when = qiangke_store::parse_rfc3339(at).map_or_else(|| at.to_string(), qiangke_store::cst_minutes);
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            r#"<tr><td>{}</td><td><time datetime="{}" title="{}">{}</time></td><td>{}</td><td title="{}">{}</td><td>{}</td><td><code>{}</code></td></tr>"#,
             e["seq"],
-            esc(e["at"].as_str().unwrap_or("")),
+            esc(at),
+            esc(at),
+            esc(&when),
             esc(e["actor"].as_str().unwrap_or("")),
-            esc(e["action"].as_str().unwrap_or("")),
+            esc(action),
+            esc(&action_name(ctx.lang, action)),
             esc(e["subject"].as_str().unwrap_or("")),
             esc(&e["detail"].to_string()),
         );
     }
     o.push_str("</tbody></table></div>");
     ctx.page(ctx.l("desk-audit-trail"), &o)
+}
+
+/// An audit action (`award.decide`) by its name in `lang` (决定兑现); an action this list does not
+/// know (one added later) by its code.
+fn action_name(lang: Lang, action: &str) -> String {
+    let id = match action {
+        "application.create" => "audit-application-create",
+        "award.create" => "audit-award-create",
+        "award.approve" => "audit-award-approve",
+        "award.reject" => "audit-award-reject",
+        "award.decide" => "audit-award-decide",
+        "award.second-approval" => "audit-award-second-approval",
+        "entity.register" => "audit-entity-register",
+        "facts.record" => "audit-facts-record",
+        "facts.import" => "audit-facts-import",
+        "facts.imported" => "audit-facts-imported",
+        "observations.record" => "audit-observations-record",
+        "payout.paid" => "audit-payout-paid",
+        "tasks.update" => "audit-tasks-update",
+        "user.create" => "audit-user-create",
+        "user.update" => "audit-user-update",
+        "user.password" => "audit-user-password",
+        "user.sessions-revoked" => "audit-user-sessions-revoked",
+        other => return other.to_string(),
+    };
+    qiangke_i18n::text(lang, id, &[])
 }

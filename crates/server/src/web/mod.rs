@@ -174,7 +174,7 @@ impl FromRequestParts<S> for Ctx {
 
 /// A language tag as `?lang=` and the cookie give it: `zh-Hans` (also `zh`, `zh-CN`), `zh-Hant`
 /// (also `zh-TW`, `zh-HK`, `zh-MO`) or `en`; the flag is Traditional script.
-fn parse_lang(s: &str) -> Option<(Lang, bool)> {
+pub(crate) fn parse_lang(s: &str) -> Option<(Lang, bool)> {
     let s = s.trim().to_ascii_lowercase();
     match s.as_str() {
         "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" => Some((Lang::Zh, true)),
@@ -185,7 +185,7 @@ fn parse_lang(s: &str) -> Option<(Lang, bool)> {
 }
 
 /// The first language of an `Accept-Language` header that qiangke speaks (by descending weight).
-fn accept_language(h: &str) -> Option<(Lang, bool)> {
+pub(crate) fn accept_language(h: &str) -> Option<(Lang, bool)> {
     let mut tags: Vec<(u16, usize, &str)> = h
         .split(',')
         .enumerate()
@@ -448,7 +448,7 @@ async fn login(
         }
         Err(p) => {
             let msg = if matches!(p.status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
-                p.detail.clone()
+                p.detail.render(ctx.lang)
             } else {
                 ctx.l("page-unknown-user-name-or").to_string()
             };
@@ -482,11 +482,12 @@ pub(crate) fn store_error(ctx: &Ctx, e: qiangke_store::Error) -> Response {
     problem_page(ctx, &crate::Problem::from(e))
 }
 
-/// A problem as a page, with its status.
+/// A problem as a page, with its status, in the page's language.
 pub(crate) fn problem_page(ctx: &Ctx, p: &crate::Problem) -> Response {
-    let mut msg = p.detail.clone();
+    let mut msg = p.detail.render(ctx.lang);
     for f in &p.errors {
-        let _ = write!(msg, " — {}: {}", f.field, f.message);
+        let _ = write!(msg, " — {}: {}", f.field, f.text(ctx.lang));
     }
-    ctx.page_status(p.status, p.title, &format!(r#"<p class="error" role="alert">{}</p>"#, esc(&msg)))
+    let title = qiangke_i18n::text(ctx.lang, p.title, &[]);
+    ctx.page_status(p.status, &title, &format!(r#"<p class="error" role="alert">{}</p>"#, esc(&msg)))
 }
