@@ -168,6 +168,108 @@ pub fn awards_to_xlsx(pack: &Pack, csv_path: &Path, xlsx_path: &Path) -> Result<
     wb.save(xlsx_path).map_err(err)
 }
 
+/// How a column of one of qiangke's CSV tables is shown in a workbook.
+#[derive(Clone, Copy, PartialEq)]
+enum Cell {
+    Text,
+    /// A year or a count: a whole number.
+    Whole,
+    /// Yuan, exact to the fen in the CSV: a number shown with separators and two decimals.
+    Money,
+    /// A fraction or a figure: a number as written.
+    Number,
+    /// A paying or verifying department's id: its name beside it.
+    Department,
+}
+
+/// The Chinese header and the kind of each column qiangke's tables use (budget, totals,
+/// what-if, monitoring progress); a column not listed keeps its id as header and stays text.
+fn column(id: &str) -> (&'static str, Cell) {
+    match id {
+        "entity" => ("主体编号", Cell::Text),
+        "claim_year" => ("申报年度", Cell::Whole),
+        "budget_year" => ("预算年度", Cell::Whole),
+        "paid_by" => ("拨付部门", Cell::Department),
+        "clause" => ("条款", Cell::Text),
+        "awards" => ("笔数", Cell::Whole),
+        "low" => ("金额下限(元)", Cell::Money),
+        "high" => ("金额上限(元)", Cell::Money),
+        "variant" => ("方案", Cell::Text),
+        "baseline_low" => ("现行下限(元)", Cell::Money),
+        "baseline_high" => ("现行上限(元)", Cell::Money),
+        "variant_low" => ("方案下限(元)", Cell::Money),
+        "variant_high" => ("方案上限(元)", Cell::Money),
+        "delta_low" => ("变化下限(元)", Cell::Money),
+        "delta_high" => ("变化上限(元)", Cell::Money),
+        "indicator" => ("指标编号", Cell::Text),
+        "number" => ("序号", Cell::Whole),
+        "name" => ("指标", Cell::Text),
+        "unit" => ("单位", Cell::Text),
+        "baseline" => ("基期值", Cell::Number),
+        "baseline_year" => ("基期年份", Cell::Whole),
+        "target_2022" => ("2022年目标", Cell::Number),
+        "target_2025" => ("2025年目标", Cell::Number),
+        "value" => ("最新值", Cell::Number),
+        "value_year" => ("最新值年份", Cell::Whole),
+        "share" => ("完成进度", Cell::Number),
+        "linear_path" => ("线性路径", Cell::Number),
+        "status" => ("状态", Cell::Text),
+        "met_2022" => ("2022年达标", Cell::Text),
+        "needed_per_year" => ("每年尚需", Cell::Number),
+        "needed_rate" => ("每年尚需增长率", Cell::Number),
+        "projection_2025" => ("趋势推算2025", Cell::Number),
+        _ => ("", Cell::Text),
+    }
+}
+
+/// One of qiangke's CSV tables (`budget_year,paid_by,…`) as a workbook: Chinese headers,
+/// departments by name beside the id, money as numbers with two decimals, years as numbers.
+pub fn table_to_xlsx(pack: &Pack, csv_text: &str, sheet: &str, xlsx_path: &Path) -> Result<(), String> {
+    let mut rdr = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let err = |e: rust_xlsxwriter::XlsxError| format!("{}: {e}", xlsx_path.display());
+    let header: Vec<String> = rdr.headers().map_err(|e| e.to_string())?.iter().map(str::to_string).collect();
+    let kinds: Vec<Cell> = header.iter().map(|h| column(h).1).collect();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(err)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    for (c, h) in header.iter().enumerate() {
+        let (zh, _) = column(h);
+        ws.write_string_with_format(0, c as u16, if zh.is_empty() { h.as_str() } else { zh }, &bold).map_err(err)?;
+        ws.set_column_width(c as u16, if kinds[c] == Cell::Money { 18.0 } else { 14.0 }).map_err(err)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(err)?;
+    let names: HashMap<&str, &str> = pack.departments.iter().map(|d| (d.id.as_str(), d.name.zh.as_str())).collect();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let row = i as u32 + 1;
+        for (c, text) in rec.iter().enumerate() {
+            let col = c as u16;
+            let kind = kinds.get(c).copied().unwrap_or(Cell::Text);
+            // Numbers in the CSV are exact decimals; a workbook holds binary fractions, exact for
+            // every fen up to 2^53 fen. Anything that does not read as a number stays text.
+            let number = text.parse::<f64>().ok().filter(|v| v.is_finite());
+            match (kind, number) {
+                (_, _) if text.is_empty() => {}
+                (Cell::Money, Some(v)) => {
+                    ws.write_number_with_format(row, col, v, &money).map_err(err)?;
+                }
+                (Cell::Whole | Cell::Number, Some(v)) => {
+                    ws.write_number(row, col, v).map_err(err)?;
+                }
+                (Cell::Department, _) => {
+                    ws.write_string(row, col, names.get(text).copied().unwrap_or(text)).map_err(err)?;
+                }
+                _ => {
+                    ws.write_string(row, col, text).map_err(err)?;
+                }
+            }
+        }
+    }
+    wb.save(xlsx_path).map_err(err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,3 +188,42 @@ fn the_upload_templates_name_every_fact_and_run_as_they_are() {
     let rd = rows.iter().find(|r| r[1] == Data::String("rd_expenditure".into())).expect("rd row");
     assert!(rd[2].to_string().contains("1500万元") && rd[3].to_string().contains("市税务局"), "{rd:?}");
 }
+
+#[test]
+fn the_budget_and_the_totals_as_workbooks_have_chinese_headers_and_numbers() {
+    let pack = pack();
+    // A new high-tech enterprise (四(二)7: 20万元, paid by 市财政局) with 1500万元 of R&D (四(二)8:
+    // 1000万–2000万 → 20万元, paid by 市科技局); both are 2023 facts, in the 2024 budget.
+    let input = tmp("budget-pop.csv");
+    std::fs::write(
+        &input,
+        "id,year,kind,above_scale,rd_expenditure,super_deduction_amount,recognition.date,recognition.kind,recognition.renewal\n\
+         A1,2023,企业,是,1500万,62万元,2023年11月20日,高新技术企业,否\n",
+    )
+    .expect("write");
+    let totals = tmp("budget-totals.csv");
+    let s =
+        run_file(&pack, &input, &BatchOptions::default(), &Outputs { totals: Some(totals.clone()), ..Outputs::default() }).expect("run");
+    let budget_xlsx = tmp("budget.xlsx");
+    qiangke_batch::xlsx::table_to_xlsx(&pack, &s.budget.to_csv(), "预算", &budget_xlsx).expect("budget workbook");
+    let mut wb = open_workbook_auto(&budget_xlsx).expect("open");
+    let sheet = wb.worksheet_range("预算").expect("the sheet is named 预算");
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, ["预算年度", "拨付部门", "条款", "笔数", "金额下限(元)", "金额上限(元)"]);
+    let body: Vec<Vec<String>> = rows[1..].iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(
+        body,
+        [["2024", "市财政局", "四(二)7", "1", "200000", "200000"], ["2024", "市科技局", "四(二)8", "1", "200000", "200000"]],
+        "departments by name, amounts as numbers"
+    );
+    assert!(rows[1][4].is_float() && rows[1][0].is_float(), "money and years are number cells: {:?}", rows[1]);
+    let totals_xlsx = tmp("totals.xlsx");
+    let text = std::fs::read_to_string(&totals).expect("totals");
+    qiangke_batch::xlsx::table_to_xlsx(&pack, &text, "合计", &totals_xlsx).expect("totals workbook");
+    let mut wb = open_workbook_auto(&totals_xlsx).expect("open");
+    let sheet = wb.worksheet_range("合计").expect("sheet");
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    // 20万元 + 20万元 for entity A1 in the 2024 budget.
+    assert_eq!(rows, [["主体编号", "预算年度", "金额下限(元)", "金额上限(元)"], ["A1", "2024", "400000", "400000"]]);
+}

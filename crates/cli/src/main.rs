@@ -124,13 +124,13 @@ enum Cmd {
         /// Claim year to report (repeatable); default: every year in the input.
         #[arg(long = "year")]
         years: Vec<i32>,
-        /// Per-entity totals by budget year (CSV).
+        /// Per-entity totals by budget year (CSV, or `.xlsx` with Chinese headers).
         #[arg(long)]
         totals: Option<PathBuf>,
         /// Bad rows with line, column and reason (CSV); default: OUT with `.errors.csv`.
         #[arg(long)]
         errors: Option<PathBuf>,
-        /// Budget by year × paying department × clause (`.csv` or `.json`).
+        /// Budget by year × paying department × clause (`.csv`, `.json` or `.xlsx`).
         #[arg(long)]
         budget: Option<PathBuf>,
         /// Rename input columns to facts: a TOML file with `[columns] "header" = "fact"`.
@@ -172,7 +172,7 @@ enum Cmd {
         reforms: Vec<PathBuf>,
         #[arg(long = "year")]
         years: Vec<i32>,
-        /// The differences as CSV.
+        /// The differences as CSV, or `.xlsx` with Chinese headers.
         #[arg(long)]
         out: Option<PathBuf>,
         #[arg(long, default_value_t = 0)]
@@ -785,13 +785,25 @@ mod xlsx {
     pub fn awards(pack: &Pack, csv: &Path, out: &Path) -> Result<(), String> {
         qiangke_batch::xlsx::awards_to_xlsx(pack, csv, out)
     }
+    /// One of the CSV tables (budget, totals, what-if, progress) as a workbook.
+    #[cfg(feature = "xlsx")]
+    pub fn table(pack: &Pack, csv: &str, sheet: &str, out: &Path) -> Result<(), String> {
+        qiangke_batch::xlsx::table_to_xlsx(pack, csv, sheet, out)
+    }
+    #[cfg(not(feature = "xlsx"))]
+    pub fn table(_: &Pack, _: &str, _: &str, out: &Path) -> Result<(), String> {
+        Err(super::say("cli-xlsx-feature", &[("path", &out.display().to_string())]))
+    }
+    pub fn is_xlsx(p: &Path) -> bool {
+        p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    }
     #[cfg(not(feature = "xlsx"))]
     pub fn template(_: &Pack, out: &Path) -> Result<(), String> {
-        Err(say("cli-xlsx-feature", &[("path", &out.display().to_string())]))
+        Err(super::say("cli-xlsx-feature", &[("path", &out.display().to_string())]))
     }
     #[cfg(not(feature = "xlsx"))]
     pub fn awards(_: &Pack, _: &Path, out: &Path) -> Result<(), String> {
-        Err(say("cli-xlsx-feature", &[("path", &out.display().to_string())]))
+        Err(super::say("cli-xlsx-feature", &[("path", &out.display().to_string())]))
     }
 }
 
@@ -861,7 +873,10 @@ fn batch(
     // An `.xlsx` award list is made from the CSV the run writes, once the run has succeeded.
     let xlsx_out = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let awards_csv = if xlsx_out { out.with_extension("xlsx.csv") } else { out.clone() };
-    let outputs = Outputs { awards: Some(awards_csv.clone()), totals, errors: Some(errors.clone()), bom, lang: lang() };
+    // Totals as a workbook are made the same way, from the CSV, afterwards.
+    let totals_xlsx = totals.clone().filter(|t| xlsx::is_xlsx(t));
+    let totals = totals.map(|t| if xlsx::is_xlsx(&t) { t.with_extension("xlsx.csv") } else { t });
+    let outputs = Outputs { awards: Some(awards_csv.clone()), totals: totals.clone(), errors: Some(errors.clone()), bom, lang: lang() };
     let started = std::time::Instant::now();
     let result = run_file(&pack, input, &opts, &outputs);
     if progress.is_some() {
@@ -891,7 +906,17 @@ fn batch(
             return Ok(ExitCode::from(1));
         }
     }
-    if let Some(b) = &budget {
+    if let (Some(x), Some(csv)) = (&totals_xlsx, &totals) {
+        let written = std::fs::read_to_string(csv).map_err(|e| e.to_string()).and_then(|t| xlsx::table(&pack, &t, "合计", x));
+        let _ = std::fs::remove_file(csv);
+        if let Err(e) = written {
+            errln!("{}", say("cli-error", &[("detail", &e)]));
+            return Ok(ExitCode::from(1));
+        }
+    }
+    if let Some(b) = budget.as_ref().filter(|b| xlsx::is_xlsx(b)) {
+        xlsx::table(&pack, &summary.budget.to_csv(), "预算", b).map_err(|e| anyhow::anyhow!(e))?;
+    } else if let Some(b) = &budget {
         let text = if b.extension().is_some_and(|e| e == "json") {
             serde_json::to_string_pretty(&summary.budget.to_json())?
         } else if bom {
@@ -1017,8 +1042,10 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
         ("seconds", format!("{:.2}", t.elapsed().as_secs_f64())),
     ];
     outln!("\n{}", say("cli-whatif-summary", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
-    if let Some(o) = out {
-        std::fs::write(o, csv).with_context(|| cannot_write(o))?;
+    match out {
+        Some(o) if xlsx::is_xlsx(o) => xlsx::table(&pack, &csv, "方案比较", o).map_err(|e| anyhow::anyhow!(e))?,
+        Some(o) => std::fs::write(o, csv).with_context(|| cannot_write(o))?,
+        None => {}
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1078,7 +1105,10 @@ pub(crate) fn write_report(
     let r = rep::build(pack, obs, ups, year, weights, counts);
     std::fs::create_dir_all(out_dir).with_context(|| cannot_write(out_dir))?;
     std::fs::write(out_dir.join("report.html"), rep::to_html_in(pack, &r, lang()))?;
-    std::fs::write(out_dir.join("progress.csv"), rep::to_csv(pack, &r))?;
+    let progress = rep::to_csv(pack, &r);
+    std::fs::write(out_dir.join("progress.csv"), &progress)?;
+    #[cfg(feature = "xlsx")]
+    xlsx::table(pack, &progress, "指标进展", &out_dir.join("progress.xlsx")).map_err(|e| anyhow::anyhow!(e))?;
     std::fs::write(out_dir.join("report.json"), serde_json::to_string_pretty(&rep::to_json(pack, &r))?)?;
     std::fs::write(out_dir.join("observations.csv"), qiangke_monitor::observation::export_observations(pack, obs))?;
     let args = [

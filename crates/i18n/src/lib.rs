@@ -88,17 +88,24 @@ pub fn label(lang: Lang, id: &'static str) -> &'static str {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
     pub id: &'static str,
-    pub args: Vec<(&'static str, String)>,
-    /// Arguments that are messages themselves (`detail`, `hint`), rendered in the same language.
-    pub parts: Vec<(&'static str, Msg)>,
+    /// Named arguments: a text, or a message itself (`detail`, `hint`) rendered in the same
+    /// language. One list keeps the message small: it travels inside every error value.
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// An argument of a [`Msg`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Msg(Msg),
 }
 
 impl Msg {
     pub fn new(id: &'static str) -> Msg {
-        Msg { id, args: Vec::new(), parts: Vec::new() }
+        Msg { id, args: Vec::new() }
     }
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Msg {
-        self.args.push((name, value.to_string()));
+        self.args.push((name, Arg::Text(value.to_string())));
         self
     }
     /// A message that says more: the argument `detail`.
@@ -107,13 +114,19 @@ impl Msg {
     }
     /// A message as the argument `name`.
     pub fn part(mut self, name: &'static str, m: Msg) -> Msg {
-        self.parts.push((name, m));
+        self.args.push((name, Arg::Msg(m)));
         self
     }
     pub fn render(&self, lang: Lang) -> String {
-        let parts: Vec<(&str, String)> = self.parts.iter().map(|(k, m)| (*k, m.render(lang))).collect();
-        let mut args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        args.extend(parts.iter().map(|(k, v)| (*k, v.as_str())));
+        let rendered: Vec<(&str, std::borrow::Cow<'_, str>)> = self
+            .args
+            .iter()
+            .map(|(k, a)| match a {
+                Arg::Text(t) => (*k, std::borrow::Cow::Borrowed(t.as_str())),
+                Arg::Msg(m) => (*k, std::borrow::Cow::Owned(m.render(lang))),
+            })
+            .collect();
+        let args: Vec<(&str, &str)> = rendered.iter().map(|(k, v)| (*k, v.as_ref())).collect();
         text(lang, self.id, &args)
     }
 }

@@ -217,7 +217,7 @@ pub fn import_observations(pack: &Pack, text: &str) -> Result<Vec<Observation>, 
         let reading_ok = def.unit.is_empty()
             && !unit.is_empty()
             && (unit == def.unit_en || def.unit_en.split(|c: char| c.is_whitespace() || c == '(' || c == ')').any(|w| w == unit));
-        if unit != def.unit && unit != def.unit_en && !reading_ok {
+        if unit != def.unit && unit != def.unit_en && (def.unit_zh.is_empty() || unit != def.unit_zh) && !reading_ok {
             bad("unit", about_indicator(Msg::new("monitor-obs-wrong-unit"), def).arg("expected", expected).arg("unit", unit));
             continue;
         }

@@ -98,7 +98,7 @@ impl State {
 pub enum Reason {
     /// The guard evaluated to false; `failed` is the source text of the part that decided it, and
     /// `unmet` the same part in terms of a fact, when it is one (for a sentence, not a formula).
-    ConditionFailed { failed: String, unmet: Option<Unmet> },
+    ConditionFailed { failed: String, unmet: Option<Box<Unmet>> },
     /// No event of the trigger's kind in the claim year.
     NoTrigger,
     /// The value is below (or between) every band of a tier table.
@@ -774,21 +774,21 @@ impl<'p> Cx<'p, '_> {
 
     /// The smallest part of a false condition that makes it false: for `a && b` the false conjunct,
     /// for `a || b` the whole (every alternative failed). Evaluated again without tracing.
-    fn failing_part(&mut self, e: &'p CExpr, n: &'p N) -> (&'p str, Option<Unmet>) {
+    fn failing_part(&mut self, e: &'p CExpr, n: &'p N) -> (&'p str, Option<Box<Unmet>>) {
         let trace = self.trace.take();
         let mut n = n;
         while let NK::Bin(BinOp::And, a, b) = &n.k {
             n = if self.eval(e, a) == Ok(Value::Bool(false)) { a } else { b };
         }
         let unmet = match &n.k {
-            NK::Not(x) => self.fact_of(x).map(|fact| Unmet::Flag { fact, needed: false }),
+            NK::Not(x) => self.fact_of(x).map(|fact| Box::new(Unmet::Flag { fact, needed: false })),
             NK::Bin(op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b) => {
                 match (self.fact_of(a), self.eval(e, a), self.eval(e, b)) {
-                    (Some(fact), Ok(value), Ok(bound)) => Some(Unmet::Compare { fact, op: *op, value, bound }),
+                    (Some(fact), Ok(value), Ok(bound)) => Some(Box::new(Unmet::Compare { fact, op: *op, value, bound })),
                     _ => None,
                 }
             }
-            _ if n.ty == Type::Bool => self.fact_of(n).map(|fact| Unmet::Flag { fact, needed: true }),
+            _ if n.ty == Type::Bool => self.fact_of(n).map(|fact| Box::new(Unmet::Flag { fact, needed: true })),
             _ => None,
         };
         self.trace = trace;

@@ -188,7 +188,7 @@ fn reason_json(pack: &Pack, r: &Reason) -> J {
     match r {
         Reason::ConditionFailed { failed, unmet } => {
             m.insert("failed".into(), J::String(failed.clone()));
-            if let Some(Unmet::Flag { fact, .. } | Unmet::Compare { fact, .. }) = unmet {
+            if let Some(Unmet::Flag { fact, .. } | Unmet::Compare { fact, .. }) = unmet.as_deref() {
                 m.insert("fact".into(), J::String(fact_path(pack, fact)));
             }
         }
@@ -430,7 +430,7 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
     let state = match &r.state {
         State::Awarded { .. } if rule.kind == RuleKind::Check => label(lang, "ex-met").to_string(),
         State::NotEligible(Reason::ConditionFailed { failed, unmet }) if rule.kind == RuleKind::Check => {
-            text(lang, "ex-check-not-met", &[("why", &unmet_text(pack, failed, unmet.as_ref(), lang))])
+            text(lang, "ex-check-not-met", &[("why", &unmet_text(pack, failed, unmet.as_deref(), lang))])
         }
         State::Awarded { low, high } if low == high => format!("{head}: {}", show_money(*low, lang)),
         State::Awarded { low, high } if *high == UNBOUNDED => {
@@ -518,7 +518,7 @@ pub fn not_eligible_text(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> String 
 
 fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> String {
     match reason {
-        Reason::ConditionFailed { failed, unmet } => unmet_text(pack, failed, unmet.as_ref(), lang),
+        Reason::ConditionFailed { failed, unmet } => unmet_text(pack, failed, unmet.as_deref(), lang),
         Reason::NoTrigger => {
             let ev = match &r.rule.trigger {
                 crate::model::Trigger::Event { event, .. } => pack.vocab.events[*event].title.get(lang).to_string(),

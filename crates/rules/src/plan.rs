@@ -44,6 +44,8 @@ pub struct Indicator {
     /// As printed ("" where the table prints none).
     pub unit: String,
     pub unit_en: String,
+    /// Our reading in Chinese where the table prints no unit (the note on the indicator says why).
+    pub unit_zh: String,
     pub baseline: Option<Decimal>,
     /// 2021, or 2020 for figures marked `*`.
     pub baseline_year: i32,

@@ -4,10 +4,6 @@
 //! Everything that can be known before seeing facts is checked here, so evaluation never meets an
 //! unknown name or a type mismatch. Errors are diagnostics located in the pack file.
 
-// A diagnostic (message and hint from the catalogue) is larger than clippy likes in an `Err`; it
-// is only returned while loading a pack, once per broken expression, so its size costs nothing.
-#![allow(clippy::result_large_err)]
-
 use crate::diag::{Diagnostic, FileId, Span, did_you_mean};
 use crate::model::{BracketTable, EnumDef, TierTable, Type, Value, Vocab};
 use crate::syntax::{BinOp, Expr, ExprKind, Lit, UnOp, parse_expr};

@@ -180,7 +180,7 @@ e-hint-money-literal = money reads like the source: 20万元, 1亿元, 500_000�
 e-parse-name-after-dot = expected a name after `.`
 e-parse-value = expected a value, found `{ $token }`
 e-parse-unit = unknown unit `{ $unit }` after a number
-e-hint-units = units are 元, 万元, 亿元 (or 万元, 亿元) and %
+e-hint-units = units are 元, 万元, 亿元 (or 萬元, 億元) and %
 
 ## Expressions: names and types (E014, E021–E023, E034).
 e-wrong-type-found = { $detail }: found { $found }

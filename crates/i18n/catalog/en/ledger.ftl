@@ -177,3 +177,27 @@ audit-user-update = user changed
 audit-user-password = password set
 audit-user-sessions-revoked = sessions ended
 ledger-and-more = { $first }; { $rest }
+
+## The audit page: subjects and details.
+audit-subject-entity = entity { $id }
+audit-subject-award = award { $id }
+audit-subject-import = import { $id }
+audit-subject-user = user { $id }
+audit-subject-application = application { $id }
+audit-subject-payout = payout { $id }
+audit-field = { $key }: { $value }
+audit-key-rule = award
+audit-key-clause = clause
+audit-key-claim-year = claim year
+audit-key-budget-year = budget year
+audit-key-amount = amount
+audit-key-status = state
+audit-key-reason = reason
+audit-key-department = department
+audit-key-role = role
+audit-key-username = user name
+audit-key-county = county
+audit-key-rows = rows
+audit-key-source = source
+audit-key-paid-at = paid at
+audit-as-recorded = as recorded

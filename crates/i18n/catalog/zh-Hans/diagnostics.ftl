@@ -183,7 +183,7 @@ e-hint-money-literal = 金额按原文的写法书写:20万元、1亿元、500_0
 e-parse-name-after-dot = “.”后面应为名称
 e-parse-value = 这里应为一个值,实际是“{ $token }”
 e-parse-unit = 数字后的单位“{ $unit }”无法识别
-e-hint-units = 单位为 元、万元、亿元 和 %(也可用繁体写法)
+e-hint-units = 单位为 元、万元、亿元 和 %(也可写作 萬元、億元)
 
 ## 表达式:名称和类型(E014、E021–E023、E034)。
 e-wrong-type-found = { $detail },实际是 { $found }

@@ -176,3 +176,27 @@ audit-user-update = 修改用户
 audit-user-password = 设置密码
 audit-user-sessions-revoked = 结束会话
 ledger-and-more = { $first };{ $rest }
+
+## 审计记录页:对象和内容。
+audit-subject-entity = 主体 { $id }
+audit-subject-award = 奖补 { $id }
+audit-subject-import = 导入批次 { $id }
+audit-subject-user = 用户 { $id }
+audit-subject-application = 申报 { $id }
+audit-subject-payout = 拨付 { $id }
+audit-field = { $key }:{ $value }
+audit-key-rule = 奖补项目
+audit-key-clause = 条款
+audit-key-claim-year = 申报年度
+audit-key-budget-year = 预算年度
+audit-key-amount = 金额
+audit-key-status = 状态
+audit-key-reason = 理由
+audit-key-department = 部门
+audit-key-role = 角色
+audit-key-username = 用户名
+audit-key-county = 县区
+audit-key-rows = 行数
+audit-key-source = 来源
+audit-key-paid-at = 拨付时间
+audit-as-recorded = 原始记录

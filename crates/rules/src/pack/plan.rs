@@ -130,6 +130,7 @@ impl Loader {
                 title: r.title.clone().into(),
                 unit: r.unit.clone(),
                 unit_en: r.unit_en.clone(),
+                unit_zh: r.unit_zh.clone(),
                 baseline: num(self, &r.baseline),
                 baseline_year: by,
                 target_2022: num(self, &r.target_2022),

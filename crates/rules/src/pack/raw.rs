@@ -267,6 +267,9 @@ pub(super) struct RawIndicator {
     pub(super) title: RawText,
     pub(super) unit: String,
     pub(super) unit_en: String,
+    /// Our reading of the unit in Chinese, where the table prints none.
+    #[serde(default)]
+    pub(super) unit_zh: String,
     #[serde(default)]
     pub(super) baseline: Option<Spanned<String>>,
     pub(super) baseline_year: Spanned<i32>,

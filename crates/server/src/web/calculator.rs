@@ -37,9 +37,8 @@ fn hint(ty: Type, lang: Lang) -> &'static str {
     }
 }
 
-/// One labelled control for a fact, keeping what the user typed and showing its error.
-#[allow(clippy::too_many_arguments)]
-/// One field of the form; `event`: the event type whose field it is (its condition names it).
+/// One labelled control for a fact, keeping what the user typed and showing its error; `event`:
+/// the event type whose field it is (its condition names it).
 #[allow(clippy::too_many_arguments)]
 fn control(
     pack: &Pack,

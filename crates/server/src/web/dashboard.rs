@@ -165,7 +165,12 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
             r#"<tr><th scope="row">{}. {} ({})</th><td class="num">{}</td><td class="num">{}</td><td>{met}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="status-{code}">{}</td></tr>"#,
             d.number,
             esc(if l == Lang::Zh { &d.name } else { &d.title.en }),
-            esc(if d.unit.is_empty() { &d.unit_en } else { &d.unit }),
+            // The unit as printed; where the table prints none, our reading (see the indicator's note).
+            esc(match (d.unit.is_empty(), l) {
+                (false, _) => &d.unit,
+                (true, Lang::Zh) if !d.unit_zh.is_empty() => &d.unit_zh,
+                (true, _) => &d.unit_en,
+            }),
             p.baseline.map(|b| format!("{} ({})", b.0.normalize(), b.1)).unwrap_or_else(|| "—".into()),
             opt(d.target_2022),
             opt(p.target_2025),

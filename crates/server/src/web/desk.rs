@@ -419,7 +419,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         let when = qiangke_store::parse_rfc3339(at).map_or_else(|| at.to_string(), qiangke_store::cst_minutes);
         let _ = write!(
             o,
-            r#"<tr><td>{}</td><td><time datetime="{}" title="{}">{}</time></td><td>{}</td><td title="{}">{}</td><td>{}</td><td><code>{}</code></td></tr>"#,
+            r#"<tr><td>{}</td><td><time datetime="{}" title="{}">{}</time></td><td translate="no">{}</td><td title="{}">{}</td><td>{}</td><td>{}</td></tr>"#,
             e["seq"],
             esc(at),
             esc(at),
@@ -427,12 +427,82 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
             esc(e["actor"].as_str().unwrap_or("")),
             esc(action),
             esc(&action_name(ctx.lang, action)),
-            esc(e["subject"].as_str().unwrap_or("")),
-            esc(&e["detail"].to_string()),
+            esc(&subject_text(ctx.lang, e["subject"].as_str().unwrap_or(""))),
+            detail_html(&ctx, &s.pack, &e["detail"]),
         );
     }
     o.push_str("</tbody></table></div>");
     ctx.page(ctx.l("desk-audit-trail"), &o)
+}
+
+/// What an entry is about (`award:12`) as people say it: "奖补 12".
+fn subject_text(lang: Lang, subject: &str) -> String {
+    let (kind, id) = subject.split_once(':').unwrap_or((subject, ""));
+    let what = match kind {
+        "entity" => "audit-subject-entity",
+        "award" => "audit-subject-award",
+        "import" => "audit-subject-import",
+        "user" => "audit-subject-user",
+        "application" => "audit-subject-application",
+        "payout" => "audit-subject-payout",
+        _ => return subject.to_string(),
+    };
+    qiangke_i18n::text(lang, what, &[("id", id)])
+}
+
+/// The detail of an entry: the fields people read, by name and in their language (rules by
+/// title, departments by name, yes/no as words); the entry exactly as recorded (and hashed) one
+/// click away.
+fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> String {
+    let mut items = Vec::new();
+    for (k, v) in d.as_object().into_iter().flatten() {
+        let key = match k.as_str() {
+            "rule" => "audit-key-rule",
+            "clause" => "audit-key-clause",
+            "claim_year" => "audit-key-claim-year",
+            "budget_year" => "audit-key-budget-year",
+            "amount" => "audit-key-amount",
+            "status" => "audit-key-status",
+            "reason" => "audit-key-reason",
+            "department" => "audit-key-department",
+            "role" => "audit-key-role",
+            "username" => "audit-key-username",
+            "county" => "audit-key-county",
+            "rows" => "audit-key-rows",
+            "source" => "audit-key-source",
+            "paid_at" => "audit-key-paid-at",
+            _ => continue,
+        };
+        let value = match (k.as_str(), v) {
+            ("rule", J::String(id)) => pack.rules.iter().find(|r| r.id == *id).map_or(id.clone(), |r| r.title.get(ctx.lang).to_string()),
+            ("department", J::String(id)) => {
+                pack.departments.iter().find(|x| x.id == *id).map_or(id.clone(), |x| x.name.get(ctx.lang).to_string())
+            }
+            ("status", J::String(st)) => super::state_text(ctx.lang, st),
+            ("role", J::String(r)) => match r.as_str() {
+                "entity" => ctx.l("role-entity"),
+                "reviewer" => ctx.l("role-reviewer"),
+                "finance" => ctx.l("role-finance"),
+                "county" => ctx.l("role-county"),
+                "admin" => ctx.l("role-admin"),
+                other => other,
+            }
+            .to_string(),
+            (_, J::String(t)) => t.clone(),
+            (_, J::Bool(b)) => ctx.l(if *b { "ex-yes" } else { "ex-no" }).to_string(),
+            (_, J::Null) => continue,
+            (_, other) => other.to_string(),
+        };
+        let value = if k == "username" { format!(r#"<span translate="no">{}</span>"#, esc(&value)) } else { esc(&value) };
+        // The value is escaped above; the name comes from the catalogue.
+        items.push(ctx.say("audit-field", &[("key", ctx.l(key)), ("value", &value)]));
+    }
+    format!(
+        r#"{}<details><summary>{}</summary><pre translate="no">{}</pre></details>"#,
+        items.join("<br>"),
+        ctx.l("audit-as-recorded"),
+        esc(&serde_json::to_string_pretty(d).unwrap_or_default())
+    )
 }
 
 /// An audit action (`award.decide`) by its name in `lang` (决定兑现); an action this list does not
