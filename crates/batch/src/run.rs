@@ -295,7 +295,7 @@ fn run_xlsx(_: &Pack, input: &Path, _: &BatchOptions, _: &Outputs) -> Result<Sum
 
 #[cfg(feature = "xlsx")]
 fn run_xlsx(pack: &Pack, input: &Path, opts: &BatchOptions, out: &Outputs) -> Result<Summary, BatchError> {
-    let sheet = crate::xlsx::read(input, opts.sheet.as_deref()).map_err(|e| input_err("batch-xlsx-unreadable", e))?;
+    let sheet = crate::xlsx::read(input, opts.sheet.as_deref()).map_err(BatchError::Input)?;
     let bytes = Arc::new(AtomicU64::new(0));
     finish_run(opts, out, |files| {
         run_into(pack, opts, files, bytes, move |work, slot, ready| {

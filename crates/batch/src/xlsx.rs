@@ -8,7 +8,7 @@
 //! is not a whole number of fen is refused by the fen check, never rounded), a date cell becomes
 //! `YYYY-MM-DD`, a boolean `true`/`false`, an Excel error (`#N/A`) is a bad cell.
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, Sheets, open_workbook_auto, open_workbook_auto_from_rs};
 use qiangke_i18n::Msg;
 use qiangke_rules::model::Pack;
 use qiangke_rules::value::Date;
@@ -25,24 +25,42 @@ pub struct Sheet {
 }
 
 /// Reads the first sheet of a workbook, or the one named `sheet`.
-pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
-    let mut wb = open_workbook_auto(path).map_err(|e| format!("{}: not a readable workbook: {e}", path.display()))?;
+pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, Msg> {
+    let what = path.display().to_string();
+    let wb = open_workbook_auto(path).map_err(|e| Msg::new("xlsx-unreadable").arg("what", &what).arg("detail", e))?;
+    sheet_of(wb, sheet, &what)
+}
+
+/// Like [`read`], for a workbook received whole (an upload): `what` names it in messages.
+pub fn read_bytes(bytes: &[u8], sheet: Option<&str>, what: &str) -> Result<Sheet, Msg> {
+    let wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|e| Msg::new("xlsx-unreadable").arg("what", what).arg("detail", e))?;
+    sheet_of(wb, sheet, what)
+}
+
+/// Whether bytes are a workbook (`.xlsx` is a zip archive) rather than text.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+fn sheet_of<RS: std::io::Read + std::io::Seek>(mut wb: Sheets<RS>, sheet: Option<&str>, what: &str) -> Result<Sheet, Msg> {
     let names = wb.sheet_names();
     let name = match sheet {
         Some(s) => names
             .iter()
             .find(|n| n.as_str() == s)
             .cloned()
-            .ok_or_else(|| format!("{}: no sheet named `{s}` (sheets: {})", path.display(), names.join(", ")))?,
-        None => names.first().cloned().ok_or_else(|| format!("{}: the workbook has no sheet", path.display()))?,
+            .ok_or_else(|| Msg::new("xlsx-no-such-sheet").arg("what", what).arg("sheet", s).arg("sheets", names.join(", ")))?,
+        None => names.first().cloned().ok_or_else(|| Msg::new("xlsx-no-sheet").arg("what", what))?,
     };
-    let range = wb.worksheet_range(&name).map_err(|e| format!("{}: cannot read sheet `{name}`: {e}", path.display()))?;
+    let range =
+        wb.worksheet_range(&name).map_err(|e| Msg::new("xlsx-sheet-unreadable").arg("what", what).arg("sheet", &name).arg("detail", e))?;
     // Row numbers as Excel shows them, even when the used range does not start at A1.
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r)) + 1;
     let mut rows = range.rows().enumerate();
     let header: Vec<String> = match rows.next() {
         Some((_, h)) => h.iter().map(|c| cell(c).unwrap_or_default()).collect(),
-        None => return Err(format!("{}: sheet `{name}` is empty", path.display())),
+        None => return Err(Msg::new("xlsx-empty-sheet").arg("what", what).arg("sheet", &name)),
     };
     let width = header.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1);
     let header = header[..width].to_vec();
@@ -55,6 +73,44 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
         })
         .collect();
     Ok(Sheet { header, rows })
+}
+
+/// A sheet as the CSV text an import reads: line N of the text is row N of the sheet (a blank
+/// row stays an empty line). The first cell with no exact text refuses it: (row, column, why).
+pub fn sheet_to_csv(s: &Sheet) -> Result<String, (u64, usize, Msg)> {
+    fn field(out: &mut String, t: &str) {
+        if t.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&t.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(t);
+        }
+    }
+    fn line<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
+        for (i, t) in cells.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(out, t);
+        }
+        out.push('\n');
+    }
+    let mut out = String::new();
+    line(&mut out, s.header.iter().map(String::as_str));
+    let mut next_row = 2;
+    for (row, cells) in &s.rows {
+        while next_row < *row {
+            out.push('\n');
+            next_row += 1;
+        }
+        if let Some((c, Err(m))) = cells.iter().enumerate().find(|(_, c)| c.is_err()) {
+            return Err((*row, c + 1, m.clone()));
+        }
+        line(&mut out, cells.iter().map(|c| c.as_deref().unwrap_or("")));
+        next_row = row + 1;
+    }
+    Ok(out)
 }
 
 /// One cell as the text a CSV cell would hold.

@@ -1396,9 +1396,17 @@ async fn audit_checkpoint(State(s): State<S>, Auth(p): Auth) -> ApiResult {
 
 // ----- plan monitoring ---------------------------------------------------------------------
 
-/// An uploaded text file (CSV, JSON lines) as UTF-8: UTF-8 with or without a BOM, or GB18030/GBK
-/// as Excel saves CSV on Chinese Windows.
+/// An uploaded table (CSV, JSON lines) as UTF-8 text: UTF-8 with or without a BOM, GB18030/GBK
+/// as Excel saves CSV on Chinese Windows, or an `.xlsx` workbook (its first sheet, read as the
+/// CSV it would save: line N is row N of the sheet).
 fn utf8(b: &Bytes) -> Result<std::borrow::Cow<'_, str>, Problem> {
+    use qiangke_batch::xlsx;
+    if xlsx::is_workbook(b) {
+        let sheet = xlsx::read_bytes(b, None, "body").map_err(|m| Problem::invalid("body", m))?;
+        return xlsx::sheet_to_csv(&sheet)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|(row, column, m)| Problem::invalid(format!("row {row}, column {column}"), m));
+    }
     no_nul(b)?;
     qiangke_rules::textfile::decode(b).map_err(|e| Problem::invalid("body", e))
 }

@@ -443,13 +443,50 @@ async fn suite(url: &str) {
         exported.as_str().expect("csv"),
         "indicator,scope,year,value,unit,source,entered_by\ntech-progress-contribution,city,2023,60,%,市统计局(修订),张三\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),凉州区科技局,李四\n"
     );
+    // The same upload as the workbook a county office keeps: numbers as number cells. A bad cell
+    // is located by the sheet's row (the header is row 1) and its column, and nothing is kept.
+    let workbook = |rows: &[(f64, &str, f64, f64, &str)]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["indicator", "scope", "year", "value", "unit", "source", "entered_by"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).expect("header");
+        }
+        for (r, (ind, scope, year, value, unit)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_number(r, 0, *ind).expect("cell");
+            ws.write_string(r, 1, *scope).expect("cell");
+            ws.write_number(r, 2, *year).expect("cell");
+            ws.write_number(r, 3, *value).expect("cell");
+            ws.write_string(r, 4, *unit).expect("cell");
+            ws.write_string(r, 5, "凉州区科技局").expect("cell");
+            ws.write_string(r, 6, "李四").expect("cell");
+        }
+        wb.save_to_buffer().expect("xlsx")
+    };
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let bad = workbook(&[(13.0, "liangzhou", 2024.0, 31.0, "家"), (1.0, "city", 2024.0, 101.0, "%")]);
+    let r = api.send("POST", "/api/observations", Some(&admin), Some(bad), &[("content-type", xlsx)]).await;
+    let errs = problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"].as_array().expect("e").clone();
+    assert_eq!(errs[0]["field"], "line 3, column value", "{errs:?}");
+    let good = workbook(&[(13.0, "liangzhou", 2024.0, 31.0, "家")]);
+    let r = api.send("POST", "/api/observations", Some(&lz), Some(good), &[("content-type", xlsx)]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["recorded"], 1);
+    let exported = api.get("/api/observations", &admin).await.body;
+    assert!(
+        exported.as_str().expect("csv").ends_with("high-tech-enterprises,liangzhou,2024,31,enterprises (家),凉州区科技局,李四\n"),
+        "{exported}"
+    );
     // The rows name the officials who reported them: the admin reads all, a county its own, a
     // department what it entered; finance and entities read the aggregates only (dashboard).
     problem(&api.get("/api/observations", &fin).await, StatusCode::FORBIDDEN);
     problem(&api.get("/api/observations", &ent1).await, StatusCode::FORBIDDEN);
     assert_eq!(
         api.get("/api/observations", &lz).await.body,
-        J::String("indicator,scope,year,value,unit,source,entered_by\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),凉州区科技局,李四\n".into())
+        J::String(
+            "indicator,scope,year,value,unit,source,entered_by\nhigh-tech-enterprises,liangzhou,2023,30,enterprises (家),凉州区科技局,李四\nhigh-tech-enterprises,liangzhou,2024,31,enterprises (家),凉州区科技局,李四\n"
+                .into()
+        )
     );
     assert_eq!(
         api.get("/api/observations", &sci).await.body,

@@ -126,10 +126,7 @@ async fn the_calculator_form_results_errors_language_and_escaping() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.html);
     assert_eq!(count(&r.html, r#"<span class="amount">20万元</span>"#), 2, "{}", r.html);
     assert!(r.html.contains(RD_SENTENCE) && r.html.contains(HT_SENTENCE));
-    assert!(
-        r.html.contains("年度研发经费内部支出 (2023)再增加 5,000,000.00元 即可达到「2000万元以上、1亿元以下」档 (50万元)"),
-        "tier hint"
-    );
+    assert!(r.html.contains("年度研发经费内部支出 (2023)再增加 5,000,000.00元 即可达到「2000万元以上、1亿元以下」档(50万元)"), "tier hint");
     assert!(
         count(&r.html, "预算年度 2024") >= 2 && count(&r.html, "预算年度 2023") == 0,
         "budget years: 次年 for 四(二)7, and the year after the spending year for 四(二)8 (note rd-spending-year)"
@@ -322,7 +319,7 @@ async fn sign_in_review_desk_finance_and_audit() {
     // The 科技局's desk has the high-tech award, with how joint verification works.
     let (sci, _) = w.session("sci").await;
     let sq = w.get("/desk", Some(&format!("qiangke_session={sci}"))).await;
-    assert!(sq.html.contains(HT_SENTENCE) && sq.html.contains(r#"<a href="/policy/notes#note-joint-verification">"#), "{}", sq.html);
+    assert!(sq.html.contains(HT_SENTENCE) && sq.html.contains(r#"<a href="/policy/notes#note-joint-verification""#), "{}", sq.html);
     assert!(sq.html.contains("每个列名的核实部门都核准后才算核实通过"));
     let id = {
         let at = q.html.find(r#"<article class="card" id="award-"#).expect("an award") + r#"<article class="card" id="award-"#.len();

@@ -201,3 +201,5 @@ audit-key-rows = rows
 audit-key-source = source
 audit-key-paid-at = paid at
 audit-as-recorded = as recorded
+audit-subject-observations = indicator observations
+audit-subject-tasks = task progress

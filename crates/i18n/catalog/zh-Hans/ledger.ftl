@@ -200,3 +200,5 @@ audit-key-rows = 行数
 audit-key-source = 来源
 audit-key-paid-at = 拨付时间
 audit-as-recorded = 原始记录
+audit-subject-observations = 指标监测值
+audit-subject-tasks = 任务进展

@@ -101,7 +101,7 @@ fn control(
     };
     let h = hint(ty, lang);
     let h = if h.is_empty() { String::new() } else { format!(r#"<p class="hint">{h}</p>"#) };
-    format!(r#"<div><caption for="{id}">{}</label>{widget}{h}{}</div>"#, esc(&caption), field_error(&id, err))
+    format!(r#"<div><label for="{id}">{}</label>{widget}{h}{}</div>"#, esc(&caption), field_error(&id, err))
 }
 
 fn title(f: &FieldDef, lang: Lang) -> String {

@@ -445,6 +445,8 @@ fn subject_text(lang: Lang, subject: &str) -> String {
         "user" => "audit-subject-user",
         "application" => "audit-subject-application",
         "payout" => "audit-subject-payout",
+        "observations" => "audit-subject-observations",
+        "task_updates" => "audit-subject-tasks",
         _ => return subject.to_string(),
     };
     qiangke_i18n::text(lang, what, &[("id", id)])
@@ -473,7 +475,24 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> String {
             "paid_at" => "audit-key-paid-at",
             _ => continue,
         };
+        // Amounts in yuan as people write them; a range as low – high.
+        let yuan = |t: &str| t.parse::<qiangke_rules::Decimal>().map_or(t.to_string(), |m| qiangke_rules::value::money_yuan(m));
         let value = match (k.as_str(), v) {
+            ("amount", J::String(t)) => yuan(t),
+            ("amount", J::Object(o)) => match (o.get("low").and_then(J::as_str), o.get("high").and_then(J::as_str)) {
+                (Some(l), Some(h)) if l == h => yuan(l),
+                (Some(l), Some(h)) => format!("{} – {}", yuan(l), yuan(h)),
+                (Some(l), None) => format!("{} {}", ctx.l("ex-at-least"), yuan(l)),
+                _ => continue,
+            },
+            ("county", J::String(id)) => pack
+                .enums
+                .iter()
+                .flat_map(|e| e.variants.iter())
+                .find(|x| x.id == *id)
+                .map_or(id.clone(), |x| x.name.get(ctx.lang).to_string()),
+            // Digests of the rows an entry covers are for the chain check, not for reading.
+            ("rows", J::Object(_) | J::Array(_)) => continue,
             ("rule", J::String(id)) => pack.rules.iter().find(|r| r.id == *id).map_or(id.clone(), |r| r.title.get(ctx.lang).to_string()),
             ("department", J::String(id)) => {
                 pack.departments.iter().find(|x| x.id == *id).map_or(id.clone(), |x| x.name.get(ctx.lang).to_string())
@@ -493,7 +512,12 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> String {
             (_, J::Null) => continue,
             (_, other) => other.to_string(),
         };
-        let value = if k == "username" { format!(r#"<span translate="no">{}</span>"#, esc(&value)) } else { esc(&value) };
+        // What a user typed (a name, a source label) is shown as typed.
+        let value = if matches!(k.as_str(), "username" | "source" | "reason") {
+            format!(r#"<span translate="no">{}</span>"#, esc(&value))
+        } else {
+            esc(&value)
+        };
         // The value is escaped above; the name comes from the catalogue.
         items.push(ctx.say("audit-field", &[("key", ctx.l(key)), ("value", &value)]));
     }
