@@ -476,7 +476,7 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> String {
             _ => continue,
         };
         // Amounts in yuan as people write them; a range as low – high.
-        let yuan = |t: &str| t.parse::<qiangke_rules::Decimal>().map_or(t.to_string(), |m| qiangke_rules::value::money_yuan(m));
+        let yuan = |t: &str| t.parse::<qiangke_rules::Decimal>().map_or(t.to_string(), qiangke_rules::value::money_yuan);
         let value = match (k.as_str(), v) {
             ("amount", J::String(t)) => yuan(t),
             ("amount", J::Object(o)) => match (o.get("low").and_then(J::as_str), o.get("high").and_then(J::as_str)) {
