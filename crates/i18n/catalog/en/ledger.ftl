@@ -203,3 +203,4 @@ audit-key-paid-at = paid at
 audit-as-recorded = as recorded
 audit-subject-observations = indicator observations
 audit-subject-tasks = task progress
+audit-actor-bootstrap = system set-up

@@ -202,3 +202,4 @@ audit-key-paid-at = 拨付时间
 audit-as-recorded = 原始记录
 audit-subject-observations = 指标监测值
 audit-subject-tasks = 任务进展
+audit-actor-bootstrap = 系统初始化

@@ -424,7 +424,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
             esc(at),
             esc(at),
             esc(&when),
-            esc(e["actor"].as_str().unwrap_or("")),
+            esc(&actor_text(ctx.lang, e["actor"].as_str().unwrap_or(""))),
             esc(action),
             esc(&action_name(ctx.lang, action)),
             esc(&subject_text(ctx.lang, e["subject"].as_str().unwrap_or(""))),
@@ -433,6 +433,15 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
     }
     o.push_str("</tbody></table></div>");
     ctx.page(ctx.l("desk-audit-trail"), &o)
+}
+
+/// Who made an entry: a user by name (`user:2:tax` → tax), the first start by its name.
+fn actor_text(lang: Lang, actor: &str) -> String {
+    match actor.strip_prefix("user:") {
+        Some(rest) => rest.split_once(':').map_or(rest, |(_, name)| name).to_string(),
+        None if actor == "bootstrap" => qiangke_i18n::text(lang, "audit-actor-bootstrap", &[]),
+        None => actor.to_string(),
+    }
 }
 
 /// What an entry is about (`award:12`) as people say it: "奖补 12".
@@ -507,6 +516,7 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> String {
                 other => other,
             }
             .to_string(),
+            (_, J::String(t)) if t.is_empty() => continue,
             (_, J::String(t)) => t.clone(),
             (_, J::Bool(b)) => ctx.l(if *b { "ex-yes" } else { "ex-no" }).to_string(),
             (_, J::Null) => continue,
