@@ -42,7 +42,13 @@ fn main() {
         size as f64 / 1e6,
         if jobs == 0 { "all cores".into() } else { jobs.to_string() }
     );
-    let outputs = Outputs { awards: Some(tmp.join("awards.csv")), totals: None, errors: Some(tmp.join("errors.csv")), bom: false };
+    let outputs = Outputs {
+        awards: Some(tmp.join("awards.csv")),
+        totals: None,
+        errors: Some(tmp.join("errors.csv")),
+        bom: false,
+        lang: qiangke_i18n::Lang::En,
+    };
     let mut parse_s = None;
     if mode != "full" {
         let t = Instant::now();

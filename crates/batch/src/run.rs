@@ -688,7 +688,8 @@ fn field(row: &[u8], k: usize) -> Vec<u8> {
 fn json_item(pack: &Pack, text: &str, line: u64) -> Result<(Vec<u8>, Item), RowError> {
     let err = |column: usize, message: Msg| RowError::new(line, column, "", message);
     let node = parse_json(text).map_err(|e| {
-        err(text[..e.span.start.min(text.len())].chars().count() + 1, Msg::new("batch-invalid-json").arg("detail", &e.message))
+        let column = text[..e.span.start.min(text.len())].chars().count() + 1;
+        err(column, Msg::new("batch-invalid-json").detail(e.message))
     })?;
     let Kind::Obj(kv) = &node.kind else { return Err(err(1, Msg::new("batch-json-not-object"))) };
     if node.get("entity").is_some() {

@@ -90,7 +90,7 @@ pub fn load_case_file(pack: &Pack, name: &str, text: &str) -> Result<Vec<Case>, 
         Ok(n) => n,
         Err(e) => {
             return Err(Report {
-                diagnostics: vec![Diagnostic::error("C001", f, e.span, Msg::new("c-invalid-toml").arg("detail", e.message))],
+                diagnostics: vec![Diagnostic::error("C001", f, e.span, Msg::new("c-invalid-toml").detail(e.message))],
                 map,
             });
         }

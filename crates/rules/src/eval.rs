@@ -291,7 +291,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
             if excluded.is_some() && (awards_only || !reported) {
                 continue;
             }
-            let mut ctx = Cx { pack, facts, year, event: None, trace: opts.trace.then(Vec::new), notes: Vec::new() };
+            let mut ctx = Cx { pack, facts, year, event: None, trace: opts.trace.then(Vec::new), notes: Vec::new(), reasons: !awards_only };
             let mk = |ctx: Cx<'p, '_>, trigger: Option<TriggerInfo<'p>>, state: State, once_key: Option<String>| {
                 if awards_only && !matches!(state, State::Awarded { .. }) {
                     return None;
@@ -345,7 +345,15 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
                 Trigger::Event { event, filter } => {
                     let mut any = false;
                     for e in events.iter().filter(|e| e.ev.ty == *event && e.ev.date.year == year) {
-                        let mut ctx = Cx { pack, facts, year, event: Some(&e.ev), trace: opts.trace.then(Vec::new), notes: Vec::new() };
+                        let mut ctx = Cx {
+                            pack,
+                            facts,
+                            year,
+                            event: Some(&e.ev),
+                            trace: opts.trace.then(Vec::new),
+                            notes: Vec::new(),
+                            reasons: !awards_only,
+                        };
                         if let Some(t) = ctx.trace.as_mut() {
                             t.extend(e.derive_trace.iter().cloned());
                         }
@@ -415,6 +423,10 @@ fn decide<'p>(
 ) -> (State, Option<String>) {
     let guard = rule.guard.as_ref().map(|g| ctx.cond(g, "guard"));
     if let (Some(Ok(false)), Some(g)) = (&guard, &rule.guard) {
+        // A bulk run keeps only awards: the reason would be thrown away, so it is not worked out.
+        if !ctx.reasons {
+            return (State::NotEligible(Reason::ConditionFailed { failed: String::new(), unmet: None }), None);
+        }
         let (failed, unmet) = ctx.failing_part(g, &g.node);
         return (State::NotEligible(Reason::ConditionFailed { failed: failed.to_string(), unmet }), None);
     }
@@ -501,7 +513,8 @@ fn derive_events<'p, 'f>(pack: &'p Pack, facts: &'f Facts, trace: bool) -> Vec<E
         .collect();
     for d in &pack.derives {
         for src in facts.events.iter().filter(|e| e.ty == d.from) {
-            let mut ctx = Cx { pack, facts, year: src.date.year, event: Some(src), trace: trace.then(Vec::new), notes: Vec::new() };
+            let mut ctx =
+                Cx { pack, facts, year: src.date.year, event: Some(src), trace: trace.then(Vec::new), notes: Vec::new(), reasons: trace };
             let mut pending = Vec::new();
             match ctx.cond(&d.when, "derive") {
                 Ok(false) | Err(Stop::NoTier { .. } | Stop::Overflow) => continue,
@@ -555,6 +568,8 @@ struct Cx<'p, 'f> {
     event: Option<&'f Event>,
     trace: Option<Vec<Step<'p>>>,
     notes: Vec<usize>,
+    /// Say why a result is not eligible (off for bulk runs, which keep only awards).
+    reasons: bool,
 }
 
 impl<'p> Cx<'p, '_> {

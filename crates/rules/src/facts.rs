@@ -78,7 +78,7 @@ pub fn load_facts(pack: &Pack, name: &str, text: &str) -> Result<Facts, Report> 
         Err(e) => {
             // The parser's own words (English) are the detail.
             let msg = if name.ends_with(".toml") { Msg::new("f-invalid-toml") } else { Msg::new("f-invalid-json") };
-            let d = Diagnostic::error("F001", file, e.span, msg.arg("detail", e.message));
+            let d = Diagnostic::error("F001", file, e.span, msg.detail(e.message));
             return Err(Report { map, diagnostics: vec![d] });
         }
     };
@@ -489,7 +489,7 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
         Type::Text => Ok(Value::Text(text.into())),
         Type::Uscc => match uscc::validate(t) {
             Ok(()) => Ok(Value::Text(t.into())),
-            Err(m) => err("F006", Msg::new("cell-bad-uscc").arg("detail", m), None),
+            Err(m) => err("F006", Msg::new("cell-bad-uscc").detail(m), None),
         },
         Type::Enum(e) => {
             let def = &pack.enums[e as usize];

@@ -3,6 +3,7 @@
 //! float); TOML goes through the `toml` crate with spans.
 
 use crate::diag::Span;
+use qiangke_i18n::Msg;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -48,7 +49,7 @@ impl Node {
 /// A located parse failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
-    pub message: String,
+    pub message: Msg,
     pub span: Span,
 }
 
@@ -62,7 +63,7 @@ pub fn parse_json(src: &str) -> Result<Node, SyntaxError> {
     let v = p.value()?;
     p.ws();
     if p.i < p.s.len() {
-        return Err(p.err("unexpected text after the JSON document"));
+        return Err(p.err("json-trailing-text"));
     }
     Ok(v)
 }
@@ -77,20 +78,20 @@ struct Json<'a> {
 impl Json<'_> {
     /// Four hex digits of a `\\u` escape, consumed.
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
-        let hex = self.src.get(self.i..self.i + 4).ok_or_else(|| self.err("bad \\u escape"))?;
-        let v = u32::from_str_radix(hex, 16).map_err(|_| self.err("bad \\u escape"))?;
+        let hex = self.src.get(self.i..self.i + 4).ok_or_else(|| self.err("json-bad-u-escape"))?;
+        let v = u32::from_str_radix(hex, 16).map_err(|_| self.err("json-bad-u-escape"))?;
         self.i += 4;
         Ok(v)
     }
 
-    fn err(&self, m: impl Into<String>) -> SyntaxError {
+    fn err(&self, id: &'static str) -> SyntaxError {
         // Spans start on a character boundary (an escape error can leave `i` inside one).
         let mut at = self.i.min(self.s.len());
         while !self.src.is_char_boundary(at) {
             at -= 1;
         }
         let end = (at + 1).min(self.s.len()).max(at);
-        SyntaxError { message: m.into(), span: Span::new(at, end) }
+        SyntaxError { message: Msg::new(id), span: Span::new(at, end) }
     }
     fn ws(&mut self) {
         while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {
@@ -99,11 +100,11 @@ impl Json<'_> {
     }
     fn value(&mut self) -> Result<Node, SyntaxError> {
         if self.depth > 64 {
-            return Err(self.err("document nested too deeply"));
+            return Err(self.err("json-too-deep"));
         }
         let start = self.i;
         let Some(&c) = self.s.get(self.i) else {
-            return Err(self.err("unexpected end of file: the document is truncated"));
+            return Err(self.err("json-truncated"));
         };
         let kind = match c {
             b'{' => {
@@ -118,16 +119,16 @@ impl Json<'_> {
                         self.ws();
                         let ks = self.i;
                         if self.s.get(self.i) != Some(&b'"') {
-                            return Err(self.err("expected a quoted key"));
+                            return Err(self.err("json-expected-key"));
                         }
                         let k = self.string()?;
                         let kspan = Span::new(ks, self.i);
                         if kv.iter().any(|(x, _, _)| *x == k) {
-                            return Err(SyntaxError { message: format!("key `{k}` appears twice in the same object"), span: kspan });
+                            return Err(SyntaxError { message: Msg::new("json-key-twice").arg("key", k), span: kspan });
                         }
                         self.ws();
                         if self.s.get(self.i) != Some(&b':') {
-                            return Err(self.err("expected `:` after the key"));
+                            return Err(self.err("json-expected-colon"));
                         }
                         self.i += 1;
                         self.ws();
@@ -141,9 +142,9 @@ impl Json<'_> {
                                 break;
                             }
                             None => {
-                                return Err(self.err("unexpected end of file: the document is truncated"));
+                                return Err(self.err("json-truncated"));
                             }
-                            _ => return Err(self.err("expected `,` or `}`")),
+                            _ => return Err(self.err("json-expected-comma-brace")),
                         }
                     }
                 }
@@ -169,9 +170,9 @@ impl Json<'_> {
                                 break;
                             }
                             None => {
-                                return Err(self.err("unexpected end of file: the document is truncated"));
+                                return Err(self.err("json-truncated"));
                             }
-                            _ => return Err(self.err("expected `,` or `]`")),
+                            _ => return Err(self.err("json-expected-comma-bracket")),
                         }
                     }
                 }
@@ -184,7 +185,7 @@ impl Json<'_> {
                     .into_iter()
                     .find(|(w, _)| self.s[self.i..].starts_with(w.as_bytes()));
                 let Some((w, k)) = word else {
-                    return Err(self.err("expected a value"));
+                    return Err(self.err("json-expected-value"));
                 };
                 self.i += w.len();
                 k
@@ -197,7 +198,7 @@ impl Json<'_> {
                 Kind::Num(self.src[start..self.i].to_string())
             }
             _ => {
-                return Err(self.err("expected a value (object, list, string, number, true, false or null)"));
+                return Err(self.err("json-expected-value-kinds"));
             }
         };
         Ok(Node { span: Span::new(start, self.i), kind })
@@ -207,7 +208,7 @@ impl Json<'_> {
         let mut out = String::new();
         loop {
             let Some(&c) = self.s.get(self.i) else {
-                return Err(self.err("unexpected end of file inside a string"));
+                return Err(self.err("json-eof-in-string"));
             };
             match c {
                 b'"' => {
@@ -232,15 +233,15 @@ impl Json<'_> {
                             // is refused (no text of a plan or its facts holds one, and databases
                             // choke on it).
                             let c = match v {
-                                0 => return Err(self.err("the NUL character (\\u0000) is not allowed in text")),
+                                0 => return Err(self.err("json-nul")),
                                 0xd800..=0xdbff => {
                                     if self.src.get(self.i..self.i + 2) != Some("\\u") {
-                                        return Err(self.err("a lone surrogate (\\uD800–\\uDBFF without its pair) is not a character"));
+                                        return Err(self.err("json-lone-surrogate"));
                                     }
                                     self.i += 2;
                                     let lo = self.hex4()?;
                                     if !(0xdc00..=0xdfff).contains(&lo) {
-                                        return Err(self.err("a lone surrogate (\\uD800–\\uDBFF without its pair) is not a character"));
+                                        return Err(self.err("json-lone-surrogate"));
                                     }
                                     char::from_u32(0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00))
                                 }
@@ -249,10 +250,10 @@ impl Json<'_> {
                             };
                             out.push(c.ok_or_else(|| self.err("a lone surrogate (\\uDC00–\\uDFFF) is not a character"))?);
                         }
-                        _ => return Err(self.err("unknown escape in string")),
+                        _ => return Err(self.err("json-unknown-escape")),
                     }
                 }
-                c if c < 0x20 => return Err(self.err("control character inside a string")),
+                c if c < 0x20 => return Err(self.err("json-control-char")),
                 _ => {
                     // Copy one whole UTF-8 character.
                     let ch = self.src[self.i..].chars().next().unwrap_or('\u{fffd}');
@@ -276,11 +277,11 @@ pub fn parse_toml(src: &str) -> Result<Node, SyntaxError> {
             Ok(n)
         }
         Err(e) if e.message().contains("$__toml_private_datetime") => Err(SyntaxError {
-            message: "TOML dates must be written as strings here, e.g. date = \"2023-05-01\"".into(),
+            message: Msg::new("toml-date-as-string"),
             span: e.span().map_or(Span::default(), |r| Span::new(r.start, r.end)),
         }),
         Err(e) => Err(SyntaxError {
-            message: e.message().trim().to_string(),
+            message: Msg::new("toml-syntax").arg("detail", e.message().trim()),
             span: e.span().map_or(Span::default(), |r| Span::new(r.start, r.end)),
         }),
     }
@@ -361,15 +362,15 @@ mod tests {
 
     #[test]
     fn json_errors() {
-        assert!(parse_json(r#"{"a": 1"#).unwrap_err().message.contains("truncated"));
-        assert!(parse_json(r#"{"a": 1, "a": 2}"#).unwrap_err().message.contains("twice"));
-        assert!(parse_json("").unwrap_err().message.contains("truncated"));
+        assert!(parse_json(r#"{"a": 1"#).unwrap_err().message.to_string().contains("truncated"));
+        assert!(parse_json(r#"{"a": 1, "a": 2}"#).unwrap_err().message.to_string().contains("twice"));
+        assert!(parse_json("").unwrap_err().message.to_string().contains("truncated"));
         // Escapes: a surrogate pair is one character; a lone surrogate and NUL are refused.
         assert_eq!(parse_json(r#""\ud83d\ude00""#).unwrap().kind, Kind::Str("😀".into()));
-        assert!(parse_json(r#""a\ud800b""#).unwrap_err().message.contains("lone surrogate"));
-        assert!(parse_json(r#""\udc00""#).unwrap_err().message.contains("lone surrogate"));
-        assert!(parse_json(r#""\ud800\u0041""#).unwrap_err().message.contains("lone surrogate"));
-        assert!(parse_json(r#""a\u0000""#).unwrap_err().message.contains("NUL"));
+        assert!(parse_json(r#""a\ud800b""#).unwrap_err().message.to_string().contains("lone surrogate"));
+        assert!(parse_json(r#""\udc00""#).unwrap_err().message.to_string().contains("lone surrogate"));
+        assert!(parse_json(r#""\ud800\u0041""#).unwrap_err().message.to_string().contains("lone surrogate"));
+        assert!(parse_json(r#""a\u0000""#).unwrap_err().message.to_string().contains("NUL"));
     }
 
     #[test]
@@ -380,7 +381,7 @@ mod tests {
         assert_eq!(&src[x.span.start..x.span.end], "\"1万元\"");
         assert_eq!(n.get("d").unwrap().kind, Kind::Str("2023-05-01".into()));
         let e = parse_toml("d = 2023-05-01\n").unwrap_err();
-        assert!(e.message.contains("written as strings"), "{}", e.message);
+        assert!(e.message.to_string().contains("written as strings"), "{}", e.message);
         assert_eq!(e.span.start, 4);
         assert!(matches!(n.get("t").unwrap().get("y").unwrap().kind, Kind::Arr(_)));
     }

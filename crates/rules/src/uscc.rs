@@ -3,6 +3,8 @@
 //! Only the arithmetic of the standard is checked here; whether the code is registered is not knowable
 //! offline and is not claimed.
 
+use qiangke_i18n::Msg;
+
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// 3^i mod 31 for positions 1..=17 (GB 32100-2015 §4.3).
 const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -59,16 +61,16 @@ pub fn make(first8: &str, org8: &str) -> Option<String> {
 }
 
 /// Checks an 18-character code; `Err` says exactly what is wrong.
-pub fn validate(code: &str) -> Result<(), String> {
+pub fn validate(code: &str) -> Result<(), Msg> {
     let n = code.chars().count();
     if n != 18 {
-        return Err(format!("a unified social credit code has 18 characters, this one has {n}"));
+        return Err(Msg::new("uscc-length").arg("n", n));
     }
     if let Some((i, c)) = code.chars().enumerate().find(|(_, c)| value(*c).is_none()) {
-        return Err(format!("character {} `{c}` is not allowed (digits and capital letters except I, O, Z, S, V)", i + 1));
+        return Err(Msg::new("uscc-character").arg("at", i + 1).arg("char", c));
     }
     if !code[2..8].chars().all(|c| c.is_ascii_digit()) {
-        return Err("characters 3–8 must be the digits of an administrative division code".into());
+        return Err(Msg::new("uscc-division"));
     }
     // Characters 9–17 are the organization code, with its own GB 11714 check character.
     let org = &code[8..17];
@@ -76,13 +78,13 @@ pub fn validate(code: &str) -> Result<(), String> {
         let expect = org_check(&org[..8]);
         let got = org.chars().nth(8).unwrap_or(' ');
         if got != expect {
-            return Err(format!("character 17 `{got}` is not the organization-code check character (expected `{expect}`)"));
+            return Err(Msg::new("uscc-org-check").arg("got", got).arg("expect", expect));
         }
     }
-    let expect = check_char(&code[..17]).ok_or("bad characters")?;
+    let expect = check_char(&code[..17]).ok_or_else(|| Msg::new("uscc-division"))?;
     let got = code.chars().nth(17).unwrap_or(' ');
     if got != expect {
-        return Err(format!("check character `{got}` is wrong: GB 32100-2015 gives `{expect}` for these 17 characters"));
+        return Err(Msg::new("uscc-check").arg("got", got).arg("expect", expect));
     }
     Ok(())
 }
@@ -112,11 +114,13 @@ mod tests {
     #[test]
     fn errors_say_what_is_wrong() {
         assert!(
-            validate("91620600123456788B").unwrap_err().contains("expected `A`")
-                || validate("91620600123456788B").unwrap_err().contains("gives `A`")
+            validate("91620600123456788B").unwrap_err().to_string().contains("expected `A`")
+                || validate("91620600123456788B").unwrap_err().to_string().contains("gives `A`")
         );
-        assert!(validate("9162060012345678").unwrap_err().contains("18 characters"));
-        assert!(validate("91620600123456788I").unwrap_err().contains("not allowed"));
-        assert!(validate("91620600123456789A").unwrap_err().contains("organization-code"));
+        assert!(validate("9162060012345678").unwrap_err().to_string().contains("18 characters"));
+        assert!(validate("91620600123456788I").unwrap_err().to_string().contains("not allowed"));
+        assert!(validate("91620600123456789A").unwrap_err().to_string().contains("organization-code"));
+        // The same in Chinese: 16 characters where the standard has 18.
+        assert_eq!(validate("9162060012345678").unwrap_err().render(qiangke_i18n::Lang::Zh), "统一社会信用代码有 18 位,这个有 16 位");
     }
 }

@@ -73,3 +73,30 @@ role-admin = administrator
 
 ## A file uploaded or read.
 file-neither-encoding = the file is neither UTF-8 nor GB18030/GBK text (at line { $line }, byte { $byte }); save it from Excel as "CSV UTF-8" or as .xlsx
+
+## Unified social credit codes (GB 32100-2015).
+uscc-length = a unified social credit code has 18 characters, this one has { $n }
+uscc-character = character { $at } `{ $char }` is not allowed (digits and capital letters except I, O, Z, S, V)
+uscc-division = characters 3–8 must be the digits of an administrative division code
+uscc-org-check = character 17 `{ $got }` is not the organization-code check character (expected `{ $expect }`)
+uscc-check = check character `{ $got }` is wrong: GB 32100-2015 gives `{ $expect }` for these 17 characters
+
+## JSON and TOML files that do not parse.
+json-trailing-text = unexpected text after the JSON document
+json-bad-u-escape = bad \u escape
+json-too-deep = document nested too deeply
+json-truncated = unexpected end of file: the document is truncated
+json-expected-key = expected a quoted key
+json-expected-colon = expected `:` after the key
+json-expected-comma-brace = expected `,` or `{"}"}`
+json-expected-comma-bracket = expected `,` or `]`
+json-expected-value = expected a value
+json-expected-value-kinds = expected a value (object, list, string, number, true, false or null)
+json-eof-in-string = unexpected end of file inside a string
+json-nul = the NUL character (\u0000) is not allowed in text
+json-lone-surrogate = a lone surrogate (\uD800–\uDBFF without its pair) is not a character
+json-unknown-escape = unknown escape in string
+json-control-char = control character inside a string
+json-key-twice = key `{ $key }` appears twice in the same object
+toml-date-as-string = TOML dates must be written as strings here, e.g. date = "2023-05-01"
+toml-syntax = { $detail }

@@ -72,3 +72,30 @@ role-admin = 管理员
 
 ## 上传或读取的文件。
 file-neither-encoding = 文件既不是 UTF-8 文本,也不是 GB18030/GBK 文本(第 { $line } 行,第 { $byte } 个字节);请在 Excel 中另存为“CSV UTF-8”或 .xlsx
+
+## 统一社会信用代码(GB 32100-2015)。
+uscc-length = 统一社会信用代码有 18 位,这个有 { $n } 位
+uscc-character = 第 { $at } 位“{ $char }”不允许(只能是数字和除 I、O、Z、S、V 以外的大写字母)
+uscc-division = 第 3–8 位须是行政区划代码的数字
+uscc-org-check = 第 17 位“{ $got }”不是组织机构代码的校验码(应为“{ $expect }”)
+uscc-check = 校验码“{ $got }”有误:按 GB 32100-2015,这 17 位的校验码应为“{ $expect }”
+
+## JSON 和 TOML 文件的格式错误。
+json-trailing-text = JSON 文档之后还有多余的文字
+json-bad-u-escape = \u 转义写法有误
+json-too-deep = 文档嵌套层数太多
+json-truncated = 文件意外结束:文档不完整
+json-expected-key = 这里应是加引号的键名
+json-expected-colon = 键名之后应是“:”
+json-expected-comma-brace = 这里应是“,”或“{"}"}”
+json-expected-comma-bracket = 这里应是“,”或“]”
+json-expected-value = 这里应是一个值
+json-expected-value-kinds = 这里应是一个值(对象、列表、文本、数字、true、false 或 null)
+json-eof-in-string = 文本中途文件结束
+json-nul = 文本中不允许 NUL 字符(\u0000)
+json-lone-surrogate = 单独的代理项(\uD800–\uDBFF 没有配对)不是字符
+json-unknown-escape = 文本中有未知的转义
+json-control-char = 文本中有控制字符
+json-key-twice = 同一对象中键名“{ $key }”出现了两次
+toml-date-as-string = TOML 中的日期在这里须写成文本,例如 date = "2023-05-01"
+toml-syntax = TOML 格式错误:{ $detail }
