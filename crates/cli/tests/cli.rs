@@ -56,12 +56,18 @@ fn check_passes_on_the_real_pack() {
     assert!(stdout(&o).starts_with("ok: wuwei-2022"), "{}", stdout(&o));
 }
 
-#[test]
-fn check_reports_a_located_diagnostic_and_fails() {
-    let dir = pack_copy("check");
+/// A copy of the pack with one fact misspelled in a rule (rules/4-2-8-rd-input.toml:31:26).
+fn misspelled_pack(name: &str) -> PathBuf {
+    let dir = pack_copy(name);
     let f = dir.join("rules/4-2-8-rd-input.toml");
     let text = std::fs::read_to_string(&f).expect("read");
     std::fs::write(&f, text.replacen("year.rd_expenditure)", "year.rd_expenditur)", 1)).expect("write");
+    dir
+}
+
+#[test]
+fn check_reports_a_located_diagnostic_and_fails() {
+    let dir = misspelled_pack("check");
     let o = qiangke(&["check", dir.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -318,10 +324,7 @@ fn messages_are_in_simplified_chinese_by_default_and_in_the_language_chosen() {
     assert!(stdout(&o).starts_with("通過:wuwei-2022 0.1.0 — 44 條規則"), "{}", stdout(&o));
 
     // The same located diagnostic in Chinese: code, file, line and column as in English.
-    let dir = pack_copy("zh-check");
-    let f = dir.join("rules/4-2-8-rd-input.toml");
-    let text = std::fs::read_to_string(&f).expect("read");
-    std::fs::write(&f, text.replacen("year.rd_expenditure)", "year.rd_expenditur)", 1)).expect("write");
+    let dir = misspelled_pack("zh-check");
     let o = qiangke_default(&["check", dir.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);

@@ -280,14 +280,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     // The calculator, filled as a user would.
     b.go(&format!("{base}/calculator"));
     assert_eq!(b.text("h1"), "奖补计算器");
-    b.click(r#"#f-entity-kind option[value="enterprise"]"#);
-    b.click(r#"#f-y-above_scale option[value="true"]"#);
-    b.type_into("#f-y-rd_expenditure", "15000000");
-    b.type_into("#f-y-super_deduction_amount", "300000");
-    b.click("#ev-recognition > summary");
-    b.type_into("#f-e-recognition-date", "2023-11-20");
-    b.click(r#"#f-e-recognition-kind option[value="high_tech"]"#);
-    b.click(r#"#f-e-recognition-renewal option[value="false"]"#);
+    fill_calculator(&b);
     b.submit("#calculate");
     let amounts: Vec<String> = b.all(".result.awarded .amount").iter().map(|e| b.text_of(e)).collect();
     assert_eq!(amounts, ["20万元", "20万元"]);
