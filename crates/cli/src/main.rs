@@ -37,29 +37,35 @@ fn say(id: &'static str, args: &[(&str, &str)]) -> String {
     qiangke_i18n::text(lang(), id, args)
 }
 
+/// Like `say`, with argument values built on the spot (counts, paths, timings).
+fn say_with(id: &'static str, args: &[(&str, String)]) -> String {
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    say(id, &args)
+}
+
+/// In the chosen script: Traditional is the Simplified text converted as it is printed.
+fn in_script(text: String) -> String {
+    if HANT.load(std::sync::atomic::Ordering::Relaxed) { qiangke_rules::script::to_traditional(&text) } else { text }
+}
+
 /// Writes a line to standard error in the chosen script (Traditional converted like `out!`).
 macro_rules! errln {
     ($($t:tt)*) => {{
-        let text = format!($($t)*);
-        let text = if HANT.load(std::sync::atomic::Ordering::Relaxed) { qiangke_rules::script::to_traditional(&text) } else { text };
-        eprintln!("{text}");
+        eprintln!("{}", in_script(format!($($t)*)));
     }};
 }
 
 /// Like `errln!`, without the line break.
 macro_rules! err {
     ($($t:tt)*) => {{
-        let text = format!($($t)*);
-        let text = if HANT.load(std::sync::atomic::Ordering::Relaxed) { qiangke_rules::script::to_traditional(&text) } else { text };
-        eprint!("{text}");
+        eprint!("{}", in_script(format!($($t)*)));
     }};
 }
 
 macro_rules! out {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let text = format!($($t)*);
-        let text = if HANT.load(std::sync::atomic::Ordering::Relaxed) { qiangke_rules::script::to_traditional(&text) } else { text };
+        let text = in_script(format!($($t)*));
         if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 std::process::exit(0);
@@ -694,7 +700,7 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
         ("missing", n(c.items.iter().filter(|i| i.entries.is_empty()).count())),
         ("rules", n(pack.rules.len())),
     ];
-    outln!("\n{}", say("cli-cov-summary", &summary.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
+    outln!("\n{}", say_with("cli-cov-summary", &summary));
     if c.problems.is_empty() {
         outln!("{}", say("cli-cov-complete", &[]));
         Ok(ExitCode::SUCCESS)
@@ -864,7 +870,7 @@ fn batch(
             let pct = (bytes * 100).checked_div(size).unwrap_or(0);
             let (done, all) = (format!("{:.1}", bytes as f64 / 1e6), format!("{:.1}", size as f64 / 1e6));
             let args = [("rows", rows.to_string()), ("done", done), ("size", all), ("pct", pct.to_string())];
-            err!("\r\x1b[2K{}", say("cli-batch-progress", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
+            err!("\r\x1b[2K{}", say_with("cli-batch-progress", &args));
         }))
     } else {
         None
@@ -889,7 +895,7 @@ fn batch(
                 errln!("{}", e.render(lang()));
             }
             let args = [("n", bad_rows.to_string()), ("path", errors.display().to_string())];
-            let detail = say("cli-batch-strict", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
+            let detail = say_with("cli-batch-strict", &args);
             errln!("{}", say("cli-error", &[("detail", &detail)]));
             return Ok(ExitCode::from(1));
         }
@@ -935,7 +941,7 @@ fn batch(
         ("seconds", format!("{:.2}", started.elapsed().as_secs_f64())),
         ("path", out.display().to_string()),
     ];
-    outln!("{}", say("cli-batch-summary", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
+    outln!("{}", say_with("cli-batch-summary", &args));
     if summary.bad_rows > 0 {
         for e in summary.first_errors.iter().take(5) {
             errln!("{}", e.render(lang()));
@@ -956,7 +962,7 @@ fn synth(dir: &Path, rows: u64, seed: u64, out: &Path) -> Result<ExitCode> {
     std::fs::rename(&tmp, out)?;
     let args =
         [("rows", rows.to_string()), ("entities", entities.to_string()), ("seed", seed.to_string()), ("path", out.display().to_string())];
-    outln!("{}", say("cli-synth-wrote", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
+    outln!("{}", say_with("cli-synth-wrote", &args));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1041,7 +1047,7 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
         ("variants", all.len().to_string()),
         ("seconds", format!("{:.2}", t.elapsed().as_secs_f64())),
     ];
-    outln!("\n{}", say("cli-whatif-summary", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
+    outln!("\n{}", say_with("cli-whatif-summary", &args));
     match out {
         Some(o) if xlsx::is_xlsx(o) => xlsx::table(&pack, &csv, "方案比较", o).map_err(|e| anyhow::anyhow!(e))?,
         Some(o) => std::fs::write(o, csv).with_context(|| cannot_write(o))?,
@@ -1117,7 +1123,7 @@ pub(crate) fn write_report(
         ("dir", out_dir.display().to_string()),
         ("missing", r.missing.len().to_string()),
     ];
-    outln!("{}", say("cli-report-written", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
+    outln!("{}", say_with("cli-report-written", &args));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -406,10 +406,7 @@ pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
 
 /// The amount of an awarded result as people read it: `20万元`, `20万元 – 30万元`, `不低于 10万元`.
 pub fn amount_text(low: Decimal, high: Decimal, lang: Lang) -> String {
-    let m = |x: Decimal| match lang {
-        Lang::Zh => money_source(x),
-        Lang::En => show_money(x, lang),
-    };
+    let m = |x: Decimal| amount_words(x, lang);
     if low == high {
         m(low)
     } else if high == UNBOUNDED {
@@ -631,9 +628,19 @@ fn op_words(op: BinOp, lang: Lang) -> &'static str {
 
 /// A band of a tier table and what it pays, as the explanation shows them.
 fn band_words(b: &crate::model::Band, lang: Lang) -> (String, String) {
+    let band = match lang {
+        Lang::Zh => b.describe(),
+        Lang::En => b.describe_in(lang),
+    };
+    (band, amount_words(b.amount, lang))
+}
+
+/// An amount the plan writes (`20万元`) as the reader reads it: the plan's own words in Chinese,
+/// yuan with the plan's words beside them in English.
+fn amount_words(m: Decimal, lang: Lang) -> String {
     match lang {
-        Lang::Zh => (b.describe(), money_source(b.amount)),
-        Lang::En => (b.describe_in(lang), show_money(b.amount, lang)),
+        Lang::Zh => money_source(m),
+        Lang::En => show_money(m, lang),
     }
 }
 
@@ -695,10 +702,7 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
         Step::Tier { table, input, band, amount, boundary_note, next } => {
             let tb = &pack.tiers[*table];
             let (b, _) = band_words(&tb.bands[*band], lang);
-            let amount = match lang {
-                Lang::Zh => money_source(*amount),
-                Lang::En => show_money(*amount, lang),
-            };
+            let amount = amount_words(*amount, lang);
             let mut s = text(lang, "ex-step-tier", &[("input", &yuan(*input, lang)), ("band", &b), ("amount", &amount)]);
             if let Some(n) = boundary_note {
                 let _ = write!(s, " ({} {})", label(lang, "ex-boundary-value-see-interpretation"), pack.notes[*n].id);

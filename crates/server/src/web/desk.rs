@@ -507,15 +507,7 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> String {
                 pack.departments.iter().find(|x| x.id == *id).map_or(id.clone(), |x| x.name.get(ctx.lang).to_string())
             }
             ("status", J::String(st)) => super::state_text(ctx.lang, st),
-            ("role", J::String(r)) => match r.as_str() {
-                "entity" => ctx.l("role-entity"),
-                "reviewer" => ctx.l("role-reviewer"),
-                "finance" => ctx.l("role-finance"),
-                "county" => ctx.l("role-county"),
-                "admin" => ctx.l("role-admin"),
-                other => other,
-            }
-            .to_string(),
+            ("role", J::String(r)) => Role::parse(r).map_or(r.clone(), |role| super::role_text(ctx.lang, role)),
             (_, J::String(t)) if t.is_empty() => continue,
             (_, J::String(t)) => t.clone(),
             (_, J::Bool(b)) => ctx.l(if *b { "ex-yes" } else { "ex-no" }).to_string(),
