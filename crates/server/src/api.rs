@@ -106,6 +106,10 @@ pub(crate) fn api_routes() -> OpenApiRouter<S> {
         .routes(routes!(verify_award))
         .routes(routes!(decide_award))
         .routes(routes!(second_approval))
+        .routes(routes!(confirm_award))
+        .routes(routes!(list_rounds, open_round))
+        .routes(routes!(get_round))
+        .routes(routes!(entity_needs))
         .routes(routes!(list_payouts))
         .routes(routes!(mark_paid))
         .routes(routes!(budget))
@@ -1148,6 +1152,135 @@ enum VerdictParam {
 async fn verify_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let v: VerdictBody = json_body(&b)?;
     ok(s.store.verify(&p, id, matches!(v.verdict, VerdictParam::Approve), &v.reason).await?)
+}
+
+// ----- the 免申即享 round ----------------------------------------------------------------------
+
+/// A round to open.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(examples(json!({"claim_year": 2023}), json!({"claim_year": 2023, "rules": ["rd-tier"]})))]
+struct RoundBody {
+    #[schema(minimum = 1990, maximum = 2100)]
+    claim_year: i64,
+    /// Only these award rules (ids); left out or empty: every award rule of the pack.
+    #[serde(default)]
+    rules: Vec<String>,
+}
+
+/// Open a 免申即享 round
+///
+/// The admin or a department's reviewer. Every registered entity is evaluated on its facts in
+/// force for the claim year, with no application: each award found becomes a proposal awaiting
+/// the entity's confirmation; what could not be decided for want of facts is listed per entity.
+/// Re-running adds only what is new (a once-key already in the ledger is never proposed again);
+/// an award whose result changed is flagged for review, never altered.
+#[utoipa::path(post, path = "/api/rounds", tag = "rounds",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = RoundBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The round with its counts.", body = crate::schema::Round,
+            links(("GetRound" = (operation_id = "get_round", parameters(("id" = "$response.body#/id")), description = "The round again.")))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn open_round(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    let r: RoundBody = json_body(&b)?;
+    created(s.store.open_round(&s.pack, &p, r.claim_year, &r.rules).await?)
+}
+
+/// The rounds, newest first
+#[utoipa::path(get, path = "/api/rounds", tag = "rounds",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Every round with its counts.", body = crate::schema::Rounds),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn list_rounds(State(s): State<S>, Auth(p): Auth) -> ApiResult {
+    ok(json!({"rounds": s.store.rounds(&p).await?}))
+}
+
+/// One round
+#[utoipa::path(get, path = "/api/rounds/{id}", tag = "rounds",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The round's id.")),
+    responses(
+        (status = 200, description = "The round with its counts.", body = crate::schema::Round),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn get_round(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(s.store.round(&p, id).await?)
+}
+
+/// What the newest rounds could not decide for an entity
+///
+/// Per claim year (its newest round) and rule, the facts to provide for the entity to be
+/// assessed. Anyone who may see the entity.
+#[utoipa::path(get, path = "/api/entities/{id}/needs", tag = "rounds",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The entity's id.")),
+    responses(
+        (status = 200, description = "The facts to provide, by rule.", body = crate::schema::NeedsList),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn entity_needs(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(json!({"needs": s.store.needs_information(&p, id).await?}))
+}
+
+/// The entity's answer to a proposal.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(examples(json!({"confirm": true})))]
+struct ConfirmationBody {
+    /// `true`: the entity claims the award (意愿确认); `false`: it declines (no reason needed).
+    confirm: bool,
+}
+
+/// Confirm or decline a proposed award
+///
+/// The entity's own users, once per proposal. Confirmed, the award goes to its verifying
+/// departments; declined, it is closed and later rounds do not propose it again.
+#[utoipa::path(post, path = "/api/awards/{id}/confirmation", tag = "rounds",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The award's id.")),
+    request_body(content = ConfirmationBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The award after the answer.", body = crate::schema::Award),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn confirm_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let c: ConfirmationBody = json_body(&b)?;
+    ok(s.store.confirm_award(&p, id, c.confirm).await?)
 }
 
 /// A decision on an approved award.

@@ -63,6 +63,7 @@ pub fn document(pack: &Pack, mut api: utoipa::openapi::OpenApi) -> J {
         {"name": "users", "description": "Users, roles and passwords."},
         {"name": "entities", "description": "Entities and their facts, with provenance."},
         {"name": "awards", "description": "Applications, awards, verification and decisions."},
+        {"name": "rounds", "description": "免申即享 rounds: every registered entity evaluated with no application; proposals the entity confirms or declines; what each still needs."},
         {"name": "payouts", "description": "Payouts and the budget."},
         {"name": "audit", "description": "The hash-chained audit log and the sign-in log."},
         {"name": "monitoring", "description": "Plan monitoring: indicator observations, task progress, the report."},

@@ -551,6 +551,31 @@ pub struct AwardSummary {
     status: AwardStatus,
     #[schema(format = DateTime)]
     created_at: String,
+    /// The 免申即享 round that proposed it (null: the entity applied).
+    #[schema(required = true)]
+    round_id: Option<i64>,
+    /// The entity's answer to a proposal (null: the entity applied itself).
+    #[schema(required = true)]
+    confirmation: Option<Confirmation>,
+    /// A later round found a different result for the same once-key: what it found.
+    #[schema(required = true)]
+    review_flag: Option<ReviewFlag>,
+}
+
+/// The entity's answer to a proposal of a round.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum Confirmation {
+    Awaiting,
+    Confirmed,
+    Declined,
+}
+
+/// What a later round found for an award's once-key on the facts then in force.
+#[derive(ToSchema)]
+pub struct ReviewFlag {
+    round: i64,
+    amount: Amount,
 }
 
 #[derive(ToSchema)]
@@ -657,6 +682,9 @@ pub struct Award {
     decision: Option<Decision>,
     #[schema(required = true)]
     payout_id: Option<i64>,
+    /// Whether its payout is scheduled or paid (null: none yet).
+    #[schema(required = true)]
+    payout_status: Option<PayoutStatus>,
     /// Other awards that may be for the same thing written differently.
     similar: Vec<SimilarAward>,
 }
@@ -914,4 +942,63 @@ pub struct Report {
     tasks: Vec<TaskOverdue>,
     /// What the report could not find.
     missing: Vec<String>,
+}
+
+// ----- the 免申即享 round ------------------------------------------------------------------
+
+/// A 免申即享 round and what it found.
+#[derive(ToSchema)]
+pub struct Round {
+    id: i64,
+    claim_year: i64,
+    /// The award rules it covered (empty: all).
+    rules: Vec<String>,
+    /// SHA-256 of the pack it ran on.
+    pack: String,
+    opened_by: String,
+    #[schema(format = DateTime)]
+    opened_at: String,
+    /// Registered entities evaluated.
+    entities: i64,
+    /// Awards proposed (new once-keys).
+    proposed: i64,
+    /// Awards found that the ledger already held with the same result.
+    unchanged: i64,
+    /// Awards the ledger held with a different result now: flagged for review.
+    flagged: i64,
+    /// (entity, rule) pairs that need information.
+    needs_information: i64,
+    /// Entities whose stored facts no longer validate against the pack.
+    refused: i64,
+    /// On opening only: the entities refused, with the problems.
+    #[schema(value_type = Option<Vec<Object>>)]
+    refused_entities: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(ToSchema)]
+pub struct Rounds {
+    rounds: Vec<Round>,
+}
+
+/// A fact to provide.
+#[derive(ToSchema)]
+pub struct NeededFact {
+    /// Its path in a facts document (`years.2023.rd_expenditure`).
+    fact: String,
+    zh: String,
+    en: String,
+}
+
+/// What a rule needs to be assessed for an entity.
+#[derive(ToSchema)]
+pub struct Need {
+    rule: String,
+    claim_year: i64,
+    round: i64,
+    facts: Vec<NeededFact>,
+}
+
+#[derive(ToSchema)]
+pub struct NeedsList {
+    needs: Vec<Need>,
 }

@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 
 /// An award with its entity's county, code and name: what `award_json` and `sees_award` read.
 const AWARD_SELECT: &str = "SELECT a.id, a.application_id, a.entity_id, a.rule_id, a.clause, a.claim_year, a.budget_year, \
-     a.verifiers, a.payer, a.low_fen, a.high_fen, a.once_key, a.status, a.result, a.created_at, e.county, e.uscc, e.name \
-     FROM awards a JOIN entities e ON e.id = a.entity_id";
+     a.verifiers, a.payer, a.low_fen, a.high_fen, a.once_key, a.status, a.result, a.created_at, a.round_id, a.confirmation, a.review_flag, \
+     e.county, e.uscc, e.name FROM awards a JOIN entities e ON e.id = a.entity_id";
 
 /// Oldest and newest calendar year a yearly fact or claim may name.
 const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
@@ -126,6 +126,107 @@ fn dept_pattern(dept: &str) -> String {
 /// `,science-bureau,industry-bureau,` — delimited on both sides so a match of `,id,` is exact.
 fn verifier_list(ids: &[&str]) -> String {
     format!(",{},", ids.join(","))
+}
+
+/// What registration says of an entity.
+pub(crate) struct EntityHead {
+    pub uscc: String,
+    pub name: String,
+    pub kind: String,
+    pub county: String,
+}
+
+/// The facts in force of one entity as a facts document: its registration and its fact rows
+/// `(scope, year, name, value)` in the order they were entered (a later row overrides an earlier).
+pub(crate) fn facts_document(
+    pack: &Pack,
+    head: &EntityHead,
+    rows: impl Iterator<Item = Result<(String, Option<i64>, String, String)>>,
+) -> Result<J> {
+    let mut entity = serde_json::Map::new();
+    entity.insert("id".into(), J::String(head.uscc.clone()));
+    entity.insert("name".into(), J::String(head.name.clone()));
+    entity.insert("kind".into(), J::String(head.kind.clone()));
+    entity.insert("uscc".into(), J::String(head.uscc.clone()));
+    entity.insert("county".into(), J::String(head.county.clone()));
+    let mut years: BTreeMap<String, serde_json::Map<String, J>> = BTreeMap::new();
+    let mut events = Vec::new();
+    for r in rows {
+        let (scope, year, name, value) = r?;
+        match (scope.as_str(), year) {
+            ("attribute", _) => {
+                if let Some(i) = pack.vocab.attribute(&name) {
+                    entity.insert(name, cell_json(pack.vocab.attributes[i].ty, &value));
+                } else if let Some(i) = pack.vocab.yearly(&name).filter(|&i| pack.vocab.yearly[i].every_year) {
+                    entity.insert(name, cell_json(pack.vocab.yearly[i].ty, &value));
+                }
+            }
+            ("yearly", Some(y)) => {
+                if let Some(i) = pack.vocab.yearly(&name) {
+                    years.entry(y.to_string()).or_default().insert(name, cell_json(pack.vocab.yearly[i].ty, &value));
+                }
+            }
+            _ => events.push(
+                serde_json::from_str::<J>(&value).map_err(|e| Error::Conflict(Msg::new("ledger-stored-event-not-json").arg("error", e)))?,
+            ),
+        }
+    }
+    Ok(json!({"entity": entity, "years": years, "events": events}))
+}
+
+/// SHA-256 of the pack and a facts document: what an application or a proposal is made on (the
+/// document's keys are sorted, so the same facts give the same text).
+pub(crate) fn facts_hash(pack: &Pack, doc: &J) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::new_with_prefix(pack.hash.as_bytes()).chain_update(doc.to_string().as_bytes()).finalize();
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An awarded result of an evaluation, ready to be recorded: its amount in fen and its once-key.
+pub(crate) struct Candidate<'e, 'p> {
+    pub r: &'e qiangke_rules::RuleResult<'p>,
+    /// The result in the evaluation's JSON (`results[i]`).
+    pub rj: &'e J,
+    pub low_fen: i64,
+    pub high_fen: Option<i64>,
+    pub budget_year: i32,
+    pub once_key: String,
+}
+
+/// The awarded results of award rules in `ev` (whose JSON is `evaluation`), in order. An amount
+/// that is not a whole number of fen is refused: the ledger never rounds.
+pub(crate) fn candidates<'e, 'p>(entity: &str, ev: &'e qiangke_rules::Evaluation<'p>, evaluation: &'e J) -> Result<Vec<Candidate<'e, 'p>>> {
+    let mut out = Vec::new();
+    for (r, rj) in ev.results.iter().zip(evaluation["results"].as_array().into_iter().flatten()) {
+        let (State::Awarded { low, high }, Some(by), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) else {
+            continue;
+        };
+        let fen = |d: &rust_decimal::Decimal| {
+            to_fen(*d).ok_or_else(|| Error::Conflict(Msg::new("ledger-amount-not-fen-exact").arg("rule", &r.rule.id).arg("amount", d)))
+        };
+        let low_fen = fen(low)?;
+        let high_fen = if *high == qiangke_rules::value::UNBOUNDED { None } else { Some(fen(high)?) };
+        let once_key = r.once_key.clone().unwrap_or_else(|| {
+            format!("{}|{}|{}|{}", entity, r.rule.id, r.claim_year, r.trigger.as_ref().map(|t| t.date.to_string()).unwrap_or_default())
+        });
+        out.push(Candidate { r, rj, low_fen, high_fen, budget_year: by, once_key });
+    }
+    Ok(out)
+}
+
+/// The award already in the ledger for a once-key, as `(id, status)`: one that is not rejected;
+/// one rejected on these very facts (it stays rejected until the facts it was decided on change);
+/// or one the entity declined (it stays declined).
+async fn prior_award(conn: &mut sqlx::AnyConnection, once_key: &str, facts_hash: &str) -> Result<Option<(i64, String)>> {
+    let prior = sqlx::query(
+        "SELECT a.id, a.status FROM awards a JOIN applications x ON x.id = a.application_id \
+         WHERE a.once_key = $1 AND (a.status <> 'rejected' OR x.facts_hash = $2 OR a.confirmation = 'declined') ORDER BY a.id LIMIT 1",
+    )
+    .bind(once_key)
+    .bind(facts_hash)
+    .fetch_optional(conn)
+    .await?;
+    prior.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
 
 impl Store {
@@ -477,44 +578,17 @@ impl Store {
     /// The facts in force for an entity, as the document the evaluator reads.
     async fn facts_document(&self, pack: &Pack, entity_id: i64) -> Result<J> {
         let ent = self.entity_row(entity_id).await?;
-        let uscc: String = ent.try_get("uscc")?;
-        let mut entity = serde_json::Map::new();
-        entity.insert("id".into(), J::String(uscc.clone()));
-        entity.insert("name".into(), J::String(ent.try_get("name")?));
-        entity.insert("kind".into(), J::String(ent.try_get("kind")?));
-        entity.insert("uscc".into(), J::String(uscc));
-        entity.insert("county".into(), J::String(ent.try_get("county")?));
-        let mut years: BTreeMap<String, serde_json::Map<String, J>> = BTreeMap::new();
-        let mut events = Vec::new();
         let rows = sqlx::query("SELECT scope, year, name, value FROM facts WHERE entity_id = $1 ORDER BY id")
             .bind(entity_id)
             .fetch_all(&self.pool)
             .await?;
-        for r in rows {
-            let scope: String = r.try_get(0)?;
-            let year: Option<i64> = r.try_get(1)?;
-            let name: String = r.try_get(2)?;
-            let value: String = r.try_get(3)?;
-            match (scope.as_str(), year) {
-                ("attribute", _) => {
-                    if let Some(i) = pack.vocab.attribute(&name) {
-                        entity.insert(name, cell_json(pack.vocab.attributes[i].ty, &value));
-                    } else if let Some(i) = pack.vocab.yearly(&name).filter(|&i| pack.vocab.yearly[i].every_year) {
-                        entity.insert(name, cell_json(pack.vocab.yearly[i].ty, &value));
-                    }
-                }
-                ("yearly", Some(y)) => {
-                    if let Some(i) = pack.vocab.yearly(&name) {
-                        years.entry(y.to_string()).or_default().insert(name, cell_json(pack.vocab.yearly[i].ty, &value));
-                    }
-                }
-                _ => events.push(
-                    serde_json::from_str::<J>(&value)
-                        .map_err(|e| Error::Conflict(Msg::new("ledger-stored-event-not-json").arg("error", e)))?,
-                ),
-            }
-        }
-        Ok(json!({"entity": entity, "years": years, "events": events}))
+        let head = EntityHead {
+            uscc: ent.try_get("uscc")?,
+            name: ent.try_get("name")?,
+            kind: ent.try_get("kind")?,
+            county: ent.try_get("county")?,
+        };
+        facts_document(pack, &head, rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))))
     }
 
     // ----- bulk import -------------------------------------------------------------------
@@ -706,11 +780,7 @@ impl Store {
         })?;
         // What the application is made on: the pack and the facts in force (the document's keys
         // are sorted, so the same facts give the same text).
-        let facts_hash = {
-            use sha2::Digest;
-            let d = sha2::Sha256::new_with_prefix(pack.hash.as_bytes()).chain_update(doc.to_string().as_bytes()).finalize();
-            d.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        };
+        let facts_hash = facts_hash(pack, &doc);
         // The same application again (same entity, year, pack and facts) is the one already made:
         // returned, not stored a second time.
         let same = sqlx::query(
@@ -747,94 +817,12 @@ impl Store {
             .try_get(0)?;
         let mut created = Vec::new();
         let mut already = Vec::new();
-        for (r, rj) in ev.results.iter().zip(evaluation["results"].as_array().into_iter().flatten()) {
-            let (State::Awarded { low, high }, Some(by), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) else {
-                continue;
-            };
-            let Some(low_fen) = to_fen(*low) else {
-                return Err(Error::Conflict(Msg::new("ledger-amount-not-fen-exact").arg("rule", &r.rule.id).arg("amount", low)));
-            };
-            let high_fen =
-                if *high == qiangke_rules::value::UNBOUNDED {
-                    None
-                } else {
-                    Some(to_fen(*high).ok_or_else(|| {
-                        Error::Conflict(Msg::new("ledger-amount-not-fen-exact").arg("rule", &r.rule.id).arg("amount", high))
-                    })?)
-                };
-            let once_key = r.once_key.clone().unwrap_or_else(|| {
-                format!(
-                    "{}|{}|{}|{}",
-                    facts.entity_id,
-                    r.rule.id,
-                    r.claim_year,
-                    r.trigger.as_ref().map(|t| t.date.to_string()).unwrap_or_default()
-                )
-            });
-            // Already in the ledger: an award for the key that is not rejected; or one rejected on
-            // these very facts (it stays rejected until the facts it was decided on change).
-            let prior = sqlx::query(
-                "SELECT a.id, a.status FROM awards a JOIN applications x ON x.id = a.application_id \
-                 WHERE a.once_key = $1 AND (a.status <> 'rejected' OR x.facts_hash = $2) ORDER BY a.id LIMIT 1",
-            )
-            .bind(&once_key)
-            .bind(&facts_hash)
-            .fetch_optional(w.conn())
-            .await?;
-            if let Some(prior) = prior {
-                already.push(json!({"rule": r.rule.id, "once_key": once_key, "award_id": prior.try_get::<i64, _>(0)?, "status": prior.try_get::<String, _>(1)?}));
+        for c in candidates(&facts.entity_id, &ev, &evaluation)? {
+            if let Some(prior) = prior_award(w.conn(), &c.once_key, &facts_hash).await? {
+                already.push(json!({"rule": c.r.rule.id, "once_key": c.once_key, "award_id": prior.0, "status": prior.1}));
                 continue;
             }
-            let verifiers: Vec<&str> = r.rule.verified_by.iter().map(|d| pack.department(*d).id.as_str()).collect();
-            // A rule that names no verifier is verified by the department that pays it.
-            let payer_id = r.rule.paid_by.map(|d| pack.department(d).id.as_str());
-            let verifiers = match (verifiers.is_empty(), payer_id) {
-                (false, _) => verifier_list(&verifiers),
-                (true, Some(payer)) => verifier_list(&[payer]),
-                (true, None) => {
-                    return Err(Error::Conflict(Msg::new("ledger-rule-has-no-department").arg("rule", &r.rule.id)));
-                }
-            };
-            let payer = r.rule.paid_by.map(|d| pack.department(d).id.clone());
-            let id: i64 = sqlx::query(
-                "INSERT INTO awards (application_id, entity_id, rule_id, clause, claim_year, budget_year, verifiers, payer, low_fen, high_fen, once_key, status, result, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $13) RETURNING id",
-            )
-            .bind(app_id)
-            .bind(entity_id)
-            .bind(&r.rule.id)
-            .bind(&r.rule.clause)
-            .bind(i64::from(r.claim_year))
-            .bind(i64::from(by))
-            .bind(&verifiers)
-            .bind(payer.clone())
-            .bind(low_fen)
-            .bind(high_fen)
-            .bind(&once_key)
-            .bind({
-                // The award keeps a self-contained explanation: the result and what its rule says.
-                let mut full = explain::rule_json(pack, r.rule);
-                if let (Some(f), Some(res)) = (full.as_object_mut(), rj.as_object()) {
-                    f.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
-                    f.insert("explanation".into(), json!({"zh": explain::result_to_text(pack, r, qiangke_rules::Lang::Zh), "en": explain::result_to_text(pack, r, qiangke_rules::Lang::En)}));
-                    f.insert("notes_text".into(), json!(r.notes.iter().map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})).collect::<Vec<_>>()));
-                }
-                full.to_string()
-            })
-            .bind(now)
-            .fetch_one(w.conn())
-            .await?
-            .try_get(0)?;
-            w.cover("awards", id);
-            w.log(Entry {
-                actor: p.actor(),
-                action: "award.create",
-                subject: format!("award:{id}"),
-                entity_id: Some(entity_id),
-                department: Some(verifiers.clone()),
-                detail: json!({"application": app_id, "rule": r.rule.id, "clause": r.rule.clause, "amount": amount_json(low_fen, high_fen), "budget_year": by, "once_key": once_key}),
-            });
-            created.push(id);
+            created.push(self.insert_award(&mut w, pack, p, entity_id, app_id, &c, None).await?);
         }
         w.log(Entry {
             actor: p.actor(),
@@ -852,6 +840,77 @@ impl Store {
         Ok(
             json!({"id": app_id, "entity_id": entity_id, "claim_year": claim_year, "awards": awards, "already_in_ledger": already, "evaluation": evaluation}),
         )
+    }
+
+    /// Records one awarded result as an award of application `app_id`, routed to the departments
+    /// that verify its rule; `round`: proposed by that round, awaiting the entity's confirmation.
+    pub(crate) async fn insert_award(
+        &self,
+        w: &mut crate::audit::Writer,
+        pack: &Pack,
+        p: &Principal,
+        entity_id: i64,
+        app_id: i64,
+        c: &Candidate<'_, '_>,
+        round: Option<i64>,
+    ) -> Result<i64> {
+        let r = c.r;
+        let verifiers: Vec<&str> = r.rule.verified_by.iter().map(|d| pack.department(*d).id.as_str()).collect();
+        // A rule that names no verifier is verified by the department that pays it.
+        let payer_id = r.rule.paid_by.map(|d| pack.department(d).id.as_str());
+        let verifiers = match (verifiers.is_empty(), payer_id) {
+            (false, _) => verifier_list(&verifiers),
+            (true, Some(payer)) => verifier_list(&[payer]),
+            (true, None) => {
+                return Err(Error::Conflict(Msg::new("ledger-rule-has-no-department").arg("rule", &r.rule.id)));
+            }
+        };
+        let payer = r.rule.paid_by.map(|d| pack.department(d).id.clone());
+        let id: i64 = sqlx::query(
+            "INSERT INTO awards (application_id, entity_id, rule_id, clause, claim_year, budget_year, verifiers, payer, low_fen, high_fen, once_key, status, result, created_at, round_id, confirmation) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $13, $14, $15) RETURNING id",
+        )
+        .bind(app_id)
+        .bind(entity_id)
+        .bind(&r.rule.id)
+        .bind(&r.rule.clause)
+        .bind(i64::from(r.claim_year))
+        .bind(i64::from(c.budget_year))
+        .bind(&verifiers)
+        .bind(payer.clone())
+        .bind(c.low_fen)
+        .bind(c.high_fen)
+        .bind(&c.once_key)
+        .bind({
+            // The award keeps a self-contained explanation: the result and what its rule says.
+            let mut full = explain::rule_json(pack, r.rule);
+            if let (Some(f), Some(res)) = (full.as_object_mut(), c.rj.as_object()) {
+                f.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
+                f.insert("explanation".into(), json!({"zh": explain::result_to_text(pack, r, qiangke_rules::Lang::Zh), "en": explain::result_to_text(pack, r, qiangke_rules::Lang::En)}));
+                f.insert("notes_text".into(), json!(r.notes.iter().map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})).collect::<Vec<_>>()));
+            }
+            full.to_string()
+        })
+        .bind(now_ms())
+        .bind(round)
+        .bind(round.map(|_| "awaiting"))
+        .fetch_one(w.conn())
+        .await?
+        .try_get(0)?;
+        w.cover("awards", id);
+        let mut detail = json!({"application": app_id, "rule": r.rule.id, "clause": r.rule.clause, "amount": amount_json(c.low_fen, c.high_fen), "budget_year": c.budget_year, "once_key": c.once_key});
+        if let Some(round) = round {
+            detail["round"] = json!(round);
+        }
+        w.log(Entry {
+            actor: p.actor(),
+            action: if round.is_some() { "award.propose" } else { "award.create" },
+            subject: format!("award:{id}"),
+            entity_id: Some(entity_id),
+            department: Some(verifiers),
+            detail,
+        });
+        Ok(id)
     }
 
     /// The awards an application created, as `p` may see them.
@@ -900,6 +959,11 @@ impl Store {
             "once_key": r.try_get::<String, _>("once_key")?,
             "status": r.try_get::<String, _>("status")?,
             "created_at": rfc3339(r.try_get("created_at")?),
+            // Proposed by a round: the round, and the entity's answer (awaiting, confirmed, declined).
+            "round_id": r.try_get::<Option<i64>, _>("round_id")?,
+            "confirmation": r.try_get::<Option<String>, _>("confirmation")?,
+            // A later round found a different result for it: what, for a person to review.
+            "review_flag": r.try_get::<Option<String>, _>("review_flag")?.and_then(|f| serde_json::from_str::<J>(&f).ok()),
         });
         if full {
             let result: String = r.try_get("result")?;
@@ -934,10 +998,10 @@ impl Store {
                 }
                 None => J::Null,
             };
-            let pay = sqlx::query("SELECT id FROM payouts WHERE award_id = $1").bind(id).fetch_optional(&self.pool).await?;
-            o["payout_id"] = match pay {
-                Some(x) => J::from(x.try_get::<i64, _>(0)?),
-                None => J::Null,
+            let pay = sqlx::query("SELECT id, status FROM payouts WHERE award_id = $1").bind(id).fetch_optional(&self.pool).await?;
+            (o["payout_id"], o["payout_status"]) = match pay {
+                Some(x) => (J::from(x.try_get::<i64, _>(0)?), J::from(x.try_get::<String, _>(1)?)),
+                None => (J::Null, J::Null),
             };
             o["similar"] = self.similar_awards(r).await?.into();
         }
@@ -1001,6 +1065,8 @@ impl Store {
     /// each whole as [`Store::award`] gives it: a reviewer's desk.
     pub async fn open_awards(&self, p: &Principal) -> Result<Vec<J>> {
         let mut all = self.awards_in(p, &["pending", "approved", "decided"], true).await?;
+        // A proposal waits for the entity's confirmation before any department sees it.
+        all.retain(|a| a["confirmation"] != "awaiting");
         // A decided award is open while its decision waits for a second approval.
         all.retain(|a| a["status"] != "decided" || a["decision"]["awaiting_second_approval"] == true);
         Ok(all)
@@ -1023,6 +1089,23 @@ impl Store {
         for r in &rows {
             if Self::sees_award(p, r)? {
                 out.push(self.award_json(r, full).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every award of one entity, whole (explanation, verifications, decision, payout), by claim
+    /// year and id: the entity's own page. Anyone who may see the entity.
+    pub async fn entity_awards(&self, p: &Principal, entity_id: i64) -> Result<Vec<J>> {
+        self.entity(p, entity_id).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{AWARD_SELECT} WHERE a.entity_id = $1 ORDER BY a.claim_year, a.id")))
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            if Self::sees_award(p, r)? {
+                out.push(self.award_json(r, true).await?);
             }
         }
         Ok(out)
@@ -1052,6 +1135,9 @@ impl Store {
     pub async fn verify(&self, p: &Principal, award_id: i64, approve: bool, reason: &str) -> Result<J> {
         let r = self.award_row(award_id).await?;
         let dept = Self::verifying_department(p, &r, Msg::new("ledger-act-verify"))?;
+        if r.try_get::<Option<String>, _>("confirmation")?.as_deref() == Some("awaiting") {
+            return Err(Error::Conflict(Msg::new("round-awaits-confirmation").arg("id", award_id)));
+        }
         if !approve && reason.trim().is_empty() {
             return Err(Error::invalid("reason", Msg::new("ledger-rejection-needs-reason")));
         }

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod ledger;
 pub mod monitoring;
+pub mod round;
 pub mod signin;
 mod time;
 
@@ -188,6 +189,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "ledger", include_str!("migrations/0001_ledger.sql")),
     (2, "monitoring", include_str!("migrations/0002_monitoring.sql")),
     (3, "hardening", include_str!("migrations/0003_hardening.sql")),
+    (4, "rounds", include_str!("migrations/0004_rounds.sql")),
 ];
 
 impl Store {

@@ -204,3 +204,19 @@ audit-as-recorded = as recorded
 audit-subject-observations = indicator observations
 audit-subject-tasks = task progress
 audit-actor-bootstrap = system set-up
+
+# The 免申即享 round
+round-act-open = opening a round needs the role admin or reviewer
+round-act-read = reading rounds needs the role admin, reviewer or finance
+round-rule-not-an-award = rule { $rule } is not an award rule and cannot be part of a round
+round-rule-unknown = the pack has no rule { $rule }
+round-none = no round { $id }
+round-confirm-own-only = award { $id } is confirmed or declined by its entity only
+round-not-awaiting = award { $id } is not awaiting confirmation: it cannot be confirmed or declined again
+round-awaits-confirmation = award { $id } awaits the entity's confirmation before it can be verified
+audit-award-propose = award proposed (no application needed)
+audit-award-flag = flagged for review (facts changed)
+audit-award-confirm = confirmed by the entity
+audit-award-decline = declined by the entity
+audit-round-open = round opened
+audit-subject-round = round { $id }

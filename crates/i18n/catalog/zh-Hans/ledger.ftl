@@ -203,3 +203,19 @@ audit-as-recorded = 原始记录
 audit-subject-observations = 指标监测值
 audit-subject-tasks = 任务进展
 audit-actor-bootstrap = 系统初始化
+
+# The 免申即享 round
+round-act-open = 开启免申即享批次需要管理员或审核部门角色
+round-act-read = 查看免申即享批次需要管理员、审核部门或财政角色
+round-rule-not-an-award = 规则 { $rule } 不是奖补规则,不能纳入批次
+round-rule-unknown = 政策包中没有规则 { $rule }
+round-none = 没有编号为 { $id } 的批次
+round-confirm-own-only = 奖补 { $id } 只能由该企业(单位)本身确认或放弃
+round-not-awaiting = 奖补 { $id } 不在待确认状态,不能再次确认或放弃
+round-awaits-confirmation = 奖补 { $id } 尚待企业确认,确认后才能核实
+audit-award-propose = 免申即享拟兑现
+audit-award-flag = 标记复核(事实已变化)
+audit-award-confirm = 企业确认申领
+audit-award-decline = 企业放弃申领
+audit-round-open = 开启免申即享批次
+audit-subject-round = 批次 { $id }

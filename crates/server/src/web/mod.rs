@@ -11,6 +11,7 @@ mod calculator;
 mod dashboard;
 mod desk;
 mod policy;
+mod round;
 
 use crate::api::{AppState, COOKIE};
 use crate::http::cookie;
@@ -36,7 +37,7 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; f
 
 pub fn routes() -> Router<S> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/calculator") }))
+        .route("/", get(landing))
         .route("/static/app.css", get(css))
         .route("/favicon.ico", get(favicon))
         .route("/calculator", get(calculator::form).post(calculator::submit))
@@ -54,6 +55,10 @@ pub fn routes() -> Router<S> {
         .route("/finance", get(desk::finance))
         .route("/finance/payouts/{id}/paid", post(desk::mark_paid))
         .route("/audit", get(desk::audit))
+        .route("/rounds", get(round::rounds).post(round::open))
+        .route("/me", get(round::mine))
+        .route("/entities/{id}", get(round::entity))
+        .route("/entities/{id}/awards/{award}/answer", post(round::answer))
 }
 
 async fn css() -> Response {
@@ -276,8 +281,14 @@ impl Ctx {
         link(&mut nav, "/dashboard", label(l, "page-dashboard"), &self.path);
         if let Some(u) = &self.user {
             use qiangke_store::Role;
+            if u.role == Role::Entity {
+                link(&mut nav, "/me", label(l, "page-my-page"), &self.path);
+            }
             if u.role == Role::Reviewer {
                 link(&mut nav, "/desk", label(l, "page-review-desk"), &self.path);
+            }
+            if matches!(u.role, Role::Reviewer | Role::Admin) {
+                link(&mut nav, "/rounds", label(l, "page-rounds"), &self.path);
             }
             if matches!(u.role, Role::Finance | Role::Admin) {
                 link(&mut nav, "/finance", label(l, "page-budget-payouts"), &self.path);
@@ -398,8 +409,27 @@ fn safe_next(n: Option<&str>) -> String {
         |p: &str| p.starts_with('/') && !p.starts_with("//") && p.chars().all(|c| c.is_ascii_alphanumeric() || "/_-?=&.#%".contains(c));
     match n {
         Some(p) if local(p) => p.to_string(),
-        _ => "/dashboard".into(),
+        _ => "/".into(),
     }
+}
+
+/// Where each role starts: the enterprise on its own page, a department on its queue, the
+/// administrator on the rounds, finance on the budget, a county on the dashboard; everyone not
+/// signed in on the calculator.
+fn landing_for(p: Option<&Principal>) -> &'static str {
+    use qiangke_store::Role;
+    match p.map(|p| p.role) {
+        None => "/calculator",
+        Some(Role::Entity) => "/me",
+        Some(Role::Reviewer) => "/desk",
+        Some(Role::Admin) => "/rounds",
+        Some(Role::Finance) => "/finance",
+        Some(Role::County) => "/dashboard",
+    }
+}
+
+async fn landing(ctx: Ctx) -> Response {
+    Redirect::to(landing_for(ctx.user.as_ref())).into_response()
 }
 
 fn login_page(ctx: &Ctx, next: &str, user: &str, error: Option<&str>, status: StatusCode) -> Response {

@@ -1,0 +1,411 @@
+//! The 免申即享 round in the browser: the bureau opens a round for a claim year and sees what it
+//! found; an enterprise sees, on its own page, every proposed and past award with its status, the
+//! clause and the sentence of the plan, confirms or declines each proposal, and reads what it
+//! still has to provide.
+
+use super::{Ctx, esc, field};
+use crate::api::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use qiangke_rules::Lang;
+use qiangke_store::Role;
+use rust_decimal::Decimal;
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+type St = State<Arc<AppState>>;
+type Form = axum::Form<Vec<(String, String)>>;
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct DoneQuery {
+    done: Option<i64>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct RoundsQuery {
+    opened: Option<i64>,
+}
+
+/// The claim years a round may be opened for: the pack's years of validity.
+fn plan_years(pack: &qiangke_rules::Pack) -> std::ops::RangeInclusive<i32> {
+    pack.valid.0.year..=pack.valid.1.year
+}
+
+/// The rounds page: open a round, and every round with what it found.
+pub(super) async fn rounds(ctx: Ctx, State(s): St, Query(q): Query<RoundsQuery>) -> Response {
+    render_rounds(&ctx, &s, q.opened, None).await
+}
+
+async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Option<(StatusCode, String, i64)>) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let title = ctx.l("round-title");
+    if !matches!(p.role, Role::Admin | Role::Reviewer) {
+        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("round-only-bureaus")));
+    }
+    let list = match s.store.rounds(p).await {
+        Ok(l) => l,
+        Err(e) => return super::store_error(ctx, e),
+    };
+    let mut o = format!("<p>{}</p>", ctx.l("round-what-it-does"));
+    if let Some((_, msg, _)) = &error {
+        let _ = write!(o, r#"<p class="error" role="alert" id="round-error">{}</p>"#, esc(msg));
+    }
+    if let Some(id) = opened
+        && let Some(r) = list.iter().find(|r| r["id"] == id)
+    {
+        let _ = write!(o, r#"<p class="card" role="status" id="round-opened">{}</p>"#, esc(&summary(ctx, r)));
+    }
+    // The last finished claim year of the plan by default (awards are claimed the year after).
+    let this_year = qiangke_store::rfc3339(qiangke_store::now_ms())[..4].parse::<i64>().unwrap_or(2023);
+    let years_of_plan = plan_years(&s.pack);
+    let chosen = error
+        .as_ref()
+        .map(|e| e.2)
+        .unwrap_or_else(|| (this_year - 1).clamp(i64::from(*years_of_plan.start()), i64::from(*years_of_plan.end())));
+    let mut years = String::new();
+    for y in plan_years(&s.pack) {
+        let sel = if i64::from(y) == chosen { " selected" } else { "" };
+        let _ = write!(years, r#"<option value="{y}"{sel}>{y}</option>"#);
+    }
+    let _ = write!(
+        o,
+        r#"<form method="post" action="/rounds" class="card">{csrf}<p><label for="claim_year">{ly}</label> <select id="claim_year" name="claim_year">{years}</select></p><p class="hint">{hint}</p><p><button type="submit" id="open-round">{lb}</button></p></form>"#,
+        csrf = ctx.csrf_field(),
+        ly = ctx.l("round-claim-year"),
+        hint = ctx.l("round-rerun-hint"),
+        lb = ctx.l("round-open"),
+    );
+    let _ = write!(o, "<h2>{}</h2>", ctx.l("round-history"));
+    if list.is_empty() {
+        let _ = write!(o, "<p>{}</p>", ctx.l("round-none-yet"));
+    } else {
+        o.push_str(&super::table_open(
+            Some("rounds"),
+            &[
+                ("#", false),
+                (ctx.l("round-claim-year"), false),
+                (ctx.l("round-opened-by"), false),
+                (ctx.l("round-opened-at"), false),
+                (ctx.l("round-entities"), true),
+                (ctx.l("round-proposed"), true),
+                (ctx.l("round-unchanged"), true),
+                (ctx.l("round-flagged"), true),
+                (ctx.l("round-needs"), true),
+                (ctx.l("round-refused"), true),
+            ],
+        ));
+        for r in &list {
+            let at = r["opened_at"].as_str().and_then(qiangke_store::parse_rfc3339).map(qiangke_store::cst_minutes).unwrap_or_default();
+            let _ = write!(
+                o,
+                r#"<tr><td>{}</td><td>{}</td><td translate="no">{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                r["id"],
+                r["claim_year"],
+                esc(r["opened_by"].as_str().unwrap_or("")),
+                esc(&at),
+                r["entities"],
+                r["proposed"],
+                r["unchanged"],
+                r["flagged"],
+                r["needs_information"],
+                r["refused"],
+            );
+        }
+        o.push_str("</tbody></table></div>");
+    }
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
+    ctx.page_status(status, title, &o)
+}
+
+/// One sentence on what a round found.
+fn summary(ctx: &Ctx, r: &J) -> String {
+    let n = |k: &str| r[k].as_i64().unwrap_or(0).to_string();
+    ctx.say(
+        "round-found",
+        &[
+            ("id", &n("id")),
+            ("year", &n("claim_year")),
+            ("entities", &n("entities")),
+            ("proposed", &n("proposed")),
+            ("unchanged", &n("unchanged")),
+            ("flagged", &n("flagged")),
+            ("needs", &n("needs_information")),
+        ],
+    )
+}
+
+pub(super) async fn open(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
+    if let Err(r) = ctx.check_form(&form) {
+        return *r;
+    }
+    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/rounds").into_response() };
+    let year: i64 = field(&form, "claim_year").trim().parse().unwrap_or(0);
+    match s.store.open_round(&s.pack, &p, year, &[]).await {
+        Ok(r) => Redirect::to(&format!("/rounds?opened={}", r["id"])).into_response(),
+        Err(e) => {
+            let prob = crate::Problem::from(e);
+            let mut msg = prob.detail.render(ctx.lang);
+            for f in &prob.errors {
+                let _ = write!(msg, " — {}", f.text(ctx.lang));
+            }
+            render_rounds(&ctx, &s, None, Some((prob.status, msg, year))).await
+        }
+    }
+}
+
+// ----- the enterprise's own page ---------------------------------------------------------------
+
+/// Where an entity user's own page is.
+pub(super) async fn mine(ctx: Ctx) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    match (p.role, p.entity_id) {
+        (Role::Entity, Some(id)) => Redirect::to(&format!("/entities/{id}")).into_response(),
+        _ => ctx.page_status(StatusCode::NOT_FOUND, ctx.l("entity-page"), &format!("<p>{}</p>", ctx.l("entity-page-only-entities"))),
+    }
+}
+
+/// How a reader names an award's state on the entity's page: the round's confirmation first,
+/// then the ledger's state, then the payout's.
+fn award_state(lang: Lang, a: &J) -> String {
+    let id = match (a["confirmation"].as_str(), a["status"].as_str().unwrap_or(""), a["payout_status"].as_str()) {
+        (Some("awaiting"), _, _) => "entity-state-awaiting",
+        (Some("declined"), _, _) => "entity-state-declined",
+        (_, "pending", _) => "state-pending",
+        (_, "approved", _) => "state-approved",
+        (_, "rejected", _) => "entity-state-rejected",
+        (_, "decided", Some("paid")) => "state-paid",
+        (_, "decided", _) => "state-decided",
+        (_, other, _) => return other.to_string(),
+    };
+    qiangke_i18n::text(lang, id, &[])
+}
+
+fn low_high(a: &J) -> (Decimal, Decimal) {
+    let d = |v: &J| v.as_str().and_then(|s| s.parse::<Decimal>().ok());
+    let low = d(&a["low"]).unwrap_or_default();
+    (low, d(&a["high"]).unwrap_or(qiangke_rules::value::UNBOUNDED))
+}
+
+/// The amount that counts on the page: the decision when there is one, else what the plan allows.
+fn counted(a: &J) -> (Decimal, Decimal) {
+    match a["decision"]["amount"].as_str().and_then(|s| s.parse::<Decimal>().ok()) {
+        Some(d) => (d, d),
+        None => low_high(&a["amount"]),
+    }
+}
+
+/// Still in play: not rejected (by a department) or declined (by the entity).
+fn live(a: &J) -> bool {
+    a["status"] != "rejected"
+}
+
+/// The total of the awards in play, as an interval (open above when one of them is).
+fn sum(xs: &[&J]) -> (Decimal, Decimal) {
+    let open = qiangke_rules::value::UNBOUNDED;
+    xs.iter().filter(|a| live(a)).fold((Decimal::ZERO, Decimal::ZERO), |(lo, hi), a| {
+        let (l2, h2) = counted(a);
+        (lo + l2, if hi == open || h2 == open { open } else { hi + h2 })
+    })
+}
+
+/// The entity's page: who it is; per claim year, every award with its state, amount, clause,
+/// sentence of the plan, budget year and departments, with the proposals to confirm; the totals;
+/// and what the newest rounds still need from it.
+pub(super) async fn entity(ctx: Ctx, State(s): St, Path(id): Path<i64>, Query(q): Query<DoneQuery>) -> Response {
+    render_entity(&ctx, &s, id, q.done, None).await
+}
+
+async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, error: Option<(StatusCode, String)>) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let l = ctx.lang;
+    let lk = if l == Lang::Zh { "zh" } else { "en" };
+    let (ent, awards, needs) =
+        match (s.store.entity(p, id).await, s.store.entity_awards(p, id).await, s.store.needs_information(p, id).await) {
+            (Ok(e), Ok(a), Ok(n)) => (e, a, n),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return super::store_error(ctx, e),
+        };
+    let pack = &s.pack;
+    let county = pack.enums[pack.county_enum as usize]
+        .variants
+        .iter()
+        .find(|v| v.id == ent["county"].as_str().unwrap_or(""))
+        .map_or_else(|| ent["county"].as_str().unwrap_or("").to_string(), |v| v.name.get(l).to_string());
+    let mut o = format!(
+        r#"<p class="card"><strong>{}</strong> · {} <span translate="no">{}</span> · {}</p>"#,
+        esc(ent["name"].as_str().unwrap_or("")),
+        ctx.l("entity-uscc"),
+        esc(ent["uscc"].as_str().unwrap_or("")),
+        esc(&county),
+    );
+    if let Some((_, msg)) = &error {
+        let _ = write!(o, r#"<p class="error" role="alert">{}</p>"#, esc(msg));
+    }
+    if let Some(a) = done {
+        let _ = write!(o, r#"<p class="card" role="status">{}</p>"#, esc(&ctx.say("entity-answer-recorded", &[("id", &a.to_string())])));
+    }
+    let awaiting = awards.iter().filter(|a| a["confirmation"] == "awaiting").count();
+    if awaiting > 0 {
+        let _ =
+            write!(o, r#"<p class="notice" role="status">{}</p>"#, esc(&ctx.say("entity-awaiting-count", &[("n", &awaiting.to_string())])));
+    }
+    // Totals per claim year: what is still in play (not rejected or declined).
+    let mut by_year: BTreeMap<i64, Vec<&J>> = BTreeMap::new();
+    for a in &awards {
+        by_year.entry(a["claim_year"].as_i64().unwrap_or(0)).or_default().push(a);
+    }
+    let amount = |(lo, hi): (Decimal, Decimal)| qiangke_rules::explain::amount_text(lo, hi, l);
+    let _ = write!(o, "<h2>{}</h2>", ctx.l("entity-totals"));
+    o.push_str(&super::table_open(
+        Some("totals"),
+        &[(ctx.l("entity-claim-year"), false), (ctx.l("entity-awards-count"), true), (ctx.l("entity-amount"), true)],
+    ));
+    for (y, xs) in &by_year {
+        let _ = write!(
+            o,
+            r#"<tr><th scope="row">{y}</th><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            xs.iter().filter(|a| live(a)).count(),
+            esc(&amount(sum(xs)))
+        );
+    }
+    let all: Vec<&J> = awards.iter().collect();
+    let _ = write!(
+        o,
+        r#"<tr class="total"><th scope="row">{}</th><td class="num">{}</td><td class="num" id="grand-total">{}</td></tr></tbody></table></div>"#,
+        ctx.l("entity-grand-total"),
+        all.iter().filter(|a| live(a)).count(),
+        esc(&amount(sum(&all)))
+    );
+    o.push_str(&svg_breakdown(ctx, &by_year));
+    if awards.is_empty() {
+        let _ = write!(o, "<p>{}</p>", ctx.l("entity-no-awards"));
+    }
+    for (y, xs) in &by_year {
+        let _ = write!(o, r#"<h2 id="year-{y}">{}</h2>"#, esc(&ctx.say("entity-year-heading", &[("year", &y.to_string())])));
+        for a in xs {
+            let aid = a["id"].as_i64().unwrap_or(0);
+            let r = &a["result"];
+            let departments: Vec<String> =
+                r["verified_by"].as_array().into_iter().flatten().map(|d| d[lk].as_str().unwrap_or("").to_string()).collect();
+            let _ = write!(
+                o,
+                r#"<article class="card" id="award-{aid}"><h3>[{}] {}</h3><p>{}: <strong class="state">{}</strong> · {}: <span class="amount">{}</span> · {}: {} · {}: {}</p><blockquote lang="zh-Hans">{}</blockquote>"#,
+                esc(a["clause"].as_str().unwrap_or("")),
+                esc(r["title"][lk].as_str().unwrap_or("")),
+                ctx.l("entity-state"),
+                esc(&award_state(l, a)),
+                ctx.l("entity-amount"),
+                esc(&amount(counted(a))),
+                ctx.l("entity-budget-year"),
+                a["budget_year"],
+                ctx.l("entity-verified-by"),
+                esc(&departments.join("、")),
+                esc(r["quote"].as_str().unwrap_or("")),
+            );
+            // Why not: the verifying department's reason.
+            for v in a["verifications"].as_array().into_iter().flatten().filter(|v| v["verdict"] == "reject") {
+                let _ = write!(o, r#"<p class="error">{}: {}</p>"#, ctx.l("entity-reason"), esc(v["reason"].as_str().unwrap_or("")));
+            }
+            if a["review_flag"].is_object() {
+                let _ = write!(o, r#"<p class="notice">{}</p>"#, ctx.l("entity-flagged"));
+            }
+            let _ = write!(
+                o,
+                r#"<details><summary>{}</summary><pre>{}</pre></details>"#,
+                ctx.l("entity-how-decided"),
+                esc(r["explanation"][lk].as_str().unwrap_or(""))
+            );
+            if a["confirmation"] == "awaiting" && p.role == Role::Entity {
+                let _ = write!(
+                    o,
+                    r#"<form method="post" action="/entities/{id}/awards/{aid}/answer" class="inline">{csrf}<button type="submit" name="answer" value="confirm" id="confirm-{aid}">{yes}</button> <button type="submit" name="answer" value="decline" class="secondary" id="decline-{aid}">{no}</button></form><p class="hint">{hint}</p>"#,
+                    csrf = ctx.csrf_field(),
+                    yes = ctx.l("entity-confirm"),
+                    no = ctx.l("entity-decline"),
+                    hint = ctx.l("entity-decline-hint"),
+                );
+            }
+            o.push_str("</article>");
+        }
+    }
+    let _ = write!(o, r#"<h2 id="needs">{}</h2>"#, ctx.l("entity-needs"));
+    if needs.is_empty() {
+        let _ = write!(o, "<p>{}</p>", ctx.l("entity-needs-none"));
+    } else {
+        o.push_str(r#"<ul class="needs">"#);
+        for n in &needs {
+            let rule = pack.rules.iter().find(|r| r.id == n["rule"].as_str().unwrap_or(""));
+            let title = rule.map_or_else(|| n["rule"].as_str().unwrap_or("").to_string(), |r| format!("[{}] {}", r.clause, r.title.get(l)));
+            let facts: Vec<&str> = n["facts"].as_array().into_iter().flatten().filter_map(|f| f[lk].as_str()).collect();
+            let _ = write!(
+                o,
+                "<li>{}</li>",
+                esc(&ctx.say("entity-need", &[("year", &n["claim_year"].to_string()), ("facts", &facts.join("、")), ("rule", &title)]))
+            );
+        }
+        o.push_str("</ul>");
+    }
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
+    ctx.page_status(status, ctx.l("entity-page"), &o)
+}
+
+/// Bars per claim year of what is still in play (the lower end of an interval), drawn on the
+/// server: no script.
+fn svg_breakdown(ctx: &Ctx, by_year: &BTreeMap<i64, Vec<&J>>) -> String {
+    let totals: Vec<(i64, Decimal)> =
+        by_year.iter().map(|(y, xs)| (*y, xs.iter().filter(|a| live(a)).map(|a| counted(a).0).sum::<Decimal>())).collect();
+    let max = totals.iter().map(|t| t.1).max().unwrap_or_default();
+    if totals.is_empty() || max.is_zero() {
+        return String::new();
+    }
+    let (w, bar_h, gap) = (560u32, 22u32, 10u32);
+    let h = totals.len() as u32 * (bar_h + gap) + gap;
+    let mut o = format!(
+        r#"<figure><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="breakdown-title" class="chart"><title id="breakdown-title">{}</title>"#,
+        ctx.l("entity-breakdown")
+    );
+    for (i, (y, t)) in totals.iter().enumerate() {
+        let top = gap + i as u32 * (bar_h + gap);
+        // Whole pixels: 400 for the largest year; a zero year is drawn as zero.
+        let len = (*t * Decimal::from(400) / max).round().to_string().parse::<u32>().unwrap_or(0);
+        let _ = write!(
+            o,
+            r##"<text x="0" y="{ty}" font-size="14">{y}</text><rect x="50" y="{top}" width="{len}" height="{bar_h}" fill="#0b5cad"></rect><text x="{tx}" y="{ty}" font-size="13">{}</text>"##,
+            esc(&qiangke_rules::explain::amount_text(*t, *t, ctx.lang)),
+            ty = top + 16,
+            tx = 56 + len,
+        );
+    }
+    let _ = write!(o, "</svg><figcaption>{}</figcaption></figure>", ctx.l("entity-breakdown-caption"));
+    o
+}
+
+pub(super) async fn answer(ctx: Ctx, State(s): St, Path((id, award)): Path<(i64, i64)>, axum::Form(form): Form) -> Response {
+    if let Err(r) = ctx.check_form(&form) {
+        return *r;
+    }
+    let Some(p) = ctx.user.clone() else { return Redirect::to(&format!("/login?next=/entities/{id}")).into_response() };
+    let confirm = match field(&form, "answer") {
+        "confirm" => true,
+        "decline" => false,
+        _ => return render_entity(&ctx, &s, id, None, Some((StatusCode::BAD_REQUEST, ctx.l("entity-choose-answer").to_string()))).await,
+    };
+    match s.store.confirm_award(&p, award, confirm).await {
+        Ok(_) => Redirect::to(&format!("/entities/{id}?done={award}#award-{award}")).into_response(),
+        Err(e) => {
+            let prob = crate::Problem::from(e);
+            render_entity(&ctx, &s, id, None, Some((prob.status, prob.detail.render(ctx.lang)))).await
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! The 免申即享 round, on SQLite and PostgreSQL: a proposal for every awarded result of every
+//! registered entity and for nothing else (compared with `qiangke batch` over the same facts,
+//! award by award), no duplicate on a re-run, changed results flagged and never altered, the
+//! entity's confirmation before any verification, what each entity still has to provide, role
+//! scoping, and the pages (the round, the entity's own page) through the router.
+//!
+//! Hand-computed figures (the plan's sentences, 四(二)7 and 四(二)8):
+//! - "对新认定的高新技术企业给予20万元一次性补助" → 20万元 for a high-tech recognition of 2023;
+//! - "1000万元以上2000万元以下的,给予20万元一次性补助" → 20万元 for 15,000,000元 of R&D spending;
+//!   "500万元以上1000万元以下的,给予10万元" → 10万元 at exactly 5,000,000元 (以上 includes the
+//!   number) and nothing at 4,999,999.99元; 25,000,000元 reaches "2000万元以上1亿元以下" (50万元);
+//! - "首次享受研发费用加计扣除税收优惠政策且加计额超过50万元的规上工业企业,给予5万元" → nothing at
+//!   exactly 500,000元 (超过 excludes it), 5万元 at 500,000.01元;
+//! - both are claimed for the spending year 2023 and budgeted in 2024 ("列入次年市级财政预算"; note
+//!   rd-spending-year); 四(二)8 needs an above-scale enterprise with a super-deduction claim.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use qiangke_rules::{Pack, load_pack};
+use qiangke_server::{AppState, router};
+use qiangke_store::auth::{NewUser, SessionKind};
+use qiangke_store::ledger::{FactInput, FactsInput, NewEntity};
+use qiangke_store::{Principal, Store};
+use serde_json::{Value as J, json};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "a-long-password";
+
+/// One enterprise's facts for 2023: (name, above-scale, R&D spending, super deduction, first
+/// time, high-tech recognition date). `None` leaves the fact out.
+type Spec = (&'static str, bool, Option<&'static str>, &'static str, bool, Option<&'static str>);
+
+/// The hand-checked enterprises (see the module's figures).
+const HAND: &[Spec] = &[
+    // 20万元 (R&D tier) + 20万元 (high-tech): the issue's 甲公司.
+    ("甲公司", true, Some("15000000"), "300000", false, Some("2023-11-20")),
+    // Exactly 5,000,000元: 10万元; first deduction of exactly 500,000元: nothing (超过).
+    ("乙公司", true, Some("5000000"), "500000", true, None),
+    // 4,999,999.99元: below every tier; a first deduction of 500,000.01元: 5万元.
+    ("丙公司", true, Some("4999999.99"), "500000.01", true, None),
+    // Not above scale: no R&D award whatever the spending.
+    ("丁公司", false, Some("100000000"), "900000", true, None),
+    // Above scale, a deduction, but no R&D figure: needs information.
+    ("戊公司", true, None, "300000", false, None),
+    // Markup in a name is shown as text.
+    ("<script>alert(1)</script>己公司", true, Some("25000000"), "300000", false, None),
+];
+
+fn uscc(i: usize) -> String {
+    qiangke_rules::uscc::make("91620600", &format!("{:08}", 30_000_000 + i)).expect("a code")
+}
+
+/// The generated enterprises: R&D figures on and either side of every tier boundary, deductions
+/// on and beside 50万元, recognitions (new and renewals) now and then.
+fn generated(n: usize) -> Vec<(String, bool, Option<String>, String, bool, Option<(String, bool)>)> {
+    const RD: &[&str] = &[
+        "4999999.99",
+        "5000000",
+        "5000000.01",
+        "9999999.99",
+        "10000000",
+        "10000000.01",
+        "19999999.99",
+        "20000000",
+        "99999999.99",
+        "100000000",
+        "100000000.01",
+        "0",
+    ];
+    const DED: &[&str] = &["0", "499999.99", "500000", "500000.01", "800000"];
+    (0..n)
+        .map(|i| {
+            let rd = (i % 11 != 10).then(|| RD[i % RD.len()].to_string());
+            let rec = (i % 3 == 0).then(|| (format!("2023-{:02}-15", 1 + i % 12), i % 9 == 6));
+            (format!("企业{i:03}"), i % 4 != 3, rd, DED[i % DED.len()].to_string(), i % 2 == 0, rec)
+        })
+        .collect()
+}
+
+struct Setup {
+    store: Store,
+    admin: Principal,
+    /// (entity id, credit code, facts document) per entity, in registration order.
+    entities: Vec<(i64, String, J)>,
+}
+
+async fn setup(pack: &Pack, url: &str) -> Setup {
+    let store = Store::open(url).await.expect("open");
+    let mk = |u: &str, role: &str| NewUser { username: u.into(), password: PASSWORD.into(), role: role.into(), ..NewUser::default() };
+    store.create_user(pack, None, mk("admin", "admin")).await.expect("admin");
+    let (_, admin) = store.login("admin", PASSWORD, SessionKind::Bearer, 3_600_000).await.expect("login");
+    let mut specs: Vec<(String, bool, Option<String>, String, bool, Option<(String, bool)>)> = HAND
+        .iter()
+        .map(|(n, a, rd, d, f, r)| (n.to_string(), *a, rd.map(str::to_string), d.to_string(), *f, r.map(|r| (r.to_string(), false))))
+        .collect();
+    specs.extend(generated(60));
+    let counties = ["liangzhou", "minqin", "gulang", "tianzhu"];
+    let mut entities = Vec::new();
+    for (i, (name, above, rd, ded, first, rec)) in specs.into_iter().enumerate() {
+        let code = uscc(i);
+        let county = counties[i % 4];
+        let e = store
+            .register_entity(
+                pack,
+                &admin,
+                NewEntity { uscc: code.clone(), name: name.clone(), kind: "enterprise".into(), county: county.into() },
+            )
+            .await
+            .expect("entity");
+        let id = e["id"].as_i64().expect("id");
+        let mut facts = vec![
+            FactInput { year: Some(2023), name: "above_scale".into(), value: json!(above) },
+            FactInput { year: Some(2023), name: "super_deduction_amount".into(), value: json!(ded) },
+            FactInput { year: Some(2023), name: "super_deduction_first_time".into(), value: json!(first) },
+        ];
+        let mut year = json!({"above_scale": above, "super_deduction_amount": ded, "super_deduction_first_time": first});
+        if let Some(rd) = &rd {
+            facts.push(FactInput { year: Some(2023), name: "rd_expenditure".into(), value: json!(rd) });
+            year["rd_expenditure"] = json!(rd);
+        }
+        let events: Vec<J> = rec
+            .iter()
+            .map(|(date, renewal)| json!({"type": "recognition", "date": date, "kind": "high_tech", "renewal": renewal}))
+            .collect();
+        store.record_facts(pack, &admin, id, FactsInput { source: "测试".into(), facts, events: events.clone() }).await.expect("facts");
+        let doc = json!({
+            "entity": {"id": code, "name": name, "kind": "enterprise", "uscc": code, "county": county},
+            "years": {"2023": year},
+            "events": events,
+        });
+        entities.push((id, code, doc));
+    }
+    Setup { store, admin, entities }
+}
+
+/// `(credit code, rule, low, high, budget year)` of every award `qiangke batch` finds for 2023.
+fn batch_awards(pack: &Pack, docs: &[J], dir: &Path) -> BTreeSet<(String, String, String, String, i64)> {
+    let input: String = docs.iter().map(|d| d.to_string() + "\n").collect();
+    let out = dir.join("awards.csv");
+    let opts = qiangke_batch::BatchOptions { years: vec![2023], strict: true, jobs: 1, ..Default::default() };
+    let outputs = qiangke_batch::Outputs { awards: Some(out.clone()), ..Default::default() };
+    qiangke_batch::run(pack, input.as_bytes(), qiangke_batch::Format::Jsonl, &opts, &outputs).expect("batch");
+    let text = std::fs::read_to_string(&out).expect("awards.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap_or_else(|| panic!("column {n}"));
+    let (e, rule, kind, low, high, by) = (col("entity"), col("rule"), col("kind"), col("low"), col("high"), col("budget_year"));
+    lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| c[kind] == "award")
+        .map(|c| (c[e].to_string(), c[rule].to_string(), money(c[low]), money(c[high]), c[by].parse().expect("year")))
+        .collect()
+}
+
+/// Money text to fen-exact yuan with two decimals ("" stays "": no upper end).
+fn money(s: &str) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let d: rust_decimal::Decimal = s.parse().unwrap_or_else(|_| panic!("money {s}"));
+    format!("{:.2}", d)
+}
+
+fn award_key(a: &J) -> (String, String, String, String, i64) {
+    (
+        a["entity"]["uscc"].as_str().expect("uscc").to_string(),
+        a["rule"].as_str().expect("rule").to_string(),
+        money(a["amount"]["low"].as_str().expect("low")),
+        money(a["amount"]["high"].as_str().unwrap_or("")),
+        a["budget_year"].as_i64().expect("budget year"),
+    )
+}
+
+async fn user(store: &Store, pack: &Pack, admin: &Principal, u: NewUser) -> Principal {
+    let name = u.username.clone();
+    store.create_user(pack, Some(admin), NewUser { password: PASSWORD.into(), ..u }).await.expect("user");
+    store.login(&name, PASSWORD, SessionKind::Bearer, 3_600_000).await.expect("login").1
+}
+
+async fn suite(url: &str, dir: &Path) {
+    let pack = Arc::new(load_pack(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack"));
+    let Setup { store, admin, entities } = setup(&pack, url).await;
+    let reviewer = |name: &str, dept: &str| NewUser {
+        username: name.into(),
+        role: "reviewer".into(),
+        department: Some(dept.into()),
+        ..NewUser::default()
+    };
+    let sci = user(&store, &pack, &admin, reviewer("sci", "science-bureau")).await;
+    let ind = user(&store, &pack, &admin, reviewer("ind", "industry-bureau")).await;
+    let tax = user(&store, &pack, &admin, reviewer("tax", "tax-bureau")).await;
+    let (jia, yi, _, ding, wu, evil) = (entities[0].0, entities[1].0, entities[2].0, entities[3].0, entities[4].0, entities[5].0);
+    let ent = |name: &str, id: i64| NewUser { username: name.into(), role: "entity".into(), entity_id: Some(id), ..NewUser::default() };
+    let jia_user = user(&store, &pack, &admin, ent("jia", jia)).await;
+    let yi_user = user(&store, &pack, &admin, ent("yi", yi)).await;
+    let county = user(
+        &store,
+        &pack,
+        &admin,
+        NewUser { username: "lz".into(), role: "county".into(), county: Some("liangzhou".into()), ..NewUser::default() },
+    )
+    .await;
+
+    // Who may open a round: the admin and the departments, not an enterprise or a county.
+    for p in [&jia_user, &county] {
+        assert!(matches!(store.open_round(&pack, p, 2023, &[]).await, Err(qiangke_store::Error::Forbidden(_))));
+    }
+    // A rule that is not an award, or unknown: refused at the field, nothing opened.
+    let bad = store.open_round(&pack, &sci, 2023, &["no-such-rule".into()]).await;
+    assert!(matches!(&bad, Err(qiangke_store::Error::Invalid(e)) if e[0].field == "rules"), "{bad:?}");
+    assert!(store.rounds(&sci).await.expect("rounds").is_empty());
+
+    // ----- the round finds what the batch finds, award by award ------------------------------
+    let r1 = store.open_round(&pack, &sci, 2023, &[]).await.expect("round");
+    let docs: Vec<J> = entities.iter().map(|e| e.2.clone()).collect();
+    let expected = batch_awards(&pack, &docs, dir);
+    let all = store.awards(&admin, None).await.expect("awards");
+    let proposed: BTreeSet<_> = all.iter().filter(|a| a["round_id"] == r1["id"]).map(award_key).collect();
+    assert!(expected.len() > 20, "the population reaches many awards: {}", expected.len());
+    assert_eq!(proposed, expected, "a proposal for every awarded result and nothing else");
+    assert_eq!(r1["proposed"].as_i64(), Some(expected.len() as i64));
+    assert_eq!(r1["entities"].as_i64(), Some(entities.len() as i64));
+    assert!(all.iter().all(|a| a["confirmation"] == "awaiting" && a["status"] == "pending"));
+
+    // The hand-computed ones.
+    let of = |id: i64| -> BTreeSet<(String, String, String)> {
+        all.iter()
+            .filter(|a| a["entity"]["id"] == id)
+            .map(|a| {
+                (
+                    a["rule"].as_str().unwrap_or("").to_string(),
+                    money(a["amount"]["low"].as_str().unwrap_or("")),
+                    a["budget_year"].to_string(),
+                )
+            })
+            .collect()
+    };
+    let set = |xs: &[(&str, &str)]| xs.iter().map(|(r, a)| (r.to_string(), a.to_string(), "2024".to_string())).collect::<BTreeSet<_>>();
+    assert_eq!(of(jia), set(&[("rd-spend-tiers", "200000.00"), ("high-tech-new", "200000.00")]));
+    assert_eq!(of(yi), set(&[("rd-spend-tiers", "100000.00")]));
+    assert_eq!(of(entities[2].0), set(&[("first-super-deduction", "50000.00")]));
+    assert_eq!(of(ding), set(&[]));
+    assert_eq!(of(wu), set(&[]));
+    assert_eq!(of(evil), set(&[("rd-spend-tiers", "500000.00")]));
+    // 戊公司 needs its R&D figure to be assessed for the tiers.
+    let needs = store.needs_information(&admin, wu).await.expect("needs");
+    assert!(
+        needs
+            .iter()
+            .any(|n| n["rule"] == "rd-spend-tiers" && n["claim_year"] == 2023 && n["facts"][0]["fact"] == "years.2023.rd_expenditure"),
+        "{needs:?}"
+    );
+    assert!(store.needs_information(&admin, jia).await.expect("needs").iter().all(|n| n["rule"] != "rd-spend-tiers"));
+    // An enterprise reads only its own.
+    assert!(matches!(store.needs_information(&jia_user, wu).await, Err(qiangke_store::Error::Forbidden(_))));
+
+    // ----- proposals wait for the enterprise --------------------------------------------------
+    let jia_awards = store.entity_awards(&jia_user, jia).await.expect("own awards");
+    assert_eq!(jia_awards.len(), 2);
+    assert!(jia_awards.iter().all(|a| a["result"]["quote"].as_str().is_some_and(|q| q.contains("20万元"))));
+    let rd_award = jia_awards.iter().find(|a| a["rule"] == "rd-spend-tiers").expect("rd")["id"].as_i64().expect("id");
+    let ht_award = jia_awards.iter().find(|a| a["rule"] == "high-tech-new").expect("ht")["id"].as_i64().expect("id");
+    // Not on any desk, and not verifiable, before the enterprise confirms.
+    assert!(store.open_awards(&tax).await.expect("desk").iter().all(|a| a["id"] != rd_award));
+    assert!(matches!(store.verify(&tax, rd_award, true, "").await, Err(qiangke_store::Error::Conflict(_))));
+    // Only the enterprise itself answers.
+    for p in [&yi_user, &admin, &sci] {
+        assert!(matches!(store.confirm_award(p, rd_award, true).await, Err(qiangke_store::Error::Forbidden(_))));
+    }
+    assert!(matches!(store.entity_awards(&yi_user, jia).await, Err(qiangke_store::Error::Forbidden(_))));
+    let a = store.confirm_award(&jia_user, rd_award, true).await.expect("confirm");
+    assert_eq!(a["confirmation"], "confirmed");
+    assert!(matches!(store.confirm_award(&jia_user, rd_award, false).await, Err(qiangke_store::Error::Conflict(_))), "answered once");
+    let a = store.confirm_award(&jia_user, ht_award, true).await.expect("confirm");
+    assert_eq!(a["status"], "pending");
+    // Now on the desks, verified by each department.
+    assert!(store.open_awards(&tax).await.expect("desk").iter().any(|a| a["id"] == rd_award));
+    assert_eq!(store.verify(&tax, rd_award, true, "").await.expect("verify")["status"], "approved");
+    store.verify(&sci, ht_award, true, "").await.expect("sci");
+    assert_eq!(store.verify(&ind, ht_award, true, "").await.expect("ind")["status"], "approved");
+    // 乙公司 declines: closed, recorded, not proposed again.
+    let yi_award = store.entity_awards(&yi_user, yi).await.expect("own")[0]["id"].as_i64().expect("id");
+    let d = store.confirm_award(&yi_user, yi_award, false).await.expect("decline");
+    assert_eq!((d["confirmation"].as_str(), d["status"].as_str()), (Some("declined"), Some("rejected")));
+
+    // ----- a re-run adds nothing; changed facts flag, never alter -----------------------------
+    let r2 = store.open_round(&pack, &sci, 2023, &[]).await.expect("again");
+    assert_eq!((r2["proposed"].as_i64(), r2["flagged"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(r2["unchanged"].as_i64(), Some(expected.len() as i64));
+    assert_eq!(store.awards(&admin, None).await.expect("awards").len(), expected.len(), "no duplicate");
+    // 甲公司's R&D figure corrected to 25,000,000元 (50万元) and 乙公司's to 15,000,000元.
+    for (id, rd) in [(jia, "25000000"), (yi, "15000000")] {
+        let facts = vec![FactInput { year: Some(2023), name: "rd_expenditure".into(), value: json!(rd) }];
+        store.record_facts(&pack, &admin, id, FactsInput { source: "更正".into(), facts, events: vec![] }).await.expect("correction");
+    }
+    let r3 = store.open_round(&pack, &sci, 2023, &[]).await.expect("third");
+    assert_eq!((r3["proposed"].as_i64(), r3["flagged"].as_i64()), (Some(0), Some(1)), "{r3}");
+    let rd = store.award(&admin, rd_award).await.expect("award");
+    assert_eq!(rd["amount"]["low"], "200000.00", "the award itself is unchanged");
+    assert_eq!(rd["review_flag"]["amount"]["low"], "500000.00");
+    assert_eq!(rd["review_flag"]["round"], r3["id"]);
+    assert_eq!(store.award(&admin, yi_award).await.expect("declined")["confirmation"], "declined", "a declined award stays declined");
+    // The same flag is not raised twice.
+    let r4 = store.open_round(&pack, &sci, 2023, &["rd-spend-tiers".into()]).await.expect("fourth");
+    assert_eq!((r4["proposed"].as_i64(), r4["flagged"].as_i64()), (Some(0), Some(1)));
+    assert_eq!(r4["rules"], json!(["rd-spend-tiers"]));
+
+    // ----- every change is audited, and the chain holds ----------------------------------------
+    let log = store.audit_entries(&admin, 0, 100_000).await.expect("audit");
+    let count = |action: &str| log.iter().filter(|e| e["action"] == action).count();
+    assert_eq!(count("round.open"), 4);
+    assert_eq!(count("award.propose"), expected.len());
+    assert_eq!((count("award.confirm"), count("award.decline"), count("award.flag")), (2, 1, 1));
+    let v = store.verify_audit(&[]).await.expect("verify");
+    assert!(v.problems.is_empty(), "{v:?}");
+
+    // ----- the pages ----------------------------------------------------------------------------
+    let app = router(AppState::new(pack.clone(), store.clone(), false));
+    let get = |path: String, token: String| {
+        let app = app.clone();
+        async move {
+            let req = Request::builder()
+                .uri(path)
+                .header(header::HOST, "ledger.test")
+                .header(header::COOKIE, format!("qiangke_session={token}"))
+                .body(Body::empty())
+                .expect("request");
+            let res = app.oneshot(req).await.expect("infallible");
+            let status = res.status();
+            let location = res.headers().get(header::LOCATION).map(|l| l.to_str().unwrap_or("").to_string());
+            (status, location, String::from_utf8(res.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8"))
+        }
+    };
+    let cookie = |name: &'static str| {
+        let store = store.clone();
+        async move { store.login(name, PASSWORD, SessionKind::Cookie, 3_600_000).await.expect("login").0 }
+    };
+    let (jia_c, yi_c, sci_c, lz_c, admin_c) =
+        (cookie("jia").await, cookie("yi").await, cookie("sci").await, cookie("lz").await, cookie("admin").await);
+    // Each role lands on its own page.
+    for (c, to) in [(&jia_c, "/me"), (&sci_c, "/desk"), (&admin_c, "/rounds"), (&lz_c, "/dashboard")] {
+        assert_eq!(get("/".into(), c.clone()).await.1.as_deref(), Some(to));
+    }
+    assert_eq!(get("/me".into(), jia_c.clone()).await.1, Some(format!("/entities/{jia}")));
+    let (st, _, html) = get(format!("/entities/{jia}"), jia_c.clone()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("甲公司") && html.contains("对新认定的高新技术企业给予20万元一次性补助") && html.contains("已核实"), "{html}");
+    assert!(html.contains(r#"<td class="num" id="grand-total">40万元</td>"#), "20万元 + 20万元: {html}");
+    assert!(html.contains("此后的批次按新的事实得出不同结果"), "the flag is shown");
+    // Another enterprise's page, a county's view of another county: refused.
+    assert_eq!(get(format!("/entities/{jia}"), yi_c.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(get(format!("/entities/{}", entities[1].0), lz_c.clone()).await.0, StatusCode::FORBIDDEN, "乙公司 is in 民勤县");
+    assert_eq!(get(format!("/entities/{jia}"), lz_c.clone()).await.0, StatusCode::OK, "甲公司 is in 凉州区");
+    // The name with markup is text on its page and on nobody's page is it markup.
+    let (_, _, page) = get(format!("/entities/{evil}"), admin_c.clone()).await;
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;己公司") && !page.contains("<script>"), "{page}");
+    // The rounds page lists the four rounds with their counts; not for an enterprise.
+    let (st, _, html) = get("/rounds".into(), sci_c.clone()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(html.matches("<tr><td>").count(), 4, "{html}");
+    assert_eq!(get("/rounds".into(), jia_c.clone()).await.0, StatusCode::FORBIDDEN);
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("qiangke-round-sqlite-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    suite(&format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display()), &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_on_postgres() {
+    let dir = std::env::temp_dir().join(format!("qiangke-round-pg-{}", std::process::id()));
+    let cluster = qiangke_testkit::Cluster::start(&dir.join("pg"));
+    cluster.create_db("ledger");
+    std::fs::create_dir_all(&dir).expect("dir");
+    suite(&cluster.url("ledger"), &dir).await;
+    drop(cluster);
+    let _ = std::fs::remove_dir_all(&dir);
+}
