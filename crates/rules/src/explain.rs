@@ -130,7 +130,8 @@ pub fn rule_json(pack: &Pack, rule: &crate::model::Rule) -> J {
     })
 }
 
-fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
+/// One result in the machine form of [`to_json`] (`results[i]`).
+pub fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
     let rule = r.rule;
     let mut o = json!({
         "rule": rule.id,

@@ -1197,6 +1197,9 @@ async fn open_round(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResu
 }
 
 /// The rounds, newest first
+///
+/// The admin, a department's reviewer or finance: every round with what it found (entities
+/// evaluated, new proposals, awards already held, flagged, needing information).
 #[utoipa::path(get, path = "/api/rounds", tag = "rounds",
     security(("bearer" = []), ("cookie" = [])),
     responses(
@@ -1213,6 +1216,9 @@ async fn list_rounds(State(s): State<S>, Auth(p): Auth) -> ApiResult {
 }
 
 /// One round
+///
+/// The admin, a department's reviewer or finance: the round's claim year, the rules it covered
+/// and what it found.
 #[utoipa::path(get, path = "/api/rounds/{id}", tag = "rounds",
     security(("bearer" = []), ("cookie" = [])),
     params(("id" = i64, Path, description = "The round's id.")),

@@ -679,7 +679,7 @@ async fn suite(url: &str) {
             }
         }
     }
-    assert_eq!(operations, 35);
+    assert_eq!(operations, 40);
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![src];
     while let Some(f) = files.pop() {

@@ -20,6 +20,7 @@
 //! - Someone holding both the database and the key can rewrite everything after the newest
 //!   checkpoint an auditor kept; nothing inside one machine can prevent that.
 
+use crate::Bind;
 use crate::{Backend, Result, Store, now_ms};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -57,6 +58,8 @@ pub struct Writer {
     entries: Vec<Entry>,
     /// Ledger rows the transaction created or changed; their hashes go into its last entry.
     covered: Vec<(&'static str, i64)>,
+    /// The same, to look up (a round covers thousands of rows).
+    covered_set: std::collections::HashSet<(&'static str, i64)>,
     key: Option<std::sync::Arc<AuditKey>>,
 }
 
@@ -71,7 +74,13 @@ impl Store {
             conn.close_on_drop();
             return Err(e.into());
         }
-        let mut w = Writer { conn: Some(conn), entries: Vec::new(), covered: Vec::new(), key: self.audit_key.clone() };
+        let mut w = Writer {
+            conn: Some(conn),
+            entries: Vec::new(),
+            covered: Vec::new(),
+            covered_set: Default::default(),
+            key: self.audit_key.clone(),
+        };
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(w.conn()).await?;
         Ok(w)
     }
@@ -90,7 +99,7 @@ impl Writer {
     /// Records that the transaction created or changed a ledger row (`awards`, `decisions` by
     /// award id, `payouts`): its hash at commit goes into the transaction's last entry.
     pub(crate) fn cover(&mut self, table: &'static str, id: i64) {
-        if !self.covered.contains(&(table, id)) {
+        if self.covered_set.insert((table, id)) {
             self.covered.push((table, id));
         }
     }
@@ -105,8 +114,10 @@ impl Writer {
         let mut entries = std::mem::take(&mut self.entries);
         if !self.covered.is_empty() {
             let mut rows = serde_json::Map::new();
-            for (table, id) in std::mem::take(&mut self.covered) {
-                if let Some(h) = row_hash(self.conn(), table, id).await? {
+            let covered = std::mem::take(&mut self.covered);
+            for table in ["awards", "decisions", "payouts"] {
+                let ids: Vec<i64> = covered.iter().filter(|(t, _)| *t == table).map(|(_, id)| *id).collect();
+                for (id, h) in row_hashes(self.conn(), table, &ids).await? {
                     rows.insert(format!("{table}:{id}"), serde_json::Value::String(h));
                 }
             }
@@ -117,6 +128,7 @@ impl Writer {
             }
         }
         let scheme: i64 = if self.key.is_some() { 2 } else { 1 };
+        let mut values = Vec::with_capacity(entries.len());
         for e in entries {
             seq += 1;
             let detail = e.detail.to_string();
@@ -131,25 +143,28 @@ impl Writer {
                 detail: &detail,
             };
             let hash = entry_hash(self.key.as_deref(), &prev, &fields);
-            sqlx::query(
-                "INSERT INTO audit (seq, at, actor, action, subject, entity_id, department, detail, prev_hash, hash, scheme) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(seq)
-            .bind(at)
-            .bind(&e.actor)
-            .bind(e.action)
-            .bind(&e.subject)
-            .bind(e.entity_id)
-            .bind(e.department.as_deref())
-            .bind(&detail)
-            .bind(&prev)
-            .bind(&hash)
-            .bind(scheme)
-            .execute(self.conn())
-            .await?;
+            values.push(vec![
+                Bind::from(seq),
+                at.into(),
+                e.actor.into(),
+                e.action.into(),
+                e.subject.into(),
+                e.entity_id.into(),
+                e.department.into(),
+                detail.into(),
+                prev.clone().into(),
+                hash.clone().into(),
+                scheme.into(),
+            ]);
             prev = hash;
         }
+        crate::bulk_insert(
+            self.conn(),
+            "INSERT INTO audit (seq, at, actor, action, subject, entity_id, department, detail, prev_hash, hash, scheme)",
+            values,
+            None,
+        )
+        .await?;
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(self.conn()).await?;
         let mut conn = self.conn.take().expect("held until now");
         if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
@@ -332,14 +347,27 @@ fn hash_row(r: &sqlx::any::AnyRow) -> Result<String> {
     Ok(hex(&h.finalize()))
 }
 
-/// The hash of one covered row as it stands (inside the writer's transaction).
-async fn row_hash(conn: &mut AnyConnection, table: &str, id: i64) -> Result<Option<String>> {
-    let Some(sql) = row_sql(table) else { return Ok(None) };
-    let q = format!("{sql} WHERE {} = $1", row_key_column(table));
-    match sqlx::query(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(conn).await? {
-        Some(r) => Ok(Some(hash_row(&r)?)),
-        None => Ok(None),
+/// The hashes of covered rows as they stand (inside the writer's transaction), by id (a row that is not there is left out). The
+/// first column of every covered table's selection is its key.
+async fn row_hashes(conn: &mut AnyConnection, table: &str, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    let Some(sql) = row_sql(table) else { return Ok(Vec::new()) };
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(100) {
+        let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let q = format!("{sql} WHERE {} IN ({list})", row_key_column(table));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(q));
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        let mut found: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        for r in q.fetch_all(&mut *conn).await? {
+            let key: String = r.try_get(0)?;
+            found.insert(key.parse().unwrap_or_default(), hash_row(&r)?);
+        }
+        // In the order they were covered.
+        out.extend(chunk.iter().filter_map(|id| found.remove(id).map(|h| (*id, h))));
     }
+    Ok(out)
 }
 
 /// The head of the chain at a moment, for an auditor to keep outside the ledger: a later

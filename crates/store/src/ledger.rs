@@ -182,22 +182,113 @@ pub(crate) fn facts_hash(pack: &Pack, doc: &J) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Checks an entity to register: the credit code (GB 32100), a name, kind and county in the
+/// pack's vocabulary. `Ok((uscc, kind, county))` with the code trimmed and kind and county as ids.
+fn check_entity(pack: &Pack, e: &NewEntity) -> std::result::Result<(String, String, String), Vec<FieldError>> {
+    let mut errs = Vec::new();
+    let uscc = e.uscc.trim().to_string();
+    if let Err(c) = parse_cell(pack, Type::Uscc, &uscc) {
+        errs.push(FieldError::new("uscc", cell_msg(c, false)));
+    }
+    if e.name.trim().is_empty() {
+        errs.push(FieldError::new("name", Msg::new("ledger-entity-name-required")));
+    }
+    let mut variant = |field: &str, en: u16, text: &str| match parse_cell(pack, Type::Enum(en), text) {
+        Ok(v) => v.key(pack),
+        Err(c) => {
+            errs.push(FieldError::new(field, cell_msg(c, true)));
+            String::new()
+        }
+    };
+    let kind = variant("kind", pack.applicant_enum, &e.kind);
+    let county = variant("county", pack.county_enum, &e.county);
+    if errs.is_empty() { Ok((uscc, kind, county)) } else { Err(errs) }
+}
+
+/// The columns of an entity list, by the names people give them.
+const ENTITY_COLUMNS: [(&str, &[&str]); 4] = [
+    ("uscc", &["uscc", "统一社会信用代码", "信用代码", "統一社會信用代碼"]),
+    ("name", &["name", "名称", "企业名称", "单位名称", "名稱", "企業名稱"]),
+    ("kind", &["kind", "类型", "主体类型", "申报主体类型", "類型"]),
+    ("county", &["county", "县区", "所在县区", "縣區"]),
+];
+
+/// What would become of one row of an entity list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EntityListRow {
+    /// 1-based, the header is row 1.
+    pub row: usize,
+    pub uscc: String,
+    pub name: String,
+    /// `new`, `registered` (the same entity is registered already) or `refused`.
+    pub outcome: &'static str,
+    /// The entity's id when registered already (or once imported).
+    pub id: Option<i64>,
+}
+
+/// An award to write: the rule, amounts and once-key, with the self-contained explanation it
+/// keeps (the result and what its rule says).
+pub(crate) struct NewAward<'p> {
+    pub app: i64,
+    pub entity_id: i64,
+    pub rule: &'p qiangke_rules::model::Rule,
+    pub claim_year: i32,
+    pub budget_year: i32,
+    pub low_fen: i64,
+    pub high_fen: Option<i64>,
+    pub once_key: String,
+    pub result: String,
+}
+
+impl<'p> NewAward<'p> {
+    pub(crate) fn of(pack: &Pack, app: i64, entity_id: i64, c: &Candidate<'_, 'p>) -> NewAward<'p> {
+        let r = c.r;
+        let mut full = explain::rule_json(pack, r.rule);
+        if let (Some(f), Some(res)) = (full.as_object_mut(), c.rj.as_object()) {
+            f.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
+            f.insert("explanation".into(), json!({"zh": explain::result_to_text(pack, r, qiangke_rules::Lang::Zh), "en": explain::result_to_text(pack, r, qiangke_rules::Lang::En)}));
+            f.insert(
+                "notes_text".into(),
+                json!(
+                    r.notes
+                        .iter()
+                        .map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice}))
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+        NewAward {
+            app,
+            entity_id,
+            rule: r.rule,
+            claim_year: r.claim_year,
+            budget_year: c.budget_year,
+            low_fen: c.low_fen,
+            high_fen: c.high_fen,
+            once_key: c.once_key.clone(),
+            result: full.to_string(),
+        }
+    }
+}
+
 /// An awarded result of an evaluation, ready to be recorded: its amount in fen and its once-key.
 pub(crate) struct Candidate<'e, 'p> {
     pub r: &'e qiangke_rules::RuleResult<'p>,
-    /// The result in the evaluation's JSON (`results[i]`).
-    pub rj: &'e J,
+    /// The result in the evaluation's JSON (`results[i]`; null until it is needed).
+    pub rj: J,
     pub low_fen: i64,
     pub high_fen: Option<i64>,
     pub budget_year: i32,
     pub once_key: String,
 }
 
-/// The awarded results of award rules in `ev` (whose JSON is `evaluation`), in order. An amount
-/// that is not a whole number of fen is refused: the ledger never rounds.
-pub(crate) fn candidates<'e, 'p>(entity: &str, ev: &'e qiangke_rules::Evaluation<'p>, evaluation: &'e J) -> Result<Vec<Candidate<'e, 'p>>> {
+/// The awarded results of award rules in `ev`, in order, each with its JSON from `evaluation`
+/// (`results[i]`; null when `evaluation` is). An amount that is not a whole number of fen is
+/// refused: the ledger never rounds.
+pub(crate) fn candidates<'e, 'p>(entity: &str, ev: &'e qiangke_rules::Evaluation<'p>, evaluation: &J) -> Result<Vec<Candidate<'e, 'p>>> {
     let mut out = Vec::new();
-    for (r, rj) in ev.results.iter().zip(evaluation["results"].as_array().into_iter().flatten()) {
+    for (i, r) in ev.results.iter().enumerate() {
+        let rj = evaluation["results"][i].clone();
         let (State::Awarded { low, high }, Some(by), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) else {
             continue;
         };
@@ -301,31 +392,7 @@ impl Store {
     /// against the pack's vocabulary.
     pub async fn register_entity(&self, pack: &Pack, p: &Principal, e: NewEntity) -> Result<J> {
         p.require(&[Role::Admin], Msg::new("ledger-act-register-entity"))?;
-        let mut errs = Vec::new();
-        let uscc = e.uscc.trim().to_string();
-        if let Err(c) = parse_cell(pack, Type::Uscc, &uscc) {
-            errs.push(FieldError::new("uscc", cell_msg(c, false)));
-        }
-        if e.name.trim().is_empty() {
-            errs.push(FieldError::new("name", Msg::new("ledger-entity-name-required")));
-        }
-        let kind = match parse_cell(pack, Type::Enum(pack.applicant_enum), &e.kind) {
-            Ok(v) => v.key(pack),
-            Err(c) => {
-                errs.push(FieldError::new("kind", cell_msg(c, true)));
-                String::new()
-            }
-        };
-        let county = match parse_cell(pack, Type::Enum(pack.county_enum), &e.county) {
-            Ok(v) => v.key(pack),
-            Err(c) => {
-                errs.push(FieldError::new("county", cell_msg(c, true)));
-                String::new()
-            }
-        };
-        if !errs.is_empty() {
-            return Err(Error::Invalid(errs));
-        }
+        let (uscc, kind, county) = check_entity(pack, &e).map_err(Error::Invalid)?;
         let mut w = self.writer().await?;
         let dup = sqlx::query("SELECT id FROM entities WHERE uscc = $1").bind(&uscc).fetch_optional(w.conn()).await?;
         if let Some(d) = dup {
@@ -355,6 +422,128 @@ impl Store {
         });
         w.commit().await?;
         Ok(out)
+    }
+
+    /// Registers a list of entities (CSV; header `uscc,name,kind,county` or 统一社会信用代码、名称、
+    /// 类型、县区 in any order): every row or none. A row for an entity registered already under the
+    /// same name, kind and county is left as it is; one that differs is refused (a correction is
+    /// made one by one, on purpose). `dry_run`: only say what would happen (the preview).
+    pub async fn import_entities(&self, pack: &Pack, p: &Principal, body: &str, dry_run: bool) -> Result<J> {
+        p.require(&[Role::Admin], Msg::new("ledger-act-register-entity"))?;
+        let mut rdr =
+            csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+        let header: Vec<String> = match rdr.headers() {
+            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+            Err(e) => return Err(Error::invalid("row 1", Msg::new("ledger-unreadable-header").arg("error", e))),
+        };
+        let mut at = [0usize; 4];
+        let mut missing = Vec::new();
+        for (k, (field, names)) in ENTITY_COLUMNS.iter().enumerate() {
+            match header.iter().position(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h))) {
+                Some(i) => at[k] = i,
+                None => missing.push(FieldError::new(
+                    "row 1",
+                    Msg::new("ledger-entity-column-missing").arg("column", *field).arg("names", names.join("、")),
+                )),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::Invalid(missing));
+        }
+        let known: HashMap<String, (i64, String, String, String)> = sqlx::query("SELECT uscc, id, name, kind, county FROM entities")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>(0)?, (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))))
+            .collect::<Result<_>>()?;
+        let mut rows: Vec<EntityListRow> = Vec::new();
+        let mut new: Vec<(usize, String, String, String, String)> = Vec::new();
+        let mut errs = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, rec) in rdr.records().enumerate() {
+            let row = i + 2;
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    errs.push(FieldError::new(format!("row {row}"), Msg::new("ledger-unreadable-row").arg("error", e)));
+                    continue;
+                }
+            };
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let cell = |k: usize| rec.get(at[k]).unwrap_or_default().to_string();
+            let e = NewEntity { uscc: cell(0), name: cell(1), kind: cell(2), county: cell(3) };
+            let mut out = EntityListRow { row, uscc: e.uscc.trim().into(), name: e.name.trim().into(), outcome: "refused", id: None };
+            match check_entity(pack, &e) {
+                Err(fs) => {
+                    for f in fs {
+                        let col = &header[at[ENTITY_COLUMNS.iter().position(|c| c.0 == f.field).unwrap_or(0)]];
+                        errs.push(FieldError::new(format!("row {row}, column {col}"), f.msg.unwrap_or_else(|| other_text(&f.message))));
+                    }
+                }
+                Ok((uscc, kind, county)) => {
+                    if let Some(first) = seen.insert(uscc.clone(), row) {
+                        errs.push(FieldError::new(
+                            format!("row {row}, column {}", header[at[0]]),
+                            Msg::new("ledger-entity-row-repeated").arg("uscc", &uscc).arg("row", first),
+                        ));
+                    } else if let Some((id, name, k, c)) = known.get(&uscc) {
+                        if (name.as_str(), k.as_str(), c.as_str()) == (e.name.trim(), kind.as_str(), county.as_str()) {
+                            out.outcome = "registered";
+                            out.id = Some(*id);
+                        } else {
+                            errs.push(FieldError::new(
+                                format!("row {row}, column {}", header[at[0]]),
+                                Msg::new("ledger-uscc-taken").arg("uscc", &uscc).arg("id", id),
+                            ));
+                        }
+                    } else {
+                        out.outcome = "new";
+                        new.push((rows.len(), uscc, e.name.trim().to_string(), kind, county));
+                    }
+                }
+            }
+            rows.push(out);
+        }
+        if rows.is_empty() && errs.is_empty() {
+            return Err(Error::invalid("body", Msg::new("ledger-import-empty")));
+        }
+        if dry_run {
+            let errors: Vec<J> = errs.iter().map(|f| json!({"field": f.field, "message": f.text(qiangke_rules::Lang::Zh), "message_en": f.text(qiangke_rules::Lang::En)})).collect();
+            return Ok(json!({"dry_run": true, "rows": rows, "new": new.len(), "errors": errors}));
+        }
+        if !errs.is_empty() {
+            errs.truncate(200);
+            return Err(Error::Invalid(errs));
+        }
+        let mut w = self.writer().await?;
+        let now = now_ms();
+        for (k, uscc, name, kind, county) in &new {
+            let id: i64 = sqlx::query(
+                "INSERT INTO entities (uscc, name, kind, county, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(uscc)
+            .bind(name)
+            .bind(kind)
+            .bind(county)
+            .bind(p.user_id)
+            .bind(now)
+            .fetch_one(w.conn())
+            .await?
+            .try_get(0)?;
+            rows[*k].id = Some(id);
+            w.log(Entry {
+                actor: p.actor(),
+                action: "entity.register",
+                subject: format!("entity:{id}"),
+                entity_id: Some(id),
+                department: None,
+                detail: json!({"id": id, "uscc": uscc, "name": name, "kind": kind, "county": county, "list": true}),
+            });
+        }
+        w.commit().await?;
+        Ok(json!({"dry_run": false, "rows": rows, "new": new.len(), "errors": []}))
     }
 
     // ----- facts -------------------------------------------------------------------------
@@ -817,13 +1006,19 @@ impl Store {
             .try_get(0)?;
         let mut created = Vec::new();
         let mut already = Vec::new();
+        let mut fresh: Vec<Candidate<'_, '_>> = Vec::new();
         for c in candidates(&facts.entity_id, &ev, &evaluation)? {
             if let Some(prior) = prior_award(w.conn(), &c.once_key, &facts_hash).await? {
                 already.push(json!({"rule": c.r.rule.id, "once_key": c.once_key, "award_id": prior.0, "status": prior.1}));
                 continue;
             }
-            created.push(self.insert_award(&mut w, pack, p, entity_id, app_id, &c, None).await?);
+            // Two results with one once-key in one evaluation: the first is the award.
+            if !fresh.iter().any(|f| f.once_key == c.once_key) {
+                fresh.push(c);
+            }
         }
+        let rows: Vec<NewAward<'_>> = fresh.iter().map(|c| NewAward::of(pack, app_id, entity_id, c)).collect();
+        created.extend(self.insert_awards(&mut w, pack, p, &rows, None).await?);
         w.log(Entry {
             actor: p.actor(),
             action: "application.create",
@@ -842,75 +1037,84 @@ impl Store {
         )
     }
 
-    /// Records one awarded result as an award of application `app_id`, routed to the departments
-    /// that verify its rule; `round`: proposed by that round, awaiting the entity's confirmation.
-    pub(crate) async fn insert_award(
+    /// Records awards (each knowing its application), routed to the departments that verify its
+    /// rule; `round`: proposed by that round, awaiting the entity's confirmation. Written a
+    /// hundred to a statement; returns the ids in the order given.
+    pub(crate) async fn insert_awards(
         &self,
         w: &mut crate::audit::Writer,
         pack: &Pack,
         p: &Principal,
-        entity_id: i64,
-        app_id: i64,
-        c: &Candidate<'_, '_>,
+        awards: &[NewAward<'_>],
         round: Option<i64>,
-    ) -> Result<i64> {
-        let r = c.r;
-        let verifiers: Vec<&str> = r.rule.verified_by.iter().map(|d| pack.department(*d).id.as_str()).collect();
-        // A rule that names no verifier is verified by the department that pays it.
-        let payer_id = r.rule.paid_by.map(|d| pack.department(d).id.as_str());
-        let verifiers = match (verifiers.is_empty(), payer_id) {
-            (false, _) => verifier_list(&verifiers),
-            (true, Some(payer)) => verifier_list(&[payer]),
-            (true, None) => {
-                return Err(Error::Conflict(Msg::new("ledger-rule-has-no-department").arg("rule", &r.rule.id)));
-            }
-        };
-        let payer = r.rule.paid_by.map(|d| pack.department(d).id.clone());
-        let id: i64 = sqlx::query(
-            "INSERT INTO awards (application_id, entity_id, rule_id, clause, claim_year, budget_year, verifiers, payer, low_fen, high_fen, once_key, status, result, created_at, round_id, confirmation) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $13, $14, $15) RETURNING id",
-        )
-        .bind(app_id)
-        .bind(entity_id)
-        .bind(&r.rule.id)
-        .bind(&r.rule.clause)
-        .bind(i64::from(r.claim_year))
-        .bind(i64::from(c.budget_year))
-        .bind(&verifiers)
-        .bind(payer.clone())
-        .bind(c.low_fen)
-        .bind(c.high_fen)
-        .bind(&c.once_key)
-        .bind({
-            // The award keeps a self-contained explanation: the result and what its rule says.
-            let mut full = explain::rule_json(pack, r.rule);
-            if let (Some(f), Some(res)) = (full.as_object_mut(), c.rj.as_object()) {
-                f.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
-                f.insert("explanation".into(), json!({"zh": explain::result_to_text(pack, r, qiangke_rules::Lang::Zh), "en": explain::result_to_text(pack, r, qiangke_rules::Lang::En)}));
-                f.insert("notes_text".into(), json!(r.notes.iter().map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice})).collect::<Vec<_>>()));
-            }
-            full.to_string()
-        })
-        .bind(now_ms())
-        .bind(round)
-        .bind(round.map(|_| "awaiting"))
-        .fetch_one(w.conn())
-        .await?
-        .try_get(0)?;
-        w.cover("awards", id);
-        let mut detail = json!({"application": app_id, "rule": r.rule.id, "clause": r.rule.clause, "amount": amount_json(c.low_fen, c.high_fen), "budget_year": c.budget_year, "once_key": c.once_key});
-        if let Some(round) = round {
-            detail["round"] = json!(round);
+    ) -> Result<Vec<i64>> {
+        let now = now_ms();
+        let mut rows = Vec::with_capacity(awards.len());
+        let mut routed = Vec::with_capacity(awards.len());
+        for a in awards {
+            let verifiers: Vec<&str> = a.rule.verified_by.iter().map(|d| pack.department(*d).id.as_str()).collect();
+            // A rule that names no verifier is verified by the department that pays it.
+            let payer_id = a.rule.paid_by.map(|d| pack.department(d).id.as_str());
+            let verifiers = match (verifiers.is_empty(), payer_id) {
+                (false, _) => verifier_list(&verifiers),
+                (true, Some(payer)) => verifier_list(&[payer]),
+                (true, None) => {
+                    return Err(Error::Conflict(Msg::new("ledger-rule-has-no-department").arg("rule", &a.rule.id)));
+                }
+            };
+            rows.push(vec![
+                crate::Bind::from(a.app),
+                a.entity_id.into(),
+                a.rule.id.as_str().into(),
+                a.rule.clause.as_str().into(),
+                i64::from(a.claim_year).into(),
+                i64::from(a.budget_year).into(),
+                verifiers.as_str().into(),
+                a.rule.paid_by.map(|d| pack.department(d).id.clone()).into(),
+                a.low_fen.into(),
+                a.high_fen.into(),
+                a.once_key.as_str().into(),
+                "pending".into(),
+                a.result.as_str().into(),
+                now.into(),
+                round.into(),
+                round.map(|_| "awaiting".to_string()).into(),
+            ]);
+            routed.push(verifiers);
         }
-        w.log(Entry {
-            actor: p.actor(),
-            action: if round.is_some() { "award.propose" } else { "award.create" },
-            subject: format!("award:{id}"),
-            entity_id: Some(entity_id),
-            department: Some(verifiers),
-            detail,
-        });
-        Ok(id)
+        let returned = crate::bulk_insert(
+            w.conn(),
+            "INSERT INTO awards (application_id, entity_id, rule_id, clause, claim_year, budget_year, verifiers, payer, low_fen, high_fen, once_key, status, result, created_at, round_id, confirmation)",
+            rows,
+            Some("id, application_id, once_key"),
+        )
+        .await?;
+        // Matched back by application and once-key (unique among the rows written), whatever
+        // order the database returned them in.
+        let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(returned.len());
+        for r in &returned {
+            ids.insert((r.try_get(1)?, r.try_get(2)?), r.try_get(0)?);
+        }
+        let mut out = Vec::with_capacity(awards.len());
+        for (a, verifiers) in awards.iter().zip(routed) {
+            let id =
+                *ids.get(&(a.app, a.once_key.clone())).ok_or_else(|| Error::Conflict(other_text("an award written was not returned")))?;
+            w.cover("awards", id);
+            let mut detail = json!({"application": a.app, "rule": a.rule.id, "clause": a.rule.clause, "amount": amount_json(a.low_fen, a.high_fen), "budget_year": a.budget_year, "once_key": a.once_key});
+            if let Some(round) = round {
+                detail["round"] = json!(round);
+            }
+            w.log(Entry {
+                actor: p.actor(),
+                action: if round.is_some() { "award.propose" } else { "award.create" },
+                subject: format!("award:{id}"),
+                entity_id: Some(a.entity_id),
+                department: Some(verifiers),
+                detail,
+            });
+            out.push(id);
+        }
+        Ok(out)
     }
 
     /// The awards an application created, as `p` may see them.

@@ -260,6 +260,9 @@ impl Store {
                             "PRAGMA busy_timeout = 30000",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA synchronous = FULL",
+                            // 32 MiB of page cache (the default is 2 MiB): a round writes tens of
+                            // megabytes in one transaction, and a spilling cache writes pages twice.
+                            "PRAGMA cache_size = -32768",
                         ],
                         (Backend::Sqlite, true) => &["PRAGMA busy_timeout = 30000", "PRAGMA query_only = ON"],
                         (Backend::Postgres, false) => &[],
@@ -345,6 +348,89 @@ fn statements(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A value bound into a bulk statement.
+#[derive(Debug, Clone)]
+pub(crate) enum Bind {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl From<i64> for Bind {
+    fn from(v: i64) -> Bind {
+        Bind::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Bind {
+    fn from(v: Option<i64>) -> Bind {
+        Bind::Int(v)
+    }
+}
+impl From<String> for Bind {
+    fn from(v: String) -> Bind {
+        Bind::Text(Some(v))
+    }
+}
+impl From<&str> for Bind {
+    fn from(v: &str) -> Bind {
+        Bind::Text(Some(v.to_string()))
+    }
+}
+impl From<Option<String>> for Bind {
+    fn from(v: Option<String>) -> Bind {
+        Bind::Text(v)
+    }
+}
+
+/// Inserts `rows` with multi-row statements of about 240 values each (`head`: `INSERT INTO t (a,
+/// b)`; every row has as many values as the columns named); with `returning` (`id, k`), the rows
+/// the statements return. One round trip per dozens of rows instead of one per row: what a
+/// population-wide write needs.
+pub(crate) async fn bulk_insert(
+    conn: &mut sqlx::AnyConnection,
+    head: &str,
+    rows: Vec<Vec<Bind>>,
+    returning: Option<&str>,
+) -> Result<Vec<sqlx::any::AnyRow>> {
+    let mut out = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        // SQLite finds each parameter's name by a linear search of the statement's names, so a
+        // statement's cost grows with the square of its parameters: about 240 to a statement.
+        let per = rows.peek().map_or(1, |r| (240 / r.len().max(1)).max(1));
+        let chunk: Vec<Vec<Bind>> = rows.by_ref().take(per).collect();
+        let mut sql = String::with_capacity(head.len() + chunk.len() * 32);
+        sql.push_str(head);
+        sql.push_str(" VALUES ");
+        let mut n = 0;
+        for (i, r) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for j in 0..r.len() {
+                n += 1;
+                sql.push_str(if j == 0 { "$" } else { ", $" });
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        if let Some(r) = returning {
+            sql.push_str(" RETURNING ");
+            sql.push_str(r);
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for v in chunk.into_iter().flatten() {
+            q = match v {
+                Bind::Int(i) => q.bind(i),
+                Bind::Text(t) => q.bind(t),
+            };
+        }
+        if returning.is_some() {
+            out.extend(q.fetch_all(&mut *conn).await?);
+        } else {
+            q.execute(&mut *conn).await?;
+        }
+    }
+    Ok(out)
 }
 
 /// Converts a rule amount in yuan to integer fen; amounts are exact to the fen by construction.

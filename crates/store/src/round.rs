@@ -8,8 +8,8 @@
 
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
-use crate::ledger::{EntityHead, candidates, facts_document, facts_hash};
-use crate::{Error, FieldError, Msg, Result, Store, fen_text, now_ms, rfc3339};
+use crate::ledger::{EntityHead, NewAward, candidates, facts_document, facts_hash};
+use crate::{Bind, Error, FieldError, Msg, Result, Store, fen_text, now_ms, rfc3339};
 use qiangke_rules::eval::Missing;
 use qiangke_rules::model::RuleKind;
 use qiangke_rules::{Lang, Options, Pack, State, evaluate, explain, load_facts};
@@ -139,8 +139,13 @@ impl Store {
         .await?
         .try_get(0)?;
 
-        let (mut proposed, mut unchanged, mut flagged, mut needs) = (0i64, 0i64, 0i64, 0i64);
+        let (mut proposed, mut unchanged, mut flagged) = (0i64, 0i64, 0i64);
         let mut refused = Vec::new();
+        let mut need_rows: Vec<Vec<Bind>> = Vec::new();
+        // Entities with new awards: the application each gets, then its awards. Evaluated first,
+        // written together after (a hundred rows to a statement).
+        let mut applications: Vec<Vec<Bind>> = Vec::new();
+        let mut proposals: Vec<NewAward<'_>> = Vec::new();
         let mut rows = fact_rows.iter().peekable();
         for e in &ents {
             let entity_id: i64 = e.try_get(0)?;
@@ -176,14 +181,12 @@ impl Store {
                     if !in_scope(&r.rule.id) {
                         continue;
                     }
-                    sqlx::query("INSERT INTO round_needs (round_id, entity_id, rule_id, facts) VALUES ($1, $2, $3, $4)")
-                        .bind(round_id)
-                        .bind(entity_id)
-                        .bind(&r.rule.id)
-                        .bind(missing_json(pack, ms).to_string())
-                        .execute(w.conn())
-                        .await?;
-                    needs += 1;
+                    need_rows.push(vec![
+                        Bind::from(round_id),
+                        entity_id.into(),
+                        r.rule.id.as_str().into(),
+                        missing_json(pack, ms).to_string().into(),
+                    ]);
                 }
             }
             let awarded = |r: &qiangke_rules::RuleResult<'_>| {
@@ -192,60 +195,72 @@ impl Store {
             if !ev.results.iter().any(awarded) {
                 continue;
             }
-            // Awards found: with their explanation this time.
-            let ev = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
-            let evaluation = explain::to_json(&ev);
-            let mut app_id = None;
-            for c in candidates(&facts.entity_id, &ev, &evaluation)? {
+            let mut fresh = Vec::new();
+            for c in candidates(&facts.entity_id, &ev, &J::Null)? {
                 if !awarded(c.r) {
                     continue;
                 }
-                if let Some(h) = held.get_mut(&c.once_key).and_then(|hs| hs.iter_mut().find(|h| h.holds(&hash))) {
-                    if h.status == "rejected" || (h.low, h.high) == (c.low_fen, c.high_fen) {
-                        unchanged += 1;
-                        continue;
+                let Some(h) = held.get_mut(&c.once_key).and_then(|hs| hs.iter_mut().find(|h| h.holds(&hash))) else {
+                    // Two results with one once-key in one evaluation: the first is the award.
+                    if !fresh.iter().any(|f: &crate::ledger::Candidate<'_, '_>| f.once_key == c.once_key) {
+                        fresh.push(c);
                     }
-                    // The same award, a different result on today's facts: flagged, not altered.
-                    let amount = json!({"low": fen_text(c.low_fen), "high": c.high_fen.map(fen_text)});
-                    let flag = json!({"round": round_id, "amount": amount}).to_string();
-                    // Flagged once per different result: a later round finding the same says nothing new.
-                    let known = h.flag.as_deref().and_then(|f| serde_json::from_str::<J>(f).ok()).is_some_and(|f| f["amount"] == amount);
-                    if !known {
-                        sqlx::query("UPDATE awards SET review_flag = $1 WHERE id = $2").bind(&flag).bind(h.id).execute(w.conn()).await?;
-                        w.log(Entry {
-                            actor: p.actor(),
-                            action: "award.flag",
-                            subject: format!("award:{}", h.id),
-                            entity_id: Some(entity_id),
-                            department: None,
-                            detail: json!({"round": round_id, "was": {"low": fen_text(h.low), "high": h.high.map(fen_text)}, "now": {"low": fen_text(c.low_fen), "high": c.high_fen.map(fen_text)}}),
-                        });
-                        h.flag = Some(flag);
-                    }
-                    flagged += 1;
+                    continue;
+                };
+                if h.status == "rejected" || (h.low, h.high) == (c.low_fen, c.high_fen) {
+                    unchanged += 1;
                     continue;
                 }
-                let app = match app_id {
-                    Some(a) => a,
-                    None => {
-                        let a: i64 = sqlx::query("INSERT INTO applications (entity_id, claim_year, pack_hash, evaluation, created_by, created_at, facts_hash) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-                            .bind(entity_id)
-                            .bind(claim_year)
-                            .bind(&pack.hash)
-                            .bind(evaluation.to_string())
-                            .bind(p.user_id)
-                            .bind(now)
-                            .bind(&hash)
-                            .fetch_one(w.conn())
-                            .await?
-                            .try_get(0)?;
-                        app_id = Some(a);
-                        a
-                    }
-                };
-                let id = self.insert_award(&mut w, pack, p, entity_id, app, &c, Some(round_id)).await?;
+                // The same award, a different result on today's facts: flagged, not altered.
+                let amount = json!({"low": fen_text(c.low_fen), "high": c.high_fen.map(fen_text)});
+                // Flagged once per different result: a later round finding the same says nothing new.
+                let known = h.flag.as_deref().and_then(|f| serde_json::from_str::<J>(f).ok()).is_some_and(|f| f["amount"] == amount);
+                if !known {
+                    let flag = json!({"round": round_id, "amount": amount}).to_string();
+                    sqlx::query("UPDATE awards SET review_flag = $1 WHERE id = $2").bind(&flag).bind(h.id).execute(w.conn()).await?;
+                    w.log(Entry {
+                        actor: p.actor(),
+                        action: "award.flag",
+                        subject: format!("award:{}", h.id),
+                        entity_id: Some(entity_id),
+                        department: None,
+                        detail: json!({"round": round_id, "was": {"low": fen_text(h.low), "high": h.high.map(fen_text)}, "now": amount}),
+                    });
+                    h.flag = Some(flag);
+                }
+                flagged += 1;
+            }
+            if fresh.is_empty() {
+                continue;
+            }
+            // New awards: evaluated again with every step, for the explanation each keeps.
+            let keys: HashSet<String> = fresh.iter().map(|c| c.once_key.clone()).collect();
+            let traced = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
+            let fresh: Vec<_> = candidates(&facts.entity_id, &traced, &J::Null)?
+                .into_iter()
+                .filter(|c| awarded(c.r) && keys.contains(&c.once_key))
+                .map(|mut c| {
+                    c.rj = explain::result_json(pack, c.r);
+                    c
+                })
+                .collect();
+            // The round's application keeps the results it proposed (each award keeps its whole
+            // explanation): not the evaluation of every rule, which a population would multiply.
+            let kept = json!({"round": round_id, "results": fresh.iter().map(|c| &c.rj).collect::<Vec<_>>()});
+            applications.push(vec![
+                Bind::from(entity_id),
+                claim_year.into(),
+                pack.hash.as_str().into(),
+                kept.to_string().into(),
+                p.user_id.into(),
+                now.into(),
+                hash.as_str().into(),
+            ]);
+            for c in &fresh {
+                // The application's id is known once it is written: the entity's id until then.
+                proposals.push(NewAward::of(pack, entity_id, entity_id, c));
                 held.entry(c.once_key.clone()).or_default().push(Held {
-                    id,
+                    id: 0,
                     status: "pending".into(),
                     low: c.low_fen,
                     high: c.high_fen,
@@ -253,9 +268,18 @@ impl Store {
                     confirmation: Some("awaiting".into()),
                     flag: None,
                 });
-                proposed += 1;
+            }
+            // Written a thousand or so at a time: memory stays flat however large the population.
+            if proposals.len() >= 1000 {
+                proposed += self
+                    .write_proposals(&mut w, pack, p, round_id, std::mem::take(&mut applications), std::mem::take(&mut proposals))
+                    .await?;
             }
         }
+        proposed +=
+            self.write_proposals(&mut w, pack, p, round_id, std::mem::take(&mut applications), std::mem::take(&mut proposals)).await?;
+        let needs = need_rows.len() as i64;
+        crate::bulk_insert(w.conn(), "INSERT INTO round_needs (round_id, entity_id, rule_id, facts)", need_rows, None).await?;
         sqlx::query("UPDATE rounds SET entities = $1, proposed = $2, unchanged = $3, flagged = $4, needs = $5, refused = $6 WHERE id = $7")
             .bind(ents.len() as i64)
             .bind(proposed)
@@ -278,6 +302,33 @@ impl Store {
         let mut out = self.round(p, round_id).await?;
         out["refused_entities"] = refused.into();
         Ok(out)
+    }
+
+    /// Writes the applications of a round (one per entity with new awards) and then their
+    /// proposals, each `NewAward::app` holding its entity's id until the application is written.
+    async fn write_proposals(
+        &self,
+        w: &mut crate::audit::Writer,
+        pack: &Pack,
+        p: &Principal,
+        round_id: i64,
+        applications: Vec<Vec<Bind>>,
+        mut proposals: Vec<NewAward<'_>>,
+    ) -> Result<i64> {
+        let app_ids: HashMap<i64, i64> = crate::bulk_insert(
+            w.conn(),
+            "INSERT INTO applications (entity_id, claim_year, pack_hash, evaluation, created_by, created_at, facts_hash)",
+            applications,
+            Some("id, entity_id"),
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get::<i64, _>(1)?, r.try_get::<i64, _>(0)?)))
+        .collect::<Result<_>>()?;
+        for a in &mut proposals {
+            a.app = app_ids[&a.entity_id];
+        }
+        Ok(self.insert_awards(w, pack, p, &proposals, Some(round_id)).await?.len() as i64)
     }
 
     /// One round with its counts.

@@ -220,3 +220,5 @@ audit-award-confirm = confirmed by the entity
 audit-award-decline = declined by the entity
 audit-round-open = round opened
 audit-subject-round = round { $id }
+ledger-entity-column-missing = the list has no { $column } column (it may be called: { $names })
+ledger-entity-row-repeated = credit code { $uscc } already appears in row { $row }

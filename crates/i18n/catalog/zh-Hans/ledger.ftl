@@ -219,3 +219,5 @@ audit-award-confirm = 企业确认申领
 audit-award-decline = 企业放弃申领
 audit-round-open = 开启免申即享批次
 audit-subject-round = 批次 { $id }
+ledger-entity-column-missing = 名单缺少 { $column } 列(列名可以是:{ $names })
+ledger-entity-row-repeated = 统一社会信用代码 { $uscc } 在第 { $row } 行已经出现过
