@@ -648,6 +648,25 @@ impl Store {
         }
     }
 
+    /// Whether `p` may record fact `name` (a yearly figure when `yearly`): `None`, or the refusal
+    /// saying whose records the fact comes from. For pages that check a whole column at once.
+    pub fn supply_refusal(pack: &Pack, p: &Principal, yearly: bool, name: &str) -> Option<Msg> {
+        let args = Self::may_supply(pack, p, yearly.then_some(0), name).err()?;
+        Some(args.into_iter().fold(Msg::new("ledger-column-not-supplied"), |m, (k, v)| m.arg(k, v)))
+    }
+
+    /// Every registered entity as `(id, credit code, name, county)`: what a department's upload is
+    /// matched against (the admin and the departments).
+    pub async fn entity_index(&self, p: &Principal) -> Result<Vec<(i64, String, String, String)>> {
+        p.require(&[Role::Admin, Role::Reviewer], Msg::new("ledger-act-bulk-import"))?;
+        sqlx::query("SELECT id, uscc, name, county FROM entities ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
+    }
+
     /// [`Store::may_supply`] over many items (numbered from 1), refusing them together.
     fn may_supply_all<'n>(pack: &Pack, p: &Principal, items: impl Iterator<Item = (usize, Option<i64>, &'n str)>) -> Result<()> {
         let refused: Vec<Msg> = items

@@ -222,3 +222,7 @@ audit-round-open = round opened
 audit-subject-round = round { $id }
 ledger-entity-column-missing = the list has no { $column } column (it may be called: { $names })
 ledger-entity-row-repeated = credit code { $uscc } already appears in row { $row }
+ledger-column-not-supplied = `{ $name }` comes from the records of { $who ->
+        [none] the entity itself (or the administrator)
+       *[other] { $who }
+    }, not of { $me }

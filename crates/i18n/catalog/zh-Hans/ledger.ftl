@@ -221,3 +221,7 @@ audit-round-open = 开启免申即享批次
 audit-subject-round = 批次 { $id }
 ledger-entity-column-missing = 名单缺少 { $column } 列(列名可以是:{ $names })
 ledger-entity-row-repeated = 统一社会信用代码 { $uscc } 在第 { $row } 行已经出现过
+ledger-column-not-supplied = “{ $name }”来自{ $who ->
+        [none] 企业或单位本身(或管理员)
+       *[other] { $who }
+    }的记录,不属于{ $me }

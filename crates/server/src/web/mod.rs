@@ -7,6 +7,7 @@
 //! and a cross-site `Origin` is refused. The language is `?lang=zh|en`, remembered in a cookie,
 //! switchable on every page.
 
+mod admin;
 mod calculator;
 mod dashboard;
 mod desk;
@@ -57,6 +58,18 @@ pub fn routes() -> Router<S> {
         .route("/audit", get(desk::audit))
         .route("/rounds", get(round::rounds).post(round::open))
         .route("/me", get(round::mine))
+        .route("/entities", get(admin::entities).post(admin::register))
+        .route("/entities/template.csv", get(admin::entity_template))
+        .route("/entities/import", post(admin::import_entities).layer(axum::extract::DefaultBodyLimit::max(4 << 20)))
+        .route("/entities/import/confirm", post(admin::confirm_entities).layer(axum::extract::DefaultBodyLimit::max(16 << 20)))
+        .route("/entities/{id}/facts", post(admin::record_one))
+        .route("/records", get(admin::records))
+        .route("/records/template.csv", get(admin::records_template))
+        .route("/records/upload", post(admin::upload_records).layer(axum::extract::DefaultBodyLimit::max(4 << 20)))
+        .route("/records/confirm", post(admin::confirm_records).layer(axum::extract::DefaultBodyLimit::max(16 << 20)))
+        .route("/users", get(admin::users).post(admin::create_user))
+        .route("/users/{id}/state", post(admin::user_state))
+        .route("/users/{id}/password", post(admin::user_password))
         .route("/entities/{id}", get(round::entity))
         .route("/entities/{id}/awards/{award}/answer", post(round::answer))
 }
@@ -289,6 +302,13 @@ impl Ctx {
             }
             if matches!(u.role, Role::Reviewer | Role::Admin) {
                 link(&mut nav, "/rounds", label(l, "page-rounds"), &self.path);
+                link(&mut nav, "/records", label(l, "page-records"), &self.path);
+            }
+            if matches!(u.role, Role::Admin | Role::County) {
+                link(&mut nav, "/entities", label(l, "page-entities"), &self.path);
+            }
+            if u.role == Role::Admin {
+                link(&mut nav, "/users", label(l, "page-users"), &self.path);
             }
             if matches!(u.role, Role::Finance | Role::Admin) {
                 link(&mut nav, "/finance", label(l, "page-budget-payouts"), &self.path);

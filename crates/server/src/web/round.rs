@@ -22,6 +22,7 @@ type Form = axum::Form<Vec<(String, String)>>;
 #[derive(serde::Deserialize, Default)]
 pub(super) struct DoneQuery {
     done: Option<i64>,
+    recorded: Option<u8>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -221,7 +222,8 @@ fn sum(xs: &[&J]) -> (Decimal, Decimal) {
 /// sentence of the plan, budget year and departments, with the proposals to confirm; the totals;
 /// and what the newest rounds still need from it.
 pub(super) async fn entity(ctx: Ctx, State(s): St, Path(id): Path<i64>, Query(q): Query<DoneQuery>) -> Response {
-    render_entity(&ctx, &s, id, q.done, None).await
+    let error = q.recorded.map(|_| (StatusCode::OK, String::new()));
+    render_entity(&ctx, &s, id, q.done, error).await
 }
 
 async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, error: Option<(StatusCode, String)>) -> Response {
@@ -249,8 +251,15 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
         esc(ent["uscc"].as_str().unwrap_or("")),
         esc(&county),
     );
-    if let Some((_, msg)) = &error {
-        let _ = write!(o, r#"<p class="error" role="alert">{}</p>"#, esc(msg));
+    match &error {
+        // A fact was just recorded (the page says so instead of an error).
+        Some((StatusCode::OK, _)) => {
+            let _ = write!(o, r#"<p class="card" role="status" id="fact-recorded">{}</p>"#, ctx.l("entity-fact-recorded"));
+        }
+        Some((_, msg)) => {
+            let _ = write!(o, r#"<p class="error" role="alert">{}</p>"#, esc(msg));
+        }
+        None => {}
     }
     if let Some(a) = done {
         let _ = write!(o, r#"<p class="card" role="status">{}</p>"#, esc(&ctx.say("entity-answer-recorded", &[("id", &a.to_string())])));
@@ -356,8 +365,64 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
         }
         o.push_str("</ul>");
     }
+    // Supplying a fact: the entity itself (what a round asked for), a department (its own
+    // facts) or the administrator.
+    let may_record = match p.role {
+        Role::Admin | Role::Reviewer => true,
+        Role::Entity => p.entity_id == Some(id),
+        _ => false,
+    };
+    if may_record {
+        o.push_str(&fact_form(ctx, pack, p, id));
+    }
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
     ctx.page_status(status, ctx.l("entity-page"), &o)
+}
+
+/// A form for one fact of the entity: the attributes and yearly figures of the vocabulary that
+/// `p` may record, a year, the value as people write it, and where it comes from.
+fn fact_form(ctx: &Ctx, pack: &qiangke_rules::Pack, p: &qiangke_store::Principal, id: i64) -> String {
+    let l = ctx.lang;
+    let v = &pack.vocab;
+    let mut facts = String::new();
+    for a in v.attributes.iter().filter(|a| !matches!(a.name.as_str(), "kind" | "county" | "uscc")) {
+        if qiangke_store::Store::supply_refusal(pack, p, false, &a.name).is_none() {
+            let _ = write!(facts, r#"<option value="{}">{}</option>"#, esc(&a.name), esc(a.title.get(l)));
+        }
+    }
+    for y in &v.yearly {
+        if qiangke_store::Store::supply_refusal(pack, p, true, &y.name).is_none() {
+            let _ = write!(
+                facts,
+                r#"<option value="{}">{}</option>"#,
+                esc(&y.name),
+                esc(&ctx.say("entity-yearly-fact", &[("title", y.title.get(l))]))
+            );
+        }
+    }
+    if facts.is_empty() {
+        return String::new();
+    }
+    let mut years = String::new();
+    for y in plan_years(pack) {
+        let _ = write!(years, r#"<option value="{y}">{y}</option>"#);
+    }
+    format!(
+        r#"<h2 id="facts">{h}</h2><form method="post" action="/entities/{id}/facts" class="card">{csrf}
+<p><label for="fact">{lf}</label><select id="fact" name="fact">{facts}</select></p>
+<p><label for="fact-year">{ly}</label><select id="fact-year" name="year">{years}</select></p>
+<p><label for="fact-value">{lv}</label><input id="fact-value" name="value" required placeholder="{pv}"></p>
+<p><label for="fact-source">{ls}</label><input id="fact-source" name="source" required></p>
+<p><button type="submit" id="record-fact">{lb}</button></p></form>"#,
+        h = ctx.l("data-record-fact"),
+        csrf = ctx.csrf_field(),
+        lf = ctx.l("data-facts"),
+        ly = ctx.l("entity-claim-year"),
+        lv = ctx.l("entity-fact-value"),
+        pv = ctx.l("entity-fact-value-example"),
+        ls = ctx.l("data-source"),
+        lb = ctx.l("entity-record"),
+    )
 }
 
 /// Bars per claim year of what is still in play (the lower end of an interval), drawn on the
