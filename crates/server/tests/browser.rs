@@ -236,6 +236,32 @@ fn start_server(dir: &Path) -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// Starts the server on an empty SQLite ledger (only `admin`) in its own thread.
+fn start_empty_server(dir: &Path) -> String {
+    let port = free_port();
+    let dir = dir.to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        rt.block_on(async move {
+            let pack = common::pack();
+            let store = qiangke_store::Store::open_dir(&dir).await.expect("store");
+            let admin = qiangke_store::auth::NewUser {
+                username: "admin".into(),
+                password: common::PASSWORD.into(),
+                role: "admin".into(),
+                ..Default::default()
+            };
+            store.create_user(&pack, None, admin).await.expect("admin");
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
+            tx.send(()).expect("ready");
+            axum::serve(listener, router(AppState::new(pack, store, false))).await.expect("serve");
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(60)).expect("the server starts");
+    format!("http://127.0.0.1:{port}")
+}
+
 /// The calculator's form filled for 甲公司: a new high-tech enterprise with 1500万元 of R&D.
 fn fill_calculator(b: &Browser) {
     b.click(r#"#f-entity-kind option[value="enterprise"]"#);
@@ -263,7 +289,7 @@ fn chinese_only(b: &Browser, lang: &str, page: &str) {
     let text = text.as_str().unwrap_or("").to_string();
     assert!(!text.trim().is_empty(), "{lang} {page}: an empty page");
     // Units and names that Chinese texts write in Latin letters.
-    const USED_IN_CHINESE: [&str; 5] = ["MB", "CSV", "JSON", "TOML", "sha"];
+    const USED_IN_CHINESE: [&str; 7] = ["MB", "CSV", "JSON", "TOML", "sha", "Excel", "xlsx"];
     let words: std::collections::BTreeSet<&str> =
         text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2 && !USED_IN_CHINESE.contains(w)).collect();
     assert!(words.is_empty(), "{lang} {page}: English on a Chinese page: {words:?}\n{text}");
@@ -386,6 +412,186 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     // No script errors, no CSP violations, no missing resources. (A page answering a refused form
     // with 422 is logged by Chromium too: that is the page's own status, as intended.)
     let severe: Vec<String> = b.severe_logs().into_iter().filter(|m| !m.contains("status of 422")).collect();
+    assert!(severe.is_empty(), "console errors: {severe:?}");
+    drop(b);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Signs `user` in through the sign-in page (after signing anyone out).
+fn sign_in(b: &Browser, base: &str, user: &str) {
+    b.cmd("DELETE", "/cookie", None);
+    b.go(&format!("{base}/login"));
+    b.type_into("#username", user);
+    b.type_into("#password", common::PASSWORD);
+    b.submit("main form button[type=submit]");
+}
+
+/// A whole 免申即享 round in the browser, with no API call and no command line: the admin
+/// registers 甲公司 and creates the users; the tax bureau uploads its R&D figures as a workbook
+/// (one bad row refused, then fixed); the science bureau uploads its recognitions and opens the
+/// 2023 round; 甲公司 sees 20万元 + 20万元 proposed with the plan's sentences and confirms; each
+/// verifying department approves; the tax bureau decides; the round run again creates nothing.
+#[test]
+fn the_yearly_round_in_a_real_browser() {
+    let dir = std::env::temp_dir().join(format!("qiangke-browser-round-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let base = start_empty_server(&dir.join("ledger"));
+    let b = Browser::start(&dir.join("profile"));
+
+    // The admin lands on the rounds, registers 甲公司, records its above-scale status and creates the users.
+    sign_in(&b, &base, "admin");
+    assert!(b.url().ends_with("/rounds"), "{}", b.url());
+    b.go(&format!("{base}/entities"));
+    b.type_into("#uscc", common::ENT1);
+    b.type_into("#name", "甲公司");
+    b.click(r#"#county option[value="liangzhou"]"#);
+    b.submit("#register");
+    assert!(b.text("#data-done").contains("甲公司"));
+    chinese_only(&b, "zh-Hans", "entities");
+    b.screenshot("round-01-entities");
+    b.submit("#entities a");
+    b.click(r#"#fact option[value="above_scale"]"#);
+    b.click(r#"#fact-year option[value="2023"]"#);
+    b.type_into("#fact-value", "是");
+    b.type_into("#fact-source", "工信局规上企业名录");
+    b.submit("#record-fact");
+    assert!(b.text("#fact-recorded").contains("已保存"));
+    b.go(&format!("{base}/users"));
+    for (name, role, dept, code) in [
+        ("tax", "reviewer", "tax-bureau", ""),
+        ("tax2", "reviewer", "tax-bureau", ""),
+        ("sci", "reviewer", "science-bureau", ""),
+        ("ind", "reviewer", "industry-bureau", ""),
+        ("jia", "entity", "", common::ENT1),
+    ] {
+        b.type_into("#username", name);
+        b.type_into("#password", common::PASSWORD);
+        b.click(&format!(r#"#role option[value="{role}"]"#));
+        b.click(&format!(r#"#department option[value="{dept}"]"#));
+        b.type_into("#entity_uscc", code);
+        b.submit("#create-user");
+        assert!(b.text("#data-done").contains(name), "{}", b.text("main"));
+    }
+    chinese_only(&b, "zh-Hans", "users");
+    b.screenshot("round-02-users");
+
+    // The tax bureau uploads its figures as a workbook: a bad row is refused, nothing stored.
+    let workbook = |rd: &str| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let rows = [
+            [
+                "统一社会信用代码",
+                "主体名称",
+                "年度",
+                "年度研发经费内部支出",
+                "研发费用加计扣除额(加计额;就当年度研发费用申报享受的扣除额,未申报为0)",
+            ],
+            [common::ENT1, "甲公司", "2023", rd, "300000"],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).expect("cell");
+            }
+        }
+        let path = dir.join(format!("税务局-{}.xlsx", rd.len()));
+        wb.save(&path).expect("xlsx");
+        path
+    };
+    sign_in(&b, &base, "tax");
+    b.go(&format!("{base}/records"));
+    b.type_into("#source", "2023年度研发费用加计扣除汇总");
+    b.type_into("#records-file", &workbook("很多").display().to_string());
+    b.submit("#preview-records");
+    assert!(b.text(".summary-errors").contains("第 2 行“年度研发经费内部支出”列"), "{}", b.text("main"));
+    assert!(b.all("#confirm-records").is_empty());
+    b.screenshot("round-03-tax-refused");
+    b.go(&format!("{base}/records"));
+    b.type_into("#source", "2023年度研发费用加计扣除汇总");
+    b.type_into("#records-file", &workbook("1500万元").display().to_string());
+    b.submit("#preview-records");
+    assert!(b.text("#preview").contains("甲公司"));
+    chinese_only(&b, "zh-Hans", "records-preview");
+    b.screenshot("round-04-tax-preview");
+    b.submit("#confirm-records");
+    assert!(b.text("#data-done").contains("已保存 1 行,共 2 项事实"), "{}", b.text("main"));
+
+    // The science bureau uploads its recognitions and opens the 2023 round.
+    sign_in(&b, &base, "sci");
+    let recognitions = dir.join("科技局-认定.csv");
+    std::fs::write(
+        &recognitions,
+        format!("统一社会信用代码,认定.日期,认定.认定类别,认定.是否为重新认定(复审)\n{},2023-11-20,高新技术企业,否\n", common::ENT1),
+    )
+    .expect("csv");
+    b.go(&format!("{base}/records"));
+    b.type_into("#source", "2023年高新技术企业认定名单");
+    b.type_into("#records-file", &recognitions.display().to_string());
+    b.submit("#preview-records");
+    b.submit("#confirm-records");
+    assert!(b.text("#data-done").contains("已保存 1 行"), "{}", b.text("main"));
+    b.go(&format!("{base}/rounds"));
+    b.click(r#"#claim_year option[value="2023"]"#);
+    b.submit("#open-round");
+    assert!(b.text("#round-opened").contains("新拟兑现 2 项"), "{}", b.text("main"));
+    chinese_only(&b, "zh-Hans", "rounds");
+    b.screenshot("round-05-round-opened");
+
+    // 甲公司 signs in on its own page: 20万元 + 20万元 proposed, with the plan's sentences.
+    sign_in(&b, &base, "jia");
+    assert!(b.url().contains("/entities/"), "{}", b.url());
+    let page = b.text("main");
+    assert_eq!(b.all("main article").len(), 2);
+    assert!(
+        page.contains("对新认定的高新技术企业给予20万元一次性补助") && page.contains("1000万元以上2000万元以下的,给予20万元一次性补助"),
+        "{page}"
+    );
+    assert_eq!(b.text("#grand-total"), "40万元");
+    assert_eq!(b.all(".state").iter().map(|e| b.text_of(e)).collect::<Vec<_>>(), ["待确认", "待确认"]);
+    chinese_only(&b, "zh-Hans", "entity");
+    b.screenshot("round-06-enterprise-proposals");
+    b.submit("button[id^=confirm-]");
+    b.submit("button[id^=confirm-]");
+    assert_eq!(b.all(".state").iter().map(|e| b.text_of(e)).collect::<Vec<_>>(), ["待核实", "待核实"]);
+    b.screenshot("round-07-enterprise-confirmed");
+
+    // Four eyes: the tax officer who uploaded the figures may not be the award's only approver.
+    sign_in(&b, &base, "tax");
+    b.click(r#"main article input[value="approve"]"#);
+    b.submit("main article button[id^=verify-]");
+    assert!(b.text("main").contains("双人复核"), "{}", b.text("main"));
+    b.screenshot("round-08-four-eyes");
+    // Each verifying department approves (another tax officer); the tax bureau decides its award.
+    for user in ["tax2", "sci", "ind"] {
+        sign_in(&b, &base, user);
+        assert!(b.url().ends_with("/desk"), "{}", b.url());
+        b.click(r#"main article input[value="approve"]"#);
+        b.submit("main article button[id^=verify-]");
+        if user == "tax2" {
+            assert_eq!(b.value("main article input[name=amount]"), "200000.00");
+            b.screenshot("round-09-desk");
+            b.submit("main article button[id^=decide-]");
+        }
+    }
+    sign_in(&b, &base, "jia");
+    let states: Vec<String> = b.all(".state").iter().map(|e| b.text_of(e)).collect();
+    assert!(states.contains(&"已决定".to_string()) && states.contains(&"已核实".to_string()), "{states:?}");
+
+    // The round again: nothing new, no duplicate.
+    sign_in(&b, &base, "sci");
+    b.go(&format!("{base}/rounds"));
+    b.submit("#open-round");
+    assert!(b.text("#round-opened").contains("新拟兑现 0 项") && b.text("#round-opened").contains("已有且未变 2 项"), "{}", b.text("main"));
+    b.screenshot("round-10-rerun");
+    sign_in(&b, &base, "jia");
+    assert_eq!(b.all("main article").len(), 2, "no duplicate");
+    // (the four-eyes refusal above answers 403: the page's own status, as intended)
+    let severe: Vec<String> = b
+        .severe_logs()
+        .into_iter()
+        .filter(|m| !m.contains("status of 422") && !(m.contains("/verify") && m.contains("status of 403")))
+        .collect();
     assert!(severe.is_empty(), "console errors: {severe:?}");
     drop(b);
     let _ = std::fs::remove_dir_all(&dir);

@@ -784,7 +784,7 @@ impl Store {
     }
 
     /// The facts in force for an entity, as the document the evaluator reads.
-    async fn facts_document(&self, pack: &Pack, entity_id: i64) -> Result<J> {
+    pub(crate) async fn facts_document(&self, pack: &Pack, entity_id: i64) -> Result<J> {
         let ent = self.entity_row(entity_id).await?;
         let rows = sqlx::query("SELECT scope, year, name, value FROM facts WHERE entity_id = $1 ORDER BY id")
             .bind(entity_id)

@@ -373,6 +373,13 @@ impl Store {
             .collect()
     }
 
+    /// The entity's facts in force as a facts document (anyone who may see the entity): what its
+    /// page evaluates to show what it could still reach.
+    pub async fn facts_in_force(&self, pack: &Pack, p: &Principal, entity_id: i64) -> Result<J> {
+        self.entity(p, entity_id).await?;
+        self.facts_document(pack, entity_id).await
+    }
+
     /// The entity's answer to a proposal: confirmed, it goes to its verifying departments;
     /// declined, it is closed (and stays closed in later rounds). Only the entity's own users
     /// answer, and only once.

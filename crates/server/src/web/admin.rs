@@ -669,13 +669,39 @@ async fn preview_records(ctx: &Ctx, s: &AppState, p: &Principal, source: &str, f
             Some((id, name)) => format!(r#"<a href="/entities/{id}">{}</a>"#, esc(name)),
             None => format!(r#"<span class="error">{}</span>"#, esc(&ctx.say("data-unmatched", &[("said", &r.said)]))),
         };
+        // Each fact by its name in the reader's language, as the vocabulary gives it.
+        let v = &s.pack.vocab;
+        let title = |name: &str| {
+            v.attribute(name)
+                .map(|i| &v.attributes[i].title)
+                .or_else(|| v.yearly(name).map(|i| &v.yearly[i].title))
+                .map_or(name.to_string(), |t| t.get(ctx.lang).to_string())
+        };
         let facts: Vec<String> = r
             .facts
             .iter()
-            .map(|f| format!("{}{}={}", f.name, f.year.map(|y| format!("({y})")).unwrap_or_default(), f.value.as_str().unwrap_or("")))
-            .chain(r.events.iter().map(|e| e.to_string()))
+            .map(|f| {
+                format!("{}{}:{}", title(&f.name), f.year.map(|y| format!("({y})")).unwrap_or_default(), f.value.as_str().unwrap_or(""))
+            })
+            .chain(r.events.iter().filter_map(|e| {
+                let ev = &v.events[v.event(e["type"].as_str()?)?];
+                let fields: Vec<String> = e
+                    .as_object()?
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "type")
+                    .map(|(k, x)| {
+                        let name = ev
+                            .fields
+                            .iter()
+                            .find(|f| f.name == *k)
+                            .map_or_else(|| ctx.l("data-event-date").to_string(), |f| f.title.get(ctx.lang).to_string());
+                        format!("{name} {}", x.as_str().unwrap_or(""))
+                    })
+                    .collect();
+                Some(format!("{}:{}", ev.title.get(ctx.lang), fields.join("、")))
+            }))
             .collect();
-        let _ = write!(o, r#"<tr><td class="num">{}</td><td>{who}</td><td translate="no">{}</td></tr>"#, r.line, esc(&facts.join("; ")));
+        let _ = write!(o, r#"<tr><td class="num">{}</td><td>{who}</td><td>{}</td></tr>"#, r.line, esc(&facts.join(";")));
     }
     o.push_str("</tbody></table></div>");
     let ok = errs.is_empty() && unmatched.is_empty() && !source.is_empty() && !rows.is_empty();
@@ -778,8 +804,25 @@ pub(super) async fn record_one(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum
 
 // ----- users -------------------------------------------------------------------------------------
 
-pub(super) async fn users(ctx: Ctx, State(s): St, Query(q): Query<EntitiesQuery>) -> Response {
-    render_users(&ctx, &s, q.done.as_deref(), None, &[]).await
+#[derive(serde::Deserialize, Default)]
+pub(super) struct UsersQuery {
+    done: Option<String>,
+    name: Option<String>,
+}
+
+pub(super) async fn users(ctx: Ctx, State(s): St, Query(q): Query<UsersQuery>) -> Response {
+    // What was just done, said with the user's name (a name is not translated).
+    let done = q.done.as_deref().and_then(|d| {
+        let id = match d {
+            "created" => "data-user-created",
+            "disabled" => "data-user-disabled",
+            "enabled" => "data-user-enabled",
+            "password" => "data-password-reset",
+            _ => return None,
+        };
+        Some(format!("{} <span translate=\"no\">{}</span>", esc(ctx.l(id)), esc(q.name.as_deref().unwrap_or(""))))
+    });
+    render_users(&ctx, &s, done.as_deref(), None, &[]).await
 }
 
 async fn render_users(
@@ -804,7 +847,8 @@ async fn render_users(
         let _ = write!(o, r#"<p class="error" role="alert" id="data-error">{}</p>"#, esc(m));
     }
     if let Some(d) = done {
-        let _ = write!(o, r#"<p class="card" role="status" id="data-done">{}</p>"#, esc(d));
+        // (already HTML: the message and the name, each escaped)
+        let _ = write!(o, r#"<p class="card" role="status" id="data-done">{d}</p>"#);
     }
     o.push_str(&super::table_open(
         Some("users"),
@@ -918,7 +962,7 @@ pub(super) async fn create_user(ctx: Ctx, State(s): St, axum::Form(form): Form) 
     };
     let name = u.username.clone();
     match s.store.create_user(&s.pack, Some(&p), u).await {
-        Ok(_) => Redirect::to(&format!("/users?done={}", pct(&ctx.say("data-user-created", &[("name", &name)])))).into_response(),
+        Ok(_) => Redirect::to(&format!("/users?done=created&name={}", pct(&name))).into_response(),
         Err(e) => render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &form).await,
     }
 }
@@ -931,8 +975,8 @@ pub(super) async fn user_state(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum
     let disabled = field(&form, "disabled") == "true";
     match s.store.update_user(&s.pack, &p, id, UserUpdate { disabled: Some(disabled), ..UserUpdate::default() }).await {
         Ok(u) => {
-            let id = if disabled { "data-user-disabled" } else { "data-user-enabled" };
-            Redirect::to(&format!("/users?done={}", pct(&ctx.say(id, &[("name", u["username"].as_str().unwrap_or(""))])))).into_response()
+            let done = if disabled { "disabled" } else { "enabled" };
+            Redirect::to(&format!("/users?done={done}&name={}", pct(u["username"].as_str().unwrap_or("")))).into_response()
         }
         Err(e) => render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &[]).await,
     }
@@ -944,7 +988,7 @@ pub(super) async fn user_password(ctx: Ctx, State(s): St, Path(id): Path<i64>, a
     }
     let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/users").into_response() };
     match s.store.set_password(&p, id, field(&form, "password"), None, None).await {
-        Ok(()) => Redirect::to(&format!("/users?done={}", pct(ctx.l("data-password-reset")))).into_response(),
+        Ok(()) => Redirect::to("/users?done=password").into_response(),
         Err(e) => render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &[]).await,
     }
 }

@@ -68,6 +68,8 @@ async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Opti
     let chosen = error
         .as_ref()
         .map(|e| e.2)
+        // Else the year of the newest round (run again after new data), else the last finished year.
+        .or_else(|| list.first().and_then(|r| r["claim_year"].as_i64()))
         .unwrap_or_else(|| (this_year - 1).clamp(i64::from(*years_of_plan.start()), i64::from(*years_of_plan.end())));
     let mut years = String::new();
     for y in plan_years(&s.pack) {
@@ -174,20 +176,20 @@ pub(super) async fn mine(ctx: Ctx) -> Response {
     }
 }
 
-/// How a reader names an award's state on the entity's page: the round's confirmation first,
-/// then the ledger's state, then the payout's.
-fn award_state(lang: Lang, a: &J) -> String {
-    let id = match (a["confirmation"].as_str(), a["status"].as_str().unwrap_or(""), a["payout_status"].as_str()) {
-        (Some("awaiting"), _, _) => "entity-state-awaiting",
-        (Some("declined"), _, _) => "entity-state-declined",
-        (_, "pending", _) => "state-pending",
-        (_, "approved", _) => "state-approved",
-        (_, "rejected", _) => "entity-state-rejected",
-        (_, "decided", Some("paid")) => "state-paid",
-        (_, "decided", _) => "state-decided",
-        (_, other, _) => return other.to_string(),
+/// How a reader names an award's state on the entity's page, with the class that colours it:
+/// the round's confirmation first, then the ledger's state, then the payout's.
+fn award_state(lang: Lang, a: &J) -> (&'static str, String) {
+    let (class, id) = match (a["confirmation"].as_str(), a["status"].as_str().unwrap_or(""), a["payout_status"].as_str()) {
+        (Some("awaiting"), _, _) => ("awaiting", "entity-state-awaiting"),
+        (Some("declined"), _, _) => ("closed", "entity-state-declined"),
+        (_, "pending", _) => ("in-review", "state-pending"),
+        (_, "approved", _) => ("in-review", "state-approved"),
+        (_, "rejected", _) => ("closed", "entity-state-rejected"),
+        (_, "decided", Some("paid")) => ("done", "state-paid"),
+        (_, "decided", _) => ("done", "state-decided"),
+        (_, other, _) => return ("closed", other.to_string()),
     };
-    qiangke_i18n::text(lang, id, &[])
+    (class, qiangke_i18n::text(lang, id, &[]))
 }
 
 fn low_high(a: &J) -> (Decimal, Decimal) {
@@ -309,11 +311,12 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
                 r["verified_by"].as_array().into_iter().flatten().map(|d| d[lk].as_str().unwrap_or("").to_string()).collect();
             let _ = write!(
                 o,
-                r#"<article class="card" id="award-{aid}"><h3>[{}] {}</h3><p>{}: <strong class="state">{}</strong> · {}: <span class="amount">{}</span> · {}: {} · {}: {}</p><blockquote lang="zh-Hans">{}</blockquote>"#,
+                r#"<article class="card" id="award-{aid}"><h3>[{}] {}</h3><p>{}: <strong class="state {}">{}</strong> · {}: <span class="amount">{}</span> · {}: {} · {}: {}</p><blockquote lang="zh-Hans">{}</blockquote>"#,
                 esc(a["clause"].as_str().unwrap_or("")),
                 esc(r["title"][lk].as_str().unwrap_or("")),
                 ctx.l("entity-state"),
-                esc(&award_state(l, a)),
+                award_state(l, a).0,
+                esc(&award_state(l, a).1),
                 ctx.l("entity-amount"),
                 esc(&amount(counted(a))),
                 ctx.l("entity-budget-year"),
@@ -346,6 +349,30 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
                 );
             }
             o.push_str("</article>");
+        }
+    }
+    // What it could still reach: the next tier of an award it has, with the amount still missing.
+    if let Ok(doc) = s.store.facts_in_force(pack, p, id).await
+        && let Ok(facts) = qiangke_rules::load_facts(pack, "ledger.json", &doc.to_string())
+    {
+        let years: Vec<i32> = plan_years(pack).collect();
+        let ev = qiangke_rules::evaluate(pack, &facts, &qiangke_rules::Options { years, trace: true, ..Default::default() });
+        let hints: Vec<(i32, String, String)> = ev
+            .results
+            .iter()
+            .filter(|r| matches!(r.state, qiangke_rules::State::Awarded { .. }))
+            .flat_map(|r| {
+                qiangke_rules::explain::tier_hints(pack, r, l)
+                    .into_iter()
+                    .map(move |h| (r.claim_year, format!("[{}] {}", r.rule.clause, r.rule.title.get(l)), h))
+            })
+            .collect();
+        if !hints.is_empty() {
+            let _ = write!(o, r#"<h2 id="reach">{}</h2><ul class="reach">"#, ctx.l("entity-could-reach"));
+            for (y, rule, h) in hints {
+                let _ = write!(o, "<li>{}</li>", esc(&ctx.say("entity-reach", &[("year", &y.to_string()), ("rule", &rule), ("hint", &h)])));
+            }
+            o.push_str("</ul>");
         }
     }
     let _ = write!(o, r#"<h2 id="needs">{}</h2>"#, ctx.l("entity-needs"));
@@ -417,7 +444,7 @@ fn fact_form(ctx: &Ctx, pack: &qiangke_rules::Pack, p: &qiangke_store::Principal
         h = ctx.l("data-record-fact"),
         csrf = ctx.csrf_field(),
         lf = ctx.l("data-facts"),
-        ly = ctx.l("entity-claim-year"),
+        ly = ctx.l("entity-fact-year"),
         lv = ctx.l("entity-fact-value"),
         pv = ctx.l("entity-fact-value-example"),
         ls = ctx.l("data-source"),
