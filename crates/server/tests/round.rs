@@ -363,6 +363,13 @@ async fn suite(url: &str, dir: &Path) {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(html.matches("<tr><td>").count(), 4, "{html}");
     assert_eq!(get("/rounds".into(), jia_c.clone()).await.0, StatusCode::FORBIDDEN);
+    // The administrator's overview: the register, and what waits for whom.
+    let (_, _, html) = get("/rounds".into(), admin_c.clone()).await;
+    let awaiting = store.awards(&admin, Some("pending")).await.expect("pending").iter().filter(|a| a["confirmation"] == "awaiting").count();
+    assert!(
+        html.contains(&format!("已登记主体 {} 个", entities.len())) && html.contains(&format!("待企业确认的拟兑现 {awaiting} 项")),
+        "{html}"
+    );
     store.close().await;
 }
 

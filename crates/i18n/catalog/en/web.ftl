@@ -342,3 +342,5 @@ entity-could-reach = What you could still reach
 entity-reach = { $year }, { $rule }: { $hint }
 entity-fact-year = Year (of a yearly fact)
 data-event-date = date
+round-overview = { $entities } entities registered, { $users } users; { $awaiting } proposals awaiting the entities; awaiting verification by department: { $queues }.
+round-no-queue = none

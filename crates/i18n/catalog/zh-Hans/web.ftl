@@ -342,3 +342,5 @@ entity-could-reach = 还可以达到的档次
 entity-reach = { $year } 年度 { $rule }:{ $hint }
 entity-fact-year = 年度(按年度的事实)
 data-event-date = 日期
+round-overview = 已登记主体 { $entities } 个,用户 { $users } 个;待企业确认的拟兑现 { $awaiting } 项;各部门待核实:{ $queues }。
+round-no-queue = 无

@@ -54,6 +54,35 @@ async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Opti
         Err(e) => return super::store_error(ctx, e),
     };
     let mut o = format!("<p>{}</p>", ctx.l("round-what-it-does"));
+    // The administrator's overview: the register, the users and the queues by department.
+    if p.role == Role::Admin
+        && let (Ok(ents), Ok(users), Ok(open)) =
+            (s.store.entities(p).await, s.store.users(p).await, s.store.awards(p, Some("pending")).await)
+    {
+        let awaiting = open.iter().filter(|a| a["confirmation"] == "awaiting").count();
+        let mut queues: BTreeMap<String, usize> = BTreeMap::new();
+        for a in open.iter().filter(|a| a["confirmation"] != "awaiting") {
+            for d in a["verified_by"].as_array().into_iter().flatten().filter_map(J::as_str) {
+                *queues
+                    .entry(s.pack.departments.iter().find(|x| x.id == d).map_or(d.to_string(), |x| x.name.get(ctx.lang).to_string()))
+                    .or_default() += 1;
+            }
+        }
+        let queues: Vec<String> = queues.into_iter().map(|(d, n)| format!("{d} {n}")).collect();
+        let _ = write!(
+            o,
+            r#"<p class="card" id="overview">{}</p>"#,
+            esc(&ctx.say(
+                "round-overview",
+                &[
+                    ("entities", &ents.len().to_string()),
+                    ("users", &users.len().to_string()),
+                    ("awaiting", &awaiting.to_string()),
+                    ("queues", &if queues.is_empty() { ctx.l("round-no-queue").to_string() } else { queues.join("、") }),
+                ],
+            ))
+        );
+    }
     if let Some((_, msg, _)) = &error {
         let _ = write!(o, r#"<p class="error" role="alert" id="round-error">{}</p>"#, esc(msg));
     }
