@@ -56,7 +56,10 @@ fn uscc(i: usize) -> String {
 
 /// The generated enterprises: R&D figures on and either side of every tier boundary, deductions
 /// on and beside 50万元, recognitions (new and renewals) now and then.
-fn generated(n: usize) -> Vec<(String, bool, Option<String>, String, bool, Option<(String, bool)>)> {
+/// An enterprise to register: (name, above-scale, R&D, deduction, first time, (recognition date, renewal)).
+type Enterprise = (String, bool, Option<String>, String, bool, Option<(String, bool)>);
+
+fn generated(n: usize) -> Vec<Enterprise> {
     const RD: &[&str] = &[
         "4999999.99",
         "5000000",
@@ -93,7 +96,7 @@ async fn setup(pack: &Pack, url: &str) -> Setup {
     let mk = |u: &str, role: &str| NewUser { username: u.into(), password: PASSWORD.into(), role: role.into(), ..NewUser::default() };
     store.create_user(pack, None, mk("admin", "admin")).await.expect("admin");
     let (_, admin) = store.login("admin", PASSWORD, SessionKind::Bearer, 3_600_000).await.expect("login");
-    let mut specs: Vec<(String, bool, Option<String>, String, bool, Option<(String, bool)>)> = HAND
+    let mut specs: Vec<Enterprise> = HAND
         .iter()
         .map(|(n, a, rd, d, f, r)| (n.to_string(), *a, rd.map(str::to_string), d.to_string(), *f, r.map(|r| (r.to_string(), false))))
         .collect();
