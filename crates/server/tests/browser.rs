@@ -214,8 +214,10 @@ fn decode_base64(s: &str) -> Vec<u8> {
     out
 }
 
-/// Starts the server on a seeded SQLite ledger in its own thread; returns its base URL.
-fn start_server(dir: &Path) -> String {
+/// Starts the server in its own thread on a SQLite ledger under `dir`: seeded (see
+/// `common::seeded`, with synthetic observations for the dashboard) or holding only `admin`.
+/// Returns its base URL.
+fn start_server(dir: &Path, seeded: bool) -> String {
     let port = free_port();
     let dir = dir.to_path_buf();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -223,36 +225,18 @@ fn start_server(dir: &Path) -> String {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         rt.block_on(async move {
             let pack = common::pack();
-            let (store, admin) = common::seeded(&dir, &pack).await;
-            // Synthetic observations (labelled as such) so the dashboard has bars to draw.
-            let obs = "indicator,scope,year,value,unit,source,entered_by\n1,city,2022,58.2,%,synthetic,test\n1,city,2023,60,%,synthetic,test\n13,city,2023,80,家,synthetic,test\n4,city,2023,0.9,%,synthetic,test\n";
-            store.record_observations(&pack, &admin, obs).await.expect("observations");
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
-            tx.send(()).expect("ready");
-            axum::serve(listener, router(AppState::new(pack, store, false))).await.expect("serve");
-        });
-    });
-    rx.recv_timeout(Duration::from_secs(60)).expect("the server starts");
-    format!("http://127.0.0.1:{port}")
-}
-
-/// Starts the server on an empty SQLite ledger (only `admin`) in its own thread.
-fn start_empty_server(dir: &Path) -> String {
-    let port = free_port();
-    let dir = dir.to_path_buf();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-        rt.block_on(async move {
-            let pack = common::pack();
-            let store = qiangke_store::Store::open_dir(&dir).await.expect("store");
-            let admin = qiangke_store::auth::NewUser {
-                username: "admin".into(),
-                password: common::PASSWORD.into(),
-                role: "admin".into(),
-                ..Default::default()
+            let store = if seeded {
+                let (store, admin) = common::seeded(&dir, &pack).await;
+                // Synthetic observations (labelled as such) so the dashboard has bars to draw.
+                let obs = "indicator,scope,year,value,unit,source,entered_by\n1,city,2022,58.2,%,synthetic,test\n1,city,2023,60,%,synthetic,test\n13,city,2023,80,家,synthetic,test\n4,city,2023,0.9,%,synthetic,test\n";
+                store.record_observations(&pack, &admin, obs).await.expect("observations");
+                store
+            } else {
+                let store = qiangke_store::Store::open_dir(&dir).await.expect("store");
+                let admin = qiangke_store::auth::NewUser { username: "admin".into(), password: common::PASSWORD.into(), role: "admin".into(), ..Default::default() };
+                store.create_user(&pack, None, admin).await.expect("admin");
+                store
             };
-            store.create_user(&pack, None, admin).await.expect("admin");
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
             tx.send(()).expect("ready");
             axum::serve(listener, router(AppState::new(pack, store, false))).await.expect("serve");
@@ -300,7 +284,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     let dir = std::env::temp_dir().join(format!("qiangke-browser-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    let base = start_server(&dir.join("ledger"));
+    let base = start_server(&dir.join("ledger"), true);
     let b = Browser::start(&dir.join("profile"));
 
     // The calculator, filled as a user would.
@@ -436,7 +420,7 @@ fn the_yearly_round_in_a_real_browser() {
     let dir = std::env::temp_dir().join(format!("qiangke-browser-round-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    let base = start_empty_server(&dir.join("ledger"));
+    let base = start_server(&dir.join("ledger"), false);
     let b = Browser::start(&dir.join("profile"));
 
     // The admin lands on the rounds, registers 甲公司, records its above-scale status and creates the users.

@@ -182,6 +182,43 @@ pub(crate) fn facts_hash(pack: &Pack, doc: &J) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Registers one checked entity in the writer's transaction, with its audit entry (`list`: it came
+/// with a list).
+async fn insert_entity(
+    w: &mut crate::audit::Writer,
+    p: &Principal,
+    uscc: &str,
+    name: &str,
+    kind: &str,
+    county: &str,
+    list: bool,
+) -> Result<i64> {
+    let id: i64 =
+        sqlx::query("INSERT INTO entities (uscc, name, kind, county, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(uscc)
+            .bind(name)
+            .bind(kind)
+            .bind(county)
+            .bind(p.user_id)
+            .bind(now_ms())
+            .fetch_one(w.conn())
+            .await?
+            .try_get(0)?;
+    let mut detail = json!({"id": id, "uscc": uscc, "name": name, "kind": kind, "county": county});
+    if list {
+        detail["list"] = J::Bool(true);
+    }
+    w.log(Entry {
+        actor: p.actor(),
+        action: "entity.register",
+        subject: format!("entity:{id}"),
+        entity_id: Some(id),
+        department: None,
+        detail,
+    });
+    Ok(id)
+}
+
 /// Checks an entity to register: the credit code (GB 32100), a name, kind and county in the
 /// pack's vocabulary. `Ok((uscc, kind, county))` with the code trimmed and kind and county as ids.
 fn check_entity(pack: &Pack, e: &NewEntity) -> std::result::Result<(String, String, String), Vec<FieldError>> {
@@ -399,27 +436,8 @@ impl Store {
             let id: i64 = d.try_get(0)?;
             return Err(Error::Conflict(Msg::new("ledger-uscc-taken").arg("uscc", &uscc).arg("id", id)));
         }
-        let id: i64 = sqlx::query(
-            "INSERT INTO entities (uscc, name, kind, county, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(&uscc)
-        .bind(e.name.trim())
-        .bind(&kind)
-        .bind(&county)
-        .bind(p.user_id)
-        .bind(now_ms())
-        .fetch_one(w.conn())
-        .await?
-        .try_get(0)?;
+        let id = insert_entity(&mut w, p, &uscc, e.name.trim(), &kind, &county, false).await?;
         let out = json!({"id": id, "uscc": uscc, "name": e.name.trim(), "kind": kind, "county": county});
-        w.log(Entry {
-            actor: p.actor(),
-            action: "entity.register",
-            subject: format!("entity:{id}"),
-            entity_id: Some(id),
-            department: None,
-            detail: out.clone(),
-        });
         w.commit().await?;
         Ok(out)
     }
@@ -518,29 +536,8 @@ impl Store {
             return Err(Error::Invalid(errs));
         }
         let mut w = self.writer().await?;
-        let now = now_ms();
         for (k, uscc, name, kind, county) in &new {
-            let id: i64 = sqlx::query(
-                "INSERT INTO entities (uscc, name, kind, county, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(uscc)
-            .bind(name)
-            .bind(kind)
-            .bind(county)
-            .bind(p.user_id)
-            .bind(now)
-            .fetch_one(w.conn())
-            .await?
-            .try_get(0)?;
-            rows[*k].id = Some(id);
-            w.log(Entry {
-                actor: p.actor(),
-                action: "entity.register",
-                subject: format!("entity:{id}"),
-                entity_id: Some(id),
-                department: None,
-                detail: json!({"id": id, "uscc": uscc, "name": name, "kind": kind, "county": county, "list": true}),
-            });
+            rows[*k].id = Some(insert_entity(&mut w, p, uscc, name, kind, county, true).await?);
         }
         w.commit().await?;
         Ok(json!({"dry_run": false, "rows": rows, "new": new.len(), "errors": []}))

@@ -139,7 +139,7 @@ impl Store {
         .await?
         .try_get(0)?;
 
-        let (mut proposed, mut unchanged, mut flagged) = (0i64, 0i64, 0i64);
+        let (mut proposed, mut unchanged, mut flagged, mut needs) = (0i64, 0i64, 0i64, 0i64);
         let mut refused = Vec::new();
         let mut need_rows: Vec<Vec<Bind>> = Vec::new();
         // Entities with new awards: the application each gets, then its awards. Evaluated first,
@@ -270,6 +270,16 @@ impl Store {
                 });
             }
             // Written a thousand or so at a time: memory stays flat however large the population.
+            if need_rows.len() >= 5000 {
+                needs += need_rows.len() as i64;
+                crate::bulk_insert(
+                    w.conn(),
+                    "INSERT INTO round_needs (round_id, entity_id, rule_id, facts)",
+                    std::mem::take(&mut need_rows),
+                    None,
+                )
+                .await?;
+            }
             if proposals.len() >= 1000 {
                 proposed += self
                     .write_proposals(&mut w, pack, p, round_id, std::mem::take(&mut applications), std::mem::take(&mut proposals))
@@ -278,7 +288,7 @@ impl Store {
         }
         proposed +=
             self.write_proposals(&mut w, pack, p, round_id, std::mem::take(&mut applications), std::mem::take(&mut proposals)).await?;
-        let needs = need_rows.len() as i64;
+        needs += need_rows.len() as i64;
         crate::bulk_insert(w.conn(), "INSERT INTO round_needs (round_id, entity_id, rule_id, facts)", need_rows, None).await?;
         sqlx::query("UPDATE rounds SET entities = $1, proposed = $2, unchanged = $3, flagged = $4, needs = $5, refused = $6 WHERE id = $7")
             .bind(ents.len() as i64)

@@ -236,10 +236,10 @@ async fn render_entities(
 }
 
 pub(super) async fn register(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/entities").into_response() };
+    let p = match ctx.acting(&form, "/entities") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let e = NewEntity {
         uscc: field(&form, "uscc").into(),
         name: field(&form, "name").into(),
@@ -272,10 +272,10 @@ pub(super) async fn entity_template(State(s): St) -> Response {
 
 pub(super) async fn import_entities(ctx: Ctx, State(s): St, mp: Multipart) -> Response {
     let u = read_upload(mp).await;
-    if let Err(r) = ctx.check_form(&u.fields) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/entities").into_response() };
+    let p = match ctx.acting(&u.fields, "/entities") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let (ctx, s) = (&ctx, &s);
     let fail = |msg: String, status| async move { render_entities(ctx, s, "", None, Some((status, msg)), &[]).await };
     if u.too_large {
@@ -357,10 +357,10 @@ fn located(ctx: &Ctx, at: &str, msg: &str) -> String {
 }
 
 pub(super) async fn confirm_entities(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/entities").into_response() };
+    let p = match ctx.acting(&form, "/entities") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     match s.store.import_entities(&s.pack, &p, field(&form, "csv"), false).await {
         Ok(v) => Redirect::to(&format!("/entities?done={}", pct(&ctx.say("data-entities-imported", &[("n", &v["new"].to_string())]))))
             .into_response(),
@@ -611,10 +611,10 @@ pub(super) async fn records_template(ctx: Ctx, State(s): St) -> Response {
 
 pub(super) async fn upload_records(ctx: Ctx, State(s): St, mp: Multipart) -> Response {
     let u = read_upload(mp).await;
-    if let Err(r) = ctx.check_form(&u.fields) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/records").into_response() };
+    let p = match ctx.acting(&u.fields, "/records") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     if u.too_large {
         return render_records(&ctx, &s, Some((StatusCode::PAYLOAD_TOO_LARGE, ctx.l("data-file-too-large").into()))).await;
     }
@@ -724,10 +724,10 @@ async fn preview_records(ctx: &Ctx, s: &AppState, p: &Principal, source: &str, f
 }
 
 pub(super) async fn confirm_records(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/records").into_response() };
+    let p = match ctx.acting(&form, "/records") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let (text, source, file) = (field(&form, "csv"), field(&form, "source").trim(), field(&form, "file"));
     let index = match s.store.entity_index(&p).await {
         Ok(i) => i,
@@ -773,10 +773,10 @@ pub(super) async fn confirm_records(ctx: Ctx, State(s): St, axum::Form(form): Fo
 
 /// One entity's facts recorded by hand (a correction, a figure the department had on paper).
 pub(super) async fn record_one(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to(&format!("/login?next=/entities/{id}")).into_response() };
+    let p = match ctx.acting(&form, &format!("/entities/{id}")) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let year = field(&form, "year").trim().parse::<i64>().ok();
     let name = field(&form, "fact").trim();
     let yearly = s.pack.vocab.yearly(name).is_some();
@@ -927,10 +927,10 @@ async fn render_users(
 }
 
 pub(super) async fn create_user(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/users").into_response() };
+    let p = match ctx.acting(&form, "/users") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let opt = |k: &str| Some(field(&form, k).trim().to_string()).filter(|v| !v.is_empty());
     // An entity user is named by its entity's credit code (people know codes, not ids).
     let entity_id = match opt("entity_uscc") {
@@ -968,10 +968,10 @@ pub(super) async fn create_user(ctx: Ctx, State(s): St, axum::Form(form): Form) 
 }
 
 pub(super) async fn user_state(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/users").into_response() };
+    let p = match ctx.acting(&form, "/users") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let disabled = field(&form, "disabled") == "true";
     match s.store.update_user(&s.pack, &p, id, UserUpdate { disabled: Some(disabled), ..UserUpdate::default() }).await {
         Ok(u) => {
@@ -983,10 +983,10 @@ pub(super) async fn user_state(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum
 }
 
 pub(super) async fn user_password(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/users").into_response() };
+    let p = match ctx.acting(&form, "/users") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     match s.store.set_password(&p, id, field(&form, "password"), None, None).await {
         Ok(()) => Redirect::to("/users?done=password").into_response(),
         Err(e) => render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &[]).await,

@@ -255,10 +255,10 @@ fn refusal(lang: Lang, award: i64, form: Vec<(String, String)>, e: Error) -> Res
 }
 
 pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
+    let p = match ctx.acting(&form, "/desk") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let verdict = field(&form, "verdict");
     let res = match verdict {
         "approve" | "reject" => s.store.verify(&p, id, verdict == "approve", field(&form, "reason")).await,
@@ -274,10 +274,10 @@ pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
 }
 
 pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
+    let p = match ctx.acting(&form, "/desk") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let fen = qiangke_store::parse_fen(&s.pack, field(&form, "amount")).map_err(|m| Error::invalid("amount", m));
     let res = match fen {
         Ok(f) => s.store.decide(&s.pack, &p, id, f, field(&form, "reason")).await,
@@ -293,10 +293,10 @@ pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
 }
 
 pub(super) async fn second_approval(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/desk").into_response() };
+    let p = match ctx.acting(&form, "/desk") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     match s.store.second_approval(&p, id).await {
         Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
         Err(e) => match refusal(ctx.lang, id, form, e) {
@@ -360,10 +360,10 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
 }
 
 pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/finance").into_response() };
+    let p = match ctx.acting(&form, "/finance") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     match s.store.mark_paid(&p, id).await {
         Ok(_) => Redirect::to("/finance").into_response(),
         Err(e) => super::store_error(&ctx, e),

@@ -262,6 +262,13 @@ impl Ctx {
         Ok(())
     }
 
+    /// The signed-in user acting through a form: the form's token checked (else refused), and
+    /// someone not signed in sent to sign in and back to `next`.
+    pub fn acting(&self, form: &[(String, String)], next: &str) -> Result<Principal, Box<Response>> {
+        self.check_form(form)?;
+        self.user.clone().ok_or_else(|| Box::new(Redirect::to(&format!("/login?next={next}")).into_response()))
+    }
+
     /// Sends non-signed-in users to the sign-in page, then back here.
     pub fn require_user(&self) -> Result<&Principal, Box<Response>> {
         self.user.as_ref().ok_or_else(|| Box::new(Redirect::to(&format!("/login?next={}", self.path)).into_response()))

@@ -173,10 +173,10 @@ fn summary(ctx: &Ctx, r: &J) -> String {
 }
 
 pub(super) async fn open(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to("/login?next=/rounds").into_response() };
+    let p = match ctx.acting(&form, "/rounds") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let year: i64 = field(&form, "claim_year").trim().parse().unwrap_or(0);
     match s.store.open_round(&s.pack, &p, year, &[]).await {
         Ok(r) => Redirect::to(&format!("/rounds?opened={}", r["id"])).into_response(),
@@ -513,10 +513,10 @@ fn svg_breakdown(ctx: &Ctx, by_year: &BTreeMap<i64, Vec<&J>>) -> String {
 }
 
 pub(super) async fn answer(ctx: Ctx, State(s): St, Path((id, award)): Path<(i64, i64)>, axum::Form(form): Form) -> Response {
-    if let Err(r) = ctx.check_form(&form) {
-        return *r;
-    }
-    let Some(p) = ctx.user.clone() else { return Redirect::to(&format!("/login?next=/entities/{id}")).into_response() };
+    let p = match ctx.acting(&form, &format!("/entities/{id}")) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
     let confirm = match field(&form, "answer") {
         "confirm" => true,
         "decline" => false,
