@@ -1151,7 +1151,7 @@ enum VerdictParam {
     ))]
 async fn verify_award(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let v: VerdictBody = json_body(&b)?;
-    ok(s.store.verify(&p, id, matches!(v.verdict, VerdictParam::Approve), &v.reason).await?)
+    ok(s.store.verify(&s.pack, &p, id, matches!(v.verdict, VerdictParam::Approve), &v.reason).await?)
 }
 
 // ----- the 免申即享 round ----------------------------------------------------------------------

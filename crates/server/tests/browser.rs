@@ -544,7 +544,7 @@ fn the_yearly_round_in_a_real_browser() {
     sign_in(&b, &base, "tax");
     b.click(r#"main article input[value="approve"]"#);
     b.submit("main article button[id^=verify-]");
-    assert!(b.text("main").contains("双人复核"), "{}", b.text("main"));
+    assert!(b.text("main").contains("双人复核:您为该企业或单位填报了 年度研发经费内部支出(2023)、"), "{}", b.text("main"));
     b.screenshot("round-08-four-eyes");
     // Each verifying department approves (another tax officer); the tax bureau decides its award.
     for user in ["tax2", "sci", "ind"] {

@@ -213,6 +213,70 @@ async fn entities_records_and_users_through_the_pages() {
     let p = send(&app, "POST", "/records/upload", &tax, multipart(&[("source", "x")], "x.csv", good.as_bytes())).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
 
+    // ----- monitoring: an observation by form, a county's own county only, a file all-or-none ----
+    let before = store.observations(&pack).await.expect("observations").len();
+    let page = send(&app, "GET", "/progress", &admin, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = send(
+        &app,
+        "POST",
+        "/progress/observation",
+        &admin,
+        form(&[
+            ("csrf", &csrf),
+            ("indicator", "1"),
+            ("scope", "city"),
+            ("year", "2023"),
+            ("value", "60"),
+            ("unit", "%"),
+            ("source", "2023年统计公报"),
+        ]),
+    )
+    .await;
+    assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/progress?done=1")), "{}", r.html);
+    assert_eq!(store.observations(&pack).await.expect("observations").len(), before + 1);
+    let nu = qiangke_store::auth::NewUser {
+        username: "lz".into(),
+        password: common::PASSWORD.into(),
+        role: "county".into(),
+        county: Some("liangzhou".into()),
+        ..Default::default()
+    };
+    store.create_user(&pack, Some(&admin_p), nu).await.expect("county user");
+    let lz = cookie(&store, "lz").await;
+    let page = send(&app, "GET", "/progress", &lz, None).await;
+    assert!(
+        page.html.contains(r#"<option value="liangzhou">凉州区</option>"#)
+            && !page.html.contains(r#"value="city""#)
+            && !page.html.contains(r#"value="minqin""#)
+    );
+    let l_csrf = hidden(&page.html, "csrf");
+    let r = send(
+        &app,
+        "POST",
+        "/progress/observation",
+        &lz,
+        form(&[
+            ("csrf", &l_csrf),
+            ("indicator", "1"),
+            ("scope", "minqin"),
+            ("year", "2023"),
+            ("value", "61"),
+            ("unit", "%"),
+            ("source", "x"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "another county: {}", r.html);
+    let file =
+        "indicator,scope,year,value,unit,source,entered_by\n1,liangzhou,2023,59,%,县统计局,王五\n1,liangzhou,二〇二三,59,%,县统计局,王五\n";
+    let r =
+        send(&app, "POST", "/progress/upload", &lz, multipart(&[("csrf", &l_csrf), ("kind", "observations")], "监测.csv", file.as_bytes()))
+            .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+    assert!(r.html.contains("第 3 行“year”列"), "the bad row is located: {}", r.html);
+    assert_eq!(store.observations(&pack).await.expect("observations").len(), before + 1, "every row or none");
+
     // ----- users: the admin creates an enterprise user by its entity's credit code -------------
     let page = send(&app, "GET", "/users", &admin, None).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -237,6 +301,7 @@ async fn entities_records_and_users_through_the_pages() {
     assert_eq!(send(&app, "GET", "/entities/1", &yi_c, None).await.status, StatusCode::FORBIDDEN);
     assert_eq!(send(&app, "GET", "/records", &yi_c, None).await.status, StatusCode::FORBIDDEN);
     assert_eq!(send(&app, "GET", "/users", &yi_c, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&app, "GET", "/progress", &yi_c, None).await.status, StatusCode::FORBIDDEN);
     assert_eq!(send(&app, "GET", "/users", &tax, None).await.status, StatusCode::FORBIDDEN);
     let own = send(&app, "GET", "/entities", &yi_c, None).await;
     assert!(own.html.contains("乙公司") && !own.html.contains("甲公司") && !own.html.contains("register"), "{}", own.html);

@@ -194,7 +194,7 @@ async fn a_department_supplies_its_own_facts_and_never_approves_them_alone(w: &W
     // The reviewer who supplied the figure cannot approve alone …
     let r = w.api.post(&format!("/api/awards/{id}/verification"), Some(&tax), json!({"verdict": "approve"})).await;
     let p = problem(&r, StatusCode::FORBIDDEN);
-    assert!(p["detail"].as_str().unwrap_or("").contains("years.2023.rd_expenditure"), "{p}");
+    assert!(p["detail"].as_str().unwrap_or("").contains("年度研发经费内部支出(2023)"), "{p}");
     // … another reviewer of the bureau can.
     let r = w.api.post(&format!("/api/awards/{id}/verification"), Some(&tax2), json!({"verdict": "approve"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

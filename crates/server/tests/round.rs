@@ -269,7 +269,7 @@ async fn suite(url: &str, dir: &Path) {
     let ht_award = jia_awards.iter().find(|a| a["rule"] == "high-tech-new").expect("ht")["id"].as_i64().expect("id");
     // Not on any desk, and not verifiable, before the enterprise confirms.
     assert!(store.open_awards(&tax).await.expect("desk").iter().all(|a| a["id"] != rd_award));
-    assert!(matches!(store.verify(&tax, rd_award, true, "").await, Err(qiangke_store::Error::Conflict(_))));
+    assert!(matches!(store.verify(&pack, &tax, rd_award, true, "").await, Err(qiangke_store::Error::Conflict(_))));
     // Only the enterprise itself answers.
     for p in [&yi_user, &admin, &sci] {
         assert!(matches!(store.confirm_award(p, rd_award, true).await, Err(qiangke_store::Error::Forbidden(_))));
@@ -282,9 +282,9 @@ async fn suite(url: &str, dir: &Path) {
     assert_eq!(a["status"], "pending");
     // Now on the desks, verified by each department.
     assert!(store.open_awards(&tax).await.expect("desk").iter().any(|a| a["id"] == rd_award));
-    assert_eq!(store.verify(&tax, rd_award, true, "").await.expect("verify")["status"], "approved");
-    store.verify(&sci, ht_award, true, "").await.expect("sci");
-    assert_eq!(store.verify(&ind, ht_award, true, "").await.expect("ind")["status"], "approved");
+    assert_eq!(store.verify(&pack, &tax, rd_award, true, "").await.expect("verify")["status"], "approved");
+    store.verify(&pack, &sci, ht_award, true, "").await.expect("sci");
+    assert_eq!(store.verify(&pack, &ind, ht_award, true, "").await.expect("ind")["status"], "approved");
     // 乙公司 declines: closed, recorded, not proposed again.
     let yi_award = store.entity_awards(&yi_user, yi).await.expect("own")[0]["id"].as_i64().expect("id");
     let d = store.confirm_award(&yi_user, yi_award, false).await.expect("decline");

@@ -182,6 +182,21 @@ pub(crate) fn facts_hash(pack: &Pack, doc: &J) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A fact's path (`years.2023.rd_expenditure`) in the words of the vocabulary
+/// (`年度研发经费内部支出(2023)`), for messages people read.
+fn fact_words(pack: &Pack, path: &str) -> String {
+    let v = &pack.vocab;
+    if let Some(i) = path.strip_prefix("entity.").and_then(|n| v.attribute(n)) {
+        return v.attributes[i].title.zh.clone();
+    }
+    if let Some((year, name)) = path.strip_prefix("years.").and_then(|x| x.split_once('.'))
+        && let Some(i) = v.yearly(name)
+    {
+        return format!("{}({year})", v.yearly[i].title.zh);
+    }
+    path.to_string()
+}
+
 /// Registers one checked entity in the writer's transaction, with its audit entry (`list`: it came
 /// with a list).
 async fn insert_entity(
@@ -1352,7 +1367,7 @@ impl Store {
     /// A verifying department's verdict. The award is approved when every department that
     /// verifies its rule has approved it, rejected as soon as one rejects (the pack's note
     /// `joint-verification`). A rejection needs a reason.
-    pub async fn verify(&self, p: &Principal, award_id: i64, approve: bool, reason: &str) -> Result<J> {
+    pub async fn verify(&self, pack: &Pack, p: &Principal, award_id: i64, approve: bool, reason: &str) -> Result<J> {
         let r = self.award_row(award_id).await?;
         let dept = Self::verifying_department(p, &r, Msg::new("ledger-act-verify"))?;
         if r.try_get::<Option<String>, _>("confirmation")?.as_deref() == Some("awaiting") {
@@ -1382,7 +1397,8 @@ impl Store {
             let result: J = serde_json::from_str(&r.try_get::<String, _>("result")?).unwrap_or(J::Null);
             let own = own_facts(&mut w, entity_id, p.user_id, &result).await?;
             if !own.is_empty() {
-                return Err(Error::Forbidden(Msg::new("ledger-four-eyes-own-facts").arg("facts", own.join(", "))));
+                let own: Vec<String> = own.iter().map(|path| fact_words(pack, path)).collect();
+                return Err(Error::Forbidden(Msg::new("ledger-four-eyes-own-facts").arg("facts", own.join("、"))));
             }
         }
         sqlx::query("INSERT INTO verifications (award_id, department, verdict, reason, reviewer, at) VALUES ($1, $2, $3, $4, $5, $6)")

@@ -30,7 +30,9 @@ fn refusal_text(ctx: &Ctx, e: qiangke_store::Error) -> (StatusCode, String) {
     let p = crate::Problem::from(e);
     let mut msg = p.detail.render(ctx.lang);
     for f in &p.errors {
-        let _ = write!(msg, " — {}", f.text(ctx.lang));
+        // A refusal located in a file ("row 3, column year") says where, in the reader's words.
+        let (at, text) = (f.field.replacen("line ", "row ", 1), f.text(ctx.lang));
+        let _ = write!(msg, " — {}", if at.starts_with("row ") { located(ctx, &at, &text) } else { text });
     }
     (p.status, msg)
 }
@@ -990,5 +992,156 @@ pub(super) async fn user_password(ctx: Ctx, State(s): St, Path(id): Path<i64>, a
     match s.store.set_password(&p, id, field(&form, "password"), None, None).await {
         Ok(()) => Redirect::to("/users?done=password").into_response(),
         Err(e) => render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &[]).await,
+    }
+}
+
+// ----- indicator observations and task updates ----------------------------------------------------
+
+/// One CSV record, quoted as CSV needs.
+fn csv_line(header: &str, cells: &[&str]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(cells);
+    format!("{header}\n{}", String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+}
+
+const OBS_HEADER: &str = "indicator,scope,year,value,unit,source,entered_by";
+const TASK_HEADER: &str = "task,date,unit,text,value";
+
+pub(super) async fn progress(ctx: Ctx, State(s): St, Query(q): Query<UsersQuery>) -> Response {
+    let done = q.done.as_deref().map(|d| ctx.say("data-progress-done", &[("n", d)]));
+    render_progress(&ctx, &s, done.as_deref(), None).await
+}
+
+async fn render_progress(ctx: &Ctx, s: &AppState, done: Option<&str>, error: Option<(StatusCode, String)>) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let title = ctx.l("data-progress");
+    if !matches!(p.role, Role::Admin | Role::Reviewer | Role::County) {
+        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("data-progress-only")));
+    }
+    let (l, plan) = (ctx.lang, &s.pack.plan);
+    let mut o = String::new();
+    if let Some((_, m)) = &error {
+        let _ = write!(o, r#"<div class="summary-errors" role="alert" id="data-error"><p>{}</p></div>"#, esc(m));
+    }
+    if let Some(d) = done {
+        let _ = write!(o, r#"<p class="card" role="status" id="data-done">{}</p>"#, esc(d));
+    }
+    let mut indicators = String::new();
+    for i in &plan.indicators {
+        let _ = write!(indicators, r#"<option value="{}">{}. {}</option>"#, i.number, i.number, esc(i.title.get(l)));
+    }
+    // A county official reports for its own county only.
+    let mut scopes = String::new();
+    if p.role != Role::County {
+        let _ = write!(scopes, r#"<option value="city">{}</option>"#, ctx.l("data-whole-city"));
+    }
+    for v in &s.pack.enums[s.pack.county_enum as usize].variants {
+        if p.role != Role::County || p.county.as_deref() == Some(v.id.as_str()) {
+            let _ = write!(scopes, r#"<option value="{}">{}</option>"#, esc(&v.id), esc(v.name.get(l)));
+        }
+    }
+    let mut tasks = String::new();
+    for t in &plan.tasks {
+        let _ = write!(tasks, r#"<option value="{}">[{}] {}</option>"#, esc(&t.id), esc(&t.clause), esc(t.title.get(l)));
+    }
+    let _ = write!(
+        o,
+        r#"<h2>{h1}</h2><form method="post" action="/progress/observation" class="card">{csrf}
+<p><label for="indicator">{li}</label><select id="indicator" name="indicator">{indicators}</select></p>
+<p><label for="scope">{ls}</label><select id="scope" name="scope">{scopes}</select></p>
+<p><label for="obs-year">{ly}</label><input id="obs-year" name="year" inputmode="numeric" required></p>
+<p><label for="obs-value">{lv}</label><input id="obs-value" name="value" required></p>
+<p><label for="obs-unit">{lu}</label><input id="obs-unit" name="unit"></p>
+<p><label for="obs-source">{lsrc}</label><input id="obs-source" name="source" required></p>
+<p><button type="submit" id="record-observation">{lb}</button></p></form>
+<h2>{h2}</h2><form method="post" action="/progress/task" class="card">{csrf}
+<p><label for="task">{lt}</label><select id="task" name="task">{tasks}</select></p>
+<p><label for="task-date">{ld}</label><input id="task-date" name="date" required placeholder="2023-06-30"></p>
+<p><label for="task-unit">{ltu}</label><input id="task-unit" name="unit"></p>
+<p><label for="task-text">{ltx}</label><textarea id="task-text" name="text" required></textarea></p>
+<p><label for="task-value">{ltv}</label><input id="task-value" name="value"></p>
+<p><button type="submit" id="record-task">{lb}</button></p></form>
+<h2>{h3}</h2><form method="post" action="/progress/upload" enctype="multipart/form-data" class="card">{csrf}
+<p>{intro}</p>
+<p><label for="progress-kind">{lk}</label><select id="progress-kind" name="kind"><option value="observations">{ko}</option><option value="tasks">{kt}</option></select></p>
+<p><label for="progress-file">{lf}</label><input id="progress-file" type="file" name="file" accept=".csv,.xlsx,text/csv" required></p>
+<p><button type="submit" id="upload-progress">{lup}</button></p></form>"#,
+        h1 = ctx.l("data-record-observation"),
+        csrf = ctx.csrf_field(),
+        li = ctx.l("data-indicator"),
+        ls = ctx.l("data-scope"),
+        ly = ctx.l("entity-claim-year"),
+        lv = ctx.l("entity-fact-value"),
+        lu = ctx.l("data-unit"),
+        lsrc = ctx.l("data-source"),
+        lb = ctx.l("entity-record"),
+        h2 = ctx.l("data-record-task"),
+        lt = ctx.l("data-task"),
+        ld = ctx.l("data-date"),
+        ltu = ctx.l("data-responsible-unit"),
+        ltx = ctx.l("data-progress-text"),
+        ltv = ctx.l("data-progress-value"),
+        h3 = ctx.l("data-upload-progress"),
+        intro = ctx.l("data-upload-progress-intro"),
+        lk = ctx.l("data-kind-of-file"),
+        ko = ctx.l("data-observations"),
+        kt = ctx.l("data-task-updates"),
+        lf = ctx.l("data-file"),
+        lup = ctx.l("data-upload-and-record"),
+    );
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
+    ctx.page_status(status, title, &o)
+}
+
+/// Records observations or task updates (CSV text) and answers with the page.
+async fn record_progress(ctx: &Ctx, s: &AppState, p: &Principal, tasks: bool, csv: &str) -> Response {
+    let res = if tasks { s.store.record_task_updates(&s.pack, p, csv).await } else { s.store.record_observations(&s.pack, p, csv).await };
+    match res {
+        Ok(v) => {
+            let n = v["recorded"].as_u64().or_else(|| v["rows"].as_u64()).unwrap_or(0);
+            Redirect::to(&format!("/progress?done={n}")).into_response()
+        }
+        Err(e) => render_progress(ctx, s, None, Some(refusal_text(ctx, e))).await,
+    }
+}
+
+pub(super) async fn record_observation(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
+    let p = match ctx.acting(&form, "/progress") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let f = |k: &str| field(&form, k).trim();
+    let csv = csv_line(OBS_HEADER, &[f("indicator"), f("scope"), f("year"), f("value"), f("unit"), f("source"), &p.username]);
+    record_progress(&ctx, &s, &p, false, &csv).await
+}
+
+pub(super) async fn record_task(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
+    let p = match ctx.acting(&form, "/progress") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let f = |k: &str| field(&form, k).trim();
+    let csv = csv_line(TASK_HEADER, &[f("task"), f("date"), f("unit"), f("text"), f("value")]);
+    record_progress(&ctx, &s, &p, true, &csv).await
+}
+
+pub(super) async fn upload_progress(ctx: Ctx, State(s): St, mp: Multipart) -> Response {
+    let u = read_upload(mp).await;
+    let p = match ctx.acting(&u.fields, "/progress") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    if u.too_large {
+        return render_progress(&ctx, &s, None, Some((StatusCode::PAYLOAD_TOO_LARGE, ctx.l("data-file-too-large").into()))).await;
+    }
+    let Some((_, bytes)) = u.file.filter(|f| !f.1.is_empty()) else {
+        return render_progress(&ctx, &s, None, Some((StatusCode::UNPROCESSABLE_ENTITY, ctx.l("data-choose-file").into()))).await;
+    };
+    match table_text(&ctx, &bytes) {
+        Ok(text) => record_progress(&ctx, &s, &p, field(&u.fields, "kind") == "tasks", &text).await,
+        Err(m) => render_progress(&ctx, &s, None, Some((StatusCode::UNPROCESSABLE_ENTITY, m))).await,
     }
 }

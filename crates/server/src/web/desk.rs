@@ -261,7 +261,7 @@ pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     };
     let verdict = field(&form, "verdict");
     let res = match verdict {
-        "approve" | "reject" => s.store.verify(&p, id, verdict == "approve", field(&form, "reason")).await,
+        "approve" | "reject" => s.store.verify(&s.pack, &p, id, verdict == "approve", field(&form, "reason")).await,
         _ => Err(Error::invalid("verdict", Msg::new("desk-choose-approve-or-reject"))),
     };
     match res {

@@ -70,6 +70,10 @@ pub fn routes() -> Router<S> {
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/users/{id}/state", post(admin::user_state))
         .route("/users/{id}/password", post(admin::user_password))
+        .route("/progress", get(admin::progress))
+        .route("/progress/observation", post(admin::record_observation))
+        .route("/progress/task", post(admin::record_task))
+        .route("/progress/upload", post(admin::upload_progress).layer(axum::extract::DefaultBodyLimit::max(4 << 20)))
         .route("/entities/{id}", get(round::entity))
         .route("/entities/{id}/awards/{award}/answer", post(round::answer))
 }
@@ -313,6 +317,9 @@ impl Ctx {
             }
             if matches!(u.role, Role::Admin | Role::County) {
                 link(&mut nav, "/entities", label(l, "page-entities"), &self.path);
+            }
+            if matches!(u.role, Role::Admin | Role::Reviewer | Role::County) {
+                link(&mut nav, "/progress", label(l, "page-progress"), &self.path);
             }
             if u.role == Role::Admin {
                 link(&mut nav, "/users", label(l, "page-users"), &self.path);
