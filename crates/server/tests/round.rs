@@ -354,6 +354,10 @@ async fn suite(url: &str, dir: &Path) {
     assert!(html.contains("甲公司") && html.contains("对新认定的高新技术企业给予20万元一次性补助") && html.contains("已核实"), "{html}");
     assert!(html.contains(r#"<td class="num" id="grand-total">40万元</td>"#), "20万元 + 20万元: {html}");
     assert!(html.contains("此后的批次按新的事实得出不同结果"), "the flag is shown");
+    // … and the tax bureau's desk says what the later round found.
+    let tax_c = cookie("tax").await;
+    let (_, _, desk) = get("/desk".into(), tax_c).await;
+    assert!(desk.contains("请复核:此后的免申即享批次按新的事实算得 50万元"), "{desk}");
     // Another enterprise's page, a county's view of another county: refused.
     assert_eq!(get(format!("/entities/{jia}"), yi_c.clone()).await.0, StatusCode::FORBIDDEN);
     assert_eq!(get(format!("/entities/{}", entities[1].0), lz_c.clone()).await.0, StatusCode::FORBIDDEN, "乙公司 is in 民勤县");

@@ -128,11 +128,18 @@ fn options(pack: &qiangke_rules::Pack, e: u16, chosen: &str, lang: Lang) -> Stri
 #[derive(serde::Deserialize, Default)]
 pub(super) struct EntitiesQuery {
     q: Option<String>,
-    done: Option<String>,
+    /// Just registered (by name), or just imported (how many).
+    registered: Option<String>,
+    imported: Option<u64>,
 }
 
 pub(super) async fn entities(ctx: Ctx, State(s): St, Query(q): Query<EntitiesQuery>) -> Response {
-    render_entities(&ctx, &s, q.q.as_deref().unwrap_or(""), q.done.as_deref(), None, &[]).await
+    let done = match (&q.registered, q.imported) {
+        (Some(name), _) => Some(ctx.say("data-registered", &[("name", name)])),
+        (_, Some(n)) => Some(ctx.say("data-entities-imported", &[("n", &n.to_string())])),
+        _ => None,
+    };
+    render_entities(&ctx, &s, q.q.as_deref().unwrap_or(""), done.as_deref(), None, &[]).await
 }
 
 async fn render_entities(
@@ -167,7 +174,7 @@ async fn render_entities(
         let _ = write!(o, r#"<p class="error" role="alert" id="data-error">{}</p>"#, esc(msg));
     }
     if let Some(d) = done {
-        let _ = write!(o, r#"<p class="card" role="status" id="data-done">{}</p>"#, esc(&ctx.say("data-entities-done", &[("what", d)])));
+        let _ = write!(o, r#"<p class="card" role="status" id="data-done">{}</p>"#, esc(d));
     }
     let _ = write!(
         o,
@@ -249,7 +256,7 @@ pub(super) async fn register(ctx: Ctx, State(s): St, axum::Form(form): Form) -> 
         county: field(&form, "county").into(),
     };
     match s.store.register_entity(&s.pack, &p, e).await {
-        Ok(e) => Redirect::to(&format!("/entities?done={}", pct(e["name"].as_str().unwrap_or("")))).into_response(),
+        Ok(e) => Redirect::to(&format!("/entities?registered={}", pct(e["name"].as_str().unwrap_or("")))).into_response(),
         Err(e) => render_entities(&ctx, &s, "", None, Some(refusal_text(&ctx, e)), &form).await,
     }
 }
@@ -364,8 +371,7 @@ pub(super) async fn confirm_entities(ctx: Ctx, State(s): St, axum::Form(form): F
         Err(r) => return *r,
     };
     match s.store.import_entities(&s.pack, &p, field(&form, "csv"), false).await {
-        Ok(v) => Redirect::to(&format!("/entities?done={}", pct(&ctx.say("data-entities-imported", &[("n", &v["new"].to_string())]))))
-            .into_response(),
+        Ok(v) => Redirect::to(&format!("/entities?imported={}", v["new"])).into_response(),
         Err(e) => render_entities(&ctx, &s, "", None, Some(refusal_text(&ctx, e)), &[]).await,
     }
 }
@@ -844,6 +850,15 @@ async fn render_users(
         Err(e) => return super::store_error(ctx, e),
     };
     let l = ctx.lang;
+    // An entity user's scope by its entity's name.
+    let names: HashMap<i64, String> = s
+        .store
+        .entities(p)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((e["id"].as_i64()?, e["name"].as_str()?.to_string())))
+        .collect();
     let mut o = String::new();
     if let Some((_, m)) = &error {
         let _ = write!(o, r#"<p class="error" role="alert" id="data-error">{}</p>"#, esc(m));
@@ -868,7 +883,7 @@ async fn render_users(
         let scope = match (u["department"].as_str(), u["county"].as_str(), u["entity_id"].as_i64()) {
             (Some(d), _, _) => s.pack.departments.iter().find(|x| x.id == d).map_or(d.to_string(), |x| x.name.get(l).to_string()),
             (_, Some(c), _) => county_name(&s.pack, c, l),
-            (_, _, Some(e)) => ctx.say("data-entity-n", &[("id", &e.to_string())]),
+            (_, _, Some(e)) => names.get(&e).cloned().unwrap_or_else(|| ctx.say("data-entity-n", &[("id", &e.to_string())])),
             _ => String::new(),
         };
         let disabled = u["disabled"] == true;

@@ -100,6 +100,11 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
             ctx.l("desk-how-this-was-decided"),
             esc(r["explanation"][lk].as_str().unwrap_or("")),
         );
+        // A later round found a different result on newer facts: said here, for the reviewer.
+        if full["review_flag"].is_object() {
+            let now = amount_of(&full["review_flag"]["amount"], l);
+            let _ = write!(o, r#"<p class="notice" role="note">{}</p>"#, esc(&ctx.say("desk-review-flag", &[("amount", &now)])));
+        }
         // What the award is for, when the triggering event names it (a workshop, a project …).
         let trig = &r["trigger"];
         if let Some(name) = trig["fields"]["name"].as_str() {
