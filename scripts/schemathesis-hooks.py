@@ -11,6 +11,7 @@ bootstrap admin and of every seeded user).
 
 import json
 import os
+import random
 import sys
 import urllib.error
 import urllib.request
@@ -26,6 +27,8 @@ LOGOUT_OPERATIONS = ["logout"]
 # The admin's work is shared by three admins: each user may make 1,200 changes a minute.
 USER_OPERATIONS = ["create_user", "list_users", "update_user", "set_password", "revoke_sessions"]
 MONITORING_OPERATIONS = ["import", "record_observations", "list_observations", "record_task_updates", "list_task_updates", "report"]
+# Only an entity answers a proposal of a round: the entity the seeded round proposed awards to.
+CONFIRM_OPERATIONS = ["confirm_award"]
 # The users the run signs in as, one per role it needs.
 USERS = {
     "st-admin": {"role": "admin"},
@@ -34,6 +37,7 @@ USERS = {
     "st-tax": {"role": "reviewer", "department": "tax-bureau"},
     "st-finance": {"role": "finance"},
     "st-logout": {"role": "entity", "entity": 2},
+    "st-confirm": {"role": "entity", "entity": 3},
 }
 
 
@@ -67,7 +71,8 @@ def sign_in(username):
 
 def seed():
     """The bootstrap admin registers two entities, records their facts and applies for both (three
-    awards: two for the tax bureau to verify, one for the science and industry bureaus) and creates
+    awards: two for the tax bureau to verify, one for the science and industry bureaus), registers a
+    third with the same facts and opens the 2023 round (its two awards proposed), and creates
     the users the run signs in as; the tax bureau's reviewer approves and decides the first award
     (a payout for finance). Prints a `NAME=VALUE` line for the shell."""
 
@@ -89,7 +94,11 @@ def seed():
     for e in (e1, e2):
         must(call("POST", f"/api/entities/{e}/facts", facts, admin), 201)
         must(call("POST", "/api/applications", {"entity_id": e, "claim_year": 2023}, admin), 201)
-    entities = {1: e1, 2: e2}
+    # A third entity applies for nothing: the 2023 round proposes its awards (awaiting its answer).
+    e3 = must(call("POST", "/api/entities", {"uscc": "916206007192486564", "name": "丙公司", "kind": "enterprise", "county": "gulang"}, admin), 201)["id"]
+    must(call("POST", f"/api/entities/{e3}/facts", facts, admin), 201)
+    must(call("POST", "/api/rounds", {"claim_year": 2023}, admin), 201)
+    entities = {1: e1, 2: e2, 3: e3}
     users = dict(USERS)
     # Users of the other roles, for the generated ids to find; and the user a generated change of a
     # user by id acts on instead of one the run signs in as (see `before_call`).
@@ -114,7 +123,11 @@ def seed():
     must(call("POST", f"/api/awards/{first}/verification", {"verdict": "approve", "reason": "加计扣除申报核实"}, tax), 200)
     must(call("POST", f"/api/awards/{first}/decision", {"amount": "200000", "reason": "按档"}, tax), 200)
     protected = ",".join(str(ids[name]) for name in USERS)
-    print(f"QIANGKE_ST_USERS={protected}:{ids['st-target']}")
+    status, awards = call("GET", "/api/awards?status=pending", token=admin)
+    proposals = ",".join(str(a["id"]) for a in awards["awards"] if a["entity"]["id"] == e3 and a["confirmation"] == "awaiting")
+    if not proposals:
+        raise RuntimeError(f"seeding: the round proposed nothing to 丙公司: {awards}")
+    print(f"QIANGKE_ST_USERS={protected}:{ids['st-target']}:{proposals}")
 
 
 if __name__ == "__main__":
@@ -158,14 +171,21 @@ else:
     class MonitoringAdmin(_Bearer):
         username = "st-admin-monitoring"
 
+    @schemathesis.auth(retry_on=[401]).apply_to(operation_id=CONFIRM_OPERATIONS)
+    class Confirming(_Bearer):
+        username = "st-confirm"
+
     @schemathesis.auth(retry_on=[401]).skip_for(
-        operation_id=REVIEWER_OPERATIONS + FINANCE_OPERATIONS + LOGOUT_OPERATIONS + USER_OPERATIONS + MONITORING_OPERATIONS
+        operation_id=REVIEWER_OPERATIONS + FINANCE_OPERATIONS + LOGOUT_OPERATIONS + USER_OPERATIONS + MONITORING_OPERATIONS + CONFIRM_OPERATIONS
     )
     class Admin(_Bearer):
         username = "st-admin"
 
-    _protected, _target = os.environ["QIANGKE_ST_USERS"].split(":")
+    _protected, _target, _proposals = os.environ["QIANGKE_ST_USERS"].split(":")
     _PROTECTED = set(_protected.split(","))
+    _PROPOSALS = [int(i) for i in _proposals.split(",")]
+    # Reproducible choices (the run's seed).
+    _CHOICE = random.Random(20260612)
 
     @schemathesis.hook
     def before_call(context, case, kwargs):
@@ -174,6 +194,11 @@ else:
         be tested as that user. Only valid ids are redirected; a refused request changes nothing."""
         if case.operation.path.startswith("/api/users/{id}") and str((case.path_parameters or {}).get("id")) in _PROTECTED:
             case.path_parameters["id"] = int(_target)
+        # A generated award id almost never names one of the few proposals awaiting st-confirm's
+        # answer: half of the confirmations are sent for one of them (the first is answered, 200;
+        # the others find it answered, 409), the rest keep their generated id (403, 404).
+        if case.operation.path == "/api/awards/{id}/confirmation" and case.path_parameters and _CHOICE.random() < 0.5:
+            case.path_parameters["id"] = _CHOICE.choice(_PROPOSALS)
 
     # Bulk imports also take JSON Lines: text on the wire, like text/csv.
     schemathesis.serializer.alias("application/x-ndjson", "text/plain")
