@@ -176,9 +176,9 @@ pub(crate) fn facts_document(
 
 /// SHA-256 of the pack and a facts document: what an application or a proposal is made on (the
 /// document's keys are sorted, so the same facts give the same text).
-pub(crate) fn facts_hash(pack: &Pack, doc: &J) -> String {
+pub(crate) fn facts_hash(pack: &Pack, doc_text: &str) -> String {
     use sha2::Digest;
-    let d = sha2::Sha256::new_with_prefix(pack.hash.as_bytes()).chain_update(doc.to_string().as_bytes()).finalize();
+    let d = sha2::Sha256::new_with_prefix(pack.hash.as_bytes()).chain_update(doc_text.as_bytes()).finalize();
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -992,7 +992,8 @@ impl Store {
             ));
         }
         let doc = self.facts_document(pack, entity_id).await?;
-        let facts = load_facts(pack, "ledger.json", &doc.to_string()).map_err(|r| {
+        let doc_text = doc.to_string();
+        let facts = load_facts(pack, "ledger.json", &doc_text).map_err(|r| {
             Error::Conflict(match crate::list_msg(r.diagnostics.into_iter().map(|d| d.message).collect()) {
                 Some(problems) => Msg::new("ledger-facts-do-not-validate").part("problems", problems),
                 None => Msg::new("ledger-facts-do-not-validate").arg("problems", ""),
@@ -1000,7 +1001,7 @@ impl Store {
         })?;
         // What the application is made on: the pack and the facts in force (the document's keys
         // are sorted, so the same facts give the same text).
-        let facts_hash = facts_hash(pack, &doc);
+        let facts_hash = facts_hash(pack, &doc_text);
         // The same application again (same entity, year, pack and facts) is the one already made:
         // returned, not stored a second time.
         let same = sqlx::query(

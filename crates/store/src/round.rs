@@ -174,7 +174,7 @@ impl Store {
                     continue;
                 }
             };
-            let hash = facts_hash(pack, &doc);
+            let hash = facts_hash(pack, &text);
             let ev = evaluate(pack, &facts, &Options { years: vec![year], ..Options::default() });
             for r in &ev.results {
                 if let (RuleKind::Award, State::NeedsInformation(ms), true) = (r.rule.kind, &r.state, r.claim_year == year) {

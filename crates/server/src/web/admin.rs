@@ -25,18 +25,6 @@ use std::sync::Arc;
 type St = State<Arc<AppState>>;
 type Form = axum::Form<Vec<(String, String)>>;
 
-/// A refusal of the store in the page's language (its field messages after it).
-fn refusal_text(ctx: &Ctx, e: qiangke_store::Error) -> (StatusCode, String) {
-    let p = crate::Problem::from(e);
-    let mut msg = p.detail.render(ctx.lang);
-    for f in &p.errors {
-        // A refusal located in a file ("row 3, column year") says where, in the reader's words.
-        let (at, text) = (f.field.replacen("line ", "row ", 1), f.text(ctx.lang));
-        let _ = write!(msg, " — {}", if at.starts_with("row ") { located(ctx, &at, &text) } else { text });
-    }
-    (p.status, msg)
-}
-
 /// The fields and the one file of an upload form.
 struct Upload {
     fields: Vec<(String, String)>,
@@ -257,7 +245,7 @@ pub(super) async fn register(ctx: Ctx, State(s): St, axum::Form(form): Form) -> 
     };
     match s.store.register_entity(&s.pack, &p, e).await {
         Ok(e) => Redirect::to(&format!("/entities?registered={}", pct(e["name"].as_str().unwrap_or("")))).into_response(),
-        Err(e) => render_entities(&ctx, &s, "", None, Some(refusal_text(&ctx, e)), &form).await,
+        Err(e) => render_entities(&ctx, &s, "", None, Some(super::refusal_text(&ctx, e)), &form).await,
     }
 }
 
@@ -300,7 +288,7 @@ pub(super) async fn import_entities(ctx: Ctx, State(s): St, mp: Multipart) -> Re
     let preview = match s.store.import_entities(&s.pack, &p, &text, true).await {
         Ok(v) => v,
         Err(e) => {
-            let (st, m) = refusal_text(ctx, e);
+            let (st, m) = super::refusal_text(ctx, e);
             return fail(m, st).await;
         }
     };
@@ -311,7 +299,7 @@ pub(super) async fn import_entities(ctx: Ctx, State(s): St, mp: Multipart) -> Re
         let _ = write!(o, r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#, ctx.l("data-refused-cells"));
         for e in &errors {
             let msg = if l == Lang::En { &e["message_en"] } else { &e["message"] };
-            let _ = write!(o, "<li>{}</li>", esc(&located(ctx, e["field"].as_str().unwrap_or(""), msg.as_str().unwrap_or(""))));
+            let _ = write!(o, "<li>{}</li>", esc(&super::located(ctx, e["field"].as_str().unwrap_or(""), msg.as_str().unwrap_or(""))));
         }
         o.push_str("</ul></div>");
     }
@@ -352,19 +340,6 @@ pub(super) async fn import_entities(ctx: Ctx, State(s): St, mp: Multipart) -> Re
     ctx.page_status(status, ctx.l("data-import-list"), &o)
 }
 
-/// "row 3, column 名称" (as the store locates a cell) in the reader's words.
-fn located(ctx: &Ctx, at: &str, msg: &str) -> String {
-    let (row, column) = match at.split_once(", column ") {
-        Some((r, c)) => (r.trim_start_matches("row ").to_string(), c.to_string()),
-        None => (at.trim_start_matches("row ").to_string(), String::new()),
-    };
-    if column.is_empty() {
-        ctx.say("data-at-row", &[("row", &row), ("message", msg)])
-    } else {
-        ctx.say("data-cell-at", &[("row", &row), ("column", &column), ("message", msg)])
-    }
-}
-
 pub(super) async fn confirm_entities(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
     let p = match ctx.acting(&form, "/entities") {
         Ok(p) => p,
@@ -372,7 +347,7 @@ pub(super) async fn confirm_entities(ctx: Ctx, State(s): St, axum::Form(form): F
     };
     match s.store.import_entities(&s.pack, &p, field(&form, "csv"), false).await {
         Ok(v) => Redirect::to(&format!("/entities?imported={}", v["new"])).into_response(),
-        Err(e) => render_entities(&ctx, &s, "", None, Some(refusal_text(&ctx, e)), &[]).await,
+        Err(e) => render_entities(&ctx, &s, "", None, Some(super::refusal_text(&ctx, e)), &[]).await,
     }
 }
 
@@ -775,7 +750,7 @@ pub(super) async fn confirm_records(ctx: Ctx, State(s): St, axum::Form(form): Fo
             );
             ctx.page(ctx.l("data-records"), &body)
         }
-        Err(e) => render_records(&ctx, &s, Some(refusal_text(&ctx, e))).await,
+        Err(e) => render_records(&ctx, &s, Some(super::refusal_text(&ctx, e))).await,
     }
 }
 
@@ -800,7 +775,7 @@ pub(super) async fn record_one(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum
     match s.store.record_facts(&s.pack, &p, id, input).await {
         Ok(_) => Redirect::to(&format!("/entities/{id}?recorded=1#facts")).into_response(),
         Err(e) => {
-            let (status, msg) = refusal_text(&ctx, e);
+            let (status, msg) = super::refusal_text(&ctx, e);
             ctx.page_status(
                 status,
                 ctx.l("data-record-fact"),
@@ -965,7 +940,7 @@ pub(super) async fn create_user(ctx: Ctx, State(s): St, axum::Form(form): Form) 
                     .await;
                 }
             },
-            Err(e) => return render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &form).await,
+            Err(e) => return render_users(&ctx, &s, None, Some(super::refusal_text(&ctx, e)), &form).await,
         },
         None => None,
     };
@@ -980,7 +955,7 @@ pub(super) async fn create_user(ctx: Ctx, State(s): St, axum::Form(form): Form) 
     let name = u.username.clone();
     match s.store.create_user(&s.pack, Some(&p), u).await {
         Ok(_) => Redirect::to(&format!("/users?done=created&name={}", pct(&name))).into_response(),
-        Err(e) => render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &form).await,
+        Err(e) => render_users(&ctx, &s, None, Some(super::refusal_text(&ctx, e)), &form).await,
     }
 }
 
@@ -995,7 +970,7 @@ pub(super) async fn user_state(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum
             let done = if disabled { "disabled" } else { "enabled" };
             Redirect::to(&format!("/users?done={done}&name={}", pct(u["username"].as_str().unwrap_or("")))).into_response()
         }
-        Err(e) => render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &[]).await,
+        Err(e) => render_users(&ctx, &s, None, Some(super::refusal_text(&ctx, e)), &[]).await,
     }
 }
 
@@ -1006,7 +981,7 @@ pub(super) async fn user_password(ctx: Ctx, State(s): St, Path(id): Path<i64>, a
     };
     match s.store.set_password(&p, id, field(&form, "password"), None, None).await {
         Ok(()) => Redirect::to("/users?done=password").into_response(),
-        Err(e) => render_users(&ctx, &s, None, Some(refusal_text(&ctx, e)), &[]).await,
+        Err(e) => render_users(&ctx, &s, None, Some(super::refusal_text(&ctx, e)), &[]).await,
     }
 }
 
@@ -1119,7 +1094,7 @@ async fn record_progress(ctx: &Ctx, s: &AppState, p: &Principal, tasks: bool, cs
             let n = v["recorded"].as_u64().or_else(|| v["rows"].as_u64()).unwrap_or(0);
             Redirect::to(&format!("/progress?done={n}")).into_response()
         }
-        Err(e) => render_progress(ctx, s, None, Some(refusal_text(ctx, e))).await,
+        Err(e) => render_progress(ctx, s, None, Some(super::refusal_text(ctx, e))).await,
     }
 }
 

@@ -541,6 +541,31 @@ async fn logout(
     r
 }
 
+/// A refusal of the store in the page's language (its field messages after it).
+pub(crate) fn refusal_text(ctx: &Ctx, e: qiangke_store::Error) -> (StatusCode, String) {
+    let p = crate::Problem::from(e);
+    let mut msg = p.detail.render(ctx.lang);
+    for f in &p.errors {
+        // A refusal located in a file ("row 3, column year") says where, in the reader's words.
+        let (at, text) = (f.field.replacen("line ", "row ", 1), f.text(ctx.lang));
+        let _ = write!(msg, " — {}", if at.starts_with("row ") { located(ctx, &at, &text) } else { text });
+    }
+    (p.status, msg)
+}
+
+/// "row 3, column 名称" (as the store locates a cell) in the reader's words.
+pub(crate) fn located(ctx: &Ctx, at: &str, msg: &str) -> String {
+    let (row, column) = match at.split_once(", column ") {
+        Some((r, c)) => (r.trim_start_matches("row ").to_string(), c.to_string()),
+        None => (at.trim_start_matches("row ").to_string(), String::new()),
+    };
+    if column.is_empty() {
+        ctx.say("data-at-row", &[("row", &row), ("message", msg)])
+    } else {
+        ctx.say("data-cell-at", &[("row", &row), ("column", &column), ("message", msg)])
+    }
+}
+
 /// A problem from the store as a page.
 pub(crate) fn store_error(ctx: &Ctx, e: qiangke_store::Error) -> Response {
     problem_page(ctx, &crate::Problem::from(e))

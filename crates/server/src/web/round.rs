@@ -181,12 +181,8 @@ pub(super) async fn open(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Resp
     match s.store.open_round(&s.pack, &p, year, &[]).await {
         Ok(r) => Redirect::to(&format!("/rounds?opened={}", r["id"])).into_response(),
         Err(e) => {
-            let prob = crate::Problem::from(e);
-            let mut msg = prob.detail.render(ctx.lang);
-            for f in &prob.errors {
-                let _ = write!(msg, " — {}", f.text(ctx.lang));
-            }
-            render_rounds(&ctx, &s, None, Some((prob.status, msg, year))).await
+            let (status, msg) = super::refusal_text(&ctx, e);
+            render_rounds(&ctx, &s, None, Some((status, msg, year))).await
         }
     }
 }
@@ -336,6 +332,7 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
         for a in xs {
             let aid = a["id"].as_i64().unwrap_or(0);
             let r = &a["result"];
+            let state = award_state(l, a);
             let departments: Vec<String> =
                 r["verified_by"].as_array().into_iter().flatten().map(|d| d[lk].as_str().unwrap_or("").to_string()).collect();
             let _ = write!(
@@ -344,8 +341,8 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
                 esc(a["clause"].as_str().unwrap_or("")),
                 esc(r["title"][lk].as_str().unwrap_or("")),
                 ctx.l("entity-state"),
-                award_state(l, a).0,
-                esc(&award_state(l, a).1),
+                state.0,
+                esc(&state.1),
                 ctx.l("entity-amount"),
                 esc(&amount(counted(a))),
                 ctx.l("entity-budget-year"),
@@ -524,9 +521,6 @@ pub(super) async fn answer(ctx: Ctx, State(s): St, Path((id, award)): Path<(i64,
     };
     match s.store.confirm_award(&p, award, confirm).await {
         Ok(_) => Redirect::to(&format!("/entities/{id}?done={award}#award-{award}")).into_response(),
-        Err(e) => {
-            let prob = crate::Problem::from(e);
-            render_entity(&ctx, &s, id, None, Some((prob.status, prob.detail.render(ctx.lang)))).await
-        }
+        Err(e) => render_entity(&ctx, &s, id, None, Some(super::refusal_text(&ctx, e))).await,
     }
 }
