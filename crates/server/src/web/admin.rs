@@ -544,7 +544,7 @@ async fn render_records(ctx: &Ctx, s: &AppState, error: Option<(StatusCode, Stri
 <p><button type="submit" id="preview-records">{lb}</button></p></form>"#,
         intro = ctx.l("data-records-intro"),
         cols = ctx.l("data-your-columns"),
-        list = esc(&mine.join("、")),
+        list = esc(&mine.join(ctx.l("policy-list-separator"))),
         csrf = ctx.csrf_field(),
         ls = ctx.l("data-source"),
         ps = ctx.l("data-source-placeholder"),
@@ -681,7 +681,7 @@ async fn preview_records(ctx: &Ctx, s: &AppState, p: &Principal, source: &str, f
                         format!("{name} {}", x.as_str().unwrap_or(""))
                     })
                     .collect();
-                Some(format!("{}:{}", ev.title.get(ctx.lang), fields.join("、")))
+                Some(format!("{}:{}", ev.title.get(ctx.lang), fields.join(ctx.l("policy-list-separator"))))
             }))
             .collect();
         let _ = write!(o, r#"<tr><td class="num">{}</td><td>{who}</td><td>{}</td></tr>"#, r.line, esc(&facts.join(";")));

@@ -78,7 +78,10 @@ async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Opti
                     ("entities", &ents.len().to_string()),
                     ("users", &users.len().to_string()),
                     ("awaiting", &awaiting.to_string()),
-                    ("queues", &if queues.is_empty() { ctx.l("round-no-queue").to_string() } else { queues.join("、") }),
+                    (
+                        "queues",
+                        &if queues.is_empty() { ctx.l("round-no-queue").to_string() } else { queues.join(ctx.l("policy-list-separator")) }
+                    ),
                 ],
             ))
         );
@@ -348,7 +351,7 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
                 ctx.l("entity-budget-year"),
                 a["budget_year"],
                 ctx.l("entity-verified-by"),
-                esc(&departments.join("、")),
+                esc(&departments.join(ctx.l("policy-list-separator"))),
                 esc(r["quote"].as_str().unwrap_or("")),
             );
             // Why not: the verifying department's reason.
@@ -413,7 +416,10 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
             let _ = write!(
                 o,
                 "<li>{}</li>",
-                esc(&ctx.say("entity-need", &[("year", &n["claim_year"].to_string()), ("facts", &facts.join("、")), ("rule", &title)]))
+                esc(&ctx.say(
+                    "entity-need",
+                    &[("year", &n["claim_year"].to_string()), ("facts", &facts.join(ctx.l("policy-list-separator"))), ("rule", &title)]
+                ))
             );
         }
         o.push_str("</ul>");
@@ -487,7 +493,9 @@ fn svg_breakdown(ctx: &Ctx, by_year: &BTreeMap<i64, Vec<&J>>) -> String {
     if totals.is_empty() || max.is_zero() {
         return String::new();
     }
-    let (w, bar_h, gap) = (560u32, 22u32, 10u32);
+    // Narrow enough to read on a phone without shrinking the text: the longest bar leaves room for
+    // the longest amount label ("400,000.00 yuan (40万元)").
+    let (w, bar_h, gap) = (420u32, 22u32, 10u32);
     let h = totals.len() as u32 * (bar_h + gap) + gap;
     let mut o = format!(
         r#"<figure><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="breakdown-title" class="chart"><title id="breakdown-title">{}</title>"#,
@@ -495,8 +503,8 @@ fn svg_breakdown(ctx: &Ctx, by_year: &BTreeMap<i64, Vec<&J>>) -> String {
     );
     for (i, (y, t)) in totals.iter().enumerate() {
         let top = gap + i as u32 * (bar_h + gap);
-        // Whole pixels: 400 for the largest year; a zero year is drawn as zero.
-        let len = (*t * Decimal::from(400) / max).round().to_string().parse::<u32>().unwrap_or(0);
+        // Whole pixels: 180 for the largest year; a zero year is drawn as zero.
+        let len = (*t * Decimal::from(180) / max).round().to_string().parse::<u32>().unwrap_or(0);
         let _ = write!(
             o,
             r##"<text x="0" y="{ty}" font-size="14">{y}</text><rect x="50" y="{top}" width="{len}" height="{bar_h}" fill="#0b5cad"></rect><text x="{tx}" y="{ty}" font-size="13">{}</text>"##,
