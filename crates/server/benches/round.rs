@@ -99,10 +99,10 @@ fn main() {
                 ("application bytes (avg)", "SELECT CAST(AVG(LENGTH(evaluation)) AS BIGINT) FROM applications"),
                 ("audit detail bytes (avg)", "SELECT CAST(AVG(LENGTH(detail)) AS BIGINT) FROM audit"),
                 ("needs bytes (avg)", "SELECT CAST(AVG(LENGTH(facts)) AS BIGINT) FROM round_needs"),
-                ("  of which notes_text", "SELECT CAST(AVG(LENGTH(json_extract(result, '$.notes_text'))) AS BIGINT) FROM awards"),
+                ("shared texts (count)", "SELECT COUNT(*) FROM shared_texts"),
+                ("shared text bytes (avg)", "SELECT CAST(AVG(LENGTH(body)) AS BIGINT) FROM shared_texts"),
                 ("  of which trace", "SELECT CAST(AVG(LENGTH(json_extract(result, '$.trace'))) AS BIGINT) FROM awards"),
                 ("  of which explanation", "SELECT CAST(AVG(LENGTH(json_extract(result, '$.explanation'))) AS BIGINT) FROM awards"),
-                ("  of which quotes", "SELECT CAST(AVG(LENGTH(json_extract(result, '$.quote')) + LENGTH(json_extract(result, '$.procedure_quote'))) AS BIGINT) FROM awards"),
             ] {
                 let v: i64 = sqlx::query(sql).fetch_one(store.pool()).await.expect("size").try_get(0).expect("i64");
                 println!("{what:<28} {v}");

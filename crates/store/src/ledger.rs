@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value as J, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// An award with its entity's county, code and name: what `award_json` and `sees_award` read.
 const AWARD_SELECT: &str = "SELECT a.id, a.application_id, a.entity_id, a.rule_id, a.clause, a.claim_year, a.budget_year, \
@@ -289,16 +289,20 @@ pub(crate) struct NewAward<'p> {
     pub low_fen: i64,
     pub high_fen: Option<i64>,
     pub once_key: String,
+    /// Its own part of the explanation, naming the shared part by its hash.
     pub result: String,
+    /// `(hash, text)` of what it shares with other awards of its rule.
+    pub shared: (String, String),
 }
 
 impl<'p> NewAward<'p> {
     pub(crate) fn of(pack: &Pack, app: i64, entity_id: i64, c: &Candidate<'_, 'p>) -> NewAward<'p> {
         let r = c.r;
-        let mut full = explain::rule_json(pack, r.rule);
-        if let (Some(f), Some(res)) = (full.as_object_mut(), c.rj.as_object()) {
-            f.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
-            f.insert("explanation".into(), json!({"zh": explain::result_to_text(pack, r, qiangke_rules::Lang::Zh), "en": explain::result_to_text(pack, r, qiangke_rules::Lang::En)}));
+        // What every award of this rule shares (the rule's text and quotes, the notes that
+        // applied) is kept once, under its hash; the award keeps the rest and names it.
+        let mut shared = explain::rule_json(pack, r.rule);
+        let mut own = serde_json::Map::new();
+        if let (Some(f), Some(res)) = (shared.as_object_mut(), c.rj.as_object()) {
             f.insert(
                 "notes_text".into(),
                 json!(
@@ -308,7 +312,16 @@ impl<'p> NewAward<'p> {
                         .collect::<Vec<_>>()
                 ),
             );
+            // A key of the result wins over the rule's, as when the two were one object.
+            for k in res.keys() {
+                f.remove(k);
+            }
+            own.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
+            own.insert("explanation".into(), json!({"zh": explain::result_to_text(pack, r, qiangke_rules::Lang::Zh), "en": explain::result_to_text(pack, r, qiangke_rules::Lang::En)}));
         }
+        let body = shared.to_string();
+        let hash = hex_sha256(&body);
+        own.insert("shared".into(), J::String(hash.clone()));
         NewAward {
             app,
             entity_id,
@@ -318,9 +331,33 @@ impl<'p> NewAward<'p> {
             low_fen: c.low_fen,
             high_fen: c.high_fen,
             once_key: c.once_key.clone(),
-            result: full.to_string(),
+            result: J::Object(own).to_string(),
+            shared: (hash, body),
         }
     }
+}
+
+fn hex_sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An award's stored result made whole again: what it shares with other awards (`"shared"`,
+/// see [`NewAward::of`]) merged back under its own keys. A result kept whole is returned as it is.
+pub(crate) async fn whole_result(conn: &mut sqlx::AnyConnection, text: &str) -> Result<J> {
+    let mut own: J = serde_json::from_str(text).unwrap_or(J::Null);
+    let Some(hash) = own.as_object_mut().and_then(|o| o.remove("shared")) else { return Ok(own) };
+    let body: Option<String> = sqlx::query("SELECT body FROM shared_texts WHERE hash = $1")
+        .bind(hash.as_str().unwrap_or_default())
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    let mut whole: J = body.and_then(|b| serde_json::from_str(&b).ok()).unwrap_or_else(|| json!({}));
+    if let (Some(w), J::Object(o)) = (whole.as_object_mut(), own) {
+        w.extend(o);
+    }
+    Ok(whole)
 }
 
 /// An awarded result of an evaluation, ready to be recorded: its amount in fen and its once-key.
@@ -1081,6 +1118,14 @@ impl Store {
         round: Option<i64>,
     ) -> Result<Vec<i64>> {
         let now = now_ms();
+        let mut texts: Vec<Vec<crate::Bind>> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for a in awards {
+            if seen.insert(a.shared.0.as_str()) {
+                texts.push(vec![a.shared.0.as_str().into(), a.shared.1.as_str().into()]);
+            }
+        }
+        crate::bulk_insert_then(w.conn(), "INSERT INTO shared_texts (hash, body)", texts, "ON CONFLICT (hash) DO NOTHING", None).await?;
         let mut rows = Vec::with_capacity(awards.len());
         let mut routed = Vec::with_capacity(awards.len());
         for a in awards {
@@ -1203,7 +1248,7 @@ impl Store {
         });
         if full {
             let result: String = r.try_get("result")?;
-            o["result"] = serde_json::from_str(&result).unwrap_or(J::Null);
+            o["result"] = whole_result(&mut *self.pool.acquire().await?, &result).await?;
             let vs = sqlx::query("SELECT v.department, v.verdict, v.reason, u.username, v.at FROM verifications v JOIN users u ON u.id = v.reviewer WHERE v.award_id = $1 ORDER BY v.id")
                 .bind(id)
                 .fetch_all(&self.pool)
@@ -1395,7 +1440,7 @@ impl Store {
         }
         // Four eyes: whoever supplied a fact the award rests on may not be its only approver.
         if approve && verifiers.trim_matches(',') == dept {
-            let result: J = serde_json::from_str(&r.try_get::<String, _>("result")?).unwrap_or(J::Null);
+            let result = whole_result(w.conn(), &r.try_get::<String, _>("result")?).await?;
             let own = own_facts(&mut w, entity_id, p.user_id, &result).await?;
             if !own.is_empty() {
                 let own: Vec<String> = own.iter().map(|path| fact_words(pack, path)).collect();
@@ -1827,44 +1872,31 @@ async fn schedule_payout(w: &mut crate::audit::Writer, award: &AnyRow, amount_fe
     .try_get(0)?)
 }
 
-/// Inserts fact rows in multi-row statements (100 rows each) inside the writer's transaction.
+/// Inserts fact rows in multi-row statements inside the writer's transaction.
 async fn insert_facts(w: &mut crate::audit::Writer, rows: &[FactRow], source: &str, by: i64, import: Option<i64>) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(100) {
-        let mut sql =
-            String::from("INSERT INTO facts (entity_id, scope, year, name, value, source, entered_by, entered_at, import_id) VALUES ");
-        for i in 0..chunk.len() {
-            let b = i * 9;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9
-            ));
-        }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for r in chunk {
-            q = q
-                .bind(r.entity_id)
-                .bind(r.scope)
-                .bind(r.year)
-                .bind(r.name.clone())
-                .bind(r.value.clone())
-                .bind(source.to_string())
-                .bind(by)
-                .bind(now)
-                .bind(import);
-        }
-        q.execute(w.conn()).await?;
-    }
+    let values = rows
+        .iter()
+        .map(|r| {
+            vec![
+                crate::Bind::from(r.entity_id),
+                r.scope.into(),
+                r.year.into(),
+                r.name.as_str().into(),
+                r.value.as_str().into(),
+                source.into(),
+                by.into(),
+                now.into(),
+                import.into(),
+            ]
+        })
+        .collect();
+    crate::bulk_insert(
+        w.conn(),
+        "INSERT INTO facts (entity_id, scope, year, name, value, source, entered_by, entered_at, import_id)",
+        values,
+        None,
+    )
+    .await?;
     Ok(())
 }

@@ -26,6 +26,7 @@ pub use time::{cst_minutes, now_ms, parse_rfc3339, rfc3339};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// What can go wrong. The messages come from the catalogue (`ledger.ftl`), rendered where they
@@ -190,6 +191,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "monitoring", include_str!("migrations/0002_monitoring.sql")),
     (3, "hardening", include_str!("migrations/0003_hardening.sql")),
     (4, "rounds", include_str!("migrations/0004_rounds.sql")),
+    (5, "shared texts", include_str!("migrations/0005_shared_texts.sql")),
 ];
 
 impl Store {
@@ -383,9 +385,9 @@ impl From<Option<String>> for Bind {
     }
 }
 
-/// Inserts `rows` with multi-row statements of about 240 values each (`head`: `INSERT INTO t (a,
-/// b)`; every row has as many values as the columns named); with `returning` (`id, k`), the rows
-/// the statements return. One round trip per dozens of rows instead of one per row: what a
+/// Inserts `rows` with multi-row statements of up to 8,000 values each (`head`: `INSERT INTO t
+/// (a, b)`; every row has as many values as the columns named); with `returning` (`id, k`), the
+/// rows the statements return. One round trip per hundreds of rows instead of one per row: what a
 /// population-wide write needs.
 pub(crate) async fn bulk_insert(
     conn: &mut sqlx::AnyConnection,
@@ -393,14 +395,28 @@ pub(crate) async fn bulk_insert(
     rows: Vec<Vec<Bind>>,
     returning: Option<&str>,
 ) -> Result<Vec<sqlx::any::AnyRow>> {
+    bulk_insert_then(conn, head, rows, "", returning).await
+}
+
+/// [`bulk_insert`] with `tail` after the values of each statement (`ON CONFLICT (k) DO NOTHING`).
+pub(crate) async fn bulk_insert_then(
+    conn: &mut sqlx::AnyConnection,
+    head: &str,
+    rows: Vec<Vec<Bind>>,
+    tail: &str,
+    returning: Option<&str>,
+) -> Result<Vec<sqlx::any::AnyRow>> {
     let mut out = Vec::new();
+    // SQLite looks a named parameter (`$7`) up by a linear search of the statement's names, so a
+    // statement's cost would grow with the square of its parameters; its anonymous `?` take
+    // their place in order at no cost. PostgreSQL numbers them.
+    let sqlite = conn.backend_name() == "SQLite";
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        // SQLite finds each parameter's name by a linear search of the statement's names, so a
-        // statement's cost grows with the square of its parameters: about 240 to a statement.
-        let per = rows.peek().map_or(1, |r| (240 / r.len().max(1)).max(1));
+        // Under SQLite's 32,766 and PostgreSQL's 65,535 parameters to a statement.
+        let per = rows.peek().map_or(1, |r| (8000 / r.len().max(1)).max(1));
         let chunk: Vec<Vec<Bind>> = rows.by_ref().take(per).collect();
-        let mut sql = String::with_capacity(head.len() + chunk.len() * 32);
+        let mut sql = String::with_capacity(head.len() + chunk.len() * 64);
         sql.push_str(head);
         sql.push_str(" VALUES ");
         let mut n = 0;
@@ -408,10 +424,20 @@ pub(crate) async fn bulk_insert(
             sql.push_str(if i == 0 { "(" } else { ", (" });
             for j in 0..r.len() {
                 n += 1;
-                sql.push_str(if j == 0 { "$" } else { ", $" });
-                sql.push_str(&n.to_string());
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                if sqlite {
+                    sql.push('?');
+                } else {
+                    let _ = write!(sql, "${n}");
+                }
             }
             sql.push(')');
+        }
+        if !tail.is_empty() {
+            sql.push(' ');
+            sql.push_str(tail);
         }
         if let Some(r) = returning {
             sql.push_str(" RETURNING ");

@@ -20,6 +20,41 @@ use std::collections::{HashMap, HashSet};
 /// Oldest and newest claim year a round may be opened for.
 const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 
+/// Entities evaluated together and written together.
+const BATCH: usize = 250;
+
+/// What a batch of entities adds to a round.
+#[derive(Default)]
+struct Batch<'p> {
+    /// Awards whose result changed: the id, the flag and its audit entry.
+    flags: Vec<(i64, String, Entry)>,
+    needs: Vec<Vec<Bind>>,
+    applications: Vec<Vec<Bind>>,
+    proposals: Vec<NewAward<'p>>,
+}
+
+/// How far a round has got, for a page to show while it runs: entities evaluated of all.
+#[derive(Debug, Default)]
+pub struct Progress {
+    total: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    fn start(&self, total: usize) {
+        self.total.store(total, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn advance(&self, n: usize) {
+        self.done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// `(evaluated, of)`: `of` is 0 until the round has read its entities.
+    pub fn get(&self) -> (usize, usize) {
+        (self.done.load(std::sync::atomic::Ordering::Relaxed), self.total.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// An award the ledger already holds for a once-key.
 struct Held {
     id: i64,
@@ -74,6 +109,18 @@ impl Store {
     /// rules; empty: all). One transaction: the round, its proposals, the needs-information
     /// list and every audit entry are kept together or not at all.
     pub async fn open_round(&self, pack: &Pack, p: &Principal, claim_year: i64, rules: &[String]) -> Result<J> {
+        self.open_round_with(pack, p, claim_year, rules, None).await
+    }
+
+    /// [`Store::open_round`], telling `progress` how far it has got.
+    pub async fn open_round_with(
+        &self,
+        pack: &Pack,
+        p: &Principal,
+        claim_year: i64,
+        rules: &[String],
+        progress: Option<&Progress>,
+    ) -> Result<J> {
         p.require(&[Role::Admin, Role::Reviewer], Msg::new("round-act-open"))?;
         if !YEARS.contains(&claim_year) {
             return Err(Error::invalid(
@@ -141,155 +188,168 @@ impl Store {
 
         let (mut proposed, mut unchanged, mut flagged, mut needs) = (0i64, 0i64, 0i64, 0i64);
         let mut refused = Vec::new();
-        let mut need_rows: Vec<Vec<Bind>> = Vec::new();
-        // Entities with new awards: the application each gets, then its awards. Evaluated first,
-        // written together after (a hundred rows to a statement).
-        let mut applications: Vec<Vec<Bind>> = Vec::new();
-        let mut proposals: Vec<NewAward<'_>> = Vec::new();
         let mut rows = fact_rows.iter().peekable();
-        for e in &ents {
-            let entity_id: i64 = e.try_get(0)?;
-            let head = EntityHead { uscc: e.try_get(1)?, name: e.try_get(2)?, kind: e.try_get(3)?, county: e.try_get(4)? };
-            let mut mine = Vec::new();
-            while let Some(r) = rows.peek() {
-                let of: i64 = r.try_get(0)?;
-                if of < entity_id {
-                    rows.next();
-                    continue;
-                }
-                if of > entity_id {
-                    break;
-                }
-                let r = rows.next().expect("peeked");
-                mine.push(Ok((r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?)));
-            }
-            let doc = facts_document(pack, &head, mine.into_iter())?;
-            let text = doc.to_string();
-            let facts = match load_facts(pack, "ledger.json", &text) {
-                Ok(f) => f,
-                Err(r) => {
-                    // Facts that no longer validate (the pack changed): the entity is listed, not skipped silently.
-                    let problems: Vec<String> = r.diagnostics.iter().map(|d| d.message.render(Lang::Zh)).collect();
-                    refused.push(json!({"entity_id": entity_id, "name": head.name, "problems": problems}));
-                    continue;
-                }
-            };
-            let hash = facts_hash(pack, &text);
-            let ev = evaluate(pack, &facts, &Options { years: vec![year], ..Options::default() });
-            for r in &ev.results {
-                if let (RuleKind::Award, State::NeedsInformation(ms), true) = (r.rule.kind, &r.state, r.claim_year == year) {
-                    if !in_scope(&r.rule.id) {
+        if let Some(pr) = progress {
+            pr.start(ents.len());
+        }
+        // Evaluated a few hundred entities at a time; each batch is written while the next is
+        // evaluated (the database works on its own thread or server meanwhile), so the two cores
+        // share the round.
+        let mut writing: Option<Batch<'_>> = None;
+        for chunk in ents.chunks(BATCH) {
+            let evaluating = async {
+                let mut b = Batch::default();
+                for (i, e) in chunk.iter().enumerate() {
+                    if i % 16 == 15 {
+                        // Lets the write of the batch before send its next statement.
+                        tokio::task::yield_now().await;
+                    }
+                    let entity_id: i64 = e.try_get(0)?;
+                    let head = EntityHead { uscc: e.try_get(1)?, name: e.try_get(2)?, kind: e.try_get(3)?, county: e.try_get(4)? };
+                    let mut mine = Vec::new();
+                    while let Some(r) = rows.peek() {
+                        let of: i64 = r.try_get(0)?;
+                        if of < entity_id {
+                            rows.next();
+                            continue;
+                        }
+                        if of > entity_id {
+                            break;
+                        }
+                        let r = rows.next().expect("peeked");
+                        mine.push(Ok((r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?)));
+                    }
+                    let doc = facts_document(pack, &head, mine.into_iter())?;
+                    let text = doc.to_string();
+                    let facts = match load_facts(pack, "ledger.json", &text) {
+                        Ok(f) => f,
+                        Err(r) => {
+                            // Facts that no longer validate (the pack changed): the entity is listed, not skipped silently.
+                            let problems: Vec<String> = r.diagnostics.iter().map(|d| d.message.render(Lang::Zh)).collect();
+                            refused.push(json!({"entity_id": entity_id, "name": head.name, "problems": problems}));
+                            continue;
+                        }
+                    };
+                    let hash = facts_hash(pack, &text);
+                    let ev = evaluate(pack, &facts, &Options { years: vec![year], ..Options::default() });
+                    for r in &ev.results {
+                        if let (RuleKind::Award, State::NeedsInformation(ms), true) = (r.rule.kind, &r.state, r.claim_year == year) {
+                            if !in_scope(&r.rule.id) {
+                                continue;
+                            }
+                            b.needs.push(vec![
+                                Bind::from(round_id),
+                                entity_id.into(),
+                                r.rule.id.as_str().into(),
+                                missing_json(pack, ms).to_string().into(),
+                            ]);
+                        }
+                    }
+                    let awarded = |r: &qiangke_rules::RuleResult<'_>| {
+                        r.rule.kind == RuleKind::Award
+                            && r.claim_year == year
+                            && matches!(r.state, State::Awarded { .. })
+                            && in_scope(&r.rule.id)
+                    };
+                    if !ev.results.iter().any(awarded) {
                         continue;
                     }
-                    need_rows.push(vec![
-                        Bind::from(round_id),
-                        entity_id.into(),
-                        r.rule.id.as_str().into(),
-                        missing_json(pack, ms).to_string().into(),
-                    ]);
-                }
-            }
-            let awarded = |r: &qiangke_rules::RuleResult<'_>| {
-                r.rule.kind == RuleKind::Award && r.claim_year == year && matches!(r.state, State::Awarded { .. }) && in_scope(&r.rule.id)
-            };
-            if !ev.results.iter().any(awarded) {
-                continue;
-            }
-            let mut fresh = Vec::new();
-            for c in candidates(&facts.entity_id, &ev, &J::Null)? {
-                if !awarded(c.r) {
-                    continue;
-                }
-                let Some(h) = held.get_mut(&c.once_key).and_then(|hs| hs.iter_mut().find(|h| h.holds(&hash))) else {
-                    // Two results with one once-key in one evaluation: the first is the award.
-                    if !fresh.iter().any(|f: &crate::ledger::Candidate<'_, '_>| f.once_key == c.once_key) {
-                        fresh.push(c);
+                    let mut fresh = Vec::new();
+                    for c in candidates(&facts.entity_id, &ev, &J::Null)? {
+                        if !awarded(c.r) {
+                            continue;
+                        }
+                        let Some(h) = held.get_mut(&c.once_key).and_then(|hs| hs.iter_mut().find(|h| h.holds(&hash))) else {
+                            // Two results with one once-key in one evaluation: the first is the award.
+                            if !fresh.iter().any(|f: &crate::ledger::Candidate<'_, '_>| f.once_key == c.once_key) {
+                                fresh.push(c);
+                            }
+                            continue;
+                        };
+                        if h.status == "rejected" || (h.low, h.high) == (c.low_fen, c.high_fen) {
+                            unchanged += 1;
+                            continue;
+                        }
+                        // The same award, a different result on today's facts: flagged, not altered.
+                        let amount = json!({"low": fen_text(c.low_fen), "high": c.high_fen.map(fen_text)});
+                        // Flagged once per different result: a later round finding the same says nothing new.
+                        let known =
+                            h.flag.as_deref().and_then(|f| serde_json::from_str::<J>(f).ok()).is_some_and(|f| f["amount"] == amount);
+                        if !known {
+                            let flag = json!({"round": round_id, "amount": amount}).to_string();
+                            b.flags.push((
+                                h.id,
+                                flag.clone(),
+                                Entry {
+                                    actor: p.actor(),
+                                    action: "award.flag",
+                                    subject: format!("award:{}", h.id),
+                                    entity_id: Some(entity_id),
+                                    department: None,
+                                    detail: json!({"round": round_id, "was": {"low": fen_text(h.low), "high": h.high.map(fen_text)}, "now": amount}),
+                                },
+                            ));
+                            h.flag = Some(flag);
+                        }
+                        flagged += 1;
                     }
-                    continue;
-                };
-                if h.status == "rejected" || (h.low, h.high) == (c.low_fen, c.high_fen) {
-                    unchanged += 1;
-                    continue;
+                    if fresh.is_empty() {
+                        continue;
+                    }
+                    // New awards: evaluated again with every step, for the explanation each keeps.
+                    let keys: HashSet<String> = fresh.iter().map(|c| c.once_key.clone()).collect();
+                    let traced = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
+                    let fresh: Vec<_> = candidates(&facts.entity_id, &traced, &J::Null)?
+                        .into_iter()
+                        .filter(|c| awarded(c.r) && keys.contains(&c.once_key))
+                        .map(|mut c| {
+                            c.rj = explain::result_json(pack, c.r);
+                            c
+                        })
+                        .collect();
+                    // The round's application keeps the results it proposed (each award keeps its whole
+                    // explanation): not the evaluation of every rule, which a population would multiply.
+                    let kept = json!({"round": round_id, "results": fresh.iter().map(|c| &c.rj).collect::<Vec<_>>()});
+                    b.applications.push(vec![
+                        Bind::from(entity_id),
+                        claim_year.into(),
+                        pack.hash.as_str().into(),
+                        kept.to_string().into(),
+                        p.user_id.into(),
+                        now.into(),
+                        hash.as_str().into(),
+                    ]);
+                    for c in &fresh {
+                        // The application's id is known once it is written: the entity's id until then.
+                        b.proposals.push(NewAward::of(pack, entity_id, entity_id, c));
+                        held.entry(c.once_key.clone()).or_default().push(Held {
+                            id: 0,
+                            status: "pending".into(),
+                            low: c.low_fen,
+                            high: c.high_fen,
+                            facts_hash: Some(hash.clone()),
+                            confirmation: Some("awaiting".into()),
+                            flag: None,
+                        });
+                    }
                 }
-                // The same award, a different result on today's facts: flagged, not altered.
-                let amount = json!({"low": fen_text(c.low_fen), "high": c.high_fen.map(fen_text)});
-                // Flagged once per different result: a later round finding the same says nothing new.
-                let known = h.flag.as_deref().and_then(|f| serde_json::from_str::<J>(f).ok()).is_some_and(|f| f["amount"] == amount);
-                if !known {
-                    let flag = json!({"round": round_id, "amount": amount}).to_string();
-                    sqlx::query("UPDATE awards SET review_flag = $1 WHERE id = $2").bind(&flag).bind(h.id).execute(w.conn()).await?;
-                    w.log(Entry {
-                        actor: p.actor(),
-                        action: "award.flag",
-                        subject: format!("award:{}", h.id),
-                        entity_id: Some(entity_id),
-                        department: None,
-                        detail: json!({"round": round_id, "was": {"low": fen_text(h.low), "high": h.high.map(fen_text)}, "now": amount}),
-                    });
-                    h.flag = Some(flag);
-                }
-                flagged += 1;
-            }
-            if fresh.is_empty() {
-                continue;
-            }
-            // New awards: evaluated again with every step, for the explanation each keeps.
-            let keys: HashSet<String> = fresh.iter().map(|c| c.once_key.clone()).collect();
-            let traced = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
-            let fresh: Vec<_> = candidates(&facts.entity_id, &traced, &J::Null)?
-                .into_iter()
-                .filter(|c| awarded(c.r) && keys.contains(&c.once_key))
-                .map(|mut c| {
-                    c.rj = explain::result_json(pack, c.r);
-                    c
-                })
-                .collect();
-            // The round's application keeps the results it proposed (each award keeps its whole
-            // explanation): not the evaluation of every rule, which a population would multiply.
-            let kept = json!({"round": round_id, "results": fresh.iter().map(|c| &c.rj).collect::<Vec<_>>()});
-            applications.push(vec![
-                Bind::from(entity_id),
-                claim_year.into(),
-                pack.hash.as_str().into(),
-                kept.to_string().into(),
-                p.user_id.into(),
-                now.into(),
-                hash.as_str().into(),
-            ]);
-            for c in &fresh {
-                // The application's id is known once it is written: the entity's id until then.
-                proposals.push(NewAward::of(pack, entity_id, entity_id, c));
-                held.entry(c.once_key.clone()).or_default().push(Held {
-                    id: 0,
-                    status: "pending".into(),
-                    low: c.low_fen,
-                    high: c.high_fen,
-                    facts_hash: Some(hash.clone()),
-                    confirmation: Some("awaiting".into()),
-                    flag: None,
-                });
-            }
-            // Written a thousand or so at a time: memory stays flat however large the population.
-            if need_rows.len() >= 5000 {
-                needs += need_rows.len() as i64;
-                crate::bulk_insert(
-                    w.conn(),
-                    "INSERT INTO round_needs (round_id, entity_id, rule_id, facts)",
-                    std::mem::take(&mut need_rows),
-                    None,
-                )
-                .await?;
-            }
-            if proposals.len() >= 1000 {
-                proposed += self
-                    .write_proposals(&mut w, pack, p, round_id, std::mem::take(&mut applications), std::mem::take(&mut proposals))
-                    .await?;
+                Ok::<_, Error>(b)
+            };
+            let (written, next) = match writing.take() {
+                Some(b) => tokio::join!(self.write_batch(&mut w, pack, p, round_id, b), evaluating),
+                None => (Ok(0), evaluating.await),
+            };
+            proposed += written?;
+            let next = next?;
+            needs += next.needs.len() as i64;
+            writing = Some(next);
+            if let Some(pr) = progress {
+                pr.advance(chunk.len());
             }
         }
-        proposed +=
-            self.write_proposals(&mut w, pack, p, round_id, std::mem::take(&mut applications), std::mem::take(&mut proposals)).await?;
-        needs += need_rows.len() as i64;
-        crate::bulk_insert(w.conn(), "INSERT INTO round_needs (round_id, entity_id, rule_id, facts)", need_rows, None).await?;
+        if let Some(b) = writing {
+            proposed += self.write_batch(&mut w, pack, p, round_id, b).await?;
+        }
         sqlx::query("UPDATE rounds SET entities = $1, proposed = $2, unchanged = $3, flagged = $4, needs = $5, refused = $6 WHERE id = $7")
             .bind(ents.len() as i64)
             .bind(proposed)
@@ -314,21 +374,23 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes the applications of a round (one per entity with new awards) and then their
-    /// proposals, each `NewAward::app` holding its entity's id until the application is written.
-    async fn write_proposals(
-        &self,
-        w: &mut crate::audit::Writer,
-        pack: &Pack,
-        p: &Principal,
-        round_id: i64,
-        applications: Vec<Vec<Bind>>,
-        mut proposals: Vec<NewAward<'_>>,
-    ) -> Result<i64> {
+    /// Writes a batch of a round: the flags it raised, what its entities need, the applications
+    /// (one per entity with new awards) and then their proposals, each `NewAward::app` holding its
+    /// entity's id until the application is written. Returns the number of proposals.
+    async fn write_batch(&self, w: &mut crate::audit::Writer, pack: &Pack, p: &Principal, round_id: i64, b: Batch<'_>) -> Result<i64> {
+        for (id, flag, entry) in b.flags {
+            sqlx::query("UPDATE awards SET review_flag = $1 WHERE id = $2").bind(&flag).bind(id).execute(w.conn()).await?;
+            w.log(entry);
+        }
+        crate::bulk_insert(w.conn(), "INSERT INTO round_needs (round_id, entity_id, rule_id, facts)", b.needs, None).await?;
+        if b.proposals.is_empty() {
+            return Ok(0);
+        }
+        let mut proposals = b.proposals;
         let app_ids: HashMap<i64, i64> = crate::bulk_insert(
             w.conn(),
             "INSERT INTO applications (entity_id, claim_year, pack_hash, evaluation, created_by, created_at, facts_hash)",
-            applications,
+            b.applications,
             Some("id, entity_id"),
         )
         .await?
