@@ -500,10 +500,17 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
             }
         }
     }
+    o.push_str(&result_notes_text(pack, r, lang));
+}
+
+/// The interpretations that applied to a result, as the last lines of [`result_to_text`].
+pub fn result_notes_text(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> String {
+    let mut o = String::new();
     for n in &r.notes {
         let note = &pack.notes[*n];
         let _ = writeln!(o, "  {} [{}] {} — {}", label(lang, "ex-interpretation"), note.clause, note.id, note.choice.get(lang));
     }
+    o
 }
 
 /// Why a result is *not eligible*, as a sentence (empty for other states).

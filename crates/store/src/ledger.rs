@@ -317,7 +317,18 @@ impl<'p> NewAward<'p> {
                 f.remove(k);
             }
             own.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
-            own.insert("explanation".into(), json!({"zh": explain::result_to_text(pack, r, qiangke_rules::Lang::Zh), "en": explain::result_to_text(pack, r, qiangke_rules::Lang::En)}));
+            // The explanation's last lines, the interpretations that applied, are shared too.
+            let mut explanation = serde_json::Map::new();
+            let mut notes = serde_json::Map::new();
+            for (key, lang) in [("zh", qiangke_rules::Lang::Zh), ("en", qiangke_rules::Lang::En)] {
+                let whole = explain::result_to_text(pack, r, lang);
+                let tail = explain::result_notes_text(pack, r, lang);
+                let body = whole.strip_suffix(tail.as_str()).unwrap_or(&whole);
+                explanation.insert(key.into(), J::String(body.to_string()));
+                notes.insert(key.into(), J::String(whole[body.len()..].to_string()));
+            }
+            f.insert("explanation_notes".into(), J::Object(notes));
+            own.insert("explanation".into(), J::Object(explanation));
         }
         let body = shared.to_string();
         let hash = hex_sha256(&body);
@@ -354,8 +365,17 @@ pub(crate) async fn whole_result(conn: &mut sqlx::AnyConnection, text: &str) -> 
         .map(|r| r.try_get(0))
         .transpose()?;
     let mut whole: J = body.and_then(|b| serde_json::from_str(&b).ok()).unwrap_or_else(|| json!({}));
+    let notes = whole.as_object_mut().and_then(|w| w.remove("explanation_notes"));
     if let (Some(w), J::Object(o)) = (whole.as_object_mut(), own) {
         w.extend(o);
+    }
+    // The explanation ends with the interpretations, as it was written.
+    if let (Some(notes), Some(ex)) = (notes, whole.get_mut("explanation").and_then(J::as_object_mut)) {
+        for (lang, text) in ex.iter_mut() {
+            if let (J::String(t), Some(tail)) = (text, notes[lang.as_str()].as_str()) {
+                t.push_str(tail);
+            }
+        }
     }
     Ok(whole)
 }
