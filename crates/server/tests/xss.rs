@@ -236,16 +236,18 @@ async fn markup_in_every_text_field_is_shown_as_text() {
     .await;
     assert_eq!(odd.status, StatusCode::BAD_REQUEST, "{}", odd.html);
     shows("a refused answer", &odd, &[P_SHOWN]);
-    let by_rule =
-        |rule: &str| awaiting.iter().find(|a| a["rule"].as_str().is_some_and(|r| r.contains(rule))).map(|a| a["id"].as_i64().expect("id"));
-    let smart = by_rule("smart").or_else(|| awaiting.last().and_then(|a| a["id"].as_i64())).expect("a proposal");
+    // The high-tech recognition's award declined; the smart factory's (the one named with markup)
+    // and the R&D award confirmed.
+    let declined = awaiting.iter().find(|a| a["result"]["rule"] == "high-tech-new").and_then(|a| a["id"].as_i64()).expect("high-tech-new");
     for a in &awaiting {
         let id = a["id"].as_i64().expect("id");
-        let answer = if id == smart && awaiting.len() > 3 { "decline" } else { "confirm" };
+        let answer = if id == declined { "decline" } else { "confirm" };
         let p =
             send(&app, "POST", &format!("/entities/{eid}/awards/{id}/answer"), &ent, form(&[("csrf", &etoken), ("answer", answer)])).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
     }
+    let answered = send(&app, "GET", &format!("/entities/{eid}?done={declined}"), &ent, None).await;
+    shows("the enterprise's page after declining", &answered, &[P_SHOWN]);
 
     // ----- the departments: the tax bureau rejects with a reason, the others approve and decide --
     let tax = cookie(&store, "tax").await;
@@ -274,7 +276,8 @@ async fn markup_in_every_text_field_is_shown_as_text() {
     // A decision refused (not a number) keeps what was typed beside the field.
     let sci = cookie(&store, "sci").await;
     let sci_desk = send(&app, "GET", "/desk", &sci, None).await;
-    shows("the science bureau's desk", &sci_desk, &[P_SHOWN]);
+    // The entity's name, and the smart factory's name the award is for.
+    shows("the science bureau's desk", &sci_desk, &[P_SHOWN, &format!(r#"<strong class="subject">{P_SHOWN}</strong>"#)]);
     let stoken = csrf(&sci_desk.html);
     let approved = *of("science-bureau").iter().find(|id| **id != rejected).expect("a science-bureau award");
     let award = confirmed.iter().find(|a| a["id"] == approved).expect("award");
