@@ -1,14 +1,15 @@
 //! The monitoring report for a year: HTML (tables and SVG charts, no script), CSV and JSON from
 //! the same rows. The report says what data is missing instead of leaving blanks unexplained.
+//! The HTML is a [`maud`] template, escaped by construction like the web pages.
 
 use crate::assess::{CountyScore, Weights, assess};
 use crate::observation::{Observation, Scope, about_indicator, indicator_name};
 use crate::progress::{Progress, progress};
 use crate::tasks::{TaskStatus, Update, by_unit, task_status};
+use maud::{Markup, PreEscaped, html};
 use qiangke_i18n::{Lang, Msg, label};
 use qiangke_rules::model::{Pack, Text};
 use rust_decimal::Decimal;
-use std::fmt::Write as _;
 
 /// Everything a report shows.
 #[derive(Debug, Clone)]
@@ -127,10 +128,6 @@ fn num(x: Option<Decimal>) -> String {
     x.map_or("—".into(), |v| v.normalize().to_string())
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
 /// Progress rows as CSV (quoted where a field needs it).
 pub fn to_csv(pack: &Pack, r: &Report) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -234,94 +231,59 @@ fn unit(d: &qiangke_rules::plan::Indicator, lang: Lang) -> String {
 }
 
 /// A horizontal bar chart of the share of the way, with the linear path marked.
-fn progress_chart(pack: &Pack, r: &Report, lang: Lang) -> String {
+fn progress_chart(pack: &Pack, r: &Report, lang: Lang) -> Markup {
     let row_h = 22;
     let h = 30 + row_h * r.city.len();
-    let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{h}" role="img" aria-label="{}">"#,
-        esc(label(lang, "report-chart-progress"))
-    );
     let x0 = 260.0;
     let w = 440.0;
-    let _ = write!(s, r##"<line x1="{x0}" y1="10" x2="{x0}" y2="{}" stroke="#333"/>"##, h - 10);
-    let _ = write!(
-        s,
-        r##"<line x1="{}" y1="10" x2="{}" y2="{}" stroke="#999" stroke-dasharray="4"/><text x="{}" y="22" font-size="11">100%</text>"##,
-        x0 + w,
-        x0 + w,
-        h - 10,
-        x0 + w - 30.0
-    );
     // A label fits about 16 Chinese or 38 Latin characters.
     let room = if lang == Lang::Zh { 16 } else { 38 };
-    for (i, p) in r.city.iter().enumerate() {
-        let d = &pack.plan.indicators[p.indicator];
-        let y = 20 + i * row_h;
-        let _ =
-            write!(s, r#"<text x="4" y="{}" font-size="12">{} {}</text>"#, y + 14, d.number, esc(&short(indicator_name(d, lang), room)));
-        let color = match p.status.code() {
-            "achieved" | "on-track" => "#2e7d32",
-            "behind" => "#f9a825",
-            "at-risk" => "#c62828",
-            _ => "#9e9e9e",
-        };
-        if let Some(share) = p.share {
-            let f: f64 = share.max(Decimal::ZERO).min(Decimal::from(2)).to_string().parse().unwrap_or(0.0);
-            let _ = write!(
-                s,
-                r#"<rect x="{x0}" y="{}" width="{:.1}" height="14" fill="{color}"><title>{}</title></rect>"#,
-                y + 3,
-                f * w,
-                pct(Some(share))
-            );
-        } else {
-            let _ = write!(s, r##"<text x="{}" y="{}" font-size="11" fill="#666">{}</text>"##, x0 + 6.0, y + 14, esc(p.status.label(lang)));
-        }
-        if let Some(l) = p.linear {
-            let f: f64 = l.to_string().parse().unwrap_or(0.0);
-            let _ = write!(
-                s,
-                r##"<line x1="{:.1}" y1="{}" x2="{:.1}" y2="{}" stroke="#000" stroke-width="2"/>"##,
-                x0 + f * w,
-                y + 1,
-                x0 + f * w,
-                y + 19
-            );
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width="760" height=(h) role="img" aria-label=(label(lang, "report-chart-progress")) {
+            line x1=(x0) y1="10" x2=(x0) y2=(h - 10) stroke="#333" {}
+            line x1=(x0 + w) y1="10" x2=(x0 + w) y2=(h - 10) stroke="#999" stroke-dasharray="4" {}
+            text x=(x0 + w - 30.0) y="22" font-size="11" { "100%" }
+            @for (i, p) in r.city.iter().enumerate() {
+                @let d = &pack.plan.indicators[p.indicator];
+                @let y = 20 + i * row_h;
+                @let color = match p.status.code() {
+                    "achieved" | "on-track" => "#2e7d32",
+                    "behind" => "#f9a825",
+                    "at-risk" => "#c62828",
+                    _ => "#9e9e9e",
+                };
+                text x="4" y=(y + 14) font-size="12" { (d.number) " " (short(indicator_name(d, lang), room)) }
+                @if let Some(share) = p.share {
+                    @let f: f64 = share.max(Decimal::ZERO).min(Decimal::from(2)).to_string().parse().unwrap_or(0.0);
+                    rect x=(x0) y=(y + 3) width=(format!("{:.1}", f * w)) height="14" fill=(color) { title { (pct(Some(share))) } }
+                } @else {
+                    text x=(x0 + 6.0) y=(y + 14) font-size="11" fill="#666" { (p.status.label(lang)) }
+                }
+                @if let Some(l) = p.linear {
+                    @let f: f64 = l.to_string().parse().unwrap_or(0.0);
+                    @let x = format!("{:.1}", x0 + f * w);
+                    line x1=(x) y1=(y + 1) x2=(x) y2=(y + 19) stroke="#000" stroke-width="2" {}
+                }
+            }
         }
     }
-    s.push_str("</svg>");
-    s
 }
 
-fn county_chart(pack: &Pack, r: &Report, lang: Lang) -> String {
+fn county_chart(pack: &Pack, r: &Report, lang: Lang) -> Markup {
     let height = 20 + 28 * r.counties.len();
-    let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="520" height="{height}" role="img" aria-label="{}">"#,
-        esc(label(lang, "report-chart-counties"))
-    );
-    for (i, c) in r.counties.iter().enumerate() {
-        let y = 10 + i * 28;
-        let _ = write!(
-            s,
-            r#"<text x="4" y="{}" font-size="13">{}</text>"#,
-            y + 15,
-            esc(&short(&Scope::County(c.county).title(pack, lang), 14))
-        );
-        if let Some(sc) = c.score {
-            let f: f64 = sc.to_string().parse().unwrap_or(0.0);
-            let _ = write!(
-                s,
-                r##"<rect x="100" y="{}" width="{:.1}" height="18" fill="#1565c0"/><text x="{:.1}" y="{}" font-size="12">{}</text>"##,
-                y + 2,
-                f * 360.0,
-                106.0 + f * 360.0,
-                y + 15,
-                pct(Some(sc))
-            );
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width="520" height=(height) role="img" aria-label=(label(lang, "report-chart-counties")) {
+            @for (i, c) in r.counties.iter().enumerate() {
+                @let y = 10 + i * 28;
+                text x="4" y=(y + 15) font-size="13" { (short(&Scope::County(c.county).title(pack, lang), 14)) }
+                @if let Some(sc) = c.score {
+                    @let f: f64 = sc.to_string().parse().unwrap_or(0.0);
+                    rect x="100" y=(y + 2) width=(format!("{:.1}", f * 360.0)) height="18" fill="#1565c0" {}
+                    text x=(format!("{:.1}", 106.0 + f * 360.0)) y=(y + 15) font-size="12" { (pct(Some(sc))) }
+                }
+            }
         }
     }
-    s.push_str("</svg>");
-    s
 }
 
 /// The HTML report in Chinese (see [`to_html_in`]).
@@ -329,151 +291,144 @@ pub fn to_html(pack: &Pack, r: &Report) -> String {
     to_html_in(pack, r, Lang::Zh)
 }
 
+/// The report's stylesheet (a constant: the report is one self-contained file).
+const STYLE: &str = "body{font-family:sans-serif;margin:1rem;max-width:60rem}table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}td:nth-child(2),th:nth-child(2){text-align:left}.at-risk{color:#c62828}.behind{color:#b26a00}.on-track,.achieved{color:#2e7d32}";
+
+/// A table head: one heading per catalogue id.
+fn head(lang: Lang, ids: &[&'static str]) -> Markup {
+    html! { thead { tr { @for id in ids { th { (label(lang, id)) } } } } }
+}
+
 /// The HTML report in one language: static, no script, readable on a phone. Every heading, label
 /// and note comes from the message catalogue; names of indicators, tasks, departments and
-/// counties are the pack's, in that language.
+/// counties are the pack's, in that language. A [`maud`] template: every text is escaped by
+/// construction.
 pub fn to_html_in(pack: &Pack, r: &Report, lang: Lang) -> String {
-    let l = |id: &'static str| esc(label(lang, id));
-    let th = |ids: &[&'static str]| ids.iter().map(|id| format!("<th>{}</th>", l(id))).collect::<String>();
+    let l = |id: &'static str| label(lang, id);
     let sep = label(lang, "report-list-separator");
     let title = Msg::new("report-title").arg("plan", pack.title.get(lang)).arg("year", r.year).render(lang);
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>body{{font-family:sans-serif;margin:1rem;max-width:60rem}}table{{border-collapse:collapse;font-size:.85rem}}td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}}td:nth-child(2),th:nth-child(2){{text-align:left}}.at-risk{{color:#c62828}}.behind{{color:#b26a00}}.on-track,.achieved{{color:#2e7d32}}</style></head><body>"#,
-        match lang {
-            Lang::Zh => "zh-Hans",
-            Lang::En => "en",
-        },
-        esc(&title)
-    );
-    let _ = write!(h, "<h1>{}</h1>", esc(&title));
     let intro = Msg::new("report-intro").arg("pack", &pack.id).arg("hash", &pack.hash[..16.min(pack.hash.len())]);
-    let _ = write!(h, "<p>{}</p>", esc(&intro.render(lang)));
-    let _ = write!(h, "<h2>{}</h2>", l("report-indicators"));
-    h.push_str(&progress_chart(pack, r, lang));
-    let _ = write!(h, r#"<p class="legend">{}</p>"#, l("report-chart-legend"));
-    let _ = write!(
-        h,
-        "<table><thead><tr>{}</tr></thead><tbody>",
-        th(&[
-            "report-col-number",
-            "report-col-indicator",
-            "report-col-unit",
-            "report-col-baseline",
-            "report-col-target-2022",
-            "report-col-target-2025",
-            "report-col-latest",
-            "report-col-share",
-            "report-col-linear",
-            "report-col-status",
-            "report-col-met-2022",
-            "report-col-needed",
-            "report-col-projection",
-            "report-col-awards",
-        ])
-    );
-    for p in &r.city {
-        let d = &pack.plan.indicators[p.indicator];
-        let linked = if d.rules.is_empty() {
-            "—".to_string()
-        } else {
-            let rules: Vec<&str> = d.rules.iter().map(|&x| pack.rules[x].title.get(lang)).collect();
-            let counts: Vec<String> = r.linked_awards[p.indicator]
-                .iter()
-                .map(|(y, n)| Msg::new("report-awards-in-year").arg("year", y).arg("count", n).render(lang))
-                .collect();
-            format!("{}<br><small>{}</small>", if counts.is_empty() { "—".into() } else { esc(&counts.join(sep)) }, esc(&rules.join(sep)))
-        };
-        let _ = write!(
-            h,
-            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{linked}</td></tr>"#,
-            d.number,
-            esc(indicator_name(d, lang)),
-            esc(&unit(d, lang)),
-            p.baseline.map_or("—".into(), |b| format!("{} ({})", b.0.normalize(), b.1)),
-            num(d.target_2022),
-            num(p.target_2025),
-            p.value.map_or("—".into(), |v| format!("{} ({})", v.0.normalize(), v.1)),
-            pct(p.share),
-            pct(p.linear),
-            p.status.code(),
-            esc(p.status.label(lang)),
-            p.met_2022.map_or("—".into(), |m| l(if m { "report-yes" } else { "report-no" })),
-            num(p.needed_linear),
-            num(p.projection_2025),
-        );
-    }
-    h.push_str("</tbody></table>");
-    let _ = write!(h, "<h2>{}</h2>", l("report-counties"));
     let weights = Msg::new("report-weights")
         .arg("completion", r.weights.0.normalize())
         .arg("fiscal", r.weights.1.normalize())
         .arg("rd", r.weights.2.normalize())
         .arg("source", r.weights_source.get(lang));
-    let _ = write!(h, "<p>{}</p>", esc(&weights.render(lang)));
-    if let Some(n) = r.weights_note.map(|n| &pack.notes[n]) {
-        let note = Msg::new("report-note").arg("clause", &n.clause).arg("choice", n.choice.get(lang)).arg("reason", n.reason.get(lang));
-        let _ = write!(h, "<p class=\"note\" id=\"note-{}\">{}</p>", esc(&n.id), esc(&note.render(lang)));
-    }
-    h.push_str(&county_chart(pack, r, lang));
-    let _ = write!(
-        h,
-        "<table><thead><tr>{}</tr></thead><tbody>",
-        th(&["report-col-rank", "report-col-county", "report-col-completion", "report-col-fiscal", "report-col-rd", "report-col-score"])
-    );
-    for c in &r.counties {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            c.rank.map_or("—".into(), |r| r.to_string()),
-            esc(&Scope::County(c.county).title(pack, lang)),
-            pct(c.completion),
-            pct(c.fiscal),
-            pct(c.rd),
-            pct(c.score)
-        );
-    }
-    let _ = write!(
-        h,
-        "</tbody></table><h2>{}</h2><table><thead><tr>{}</tr></thead><tbody>",
-        l("report-tasks"),
-        th(&["report-col-clause", "report-col-task", "report-col-lead", "report-col-overdue"])
-    );
-    for t in &r.tasks {
-        let task = &pack.plan.tasks[t.task];
-        let lead = task.lead().map_or("", |d| pack.departments[d].name.get(lang));
-        let overdue: Vec<String> = t.overdue.iter().map(|m| m.render(lang)).collect();
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&task.clause),
-            esc(task.title.get(lang)),
-            esc(lead),
-            esc(&overdue.join(label(lang, "report-overdue-separator")))
-        );
-    }
-    let _ = write!(
-        h,
-        "</tbody></table><h2>{}</h2><table><thead><tr>{}</tr></thead><tbody>",
-        l("report-units"),
-        th(&["report-col-unit-name", "report-col-leads", "report-col-supports", "report-col-leads-overdue"])
-    );
-    for (di, d) in pack.departments.iter().enumerate() {
-        let (lead, support) = by_unit(pack, di);
-        if lead.is_empty() && support.is_empty() {
-            continue;
+    html! {
+        // A constant: the doctype holds no text of anyone's.
+        (PreEscaped("<!doctype html>"))
+        html lang=(match lang { Lang::Zh => "zh-Hans", Lang::En => "en" }) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (STYLE) }
+            }
+            body {
+                h1 { (title) }
+                p { (intro.render(lang)) }
+                h2 { (l("report-indicators")) }
+                (progress_chart(pack, r, lang))
+                p.legend { (l("report-chart-legend")) }
+                table {
+                    (head(lang, &[
+                        "report-col-number",
+                        "report-col-indicator",
+                        "report-col-unit",
+                        "report-col-baseline",
+                        "report-col-target-2022",
+                        "report-col-target-2025",
+                        "report-col-latest",
+                        "report-col-share",
+                        "report-col-linear",
+                        "report-col-status",
+                        "report-col-met-2022",
+                        "report-col-needed",
+                        "report-col-projection",
+                        "report-col-awards",
+                    ]))
+                    tbody { @for p in &r.city {
+                        @let d = &pack.plan.indicators[p.indicator];
+                        tr {
+                            td { (d.number) }
+                            td { (indicator_name(d, lang)) }
+                            td { (unit(d, lang)) }
+                            td { (p.baseline.map_or("—".into(), |b| format!("{} ({})", b.0.normalize(), b.1))) }
+                            td { (num(d.target_2022)) }
+                            td { (num(p.target_2025)) }
+                            td { (p.value.map_or("—".into(), |v| format!("{} ({})", v.0.normalize(), v.1))) }
+                            td { (pct(p.share)) }
+                            td { (pct(p.linear)) }
+                            td class=(p.status.code()) { (p.status.label(lang)) }
+                            td { (p.met_2022.map_or("—", |m| l(if m { "report-yes" } else { "report-no" }))) }
+                            td { (num(p.needed_linear)) }
+                            td { (num(p.projection_2025)) }
+                            td { @if d.rules.is_empty() {
+                                "—"
+                            } @else {
+                                @let rules: Vec<&str> = d.rules.iter().map(|&x| pack.rules[x].title.get(lang)).collect();
+                                @let counts: Vec<String> = r.linked_awards[p.indicator]
+                                    .iter()
+                                    .map(|(y, n)| Msg::new("report-awards-in-year").arg("year", y).arg("count", n).render(lang))
+                                    .collect();
+                                (if counts.is_empty() { "—".into() } else { counts.join(sep) })
+                                br;
+                                small { (rules.join(sep)) }
+                            } }
+                        }
+                    } }
+                }
+                h2 { (l("report-counties")) }
+                p { (weights.render(lang)) }
+                @if let Some(n) = r.weights_note.map(|n| &pack.notes[n]) {
+                    @let note = Msg::new("report-note").arg("clause", &n.clause).arg("choice", n.choice.get(lang)).arg("reason", n.reason.get(lang));
+                    p.note id={ "note-" (n.id) } { (note.render(lang)) }
+                }
+                (county_chart(pack, r, lang))
+                table {
+                    (head(lang, &["report-col-rank", "report-col-county", "report-col-completion", "report-col-fiscal", "report-col-rd", "report-col-score"]))
+                    tbody { @for c in &r.counties {
+                        tr {
+                            td { (c.rank.map_or("—".into(), |r| r.to_string())) }
+                            td { (Scope::County(c.county).title(pack, lang)) }
+                            td { (pct(c.completion)) }
+                            td { (pct(c.fiscal)) }
+                            td { (pct(c.rd)) }
+                            td { (pct(c.score)) }
+                        }
+                    } }
+                }
+                h2 { (l("report-tasks")) }
+                table {
+                    (head(lang, &["report-col-clause", "report-col-task", "report-col-lead", "report-col-overdue"]))
+                    tbody { @for t in &r.tasks {
+                        @let task = &pack.plan.tasks[t.task];
+                        @let overdue: Vec<String> = t.overdue.iter().map(|m| m.render(lang)).collect();
+                        tr {
+                            td { (task.clause) }
+                            td { (task.title.get(lang)) }
+                            td { (task.lead().map_or("", |d| pack.departments[d].name.get(lang))) }
+                            td { (overdue.join(label(lang, "report-overdue-separator"))) }
+                        }
+                    } }
+                }
+                h2 { (l("report-units")) }
+                table {
+                    (head(lang, &["report-col-unit-name", "report-col-leads", "report-col-supports", "report-col-leads-overdue"]))
+                    tbody { @for (di, d) in pack.departments.iter().enumerate() {
+                        @let (lead, support) = by_unit(pack, di);
+                        @if !(lead.is_empty() && support.is_empty()) {
+                            @let overdue = lead.iter().filter(|&&t| r.tasks.iter().any(|s| s.task == t && !s.overdue.is_empty())).count();
+                            tr { td { (d.name.get(lang)) } td { (lead.len()) } td { (support.len()) } td { (overdue) } }
+                        }
+                    } }
+                }
+                h2 { (l("report-missing")) }
+                ul {
+                    @if r.missing.is_empty() { li { (l("report-missing-none")) } }
+                    @for m in &r.missing { li { (m.render(lang)) } }
+                }
+            }
         }
-        let overdue = lead.iter().filter(|&&t| r.tasks.iter().any(|s| s.task == t && !s.overdue.is_empty())).count();
-        let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{overdue}</td></tr>", esc(d.name.get(lang)), lead.len(), support.len());
     }
-    let _ = write!(h, "</tbody></table><h2>{}</h2><ul>", l("report-missing"));
-    if r.missing.is_empty() {
-        let _ = write!(h, "<li>{}</li>", l("report-missing-none"));
-    }
-    for m in &r.missing {
-        let _ = write!(h, "<li>{}</li>", esc(&m.render(lang)));
-    }
-    h.push_str("</ul></body></html>");
-    h
+    .into_string()
 }

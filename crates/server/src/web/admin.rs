@@ -6,11 +6,12 @@
 //! Nothing is stored by an upload: the preview carries the file's rows back in the confirming
 //! form, and only the confirmation stores them, every row or none.
 
-use super::{Ctx, esc, field};
+use super::{Ctx, field};
 use crate::api::AppState;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
 use qiangke_batch::columns::{Col, resolve};
 use qiangke_rules::Lang;
 use qiangke_rules::facts::parse_cell;
@@ -102,13 +103,13 @@ fn kind_name(pack: &qiangke_rules::Pack, id: &str, lang: Lang) -> String {
 }
 
 /// `<option>`s of an enumeration, `chosen` selected.
-fn options(pack: &qiangke_rules::Pack, e: u16, chosen: &str, lang: Lang) -> String {
-    let mut o = String::new();
-    for v in &pack.enums[e as usize].variants {
-        let sel = if v.id == chosen { " selected" } else { "" };
-        let _ = write!(o, r#"<option value="{}"{sel}>{}</option>"#, esc(&v.id), esc(v.name.get(lang)));
-    }
-    o
+fn options(pack: &qiangke_rules::Pack, e: u16, chosen: &str, lang: Lang) -> Markup {
+    html! { @for v in &pack.enums[e as usize].variants { option value=(v.id) selected[v.id == chosen] { (v.name.get(lang)) } } }
+}
+
+/// A refusal at the top of a page.
+fn error_box(error: Option<&(StatusCode, String)>) -> Markup {
+    html! { @if let Some((_, m)) = error { div.summary-errors role="alert" #data-error { p { (m) } } } }
 }
 
 // ----- the register of entities ----------------------------------------------------------------
@@ -157,79 +158,48 @@ async fn render_entities(
                 || e["uscc"].as_str().is_some_and(|c| c.contains(&needle.to_uppercase()))
         })
         .collect();
-    let mut o = String::new();
-    if let Some((_, msg)) = &error {
-        let _ = write!(o, r#"<p class="error" role="alert" id="data-error">{}</p>"#, esc(msg));
-    }
-    if let Some(d) = done {
-        let _ = write!(o, r#"<p class="card" role="status" id="data-done">{}</p>"#, esc(d));
-    }
-    let _ = write!(
-        o,
-        r#"<form method="get" action="/entities" class="inline" role="search"><label for="q">{}</label> <input id="q" name="q" value="{}"> <button type="submit">{}</button></form>"#,
-        ctx.l("data-search"),
-        esc(needle),
-        ctx.l("data-search-button")
-    );
-    let _ = write!(
-        o,
-        "<p>{}</p>",
-        esc(&ctx.say("data-entities-count", &[("shown", &shown.len().to_string()), ("all", &list.len().to_string())]))
-    );
-    o.push_str(&super::table_open(
-        Some("entities"),
-        &[(ctx.l("entity-uscc"), false), (ctx.l("data-name"), false), (ctx.l("data-kind"), false), (ctx.l("data-county"), false)],
-    ));
-    for e in shown.iter().take(500) {
-        let _ = write!(
-            o,
-            r#"<tr><td translate="no">{}</td><td><a href="/entities/{}">{}</a></td><td>{}</td><td>{}</td></tr>"#,
-            esc(e["uscc"].as_str().unwrap_or("")),
-            e["id"],
-            esc(e["name"].as_str().unwrap_or("")),
-            esc(&kind_name(&s.pack, e["kind"].as_str().unwrap_or(""), l)),
-            esc(&county_name(&s.pack, e["county"].as_str().unwrap_or(""), l)),
-        );
-    }
-    o.push_str("</tbody></table></div>");
-    if p.role == Role::Admin {
-        let v = |k: &str| esc(field(typed, k));
-        let _ = write!(
-            o,
-            r#"<h2>{h}</h2><form method="post" action="/entities" class="card">{csrf}
-<p><label for="uscc">{lu}</label><input id="uscc" name="uscc" value="{uscc}" required maxlength="18" translate="no"></p>
-<p><label for="name">{ln}</label><input id="name" name="name" value="{name}" required></p>
-<p><label for="kind">{lk}</label><select id="kind" name="kind">{kinds}</select></p>
-<p><label for="county">{lc}</label><select id="county" name="county">{counties}</select></p>
-<p><button type="submit" id="register">{lb}</button></p></form>"#,
-            h = ctx.l("data-register"),
-            csrf = ctx.csrf_field(),
-            lu = ctx.l("entity-uscc"),
-            uscc = v("uscc"),
-            ln = ctx.l("data-name"),
-            name = v("name"),
-            lk = ctx.l("data-kind"),
-            kinds = options(&s.pack, s.pack.applicant_enum, field(typed, "kind"), l),
-            lc = ctx.l("data-county"),
-            counties = options(&s.pack, s.pack.county_enum, field(typed, "county"), l),
-            lb = ctx.l("data-register-button"),
-        );
-        let _ = write!(
-            o,
-            r#"<h2>{h}</h2><form method="post" action="/entities/import" enctype="multipart/form-data" class="card">{csrf}
-<p>{intro} <a href="/entities/template.csv" download>{tl}</a></p>
-<p><label for="entity-file">{lf}</label><input id="entity-file" type="file" name="file" accept=".csv,.xlsx,text/csv" required></p>
-<p><button type="submit" id="preview-entities">{lb}</button></p></form>"#,
-            h = ctx.l("data-import-list"),
-            csrf = ctx.csrf_field(),
-            intro = ctx.l("data-import-list-intro"),
-            tl = ctx.l("data-template"),
-            lf = ctx.l("data-file"),
-            lb = ctx.l("data-preview"),
-        );
-    }
+    let rows = html! {
+        @for e in shown.iter().take(500) {
+            tr {
+                td translate="no" { (e["uscc"].as_str().unwrap_or("")) }
+                td { a href={ "/entities/" (e["id"]) } { (e["name"].as_str().unwrap_or("")) } }
+                td { (kind_name(&s.pack, e["kind"].as_str().unwrap_or(""), l)) }
+                td { (county_name(&s.pack, e["county"].as_str().unwrap_or(""), l)) }
+            }
+        }
+    };
+    let cols = [(ctx.l("entity-uscc"), false), (ctx.l("data-name"), false), (ctx.l("data-kind"), false), (ctx.l("data-county"), false)];
+    let body = html! {
+        @if let Some((_, msg)) = &error { p.error role="alert" #data-error { (msg) } }
+        @if let Some(d) = done { p.card role="status" #data-done { (d) } }
+        form method="get" action="/entities" class="inline" role="search" {
+            label for="q" { (ctx.l("data-search")) } " "
+            input #q name="q" value=(needle); " "
+            button type="submit" { (ctx.l("data-search-button")) }
+        }
+        p { (ctx.say("data-entities-count", &[("shown", &shown.len().to_string()), ("all", &list.len().to_string())])) }
+        (super::table(Some("entities"), &cols, rows))
+        @if p.role == Role::Admin {
+            h2 { (ctx.l("data-register")) }
+            form method="post" action="/entities" class="card" {
+                (ctx.csrf_field())
+                p { label for="uscc" { (ctx.l("entity-uscc")) } input #uscc name="uscc" value=(field(typed, "uscc")) required maxlength="18" translate="no"; }
+                p { label for="name" { (ctx.l("data-name")) } input #name name="name" value=(field(typed, "name")) required; }
+                p { label for="kind" { (ctx.l("data-kind")) } select #kind name="kind" { (options(&s.pack, s.pack.applicant_enum, field(typed, "kind"), l)) } }
+                p { label for="county" { (ctx.l("data-county")) } select #county name="county" { (options(&s.pack, s.pack.county_enum, field(typed, "county"), l)) } }
+                p { button type="submit" #register { (ctx.l("data-register-button")) } }
+            }
+            h2 { (ctx.l("data-import-list")) }
+            form method="post" action="/entities/import" enctype="multipart/form-data" class="card" {
+                (ctx.csrf_field())
+                p { (ctx.l("data-import-list-intro")) " " a href="/entities/template.csv" download { (ctx.l("data-template")) } }
+                p { label for="entity-file" { (ctx.l("data-file")) } input #entity-file type="file" name="file" accept=".csv,.xlsx,text/csv" required; }
+                p { button type="submit" #preview-entities { (ctx.l("data-preview")) } }
+            }
+        }
+    };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
-    ctx.page_status(status, title, &o)
+    ctx.page_status(status, title, body)
 }
 
 pub(super) async fn register(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
@@ -293,51 +263,47 @@ pub(super) async fn import_entities(ctx: Ctx, State(s): St, mp: Multipart) -> Re
         }
     };
     let l = ctx.lang;
-    let mut o = format!("<p>{}</p>", esc(&ctx.say("data-preview-of", &[("file", &name)])));
     let errors: Vec<&J> = preview["errors"].as_array().into_iter().flatten().collect();
-    if !errors.is_empty() {
-        let _ = write!(o, r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#, ctx.l("data-refused-cells"));
-        for e in &errors {
-            let msg = if l == Lang::En { &e["message_en"] } else { &e["message"] };
-            let _ = write!(o, "<li>{}</li>", esc(&super::located(ctx, e["field"].as_str().unwrap_or(""), msg.as_str().unwrap_or(""))));
+    let rows = html! {
+        @for r in preview["rows"].as_array().into_iter().flatten() {
+            tr {
+                td.num { (r["row"]) }
+                td translate="no" { (r["uscc"].as_str().unwrap_or("")) }
+                td { (r["name"].as_str().unwrap_or("")) }
+                td { (match r["outcome"].as_str() {
+                    Some("new") => ctx.l("data-outcome-new"),
+                    Some("registered") => ctx.l("data-outcome-registered"),
+                    _ => ctx.l("data-outcome-refused"),
+                }) }
+            }
         }
-        o.push_str("</ul></div>");
-    }
-    o.push_str(&super::table_open(
-        Some("preview"),
-        &[(ctx.l("data-row"), true), (ctx.l("entity-uscc"), false), (ctx.l("data-name"), false), (ctx.l("data-outcome"), false)],
-    ));
-    for r in preview["rows"].as_array().into_iter().flatten() {
-        let outcome = match r["outcome"].as_str() {
-            Some("new") => ctx.l("data-outcome-new"),
-            Some("registered") => ctx.l("data-outcome-registered"),
-            _ => ctx.l("data-outcome-refused"),
-        };
-        let _ = write!(
-            o,
-            r#"<tr><td class="num">{}</td><td translate="no">{}</td><td>{}</td><td>{}</td></tr>"#,
-            r["row"],
-            esc(r["uscc"].as_str().unwrap_or("")),
-            esc(r["name"].as_str().unwrap_or("")),
-            outcome
-        );
-    }
-    o.push_str("</tbody></table></div>");
-    if errors.is_empty() {
-        let _ = write!(
-            o,
-            r#"<form method="post" action="/entities/import/confirm" class="card">{}<input type="hidden" name="csv" value="{}"><p>{}</p><p><button type="submit" id="confirm-import">{}</button> <a href="/entities">{}</a></p></form>"#,
-            ctx.csrf_field(),
-            esc(&text),
-            esc(&ctx.say("data-confirm-entities", &[("n", &preview["new"].to_string())])),
-            ctx.l("data-confirm"),
-            ctx.l("data-cancel"),
-        );
-    } else {
-        let _ = write!(o, r#"<p>{} <a href="/entities">{}</a></p>"#, ctx.l("data-fix-and-upload-again"), ctx.l("data-back"));
-    }
+    };
+    let cols = [(ctx.l("data-row"), true), (ctx.l("entity-uscc"), false), (ctx.l("data-name"), false), (ctx.l("data-outcome"), false)];
+    let body = html! {
+        p { (ctx.say("data-preview-of", &[("file", &name)])) }
+        @if !errors.is_empty() {
+            div.summary-errors role="alert" {
+                p { (ctx.l("data-refused-cells")) }
+                ul { @for e in &errors {
+                    @let msg = if l == Lang::En { &e["message_en"] } else { &e["message"] };
+                    li { (super::located(ctx, e["field"].as_str().unwrap_or(""), msg.as_str().unwrap_or(""))) }
+                } }
+            }
+        }
+        (super::table(Some("preview"), &cols, rows))
+        @if errors.is_empty() {
+            form method="post" action="/entities/import/confirm" class="card" {
+                (ctx.csrf_field())
+                input type="hidden" name="csv" value=(text);
+                p { (ctx.say("data-confirm-entities", &[("n", &preview["new"].to_string())])) }
+                p { button type="submit" #confirm-import { (ctx.l("data-confirm")) } " " a href="/entities" { (ctx.l("data-cancel")) } }
+            }
+        } @else {
+            p { (ctx.l("data-fix-and-upload-again")) " " a href="/entities" { (ctx.l("data-back")) } }
+        }
+    };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    ctx.page_status(status, ctx.l("data-import-list"), &o)
+    ctx.page_status(status, ctx.l("data-import-list"), body)
 }
 
 pub(super) async fn confirm_entities(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
@@ -528,32 +494,23 @@ async fn render_records(ctx: &Ctx, s: &AppState, error: Option<(StatusCode, Stri
     };
     let title = ctx.l("data-records");
     if !matches!(p.role, Role::Admin | Role::Reviewer) {
-        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("data-records-only-departments")));
-    }
-    let mut o = String::new();
-    if let Some((_, m)) = &error {
-        let _ = write!(o, r#"<div class="summary-errors" role="alert" id="data-error"><p>{}</p></div>"#, esc(m));
+        return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("data-records-only-departments")) } });
     }
     let mine = supplied_columns(ctx, &s.pack, p);
-    let _ = write!(
-        o,
-        r#"<p>{intro}</p><p>{cols}: {list}</p><form method="post" action="/records/upload" enctype="multipart/form-data" class="card">{csrf}
-<p><label for="source">{ls}</label><input id="source" name="source" required placeholder="{ps}"></p>
-<p><label for="records-file">{lf}</label><input id="records-file" type="file" name="file" accept=".csv,.xlsx,text/csv" required></p>
-<p><a href="/records/template.csv" download>{tl}</a></p>
-<p><button type="submit" id="preview-records">{lb}</button></p></form>"#,
-        intro = ctx.l("data-records-intro"),
-        cols = ctx.l("data-your-columns"),
-        list = esc(&mine.join(ctx.l("policy-list-separator"))),
-        csrf = ctx.csrf_field(),
-        ls = ctx.l("data-source"),
-        ps = ctx.l("data-source-placeholder"),
-        lf = ctx.l("data-file"),
-        tl = ctx.l("data-template"),
-        lb = ctx.l("data-preview"),
-    );
+    let body = html! {
+        (error_box(error.as_ref()))
+        p { (ctx.l("data-records-intro")) }
+        p { (ctx.l("data-your-columns")) ": " (mine.join(ctx.l("policy-list-separator"))) }
+        form method="post" action="/records/upload" enctype="multipart/form-data" class="card" {
+            (ctx.csrf_field())
+            p { label for="source" { (ctx.l("data-source")) } input #source name="source" required placeholder=(ctx.l("data-source-placeholder")); }
+            p { label for="records-file" { (ctx.l("data-file")) } input #records-file type="file" name="file" accept=".csv,.xlsx,text/csv" required; }
+            p { a href="/records/template.csv" download { (ctx.l("data-template")) } }
+            p { button type="submit" #preview-records { (ctx.l("data-preview")) } }
+        }
+    };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
-    ctx.page_status(status, title, &o)
+    ctx.page_status(status, title, body)
 }
 
 /// The columns (Chinese names, as the template writes them) of the facts `p` may record.
@@ -629,42 +586,25 @@ async fn preview_records(ctx: &Ctx, s: &AppState, p: &Principal, source: &str, f
     };
     let (rows, errs) = read_records(ctx, &s.pack, &l, &mut rdr, &index);
     let unmatched: Vec<&RecordRow> = rows.iter().filter(|r| r.entity.is_none()).collect();
-    let mut o = format!("<p>{}</p>", esc(&ctx.say("data-preview-of", &[("file", file)])));
-    if source.is_empty() {
-        let _ = write!(o, r#"<p class="error" role="alert">{}</p>"#, ctx.l("data-source-required"));
-    }
-    if !errs.is_empty() || !unmatched.is_empty() {
-        let _ = write!(o, r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#, ctx.l("data-refused-cells"));
-        for e in errs.iter().take(200) {
-            let _ = write!(o, "<li>{}</li>", esc(e));
-        }
-        for r in &unmatched {
-            let _ = write!(o, "<li>{}</li>", esc(&ctx.say("data-no-entity", &[("row", &r.line.to_string()), ("said", &r.said)])));
-        }
-        o.push_str("</ul></div>");
-    }
-    o.push_str(&super::table_open(
-        Some("preview"),
-        &[(ctx.l("data-row"), true), (ctx.l("data-entity"), false), (ctx.l("data-facts"), false)],
-    ));
-    for r in &rows {
-        let who = match &r.entity {
-            Some((id, name)) => format!(r#"<a href="/entities/{id}">{}</a>"#, esc(name)),
-            None => format!(r#"<span class="error">{}</span>"#, esc(&ctx.say("data-unmatched", &[("said", &r.said)]))),
-        };
-        // Each fact by its name in the reader's language, as the vocabulary gives it.
-        let v = &s.pack.vocab;
-        let title = |name: &str| {
-            v.attribute(name)
-                .map(|i| &v.attributes[i].title)
-                .or_else(|| v.yearly(name).map(|i| &v.yearly[i].title))
-                .map_or(name.to_string(), |t| t.get(ctx.lang).to_string())
-        };
+    // Each fact by its name in the reader's language, as the vocabulary gives it.
+    let v = &s.pack.vocab;
+    let fact_title = |name: &str| {
+        v.attribute(name)
+            .map(|i| &v.attributes[i].title)
+            .or_else(|| v.yearly(name).map(|i| &v.yearly[i].title))
+            .map_or(name.to_string(), |t| t.get(ctx.lang).to_string())
+    };
+    let facts_of = |r: &RecordRow| -> String {
         let facts: Vec<String> = r
             .facts
             .iter()
             .map(|f| {
-                format!("{}{}:{}", title(&f.name), f.year.map(|y| format!("({y})")).unwrap_or_default(), f.value.as_str().unwrap_or(""))
+                format!(
+                    "{}{}:{}",
+                    fact_title(&f.name),
+                    f.year.map(|y| format!("({y})")).unwrap_or_default(),
+                    f.value.as_str().unwrap_or("")
+                )
             })
             .chain(r.events.iter().filter_map(|e| {
                 let ev = &v.events[v.event(e["type"].as_str()?)?];
@@ -684,26 +624,49 @@ async fn preview_records(ctx: &Ctx, s: &AppState, p: &Principal, source: &str, f
                 Some(format!("{}:{}", ev.title.get(ctx.lang), fields.join(ctx.l("policy-list-separator"))))
             }))
             .collect();
-        let _ = write!(o, r#"<tr><td class="num">{}</td><td>{who}</td><td>{}</td></tr>"#, r.line, esc(&facts.join(";")));
-    }
-    o.push_str("</tbody></table></div>");
+        facts.join(";")
+    };
+    let table_rows = html! {
+        @for r in &rows {
+            tr {
+                td.num { (r.line) }
+                td { @match &r.entity {
+                    Some((id, name)) => a href={ "/entities/" (id) } { (name) },
+                    None => span.error { (ctx.say("data-unmatched", &[("said", &r.said)])) },
+                } }
+                td { (facts_of(r)) }
+            }
+        }
+    };
+    let cols = [(ctx.l("data-row"), true), (ctx.l("data-entity"), false), (ctx.l("data-facts"), false)];
     let ok = errs.is_empty() && unmatched.is_empty() && !source.is_empty() && !rows.is_empty();
-    if ok {
-        let _ = write!(
-            o,
-            r#"<form method="post" action="/records/confirm" class="card">{}<input type="hidden" name="csv" value="{}"><input type="hidden" name="source" value="{}"><input type="hidden" name="file" value="{}"><p>{}</p><p><button type="submit" id="confirm-records">{}</button> <a href="/records">{}</a></p></form>"#,
-            ctx.csrf_field(),
-            esc(text),
-            esc(source),
-            esc(file),
-            esc(&ctx.say("data-confirm-records", &[("rows", &rows.len().to_string())])),
-            ctx.l("data-confirm"),
-            ctx.l("data-cancel"),
-        );
-    } else {
-        let _ = write!(o, r#"<p>{} <a href="/records">{}</a></p>"#, ctx.l("data-fix-and-upload-again"), ctx.l("data-back"));
-    }
-    ctx.page_status(if ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }, title, &o)
+    let body = html! {
+        p { (ctx.say("data-preview-of", &[("file", file)])) }
+        @if source.is_empty() { p.error role="alert" { (ctx.l("data-source-required")) } }
+        @if !errs.is_empty() || !unmatched.is_empty() {
+            div.summary-errors role="alert" {
+                p { (ctx.l("data-refused-cells")) }
+                ul {
+                    @for e in errs.iter().take(200) { li { (e) } }
+                    @for r in &unmatched { li { (ctx.say("data-no-entity", &[("row", &r.line.to_string()), ("said", &r.said)])) } }
+                }
+            }
+        }
+        (super::table(Some("preview"), &cols, table_rows))
+        @if ok {
+            form method="post" action="/records/confirm" class="card" {
+                (ctx.csrf_field())
+                input type="hidden" name="csv" value=(text);
+                input type="hidden" name="source" value=(source);
+                input type="hidden" name="file" value=(file);
+                p { (ctx.say("data-confirm-records", &[("rows", &rows.len().to_string())])) }
+                p { button type="submit" #confirm-records { (ctx.l("data-confirm")) } " " a href="/records" { (ctx.l("data-cancel")) } }
+            }
+        } @else {
+            p { (ctx.l("data-fix-and-upload-again")) " " a href="/records" { (ctx.l("data-back")) } }
+        }
+    };
+    ctx.page_status(if ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }, title, body)
 }
 
 pub(super) async fn confirm_records(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
@@ -743,12 +706,11 @@ pub(super) async fn confirm_records(ctx: Ctx, State(s): St, axum::Form(form): Fo
                 "data-records-stored",
                 &[("rows", &rows.len().to_string()), ("facts", &v["rows"].to_string()), ("entities", &v["entities"].to_string())],
             );
-            let body = format!(
-                r#"<p class="card" role="status" id="data-done">{}</p><p><a href="/records">{}</a></p>"#,
-                esc(&done),
-                ctx.l("data-upload-more")
-            );
-            ctx.page(ctx.l("data-records"), &body)
+            let body = html! {
+                p.card role="status" #data-done { (done) }
+                p { a href="/records" { (ctx.l("data-upload-more")) } }
+            };
+            ctx.page(ctx.l("data-records"), body)
         }
         Err(e) => render_records(&ctx, &s, Some(super::refusal_text(&ctx, e))).await,
     }
@@ -779,7 +741,7 @@ pub(super) async fn record_one(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum
             ctx.page_status(
                 status,
                 ctx.l("data-record-fact"),
-                &format!(r#"<p class="error" role="alert">{}</p><p><a href="/entities/{id}">{}</a></p>"#, esc(&msg), ctx.l("data-back")),
+                html! { p.error role="alert" { (msg) } p { a href={ "/entities/" (id) } { (ctx.l("data-back")) } } },
             )
         }
     }
@@ -803,15 +765,15 @@ pub(super) async fn users(ctx: Ctx, State(s): St, Query(q): Query<UsersQuery>) -
             "password" => "data-password-reset",
             _ => return None,
         };
-        Some(format!("{} <span translate=\"no\">{}</span>", esc(ctx.l(id)), esc(q.name.as_deref().unwrap_or(""))))
+        Some(html! { (ctx.l(id)) " " span translate="no" { (q.name.as_deref().unwrap_or("")) } })
     });
-    render_users(&ctx, &s, done.as_deref(), None, &[]).await
+    render_users(&ctx, &s, done, None, &[]).await
 }
 
 async fn render_users(
     ctx: &Ctx,
     s: &AppState,
-    done: Option<&str>,
+    done: Option<Markup>,
     error: Option<(StatusCode, String)>,
     typed: &[(String, String)],
 ) -> Response {
@@ -834,88 +796,82 @@ async fn render_users(
         .iter()
         .filter_map(|e| Some((e["id"].as_i64()?, e["name"].as_str()?.to_string())))
         .collect();
-    let mut o = String::new();
-    if let Some((_, m)) = &error {
-        let _ = write!(o, r#"<p class="error" role="alert" id="data-error">{}</p>"#, esc(m));
-    }
-    if let Some(d) = done {
-        // (already HTML: the message and the name, each escaped)
-        let _ = write!(o, r#"<p class="card" role="status" id="data-done">{d}</p>"#);
-    }
-    o.push_str(&super::table_open(
-        Some("users"),
-        &[
-            (ctx.l("page-user-name"), false),
-            (ctx.l("data-role"), false),
-            (ctx.l("data-scope"), false),
-            (ctx.l("data-state"), false),
-            ("", false),
-        ],
-    ));
-    for u in &list {
-        let id = u["id"].as_i64().unwrap_or(0);
-        let role = Role::parse(u["role"].as_str().unwrap_or("")).map(|r| super::role_text(l, r)).unwrap_or_default();
-        let scope = match (u["department"].as_str(), u["county"].as_str(), u["entity_id"].as_i64()) {
-            (Some(d), _, _) => s.pack.departments.iter().find(|x| x.id == d).map_or(d.to_string(), |x| x.name.get(l).to_string()),
-            (_, Some(c), _) => county_name(&s.pack, c, l),
-            (_, _, Some(e)) => names.get(&e).cloned().unwrap_or_else(|| ctx.say("data-entity-n", &[("id", &e.to_string())])),
-            _ => String::new(),
-        };
-        let disabled = u["disabled"] == true;
-        let _ = write!(
-            o,
-            r#"<tr><td translate="no">{}</td><td>{}</td><td>{}</td><td>{}</td><td><form method="post" action="/users/{id}/state" class="inline">{csrf}<input type="hidden" name="disabled" value="{}"><button type="submit" class="secondary">{}</button></form> <form method="post" action="/users/{id}/password" class="inline">{csrf}<label class="visually-hidden" for="pw-{id}">{}</label><input id="pw-{id}" name="password" type="password" autocomplete="new-password" minlength="10" placeholder="{}"> <button type="submit" class="secondary">{}</button></form></td></tr>"#,
-            esc(u["username"].as_str().unwrap_or("")),
-            esc(&role),
-            esc(&scope),
-            if disabled { ctx.l("data-disabled") } else { ctx.l("data-active") },
-            !disabled,
-            if disabled { ctx.l("data-enable") } else { ctx.l("data-disable") },
-            ctx.l("data-new-password"),
-            ctx.l("data-new-password"),
-            ctx.l("data-reset-password"),
-            csrf = ctx.csrf_field(),
-        );
-    }
-    o.push_str("</tbody></table></div>");
-    let v = |k: &str| esc(field(typed, k));
-    let mut roles = String::new();
-    for r in [Role::Entity, Role::Reviewer, Role::Finance, Role::County, Role::Admin] {
-        let sel = if field(typed, "role") == r.as_str() { " selected" } else { "" };
-        let _ = write!(roles, r#"<option value="{}"{sel}>{}</option>"#, r.as_str(), esc(&super::role_text(l, r)));
-    }
-    let mut depts = String::from(r#"<option value=""></option>"#);
-    for d in &s.pack.departments {
-        let sel = if field(typed, "department") == d.id { " selected" } else { "" };
-        let _ = write!(depts, r#"<option value="{}"{sel}>{}</option>"#, esc(&d.id), esc(d.name.get(l)));
-    }
-    let counties = format!(r#"<option value=""></option>{}"#, options(&s.pack, s.pack.county_enum, field(typed, "county"), l));
-    let _ = write!(
-        o,
-        r#"<h2>{h}</h2><form method="post" action="/users" class="card">{csrf}
-<p><label for="username">{lu}</label><input id="username" name="username" value="{username}" required autocomplete="off"></p>
-<p><label for="password">{lp}</label><input id="password" name="password" type="password" minlength="10" required autocomplete="new-password"></p>
-<p><label for="role">{lr}</label><select id="role" name="role">{roles}</select></p>
-<p><label for="department">{ld}</label><select id="department" name="department">{depts}</select></p>
-<p><label for="county">{lc}</label><select id="county" name="county">{counties}</select></p>
-<p><label for="entity_uscc">{le}</label><input id="entity_uscc" name="entity_uscc" value="{ent}" translate="no"></p>
-<p class="hint">{hint}</p>
-<p><button type="submit" id="create-user">{lb}</button></p></form>"#,
-        h = ctx.l("data-new-user"),
-        csrf = ctx.csrf_field(),
-        lu = ctx.l("page-user-name"),
-        username = v("username"),
-        lp = ctx.l("page-password"),
-        lr = ctx.l("data-role"),
-        ld = ctx.l("data-department"),
-        lc = ctx.l("data-county"),
-        le = ctx.l("data-entity-code"),
-        ent = v("entity_uscc"),
-        hint = ctx.l("data-scope-hint"),
-        lb = ctx.l("data-create-user"),
-    );
+    let rows = html! {
+        @for u in &list {
+            @let id = u["id"].as_i64().unwrap_or(0);
+            @let role = Role::parse(u["role"].as_str().unwrap_or("")).map(|r| super::role_text(l, r)).unwrap_or_default();
+            @let scope = match (u["department"].as_str(), u["county"].as_str(), u["entity_id"].as_i64()) {
+                (Some(d), _, _) => s.pack.departments.iter().find(|x| x.id == d).map_or(d.to_string(), |x| x.name.get(l).to_string()),
+                (_, Some(c), _) => county_name(&s.pack, c, l),
+                (_, _, Some(e)) => names.get(&e).cloned().unwrap_or_else(|| ctx.say("data-entity-n", &[("id", &e.to_string())])),
+                _ => String::new(),
+            };
+            @let disabled = u["disabled"] == true;
+            tr {
+                td translate="no" { (u["username"].as_str().unwrap_or("")) }
+                td { (role) }
+                td { (scope) }
+                td { (if disabled { ctx.l("data-disabled") } else { ctx.l("data-active") }) }
+                td {
+                    form method="post" action={ "/users/" (id) "/state" } class="inline" {
+                        (ctx.csrf_field())
+                        input type="hidden" name="disabled" value=(!disabled);
+                        button type="submit" class="secondary" { (if disabled { ctx.l("data-enable") } else { ctx.l("data-disable") }) }
+                    }
+                    " "
+                    form method="post" action={ "/users/" (id) "/password" } class="inline" {
+                        (ctx.csrf_field())
+                        label.visually-hidden for={ "pw-" (id) } { (ctx.l("data-new-password")) }
+                        input id={ "pw-" (id) } name="password" type="password" autocomplete="new-password" minlength="10" placeholder=(ctx.l("data-new-password"));
+                        " "
+                        button type="submit" class="secondary" { (ctx.l("data-reset-password")) }
+                    }
+                }
+            }
+        }
+    };
+    let cols = [
+        (ctx.l("page-user-name"), false),
+        (ctx.l("data-role"), false),
+        (ctx.l("data-scope"), false),
+        (ctx.l("data-state"), false),
+        ("", false),
+    ];
+    let body = html! {
+        @if let Some((_, m)) = &error { p.error role="alert" #data-error { (m) } }
+        @if let Some(d) = done { p.card role="status" #data-done { (d) } }
+        (super::table(Some("users"), &cols, rows))
+        h2 { (ctx.l("data-new-user")) }
+        form method="post" action="/users" class="card" {
+            (ctx.csrf_field())
+            p { label for="username" { (ctx.l("page-user-name")) } input #username name="username" value=(field(typed, "username")) required autocomplete="off"; }
+            p { label for="password" { (ctx.l("page-password")) } input #password name="password" type="password" minlength="10" required autocomplete="new-password"; }
+            p {
+                label for="role" { (ctx.l("data-role")) }
+                select #role name="role" {
+                    @for r in [Role::Entity, Role::Reviewer, Role::Finance, Role::County, Role::Admin] {
+                        option value=(r.as_str()) selected[field(typed, "role") == r.as_str()] { (super::role_text(l, r)) }
+                    }
+                }
+            }
+            p {
+                label for="department" { (ctx.l("data-department")) }
+                select #department name="department" {
+                    option value="" {}
+                    @for d in &s.pack.departments { option value=(d.id) selected[field(typed, "department") == d.id] { (d.name.get(l)) } }
+                }
+            }
+            p {
+                label for="county" { (ctx.l("data-county")) }
+                select #county name="county" { option value="" {} (options(&s.pack, s.pack.county_enum, field(typed, "county"), l)) }
+            }
+            p { label for="entity_uscc" { (ctx.l("data-entity-code")) } input #entity_uscc name="entity_uscc" value=(field(typed, "entity_uscc")) translate="no"; }
+            p.hint { (ctx.l("data-scope-hint")) }
+            p { button type="submit" #create-user { (ctx.l("data-create-user")) } }
+        }
+    };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
-    ctx.page_status(status, title, &o)
+    ctx.page_status(status, title, body)
 }
 
 pub(super) async fn create_user(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
@@ -1009,81 +965,67 @@ async fn render_progress(ctx: &Ctx, s: &AppState, done: Option<&str>, error: Opt
     };
     let title = ctx.l("data-progress");
     if !matches!(p.role, Role::Admin | Role::Reviewer | Role::County) {
-        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("data-progress-only")));
+        return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("data-progress-only")) } });
     }
     let (l, plan) = (ctx.lang, &s.pack.plan);
-    let mut o = String::new();
-    if let Some((_, m)) = &error {
-        let _ = write!(o, r#"<div class="summary-errors" role="alert" id="data-error"><p>{}</p></div>"#, esc(m));
-    }
-    if let Some(d) = done {
-        let _ = write!(o, r#"<p class="card" role="status" id="data-done">{}</p>"#, esc(d));
-    }
-    let mut indicators = String::new();
-    for i in &plan.indicators {
-        let _ = write!(indicators, r#"<option value="{}">{}. {}</option>"#, i.number, i.number, esc(i.title.get(l)));
-    }
     // A county official reports for its own county only.
-    let mut scopes = String::new();
-    if p.role != Role::County {
-        let _ = write!(scopes, r#"<option value="city">{}</option>"#, ctx.l("data-whole-city"));
-    }
-    for v in &s.pack.enums[s.pack.county_enum as usize].variants {
-        if p.role != Role::County || p.county.as_deref() == Some(v.id.as_str()) {
-            let _ = write!(scopes, r#"<option value="{}">{}</option>"#, esc(&v.id), esc(v.name.get(l)));
+    let counties = s.pack.enums[s.pack.county_enum as usize]
+        .variants
+        .iter()
+        .filter(|v| p.role != Role::County || p.county.as_deref() == Some(v.id.as_str()));
+    let body = html! {
+        (error_box(error.as_ref()))
+        @if let Some(d) = done { p.card role="status" #data-done { (d) } }
+        h2 { (ctx.l("data-record-observation")) }
+        form method="post" action="/progress/observation" class="card" {
+            (ctx.csrf_field())
+            p {
+                label for="indicator" { (ctx.l("data-indicator")) }
+                select #indicator name="indicator" { @for i in &plan.indicators { option value=(i.number) { (i.number) ". " (i.title.get(l)) } } }
+            }
+            p {
+                label for="scope" { (ctx.l("data-scope")) }
+                select #scope name="scope" {
+                    @if p.role != Role::County { option value="city" { (ctx.l("data-whole-city")) } }
+                    @for v in counties { option value=(v.id) { (v.name.get(l)) } }
+                }
+            }
+            p { label for="obs-year" { (ctx.l("entity-claim-year")) } input #obs-year name="year" inputmode="numeric" required; }
+            p { label for="obs-value" { (ctx.l("entity-fact-value")) } input #obs-value name="value" required; }
+            p { label for="obs-unit" { (ctx.l("data-unit")) } input #obs-unit name="unit"; }
+            p { label for="obs-source" { (ctx.l("data-source")) } input #obs-source name="source" required; }
+            p { button type="submit" #record-observation { (ctx.l("entity-record")) } }
         }
-    }
-    let mut tasks = String::new();
-    for t in &plan.tasks {
-        let _ = write!(tasks, r#"<option value="{}">[{}] {}</option>"#, esc(&t.id), esc(&t.clause), esc(t.title.get(l)));
-    }
-    let _ = write!(
-        o,
-        r#"<h2>{h1}</h2><form method="post" action="/progress/observation" class="card">{csrf}
-<p><label for="indicator">{li}</label><select id="indicator" name="indicator">{indicators}</select></p>
-<p><label for="scope">{ls}</label><select id="scope" name="scope">{scopes}</select></p>
-<p><label for="obs-year">{ly}</label><input id="obs-year" name="year" inputmode="numeric" required></p>
-<p><label for="obs-value">{lv}</label><input id="obs-value" name="value" required></p>
-<p><label for="obs-unit">{lu}</label><input id="obs-unit" name="unit"></p>
-<p><label for="obs-source">{lsrc}</label><input id="obs-source" name="source" required></p>
-<p><button type="submit" id="record-observation">{lb}</button></p></form>
-<h2>{h2}</h2><form method="post" action="/progress/task" class="card">{csrf}
-<p><label for="task">{lt}</label><select id="task" name="task">{tasks}</select></p>
-<p><label for="task-date">{ld}</label><input id="task-date" name="date" required placeholder="2023-06-30"></p>
-<p><label for="task-unit">{ltu}</label><input id="task-unit" name="unit"></p>
-<p><label for="task-text">{ltx}</label><textarea id="task-text" name="text" required></textarea></p>
-<p><label for="task-value">{ltv}</label><input id="task-value" name="value"></p>
-<p><button type="submit" id="record-task">{lb}</button></p></form>
-<h2>{h3}</h2><form method="post" action="/progress/upload" enctype="multipart/form-data" class="card">{csrf}
-<p>{intro}</p>
-<p><label for="progress-kind">{lk}</label><select id="progress-kind" name="kind"><option value="observations">{ko}</option><option value="tasks">{kt}</option></select></p>
-<p><label for="progress-file">{lf}</label><input id="progress-file" type="file" name="file" accept=".csv,.xlsx,text/csv" required></p>
-<p><button type="submit" id="upload-progress">{lup}</button></p></form>"#,
-        h1 = ctx.l("data-record-observation"),
-        csrf = ctx.csrf_field(),
-        li = ctx.l("data-indicator"),
-        ls = ctx.l("data-scope"),
-        ly = ctx.l("entity-claim-year"),
-        lv = ctx.l("entity-fact-value"),
-        lu = ctx.l("data-unit"),
-        lsrc = ctx.l("data-source"),
-        lb = ctx.l("entity-record"),
-        h2 = ctx.l("data-record-task"),
-        lt = ctx.l("data-task"),
-        ld = ctx.l("data-date"),
-        ltu = ctx.l("data-responsible-unit"),
-        ltx = ctx.l("data-progress-text"),
-        ltv = ctx.l("data-progress-value"),
-        h3 = ctx.l("data-upload-progress"),
-        intro = ctx.l("data-upload-progress-intro"),
-        lk = ctx.l("data-kind-of-file"),
-        ko = ctx.l("data-observations"),
-        kt = ctx.l("data-task-updates"),
-        lf = ctx.l("data-file"),
-        lup = ctx.l("data-upload-and-record"),
-    );
+        h2 { (ctx.l("data-record-task")) }
+        form method="post" action="/progress/task" class="card" {
+            (ctx.csrf_field())
+            p {
+                label for="task" { (ctx.l("data-task")) }
+                select #task name="task" { @for t in &plan.tasks { option value=(t.id) { "[" (t.clause) "] " (t.title.get(l)) } } }
+            }
+            p { label for="task-date" { (ctx.l("data-date")) } input #task-date name="date" required placeholder="2023-06-30"; }
+            p { label for="task-unit" { (ctx.l("data-responsible-unit")) } input #task-unit name="unit"; }
+            p { label for="task-text" { (ctx.l("data-progress-text")) } textarea #task-text name="text" required {} }
+            p { label for="task-value" { (ctx.l("data-progress-value")) } input #task-value name="value"; }
+            p { button type="submit" #record-task { (ctx.l("entity-record")) } }
+        }
+        h2 { (ctx.l("data-upload-progress")) }
+        form method="post" action="/progress/upload" enctype="multipart/form-data" class="card" {
+            (ctx.csrf_field())
+            p { (ctx.l("data-upload-progress-intro")) }
+            p {
+                label for="progress-kind" { (ctx.l("data-kind-of-file")) }
+                select #progress-kind name="kind" {
+                    option value="observations" { (ctx.l("data-observations")) }
+                    option value="tasks" { (ctx.l("data-task-updates")) }
+                }
+            }
+            p { label for="progress-file" { (ctx.l("data-file")) } input #progress-file type="file" name="file" accept=".csv,.xlsx,text/csv" required; }
+            p { button type="submit" #upload-progress { (ctx.l("data-upload-and-record")) } }
+        }
+    };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
-    ctx.page_status(status, title, &o)
+    ctx.page_status(status, title, body)
 }
 
 /// Records observations or task updates (CSV text) and answers with the page.

@@ -3,16 +3,16 @@
 //! the state, the budget year and departments, what would reach the next tier, the quoted sentence
 //! and the whole explanation. Nothing is stored.
 
-use super::{Ctx, esc, field, field_error, label};
+use super::{Ctx, field, field_error, label};
 use crate::api::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::{Markup, html};
 use qiangke_rules::model::{FieldDef, Required, RuleKind, Type};
 use qiangke_rules::{Lang, Options, Pack, Reason, State as RState, evaluate, explain, load_facts};
 use serde_json::{Map, Value as J, json};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 const YEARS: std::ops::RangeInclusive<i32> = 2022..=2025;
@@ -50,58 +50,46 @@ fn control(
     err: Option<&String>,
     required: &Required,
     event: Option<usize>,
-) -> String {
+) -> Markup {
     let id = id_of(name);
-    let mut invalid = if err.is_some() { format!(r#" aria-invalid="true" aria-describedby="{id}-error""#) } else { String::new() };
+    let invalid = err.is_some().then_some("true");
+    let described = err.is_some().then(|| format!("{id}-error"));
     // What the vocabulary marks required is marked so here (an event's fields: once its date
     // is given); a condition says when.
-    let caption = match required {
-        Required::No => caption.to_string(),
-        Required::Always => {
-            invalid.push_str(r#" aria-required="true""#);
-            format!("{caption}{}", label(lang, "calc-required"))
-        }
+    let (caption, aria_required) = match required {
+        Required::No => (caption.to_string(), None),
+        Required::Always => (format!("{caption}{}", label(lang, "calc-required")), Some("true")),
         Required::When(c) => {
             let cond = qiangke_rules::explain::condition_text(pack, c, event, lang);
-            format!("{caption}{}", qiangke_i18n::text(lang, "calc-required-when", &[("cond", &cond)]))
+            (format!("{caption}{}", qiangke_i18n::text(lang, "calc-required-when", &[("cond", &cond)])), None)
         }
     };
     let unknown = label(lang, "calc-not-known");
-    let widget = match ty {
-        Type::Bool => {
-            let opt = |v: &str, l: &str| format!(r#"<option value="{v}"{}>{l}</option>"#, if value == v { " selected" } else { "" });
-            format!(
-                r#"<select id="{id}" name="{name}"{invalid}>{}{}{}</select>"#,
-                opt("", unknown),
-                opt("true", label(lang, "calc-yes")),
-                opt("false", label(lang, "calc-no"))
-            )
-        }
-        Type::Enum(e) => {
-            let mut o = format!(r#"<select id="{id}" name="{name}"{invalid}><option value="">{unknown}</option>"#);
-            for v in &pack.enums[e as usize].variants {
-                let _ = write!(
-                    o,
-                    r#"<option value="{}"{}>{}</option>"#,
-                    esc(&v.id),
-                    if value == v.id { " selected" } else { "" },
-                    esc(v.name.get(lang))
-                );
-            }
-            o + "</select>"
-        }
-        _ => {
-            let mode = match ty {
-                Type::Money | Type::Dec | Type::Rate => r#" inputmode="decimal""#,
-                Type::Int => r#" inputmode="numeric""#,
-                _ => "",
-            };
-            format!(r#"<input id="{id}" name="{name}" value="{}"{mode}{invalid}>"#, esc(value))
-        }
+    let mode = match ty {
+        Type::Money | Type::Dec | Type::Rate => Some("decimal"),
+        Type::Int => Some("numeric"),
+        _ => None,
     };
     let h = hint(ty, lang);
-    let h = if h.is_empty() { String::new() } else { format!(r#"<p class="hint">{h}</p>"#) };
-    format!(r#"<div><label for="{id}">{}</label>{widget}{h}{}</div>"#, esc(&caption), field_error(&id, err))
+    html! {
+        div {
+            label for=(id) { (caption) }
+            @match ty {
+                Type::Bool => select id=(id) name=(name) aria-invalid=[invalid] aria-describedby=[&described] aria-required=[aria_required] {
+                    option value="" selected[value.is_empty()] { (unknown) }
+                    option value="true" selected[value == "true"] { (label(lang, "calc-yes")) }
+                    option value="false" selected[value == "false"] { (label(lang, "calc-no")) }
+                },
+                Type::Enum(e) => select id=(id) name=(name) aria-invalid=[invalid] aria-describedby=[&described] aria-required=[aria_required] {
+                    option value="" { (unknown) }
+                    @for v in &pack.enums[e as usize].variants { option value=(v.id) selected[value == v.id] { (v.name.get(lang)) } }
+                },
+                _ => input id=(id) name=(name) value=(value) inputmode=[mode] aria-invalid=[invalid] aria-describedby=[&described] aria-required=[aria_required];,
+            }
+            @if !h.is_empty() { p.hint { (h) } }
+            (field_error(&id, err))
+        }
+    }
 }
 
 fn title(f: &FieldDef, lang: Lang) -> String {
@@ -109,96 +97,78 @@ fn title(f: &FieldDef, lang: Lang) -> String {
 }
 
 /// The whole form, generated from the vocabulary.
-fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors) -> String {
+fn form_html(ctx: &Ctx, pack: &Pack, form: &[(String, String)], errors: &Errors) -> Markup {
     let lang = ctx.lang;
     let v = &pack.vocab;
     let year = field(form, "year");
     let year = if year.is_empty() { DEFAULT_YEAR.to_string() } else { year.to_string() };
-    let mut o = String::new();
-    if !errors.is_empty() {
-        let _ = write!(o, r#"<div class="summary-errors" role="alert"><p>{}</p><ul>"#, label(lang, "calc-some-entries-need-correcting"));
-        let mut errs: Vec<_> = errors.iter().collect();
-        errs.sort();
-        for (k, m) in errs {
-            let _ = write!(o, r##"<li><a href="#{}">{}</a></li>"##, esc(&id_of(k)), esc(m));
+    let mut errs: Vec<_> = errors.iter().collect();
+    errs.sort();
+    let used =
+        |prefix: &str| form.iter().any(|(k, val)| k.starts_with(prefix) && !val.is_empty()) || errors.keys().any(|k| k.starts_with(prefix));
+    html! {
+        @if !errs.is_empty() {
+            div.summary-errors role="alert" {
+                p { (label(lang, "calc-some-entries-need-correcting")) }
+                ul { @for (k, m) in errs { li { a href={ "#" (id_of(k)) } { (m) } } } }
+            }
         }
-        o.push_str("</ul></div>");
-    }
-    let _ = write!(
-        o,
-        r#"<form method="post" action="/calculator" class="calc" novalidate><fieldset><legend>{}</legend><div class="grid">"#,
-        label(lang, "calc-claim-year-and-applicant")
-    );
-    let mut years = String::new();
-    for y in YEARS {
-        let _ = write!(years, r#"<option value="{y}"{}>{y}</option>"#, if year == y.to_string() { " selected" } else { "" });
-    }
-    let _ = write!(
-        o,
-        r#"<div><label for="f-year">{}</label><select id="f-year" name="year">{years}</select>{}</div>"#,
-        label(lang, "calc-claim-year"),
-        field_error("f-year", errors.get("year"))
-    );
-    let _ = write!(
-        o,
-        r#"<div><label for="f-entity-name">{}</label><input id="f-entity-name" name="entity.name" value="{}" autocomplete="organization"></div>"#,
-        label(lang, "calc-name-optional"),
-        esc(field(form, "entity.name"))
-    );
-    for a in &v.attributes {
-        let name = format!("entity.{}", a.name);
-        o.push_str(&control(pack, lang, &name, &title(a, lang), a.ty, field(form, &name), errors.get(&name), &a.required, None));
-    }
-    let _ = write!(o, r#"</div></fieldset><fieldset><legend>{}</legend><div class="grid">"#, label(lang, "calc-figures-of-the-claim"));
-    for y in &v.yearly {
-        let name = format!("y.{}", y.name);
-        o.push_str(&control(pack, lang, &name, &title(y, lang), y.ty, field(form, &name), errors.get(&name), &y.required, None));
-    }
-    let _ = write!(
-        o,
-        r#"</div></fieldset><h2>{}</h2><p class="hint">{}</p>"#,
-        label(lang, "calc-events-recognitions-projects-prizes"),
-        label(lang, "calc-one-of-each-kind")
-    );
-    for (ei, e) in v.events.iter().enumerate() {
-        let prefix = format!("e.{}.", e.name);
-        let used = form.iter().any(|(k, val)| k.starts_with(&prefix) && !val.is_empty()) || errors.keys().any(|k| k.starts_with(&prefix));
-        let _ = write!(
-            o,
-            r#"<details class="event" id="ev-{}"{}><summary>{}</summary><fieldset><legend>{}</legend><div class="grid">"#,
-            esc(&e.name),
-            if used { " open" } else { "" },
-            esc(e.title.get(lang)),
-            esc(e.title.get(lang))
-        );
-        let dname = format!("{prefix}date");
-        o.push_str(&control(
-            pack,
-            lang,
-            &dname,
-            label(lang, "calc-date"),
-            Type::Date,
-            field(form, &dname),
-            errors.get(&dname),
-            &Required::Always,
-            Some(ei),
-        ));
-        for f in &e.fields {
-            let name = format!("{prefix}{}", f.name);
-            o.push_str(&control(pack, lang, &name, &title(f, lang), f.ty, field(form, &name), errors.get(&name), &f.required, Some(ei)));
+        form method="post" action="/calculator" class="calc" novalidate {
+            fieldset {
+                legend { (label(lang, "calc-claim-year-and-applicant")) }
+                div.grid {
+                    div {
+                        label for="f-year" { (label(lang, "calc-claim-year")) }
+                        select #f-year name="year" { @for y in YEARS { option value=(y) selected[year == y.to_string()] { (y) } } }
+                        (field_error("f-year", errors.get("year")))
+                    }
+                    div {
+                        label for="f-entity-name" { (label(lang, "calc-name-optional")) }
+                        input #f-entity-name name="entity.name" value=(field(form, "entity.name")) autocomplete="organization";
+                    }
+                    @for a in &v.attributes {
+                        @let name = format!("entity.{}", a.name);
+                        (control(pack, lang, &name, &title(a, lang), a.ty, field(form, &name), errors.get(&name), &a.required, None))
+                    }
+                }
+            }
+            fieldset {
+                legend { (label(lang, "calc-figures-of-the-claim")) }
+                div.grid {
+                    @for y in &v.yearly {
+                        @let name = format!("y.{}", y.name);
+                        (control(pack, lang, &name, &title(y, lang), y.ty, field(form, &name), errors.get(&name), &y.required, None))
+                    }
+                }
+            }
+            h2 { (label(lang, "calc-events-recognitions-projects-prizes")) }
+            p.hint { (label(lang, "calc-one-of-each-kind")) }
+            @for (ei, e) in v.events.iter().enumerate() {
+                @let prefix = format!("e.{}.", e.name);
+                @let dname = format!("{prefix}date");
+                details.event id={ "ev-" (e.name) } open[used(&prefix)] {
+                    summary { (e.title.get(lang)) }
+                    fieldset {
+                        legend { (e.title.get(lang)) }
+                        div.grid {
+                            (control(pack, lang, &dname, label(lang, "calc-date"), Type::Date, field(form, &dname), errors.get(&dname), &Required::Always, Some(ei)))
+                            @for f in &e.fields {
+                                @let name = format!("{prefix}{}", f.name);
+                                (control(pack, lang, &name, &title(f, lang), f.ty, field(form, &name), errors.get(&name), &f.required, Some(ei)))
+                            }
+                        }
+                    }
+                }
+            }
+            p { button type="submit" #calculate { (label(lang, "calc-calculate")) } }
         }
-        o.push_str("</div></fieldset></details>");
+        form method="post" action="/calculator/upload" enctype="multipart/form-data" class="card" {
+            h2 { (label(lang, "calc-or-upload-a-facts")) }
+            p.hint { (label(lang, "calc-json-or-toml-as")) }
+            p { label for="f-file" { (label(lang, "calc-facts-file")) } input #f-file type="file" name="facts" accept=".json,.toml"; }
+            p { button type="submit" class="secondary" { (label(lang, "calc-upload-and-calculate")) } }
+        }
     }
-    let _ = write!(o, r#"<p><button type="submit" id="calculate">{}</button></p></form>"#, label(lang, "calc-calculate"));
-    let _ = write!(
-        o,
-        r#"<form method="post" action="/calculator/upload" enctype="multipart/form-data" class="card"><h2>{}</h2><p class="hint">{}</p><p><label for="f-file">{}</label><input id="f-file" type="file" name="facts" accept=".json,.toml"></p><p><button type="submit" class="secondary">{}</button></p></form>"#,
-        label(lang, "calc-or-upload-a-facts"),
-        label(lang, "calc-json-or-toml-as"),
-        label(lang, "calc-facts-file"),
-        label(lang, "calc-upload-and-calculate")
-    );
-    o
 }
 
 /// Reads the form into a facts document, checking every value against its type.
@@ -292,7 +262,7 @@ fn parse_form(pack: &Pack, lang: Lang, form: &[(String, String)]) -> (i32, J, Er
     (year, doc, errors)
 }
 
-fn state_badge(lang: Lang, code: &str) -> String {
+fn state_badge(lang: Lang, code: &str) -> Markup {
     let label = match code {
         "awarded" => label(lang, "calc-awarded"),
         "met" => label(lang, "calc-met"),
@@ -307,23 +277,12 @@ fn state_badge(lang: Lang, code: &str) -> String {
         "not-in-force" => "not-in-force",
         _ => "not-eligible",
     };
-    format!(r#"<span class="state {class}">{label}</span>"#)
+    html! { span class={ "state " (class) } { (label) } }
 }
 
 /// The results of one evaluation as cards.
-pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluation<'_>) -> String {
-    let mut o = String::new();
+pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluation<'_>) -> Markup {
     let tot = explain::totals(ev);
-    let _ = write!(o, r#"<section aria-labelledby="results-h" id="results"><h2 id="results-h">{}</h2>"#, label(lang, "calc-results"));
-    if tot.is_empty() {
-        let _ = write!(o, "<p>{}</p>", label(lang, "calc-no-award-on-these"));
-    } else {
-        let _ = write!(o, r#"<p class="card">{}: "#, label(lang, "calc-total-by-budget-year"));
-        let parts: Vec<String> =
-            tot.iter().map(|(y, (lo, hi))| format!("{y}: <strong>{}</strong>", esc(&explain::amount_text(*lo, *hi, lang)))).collect();
-        o.push_str(&parts.join(" · "));
-        o.push_str("</p>");
-    }
     let mut quiet = Vec::new();
     let mut other_kinds = Vec::new();
     let order = |r: &qiangke_rules::RuleResult<'_>| match (&r.state, r.rule.kind) {
@@ -334,91 +293,90 @@ pub(crate) fn results_html(pack: &Pack, lang: Lang, ev: &qiangke_rules::Evaluati
     };
     let mut results: Vec<&qiangke_rules::RuleResult<'_>> = ev.results.iter().collect();
     results.sort_by_key(|r| order(r));
+    let mut shown = Vec::new();
     for r in results {
         if matches!(r.state, RState::NotEligible(Reason::NoTrigger)) {
             quiet.push(format!("[{}] {}", r.rule.clause, r.rule.title.get(lang)));
-            continue;
-        }
-        // Rules for other kinds of applicant: not eligible, and why, in one list.
-        if let RState::NotEligible(Reason::ApplicantKind { .. }) = &r.state {
+        } else if let RState::NotEligible(Reason::ApplicantKind { .. }) = &r.state {
+            // Rules for other kinds of applicant: not eligible, and why, in one list.
             other_kinds.push(format!("[{}] {}: {}", r.rule.clause, r.rule.title.get(lang), explain::not_eligible_text(pack, r, lang)));
-            continue;
+        } else {
+            shown.push(r);
         }
-        let rule = r.rule;
-        let code = r.state.code_for(rule);
-        let _ = write!(
-            o,
-            r#"<article class="card result {code}" id="result-{}"><h3>{} <small>[{}]</small></h3><p>{}"#,
-            esc(&rule.id),
-            esc(rule.title.get(lang)),
-            esc(&rule.clause),
-            state_badge(lang, code)
-        );
-        if let RState::Awarded { low, high } = &r.state {
-            let prefix = if rule.kind == RuleKind::Limit { label(lang, "calc-limit-not-a-payment") } else { "" };
-            let _ = write!(o, r#" <span class="amount">{prefix}{}</span>"#, esc(&explain::amount_text(*low, *high, lang)));
-        }
-        o.push_str("</p>");
-        if let RState::NeedsInformation(m) = &r.state {
-            let facts: Vec<String> = m.iter().map(|x| esc(&explain::fact_title(pack, &explain::missing_ref(x), lang))).collect();
-            let _ = write!(o, "<p>{}: {}</p>", label(lang, "calc-still-needed"), facts.join("、"));
-        }
-        if let Some(by) = r.budget_year
-            && rule.kind == RuleKind::Award
-        {
-            let deps: Vec<&str> = rule.verified_by.iter().map(|d| pack.department(*d).name.get(lang)).collect();
-            let _ =
-                write!(o, "<p>{} {by} · {} {}", label(lang, "calc-budget-year"), label(lang, "calc-verified-by"), esc(&deps.join("、")));
-            if let Some(p) = rule.paid_by {
-                let _ = write!(o, " · {} {}", label(lang, "calc-paid-by"), esc(pack.department(p).name.get(lang)));
+    }
+    html! {
+        section aria-labelledby="results-h" #results {
+            h2 #results-h { (label(lang, "calc-results")) }
+            @if tot.is_empty() {
+                p { (label(lang, "calc-no-award-on-these")) }
+            } @else {
+                p.card {
+                    (label(lang, "calc-total-by-budget-year")) ": "
+                    @for (i, (y, (lo, hi))) in tot.iter().enumerate() {
+                        @if i > 0 { " · " }
+                        (y) ": " strong { (explain::amount_text(*lo, *hi, lang)) }
+                    }
+                }
             }
-            o.push_str("</p>");
+            @for r in shown { (result_card(pack, lang, r)) }
+            @if !other_kinds.is_empty() {
+                details.card #other-kinds {
+                    summary { (label(lang, "calc-rules-for-other-kinds")) " (" (other_kinds.len()) ")" }
+                    ul { @for q in &other_kinds { li { (q) } } }
+                }
+            }
+            @if !quiet.is_empty() {
+                details.card {
+                    summary { (label(lang, "calc-rules-with-nothing-to")) " (" (quiet.len()) ")" }
+                    ul { @for q in &quiet { li { (q) } } }
+                }
+            }
         }
-        for h in explain::tier_hints(pack, r, lang) {
-            let _ = write!(o, r#"<p class="hint tier-hint">{}</p>"#, esc(&h));
-        }
-        let _ = write!(o, r#"<blockquote lang="zh-Hans" cite="/policy#rule-{}">{}</blockquote>"#, esc(&rule.id), esc(&rule.quote));
-        let _ = write!(
-            o,
-            "<details><summary>{}</summary><pre>{}</pre></details></article>",
-            label(lang, "calc-how-this-was-decided"),
-            esc(&explain::result_to_text(pack, r, lang))
-        );
     }
-    if !other_kinds.is_empty() {
-        let _ = write!(
-            o,
-            "<details class=\"card\" id=\"other-kinds\"><summary>{} ({})</summary><ul>",
-            label(lang, "calc-rules-for-other-kinds"),
-            other_kinds.len()
-        );
-        for q in other_kinds {
-            let _ = write!(o, "<li>{}</li>", esc(&q));
-        }
-        o.push_str("</ul></details>");
-    }
-    if !quiet.is_empty() {
-        let _ = write!(o, "<details class=\"card\"><summary>{} ({})</summary><ul>", label(lang, "calc-rules-with-nothing-to"), quiet.len());
-        for q in quiet {
-            let _ = write!(o, "<li>{}</li>", esc(&q));
-        }
-        o.push_str("</ul></details>");
-    }
-    o.push_str("</section>");
-    o
 }
 
-fn intro(ctx: &Ctx, pack: &Pack) -> String {
-    format!(
-        r#"<p>{} <a href="/policy">{}</a></p>"#,
-        esc(&ctx.say("calc-intro", &[("plan", pack.title.get(ctx.lang))])),
-        ctx.l("calc-read-the-plan")
-    )
+/// One result: its state and amount, what it still needs, who verifies and pays, the next tier,
+/// the quoted sentence and the whole explanation.
+fn result_card(pack: &Pack, lang: Lang, r: &qiangke_rules::RuleResult<'_>) -> Markup {
+    let rule = r.rule;
+    let code = r.state.code_for(rule);
+    html! {
+        article class={ "card result " (code) } id={ "result-" (rule.id) } {
+            h3 { (rule.title.get(lang)) " " small { "[" (rule.clause) "]" } }
+            p {
+                (state_badge(lang, code))
+                @if let RState::Awarded { low, high } = &r.state {
+                    " " span.amount {
+                        @if rule.kind == RuleKind::Limit { (label(lang, "calc-limit-not-a-payment")) }
+                        (explain::amount_text(*low, *high, lang))
+                    }
+                }
+            }
+            @if let RState::NeedsInformation(m) = &r.state {
+                @let facts: Vec<String> = m.iter().map(|x| explain::fact_title(pack, &explain::missing_ref(x), lang)).collect();
+                p { (label(lang, "calc-still-needed")) ": " (facts.join("、")) }
+            }
+            @if let (Some(by), RuleKind::Award) = (r.budget_year, rule.kind) {
+                @let deps: Vec<&str> = rule.verified_by.iter().map(|d| pack.department(*d).name.get(lang)).collect();
+                p {
+                    (label(lang, "calc-budget-year")) " " (by) " · " (label(lang, "calc-verified-by")) " " (deps.join("、"))
+                    @if let Some(p) = rule.paid_by { " · " (label(lang, "calc-paid-by")) " " (pack.department(p).name.get(lang)) }
+                }
+            }
+            @for h in explain::tier_hints(pack, r, lang) { p.hint.tier-hint { (h) } }
+            blockquote lang="zh-Hans" cite={ "/policy#rule-" (rule.id) } { (rule.quote) }
+            details { summary { (label(lang, "calc-how-this-was-decided")) } pre { (explain::result_to_text(pack, r, lang)) } }
+        }
+    }
+}
+
+fn intro(ctx: &Ctx, pack: &Pack) -> Markup {
+    html! { p { (ctx.say("calc-intro", &[("plan", pack.title.get(ctx.lang))])) " " a href="/policy" { (ctx.l("calc-read-the-plan")) } } }
 }
 
 pub(super) async fn form(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
-    let body = intro(&ctx, &s.pack) + &form_html(&ctx, &s.pack, &[], &Errors::new());
-    ctx.page(ctx.l("calc-award-calculator"), &body)
+    let body = html! { (intro(&ctx, &s.pack)) (form_html(&ctx, &s.pack, &[], &Errors::new())) };
+    ctx.page(ctx.l("calc-award-calculator"), body)
 }
 
 pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(form): axum::Form<Vec<(String, String)>>) -> Response {
@@ -428,8 +386,8 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
     if errors.is_empty() {
         match evaluate_off_thread(&s, "form".into(), doc.to_string(), vec![year], ctx.lang).await {
             Ok(Ok(results)) => {
-                let body = intro(&ctx, pack) + &results + &form_html(&ctx, pack, &form, &errors);
-                return ctx.page_reposting(StatusCode::OK, title, &body, &form);
+                let body = html! { (intro(&ctx, pack)) (results) (form_html(&ctx, pack, &form, &errors)) };
+                return ctx.page_reposting(StatusCode::OK, title, body, &form);
             }
             Ok(Err(messages)) => {
                 for (_, m) in messages {
@@ -439,8 +397,8 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
             Err(p) => return super::problem_page(&ctx, &p),
         }
     }
-    let body = intro(&ctx, pack) + &form_html(&ctx, pack, &form, &errors);
-    ctx.page_reposting(StatusCode::UNPROCESSABLE_ENTITY, title, &body, &form)
+    let body = html! { (intro(&ctx, pack)) (form_html(&ctx, pack, &form, &errors)) };
+    ctx.page_reposting(StatusCode::UNPROCESSABLE_ENTITY, title, body, &form)
 }
 
 pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Multipart) -> Response {
@@ -468,36 +426,35 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
             }
         }
     }
-    let fail = |msg: String| {
-        let body =
-            format!(r#"<div class="summary-errors" role="alert"><p>{}</p></div>"#, msg) + &form_html(&ctx, pack, &[], &Errors::new());
-        ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, &body)
+    let fail = |msg: Markup| {
+        let body = html! {
+            div.summary-errors role="alert" { (msg) }
+            (form_html(&ctx, pack, &[], &Errors::new()))
+        };
+        ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, body)
     };
     if too_large {
-        let mut r = fail(esc(ctx.l("calc-the-file-is-too")));
+        let mut r = fail(html! { p { (ctx.l("calc-the-file-is-too")) } });
         *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
         return r;
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return fail(esc(ctx.l("calc-choose-a-facts-file")));
+        return fail(html! { p { (ctx.l("calc-choose-a-facts-file")) } });
     };
     let text = match qiangke_rules::textfile::decode(&bytes) {
         Ok(t) => t.into_owned(),
-        Err(e) => return fail(esc(&e.render(ctx.lang))),
+        Err(e) => return fail(html! { p { (e.render(ctx.lang)) } }),
     };
     let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
     match evaluate_off_thread(&s, name.clone(), text, Vec::new(), ctx.lang).await {
         Ok(Ok(results)) => {
-            let body = intro(&ctx, pack) + &results + &form_html(&ctx, pack, &[], &Errors::new());
-            ctx.page(title, &body)
+            let body = html! { (intro(&ctx, pack)) (results) (form_html(&ctx, pack, &[], &Errors::new())) };
+            ctx.page(title, body)
         }
-        Ok(Err(messages)) => {
-            let mut m = format!("{}<ul>", esc(ctx.l("calc-the-file-has-errors")));
-            for (at, msg) in messages {
-                let _ = write!(m, "<li>{}:{at}: {}</li>", esc(&name), esc(&msg));
-            }
-            fail(m + "</ul>")
-        }
+        Ok(Err(messages)) => fail(html! {
+            p { (ctx.l("calc-the-file-has-errors")) }
+            ul { @for (at, msg) in &messages { li { (name) ":" (at) ": " (msg) } } }
+        }),
         Err(p) => super::problem_page(&ctx, &p),
     }
 }
@@ -511,7 +468,7 @@ async fn evaluate_off_thread(
     text: String,
     years: Vec<i32>,
     lang: Lang,
-) -> Result<Result<String, Vec<(String, String)>>, crate::Problem> {
+) -> Result<Result<Markup, Vec<(String, String)>>, crate::Problem> {
     let pack = s.pack.clone();
     s.evaluations
         .run(move || {

@@ -2,10 +2,11 @@
 //! and department, task status by responsible unit. Charts are SVG drawn here (no script, no
 //! inline style); every figure in a chart is also in a table beside it.
 
-use super::{Ctx, esc};
+use super::Ctx;
 use crate::api::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use maud::{Markup, html};
 use qiangke_monitor::report as monitor_report;
 use qiangke_monitor::tasks::{by_unit, task_status};
 use qiangke_rules::Lang;
@@ -13,7 +14,6 @@ use qiangke_store::Role;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 #[derive(serde::Deserialize, Default)]
@@ -52,93 +52,132 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return super::store_error(&ctx, e),
     };
     let r = monitor_report::build(pack, &obs, &ups, year, &s.weights, Some(&counts));
-    let mut o = String::new();
-    let mut years = String::new();
-    for y in 2022..=2025 {
-        let _ = write!(years, r#"<option value="{y}"{}>{y}</option>"#, if y == year { " selected" } else { "" });
-    }
-    let _ = write!(
-        o,
-        r#"<form method="get" action="/dashboard" class="card"><label for="d-year">{}</label><select id="d-year" name="year">{years}</select> <button type="submit">{}</button></form>"#,
-        ctx.l("dash-report-year"),
-        ctx.l("dash-show")
-    );
+    // The award budget by year and paying department, for those who may see it.
+    let budget = match ctx.user.as_ref().filter(|u| matches!(u.role, Role::Finance | Role::Admin | Role::County)) {
+        None => html! { p { (ctx.l("dash-visible-to-finance-admin")) } },
+        Some(u) => match s.store.budget(u, None).await {
+            Err(e) => return super::store_error(&ctx, e),
+            Ok(b) => budget_chart(&ctx, pack, &b),
+        },
+    };
+    let body = html! {
+        form method="get" action="/dashboard" class="card" {
+            label for="d-year" { (ctx.l("dash-report-year")) }
+            select id="d-year" name="year" { @for y in 2022..=2025 { option value=(y) selected[y == year] { (y) } } }
+            " "
+            button type="submit" { (ctx.l("dash-show")) }
+        }
+        section aria-labelledby="ind-h" {
+            h2 #ind-h { (ctx.l("dash-indicator-progress-city")) }
+            (indicator_chart(&ctx, pack, &r))
+            (indicator_table(&ctx, pack, &r))
+        }
+        section aria-labelledby="bud-h" {
+            h2 #bud-h { (ctx.l("dash-award-budget-by-year")) }
+            (budget)
+        }
+        section aria-labelledby="task-h" {
+            h2 #task-h { (ctx.l("dash-tasks-by-responsible-unit")) }
+            (task_table(&ctx, pack, &ups, year))
+        }
+        @if !r.missing.is_empty() {
+            details.card {
+                summary { (ctx.l("dash-missing-data")) " (" (r.missing.len()) ")" }
+                ul { @for m in &r.missing { li { (m.render(l)) } } }
+            }
+        }
+    };
+    ctx.page(ctx.l("dash-dashboard"), body)
+}
 
-    // Indicators: share of the way to 2025, with the linear path marked.
-    let _ = write!(o, r#"<section aria-labelledby="ind-h"><h2 id="ind-h">{}</h2>"#, ctx.l("dash-indicator-progress-city"));
+/// Indicators: share of the way to 2025, with the linear path marked.
+fn indicator_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, r: &monitor_report::Report) -> Markup {
+    let l = ctx.lang;
     let row_h = 24i64;
     let (x0, w) = (300i64, 420i64);
     let h = 40 + row_h * r.city.len() as i64;
-    let _ = write!(
-        o,
-        r##"<div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{h}" role="img" aria-labelledby="ind-svg-t"><title id="ind-svg-t">{}</title><line x1="{x0}" y1="20" x2="{x0}" y2="{}" stroke="#333"/><line x1="{}" y1="20" x2="{}" y2="{}" stroke="#999" stroke-dasharray="4"/><text x="{}" y="14">100%</text>"##,
-        x0 + w + 120,
-        ctx.l("dash-share-of-the-way"),
-        h - 10,
-        x0 + w,
-        x0 + w,
-        h - 10,
-        x0 + w - 16
-    );
-    for (i, p) in r.city.iter().enumerate() {
-        let d = &pack.plan.indicators[p.indicator];
-        let y = 24 + row_h * i as i64;
-        let name = match l {
-            Lang::Zh => d.name.clone(),
-            Lang::En => d.title.en.clone(),
-        };
-        let _ = write!(
-            o,
-            r#"<text x="{}" y="{}" text-anchor="end">{}. {}</text>"#,
-            x0 - 6,
-            y + 14,
-            d.number,
-            esc(&name.chars().take(22).collect::<String>())
-        );
-        match p.share {
-            Some(sh) => {
-                let bw = px(sh.max(Decimal::ZERO), Decimal::ONE, w).min(w + 100);
-                let color = match p.status.code() {
-                    "achieved" | "on-track" => "#1f7a3a",
-                    "behind" => "#a35b00",
-                    _ => "#b3261e",
-                };
-                let _ = write!(
-                    o,
-                    r#"<rect x="{x0}" y="{}" width="{bw}" height="{}" fill="{color}"/><text x="{}" y="{}">{}</text>"#,
-                    y + 2,
-                    row_h - 8,
-                    x0 + bw + 4,
-                    y + 14,
-                    pct(sh)
-                );
-                if let Some(lin) = p.linear {
-                    let lx = x0 + px(lin, Decimal::ONE, w);
-                    let _ = write!(o, r##"<line x1="{lx}" y1="{}" x2="{lx}" y2="{}" stroke="#000" stroke-width="2"/>"##, y, y + row_h - 4);
-                }
-                // Where the 2022 target lies on the way from the baseline to the 2025 target.
-                if let (Some((base, _)), Some(t22), Some(t25)) = (p.baseline, d.target_2022, p.target_2025)
-                    && t25 != base
-                {
-                    let at = (t22 - base) / (t25 - base);
-                    if at > Decimal::ZERO && at < Decimal::ONE {
-                        let tx = x0 + px(at, Decimal::ONE, w);
-                        let _ = write!(
-                            o,
-                            r##"<path d="M{} {} l4 -6 l4 6 z" fill="#0b5cad"><title>2022</title></path>"##,
-                            tx - 4,
-                            y + row_h - 2
-                        );
+    html! {
+        div.scroll { svg xmlns="http://www.w3.org/2000/svg" width=(x0 + w + 120) height=(h) role="img" aria-labelledby="ind-svg-t" {
+            title #ind-svg-t { (ctx.l("dash-share-of-the-way")) }
+            line x1=(x0) y1="20" x2=(x0) y2=(h - 10) stroke="#333" {}
+            line x1=(x0 + w) y1="20" x2=(x0 + w) y2=(h - 10) stroke="#999" stroke-dasharray="4" {}
+            text x=(x0 + w - 16) y="14" { "100%" }
+            @for (i, p) in r.city.iter().enumerate() {
+                @let d = &pack.plan.indicators[p.indicator];
+                @let y = 24 + row_h * i as i64;
+                @let name = match l { Lang::Zh => &d.name, Lang::En => &d.title.en };
+                text x=(x0 - 6) y=(y + 14) text-anchor="end" { (d.number) ". " (name.chars().take(22).collect::<String>()) }
+                @match p.share {
+                    Some(sh) => {
+                        @let bw = px(sh.max(Decimal::ZERO), Decimal::ONE, w).min(w + 100);
+                        @let color = match p.status.code() {
+                            "achieved" | "on-track" => "#1f7a3a",
+                            "behind" => "#a35b00",
+                            _ => "#b3261e",
+                        };
+                        rect x=(x0) y=(y + 2) width=(bw) height=(row_h - 8) fill=(color) {}
+                        text x=(x0 + bw + 4) y=(y + 14) { (pct(sh)) }
+                        @if let Some(lin) = p.linear {
+                            @let lx = x0 + px(lin, Decimal::ONE, w);
+                            line x1=(lx) y1=(y) x2=(lx) y2=(y + row_h - 4) stroke="#000" stroke-width="2" {}
+                        }
+                        // Where the 2022 target lies on the way from the baseline to the 2025 target.
+                        @if let Some(at) = target_2022_at(d, p) {
+                            path d={ "M" (x0 + px(at, Decimal::ONE, w) - 4) " " (y + row_h - 2) " l4 -6 l4 6 z" } fill="#0b5cad" { title { "2022" } }
+                        }
                     }
+                    None => { text x=(x0 + 4) y=(y + 14) fill="#5a6272" { (ctx.l("dash-no-data-or-not")) } }
                 }
             }
-            None => {
-                let _ = write!(o, r##"<text x="{}" y="{}" fill="#5a6272">{}</text>"##, x0 + 4, y + 14, ctx.l("dash-no-data-or-not"));
+        } }
+    }
+}
+
+/// Where the 2022 target lies on the way from the baseline to the 2025 target (strictly between).
+fn target_2022_at(d: &qiangke_rules::plan::Indicator, p: &qiangke_monitor::progress::Progress) -> Option<Decimal> {
+    let (base, _) = p.baseline?;
+    let (t22, t25) = (d.target_2022?, p.target_2025?);
+    if t25 == base {
+        return None;
+    }
+    let at = (t22 - base) / (t25 - base);
+    (at > Decimal::ZERO && at < Decimal::ONE).then_some(at)
+}
+
+fn indicator_table(ctx: &Ctx, pack: &qiangke_rules::Pack, r: &monitor_report::Report) -> Markup {
+    let l = ctx.lang;
+    let opt = |x: Option<Decimal>| x.map(|v| v.normalize().to_string()).unwrap_or_else(|| "—".into());
+    let rows = html! {
+        @for p in &r.city {
+            @let d = &pack.plan.indicators[p.indicator];
+            @let met = match p.met_2022 {
+                Some(true) => ctx.l("dash-yes"),
+                Some(false) => ctx.l("dash-no"),
+                None => "—",
+            };
+            @let code = p.status.code();
+            tr {
+                th scope="row" {
+                    (d.number) ". " (if l == Lang::Zh { &d.name } else { &d.title.en }) " ("
+                    // The unit as printed; where the table prints none, our reading (see the indicator's note).
+                    (match (d.unit.is_empty(), l) {
+                        (false, _) => &d.unit,
+                        (true, Lang::Zh) if !d.unit_zh.is_empty() => &d.unit_zh,
+                        (true, _) => &d.unit_en,
+                    })
+                    ")"
+                }
+                td.num { (p.baseline.map(|b| format!("{} ({})", b.0.normalize(), b.1)).unwrap_or_else(|| "—".into())) }
+                td.num { (opt(d.target_2022)) }
+                td { (met) }
+                td.num { (opt(p.target_2025)) }
+                td.num { (p.value.map(|v| format!("{} ({})", v.0.normalize(), v.1)).unwrap_or_else(|| "—".into())) }
+                td.num { (p.share.map(pct).unwrap_or_else(|| "—".into())) }
+                td class={ "status-" (code) } { (status_label(l, code)) }
             }
         }
-    }
-    o.push_str("</svg></div>");
-    o.push_str(&super::table_open(
+    };
+    super::table(
         None,
         &[
             (ctx.l("dash-indicator"), false),
@@ -150,54 +189,31 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
             (ctx.l("dash-share"), true),
             (ctx.l("dash-status"), false),
         ],
-    ));
-    for p in &r.city {
-        let d = &pack.plan.indicators[p.indicator];
-        let opt = |x: Option<Decimal>| x.map(|v| v.normalize().to_string()).unwrap_or_else(|| "—".into());
-        let met = match p.met_2022 {
-            Some(true) => ctx.l("dash-yes"),
-            Some(false) => ctx.l("dash-no"),
-            None => "—",
-        };
-        let code = p.status.code();
-        let _ = write!(
-            o,
-            r#"<tr><th scope="row">{}. {} ({})</th><td class="num">{}</td><td class="num">{}</td><td>{met}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="status-{code}">{}</td></tr>"#,
-            d.number,
-            esc(if l == Lang::Zh { &d.name } else { &d.title.en }),
-            // The unit as printed; where the table prints none, our reading (see the indicator's note).
-            esc(match (d.unit.is_empty(), l) {
-                (false, _) => &d.unit,
-                (true, Lang::Zh) if !d.unit_zh.is_empty() => &d.unit_zh,
-                (true, _) => &d.unit_en,
-            }),
-            p.baseline.map(|b| format!("{} ({})", b.0.normalize(), b.1)).unwrap_or_else(|| "—".into()),
-            opt(d.target_2022),
-            opt(p.target_2025),
-            p.value.map(|v| format!("{} ({})", v.0.normalize(), v.1)).unwrap_or_else(|| "—".into()),
-            p.share.map(pct).unwrap_or_else(|| "—".into()),
-            status_label(l, code)
-        );
-    }
-    o.push_str("</tbody></table></div></section>");
+        rows,
+    )
+}
 
-    // The award budget by year and paying department, for those who may see it.
-    let _ = write!(o, r#"<section aria-labelledby="bud-h"><h2 id="bud-h">{}</h2>"#, ctx.l("dash-award-budget-by-year"));
-    match ctx.user.as_ref().filter(|u| matches!(u.role, Role::Finance | Role::Admin | Role::County)) {
-        None => {
-            let _ = write!(o, "<p>{}</p>", ctx.l("dash-visible-to-finance-admin"));
+/// Tasks by responsible unit.
+fn task_table(ctx: &Ctx, pack: &qiangke_rules::Pack, ups: &[qiangke_monitor::tasks::Update], year: i32) -> Markup {
+    let l = ctx.lang;
+    let st = task_status(pack, ups, year);
+    let rows = html! {
+        @for (di, dept) in pack.departments.iter().enumerate() {
+            @let (leads, supports) = by_unit(pack, di);
+            @if !(leads.is_empty() && supports.is_empty()) {
+                @let updated = leads.iter().chain(supports.iter()).filter(|t| st.iter().any(|x| x.task == **t && x.latest.is_some())).count();
+                @let overdue = leads.iter().filter(|t| st.iter().any(|x| x.task == **t && !x.overdue.is_empty())).count();
+                tr {
+                    th scope="row" { (dept.name.get(l)) }
+                    td.num { (leads.len()) }
+                    td.num { (supports.len()) }
+                    td.num { (updated) }
+                    td.num.error[overdue > 0] { (overdue) }
+                }
+            }
         }
-        Some(u) => match s.store.budget(u, None).await {
-            Err(e) => return super::store_error(&ctx, e),
-            Ok(b) => o.push_str(&budget_chart(&ctx, pack, &b)),
-        },
-    }
-    o.push_str("</section>");
-
-    // Tasks by responsible unit.
-    let st = task_status(pack, &ups, year);
-    let _ = write!(o, r#"<section aria-labelledby="task-h"><h2 id="task-h">{}</h2>"#, ctx.l("dash-tasks-by-responsible-unit"));
-    o.push_str(&super::table_open(
+    };
+    super::table(
         None,
         &[
             (ctx.l("dash-unit"), false),
@@ -206,37 +222,12 @@ pub(super) async fn page(ctx: Ctx, State(s): State<Arc<AppState>>, Query(q): Que
             (ctx.l("dash-with-updates"), true),
             (ctx.l("dash-overdue"), true),
         ],
-    ));
-    for (di, dept) in pack.departments.iter().enumerate() {
-        let (leads, supports) = by_unit(pack, di);
-        if leads.is_empty() && supports.is_empty() {
-            continue;
-        }
-        let mine: Vec<usize> = leads.iter().chain(supports.iter()).copied().collect();
-        let updated = mine.iter().filter(|t| st.iter().any(|x| x.task == **t && x.latest.is_some())).count();
-        let overdue = leads.iter().filter(|t| st.iter().any(|x| x.task == **t && !x.overdue.is_empty())).count();
-        let _ = write!(
-            o,
-            r#"<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td><td class="num">{updated}</td><td class="num{}">{overdue}</td></tr>"#,
-            esc(dept.name.get(l)),
-            leads.len(),
-            supports.len(),
-            if overdue > 0 { " error" } else { "" }
-        );
-    }
-    o.push_str("</tbody></table></div></section>");
-    if !r.missing.is_empty() {
-        let _ = write!(o, "<details class=\"card\"><summary>{} ({})</summary><ul>", ctx.l("dash-missing-data"), r.missing.len());
-        for m in &r.missing {
-            let _ = write!(o, "<li>{}</li>", esc(&m.render(l)));
-        }
-        o.push_str("</ul></details>");
-    }
-    ctx.page(ctx.l("dash-dashboard"), &o)
+        rows,
+    )
 }
 
 /// Bars of committed (scheduled + paid) and pending amounts per budget year and paying department.
-pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json::Value) -> String {
+pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json::Value) -> Markup {
     let l = ctx.lang;
     let mut agg: BTreeMap<(i64, String), (Decimal, Decimal, Decimal)> = BTreeMap::new();
     for line in b["lines"].as_array().into_iter().flatten() {
@@ -247,84 +238,69 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
         e.2 += dec(&line["paid"]);
     }
     if agg.is_empty() {
-        return format!("<p>{}</p>", ctx.l("dash-no-awards-in-the"));
+        return html! { p { (ctx.l("dash-no-awards-in-the")) } };
     }
     let max = agg.values().map(|v| v.0 + v.1).max().unwrap_or(Decimal::ONE).max(Decimal::ONE);
     let dept_name = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(l).to_string());
     let (x0, w, row_h) = (260i64, 420i64, 26i64);
     let h = 30 + row_h * agg.len() as i64;
-    let mut o = format!(
-        r##"<div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{h}" role="img" aria-labelledby="bud-svg-t"><title id="bud-svg-t">{}</title>"##,
-        x0 + w + 160,
-        ctx.l("dash-dark-decided-scheduled-or")
-    );
-    for (i, ((y, payer), (committed, pending, _))) in agg.iter().enumerate() {
-        let yy = 10 + row_h * i as i64;
-        let cw = px(*committed, max, w);
-        let pw = px(*pending, max, w);
-        let _ = write!(
-            o,
-            r##"<text x="{}" y="{}" text-anchor="end">{y} {}</text><rect x="{x0}" y="{}" width="{cw}" height="{}" fill="#0b5cad"/><rect x="{}" y="{}" width="{pw}" height="{}" fill="#9cc1e8"/><text x="{}" y="{}">{}元</text>"##,
-            x0 - 6,
-            yy + 15,
-            esc(&dept_name(payer)),
-            yy + 2,
-            row_h - 8,
-            x0 + cw,
-            yy + 2,
-            row_h - 8,
-            x0 + cw + pw + 4,
-            yy + 15,
-            committed.round_dp(2)
-        );
+    let rows = html! {
+        @for line in b["lines"].as_array().into_iter().flatten() {
+            @let pending = match (line["pending"]["low"].as_str(), line["pending"]["high"].as_str()) {
+                (Some(lo), Some(hi)) if lo == hi => lo.to_string(),
+                (Some(lo), Some(hi)) => format!("{lo} – {hi}"),
+                (Some(lo), None) => format!("≥ {lo}"),
+                _ => "—".into(),
+            };
+            // Decisions above the ceiling for open amounts (不低于) are flagged; those still waiting
+            // for their second approval are not scheduled yet.
+            @let above = line["above_ceiling_decisions"].as_i64().unwrap_or(0);
+            @let waiting = &line["awaiting_second_approval"];
+            tr {
+                td { (line["budget_year"]) }
+                td { (dept_name(line["paid_by"].as_str().unwrap_or(""))) }
+                td { (line["clause"].as_str().unwrap_or("")) }
+                td.num { (pending) }
+                td.num { (line["scheduled"].as_str().unwrap_or("")) }
+                td.num { (line["paid"].as_str().unwrap_or("")) }
+                td.num { (line["pending_awards"]) }
+                td { @match (above, waiting["awards"].as_i64().unwrap_or(0)) {
+                    (0, _) => {},
+                    (n, 0) => span.flag { (n) " " (ctx.l("dash-second-approval-given")) },
+                    (n, w) => span.flag {
+                        (n) " " (ctx.l("dash-decisions")) "; " (w) " " (ctx.l("dash-await-a-second-approval")) " "
+                        (waiting["amount"].as_str().unwrap_or("")) "元"
+                    },
+                } }
+            }
+        }
+    };
+    html! {
+        div.scroll { svg xmlns="http://www.w3.org/2000/svg" width=(x0 + w + 160) height=(h) role="img" aria-labelledby="bud-svg-t" {
+            title #bud-svg-t { (ctx.l("dash-dark-decided-scheduled-or")) }
+            @for (i, ((y, payer), (committed, pending, _))) in agg.iter().enumerate() {
+                @let yy = 10 + row_h * i as i64;
+                @let cw = px(*committed, max, w);
+                @let pw = px(*pending, max, w);
+                text x=(x0 - 6) y=(yy + 15) text-anchor="end" { (y) " " (dept_name(payer)) }
+                rect x=(x0) y=(yy + 2) width=(cw) height=(row_h - 8) fill="#0b5cad" {}
+                rect x=(x0 + cw) y=(yy + 2) width=(pw) height=(row_h - 8) fill="#9cc1e8" {}
+                text x=(x0 + cw + pw + 4) y=(yy + 15) { (committed.round_dp(2)) "元" }
+            }
+        } }
+        (super::table(
+            Some("budget-table"),
+            &[
+                (ctx.l("dash-budget-year"), false),
+                (ctx.l("dash-paying-department"), false),
+                (ctx.l("dash-clause"), false),
+                (ctx.l("dash-pending-yuan"), true),
+                (ctx.l("dash-scheduled-yuan"), true),
+                (ctx.l("dash-paid-yuan"), true),
+                (ctx.l("dash-pending-awards"), true),
+                (ctx.l("dash-above-the-ceiling"), false),
+            ],
+            rows,
+        ))
     }
-    o.push_str("</svg></div>");
-    o.push_str(&super::table_open(
-        Some("budget-table"),
-        &[
-            (ctx.l("dash-budget-year"), false),
-            (ctx.l("dash-paying-department"), false),
-            (ctx.l("dash-clause"), false),
-            (ctx.l("dash-pending-yuan"), true),
-            (ctx.l("dash-scheduled-yuan"), true),
-            (ctx.l("dash-paid-yuan"), true),
-            (ctx.l("dash-pending-awards"), true),
-            (ctx.l("dash-above-the-ceiling"), false),
-        ],
-    ));
-    for line in b["lines"].as_array().into_iter().flatten() {
-        let pending = match (line["pending"]["low"].as_str(), line["pending"]["high"].as_str()) {
-            (Some(lo), Some(hi)) if lo == hi => lo.to_string(),
-            (Some(lo), Some(hi)) => format!("{lo} – {hi}"),
-            (Some(lo), None) => format!("≥ {lo}"),
-            _ => "—".into(),
-        };
-        // Decisions above the ceiling for open amounts (不低于) are flagged; those still waiting
-        // for their second approval are not scheduled yet.
-        let above = line["above_ceiling_decisions"].as_i64().unwrap_or(0);
-        let waiting = &line["awaiting_second_approval"];
-        let flag = match (above, waiting["awards"].as_i64().unwrap_or(0)) {
-            (0, _) => String::new(),
-            (n, 0) => format!(r#"<span class="flag">{n} {}</span>"#, ctx.l("dash-second-approval-given")),
-            (n, w) => format!(
-                r#"<span class="flag">{n} {}; {w} {} {}元</span>"#,
-                ctx.l("dash-decisions"),
-                ctx.l("dash-await-a-second-approval"),
-                esc(waiting["amount"].as_str().unwrap_or(""))
-            ),
-        };
-        let _ = write!(
-            o,
-            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{flag}</td></tr>"#,
-            line["budget_year"],
-            esc(&dept_name(line["paid_by"].as_str().unwrap_or(""))),
-            esc(line["clause"].as_str().unwrap_or("")),
-            esc(&pending),
-            esc(line["scheduled"].as_str().unwrap_or("")),
-            esc(line["paid"].as_str().unwrap_or("")),
-            line["pending_awards"]
-        );
-    }
-    o.push_str("</tbody></table></div>");
-    o
 }

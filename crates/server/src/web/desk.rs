@@ -3,16 +3,16 @@
 //! audit trail each user may see. Forms post back here; a refusal re-renders the page with the
 //! message beside the field and what was typed kept.
 
-use super::{Ctx, esc, field, field_error};
+use super::{Ctx, field, field_error};
 use crate::api::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
 use qiangke_rules::Lang;
 use qiangke_store::{Error, Msg, Role};
 use rust_decimal::Decimal;
 use serde_json::Value as J;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 type St = State<Arc<AppState>>;
@@ -53,7 +53,7 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
     let l = ctx.lang;
     let title = ctx.l("desk-review-desk");
     if p.role != Role::Reviewer {
-        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("desk-only-department-reviewers-have")));
+        return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("desk-only-department-reviewers-have")) } });
     }
     let dept = p.department.clone().unwrap_or_default();
     let dept_name = s.pack.departments.iter().find(|d| d.id == dept).map_or(dept.clone(), |d| d.name.get(l).to_string());
@@ -61,191 +61,168 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         Ok(a) => a,
         Err(e) => return super::store_error(ctx, e),
     };
-    let mut o = format!("<p>{}: <strong>{}</strong></p>", ctx.l("desk-awards-of-the-rules"), esc(&dept_name));
-    // A refusal that is not about a field is said at the top, whether or not the award is still
-    // in the queue (decided meanwhile, or another department's).
-    if let Some(x) = &refusal {
-        for (_, m) in x.errors.iter().filter(|(k, _)| k == "general") {
-            let _ = write!(o, r#"<p class="error" role="alert">#{}: {}</p>"#, x.award, esc(m));
+    let body = html! {
+        p { (ctx.l("desk-awards-of-the-rules")) ": " strong { (dept_name) } }
+        // A refusal that is not about a field is said at the top, whether or not the award is
+        // still in the queue (decided meanwhile, or another department's).
+        @if let Some(x) = &refusal {
+            @for (_, m) in x.errors.iter().filter(|(k, _)| k == "general") { p.error role="alert" { "#" (x.award) ": " (m) } }
         }
-    }
-    if let Some(id) = done {
-        let _ = write!(o, r#"<p class="card" role="status">{} #{id}</p>"#, ctx.l("desk-recorded-award"));
-    }
-    let mut shown = 0;
-    for full in &list {
-        let id = full["id"].as_i64().unwrap_or(0);
-        shown += 1;
-        let r = &full["result"];
-        let lk = if l == Lang::Zh { "zh" } else { "en" };
-        let mine_done = full["verifications"].as_array().into_iter().flatten().any(|v| v["department"] == dept.as_str());
-        let (rform, errs): (&[Pair], Vec<Pair>) = match &refusal {
-            Some(x) if x.award == id => (&x.form, x.errors.clone()),
-            _ => (&[], Vec::new()),
-        };
-        let err = |f: &str| errs.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
-        let _ = write!(
-            o,
-            r#"<article class="card" id="award-{id}"><h2>#{id} [{}] {}</h2><p>{} <strong>{}</strong> ({}) · {} {} · {} <span class="amount">{}</span></p><blockquote lang="zh-Hans">{}</blockquote><details><summary>{}</summary><pre>{}</pre></details>"#,
-            esc(full["clause"].as_str().unwrap_or("")),
-            esc(r["title"][lk].as_str().unwrap_or("")),
-            ctx.l("desk-applicant"),
-            esc(full["entity"]["name"].as_str().unwrap_or("")),
-            esc(full["entity"]["uscc"].as_str().unwrap_or("")),
-            ctx.l("desk-budget-year"),
-            full["budget_year"],
-            ctx.l("desk-amount"),
-            esc(&amount_of(&full["amount"], l)),
-            esc(r["quote"].as_str().unwrap_or("")),
-            ctx.l("desk-how-this-was-decided"),
-            esc(r["explanation"][lk].as_str().unwrap_or("")),
-        );
-        // A later round found a different result on newer facts: said here, for the reviewer.
-        if full["review_flag"].is_object() {
-            let now = amount_of(&full["review_flag"]["amount"], l);
-            let _ = write!(o, r#"<p class="notice" role="note">{}</p>"#, esc(&ctx.say("desk-review-flag", &[("amount", &now)])));
+        @if let Some(id) = done { p.card role="status" { (ctx.l("desk-recorded-award")) " #" (id) } }
+        @for full in &list {
+            @let id = full["id"].as_i64().unwrap_or(0);
+            @let typed = match &refusal {
+                Some(x) if x.award == id => Some(x),
+                _ => None,
+            };
+            (award_card(ctx, s, p, &dept, full, typed))
         }
-        // What the award is for, when the triggering event names it (a workshop, a project …).
-        let trig = &r["trigger"];
-        if let Some(name) = trig["fields"]["name"].as_str() {
-            let ev = trig["event"].as_str().and_then(|e| s.pack.vocab.events.iter().find(|x| x.name == e));
-            let _ = write!(
-                o,
-                r#"<p>{}: <strong class="subject">{}</strong> ({} {})</p>"#,
-                ctx.l("desk-for"),
-                esc(name),
-                esc(ev.map_or("", |e| e.title.get(l))),
-                esc(trig["date"].as_str().unwrap_or("")),
-            );
-        }
-        // Awards of the same rule and entity whose keys are near this one's: perhaps one thing
-        // written twice. The ledger cannot know; the reviewer is told.
-        for x in full["similar"].as_array().into_iter().flatten() {
-            let _ = write!(
-                o,
-                r#"<p class="error" role="alert">{} <a href="/desk#award-{id2}">#{id2}</a> ({}, {}): {}</p>"#,
-                ctx.l("desk-possibly-the-same-as"),
-                esc(x["subject"].as_str().unwrap_or(x["once_key"].as_str().unwrap_or(""))),
-                esc(&super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))),
-                ctx.l("desk-same-entity-same-rule"),
-                id2 = x["id"],
-            );
-        }
-        // Several verifying departments: how their verdicts combine is an interpretation.
-        if full["verified_by"].as_array().is_some_and(|v| v.len() > 1)
-            && let Some(ni) = s.pack.notes.iter().position(|n| n.id == "joint-verification")
-        {
-            let n = &s.pack.notes[ni];
-            let _ = write!(
-                o,
-                r#"<p class="hint">{}: {} [{}] {}</p>"#,
-                ctx.l("desk-joint-verification"),
-                esc(n.choice.get(l)),
-                esc(&n.clause),
-                super::note_link(ctx, &s.pack, ni)
-            );
-        }
-        for v in full["verifications"].as_array().into_iter().flatten() {
-            let _ = write!(
-                o,
-                "<p class=\"hint\">{}: {} — {}</p>",
-                esc(v["department"].as_str().unwrap_or("")),
-                esc(v["verdict"].as_str().unwrap_or("")),
-                esc(v["reason"].as_str().unwrap_or(""))
-            );
-        }
-        match full["status"].as_str() {
-            Some("pending") if !mine_done => {
-                let v = field(rform, "verdict");
-                let reason_id = format!("reason-{id}");
-                let _ = write!(
-                    o,
-                    r#"<form method="post" action="/desk/awards/{id}/verify">{csrf}<fieldset><legend>{leg}</legend>
-<label class="inline-choice"><input type="radio" name="verdict" value="approve" id="approve-{id}"{ca}> {la}</label>
-<label class="inline-choice"><input type="radio" name="verdict" value="reject" id="reject-{id}"{cr}> {lr}</label>{verr}
-<label for="{reason_id}">{lreason}</label><textarea id="{reason_id}" name="reason" rows="2"{rinv}>{reason}</textarea>{rerr}
-<p><button type="submit" id="verify-{id}">{submit}</button></p></fieldset></form>"#,
-                    csrf = ctx.csrf_field(),
-                    leg = ctx.l("desk-verdict"),
-                    ca = if v == "approve" { " checked" } else { "" },
-                    cr = if v == "reject" { " checked" } else { "" },
-                    la = ctx.l("desk-approve"),
-                    lr = ctx.l("desk-reject"),
-                    verr = field_error(&format!("verdict-{id}"), err("verdict").as_ref()),
-                    lreason = ctx.l("desk-reason-required-to-reject"),
-                    rinv = if err("reason").is_some() {
-                        format!(r#" aria-invalid="true" aria-describedby="{reason_id}-error""#)
-                    } else {
-                        String::new()
-                    },
-                    reason = esc(field(rform, "reason")),
-                    rerr = field_error(&reason_id, err("reason").as_ref()),
-                    submit = ctx.l("desk-record-verdict"),
-                );
+        @if list.is_empty() { p { (ctx.l("desk-nothing-waiting")) } }
+    };
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    ctx.page_status(status, title, body)
+}
+
+/// One award in the queue: what it is, why, and the form its state calls for (a verdict, a
+/// decision, a second approval), with what was typed and the refusal when it was refused.
+fn award_card(ctx: &Ctx, s: &AppState, p: &qiangke_store::Principal, dept: &str, full: &J, refused: Option<&Refusal>) -> Markup {
+    let l = ctx.lang;
+    let id = full["id"].as_i64().unwrap_or(0);
+    let r = &full["result"];
+    let lk = if l == Lang::Zh { "zh" } else { "en" };
+    let mine_done = full["verifications"].as_array().into_iter().flatten().any(|v| v["department"] == dept);
+    let (rform, errs): (&[Pair], &[Pair]) = refused.map_or((&[], &[]), |x| (&x.form, &x.errors));
+    let err = |f: &str| errs.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
+    // What the award is for, when the triggering event names it (a workshop, a project …).
+    let trig = &r["trigger"];
+    let ev = trig["event"].as_str().and_then(|e| s.pack.vocab.events.iter().find(|x| x.name == e));
+    // Several verifying departments: how their verdicts combine is an interpretation.
+    let joint = full["verified_by"]
+        .as_array()
+        .is_some_and(|v| v.len() > 1)
+        .then(|| s.pack.notes.iter().position(|n| n.id == "joint-verification"))
+        .flatten();
+    html! {
+        article.card id={ "award-" (id) } {
+            h2 { "#" (id) " [" (full["clause"].as_str().unwrap_or("")) "] " (r["title"][lk].as_str().unwrap_or("")) }
+            p {
+                (ctx.l("desk-applicant")) " " strong { (full["entity"]["name"].as_str().unwrap_or("")) }
+                " (" (full["entity"]["uscc"].as_str().unwrap_or("")) ") · "
+                (ctx.l("desk-budget-year")) " " (full["budget_year"]) " · "
+                (ctx.l("desk-amount")) " " span.amount { (amount_of(&full["amount"], l)) }
             }
-            Some("pending") => {
-                let _ = write!(o, "<p>{}</p>", ctx.l("desk-approved-by-this-department"));
+            blockquote lang="zh-Hans" { (r["quote"].as_str().unwrap_or("")) }
+            details { summary { (ctx.l("desk-how-this-was-decided")) } pre { (r["explanation"][lk].as_str().unwrap_or("")) } }
+            // A later round found a different result on newer facts: said here, for the reviewer.
+            @if full["review_flag"].is_object() {
+                p.notice role="note" { (ctx.say("desk-review-flag", &[("amount", &amount_of(&full["review_flag"]["amount"], l))])) }
             }
-            Some("approved") => {
-                let amount_id = format!("amount-{id}");
-                let (lo, hi) = (full["amount"]["low"].as_str().unwrap_or(""), full["amount"]["high"].as_str());
-                let typed = field(rform, "amount");
-                let value = if typed.is_empty() && hi == Some(lo) { lo } else { typed };
-                let range = match hi {
-                    Some(h) if h == lo => format!("{} {lo}元", ctx.l("desk-the-plan-fixes")),
-                    Some(h) => format!("{} {lo}元 – {h}元", ctx.l("desk-allowed")),
-                    None => format!("{} {lo}元", ctx.l("desk-at-least")),
-                };
-                let _ = write!(
-                    o,
-                    r#"<form method="post" action="/desk/awards/{id}/decide">{csrf}<fieldset><legend>{leg}</legend>
-<label for="{amount_id}">{la}</label><input id="{amount_id}" name="amount" inputmode="decimal" value="{value}" aria-describedby="{amount_id}-range{ainv}"><p class="hint" id="{amount_id}-range">{range}</p>{aerr}
-<label for="dreason-{id}">{lr}</label><input id="dreason-{id}" name="reason" value="{reason}">
-<p><button type="submit" id="decide-{id}">{submit}</button></p></fieldset></form>"#,
-                    csrf = ctx.csrf_field(),
-                    leg = ctx.l("desk-decide-the-amount-and"),
-                    la = ctx.l("desk-amount-yuan"),
-                    value = esc(value),
-                    ainv = if err("amount").is_some() { format!(r#" {amount_id}-error" aria-invalid="true"#) } else { String::new() },
-                    range = esc(&range),
-                    aerr = field_error(&amount_id, err("amount").as_ref()),
-                    lr = ctx.l("desk-note"),
-                    reason = esc(field(rform, "reason")),
-                    submit = ctx.l("desk-decide"),
-                );
-            }
-            Some("decided") if full["decision"]["awaiting_second_approval"] == true => {
-                let d = &full["decision"];
-                let _ = write!(
-                    o,
-                    r#"<p class="error" role="status">{} {}元 ({} {}元) — {} {}</p>"#,
-                    ctx.l("desk-decided"),
-                    esc(d["amount"].as_str().unwrap_or("")),
-                    ctx.l("desk-above-the-ceiling-for"),
-                    esc(d["above_ceiling"].as_str().unwrap_or("")),
-                    ctx.l("desk-decided-by"),
-                    esc(d["by"].as_str().unwrap_or("")),
-                );
-                if d["by"].as_str() != Some(p.username.as_str()) {
-                    let _ = write!(
-                        o,
-                        r#"<form method="post" action="/desk/awards/{id}/second-approval">{}<p><button type="submit" id="second-{id}">{}</button></p></form>"#,
-                        ctx.csrf_field(),
-                        ctx.l("desk-approve-as-the-second"),
-                    );
-                } else {
-                    let _ = write!(o, "<p>{}</p>", ctx.l("desk-waiting-for-another-reviewer"));
+            @if let Some(name) = trig["fields"]["name"].as_str() {
+                p {
+                    (ctx.l("desk-for")) ": " strong.subject { (name) }
+                    " (" (ev.map_or("", |e| e.title.get(l))) " " (trig["date"].as_str().unwrap_or("")) ")"
                 }
             }
-            _ => {}
+            // Awards of the same rule and entity whose keys are near this one's: perhaps one thing
+            // written twice. The ledger cannot know; the reviewer is told.
+            @for x in full["similar"].as_array().into_iter().flatten() {
+                p.error role="alert" {
+                    (ctx.l("desk-possibly-the-same-as")) " " a href={ "/desk#award-" (x["id"]) } { "#" (x["id"]) }
+                    " (" (x["subject"].as_str().unwrap_or(x["once_key"].as_str().unwrap_or(""))) ", "
+                    (super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))) "): "
+                    (ctx.l("desk-same-entity-same-rule"))
+                }
+            }
+            @if let Some(ni) = joint {
+                @let n = &s.pack.notes[ni];
+                p.hint { (ctx.l("desk-joint-verification")) ": " (n.choice.get(l)) " [" (n.clause) "] " (super::note_link(ctx, &s.pack, ni)) }
+            }
+            @for v in full["verifications"].as_array().into_iter().flatten() {
+                p.hint {
+                    (v["department"].as_str().unwrap_or("")) ": " (v["verdict"].as_str().unwrap_or("")) " — " (v["reason"].as_str().unwrap_or(""))
+                }
+            }
+            @match full["status"].as_str() {
+                Some("pending") if !mine_done => (verdict_form(ctx, id, rform, &err)),
+                Some("pending") => p { (ctx.l("desk-approved-by-this-department")) },
+                Some("approved") => (decision_form(ctx, id, full, rform, &err)),
+                Some("decided") if full["decision"]["awaiting_second_approval"] == true => {
+                    @let d = &full["decision"];
+                    p.error role="status" {
+                        (ctx.l("desk-decided")) " " (d["amount"].as_str().unwrap_or("")) "元 ("
+                        (ctx.l("desk-above-the-ceiling-for")) " " (d["above_ceiling"].as_str().unwrap_or("")) "元) — "
+                        (ctx.l("desk-decided-by")) " " (d["by"].as_str().unwrap_or(""))
+                    }
+                    @if d["by"].as_str() != Some(p.username.as_str()) {
+                        form method="post" action={ "/desk/awards/" (id) "/second-approval" } {
+                            (ctx.csrf_field())
+                            p { button type="submit" id={ "second-" (id) } { (ctx.l("desk-approve-as-the-second")) } }
+                        }
+                    } @else {
+                        p { (ctx.l("desk-waiting-for-another-reviewer")) }
+                    }
+                }
+                _ => {}
+            }
         }
-        o.push_str("</article>");
     }
-    if shown == 0 {
-        let _ = write!(o, "<p>{}</p>", ctx.l("desk-nothing-waiting"));
+}
+
+/// Approve or reject, with the reason (required to reject).
+fn verdict_form(ctx: &Ctx, id: i64, rform: &[Pair], err: &dyn Fn(&str) -> Option<String>) -> Markup {
+    let v = field(rform, "verdict");
+    let reason_id = format!("reason-{id}");
+    let reason_err = err("reason");
+    html! {
+        form method="post" action={ "/desk/awards/" (id) "/verify" } {
+            (ctx.csrf_field())
+            fieldset {
+                legend { (ctx.l("desk-verdict")) }
+                label.inline-choice { input type="radio" name="verdict" value="approve" id={ "approve-" (id) } checked[v == "approve"]; " " (ctx.l("desk-approve")) }
+                label.inline-choice { input type="radio" name="verdict" value="reject" id={ "reject-" (id) } checked[v == "reject"]; " " (ctx.l("desk-reject")) }
+                (field_error(&format!("verdict-{id}"), err("verdict").as_ref()))
+                label for=(reason_id) { (ctx.l("desk-reason-required-to-reject")) }
+                textarea id=(reason_id) name="reason" rows="2" aria-invalid=[reason_err.as_ref().map(|_| "true")]
+                    aria-describedby=[reason_err.as_ref().map(|_| format!("{reason_id}-error"))] { (field(rform, "reason")) }
+                (field_error(&reason_id, reason_err.as_ref()))
+                p { button type="submit" id={ "verify-" (id) } { (ctx.l("desk-record-verdict")) } }
+            }
+        }
     }
-    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
-    ctx.page_status(status, title, &o)
+}
+
+/// The amount decided, within what the plan allows, and a note.
+fn decision_form(ctx: &Ctx, id: i64, full: &J, rform: &[Pair], err: &dyn Fn(&str) -> Option<String>) -> Markup {
+    let amount_id = format!("amount-{id}");
+    let (lo, hi) = (full["amount"]["low"].as_str().unwrap_or(""), full["amount"]["high"].as_str());
+    let typed = field(rform, "amount");
+    let value = if typed.is_empty() && hi == Some(lo) { lo } else { typed };
+    let range = match hi {
+        Some(h) if h == lo => format!("{} {lo}元", ctx.l("desk-the-plan-fixes")),
+        Some(h) => format!("{} {lo}元 – {h}元", ctx.l("desk-allowed")),
+        None => format!("{} {lo}元", ctx.l("desk-at-least")),
+    };
+    let amount_err = err("amount");
+    let described = match amount_err {
+        Some(_) => format!("{amount_id}-range {amount_id}-error"),
+        None => format!("{amount_id}-range"),
+    };
+    html! {
+        form method="post" action={ "/desk/awards/" (id) "/decide" } {
+            (ctx.csrf_field())
+            fieldset {
+                legend { (ctx.l("desk-decide-the-amount-and")) }
+                label for=(amount_id) { (ctx.l("desk-amount-yuan")) }
+                input id=(amount_id) name="amount" inputmode="decimal" value=(value) aria-describedby=(described)
+                    aria-invalid=[amount_err.as_ref().map(|_| "true")];
+                p.hint id={ (amount_id) "-range" } { (range) }
+                (field_error(&amount_id, amount_err.as_ref()))
+                label for={ "dreason-" (id) } { (ctx.l("desk-note")) }
+                input id={ "dreason-" (id) } name="reason" value=(field(rform, "reason"));
+                p { button type="submit" id={ "decide-" (id) } { (ctx.l("desk-decide")) } }
+            }
+        }
+    }
 }
 
 /// Turns a store refusal into field messages, in the page's language, for the re-rendered form.
@@ -318,50 +295,47 @@ pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
     };
     let title = ctx.l("desk-budget-payouts");
     if !matches!(p.role, Role::Finance | Role::Admin) {
-        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("desk-only-finance-and-admin")));
+        return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("desk-only-finance-and-admin")) } });
     }
     let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(p, None).await) {
         (Ok(b), Ok(x)) => (b, x),
         (Err(e), _) | (_, Err(e)) => return super::store_error(&ctx, e),
     };
-    let mut o = format!("<h2>{}</h2>", ctx.l("desk-budget"));
-    o.push_str(&super::dashboard::budget_chart(&ctx, &s.pack, &budget));
-    let _ = write!(o, "<h2>{}</h2>", ctx.l("desk-payouts"));
-    o.push_str(&super::table_open(
-        Some("payouts"),
-        &[
-            ("#", false),
-            (ctx.l("desk-entity"), false),
-            (ctx.l("desk-clause"), false),
-            (ctx.l("desk-budget-year-2"), false),
-            (ctx.l("desk-amount-yuan-2"), true),
-            (ctx.l("desk-status"), false),
-            ("", false),
-        ],
-    ));
-    for x in &payouts {
-        let id = x["id"].as_i64().unwrap_or(0);
-        let action = if x["status"] == "scheduled" && p.role == Role::Finance {
-            format!(
-                r#"<form method="post" action="/finance/payouts/{id}/paid">{}<button type="submit" id="paid-{id}">{}</button></form>"#,
-                ctx.csrf_field(),
-                ctx.l("desk-mark-paid")
-            )
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            o,
-            r#"<tr><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{action}</td></tr>"#,
-            esc(x["entity"]["name"].as_str().unwrap_or("")),
-            esc(x["clause"].as_str().unwrap_or("")),
-            x["budget_year"],
-            esc(x["amount"].as_str().unwrap_or("")),
-            esc(&super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))),
-        );
-    }
-    o.push_str("</tbody></table></div>");
-    ctx.page(title, &o)
+    let rows = html! {
+        @for x in &payouts {
+            @let id = x["id"].as_i64().unwrap_or(0);
+            tr {
+                td { (id) }
+                td { (x["entity"]["name"].as_str().unwrap_or("")) }
+                td { (x["clause"].as_str().unwrap_or("")) }
+                td { (x["budget_year"]) }
+                td.num { (x["amount"].as_str().unwrap_or("")) }
+                td { (super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))) }
+                td { @if x["status"] == "scheduled" && p.role == Role::Finance {
+                    form method="post" action={ "/finance/payouts/" (id) "/paid" } {
+                        (ctx.csrf_field())
+                        button type="submit" id={ "paid-" (id) } { (ctx.l("desk-mark-paid")) }
+                    }
+                } }
+            }
+        }
+    };
+    let cols = [
+        ("#", false),
+        (ctx.l("desk-entity"), false),
+        (ctx.l("desk-clause"), false),
+        (ctx.l("desk-budget-year-2"), false),
+        (ctx.l("desk-amount-yuan-2"), true),
+        (ctx.l("desk-status"), false),
+        ("", false),
+    ];
+    let body = html! {
+        h2 { (ctx.l("desk-budget")) }
+        (super::dashboard::budget_chart(&ctx, &s.pack, &budget))
+        h2 { (ctx.l("desk-payouts")) }
+        (super::table(Some("payouts"), &cols, rows))
+    };
+    ctx.page(title, body)
 }
 
 pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
@@ -384,60 +358,51 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         Ok(e) => e,
         Err(e) => return super::store_error(&ctx, e),
     };
-    // What the chain shows, said exactly (SECURITY.md): not "any edit is detectable".
-    let mut o = format!("<p>{}</p>", ctx.l("desk-each-entry-is-chained"));
     // The chain checked now, for admin and finance (who may run the check).
-    if matches!(p.role, Role::Admin | Role::Finance)
-        && let Ok(v) = s.store.verify_audit(&[]).await
-    {
-        if v.problems.is_empty() {
-            let _ = write!(
-                o,
-                r#"<p class="card" role="status">{} {} {}</p>"#,
-                ctx.l("desk-verified"),
-                v.entries,
-                ctx.l("desk-entries-and-the-awards")
-            );
-        } else {
-            let _ = write!(o, r#"<div class="error" role="alert"><p>{}</p><ul>"#, ctx.l("desk-verification-failed"));
-            for x in &v.problems {
-                let _ = write!(o, "<li>{}</li>", esc(x));
+    let check = match matches!(p.role, Role::Admin | Role::Finance) {
+        true => s.store.verify_audit(&[]).await.ok(),
+        false => None,
+    };
+    let rows = html! {
+        @for e in &entries {
+            @let at = e["at"].as_str().unwrap_or("");
+            @let action = e["action"].as_str().unwrap_or("");
+            // The time in Beijing, to the minute (the exact UTC instant on hovering).
+            @let when = qiangke_store::parse_rfc3339(at).map_or_else(|| at.to_string(), qiangke_store::cst_minutes);
+            tr {
+                td { (e["seq"]) }
+                td { time datetime=(at) title=(at) { (when) } }
+                td translate="no" { (actor_text(ctx.lang, e["actor"].as_str().unwrap_or(""))) }
+                td title=(action) { (action_name(ctx.lang, action)) }
+                td { (subject_text(ctx.lang, e["subject"].as_str().unwrap_or(""))) }
+                td { (detail_html(&ctx, &s.pack, &e["detail"])) }
             }
-            o.push_str("</ul></div>");
         }
-    }
-    o.push_str(&super::table_open(
-        None,
-        &[
-            ("#", false),
-            (ctx.l("desk-time"), false),
-            (ctx.l("desk-actor"), false),
-            (ctx.l("desk-action"), false),
-            (ctx.l("desk-subject"), false),
-            (ctx.l("desk-detail"), false),
-        ],
-    ));
-    for e in &entries {
-        let at = e["at"].as_str().unwrap_or("");
-        let action = e["action"].as_str().unwrap_or("");
-        // The time in Beijing, to the minute (the exact UTC instant on hovering).
-        let when = qiangke_store::parse_rfc3339(at).map_or_else(|| at.to_string(), qiangke_store::cst_minutes);
-        let _ = write!(
-            o,
-            r#"<tr><td>{}</td><td><time datetime="{}" title="{}">{}</time></td><td translate="no">{}</td><td title="{}">{}</td><td>{}</td><td>{}</td></tr>"#,
-            e["seq"],
-            esc(at),
-            esc(at),
-            esc(&when),
-            esc(&actor_text(ctx.lang, e["actor"].as_str().unwrap_or(""))),
-            esc(action),
-            esc(&action_name(ctx.lang, action)),
-            esc(&subject_text(ctx.lang, e["subject"].as_str().unwrap_or(""))),
-            detail_html(&ctx, &s.pack, &e["detail"]),
-        );
-    }
-    o.push_str("</tbody></table></div>");
-    ctx.page(ctx.l("desk-audit-trail"), &o)
+    };
+    let cols = [
+        ("#", false),
+        (ctx.l("desk-time"), false),
+        (ctx.l("desk-actor"), false),
+        (ctx.l("desk-action"), false),
+        (ctx.l("desk-subject"), false),
+        (ctx.l("desk-detail"), false),
+    ];
+    let body = html! {
+        // What the chain shows, said exactly (SECURITY.md): not "any edit is detectable".
+        p { (ctx.l("desk-each-entry-is-chained")) }
+        @if let Some(v) = check {
+            @if v.problems.is_empty() {
+                p.card role="status" { (ctx.l("desk-verified")) " " (v.entries) " " (ctx.l("desk-entries-and-the-awards")) }
+            } @else {
+                div.error role="alert" {
+                    p { (ctx.l("desk-verification-failed")) }
+                    ul { @for x in &v.problems { li { (x) } } }
+                }
+            }
+        }
+        (super::table(None, &cols, rows))
+    };
+    ctx.page(ctx.l("desk-audit-trail"), body)
 }
 
 /// Who made an entry: a user by name (`user:2:tax` → tax), the first start by its name.
@@ -470,7 +435,7 @@ fn subject_text(lang: Lang, subject: &str) -> String {
 /// The detail of an entry: the fields people read, by name and in their language (rules by
 /// title, departments by name, yes/no as words); the entry exactly as recorded (and hashed) one
 /// click away.
-fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> String {
+fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> Markup {
     let mut items = Vec::new();
     for (k, v) in d.as_object().into_iter().flatten() {
         let key = match k.as_str() {
@@ -522,19 +487,16 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> String {
         };
         // What a user typed (a name, a source label) is shown as typed.
         let value = if matches!(k.as_str(), "username" | "source" | "reason") {
-            format!(r#"<span translate="no">{}</span>"#, esc(&value))
+            html! { span translate="no" { (value) } }
         } else {
-            esc(&value)
+            html! { (value) }
         };
-        // The value is escaped above; the name comes from the catalogue.
-        items.push(ctx.say("audit-field", &[("key", ctx.l(key)), ("value", &value)]));
+        items.push(ctx.say_html("audit-field", &[("key", html! { (ctx.l(key)) }), ("value", value)]));
     }
-    format!(
-        r#"{}<details><summary>{}</summary><pre translate="no">{}</pre></details>"#,
-        items.join("<br>"),
-        ctx.l("audit-as-recorded"),
-        esc(&serde_json::to_string_pretty(d).unwrap_or_default())
-    )
+    html! {
+        @for (i, item) in items.into_iter().enumerate() { @if i > 0 { br; } (item) }
+        details { summary { (ctx.l("audit-as-recorded")) } pre translate="no" { (serde_json::to_string_pretty(d).unwrap_or_default()) } }
+    }
 }
 
 /// An audit action (`award.decide`) by its name in `lang` (决定兑现); an action this list does not

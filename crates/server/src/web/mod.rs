@@ -1,7 +1,10 @@
 //! The web application: server-rendered HTML, no script at all, one stylesheet.
 //!
-//! Every page is built from strings in which user and data text pass through [`esc`]; pages send
-//! a Content-Security-Policy without `script-src`, so even an unescaped script could not run.
+//! Every page is a [`maud`] template: markup is checked when the crate compiles and every text
+//! spliced into it is escaped by construction (there is no hand-called escaping anywhere); pages
+//! send a Content-Security-Policy without `script-src`, so even an injected script could not run.
+//! One layout ([`Ctx::page`]) and a few components ([`table`], [`field_error`], [`note_link`],
+//! [`Ctx::csrf_field`], [`Ctx::say_html`]) are shared by every page.
 //! State-changing forms carry a CSRF token (a hash of the session secret, which the HttpOnly
 //! cookie keeps from scripts and other sites; the sign-in form uses a double-submitted cookie),
 //! and a cross-site `Origin` is refused. The language is `?lang=zh|en`, remembered in a cookie,
@@ -22,6 +25,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use maud::{Markup, PreEscaped, html};
 use qiangke_rules::Lang;
 use qiangke_store::Principal;
 use qiangke_store::auth::SessionKind;
@@ -92,15 +96,22 @@ async fn favicon() -> Response {
 /// does not take), as a small page in the reader's language.
 pub(crate) fn bare_refusal(status: StatusCode, detail: &str, lang: Option<&str>) -> Response {
     let (lang, hant) = lang.and_then(parse_lang).unwrap_or((Lang::Zh, false));
-    let body = format!(
-        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{} {}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>{}</h1><p>{}</p><p><a href="/calculator">{}</a></p></main></body></html>"#,
-        lang_tag(lang, hant),
-        status.as_u16(),
-        label(lang, "page-request-refused"),
-        label(lang, "page-request-refused"),
-        esc(detail),
-        label(lang, "page-back-to-the-start"),
-    );
+    let body = html! {
+        (DOCTYPE)
+        html lang=(lang_tag(lang, hant)) {
+            head {
+                meta charset="utf-8";
+                title { (status.as_u16()) " " (label(lang, "page-request-refused")) }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body { main {
+                h1 { (label(lang, "page-request-refused")) }
+                p { (detail) }
+                p { a href="/calculator" { (label(lang, "page-back-to-the-start")) } }
+            } }
+        }
+    }
+    .into_string();
     let body = if hant { qiangke_rules::script::to_traditional(&body) } else { body };
     let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
@@ -108,21 +119,8 @@ pub(crate) fn bare_refusal(status: StatusCode, detail: &str, lang: Option<&str>)
     r
 }
 
-/// HTML-escapes text for element content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
+/// The doctype, lowercase as the pages always wrote it (a constant: no text of anyone's in it).
+const DOCTYPE: PreEscaped<&str> = PreEscaped("<!doctype html>");
 
 /// A ledger state (`pending` … `paid`) as the reader says it; an unknown one as it is.
 pub(crate) fn state_text(lang: Lang, state: &str) -> String {
@@ -154,10 +152,9 @@ pub(crate) fn role_text(lang: Lang, role: qiangke_store::auth::Role) -> String {
 pub(crate) use qiangke_i18n::label;
 
 /// A reference to an interpretation note by its number in the register ("说明 12"), its id in a tooltip.
-pub(crate) fn note_link(ctx: &Ctx, pack: &qiangke_rules::Pack, n: usize) -> String {
-    let id = esc(&pack.notes[n].id);
-    let text = ctx.say("policy-note-ref", &[("n", &(n + 1).to_string())]);
-    format!(r##"<a href="/policy/notes#note-{id}" title="{id}">{text}</a>"##)
+pub(crate) fn note_link(ctx: &Ctx, pack: &qiangke_rules::Pack, n: usize) -> Markup {
+    let id = &pack.notes[n].id;
+    html! { a href={ "/policy/notes#note-" (id) } title=(id) { (ctx.say("policy-note-ref", &[("n", &(n + 1).to_string())])) } }
 }
 
 /// What every page needs: the language, the signed-in user (if any) and the path.
@@ -249,8 +246,14 @@ impl Ctx {
         self.session.as_deref().map(csrf_for).unwrap_or_default()
     }
 
-    pub fn csrf_field(&self) -> String {
-        format!(r#"<input type="hidden" name="csrf" value="{}">"#, self.csrf())
+    pub fn csrf_field(&self) -> Markup {
+        html! { input type="hidden" name="csrf" value=(self.csrf()); }
+    }
+
+    /// A message of the catalogue whose arguments are markup (a link, a name marked `translate="no"`):
+    /// the message's own text is escaped, each argument is spliced in as the markup it is.
+    pub fn say_html(&self, id: &'static str, args: &[(&str, Markup)]) -> Markup {
+        say_html(self.lang, id, args)
     }
 
     /// Refuses a state-changing form without the session's token or from another site.
@@ -260,7 +263,7 @@ impl Ctx {
             return Err(Box::new(self.page_status(
                 StatusCode::FORBIDDEN,
                 self.l("page-request-refused-2"),
-                &format!("<p role=\"alert\">{}</p>", self.l("page-this-form-lacks-a")),
+                html! { p role="alert" { (self.l("page-this-form-lacks-a")) } },
             )));
         }
         Ok(())
@@ -278,118 +281,126 @@ impl Ctx {
         self.user.as_ref().ok_or_else(|| Box::new(Redirect::to(&format!("/login?next={}", self.path)).into_response()))
     }
 
-    pub fn page(&self, title: &str, body: &str) -> Response {
+    pub fn page(&self, title: &str, body: Markup) -> Response {
         self.page_status(StatusCode::OK, title, body)
     }
 
-    pub fn page_status(&self, status: StatusCode, title: &str, body: &str) -> Response {
+    pub fn page_status(&self, status: StatusCode, title: &str, body: Markup) -> Response {
         self.page_full(status, title, body, None)
     }
 
     /// A page whose language switch re-submits `form` to the same path (a result page keeps its
     /// results in the other language).
-    pub fn page_reposting(&self, status: StatusCode, title: &str, body: &str, form: &[(String, String)]) -> Response {
+    pub fn page_reposting(&self, status: StatusCode, title: &str, body: Markup, form: &[(String, String)]) -> Response {
         self.page_full(status, title, body, Some(form))
     }
 
-    fn page_full(&self, status: StatusCode, title: &str, body: &str, repost: Option<&[(String, String)]>) -> Response {
+    /// The links of the navigation this user sees: (path, label).
+    fn nav_links(&self) -> Vec<(&'static str, &'static str)> {
+        use qiangke_store::Role;
         let l = self.lang;
-        let mut nav = String::new();
-        let link = |nav: &mut String, href: &str, label: &str, path: &str| {
-            let cur =
-                if path == href || (href != "/" && path.starts_with(href) && href.len() > 1) { r#" aria-current="page""# } else { "" };
-            let _ = write!(nav, r#"<li><a href="{href}"{cur}>{}</a></li>"#, esc(label));
-        };
-        link(&mut nav, "/calculator", label(l, "page-calculator"), &self.path);
-        link(&mut nav, "/policy", label(l, "page-policy"), &self.path);
-        link(&mut nav, "/dashboard", label(l, "page-dashboard"), &self.path);
+        let mut links = vec![
+            ("/calculator", label(l, "page-calculator")),
+            ("/policy", label(l, "page-policy")),
+            ("/dashboard", label(l, "page-dashboard")),
+        ];
         if let Some(u) = &self.user {
-            use qiangke_store::Role;
-            if u.role == Role::Entity {
-                link(&mut nav, "/me", label(l, "page-my-page"), &self.path);
-            }
-            if u.role == Role::Reviewer {
-                link(&mut nav, "/desk", label(l, "page-review-desk"), &self.path);
-            }
-            if matches!(u.role, Role::Reviewer | Role::Admin) {
-                link(&mut nav, "/rounds", label(l, "page-rounds"), &self.path);
-                link(&mut nav, "/records", label(l, "page-records"), &self.path);
-            }
-            if matches!(u.role, Role::Admin | Role::County) {
-                link(&mut nav, "/entities", label(l, "page-entities"), &self.path);
-            }
-            if matches!(u.role, Role::Admin | Role::Reviewer | Role::County) {
-                link(&mut nav, "/progress", label(l, "page-progress"), &self.path);
-            }
-            if u.role == Role::Admin {
-                link(&mut nav, "/users", label(l, "page-users"), &self.path);
-            }
-            if matches!(u.role, Role::Finance | Role::Admin) {
-                link(&mut nav, "/finance", label(l, "page-budget-payouts"), &self.path);
-            }
-            link(&mut nav, "/audit", label(l, "page-audit-trail"), &self.path);
+            let mut add = |on: bool, href: &'static str, id: &'static str| {
+                if on {
+                    links.push((href, label(l, id)));
+                }
+            };
+            add(u.role == Role::Entity, "/me", "page-my-page");
+            add(u.role == Role::Reviewer, "/desk", "page-review-desk");
+            add(matches!(u.role, Role::Reviewer | Role::Admin), "/rounds", "page-rounds");
+            add(matches!(u.role, Role::Reviewer | Role::Admin), "/records", "page-records");
+            add(matches!(u.role, Role::Admin | Role::County), "/entities", "page-entities");
+            add(matches!(u.role, Role::Admin | Role::Reviewer | Role::County), "/progress", "page-progress");
+            add(u.role == Role::Admin, "/users", "page-users");
+            add(matches!(u.role, Role::Finance | Role::Admin), "/finance", "page-budget-payouts");
+            add(true, "/audit", "page-audit-trail");
         }
-        let account = match &self.user {
-            Some(u) => format!(
-                r#"<form method="post" action="/logout" class="inline">{}<span class="who"><span translate="no">{}</span> ({})</span> <button type="submit">{}</button></form>"#,
-                self.csrf_field(),
-                esc(&u.username),
-                esc(&role_text(l, u.role)),
-                label(l, "page-sign-out")
-            ),
-            None => format!(r#"<a href="/login">{}</a>"#, label(l, "page-sign-in")),
-        };
-        // The two other choices. `lang-switch` is the switch between Chinese and English (to
-        // English on a Chinese page, to Simplified on an English one).
-        let current = lang_tag(l, self.hant);
-        let others: Vec<(&str, &str, &str)> =
+        links
+    }
+
+    /// The switch to the two other languages. `lang-switch` is the switch between Chinese and
+    /// English (to English on a Chinese page, to Simplified on an English one).
+    fn language_switch(&self, repost: Option<&[(String, String)]>) -> Markup {
+        let current = lang_tag(self.lang, self.hant);
+        let others =
             [("zh-Hans", "简体中文", "lang-switch-hans"), ("zh-Hant", "繁體中文", "lang-switch-hant"), ("en", "English", "lang-switch")]
                 .into_iter()
                 .filter(|(tag, _, _)| *tag != current)
-                .map(|(tag, label, id)| (tag, label, if current == "en" && tag == "zh-Hans" { "lang-switch" } else { id }))
-                .collect();
+                .map(|(tag, label, id)| (tag, label, if current == "en" && tag == "zh-Hans" { "lang-switch" } else { id }));
         // Pages only reached by POST switch to the form they came from.
         let switch_path = if self.path.ends_with("/upload") { "/calculator" } else { self.path.as_str() };
-        let mut switch = String::new();
-        for (other, other_label, id) in others {
-            match &repost {
-                Some(form) => {
-                    let _ = write!(switch, r#"<form method="post" action="{}?lang={other}" class="inline switch">"#, esc(switch_path));
-                    for (k, v) in form.iter().filter(|(k, _)| k != "csrf") {
-                        let _ = write!(switch, r#"<input type="hidden" name="{}" value="{}">"#, esc(k), esc(v));
+        html! {
+            @for (other, other_label, id) in others {
+                @match repost {
+                    Some(form) => {
+                        form method="post" action={ (switch_path) "?lang=" (other) } class="inline switch" {
+                            @for (k, v) in form.iter().filter(|(k, _)| k != "csrf") {
+                                input type="hidden" name=(k) value=(v);
+                            }
+                            button type="submit" class="linklike" id=(id) lang=(other) { (other_label) }
+                        }
+                        " "
                     }
-                    let _ =
-                        write!(switch, r#"<button type="submit" class="linklike" id="{id}" lang="{other}">{other_label}</button></form> "#);
-                }
-                None => {
-                    let _ = write!(
-                        switch,
-                        r#"<a href="{}?lang={other}" hreflang="{other}" lang="{other}" id="{id}">{other_label}</a> "#,
-                        esc(switch_path)
-                    );
+                    None => {
+                        a href={ (switch_path) "?lang=" (other) } hreflang=(other) lang=(other) id=(id) { (other_label) }
+                        " "
+                    }
                 }
             }
         }
-        let html = format!(
-            r##"<!doctype html>
-<html lang="{lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · qiangke 强科</title><link rel="stylesheet" href="/static/app.css"><link rel="icon" href="/favicon.ico" type="image/svg+xml"></head>
-<body>
-<a class="skip" href="#main">{skip}</a>
-<header><nav aria-label="{navlabel}"><span class="brand" title="qiangke">强科</span><ul>{nav}</ul>
-<div class="account">{switch} {account}</div></nav></header>
-<main id="main"><h1>{title}</h1>
-{body}
-</main>
-<footer><p>{footer}</p></footer>
-</body></html>"##,
-            lang = current,
-            title = esc(title),
-            skip = label(l, "page-skip-to-content"),
-            navlabel = label(l, "page-main"),
-            footer = label(l, "page-every-amount-traces-back"),
-        );
+    }
+
+    /// The layout of every page: the navigation, the language switch, the account, the title and
+    /// the body, the footer.
+    fn page_full(&self, status: StatusCode, title: &str, body: Markup, repost: Option<&[(String, String)]>) -> Response {
+        let l = self.lang;
+        let current = lang_tag(l, self.hant);
+        let path = self.path.as_str();
+        let is_current = |href: &str| path == href || (href != "/" && path.starts_with(href) && href.len() > 1);
+        let html = html! {
+            (DOCTYPE) "\n"
+            html lang=(current) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) " · qiangke 强科" }
+                    link rel="stylesheet" href="/static/app.css";
+                    link rel="icon" href="/favicon.ico" type="image/svg+xml";
+                }
+                body {
+                    a.skip href="#main" { (label(l, "page-skip-to-content")) }
+                    header { nav aria-label=(label(l, "page-main")) {
+                        span.brand title="qiangke" { "强科" }
+                        ul { @for (href, text) in self.nav_links() {
+                            li { a href=(href) aria-current=[is_current(href).then_some("page")] { (text) } }
+                        } }
+                        div.account {
+                            (self.language_switch(repost)) " "
+                            @match &self.user {
+                                Some(u) => form method="post" action="/logout" class="inline" {
+                                    (self.csrf_field())
+                                    span.who { span translate="no" { (u.username) } " (" (role_text(l, u.role)) ")" }
+                                    " "
+                                    button type="submit" { (label(l, "page-sign-out")) }
+                                },
+                                None => a href="/login" { (label(l, "page-sign-in")) },
+                            }
+                        }
+                    } }
+                    main #main {
+                        h1 { (title) }
+                        (body)
+                    }
+                    footer { p { (label(l, "page-every-amount-traces-back")) } }
+                }
+            }
+        }
+        .into_string();
         // Traditional: the whole page, written in Simplified, converted once (so the switch back
         // reads 簡體中文, as Traditional sites label it).
         let html = if self.hant { qiangke_rules::script::to_traditional(&html) } else { html };
@@ -415,19 +426,40 @@ pub(crate) fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
-/// The start of a scrolling table up to its body: `(heading, numeric)` per column (a numeric
-/// column is right-aligned).
-pub(crate) fn table_open(id: Option<&str>, cols: &[(&str, bool)]) -> String {
-    let mut o = format!(r#"<div class="scroll"><table{}><thead><tr>"#, id.map(|i| format!(r#" id="{i}""#)).unwrap_or_default());
-    for (label, num) in cols {
-        let _ = write!(o, r#"<th scope="col"{}>{}</th>"#, if *num { r#" class="num""# } else { "" }, esc(label));
+/// A scrolling table: `(heading, numeric)` per column (a numeric column is right-aligned), and
+/// its body's rows.
+pub(crate) fn table(id: Option<&str>, cols: &[(&str, bool)], rows: Markup) -> Markup {
+    html! {
+        div.scroll { table id=[id] {
+            thead { tr { @for (label, num) in cols { th scope="col" class=[num.then_some("num")] { (label) } } } }
+            tbody { (rows) }
+        } }
     }
-    o + "</tr></thead><tbody>"
 }
 
 /// An error message shown next to a field (and linked to it by `aria-describedby`).
-pub(crate) fn field_error(id: &str, msg: Option<&String>) -> String {
-    msg.map(|m| format!(r#"<p class="error" id="{}-error">{}</p>"#, esc(id), esc(m))).unwrap_or_default()
+pub(crate) fn field_error(id: &str, msg: Option<&String>) -> Markup {
+    html! { @if let Some(m) = msg { p.error id={ (id) "-error" } { (m) } } }
+}
+
+/// A message of the catalogue with markup arguments (see [`Ctx::say_html`]): the message is
+/// rendered with a placeholder per argument, its text escaped by maud, and each placeholder
+/// replaced by its argument's markup.
+pub(crate) fn say_html(lang: Lang, id: &'static str, args: &[(&str, Markup)]) -> Markup {
+    // Private-use characters cannot come from the catalogue: they mark where an argument goes.
+    let marks: Vec<String> = (0..args.len()).map(|i| format!("\u{e000}{i}\u{e001}")).collect();
+    let named: Vec<(&str, &str)> = args.iter().zip(&marks).map(|((k, _), m)| (*k, m.as_str())).collect();
+    let text = qiangke_i18n::text(lang, id, &named);
+    // The text between the marks, each piece followed by the argument that came after it.
+    let mut pieces: Vec<(&str, Option<&Markup>)> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some((before, tail)) = rest.split_once('\u{e000}') {
+        let Some((n, after)) = tail.split_once('\u{e001}') else { break };
+        pieces.push((before, n.parse::<usize>().ok().and_then(|n| args.get(n)).map(|a| &a.1)));
+        rest = after;
+    }
+    pieces.push((rest, None));
+    html! { @for (text, arg) in pieces { (text) @if let Some(m) = arg { (m) } } }
 }
 
 // ----- signing in ------------------------------------------------------------------------------
@@ -468,20 +500,17 @@ async fn landing(ctx: Ctx) -> Response {
 
 fn login_page(ctx: &Ctx, next: &str, user: &str, error: Option<&str>, status: StatusCode) -> Response {
     let token = qiangke_store::auth::random_token();
-    let err = error.map(|e| format!(r#"<p class="error" role="alert" id="login-error">{}</p>"#, esc(e))).unwrap_or_default();
-    let body = format!(
-        r#"{err}<form method="post" action="/login" class="card narrow">
-<input type="hidden" name="csrf" value="{token}"><input type="hidden" name="next" value="{next}">
-<p><label for="username">{lu}</label><input id="username" name="username" autocomplete="username" required value="{user}"></p>
-<p><label for="password">{lp}</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
-<p><button type="submit">{lb}</button></p></form>"#,
-        next = esc(next),
-        user = esc(user),
-        lu = ctx.l("page-user-name"),
-        lp = ctx.l("page-password"),
-        lb = ctx.l("page-sign-in"),
-    );
-    let mut r = ctx.page_status(status, ctx.l("page-sign-in"), &body);
+    let body = html! {
+        @if let Some(e) = error { p.error role="alert" id="login-error" { (e) } }
+        form method="post" action="/login" class="card narrow" {
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="next" value=(next);
+            p { label for="username" { (ctx.l("page-user-name")) } input id="username" name="username" autocomplete="username" required value=(user); }
+            p { label for="password" { (ctx.l("page-password")) } input id="password" name="password" type="password" autocomplete="current-password" required; }
+            p { button type="submit" { (ctx.l("page-sign-in")) } }
+        }
+    };
+    let mut r = ctx.page_status(status, ctx.l("page-sign-in"), body);
     let c = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
     r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii"));
     r
@@ -578,5 +607,5 @@ pub(crate) fn problem_page(ctx: &Ctx, p: &crate::Problem) -> Response {
         let _ = write!(msg, " — {}: {}", f.field, f.text(ctx.lang));
     }
     let title = qiangke_i18n::text(ctx.lang, p.title, &[]);
-    ctx.page_status(p.status, &title, &format!(r#"<p class="error" role="alert">{}</p>"#, esc(&msg)))
+    ctx.page_status(p.status, &title, html! { p.error role="alert" { (msg) } })
 }

@@ -1,13 +1,13 @@
 //! The literate policy browser: the plan's text with every encoded sentence marked and linked to
 //! its rules, each rule beside its sentence; the interpretation notes; the clause coverage.
 
-use super::{Ctx, esc};
+use super::Ctx;
 use crate::api::AppState;
 use axum::extract::State;
 use axum::response::Response;
+use maud::{Markup, html};
 use qiangke_rules::Pack;
 use qiangke_rules::plan::ClauseStatus;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// Byte ranges of the source quoted by rules: (start, end, rule indexes), sorted, non-overlapping
@@ -31,41 +31,41 @@ fn quoted_spans(pack: &Pack) -> Vec<(usize, usize, Vec<usize>)> {
     out
 }
 
-fn rule_card(ctx: &Ctx, pack: &Pack, i: usize, mark: usize) -> String {
+fn rule_card(ctx: &Ctx, pack: &Pack, i: usize, mark: usize) -> Markup {
     let r = &pack.rules[i];
     let l = ctx.lang;
     let deps: Vec<&str> = r.verified_by.iter().map(|d| pack.department(*d).name.get(l)).collect();
     let src = pack.map.text(r.file).get(r.span.start..r.span.end).unwrap_or("");
-    let notes: Vec<String> = r.notes.iter().map(|n| super::note_link(ctx, pack, *n)).collect();
     // Ids are for analysts: in the anchor and a tooltip, not in the text people read.
-    format!(
-        r##"<div class="card" id="rule-{id}"><strong title="{id}">[{clause}] {title}</strong> <a href="#q-{mark}">{back}</a><br>{vb} {deps}{paid}<br>{nl}: {notes}<details><summary>{srcl}</summary><pre>{src}</pre></details></div>"##,
-        id = esc(&r.id),
-        clause = esc(&r.clause),
-        title = esc(r.title.get(l)),
-        back = ctx.l("policy-sentence"),
-        vb = ctx.l("policy-verified-by"),
-        deps = esc(&deps.join("、")),
-        paid = r.paid_by.map(|p| format!(" · {} {}", ctx.l("policy-paid-by"), esc(pack.department(p).name.get(l)))).unwrap_or_default(),
-        nl = ctx.l("policy-interpretations"),
-        notes = notes.join(ctx.l("policy-list-separator")),
-        srcl = ctx.l("policy-rule-source"),
-        src = esc(src),
-    )
+    html! {
+        div.card id={ "rule-" (r.id) } {
+            strong title=(r.id) { "[" (r.clause) "] " (r.title.get(l)) }
+            " " a href={ "#q-" (mark) } { (ctx.l("policy-sentence")) }
+            br;
+            (ctx.l("policy-verified-by")) " " (deps.join("、"))
+            @if let Some(p) = r.paid_by { " · " (ctx.l("policy-paid-by")) " " (pack.department(p).name.get(l)) }
+            br;
+            (ctx.l("policy-interpretations")) ": "
+            @for (k, n) in r.notes.iter().enumerate() {
+                @if k > 0 { (ctx.l("policy-list-separator")) }
+                (super::note_link(ctx, pack, *n))
+            }
+            details { summary { (ctx.l("policy-rule-source")) } pre { (src) } }
+        }
+    }
+}
+
+/// A stretch of the plan's text with its line breaks kept.
+fn lines(text: &str) -> Markup {
+    html! { @for (k, line) in text.split('\n').enumerate() { @if k > 0 { br; } (line) } }
 }
 
 pub(super) async fn text(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
     let pack = &s.pack;
     let src = &pack.source_text;
     let spans = quoted_spans(pack);
-    let mut o = format!(
-        r#"<p>{} · <a href="/policy/notes">{}</a> · <a href="/policy/coverage">{}</a></p><p class="hint">{}</p><div class="policy">"#,
-        esc(pack.title.get(ctx.lang)),
-        ctx.l("policy-interpretation-notes"),
-        ctx.l("policy-clause-coverage"),
-        ctx.l("policy-highlighted-sentences-are-encoded"),
-    );
     // Paragraphs are separated by blank lines; each is shown with the rules quoting it beside it.
+    let mut paras: Vec<(Markup, Markup)> = Vec::new();
     let mut pos = 0;
     let mut next_span = 0;
     for para in src.split("\n\n") {
@@ -75,49 +75,55 @@ pub(super) async fn text(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
         if para.trim().is_empty() {
             continue;
         }
-        let mut html = String::new();
-        let mut aside = String::new();
+        let mut marks = Vec::new();
         let mut at = start;
         while next_span < spans.len() && spans[next_span].0 < end {
             let (a, b, rules) = &spans[next_span];
             let b = (*b).min(end);
-            html.push_str(&esc(&src[at..*a]));
-            let first = &pack.rules[rules[0]].id;
-            let _ = write!(html, r##"<mark id="q-{next_span}"><a href="#rule-{}">{}</a></mark>"##, esc(first), esc(&src[*a..b]));
-            for &r in rules {
-                aside.push_str(&rule_card(&ctx, pack, r, next_span));
-            }
+            marks.push((&src[at..*a], next_span, &pack.rules[rules[0]].id, &src[*a..b], rules));
             at = b;
             next_span += 1;
         }
-        html.push_str(&esc(&src[at..end]));
-        let _ = write!(o, r#"<p lang="zh-Hans">{}</p><aside>{aside}</aside>"#, html.replace('\n', "<br>"));
+        let text = html! {
+            @for (before, n, first, quoted, _) in &marks {
+                (lines(before))
+                mark id={ "q-" (n) } { a href={ "#rule-" (first) } { (lines(quoted)) } }
+            }
+            (lines(&src[at..end]))
+        };
+        let aside = html! {
+            @for (_, n, _, _, rules) in &marks { @for r in rules.iter() { (rule_card(&ctx, pack, *r, *n)) } }
+        };
+        paras.push((text, aside));
     }
-    o.push_str("</div>");
-    ctx.page(ctx.l("policy-the-plan-and-its"), &o)
+    let body = html! {
+        p {
+            (pack.title.get(ctx.lang)) " · "
+            a href="/policy/notes" { (ctx.l("policy-interpretation-notes")) } " · "
+            a href="/policy/coverage" { (ctx.l("policy-clause-coverage")) }
+        }
+        p.hint { (ctx.l("policy-highlighted-sentences-are-encoded")) }
+        div.policy { @for (text, aside) in paras { p lang="zh-Hans" { (text) } aside { (aside) } } }
+    };
+    ctx.page(ctx.l("policy-the-plan-and-its"), body)
 }
 
 pub(super) async fn notes(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
     let pack = &s.pack;
     let l = ctx.lang;
-    let mut o = format!("<p>{}</p>", ctx.l("policy-where-the-plan-s"));
-    for (i, n) in pack.notes.iter().enumerate() {
-        let opts: String = n.options.iter().map(|x| format!("<li>{}</li>", esc(x))).collect();
-        let _ = write!(
-            o,
-            r#"<section class="card" id="note-{id}"><h2 title="{id}">[{clause}] {number}</h2><p><strong>{ql}</strong> {q}</p><ul>{opts}</ul><p><strong>{cl}</strong> {c}</p><p><strong>{rl}</strong> {r}</p></section>"#,
-            id = esc(&n.id),
-            clause = esc(&n.clause),
-            number = ctx.say("policy-note-ref", &[("n", &(i + 1).to_string())]),
-            ql = ctx.l("policy-question"),
-            q = esc(n.question.get(l)),
-            cl = ctx.l("policy-choice"),
-            c = esc(n.choice.get(l)),
-            rl = ctx.l("policy-reason"),
-            r = esc(n.reason.get(l)),
-        );
-    }
-    ctx.page(ctx.l("policy-interpretation-notes"), &o)
+    let body = html! {
+        p { (ctx.l("policy-where-the-plan-s")) }
+        @for (i, n) in pack.notes.iter().enumerate() {
+            section.card id={ "note-" (n.id) } {
+                h2 title=(n.id) { "[" (n.clause) "] " (ctx.say("policy-note-ref", &[("n", &(i + 1).to_string())])) }
+                p { strong { (ctx.l("policy-question")) } " " (n.question.get(l)) }
+                ul { @for x in &n.options { li { (x) } } }
+                p { strong { (ctx.l("policy-choice")) } " " (n.choice.get(l)) }
+                p { strong { (ctx.l("policy-reason")) } " " (n.reason.get(l)) }
+            }
+        }
+    };
+    ctx.page(ctx.l("policy-interpretation-notes"), body)
 }
 
 pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
@@ -130,59 +136,37 @@ pub(super) async fn coverage(ctx: Ctx, State(s): State<Arc<AppState>>) -> Respon
         ClauseStatus::NotComputable => ctx.l("policy-nothing-to-compute"),
     };
     let entry = |e: &qiangke_rules::plan::ClauseEntry| {
-        let rules: Vec<String> = e
-            .rules
-            .iter()
-            .map(|r| {
-                format!(r#"<a href="/policy#rule-{0}" title="{0}">{1}</a>"#, esc(&pack.rules[*r].id), esc(pack.rules[*r].title.get(l)))
-            })
-            .collect();
-        format!(
-            "<td>{}</td><td>{}</td><td>{}</td>",
-            status(&e.status),
-            rules.join(ctx.l("policy-list-separator")),
-            esc(e.reason.as_ref().map(|r| r.get(l)).or(e.quote.as_deref()).unwrap_or(""))
-        )
+        html! {
+            td { (status(&e.status)) }
+            td { @for (k, r) in e.rules.iter().enumerate() {
+                @if k > 0 { (ctx.l("policy-list-separator")) }
+                a href={ "/policy#rule-" (pack.rules[*r].id) } title=(pack.rules[*r].id) { (pack.rules[*r].title.get(l)) }
+            } }
+            td { (e.reason.as_ref().map(|r| r.get(l)).or(e.quote.as_deref()).unwrap_or("")) }
+        }
     };
-    let mut o = format!(
-        "<p>{}</p>",
-        esc(&qiangke_i18n::text(
-            l,
-            "policy-coverage-summary",
-            &[("items", &c.items.len().to_string()), ("open", &c.problems.len().to_string())]
-        ))
-    );
-    o.push_str(&super::table_open(
-        None,
-        &[
-            (ctx.l("policy-clause"), false),
-            (ctx.l("policy-heading"), false),
-            (ctx.l("policy-status"), false),
-            (ctx.l("policy-rules"), false),
-            (ctx.l("policy-why"), false),
-        ],
-    ));
-    for it in &c.items {
-        for e in &it.entries {
-            let _ =
-                write!(o, "<tr><th scope=\"row\">{}</th><td lang=\"zh-Hans\">{}</td>{}</tr>", esc(&it.clause), esc(&it.heading), entry(e));
+    let rows = html! {
+        @for it in &c.items {
+            @for e in &it.entries { tr { th scope="row" { (it.clause) } td lang="zh-Hans" { (it.heading) } (entry(e)) } }
+            @if it.entries.is_empty() {
+                tr { th scope="row" { (it.clause) } td { (it.heading) } td colspan="3" class="error" { (ctx.l("policy-missing")) } }
+            }
         }
-        if it.entries.is_empty() {
-            let _ = write!(
-                o,
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td colspan=\"3\" class=\"error\">{}</td></tr>",
-                esc(&it.clause),
-                esc(&it.heading),
-                ctx.l("policy-missing")
-            );
-        }
-    }
-    for e in &c.other_entries {
-        let _ = write!(o, "<tr><th scope=\"row\">{}</th><td></td>{}</tr>", esc(&e.clause), entry(e));
-    }
-    o.push_str("</tbody></table></div>");
-    for p in &c.problems {
-        let _ = write!(o, r#"<p class="error">{}</p>"#, esc(p));
-    }
-    ctx.page(ctx.l("policy-clause-coverage"), &o)
+        @for e in &c.other_entries { tr { th scope="row" { (e.clause) } td {} (entry(e)) } }
+    };
+    let cols = [
+        (ctx.l("policy-clause"), false),
+        (ctx.l("policy-heading"), false),
+        (ctx.l("policy-status"), false),
+        (ctx.l("policy-rules"), false),
+        (ctx.l("policy-why"), false),
+    ];
+    let summary =
+        qiangke_i18n::text(l, "policy-coverage-summary", &[("items", &c.items.len().to_string()), ("open", &c.problems.len().to_string())]);
+    let body = html! {
+        p { (summary) }
+        (super::table(None, &cols, rows))
+        @for p in &c.problems { p.error { (p) } }
+    };
+    ctx.page(ctx.l("policy-clause-coverage"), body)
 }

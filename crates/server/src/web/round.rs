@@ -3,17 +3,17 @@
 //! clause and the sentence of the plan, confirms or declines each proposal, and reads what it
 //! still has to provide.
 
-use super::{Ctx, esc, field};
+use super::{Ctx, field};
 use crate::api::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
 use qiangke_rules::Lang;
 use qiangke_store::Role;
 use rust_decimal::Decimal;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 type St = State<Arc<AppState>>;
@@ -47,14 +47,14 @@ async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Opti
     };
     let title = ctx.l("round-title");
     if !matches!(p.role, Role::Admin | Role::Reviewer) {
-        return ctx.page_status(StatusCode::FORBIDDEN, title, &format!("<p>{}</p>", ctx.l("round-only-bureaus")));
+        return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("round-only-bureaus")) } });
     }
     let list = match s.store.rounds(p).await {
         Ok(l) => l,
         Err(e) => return super::store_error(ctx, e),
     };
-    let mut o = format!("<p>{}</p>", ctx.l("round-what-it-does"));
     // The administrator's overview: the register, the users and the queues by department.
+    let mut overview = None;
     if p.role == Role::Admin
         && let (Ok(ents), Ok(users), Ok(open)) =
             (s.store.entities(p).await, s.store.users(p).await, s.store.awards(p, Some("pending")).await)
@@ -69,30 +69,18 @@ async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Opti
             }
         }
         let queues: Vec<String> = queues.into_iter().map(|(d, n)| format!("{d} {n}")).collect();
-        let _ = write!(
-            o,
-            r#"<p class="card" id="overview">{}</p>"#,
-            esc(&ctx.say(
-                "round-overview",
-                &[
-                    ("entities", &ents.len().to_string()),
-                    ("users", &users.len().to_string()),
-                    ("awaiting", &awaiting.to_string()),
-                    (
-                        "queues",
-                        &if queues.is_empty() { ctx.l("round-no-queue").to_string() } else { queues.join(ctx.l("policy-list-separator")) }
-                    ),
-                ],
-            ))
-        );
-    }
-    if let Some((_, msg, _)) = &error {
-        let _ = write!(o, r#"<p class="error" role="alert" id="round-error">{}</p>"#, esc(msg));
-    }
-    if let Some(id) = opened
-        && let Some(r) = list.iter().find(|r| r["id"] == id)
-    {
-        let _ = write!(o, r#"<p class="card" role="status" id="round-opened">{}</p>"#, esc(&summary(ctx, r)));
+        overview = Some(ctx.say(
+            "round-overview",
+            &[
+                ("entities", &ents.len().to_string()),
+                ("users", &users.len().to_string()),
+                ("awaiting", &awaiting.to_string()),
+                (
+                    "queues",
+                    &if queues.is_empty() { ctx.l("round-no-queue").to_string() } else { queues.join(ctx.l("policy-list-separator")) },
+                ),
+            ],
+        ));
     }
     // The last finished claim year of the plan by default (awards are claimed the year after).
     let this_year = qiangke_store::rfc3339(qiangke_store::now_ms())[..4].parse::<i64>().unwrap_or(2023);
@@ -103,59 +91,57 @@ async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Opti
         // Else the year of the newest round (run again after new data), else the last finished year.
         .or_else(|| list.first().and_then(|r| r["claim_year"].as_i64()))
         .unwrap_or_else(|| (this_year - 1).clamp(i64::from(*years_of_plan.start()), i64::from(*years_of_plan.end())));
-    let mut years = String::new();
-    for y in plan_years(&s.pack) {
-        let sel = if i64::from(y) == chosen { " selected" } else { "" };
-        let _ = write!(years, r#"<option value="{y}"{sel}>{y}</option>"#);
-    }
-    let _ = write!(
-        o,
-        r#"<form method="post" action="/rounds" class="card">{csrf}<p><label for="claim_year">{ly}</label> <select id="claim_year" name="claim_year">{years}</select></p><p class="hint">{hint}</p><p><button type="submit" id="open-round">{lb}</button></p></form>"#,
-        csrf = ctx.csrf_field(),
-        ly = ctx.l("round-claim-year"),
-        hint = ctx.l("round-rerun-hint"),
-        lb = ctx.l("round-open"),
-    );
-    let _ = write!(o, "<h2>{}</h2>", ctx.l("round-history"));
-    if list.is_empty() {
-        let _ = write!(o, "<p>{}</p>", ctx.l("round-none-yet"));
-    } else {
-        o.push_str(&super::table_open(
-            Some("rounds"),
-            &[
-                ("#", false),
-                (ctx.l("round-claim-year"), false),
-                (ctx.l("round-opened-by"), false),
-                (ctx.l("round-opened-at"), false),
-                (ctx.l("round-entities"), true),
-                (ctx.l("round-proposed"), true),
-                (ctx.l("round-unchanged"), true),
-                (ctx.l("round-flagged"), true),
-                (ctx.l("round-needs"), true),
-                (ctx.l("round-refused"), true),
-            ],
-        ));
-        for r in &list {
-            let at = r["opened_at"].as_str().and_then(qiangke_store::parse_rfc3339).map(qiangke_store::cst_minutes).unwrap_or_default();
-            let _ = write!(
-                o,
-                r#"<tr><td>{}</td><td>{}</td><td translate="no">{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
-                r["id"],
-                r["claim_year"],
-                esc(r["opened_by"].as_str().unwrap_or("")),
-                esc(&at),
-                r["entities"],
-                r["proposed"],
-                r["unchanged"],
-                r["flagged"],
-                r["needs_information"],
-                r["refused"],
-            );
+    let rows = html! {
+        @for r in &list {
+            @let at = r["opened_at"].as_str().and_then(qiangke_store::parse_rfc3339).map(qiangke_store::cst_minutes).unwrap_or_default();
+            tr {
+                td { (r["id"]) }
+                td { (r["claim_year"]) }
+                td translate="no" { (r["opened_by"].as_str().unwrap_or("")) }
+                td { (at) }
+                @for k in ["entities", "proposed", "unchanged", "flagged", "needs_information", "refused"] { td.num { (r[k]) } }
+            }
         }
-        o.push_str("</tbody></table></div>");
-    }
+    };
+    let cols = [
+        ("#", false),
+        (ctx.l("round-claim-year"), false),
+        (ctx.l("round-opened-by"), false),
+        (ctx.l("round-opened-at"), false),
+        (ctx.l("round-entities"), true),
+        (ctx.l("round-proposed"), true),
+        (ctx.l("round-unchanged"), true),
+        (ctx.l("round-flagged"), true),
+        (ctx.l("round-needs"), true),
+        (ctx.l("round-refused"), true),
+    ];
+    let body = html! {
+        p { (ctx.l("round-what-it-does")) }
+        @if let Some(o) = overview { p.card #overview { (o) } }
+        @if let Some((_, msg, _)) = &error { p.error role="alert" #round-error { (msg) } }
+        @if let Some(r) = opened.and_then(|id| list.iter().find(|r| r["id"] == id)) {
+            p.card role="status" #round-opened { (summary(ctx, r)) }
+        }
+        form method="post" action="/rounds" class="card" {
+            (ctx.csrf_field())
+            p {
+                label for="claim_year" { (ctx.l("round-claim-year")) } " "
+                select #claim_year name="claim_year" {
+                    @for y in plan_years(&s.pack) { option value=(y) selected[i64::from(y) == chosen] { (y) } }
+                }
+            }
+            p.hint { (ctx.l("round-rerun-hint")) }
+            p { button type="submit" #open-round { (ctx.l("round-open")) } }
+        }
+        h2 { (ctx.l("round-history")) }
+        @if list.is_empty() {
+            p { (ctx.l("round-none-yet")) }
+        } @else {
+            (super::table(Some("rounds"), &cols, rows))
+        }
+    };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
-    ctx.page_status(status, title, &o)
+    ctx.page_status(status, title, body)
 }
 
 /// One sentence on what a round found.
@@ -200,7 +186,7 @@ pub(super) async fn mine(ctx: Ctx) -> Response {
     };
     match (p.role, p.entity_id) {
         (Role::Entity, Some(id)) => Redirect::to(&format!("/entities/{id}")).into_response(),
-        _ => ctx.page_status(StatusCode::NOT_FOUND, ctx.l("entity-page"), &format!("<p>{}</p>", ctx.l("entity-page-only-entities"))),
+        _ => ctx.page_status(StatusCode::NOT_FOUND, ctx.l("entity-page"), html! { p { (ctx.l("entity-page-only-entities")) } }),
     }
 }
 
@@ -274,156 +260,26 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
         .iter()
         .find(|v| v.id == ent["county"].as_str().unwrap_or(""))
         .map_or_else(|| ent["county"].as_str().unwrap_or("").to_string(), |v| v.name.get(l).to_string());
-    let mut o = format!(
-        r#"<p class="card"><strong>{}</strong> · {} <span translate="no">{}</span> · {}</p>"#,
-        esc(ent["name"].as_str().unwrap_or("")),
-        ctx.l("entity-uscc"),
-        esc(ent["uscc"].as_str().unwrap_or("")),
-        esc(&county),
-    );
-    match &error {
-        // A fact was just recorded (the page says so instead of an error).
-        Some((StatusCode::OK, _)) => {
-            let _ = write!(o, r#"<p class="card" role="status" id="fact-recorded">{}</p>"#, ctx.l("entity-fact-recorded"));
-        }
-        Some((_, msg)) => {
-            let _ = write!(o, r#"<p class="error" role="alert">{}</p>"#, esc(msg));
-        }
-        None => {}
-    }
-    if let Some(a) = done {
-        let _ = write!(o, r#"<p class="card" role="status">{}</p>"#, esc(&ctx.say("entity-answer-recorded", &[("id", &a.to_string())])));
-    }
     let awaiting = awards.iter().filter(|a| a["confirmation"] == "awaiting").count();
-    if awaiting > 0 {
-        let _ =
-            write!(o, r#"<p class="notice" role="status">{}</p>"#, esc(&ctx.say("entity-awaiting-count", &[("n", &awaiting.to_string())])));
-    }
+    let hints = reach(s, p, id, l).await;
     // Totals per claim year: what is still in play (not rejected or declined).
     let mut by_year: BTreeMap<i64, Vec<&J>> = BTreeMap::new();
     for a in &awards {
         by_year.entry(a["claim_year"].as_i64().unwrap_or(0)).or_default().push(a);
     }
     let amount = |(lo, hi): (Decimal, Decimal)| qiangke_rules::explain::amount_text(lo, hi, l);
-    let _ = write!(o, "<h2>{}</h2>", ctx.l("entity-totals"));
-    o.push_str(&super::table_open(
-        Some("totals"),
-        &[(ctx.l("entity-claim-year"), false), (ctx.l("entity-awards-count"), true), (ctx.l("entity-amount"), true)],
-    ));
-    for (y, xs) in &by_year {
-        let _ = write!(
-            o,
-            r#"<tr><th scope="row">{y}</th><td class="num">{}</td><td class="num">{}</td></tr>"#,
-            xs.iter().filter(|a| live(a)).count(),
-            esc(&amount(sum(xs)))
-        );
-    }
     let all: Vec<&J> = awards.iter().collect();
-    let _ = write!(
-        o,
-        r#"<tr class="total"><th scope="row">{}</th><td class="num">{}</td><td class="num" id="grand-total">{}</td></tr></tbody></table></div>"#,
-        ctx.l("entity-grand-total"),
-        all.iter().filter(|a| live(a)).count(),
-        esc(&amount(sum(&all)))
-    );
-    o.push_str(&svg_breakdown(ctx, &by_year));
-    if awards.is_empty() {
-        let _ = write!(o, "<p>{}</p>", ctx.l("entity-no-awards"));
-    }
-    for (y, xs) in &by_year {
-        let _ = write!(o, r#"<h2 id="year-{y}">{}</h2>"#, esc(&ctx.say("entity-year-heading", &[("year", &y.to_string())])));
-        for a in xs {
-            let aid = a["id"].as_i64().unwrap_or(0);
-            let r = &a["result"];
-            let state = award_state(l, a);
-            let departments: Vec<String> =
-                r["verified_by"].as_array().into_iter().flatten().map(|d| d[lk].as_str().unwrap_or("").to_string()).collect();
-            let _ = write!(
-                o,
-                r#"<article class="card" id="award-{aid}"><h3>[{}] {}</h3><p>{}: <strong class="state {}">{}</strong> · {}: <span class="amount">{}</span> · {}: {} · {}: {}</p><blockquote lang="zh-Hans">{}</blockquote>"#,
-                esc(a["clause"].as_str().unwrap_or("")),
-                esc(r["title"][lk].as_str().unwrap_or("")),
-                ctx.l("entity-state"),
-                state.0,
-                esc(&state.1),
-                ctx.l("entity-amount"),
-                esc(&amount(counted(a))),
-                ctx.l("entity-budget-year"),
-                a["budget_year"],
-                ctx.l("entity-verified-by"),
-                esc(&departments.join(ctx.l("policy-list-separator"))),
-                esc(r["quote"].as_str().unwrap_or("")),
-            );
-            // Why not: the verifying department's reason.
-            for v in a["verifications"].as_array().into_iter().flatten().filter(|v| v["verdict"] == "reject") {
-                let _ = write!(o, r#"<p class="error">{}: {}</p>"#, ctx.l("entity-reason"), esc(v["reason"].as_str().unwrap_or("")));
-            }
-            if a["review_flag"].is_object() {
-                let _ = write!(o, r#"<p class="notice">{}</p>"#, ctx.l("entity-flagged"));
-            }
-            let _ = write!(
-                o,
-                r#"<details><summary>{}</summary><pre>{}</pre></details>"#,
-                ctx.l("entity-how-decided"),
-                esc(r["explanation"][lk].as_str().unwrap_or(""))
-            );
-            if a["confirmation"] == "awaiting" && p.role == Role::Entity {
-                let _ = write!(
-                    o,
-                    r#"<form method="post" action="/entities/{id}/awards/{aid}/answer" class="inline">{csrf}<button type="submit" name="answer" value="confirm" id="confirm-{aid}">{yes}</button> <button type="submit" name="answer" value="decline" class="secondary" id="decline-{aid}">{no}</button></form><p class="hint">{hint}</p>"#,
-                    csrf = ctx.csrf_field(),
-                    yes = ctx.l("entity-confirm"),
-                    no = ctx.l("entity-decline"),
-                    hint = ctx.l("entity-decline-hint"),
-                );
-            }
-            o.push_str("</article>");
+    let totals = html! {
+        @for (y, xs) in &by_year {
+            tr { th scope="row" { (y) } td.num { (xs.iter().filter(|a| live(a)).count()) } td.num { (amount(sum(xs))) } }
         }
-    }
-    // What it could still reach: the next tier of an award it has, with the amount still missing.
-    if let Ok(doc) = s.store.facts_in_force(pack, p, id).await
-        && let Ok(facts) = qiangke_rules::load_facts(pack, "ledger.json", &doc.to_string())
-    {
-        let years: Vec<i32> = plan_years(pack).collect();
-        let ev = qiangke_rules::evaluate(pack, &facts, &qiangke_rules::Options { years, trace: true, ..Default::default() });
-        let hints: Vec<(i32, String, String)> = ev
-            .results
-            .iter()
-            .filter(|r| matches!(r.state, qiangke_rules::State::Awarded { .. }))
-            .flat_map(|r| {
-                qiangke_rules::explain::tier_hints(pack, r, l)
-                    .into_iter()
-                    .map(move |h| (r.claim_year, format!("[{}] {}", r.rule.clause, r.rule.title.get(l)), h))
-            })
-            .collect();
-        if !hints.is_empty() {
-            let _ = write!(o, r#"<h2 id="reach">{}</h2><ul class="reach">"#, ctx.l("entity-could-reach"));
-            for (y, rule, h) in hints {
-                let _ = write!(o, "<li>{}</li>", esc(&ctx.say("entity-reach", &[("year", &y.to_string()), ("rule", &rule), ("hint", &h)])));
-            }
-            o.push_str("</ul>");
+        tr.total {
+            th scope="row" { (ctx.l("entity-grand-total")) }
+            td.num { (all.iter().filter(|a| live(a)).count()) }
+            td.num #grand-total { (amount(sum(&all))) }
         }
-    }
-    let _ = write!(o, r#"<h2 id="needs">{}</h2>"#, ctx.l("entity-needs"));
-    if needs.is_empty() {
-        let _ = write!(o, "<p>{}</p>", ctx.l("entity-needs-none"));
-    } else {
-        o.push_str(r#"<ul class="needs">"#);
-        for n in &needs {
-            let rule = pack.rules.iter().find(|r| r.id == n["rule"].as_str().unwrap_or(""));
-            let title = rule.map_or_else(|| n["rule"].as_str().unwrap_or("").to_string(), |r| format!("[{}] {}", r.clause, r.title.get(l)));
-            let facts: Vec<&str> = n["facts"].as_array().into_iter().flatten().filter_map(|f| f[lk].as_str()).collect();
-            let _ = write!(
-                o,
-                "<li>{}</li>",
-                esc(&ctx.say(
-                    "entity-need",
-                    &[("year", &n["claim_year"].to_string()), ("facts", &facts.join(ctx.l("policy-list-separator"))), ("rule", &title)]
-                ))
-            );
-        }
-        o.push_str("</ul>");
-    }
+    };
+    let cols = [(ctx.l("entity-claim-year"), false), (ctx.l("entity-awards-count"), true), (ctx.l("entity-amount"), true)];
     // Supplying a fact: the entity itself (what a round asked for), a department (its own
     // facts) or the administrator.
     let may_record = match p.role {
@@ -431,90 +287,169 @@ async fn render_entity(ctx: &Ctx, s: &AppState, id: i64, done: Option<i64>, erro
         Role::Entity => p.entity_id == Some(id),
         _ => false,
     };
-    if may_record {
-        o.push_str(&fact_form(ctx, pack, p, id));
-    }
+    let body = html! {
+        p.card { strong { (ent["name"].as_str().unwrap_or("")) } " · " (ctx.l("entity-uscc")) " " span translate="no" { (ent["uscc"].as_str().unwrap_or("")) } " · " (county) }
+        @match &error {
+            // A fact was just recorded (the page says so instead of an error).
+            Some((StatusCode::OK, _)) => p.card role="status" #fact-recorded { (ctx.l("entity-fact-recorded")) },
+            Some((_, msg)) => p.error role="alert" { (msg) },
+            None => {}
+        }
+        @if let Some(a) = done { p.card role="status" { (ctx.say("entity-answer-recorded", &[("id", &a.to_string())])) } }
+        @if awaiting > 0 { p.notice role="status" { (ctx.say("entity-awaiting-count", &[("n", &awaiting.to_string())])) } }
+        h2 { (ctx.l("entity-totals")) }
+        (super::table(Some("totals"), &cols, totals))
+        (svg_breakdown(ctx, &by_year))
+        @if awards.is_empty() { p { (ctx.l("entity-no-awards")) } }
+        @for (y, xs) in &by_year {
+            h2 id={ "year-" (y) } { (ctx.say("entity-year-heading", &[("year", &y.to_string())])) }
+            @for a in xs { (award_card(ctx, p, id, a)) }
+        }
+        @if !hints.is_empty() {
+            h2 #reach { (ctx.l("entity-could-reach")) }
+            ul.reach { @for (y, rule, h) in &hints { li { (ctx.say("entity-reach", &[("year", &y.to_string()), ("rule", rule), ("hint", h)])) } } }
+        }
+        h2 #needs { (ctx.l("entity-needs")) }
+        @if needs.is_empty() {
+            p { (ctx.l("entity-needs-none")) }
+        } @else {
+            ul.needs { @for n in &needs {
+                @let rule = pack.rules.iter().find(|r| r.id == n["rule"].as_str().unwrap_or(""));
+                @let title = rule.map_or_else(|| n["rule"].as_str().unwrap_or("").to_string(), |r| format!("[{}] {}", r.clause, r.title.get(l)));
+                @let facts: Vec<&str> = n["facts"].as_array().into_iter().flatten().filter_map(|f| f[lk].as_str()).collect();
+                li { (ctx.say("entity-need", &[("year", &n["claim_year"].to_string()), ("facts", &facts.join(ctx.l("policy-list-separator"))), ("rule", &title)])) }
+            } }
+        }
+        @if may_record { (fact_form(ctx, pack, p, id)) }
+    };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
-    ctx.page_status(status, ctx.l("entity-page"), &o)
+    ctx.page_status(status, ctx.l("entity-page"), body)
+}
+
+/// One award on the entity's page: its state, amount, clause, sentence, budget year and
+/// departments; why it was refused; and, for a proposal, the entity's confirmation.
+fn award_card(ctx: &Ctx, p: &qiangke_store::Principal, id: i64, a: &J) -> Markup {
+    let l = ctx.lang;
+    let lk = if l == Lang::Zh { "zh" } else { "en" };
+    let aid = a["id"].as_i64().unwrap_or(0);
+    let r = &a["result"];
+    let (class, state) = award_state(l, a);
+    let departments: Vec<&str> = r["verified_by"].as_array().into_iter().flatten().map(|d| d[lk].as_str().unwrap_or("")).collect();
+    let (lo, hi) = counted(a);
+    html! {
+        article.card id={ "award-" (aid) } {
+            h3 { "[" (a["clause"].as_str().unwrap_or("")) "] " (r["title"][lk].as_str().unwrap_or("")) }
+            p {
+                (ctx.l("entity-state")) ": " strong class={ "state " (class) } { (state) }
+                " · " (ctx.l("entity-amount")) ": " span.amount { (qiangke_rules::explain::amount_text(lo, hi, l)) }
+                " · " (ctx.l("entity-budget-year")) ": " (a["budget_year"])
+                " · " (ctx.l("entity-verified-by")) ": " (departments.join(ctx.l("policy-list-separator")))
+            }
+            blockquote lang="zh-Hans" { (r["quote"].as_str().unwrap_or("")) }
+            // Why not: the verifying department's reason.
+            @for v in a["verifications"].as_array().into_iter().flatten().filter(|v| v["verdict"] == "reject") {
+                p.error { (ctx.l("entity-reason")) ": " (v["reason"].as_str().unwrap_or("")) }
+            }
+            @if a["review_flag"].is_object() { p.notice { (ctx.l("entity-flagged")) } }
+            details { summary { (ctx.l("entity-how-decided")) } pre { (r["explanation"][lk].as_str().unwrap_or("")) } }
+            @if a["confirmation"] == "awaiting" && p.role == Role::Entity {
+                form method="post" action={ "/entities/" (id) "/awards/" (aid) "/answer" } class="inline" {
+                    (ctx.csrf_field())
+                    button type="submit" name="answer" value="confirm" id={ "confirm-" (aid) } { (ctx.l("entity-confirm")) }
+                    " "
+                    button type="submit" name="answer" value="decline" class="secondary" id={ "decline-" (aid) } { (ctx.l("entity-decline")) }
+                }
+                p.hint { (ctx.l("entity-decline-hint")) }
+            }
+        }
+    }
+}
+
+/// What it could still reach: the next tier of an award it has, with the amount still missing
+/// (claim year, rule, hint).
+async fn reach(s: &AppState, p: &qiangke_store::Principal, id: i64, l: Lang) -> Vec<(i32, String, String)> {
+    let pack = &s.pack;
+    let Ok(doc) = s.store.facts_in_force(pack, p, id).await else { return Vec::new() };
+    let Ok(facts) = qiangke_rules::load_facts(pack, "ledger.json", &doc.to_string()) else { return Vec::new() };
+    let years: Vec<i32> = plan_years(pack).collect();
+    let ev = qiangke_rules::evaluate(pack, &facts, &qiangke_rules::Options { years, trace: true, ..Default::default() });
+    ev.results
+        .iter()
+        .filter(|r| matches!(r.state, qiangke_rules::State::Awarded { .. }))
+        .flat_map(|r| {
+            qiangke_rules::explain::tier_hints(pack, r, l)
+                .into_iter()
+                .map(move |h| (r.claim_year, format!("[{}] {}", r.rule.clause, r.rule.title.get(l)), h))
+        })
+        .collect()
 }
 
 /// A form for one fact of the entity: the attributes and yearly figures of the vocabulary that
 /// `p` may record, a year, the value as people write it, and where it comes from.
-fn fact_form(ctx: &Ctx, pack: &qiangke_rules::Pack, p: &qiangke_store::Principal, id: i64) -> String {
+fn fact_form(ctx: &Ctx, pack: &qiangke_rules::Pack, p: &qiangke_store::Principal, id: i64) -> Markup {
     let l = ctx.lang;
     let v = &pack.vocab;
-    let mut facts = String::new();
-    for a in v.attributes.iter().filter(|a| !matches!(a.name.as_str(), "kind" | "county" | "uscc")) {
-        if qiangke_store::Store::supply_refusal(pack, p, false, &a.name).is_none() {
-            let _ = write!(facts, r#"<option value="{}">{}</option>"#, esc(&a.name), esc(a.title.get(l)));
+    let attributes: Vec<_> = v
+        .attributes
+        .iter()
+        .filter(|a| !matches!(a.name.as_str(), "kind" | "county" | "uscc"))
+        .filter(|a| qiangke_store::Store::supply_refusal(pack, p, false, &a.name).is_none())
+        .collect();
+    let yearly: Vec<_> = v.yearly.iter().filter(|y| qiangke_store::Store::supply_refusal(pack, p, true, &y.name).is_none()).collect();
+    if attributes.is_empty() && yearly.is_empty() {
+        return html! {};
+    }
+    html! {
+        h2 #facts { (ctx.l("data-record-fact")) }
+        form method="post" action={ "/entities/" (id) "/facts" } class="card" {
+            (ctx.csrf_field())
+            p {
+                label for="fact" { (ctx.l("data-facts")) }
+                select #fact name="fact" {
+                    @for a in &attributes { option value=(a.name) { (a.title.get(l)) } }
+                    @for y in &yearly { option value=(y.name) { (ctx.say("entity-yearly-fact", &[("title", y.title.get(l))])) } }
+                }
+            }
+            p {
+                label for="fact-year" { (ctx.l("entity-fact-year")) }
+                select #fact-year name="year" { @for y in plan_years(pack) { option value=(y) { (y) } } }
+            }
+            p { label for="fact-value" { (ctx.l("entity-fact-value")) } input #fact-value name="value" required placeholder=(ctx.l("entity-fact-value-example")); }
+            p { label for="fact-source" { (ctx.l("data-source")) } input #fact-source name="source" required; }
+            p { button type="submit" #record-fact { (ctx.l("entity-record")) } }
         }
     }
-    for y in &v.yearly {
-        if qiangke_store::Store::supply_refusal(pack, p, true, &y.name).is_none() {
-            let _ = write!(
-                facts,
-                r#"<option value="{}">{}</option>"#,
-                esc(&y.name),
-                esc(&ctx.say("entity-yearly-fact", &[("title", y.title.get(l))]))
-            );
-        }
-    }
-    if facts.is_empty() {
-        return String::new();
-    }
-    let mut years = String::new();
-    for y in plan_years(pack) {
-        let _ = write!(years, r#"<option value="{y}">{y}</option>"#);
-    }
-    format!(
-        r#"<h2 id="facts">{h}</h2><form method="post" action="/entities/{id}/facts" class="card">{csrf}
-<p><label for="fact">{lf}</label><select id="fact" name="fact">{facts}</select></p>
-<p><label for="fact-year">{ly}</label><select id="fact-year" name="year">{years}</select></p>
-<p><label for="fact-value">{lv}</label><input id="fact-value" name="value" required placeholder="{pv}"></p>
-<p><label for="fact-source">{ls}</label><input id="fact-source" name="source" required></p>
-<p><button type="submit" id="record-fact">{lb}</button></p></form>"#,
-        h = ctx.l("data-record-fact"),
-        csrf = ctx.csrf_field(),
-        lf = ctx.l("data-facts"),
-        ly = ctx.l("entity-fact-year"),
-        lv = ctx.l("entity-fact-value"),
-        pv = ctx.l("entity-fact-value-example"),
-        ls = ctx.l("data-source"),
-        lb = ctx.l("entity-record"),
-    )
 }
 
 /// Bars per claim year of what is still in play (the lower end of an interval), drawn on the
 /// server: no script.
-fn svg_breakdown(ctx: &Ctx, by_year: &BTreeMap<i64, Vec<&J>>) -> String {
+fn svg_breakdown(ctx: &Ctx, by_year: &BTreeMap<i64, Vec<&J>>) -> Markup {
     let totals: Vec<(i64, Decimal)> =
         by_year.iter().map(|(y, xs)| (*y, xs.iter().filter(|a| live(a)).map(|a| counted(a).0).sum::<Decimal>())).collect();
     let max = totals.iter().map(|t| t.1).max().unwrap_or_default();
     if totals.is_empty() || max.is_zero() {
-        return String::new();
+        return html! {};
     }
     // Narrow enough to read on a phone without shrinking the text: the longest bar leaves room for
     // the longest amount label ("400,000.00 yuan (40万元)").
     let (w, bar_h, gap) = (420u32, 22u32, 10u32);
     let h = totals.len() as u32 * (bar_h + gap) + gap;
-    let mut o = format!(
-        r#"<figure><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="breakdown-title" class="chart"><title id="breakdown-title">{}</title>"#,
-        ctx.l("entity-breakdown")
-    );
-    for (i, (y, t)) in totals.iter().enumerate() {
-        let top = gap + i as u32 * (bar_h + gap);
-        // Whole pixels: 180 for the largest year; a zero year is drawn as zero.
-        let len = (*t * Decimal::from(180) / max).round().to_string().parse::<u32>().unwrap_or(0);
-        let _ = write!(
-            o,
-            r##"<text x="0" y="{ty}" font-size="14">{y}</text><rect x="50" y="{top}" width="{len}" height="{bar_h}" fill="#0b5cad"></rect><text x="{tx}" y="{ty}" font-size="13">{}</text>"##,
-            esc(&qiangke_rules::explain::amount_text(*t, *t, ctx.lang)),
-            ty = top + 16,
-            tx = 56 + len,
-        );
+    html! {
+        figure {
+            svg viewBox={ "0 0 " (w) " " (h) } width="100%" role="img" aria-labelledby="breakdown-title" class="chart" {
+                title #breakdown-title { (ctx.l("entity-breakdown")) }
+                @for (i, (y, t)) in totals.iter().enumerate() {
+                    @let top = gap + i as u32 * (bar_h + gap);
+                    // Whole pixels: 180 for the largest year; a zero year is drawn as zero.
+                    @let len = (*t * Decimal::from(180) / max).round().to_string().parse::<u32>().unwrap_or(0);
+                    text x="0" y=(top + 16) font-size="14" { (y) }
+                    rect x="50" y=(top) width=(len) height=(bar_h) fill="#0b5cad" {}
+                    text x=(56 + len) y=(top + 16) font-size="13" { (qiangke_rules::explain::amount_text(*t, *t, ctx.lang)) }
+                }
+            }
+            figcaption { (ctx.l("entity-breakdown-caption")) }
+        }
     }
-    let _ = write!(o, "</svg><figcaption>{}</figcaption></figure>", ctx.l("entity-breakdown-caption"));
-    o
 }
 
 pub(super) async fn answer(ctx: Ctx, State(s): St, Path((id, award)): Path<(i64, i64)>, axum::Form(form): Form) -> Response {
