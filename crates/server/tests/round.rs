@@ -267,6 +267,16 @@ async fn suite(url: &str, dir: &Path) {
     assert!(jia_awards.iter().all(|a| a["result"]["quote"].as_str().is_some_and(|q| q.contains("20万元"))));
     let rd_award = jia_awards.iter().find(|a| a["rule"] == "rd-spend-tiers").expect("rd")["id"].as_i64().expect("id");
     let ht_award = jia_awards.iter().find(|a| a["rule"] == "high-tech-new").expect("ht")["id"].as_i64().expect("id");
+    // What awards of a rule share (its quotes, the interpretations that end the explanation) is
+    // kept once, and read back whole: the explanation ends with them, as it was written.
+    let rd = jia_awards.iter().find(|a| a["rule"] == "rd-spend-tiers").expect("rd");
+    let zh = rd["result"]["explanation"]["zh"].as_str().expect("zh");
+    assert!(zh.starts_with("[四(二)8] 规上工业企业研发投入分档补助 (rd-spend-tiers)\n  可获补助: 200,000.00元 (20万元)\n"), "{zh}");
+    assert!(zh.contains("属于「1000万元以上、2000万元以下」档 → 20万元"), "{zh}");
+    assert!(zh.ends_with("\n  解释说明 [四(二)8] above-scale-status-year — 以支出年度的身份为准:year.above_scale 是该年度是否属于规模以上工业企业。事实文件仍可在 entity 中写 above_scale,表示各年度相同;某年度另有填写的,以该年度为准。\n"), "{zh}");
+    assert!(rd["result"]["explanation"]["en"].as_str().expect("en").contains("above-scale-status-year"));
+    assert!(rd["result"]["notes_text"].as_array().expect("notes").iter().any(|n| n["id"] == "rd-award-yearly"));
+    assert!(rd["result"].get("shared").is_none() && rd["result"].get("explanation_notes").is_none());
     // Not on any desk, and not verifiable, before the enterprise confirms.
     assert!(store.open_awards(&tax).await.expect("desk").iter().all(|a| a["id"] != rd_award));
     assert!(matches!(store.verify(&pack, &tax, rd_award, true, "").await, Err(qiangke_store::Error::Conflict(_))));
