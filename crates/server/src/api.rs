@@ -53,6 +53,8 @@ pub struct AppState {
     pub(crate) evaluations: crate::compute::Gate,
     /// Bounds the changes each user sends per minute.
     pub(crate) writes: WriteLimits,
+    /// Rounds opened from the web pages, running or finished lately, with their progress.
+    pub(crate) rounds_running: crate::web::Runs,
 }
 
 impl AppState {
@@ -61,6 +63,12 @@ impl AppState {
         let weights = Weights::equal(&pack);
         Self::with_weights(pack, store, secure_cookies, weights)
     }
+    /// The rounds page shows a round's progress at once instead of waiting a moment for it to end
+    /// (for tests of the progress page).
+    pub fn show_round_progress_at_once(&self) {
+        self.rounds_running.show_progress_at_once();
+    }
+
     pub fn with_weights(pack: Arc<Pack>, store: Store, secure_cookies: bool, weights: Weights) -> Arc<AppState> {
         Arc::new(AppState {
             pack,
@@ -69,6 +77,7 @@ impl AppState {
             weights,
             evaluations: crate::compute::Gate::default(),
             writes: WriteLimits::default(),
+            rounds_running: crate::web::Runs::default(),
         })
     }
 }

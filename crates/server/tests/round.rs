@@ -387,6 +387,66 @@ async fn suite(url: &str, dir: &Path) {
         html.contains(&format!("已登记主体 {} 个", entities.len())) && html.contains(&format!("待企业确认的拟兑现 {awaiting} 项")),
         "{html}"
     );
+
+    // ----- a round opened from the page runs on its own; the page shows its progress -------------
+    let state = AppState::new(pack.clone(), store.clone(), false);
+    state.show_round_progress_at_once();
+    let app = router(state);
+    let send = |method: &'static str, path: String, body: String| {
+        let app = app.clone();
+        let admin_c = admin_c.clone();
+        async move {
+            let req = Request::builder()
+                .method(method)
+                .uri(path)
+                .header(header::HOST, "ledger.test")
+                .header(header::COOKIE, format!("qiangke_session={admin_c}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request");
+            let res = app.oneshot(req).await.expect("infallible");
+            let status = res.status();
+            let location = res.headers().get(header::LOCATION).map(|l| l.to_str().unwrap_or("").to_string());
+            (status, location, String::from_utf8(res.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8"))
+        }
+    };
+    let (_, _, page) = send("GET", "/rounds".into(), String::new()).await;
+    let key = r#"name="csrf" value=""#;
+    let at = page.find(key).expect("csrf") + key.len();
+    let csrf = page[at..at + page[at..].find('"').expect("end")].to_string();
+    let (st, to, _) = send("POST", "/rounds".into(), format!("csrf={csrf}&claim_year=2023")).await;
+    assert_eq!((st, to.as_deref()), (StatusCode::SEE_OTHER, Some("/rounds?run=1")));
+    let mut polls = 0;
+    let done = loop {
+        let (st, _, page) = send("GET", "/rounds?run=1".into(), String::new()).await;
+        assert_eq!(st, StatusCode::OK);
+        if page.contains(r#"id="round-opened""#) {
+            break page;
+        }
+        // Still running: the bar, and the page reloads itself.
+        assert!(page.contains("<progress") && page.contains(r#"<meta http-equiv="refresh" content="1">"#), "{page}");
+        polls += 1;
+        assert!(polls < 3000, "the round ends");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+    assert!(done.contains("批次 5(2023 年度)已完成") && !done.contains("http-equiv"), "{done}");
+    // A refusal made while it ran is said on the page, with its status.
+    let (st, to, page) = send("POST", "/rounds".into(), format!("csrf={csrf}&claim_year=1800")).await;
+    // Refused at once (said by the answer itself), or while the page showed it running.
+    let page = if let Some(to) = to {
+        loop {
+            let (st, _, page) = send("GET", to.clone(), String::new()).await;
+            if st != StatusCode::OK || !page.contains("<progress") {
+                assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+                break page;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    } else {
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        page
+    };
+    assert!(page.contains(r#"id="round-error""#) && page.contains("1800"), "{page}");
     store.close().await;
 }
 

@@ -17,6 +17,8 @@ mod desk;
 mod policy;
 mod round;
 
+pub(crate) use round::Runs;
+
 use crate::api::{AppState, COOKIE};
 use crate::http::cookie;
 use axum::Router;
@@ -286,13 +288,18 @@ impl Ctx {
     }
 
     pub fn page_status(&self, status: StatusCode, title: &str, body: Markup) -> Response {
-        self.page_full(status, title, body, None)
+        self.page_full(status, title, body, None, None)
+    }
+
+    /// A page that reloads itself every `seconds` (work in progress, shown without a script).
+    pub fn page_refreshing(&self, title: &str, body: Markup, seconds: u32) -> Response {
+        self.page_full(StatusCode::OK, title, body, None, Some(seconds))
     }
 
     /// A page whose language switch re-submits `form` to the same path (a result page keeps its
     /// results in the other language).
     pub fn page_reposting(&self, status: StatusCode, title: &str, body: Markup, form: &[(String, String)]) -> Response {
-        self.page_full(status, title, body, Some(form))
+        self.page_full(status, title, body, Some(form), None)
     }
 
     /// The links of the navigation this user sees: (path, label).
@@ -357,7 +364,14 @@ impl Ctx {
 
     /// The layout of every page: the navigation, the language switch, the account, the title and
     /// the body, the footer.
-    fn page_full(&self, status: StatusCode, title: &str, body: Markup, repost: Option<&[(String, String)]>) -> Response {
+    fn page_full(
+        &self,
+        status: StatusCode,
+        title: &str,
+        body: Markup,
+        repost: Option<&[(String, String)]>,
+        refresh: Option<u32>,
+    ) -> Response {
         let l = self.lang;
         let current = lang_tag(l, self.hant);
         let path = self.path.as_str();
@@ -368,6 +382,7 @@ impl Ctx {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
+                    @if let Some(n) = refresh { meta http-equiv="refresh" content=(n); }
                     title { (title) " · qiangke 强科" }
                     link rel="stylesheet" href="/static/app.css";
                     link rel="icon" href="/favicon.ico" type="image/svg+xml";
@@ -572,7 +587,11 @@ async fn logout(
 
 /// A refusal of the store in the page's language (its field messages after it).
 pub(crate) fn refusal_text(ctx: &Ctx, e: qiangke_store::Error) -> (StatusCode, String) {
-    let p = crate::Problem::from(e);
+    problem_text(ctx, &crate::Problem::from(e))
+}
+
+/// A refusal already made a problem, in the reader's words.
+pub(crate) fn problem_text(ctx: &Ctx, p: &crate::Problem) -> (StatusCode, String) {
     let mut msg = p.detail.render(ctx.lang);
     for f in &p.errors {
         // A refusal located in a file ("row 3, column year") says where, in the reader's words.

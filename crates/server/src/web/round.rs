@@ -28,6 +28,114 @@ pub(super) struct DoneQuery {
 #[derive(serde::Deserialize, Default)]
 pub(super) struct RoundsQuery {
     opened: Option<i64>,
+    /// A round opened from this page that was still running when the page answered.
+    run: Option<u64>,
+}
+
+/// How long the page waits for a round before it shows the round's progress instead.
+const WAIT_FOR_ROUND: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// A round opened from the rounds page. It runs on a task of its own; the page shows how far it
+/// has got and reloads itself until it is done.
+#[derive(Debug)]
+pub(crate) struct Run {
+    key: u64,
+    claim_year: i64,
+    by: String,
+    started: i64,
+    progress: Arc<qiangke_store::round::Progress>,
+    /// The round's id once done, or why it was refused; `None` while it runs.
+    outcome: Option<Result<i64, crate::Problem>>,
+    finished: Option<std::time::Instant>,
+}
+
+/// The rounds opened from the page: running ones, and those finished in the last hour.
+#[derive(Debug, Default)]
+pub(crate) struct Runs {
+    /// Show the progress at once instead of waiting a moment for the round (tests).
+    at_once: std::sync::atomic::AtomicBool,
+    next: std::sync::atomic::AtomicU64,
+    list: std::sync::Mutex<Vec<Run>>,
+}
+
+impl Runs {
+    /// The rounds page shows a round's progress at once instead of waiting a moment for it
+    /// (to test the progress page with a round that would end within the moment).
+    pub(crate) fn show_progress_at_once(&self) {
+        self.at_once.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn start(&self, claim_year: i64, by: &str, progress: Arc<qiangke_store::round::Progress>) -> u64 {
+        let key = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let mut list = self.list.lock().expect("runs");
+        list.retain(|r| r.finished.is_none_or(|t| t.elapsed() < std::time::Duration::from_secs(3600)));
+        list.push(Run { key, claim_year, by: by.to_string(), started: qiangke_store::now_ms(), progress, outcome: None, finished: None });
+        key
+    }
+
+    fn finish(&self, key: u64, outcome: Result<i64, crate::Problem>) {
+        if let Some(r) = self.list.lock().expect("runs").iter_mut().find(|r| r.key == key) {
+            r.outcome = Some(outcome);
+            r.finished = Some(std::time::Instant::now());
+        }
+    }
+
+    /// `(key, claim year, opened by, started, evaluated, of)` of the rounds still running.
+    fn running(&self) -> Vec<(u64, i64, String, i64, usize, usize)> {
+        let list = self.list.lock().expect("runs");
+        list.iter()
+            .filter(|r| r.outcome.is_none())
+            .map(|r| {
+                let (done, of) = r.progress.get();
+                (r.key, r.claim_year, r.by.clone(), r.started, done, of)
+            })
+            .collect()
+    }
+
+    /// How run `key` ended: `None` while it runs (or when it is unknown: see `known`).
+    fn outcome(&self, key: u64) -> Option<(i64, Result<i64, crate::Problem>)> {
+        let list = self.list.lock().expect("runs");
+        list.iter().find(|r| r.key == key).and_then(|r| Some((r.claim_year, r.outcome.clone()?)))
+    }
+}
+
+/// Marks a run failed when its task ends without finishing it.
+struct Unfinished(Arc<AppState>, u64);
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        let p = crate::Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "api-title-server-error", qiangke_store::Msg::new("round-failed"));
+        self.0.rounds_running.finish(self.1, Err(p));
+    }
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A running round as the page shows it: a progress bar and how many entities are evaluated.
+fn run_card(ctx: &Ctx, year: i64, by: &str, started: i64, done: usize, of: usize) -> Markup {
+    let count = thousands;
+    html! {
+        div.card.running role="status" {
+            p { (ctx.say("round-running", &[("year", &year.to_string()), ("by", by), ("at", &qiangke_store::cst_minutes(started))])) }
+            p {
+                progress value=(done) max=(of.max(1)) { (done) " / " (of) }
+                " "
+                @if of == 0 { (ctx.l("round-reading")) } @else if done >= of { (ctx.l("round-writing")) } @else {
+                    (ctx.say("round-evaluated", &[("done", &count(done)), ("of", &count(of))]))
+                }
+            }
+        }
+    }
 }
 
 /// The claim years a round may be opened for: the pack's years of validity.
@@ -37,10 +145,26 @@ fn plan_years(pack: &qiangke_rules::Pack) -> std::ops::RangeInclusive<i32> {
 
 /// The rounds page: open a round, and every round with what it found.
 pub(super) async fn rounds(ctx: Ctx, State(s): St, Query(q): Query<RoundsQuery>) -> Response {
-    render_rounds(&ctx, &s, q.opened, None).await
+    // Which rounds run is read before how this one ended: a round that ends in between is shown
+    // as running once more, never as neither.
+    let running = s.rounds_running.running();
+    match q.run.and_then(|k| s.rounds_running.outcome(k)) {
+        Some((_, Ok(id))) => render_rounds(&ctx, &s, Some(id), None, running).await,
+        Some((year, Err(p))) => {
+            let (status, msg) = super::problem_text(&ctx, &p);
+            render_rounds(&ctx, &s, None, Some((status, msg, year)), running).await
+        }
+        None => render_rounds(&ctx, &s, q.opened, None, running).await,
+    }
 }
 
-async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Option<(StatusCode, String, i64)>) -> Response {
+async fn render_rounds(
+    ctx: &Ctx,
+    s: &AppState,
+    opened: Option<i64>,
+    error: Option<(StatusCode, String, i64)>,
+    running: Vec<(u64, i64, String, i64, usize, usize)>,
+) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
         Err(r) => return *r,
@@ -140,8 +264,17 @@ async fn render_rounds(ctx: &Ctx, s: &AppState, opened: Option<i64>, error: Opti
             (super::table(Some("rounds"), &cols, rows))
         }
     };
+    let body = html! {
+        @for (_, year, by, started, done, of) in &running { (run_card(ctx, *year, by, *started, *done, *of)) }
+        (body)
+    };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
-    ctx.page_status(status, title, body)
+    if running.is_empty() || status != StatusCode::OK {
+        ctx.page_status(status, title, body)
+    } else {
+        // Reloads itself until the rounds are done (no script: the page has none).
+        ctx.page_refreshing(title, body, 1)
+    }
 }
 
 /// One sentence on what a round found.
@@ -167,12 +300,30 @@ pub(super) async fn open(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Resp
         Err(r) => return *r,
     };
     let year: i64 = field(&form, "claim_year").trim().parse().unwrap_or(0);
-    match s.store.open_round(&s.pack, &p, year, &[]).await {
-        Ok(r) => Redirect::to(&format!("/rounds?opened={}", r["id"])).into_response(),
-        Err(e) => {
-            let (status, msg) = super::refusal_text(&ctx, e);
-            render_rounds(&ctx, &s, None, Some((status, msg, year))).await
+    // The round runs on its own task: a round over a whole register takes seconds, and the page
+    // shows its progress meanwhile; one that ends within a moment is shown at once.
+    let progress = Arc::new(qiangke_store::round::Progress::default());
+    let key = s.rounds_running.start(year, &p.username, progress.clone());
+    let state = s.clone();
+    let mut task = tokio::spawn(async move {
+        // Should the task end any other way (a panic), the run is still marked done, as failed:
+        // the round's transaction was rolled back and nothing of it kept.
+        let guard = Unfinished(state.clone(), key);
+        let r = state.store.open_round_with(&state.pack, &p, year, &[], Some(&progress)).await;
+        let outcome = r.map(|r| r["id"].as_i64().unwrap_or(0)).map_err(crate::Problem::from);
+        std::mem::forget(guard);
+        state.rounds_running.finish(key, outcome.clone());
+        outcome
+    });
+    let wait = if s.rounds_running.at_once.load(std::sync::atomic::Ordering::Relaxed) { std::time::Duration::ZERO } else { WAIT_FOR_ROUND };
+    match tokio::time::timeout(wait, &mut task).await {
+        Ok(Ok(Ok(id))) => Redirect::to(&format!("/rounds?opened={id}")).into_response(),
+        Ok(Ok(Err(problem))) => {
+            let (status, msg) = super::problem_text(&ctx, &problem);
+            render_rounds(&ctx, &s, None, Some((status, msg, year)), s.rounds_running.running()).await
         }
+        // Still running (or the task failed, which the page then says): its progress.
+        _ => Redirect::to(&format!("/rounds?run={key}")).into_response(),
     }
 }
 
@@ -465,5 +616,37 @@ pub(super) async fn answer(ctx: Ctx, State(s): St, Path((id, award)): Path<(i64,
     match s.store.confirm_award(&p, award, confirm).await {
         Ok(_) => Redirect::to(&format!("/entities/{id}?done={award}#award-{award}")).into_response(),
         Err(e) => render_entity(&ctx, &s, id, None, Some(super::refusal_text(&ctx, e))).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(lang: Lang) -> Ctx {
+        Ctx { lang, hant: false, user: None, session: None, path: "/rounds".into(), remember_lang: false, origin_ok: true }
+    }
+
+    #[test]
+    fn a_running_round_shows_how_far_it_has_got() {
+        let html = run_card(&ctx(Lang::Zh), 2023, "科技局", 1_700_000_000_000, 2_500, 10_000).into_string();
+        assert!(html.contains(r#"<progress value="2500" max="10000">"#), "{html}");
+        assert!(html.contains("已评估 2,500 / 10,000 个主体"), "{html}");
+        assert!(html.contains("2023 年度,由 科技局 于 2023-11-15 06:13 开启"), "{html}");
+        // Before the register is read, and once every entity is evaluated (the writing remains).
+        assert!(run_card(&ctx(Lang::Zh), 2023, "a", 0, 0, 0).into_string().contains("正在读取已登记的主体和事实"));
+        assert!(run_card(&ctx(Lang::En), 2023, "a", 0, 10, 10).into_string().contains("All entities are evaluated"));
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[tokio::test]
+    async fn the_page_reloads_itself_while_a_round_runs() {
+        let r = ctx(Lang::Zh).page_refreshing("免申即享批次", html! { p { "x" } }, 1);
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.expect("body");
+        assert!(String::from_utf8_lossy(&body).contains(r#"<meta http-equiv="refresh" content="1">"#));
     }
 }
