@@ -228,6 +228,26 @@ async fn suite(url: &str, dir: &Path) {
     assert_eq!(r1["proposed"].as_i64(), Some(expected.len() as i64));
     assert_eq!(r1["entities"].as_i64(), Some(entities.len() as i64));
     assert!(all.iter().all(|a| a["confirmation"] == "awaiting" && a["status"] == "pending"));
+    // Each proposal keeps the explanation that the evaluation of every rule on its entity's facts
+    // gives (the round traces only the rules of its new awards), in both languages.
+    for a in all.iter().filter(|a| a["round_id"] == r1["id"]) {
+        let whole = store.award(&admin, a["id"].as_i64().expect("id")).await.expect("award");
+        let doc = store.facts_in_force(&pack, &admin, a["entity"]["id"].as_i64().expect("entity")).await.expect("facts");
+        let facts = qiangke_rules::load_facts(&pack, "ledger.json", &doc.to_string()).expect("facts load");
+        let ev = qiangke_rules::evaluate(&pack, &facts, &qiangke_rules::Options { years: vec![2023], trace: true, ..Default::default() });
+        let r = ev
+            .results
+            .iter()
+            .find(|r| {
+                r.rule.id == a["rule"].as_str().unwrap_or("")
+                    && matches!(r.state, qiangke_rules::State::Awarded { .. })
+                    && r.once_key.as_deref().is_none_or(|k| k == a["once_key"].as_str().unwrap_or(""))
+            })
+            .expect("the award in the full evaluation");
+        for (key, lang) in [("zh", qiangke_rules::Lang::Zh), ("en", qiangke_rules::Lang::En)] {
+            assert_eq!(whole["result"]["explanation"][key].as_str(), Some(qiangke_rules::explain::result_to_text(&pack, r, lang).as_str()));
+        }
+    }
 
     // The hand-computed ones.
     let of = |id: i64| -> BTreeSet<(String, String, String)> {

@@ -291,48 +291,76 @@ pub(crate) struct NewAward<'p> {
     pub once_key: String,
     /// Its own part of the explanation, naming the shared part by its hash.
     pub result: String,
-    /// `(hash, text)` of what it shares with other awards of its rule.
-    pub shared: (String, String),
+    /// What it shares with other awards of its rule.
+    pub shared: std::sync::Arc<Shared>,
+}
+
+/// What the awards of one rule share, with the interpretations that applied: made once per
+/// rule and set of notes, however many awards a round writes.
+pub(crate) struct Shared {
+    hash: String,
+    body: String,
+    /// The interpretations as the explanation's last lines, by language (`zh`, `en`).
+    notes: [String; 2],
+}
+
+/// [`Shared`] texts made so far, by rule and the notes that applied.
+#[derive(Default)]
+pub(crate) struct SharedTexts(HashMap<(usize, Vec<usize>), std::sync::Arc<Shared>>);
+
+impl SharedTexts {
+    fn of(&mut self, pack: &Pack, r: &qiangke_rules::RuleResult<'_>) -> std::sync::Arc<Shared> {
+        let rule = pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).unwrap_or(usize::MAX);
+        self.0
+            .entry((rule, r.notes.clone()))
+            .or_insert_with(|| {
+                let mut shared = explain::rule_json(pack, r.rule);
+                let notes = [qiangke_rules::Lang::Zh, qiangke_rules::Lang::En].map(|l| explain::result_notes_text(pack, r, l));
+                if let Some(f) = shared.as_object_mut() {
+                    f.insert(
+                        "notes_text".into(),
+                        json!(
+                            r.notes
+                                .iter()
+                                .map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice}))
+                                .collect::<Vec<_>>()
+                        ),
+                    );
+                    f.insert("explanation_notes".into(), json!({"zh": notes[0], "en": notes[1]}));
+                }
+                let body = shared.to_string();
+                std::sync::Arc::new(Shared { hash: hex_sha256(&body), body, notes })
+            })
+            .clone()
+    }
 }
 
 impl<'p> NewAward<'p> {
-    pub(crate) fn of(pack: &Pack, app: i64, entity_id: i64, c: &Candidate<'_, 'p>) -> NewAward<'p> {
+    /// `shared`: the texts made for earlier awards (a round makes each once).
+    /// `rj`: the result's JSON (`c.rj`, given up by the caller that no longer needs it).
+    pub(crate) fn of(pack: &Pack, app: i64, entity_id: i64, c: &Candidate<'_, 'p>, rj: J, shared: &mut SharedTexts) -> NewAward<'p> {
         let r = c.r;
         // What every award of this rule shares (the rule's text and quotes, the notes that
-        // applied) is kept once, under its hash; the award keeps the rest and names it.
-        let mut shared = explain::rule_json(pack, r.rule);
-        let mut own = serde_json::Map::new();
-        if let (Some(f), Some(res)) = (shared.as_object_mut(), c.rj.as_object()) {
-            f.insert(
-                "notes_text".into(),
-                json!(
-                    r.notes
-                        .iter()
-                        .map(|n| json!({"id": pack.notes[*n].id, "clause": pack.notes[*n].clause, "choice": pack.notes[*n].choice}))
-                        .collect::<Vec<_>>()
-                ),
-            );
-            // A key of the result wins over the rule's, as when the two were one object.
-            for k in res.keys() {
-                f.remove(k);
-            }
-            own.extend(res.iter().map(|(k, v)| (k.clone(), v.clone())));
-            // The explanation's last lines, the interpretations that applied, are shared too.
-            let mut explanation = serde_json::Map::new();
-            let mut notes = serde_json::Map::new();
-            for (key, lang) in [("zh", qiangke_rules::Lang::Zh), ("en", qiangke_rules::Lang::En)] {
-                let whole = explain::result_to_text(pack, r, lang);
-                let tail = explain::result_notes_text(pack, r, lang);
-                let body = whole.strip_suffix(tail.as_str()).unwrap_or(&whole);
-                explanation.insert(key.into(), J::String(body.to_string()));
-                notes.insert(key.into(), J::String(whole[body.len()..].to_string()));
-            }
-            f.insert("explanation_notes".into(), J::Object(notes));
-            own.insert("explanation".into(), J::Object(explanation));
-        }
-        let body = shared.to_string();
-        let hash = hex_sha256(&body);
-        own.insert("shared".into(), J::String(hash.clone()));
+        // applied, the explanation's last lines that say them) is kept once, under its hash; the
+        // award keeps the rest and names it. A key of the result wins over the rule's, as when
+        // the two were one object.
+        let sh = shared.of(pack, r);
+        let mut own = match rj {
+            J::Object(o) => o,
+            _ => serde_json::Map::new(),
+        };
+        let explanation: serde_json::Map<String, J> = [("zh", qiangke_rules::Lang::Zh), ("en", qiangke_rules::Lang::En)]
+            .iter()
+            .zip(&sh.notes)
+            .map(|((key, lang), tail)| {
+                let whole = explain::result_to_text(pack, r, *lang);
+                let body = whole.strip_suffix(tail.as_str()).map(str::to_string);
+                // (A text that does not end with them keeps them: nothing is lost.)
+                (key.to_string(), J::String(body.unwrap_or(whole)))
+            })
+            .collect();
+        own.insert("explanation".into(), J::Object(explanation));
+        own.insert("shared".into(), J::String(sh.hash.clone()));
         NewAward {
             app,
             entity_id,
@@ -343,7 +371,7 @@ impl<'p> NewAward<'p> {
             high_fen: c.high_fen,
             once_key: c.once_key.clone(),
             result: J::Object(own).to_string(),
-            shared: (hash, body),
+            shared: sh,
         }
     }
 }
@@ -1106,7 +1134,10 @@ impl Store {
                 fresh.push(c);
             }
         }
-        let rows: Vec<NewAward<'_>> = fresh.iter().map(|c| NewAward::of(pack, app_id, entity_id, c)).collect();
+        let rows: Vec<NewAward<'_>> = {
+            let mut shared = SharedTexts::default();
+            fresh.iter().map(|c| NewAward::of(pack, app_id, entity_id, c, c.rj.clone(), &mut shared)).collect()
+        };
         created.extend(self.insert_awards(&mut w, pack, p, &rows, None).await?);
         w.log(Entry {
             actor: p.actor(),
@@ -1141,8 +1172,8 @@ impl Store {
         let mut texts: Vec<Vec<crate::Bind>> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         for a in awards {
-            if seen.insert(a.shared.0.as_str()) {
-                texts.push(vec![a.shared.0.as_str().into(), a.shared.1.as_str().into()]);
+            if seen.insert(a.shared.hash.as_str()) {
+                texts.push(vec![a.shared.hash.as_str().into(), a.shared.body.as_str().into()]);
             }
         }
         crate::bulk_insert_then(w.conn(), "INSERT INTO shared_texts (hash, body)", texts, "ON CONFLICT (hash) DO NOTHING", None).await?;

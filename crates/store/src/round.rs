@@ -196,6 +196,7 @@ impl Store {
         // evaluated (the database works on its own thread or server meanwhile), so the two cores
         // share the round.
         let mut writing: Option<Batch<'_>> = None;
+        let mut shared = crate::ledger::SharedTexts::default();
         for chunk in ents.chunks(BATCH) {
             let evaluating = async {
                 let mut b = Batch::default();
@@ -297,11 +298,35 @@ impl Store {
                         continue;
                     }
                     // New awards: evaluated again with every step, for the explanation each keeps.
+                    // Only their rules are visited (and the base rules their top-ups require): a
+                    // rule's result and steps do not depend on the rules not visited.
                     let keys: HashSet<String> = fresh.iter().map(|c| c.once_key.clone()).collect();
-                    let traced = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
-                    let fresh: Vec<_> = candidates(&facts.entity_id, &traced, &J::Null)?
+                    let mut visit = vec![false; pack.rules.len()];
+                    for c in &fresh {
+                        let mut at = pack.rules.iter().position(|r| std::ptr::eq(r, c.r.rule));
+                        while let Some(i) = at.filter(|i| !visit[*i]) {
+                            visit[i] = true;
+                            at = pack.rules[i].requires.as_ref().map(|q| q.rule);
+                        }
+                    }
+                    let opts = Options { years: vec![year], trace: true, only_rules: Some(visit.into()), ..Options::default() };
+                    let partial = evaluate(pack, &facts, &opts);
+                    let again = |ev| -> Result<Vec<_>> {
+                        Ok(candidates(&facts.entity_id, ev, &J::Null)?
+                            .into_iter()
+                            .filter(|c| awarded(c.r) && keys.contains(&c.once_key))
+                            .collect())
+                    };
+                    let every;
+                    let traced = if again(&partial)?.len() == keys.len() {
+                        &partial
+                    } else {
+                        // Not every award found again that way: the evaluation of every rule.
+                        every = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
+                        &every
+                    };
+                    let fresh: Vec<_> = again(traced)?
                         .into_iter()
-                        .filter(|c| awarded(c.r) && keys.contains(&c.once_key))
                         .map(|mut c| {
                             c.rj = explain::result_json(pack, c.r);
                             c
@@ -319,9 +344,10 @@ impl Store {
                         now.into(),
                         hash.as_str().into(),
                     ]);
-                    for c in &fresh {
+                    for mut c in fresh {
                         // The application's id is known once it is written: the entity's id until then.
-                        b.proposals.push(NewAward::of(pack, entity_id, entity_id, c));
+                        let rj = std::mem::take(&mut c.rj);
+                        b.proposals.push(NewAward::of(pack, entity_id, entity_id, &c, rj, &mut shared));
                         held.entry(c.once_key.clone()).or_default().push(Held {
                             id: 0,
                             status: "pending".into(),
