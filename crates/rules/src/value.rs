@@ -292,8 +292,128 @@ pub fn rate_percent(r: Decimal) -> String {
     format!("{}%", (r * Decimal::ONE_HUNDRED).normalize())
 }
 
+/// An amount in Chinese capitals (大写金额) as a payment document writes it, following the
+/// People's Bank of China's rules for filling in bills and settlement vouchers (《正确填写票据和结算
+/// 凭证的基本规定》) and the accounting rules (《会计基础工作规范》第五十二条): 壹贰叁… with 拾佰仟万亿
+/// (a leading ten is 壹拾); one 零 for any run of zeros inside the number, and after 元 when the 角
+/// is zero but the 分 is not; 整 after 元 or 角 when nothing follows, never after 分. `None` for a
+/// negative amount or one finer than a fen (a letter never rounds).
+pub fn money_capitals(m: Decimal) -> Option<String> {
+    use rust_decimal::prelude::ToPrimitive;
+    let fen = m.checked_mul(Decimal::ONE_HUNDRED)?;
+    if m.is_sign_negative() && !m.is_zero() || !fen.fract().is_zero() {
+        return None;
+    }
+    let fen = fen.to_u64()?;
+    let (yuan, jiao, fen) = (fen / 100, (fen / 10 % 10) as usize, (fen % 10) as usize);
+    const DIGITS: [&str; 10] = ["零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"];
+    let mut out = capitals_whole(yuan);
+    if !out.is_empty() {
+        out.push('元');
+    }
+    match (jiao, fen) {
+        (0, 0) if out.is_empty() => out.push_str("零元整"),
+        (0, 0) => out.push('整'),
+        (j, 0) => {
+            out.push_str(DIGITS[j]);
+            out.push_str("角整");
+        }
+        (0, f) => {
+            if !out.is_empty() {
+                out.push('零');
+            }
+            out.push_str(DIGITS[f]);
+            out.push('分');
+        }
+        (j, f) => {
+            out.push_str(DIGITS[j]);
+            out.push('角');
+            out.push_str(DIGITS[f]);
+            out.push('分');
+        }
+    }
+    Some(out)
+}
+
+/// Whole yuan in capitals, without 元 ("" for zero): groups of four digits under 亿 and 万.
+fn capitals_whole(n: u64) -> String {
+    const DIGITS: [&str; 10] = ["零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"];
+    // One group of up to four digits; zeros inside it read as one 零.
+    let group = |g: u64| {
+        let mut s = String::new();
+        let (mut any, mut zero) = (false, false);
+        for (place, unit) in [(1000, "仟"), (100, "佰"), (10, "拾"), (1, "")] {
+            let d = (g / place % 10) as usize;
+            if d == 0 {
+                zero |= any;
+                continue;
+            }
+            if zero {
+                s.push('零');
+                zero = false;
+            }
+            s.push_str(DIGITS[d]);
+            s.push_str(unit);
+            any = true;
+        }
+        s
+    };
+    let mut out = String::new();
+    let (mut started, mut gap) = (false, false);
+    let yi = n / 100_000_000;
+    if yi > 0 {
+        out.push_str(&capitals_whole(yi));
+        out.push('亿');
+        started = true;
+    }
+    for (g, unit) in [(n / 10_000 % 10_000, "万"), (n % 10_000, "")] {
+        if g == 0 {
+            gap |= started;
+            continue;
+        }
+        // Zeros before this group (a whole group, or its own leading places) read as one 零.
+        if started && (gap || g < 1000) {
+            out.push('零');
+        }
+        out.push_str(&group(g));
+        out.push_str(unit);
+        started = true;
+        gap = false;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn capitals_as_a_payment_document_writes_them() {
+        let cap = |s: &str| money_capitals(s.parse().expect("decimal")).expect("capitals");
+        // The cases issue 14 names, written out by hand.
+        assert_eq!(cap("0.01"), "壹分");
+        assert_eq!(cap("10"), "壹拾元整");
+        assert_eq!(cap("100000"), "壹拾万元整");
+        assert_eq!(cap("1000000.50"), "壹佰万元伍角整");
+        assert_eq!(cap("100000000"), "壹亿元整");
+        assert_eq!(cap("1234567.89"), "壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分");
+        // The plan's amounts, and the People's Bank's own examples of zeros.
+        assert_eq!(cap("150000"), "壹拾伍万元整");
+        assert_eq!(cap("200000.00"), "贰拾万元整");
+        assert_eq!(cap("1409.50"), "壹仟肆佰零玖元伍角整");
+        assert_eq!(cap("6007.14"), "陆仟零柒元壹角肆分");
+        assert_eq!(cap("16409.02"), "壹万陆仟肆佰零玖元零贰分");
+        assert_eq!(cap("325000.09"), "叁拾贰万伍仟元零玖分");
+        assert_eq!(cap("107000.53"), "壹拾万柒仟元伍角叁分");
+        assert_eq!(cap("200050"), "贰拾万零伍拾元整");
+        assert_eq!(cap("100001000"), "壹亿零壹仟元整");
+        assert_eq!(cap("100000001"), "壹亿零壹元整");
+        assert_eq!(cap("1010101010"), "壹拾亿壹仟零壹拾万壹仟零壹拾元整");
+        assert_eq!(cap("0.50"), "伍角整");
+        assert_eq!(cap("0"), "零元整");
+        // Never rounded, never negative.
+        assert_eq!(money_capitals("0.001".parse().expect("decimal")), None);
+        assert_eq!(money_capitals("-1".parse().expect("decimal")), None);
+    }
+
     use super::*;
     use std::str::FromStr;
 
