@@ -617,6 +617,9 @@ pub struct Decision {
     by: String,
     #[schema(format = DateTime)]
     at: String,
+    /// The department of whoever decided (null for an administrator).
+    #[schema(required = true)]
+    department: Option<String>,
     /// The ceiling this decision is above (it then needs a second approval).
     #[schema(required = true)]
     above_ceiling: Option<String>,

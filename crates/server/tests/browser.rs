@@ -561,6 +561,22 @@ fn the_yearly_round_in_a_real_browser() {
     sign_in(&b, &base, "jia");
     let states: Vec<String> = b.all(".state").iter().map(|e| b.text_of(e)).collect();
     assert!(states.contains(&"已决定".to_string()) && states.contains(&"已核实".to_string()), "{states:?}");
+    // The decided award's letter, on screen and as the browser prints it (A4, the letter alone).
+    b.submit("main article a[id^=letter-]");
+    assert_eq!(b.text("#letter-capitals"), "人民币贰拾万元整");
+    assert_eq!(b.text("#letter-amount"), "200,000.00元");
+    b.screenshot("round-11-letter");
+    b.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}})));
+    assert!(
+        b.all("header").iter().all(|h| b.cmd("GET", &format!("/element/{h}/displayed"), None) == json!(false)),
+        "no navigation in print"
+    );
+    b.screenshot("round-12-letter-print");
+    b.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": ""}})));
+    let pdf = b.cmd("POST", "/print", Some(json!({"page": {"width": 21.0, "height": 29.7}, "background": true})));
+    let pdf = decode_base64(pdf.as_str().expect("base64"));
+    assert!(pdf.starts_with(b"%PDF"), "the browser prints the letter");
+    std::fs::write(b.shots.join("round-12-letter.pdf"), pdf).expect("write the printed letter");
 
     // The round again: nothing new, no duplicate.
     sign_in(&b, &base, "sci");

@@ -408,6 +408,53 @@ async fn suite(url: &str, dir: &Path) {
         "{html}"
     );
 
+    // ----- decision letters ------------------------------------------------------------------------
+    // 甲公司's new high-tech award decided at 20万元; 丙公司's first super deduction refused by the
+    // tax bureau with a reason (after 丙公司's own user confirmed it).
+    let bing = entities[2].0;
+    let bing_user = user(&store, &pack, &admin, ent("bing", bing)).await;
+    let bing_award = store.entity_awards(&bing_user, bing).await.expect("own")[0]["id"].as_i64().expect("id");
+    store.confirm_award(&bing_user, bing_award, true).await.expect("confirm");
+    store.verify(&pack, &tax, bing_award, false, "<b>加计扣除</b>未经申报").await.expect("refuse");
+    let (st, _, html) = get(format!("/awards/{ht_award}/letter"), jia_c.clone()).await;
+    assert_eq!(st, StatusCode::CONFLICT, "approved, not yet decided: no letter");
+    assert!(html.contains("尚未作出决定"), "{html}");
+    store.decide(&pack, &sci, ht_award, 20_000_000, "").await.expect("decide");
+    let (st, _, html) = get(format!("/awards/{ht_award}/letter"), jia_c.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    let uscc = store.award(&admin, ht_award).await.expect("award")["entity"]["uscc"].as_str().expect("uscc").to_string();
+    for want in [
+        "<h2>奖补兑现通知书</h2>".to_string(),
+        r#"<p class="issuer">市科技局</p>"#.into(),
+        format!(r#"<span id="letter-ref">QK-2024-{ht_award:06}</span>"#),
+        r#"<span id="letter-recipient" translate="no">甲公司</span>"#.into(),
+        format!(r#"<td id="letter-uscc" translate="no">{uscc}</td>"#),
+        "[四(二)7] 新认定高新技术企业一次性补助".into(),
+        "「对新认定的高新技术企业给予20万元一次性补助。」".into(),
+        r#"<td id="letter-amount">200,000.00元</td>"#.into(),
+        r#"<td id="letter-capitals" lang="zh-Hans">人民币贰拾万元整</td>"#.into(),
+        "<td>市科技局、市工信局</td>".into(),
+        "<td>市财政局</td>".into(),
+        "资金列入 2024 年度预算".into(),
+    ] {
+        assert!(html.contains(&want), "{want} in {html}");
+    }
+    let today = qiangke_store::cst_minutes(qiangke_store::now_ms());
+    let (y, m, d) = (&today[..4], today[5..7].trim_start_matches('0'), today[8..10].trim_start_matches('0'));
+    assert!(html.contains(&format!(r#"<td id="letter-date">{y}年{m}月{d}日</td>"#)), "{html}");
+    // The entity's page links to it; another enterprise may not read it.
+    assert!(get(format!("/entities/{jia}"), jia_c.clone()).await.2.contains(&format!(r#"href="/awards/{ht_award}/letter""#)));
+    assert_eq!(get(format!("/awards/{ht_award}/letter"), yi_c.clone()).await.0, StatusCode::FORBIDDEN);
+    // The refusal: the department's reason, as text.
+    let bing_c = cookie("bing").await;
+    let (st, _, html) = get(format!("/awards/{bing_award}/letter"), bing_c).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("<h2>奖补不予支持通知书</h2>") && html.contains("经 市税务局 核实"), "{html}");
+    assert!(html.contains(r#"<td id="letter-reason">&lt;b&gt;加计扣除&lt;/b&gt;未经申报</td>"#), "{html}");
+    // In English too.
+    let (_, _, html) = get(format!("/awards/{ht_award}/letter?lang=en"), jia_c.clone()).await;
+    assert!(html.contains("Notice of award") && html.contains("200,000.00 yuan") && html.contains("人民币贰拾万元整"), "{html}");
+
     // ----- a round opened from the page runs on its own; the page shows its progress -------------
     let state = AppState::new(pack.clone(), store.clone(), false);
     state.show_round_progress_at_once();

@@ -1310,7 +1310,7 @@ impl Store {
                 .collect::<Result<Vec<_>>>()?
                 .into();
             let d = sqlx::query(
-                "SELECT d.amount_fen, d.reason, u.username, d.at, d.ceiling_fen, s.username, d.second_at FROM decisions d \
+                "SELECT d.amount_fen, d.reason, u.username, d.at, d.ceiling_fen, s.username, d.second_at, u.department FROM decisions d \
                  JOIN users u ON u.id = d.decided_by LEFT JOIN users s ON s.id = d.second_by WHERE d.award_id = $1",
             )
             .bind(id)
@@ -1322,6 +1322,8 @@ impl Store {
                     let second: Option<String> = d.try_get(5)?;
                     json!({
                         "amount": fen_text(d.try_get(0)?), "reason": d.try_get::<String, _>(1)?, "by": d.try_get::<String, _>(2)?, "at": rfc3339(d.try_get(3)?),
+                        // The department of whoever decided (none for an administrator).
+                        "department": d.try_get::<Option<String>, _>(7)?,
                         // Above the ceiling for open amounts: the second approval, or that it is awaited.
                         "above_ceiling": ceiling.map(fen_text),
                         "second_approval": second.clone().map(|by| Ok::<_, Error>(json!({"by": by, "at": rfc3339(d.try_get::<Option<i64>, _>(6)?.unwrap_or_default())}))).transpose()?,

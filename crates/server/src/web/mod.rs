@@ -14,6 +14,7 @@ mod admin;
 mod calculator;
 mod dashboard;
 mod desk;
+mod letter;
 mod policy;
 mod round;
 
@@ -81,6 +82,7 @@ pub fn routes() -> Router<S> {
         .route("/progress/task", post(admin::record_task))
         .route("/progress/upload", post(admin::upload_progress).layer(axum::extract::DefaultBodyLimit::max(4 << 20)))
         .route("/entities/{id}", get(round::entity))
+        .route("/awards/{id}/letter", get(letter::letter))
         .route("/entities/{id}/awards/{award}/answer", post(round::answer))
 }
 

@@ -503,6 +503,9 @@ fn award_card(ctx: &Ctx, p: &qiangke_store::Principal, id: i64, a: &J) -> Markup
             }
             @if a["review_flag"].is_object() { p.notice { (ctx.l("entity-flagged")) } }
             details { summary { (ctx.l("entity-how-decided")) } pre { (r["explanation"][lk].as_str().unwrap_or("")) } }
+            @if (a["status"] == "decided" || a["status"] == "rejected") && a["confirmation"] != "declined" {
+                p { a href={ "/awards/" (aid) "/letter" } id={ "letter-" (aid) } { (ctx.l("letter-open")) } }
+            }
             @if a["confirmation"] == "awaiting" && p.role == Role::Entity {
                 form method="post" action={ "/entities/" (id) "/awards/" (aid) "/answer" } class="inline" {
                     (ctx.csrf_field())
