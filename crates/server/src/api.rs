@@ -121,6 +121,9 @@ pub(crate) fn api_routes() -> OpenApiRouter<S> {
         .routes(routes!(entity_needs))
         .routes(routes!(list_payouts))
         .routes(routes!(mark_paid))
+        .routes(routes!(create_payment))
+        .routes(routes!(get_payment))
+        .routes(routes!(reverse_payout))
         .routes(routes!(budget))
         .routes(routes!(audit))
         .routes(routes!(audit_verify))
@@ -1428,6 +1431,87 @@ async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQue
     ))]
 async fn mark_paid(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
     ok(s.store.mark_paid(&p, id).await?)
+}
+
+/// Pay payouts with one voucher
+///
+/// Finance only: the scheduled payouts named, all or none, with the voucher's number, the payment
+/// date and the paying account. The same `request_key` pays once: sent again, the answer is the
+/// payment already made (`repeated`).
+#[utoipa::path(post, path = "/api/payments", tag = "payouts",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = qiangke_store::ledger::PaymentInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The payment.", body = crate::schema::Payment,
+            links(("GetPayment" = (operation_id = "get_payment", parameters(("id" = "$response.body#/id")),
+                description = "The payment again.")))),
+        (status = 200, description = "Sent before with this request key: the payment it made.", body = crate::schema::Payment),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn create_payment(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    let input: qiangke_store::ledger::PaymentInput = json_body(&b)?;
+    let out = s.store.pay(&p, &input).await?;
+    if out["repeated"] == true { ok(out) } else { created(out) }
+}
+
+/// A payment
+///
+/// Finance and the admin.
+#[utoipa::path(get, path = "/api/payments/{id}", tag = "payouts",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The payment's id.")),
+    responses(
+        (status = 200, description = "The payment.", body = crate::schema::Payment),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ))]
+async fn get_payment(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
+    ok(s.store.payment(&p, id).await?)
+}
+
+/// A reversal: why a payment is undone.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(examples(json!({"reason": "收款账户有误,款项已退回"})))]
+struct ReversalBody {
+    #[schema(pattern = r"\S")]
+    reason: String,
+}
+
+/// Reverse a paid payout
+///
+/// Finance only: a reversing entry with its reason (the payment itself is never edited or
+/// deleted); the payout is scheduled again, to be paid anew.
+#[utoipa::path(post, path = "/api/payouts/{id}/reversal", tag = "payouts",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The payout's id.")),
+    request_body(content = ReversalBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The payout, scheduled again, with its reversal.", body = crate::schema::Payout),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn reverse_payout(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let r: ReversalBody = json_body(&b)?;
+    ok(s.store.reverse_payout(&p, id, &r.reason).await?)
 }
 
 /// The budget

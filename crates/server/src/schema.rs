@@ -749,6 +749,57 @@ pub struct Payout {
     scheduled_at: String,
     #[schema(required = true, format = DateTime)]
     paid_at: Option<String>,
+    /// The voucher it was paid with (null until paid, or paid before vouchers were recorded).
+    #[schema(required = true)]
+    payment: Option<PayoutPayment>,
+    /// Payments of it reversed, oldest first.
+    reversals: Vec<Reversal>,
+}
+
+/// The voucher a payout was paid with.
+#[derive(ToSchema)]
+pub struct PayoutPayment {
+    id: i64,
+    voucher: String,
+    #[schema(format = Date)]
+    paid_on: String,
+    account: String,
+}
+
+/// A payment of a payout reversed, with its reason.
+#[derive(ToSchema)]
+pub struct Reversal {
+    amount: String,
+    reason: String,
+    by: String,
+    #[schema(format = DateTime)]
+    at: String,
+    /// The voucher of the payment reversed.
+    #[schema(required = true)]
+    voucher: Option<String>,
+}
+
+/// Payouts paid with one voucher.
+#[derive(ToSchema)]
+pub struct Payment {
+    id: i64,
+    voucher: String,
+    #[schema(format = Date)]
+    paid_on: String,
+    account: String,
+    total: String,
+    #[schema(format = DateTime)]
+    entered_at: String,
+    entered_by: String,
+    lines: Vec<PaymentLine>,
+    /// `true`: this request was made before, and this is the payment it made (nothing new).
+    repeated: bool,
+}
+
+#[derive(ToSchema)]
+pub struct PaymentLine {
+    payout_id: i64,
+    amount: String,
 }
 
 #[derive(ToSchema)]

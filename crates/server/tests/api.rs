@@ -360,6 +360,63 @@ async fn suite(url: &str) {
     let r = api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await;
     assert_eq!(r.body["status"], "paid", "{}", r.body);
     problem(&api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await, StatusCode::CONFLICT);
+
+    // ----- payments with a voucher, once per request key; reversals with a reason ---------------
+    let scheduled: Vec<(i64, String)> = api.get("/api/payouts?year=2024", &fin).await.body["payouts"]
+        .as_array()
+        .expect("p")
+        .iter()
+        .filter(|x| x["status"] == "scheduled")
+        .map(|x| (x["id"].as_i64().expect("id"), x["amount"].as_str().expect("amount").to_string()))
+        .collect();
+    assert_eq!(scheduled.len(), 2, "甲公司's two payouts of 2024");
+    let ids: Vec<i64> = scheduled.iter().map(|x| x.0).collect();
+    let total: rust_decimal::Decimal = scheduled.iter().map(|x| x.1.parse::<rust_decimal::Decimal>().expect("d")).sum();
+    let pay =
+        json!({"payouts": ids, "voucher": "记-2024-0317", "paid_on": "2024-03-15", "account": "市财政局国库存款", "request_key": "k-1"});
+    problem(&api.post("/api/payments", Some(&tax), pay.clone()).await, StatusCode::FORBIDDEN);
+    let bad = api
+        .post("/api/payments", Some(&fin), json!({"payouts": [ids[0], ids[0]], "voucher": " ", "paid_on": "2024-02-30", "account": "x"}))
+        .await;
+    let fields: Vec<String> = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY)["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(fields, ["voucher", "paid_on", "payouts"], "{}", bad.body);
+    let made = api.post("/api/payments", Some(&fin), pay.clone()).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    // 甲公司's 20万元 (四(二)7) and 20万元 (四(二)8), both budgeted in 2024.
+    assert_eq!(made.body["total"], "400000.00");
+    assert_eq!(made.body["total"].as_str().map(|t| t.parse::<rust_decimal::Decimal>().expect("d")), Some(total));
+    assert_eq!(made.body["lines"].as_array().expect("lines").len(), 2);
+    // The same request again: the same payment, nothing paid twice.
+    let again = api.post("/api/payments", Some(&fin), pay.clone()).await;
+    assert_eq!((again.status, &again.body["id"], &again.body["repeated"]), (StatusCode::OK, &made.body["id"], &json!(true)));
+    // Another request for a payout already paid: refused, and nothing of it kept.
+    let other = json!({"payouts": [ids[0]], "voucher": "记-2024-0318", "paid_on": "2024-03-16", "account": "市财政局国库存款", "request_key": "k-2"});
+    problem(&api.post("/api/payments", Some(&fin), other.clone()).await, StatusCode::CONFLICT);
+    let payment = made.body["id"].as_i64().expect("id");
+    let got = api.get(&format!("/api/payments/{payment}"), &fin).await;
+    assert_eq!((got.status, &got.body["voucher"]), (StatusCode::OK, &json!("记-2024-0317")));
+    problem(&api.get(&format!("/api/payments/{}", payment + 1000), &fin).await, StatusCode::NOT_FOUND);
+    // Reversed: a reason is needed; the payout is scheduled again, its history kept.
+    problem(
+        &api.post(&format!("/api/payouts/{}/reversal", ids[0]), Some(&fin), json!({"reason": " "})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    problem(&api.post(&format!("/api/payouts/{}/reversal", ids[0]), Some(&tax), json!({"reason": "错付"})).await, StatusCode::FORBIDDEN);
+    let rev = api.post(&format!("/api/payouts/{}/reversal", ids[0]), Some(&fin), json!({"reason": "收款账户有误,款项退回"})).await;
+    assert_eq!(rev.status, StatusCode::OK, "{}", rev.body);
+    assert_eq!((&rev.body["status"], &rev.body["payment"]), (&json!("scheduled"), &J::Null));
+    assert_eq!(rev.body["reversals"][0]["voucher"], "记-2024-0317");
+    assert_eq!(rev.body["reversals"][0]["reason"], "收款账户有误,款项退回");
+    problem(&api.post(&format!("/api/payouts/{}/reversal", ids[0]), Some(&fin), json!({"reason": "再冲"})).await, StatusCode::CONFLICT);
+    // Paid again with another voucher; the payment reversed is unchanged.
+    let paid_again = api.post("/api/payments", Some(&fin), other).await;
+    assert_eq!(paid_again.status, StatusCode::CREATED, "{}", paid_again.body);
+    assert_eq!(api.get(&format!("/api/payments/{payment}"), &fin).await.body["lines"].as_array().expect("l").len(), 2);
     let mine: Vec<i64> = api.get("/api/payouts", &ent2).await.body["payouts"]
         .as_array()
         .expect("p")
@@ -679,7 +736,7 @@ async fn suite(url: &str) {
             }
         }
     }
-    assert_eq!(operations, 40);
+    assert_eq!(operations, 43);
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![src];
     while let Some(f) = files.pop() {

@@ -447,6 +447,7 @@ fn the_yearly_round_in_a_real_browser() {
         ("tax2", "reviewer", "tax-bureau", ""),
         ("sci", "reviewer", "science-bureau", ""),
         ("ind", "reviewer", "industry-bureau", ""),
+        ("fin", "finance", "", ""),
         ("jia", "entity", "", common::ENT1),
     ] {
         b.type_into("#username", name);
@@ -577,6 +578,22 @@ fn the_yearly_round_in_a_real_browser() {
     let pdf = decode_base64(pdf.as_str().expect("base64"));
     assert!(pdf.starts_with(b"%PDF"), "the browser prints the letter");
     std::fs::write(b.shots.join("round-12-letter.pdf"), pdf).expect("write the printed letter");
+
+    // Finance pays it with a voucher: ticks it, checks the total, confirms.
+    sign_in(&b, &base, "fin");
+    assert!(b.url().ends_with("/finance"), "{}", b.url());
+    b.click("input[id^=pick-]");
+    b.type_into("#voucher", "记-2024-0317");
+    // (the date field's own picker is the browser's; the test sets its value)
+    b.cmd("POST", "/execute/sync", Some(json!({"script": "document.getElementById('paid_on').value = '2024-03-15'", "args": []})));
+    b.type_into("#account", "市财政局国库存款");
+    b.submit("#pay-review");
+    assert_eq!(b.text("#pay-total"), "200,000.00元");
+    chinese_only(&b, "zh-Hans", "pay-confirm");
+    b.screenshot("round-13-pay-confirm");
+    b.submit("#pay-confirm");
+    assert!(b.text("#pay-notice").contains("凭证 记-2024-0317,合计 200,000.00元"), "{}", b.text("main"));
+    b.screenshot("round-14-paid");
 
     // The round again: nothing new, no duplicate.
     sign_in(&b, &base, "sci");

@@ -271,7 +271,7 @@ async fn the_policy_browser_notes_coverage_and_dashboard() {
     let (fin, _) = w.session("fin").await;
     let d = w.get("/dashboard?year=2023", Some(&format!("qiangke_session={fin}"))).await;
     assert!(d.html.contains(r#"<table id="budget-table">"#), "finance sees the budget");
-    assert!(d.html.contains("20000.00") || d.html.contains("200000.00"));
+    assert!(d.html.contains("20,000.00") || d.html.contains("200,000.00"), "amounts with thousands separators");
 }
 
 #[tokio::test]
@@ -397,16 +397,68 @@ async fn sign_in_review_desk_finance_and_audit() {
     let (fin, _) = w.session("fin").await;
     let fin = format!("qiangke_session={fin}");
     let f = w.get("/finance", Some(&fin)).await;
-    assert!(f.html.contains(r#"<td class="num">200000.00</td>"#), "{}", f.html);
+    assert!(f.html.contains(r#"<td class="num">200,000.00元</td>"#), "{}", f.html);
     let token = csrf(&f.html);
     let pid = {
-        let at = f.html.find(r#"id="paid-"#).expect("a pay button") + r#"id="paid-"#.len();
+        let at = f.html.find(r#"id="pick-"#).expect("a payout to tick") + r#"id="pick-"#.len();
         f.html[at..at + f.html[at..].find('"').expect("end")].to_string()
     };
-    let r = w.send("POST", &format!("/finance/payouts/{pid}/paid"), Some(&fin), Some(&[("csrf", &token)]), &[]).await;
+    // Nothing ticked, no voucher: said beside the fields, nothing paid.
+    let r = w.send("POST", "/finance/payments/confirm", Some(&fin), Some(&[("csrf", &token), ("paid_on", "2024-02-30")]), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.html.contains(r#"id="payouts-error""#) && r.html.contains(r#"id="voucher-error""#) && r.html.contains(r#"id="paid_on-error""#),
+        "{}",
+        r.html
+    );
+    // Ticked, with its voucher: the confirmation shows the total before anything is recorded.
+    let fields = [
+        ("csrf", token.as_str()),
+        ("payout", pid.as_str()),
+        ("voucher", "记-2024-0317"),
+        ("paid_on", "2024-03-15"),
+        ("account", "市财政局国库存款"),
+    ];
+    let c = w.send("POST", "/finance/payments/confirm", Some(&fin), Some(&fields), &[]).await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.html);
+    assert!(c.html.contains(r#"<td class="num" id="pay-total">200,000.00元</td>"#), "{}", c.html);
+    assert!(c.html.contains("确认支付 200,000.00元"), "{}", c.html);
+    assert!(w.get("/finance", Some(&fin)).await.html.contains(&format!(r#"id="pick-{pid}""#)), "not paid before it is confirmed");
+    let key = {
+        let at = c.html.find(r#"name="request_key" value=""#).expect("a request key") + r#"name="request_key" value=""#.len();
+        c.html[at..at + c.html[at..].find('"').expect("end")].to_string()
+    };
+    let mut confirm = fields.to_vec();
+    confirm.push(("request_key", key.as_str()));
+    // Sent twice (a double click, a reload): one payment.
+    let first = w.send("POST", "/finance/payments", Some(&fin), Some(&confirm), &[]).await;
+    let second = w.send("POST", "/finance/payments", Some(&fin), Some(&confirm), &[]).await;
+    assert_eq!((first.status, second.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    let to = |p: &Page| p.headers.get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_string();
+    assert_eq!(to(&first), to(&second), "the same payment");
+    assert!(to(&first).starts_with("/finance?paid="), "{}", to(&first));
+    let f = w.get(&to(&first), Some(&fin)).await;
+    assert!(f.html.contains("凭证 记-2024-0317,合计 200,000.00元"), "{}", f.html);
+    assert!(f.html.contains("<td>已拨付</td>") && f.html.contains("2024-03-15"), "{}", f.html);
+    assert_eq!(f.html.matches("payout.paid").count(), 0, "(the audit page, not this one, lists actions)");
+    // Reversed: only with a reason; then it can be paid again.
+    let token = csrf(&f.html);
+    let r = w.send("POST", &format!("/finance/payouts/{pid}/reversal"), Some(&fin), Some(&[("csrf", &token), ("reason", " ")]), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("冲销必须写明理由"), "{}", r.html);
+    let r = w
+        .send(
+            "POST",
+            &format!("/finance/payouts/{pid}/reversal"),
+            Some(&fin),
+            Some(&[("csrf", &token), ("reason", "收款账户有误,款项退回")]),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(w.get("/finance", Some(&fin)).await.html.contains("<td>已拨付</td>"));
-
+    let f = w.get("/finance", Some(&fin)).await;
+    assert!(f.html.contains("已冲销(凭证 记-2024-0317):收款账户有误,款项退回(fin)"), "{}", f.html);
+    assert!(f.html.contains(&format!(r#"id="pick-{pid}""#)), "scheduled again");
     // The audit trail, as each may see it.
     let a = w.get("/audit", Some(&session)).await;
     assert!(a.html.contains("award.approve") && a.html.contains("award.decide"));

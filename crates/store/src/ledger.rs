@@ -41,6 +41,27 @@ pub struct NewEntity {
     pub county: String,
 }
 
+/// A payment: scheduled payouts paid with one voucher.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(examples(json!({"payouts": [1, 2], "voucher": "记-2024-0317", "paid_on": "2024-03-15", "account": "武威市财政局国库账户", "request_key": "f3a9c2"})))]
+pub struct PaymentInput {
+    /// The payouts paid (ids, each once; all scheduled).
+    pub payouts: Vec<i64>,
+    /// The voucher's number (凭证号).
+    #[schema(pattern = r"\S", max_length = 64)]
+    pub voucher: String,
+    /// The payment date, YYYY-MM-DD.
+    #[schema(format = Date)]
+    pub paid_on: String,
+    /// The paying account.
+    #[schema(pattern = r"\S", max_length = 64)]
+    pub account: String,
+    /// Makes a payment sent twice one payment: the same key answers with the payment made.
+    #[serde(default)]
+    pub request_key: Option<String>,
+}
+
 /// Facts to record for one entity: attributes and yearly figures (`year` given) and events.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1667,19 +1688,43 @@ impl Store {
     pub async fn payouts(&self, p: &Principal, year: Option<i64>) -> Result<Vec<J>> {
         let rows = sqlx::query(
             "SELECT p.id, p.award_id, p.entity_id, p.budget_year, p.payer, p.clause, p.amount_fen, p.status, p.scheduled_at, p.paid_at, \
-             a.verifiers, a.rule_id, e.county, e.uscc, e.name FROM payouts p JOIN awards a ON a.id = p.award_id JOIN entities e ON e.id = p.entity_id \
+             a.verifiers, a.rule_id, e.county, e.uscc, e.name, m.id AS payment, m.voucher, m.paid_on, m.account \
+             FROM payouts p JOIN awards a ON a.id = p.award_id JOIN entities e ON e.id = p.entity_id LEFT JOIN payments m ON m.id = p.payment_id \
              WHERE ($1 = 0 OR p.budget_year = $1) ORDER BY p.id",
         )
         .bind(year.unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
+        // Every reversal, by payout: a payout paid in error keeps its history.
+        let mut reversed: HashMap<i64, Vec<J>> = HashMap::new();
+        for x in sqlx::query(
+            "SELECT r.payout_id, r.amount_fen, r.reason, u.username, r.entered_at, m.voucher FROM reversals r JOIN users u ON u.id = r.entered_by \
+             LEFT JOIN payments m ON m.id = r.payment_id ORDER BY r.id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            reversed.entry(x.try_get(0)?).or_default().push(json!({
+                "amount": fen_text(x.try_get(1)?), "reason": x.try_get::<String, _>(2)?, "by": x.try_get::<String, _>(3)?,
+                "at": rfc3339(x.try_get(4)?), "voucher": x.try_get::<Option<String>, _>(5)?,
+            }));
+        }
         let mut out = Vec::new();
         for r in &rows {
             if !Self::sees_award(p, r)? {
                 continue;
             }
+            let payment = match r.try_get::<Option<i64>, _>("payment")? {
+                Some(id) => {
+                    json!({"id": id, "voucher": r.try_get::<String, _>("voucher")?, "paid_on": r.try_get::<String, _>("paid_on")?, "account": r.try_get::<String, _>("account")?})
+                }
+                None => J::Null,
+            };
+            let id: i64 = r.try_get("id")?;
             out.push(json!({
-                "id": r.try_get::<i64, _>("id")?, "award_id": r.try_get::<i64, _>("award_id")?,
+                "payment": payment,
+                "reversals": reversed.remove(&id).unwrap_or_default(),
+                "id": id, "award_id": r.try_get::<i64, _>("award_id")?,
                 "entity": {"id": r.try_get::<i64, _>("entity_id")?, "uscc": r.try_get::<String, _>("uscc")?, "name": r.try_get::<String, _>("name")?},
                 "rule": r.try_get::<String, _>("rule_id")?, "clause": r.try_get::<String, _>("clause")?,
                 "budget_year": r.try_get::<i64, _>("budget_year")?, "paid_by": r.try_get::<Option<String>, _>("payer")?,
@@ -1721,6 +1766,194 @@ impl Store {
         });
         w.commit().await?;
         Ok(json!({"id": payout_id, "status": "paid", "paid_at": rfc3339(now)}))
+    }
+
+    /// Finance pays scheduled payouts with one voucher: all of them or none. The same
+    /// `request_key` (one submission of a payment form) pays once: sent again, it answers with
+    /// the payment already made. Refused: a payout that is not scheduled (paid already, or not
+    /// decided), an empty voucher or account, a date that is not a calendar date.
+    pub async fn pay(&self, p: &Principal, input: &PaymentInput) -> Result<J> {
+        p.require(&[Role::Finance], Msg::new("ledger-act-record-payment"))?;
+        let mut errs = Vec::new();
+        let text = |field: &str, v: &str, errs: &mut Vec<FieldError>| {
+            let v = v.trim();
+            if v.is_empty() {
+                errs.push(FieldError::new(field, Msg::new("ledger-payment-field-missing")));
+            } else if v.chars().count() > 64 {
+                errs.push(FieldError::new(field, Msg::new("ledger-payment-field-too-long").arg("max", 64)));
+            }
+        };
+        text("voucher", &input.voucher, &mut errs);
+        text("account", &input.account, &mut errs);
+        if let Err(m) = qiangke_rules::value::Date::parse_msg(input.paid_on.trim()) {
+            errs.push(FieldError::new("paid_on", m));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        if input.payouts.is_empty() {
+            errs.push(FieldError::new("payouts", Msg::new("ledger-payment-no-payouts")));
+        }
+        for id in &input.payouts {
+            if !seen.insert(*id) {
+                errs.push(FieldError::new("payouts", Msg::new("ledger-payment-payout-twice").arg("id", id)));
+            }
+        }
+        if !errs.is_empty() {
+            return Err(Error::Invalid(errs));
+        }
+        let key = input.request_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        let mut w = self.writer().await?;
+        if let Some(key) = key
+            && let Some(id) = sqlx::query("SELECT id FROM payments WHERE request_key = $1").bind(key).fetch_optional(w.conn()).await?
+        {
+            // Sent again: the payment that submission made, nothing more.
+            let id: i64 = id.try_get(0)?;
+            drop(w);
+            let mut out = self.payment(p, id).await?;
+            out["repeated"] = J::Bool(true);
+            return Ok(out);
+        }
+        let mut total = 0i64;
+        let mut lines = Vec::new();
+        for id in &input.payouts {
+            let r = sqlx::query("SELECT status, entity_id, amount_fen, budget_year FROM payouts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(w.conn())
+                .await?
+                .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payout").arg("id", id)))?;
+            let status: String = r.try_get(0)?;
+            if status != "scheduled" {
+                return Err(Error::Conflict(Msg::new("ledger-payout-paid").arg("id", id)));
+            }
+            let amount: i64 = r.try_get(2)?;
+            total += amount;
+            lines.push((*id, r.try_get::<i64, _>(1)?, amount, r.try_get::<i64, _>(3)?));
+        }
+        let now = now_ms();
+        // Without a key of the caller's own, one is made: the payment is still recorded once.
+        let key = key.map_or_else(|| format!("payment:{}:{now}:{}", p.user_id, input.payouts.len()), str::to_string);
+        let (voucher, paid_on, account) = (input.voucher.trim(), input.paid_on.trim(), input.account.trim());
+        let payment: i64 = sqlx::query(
+            "INSERT INTO payments (voucher, paid_on, account, total_fen, request_key, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(voucher)
+        .bind(paid_on)
+        .bind(account)
+        .bind(total)
+        .bind(&key)
+        .bind(p.user_id)
+        .bind(now)
+        .fetch_one(w.conn())
+        .await?
+        .try_get(0)?;
+        for (id, entity, amount, budget_year) in &lines {
+            sqlx::query("INSERT INTO payment_lines (payment_id, payout_id, amount_fen) VALUES ($1, $2, $3)")
+                .bind(payment)
+                .bind(id)
+                .bind(amount)
+                .execute(w.conn())
+                .await?;
+            sqlx::query("UPDATE payouts SET status = 'paid', paid_at = $1, paid_by = $2, payment_id = $3 WHERE id = $4")
+                .bind(now)
+                .bind(p.user_id)
+                .bind(payment)
+                .bind(id)
+                .execute(w.conn())
+                .await?;
+            w.cover("payouts", *id);
+            w.log(Entry {
+                actor: p.actor(),
+                action: "payout.paid",
+                subject: format!("payout:{id}"),
+                entity_id: Some(*entity),
+                department: None,
+                detail: json!({"amount": fen_text(*amount), "budget_year": budget_year, "payment": payment, "voucher": voucher, "paid_on": paid_on}),
+            });
+        }
+        w.log(Entry {
+            actor: p.actor(),
+            action: "payment.create",
+            subject: format!("payment:{payment}"),
+            entity_id: None,
+            department: None,
+            detail: json!({"voucher": voucher, "paid_on": paid_on, "account": account, "total": fen_text(total), "payouts": input.payouts}),
+        });
+        w.commit().await?;
+        self.payment(p, payment).await
+    }
+
+    /// One payment with its voucher and the payouts it paid (finance and admin).
+    pub async fn payment(&self, p: &Principal, id: i64) -> Result<J> {
+        p.require(&[Role::Finance, Role::Admin], Msg::new("ledger-act-record-payment"))?;
+        let r = sqlx::query(
+            "SELECT m.id, m.voucher, m.paid_on, m.account, m.total_fen, m.entered_at, u.username FROM payments m JOIN users u ON u.id = m.entered_by WHERE m.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payment").arg("id", id)))?;
+        let lines = sqlx::query("SELECT payout_id, amount_fen FROM payment_lines WHERE payment_id = $1 ORDER BY payout_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|l| Ok(json!({"payout_id": l.try_get::<i64, _>(0)?, "amount": fen_text(l.try_get(1)?)})))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(json!({
+            "id": r.try_get::<i64, _>(0)?, "voucher": r.try_get::<String, _>(1)?, "paid_on": r.try_get::<String, _>(2)?,
+            "account": r.try_get::<String, _>(3)?, "total": fen_text(r.try_get(4)?), "entered_at": rfc3339(r.try_get(5)?),
+            "entered_by": r.try_get::<String, _>(6)?, "lines": lines, "repeated": false,
+        }))
+    }
+
+    /// Finance reverses a paid payout: a reversing entry with its reason (the payment stays as
+    /// it was made), and the payout is scheduled again, to be paid anew.
+    pub async fn reverse_payout(&self, p: &Principal, payout_id: i64, reason: &str) -> Result<J> {
+        p.require(&[Role::Finance], Msg::new("ledger-act-record-payment"))?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid("reason", Msg::new("ledger-reversal-reason-missing")));
+        }
+        let mut w = self.writer().await?;
+        let r = sqlx::query("SELECT status, entity_id, amount_fen, payment_id FROM payouts WHERE id = $1")
+            .bind(payout_id)
+            .fetch_optional(w.conn())
+            .await?
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payout").arg("id", payout_id)))?;
+        if r.try_get::<String, _>(0)? != "paid" {
+            return Err(Error::Conflict(Msg::new("ledger-payout-not-paid").arg("id", payout_id)));
+        }
+        let (amount, payment): (i64, Option<i64>) = (r.try_get(2)?, r.try_get(3)?);
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO reversals (payout_id, payment_id, amount_fen, reason, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(payout_id)
+        .bind(payment)
+        .bind(amount)
+        .bind(reason)
+        .bind(p.user_id)
+        .bind(now)
+        .execute(w.conn())
+        .await?;
+        sqlx::query("UPDATE payouts SET status = 'scheduled', paid_at = NULL, paid_by = NULL, payment_id = NULL WHERE id = $1")
+            .bind(payout_id)
+            .execute(w.conn())
+            .await?;
+        w.cover("payouts", payout_id);
+        w.log(Entry {
+            actor: p.actor(),
+            action: "payout.reverse",
+            subject: format!("payout:{payout_id}"),
+            entity_id: Some(r.try_get(1)?),
+            department: None,
+            detail: json!({"amount": fen_text(amount), "payment": payment, "reason": reason}),
+        });
+        w.commit().await?;
+        self.payouts(p, None)
+            .await?
+            .into_iter()
+            .find(|x| x["id"] == payout_id)
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payout").arg("id", payout_id)))
     }
 
     /// The budget by budget year × paying department × clause: what is still pending (an

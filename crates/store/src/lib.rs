@@ -192,6 +192,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "hardening", include_str!("migrations/0003_hardening.sql")),
     (4, "rounds", include_str!("migrations/0004_rounds.sql")),
     (5, "shared texts", include_str!("migrations/0005_shared_texts.sql")),
+    (6, "payments", include_str!("migrations/0006_payments.sql")),
 ];
 
 impl Store {

@@ -398,3 +398,25 @@ letter-reason = Reason
 letter-refused-on = Verified on
 letter-refusal-next = For questions, please contact the verifying department.
 letter-open = Letter
+
+# Paying with a voucher (finance)
+pay-how = Tick the payouts one voucher pays, give the voucher's number, the payment date and the paying account, check the total and confirm. A payment is never edited or deleted: a payout paid in error is reversed with a reason, and can then be paid again.
+pay-voucher = Voucher
+pay-date = Payment date
+pay-account = Paying account
+pay-review = Check the payment
+pay-pick = Choose payout { $id }
+pay-amount = Amount
+pay-voucher-paid = Paid with
+pay-none-chosen = Tick at least one scheduled payout.
+pay-confirm-title = Check the payment
+pay-confirm-what = Voucher { $voucher } ({ $date }, from { $account }) pays these { $count } payouts:
+pay-total = Total
+pay-confirm-button = Pay { $total }
+pay-back = Back to change it
+pay-once-hint = Sending this page twice pays once.
+pay-done = Payment { $id } recorded: voucher { $voucher }, total { $total }.
+pay-reversed = Payout { $id } reversed: it can be paid again.
+pay-reverse = Reverse
+pay-reverse-reason = Reason for the reversal
+pay-reversal-line = Reversed (voucher { $voucher }): { $reason } ({ $by })

@@ -398,3 +398,25 @@ letter-reason = 不予支持的理由
 letter-refused-on = 核实日期
 letter-refusal-next = 如有疑问,请与核实部门联系。
 letter-open = 通知书
+
+# Paying with a voucher (finance)
+pay-how = 勾选同一张凭证支付的款项,填写凭证号、支付日期和付款账户,核对合计后确认支付。支付记录不能修改或删除;付错的款项用“冲销”登记并写明理由,之后可以重新支付。
+pay-voucher = 凭证号
+pay-date = 支付日期
+pay-account = 付款账户
+pay-review = 核对支付
+pay-pick = 选择拨付 { $id }
+pay-amount = 金额
+pay-voucher-paid = 支付凭证
+pay-none-chosen = 请至少勾选一笔待拨付的款项。
+pay-confirm-title = 核对支付
+pay-confirm-what = 以凭证 { $voucher }({ $date },付款账户:{ $account })支付以下 { $count } 笔款项:
+pay-total = 合计
+pay-confirm-button = 确认支付 { $total }
+pay-back = 返回修改
+pay-once-hint = 重复提交本页只会支付一次。
+pay-done = 已登记支付 { $id }:凭证 { $voucher },合计 { $total }。
+pay-reversed = 拨付 { $id } 已冲销,可以重新支付。
+pay-reverse = 冲销
+pay-reverse-reason = 冲销理由
+pay-reversal-line = 已冲销(凭证 { $voucher }):{ $reason }({ $by })

@@ -244,12 +244,15 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
     let dept_name = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(l).to_string());
     let (x0, w, row_h) = (260i64, 420i64, 26i64);
     let h = 30 + row_h * agg.len() as i64;
+    // Yuan with thousands separators (the column says 元).
+    let g =
+        |v: &str| v.parse::<Decimal>().map_or(v.to_string(), |d| qiangke_rules::value::money_yuan(d).trim_end_matches('元').to_string());
     let rows = html! {
         @for line in b["lines"].as_array().into_iter().flatten() {
             @let pending = match (line["pending"]["low"].as_str(), line["pending"]["high"].as_str()) {
-                (Some(lo), Some(hi)) if lo == hi => lo.to_string(),
-                (Some(lo), Some(hi)) => format!("{lo} – {hi}"),
-                (Some(lo), None) => format!("≥ {lo}"),
+                (Some(lo), Some(hi)) if lo == hi => g(lo),
+                (Some(lo), Some(hi)) => format!("{} – {}", g(lo), g(hi)),
+                (Some(lo), None) => format!("≥ {}", g(lo)),
                 _ => "—".into(),
             };
             // Decisions above the ceiling for open amounts (不低于) are flagged; those still waiting
@@ -261,15 +264,15 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
                 td { (dept_name(line["paid_by"].as_str().unwrap_or(""))) }
                 td { (line["clause"].as_str().unwrap_or("")) }
                 td.num { (pending) }
-                td.num { (line["scheduled"].as_str().unwrap_or("")) }
-                td.num { (line["paid"].as_str().unwrap_or("")) }
+                td.num { (g(line["scheduled"].as_str().unwrap_or(""))) }
+                td.num { (g(line["paid"].as_str().unwrap_or(""))) }
                 td.num { (line["pending_awards"]) }
                 td { @match (above, waiting["awards"].as_i64().unwrap_or(0)) {
                     (0, _) => {},
                     (n, 0) => span.flag { (n) " " (ctx.l("dash-second-approval-given")) },
                     (n, w) => span.flag {
                         (n) " " (ctx.l("dash-decisions")) "; " (w) " " (ctx.l("dash-await-a-second-approval")) " "
-                        (waiting["amount"].as_str().unwrap_or("")) "元"
+                        (g(waiting["amount"].as_str().unwrap_or(""))) "元"
                     },
                 } }
             }
@@ -285,7 +288,7 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
                 text x=(x0 - 6) y=(yy + 15) text-anchor="end" { (y) " " (dept_name(payer)) }
                 rect x=(x0) y=(yy + 2) width=(cw) height=(row_h - 8) fill="#0b5cad" {}
                 rect x=(x0 + cw) y=(yy + 2) width=(pw) height=(row_h - 8) fill="#9cc1e8" {}
-                text x=(x0 + cw + pw + 4) y=(yy + 15) { (committed.round_dp(2)) "元" }
+                text x=(x0 + cw + pw + 4) y=(yy + 15) { (qiangke_rules::value::money_yuan(committed.round_dp(2))) }
             }
         } }
         (super::table(

@@ -288,54 +288,126 @@ pub(super) async fn second_approval(ctx: Ctx, State(s): St, Path(id): Path<i64>,
     }
 }
 
-pub(super) async fn finance(ctx: Ctx, State(s): St) -> Response {
+#[derive(serde::Deserialize, Default)]
+pub(super) struct FinanceQuery {
+    /// A payment just made (its id), or a payout just reversed.
+    paid: Option<i64>,
+    reversed: Option<i64>,
+}
+
+pub(super) async fn finance(ctx: Ctx, State(s): St, Query(q): Query<FinanceQuery>) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
         Err(r) => return *r,
     };
+    let mut notice = Vec::new();
+    if let Some(id) = q.paid
+        && let Ok(m) = s.store.payment(p, id).await
+    {
+        notice.push((
+            "".to_string(),
+            ctx.say(
+                "pay-done",
+                &[
+                    ("id", &id.to_string()),
+                    ("voucher", m["voucher"].as_str().unwrap_or("")),
+                    ("total", &super::payments::yuan(&ctx, m["total"].as_str().unwrap_or("0"))),
+                ],
+            ),
+        ));
+    }
+    if let Some(id) = q.reversed {
+        notice.push(("".to_string(), ctx.say("pay-reversed", &[("id", &id.to_string())])));
+    }
+    finance_page(&ctx, &s, p, &[], &notice, StatusCode::OK).await
+}
+
+/// The finance page: the budget, the payouts (ticked ones paid with one voucher, paid ones
+/// reversible with a reason). `typed`: a refused payment form, kept; `messages`: by field (a
+/// payment field, `reason-<payout>`), or a notice (empty field).
+pub(super) async fn finance_page(
+    ctx: &Ctx,
+    s: &AppState,
+    p: &qiangke_store::Principal,
+    typed: &[(String, String)],
+    messages: &[(String, String)],
+    status: StatusCode,
+) -> Response {
     let title = ctx.l("desk-budget-payouts");
     if !matches!(p.role, Role::Finance | Role::Admin) {
         return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("desk-only-finance-and-admin")) } });
     }
     let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(p, None).await) {
         (Ok(b), Ok(x)) => (b, x),
-        (Err(e), _) | (_, Err(e)) => return super::store_error(&ctx, e),
+        (Err(e), _) | (_, Err(e)) => return super::store_error(ctx, e),
     };
+    let finance = p.role == Role::Finance;
+    let ticked = |id: i64| typed.iter().any(|(k, v)| k == "payout" && v.trim() == id.to_string());
+    let msg = |f: String| messages.iter().find(|(k, _)| *k == f).map(|(_, m)| m.clone());
     let rows = html! {
         @for x in &payouts {
             @let id = x["id"].as_i64().unwrap_or(0);
+            @let scheduled = x["status"] == "scheduled";
             tr {
+                td { @if scheduled && finance {
+                    input type="checkbox" name="payout" value=(id) form="pay-form" id={ "pick-" (id) } checked[ticked(id)]
+                        aria-label=(ctx.say("pay-pick", &[("id", &id.to_string())]));
+                } }
                 td { (id) }
-                td { (x["entity"]["name"].as_str().unwrap_or("")) }
+                td translate="no" { (x["entity"]["name"].as_str().unwrap_or("")) }
                 td { (x["clause"].as_str().unwrap_or("")) }
                 td { (x["budget_year"]) }
-                td.num { (x["amount"].as_str().unwrap_or("")) }
+                td.num { (super::payments::yuan(ctx, x["amount"].as_str().unwrap_or("0"))) }
                 td { (super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))) }
-                td { @if x["status"] == "scheduled" && p.role == Role::Finance {
-                    form method="post" action={ "/finance/payouts/" (id) "/paid" } {
-                        (ctx.csrf_field())
-                        button type="submit" id={ "paid-" (id) } { (ctx.l("desk-mark-paid")) }
+                td {
+                    @if let Some(m) = x["payment"].as_object() {
+                        span translate="no" { (m["voucher"].as_str().unwrap_or("")) } " · " (m["paid_on"].as_str().unwrap_or(""))
+                        " · " span translate="no" { (m["account"].as_str().unwrap_or("")) }
                     }
+                    @for r in x["reversals"].as_array().into_iter().flatten() {
+                        p.notice { (ctx.say("pay-reversal-line", &[("voucher", r["voucher"].as_str().unwrap_or("—")), ("reason", r["reason"].as_str().unwrap_or("")), ("by", r["by"].as_str().unwrap_or(""))])) }
+                    }
+                }
+                td { @if x["status"] == "paid" && finance {
+                    form method="post" action={ "/finance/payouts/" (id) "/reversal" } class="inline" {
+                        (ctx.csrf_field())
+                        label.visually-hidden for={ "reason-" (id) } { (ctx.l("pay-reverse-reason")) }
+                        input id={ "reason-" (id) } name="reason" required placeholder=(ctx.l("pay-reverse-reason"));
+                        " "
+                        button type="submit" class="secondary" id={ "reverse-" (id) } { (ctx.l("pay-reverse")) }
+                    }
+                    (super::field_error(&format!("reason-{id}"), msg(format!("reason-{id}")).as_ref()))
                 } }
             }
         }
     };
     let cols = [
+        ("", false),
         ("#", false),
         (ctx.l("desk-entity"), false),
         (ctx.l("desk-clause"), false),
         (ctx.l("desk-budget-year-2"), false),
-        (ctx.l("desk-amount-yuan-2"), true),
+        (ctx.l("pay-amount"), true),
         (ctx.l("desk-status"), false),
+        (ctx.l("pay-voucher-paid"), false),
         ("", false),
     ];
     let body = html! {
+        @for (_, m) in messages.iter().filter(|(k, _)| k.is_empty()) { p.card role="status" #pay-notice { (m) } }
         h2 { (ctx.l("desk-budget")) }
-        (super::dashboard::budget_chart(&ctx, &s.pack, &budget))
+        (super::dashboard::budget_chart(ctx, &s.pack, &budget))
         h2 { (ctx.l("desk-payouts")) }
+        @if finance {
+            form method="post" action="/finance/payments/confirm" id="pay-form" class="card" {
+                (ctx.csrf_field())
+                p.hint { (ctx.l("pay-how")) }
+                (super::payments::payment_fields(ctx, typed, messages))
+                p { button type="submit" #pay-review { (ctx.l("pay-review")) } }
+            }
+        }
         (super::table(Some("payouts"), &cols, rows))
     };
-    ctx.page(title, body)
+    ctx.page_status(status, title, body)
 }
 
 pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
@@ -453,12 +525,16 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> Markup {
             "rows" => "audit-key-rows",
             "source" => "audit-key-source",
             "paid_at" => "audit-key-paid-at",
+            "voucher" => "audit-key-voucher",
+            "paid_on" => "audit-key-paid-on",
+            "account" => "audit-key-account",
+            "total" => "audit-key-total",
             _ => continue,
         };
         // Amounts in yuan as people write them; a range as low – high.
         let yuan = |t: &str| t.parse::<qiangke_rules::Decimal>().map_or(t.to_string(), qiangke_rules::value::money_yuan);
         let value = match (k.as_str(), v) {
-            ("amount", J::String(t)) => yuan(t),
+            ("amount" | "total", J::String(t)) => yuan(t),
             ("amount", J::Object(o)) => match (o.get("low").and_then(J::as_str), o.get("high").and_then(J::as_str)) {
                 (Some(l), Some(h)) if l == h => yuan(l),
                 (Some(l), Some(h)) => format!("{} – {}", yuan(l), yuan(h)),
@@ -486,7 +562,7 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> Markup {
             (_, other) => other.to_string(),
         };
         // What a user typed (a name, a source label) is shown as typed.
-        let value = if matches!(k.as_str(), "username" | "source" | "reason") {
+        let value = if matches!(k.as_str(), "username" | "source" | "reason" | "voucher" | "account") {
             html! { span translate="no" { (value) } }
         } else {
             html! { (value) }
@@ -520,6 +596,8 @@ fn action_name(lang: Lang, action: &str) -> String {
         "facts.imported" => "audit-facts-imported",
         "observations.record" => "audit-observations-record",
         "payout.paid" => "audit-payout-paid",
+        "payout.reverse" => "audit-payout-reverse",
+        "payment.create" => "audit-payment-create",
         "tasks.update" => "audit-tasks-update",
         "user.create" => "audit-user-create",
         "user.update" => "audit-user-update",

@@ -15,6 +15,7 @@ mod calculator;
 mod dashboard;
 mod desk;
 mod letter;
+mod payments;
 mod policy;
 mod round;
 
@@ -62,6 +63,9 @@ pub fn routes() -> Router<S> {
         .route("/desk/awards/{id}/second-approval", post(desk::second_approval))
         .route("/finance", get(desk::finance))
         .route("/finance/payouts/{id}/paid", post(desk::mark_paid))
+        .route("/finance/payments/confirm", post(payments::confirm))
+        .route("/finance/payments", post(payments::pay))
+        .route("/finance/payouts/{id}/reversal", post(payments::reverse))
         .route("/audit", get(desk::audit))
         .route("/rounds", get(round::rounds).post(round::open))
         .route("/me", get(round::mine))
