@@ -22,7 +22,7 @@ PASSWORD = os.environ["QIANGKE_ST_PASSWORD"]
 # Operations only a reviewer of the verifying department may do (the seeded awards are the tax
 # bureau's), only finance may do, and the sign-out (which ends the token it carries).
 REVIEWER_OPERATIONS = ["verify_award", "decide_award", "second_approval"]
-FINANCE_OPERATIONS = ["mark_paid", "create_payment", "get_payment", "reverse_payout"]
+FINANCE_OPERATIONS = ["mark_paid", "create_payment", "get_payment", "reverse_payout", "appropriate"]
 LOGOUT_OPERATIONS = ["logout"]
 # The admin's work is shared by three admins: each user may make 1,200 changes a minute.
 USER_OPERATIONS = ["create_user", "list_users", "update_user", "set_password", "revoke_sessions"]

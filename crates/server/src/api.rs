@@ -124,6 +124,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<S> {
         .routes(routes!(create_payment))
         .routes(routes!(get_payment))
         .routes(routes!(reverse_payout))
+        .routes(routes!(appropriate))
         .routes(routes!(budget))
         .routes(routes!(audit))
         .routes(routes!(audit_verify))
@@ -1512,6 +1513,28 @@ struct ReversalBody {
 async fn reverse_payout(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let r: ReversalBody = json_body(&b)?;
     ok(s.store.reverse_payout(&p, id, &r.reason).await?)
+}
+
+/// Enter an appropriation
+///
+/// Finance only: what the budget appropriates to a line (budget year × paying department ×
+/// clause). A change is a new entry (the newest is in force, the older ones stay as its history).
+#[utoipa::path(post, path = "/api/appropriations", tag = "payouts",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = qiangke_store::ledger::AppropriationInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The budget line with its appropriation, what remains and the execution rate.", body = crate::schema::BudgetLine),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn appropriate(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    let input: qiangke_store::ledger::AppropriationInput = json_body(&b)?;
+    ok(s.store.appropriate(&s.pack, &p, &input).await?)
 }
 
 /// The budget

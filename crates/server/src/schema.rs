@@ -845,6 +845,15 @@ pub struct BudgetLine {
     committed: String,
     above_ceiling_decisions: i64,
     awaiting_second_approval: AwaitingSecond,
+    /// What the budget appropriates to the line (null until finance enters it; not shown to a county).
+    #[schema(required = true)]
+    appropriation: Option<String>,
+    /// The appropriation less what is decided (scheduled and paid); negative when over.
+    #[schema(required = true)]
+    remaining: Option<String>,
+    /// Paid of appropriated, `12.34%`.
+    #[schema(required = true)]
+    execution_rate: Option<String>,
 }
 
 #[derive(ToSchema)]

@@ -417,6 +417,37 @@ async fn suite(url: &str) {
     let paid_again = api.post("/api/payments", Some(&fin), other).await;
     assert_eq!(paid_again.status, StatusCode::CREATED, "{}", paid_again.body);
     assert_eq!(api.get(&format!("/api/payments/{payment}"), &fin).await.body["lines"].as_array().expect("l").len(), 2);
+
+    // ----- appropriations: what remains, and the execution rate, exactly --------------------------
+    let line = |b: &J| -> J {
+        b["lines"].as_array().expect("lines").iter().find(|l| l["clause"] == "四(二)8" && l["budget_year"] == 2024).cloned().expect("line")
+    };
+    let set = |amount: &str| json!({"budget_year": 2024, "paid_by": "science-bureau", "clause": "四(二)8", "amount": amount});
+    problem(&api.post("/api/appropriations", Some(&tax), set("300000")).await, StatusCode::FORBIDDEN);
+    let bad = api
+        .post(
+            "/api/appropriations",
+            Some(&fin),
+            json!({"budget_year": 2024, "paid_by": "tax-bureau", "clause": "四(二)8", "amount": "lots"}),
+        )
+        .await;
+    let errors = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY)["errors"].clone();
+    let fields: Vec<&str> = errors.as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["clause", "amount"], "the tax bureau pays nothing of 四(二)8; not an amount: {}", bad.body);
+    assert_eq!(line(&api.get("/api/budget?year=2024", &fin).await.body)["appropriation"], J::Null);
+    // 20万元 paid of 30万元: 10万元 remain, 66.67% executed (200000 / 300000 = 66.666…%).
+    let l = api.post("/api/appropriations", Some(&fin), set("30万元")).await;
+    assert_eq!(l.status, StatusCode::OK, "{}", l.body);
+    assert_eq!(
+        (&l.body["appropriation"], &l.body["paid"], &l.body["remaining"], &l.body["execution_rate"]),
+        (&json!("300000.00"), &json!("200000.00"), &json!("100000.00"), &json!("66.67%"))
+    );
+    // Changed to 15万元: over by 5万元, 133.33% executed; the budget says the newest.
+    api.post("/api/appropriations", Some(&fin), set("150000")).await;
+    let l = line(&api.get("/api/budget?year=2024", &fin).await.body);
+    assert_eq!((&l["appropriation"], &l["remaining"], &l["execution_rate"]), (&json!("150000.00"), &json!("-50000.00"), &json!("133.33%")));
+    // A county official sees its county's awards, not the city's appropriations.
+    assert_eq!(line(&api.get("/api/budget?year=2024", &lz).await.body)["appropriation"], J::Null);
     let mine: Vec<i64> = api.get("/api/payouts", &ent2).await.body["payouts"]
         .as_array()
         .expect("p")
@@ -736,7 +767,7 @@ async fn suite(url: &str) {
             }
         }
     }
-    assert_eq!(operations, 43);
+    assert_eq!(operations, 44);
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![src];
     while let Some(f) = files.pop() {

@@ -459,6 +459,31 @@ async fn sign_in_review_desk_finance_and_audit() {
     let f = w.get("/finance", Some(&fin)).await;
     assert!(f.html.contains("已冲销(凭证 记-2024-0317):收款账户有误,款项退回(fin)"), "{}", f.html);
     assert!(f.html.contains(&format!(r#"id="pick-{pid}""#)), "scheduled again");
+    // Finance enters the line's appropriation through the page: 30万元 for 2024 · 市科技局 · 四(二)8.
+    let token = csrf(&f.html);
+    let r = w
+        .send(
+            "POST",
+            "/finance/appropriations",
+            Some(&fin),
+            Some(&[("csrf", &token), ("budget_year", "2024"), ("line", "science-bureau|四(二)8"), ("amount", "三十万")]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains(r#"id="appr-amount-error""#) && r.html.contains(r#"value="三十万""#), "{}", r.html);
+    let r = w
+        .send(
+            "POST",
+            "/finance/appropriations",
+            Some(&fin),
+            Some(&[("csrf", &token), ("budget_year", "2024"), ("line", "science-bureau|四(二)8"), ("amount", "30万元")]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let f = w.get("/finance", Some(&fin)).await;
+    assert!(f.html.contains(r#"<td class="num">300,000.00</td>"#), "{}", f.html);
     // The audit trail, as each may see it.
     let a = w.get("/audit", Some(&session)).await;
     assert!(a.html.contains("award.approve") && a.html.contains("award.decide"));

@@ -41,6 +41,26 @@ pub struct NewEntity {
     pub county: String,
 }
 
+/// What the budget appropriates to one line.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(examples(json!({"budget_year": 2024, "paid_by": "science-bureau", "clause": "四(二)8", "amount": "3000000"})))]
+pub struct AppropriationInput {
+    pub budget_year: i64,
+    /// The paying department's id.
+    pub paid_by: String,
+    /// A clause that department pays.
+    pub clause: String,
+    /// Yuan (`3000000`, `300万元`), exact to the fen.
+    pub amount: String,
+}
+
+/// `12.34%`: `part` of `whole` in percent, to a hundredth (rounded half up), computed exactly.
+fn percent(part: i64, whole: i64) -> String {
+    let d = rust_decimal::Decimal::from(part) * rust_decimal::Decimal::ONE_HUNDRED / rust_decimal::Decimal::from(whole);
+    format!("{}%", d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
 /// A payment: scheduled payouts paid with one voucher.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1956,6 +1976,62 @@ impl Store {
             .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payout").arg("id", payout_id)))
     }
 
+    /// Finance enters what the budget appropriates to a line (budget year × paying department ×
+    /// clause). A change is a new entry; the newest is in force.
+    pub async fn appropriate(&self, pack: &Pack, p: &Principal, input: &AppropriationInput) -> Result<J> {
+        p.require(&[Role::Finance], Msg::new("ledger-act-appropriate"))?;
+        let mut errs = Vec::new();
+        if !YEARS.contains(&input.budget_year) {
+            errs.push(FieldError::new(
+                "budget_year",
+                Msg::new("ledger-year-outside").arg("year", input.budget_year).arg("from", YEARS.start()).arg("to", YEARS.end()),
+            ));
+        }
+        let payer = pack.departments.iter().position(|d| d.id == input.paid_by.trim());
+        match payer {
+            None => errs.push(FieldError::new("paid_by", Msg::new("ledger-unknown-department").arg("department", input.paid_by.trim()))),
+            Some(d) if !pack.rules.iter().any(|r| r.paid_by == Some(d) && r.clause == input.clause.trim()) => {
+                errs.push(FieldError::new("clause", Msg::new("ledger-clause-not-paid-by").arg("clause", input.clause.trim())));
+            }
+            Some(_) => {}
+        }
+        let amount = match crate::parse_fen(pack, input.amount.trim()) {
+            Ok(f) => Some(f),
+            Err(m) => {
+                errs.push(FieldError::new("amount", m));
+                None
+            }
+        };
+        if !errs.is_empty() {
+            return Err(Error::Invalid(errs));
+        }
+        let amount = amount.expect("checked");
+        let (payer, clause) = (input.paid_by.trim(), input.clause.trim());
+        let mut w = self.writer().await?;
+        sqlx::query(
+            "INSERT INTO appropriations (budget_year, payer, clause, amount_fen, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(input.budget_year)
+        .bind(payer)
+        .bind(clause)
+        .bind(amount)
+        .bind(p.user_id)
+        .bind(now_ms())
+        .execute(w.conn())
+        .await?;
+        w.log(Entry {
+            actor: p.actor(),
+            action: "budget.appropriate",
+            subject: format!("budget:{}:{payer}:{clause}", input.budget_year),
+            entity_id: None,
+            department: Some(payer.to_string()),
+            detail: json!({"budget_year": input.budget_year, "department": payer, "clause": clause, "amount": fen_text(amount)}),
+        });
+        w.commit().await?;
+        let b = self.budget(p, Some(input.budget_year)).await?;
+        Ok(b["lines"].as_array().into_iter().flatten().find(|l| l["paid_by"] == payer && l["clause"] == clause).cloned().unwrap_or(J::Null))
+    }
+
     /// The budget by budget year × paying department × clause: what is still pending (an
     /// interval: open when an amount has no upper limit), what is decided (scheduled) and what
     /// is paid, in exact yuan strings. Finance and admin see everything; a county official its
@@ -2012,15 +2088,40 @@ impl Store {
                 None => {}
             }
         }
+        // The appropriation in force per line (the newest row); a line with an appropriation and
+        // no award yet is a line too. A county official sees its county's awards, not the
+        // city's appropriations.
+        let mut appropriated: BTreeMap<(i64, String, String), i64> = BTreeMap::new();
+        if p.role != Role::County {
+            for r in sqlx::query(
+                "SELECT budget_year, payer, clause, amount_fen FROM appropriations WHERE ($1 = 0 OR budget_year = $1) ORDER BY id",
+            )
+            .bind(year.unwrap_or(0))
+            .fetch_all(&self.pool)
+            .await?
+            {
+                let key = (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?, r.try_get::<String, _>(2)?);
+                lines.entry(key.clone()).or_insert_with(|| Line { pending_high: Some(0), ..Line::default() });
+                appropriated.insert(key, r.try_get(3)?);
+            }
+        }
         let out: Vec<J> = lines
             .into_iter()
-            .map(|((y, payer, clause), l)| {
+            .map(|(key, l)| {
+                let a = appropriated.get(&key).copied();
+                let (y, payer, clause) = key;
+                let committed = l.scheduled + l.paid;
                 json!({
                     "budget_year": y, "paid_by": payer, "clause": clause,
                     "pending_awards": l.pending, "pending": amount_json(l.pending_low, l.pending_high),
-                    "scheduled": fen_text(l.scheduled), "paid": fen_text(l.paid), "committed": fen_text(l.scheduled + l.paid),
+                    "scheduled": fen_text(l.scheduled), "paid": fen_text(l.paid), "committed": fen_text(committed),
                     "above_ceiling_decisions": l.above_ceiling,
                     "awaiting_second_approval": {"awards": l.awaiting_second, "amount": fen_text(l.awaiting_second_fen)},
+                    "appropriation": a.map(fen_text),
+                    // What the appropriation leaves once every decided amount is paid (negative: over).
+                    "remaining": a.map(|a| fen_text(a - committed)),
+                    // Paid of appropriated, in percent to a hundredth, exact (none without an appropriation).
+                    "execution_rate": a.filter(|a| *a > 0).map(|a| percent(l.paid, a)),
                 })
             })
             .collect();

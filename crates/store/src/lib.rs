@@ -193,6 +193,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "rounds", include_str!("migrations/0004_rounds.sql")),
     (5, "shared texts", include_str!("migrations/0005_shared_texts.sql")),
     (6, "payments", include_str!("migrations/0006_payments.sql")),
+    (7, "appropriations", include_str!("migrations/0007_appropriations.sql")),
 ];
 
 impl Store {

@@ -91,6 +91,9 @@ dash-clause = Clause
 dash-pending-yuan = Pending (yuan)
 dash-scheduled-yuan = Scheduled (yuan)
 dash-paid-yuan = Paid (yuan)
+dash-appropriation-yuan = Appropriated (yuan)
+dash-remaining-yuan = Remaining (yuan)
+dash-execution-rate = Execution rate
 dash-pending-awards = Pending awards
 dash-above-the-ceiling = Above the ceiling
 dash-second-approval-given = (second approval given)
@@ -420,3 +423,9 @@ pay-reversed = Payout { $id } reversed: it can be paid again.
 pay-reverse = Reverse
 pay-reverse-reason = Reason for the reversal
 pay-reversal-line = Reversed (voucher { $voucher }): { $reason } ({ $by })
+
+# Appropriations (finance)
+appr-how = Enter what the budget appropriates to each line (budget year × paying department × clause); to change it, enter it again: the newest is in force and the earlier ones are kept.
+appr-line = Budget line
+appr-amount = Appropriation (yuan)
+appr-save = Save the appropriation

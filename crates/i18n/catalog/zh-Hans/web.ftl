@@ -91,6 +91,9 @@ dash-clause = 条款
 dash-pending-yuan = 待审核(元)
 dash-scheduled-yuan = 已安排(元)
 dash-paid-yuan = 已拨付(元)
+dash-appropriation-yuan = 预算额(元)
+dash-remaining-yuan = 结余(元)
+dash-execution-rate = 执行率
 dash-pending-awards = 待审核笔数
 dash-above-the-ceiling = 超上限决定
 dash-second-approval-given = 项(已第二人批准)
@@ -420,3 +423,9 @@ pay-reversed = 拨付 { $id } 已冲销,可以重新支付。
 pay-reverse = 冲销
 pay-reverse-reason = 冲销理由
 pay-reversal-line = 已冲销(凭证 { $voucher }):{ $reason }({ $by })
+
+# Appropriations (finance)
+appr-how = 录入各预算行(预算年度 × 拨付部门 × 条款)的预算额;调整时再次录入,以最新一次为准,以前的记录保留。
+appr-line = 预算行
+appr-amount = 预算额(元)
+appr-save = 保存预算额

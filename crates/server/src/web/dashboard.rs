@@ -266,6 +266,9 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
                 td.num { (pending) }
                 td.num { (g(line["scheduled"].as_str().unwrap_or(""))) }
                 td.num { (g(line["paid"].as_str().unwrap_or(""))) }
+                td.num { (line["appropriation"].as_str().map_or("—".to_string(), g)) }
+                td.num.over[line["remaining"].as_str().is_some_and(|r| r.starts_with('-'))] { (line["remaining"].as_str().map_or("—".to_string(), g)) }
+                td.num { (line["execution_rate"].as_str().unwrap_or("—")) }
                 td.num { (line["pending_awards"]) }
                 td { @match (above, waiting["awards"].as_i64().unwrap_or(0)) {
                     (0, _) => {},
@@ -300,6 +303,9 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
                 (ctx.l("dash-pending-yuan"), true),
                 (ctx.l("dash-scheduled-yuan"), true),
                 (ctx.l("dash-paid-yuan"), true),
+                (ctx.l("dash-appropriation-yuan"), true),
+                (ctx.l("dash-remaining-yuan"), true),
+                (ctx.l("dash-execution-rate"), true),
                 (ctx.l("dash-pending-awards"), true),
                 (ctx.l("dash-above-the-ceiling"), false),
             ],

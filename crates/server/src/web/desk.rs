@@ -396,6 +396,7 @@ pub(super) async fn finance_page(
         @for (_, m) in messages.iter().filter(|(k, _)| k.is_empty()) { p.card role="status" #pay-notice { (m) } }
         h2 { (ctx.l("desk-budget")) }
         (super::dashboard::budget_chart(ctx, &s.pack, &budget))
+        @if finance { (appropriation_form(ctx, s, typed, messages)) }
         h2 { (ctx.l("desk-payouts")) }
         @if finance {
             form method="post" action="/finance/payments/confirm" id="pay-form" class="card" {
@@ -408,6 +409,76 @@ pub(super) async fn finance_page(
         (super::table(Some("payouts"), &cols, rows))
     };
     ctx.page_status(status, title, body)
+}
+
+/// Finance enters what the budget appropriates to a line: the lines are the clauses each
+/// department pays, in the plan's years.
+fn appropriation_form(ctx: &Ctx, s: &AppState, typed: &[(String, String)], messages: &[(String, String)]) -> Markup {
+    let pack = &s.pack;
+    let mut lines: Vec<(String, String, String)> = pack
+        .rules
+        .iter()
+        .filter_map(|r| {
+            r.paid_by.map(|d| (pack.department(d).id.clone(), pack.department(d).name.get(ctx.lang).to_string(), r.clause.clone()))
+        })
+        .collect();
+    lines.sort();
+    lines.dedup();
+    let chosen = format!("{}|{}", field(typed, "paid_by"), field(typed, "clause"));
+    let err = |f: &str| messages.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
+    html! {
+        form method="post" action="/finance/appropriations" class="card" #appropriation-form {
+            (ctx.csrf_field())
+            p.hint { (ctx.l("appr-how")) }
+            p {
+                label for="appr-year" { (ctx.l("dash-budget-year")) } " "
+                select #appr-year name="budget_year" {
+                    @for y in pack.valid.0.year..=pack.valid.1.year + 1 { option value=(y) selected[field(typed, "budget_year") == y.to_string()] { (y) } }
+                }
+                " "
+                label for="appr-line" { (ctx.l("appr-line")) } " "
+                select #appr-line name="line" {
+                    @for (id, name, clause) in &lines {
+                        @let v = format!("{id}|{clause}");
+                        option value=(v) selected[v == chosen] { (name) " · " (clause) }
+                    }
+                }
+                " "
+                label for="appr-amount" { (ctx.l("appr-amount")) } " "
+                input #appr-amount name="amount" required value=(field(typed, "amount")) placeholder="3000000";
+                " "
+                button type="submit" #appropriate { (ctx.l("appr-save")) }
+            }
+            (field_error("appr-amount", err("amount").as_ref()))
+            (field_error("appr-line", err("clause").or_else(|| err("paid_by")).as_ref()))
+        }
+    }
+}
+
+/// Records an appropriation from the finance page.
+pub(super) async fn appropriate(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
+    let p = match ctx.acting(&form, "/finance") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let (paid_by, clause) = field(&form, "line").split_once('|').unwrap_or(("", ""));
+    let input = qiangke_store::ledger::AppropriationInput {
+        budget_year: field(&form, "budget_year").trim().parse().unwrap_or(0),
+        paid_by: paid_by.to_string(),
+        clause: clause.to_string(),
+        amount: field(&form, "amount").to_string(),
+    };
+    match s.store.appropriate(&s.pack, &p, &input).await {
+        Ok(_) => Redirect::to("/finance#budget-table").into_response(),
+        Err(Error::Invalid(errs)) => {
+            let mut typed = form.clone();
+            typed.push(("paid_by".into(), paid_by.into()));
+            typed.push(("clause".into(), clause.into()));
+            let messages: Vec<(String, String)> = errs.iter().map(|e| (e.field.clone(), e.text(ctx.lang))).collect();
+            finance_page(&ctx, &s, &p, &typed, &messages, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => super::store_error(&ctx, e),
+    }
 }
 
 pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
@@ -598,6 +669,7 @@ fn action_name(lang: Lang, action: &str) -> String {
         "payout.paid" => "audit-payout-paid",
         "payout.reverse" => "audit-payout-reverse",
         "payment.create" => "audit-payment-create",
+        "budget.appropriate" => "audit-budget-appropriate",
         "tasks.update" => "audit-tasks-update",
         "user.create" => "audit-user-create",
         "user.update" => "audit-user-update",

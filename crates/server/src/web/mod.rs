@@ -65,6 +65,7 @@ pub fn routes() -> Router<S> {
         .route("/finance/payouts/{id}/paid", post(desk::mark_paid))
         .route("/finance/payments/confirm", post(payments::confirm))
         .route("/finance/payments", post(payments::pay))
+        .route("/finance/appropriations", post(desk::appropriate))
         .route("/finance/payouts/{id}/reversal", post(payments::reverse))
         .route("/audit", get(desk::audit))
         .route("/rounds", get(round::rounds).post(round::open))
