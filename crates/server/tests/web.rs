@@ -484,6 +484,33 @@ async fn sign_in_review_desk_finance_and_audit() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let f = w.get("/finance", Some(&fin)).await;
     assert!(f.html.contains(r#"<td class="num">300,000.00</td>"#), "{}", f.html);
+
+    // The audit trail filtered: by action, by user, by day (Beijing), and downloaded for Excel.
+    let a = w.get("/audit?action=payment.create", Some(&fin)).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.html.contains(r#"id="chain-verified""#), "the chain's check at the top: {}", a.html);
+    assert_eq!(a.html.matches("<td title=\"payment.create\">登记支付凭证</td>").count(), 1, "{}", a.html);
+    assert!(!a.html.contains("<td title=\"award.decide\">"), "only the action asked for");
+    let a = w.get("/audit?user=fin&action=payout.reverse", Some(&fin)).await;
+    assert_eq!(a.html.matches("<td title=\"payout.reverse\">").count(), 1, "{}", a.html);
+    assert!(a.html.contains("收款账户有误,款项退回"));
+    let today = qiangke_store::cst_minutes(qiangke_store::now_ms())[..10].to_string();
+    assert!(
+        w.get(&format!("/audit?action=payout.reverse&from={today}&to={today}"), Some(&fin))
+            .await
+            .html
+            .contains("<td title=\"payout.reverse\">")
+    );
+    assert!(w.get("/audit?from=2099-01-01", Some(&fin)).await.html.contains(r#"id="audit-none""#));
+    let bad = w.get("/audit?entity=abc&from=2024-02-30", Some(&fin)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html.contains(r#"id="f-entity-error""#) && bad.html.contains(r#"id="f-from-error""#), "{}", bad.html);
+    let csv = w.get("/audit.csv?action=payment.create", Some(&fin)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("text/csv; charset=utf-8"));
+    assert!(csv.html.starts_with("\u{feff}序号,时间,"), "{}", csv.html);
+    assert_eq!(csv.html.lines().count(), 2, "the header and the one payment: {}", csv.html);
+    assert!(csv.html.contains("登记支付凭证") && csv.html.contains("记-2024-0317"), "{}", csv.html);
     // The audit trail, as each may see it.
     let a = w.get("/audit", Some(&session)).await;
     assert!(a.html.contains("award.approve") && a.html.contains("award.decide"));

@@ -41,6 +41,28 @@ pub struct NewEntity {
     pub county: String,
 }
 
+/// Which audit entries to show: an entity, a user (by name), an action, a time range (epoch
+/// milliseconds, both ends included), and a page (entries older than `before`).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity: Option<i64>,
+    pub user: String,
+    pub action: String,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+struct AuditExtra {
+    entity: i64,
+    actor: String,
+    action: String,
+    from: i64,
+    to: i64,
+    before: i64,
+}
+
 /// What the budget appropriates to one line.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -2138,7 +2160,26 @@ impl Store {
         self.audit_view(p, 0, limit, true).await
     }
 
+    /// The audit entries `p` may see that `f` selects, newest first (a page of `f.limit`, older
+    /// than `f.before` when given).
+    pub async fn audit_search(&self, p: &Principal, f: &AuditFilter) -> Result<Vec<J>> {
+        let esc: String = f.user.trim().chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+        let extra = AuditExtra {
+            entity: f.entity.unwrap_or(0),
+            actor: if esc.is_empty() { String::new() } else { format!("user:%:{esc}") },
+            action: f.action.trim().to_string(),
+            from: f.from_ms.unwrap_or(i64::MIN),
+            to: f.to_ms.unwrap_or(i64::MAX),
+            before: f.before.unwrap_or(0),
+        };
+        self.audit_query(p, 0, f.limit, true, Some(&extra)).await
+    }
+
     async fn audit_view(&self, p: &Principal, after: i64, limit: i64, newest: bool) -> Result<Vec<J>> {
+        self.audit_query(p, after, limit, newest, None).await
+    }
+
+    async fn audit_query(&self, p: &Principal, after: i64, limit: i64, newest: bool, extra: Option<&AuditExtra>) -> Result<Vec<J>> {
         // The scope is part of the query, so a page is read from the database and nothing else.
         let order = if newest { "DESC" } else { "ASC" };
         let scope = match p.role {
@@ -2147,9 +2188,14 @@ impl Store {
             Role::County => "a.entity_id IN (SELECT id FROM entities WHERE county = $4)",
             Role::Reviewer => "(a.department = $5 OR a.department LIKE $6 ESCAPE '\\')",
         };
+        // The filters, each off at its neutral value.
+        let none = AuditExtra { entity: 0, actor: String::new(), action: String::new(), from: i64::MIN, to: i64::MAX, before: 0 };
+        let x = extra.unwrap_or(&none);
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.seq, a.at, a.actor, a.action, a.subject, a.entity_id, a.department, a.detail, a.hash \
-             FROM audit a WHERE a.seq > $1 AND ({scope} OR a.actor = $2) ORDER BY a.seq {order} LIMIT $7"
+             FROM audit a WHERE a.seq > $1 AND ({scope} OR a.actor = $2) \
+             AND ($8 = 0 OR a.entity_id = $8) AND ($9 = '' OR a.actor LIKE $9 ESCAPE '\\') AND ($10 = '' OR a.action = $10) \
+             AND a.at >= $11 AND a.at <= $12 AND ($13 = 0 OR a.seq < $13) ORDER BY a.seq {order} LIMIT $7"
         )))
         .bind(after)
         .bind(p.actor())
@@ -2158,6 +2204,12 @@ impl Store {
         .bind(p.department.clone().unwrap_or_default())
         .bind(dept_pattern(p.department.as_deref().unwrap_or_default()))
         .bind(limit.clamp(1, 1000))
+        .bind(x.entity)
+        .bind(x.actor.clone())
+        .bind(x.action.clone())
+        .bind(x.from)
+        .bind(x.to)
+        .bind(x.before)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -429,3 +429,20 @@ appr-how = Enter what the budget appropriates to each line (budget year × payin
 appr-line = Budget line
 appr-amount = Appropriation (yuan)
 appr-save = Save the appropriation
+
+# The audit page's filter
+audit-filter-entity = Entity number
+audit-filter-user = User
+audit-filter-action = Action
+audit-filter-any = any
+audit-filter-from = From
+audit-filter-to = to
+audit-filter-apply = Filter
+audit-filter-clear = Clear the filter
+audit-filter-entity-number = an entity number is a positive whole number (see the register)
+audit-export-csv = Download as CSV (opens in Excel)
+audit-none-match = No entry matches.
+audit-older = Older entries
+audit-csv-seq = No.
+audit-csv-detail = Detail (as recorded)
+audit-csv-hash = Hash

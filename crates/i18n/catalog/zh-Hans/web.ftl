@@ -429,3 +429,20 @@ appr-how = 录入各预算行(预算年度 × 拨付部门 × 条款)的预算�
 appr-line = 预算行
 appr-amount = 预算额(元)
 appr-save = 保存预算额
+
+# The audit page's filter
+audit-filter-entity = 主体编号
+audit-filter-user = 用户
+audit-filter-action = 操作
+audit-filter-any = 全部
+audit-filter-from = 从
+audit-filter-to = 到
+audit-filter-apply = 筛选
+audit-filter-clear = 清除筛选
+audit-filter-entity-number = 主体编号是一个正整数(见主体名录)
+audit-export-csv = 导出 CSV(Excel 可打开)
+audit-none-match = 没有符合条件的记录。
+audit-older = 更早的记录
+audit-csv-seq = 序号
+audit-csv-detail = 详情(原始记录)
+audit-csv-hash = 哈希

@@ -492,12 +492,78 @@ pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum:
     }
 }
 
-pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
+#[derive(serde::Deserialize, Default)]
+pub(super) struct AuditQuery {
+    #[serde(default)]
+    entity: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    before: Option<i64>,
+}
+
+/// Entries on one page of the audit trail.
+const AUDIT_PAGE: i64 = 100;
+
+/// The filter a query asks for, or what is wrong with it (field, message). Days are China
+/// Standard Time, both included.
+fn audit_filter(ctx: &Ctx, q: &AuditQuery, limit: i64) -> Result<qiangke_store::ledger::AuditFilter, Vec<(String, String)>> {
+    let mut errs = Vec::new();
+    let day = |field: &str, v: &str, end: bool, errs: &mut Vec<(String, String)>| -> Option<i64> {
+        let v = v.trim();
+        if v.is_empty() {
+            return None;
+        }
+        match qiangke_rules::value::Date::parse_msg(v) {
+            Ok(_) => qiangke_store::parse_rfc3339(&format!("{v}T00:00:00.000Z"))
+                .map(|ms| ms - 8 * 3_600_000 + if end { 86_400_000 - 1 } else { 0 }),
+            Err(m) => {
+                errs.push((field.to_string(), m.render(ctx.lang)));
+                None
+            }
+        }
+    };
+    let from_ms = day("from", &q.from, false, &mut errs);
+    let to_ms = day("to", &q.to, true, &mut errs);
+    let entity = match q.entity.trim() {
+        "" => None,
+        e => match e.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errs.push(("entity".into(), ctx.l("audit-filter-entity-number").to_string()));
+                None
+            }
+        },
+    };
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    Ok(qiangke_store::ledger::AuditFilter {
+        entity,
+        user: q.user.trim().to_string(),
+        action: q.action.trim().to_string(),
+        from_ms,
+        to_ms,
+        before: q.before,
+        limit,
+    })
+}
+
+pub(super) async fn audit(ctx: Ctx, State(s): St, Query(q): Query<AuditQuery>) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let entries = match s.store.audit_latest(p, 500).await {
+    let (filter, errors) = match audit_filter(&ctx, &q, AUDIT_PAGE) {
+        Ok(f) => (f, Vec::new()),
+        Err(e) => (qiangke_store::ledger::AuditFilter { limit: AUDIT_PAGE, ..Default::default() }, e),
+    };
+    let entries = match s.store.audit_search(p, &filter).await {
         Ok(e) => e,
         Err(e) => return super::store_error(&ctx, e),
     };
@@ -530,22 +596,125 @@ pub(super) async fn audit(ctx: Ctx, State(s): St) -> Response {
         (ctx.l("desk-subject"), false),
         (ctx.l("desk-detail"), false),
     ];
+    let err = |f: &str| errors.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
+    // The same filter for the next page and for the download.
+    let enc = |v: &str| {
+        v.bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect::<String>()
+    };
+    let query =
+        format!("entity={}&user={}&action={}&from={}&to={}", enc(&q.entity), enc(&q.user), enc(&q.action), enc(&q.from), enc(&q.to));
+    let older = entries.last().and_then(|e| e["seq"].as_i64()).filter(|_| entries.len() as i64 == AUDIT_PAGE);
     let body = html! {
         // What the chain shows, said exactly (SECURITY.md): not "any edit is detectable".
         p { (ctx.l("desk-each-entry-is-chained")) }
         @if let Some(v) = check {
             @if v.problems.is_empty() {
-                p.card role="status" { (ctx.l("desk-verified")) " " (v.entries) " " (ctx.l("desk-entries-and-the-awards")) }
+                p.card role="status" #chain-verified { (ctx.l("desk-verified")) " " (v.entries) " " (ctx.l("desk-entries-and-the-awards")) }
             } @else {
-                div.error role="alert" {
+                div.error role="alert" #chain-broken {
                     p { (ctx.l("desk-verification-failed")) }
                     ul { @for x in &v.problems { li { (x) } } }
                 }
             }
         }
-        (super::table(None, &cols, rows))
+        form method="get" action="/audit" class="card" #audit-filter {
+            p {
+                label for="f-entity" { (ctx.l("audit-filter-entity")) } " "
+                input #f-entity name="entity" inputmode="numeric" size="6" value=(q.entity);
+                " "
+                label for="f-user" { (ctx.l("audit-filter-user")) } " "
+                input #f-user name="user" size="12" value=(q.user);
+                " "
+                label for="f-action" { (ctx.l("audit-filter-action")) } " "
+                select #f-action name="action" {
+                    option value="" { (ctx.l("audit-filter-any")) }
+                    @for (a, _) in ACTIONS { option value=(a) selected[q.action == *a] { (action_name(ctx.lang, a)) } }
+                }
+            }
+            p {
+                label for="f-from" { (ctx.l("audit-filter-from")) } " "
+                input #f-from name="from" type="date" value=(q.from);
+                " "
+                label for="f-to" { (ctx.l("audit-filter-to")) } " "
+                input #f-to name="to" type="date" value=(q.to);
+                " "
+                button type="submit" #audit-apply { (ctx.l("audit-filter-apply")) }
+                " "
+                a href="/audit" { (ctx.l("audit-filter-clear")) }
+                " · "
+                a href={ "/audit.csv?" (query) } #audit-export { (ctx.l("audit-export-csv")) }
+            }
+            (super::field_error("f-entity", err("entity").as_ref()))
+            (super::field_error("f-from", err("from").as_ref()))
+            (super::field_error("f-to", err("to").as_ref()))
+        }
+        @if entries.is_empty() { p #audit-none { (ctx.l("audit-none-match")) } }
+        (super::table(Some("audit"), &cols, rows))
+        @if let Some(seq) = older { p { a href={ "/audit?" (query) "&before=" (seq) } #audit-older { (ctx.l("audit-older")) } } }
     };
-    ctx.page(ctx.l("desk-audit-trail"), body)
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    ctx.page_status(status, ctx.l("desk-audit-trail"), body)
+}
+
+/// The audit trail as the page filters it, as CSV (UTF-8 with a byte-order mark, which Excel
+/// needs to read Chinese): every entry that matches, up to 100,000, newest first.
+pub(super) async fn audit_csv(ctx: Ctx, State(s): St, Query(q): Query<AuditQuery>) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let Ok(mut filter) = audit_filter(&ctx, &q, 1000) else {
+        return audit(ctx, State(s), Query(q)).await;
+    };
+    let cell = |v: &str| if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.to_string() };
+    let mut out = String::from("\u{feff}");
+    let head = [
+        ctx.l("audit-csv-seq"),
+        ctx.l("desk-time"),
+        ctx.l("desk-actor"),
+        ctx.l("desk-action"),
+        ctx.l("desk-subject"),
+        ctx.l("audit-csv-detail"),
+        ctx.l("audit-csv-hash"),
+    ];
+    out.push_str(&head.map(cell).join(","));
+    out.push_str("\r\n");
+    let mut n = 0;
+    loop {
+        let page = match s.store.audit_search(p, &filter).await {
+            Ok(e) => e,
+            Err(e) => return super::store_error(&ctx, e),
+        };
+        for e in &page {
+            let at = e["at"].as_str().unwrap_or("");
+            let row = [
+                e["seq"].to_string(),
+                qiangke_store::parse_rfc3339(at).map_or_else(|| at.to_string(), qiangke_store::cst_minutes),
+                actor_text(ctx.lang, e["actor"].as_str().unwrap_or("")),
+                action_name(ctx.lang, e["action"].as_str().unwrap_or("")),
+                subject_text(ctx.lang, e["subject"].as_str().unwrap_or("")),
+                e["detail"].to_string(),
+                e["hash"].as_str().unwrap_or("").to_string(),
+            ];
+            out.push_str(&row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        }
+        n += page.len();
+        match page.last().and_then(|e| e["seq"].as_i64()) {
+            Some(seq) if page.len() as i64 == filter.limit && n < 100_000 => filter.before = Some(seq),
+            _ => break,
+        }
+    }
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"".to_string()),
+        ],
+        out,
+    )
+        .into_response()
 }
 
 /// Who made an entry: a user by name (`user:2:tax` → tax), the first start by its name.
@@ -646,36 +815,40 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> Markup {
     }
 }
 
+/// Every audit action with its catalogue id (the filter of the audit page lists them).
+const ACTIONS: &[(&str, &str)] = &[
+    ("application.create", "audit-application-create"),
+    ("award.create", "audit-award-create"),
+    ("award.propose", "audit-award-propose"),
+    ("award.flag", "audit-award-flag"),
+    ("award.confirm", "audit-award-confirm"),
+    ("award.decline", "audit-award-decline"),
+    ("round.open", "audit-round-open"),
+    ("award.approve", "audit-award-approve"),
+    ("award.reject", "audit-award-reject"),
+    ("award.decide", "audit-award-decide"),
+    ("award.second-approval", "audit-award-second-approval"),
+    ("entity.register", "audit-entity-register"),
+    ("facts.record", "audit-facts-record"),
+    ("facts.import", "audit-facts-import"),
+    ("facts.imported", "audit-facts-imported"),
+    ("observations.record", "audit-observations-record"),
+    ("payout.paid", "audit-payout-paid"),
+    ("payout.reverse", "audit-payout-reverse"),
+    ("payment.create", "audit-payment-create"),
+    ("budget.appropriate", "audit-budget-appropriate"),
+    ("tasks.update", "audit-tasks-update"),
+    ("user.create", "audit-user-create"),
+    ("user.update", "audit-user-update"),
+    ("user.password", "audit-user-password"),
+    ("user.sessions-revoked", "audit-user-sessions-revoked"),
+];
+
 /// An audit action (`award.decide`) by its name in `lang` (决定兑现); an action this list does not
 /// know (one added later) by its code.
 fn action_name(lang: Lang, action: &str) -> String {
-    let id = match action {
-        "application.create" => "audit-application-create",
-        "award.create" => "audit-award-create",
-        "award.propose" => "audit-award-propose",
-        "award.flag" => "audit-award-flag",
-        "award.confirm" => "audit-award-confirm",
-        "award.decline" => "audit-award-decline",
-        "round.open" => "audit-round-open",
-        "award.approve" => "audit-award-approve",
-        "award.reject" => "audit-award-reject",
-        "award.decide" => "audit-award-decide",
-        "award.second-approval" => "audit-award-second-approval",
-        "entity.register" => "audit-entity-register",
-        "facts.record" => "audit-facts-record",
-        "facts.import" => "audit-facts-import",
-        "facts.imported" => "audit-facts-imported",
-        "observations.record" => "audit-observations-record",
-        "payout.paid" => "audit-payout-paid",
-        "payout.reverse" => "audit-payout-reverse",
-        "payment.create" => "audit-payment-create",
-        "budget.appropriate" => "audit-budget-appropriate",
-        "tasks.update" => "audit-tasks-update",
-        "user.create" => "audit-user-create",
-        "user.update" => "audit-user-update",
-        "user.password" => "audit-user-password",
-        "user.sessions-revoked" => "audit-user-sessions-revoked",
-        other => return other.to_string(),
-    };
-    qiangke_i18n::text(lang, id, &[])
+    match ACTIONS.iter().find(|(a, _)| *a == action) {
+        Some((_, id)) => qiangke_i18n::text(lang, id, &[]),
+        None => action.to_string(),
+    }
 }

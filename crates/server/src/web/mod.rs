@@ -68,6 +68,7 @@ pub fn routes() -> Router<S> {
         .route("/finance/appropriations", post(desk::appropriate))
         .route("/finance/payouts/{id}/reversal", post(payments::reverse))
         .route("/audit", get(desk::audit))
+        .route("/audit.csv", get(desk::audit_csv))
         .route("/rounds", get(round::rounds).post(round::open))
         .route("/me", get(round::mine))
         .route("/entities", get(admin::entities).post(admin::register))
