@@ -723,6 +723,8 @@ pub struct PayoutEntity {
     id: i64,
     uscc: String,
     name: String,
+    /// The county's id (the pack's county enumeration).
+    county: String,
 }
 
 #[derive(ToSchema)]

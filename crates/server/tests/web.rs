@@ -63,7 +63,7 @@ impl Web {
         let res = self.app.clone().oneshot(b.body(body).expect("request")).await.expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();
-        let html = String::from_utf8(res.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+        let html = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
         Page { status, headers, html }
     }
 
@@ -511,6 +511,23 @@ async fn sign_in_review_desk_finance_and_audit() {
     assert!(csv.html.starts_with("\u{feff}序号,时间,"), "{}", csv.html);
     assert_eq!(csv.html.lines().count(), 2, "the header and the one payment: {}", csv.html);
     assert!(csv.html.contains("登记支付凭证") && csv.html.contains("记-2024-0317"), "{}", csv.html);
+
+    // Payouts filtered, with their total and a breakdown by county; the list for Excel.
+    let f = w.get("/finance", Some(&fin)).await;
+    let all = f.html.matches(r#"id="pick-"#).count() + f.html.matches("<td>已拨付</td>").count();
+    assert!(f.html.contains(&format!("共 {all} 笔,合计 ")), "{}", f.html);
+    assert!(f.html.contains(r#"<table id="payouts-by-county">"#) && f.html.contains("<td>凉州区</td>"), "{}", f.html);
+    let none = w.get("/finance?county=minqin&status=paid", Some(&fin)).await;
+    assert!(none.html.contains("共 0 笔,合计 0.00元,其中已拨付 0.00元。"), "{}", none.html);
+    assert!(none.html.contains(r#"<option value="minqin" selected>"#) || !none.html.contains(r#"value="minqin""#), "the filter kept");
+    let x = w.get("/finance/payouts.xlsx?status=scheduled", Some(&fin)).await;
+    assert_eq!(x.status, StatusCode::OK);
+    assert_eq!(
+        x.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(x.html.starts_with("PK") && x.html.len() > 4000, "a workbook (a zip)");
+    assert_eq!(w.get("/finance/payouts.xlsx", Some(&session)).await.status, StatusCode::FORBIDDEN, "a reviewer");
     // The audit trail, as each may see it.
     let a = w.get("/audit", Some(&session)).await;
     assert!(a.html.contains("award.approve") && a.html.contains("award.decide"));

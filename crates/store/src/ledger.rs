@@ -1767,7 +1767,7 @@ impl Store {
                 "payment": payment,
                 "reversals": reversed.remove(&id).unwrap_or_default(),
                 "id": id, "award_id": r.try_get::<i64, _>("award_id")?,
-                "entity": {"id": r.try_get::<i64, _>("entity_id")?, "uscc": r.try_get::<String, _>("uscc")?, "name": r.try_get::<String, _>("name")?},
+                "entity": {"id": r.try_get::<i64, _>("entity_id")?, "uscc": r.try_get::<String, _>("uscc")?, "name": r.try_get::<String, _>("name")?, "county": r.try_get::<String, _>("county")?},
                 "rule": r.try_get::<String, _>("rule_id")?, "clause": r.try_get::<String, _>("clause")?,
                 "budget_year": r.try_get::<i64, _>("budget_year")?, "paid_by": r.try_get::<Option<String>, _>("payer")?,
                 "amount": fen_text(r.try_get("amount_fen")?), "status": r.try_get::<String, _>("status")?,

@@ -446,3 +446,16 @@ audit-older = Older entries
 audit-csv-seq = No.
 audit-csv-detail = Detail (as recorded)
 audit-csv-hash = Hash
+
+# The payment list
+pay-list-sheet = Payment list
+pay-list-no = No.
+pay-list-uscc = Unified social credit code
+pay-list-county = County
+pay-list-item = Award
+pay-list-payer = Paying department
+pay-list-download = Download the payment list (Excel)
+pay-list-failed = The payment list could not be made; please try again.
+pay-list-totals = { $count } payouts, { $total } in all, of which { $paid } paid.
+pay-by-county = By county
+pay-count = Payouts

@@ -446,3 +446,16 @@ audit-older = 更早的记录
 audit-csv-seq = 序号
 audit-csv-detail = 详情(原始记录)
 audit-csv-hash = 哈希
+
+# The payment list
+pay-list-sheet = 拨付清单
+pay-list-no = 序号
+pay-list-uscc = 统一社会信用代码
+pay-list-county = 县区
+pay-list-item = 奖补事项
+pay-list-payer = 拨付部门
+pay-list-download = 下载拨付清单(Excel)
+pay-list-failed = 拨付清单没有生成,请稍后再试。
+pay-list-totals = 共 { $count } 笔,合计 { $total },其中已拨付 { $paid }。
+pay-by-county = 分县区
+pay-count = 笔数

@@ -288,11 +288,157 @@ pub(super) async fn second_approval(ctx: Ctx, State(s): St, Path(id): Path<i64>,
     }
 }
 
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, Clone)]
 pub(super) struct FinanceQuery {
     /// A payment just made (its id), or a payout just reversed.
     paid: Option<i64>,
     reversed: Option<i64>,
+    /// Which payouts to list: budget year, paying department, clause, county, status.
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    dept: String,
+    #[serde(default)]
+    clause: String,
+    #[serde(default)]
+    county: String,
+    #[serde(default)]
+    status: String,
+}
+
+impl FinanceQuery {
+    fn keeps(&self, x: &J) -> bool {
+        let is = |want: &str, have: &J| want.is_empty() || have.as_str().map_or_else(|| have.to_string() == want, |h| h == want);
+        is(&self.year, &x["budget_year"])
+            && is(&self.dept, &x["paid_by"])
+            && is(&self.clause, &x["clause"])
+            && is(&self.county, &x["entity"]["county"])
+            && is(&self.status, &x["status"])
+    }
+
+    fn query(&self) -> String {
+        let enc = |v: &str| {
+            v.bytes()
+                .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+                .collect::<String>()
+        };
+        format!(
+            "year={}&dept={}&clause={}&county={}&status={}",
+            enc(&self.year),
+            enc(&self.dept),
+            enc(&self.clause),
+            enc(&self.county),
+            enc(&self.status)
+        )
+    }
+}
+
+fn county_name(pack: &qiangke_rules::Pack, id: &str, lang: Lang) -> String {
+    pack.enums[usize::from(pack.county_enum)].variants.iter().find(|v| v.id == id).map_or(id.to_string(), |v| v.name.get(lang).to_string())
+}
+
+/// The payouts finance lists, filtered, as a payment list for Excel (拨付清单): one row per
+/// payout with its recipient, item, amount and voucher, and the total.
+pub(super) async fn payouts_xlsx(ctx: Ctx, State(s): St, Query(q): Query<FinanceQuery>) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    if !matches!(p.role, Role::Finance | Role::Admin) {
+        return ctx.page_status(
+            StatusCode::FORBIDDEN,
+            ctx.l("desk-budget-payouts"),
+            html! { p { (ctx.l("desk-only-finance-and-admin")) } },
+        );
+    }
+    let payouts = match s.store.payouts(p, None).await {
+        Ok(x) => x,
+        Err(e) => return super::store_error(&ctx, e),
+    };
+    let rows: Vec<&J> = payouts.iter().filter(|x| q.keeps(x)).collect();
+    match payment_list(&ctx, &s, &rows) {
+        Ok(bytes) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"payouts.xlsx\""),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            eprintln!("qiangke: payment list: {e}");
+            ctx.page_status(StatusCode::INTERNAL_SERVER_ERROR, ctx.l("desk-budget-payouts"), html! { p { (ctx.l("pay-list-failed")) } })
+        }
+    }
+}
+
+fn payment_list(ctx: &Ctx, s: &AppState, rows: &[&J]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    let l = ctx.lang;
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name(ctx.l("pay-list-sheet"))?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00").set_align(FormatAlign::Right);
+    let money_bold = Format::new().set_num_format("#,##0.00").set_bold();
+    let heads = [
+        "pay-list-no",
+        "desk-entity",
+        "pay-list-uscc",
+        "pay-list-county",
+        "desk-clause",
+        "pay-list-item",
+        "desk-budget-year-2",
+        "pay-list-payer",
+        "pay-amount",
+        "desk-status",
+        "pay-voucher",
+        "pay-date",
+        "pay-account",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, ctx.l(h), &bold)?;
+    }
+    let mut total = Decimal::ZERO;
+    for (i, x) in rows.iter().enumerate() {
+        let r = (i + 1) as u32;
+        // Amounts are exact to the fen; a spreadsheet number holds them exactly up to 90 trillion yuan.
+        let amount: Decimal = x["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or_default();
+        total += amount;
+        let rule = s.pack.rules.iter().find(|ru| ru.id == x["rule"].as_str().unwrap_or(""));
+        let payer = x["paid_by"]
+            .as_str()
+            .map_or(String::new(), |d| s.pack.departments.iter().find(|x| x.id == d).map_or(d.to_string(), |x| x.name.get(l).to_string()));
+        sheet.write_number(r, 0, f64::from(r))?;
+        sheet.write_string(r, 1, x["entity"]["name"].as_str().unwrap_or(""))?;
+        sheet.write_string(r, 2, x["entity"]["uscc"].as_str().unwrap_or(""))?;
+        sheet.write_string(r, 3, county_name(&s.pack, x["entity"]["county"].as_str().unwrap_or(""), l))?;
+        sheet.write_string(r, 4, x["clause"].as_str().unwrap_or(""))?;
+        sheet.write_string(r, 5, rule.map_or("", |ru| ru.title.get(l)))?;
+        sheet.write_number(r, 6, x["budget_year"].as_f64().unwrap_or_default())?;
+        sheet.write_string(r, 7, payer)?;
+        sheet.write_number_with_format(r, 8, amount_number(amount), &money)?;
+        sheet.write_string(r, 9, super::state_text(l, x["status"].as_str().unwrap_or("")))?;
+        sheet.write_string(r, 10, x["payment"]["voucher"].as_str().unwrap_or(""))?;
+        sheet.write_string(r, 11, x["payment"]["paid_on"].as_str().unwrap_or(""))?;
+        sheet.write_string(r, 12, x["payment"]["account"].as_str().unwrap_or(""))?;
+    }
+    let last = (rows.len() + 1) as u32;
+    sheet.write_string_with_format(last, 1, ctx.l("pay-total"), &bold)?;
+    sheet.write_number_with_format(last, 8, amount_number(total), &money_bold)?;
+    sheet.set_column_width(1, 28)?;
+    sheet.set_column_width(2, 22)?;
+    sheet.set_column_width(5, 36)?;
+    sheet.set_column_width(8, 16)?;
+    sheet.set_column_width(12, 20)?;
+    wb.save_to_buffer()
+}
+
+/// A fen-exact amount as the spreadsheet's number: the integer fen, divided once, is the nearest
+/// double to the amount (exact in the cell's two-decimal display up to 90 trillion yuan).
+fn amount_number(d: Decimal) -> f64 {
+    let fen = qiangke_store::to_fen(d).unwrap_or_default();
+    fen as f64 / 100.0
 }
 
 pub(super) async fn finance(ctx: Ctx, State(s): St, Query(q): Query<FinanceQuery>) -> Response {
@@ -319,7 +465,7 @@ pub(super) async fn finance(ctx: Ctx, State(s): St, Query(q): Query<FinanceQuery
     if let Some(id) = q.reversed {
         notice.push(("".to_string(), ctx.say("pay-reversed", &[("id", &id.to_string())])));
     }
-    finance_page(&ctx, &s, p, &[], &notice, StatusCode::OK).await
+    finance_page_for(&ctx, &s, p, &[], &notice, StatusCode::OK, &q).await
 }
 
 /// The finance page: the budget, the payouts (ticked ones paid with one voucher, paid ones
@@ -333,6 +479,19 @@ pub(super) async fn finance_page(
     messages: &[(String, String)],
     status: StatusCode,
 ) -> Response {
+    finance_page_for(ctx, s, p, typed, messages, status, &FinanceQuery::default()).await
+}
+
+/// [`finance_page`] listing the payouts `q` keeps.
+async fn finance_page_for(
+    ctx: &Ctx,
+    s: &AppState,
+    p: &qiangke_store::Principal,
+    typed: &[(String, String)],
+    messages: &[(String, String)],
+    status: StatusCode,
+    q: &FinanceQuery,
+) -> Response {
     let title = ctx.l("desk-budget-payouts");
     if !matches!(p.role, Role::Finance | Role::Admin) {
         return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("desk-only-finance-and-admin")) } });
@@ -342,6 +501,35 @@ pub(super) async fn finance_page(
         (Err(e), _) | (_, Err(e)) => return super::store_error(ctx, e),
     };
     let finance = p.role == Role::Finance;
+    // The filter's choices: what the payouts hold.
+    let choices = |f: &dyn Fn(&J) -> String| -> Vec<String> {
+        let mut v: Vec<String> = payouts.iter().map(f).filter(|x| !x.is_empty()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let years = choices(&|x| x["budget_year"].to_string());
+    let depts = choices(&|x| x["paid_by"].as_str().unwrap_or("").to_string());
+    let clauses = choices(&|x| x["clause"].as_str().unwrap_or("").to_string());
+    let counties = choices(&|x| x["entity"]["county"].as_str().unwrap_or("").to_string());
+    let dept_name = |id: &str| s.pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(ctx.lang).to_string());
+    let payouts: Vec<J> = payouts.iter().filter(|x| q.keeps(x)).cloned().collect();
+    let sum = |f: &dyn Fn(&J) -> bool| -> Decimal {
+        payouts.iter().filter(|x| f(x)).filter_map(|x| x["amount"].as_str()?.parse::<Decimal>().ok()).sum()
+    };
+    let total = sum(&|_| true);
+    let paid_total = sum(&|x| x["status"] == "paid");
+    // By county: how many payouts, what they come to, what of it is paid.
+    let mut by_county: std::collections::BTreeMap<String, (usize, Decimal, Decimal)> = std::collections::BTreeMap::new();
+    for x in &payouts {
+        let a: Decimal = x["amount"].as_str().and_then(|v| v.parse().ok()).unwrap_or_default();
+        let e = by_county.entry(x["entity"]["county"].as_str().unwrap_or("").to_string()).or_default();
+        e.0 += 1;
+        e.1 += a;
+        if x["status"] == "paid" {
+            e.2 += a;
+        }
+    }
     let ticked = |id: i64| typed.iter().any(|(k, v)| k == "payout" && v.trim() == id.to_string());
     let msg = |f: String| messages.iter().find(|(k, _)| *k == f).map(|(_, m)| m.clone());
     let rows = html! {
@@ -406,7 +594,43 @@ pub(super) async fn finance_page(
                 p { button type="submit" #pay-review { (ctx.l("pay-review")) } }
             }
         }
+        form method="get" action="/finance" class="card" #payout-filter {
+            p {
+                label for="f-year" { (ctx.l("desk-budget-year-2")) } " "
+                select #f-year name="year" { option value="" { (ctx.l("audit-filter-any")) } @for y in &years { option value=(y) selected[q.year == *y] { (y) } } }
+                " "
+                label for="f-dept" { (ctx.l("pay-list-payer")) } " "
+                select #f-dept name="dept" { option value="" { (ctx.l("audit-filter-any")) } @for d in &depts { option value=(d) selected[q.dept == *d] { (dept_name(d)) } } }
+                " "
+                label for="f-clause" { (ctx.l("desk-clause")) } " "
+                select #f-clause name="clause" { option value="" { (ctx.l("audit-filter-any")) } @for c in &clauses { option value=(c) selected[q.clause == *c] { (c) } } }
+                " "
+                label for="f-county" { (ctx.l("pay-list-county")) } " "
+                select #f-county name="county" { option value="" { (ctx.l("audit-filter-any")) } @for c in &counties { option value=(c) selected[q.county == *c] { (county_name(&s.pack, c, ctx.lang)) } } }
+                " "
+                label for="f-status" { (ctx.l("desk-status")) } " "
+                select #f-status name="status" {
+                    option value="" { (ctx.l("audit-filter-any")) }
+                    @for st in ["scheduled", "paid"] { option value=(st) selected[q.status == st] { (super::state_text(ctx.lang, st)) } }
+                }
+                " "
+                button type="submit" #payout-filter-apply { (ctx.l("audit-filter-apply")) }
+                " "
+                a href="/finance" { (ctx.l("audit-filter-clear")) }
+                " · "
+                a href={ "/finance/payouts.xlsx?" (q.query()) } #payouts-xlsx { (ctx.l("pay-list-download")) }
+            }
+        }
         (super::table(Some("payouts"), &cols, rows))
+        p #payouts-total { (ctx.say("pay-list-totals", &[("count", &payouts.len().to_string()), ("total", &super::payments::yuan(ctx, &total.to_string())), ("paid", &super::payments::yuan(ctx, &paid_total.to_string()))])) }
+        h3 { (ctx.l("pay-by-county")) }
+        div.scroll { table #payouts-by-county {
+            thead { tr { th { (ctx.l("pay-list-county")) } th.num { (ctx.l("pay-count")) } th.num { (ctx.l("pay-amount")) } th.num { (ctx.l("dash-paid-yuan")) } } }
+            tbody { @for (c, (n, a, paid)) in &by_county { tr {
+                td { (county_name(&s.pack, c, ctx.lang)) } td.num { (n) }
+                td.num { (super::payments::yuan(ctx, &a.to_string())) } td.num { (super::payments::yuan(ctx, &paid.to_string())) }
+            } } }
+        } }
     };
     ctx.page_status(status, title, body)
 }

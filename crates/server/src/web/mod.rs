@@ -66,6 +66,7 @@ pub fn routes() -> Router<S> {
         .route("/finance/payments/confirm", post(payments::confirm))
         .route("/finance/payments", post(payments::pay))
         .route("/finance/appropriations", post(desk::appropriate))
+        .route("/finance/payouts.xlsx", get(desk::payouts_xlsx))
         .route("/finance/payouts/{id}/reversal", post(payments::reverse))
         .route("/audit", get(desk::audit))
         .route("/audit.csv", get(desk::audit_csv))
