@@ -308,7 +308,14 @@ pub(super) struct FinanceQuery {
 
 impl FinanceQuery {
     fn keeps(&self, x: &J) -> bool {
-        let is = |want: &str, have: &J| want.is_empty() || have.as_str().map_or_else(|| have.to_string() == want, |h| h == want);
+        let is = |want: &str, have: &J| {
+            want.is_empty()
+                || match have {
+                    J::String(h) => h == want,
+                    J::Number(n) => n.as_i64().is_some_and(|i| want.parse::<i64>() == Ok(i)),
+                    _ => false,
+                }
+        };
         is(&self.year, &x["budget_year"])
             && is(&self.dept, &x["paid_by"])
             && is(&self.clause, &x["clause"])
