@@ -1414,12 +1414,14 @@ async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQue
     ok(json!({"payouts": s.store.payouts(&p, q.checked()?).await?}))
 }
 
-/// Record a payout as paid
+/// Record a payout as paid, with its voucher
 ///
-/// Finance only.
+/// Finance only: one scheduled payout, with the voucher's number, the payment date and the paying
+/// account (a payment of one; `POST /api/payments` pays several with one voucher).
 #[utoipa::path(post, path = "/api/payouts/{id}/paid", tag = "payouts",
     security(("bearer" = []), ("cookie" = [])),
     params(("id" = i64, Path, description = "The payout's id.")),
+    request_body(content = qiangke_store::ledger::MarkPaidInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The payout, paid.", body = crate::schema::Paid),
         (status = 400, response = BadRequest),
@@ -1430,8 +1432,9 @@ async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQue
         (status = 429, response = TooManyRequests),
         (status = 503, response = Unavailable),
     ))]
-async fn mark_paid(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>) -> ApiResult {
-    ok(s.store.mark_paid(&p, id).await?)
+async fn mark_paid(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let input: qiangke_store::ledger::MarkPaidInput = json_body(&b)?;
+    ok(s.store.mark_paid(&p, id, &input).await?)
 }
 
 /// Pay payouts with one voucher

@@ -802,6 +802,8 @@ pub struct Payment {
 pub struct PaymentLine {
     payout_id: i64,
     amount: String,
+    /// This payout's payment was reversed since (the payment itself stays as it was made).
+    reversed: bool,
 }
 
 #[derive(ToSchema)]
@@ -822,6 +824,8 @@ pub struct Paid {
     status: PaidStatus,
     #[schema(format = DateTime)]
     paid_at: String,
+    /// The payment (voucher) it was paid with.
+    payment: i64,
 }
 
 /// Decisions still waiting for their second approval.

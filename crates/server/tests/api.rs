@@ -356,10 +356,20 @@ async fn suite(url: &str) {
     assert_eq!(b.body["lines"].as_array().expect("l").len(), 2, "{}", b.body);
     assert_eq!(api.get("/api/budget?year=2023", &lz).await.body["lines"], json!([]));
     let pid = api.get("/api/payouts?year=2023", &fin).await.body["payouts"][0]["id"].as_i64().expect("id");
-    problem(&api.post(&format!("/api/payouts/{pid}/paid"), Some(&tax), json!({})).await, StatusCode::FORBIDDEN);
-    let r = api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await;
+    problem(
+        &api.post(&format!("/api/payouts/{pid}/paid"), Some(&tax), json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}))
+            .await,
+        StatusCode::FORBIDDEN,
+    );
+    let r = api
+        .post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}))
+        .await;
     assert_eq!(r.body["status"], "paid", "{}", r.body);
-    problem(&api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await, StatusCode::CONFLICT);
+    problem(
+        &api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}))
+            .await,
+        StatusCode::CONFLICT,
+    );
 
     // ----- payments with a voucher, once per request key; reversals with a reason ---------------
     let scheduled: Vec<(i64, String)> = api.get("/api/payouts?year=2024", &fin).await.body["payouts"]
@@ -394,6 +404,22 @@ async fn suite(url: &str) {
     // The same request again: the same payment, nothing paid twice.
     let again = api.post("/api/payments", Some(&fin), pay.clone()).await;
     assert_eq!((again.status, &again.body["id"], &again.body["repeated"]), (StatusCode::OK, &made.body["id"], &json!(true)));
+    // The key reused for another payment: refused (it answers only for the payment it made).
+    let reuse = json!({"payouts": [ids[0]], "voucher": "记-2024-0399", "paid_on": "2024-03-15", "account": "市财政局国库存款", "request_key": "k-1"});
+    problem(&api.post("/api/payments", Some(&fin), reuse).await, StatusCode::CONFLICT);
+    // The chain covers the payment: changed outside the ledger, the check says so.
+    let payment_id = made.body["id"].as_i64().expect("id");
+    let tamper = |account: &'static str| {
+        let store = store.clone();
+        async move {
+            sqlx::query("UPDATE payments SET account = $1 WHERE id = $2").bind(account).bind(payment_id).execute(store.pool()).await.expect("update");
+        }
+    };
+    tamper("另一个账户").await;
+    let v = store.verify_audit(&[]).await.expect("verify");
+    assert!(v.problems.iter().any(|x| x.contains(&format!("payment {payment_id} does not match"))), "{v:?}");
+    tamper("市财政局国库存款").await;
+    assert!(store.verify_audit(&[]).await.expect("verify").problems.is_empty());
     // Another request for a payout already paid: refused, and nothing of it kept.
     let other = json!({"payouts": [ids[0]], "voucher": "记-2024-0318", "paid_on": "2024-03-16", "account": "市财政局国库存款", "request_key": "k-2"});
     problem(&api.post("/api/payments", Some(&fin), other.clone()).await, StatusCode::CONFLICT);
@@ -697,7 +723,7 @@ async fn suite(url: &str) {
             "POST",
             &format!("/api/payouts/{pid}/paid"),
             None,
-            Some(b"{}".to_vec()),
+            Some(json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}).to_string().into_bytes()),
             &[("cookie", &session), ("origin", "https://evil.example")],
         )
         .await;
@@ -707,7 +733,7 @@ async fn suite(url: &str) {
             "POST",
             &format!("/api/payouts/{pid}/paid"),
             None,
-            Some(b"{}".to_vec()),
+            Some(json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}).to_string().into_bytes()),
             &[("cookie", &session), ("origin", "http://ledger.test")],
         )
         .await;

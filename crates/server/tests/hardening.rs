@@ -370,7 +370,10 @@ async fn the_audit_chain_catches_rewriting_truncation_and_edited_rows(w: &World)
     // A payout is paid: its entry covers the payout row as it is now.
     let payouts = w.api.get("/api/payouts", &fin).await;
     let pid = payouts.body["payouts"][0]["id"].as_i64().expect("a payout");
-    let r = w.api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({})).await;
+    let r = w
+        .api
+        .post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let checkpoint = w.store.checkpoint().await.expect("checkpoint");
     assert!(checkpoint.mac.is_some(), "signed with the key");

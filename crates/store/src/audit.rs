@@ -115,7 +115,7 @@ impl Writer {
         if !self.covered.is_empty() {
             let mut rows = serde_json::Map::new();
             let covered = std::mem::take(&mut self.covered);
-            for table in ["awards", "decisions", "payouts"] {
+            for table in COVERED {
                 let ids: Vec<i64> = covered.iter().filter(|(t, _)| *t == table).map(|(_, id)| *id).collect();
                 for (id, h) in row_hashes(self.conn(), table, &ids).await? {
                     rows.insert(format!("{table}:{id}"), serde_json::Value::String(h));
@@ -307,6 +307,10 @@ fn entry_hash(key: Option<&AuditKey>, prev: &str, f: &Fields<'_>) -> String {
     }
 }
 
+/// The tables whose rows the chain covers: each row as it stands, against the newest entry that
+/// recorded it.
+const COVERED: [&str; 7] = ["awards", "decisions", "payouts", "payments", "payment_lines", "reversals", "appropriations"];
+
 /// The columns of a covered ledger row, as text, in a fixed order.
 fn row_sql(table: &str) -> Option<&'static str> {
     Some(match table {
@@ -321,6 +325,21 @@ fn row_sql(table: &str) -> Option<&'static str> {
         "payouts" => {
             "SELECT CAST(id AS TEXT), CAST(award_id AS TEXT), once_key, CAST(entity_id AS TEXT), CAST(budget_year AS TEXT), payer, clause, \
              CAST(amount_fen AS TEXT), status, CAST(scheduled_at AS TEXT), CAST(paid_at AS TEXT), CAST(paid_by AS TEXT) FROM payouts"
+        }
+        "payments" => {
+            "SELECT CAST(id AS TEXT), voucher, paid_on, account, CAST(total_fen AS TEXT), request_key, CAST(entered_by AS TEXT), \
+             CAST(entered_at AS TEXT) FROM payments"
+        }
+        "payment_lines" => {
+            "SELECT CAST(id AS TEXT), CAST(payment_id AS TEXT), CAST(payout_id AS TEXT), CAST(amount_fen AS TEXT) FROM payment_lines"
+        }
+        "reversals" => {
+            "SELECT CAST(id AS TEXT), CAST(payout_id AS TEXT), CAST(payment_id AS TEXT), CAST(amount_fen AS TEXT), reason, \
+             CAST(entered_by AS TEXT), CAST(entered_at AS TEXT) FROM reversals"
+        }
+        "appropriations" => {
+            "SELECT CAST(id AS TEXT), CAST(budget_year AS TEXT), payer, clause, CAST(amount_fen AS TEXT), CAST(entered_by AS TEXT), \
+             CAST(entered_at AS TEXT) FROM appropriations"
         }
         _ => return None,
     })
@@ -501,7 +520,7 @@ impl Store {
         // Rows made before the audit key existed may predate coverage (ledgers of version 2).
         let strict = key.is_none_or(|k| k.since <= 1);
         let (mut rows_checked, mut rows_uncovered_old) = (0, 0);
-        for table in ["awards", "decisions", "payouts"] {
+        for table in COVERED {
             let sql = row_sql(table).expect("a covered table");
             let all = sqlx::query(sqlx::AssertSqlSafe(format!("{sql} ORDER BY {}", row_key_column(table)))).fetch_all(&self.pool).await?;
             let what = table.trim_end_matches('s');

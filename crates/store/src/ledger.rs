@@ -83,6 +83,19 @@ fn percent(part: i64, whole: i64) -> String {
     format!("{}%", d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }
 
+/// One payout paid with its voucher.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(examples(json!({"voucher": "记-2024-0317", "paid_on": "2024-03-15", "account": "武威市财政局国库账户"})))]
+pub struct MarkPaidInput {
+    #[schema(pattern = r"\S", max_length = 64)]
+    pub voucher: String,
+    #[schema(format = Date)]
+    pub paid_on: String,
+    #[schema(pattern = r"\S", max_length = 64)]
+    pub account: String,
+}
+
 /// A payment: scheduled payouts paid with one voucher.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -99,8 +112,10 @@ pub struct PaymentInput {
     /// The paying account.
     #[schema(pattern = r"\S", max_length = 64)]
     pub account: String,
-    /// Makes a payment sent twice one payment: the same key answers with the payment made.
+    /// Makes a payment sent twice one payment: the same key answers with the payment made (the
+    /// same payouts and voucher; a key reused for another payment is refused).
     #[serde(default)]
+    #[schema(max_length = 128)]
     pub request_key: Option<String>,
 }
 
@@ -1756,7 +1771,9 @@ impl Store {
             if !Self::sees_award(p, r)? {
                 continue;
             }
-            let payment = match r.try_get::<Option<i64>, _>("payment")? {
+            // The voucher, the account and reversals are finance's records: finance and the admin see them.
+            let books = matches!(p.role, Role::Finance | Role::Admin);
+            let payment = match r.try_get::<Option<i64>, _>("payment")?.filter(|_| books) {
                 Some(id) => {
                     json!({"id": id, "voucher": r.try_get::<String, _>("voucher")?, "paid_on": r.try_get::<String, _>("paid_on")?, "account": r.try_get::<String, _>("account")?})
                 }
@@ -1765,7 +1782,7 @@ impl Store {
             let id: i64 = r.try_get("id")?;
             out.push(json!({
                 "payment": payment,
-                "reversals": reversed.remove(&id).unwrap_or_default(),
+                "reversals": if books { reversed.remove(&id).unwrap_or_default() } else { Vec::new() },
                 "id": id, "award_id": r.try_get::<i64, _>("award_id")?,
                 "entity": {"id": r.try_get::<i64, _>("entity_id")?, "uscc": r.try_get::<String, _>("uscc")?, "name": r.try_get::<String, _>("name")?, "county": r.try_get::<String, _>("county")?},
                 "rule": r.try_get::<String, _>("rule_id")?, "clause": r.try_get::<String, _>("clause")?,
@@ -1777,37 +1794,17 @@ impl Store {
         Ok(out)
     }
 
-    /// Finance records a scheduled payout as paid.
-    pub async fn mark_paid(&self, p: &Principal, payout_id: i64) -> Result<J> {
-        p.require(&[Role::Finance], Msg::new("ledger-act-record-payment"))?;
-        let mut w = self.writer().await?;
-        let r = sqlx::query("SELECT status, entity_id, amount_fen, budget_year FROM payouts WHERE id = $1")
-            .bind(payout_id)
-            .fetch_optional(w.conn())
-            .await?
-            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payout").arg("id", payout_id)))?;
-        let status: String = r.try_get(0)?;
-        if status == "paid" {
-            return Err(Error::Conflict(Msg::new("ledger-payout-paid").arg("id", payout_id)));
-        }
-        let now = now_ms();
-        sqlx::query("UPDATE payouts SET status = 'paid', paid_at = $1, paid_by = $2 WHERE id = $3")
-            .bind(now)
-            .bind(p.user_id)
-            .bind(payout_id)
-            .execute(w.conn())
-            .await?;
-        w.cover("payouts", payout_id);
-        w.log(Entry {
-            actor: p.actor(),
-            action: "payout.paid",
-            subject: format!("payout:{payout_id}"),
-            entity_id: Some(r.try_get(1)?),
-            department: None,
-            detail: json!({"amount": fen_text(r.try_get(2)?), "budget_year": r.try_get::<i64, _>(3)?}),
-        });
-        w.commit().await?;
-        Ok(json!({"id": payout_id, "status": "paid", "paid_at": rfc3339(now)}))
+    /// Finance records one scheduled payout as paid, with its voucher ([`Store::pay`] for one).
+    pub async fn mark_paid(&self, p: &Principal, payout_id: i64, input: &MarkPaidInput) -> Result<J> {
+        let pay = PaymentInput {
+            payouts: vec![payout_id],
+            voucher: input.voucher.clone(),
+            paid_on: input.paid_on.clone(),
+            account: input.account.clone(),
+            request_key: None,
+        };
+        let m = self.pay(p, &pay).await?;
+        Ok(json!({"id": payout_id, "status": "paid", "paid_at": m["entered_at"], "payment": m["id"]}))
     }
 
     /// Finance pays scheduled payouts with one voucher: all of them or none. The same
@@ -1843,14 +1840,25 @@ impl Store {
             return Err(Error::Invalid(errs));
         }
         let key = input.request_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        if key.is_some_and(|k| k.chars().count() > 128) {
+            return Err(Error::invalid("request_key", Msg::new("ledger-payment-field-too-long").arg("max", 128)));
+        }
         let mut w = self.writer().await?;
         if let Some(key) = key
             && let Some(id) = sqlx::query("SELECT id FROM payments WHERE request_key = $1").bind(key).fetch_optional(w.conn()).await?
         {
-            // Sent again: the payment that submission made, nothing more.
+            // Sent again: the payment that submission made, nothing more — if it is the same
+            // payment; a key reused for another one is refused.
             let id: i64 = id.try_get(0)?;
             drop(w);
             let mut out = self.payment(p, id).await?;
+            let mut paid: Vec<i64> = out["lines"].as_array().into_iter().flatten().filter_map(|l| l["payout_id"].as_i64()).collect();
+            let mut asked = input.payouts.clone();
+            paid.sort_unstable();
+            asked.sort_unstable();
+            if paid != asked || out["voucher"] != input.voucher.trim() {
+                return Err(Error::Conflict(Msg::new("ledger-payment-key-reused").arg("id", id)));
+            }
             out["repeated"] = J::Bool(true);
             return Ok(out);
         }
@@ -1872,7 +1880,14 @@ impl Store {
         }
         let now = now_ms();
         // Without a key of the caller's own, one is made: the payment is still recorded once.
-        let key = key.map_or_else(|| format!("payment:{}:{now}:{}", p.user_id, input.payouts.len()), str::to_string);
+        let key = match key {
+            Some(k) => k.to_string(),
+            None => {
+                let n: i64 = sqlx::query("SELECT COUNT(*) FROM payments").fetch_one(w.conn()).await?.try_get(0)?;
+                // Unique under the writer's lock: the number of payments so far.
+                format!("ledger:{}:{}", n + 1, now)
+            }
+        };
         let (voucher, paid_on, account) = (input.voucher.trim(), input.paid_on.trim(), input.account.trim());
         let payment: i64 = sqlx::query(
             "INSERT INTO payments (voucher, paid_on, account, total_fen, request_key, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -1887,13 +1902,16 @@ impl Store {
         .fetch_one(w.conn())
         .await?
         .try_get(0)?;
+        w.cover("payments", payment);
         for (id, entity, amount, budget_year) in &lines {
-            sqlx::query("INSERT INTO payment_lines (payment_id, payout_id, amount_fen) VALUES ($1, $2, $3)")
+            let line: i64 = sqlx::query("INSERT INTO payment_lines (payment_id, payout_id, amount_fen) VALUES ($1, $2, $3) RETURNING id")
                 .bind(payment)
                 .bind(id)
                 .bind(amount)
-                .execute(w.conn())
-                .await?;
+                .fetch_one(w.conn())
+                .await?
+                .try_get(0)?;
+            w.cover("payment_lines", line);
             sqlx::query("UPDATE payouts SET status = 'paid', paid_at = $1, paid_by = $2, payment_id = $3 WHERE id = $4")
                 .bind(now)
                 .bind(p.user_id)
@@ -1933,13 +1951,17 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payment").arg("id", id)))?;
-        let lines = sqlx::query("SELECT payout_id, amount_fen FROM payment_lines WHERE payment_id = $1 ORDER BY payout_id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|l| Ok(json!({"payout_id": l.try_get::<i64, _>(0)?, "amount": fen_text(l.try_get(1)?)})))
-            .collect::<Result<Vec<_>>>()?;
+        // Each line says whether its payment was reversed since (the payment stays as made).
+        let lines = sqlx::query(
+            "SELECT l.payout_id, l.amount_fen, (SELECT COUNT(*) FROM reversals r WHERE r.payment_id = l.payment_id AND r.payout_id = l.payout_id) \
+             FROM payment_lines l WHERE l.payment_id = $1 ORDER BY l.payout_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|l| Ok(json!({"payout_id": l.try_get::<i64, _>(0)?, "amount": fen_text(l.try_get(1)?), "reversed": l.try_get::<i64, _>(2)? > 0})))
+        .collect::<Result<Vec<_>>>()?;
         Ok(json!({
             "id": r.try_get::<i64, _>(0)?, "voucher": r.try_get::<String, _>(1)?, "paid_on": r.try_get::<String, _>(2)?,
             "account": r.try_get::<String, _>(3)?, "total": fen_text(r.try_get(4)?), "entered_at": rfc3339(r.try_get(5)?),
@@ -1966,8 +1988,8 @@ impl Store {
         }
         let (amount, payment): (i64, Option<i64>) = (r.try_get(2)?, r.try_get(3)?);
         let now = now_ms();
-        sqlx::query(
-            "INSERT INTO reversals (payout_id, payment_id, amount_fen, reason, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        let reversal: i64 = sqlx::query(
+            "INSERT INTO reversals (payout_id, payment_id, amount_fen, reason, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(payout_id)
         .bind(payment)
@@ -1975,8 +1997,10 @@ impl Store {
         .bind(reason)
         .bind(p.user_id)
         .bind(now)
-        .execute(w.conn())
-        .await?;
+        .fetch_one(w.conn())
+        .await?
+        .try_get(0)?;
+        w.cover("reversals", reversal);
         sqlx::query("UPDATE payouts SET status = 'scheduled', paid_at = NULL, paid_by = NULL, payment_id = NULL WHERE id = $1")
             .bind(payout_id)
             .execute(w.conn())
@@ -2030,8 +2054,8 @@ impl Store {
         let amount = amount.expect("checked");
         let (payer, clause) = (input.paid_by.trim(), input.clause.trim());
         let mut w = self.writer().await?;
-        sqlx::query(
-            "INSERT INTO appropriations (budget_year, payer, clause, amount_fen, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        let id: i64 = sqlx::query(
+            "INSERT INTO appropriations (budget_year, payer, clause, amount_fen, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(input.budget_year)
         .bind(payer)
@@ -2039,8 +2063,10 @@ impl Store {
         .bind(amount)
         .bind(p.user_id)
         .bind(now_ms())
-        .execute(w.conn())
-        .await?;
+        .fetch_one(w.conn())
+        .await?
+        .try_get(0)?;
+        w.cover("appropriations", id);
         w.log(Entry {
             actor: p.actor(),
             action: "budget.appropriate",

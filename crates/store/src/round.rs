@@ -267,7 +267,9 @@ impl Store {
                             }
                             continue;
                         };
-                        if h.status == "rejected" || (h.low, h.high) == (c.low_fen, c.high_fen) {
+                        // (Proposed by this very round for another entity — once-keys begin with the
+                        // entity, so this cannot happen — it is not flagged against an award not yet written.)
+                        if h.id == 0 || h.status == "rejected" || (h.low, h.high) == (c.low_fen, c.high_fen) {
                             unchanged += 1;
                             continue;
                         }

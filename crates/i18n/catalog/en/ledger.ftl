@@ -154,6 +154,7 @@ ledger-payment-field-too-long = must not be longer than { $max } characters
 ledger-payment-no-payouts = choose at least one scheduled payout
 ledger-payment-payout-twice = payout { $id } is chosen twice
 ledger-no-payment = there is no payment { $id }
+ledger-payment-key-reused = this request key was used for payment { $id }; it cannot make another payment
 ledger-reversal-reason-missing = a reversal needs its reason
 ledger-payout-not-paid = payout { $id } is not paid: there is nothing to reverse
 ledger-money-not-fen-exact = amounts are exact to the fen

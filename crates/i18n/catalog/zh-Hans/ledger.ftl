@@ -153,6 +153,7 @@ ledger-payment-field-too-long = 不能超过 { $max } 个字
 ledger-payment-no-payouts = 请至少选择一笔待拨付的款项
 ledger-payment-payout-twice = 拨付 { $id } 被选了两次
 ledger-no-payment = 没有编号为 { $id } 的支付
+ledger-payment-key-reused = 这个请求标识已用于支付 { $id },不能用于另一笔支付
 ledger-reversal-reason-missing = 冲销必须写明理由
 ledger-payout-not-paid = 拨付 { $id } 尚未支付,无需冲销
 ledger-money-not-fen-exact = 金额须精确到分

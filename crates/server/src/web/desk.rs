@@ -712,17 +712,6 @@ pub(super) async fn appropriate(ctx: Ctx, State(s): St, axum::Form(form): Form) 
     }
 }
 
-pub(super) async fn mark_paid(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
-    let p = match ctx.acting(&form, "/finance") {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    match s.store.mark_paid(&p, id).await {
-        Ok(_) => Redirect::to("/finance").into_response(),
-        Err(e) => super::store_error(&ctx, e),
-    }
-}
-
 #[derive(serde::Deserialize, Default)]
 pub(super) struct AuditQuery {
     #[serde(default)]

@@ -50,7 +50,7 @@ pub(super) async fn letter(ctx: Ctx, State(s): State<Arc<AppState>>, Path(id): P
         Err(e) => return super::store_error(&ctx, e),
     };
     let refusal = a["verifications"].as_array().into_iter().flatten().find(|v| v["verdict"] == "reject");
-    let decided = a["decision"].is_object() && a["status"] != "rejected";
+    let decided = final_decision(&a);
     let (title, body) = match (decided, refusal) {
         (true, _) => (ctx.l("letter-award-title"), award_letter(&ctx, &s, &a)),
         (false, Some(v)) if a["status"] == "rejected" => (ctx.l("letter-refusal-title"), refusal_letter(&ctx, &s, &a, v)),
@@ -69,6 +69,19 @@ pub(super) async fn letter(ctx: Ctx, State(s): State<Arc<AppState>>, Path(id): P
         }
     };
     ctx.page(title, page)
+}
+
+/// Whether the award's decision is final: made, not refused, and — above the ceiling for open
+/// amounts — approved a second time. Only a final decision gets a letter.
+pub(crate) fn final_decision(a: &J) -> bool {
+    let d = &a["decision"];
+    d.is_object() && a["status"] != "rejected" && (d["above_ceiling"].is_null() || d["second_approval"].is_object())
+}
+
+/// When the decision became final: its second approval, else the decision itself.
+fn decided_at(a: &J) -> &J {
+    let second = &a["decision"]["second_approval"]["at"];
+    if second.is_string() { second } else { &a["decision"]["at"] }
 }
 
 /// Who issues it: the department that decided (or refused), else the one that pays.
@@ -111,7 +124,7 @@ fn award_letter(ctx: &Ctx, s: &AppState, a: &J) -> Markup {
             tr { th scope="row" { (ctx.l("letter-budget-year")) } td { (a["budget_year"]) } }
             tr { th scope="row" { (ctx.l("letter-verified-by")) } td { (verifiers.join(ctx.l("policy-list-separator"))) } }
             tr { th scope="row" { (ctx.l("letter-paid-by")) } td { (payer) } }
-            tr { th scope="row" { (ctx.l("letter-decided-on")) } td #letter-date { (day(&a["decision"]["at"], l)) } }
+            tr { th scope="row" { (ctx.l("letter-decided-on")) } td #letter-date { (day(decided_at(a), l)) } }
         }
         @if let Some(reason) = a["decision"]["reason"].as_str().filter(|r| !r.trim().is_empty()) {
             p { (ctx.l("letter-decision-note")) ": " (reason) }

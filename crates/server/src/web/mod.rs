@@ -62,7 +62,6 @@ pub fn routes() -> Router<S> {
         .route("/desk/awards/{id}/decide", post(desk::decide))
         .route("/desk/awards/{id}/second-approval", post(desk::second_approval))
         .route("/finance", get(desk::finance))
-        .route("/finance/payouts/{id}/paid", post(desk::mark_paid))
         .route("/finance/payments/confirm", post(payments::confirm))
         .route("/finance/payments", post(payments::pay))
         .route("/finance/appropriations", post(desk::appropriate))

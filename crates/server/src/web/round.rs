@@ -300,6 +300,20 @@ pub(super) async fn open(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Resp
         Err(r) => return *r,
     };
     let year: i64 = field(&form, "claim_year").trim().parse().unwrap_or(0);
+    if !matches!(p.role, Role::Admin | Role::Reviewer) {
+        return ctx.page_status(StatusCode::FORBIDDEN, ctx.l("round-title"), html! { p { (ctx.l("round-only-bureaus")) } });
+    }
+    // One round at a time: a second click, or a colleague's, waits for the one running.
+    if !s.rounds_running.running().is_empty() {
+        return render_rounds(
+            &ctx,
+            &s,
+            None,
+            Some((StatusCode::CONFLICT, ctx.l("round-already-running").to_string(), year)),
+            s.rounds_running.running(),
+        )
+        .await;
+    }
     // The round runs on its own task: a round over a whole register takes seconds, and the page
     // shows its progress meanwhile; one that ends within a moment is shown at once.
     let progress = Arc::new(qiangke_store::round::Progress::default());
@@ -503,7 +517,7 @@ fn award_card(ctx: &Ctx, p: &qiangke_store::Principal, id: i64, a: &J) -> Markup
             }
             @if a["review_flag"].is_object() { p.notice { (ctx.l("entity-flagged")) } }
             details { summary { (ctx.l("entity-how-decided")) } pre { (r["explanation"][lk].as_str().unwrap_or("")) } }
-            @if (a["status"] == "decided" || a["status"] == "rejected") && a["confirmation"] != "declined" {
+            @if (super::letter::final_decision(a) || a["status"] == "rejected") && a["confirmation"] != "declined" {
                 p { a href={ "/awards/" (aid) "/letter" } id={ "letter-" (aid) } { (ctx.l("letter-open")) } }
             }
             @if a["confirmation"] == "awaiting" && p.role == Role::Entity {

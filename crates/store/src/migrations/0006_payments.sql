@@ -2,7 +2,8 @@
 -- payouts with one voucher (its number, the payment date, the paying account). A payment is never
 -- edited or deleted: a payout paid in error is reversed by an entry of its own, with a reason,
 -- and can then be paid again. `request_key` makes one submission of a payment form one payment,
--- however often it is sent.
+-- however often it is sent. Payments, their lines, reversals (and, from version 7,
+-- appropriations) are rows the audit chain covers, like awards, decisions and payouts.
 
 CREATE TABLE payments (
     id {id},
@@ -17,10 +18,11 @@ CREATE TABLE payments (
 );
 
 CREATE TABLE payment_lines (
+    id {id},
     payment_id BIGINT NOT NULL REFERENCES payments (id),
     payout_id BIGINT NOT NULL REFERENCES payouts (id),
     amount_fen BIGINT NOT NULL,
-    PRIMARY KEY (payment_id, payout_id)
+    UNIQUE (payment_id, payout_id)
 );
 
 CREATE TABLE reversals (
