@@ -412,7 +412,12 @@ async fn suite(url: &str) {
     let tamper = |account: &'static str| {
         let store = store.clone();
         async move {
-            sqlx::query("UPDATE payments SET account = $1 WHERE id = $2").bind(account).bind(payment_id).execute(store.pool()).await.expect("update");
+            sqlx::query("UPDATE payments SET account = $1 WHERE id = $2")
+                .bind(account)
+                .bind(payment_id)
+                .execute(store.pool())
+                .await
+                .expect("update");
         }
     };
     tamper("另一个账户").await;
