@@ -324,11 +324,7 @@ impl FinanceQuery {
     }
 
     fn query(&self) -> String {
-        let enc = |v: &str| {
-            v.bytes()
-                .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-                .collect::<String>()
-        };
+        let enc = query_value;
         format!(
             "year={}&dept={}&clause={}&county={}&status={}",
             enc(&self.year),
@@ -338,6 +334,13 @@ impl FinanceQuery {
             enc(&self.status)
         )
     }
+}
+
+/// A value for a query string: unreserved bytes as they are, every other byte %-encoded.
+fn query_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }
 
 fn county_name(pack: &qiangke_rules::Pack, id: &str, lang: Lang) -> String {
@@ -818,11 +821,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St, Query(q): Query<AuditQuery>) -
     ];
     let err = |f: &str| errors.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
     // The same filter for the next page and for the download.
-    let enc = |v: &str| {
-        v.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-            .collect::<String>()
-    };
+    let enc = query_value;
     let query =
         format!("entity={}&user={}&action={}&from={}&to={}", enc(&q.entity), enc(&q.user), enc(&q.action), enc(&q.from), enc(&q.to));
     let older = entries.last().and_then(|e| e["seq"].as_i64()).filter(|_| entries.len() as i64 == AUDIT_PAGE);
