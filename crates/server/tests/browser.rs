@@ -360,7 +360,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     assert!(b.all("#budget-table").len() == 1, "at {}: {main_text}", b.url());
     let budget = b.text("#budget-table");
     // 2023's R&D spending is verified after the year ends: the 2024 budget (note rd-spending-year).
-    assert!(budget.contains("2024") && budget.contains("四(二)8") && budget.contains("200000.00"), "{budget}");
+    assert!(budget.contains("2024") && budget.contains("四(二)8") && budget.contains("200,000.00"), "{budget}");
     assert!(b.text("#payouts").contains("待拨付"), "the state in the reader's language");
     b.screenshot("finance-budget");
     b.submit(r#"form[action="/logout"] button"#);
