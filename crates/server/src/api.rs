@@ -1429,6 +1429,8 @@ async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQue
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
         (status = 429, response = TooManyRequests),
         (status = 503, response = Unavailable),
     ))]
