@@ -2181,11 +2181,6 @@ impl Store {
         self.audit_view(p, after, limit, false).await
     }
 
-    /// The newest `limit` audit entries `p` may see, newest first.
-    pub async fn audit_latest(&self, p: &Principal, limit: i64) -> Result<Vec<J>> {
-        self.audit_view(p, 0, limit, true).await
-    }
-
     /// The audit entries `p` may see that `f` selects, newest first (a page of `f.limit`, older
     /// than `f.before` when given).
     pub async fn audit_search(&self, p: &Principal, f: &AuditFilter) -> Result<Vec<J>> {

@@ -475,25 +475,13 @@ pub(super) async fn finance(ctx: Ctx, State(s): St, Query(q): Query<FinanceQuery
     if let Some(id) = q.reversed {
         notice.push(("".to_string(), ctx.say("pay-reversed", &[("id", &id.to_string())])));
     }
-    finance_page_for(&ctx, &s, p, &[], &notice, StatusCode::OK, &q).await
+    finance_page(&ctx, &s, p, &[], &notice, StatusCode::OK, &q).await
 }
 
-/// The finance page: the budget, the payouts (ticked ones paid with one voucher, paid ones
-/// reversible with a reason). `typed`: a refused payment form, kept; `messages`: by field (a
+/// The finance page: the budget, the payouts `q` keeps (ticked ones paid with one voucher, paid
+/// ones reversible with a reason). `typed`: a refused payment form, kept; `messages`: by field (a
 /// payment field, `reason-<payout>`), or a notice (empty field).
 pub(super) async fn finance_page(
-    ctx: &Ctx,
-    s: &AppState,
-    p: &qiangke_store::Principal,
-    typed: &[(String, String)],
-    messages: &[(String, String)],
-    status: StatusCode,
-) -> Response {
-    finance_page_for(ctx, s, p, typed, messages, status, &FinanceQuery::default()).await
-}
-
-/// [`finance_page`] listing the payouts `q` keeps.
-async fn finance_page_for(
     ctx: &Ctx,
     s: &AppState,
     p: &qiangke_store::Principal,
@@ -709,7 +697,7 @@ pub(super) async fn appropriate(ctx: Ctx, State(s): St, axum::Form(form): Form) 
             typed.push(("paid_by".into(), paid_by.into()));
             typed.push(("clause".into(), clause.into()));
             let messages: Vec<(String, String)> = errs.iter().map(|e| (e.field.clone(), e.text(ctx.lang))).collect();
-            finance_page(&ctx, &s, &p, &typed, &messages, StatusCode::UNPROCESSABLE_ENTITY).await
+            finance_page(&ctx, &s, &p, &typed, &messages, StatusCode::UNPROCESSABLE_ENTITY, &FinanceQuery::default()).await
         }
         Err(e) => super::store_error(&ctx, e),
     }

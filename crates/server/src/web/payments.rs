@@ -105,7 +105,7 @@ pub(super) async fn confirm(ctx: Ctx, State(s): St, axum::Form(form): Form) -> R
         errors.push(("payouts".to_string(), qiangke_i18n::text(ctx.lang, "ledger-payout-paid", &[("id", &x["id"].to_string())])));
     }
     if !errors.is_empty() {
-        return super::desk::finance_page(&ctx, &s, &p, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return super::desk::finance_page(&ctx, &s, &p, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY, &Default::default()).await;
     }
     let total: Decimal = chosen.iter().filter_map(|x| x["amount"].as_str()?.parse::<Decimal>().ok()).sum();
     let total = qiangke_rules::value::money_plain(total);
@@ -149,7 +149,7 @@ pub(super) async fn pay(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Respo
         Ok(x) => Redirect::to(&format!("/finance?paid={}", x["id"])).into_response(),
         Err(e) => {
             let (status, msg) = super::refusal_text(&ctx, e);
-            super::desk::finance_page(&ctx, &s, &p, &form, &[("payouts".to_string(), msg)], status).await
+            super::desk::finance_page(&ctx, &s, &p, &form, &[("payouts".to_string(), msg)], status, &Default::default()).await
         }
     }
 }
@@ -164,7 +164,7 @@ pub(super) async fn reverse(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::F
         Ok(_) => Redirect::to(&format!("/finance?reversed={id}")).into_response(),
         Err(e) => {
             let (status, msg) = super::refusal_text(&ctx, e);
-            super::desk::finance_page(&ctx, &s, &p, &[], &[(format!("reason-{id}"), msg)], status).await
+            super::desk::finance_page(&ctx, &s, &p, &[], &[(format!("reason-{id}"), msg)], status, &Default::default()).await
         }
     }
 }
