@@ -445,6 +445,8 @@ pub struct Pack {
     pub plan: crate::plan::Plan,
     /// How the ledger checks decisions on open amounts (`decisions` in pack.toml).
     pub decisions: Decisions,
+    /// 公示 before payment (`[publication]` in pack.toml; off when absent).
+    pub publication: Publication,
     pub map: SourceMap,
 }
 
@@ -456,6 +458,60 @@ pub struct Decisions {
     pub second_approval_above_floor_times: Option<Decimal>,
     /// The note recording why (index into `Pack::notes`).
     pub note: Option<usize>,
+}
+
+/// 公示: decided awards published for a period of working days before they are paid, during
+/// which anyone may object. A practice of the bureau, not a rule of the plan (the pack's note
+/// says which); `required == false` turns it off.
+#[derive(Debug, Clone, Default)]
+pub struct Publication {
+    /// Decided awards must be published, and their period over with no objection open, before
+    /// they are paid.
+    pub required: bool,
+    /// The length of the period in working days.
+    pub working_days: u32,
+    /// Days off that fall on weekdays (the State Council's holidays, 放假).
+    pub holidays: std::collections::BTreeSet<crate::value::Date>,
+    /// Weekend days that are working days (调休上班).
+    pub working_weekends: std::collections::BTreeSet<crate::value::Date>,
+    /// The department that publishes (its reviewers and the admin may).
+    pub publisher: Option<usize>,
+    /// The note recording the practice (index into `Pack::notes`).
+    pub note: Option<usize>,
+}
+
+impl Publication {
+    /// Whether `d` is a working day: Monday to Friday unless a holiday, or a weekend day made a
+    /// working day.
+    pub fn is_working_day(&self, d: crate::value::Date) -> bool {
+        if self.working_weekends.contains(&d) {
+            return true;
+        }
+        d.weekday() < 5 && !self.holidays.contains(&d)
+    }
+
+    /// The period of a list published on `day`: from `day` if it is a working day (else the
+    /// next one) to its `working_days`-th working day, both included.
+    pub fn period(&self, day: crate::value::Date) -> (crate::value::Date, crate::value::Date) {
+        let mut d = day;
+        while !self.is_working_day(d) {
+            d = d.next();
+        }
+        let first = d;
+        for _ in 1..self.working_days.max(1) {
+            d = d.next();
+            while !self.is_working_day(d) {
+                d = d.next();
+            }
+        }
+        (first, d)
+    }
+
+    /// Whether the calendar knows the holidays of `year` (some holiday or working weekend of
+    /// that year is listed). Outside such years only weekends are skipped.
+    pub fn knows_year(&self, year: i32) -> bool {
+        self.holidays.iter().chain(&self.working_weekends).any(|d| d.year == year)
+    }
 }
 
 impl Pack {

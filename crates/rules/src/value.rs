@@ -44,6 +44,28 @@ impl Date {
         Date::new(i32::try_from(y).ok()?, m as u8, d as u8)
     }
 
+    /// Days since 1970-01-01 (negative before); the inverse of [`from_days_since_1970`](Self::from_days_since_1970).
+    pub fn days_since_1970(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let mp = if m > 2 { m - 3 } else { m + 9 };
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Monday 0 … Sunday 6 (1970-01-01 was a Thursday).
+    pub fn weekday(self) -> u8 {
+        (self.days_since_1970() + 3).rem_euclid(7) as u8
+    }
+
+    /// The next day (9999-12-31 stays).
+    pub fn next(self) -> Date {
+        Date::from_days_since_1970(self.days_since_1970() + 1).unwrap_or(self)
+    }
+
     /// Parses `YYYY-MM-DD`; `Err` says what is wrong.
     pub fn parse(s: &str) -> Result<Date, String> {
         Date::parse_msg(s).map_err(|m| m.to_string())

@@ -125,6 +125,11 @@ pub(crate) fn api_routes() -> OpenApiRouter<S> {
         .routes(routes!(get_payment))
         .routes(routes!(reverse_payout))
         .routes(routes!(appropriate))
+        .routes(routes!(list_publications, publish))
+        .routes(routes!(get_publication))
+        .routes(routes!(object))
+        .routes(routes!(list_objections))
+        .routes(routes!(rule_objection))
         .routes(routes!(budget))
         .routes(routes!(audit))
         .routes(routes!(audit_verify))
@@ -1411,7 +1416,7 @@ impl YearQuery {
         (status = 503, response = Unavailable),
     ))]
 async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQuery>) -> ApiResult {
-    ok(json!({"payouts": s.store.payouts(&p, q.checked()?).await?}))
+    ok(json!({"payouts": s.store.payouts(&s.pack, &p, q.checked()?).await?}))
 }
 
 /// Record a payout as paid, with its voucher
@@ -1436,7 +1441,7 @@ async fn list_payouts(State(s): State<S>, Auth(p): Auth, Query(q): Query<YearQue
     ))]
 async fn mark_paid(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let input: qiangke_store::ledger::MarkPaidInput = json_body(&b)?;
-    ok(s.store.mark_paid(&p, id, &input).await?)
+    ok(s.store.mark_paid(&s.pack, &p, id, &input).await?)
 }
 
 /// Pay payouts with one voucher
@@ -1464,7 +1469,7 @@ async fn mark_paid(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(
     ))]
 async fn create_payment(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
     let input: qiangke_store::ledger::PaymentInput = json_body(&b)?;
-    let out = s.store.pay(&p, &input).await?;
+    let out = s.store.pay(&s.pack, &p, &input).await?;
     if out["repeated"] == true { ok(out) } else { created(out) }
 }
 
@@ -1517,7 +1522,7 @@ struct ReversalBody {
     ))]
 async fn reverse_payout(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let r: ReversalBody = json_body(&b)?;
-    ok(s.store.reverse_payout(&p, id, &r.reason).await?)
+    ok(s.store.reverse_payout(&s.pack, &p, id, &r.reason).await?)
 }
 
 /// Enter an appropriation
@@ -1540,6 +1545,130 @@ async fn reverse_payout(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, 
 async fn appropriate(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
     let input: qiangke_store::ledger::AppropriationInput = json_body(&b)?;
     ok(s.store.appropriate(&s.pack, &p, &input).await?)
+}
+
+/// Publish a list (公示)
+///
+/// The publishing department's reviewers (the pack's `[publication] publisher`) and the admin:
+/// every decided award not yet published (of one claim year, if given) whose payout is
+/// scheduled. The period starts today (China Standard Time; or the next working day) and lasts
+/// the pack's number of working days; where the pack requires 公示, finance cannot pay an award
+/// before its period ends or while an objection to it is open.
+#[utoipa::path(post, path = "/api/publications", tag = "publication",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body(content = qiangke_store::publication::PublishInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The published list.", body = crate::schema::Publication,
+            links(("GetPublication" = (operation_id = "get_publication", parameters(("id" = "$response.body#/id")),
+                description = "The list as the public sees it.")))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn publish(State(s): State<S>, Auth(p): Auth, Body(b): Body) -> ApiResult {
+    let input: qiangke_store::publication::PublishInput = json_body(&b)?;
+    created(s.store.publish(&s.pack, &p, &input).await?)
+}
+
+/// The published lists (公示)
+///
+/// Public: every list, newest first, with its period and whether objections are still accepted.
+#[utoipa::path(get, path = "/api/publications", tag = "publication",
+    responses(
+        (status = 200, description = "The lists.", body = crate::schema::Publications,
+            links(("GetPublication" = (operation_id = "get_publication", parameters(("id" = "$response.body#/publications/0/id")),
+                description = "The newest list with its awards.")))),
+        (status = 503, response = Unavailable),
+    ))]
+async fn list_publications(State(s): State<S>) -> ApiResult {
+    ok(json!({"publications": s.store.publications(&s.pack).await?}))
+}
+
+/// A published list
+///
+/// Public: the list with its awards (recipient, item, clause, amount) and which decisions were
+/// withdrawn after an objection. Objections themselves are not shown.
+#[utoipa::path(get, path = "/api/publications/{id}", tag = "publication",
+    params(("id" = i64, Path, description = "The list's id.")),
+    responses(
+        (status = 200, description = "The list.", body = crate::schema::Publication,
+            links(("Object" = (operation_id = "object", parameters(("id" = "$response.body#/id")),
+                description = "Object to an award on this list.")))),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ))]
+async fn get_publication(State(s): State<S>, Path(id): Path<i64>) -> ApiResult {
+    ok(s.store.publication(&s.pack, id).await?)
+}
+
+/// Object to an award on a published list
+///
+/// Public, during the list's period: the award, the reason and a contact (a name may be given).
+/// The objection goes to the department that decided the award; until it is settled the award
+/// is not paid. Only that department and the admin see the contact.
+#[utoipa::path(post, path = "/api/publications/{id}/objections", tag = "publication",
+    params(("id" = i64, Path, description = "The list's id.")),
+    request_body(content = qiangke_store::publication::ObjectionInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The objection, filed.", body = crate::schema::ObjectionFiled),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 503, response = Unavailable),
+    ))]
+async fn object(State(s): State<S>, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let input: qiangke_store::publication::ObjectionInput = json_body(&b)?;
+    created(s.store.object(id, &input).await?)
+}
+
+/// Objections to settle
+///
+/// A reviewer: the objections to awards its department decided, open ones first; the admin: all.
+#[utoipa::path(get, path = "/api/objections", tag = "publication",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The objections.", body = crate::schema::Objections,
+            links(("RuleObjection" = (operation_id = "rule_objection", parameters(("id" = "$response.body#/objections/0/id")),
+                description = "Settle the first objection listed.")))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    ))]
+async fn list_objections(State(s): State<S>, Auth(p): Auth) -> ApiResult {
+    ok(json!({"objections": s.store.objections(&p).await?}))
+}
+
+/// Settle an objection
+///
+/// A reviewer of the department that decided: `upheld` withdraws the decision (its payout can no
+/// longer be paid), `rejected` lets it stand; the reason is required either way.
+#[utoipa::path(post, path = "/api/objections/{id}/ruling", tag = "publication",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "The objection's id.")),
+    request_body(content = qiangke_store::publication::RulingInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The objection with its ruling.", body = crate::schema::Objection),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = Unavailable),
+    ))]
+async fn rule_objection(State(s): State<S>, Auth(p): Auth, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+    let input: qiangke_store::publication::RulingInput = json_body(&b)?;
+    ok(s.store.rule_objection(&p, id, &input).await?)
 }
 
 /// The budget

@@ -65,6 +65,7 @@ pub fn document(pack: &Pack, mut api: utoipa::openapi::OpenApi) -> J {
         {"name": "awards", "description": "Applications, awards, verification and decisions."},
         {"name": "rounds", "description": "免申即享 rounds: every registered entity evaluated with no application; proposals the entity confirms or declines; what each still needs."},
         {"name": "payouts", "description": "Payouts and the budget."},
+        {"name": "publication", "description": "公示: decided awards published before payment, and objections to them (public)."},
         {"name": "audit", "description": "The hash-chained audit log and the sign-in log."},
         {"name": "monitoring", "description": "Plan monitoring: indicator observations, task progress, the report."},
     ]);

@@ -690,6 +690,47 @@ pub struct Award {
     payout_status: Option<PayoutStatus>,
     /// Other awards that may be for the same thing written differently.
     similar: Vec<SimilarAward>,
+    /// The published list (公示) it is on (null: not published).
+    #[schema(required = true)]
+    publication: Option<AwardPublication>,
+    /// Objections to it, oldest first (who filed them is not shown here).
+    objections: Vec<AwardObjection>,
+    /// Its decision withdrawn after an objection was upheld: why and when (null: not withdrawn).
+    #[schema(required = true)]
+    withdrawn: Option<Withdrawal>,
+}
+
+/// The list an award is on.
+#[derive(ToSchema)]
+pub struct AwardPublication {
+    id: i64,
+    title: String,
+    #[schema(format = Date)]
+    starts_on: String,
+    #[schema(format = Date)]
+    ends_on: String,
+}
+
+/// An objection to an award, as its page shows it.
+#[derive(ToSchema)]
+pub struct AwardObjection {
+    id: i64,
+    reason: String,
+    #[schema(format = DateTime)]
+    filed_at: String,
+    #[schema(required = true, pattern = "^(upheld|rejected)$")]
+    verdict: Option<String>,
+    #[schema(required = true)]
+    ruling_reason: Option<String>,
+    #[schema(required = true, format = DateTime)]
+    ruled_at: Option<String>,
+}
+
+#[derive(ToSchema)]
+pub struct Withdrawal {
+    reason: String,
+    #[schema(format = DateTime)]
+    at: String,
 }
 
 /// An award the application found but did not record: its once-key is in the ledger already.
@@ -756,6 +797,143 @@ pub struct Payout {
     payment: Option<PayoutPayment>,
     /// Payments of it reversed, oldest first.
     reversals: Vec<Reversal>,
+    /// What keeps a scheduled payout from being paid now (null: nothing; always null once paid).
+    #[schema(required = true)]
+    hold: Option<Hold>,
+    /// Its decision was withdrawn after an objection was upheld.
+    withdrawn: bool,
+}
+
+/// Why a scheduled payout cannot be paid now: `in_period` (its 公示 runs `until` that day),
+/// `objection_open` (the `objection` is not settled), `not_published` (the pack requires 公示),
+/// `withdrawn` (an objection was upheld).
+#[derive(ToSchema)]
+pub struct Hold {
+    #[schema(pattern = "^(in_period|objection_open|not_published|withdrawn)$")]
+    code: String,
+    #[schema(format = Date)]
+    until: Option<String>,
+    objection: Option<i64>,
+}
+
+/// A published list (公示) with its period.
+#[derive(ToSchema)]
+pub struct PublicationHead {
+    id: i64,
+    title: String,
+    #[schema(required = true)]
+    claim_year: Option<i64>,
+    /// The day it was published (China Standard Time).
+    #[schema(format = Date)]
+    published_on: String,
+    /// The first and the last day of the period, both included.
+    #[schema(format = Date)]
+    starts_on: String,
+    #[schema(format = Date)]
+    ends_on: String,
+    working_days: i64,
+    awards: i64,
+    /// The sum of the amounts listed, yuan.
+    total: String,
+    /// Objections are still accepted.
+    open: bool,
+    /// Years of the period whose holidays the pack does not list (only weekends were skipped).
+    holidays_unknown_for: Vec<i64>,
+}
+
+#[derive(ToSchema)]
+pub struct Publications {
+    publications: Vec<PublicationHead>,
+}
+
+/// An award on a published list.
+#[derive(ToSchema)]
+pub struct PublicationItem {
+    award_id: i64,
+    entity: PublicEntity,
+    rule: String,
+    clause: String,
+    budget_year: i64,
+    amount: String,
+    /// Withdrawn after an objection was upheld.
+    withdrawn: bool,
+}
+
+/// The recipient as a list shows it.
+#[derive(ToSchema)]
+pub struct PublicEntity {
+    name: String,
+    uscc: String,
+    county: String,
+}
+
+/// A published list with its awards.
+#[derive(ToSchema)]
+pub struct Publication {
+    #[serde(flatten)]
+    head: PublicationHead,
+    items: Vec<PublicationItem>,
+}
+
+/// An objection just filed.
+#[derive(ToSchema)]
+pub struct ObjectionFiled {
+    id: i64,
+    publication_id: i64,
+    award_id: i64,
+    /// The department that settles it (the one that decided).
+    department: String,
+    #[schema(format = DateTime)]
+    filed_at: String,
+    #[schema(pattern = "^open$")]
+    status: String,
+}
+
+/// An objection as the deciding department sees it.
+#[derive(ToSchema)]
+pub struct Objection {
+    id: i64,
+    publication_id: i64,
+    award_id: i64,
+    department: String,
+    reason: String,
+    contact: String,
+    name: String,
+    #[schema(format = DateTime)]
+    filed_at: String,
+    entity: ObjectionEntity,
+    rule: String,
+    clause: String,
+    amount: String,
+    #[schema(format = Date)]
+    period_ends_on: String,
+    #[schema(pattern = "^(open|settled)$")]
+    status: String,
+    #[schema(required = true)]
+    ruling: Option<Ruling>,
+}
+
+#[derive(ToSchema)]
+pub struct ObjectionEntity {
+    id: i64,
+    name: String,
+    uscc: String,
+}
+
+/// How an objection was settled.
+#[derive(ToSchema)]
+pub struct Ruling {
+    #[schema(pattern = "^(upheld|rejected)$")]
+    verdict: String,
+    reason: String,
+    by: String,
+    #[schema(format = DateTime)]
+    at: String,
+}
+
+#[derive(ToSchema)]
+pub struct Objections {
+    objections: Vec<Objection>,
 }
 
 /// The voucher a payout was paid with.

@@ -361,15 +361,133 @@ async fn suite(url: &str) {
             .await,
         StatusCode::FORBIDDEN,
     );
-    let r = api
-        .post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}))
-        .await;
-    assert_eq!(r.body["status"], "paid", "{}", r.body);
-    problem(
-        &api.post(&format!("/api/payouts/{pid}/paid"), Some(&fin), json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}))
-            .await,
-        StatusCode::CONFLICT,
+
+    // ----- 公示: published before paid; objections settled by the department that decided -------
+    let mark_paid = |id: i64| {
+        let api = &api;
+        let fin = fin.clone();
+        async move {
+            api.post(&format!("/api/payouts/{id}/paid"), Some(&fin), json!({"voucher": "记-1", "paid_on": "2024-03-01", "account": "国库"}))
+                .await
+        }
+    };
+    // The pack requires 公示: not published, not paid (and the payout says why).
+    let r = mark_paid(pid).await;
+    assert!(problem(&r, StatusCode::CONFLICT)["detail"].as_str().expect("d").contains("has not been published"), "{}", r.body);
+    assert_eq!(api.get("/api/payouts?year=2023", &fin).await.body["payouts"][0]["hold"], json!({"code": "not_published"}));
+    // The science bureau (the pack's publisher) publishes; no other department does.
+    let title = json!({"title": "2023年度科技创新奖补资金拟兑现名单公示"});
+    problem(&api.post("/api/publications", Some(&tax), title.clone()).await, StatusCode::FORBIDDEN);
+    problem(&api.post("/api/publications", Some(&ent1), title.clone()).await, StatusCode::FORBIDDEN);
+    let r = api.post("/api/publications", Some(&sci), json!({"title": " "})).await;
+    assert_eq!(problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["field"], "title");
+    let published = api.post("/api/publications", Some(&sci), title.clone()).await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.body);
+    // 乙公司's 250,000 (四(四)16) and 甲公司's 200,000 + 200,000 (四(二)7, 四(二)8).
+    assert_eq!((&published.body["awards"], &published.body["total"]), (&json!(3), &json!("650000.00")));
+    let today = store.today();
+    let (starts, ends) = pack.publication.period(today);
+    assert_eq!(published.body["published_on"], today.to_string());
+    assert_eq!((&published.body["starts_on"], &published.body["ends_on"]), (&json!(starts.to_string()), &json!(ends.to_string())));
+    assert_eq!(published.body["working_days"], 5);
+    assert_eq!(published.body["open"], true);
+    let list = published.body["id"].as_i64().expect("id");
+    // Everything decided is on it: another list finds nothing to publish.
+    problem(&api.post("/api/publications", Some(&sci), title.clone()).await, StatusCode::CONFLICT);
+    // Public: the lists and the list itself, with no sign-in; no objection or contact on them.
+    let lists = api.send("GET", "/api/publications", None, None, &[]).await;
+    assert_eq!((lists.status, &lists.body["publications"][0]["id"]), (StatusCode::OK, &json!(list)));
+    let public = api.send("GET", &format!("/api/publications/{list}"), None, None, &[]).await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    let items = public.body["items"].as_array().expect("items");
+    assert_eq!(items.iter().map(|i| i["amount"].as_str().expect("a")).collect::<Vec<_>>(), ["200000.00", "200000.00", "250000.00"]);
+    assert!(items.iter().any(|i| i["entity"]["name"] == "乙公司" && i["award_id"] == demo && i["clause"] == "四(四)16"));
+    problem(&api.send("GET", &format!("/api/publications/{}", list + 100), None, None, &[]).await, StatusCode::NOT_FOUND);
+    // In the period: not paid, the day it ends said.
+    let r = mark_paid(pid).await;
+    let d = problem(&r, StatusCode::CONFLICT)["detail"].as_str().expect("d").to_string();
+    assert!(d.contains(&format!("before its publication period ends on {ends}")), "{d}");
+    // Objections: anyone, no sign-in; a reason and a contact; an award on this list.
+    let object = |award: i64, reason: &str| {
+        let api = &api;
+        let body = json!({"award_id": award, "reason": reason, "contact": "0935-2212345", "name": "张三"});
+        async move { api.post(&format!("/api/publications/{list}/objections"), None, body).await }
+    };
+    let r = api.post(&format!("/api/publications/{list}/objections"), None, json!({"award_id": demo, "reason": " ", "contact": ""})).await;
+    let fields: Vec<&str> = problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"]
+        .as_array()
+        .expect("e")
+        .iter()
+        .map(|e| e["field"].as_str().expect("f"))
+        .collect();
+    assert_eq!(fields, ["reason", "contact"]);
+    assert_eq!(problem(&object(demo + 1000, "不符合").await, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["field"], "award_id");
+    let o1 = object(demo, "乙公司未入选知识产权示范企业名单").await;
+    assert_eq!(o1.status, StatusCode::CREATED, "{}", o1.body);
+    // Routed to the department that decided (市场监管局 decided 乙公司's award; 税务局 甲公司's 四(二)8).
+    assert_eq!(o1.body["department"], "market-regulation-bureau");
+    let o2 = object(rd, "研发投入数据有误").await;
+    assert_eq!(o2.body["department"], "tax-bureau", "{}", o2.body);
+    let (o1, o2) = (o1.body["id"].as_i64().expect("id"), o2.body["id"].as_i64().expect("id"));
+    // Each department sees its own; the admin all; the contact is theirs, not in the audit log.
+    let seen = |tok: String| {
+        let api = &api;
+        async move {
+            let r = api.get("/api/objections", &tok).await;
+            r.body["objections"].as_array().map(|v| v.iter().map(|o| o["id"].as_i64().unwrap_or(0)).collect::<Vec<_>>()).unwrap_or_default()
+        }
+    };
+    assert_eq!(seen(amr.clone()).await, [o1]);
+    assert_eq!(seen(tax.clone()).await, [o2]);
+    assert_eq!(seen(admin.clone()).await, [o2, o1]);
+    problem(&api.get("/api/objections", &ent2).await, StatusCode::FORBIDDEN);
+    assert_eq!(api.get("/api/objections", &amr).await.body["objections"][0]["contact"], "0935-2212345");
+    let ent2_log = api.get("/api/audit", &ent2).await.body.to_string();
+    assert!(ent2_log.contains("objection.file") && !ent2_log.contains("0935-2212345"), "{ent2_log}");
+    // The award's page names the list and the objection, not who made it.
+    let a = api.get(&format!("/api/awards/{demo}"), &ent2).await.body;
+    assert_eq!((&a["publication"]["id"], &a["objections"][0]["reason"]), (&json!(list), &json!("乙公司未入选知识产权示范企业名单")));
+    assert!(!a.to_string().contains("0935-2212345"));
+    // After the period (the ledger's clock moved past it): no objection is accepted any more…
+    let days = ends.days_since_1970() - today.days_since_1970() + 1;
+    store.advance_clock(days * 86_400_000);
+    let r = object(ht, "晚了").await;
+    assert!(problem(&r, StatusCode::CONFLICT)["detail"].as_str().expect("d").contains(&format!("ended on {ends}")), "{}", r.body);
+    // …and the open objection still holds the payment.
+    let r = mark_paid(pid).await;
+    assert!(
+        problem(&r, StatusCode::CONFLICT)["detail"].as_str().expect("d").contains(&format!("objection {o1} to it is open")),
+        "{}",
+        r.body
     );
+    // Settled by the deciding department only, with a reason.
+    let rule = |id: i64, tok: &str, body: J| {
+        let api = &api;
+        let tok = tok.to_string();
+        async move { api.post(&format!("/api/objections/{id}/ruling"), Some(&tok), body).await }
+    };
+    problem(&rule(o1, &tax, json!({"verdict": "upheld", "reason": "x"})).await, StatusCode::FORBIDDEN);
+    problem(&rule(o1, &admin, json!({"verdict": "upheld", "reason": "x"})).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        problem(&rule(o1, &amr, json!({"verdict": "upheld", "reason": ""})).await, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["field"],
+        "reason"
+    );
+    problem(&rule(o1 + 1000, &amr, json!({"verdict": "upheld", "reason": "x"})).await, StatusCode::NOT_FOUND);
+    // Upheld: 乙公司's decision withdrawn; never paid; out of the budget; the letter says so.
+    let r = rule(o1, &amr, json!({"verdict": "upheld", "reason": "复核名单,乙公司未入选"})).await;
+    assert_eq!((r.status, &r.body["ruling"]["verdict"]), (StatusCode::OK, &json!("upheld")), "{}", r.body);
+    problem(&rule(o1, &amr, json!({"verdict": "rejected", "reason": "x"})).await, StatusCode::CONFLICT);
+    let r = mark_paid(pid).await;
+    assert!(problem(&r, StatusCode::CONFLICT)["detail"].as_str().expect("d").contains("decision was withdrawn"), "{}", r.body);
+    assert_eq!(api.get("/api/budget?year=2023", &fin).await.body["lines"], json!([]));
+    let a = api.get(&format!("/api/awards/{demo}"), &ent2).await.body;
+    assert_eq!(a["withdrawn"]["reason"], "复核名单,乙公司未入选");
+    let public = api.send("GET", &format!("/api/publications/{list}"), None, None, &[]).await;
+    assert!(public.body["items"].as_array().expect("i").iter().any(|i| i["award_id"] == demo && i["withdrawn"] == true));
+    // Rejected: 甲公司's decision stands and is paid below.
+    let r = rule(o2, &tax, json!({"verdict": "rejected", "reason": "经核对纳税申报表,数据无误"})).await;
+    assert_eq!((r.status, &r.body["status"]), (StatusCode::OK, &json!("settled")), "{}", r.body);
+    assert!(api.get("/api/payouts?year=2024", &fin).await.body["payouts"].as_array().expect("p").iter().all(|x| x["hold"].is_null()));
 
     // ----- payments with a voucher, once per request key; reversals with a reason ---------------
     let scheduled: Vec<(i64, String)> = api.get("/api/payouts?year=2024", &fin).await.body["payouts"]
@@ -798,7 +916,7 @@ async fn suite(url: &str) {
             }
         }
     }
-    assert_eq!(operations, 44);
+    assert_eq!(operations, 50);
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![src];
     while let Some(f) = files.pop() {

@@ -368,6 +368,10 @@ async fn the_audit_chain_catches_rewriting_truncation_and_edited_rows(w: &World)
     let fin = w.api.login("fin-a", PW).await;
     assert_eq!(problems(&w.store, &[]).await, Vec::<String>::new(), "intact to begin with");
     // A payout is paid: its entry covers the payout row as it is now.
+    // Published (公示) and its period over, so that it can be paid.
+    let r = w.api.post("/api/publications", Some(&w.admin), json!({"title": "公示"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    w.store.advance_clock(30 * 86_400_000);
     let payouts = w.api.get("/api/payouts", &fin).await;
     let pid = payouts.body["payouts"][0]["id"].as_i64().expect("a payout");
     let r = w

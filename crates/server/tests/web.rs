@@ -392,17 +392,121 @@ async fn sign_in_review_desk_finance_and_audit() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
-    // Finance sees it in the budget and pays it; a reviewer may not see the finance page.
-    assert_eq!(w.get("/finance", Some(&session)).await.status, StatusCode::FORBIDDEN);
+    // 公示 before payment. Not published yet: finance has nothing to tick, and the page says why.
     let (fin, _) = w.session("fin").await;
     let fin = format!("qiangke_session={fin}");
     let f = w.get("/finance", Some(&fin)).await;
-    assert!(f.html.contains(r#"<td class="num">200,000.00元</td>"#), "{}", f.html);
-    let token = csrf(&f.html);
+    assert!(!f.html.contains(r#"id="pick-"#) && f.html.contains("尚未公示"), "{}", f.html);
     let pid = {
-        let at = f.html.find(r#"id="pick-"#).expect("a payout to tick") + r#"id="pick-"#.len();
+        let at = f.html.find(r#"id="hold-"#).expect("a held payout") + r#"id="hold-"#.len();
         f.html[at..at + f.html[at..].find('"').expect("end")].to_string()
     };
+    // The 科技局 publishes the list from its page; a tax officer is offered no such form.
+    assert!(!w.get("/publications", Some(&session)).await.html.contains(r#"id="publish-form""#));
+    let sci = format!("qiangke_session={sci}");
+    let pubs = w.get("/publications", Some(&sci)).await;
+    assert!(pubs.html.contains(r#"id="publish-form""#) && pubs.html.contains("尚未发布公示"), "{}", pubs.html);
+    let token_sci = csrf(&pubs.html);
+    let r = w.send("POST", "/publications", Some(&sci), Some(&[("csrf", &token_sci), ("title", " "), ("claim_year", "2023")]), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains(r#"id="title-error""#), "{}", r.html);
+    let r = w
+        .send(
+            "POST",
+            "/publications",
+            Some(&sci),
+            Some(&[("csrf", &token_sci), ("title", "2023年度科技创新奖补资金拟兑现名单公示"), ("claim_year", "2023")]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let list = r.headers[header::LOCATION].to_str().expect("l").to_string();
+    // The list is public: no sign-in, the amount with separators, the period in working days.
+    let public = w.get(&list, None).await;
+    assert_eq!(public.status, StatusCode::OK);
+    let (starts, ends) = common::pack().publication.period(w.store.today());
+    assert!(public.html.contains(&format!("{starts} 至 {ends}(5 个工作日)")), "{}", public.html);
+    assert!(public.html.contains("甲公司") && public.html.contains(r#"<td class="num">200,000.00元</td>"#), "{}", public.html);
+    assert!(public.html.contains(r#"id="objection-form""#));
+    // In the period: paying it is refused, on the page.
+    let f = w.get("/finance", Some(&fin)).await;
+    assert!(f.html.contains(&format!("公示中,至 {ends}")), "{}", f.html);
+    let token = csrf(&f.html);
+    let held = [("csrf", token.as_str()), ("payout", pid.as_str()), ("voucher", "记-1"), ("paid_on", "2024-03-15"), ("account", "国库")];
+    let r = w.send("POST", "/finance/payments/confirm", Some(&fin), Some(&held), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains(&format!("#{pid}: 公示中,至 {ends}")), "{}", r.html);
+    let r = w.send("POST", "/finance/payments", Some(&fin), Some(&held), &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.html.contains(&format!("公示期至 {ends} 结束,期满后方可拨付")), "{}", r.html);
+    // Anyone objects, with no sign-in; a reason and a contact are needed.
+    let award = id.clone();
+    let objections = format!("{list}/objections");
+    let r = w.send("POST", &objections, None, Some(&[("award_id", &award), ("reason", ""), ("contact", "")]), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains(r#"id="reason-error""#) && r.html.contains(r#"id="contact-error""#), "{}", r.html);
+    let r = w
+        .send(
+            "POST",
+            &objections,
+            None,
+            Some(&[("award_id", &award), ("reason", "研发费用数据有误"), ("contact", "0935-2212345")]),
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a form from another site");
+    let r = w
+        .send("POST", &objections, None, Some(&[("award_id", &award), ("reason", "研发费用数据有误"), ("contact", "0935-2212345")]), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    assert!(r.html.contains(r#"id="objection-filed""#) && r.html.contains("已提交"), "{}", r.html);
+    // After the period: objections refused; the open one still holds the payment.
+    let days = ends.days_since_1970() - w.store.today().days_since_1970() + 1;
+    w.store.advance_clock(days * 86_400_000);
+    let r = w.send("POST", &objections, None, Some(&[("award_id", &award), ("reason", "晚了"), ("contact", "x")]), &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.html.contains(&format!("本次公示已于 {ends} 期满")), "{}", r.html);
+    assert!(!w.get(&list, None).await.html.contains(r#"id="objection-form""#));
+    let r = w.send("POST", "/finance/payments/confirm", Some(&fin), Some(&held), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("待处理"), "{}", r.html);
+    // The tax bureau (which decided) settles it on its desk: rejected, the decision stands.
+    let q = w.get("/desk", Some(&session)).await;
+    assert!(q.html.contains("待处理 1 件") && q.html.contains("研发费用数据有误") && q.html.contains("0935-2212345"), "{}", q.html);
+    assert!(!w.get("/desk", Some(&sci)).await.html.contains("0935-2212345"), "another department does not see it");
+    let oid = {
+        let at = q.html.find(r#"id="rule-"#).expect("a ruling form") + r#"id="rule-"#.len();
+        q.html[at..at + q.html[at..].find('"').expect("end")].to_string()
+    };
+    let token_tax = csrf(&q.html);
+    let r = w
+        .send(
+            "POST",
+            &format!("/desk/objections/{oid}/ruling"),
+            Some(&session),
+            Some(&[("csrf", &token_tax), ("verdict", "rejected"), ("reason", "")]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w
+        .send(
+            "POST",
+            &format!("/desk/objections/{oid}/ruling"),
+            Some(&session),
+            Some(&[("csrf", &token_tax), ("verdict", "rejected"), ("reason", "经核对纳税申报表,数据无误")]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert!(w.get("/desk", Some(&session)).await.html.contains("异议不成立,决定维持"));
+
+    // Finance sees it in the budget and pays it; a reviewer may not see the finance page.
+    assert_eq!(w.get("/finance", Some(&session)).await.status, StatusCode::FORBIDDEN);
+    let f = w.get("/finance", Some(&fin)).await;
+    assert!(f.html.contains(r#"<td class="num">200,000.00元</td>"#), "{}", f.html);
+    let token = csrf(&f.html);
+    assert!(f.html.contains(&format!(r#"id="pick-{pid}""#)), "payable now: {}", f.html);
     // Nothing ticked, no voucher: said beside the fields, nothing paid.
     let r = w.send("POST", "/finance/payments/confirm", Some(&fin), Some(&[("csrf", &token), ("paid_on", "2024-02-30")]), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -494,7 +598,8 @@ async fn sign_in_review_desk_finance_and_audit() {
     let a = w.get("/audit?user=fin&action=payout.reverse", Some(&fin)).await;
     assert_eq!(a.html.matches("<td title=\"payout.reverse\">").count(), 1, "{}", a.html);
     assert!(a.html.contains("收款账户有误,款项退回"));
-    let today = qiangke_store::cst_minutes(qiangke_store::now_ms())[..10].to_string();
+    // The ledger's day (its clock was moved past the 公示 period above).
+    let today = w.store.today().to_string();
     assert!(
         w.get(&format!("/audit?action=payout.reverse&from={today}&to={today}"), Some(&fin))
             .await

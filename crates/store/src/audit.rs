@@ -61,6 +61,7 @@ pub struct Writer {
     /// The same, to look up (a round covers thousands of rows).
     covered_set: std::collections::HashSet<(&'static str, i64)>,
     key: Option<std::sync::Arc<AuditKey>>,
+    clock_offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Store {
@@ -80,6 +81,7 @@ impl Store {
             covered: Vec::new(),
             covered_set: Default::default(),
             key: self.audit_key.clone(),
+            clock_offset: self.clock_offset.clone(),
         };
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(w.conn()).await?;
         Ok(w)
@@ -90,6 +92,11 @@ impl Writer {
     /// The transaction's connection, to run statements in it.
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
         self.conn.as_mut().expect("a writer holds its connection until commit or drop")
+    }
+
+    /// The ledger's time ([`Store::now`]).
+    pub(crate) fn now(&self) -> i64 {
+        now_ms().saturating_add(self.clock_offset.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     pub(crate) fn log(&mut self, e: Entry) {
@@ -110,7 +117,7 @@ impl Writer {
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(self.conn()).await?;
         let mut seq: i64 = head.try_get(0)?;
         let mut prev: String = head.try_get(1)?;
-        let at = now_ms();
+        let at = self.now();
         let mut entries = std::mem::take(&mut self.entries);
         if !self.covered.is_empty() {
             let mut rows = serde_json::Map::new();
@@ -309,7 +316,19 @@ fn entry_hash(key: Option<&AuditKey>, prev: &str, f: &Fields<'_>) -> String {
 
 /// The tables whose rows the chain covers: each row as it stands, against the newest entry that
 /// recorded it.
-const COVERED: [&str; 7] = ["awards", "decisions", "payouts", "payments", "payment_lines", "reversals", "appropriations"];
+const COVERED: [&str; 11] = [
+    "awards",
+    "decisions",
+    "payouts",
+    "payments",
+    "payment_lines",
+    "reversals",
+    "appropriations",
+    "publications",
+    "publication_items",
+    "objections",
+    "objection_rulings",
+];
 
 /// The columns of a covered ledger row, as text, in a fixed order.
 fn row_sql(table: &str) -> Option<&'static str> {
@@ -340,6 +359,21 @@ fn row_sql(table: &str) -> Option<&'static str> {
         "appropriations" => {
             "SELECT CAST(id AS TEXT), CAST(budget_year AS TEXT), payer, clause, CAST(amount_fen AS TEXT), CAST(entered_by AS TEXT), \
              CAST(entered_at AS TEXT) FROM appropriations"
+        }
+        "publications" => {
+            "SELECT CAST(id AS TEXT), title, CAST(claim_year AS TEXT), published_on, starts_on, ends_on, CAST(working_days AS TEXT), \
+             CAST(published_by AS TEXT), CAST(published_at AS TEXT) FROM publications"
+        }
+        "publication_items" => {
+            "SELECT CAST(id AS TEXT), CAST(publication_id AS TEXT), CAST(award_id AS TEXT), CAST(amount_fen AS TEXT) FROM publication_items"
+        }
+        "objections" => {
+            "SELECT CAST(id AS TEXT), CAST(publication_id AS TEXT), CAST(award_id AS TEXT), department, reason, contact, name, \
+             CAST(filed_at AS TEXT) FROM objections"
+        }
+        "objection_rulings" => {
+            "SELECT CAST(id AS TEXT), CAST(objection_id AS TEXT), CAST(award_id AS TEXT), verdict, reason, CAST(ruled_by AS TEXT), \
+             CAST(ruled_at AS TEXT) FROM objection_rulings"
         }
         _ => return None,
     })
@@ -441,7 +475,7 @@ impl Store {
     pub async fn checkpoint(&self) -> Result<Checkpoint> {
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
         let (seq, hash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
-        let at = crate::rfc3339(now_ms());
+        let at = crate::rfc3339(self.now());
         let mac = self.audit_key.as_deref().map(|k| checkpoint_mac(k, seq, &hash, &at));
         Ok(Checkpoint { seq, hash, at, mac })
     }

@@ -6,7 +6,7 @@
 
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
-use crate::{Error, FieldError, Msg, Result, Store, cell_msg, fen_text, now_ms, other_text, rfc3339, to_fen};
+use crate::{Error, FieldError, Msg, Result, Store, cell_msg, fen_text, other_text, rfc3339, to_fen};
 use qiangke_rules::facts::{cell_json, parse_cell};
 use qiangke_rules::model::{RuleKind, Type};
 use qiangke_rules::{Options, Pack, State, evaluate, explain, load_facts};
@@ -293,7 +293,7 @@ async fn insert_entity(
             .bind(kind)
             .bind(county)
             .bind(p.user_id)
-            .bind(now_ms())
+            .bind(w.now())
             .fetch_one(w.conn())
             .await?
             .try_get(0)?;
@@ -1104,7 +1104,7 @@ impl Store {
                 .bind(if format == ImportFormat::Csv { "csv" } else { "jsonl" })
                 .bind(rows.len() as i64)
                 .bind(p.user_id)
-                .bind(now_ms())
+                .bind(w.now())
                 .fetch_one(w.conn())
                 .await?
                 .try_get(0)?;
@@ -1187,7 +1187,7 @@ impl Store {
         let ev = evaluate(pack, &facts, &Options { years: vec![year], trace: true, ..Options::default() });
         let evaluation = explain::to_json(&ev);
         let mut w = self.writer().await?;
-        let now = now_ms();
+        let now = w.now();
         let app_id: i64 = sqlx::query("INSERT INTO applications (entity_id, claim_year, pack_hash, evaluation, created_by, created_at, facts_hash) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(entity_id)
             .bind(claim_year)
@@ -1246,7 +1246,7 @@ impl Store {
         awards: &[NewAward<'_>],
         round: Option<i64>,
     ) -> Result<Vec<i64>> {
-        let now = now_ms();
+        let now = w.now();
         let mut texts: Vec<Vec<crate::Bind>> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         for a in awards {
@@ -1416,6 +1416,11 @@ impl Store {
                 None => (J::Null, J::Null),
             };
             o["similar"] = self.similar_awards(r).await?.into();
+            // 公示: the list it is on, objections to it, and whether its decision was withdrawn.
+            let publication = self.award_publication(id).await?;
+            for k in ["publication", "objections", "withdrawn"] {
+                o[k] = publication[k].clone();
+            }
         }
         Ok(o)
     }
@@ -1584,7 +1589,7 @@ impl Store {
             .bind(if approve { "approve" } else { "reject" })
             .bind(reason.trim())
             .bind(p.user_id)
-            .bind(now_ms())
+            .bind(w.now())
             .execute(w.conn())
             .await?;
         let approvals: i64 = sqlx::query("SELECT COUNT(*) FROM verifications WHERE award_id = $1 AND verdict = 'approve'")
@@ -1657,7 +1662,7 @@ impl Store {
             let other: i64 = x.try_get(0)?;
             return Err(Error::Conflict(Msg::new("ledger-once-key-paid").arg("key", &once_key).arg("other", other)));
         }
-        let now = now_ms();
+        let now = w.now();
         sqlx::query("INSERT INTO decisions (award_id, amount_fen, reason, decided_by, at, ceiling_fen) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(award_id)
             .bind(amount_fen)
@@ -1717,7 +1722,7 @@ impl Store {
         if decided_by == p.user_id {
             return Err(Error::Forbidden(Msg::new("ledger-four-eyes-second")));
         }
-        let now = now_ms();
+        let now = w.now();
         sqlx::query("UPDATE decisions SET second_by = $1, second_at = $2 WHERE award_id = $3 AND second_by IS NULL")
             .bind(p.user_id)
             .bind(now)
@@ -1742,7 +1747,7 @@ impl Store {
     // ----- payouts and budget ------------------------------------------------------------
 
     /// Payouts `p` may see, optionally of one budget year.
-    pub async fn payouts(&self, p: &Principal, year: Option<i64>) -> Result<Vec<J>> {
+    pub async fn payouts(&self, pack: &Pack, p: &Principal, year: Option<i64>) -> Result<Vec<J>> {
         let rows = sqlx::query(
             "SELECT p.id, p.award_id, p.entity_id, p.budget_year, p.payer, p.clause, p.amount_fen, p.status, p.scheduled_at, p.paid_at, \
              a.verifiers, a.rule_id, e.county, e.uscc, e.name, m.id AS payment, m.voucher, m.paid_on, m.account \
@@ -1766,11 +1771,19 @@ impl Store {
                 "at": rfc3339(x.try_get(4)?), "voucher": x.try_get::<Option<String>, _>(5)?,
             }));
         }
+        let standing = crate::publication::Standing::load(&mut *self.pool.acquire().await?, None).await?;
+        let today = self.today();
         let mut out = Vec::new();
         for r in &rows {
             if !Self::sees_award(p, r)? {
                 continue;
             }
+            let award: i64 = r.try_get("award_id")?;
+            // What keeps a scheduled payout from being paid now (公示, objections, a withdrawal).
+            let hold = match r.try_get::<String, _>("status")?.as_str() {
+                "scheduled" => standing.hold(pack, award, today).map(|h| h.json()),
+                _ => None,
+            };
             // The voucher, the account and reversals are finance's records: finance and the admin see them.
             let books = matches!(p.role, Role::Finance | Role::Admin);
             let payment = match r.try_get::<Option<i64>, _>("payment")?.filter(|_| books) {
@@ -1782,6 +1795,7 @@ impl Store {
             let id: i64 = r.try_get("id")?;
             out.push(json!({
                 "payment": payment,
+                "hold": hold, "withdrawn": standing.is_withdrawn(award),
                 "reversals": if books { reversed.remove(&id).unwrap_or_default() } else { Vec::new() },
                 "id": id, "award_id": r.try_get::<i64, _>("award_id")?,
                 "entity": {"id": r.try_get::<i64, _>("entity_id")?, "uscc": r.try_get::<String, _>("uscc")?, "name": r.try_get::<String, _>("name")?, "county": r.try_get::<String, _>("county")?},
@@ -1795,7 +1809,7 @@ impl Store {
     }
 
     /// Finance records one scheduled payout as paid, with its voucher ([`Store::pay`] for one).
-    pub async fn mark_paid(&self, p: &Principal, payout_id: i64, input: &MarkPaidInput) -> Result<J> {
+    pub async fn mark_paid(&self, pack: &Pack, p: &Principal, payout_id: i64, input: &MarkPaidInput) -> Result<J> {
         let pay = PaymentInput {
             payouts: vec![payout_id],
             voucher: input.voucher.clone(),
@@ -1803,15 +1817,17 @@ impl Store {
             account: input.account.clone(),
             request_key: None,
         };
-        let m = self.pay(p, &pay).await?;
+        let m = self.pay(pack, p, &pay).await?;
         Ok(json!({"id": payout_id, "status": "paid", "paid_at": m["entered_at"], "payment": m["id"]}))
     }
 
     /// Finance pays scheduled payouts with one voucher: all of them or none. The same
     /// `request_key` (one submission of a payment form) pays once: sent again, it answers with
     /// the payment already made. Refused: a payout that is not scheduled (paid already, or not
-    /// decided), an empty voucher or account, a date that is not a calendar date.
-    pub async fn pay(&self, p: &Principal, input: &PaymentInput) -> Result<J> {
+    /// decided), one held by 公示 (published, the period not over; an objection open; a
+    /// decision withdrawn; not published where the pack requires it), an empty voucher or
+    /// account, a date that is not a calendar date.
+    pub async fn pay(&self, pack: &Pack, p: &Principal, input: &PaymentInput) -> Result<J> {
         p.require(&[Role::Finance], Msg::new("ledger-act-record-payment"))?;
         let mut errs = Vec::new();
         let text = |field: &str, v: &str, errs: &mut Vec<FieldError>| {
@@ -1864,8 +1880,9 @@ impl Store {
         }
         let mut total = 0i64;
         let mut lines = Vec::new();
+        let mut awards = Vec::new();
         for id in &input.payouts {
-            let r = sqlx::query("SELECT status, entity_id, amount_fen, budget_year FROM payouts WHERE id = $1")
+            let r = sqlx::query("SELECT status, entity_id, amount_fen, budget_year, award_id FROM payouts WHERE id = $1")
                 .bind(id)
                 .fetch_optional(w.conn())
                 .await?
@@ -1877,8 +1894,12 @@ impl Store {
             let amount: i64 = r.try_get(2)?;
             total += amount;
             lines.push((*id, r.try_get::<i64, _>(1)?, amount, r.try_get::<i64, _>(3)?));
+            awards.push((*id, r.try_get::<i64, _>(4)?));
         }
-        let now = now_ms();
+        if let Some(m) = crate::publication::payment_refusal(&mut w, pack, &awards).await? {
+            return Err(Error::Conflict(m));
+        }
+        let now = w.now();
         // Without a key of the caller's own, one is made: the payment is still recorded once.
         let key = match key {
             Some(k) => k.to_string(),
@@ -1971,7 +1992,7 @@ impl Store {
 
     /// Finance reverses a paid payout: a reversing entry with its reason (the payment stays as
     /// it was made), and the payout is scheduled again, to be paid anew.
-    pub async fn reverse_payout(&self, p: &Principal, payout_id: i64, reason: &str) -> Result<J> {
+    pub async fn reverse_payout(&self, pack: &Pack, p: &Principal, payout_id: i64, reason: &str) -> Result<J> {
         p.require(&[Role::Finance], Msg::new("ledger-act-record-payment"))?;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -1987,7 +2008,7 @@ impl Store {
             return Err(Error::Conflict(Msg::new("ledger-payout-not-paid").arg("id", payout_id)));
         }
         let (amount, payment): (i64, Option<i64>) = (r.try_get(2)?, r.try_get(3)?);
-        let now = now_ms();
+        let now = w.now();
         let reversal: i64 = sqlx::query(
             "INSERT INTO reversals (payout_id, payment_id, amount_fen, reason, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -2015,7 +2036,7 @@ impl Store {
             detail: json!({"amount": fen_text(amount), "payment": payment, "reason": reason}),
         });
         w.commit().await?;
-        self.payouts(p, None)
+        self.payouts(pack, p, None)
             .await?
             .into_iter()
             .find(|x| x["id"] == payout_id)
@@ -2062,7 +2083,7 @@ impl Store {
         .bind(clause)
         .bind(amount)
         .bind(p.user_id)
-        .bind(now_ms())
+        .bind(w.now())
         .fetch_one(w.conn())
         .await?
         .try_get(0)?;
@@ -2091,7 +2112,8 @@ impl Store {
             "SELECT a.budget_year, a.payer, a.clause, a.status, a.low_fen, a.high_fen, p.amount_fen, p.status, d.amount_fen, d.ceiling_fen \
              FROM awards a JOIN entities e ON e.id = a.entity_id LEFT JOIN payouts p ON p.award_id = a.id \
              LEFT JOIN decisions d ON d.award_id = a.id \
-             WHERE ($1 = 0 OR a.budget_year = $1) AND ($2 = '' OR e.county = $2) AND a.status <> 'rejected'",
+             WHERE ($1 = 0 OR a.budget_year = $1) AND ($2 = '' OR e.county = $2) AND a.status <> 'rejected' \
+             AND NOT EXISTS (SELECT 1 FROM objection_rulings w WHERE w.award_id = a.id AND w.verdict = 'upheld')",
         )
         .bind(year.unwrap_or(0))
         .bind(county)
@@ -2334,7 +2356,7 @@ async fn schedule_payout(w: &mut crate::audit::Writer, award: &AnyRow, amount_fe
 
 /// Inserts fact rows in multi-row statements inside the writer's transaction.
 async fn insert_facts(w: &mut crate::audit::Writer, rows: &[FactRow], source: &str, by: i64, import: Option<i64>) -> Result<()> {
-    let now = now_ms();
+    let now = w.now();
     let values = rows
         .iter()
         .map(|r| {

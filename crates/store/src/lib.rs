@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod ledger;
 pub mod monitoring;
+pub mod publication;
 pub mod round;
 pub mod signin;
 mod time;
@@ -184,6 +185,10 @@ pub struct Store {
     pub(crate) hash_gate: std::sync::Arc<signin::HashGate>,
     /// The key of the audit chain ([`audit::AuditKey`]); unkeyed entries without one.
     pub(crate) audit_key: Option<std::sync::Arc<audit::AuditKey>>,
+    /// Milliseconds added to the system clock for the ledger's own times (decisions, 公示
+    /// periods, payments, audit entries): zero but in tests and demonstrations, which move a
+    /// ledger's time forward ([`Store::advance_clock`]). Sessions keep the system clock.
+    pub(crate) clock_offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -194,6 +199,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "shared texts", include_str!("migrations/0005_shared_texts.sql")),
     (6, "payments", include_str!("migrations/0006_payments.sql")),
     (7, "appropriations", include_str!("migrations/0007_appropriations.sql")),
+    (8, "publications", include_str!("migrations/0008_publications.sql")),
 ];
 
 impl Store {
@@ -280,7 +286,24 @@ impl Store {
             })
             .connect(url)
             .await?;
-        Ok(Store { pool, backend, hash_gate: std::sync::Arc::new(signin::HashGate::new()), audit_key: None })
+        Ok(Store {
+            pool,
+            backend,
+            hash_gate: std::sync::Arc::new(signin::HashGate::new()),
+            audit_key: None,
+            clock_offset: Default::default(),
+        })
+    }
+
+    /// The ledger's time, Unix milliseconds: the system clock, moved by [`Store::advance_clock`].
+    pub fn now(&self) -> i64 {
+        now_ms().saturating_add(self.clock_offset.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Moves the ledger's time forward by `ms` (never back): for tests and demonstrations of
+    /// what happens after a period ends. No page or endpoint calls it.
+    pub fn advance_clock(&self, ms: i64) {
+        self.clock_offset.fetch_add(ms.max(0), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.

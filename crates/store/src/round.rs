@@ -9,7 +9,7 @@
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
 use crate::ledger::{EntityHead, NewAward, candidates, facts_document, facts_hash};
-use crate::{Bind, Error, FieldError, Msg, Result, Store, fen_text, now_ms, rfc3339};
+use crate::{Bind, Error, FieldError, Msg, Result, Store, fen_text, rfc3339};
 use qiangke_rules::eval::Missing;
 use qiangke_rules::model::RuleKind;
 use qiangke_rules::{Lang, Options, Pack, State, evaluate, explain, load_facts};
@@ -168,7 +168,7 @@ impl Store {
                 flag: r.try_get(7)?,
             });
         }
-        let now = now_ms();
+        let now = w.now();
         let round_id: i64 = sqlx::query(
             "INSERT INTO rounds (claim_year, rules, pack_hash, opened_by, opened_at, entities, proposed, unchanged, flagged, needs, refused) \
              VALUES ($1, $2, $3, $4, $5, 0, 0, 0, 0, 0, 0) RETURNING id",
@@ -504,7 +504,7 @@ impl Store {
         } else {
             "UPDATE awards SET confirmation = $1, confirmed_by = $2, confirmed_at = $3, status = 'rejected' WHERE id = $4"
         };
-        sqlx::query(status_sql).bind(answer).bind(p.user_id).bind(now_ms()).bind(award_id).execute(w.conn()).await?;
+        sqlx::query(status_sql).bind(answer).bind(p.user_id).bind(w.now()).bind(award_id).execute(w.conn()).await?;
         w.cover("awards", award_id);
         w.log(Entry {
             actor: p.actor(),

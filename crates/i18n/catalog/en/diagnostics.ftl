@@ -98,6 +98,8 @@ e-top-up-key = `requires.key` ({ $key }) does not match the once-key of `{ $base
 e-hint-top-up-key = the key must rebuild the base award's once-key, part by part
 e-second-approval = expected a number greater than 1 (times the floor)
 e-hint-second-approval = e.g. "3": decisions above three times the floor need a second approval
+e-publication-days = expected a whole number of working days from 1 to 30
+e-publication-not-weekend = { $date } is not a Saturday or Sunday: only a weekend day can be made a working day
 
 ## Dates and validity (E040).
 date-not-iso = `{ $text }` is not a date of the form YYYY-MM-DD

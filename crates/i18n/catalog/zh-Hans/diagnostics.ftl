@@ -101,6 +101,8 @@ e-top-up-key = “requires.key”({ $key })与“{ $base }”的去重键({ $onc
 e-hint-top-up-key = 该键必须逐项重建基础奖励的去重键
 e-second-approval = 应为大于 1 的数字(底线的倍数)
 e-hint-second-approval = 如 "3":超过底线三倍的决定需要第二次审批
+e-publication-days = 应为 1 到 30 之间的整数(工作日数)
+e-publication-not-weekend = { $date } 不是星期六或星期日:只有周末才能调为工作日
 
 ## 日期和有效期(E040)。
 date-not-iso = “{ $text }”不是 YYYY-MM-DD 格式的日期

@@ -629,6 +629,31 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             ),
         }
     }
+    let mut publication = crate::model::Publication::default();
+    if let Some(raw_p) = &raw.publication {
+        publication.required = raw_p.required;
+        publication.note = note_ix(&mut l, mf, &raw_p.note);
+        publication.publisher = l.department(mf, &raw_p.publisher, &departments);
+        match u32::try_from(*raw_p.working_days.get_ref()) {
+            Ok(n) if (1..=30).contains(&n) => publication.working_days = n,
+            _ => l.diags.push(l.err("E045", mf, raw_p.working_days.span(), Msg::new("e-publication-days"))),
+        }
+        for (list, weekend) in [(&raw_p.holidays, false), (&raw_p.working_weekends, true)] {
+            for s in list {
+                match crate::value::Date::parse_msg(s.get_ref()) {
+                    // A weekend worked must be a weekend; a holiday may fall on one (it changes nothing).
+                    Ok(d) if weekend && d.weekday() < 5 => {
+                        l.diags.push(l.err("E045", mf, s.span(), Msg::new("e-publication-not-weekend").arg("date", s.get_ref())));
+                    }
+                    Ok(d) => {
+                        let set = if weekend { &mut publication.working_weekends } else { &mut publication.holidays };
+                        set.insert(d);
+                    }
+                    Err(m) => l.diags.push(l.err("E045", mf, s.span(), m)),
+                }
+            }
+        }
+    }
     if l.diags.iter().any(Diagnostic::is_error) {
         return fail(l);
     }
@@ -655,6 +680,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         notes,
         plan,
         decisions,
+        publication,
         map: l.map,
     })
 }

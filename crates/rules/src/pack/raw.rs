@@ -60,6 +60,25 @@ pub(super) struct RawManifest {
     pub(super) enums: Vec<RawEnum>,
     #[serde(default)]
     pub(super) decisions: Option<RawDecisions>,
+    #[serde(default)]
+    pub(super) publication: Option<RawPublication>,
+}
+
+/// 公示 before payment: the bureau's practice (see `Publication` in the model).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPublication {
+    pub(super) required: bool,
+    pub(super) working_days: Spanned<i64>,
+    /// The department that publishes.
+    pub(super) publisher: Spanned<String>,
+    /// Weekdays off (放假), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub(super) holidays: Vec<Spanned<String>>,
+    /// Weekend days worked (调休上班), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub(super) working_weekends: Vec<Spanned<String>>,
+    pub(super) note: Spanned<String>,
 }
 
 /// How decisions on amounts the plan leaves open are checked.

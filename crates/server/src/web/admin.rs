@@ -86,7 +86,7 @@ fn csv_download(name: &str, text: &str) -> Response {
         .into_response()
 }
 
-fn county_name(pack: &qiangke_rules::Pack, id: &str, lang: Lang) -> String {
+pub(super) fn county_name(pack: &qiangke_rules::Pack, id: &str, lang: Lang) -> String {
     pack.enums[pack.county_enum as usize]
         .variants
         .iter()

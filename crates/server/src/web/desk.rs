@@ -39,13 +39,36 @@ fn amount_of(a: &J, lang: Lang) -> String {
 #[derive(serde::Deserialize, Default)]
 pub(super) struct DoneQuery {
     done: Option<i64>,
+    /// An objection just settled.
+    settled: Option<i64>,
 }
 
 pub(super) async fn queue(ctx: Ctx, State(s): St, Query(q): Query<DoneQuery>) -> Response {
-    render_queue(&ctx, &s, q.done, None).await
+    render_queue(&ctx, &s, q.done, None, q.settled, None).await
 }
 
-async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Option<Refusal>) -> Response {
+/// The desk again after a ruling on objection `id` was refused: what was typed, and why.
+pub(super) async fn queue_with_objection_refusal(
+    ctx: &Ctx,
+    s: &AppState,
+    id: i64,
+    form: &[(String, String)],
+    msg: &str,
+    status: StatusCode,
+) -> Response {
+    let mut r = render_queue(ctx, s, None, None, None, Some(super::publication::RulingRefused { id, form, msg })).await;
+    *r.status_mut() = status;
+    r
+}
+
+async fn render_queue(
+    ctx: &Ctx,
+    s: &AppState,
+    done: Option<i64>,
+    refusal: Option<Refusal>,
+    settled: Option<i64>,
+    objection_refusal: Option<super::publication::RulingRefused<'_>>,
+) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
         Err(r) => return *r,
@@ -61,8 +84,11 @@ async fn render_queue(ctx: &Ctx, s: &AppState, done: Option<i64>, refusal: Optio
         Ok(a) => a,
         Err(e) => return super::store_error(ctx, e),
     };
+    let objections = super::publication::desk_objections(ctx, s, p, objection_refusal).await;
     let body = html! {
         p { (ctx.l("desk-awards-of-the-rules")) ": " strong { (dept_name) } }
+        @if let Some(id) = settled { p.card #objection-settled role="status" { (ctx.say("pub-desk-settled", &[("id", &id.to_string())])) } }
+        (objections)
         // A refusal that is not about a field is said at the top, whether or not the award is
         // still in the queue (decided meanwhile, or another department's).
         @if let Some(x) = &refusal {
@@ -249,7 +275,7 @@ pub(super) async fn verify(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     match res {
         Ok(_) => Redirect::to(&format!("/desk?done={id}#award-{id}")).into_response(),
         Err(e) => match refusal(ctx.lang, id, form, e) {
-            Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
+            Ok(r) => render_queue(&ctx, &s, None, Some(r), None, None).await,
             Err(e) => super::store_error(&ctx, e),
         },
     }
@@ -268,7 +294,7 @@ pub(super) async fn decide(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Fo
     match res {
         Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
         Err(e) => match refusal(ctx.lang, id, form, e) {
-            Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
+            Ok(r) => render_queue(&ctx, &s, None, Some(r), None, None).await,
             Err(e) => super::store_error(&ctx, e),
         },
     }
@@ -282,7 +308,7 @@ pub(super) async fn second_approval(ctx: Ctx, State(s): St, Path(id): Path<i64>,
     match s.store.second_approval(&p, id).await {
         Ok(_) => Redirect::to(&format!("/desk?done={id}")).into_response(),
         Err(e) => match refusal(ctx.lang, id, form, e) {
-            Ok(r) => render_queue(&ctx, &s, None, Some(r)).await,
+            Ok(r) => render_queue(&ctx, &s, None, Some(r), None, None).await,
             Err(e) => super::store_error(&ctx, e),
         },
     }
@@ -361,7 +387,7 @@ pub(super) async fn payouts_xlsx(ctx: Ctx, State(s): St, Query(q): Query<Finance
             html! { p { (ctx.l("desk-only-finance-and-admin")) } },
         );
     }
-    let payouts = match s.store.payouts(p, None).await {
+    let payouts = match s.store.payouts(&s.pack, p, None).await {
         Ok(x) => x,
         Err(e) => return super::store_error(&ctx, e),
     };
@@ -494,7 +520,7 @@ pub(super) async fn finance_page(
     if !matches!(p.role, Role::Finance | Role::Admin) {
         return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("desk-only-finance-and-admin")) } });
     }
-    let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(p, None).await) {
+    let (budget, payouts) = match (s.store.budget(p, None).await, s.store.payouts(&s.pack, p, None).await) {
         (Ok(b), Ok(x)) => (b, x),
         (Err(e), _) | (_, Err(e)) => return super::store_error(ctx, e),
     };
@@ -534,8 +560,9 @@ pub(super) async fn finance_page(
         @for x in &payouts {
             @let id = x["id"].as_i64().unwrap_or(0);
             @let scheduled = x["status"] == "scheduled";
+            @let hold = super::publication::hold_text(ctx, &x["hold"]);
             tr {
-                td { @if scheduled && finance {
+                td { @if scheduled && finance && hold.is_none() {
                     input type="checkbox" name="payout" value=(id) form="pay-form" id={ "pick-" (id) } checked[ticked(id)]
                         aria-label=(ctx.say("pay-pick", &[("id", &id.to_string())]));
                 } }
@@ -544,7 +571,10 @@ pub(super) async fn finance_page(
                 td { (x["clause"].as_str().unwrap_or("")) }
                 td { (x["budget_year"]) }
                 td.num { (super::payments::yuan(ctx, x["amount"].as_str().unwrap_or("0"))) }
-                td { (super::state_text(ctx.lang, x["status"].as_str().unwrap_or(""))) }
+                td {
+                    (super::state_text(ctx.lang, x["status"].as_str().unwrap_or("")))
+                    @if let Some(h) = &hold { br; span.hold id={ "hold-" (id) } { (h) } }
+                }
                 td {
                     @if let Some(m) = x["payment"].as_object() {
                         span translate="no" { (m["voucher"].as_str().unwrap_or("")) } " · " (m["paid_on"].as_str().unwrap_or(""))
@@ -929,6 +959,7 @@ fn actor_text(lang: Lang, actor: &str) -> String {
     match actor.strip_prefix("user:") {
         Some(rest) => rest.split_once(':').map_or(rest, |(_, name)| name).to_string(),
         None if actor == "bootstrap" => qiangke_i18n::text(lang, "audit-actor-bootstrap", &[]),
+        None if actor == "public" => qiangke_i18n::text(lang, "audit-actor-public", &[]),
         None => actor.to_string(),
     }
 }
@@ -944,6 +975,7 @@ fn subject_text(lang: Lang, subject: &str) -> String {
         "application" => "audit-subject-application",
         "payout" => "audit-subject-payout",
         "round" => "audit-subject-round",
+        "publication" => "audit-subject-publication",
         "observations" => "audit-subject-observations",
         "task_updates" => "audit-subject-tasks",
         _ => return subject.to_string(),
@@ -976,6 +1008,13 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> Markup {
             "paid_on" => "audit-key-paid-on",
             "account" => "audit-key-account",
             "total" => "audit-key-total",
+            "title" => "audit-key-title",
+            "starts_on" => "audit-key-starts-on",
+            "ends_on" => "audit-key-ends-on",
+            "publication" => "audit-key-publication",
+            "objection" => "audit-key-objection",
+            "withdrawn" => "audit-key-withdrawn",
+            "awards" => "audit-key-awards",
             _ => continue,
         };
         // Amounts in yuan as people write them; a range as low – high.
@@ -1009,7 +1048,7 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> Markup {
             (_, other) => other.to_string(),
         };
         // What a user typed (a name, a source label) is shown as typed.
-        let value = if matches!(k.as_str(), "username" | "source" | "reason" | "voucher" | "account") {
+        let value = if matches!(k.as_str(), "username" | "source" | "reason" | "voucher" | "account" | "title") {
             html! { span translate="no" { (value) } }
         } else {
             html! { (value) }
@@ -1043,6 +1082,11 @@ const ACTIONS: &[(&str, &str)] = &[
     ("payout.paid", "audit-payout-paid"),
     ("payout.reverse", "audit-payout-reverse"),
     ("payment.create", "audit-payment-create"),
+    ("publication.create", "audit-publication-create"),
+    ("award.publish", "audit-award-publish"),
+    ("objection.file", "audit-objection-file"),
+    ("objection.uphold", "audit-objection-uphold"),
+    ("objection.reject", "audit-objection-reject"),
     ("budget.appropriate", "audit-budget-appropriate"),
     ("tasks.update", "audit-tasks-update"),
     ("user.create", "audit-user-create"),

@@ -52,6 +52,8 @@ pub(super) async fn letter(ctx: Ctx, State(s): State<Arc<AppState>>, Path(id): P
     let refusal = a["verifications"].as_array().into_iter().flatten().find(|v| v["verdict"] == "reject");
     let decided = final_decision(&a);
     let (title, body) = match (decided, refusal) {
+        // A decision withdrawn after an objection was upheld: not supported, and why.
+        _ if a["withdrawn"].is_object() => (ctx.l("letter-refusal-title"), withdrawal_letter(&ctx, &s, &a)),
         (true, _) => (ctx.l("letter-award-title"), award_letter(&ctx, &s, &a)),
         (false, Some(v)) if a["status"] == "rejected" => (ctx.l("letter-refusal-title"), refusal_letter(&ctx, &s, &a, v)),
         _ => {
@@ -71,11 +73,14 @@ pub(super) async fn letter(ctx: Ctx, State(s): State<Arc<AppState>>, Path(id): P
     ctx.page(title, page)
 }
 
-/// Whether the award's decision is final: made, not refused, and — above the ceiling for open
-/// amounts — approved a second time. Only a final decision gets a letter.
+/// Whether the award's decision is final: made, not refused or withdrawn, and — above the
+/// ceiling for open amounts — approved a second time. Only a final decision gets a letter.
 pub(crate) fn final_decision(a: &J) -> bool {
     let d = &a["decision"];
-    d.is_object() && a["status"] != "rejected" && (d["above_ceiling"].is_null() || d["second_approval"].is_object())
+    d.is_object()
+        && a["status"] != "rejected"
+        && !a["withdrawn"].is_object()
+        && (d["above_ceiling"].is_null() || d["second_approval"].is_object())
 }
 
 /// When the decision became final: its second approval, else the decision itself.
@@ -143,6 +148,22 @@ fn refusal_letter(ctx: &Ctx, s: &AppState, a: &J, v: &J) -> Markup {
         table.letter-facts {
             tr { th scope="row" { (ctx.l("letter-reason")) } td #letter-reason { (v["reason"].as_str().unwrap_or("")) } }
             tr { th scope="row" { (ctx.l("letter-refused-on")) } td #letter-date { (day(&v["at"], l)) } }
+        }
+        p { (ctx.l("letter-refusal-next")) }
+        p.sign { (ctx.l("letter-sign")) }
+    }
+}
+
+/// The letter of a decision withdrawn after an objection to its 公示 was upheld.
+fn withdrawal_letter(ctx: &Ctx, s: &AppState, a: &J) -> Markup {
+    let l = ctx.lang;
+    let dept = a["decision"]["department"].as_str().map_or_else(|| ctx.l("letter-the-bureau").to_string(), |d| department(s, d, l));
+    html! {
+        (head(ctx, a))
+        p { (ctx.say("letter-withdrawal-sentence", &[("claim_year", &a["claim_year"].to_string()), ("department", &dept)])) }
+        table.letter-facts {
+            tr { th scope="row" { (ctx.l("letter-reason")) } td #letter-reason { (a["withdrawn"]["reason"].as_str().unwrap_or("")) } }
+            tr { th scope="row" { (ctx.l("letter-refused-on")) } td #letter-date { (day(&a["withdrawn"]["at"], l)) } }
         }
         p { (ctx.l("letter-refusal-next")) }
         p.sign { (ctx.l("letter-sign")) }

@@ -17,6 +17,7 @@ mod desk;
 mod letter;
 mod payments;
 mod policy;
+mod publication;
 mod round;
 
 pub(crate) use round::Runs;
@@ -67,6 +68,10 @@ pub fn routes() -> Router<S> {
         .route("/finance/appropriations", post(desk::appropriate))
         .route("/finance/payouts.xlsx", get(desk::payouts_xlsx))
         .route("/finance/payouts/{id}/reversal", post(payments::reverse))
+        .route("/publications", get(publication::lists).post(publication::publish))
+        .route("/publications/{id}", get(publication::list))
+        .route("/publications/{id}/objections", post(publication::object))
+        .route("/desk/objections/{id}/ruling", post(publication::rule))
         .route("/audit", get(desk::audit))
         .route("/audit.csv", get(desk::audit_csv))
         .route("/rounds", get(round::rounds).post(round::open))
@@ -178,7 +183,7 @@ pub(crate) struct Ctx {
     path: String,
     /// `?lang=` was given: remember it.
     remember_lang: bool,
-    origin_ok: bool,
+    pub(super) origin_ok: bool,
 }
 
 impl FromRequestParts<S> for Ctx {
@@ -318,6 +323,7 @@ impl Ctx {
             ("/calculator", label(l, "page-calculator")),
             ("/policy", label(l, "page-policy")),
             ("/dashboard", label(l, "page-dashboard")),
+            ("/publications", label(l, "page-publications")),
         ];
         if let Some(u) = &self.user {
             let mut add = |on: bool, href: &'static str, id: &'static str| {

@@ -84,7 +84,7 @@ pub(super) async fn confirm(ctx: Ctx, State(s): St, axum::Form(form): Form) -> R
         return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("desk-only-finance-and-admin")) } });
     }
     let (input, _) = input_of(&form);
-    let payouts = match s.store.payouts(&p, None).await {
+    let payouts = match s.store.payouts(&s.pack, &p, None).await {
         Ok(x) => x,
         Err(e) => return super::store_error(&ctx, e),
     };
@@ -103,6 +103,10 @@ pub(super) async fn confirm(ctx: Ctx, State(s): St, axum::Form(form): Form) -> R
     }
     if let Some(x) = chosen.iter().find(|x| x["status"] != "scheduled") {
         errors.push(("payouts".to_string(), qiangke_i18n::text(ctx.lang, "ledger-payout-paid", &[("id", &x["id"].to_string())])));
+    }
+    // 公示: a payout whose period runs, under objection, or withdrawn is refused before the total.
+    if let Some((x, h)) = chosen.iter().find_map(|x| super::publication::hold_text(&ctx, &x["hold"]).map(|h| (x, h))) {
+        errors.push(("payouts".to_string(), format!("#{}: {h}", x["id"])));
     }
     if !errors.is_empty() {
         return super::desk::finance_page(&ctx, &s, &p, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY, &Default::default()).await;
@@ -145,7 +149,7 @@ pub(super) async fn pay(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Respo
         Err(r) => return *r,
     };
     let (input, _) = input_of(&form);
-    match s.store.pay(&p, &input).await {
+    match s.store.pay(&s.pack, &p, &input).await {
         Ok(x) => Redirect::to(&format!("/finance?paid={}", x["id"])).into_response(),
         Err(e) => {
             let (status, msg) = super::refusal_text(&ctx, e);
@@ -160,7 +164,7 @@ pub(super) async fn reverse(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::F
         Ok(p) => p,
         Err(r) => return *r,
     };
-    match s.store.reverse_payout(&p, id, field(&form, "reason")).await {
+    match s.store.reverse_payout(&s.pack, &p, id, field(&form, "reason")).await {
         Ok(_) => Redirect::to(&format!("/finance?reversed={id}")).into_response(),
         Err(e) => {
             let (status, msg) = super::refusal_text(&ctx, e);

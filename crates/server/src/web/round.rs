@@ -358,6 +358,9 @@ pub(super) async fn mine(ctx: Ctx) -> Response {
 /// How a reader names an award's state on the entity's page, with the class that colours it:
 /// the round's confirmation first, then the ledger's state, then the payout's.
 fn award_state(lang: Lang, a: &J) -> (&'static str, String) {
+    if a["withdrawn"].is_object() {
+        return ("closed", qiangke_i18n::text(lang, "entity-state-withdrawn", &[]));
+    }
     let (class, id) = match (a["confirmation"].as_str(), a["status"].as_str().unwrap_or(""), a["payout_status"].as_str()) {
         (Some("awaiting"), _, _) => ("awaiting", "entity-state-awaiting"),
         (Some("declined"), _, _) => ("closed", "entity-state-declined"),
@@ -385,9 +388,9 @@ fn counted(a: &J) -> (Decimal, Decimal) {
     }
 }
 
-/// Still in play: not rejected (by a department) or declined (by the entity).
+/// Still in play: not rejected (by a department) or withdrawn (after an objection).
 fn live(a: &J) -> bool {
-    a["status"] != "rejected"
+    a["status"] != "rejected" && !a["withdrawn"].is_object()
 }
 
 /// The total of the awards in play, as an interval (open above when one of them is).
@@ -516,8 +519,15 @@ fn award_card(ctx: &Ctx, p: &qiangke_store::Principal, id: i64, a: &J) -> Markup
                 p.error { (ctx.l("entity-reason")) ": " (v["reason"].as_str().unwrap_or("")) }
             }
             @if a["review_flag"].is_object() { p.notice { (ctx.l("entity-flagged")) } }
+            // 公示: the list it is on and its period; a withdrawal with its reason.
+            @if let Some(pb) = a["publication"].as_object() {
+                p.hint { a href={ "/publications/" (pb["id"]) } { (ctx.say("entity-published", &[("starts", pb["starts_on"].as_str().unwrap_or("")), ("ends", pb["ends_on"].as_str().unwrap_or(""))])) } }
+            }
+            @if let Some(w) = a["withdrawn"].as_object() {
+                p.error { (ctx.l("entity-withdrawn-reason")) ": " span translate="no" { (w["reason"].as_str().unwrap_or("")) } }
+            }
             details { summary { (ctx.l("entity-how-decided")) } pre { (r["explanation"][lk].as_str().unwrap_or("")) } }
-            @if (super::letter::final_decision(a) || a["status"] == "rejected") && a["confirmation"] != "declined" {
+            @if (super::letter::final_decision(a) || a["status"] == "rejected" || a["withdrawn"].is_object()) && a["confirmation"] != "declined" {
                 p { a href={ "/awards/" (aid) "/letter" } id={ "letter-" (aid) } { (ctx.l("letter-open")) } }
             }
             @if a["confirmation"] == "awaiting" && p.role == Role::Entity {
