@@ -216,8 +216,8 @@ fn decode_base64(s: &str) -> Vec<u8> {
 
 /// Starts the server in its own thread on a SQLite ledger under `dir`: seeded (see
 /// `common::seeded`, with synthetic observations for the dashboard) or holding only `admin`.
-/// Returns its base URL.
-fn start_server(dir: &Path, seeded: bool) -> String {
+/// Returns its base URL and the ledger (whose clock a test may move forward).
+fn start_server(dir: &Path, seeded: bool) -> (String, qiangke_store::Store) {
     let port = free_port();
     let dir = dir.to_path_buf();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -238,12 +238,12 @@ fn start_server(dir: &Path, seeded: bool) -> String {
                 store
             };
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
-            tx.send(()).expect("ready");
+            tx.send(store.clone()).expect("ready");
             axum::serve(listener, router(AppState::new(pack, store, false))).await.expect("serve");
         });
     });
-    rx.recv_timeout(Duration::from_secs(60)).expect("the server starts");
-    format!("http://127.0.0.1:{port}")
+    let store = rx.recv_timeout(Duration::from_secs(60)).expect("the server starts");
+    (format!("http://127.0.0.1:{port}"), store)
 }
 
 /// The calculator's form filled for 甲公司: a new high-tech enterprise with 1500万元 of R&D.
@@ -284,7 +284,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
     let dir = std::env::temp_dir().join(format!("qiangke-browser-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    let base = start_server(&dir.join("ledger"), true);
+    let (base, _) = start_server(&dir.join("ledger"), true);
     let b = Browser::start(&dir.join("profile"));
 
     // The calculator, filled as a user would.
@@ -420,7 +420,7 @@ fn the_yearly_round_in_a_real_browser() {
     let dir = std::env::temp_dir().join(format!("qiangke-browser-round-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    let base = start_server(&dir.join("ledger"), false);
+    let (base, store) = start_server(&dir.join("ledger"), false);
     let b = Browser::start(&dir.join("profile"));
 
     // The admin lands on the rounds, registers 甲公司, records its above-scale status and creates the users.
@@ -547,21 +547,26 @@ fn the_yearly_round_in_a_real_browser() {
     b.submit("main article button[id^=verify-]");
     assert!(b.text("main").contains("双人复核:您为该企业或单位填报了 年度研发经费内部支出(2023)、"), "{}", b.text("main"));
     b.screenshot("round-08-four-eyes");
-    // Each verifying department approves (another tax officer); the tax bureau decides its award.
-    for user in ["tax2", "sci", "ind"] {
+    // Each verifying department approves (another tax officer); the tax bureau decides its award,
+    // the science bureau the high-tech one once the industry bureau has approved it too.
+    for (user, approve, decide) in [("tax2", true, true), ("sci", true, false), ("ind", true, false), ("sci", false, true)] {
         sign_in(&b, &base, user);
         assert!(b.url().ends_with("/desk"), "{}", b.url());
-        b.click(r#"main article input[value="approve"]"#);
-        b.submit("main article button[id^=verify-]");
+        if approve {
+            b.click(r#"main article input[value="approve"]"#);
+            b.submit("main article button[id^=verify-]");
+        }
         if user == "tax2" {
             assert_eq!(b.value("main article input[name=amount]"), "200000.00");
             b.screenshot("round-09-desk");
+        }
+        if decide {
             b.submit("main article button[id^=decide-]");
         }
     }
     sign_in(&b, &base, "jia");
     let states: Vec<String> = b.all(".state").iter().map(|e| b.text_of(e)).collect();
-    assert!(states.contains(&"已决定".to_string()) && states.contains(&"已核实".to_string()), "{states:?}");
+    assert_eq!(states, ["已决定", "已决定"], "{states:?}");
     // The decided award's letter, on screen and as the browser prints it (A4, the letter alone).
     b.submit("main article a[id^=letter-]");
     assert_eq!(b.text("#letter-capitals"), "人民币贰拾万元整");
@@ -579,21 +584,111 @@ fn the_yearly_round_in_a_real_browser() {
     assert!(pdf.starts_with(b"%PDF"), "the browser prints the letter");
     std::fs::write(b.shots.join("round-12-letter.pdf"), pdf).expect("write the printed letter");
 
-    // Finance pays it with a voucher: ticks it, checks the total, confirms.
+    // 公示: the science bureau publishes the decided awards; the period is five working days.
+    sign_in(&b, &base, "sci");
+    b.go(&format!("{base}/publications"));
+    b.click(r#"#claim_year option[value="2023"]"#);
+    b.submit("#publish");
+    assert_eq!(b.all("#publication tbody tr").len(), 2, "{}", b.text("main"));
+    assert_eq!(b.text("#publication-total"), "400,000.00元");
+    let (_, ends) = common::pack().publication.period(store.today());
+    chinese_only(&b, "zh-Hans", "publication");
+    b.screenshot("round-15-published");
+    let list_url = b.url();
+    // Finance cannot pay in the period: nothing to tick, and the page says until when.
+    sign_in(&b, &base, "fin");
+    assert!(b.all("input[id^=pick-]").is_empty());
+    assert!(b.text("main").contains(&format!("公示中,至 {ends}")), "{}", b.text("main"));
+    b.screenshot("round-16-finance-in-period");
+    // Anyone (not signed in) objects to the R&D award.
+    b.cmd("DELETE", "/cookie", None);
+    b.go(&list_url);
+    let rd = b
+        .all("#award_id option")
+        .into_iter()
+        .find(|o| b.text_of(o).contains("研发"))
+        .map(|o| b.cmd("GET", &format!("/element/{o}/attribute/value"), None).as_str().unwrap_or("").to_string())
+        .expect("the R&D award on the list");
+    b.click(&format!(r#"#award_id option[value="{rd}"]"#));
+    b.type_into("#reason", "甲公司2023年度研发经费内部支出不足1000万元");
+    b.type_into("#contact", "0935-2212345");
+    b.screenshot("round-17-objection-form");
+    b.submit("#object");
+    assert!(b.text("#objection-filed").contains("已提交"), "{}", b.text("main"));
+    b.screenshot("round-18-objection-filed");
+    // The tax bureau, which decided it, checks and rejects the objection: the decision stands.
+    sign_in(&b, &base, "tax2");
+    assert!(b.text("#objections").contains("待处理 1 件"), "{}", b.text("main"));
+    b.click(r#"#objections input[value="rejected"]"#);
+    b.type_into("#objections input[name=reason]", "经核对2023年度研发费用加计扣除申报表,研发经费内部支出为1500万元,异议不成立");
+    b.screenshot("round-19-objection-desk");
+    b.submit("#objections button[id^=rule-]");
+    assert!(b.text("#objections").contains("异议不成立,决定维持"), "{}", b.text("main"));
+    b.screenshot("round-20-objection-settled");
+
+    // After the period (the ledger's clock moved on), finance pays both with one voucher.
+    let days = ends.days_since_1970() - store.today().days_since_1970() + 1;
+    store.advance_clock(days * 86_400_000);
     sign_in(&b, &base, "fin");
     assert!(b.url().ends_with("/finance"), "{}", b.url());
-    b.click("input[id^=pick-]");
+    assert_eq!(b.all("input[id^=pick-]").len(), 2);
+    for pick in b.all("input[id^=pick-]") {
+        b.cmd("POST", &format!("/element/{pick}/click"), Some(json!({})));
+    }
     b.type_into("#voucher", "记-2024-0317");
     // (the date field's own picker is the browser's; the test sets its value)
     b.cmd("POST", "/execute/sync", Some(json!({"script": "document.getElementById('paid_on').value = '2024-03-15'", "args": []})));
     b.type_into("#account", "市财政局国库存款");
     b.submit("#pay-review");
-    assert_eq!(b.text("#pay-total"), "200,000.00元");
+    assert_eq!(b.text("#pay-total"), "400,000.00元");
     chinese_only(&b, "zh-Hans", "pay-confirm");
     b.screenshot("round-13-pay-confirm");
     b.submit("#pay-confirm");
-    assert!(b.text("#pay-notice").contains("凭证 记-2024-0317,合计 200,000.00元"), "{}", b.text("main"));
+    assert!(b.text("#pay-notice").contains("凭证 记-2024-0317,合计 400,000.00元"), "{}", b.text("main"));
     b.screenshot("round-14-paid");
+    // One is reversed, with its reason: the high-tech award (四(二)7), paid to a wrong account.
+    let reverse = b
+        .all("main form[action$='/reversal']")
+        .into_iter()
+        .find(|f| {
+            let row = b.cmd("POST", &format!("/element/{f}/element"), Some(json!({"using": "xpath", "value": "./ancestor::tr"})));
+            let row = row.as_object().and_then(|o| o.values().next()).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            b.text_of(&row).contains("四(二)7")
+        })
+        .expect("the high-tech award's reversal form");
+    let input =
+        b.cmd("POST", &format!("/element/{reverse}/element"), Some(json!({"using": "css selector", "value": "input[name=reason]"})));
+    let input = input.as_object().and_then(|o| o.values().next()).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    b.cmd("POST", &format!("/element/{input}/value"), Some(json!({"text": "收款账户有误,款项退回"})));
+    let button = b.cmd("POST", &format!("/element/{reverse}/element"), Some(json!({"using": "css selector", "value": "button"})));
+    let button = button.as_object().and_then(|o| o.values().next()).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    b.cmd("POST", &format!("/element/{button}/click"), Some(json!({})));
+    assert!(b.text("main").contains("收款账户有误,款项退回"), "{}", b.text("main"));
+    // The appropriation of the R&D line (2024, 科技局, 四(二)8): 3,000,000; decided and paid
+    // 200,000; 2,800,000 remain; 6.67% executed.
+    b.click(r#"#appr-year option[value="2024"]"#);
+    b.click(r#"#appr-line option[value="science-bureau|四(二)8"]"#);
+    b.type_into("#appr-amount", "3000000");
+    b.submit("#appropriate");
+    let row = b.all("#budget-table tbody tr").into_iter().map(|r| b.text_of(&r)).find(|t| t.contains("四(二)8")).expect("the R&D line");
+    for figure in ["200,000.00", "3,000,000.00", "2,800,000.00", "6.67%"] {
+        assert!(row.contains(figure), "{figure} in {row}");
+    }
+    let ht_row =
+        b.all("#budget-table tbody tr").into_iter().map(|r| b.text_of(&r)).find(|t| t.contains("四(二)7")).expect("the high-tech line");
+    assert!(ht_row.contains("200,000.00"), "decided, scheduled again after the reversal: {ht_row}");
+    chinese_only(&b, "zh-Hans", "finance");
+    b.screenshot("round-21-budget");
+    // The whole story on the audit page, in Chinese, with the chain verified.
+    sign_in(&b, &base, "admin");
+    b.go(&format!("{base}/audit"));
+    assert!(b.text("#chain-verified").contains("核验通过"), "{}", b.text("main"));
+    let story = b.text("main");
+    for step in ["发布公示", "列入公示", "提出异议", "异议不成立,维持决定", "登记支付凭证", "冲销"] {
+        assert!(story.contains(step), "{step} on the audit page");
+    }
+    chinese_only(&b, "zh-Hans", "audit");
+    b.screenshot("round-22-audit");
 
     // The round again: nothing new, no duplicate.
     sign_in(&b, &base, "sci");

@@ -463,7 +463,7 @@ pub-title = Public announcements of awards (公示)
 pub-what = Before decided awards are paid, the science bureau publishes them here: recipient, item, clause and amount. During the period anyone may object to an award on a list; the department that decided settles the objection, and the award is not paid until it has.
 pub-not-required = This policy pack does not require 公示 before payment ([publication] required = false): lists published here are for information.
 pub-publish-heading = Publish a list
-pub-publish-hint = Every decided award not yet published (whose payment is scheduled) goes on the list. The period starts today (or the next working day) and lasts { $days } working days.
+pub-publish-hint = Every decided award not yet published (whose payment is scheduled) goes on the list; left empty, the title names the claim year. The period starts today (or the next working day) and lasts { $days } working days.
 pub-list-title = Title
 pub-claim-year = Claim year
 pub-every-year = every year
@@ -511,3 +511,7 @@ letter-withdrawal-sentence = An objection was made while the following award (cl
 entity-state-withdrawn = not supported (decision withdrawn)
 entity-published = Published (公示) { $starts } to { $ends }
 entity-withdrawn-reason = Decision withdrawn after an objection during 公示; reason
+dash-decided-yuan = Decided (yuan)
+dash-legend-decided = decided (scheduled or paid; the figure at the end of the bar)
+dash-legend-pending = pending (at the lower end)
+pub-default-title-all = Science and technology awards to be paid: public announcement

@@ -463,7 +463,7 @@ pub-title = 奖补资金拟兑现名单公示
 pub-what = 已决定的奖补在拨付前由市科技局在此公示:主体名称、事项、条款和金额。公示期内,任何单位和个人对名单中的奖补有异议的,可在此提出;异议由作出决定的部门核实处理,处理完毕前不予拨付。
 pub-not-required = 本政策包未要求拨付前公示([publication] required = false):在此发布的名单仅供公开。
 pub-publish-heading = 发布公示
-pub-publish-hint = 所有已决定、已列入拨付且尚未公示的奖补列入名单。公示期自今日(非工作日则为下一个工作日)起,共 { $days } 个工作日。
+pub-publish-hint = 所有已决定、已列入拨付且尚未公示的奖补列入名单;标题不填则按申报年度生成。公示期自今日(非工作日则为下一个工作日)起,共 { $days } 个工作日。
 pub-list-title = 标题
 pub-claim-year = 申报年度
 pub-every-year = 全部年度
@@ -511,3 +511,7 @@ letter-withdrawal-sentence = 你单位申领的下列奖补(申领年度 { $clai
 entity-state-withdrawn = 不予支持(决定已撤回)
 entity-published = 已公示:{ $starts } 至 { $ends }
 entity-withdrawn-reason = 公示期间异议成立,决定撤回,理由
+dash-decided-yuan = 已决定(元)
+dash-legend-decided = 已决定(已安排或已拨付;条末数字为其金额)
+dash-legend-pending = 待审核(按下限)
+pub-default-title-all = 科技创新奖补资金拟兑现名单公示

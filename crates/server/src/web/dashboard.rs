@@ -264,6 +264,7 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
                 td { (dept_name(line["paid_by"].as_str().unwrap_or(""))) }
                 td { (line["clause"].as_str().unwrap_or("")) }
                 td.num { (pending) }
+                td.num.decided { (g(line["committed"].as_str().unwrap_or(""))) }
                 td.num { (g(line["scheduled"].as_str().unwrap_or(""))) }
                 td.num { (g(line["paid"].as_str().unwrap_or(""))) }
                 td.num { (line["appropriation"].as_str().map_or("—".to_string(), g)) }
@@ -291,9 +292,14 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
                 text x=(x0 - 6) y=(yy + 15) text-anchor="end" { (y) " " (dept_name(payer)) }
                 rect x=(x0) y=(yy + 2) width=(cw) height=(row_h - 8) fill="#0b5cad" {}
                 rect x=(x0 + cw) y=(yy + 2) width=(pw) height=(row_h - 8) fill="#9cc1e8" {}
-                text x=(x0 + cw + pw + 4) y=(yy + 15) { (qiangke_rules::value::money_yuan(committed.round_dp(2))) }
+                text x=(x0 + cw + pw + 4) y=(yy + 15) { (super::payments::yuan(ctx, &committed.round_dp(2).to_string())) }
             }
         } }
+        // The legend: what each shade is (a bar of nothing is drawn as nothing).
+        p.legend {
+            span.swatch.decided {} " " (ctx.l("dash-legend-decided")) "  "
+            span.swatch.pending {} " " (ctx.l("dash-legend-pending"))
+        }
         (super::table(
             Some("budget-table"),
             &[
@@ -301,6 +307,7 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
                 (ctx.l("dash-paying-department"), false),
                 (ctx.l("dash-clause"), false),
                 (ctx.l("dash-pending-yuan"), true),
+                (ctx.l("dash-decided-yuan"), true),
                 (ctx.l("dash-scheduled-yuan"), true),
                 (ctx.l("dash-paid-yuan"), true),
                 (ctx.l("dash-appropriation-yuan"), true),

@@ -581,7 +581,12 @@ pub(super) async fn finance_page(
                         " · " span translate="no" { (m["account"].as_str().unwrap_or("")) }
                     }
                     @for r in x["reversals"].as_array().into_iter().flatten() {
-                        p.notice { (ctx.say("pay-reversal-line", &[("voucher", r["voucher"].as_str().unwrap_or("—")), ("reason", r["reason"].as_str().unwrap_or("")), ("by", r["by"].as_str().unwrap_or(""))])) }
+                        // What people typed (a voucher, a reason, a user name) is shown as typed.
+                        p.notice { (ctx.say_html("pay-reversal-line", &[
+                            ("voucher", html! { span translate="no" { (r["voucher"].as_str().unwrap_or("—")) } }),
+                            ("reason", html! { span translate="no" { (r["reason"].as_str().unwrap_or("")) } }),
+                            ("by", html! { span translate="no" { (r["by"].as_str().unwrap_or("")) } }),
+                        ])) }
                     }
                 }
                 td { @if x["status"] == "paid" && finance {
@@ -622,7 +627,7 @@ pub(super) async fn finance_page(
                 p { button type="submit" #pay-review { (ctx.l("pay-review")) } }
             }
         }
-        form method="get" action="/finance" class="card" #payout-filter {
+        form method="get" action="/finance" class="card filters" #payout-filter {
             p {
                 label for="f-year" { (ctx.l("desk-budget-year-2")) } " "
                 select #f-year name="year" { option value="" { (ctx.l("audit-filter-any")) } @for y in &years { option value=(y) selected[q.year == *y] { (y) } } }
@@ -677,6 +682,11 @@ fn appropriation_form(ctx: &Ctx, s: &AppState, typed: &[(String, String)], messa
     lines.sort();
     lines.dedup();
     let chosen = format!("{}|{}", field(typed, "paid_by"), field(typed, "clause"));
+    // The year typed, else this year (within the plan's budget years).
+    let year = match field(typed, "budget_year") {
+        "" => s.store.today().year.clamp(pack.valid.0.year, pack.valid.1.year + 1).to_string(),
+        y => y.to_string(),
+    };
     let err = |f: &str| messages.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
     html! {
         form method="post" action="/finance/appropriations" class="card" #appropriation-form {
@@ -685,7 +695,7 @@ fn appropriation_form(ctx: &Ctx, s: &AppState, typed: &[(String, String)], messa
             p {
                 label for="appr-year" { (ctx.l("dash-budget-year")) } " "
                 select #appr-year name="budget_year" {
-                    @for y in pack.valid.0.year..=pack.valid.1.year + 1 { option value=(y) selected[field(typed, "budget_year") == y.to_string()] { (y) } }
+                    @for y in pack.valid.0.year..=pack.valid.1.year + 1 { option value=(y) selected[year == y.to_string()] { (y) } }
                 }
                 " "
                 label for="appr-line" { (ctx.l("appr-line")) } " "
@@ -824,7 +834,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St, Query(q): Query<AuditQuery>) -
                 td { time datetime=(at) title=(at) { (when) } }
                 td translate="no" { (actor_text(ctx.lang, e["actor"].as_str().unwrap_or(""))) }
                 td title=(action) { (action_name(ctx.lang, action)) }
-                td { (subject_text(ctx.lang, e["subject"].as_str().unwrap_or(""))) }
+                td { (subject_text(ctx.lang, &s.pack, e["subject"].as_str().unwrap_or(""))) }
                 td { (detail_html(&ctx, &s.pack, &e["detail"])) }
             }
         }
@@ -856,7 +866,7 @@ pub(super) async fn audit(ctx: Ctx, State(s): St, Query(q): Query<AuditQuery>) -
                 }
             }
         }
-        form method="get" action="/audit" class="card" #audit-filter {
+        form method="get" action="/audit" class="card filters" #audit-filter {
             p {
                 label for="f-entity" { (ctx.l("audit-filter-entity")) } " "
                 input #f-entity name="entity" inputmode="numeric" size="6" value=(q.entity);
@@ -931,7 +941,7 @@ pub(super) async fn audit_csv(ctx: Ctx, State(s): St, Query(q): Query<AuditQuery
                 qiangke_store::parse_rfc3339(at).map_or_else(|| at.to_string(), qiangke_store::cst_minutes),
                 actor_text(ctx.lang, e["actor"].as_str().unwrap_or("")),
                 action_name(ctx.lang, e["action"].as_str().unwrap_or("")),
-                subject_text(ctx.lang, e["subject"].as_str().unwrap_or("")),
+                subject_text(ctx.lang, &s.pack, e["subject"].as_str().unwrap_or("")),
                 e["detail"].to_string(),
                 e["hash"].as_str().unwrap_or("").to_string(),
             ];
@@ -965,8 +975,15 @@ fn actor_text(lang: Lang, actor: &str) -> String {
 }
 
 /// What an entry is about (`award:12`) as people say it: "奖补 12".
-fn subject_text(lang: Lang, subject: &str) -> String {
+fn subject_text(lang: Lang, pack: &qiangke_rules::Pack, subject: &str) -> String {
     let (kind, id) = subject.split_once(':').unwrap_or((subject, ""));
+    // A budget line (`budget:2024:science-bureau:四(二)8`): its year, paying department and clause.
+    if kind == "budget"
+        && let [year, dept, clause] = id.splitn(3, ':').collect::<Vec<_>>()[..]
+    {
+        let dept = pack.departments.iter().find(|d| d.id == dept).map_or(dept.to_string(), |d| d.name.get(lang).to_string());
+        return qiangke_i18n::text(lang, "audit-subject-budget", &[("year", year), ("department", &dept), ("clause", clause)]);
+    }
     let what = match kind {
         "entity" => "audit-subject-entity",
         "award" => "audit-subject-award",
@@ -976,6 +993,7 @@ fn subject_text(lang: Lang, subject: &str) -> String {
         "payout" => "audit-subject-payout",
         "round" => "audit-subject-round",
         "publication" => "audit-subject-publication",
+        "payment" => "audit-subject-payment",
         "observations" => "audit-subject-observations",
         "task_updates" => "audit-subject-tasks",
         _ => return subject.to_string(),

@@ -31,7 +31,7 @@ fn period(ctx: &Ctx, x: &J) -> Markup {
     html! {
         (ctx.say("pub-period", &[("starts", starts), ("ends", ends), ("days", &days)]))
         " "
-        @if x["open"] == true { strong.state { (ctx.l("pub-open")) } } @else { span.state { (ctx.l("pub-closed")) } }
+        @if x["open"] == true { strong.state.awarded { (ctx.l("pub-open")) } } @else { span.state.closed { (ctx.l("pub-closed")) } }
         @for y in x["holidays_unknown_for"].as_array().into_iter().flatten() {
             p.hint { (ctx.say("pub-holidays-unknown", &[("year", &y.to_string())])) }
         }
@@ -50,8 +50,6 @@ async fn lists_page(ctx: &Ctx, s: &AppState, typed: &[(String, String)], errors:
     };
     let title = ctx.l("pub-title");
     let err = |f: &str| errors.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
-    let this_year = s.store.today().year;
-    let default_title = ctx.say("pub-default-title", &[("year", &(this_year - 1).to_string())]);
     let typed_title = field(typed, "title");
     let body = html! {
         p { (ctx.l("pub-what")) }
@@ -64,7 +62,7 @@ async fn lists_page(ctx: &Ctx, s: &AppState, typed: &[(String, String)], errors:
                 p.hint { (ctx.say("pub-publish-hint", &[("days", &s.pack.publication.working_days.to_string())])) }
                 @for (_, m) in errors.iter().filter(|(k, _)| k == "general") { p.error role="alert" { (m) } }
                 label for="title" { (ctx.l("pub-list-title")) } " "
-                input #title name="title" required maxlength="100" size="40" value=(if typed_title.is_empty() { default_title.as_str() } else { typed_title });
+                input #title name="title" maxlength="100" size="40" value=(typed_title) placeholder=(ctx.say("pub-default-title", &[("year", "2023")]));
                 (super::field_error("title", err("title").as_ref()))
                 " "
                 label for="claim_year" { (ctx.l("pub-claim-year")) } " "
@@ -98,7 +96,13 @@ pub(super) async fn publish(ctx: Ctx, State(s): St, axum::Form(form): Form) -> R
         Err(r) => return *r,
     };
     let claim_year = field(&form, "claim_year").trim().parse::<i64>().ok();
-    let input = PublishInput { title: field(&form, "title").to_string(), claim_year };
+    // Left empty, the title says the claim year chosen (or none, for every year).
+    let title = match (field(&form, "title").trim(), claim_year) {
+        ("", Some(y)) => ctx.say("pub-default-title", &[("year", &y.to_string())]),
+        ("", None) => ctx.l("pub-default-title-all").to_string(),
+        (t, _) => t.to_string(),
+    };
+    let input = PublishInput { title, claim_year };
     match s.store.publish(&s.pack, &p, &input).await {
         Ok(x) => Redirect::to(&format!("/publications/{}", x["id"])).into_response(),
         Err(e) => {
@@ -156,7 +160,7 @@ async fn list_page(
                     td { (it["clause"].as_str().unwrap_or("")) }
                     td { (it["budget_year"]) }
                     td.num {
-                        @if it["withdrawn"] == true { del { (super::payments::yuan(ctx, it["amount"].as_str().unwrap_or("0"))) } " " span.state { (ctx.l("pub-withdrawn")) } }
+                        @if it["withdrawn"] == true { del { (super::payments::yuan(ctx, it["amount"].as_str().unwrap_or("0"))) } " " span.state.closed { (ctx.l("pub-withdrawn")) } }
                         @else { (super::payments::yuan(ctx, it["amount"].as_str().unwrap_or("0"))) }
                     }
                 } }
@@ -273,14 +277,14 @@ pub(super) async fn desk_objections(ctx: &Ctx, s: &AppState, p: &Principal, refu
                         " · " (ctx.say("pub-desk-filed", &[("at", &qiangke_store::parse_rfc3339(o["filed_at"].as_str().unwrap_or("")).map(qiangke_store::cst_minutes).unwrap_or_default())]))
                     }
                     @if let Some(r) = o["ruling"].as_object() {
-                        p.state { (ctx.l(if r["verdict"] == "upheld" { "pub-upheld" } else { "pub-rejected" })) ": " span translate="no" { (r["reason"].as_str().unwrap_or("")) } }
+                        p { strong { (ctx.l(if r["verdict"] == "upheld" { "pub-upheld" } else { "pub-rejected" })) } ": " span translate="no" { (r["reason"].as_str().unwrap_or("")) } }
                     } @else {
                         @if let Some(m) = msg { p.error role="alert" { (m) } }
                         form method="post" action={ "/desk/objections/" (id) "/ruling" } {
                             (ctx.csrf_field())
-                            label { input type="radio" name="verdict" value="rejected" required checked[field(typed, "verdict") == "rejected"]; " " (ctx.l("pub-reject")) }
+                            label.inline-choice { input type="radio" name="verdict" value="rejected" required checked[field(typed, "verdict") == "rejected"]; " " (ctx.l("pub-reject")) }
                             " "
-                            label { input type="radio" name="verdict" value="upheld" checked[field(typed, "verdict") == "upheld"]; " " (ctx.l("pub-uphold")) }
+                            label.inline-choice { input type="radio" name="verdict" value="upheld" checked[field(typed, "verdict") == "upheld"]; " " (ctx.l("pub-uphold")) }
                             br;
                             label for={ "ruling-reason-" (id) } { (ctx.l("pub-ruling-reason")) } " "
                             input id={ "ruling-reason-" (id) } name="reason" required maxlength="1000" size="50" value=(field(typed, "reason"));
