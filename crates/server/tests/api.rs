@@ -260,7 +260,7 @@ async fn suite(url: &str) {
     let r = api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "200000.01"})).await;
     let p = problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(p["errors"][0]["field"], "amount");
-    assert!(p["errors"][0]["message"].as_str().expect("m").contains("fixes the amount at 200000.00元"), "{p}");
+    assert!(p["errors"][0]["message"].as_str().expect("m").contains("fixes the amount at 200,000.00元"), "{p}");
     let r = api.post(&format!("/api/awards/{rd}/decision"), Some(&tax), json!({"amount": "20万元", "reason": "按档"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["status"], "decided");
@@ -327,7 +327,7 @@ async fn suite(url: &str) {
             problem(&r, StatusCode::UNPROCESSABLE_ENTITY)["errors"][0]["message"]
                 .as_str()
                 .expect("m")
-                .contains("allows 200000.00元 to 300000.00元")
+                .contains("allows 200,000.00元 to 300,000.00元")
         );
     }
     let r = api.post(&format!("/api/awards/{demo}/decision"), Some(&amr), json!({"amount": "250000.00", "reason": "排名第二"})).await;

@@ -379,7 +379,10 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
             b.screenshot(&format!("lang-{tag}-{page}"));
             chinese_only(&b, lang, page);
         }
-        for (user, pages) in [("sci", &[("desk", "/desk")][..]), ("fin", &[("finance", "/finance"), ("audit", "/audit")][..])] {
+        for (user, pages) in [
+            ("sci", &[("desk", "/desk"), ("publications", "/publications")][..]),
+            ("fin", &[("finance", "/finance"), ("audit", "/audit")][..]),
+        ] {
             b.go(&format!("{base}/login?next=/"));
             b.type_into("#username", user);
             b.type_into("#password", common::PASSWORD);
@@ -616,6 +619,12 @@ fn the_yearly_round_in_a_real_browser() {
     b.submit("#object");
     assert!(b.text("#objection-filed").contains("已提交"), "{}", b.text("main"));
     b.screenshot("round-18-objection-filed");
+    // On a telephone, as most people will open a public list.
+    let rect = b.cmd("GET", "/window/rect", None);
+    b.cmd("POST", "/window/rect", Some(json!({"width": 390, "height": 844})));
+    b.go(&list_url);
+    b.screenshot("round-18-phone");
+    b.cmd("POST", "/window/rect", Some(json!({"width": rect["width"], "height": rect["height"]})));
     // The tax bureau, which decided it, checks and rejects the objection: the decision stands.
     sign_in(&b, &base, "tax2");
     assert!(b.text("#objections").contains("待处理 1 件"), "{}", b.text("main"));

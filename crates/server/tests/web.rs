@@ -376,7 +376,8 @@ async fn sign_in_review_desk_finance_and_audit() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The page is in Chinese (no language chosen), and so is the refusal.
     assert!(
-        r.html.contains(&format!(r#"<p class="error" id="amount-{id}-error">250000.00元 超出允许的区间:政策规定的金额为 200000.00元</p>"#)),
+        r.html
+            .contains(&format!(r#"<p class="error" id="amount-{id}-error">250,000.00元 超出允许的区间:政策规定的金额为 200,000.00元</p>"#)),
         "{}",
         r.html
     );

@@ -6,7 +6,7 @@
 
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
-use crate::{Error, FieldError, Msg, Result, Store, cell_msg, fen_text, other_text, rfc3339, to_fen};
+use crate::{Error, FieldError, Msg, Result, Store, cell_msg, fen_grouped, fen_text, other_text, rfc3339, to_fen};
 use qiangke_rules::facts::{cell_json, parse_cell};
 use qiangke_rules::model::{RuleKind, Type};
 use qiangke_rules::{Options, Pack, State, evaluate, explain, load_facts};
@@ -1631,11 +1631,11 @@ impl Store {
         let (low, high): (i64, Option<i64>) = (r.try_get("low_fen")?, r.try_get("high_fen")?);
         if amount_fen < low || high.is_some_and(|h| amount_fen > h) {
             let range = match high {
-                Some(h) if h == low => Msg::new("ledger-plan-fixes").arg("amount", fen_text(low)),
-                Some(h) => Msg::new("ledger-plan-allows").arg("low", fen_text(low)).arg("high", fen_text(h)),
-                None => Msg::new("ledger-plan-allows-at-least").arg("low", fen_text(low)),
+                Some(h) if h == low => Msg::new("ledger-plan-fixes").arg("amount", fen_grouped(low)),
+                Some(h) => Msg::new("ledger-plan-allows").arg("low", fen_grouped(low)).arg("high", fen_grouped(h)),
+                None => Msg::new("ledger-plan-allows-at-least").arg("low", fen_grouped(low)),
             };
-            return Err(Error::invalid("amount", Msg::new("ledger-amount-outside").arg("amount", fen_text(amount_fen)).detail(range)));
+            return Err(Error::invalid("amount", Msg::new("ledger-amount-outside").arg("amount", fen_grouped(amount_fen)).detail(range)));
         }
         // Only an open upper end has a ceiling: so many times the floor, in whole fen.
         let ceiling = match (high, pack.decisions.second_approval_above_floor_times) {

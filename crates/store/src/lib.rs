@@ -501,6 +501,11 @@ pub fn parse_fen(pack: &qiangke_rules::Pack, text: &str) -> std::result::Result<
     }
 }
 
+/// `25000000` fen → `250,000.00`: an amount in a message people read (the catalogue adds 元).
+pub fn fen_grouped(fen: i64) -> String {
+    qiangke_rules::value::money_yuan(rust_decimal::Decimal::new(fen, 2)).trim_end_matches('元').to_string()
+}
+
 /// Integer fen as an exact yuan string with two decimals, the evaluator's form:
 /// 20000000 → "200000.00", 123 → "1.23".
 pub fn fen_text(fen: i64) -> String {
