@@ -21,7 +21,7 @@ PASSWORD = os.environ["QIANGKE_ST_PASSWORD"]
 
 # Operations only a reviewer of the verifying department may do (the seeded awards are the tax
 # bureau's), only finance may do, and the sign-out (which ends the token it carries).
-REVIEWER_OPERATIONS = ["verify_award", "decide_award", "second_approval"]
+REVIEWER_OPERATIONS = ["verify_award", "decide_award", "second_approval", "list_objections", "rule_objection"]
 FINANCE_OPERATIONS = ["mark_paid", "create_payment", "get_payment", "reverse_payout", "appropriate"]
 LOGOUT_OPERATIONS = ["logout"]
 # The admin's work is shared by three admins: each user may make 1,200 changes a minute.
@@ -74,7 +74,8 @@ def seed():
     awards: two for the tax bureau to verify, one for the science and industry bureaus), registers a
     third with the same facts and opens the 2023 round (its two awards proposed), and creates
     the users the run signs in as; the tax bureau's reviewer approves and decides the first award
-    (a payout for finance). Prints a `NAME=VALUE` line for the shell."""
+    (a payout for finance), the admin publishes it (公示) and an objection to it is filed for the
+    tax bureau to settle. Prints a `NAME=VALUE` line for the shell."""
 
     def must(status_body, expected):
         status, body = status_body
@@ -122,12 +123,16 @@ def seed():
     first = awards["awards"][0]["id"]
     must(call("POST", f"/api/awards/{first}/verification", {"verdict": "approve", "reason": "加计扣除申报核实"}, tax), 200)
     must(call("POST", f"/api/awards/{first}/decision", {"amount": "200000", "reason": "按档"}, tax), 200)
+    # 公示: the decided award published, and an objection to it for the tax bureau to settle.
+    listed = must(call("POST", "/api/publications", {"title": "2023年度科技创新奖补资金拟兑现名单公示", "claim_year": 2023}, admin), 201)
+    objection = must(call("POST", f"/api/publications/{listed['id']}/objections",
+                          {"award_id": first, "reason": "研发投入数据有误", "contact": "0935-2212345"}), 201)["id"]
     protected = ",".join(str(ids[name]) for name in USERS)
     status, awards = call("GET", "/api/awards?status=pending", token=admin)
     proposals = ",".join(str(a["id"]) for a in awards["awards"] if a["entity"]["id"] == e3 and a["confirmation"] == "awaiting")
     if not proposals:
         raise RuntimeError(f"seeding: the round proposed nothing to 丙公司: {awards}")
-    print(f"QIANGKE_ST_USERS={protected}:{ids['st-target']}:{proposals}")
+    print(f"QIANGKE_ST_USERS={protected}:{ids['st-target']}:{proposals}:{objection}")
 
 
 if __name__ == "__main__":
@@ -181,7 +186,7 @@ else:
     class Admin(_Bearer):
         username = "st-admin"
 
-    _protected, _target, _proposals = os.environ["QIANGKE_ST_USERS"].split(":")
+    _protected, _target, _proposals, _objection = os.environ["QIANGKE_ST_USERS"].split(":")
     _PROTECTED = set(_protected.split(","))
     _PROPOSALS = [int(i) for i in _proposals.split(",")]
     # Reproducible choices (the run's seed).
@@ -199,6 +204,10 @@ else:
         # the others find it answered, 409), the rest keep their generated id (403, 404).
         if case.operation.path == "/api/awards/{id}/confirmation" and case.path_parameters and _CHOICE.random() < 0.5:
             case.path_parameters["id"] = _CHOICE.choice(_PROPOSALS)
+        # Likewise half of the rulings are sent for the objection the seed filed against the tax
+        # bureau's decision (the first settles it, 200; the others find it settled, 409).
+        if case.operation.path == "/api/objections/{id}/ruling" and case.path_parameters and _CHOICE.random() < 0.5:
+            case.path_parameters["id"] = int(_objection)
 
     # Bulk imports also take JSON Lines: text on the wire, like text/csv.
     schemathesis.serializer.alias("application/x-ndjson", "text/plain")

@@ -49,6 +49,19 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// Forgets where in their document the facts were written: for a document a program made
+    /// (the ledger's facts in force), whose line and column mean nothing to the people who read
+    /// the explanation.
+    pub fn forget_positions(&mut self) {
+        let rows = self.attributes.iter_mut().chain(self.yearly_default.iter_mut()).chain(self.yearly.values_mut().flatten());
+        for f in rows.flatten() {
+            f.at = None;
+        }
+        for e in &mut self.events {
+            e.at = None;
+        }
+    }
+
     /// The figure `i` of `year`: the year's own, else the every-year value.
     pub fn figure(&self, year: i32, i: usize) -> Option<&Fact> {
         self.yearly.get(&year).and_then(|row| row[i].as_ref()).or_else(|| self.yearly_default.get(i).and_then(Option::as_ref))

@@ -233,7 +233,7 @@ async fn suite(url: &str, dir: &Path) {
     for a in all.iter().filter(|a| a["round_id"] == r1["id"]) {
         let whole = store.award(&admin, a["id"].as_i64().expect("id")).await.expect("award");
         let doc = store.facts_in_force(&pack, &admin, a["entity"]["id"].as_i64().expect("entity")).await.expect("facts");
-        let facts = qiangke_rules::load_facts(&pack, "ledger.json", &doc.to_string()).expect("facts load");
+        let facts = qiangke_store::ledger::ledger_facts(&pack, &doc.to_string()).expect("facts load");
         let ev = qiangke_rules::evaluate(&pack, &facts, &qiangke_rules::Options { years: vec![2023], trace: true, ..Default::default() });
         let r = ev
             .results
@@ -246,6 +246,12 @@ async fn suite(url: &str, dir: &Path) {
             .expect("the award in the full evaluation");
         for (key, lang) in [("zh", qiangke_rules::Lang::Zh), ("en", qiangke_rules::Lang::En)] {
             assert_eq!(whole["result"]["explanation"][key].as_str(), Some(qiangke_rules::explain::result_to_text(&pack, r, lang).as_str()));
+            // No line and column of the document the ledger made: people read the plan's sentences.
+            assert!(
+                !whole["result"]["explanation"][key].as_str().unwrap_or("").contains("ledger.json"),
+                "{}",
+                whole["result"]["explanation"][key]
+            );
         }
     }
 

@@ -252,6 +252,14 @@ pub(crate) fn facts_document(
     Ok(json!({"entity": entity, "years": years, "events": events}))
 }
 
+/// The facts of a document the ledger made ([`facts_document`]), without positions in it: an
+/// explanation cites the plan's sentences, not a line and column of a document nobody wrote.
+pub fn ledger_facts(pack: &Pack, doc_text: &str) -> std::result::Result<qiangke_rules::Facts, qiangke_rules::Report> {
+    let mut facts = load_facts(pack, "ledger.json", doc_text)?;
+    facts.forget_positions();
+    Ok(facts)
+}
+
 /// SHA-256 of the pack and a facts document: what an application or a proposal is made on (the
 /// document's keys are sorted, so the same facts give the same text).
 pub(crate) fn facts_hash(pack: &Pack, doc_text: &str) -> String {
@@ -1156,7 +1164,7 @@ impl Store {
         }
         let doc = self.facts_document(pack, entity_id).await?;
         let doc_text = doc.to_string();
-        let facts = load_facts(pack, "ledger.json", &doc_text).map_err(|r| {
+        let facts = ledger_facts(pack, &doc_text).map_err(|r| {
             Error::Conflict(match crate::list_msg(r.diagnostics.into_iter().map(|d| d.message).collect()) {
                 Some(problems) => Msg::new("ledger-facts-do-not-validate").part("problems", problems),
                 None => Msg::new("ledger-facts-do-not-validate").arg("problems", ""),

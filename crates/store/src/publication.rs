@@ -64,6 +64,7 @@ pub struct RulingInput {
 /// Upheld: the objection is right and the decision is withdrawn. Rejected: the decision stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = RulingVerdict)]
 pub enum Verdict {
     Upheld,
     Rejected,
@@ -571,4 +572,52 @@ pub(crate) async fn payment_refusal(w: &mut Writer, pack: &Pack, payouts: &[(i64
     let standing = Standing::load(w.conn(), None).await?;
     let today = cst_date(w.now());
     Ok(payouts.iter().find_map(|(payout, award)| standing.hold(pack, *award, today).map(|h| h.msg(*payout))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Date, Hold, Standing};
+
+    fn pack() -> qiangke_rules::Pack {
+        qiangke_rules::load_pack(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack")
+    }
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).expect("date")
+    }
+
+    #[test]
+    fn what_holds_a_payout() {
+        let mut pack = pack();
+        let mut s = Standing::default();
+        // Not published: held where the pack requires 公示, free where it is turned off.
+        assert_eq!(s.hold(&pack, 1, d("2026-12-01")), Some(Hold::NotPublished));
+        pack.publication.required = false;
+        assert_eq!(s.hold(&pack, 1, d("2026-12-01")), None);
+        pack.publication.required = true;
+        // Published until 7 December: held on the last day of the period, free the day after.
+        s.ends.insert(1, d("2026-12-07"));
+        assert_eq!(s.hold(&pack, 1, d("2026-12-07")), Some(Hold::InPeriod(d("2026-12-07"))));
+        assert_eq!(s.hold(&pack, 1, d("2026-12-08")), None);
+        // An open objection holds it after the period too; a withdrawal comes before everything.
+        s.open.insert(1, 9);
+        assert_eq!(s.hold(&pack, 1, d("2026-12-08")), Some(Hold::ObjectionOpen(9)));
+        s.withdrawn.insert(1);
+        assert_eq!(s.hold(&pack, 1, d("2026-12-08")), Some(Hold::Withdrawn));
+        // Turned off, an objection filed on a list published anyway still holds it.
+        pack.publication.required = false;
+        s.withdrawn.clear();
+        assert_eq!(s.hold(&pack, 1, d("2026-12-08")), Some(Hold::ObjectionOpen(9)));
+        assert_eq!(
+            Hold::InPeriod(d("2026-12-07")).msg(3).to_string(),
+            "payout 3 cannot be paid before its publication period ends on 2026-12-07"
+        );
+    }
+
+    #[test]
+    fn china_standard_time_decides_the_day() {
+        // 2026-12-07T16:00Z is already 8 December in Beijing.
+        assert_eq!(super::cst_date(crate::parse_rfc3339("2026-12-07T15:59:59.999Z").expect("t")), d("2026-12-07"));
+        assert_eq!(super::cst_date(crate::parse_rfc3339("2026-12-07T16:00:00.000Z").expect("t")), d("2026-12-08"));
+    }
 }

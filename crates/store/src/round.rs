@@ -12,7 +12,7 @@ use crate::ledger::{EntityHead, NewAward, candidates, facts_document, facts_hash
 use crate::{Bind, Error, FieldError, Msg, Result, Store, fen_text, rfc3339};
 use qiangke_rules::eval::Missing;
 use qiangke_rules::model::RuleKind;
-use qiangke_rules::{Lang, Options, Pack, State, evaluate, explain, load_facts};
+use qiangke_rules::{Lang, Options, Pack, State, evaluate, explain};
 use serde_json::{Value as J, json};
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
@@ -222,7 +222,7 @@ impl Store {
                     }
                     let doc = facts_document(pack, &head, mine.into_iter())?;
                     let text = doc.to_string();
-                    let facts = match load_facts(pack, "ledger.json", &text) {
+                    let facts = match crate::ledger::ledger_facts(pack, &text) {
                         Ok(f) => f,
                         Err(r) => {
                             // Facts that no longer validate (the pack changed): the entity is listed, not skipped silently.

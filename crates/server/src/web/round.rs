@@ -548,7 +548,7 @@ fn award_card(ctx: &Ctx, p: &qiangke_store::Principal, id: i64, a: &J) -> Markup
 async fn reach(s: &AppState, p: &qiangke_store::Principal, id: i64, l: Lang) -> Vec<(i32, String, String)> {
     let pack = &s.pack;
     let Ok(doc) = s.store.facts_in_force(pack, p, id).await else { return Vec::new() };
-    let Ok(facts) = qiangke_rules::load_facts(pack, "ledger.json", &doc.to_string()) else { return Vec::new() };
+    let Ok(facts) = qiangke_store::ledger::ledger_facts(pack, &doc.to_string()) else { return Vec::new() };
     let years: Vec<i32> = plan_years(pack).collect();
     let ev = qiangke_rules::evaluate(pack, &facts, &qiangke_rules::Options { years, trace: true, ..Default::default() });
     ev.results
