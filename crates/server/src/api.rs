@@ -353,14 +353,30 @@ pub(crate) struct WriteLimits {
 const ENTITY_WRITES_PER_MINUTE: u32 = 60;
 const OTHER_WRITES_PER_MINUTE: u32 = 1200;
 
+/// Objections a client address (the TCP peer) may file a minute, with no sign-in.
+const OBJECTIONS_PER_MINUTE: u32 = 10;
+
 impl WriteLimits {
     fn check(&self, p: &Principal) -> Result<(), Problem> {
         let limit = if p.role == qiangke_store::Role::Entity { ENTITY_WRITES_PER_MINUTE } else { OTHER_WRITES_PER_MINUTE };
+        self.count(p.user_id, limit, "api-writes-per-minute")
+    }
+
+    /// The public's objections, counted per client address (under keys no user id takes).
+    pub(crate) fn check_objection(&self, client: &str) -> Result<(), Problem> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        client.hash(&mut h);
+        let key = -1 - i64::try_from(h.finish() >> 2).unwrap_or(0);
+        self.count(key, OBJECTIONS_PER_MINUTE, "api-objections-per-minute")
+    }
+
+    fn count(&self, key: i64, limit: u32, say: &'static str) -> Result<(), Problem> {
         let mut w = self.window.lock().expect("not poisoned");
         if w.len() > 100_000 {
             w.retain(|_, (_, since)| since.elapsed() < Duration::from_secs(60));
         }
-        let e = w.entry(p.user_id).or_insert((0, Instant::now()));
+        let e = w.entry(key).or_insert((0, Instant::now()));
         if e.1.elapsed() >= Duration::from_secs(60) {
             *e = (0, Instant::now());
         }
@@ -369,7 +385,7 @@ impl WriteLimits {
             let mut prob = Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "api-title-too-many-requests",
-                Msg::new("api-writes-per-minute").arg("limit", limit).arg("wait", wait),
+                Msg::new(say).arg("limit", limit).arg("wait", wait),
             );
             prob.retry_after = Some(wait);
             return Err(prob);
@@ -1611,7 +1627,8 @@ async fn get_publication(State(s): State<S>, Path(id): Path<i64>) -> ApiResult {
 ///
 /// Public, during the list's period: the award, the reason and a contact (a name may be given).
 /// The objection goes to the department that decided the award; until it is settled the award
-/// is not paid. Only that department and the admin see the contact.
+/// is not paid. Only that department and the admin see the contact. At most 10 objections a
+/// minute from one client address.
 #[utoipa::path(post, path = "/api/publications/{id}/objections", tag = "publication",
     params(("id" = i64, Path, description = "The list's id.")),
     request_body(content = qiangke_store::publication::ObjectionInput, content_type = "application/json"),
@@ -1622,10 +1639,12 @@ async fn get_publication(State(s): State<S>, Path(id): Path<i64>) -> ApiResult {
         (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
         (status = 503, response = Unavailable),
     ))]
-async fn object(State(s): State<S>, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
+async fn object(State(s): State<S>, ClientAddr(client): ClientAddr, Path(id): Path<i64>, Body(b): Body) -> ApiResult {
     let input: qiangke_store::publication::ObjectionInput = json_body(&b)?;
+    s.writes.check_objection(&client)?;
     created(s.store.object(id, &input).await?)
 }
 

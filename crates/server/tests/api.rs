@@ -453,6 +453,33 @@ async fn suite(url: &str) {
     store.advance_clock(days * 86_400_000);
     let r = object(ht, "晚了").await;
     assert!(problem(&r, StatusCode::CONFLICT)["detail"].as_str().expect("d").contains(&format!("ended on {ends}")), "{}", r.body);
+    // Ten objections a minute from one address, whatever becomes of them; then 429 (another
+    // address is not held up).
+    let from = |ip: &'static str| {
+        let api = &api;
+        let body = json!({"award_id": ht, "reason": "重复提交", "contact": "x"}).to_string().into_bytes();
+        async move {
+            api.send_from(
+                Some(ip),
+                "POST",
+                &format!("/api/publications/{list}/objections"),
+                None,
+                Some(body),
+                &[("content-type", "application/json")],
+            )
+            .await
+        }
+    };
+    for _ in 0..10 {
+        assert_eq!(from("203.0.113.9").await.status, StatusCode::CONFLICT, "the period is over");
+    }
+    let r = from("203.0.113.9").await;
+    assert!(
+        problem(&r, StatusCode::TOO_MANY_REQUESTS)["detail"].as_str().expect("d").contains("at most 10 objections a minute"),
+        "{}",
+        r.body
+    );
+    assert_eq!(from("203.0.113.10").await.status, StatusCode::CONFLICT);
     // …and the open objection still holds the payment.
     let r = mark_paid(pid).await;
     assert!(

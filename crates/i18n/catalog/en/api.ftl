@@ -49,3 +49,4 @@ api-import-format = say ?format=csv or ?format=jsonl (or send Content-Type text/
 api-not-a-budget-year = { $year } is not a budget year from 1990 to 2100
 api-query-report = { $error } (give ?year=2025, and format=json, html or csv)
 api-not-a-report-year = { $year } is not a report year
+api-objections-per-minute = at most { $limit } objections a minute from one network address; try again in { $wait } s

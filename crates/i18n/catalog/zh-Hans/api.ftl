@@ -49,3 +49,4 @@ api-import-format = 请给出 ?format=csv 或 ?format=jsonl(或以 text/csv、ap
 api-not-a-budget-year = { $year } 不是 1990 至 2100 之间的预算年度
 api-query-report = { $error }(请给出 ?year=2025,以及 format=json、html 或 csv)
 api-not-a-report-year = { $year } 不是报告年度
+api-objections-per-minute = 每个网络地址每分钟最多提出 { $limit } 件异议;请在 { $wait } 秒后重试

@@ -205,13 +205,24 @@ async fn list_page(
 }
 
 /// Files an objection: anyone, no sign-in (a form from another site is refused).
-pub(super) async fn object(ctx: Ctx, State(s): St, Path(id): Path<i64>, axum::Form(form): Form) -> Response {
+pub(super) async fn object(
+    ctx: Ctx,
+    State(s): St,
+    crate::http::ClientAddr(client): crate::http::ClientAddr,
+    Path(id): Path<i64>,
+    axum::Form(form): Form,
+) -> Response {
     if !ctx.origin_ok {
         return ctx.page_status(
             StatusCode::FORBIDDEN,
             ctx.l("page-request-refused-2"),
             html! { p role="alert" { (ctx.l("page-this-form-lacks-a")) } },
         );
+    }
+    // As many objections a minute from one address as the API allows.
+    if let Err(p) = s.writes.check_objection(&client) {
+        let (status, msg) = super::problem_text(&ctx, &p);
+        return list_page(&ctx, &s, id, &form, &[("general".to_string(), msg)], None, status).await;
     }
     let Ok(award_id) = field(&form, "award_id").trim().parse::<i64>() else {
         let errors = [("award_id".to_string(), ctx.l("pub-object-choose").to_string())];
