@@ -417,7 +417,12 @@ fn sign_in(b: &Browser, base: &str, user: &str) {
 /// registers 甲公司 and creates the users; the tax bureau uploads its R&D figures as a workbook
 /// (one bad row refused, then fixed); the science bureau uploads its recognitions and opens the
 /// 2023 round; 甲公司 sees 20万元 + 20万元 proposed with the plan's sentences and confirms; each
-/// verifying department approves; the tax bureau decides; the round run again creates nothing.
+/// verifying department approves; the tax and science bureaus decide; the letter prints; the
+/// science bureau publishes the list (公示); someone not signed in objects, the tax bureau rejects
+/// the objection; after the period (the ledger's clock moved on) finance pays both with one
+/// voucher and reverses one with a reason; the budget line shows decided, paid and remaining; the
+/// audit page tells the story in Chinese, the chain verified; the round run again creates
+/// nothing. Screenshots of each step, in order (round-01 … round-22).
 #[test]
 fn the_yearly_round_in_a_real_browser() {
     let dir = std::env::temp_dir().join(format!("qiangke-browser-round-{}", std::process::id()));
@@ -575,18 +580,18 @@ fn the_yearly_round_in_a_real_browser() {
     assert_eq!(b.text("#letter-capitals"), "人民币贰拾万元整");
     assert_eq!(b.text("#letter-amount"), "200,000.00元");
     assert!(!b.text("#letter").contains("ledger.json"), "the explanation cites no position in an internal document");
-    b.screenshot("round-11-letter");
+    b.screenshot("round-10-letter");
     b.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}})));
     assert!(
         b.all("header").iter().all(|h| b.cmd("GET", &format!("/element/{h}/displayed"), None) == json!(false)),
         "no navigation in print"
     );
-    b.screenshot("round-12-letter-print");
+    b.screenshot("round-11-letter-print");
     b.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": ""}})));
     let pdf = b.cmd("POST", "/print", Some(json!({"page": {"width": 21.0, "height": 29.7}, "background": true})));
     let pdf = decode_base64(pdf.as_str().expect("base64"));
     assert!(pdf.starts_with(b"%PDF"), "the browser prints the letter");
-    std::fs::write(b.shots.join("round-12-letter.pdf"), pdf).expect("write the printed letter");
+    std::fs::write(b.shots.join("round-11-letter.pdf"), pdf).expect("write the printed letter");
 
     // 公示: the science bureau publishes the decided awards; the period is five working days.
     sign_in(&b, &base, "sci");
@@ -597,13 +602,13 @@ fn the_yearly_round_in_a_real_browser() {
     assert_eq!(b.text("#publication-total"), "400,000.00元");
     let (_, ends) = common::pack().publication.period(store.today());
     chinese_only(&b, "zh-Hans", "publication");
-    b.screenshot("round-15-published");
+    b.screenshot("round-12-published");
     let list_url = b.url();
     // Finance cannot pay in the period: nothing to tick, and the page says until when.
     sign_in(&b, &base, "fin");
     assert!(b.all("input[id^=pick-]").is_empty());
     assert!(b.text("main").contains(&format!("公示中,至 {ends}")), "{}", b.text("main"));
-    b.screenshot("round-16-finance-in-period");
+    b.screenshot("round-13-finance-in-period");
     // Anyone (not signed in) objects to the R&D award.
     b.cmd("DELETE", "/cookie", None);
     b.go(&list_url);
@@ -616,25 +621,25 @@ fn the_yearly_round_in_a_real_browser() {
     b.click(&format!(r#"#award_id option[value="{rd}"]"#));
     b.type_into("#reason", "甲公司2023年度研发经费内部支出不足1000万元");
     b.type_into("#contact", "0935-2212345");
-    b.screenshot("round-17-objection-form");
+    b.screenshot("round-14-objection-form");
     b.submit("#object");
     assert!(b.text("#objection-filed").contains("已提交"), "{}", b.text("main"));
-    b.screenshot("round-18-objection-filed");
+    b.screenshot("round-15-objection-filed");
     // On a telephone, as most people will open a public list.
     let rect = b.cmd("GET", "/window/rect", None);
     b.cmd("POST", "/window/rect", Some(json!({"width": 390, "height": 844})));
     b.go(&list_url);
-    b.screenshot("round-18-phone");
+    b.screenshot("round-15-phone");
     b.cmd("POST", "/window/rect", Some(json!({"width": rect["width"], "height": rect["height"]})));
     // The tax bureau, which decided it, checks and rejects the objection: the decision stands.
     sign_in(&b, &base, "tax2");
     assert!(b.text("#objections").contains("待处理 1 件"), "{}", b.text("main"));
     b.click(r#"#objections input[value="rejected"]"#);
     b.type_into("#objections input[name=reason]", "经核对2023年度研发费用加计扣除申报表,研发经费内部支出为1500万元,异议不成立");
-    b.screenshot("round-19-objection-desk");
+    b.screenshot("round-16-objection-desk");
     b.submit("#objections button[id^=rule-]");
     assert!(b.text("#objections").contains("异议不成立,决定维持"), "{}", b.text("main"));
-    b.screenshot("round-20-objection-settled");
+    b.screenshot("round-17-objection-settled");
 
     // After the period (the ledger's clock moved on), finance pays both with one voucher.
     let days = ends.days_since_1970() - store.today().days_since_1970() + 1;
@@ -652,10 +657,10 @@ fn the_yearly_round_in_a_real_browser() {
     b.submit("#pay-review");
     assert_eq!(b.text("#pay-total"), "400,000.00元");
     chinese_only(&b, "zh-Hans", "pay-confirm");
-    b.screenshot("round-13-pay-confirm");
+    b.screenshot("round-18-pay-confirm");
     b.submit("#pay-confirm");
     assert!(b.text("#pay-notice").contains("凭证 记-2024-0317,合计 400,000.00元"), "{}", b.text("main"));
-    b.screenshot("round-14-paid");
+    b.screenshot("round-19-paid");
     // One is reversed, with its reason: the high-tech award (四(二)7), paid to a wrong account.
     let reverse = b
         .all("main form[action$='/reversal']")
@@ -688,7 +693,7 @@ fn the_yearly_round_in_a_real_browser() {
         b.all("#budget-table tbody tr").into_iter().map(|r| b.text_of(&r)).find(|t| t.contains("四(二)7")).expect("the high-tech line");
     assert!(ht_row.contains("200,000.00"), "decided, scheduled again after the reversal: {ht_row}");
     chinese_only(&b, "zh-Hans", "finance");
-    b.screenshot("round-21-budget");
+    b.screenshot("round-20-budget");
     // The whole story on the audit page, in Chinese, with the chain verified.
     sign_in(&b, &base, "admin");
     b.go(&format!("{base}/audit"));
@@ -698,14 +703,14 @@ fn the_yearly_round_in_a_real_browser() {
         assert!(story.contains(step), "{step} on the audit page");
     }
     chinese_only(&b, "zh-Hans", "audit");
-    b.screenshot("round-22-audit");
+    b.screenshot("round-21-audit");
 
     // The round again: nothing new, no duplicate.
     sign_in(&b, &base, "sci");
     b.go(&format!("{base}/rounds"));
     b.submit("#open-round");
     assert!(b.text("#round-opened").contains("新拟兑现 0 项") && b.text("#round-opened").contains("已有且未变 2 项"), "{}", b.text("main"));
-    b.screenshot("round-10-rerun");
+    b.screenshot("round-22-rerun");
     sign_in(&b, &base, "jia");
     assert_eq!(b.all("main article").len(), 2, "no duplicate");
     // (the four-eyes refusal above answers 403: the page's own status, as intended)

@@ -9,7 +9,7 @@
 
 use crate::audit::{Entry, Writer};
 use crate::auth::{Principal, Role};
-use crate::{Error, FieldError, Msg, Result, Store, cst_minutes, fen_text, rfc3339};
+use crate::{Error, FieldError, Msg, Result, Store, fen_text, rfc3339};
 use qiangke_rules::Pack;
 use qiangke_rules::value::Date;
 use serde::Deserialize;
@@ -183,8 +183,8 @@ impl Standing {
 
 /// The day of `ms` in China Standard Time.
 pub fn cst_date(ms: i64) -> Date {
-    let s = cst_minutes(ms);
-    Date::parse(&s[..10]).unwrap_or(Date { year: 1970, month: 1, day: 1 })
+    let days = (ms.div_euclid(1000) + 8 * 3600).div_euclid(86_400);
+    Date::from_days_since_1970(days).unwrap_or(Date { year: 1970, month: 1, day: 1 })
 }
 
 fn check_text(field: &str, v: &str, max: usize, required: bool, errs: &mut Vec<FieldError>) {

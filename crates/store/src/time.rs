@@ -1,5 +1,7 @@
 //! Wall-clock time for the ledger: Unix milliseconds at rest, RFC 3339 (UTC) when shown.
 
+use qiangke_rules::value::Date;
+
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub fn now_ms() -> i64 {
     let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
@@ -35,36 +37,17 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let n = |r: std::ops::Range<usize>| s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<i64>().ok());
     let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
     let (h, mi, se, ms) = (n(11..13)?, n(14..16)?, n(17..19)?, n(20..23)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 59 {
+    if h > 23 || mi > 59 || se > 59 {
         return None;
     }
-    Some(((days_from_civil(y, m, d) * 86_400 + h * 3600 + mi * 60 + se) * 1000) + ms)
+    let day = Date::new(i32::try_from(y).ok()?, u8::try_from(m).ok()?, u8::try_from(d).ok()?)?;
+    Some(((day.days_since_1970() * 86_400 + h * 3600 + mi * 60 + se) * 1000) + ms)
 }
 
-/// (year, month, day) to days since 1970-01-01; the inverse of [`civil_from_days`] (same source).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Days since 1970-01-01 to (year, month, day); the era-based method of H. Hinnant's
-/// "chrono-compatible low-level date algorithms".
+/// (year, month, day) of a day counted from 1970-01-01 (1970-01-01 for a day outside the years 1–9999).
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    let d = Date::from_days_since_1970(z).unwrap_or(Date { year: 1970, month: 1, day: 1 });
+    (i64::from(d.year), i64::from(d.month), i64::from(d.day))
 }
 
 #[cfg(test)]

@@ -38,6 +38,17 @@ fn period(ctx: &Ctx, x: &J) -> Markup {
     }
 }
 
+/// A refusal as a form shows it: each invalid field beside its field, anything else at the top
+/// (`general`).
+fn refusal(ctx: &Ctx, e: qiangke_store::Error) -> (StatusCode, Vec<(String, String)>) {
+    let fields: Vec<(String, String)> = match &e {
+        qiangke_store::Error::Invalid(v) => v.iter().map(|f| (f.field.clone(), f.text(ctx.lang))).collect(),
+        _ => Vec::new(),
+    };
+    let (status, msg) = super::refusal_text(ctx, e);
+    (status, if fields.is_empty() { vec![("general".to_string(), msg)] } else { fields })
+}
+
 /// `/publications`: every list, newest first; the form that publishes one for whoever may.
 pub(super) async fn lists(ctx: Ctx, State(s): St) -> Response {
     lists_page(&ctx, &s, &[], &[], StatusCode::OK).await
@@ -106,12 +117,7 @@ pub(super) async fn publish(ctx: Ctx, State(s): St, axum::Form(form): Form) -> R
     match s.store.publish(&s.pack, &p, &input).await {
         Ok(x) => Redirect::to(&format!("/publications/{}", x["id"])).into_response(),
         Err(e) => {
-            let fields: Vec<(String, String)> = match &e {
-                qiangke_store::Error::Invalid(v) => v.iter().map(|f| (f.field.clone(), f.text(ctx.lang))).collect(),
-                _ => Vec::new(),
-            };
-            let (status, msg) = super::refusal_text(&ctx, e);
-            let errors = if fields.is_empty() { vec![("general".to_string(), msg)] } else { fields };
+            let (status, errors) = refusal(&ctx, e);
             lists_page(&ctx, &s, &form, &errors, status).await
         }
     }
@@ -238,12 +244,7 @@ pub(super) async fn object(
         Ok(f) => list_page(&ctx, &s, id, &[], &[], Some(&f), StatusCode::OK).await,
         Err(qiangke_store::Error::NotFound(m)) => super::store_error(&ctx, qiangke_store::Error::NotFound(m)),
         Err(e) => {
-            let fields: Vec<(String, String)> = match &e {
-                qiangke_store::Error::Invalid(v) => v.iter().map(|f| (f.field.clone(), f.text(ctx.lang))).collect(),
-                _ => Vec::new(),
-            };
-            let (status, msg) = super::refusal_text(&ctx, e);
-            let errors = if fields.is_empty() { vec![("general".to_string(), msg)] } else { fields };
+            let (status, errors) = refusal(&ctx, e);
             list_page(&ctx, &s, id, &form, &errors, None, status).await
         }
     }
