@@ -580,6 +580,7 @@ fn the_yearly_round_in_a_real_browser() {
     assert_eq!(b.text("#letter-capitals"), "人民币贰拾万元整");
     assert_eq!(b.text("#letter-amount"), "200,000.00元");
     assert!(!b.text("#letter").contains("ledger.json"), "the explanation cites no position in an internal document");
+    assert!(["plan-period", "(rd-spend-tiers)", "(high-tech-new)"].iter().all(|id| !b.text("#letter").contains(id)), "no ids in a letter");
     b.screenshot("round-10-letter");
     b.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}})));
     assert!(

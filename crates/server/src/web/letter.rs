@@ -135,7 +135,7 @@ fn award_letter(ctx: &Ctx, s: &AppState, a: &J) -> Markup {
             p { (ctx.l("letter-decision-note")) ": " (reason) }
         }
         h3 { (ctx.l("letter-how-computed")) }
-        pre.explanation { (a["result"]["explanation"][lk].as_str().unwrap_or("")) }
+        pre.explanation { (plain(&s.pack, a, a["result"]["explanation"][lk].as_str().unwrap_or(""))) }
         p.sign { (ctx.l("letter-sign")) }
     }
 }
@@ -167,5 +167,30 @@ fn withdrawal_letter(ctx: &Ctx, s: &AppState, a: &J) -> Markup {
         }
         p { (ctx.l("letter-refusal-next")) }
         p.sign { (ctx.l("letter-sign")) }
+    }
+}
+
+/// The explanation as a recipient reads it: without the rule's id after its title and the
+/// notes' ids before their choices (the ids are for analysts; the clause and the sentence stay).
+pub(crate) fn plain(pack: &qiangke_rules::Pack, a: &J, text: &str) -> String {
+    let mut out = text.replace(&format!(" ({})\n", a["rule"].as_str().unwrap_or("\u{0}")), "\n");
+    for n in &pack.notes {
+        out = out.replace(&format!("] {} — ", n.id), "] ");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_letter_says_no_ids() {
+        let pack =
+            qiangke_rules::load_pack(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022")).expect("pack");
+        let a = serde_json::json!({"rule": "high-tech-new"});
+        let text = "\n[四(二)7] 新认定高新技术企业一次性补助 (high-tech-new)\n  可获补助: 200,000.00元\n  解释说明 [一] plan-period — 奖励所依据的事项须发生在2022年1月1日至2025年12月31日\n";
+        assert_eq!(
+            super::plain(&pack, &a, text),
+            "\n[四(二)7] 新认定高新技术企业一次性补助\n  可获补助: 200,000.00元\n  解释说明 [一] 奖励所依据的事项须发生在2022年1月1日至2025年12月31日\n"
+        );
     }
 }
