@@ -21,7 +21,7 @@
 //!   checkpoint an auditor kept; nothing inside one machine can prevent that.
 
 use crate::Bind;
-use crate::{Backend, Result, Store, now_ms};
+use crate::{Backend, Result, Store};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::pool::PoolConnection;
@@ -96,7 +96,7 @@ impl Writer {
 
     /// The ledger's time ([`Store::now`]).
     pub(crate) fn now(&self) -> i64 {
-        now_ms().saturating_add(self.clock_offset.load(std::sync::atomic::Ordering::Relaxed))
+        crate::time::ledger_now(&self.clock_offset)
     }
 
     pub(crate) fn log(&mut self, e: Entry) {

@@ -1756,21 +1756,29 @@ impl Store {
 
     /// Payouts `p` may see, optionally of one budget year.
     pub async fn payouts(&self, pack: &Pack, p: &Principal, year: Option<i64>) -> Result<Vec<J>> {
+        self.payouts_of(pack, p, year, None).await
+    }
+
+    /// [`Store::payouts`], or the one payout `only` (when `p` may see it).
+    async fn payouts_of(&self, pack: &Pack, p: &Principal, year: Option<i64>, only: Option<i64>) -> Result<Vec<J>> {
+        let only = only.unwrap_or(0);
         let rows = sqlx::query(
             "SELECT p.id, p.award_id, p.entity_id, p.budget_year, p.payer, p.clause, p.amount_fen, p.status, p.scheduled_at, p.paid_at, \
              a.verifiers, a.rule_id, e.county, e.uscc, e.name, m.id AS payment, m.voucher, m.paid_on, m.account \
              FROM payouts p JOIN awards a ON a.id = p.award_id JOIN entities e ON e.id = p.entity_id LEFT JOIN payments m ON m.id = p.payment_id \
-             WHERE ($1 = 0 OR p.budget_year = $1) ORDER BY p.id",
+             WHERE ($1 = 0 OR p.budget_year = $1) AND ($2 = 0 OR p.id = $2) ORDER BY p.id",
         )
         .bind(year.unwrap_or(0))
+        .bind(only)
         .fetch_all(&self.pool)
         .await?;
         // Every reversal, by payout: a payout paid in error keeps its history.
         let mut reversed: HashMap<i64, Vec<J>> = HashMap::new();
         for x in sqlx::query(
             "SELECT r.payout_id, r.amount_fen, r.reason, u.username, r.entered_at, m.voucher FROM reversals r JOIN users u ON u.id = r.entered_by \
-             LEFT JOIN payments m ON m.id = r.payment_id ORDER BY r.id",
+             LEFT JOIN payments m ON m.id = r.payment_id WHERE ($1 = 0 OR r.payout_id = $1) ORDER BY r.id",
         )
+        .bind(only)
         .fetch_all(&self.pool)
         .await?
         {
@@ -1779,7 +1787,12 @@ impl Store {
                 "at": rfc3339(x.try_get(4)?), "voucher": x.try_get::<Option<String>, _>(5)?,
             }));
         }
-        let standing = crate::publication::Standing::load(&mut *self.pool.acquire().await?, None).await?;
+        // One payout: the standing of its award alone.
+        let award_of = match (only, rows.first()) {
+            (0, _) | (_, None) => None,
+            (_, Some(r)) => Some(r.try_get::<i64, _>("award_id")?),
+        };
+        let standing = crate::publication::Standing::load(&mut *self.pool.acquire().await?, award_of).await?;
         let today = self.today();
         let mut out = Vec::new();
         for r in &rows {
@@ -1838,16 +1851,8 @@ impl Store {
     pub async fn pay(&self, pack: &Pack, p: &Principal, input: &PaymentInput) -> Result<J> {
         p.require(&[Role::Finance], Msg::new("ledger-act-record-payment"))?;
         let mut errs = Vec::new();
-        let text = |field: &str, v: &str, errs: &mut Vec<FieldError>| {
-            let v = v.trim();
-            if v.is_empty() {
-                errs.push(FieldError::new(field, Msg::new("ledger-payment-field-missing")));
-            } else if v.chars().count() > 64 {
-                errs.push(FieldError::new(field, Msg::new("ledger-payment-field-too-long").arg("max", 64)));
-            }
-        };
-        text("voucher", &input.voucher, &mut errs);
-        text("account", &input.account, &mut errs);
+        crate::check_text("voucher", &input.voucher, 64, true, &mut errs);
+        crate::check_text("account", &input.account, 64, true, &mut errs);
         if let Err(m) = qiangke_rules::value::Date::parse_msg(input.paid_on.trim()) {
             errs.push(FieldError::new("paid_on", m));
         }
@@ -2044,10 +2049,9 @@ impl Store {
             detail: json!({"amount": fen_text(amount), "payment": payment, "reason": reason}),
         });
         w.commit().await?;
-        self.payouts(pack, p, None)
+        self.payouts_of(pack, p, None, Some(payout_id))
             .await?
-            .into_iter()
-            .find(|x| x["id"] == payout_id)
+            .pop()
             .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-payout").arg("id", payout_id)))
     }
 

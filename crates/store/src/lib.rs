@@ -23,7 +23,7 @@ mod time;
 
 pub use auth::{Principal, Role};
 pub use qiangke_i18n::{Lang, Msg};
-pub use time::{cst_minutes, now_ms, parse_rfc3339, rfc3339};
+pub use time::{cst_date, cst_minutes, now_ms, parse_rfc3339, rfc3339};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
@@ -78,6 +78,16 @@ impl FieldError {
     /// The same problem with its message in `lang`, as the API serializes it.
     pub fn rendered(&self, lang: Lang) -> FieldError {
         FieldError { field: self.field.clone(), message: self.text(lang), msg: None }
+    }
+}
+
+/// Checks a text field: required (not blank) if `required`, at most `max` characters.
+pub(crate) fn check_text(field: &str, v: &str, max: usize, required: bool, errs: &mut Vec<FieldError>) {
+    let v = v.trim();
+    if required && v.is_empty() {
+        errs.push(FieldError::new(field, Msg::new("ledger-payment-field-missing")));
+    } else if v.chars().count() > max {
+        errs.push(FieldError::new(field, Msg::new("ledger-payment-field-too-long").arg("max", max)));
     }
 }
 
@@ -297,7 +307,7 @@ impl Store {
 
     /// The ledger's time, Unix milliseconds: the system clock, moved by [`Store::advance_clock`].
     pub fn now(&self) -> i64 {
-        now_ms().saturating_add(self.clock_offset.load(std::sync::atomic::Ordering::Relaxed))
+        time::ledger_now(&self.clock_offset)
     }
 
     /// Moves the ledger's time forward by `ms` (never back): for tests and demonstrations of

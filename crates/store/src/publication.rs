@@ -15,7 +15,7 @@ use qiangke_rules::value::Date;
 use serde::Deserialize;
 use serde_json::{Value as J, json};
 use sqlx::Row;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A list to publish: every decided award not yet published (of one claim year, if given).
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -119,7 +119,7 @@ impl Hold {
 pub(crate) struct Standing {
     ends: HashMap<i64, Date>,
     open: HashMap<i64, i64>,
-    withdrawn: std::collections::HashSet<i64>,
+    withdrawn: HashSet<i64>,
 }
 
 impl Standing {
@@ -181,25 +181,10 @@ impl Standing {
     }
 }
 
-/// The day of `ms` in China Standard Time.
-pub fn cst_date(ms: i64) -> Date {
-    let days = (ms.div_euclid(1000) + 8 * 3600).div_euclid(86_400);
-    Date::from_days_since_1970(days).unwrap_or(Date { year: 1970, month: 1, day: 1 })
-}
-
-fn check_text(field: &str, v: &str, max: usize, required: bool, errs: &mut Vec<FieldError>) {
-    let v = v.trim();
-    if required && v.is_empty() {
-        errs.push(FieldError::new(field, Msg::new("ledger-payment-field-missing")));
-    } else if v.chars().count() > max {
-        errs.push(FieldError::new(field, Msg::new("ledger-payment-field-too-long").arg("max", max)));
-    }
-}
-
 impl Store {
     /// The ledger's day today, in China Standard Time.
     pub fn today(&self) -> Date {
-        cst_date(self.now())
+        crate::cst_date(self.now())
     }
 
     /// The bureau publishes every decided award not yet published (of one claim year, if given):
@@ -208,13 +193,13 @@ impl Store {
     /// of working days. Refused with nothing to publish.
     pub async fn publish(&self, pack: &Pack, p: &Principal, input: &PublishInput) -> Result<J> {
         p.require(&[Role::Reviewer, Role::Admin], Msg::new("ledger-act-publish"))?;
-        let publisher = pack.publication.publisher.map(|i| pack.department(i));
-        if p.role == Role::Reviewer && publisher.is_none_or(|d| Some(d.id.as_str()) != p.department.as_deref()) {
+        if !publishes(pack, p) {
+            let publisher = pack.publication.publisher.map(|i| pack.department(i));
             let (zh, en) = publisher.map_or_else(Default::default, |d| (d.name.zh.clone(), d.name.en.clone()));
             return Err(Error::Forbidden(Msg::new("ledger-publish-not-publisher").arg("zh", zh).arg("en", en)));
         }
         let mut errs = Vec::new();
-        check_text("title", &input.title, 100, true, &mut errs);
+        crate::check_text("title", &input.title, 100, true, &mut errs);
         if input.claim_year.is_some_and(|y| !(1990..=2100).contains(&y)) {
             errs.push(FieldError::new(
                 "claim_year",
@@ -241,7 +226,7 @@ impl Store {
             }));
         }
         let now = w.now();
-        let day = cst_date(now);
+        let day = crate::cst_date(now);
         let (starts, ends) = pack.publication.period(day);
         let days = i64::from(pack.publication.working_days.max(1));
         let id: i64 = sqlx::query(
@@ -296,39 +281,26 @@ impl Store {
 
     /// Every published list, newest first, with its period and whether it is still open.
     pub async fn publications(&self, pack: &Pack) -> Result<Vec<J>> {
-        let rows = sqlx::query(
-            "SELECT p.id, p.title, p.claim_year, p.published_on, p.starts_on, p.ends_on, p.working_days, \
-             (SELECT COUNT(*) FROM publication_items i WHERE i.publication_id = p.id), \
-             (SELECT CAST(COALESCE(SUM(i.amount_fen), 0) AS BIGINT) FROM publication_items i WHERE i.publication_id = p.id) \
-             FROM publications p ORDER BY p.id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{HEAD_SELECT} ORDER BY p.id DESC"))).fetch_all(&self.pool).await?;
         let today = self.today();
         rows.iter().map(|r| head_json(pack, r, today)).collect()
     }
 
     /// One published list with its awards: what the public page shows (no objection, no contact).
     pub async fn publication(&self, pack: &Pack, id: i64) -> Result<J> {
-        let r = sqlx::query(
-            "SELECT p.id, p.title, p.claim_year, p.published_on, p.starts_on, p.ends_on, p.working_days, \
-             (SELECT COUNT(*) FROM publication_items i WHERE i.publication_id = p.id), \
-             (SELECT CAST(COALESCE(SUM(i.amount_fen), 0) AS BIGINT) FROM publication_items i WHERE i.publication_id = p.id) \
-             FROM publications p WHERE p.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-publication").arg("id", id)))?;
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!("{HEAD_SELECT} WHERE p.id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-publication").arg("id", id)))?;
         let mut out = head_json(pack, &r, self.today())?;
-        let mut conn = self.pool.acquire().await?;
-        let standing = Standing::load(&mut conn, None).await?;
         let items = sqlx::query(
-            "SELECT i.award_id, e.name, e.uscc, e.county, a.rule_id, a.clause, a.budget_year, i.amount_fen FROM publication_items i \
+            "SELECT i.award_id, e.name, e.uscc, e.county, a.rule_id, a.clause, a.budget_year, i.amount_fen, \
+             (SELECT COUNT(*) FROM objection_rulings r WHERE r.award_id = i.award_id AND r.verdict = 'upheld') FROM publication_items i \
              JOIN awards a ON a.id = i.award_id JOIN entities e ON e.id = a.entity_id WHERE i.publication_id = $1 ORDER BY i.id",
         )
         .bind(id)
-        .fetch_all(&mut *conn)
+        .fetch_all(&self.pool)
         .await?
         .iter()
         .map(|x| {
@@ -339,7 +311,7 @@ impl Store {
                 "rule": x.try_get::<String, _>(4)?, "clause": x.try_get::<String, _>(5)?, "budget_year": x.try_get::<i64, _>(6)?,
                 "amount": fen_text(x.try_get(7)?),
                 // Withdrawn after an objection was upheld (the public sees that, not the objection).
-                "withdrawn": standing.is_withdrawn(award),
+                "withdrawn": x.try_get::<i64, _>(8)? > 0,
             }))
         })
         .collect::<Result<Vec<_>>>()?;
@@ -351,9 +323,9 @@ impl Store {
     /// the department that decided the award; until it rules, the award is not paid.
     pub async fn object(&self, publication: i64, input: &ObjectionInput) -> Result<J> {
         let mut errs = Vec::new();
-        check_text("reason", &input.reason, 1000, true, &mut errs);
-        check_text("contact", &input.contact, 100, true, &mut errs);
-        check_text("name", &input.name, 50, false, &mut errs);
+        crate::check_text("reason", &input.reason, 1000, true, &mut errs);
+        crate::check_text("contact", &input.contact, 100, true, &mut errs);
+        crate::check_text("name", &input.name, 50, false, &mut errs);
         if !errs.is_empty() {
             return Err(Error::Invalid(errs));
         }
@@ -364,7 +336,7 @@ impl Store {
             .await?
             .ok_or_else(|| Error::NotFound(Msg::new("ledger-no-publication").arg("id", publication)))?;
         let ends: String = pubrow.try_get(1)?;
-        let today = cst_date(w.now());
+        let today = crate::cst_date(w.now());
         if Date::parse(&ends).is_ok_and(|e| today > e) {
             return Err(Error::Conflict(Msg::new("ledger-objection-period-over").arg("date", ends)));
         }
@@ -418,6 +390,11 @@ impl Store {
     /// Objections `p` settles: a reviewer those of its department, the administrator all; open
     /// ones first, then settled ones, newest first.
     pub async fn objections(&self, p: &Principal) -> Result<Vec<J>> {
+        self.objections_of(p, None).await
+    }
+
+    /// [`Store::objections`], or the one objection `only` among them.
+    async fn objections_of(&self, p: &Principal, only: Option<i64>) -> Result<Vec<J>> {
         p.require(&[Role::Reviewer, Role::Admin], Msg::new("ledger-act-rule-objection"))?;
         let dept = if p.role == Role::Reviewer { p.department.clone().unwrap_or_default() } else { String::new() };
         let rows = sqlx::query(
@@ -426,9 +403,10 @@ impl Store {
              FROM objections o JOIN awards a ON a.id = o.award_id JOIN entities e ON e.id = a.entity_id \
              JOIN publications p ON p.id = o.publication_id JOIN publication_items i ON i.award_id = o.award_id \
              LEFT JOIN objection_rulings r ON r.objection_id = o.id LEFT JOIN users u ON u.id = r.ruled_by \
-             WHERE ($1 = '' OR o.department = $1) ORDER BY (CASE WHEN r.id IS NULL THEN 0 ELSE 1 END), o.id DESC",
+             WHERE ($1 = '' OR o.department = $1) AND ($2 = 0 OR o.id = $2) ORDER BY (CASE WHEN r.id IS NULL THEN 0 ELSE 1 END), o.id DESC",
         )
         .bind(dept)
+        .bind(only.unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -458,7 +436,7 @@ impl Store {
     pub async fn rule_objection(&self, p: &Principal, id: i64, input: &RulingInput) -> Result<J> {
         p.require(&[Role::Reviewer], Msg::new("ledger-act-rule-objection"))?;
         let mut errs = Vec::new();
-        check_text("reason", &input.reason, 1000, true, &mut errs);
+        crate::check_text("reason", &input.reason, 1000, true, &mut errs);
         if !errs.is_empty() {
             return Err(Error::Invalid(errs));
         }
@@ -507,8 +485,7 @@ impl Store {
             detail: json!({"objection": id, "department": dept, "reason": input.reason.trim(), "withdrawn": input.verdict == Verdict::Upheld}),
         });
         w.commit().await?;
-        let all = self.objections(p).await?;
-        all.into_iter().find(|x| x["id"] == id).ok_or_else(|| Error::NotFound(Msg::new("ledger-no-objection").arg("id", id)))
+        self.objections_of(p, Some(id)).await?.pop().ok_or_else(|| Error::NotFound(Msg::new("ledger-no-objection").arg("id", id)))
     }
 
     /// The 公示 of one award, for its page: the list, the period, its objections (without who
@@ -550,13 +527,26 @@ impl Store {
     }
 }
 
+/// Whether `p` publishes lists: the admin, and reviewers of the pack's publishing department.
+pub fn publishes(pack: &Pack, p: &Principal) -> bool {
+    p.role == Role::Admin
+        || (p.role == Role::Reviewer
+            && pack.publication.publisher.is_some_and(|i| Some(pack.department(i).id.as_str()) == p.department.as_deref()))
+}
+
+/// A list's heading as [`head_json`] reads it (the caller adds its condition and order).
+const HEAD_SELECT: &str = "SELECT p.id, p.title, p.claim_year, p.published_on, p.starts_on, p.ends_on, p.working_days, \
+     (SELECT COUNT(*) FROM publication_items i WHERE i.publication_id = p.id), \
+     (SELECT CAST(COALESCE(SUM(i.amount_fen), 0) AS BIGINT) FROM publication_items i WHERE i.publication_id = p.id) \
+     FROM publications p";
+
 /// A list's heading: its title, period, size, total, and whether objections are still accepted.
 fn head_json(pack: &Pack, r: &sqlx::any::AnyRow, today: Date) -> Result<J> {
     let (starts, ends): (String, String) = (r.try_get(4)?, r.try_get(5)?);
     let end = Date::parse(&ends).ok();
     // Whether the calendar had the holidays of every year the period touches.
-    let years: BTreeMap<i32, ()> = [Date::parse(&starts).ok(), end].into_iter().flatten().map(|d| (d.year, ())).collect();
-    let unknown: Vec<i32> = years.keys().copied().filter(|y| !pack.publication.knows_year(*y)).collect();
+    let years: BTreeSet<i32> = [Date::parse(&starts).ok(), end].into_iter().flatten().map(|d| d.year).collect();
+    let unknown: Vec<i32> = years.into_iter().filter(|y| !pack.publication.knows_year(*y)).collect();
     Ok(json!({
         "id": r.try_get::<i64, _>(0)?, "title": r.try_get::<String, _>(1)?, "claim_year": r.try_get::<Option<i64>, _>(2)?,
         "published_on": r.try_get::<String, _>(3)?, "starts_on": starts, "ends_on": ends, "working_days": r.try_get::<i64, _>(6)?,
@@ -568,10 +558,15 @@ fn head_json(pack: &Pack, r: &sqlx::any::AnyRow, today: Date) -> Result<J> {
 }
 
 /// Holds for payouts being paid in `w`'s transaction: the first refusal, if any.
+/// (Each payout's award read on its own: a payment names a few payouts of a ledger of many.)
 pub(crate) async fn payment_refusal(w: &mut Writer, pack: &Pack, payouts: &[(i64, i64)]) -> Result<Option<Msg>> {
-    let standing = Standing::load(w.conn(), None).await?;
-    let today = cst_date(w.now());
-    Ok(payouts.iter().find_map(|(payout, award)| standing.hold(pack, *award, today).map(|h| h.msg(*payout))))
+    let today = crate::cst_date(w.now());
+    for (payout, award) in payouts {
+        if let Some(h) = Standing::load(w.conn(), Some(*award)).await?.hold(pack, *award, today) {
+            return Ok(Some(h.msg(*payout)));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -617,7 +612,7 @@ mod tests {
     #[test]
     fn china_standard_time_decides_the_day() {
         // 2026-12-07T16:00Z is already 8 December in Beijing.
-        assert_eq!(super::cst_date(crate::parse_rfc3339("2026-12-07T15:59:59.999Z").expect("t")), d("2026-12-07"));
-        assert_eq!(super::cst_date(crate::parse_rfc3339("2026-12-07T16:00:00.000Z").expect("t")), d("2026-12-08"));
+        assert_eq!(crate::cst_date(crate::parse_rfc3339("2026-12-07T15:59:59.999Z").expect("t")), d("2026-12-07"));
+        assert_eq!(crate::cst_date(crate::parse_rfc3339("2026-12-07T16:00:00.000Z").expect("t")), d("2026-12-08"));
     }
 }

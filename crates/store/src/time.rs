@@ -8,6 +8,11 @@ pub fn now_ms() -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// The system clock moved by `offset` milliseconds: the ledger's time ([`crate::Store::now`]).
+pub(crate) fn ledger_now(offset: &std::sync::atomic::AtomicI64) -> i64 {
+    now_ms().saturating_add(offset.load(std::sync::atomic::Ordering::Relaxed))
+}
+
 /// `1700000000123` → `2023-11-14T22:13:20.123Z` (proleptic Gregorian calendar, UTC).
 pub fn rfc3339(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
@@ -25,6 +30,12 @@ pub fn cst_minutes(ms: i64) -> String {
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+}
+
+/// The day of `ms` in China Standard Time.
+pub fn cst_date(ms: i64) -> Date {
+    let days = (ms.div_euclid(1000) + 8 * 3600).div_euclid(86_400);
+    Date::from_days_since_1970(days).unwrap_or(Date { year: 1970, month: 1, day: 1 })
 }
 
 /// The instant [`rfc3339`] wrote (`2023-11-14T22:13:20.123Z`), in Unix milliseconds; `None` for

@@ -7,21 +7,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use qiangke_store::Principal;
 use qiangke_store::publication::{ObjectionInput, PublishInput, RulingInput, Verdict};
-use qiangke_store::{Principal, Role};
 use serde_json::Value as J;
 use std::sync::Arc;
 
 type St = State<Arc<AppState>>;
 type Form = axum::Form<Vec<(String, String)>>;
 
-/// Whether `p` publishes lists: the admin, and reviewers of the pack's publishing department.
-fn publishes(s: &AppState, p: Option<&Principal>) -> bool {
-    p.is_some_and(|p| {
-        p.role == Role::Admin
-            || (p.role == Role::Reviewer
-                && s.pack.publication.publisher.is_some_and(|i| Some(s.pack.department(i).id.as_str()) == p.department.as_deref()))
-    })
+/// A rule's title in the reader's language (its id if the pack does not know it).
+fn title_of(ctx: &Ctx, s: &AppState, id: &str) -> String {
+    s.pack.rule(id).map_or(id.to_string(), |r| r.title.get(ctx.lang).to_string())
 }
 
 /// The period of a list in words: `2026-12-01 至 2026-12-07(5 个工作日)`, and whether it is open.
@@ -66,7 +62,7 @@ async fn lists_page(ctx: &Ctx, s: &AppState, typed: &[(String, String)], errors:
         p { (ctx.l("pub-what")) }
         @if let Some(n) = s.pack.publication.note { p.hint { (super::note_link(ctx, &s.pack, n)) } }
         @if !s.pack.publication.required { p.notice { (ctx.l("pub-not-required")) } }
-        @if publishes(s, ctx.user.as_ref()) {
+        @if ctx.user.as_ref().is_some_and(|p| qiangke_store::publication::publishes(&s.pack, p)) {
             form.card method="post" action="/publications" #publish-form {
                 (ctx.csrf_field())
                 h2 { (ctx.l("pub-publish-heading")) }
@@ -143,7 +139,7 @@ async fn list_page(
     };
     let err = |f: &str| errors.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
     let county = |c: &str| super::admin::county_name(&s.pack, c, ctx.lang);
-    let rule_title = |r: &str| s.pack.rule(r).map_or(r.to_string(), |r| r.title.get(ctx.lang).to_string());
+    let rule_title = |r: &str| title_of(ctx, s, r);
     let items: Vec<&J> = x["items"].as_array().into_iter().flatten().collect();
     let body = html! {
         p #period { (period(ctx, &x)) }
@@ -268,7 +264,7 @@ pub(super) async fn desk_objections(ctx: &Ctx, s: &AppState, p: &Principal, refu
         return html! {};
     }
     let open = list.iter().filter(|o| o["status"] == "open").count();
-    let rule_title = |r: &str| s.pack.rule(r).map_or(r.to_string(), |r| r.title.get(ctx.lang).to_string());
+    let rule_title = |r: &str| title_of(ctx, s, r);
     html! {
         section #objections {
             h2 { (ctx.say("pub-desk-heading", &[("open", &open.to_string())])) }
