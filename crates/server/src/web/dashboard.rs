@@ -283,7 +283,7 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
         }
     };
     html! {
-        div.scroll { svg xmlns="http://www.w3.org/2000/svg" width=(x0 + w + 160) height=(h) role="img" aria-labelledby="bud-svg-t" {
+        div.scroll { svg xmlns="http://www.w3.org/2000/svg" width=(x0 + w + 300) height=(h) role="img" aria-labelledby="bud-svg-t" {
             title #bud-svg-t { (ctx.l("dash-dark-decided-scheduled-or")) }
             @for (i, ((y, payer), (committed, pending, _))) in agg.iter().enumerate() {
                 @let yy = 10 + row_h * i as i64;
@@ -292,7 +292,11 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
                 text x=(x0 - 6) y=(yy + 15) text-anchor="end" { (y) " " (dept_name(payer)) }
                 rect x=(x0) y=(yy + 2) width=(cw) height=(row_h - 8) fill="#0b5cad" {}
                 rect x=(x0 + cw) y=(yy + 2) width=(pw) height=(row_h - 8) fill="#9cc1e8" {}
-                text x=(x0 + cw + pw + 4) y=(yy + 15) { (super::payments::yuan(ctx, &committed.round_dp(2).to_string())) }
+                // The figures of both shades: decided, and what is still pending when there is some.
+                text x=(x0 + cw + pw + 4) y=(yy + 15) {
+                    (super::payments::yuan(ctx, &committed.round_dp(2).to_string()))
+                    @if *pending > Decimal::ZERO { (ctx.say("dash-bar-pending", &[("amount", &super::payments::yuan(ctx, &pending.round_dp(2).to_string()))])) }
+                }
             }
         } }
         // The legend: what each shade is (a bar of nothing is drawn as nothing).
