@@ -8,7 +8,7 @@ use qiangke_rules::Facts;
 use qiangke_rules::model::{Pack, Value};
 use qiangke_rules::value::money_plain;
 
-/// Every column of the layout, in the order of `qiangke_rules::sql::table_columns` (with
+/// Every column of the layout, in the order of `qiangke_lower::sql::table_columns` (with
 /// `EVENT.FIELD` for `EVENT__FIELD`).
 pub fn header(pack: &Pack) -> Vec<String> {
     let v = &pack.vocab;

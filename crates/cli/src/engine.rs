@@ -1,5 +1,5 @@
 //! `qiangke batch --engine postgres|spark`: the population runs where the data lives. The pack is
-//! compiled to SQL (`qiangke_rules::sql`), the CSV population is loaded as the `facts` table, and
+//! compiled to SQL (`qiangke_lower::sql`), the CSV population is loaded as the `facts` table, and
 //! the award rows (and the budget roll-up) come back as the same CSV files `--engine native`
 //! writes, under their final names only when the run succeeds.
 //!
@@ -8,8 +8,8 @@
 //! default `local[*]`), running the script `spark_run.py` that is built into this binary.
 
 use anyhow::{Context, Result, bail};
+use qiangke_lower::sql::{Dialect, Output, compile_to};
 use qiangke_rules::model::Pack;
-use qiangke_rules::sql::{Dialect, Output, compile_to};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -70,9 +70,9 @@ fn columns(pack: &Pack, input: &Path) -> Result<(Vec<String>, Vec<String>)> {
         .headers()
         .with_context(|| format!("{}:1: cannot read the header", input.display()))?
         .iter()
-        .map(|h| qiangke_rules::sql::column(h.trim()))
+        .map(|h| qiangke_lower::sql::column(h.trim()))
         .collect();
-    let all = qiangke_rules::sql::table_columns(pack);
+    let all = qiangke_lower::sql::table_columns(pack);
     for (i, h) in header.iter().enumerate() {
         if !all.contains(h) {
             bail!(

@@ -1146,7 +1146,7 @@ fn engine_batch(dir: &Path, input: &Path, out: &Path, budget: Option<&Path>, eng
 }
 
 fn sql(dir: &Path, dialect: DialectArg, budget: bool) -> Result<ExitCode> {
-    use qiangke_rules::sql::{Dialect, Output, compile_to};
+    use qiangke_lower::sql::{Dialect, Output, compile_to};
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let d = match dialect {
         DialectArg::Postgres => Dialect::Postgres,

@@ -18,7 +18,7 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
     let budget_sql = String::from_utf8(common::qiangke(&["sql", p, "--dialect", "postgres", "--budget"])).expect("utf-8");
 
     // The facts table: every column the pack's vocabulary names, as text; the CSV fills its own.
-    let cols = qiangke_rules::sql::table_columns(&qiangke_rules::load_pack(&common::pack_dir()).expect("pack"));
+    let cols = qiangke_lower::sql::table_columns(&qiangke_rules::load_pack(&common::pack_dir()).expect("pack"));
     let header = std::fs::read_to_string(&input).expect("input").lines().next().expect("header").replace('.', "__");
     let out = dir.join("postgres.csv");
     let budget = dir.join("postgres-budget.csv");

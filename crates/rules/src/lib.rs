@@ -31,7 +31,6 @@ pub mod pack;
 pub mod plan;
 pub mod resolve;
 pub mod script;
-pub mod sql;
 pub mod syntax;
 pub mod textfile;
 pub mod tree;

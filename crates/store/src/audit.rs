@@ -267,7 +267,7 @@ impl AuditKey {
         let text = format!(
             "# The key of this ledger's audit chain. Keep a copy away from the database: with it an\n\
              # auditor checks the chain; without it nobody can rewrite the chain unseen.\nkey = {}\nsince = {since}\n",
-            hex(&secret)
+            hex::encode(secret)
         );
         let mut o = std::fs::OpenOptions::new();
         o.write(true).create_new(true);
@@ -292,10 +292,6 @@ fn feed(h: &mut impl FnMut(&[u8]), parts: &[&str]) {
     }
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 /// An entry's hash: keyed (HMAC-SHA-256) with the audit key, or plain SHA-256 without one.
 fn entry_hash(key: Option<&AuditKey>, prev: &str, f: &Fields<'_>) -> String {
     let entity = f.entity.map(|e| e.to_string()).unwrap_or_default();
@@ -304,12 +300,12 @@ fn entry_hash(key: Option<&AuditKey>, prev: &str, f: &Fields<'_>) -> String {
         Some(k) => {
             let mut m = k.mac();
             feed(&mut |b| m.update(b), &parts);
-            hex(&m.finalize().into_bytes())
+            hex::encode(m.finalize().into_bytes())
         }
         None => {
             let mut h = Sha256::new();
             feed(&mut |b| h.update(b), &parts);
-            hex(&h.finalize())
+            hex::encode(h.finalize())
         }
     }
 }
@@ -397,7 +393,7 @@ fn hash_row(r: &sqlx::any::AnyRow) -> Result<String> {
             None => h.update([0u8]),
         }
     }
-    Ok(hex(&h.finalize()))
+    Ok(hex::encode(h.finalize()))
 }
 
 /// The hashes of covered rows as they stand (inside the writer's transaction), by id (a row that is not there is left out). The
@@ -439,7 +435,7 @@ pub struct Checkpoint {
 fn checkpoint_mac(key: &AuditKey, seq: i64, hash: &str, at: &str) -> String {
     let mut m = key.mac();
     feed(&mut |b| m.update(b), &["qiangke-audit-checkpoint", &seq.to_string(), hash, at]);
-    hex(&m.finalize().into_bytes())
+    hex::encode(m.finalize().into_bytes())
 }
 
 /// The result of checking the chain.
@@ -631,7 +627,7 @@ mod tests {
         // RFC 4231 test case 2 through the same HMAC: key "Jefe".
         let mut m = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").expect("key");
         m.update(b"what do ya want for nothing?");
-        assert_eq!(hex(&m.finalize().into_bytes()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(hex::encode(m.finalize().into_bytes()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 
     #[test]

@@ -265,7 +265,7 @@ pub fn ledger_facts(pack: &Pack, doc_text: &str) -> std::result::Result<qiangke_
 pub(crate) fn facts_hash(pack: &Pack, doc_text: &str) -> String {
     use sha2::Digest;
     let d = sha2::Sha256::new_with_prefix(pack.hash.as_bytes()).chain_update(doc_text.as_bytes()).finalize();
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(d)
 }
 
 /// A fact's path (`years.2023.rd_expenditure`) in the words of the vocabulary
@@ -415,7 +415,7 @@ impl SharedTexts {
                     f.insert("explanation_notes".into(), json!({"zh": notes[0], "en": notes[1]}));
                 }
                 let body = shared.to_string();
-                std::sync::Arc::new(Shared { hash: hex_sha256(&body), body, notes })
+                std::sync::Arc::new(Shared { hash: crate::auth::sha256_hex(&body), body, notes })
             })
             .clone()
     }
@@ -460,11 +460,6 @@ impl<'p> NewAward<'p> {
             shared: sh,
         }
     }
-}
-
-fn hex_sha256(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// An award's stored result made whole again: what it shares with other awards (`"shared"`,

@@ -116,7 +116,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         h.update((t.len() as u64).to_le_bytes());
         h.update(t.as_bytes());
     }
-    let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hash = hex::encode(h.finalize());
     let find = |name: &str| files.iter().find(|(n, _)| n == name);
     let fail = |l: Loader| Err(PackErrors { map: l.map, diagnostics: l.diags });
 

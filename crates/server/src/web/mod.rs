@@ -447,7 +447,7 @@ impl Ctx {
 }
 
 pub(crate) fn csrf_for(session: &str) -> String {
-    Sha256::digest(format!("qiangke-csrf|{session}").as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&Sha256::digest(format!("qiangke-csrf|{session}").as_bytes())[..16])
 }
 
 /// The first value of a form field ("" when absent).

@@ -32,7 +32,7 @@ fn request_key(user: i64) -> String {
     static N: AtomicU64 = AtomicU64::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
     let h = Sha256::digest(format!("{user}:{}:{n}:{:?}", qiangke_store::now_ms(), std::time::SystemTime::now()).as_bytes());
-    h.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&h[..16])
 }
 
 fn input_of(form: &[(String, String)]) -> (PaymentInput, Vec<String>) {

@@ -17,9 +17,9 @@
 //! must be plain (`1500000.50`, `true`, `2023-05-10`, enum ids): the units the native reader accepts
 //! (`1500万元`) are not parsed in SQL.
 
-use crate::model::{BudgetYear, Pack, Prefer, Rule, RuleKind, Trigger, Type, Value};
-use crate::resolve::{CExpr, Func, N, NK};
-use crate::syntax::BinOp;
+use qiangke_rules::model::{BudgetYear, Pack, Prefer, Rule, RuleKind, Trigger, Type, Value};
+use qiangke_rules::resolve::{CExpr, Func, N, NK};
+use qiangke_rules::syntax::BinOp;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -169,7 +169,7 @@ impl Ctx<'_> {
             NK::Tier(t, x) => {
                 let table = &self.pack.tiers[*t];
                 let x = self.expr(x)?;
-                let mut bands: Vec<&crate::model::Band> = table.bands.iter().collect();
+                let mut bands: Vec<&qiangke_rules::model::Band> = table.bands.iter().collect();
                 // The preferred band of a shared boundary is tested first.
                 if table.overlap.is_none_or(|(p, _)| p == Prefer::Higher) {
                     bands.reverse();
@@ -312,13 +312,13 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
             Type::Bool | Type::Int | Type::Dec | Type::Rate | Type::Money | Type::Date => {
                 write!(raw, ",\n    CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
             }
-            // A name is read as the identity the native once-keys use (crate::identity): the
+            // A name is read as the identity the native once-keys use (qiangke_rules::identity): the
             // translation strings stand once, in `qk_id`.
             Type::Text if c.contains("__") => write!(raw, ",\n    translate(NULLIF(TRIM({c}), ''), qk_id.f, qk_id.t) AS {c}"),
             _ => write!(raw, ",\n    NULLIF(TRIM({c}), '') AS {c}"),
         };
     }
-    let (from, to) = crate::identity::translation();
+    let (from, to) = qiangke_rules::identity::translation();
     let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t) qk_id");
     ctes.push(("raw".into(), raw));
     let agg = |ty: Type, c: &str| if ty == Type::Bool { format!("BOOL_OR({c}) AS {c}") } else { format!("MAX({c}) AS {c}") };

@@ -1,0 +1,7 @@
+//! A checked pack lowered to engines other than the interpreter of `qiangke-rules`, which stays
+//! the reference and the source of every explanation. The language crate knows nothing of them:
+//! each lowering reads the resolved rules (`qiangke_rules::resolve`) and the model, nothing else.
+//!
+//! - [`sql`] — the pack as one SQL query (PostgreSQL, Spark SQL) over the flat batch layout.
+
+pub mod sql;
