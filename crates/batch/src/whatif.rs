@@ -25,6 +25,7 @@ use crate::budget::{Budget, Line};
 use qiangke_rules::facts::Facts;
 use qiangke_rules::model::{Pack, RuleKind};
 use qiangke_rules::{Options, State, evaluate, load_pack_files};
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -233,20 +234,54 @@ fn uses_tier(n: &qiangke_rules::resolve::N, tables: &[usize]) -> bool {
 /// Budget lines per rule: `(rule index, budget year, paying department, clause)`.
 pub type RuleBudget = BTreeMap<(usize, i32, String, String), Line>;
 
-/// Evaluates a population (awards only), restricted to `rules` if given, on `jobs` threads.
-pub fn rule_budget(pack: &Pack, population: &[&Facts], years: &[i32], rules: Option<&[bool]>, jobs: usize) -> RuleBudget {
+/// One award of an entity in a population run: which result (rule, claim year, triggering event)
+/// and its amount. What the baseline keeps to tell who gains and who loses under a variant.
+#[derive(Debug, Clone, PartialEq)]
+struct Award {
+    rule: usize,
+    claim_year: i32,
+    trigger: Option<(usize, qiangke_rules::value::Date, Option<Arc<str>>)>,
+    low: Decimal,
+    high: Decimal,
+}
+
+/// What a population run keeps beside the budget lines.
+#[derive(Clone, Copy)]
+enum Keep<'a> {
+    Nothing,
+    /// Each entity's awards (the baseline).
+    Awards,
+    /// The effects against these awards of the baseline (indexed like the population), over the
+    /// re-evaluated rules.
+    Effects(&'a [Vec<Award>], &'a [bool]),
+}
+
+/// Evaluates the entities at `which` (positions in `population`), awards only, restricted to
+/// `rules` if given, on `jobs` threads: the budget lines per rule and what `keep` asks for (each
+/// entity's awards in the order of `which`, or the effects against the baseline).
+fn evaluate_population(
+    pack: &Pack,
+    population: &[&Facts],
+    which: &[usize],
+    years: &[i32],
+    rules: Option<&[bool]>,
+    jobs: usize,
+    keep: Keep<'_>,
+) -> (RuleBudget, Vec<Vec<Award>>, Effects) {
     let jobs = if jobs == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { jobs };
     let opts = Options { years: years.to_vec(), trace: false, awards_only: true, only_rules: rules.map(Arc::from) };
-    let per = population.len().div_ceil(jobs.max(1)).max(1);
-    let parts: Vec<RuleBudget> = std::thread::scope(|s| {
-        let handles: Vec<_> = population
+    let per = which.len().div_ceil(jobs.max(1)).max(1);
+    type Part = (RuleBudget, Vec<Vec<Award>>, Effects);
+    let parts: Vec<Part> = std::thread::scope(|s| {
+        let handles: Vec<_> = which
             .chunks(per)
             .map(|chunk| {
                 let opts = &opts;
                 s.spawn(move || {
-                    let mut b = RuleBudget::new();
-                    for f in chunk {
-                        let ev = evaluate(pack, f, opts);
+                    let (mut b, mut kept, mut effects) = (RuleBudget::new(), Vec::new(), Effects::default());
+                    let mut mine = Vec::new();
+                    for &i in chunk {
+                        let ev = evaluate(pack, population[i], opts);
                         for r in &ev.results {
                             let (State::Awarded { low, high }, Some(y), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) else {
                                 continue;
@@ -254,21 +289,62 @@ pub fn rule_budget(pack: &Pack, population: &[&Facts], years: &[i32], rules: Opt
                             let ri = pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).unwrap_or(0);
                             let paid = r.rule.paid_by.map_or(String::new(), |d| pack.departments[d].id.clone());
                             b.entry((ri, y, paid, r.rule.clause.clone())).or_default().add(*low, *high);
+                            if !matches!(keep, Keep::Nothing) {
+                                let trigger = r.trigger.as_ref().map(|t| (t.event, t.date, t.at.clone()));
+                                mine.push(Award { rule: ri, claim_year: r.claim_year, trigger, low: *low, high: *high });
+                            }
+                        }
+                        match keep {
+                            Keep::Nothing => {}
+                            Keep::Awards => kept.push(std::mem::take(&mut mine)),
+                            Keep::Effects(baseline, changed) => {
+                                effects.add(baseline[i].iter().filter(|a| changed[a.rule]), &mine);
+                                mine.clear();
+                            }
                         }
                     }
-                    b
+                    (b, kept, effects)
                 })
             })
             .collect();
         handles.into_iter().filter_map(|h| h.join().ok()).collect()
     });
-    let mut out = RuleBudget::new();
-    for p in parts {
+    let mut out = (RuleBudget::new(), Vec::new(), Effects::default());
+    for (p, kept, effects) in parts {
         for (k, l) in p {
-            out.entry(k).or_default().merge(&l);
+            out.0.entry(k).or_default().merge(&l);
         }
+        out.1.extend(kept);
+        out.2.merge(&effects);
     }
     out
+}
+
+/// Evaluates a population (awards only), restricted to `rules` if given, on `jobs` threads.
+pub fn rule_budget(pack: &Pack, population: &[&Facts], years: &[i32], rules: Option<&[bool]>, jobs: usize) -> RuleBudget {
+    let all: Vec<usize> = (0..population.len()).collect();
+    evaluate_population(pack, population, &all, years, rules, jobs, Keep::Nothing).0
+}
+
+/// The baseline of a what-if: the budget lines per rule, and every entity's awards, so that a
+/// variant can say who gains and who loses without evaluating the baseline again.
+#[derive(Debug)]
+pub struct Baseline {
+    pub lines: RuleBudget,
+    awards: Vec<Vec<Award>>,
+}
+
+impl Baseline {
+    pub fn new(pack: &Pack, population: &[&Facts], years: &[i32], jobs: usize) -> Baseline {
+        let all: Vec<usize> = (0..population.len()).collect();
+        let (lines, awards, _) = evaluate_population(pack, population, &all, years, None, jobs, Keep::Awards);
+        Baseline { lines, awards }
+    }
+
+    /// The baseline's budget.
+    pub fn budget(&self) -> Budget {
+        to_budget(&self.lines, None)
+    }
 }
 
 /// Sums per-rule lines into a budget, leaving out the rules in `except`.
@@ -283,17 +359,48 @@ pub fn to_budget(lines: &RuleBudget, except: Option<&[bool]>) -> Budget {
     b
 }
 
-/// The variant's budget: the baseline's lines for untouched rules, plus the variant's own for the
-/// re-evaluated ones.
-pub fn variant_budget(baseline: &RuleBudget, variant: &Variant, population: &[&Facts], years: &[i32], jobs: usize) -> Budget {
-    let mut b = to_budget(baseline, Some(&variant.rules));
-    // Only entities that can trigger a re-evaluated rule need evaluating: for rules triggered by
-    // events, those with such an event (or with the source event of a derivation that emits it).
+/// Entities better or worse off under a variant: how many, and by how much in all and at most
+/// (the change of the low end of what each receives; of the high end too while both are bounded).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Side {
+    pub entities: u64,
+    pub total_low: Decimal,
+    /// `None` once an entity's award on either side has no upper limit.
+    pub total_high: Option<Decimal>,
+    /// The largest change of one entity's low end (by magnitude, with its sign).
+    pub largest_low: Decimal,
+}
+
+/// What a variant changes for the entities, against the baseline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effects {
+    /// Awards the variant makes and the baseline does not (same rule, claim year and triggering event).
+    pub gained: u64,
+    /// Awards the baseline makes and the variant does not.
+    pub lost: u64,
+    /// Awards both make, for a different amount.
+    pub changed: u64,
+    pub better: Side,
+    pub worse: Side,
+}
+
+/// A variant's budget and its effects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub budget: Budget,
+    pub effects: Effects,
+}
+
+/// The variant's budget (the baseline's lines for untouched rules, plus the variant's own for the
+/// re-evaluated ones) and who gains and who loses. Only entities that can trigger a re-evaluated
+/// rule are evaluated: for rules triggered by events, those with such an event (or with the
+/// source event of a derivation that emits it).
+pub fn variant_outcome(baseline: &Baseline, variant: &Variant, population: &[&Facts], years: &[i32], jobs: usize) -> Outcome {
+    let mut budget = to_budget(&baseline.lines, Some(&variant.rules));
     let pack = &variant.pack;
     let mut types = vec![false; pack.vocab.events.len()];
     let mut every_entity = false;
-    for (i, r) in pack.rules.iter().enumerate().filter(|(i, _)| variant.rules[*i]) {
-        let _ = i;
+    for r in pack.rules.iter().enumerate().filter(|(i, _)| variant.rules[*i]).map(|(_, r)| r) {
         match &r.trigger {
             qiangke_rules::model::Trigger::Year => every_entity = true,
             qiangke_rules::model::Trigger::Event { event, .. } => {
@@ -304,14 +411,70 @@ pub fn variant_budget(baseline: &RuleBudget, variant: &Variant, population: &[&F
             }
         }
     }
-    let own = if every_entity {
-        rule_budget(pack, population, years, Some(&variant.rules), jobs)
-    } else {
-        let candidates: Vec<&Facts> = population.iter().copied().filter(|f| f.events.iter().any(|e| types[e.ty])).collect();
-        rule_budget(pack, &candidates, years, Some(&variant.rules), jobs)
-    };
-    b.merge(to_budget(&own, None));
-    b
+    let which: Vec<usize> = (0..population.len()).filter(|i| every_entity || population[*i].events.iter().any(|e| types[e.ty])).collect();
+    let keep = Keep::Effects(&baseline.awards, &variant.rules);
+    let (own, _, effects) = evaluate_population(pack, population, &which, years, Some(&variant.rules), jobs, keep);
+    budget.merge(to_budget(&own, None));
+    Outcome { budget, effects }
+}
+
+impl Side {
+    fn merge(&mut self, o: &Side) {
+        if o.entities == 0 {
+            return;
+        }
+        self.total_high = if self.entities == 0 { o.total_high } else { self.total_high.zip(o.total_high).map(|(a, b)| a + b) };
+        self.entities += o.entities;
+        self.total_low += o.total_low;
+        if o.largest_low.abs() > self.largest_low.abs() {
+            self.largest_low = o.largest_low;
+        }
+    }
+}
+
+impl Effects {
+    fn merge(&mut self, o: &Effects) {
+        self.gained += o.gained;
+        self.lost += o.lost;
+        self.changed += o.changed;
+        self.better.merge(&o.better);
+        self.worse.merge(&o.worse);
+    }
+
+    /// One entity: its awards under the re-evaluated rules, before and now.
+    fn add<'a>(&mut self, before: impl Iterator<Item = &'a Award> + Clone, now: &[Award]) {
+        let same = |a: &Award, b: &Award| a.rule == b.rule && a.claim_year == b.claim_year && a.trigger == b.trigger;
+        for n in now {
+            match before.clone().find(|b| same(b, n)) {
+                None => self.gained += 1,
+                Some(b) if (b.low, b.high) != (n.low, n.high) => self.changed += 1,
+                Some(_) => {}
+            }
+        }
+        self.lost += before.clone().filter(|b| !now.iter().any(|n| same(b, n))).count() as u64;
+        let sum = |it: &mut dyn Iterator<Item = &Award>| {
+            it.fold((Decimal::ZERO, Some(Decimal::ZERO)), |(l, h), a| {
+                (l + a.low, h.and_then(|h| (a.high != qiangke_rules::value::UNBOUNDED).then_some(h + a.high)))
+            })
+        };
+        let (bl, bh) = sum(&mut before.clone());
+        let (nl, nh) = sum(&mut now.iter());
+        let (dl, dh) = (nl - bl, bh.zip(nh).map(|(b, n)| n - b));
+        let side = match (dl.cmp(&Decimal::ZERO), dh.map(|d| d.cmp(&Decimal::ZERO))) {
+            (std::cmp::Ordering::Greater, _) | (std::cmp::Ordering::Equal, Some(std::cmp::Ordering::Greater)) => &mut self.better,
+            (std::cmp::Ordering::Less, _) | (std::cmp::Ordering::Equal, Some(std::cmp::Ordering::Less)) => &mut self.worse,
+            _ => return,
+        };
+        if side.entities == 0 {
+            side.total_high = Some(Decimal::ZERO);
+        }
+        side.entities += 1;
+        side.total_low += dl;
+        side.total_high = side.total_high.zip(dh).map(|(t, d)| t + d);
+        if dl.abs() > side.largest_low.abs() {
+            side.largest_low = dl;
+        }
+    }
 }
 
 /// One line of a comparison: baseline and variant amounts for a budget line.
@@ -324,7 +487,7 @@ pub struct Diff {
 
 impl Diff {
     /// Variant minus baseline (low end; the high end too unless either is open-ended).
-    pub fn delta(&self) -> (rust_decimal::Decimal, Option<rust_decimal::Decimal>) {
+    pub fn delta(&self) -> (Decimal, Option<Decimal>) {
         let open = |l: &Line| l.high == qiangke_rules::value::UNBOUNDED;
         let high = (!open(&self.baseline) && !open(&self.variant)).then(|| self.variant.high - self.baseline.high);
         (self.variant.low - self.baseline.low, high)

@@ -493,7 +493,7 @@ fn json_lines_flat_rows_and_documents() {
 
 #[test]
 fn a_reform_re_evaluating_only_its_rules_equals_a_full_re_evaluation() {
-    use qiangke_batch::whatif::{compare, rule_budget, to_budget, variant_budget, variants};
+    use qiangke_batch::whatif::{Baseline, compare, rule_budget, to_budget, variant_outcome, variants};
     let pack = pack();
     let files = qiangke_rules::read_pack_files(&pack_dir()).expect("files");
     let mut csv_bytes = Vec::new();
@@ -514,10 +514,10 @@ values = ["10万元", "12万元"]
 "#;
     let vs = variants(&files, &pack, "reform.toml", reform).expect("variants");
     assert_eq!(vs.len(), 2);
-    let baseline_lines = rule_budget(&pack, &population, &[], None, 2);
-    let baseline = to_budget(&baseline_lines, None);
+    let base = Baseline::new(&pack, &population, &[], 2);
+    let (baseline_lines, baseline) = (&base.lines, base.budget());
     for v in &vs {
-        let partial = variant_budget(&baseline_lines, v, &population, &[], 2);
+        let partial = variant_outcome(&base, v, &population, &[], 2).budget;
         let full = to_budget(&rule_budget(&v.pack, &population, &[], None, 2), None);
         assert_eq!(partial, full, "{}", v.name);
     }
@@ -617,4 +617,47 @@ fn a_facts_document_cannot_be_repeated_or_mixed_with_rows_of_its_entity() {
     assert!(s.first_errors[0].message.to_string().contains("appears again"));
     // A bad escape before a multi-byte character is a located error, not a crash.
     assert!(s.first_errors[2].message.to_string().contains("invalid JSON"));
+}
+
+/// Winners and losers, by hand from 四(二)8's tiers (500万元以上1000万元以下: 10万元;
+/// 1000万元以上2000万元以下: 20万元): A spends 550万元 (10万元), B 800万元 (10万元), C 1200万元
+/// (20万元), D nothing above 500万元 (no award).
+#[test]
+fn a_variant_says_who_gains_and_who_loses() {
+    use qiangke_batch::whatif::{Baseline, Side, variant_outcome, variants};
+    let pack = pack();
+    let files = qiangke_rules::read_pack_files(&pack_dir()).expect("files");
+    let csv = "id,name,year,kind,above_scale,super_deduction_amount,rd_expenditure\n\
+               A,甲,2023,enterprise,true,100000,5500000\n\
+               B,乙,2023,enterprise,true,100000,8000000\n\
+               C,丙,2023,enterprise,true,100000,12000000\n\
+               D,丁,2023,enterprise,true,100000,4000000\n";
+    let pop = run(&pack, csv.as_bytes(), Format::Csv, &BatchOptions { collect: true, ..BatchOptions::default() }, &Outputs::default())
+        .expect("population");
+    assert_eq!(pop.bad_rows, 0);
+    let population: Vec<&qiangke_rules::Facts> = pop.facts.iter().collect();
+    let base = Baseline::new(&pack, &population, &[], 1);
+    let outcome = |reform: &str| {
+        let vs = variants(&files, &pack, "reform.toml", reform).unwrap_or_else(|e| panic!("{e}"));
+        variant_outcome(&base, &vs[0], &population, &[], 1).effects
+    };
+    let yuan = |n: i64| Decimal::from(n);
+
+    // The first band paid 12万元: A and B gain 2万元 each, nobody loses, no award appears or goes.
+    let e = outcome("[[tier]]\ntable = \"rd_spend\"\nband = 1\namount = \"12万元\"\n");
+    assert_eq!((e.gained, e.lost, e.changed), (0, 0, 2));
+    assert_eq!(e.better, Side { entities: 2, total_low: yuan(40_000), total_high: Some(yuan(40_000)), largest_low: yuan(20_000) });
+    assert_eq!(e.worse, Side::default());
+
+    // The first band starting at 600万元 instead of 500万元: A (550万元) loses its 10万元; B and
+    // C keep theirs.
+    let e = outcome("[[tier]]\ntable = \"rd_spend\"\nband = 1\nfrom = \"600万元 以上\"\n");
+    assert_eq!((e.gained, e.lost, e.changed), (0, 1, 0));
+    assert_eq!(e.worse, Side { entities: 1, total_low: yuan(-100_000), total_high: Some(yuan(-100_000)), largest_low: yuan(-100_000) });
+    assert_eq!(e.better, Side::default());
+
+    // Starting at 400万元: D (400万元, 以上 includes it) gains 10万元.
+    let e = outcome("[[tier]]\ntable = \"rd_spend\"\nband = 1\nfrom = \"400万元 以上\"\n");
+    assert_eq!((e.gained, e.lost, e.changed), (1, 0, 0));
+    assert_eq!(e.better, Side { entities: 1, total_low: yuan(100_000), total_high: Some(yuan(100_000)), largest_low: yuan(100_000) });
 }

@@ -967,7 +967,7 @@ fn synth(dir: &Path, rows: u64, seed: u64, out: &Path) -> Result<ExitCode> {
 }
 
 fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Option<&Path>, jobs: usize) -> Result<ExitCode> {
-    use qiangke_batch::whatif::{compare, rule_budget, to_budget, variant_budget, variants};
+    use qiangke_batch::whatif::{Baseline, compare, variant_outcome, variants};
     use qiangke_batch::{BatchOptions, Outputs, run_file};
     use qiangke_rules::value::{UNBOUNDED, money_plain, money_yuan};
     let files = match qiangke_rules::read_pack_files(dir) {
@@ -1003,16 +1003,17 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
     let loaded = started.elapsed().as_secs_f64();
     let t = std::time::Instant::now();
     let population: Vec<&qiangke_rules::Facts> = pop.facts.iter().collect();
-    let baseline_lines = rule_budget(&pack, &population, years, None, jobs);
-    let baseline = to_budget(&baseline_lines, None);
+    let base = Baseline::new(&pack, &population, years, jobs);
+    let baseline = base.budget();
     let show = |m: qiangke_rules::Decimal| if m == UNBOUNDED { "∞".to_string() } else { money_yuan(m) };
     let mut csv =
         String::from("variant,budget_year,paid_by,clause,baseline_low,baseline_high,variant_low,variant_high,delta_low,delta_high\n");
-    for v in &all {
-        let vb = variant_budget(&baseline_lines, v, &population, years, jobs);
-        let diffs = compare(&baseline, &vb);
+    for (k, v) in all.iter().enumerate() {
+        let outcome = variant_outcome(&base, v, &population, years, jobs);
+        let diffs = compare(&baseline, &outcome.budget);
         let n = v.rules.iter().filter(|x| **x).count().to_string();
-        outln!("\n{}", say("cli-whatif-variant", &[("name", &v.name), ("rules", &n)]));
+        let progress = format!("{}/{}", k + 1, all.len());
+        outln!("\n{}", say("cli-whatif-variant", &[("name", &v.name), ("rules", &n), ("progress", &progress)]));
         if diffs.is_empty() {
             outln!("  {}", say("cli-whatif-no-change", &[]));
         }
@@ -1039,6 +1040,20 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
                 dh.map(money_plain).unwrap_or_default()
             ));
         }
+        let e = &outcome.effects;
+        let signed = |m: qiangke_rules::Decimal| format!("{}{}", if m.is_sign_negative() { "" } else { "+" }, money_yuan(m));
+        let args = [
+            ("gained", e.gained.to_string()),
+            ("lost", e.lost.to_string()),
+            ("changed", e.changed.to_string()),
+            ("better", e.better.entities.to_string()),
+            ("better_total", signed(e.better.total_low)),
+            ("better_most", signed(e.better.largest_low)),
+            ("worse", e.worse.entities.to_string()),
+            ("worse_total", signed(e.worse.total_low)),
+            ("worse_most", signed(e.worse.largest_low)),
+        ];
+        outln!("  {}", say_with("cli-whatif-effects", &args));
     }
     let args = [
         ("entities", pop.entities.to_string()),
