@@ -22,6 +22,7 @@
 //! ```
 
 use crate::budget::{Budget, Line};
+use qiangke_i18n::{Lang, Msg};
 use qiangke_rules::facts::Facts;
 use qiangke_rules::model::{Pack, RuleKind};
 use qiangke_rules::{Options, State, evaluate, load_pack_files};
@@ -47,30 +48,59 @@ struct Change {
     value: String,
 }
 
-fn str_field<'a>(t: &'a toml::Table, k: &str, what: &str) -> Result<&'a str, String> {
-    t.get(k).and_then(|v| v.as_str()).ok_or_else(|| format!("{what} needs `{k}` (a string)"))
+/// A reform that cannot be applied: what is wrong in the reform file, or the pack it would make
+/// refused by the pack's checks.
+#[derive(Debug)]
+pub enum ReformError {
+    Reform { file: String, message: Msg },
+    Pack(Box<qiangke_rules::Report>),
+}
+
+impl ReformError {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            ReformError::Reform { file, message } => {
+                qiangke_i18n::text(lang, "whatif-error-at", &[("file", file), ("message", &message.render(lang))])
+            }
+            ReformError::Pack(r) => qiangke_i18n::text(lang, "whatif-error-pack", &[("report", &r.render_in(lang))]),
+        }
+    }
+}
+
+fn str_field<'a>(t: &'a toml::Table, k: &'static str, section: &'static str) -> Result<&'a str, Msg> {
+    t.get(k).and_then(|v| v.as_str()).ok_or_else(|| Msg::new("whatif-needs-string").arg("section", section).arg("key", k))
 }
 
 /// Reads a reform file into its variants: one, or one per value of each sweep.
-pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: &str) -> Result<Vec<Variant>, String> {
-    let t: toml::Table = toml::from_str(text).map_err(|e| format!("{name}: {}", e.message()))?;
+pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: &str) -> Result<Vec<Variant>, ReformError> {
+    let at = |message: Msg| ReformError::Reform { file: name.to_string(), message };
+    let sets = changes(name, text).map_err(at)?;
+    sets.into_iter().map(|(label, changes)| apply(base_files, base, &label, &changes)).collect()
+}
+
+/// The variants a reform file describes: a label and the changes of each.
+fn changes(name: &str, text: &str) -> Result<Vec<(String, Vec<Change>)>, Msg> {
+    let t: toml::Table = toml::from_str(text).map_err(|e| Msg::new("whatif-toml").arg("detail", e.message()))?;
     let title = t.get("name").and_then(|v| v.as_str()).unwrap_or(name).to_string();
     let mut common = Vec::new();
     for (key, arr) in &t {
         let items = match (key.as_str(), arr.as_array()) {
             ("name", _) => continue,
             ("rule" | "tier" | "sweep", Some(a)) => a,
-            (k, _) => return Err(format!("{name}: unknown section `{k}` (expected [[rule]], [[tier]] or [[sweep]])")),
+            (k, _) => return Err(Msg::new("whatif-unknown-section").arg("section", k)),
         };
         if key == "sweep" {
             continue;
         }
         for item in items {
-            let tb = item.as_table().ok_or_else(|| format!("{name}: each [[{key}]] is a table"))?;
+            let tb = item.as_table().ok_or_else(|| Msg::new("whatif-not-a-table").arg("section", key))?;
             let target_rule = if key == "rule" { Some(str_field(tb, "id", "[[rule]]")?.to_string()) } else { None };
             let target_table = if key == "tier" {
-                let band =
-                    tb.get("band").and_then(|v| v.as_integer()).filter(|b| *b >= 1).ok_or("[[tier]] needs `band`, counted from 1")?;
+                let band = tb
+                    .get("band")
+                    .and_then(|v| v.as_integer())
+                    .filter(|b| *b >= 1)
+                    .ok_or_else(|| Msg::new("whatif-needs-band").arg("section", "tier"))?;
                 Some((str_field(tb, "table", "[[tier]]")?.to_string(), band as usize))
             } else {
                 None
@@ -79,7 +109,7 @@ pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: 
                 if matches!(f.as_str(), "id" | "table" | "band") {
                     continue;
                 }
-                let value = v.as_str().ok_or_else(|| format!("{name}: `{f}` must be a string"))?.to_string();
+                let value = v.as_str().ok_or_else(|| Msg::new("whatif-value-not-string").arg("field", f))?.to_string();
                 common.push(Change { rule: target_rule.clone(), table: target_table.clone(), field: f.clone(), value });
             }
         }
@@ -87,20 +117,20 @@ pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: 
     let mut sets: Vec<(String, Vec<Change>)> = Vec::new();
     if let Some(sweeps) = t.get("sweep").and_then(|v| v.as_array()) {
         for s in sweeps {
-            let tb = s.as_table().ok_or("each [[sweep]] is a table")?;
+            let tb = s.as_table().ok_or_else(|| Msg::new("whatif-not-a-table").arg("section", "sweep"))?;
             let field = str_field(tb, "field", "[[sweep]]")?.to_string();
             let rule = tb.get("rule").and_then(|v| v.as_str()).map(str::to_string);
             let table = match (tb.get("table").and_then(|v| v.as_str()), tb.get("band").and_then(|v| v.as_integer())) {
                 (Some(t), Some(b)) if b >= 1 => Some((t.to_string(), b as usize)),
-                (Some(_), _) => return Err(format!("{name}: a [[sweep]] of a table needs `band`, counted from 1")),
+                (Some(_), _) => return Err(Msg::new("whatif-needs-band").arg("section", "sweep")),
                 _ => None,
             };
             if rule.is_none() && table.is_none() {
-                return Err(format!("{name}: a [[sweep]] names a `rule`, or a `table` and a `band`"));
+                return Err(Msg::new("whatif-sweep-target"));
             }
-            let values = tb.get("values").and_then(|v| v.as_array()).ok_or("[[sweep]] needs `values` (a list of strings)")?;
+            let values = tb.get("values").and_then(|v| v.as_array()).ok_or_else(|| Msg::new("whatif-sweep-values"))?;
             for v in values {
-                let value = v.as_str().ok_or("sweep values are strings")?.to_string();
+                let value = v.as_str().ok_or_else(|| Msg::new("whatif-sweep-values"))?.to_string();
                 let label = format!(
                     "{title}: {} {field} = {value}",
                     rule.clone().unwrap_or_else(|| table.as_ref().map(|(t, b)| format!("{t}[{b}]")).unwrap_or_default())
@@ -114,18 +144,19 @@ pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: 
     if sets.is_empty() {
         sets.push((title, common));
     }
-    sets.into_iter().map(|(label, changes)| apply(base_files, base, &label, &changes)).collect()
+    Ok(sets)
 }
 
 /// Applies changes to the rule files and loads the result as a pack.
-fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[Change]) -> Result<Variant, String> {
+fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[Change]) -> Result<Variant, ReformError> {
+    let at = |file: &str, message: Msg| ReformError::Reform { file: file.to_string(), message };
     let mut files = base_files.to_vec();
     let mut touched_rules: Vec<String> = Vec::new();
     let mut touched_tables: Vec<String> = Vec::new();
     for c in changes {
         let mut done = false;
         for (name, text) in files.iter_mut().filter(|(n, _)| n.starts_with("rules/")) {
-            let mut doc: toml::Table = toml::from_str(text).map_err(|e| format!("{name}: {}", e.message()))?;
+            let mut doc: toml::Table = toml::from_str(text).map_err(|e| at(name, Msg::new("whatif-toml").arg("detail", e.message())))?;
             let mut hit = false;
             if let Some(id) = &c.rule
                 && let Some(rules) = doc.get_mut("rule").and_then(|v| v.as_array_mut())
@@ -143,11 +174,9 @@ fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[C
             {
                 for t in tiers.iter_mut().filter_map(|t| t.as_table_mut()) {
                     if t.get("id").and_then(|v| v.as_str()) == Some(table.as_str()) {
-                        let bands = t.get_mut("bands").and_then(|v| v.as_array_mut()).ok_or("a tier table without bands")?;
-                        let b = bands
-                            .get_mut(band - 1)
-                            .and_then(|b| b.as_table_mut())
-                            .ok_or_else(|| format!("table `{table}` has no band {band}"))?;
+                        let no_band = || at(name, Msg::new("whatif-no-band").arg("table", table).arg("band", band));
+                        let bands = t.get_mut("bands").and_then(|v| v.as_array_mut()).ok_or_else(no_band)?;
+                        let b = bands.get_mut(band - 1).and_then(|b| b.as_table_mut()).ok_or_else(no_band)?;
                         b.insert(c.field.clone(), toml::Value::String(c.value.clone()));
                         hit = true;
                         touched_tables.push(table.clone());
@@ -155,21 +184,24 @@ fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[C
                 }
             }
             if hit {
-                *text = toml::to_string(&doc).map_err(|e| e.to_string())?;
+                *text = toml::to_string(&doc).map_err(|e| at(name, Msg::new("whatif-toml").arg("detail", e)))?;
                 done = true;
             }
         }
         if !done {
-            return Err(match (&c.rule, &c.table) {
-                (Some(r), _) => format!("no rule `{r}` in the pack"),
-                (_, Some((t, _))) => format!("no tier table `{t}` in the pack"),
-                _ => "a change names neither a rule nor a table".into(),
-            });
+            return Err(at(
+                label,
+                match (&c.rule, &c.table) {
+                    (Some(r), _) => Msg::new("whatif-no-rule").arg("rule", r),
+                    (_, Some((t, _))) => Msg::new("whatif-no-table").arg("table", t),
+                    _ => Msg::new("whatif-sweep-target"),
+                },
+            ));
         }
     }
-    let pack = load_pack_files(&files).map_err(|e| format!("the reform makes the pack invalid:\n{}", e.render()))?;
+    let pack = load_pack_files(&files).map_err(|e| ReformError::Pack(Box::new(e)))?;
     if pack.rules.len() != base.rules.len() || pack.rules.iter().zip(&base.rules).any(|(a, b)| a.id != b.id) {
-        return Err("a reform may change rules, not add, remove or reorder them".into());
+        return Err(at(label, Msg::new("whatif-reorders")));
     }
     // Rules to re-evaluate: the changed ones, those using a changed table, top-ups of changed
     // rules, and the bases of all of these (a top-up needs its base's awards).

@@ -2,6 +2,7 @@
 //! case, and a synthetic population), sums exactly, and reports bad input by line and column.
 
 use qiangke_batch::{BatchError, BatchOptions, Format, Outputs, run};
+use qiangke_i18n::Lang;
 use qiangke_rules::cases::load_cases;
 use qiangke_rules::model::{Pack, Type, Value};
 use qiangke_rules::{Options, State, evaluate, load_facts, load_pack};
@@ -547,10 +548,16 @@ values = ["10万元", "12万元"]
     assert_eq!(total_delta, Decimal::from(20_000) * Decimal::from(lowest_band));
     // Bands are counted from 1.
     let err = variants(&files, &pack, "band0.toml", "[[tier]]\ntable = \"rd_spend\"\nband = 0\namount = \"1元\"\n").expect_err("band 0");
-    assert!(err.contains("counted from 1"), "{err}");
+    assert_eq!(err.render(Lang::En), "band0.toml: a [[tier]] of a tier table needs `band`, counted from 1");
+    assert_eq!(err.render(Lang::Zh), "band0.toml:修改分档表的 [[tier]] 需要 `band`(第几档,从 1 数起)");
     // A reform that names no real rule is refused.
     let err = variants(&files, &pack, "bad.toml", "[[rule]]\nid = \"no-such-rule\"\namount = \"1元\"\n").expect_err("unknown rule");
-    assert!(err.contains("no rule `no-such-rule`"), "{err}");
+    assert_eq!(err.render(Lang::Zh), "bad.toml:政策包中没有规则 `no-such-rule`");
+    // A value the pack language does not accept: the pack's own diagnostic, in the reader's language.
+    let err = variants(&files, &pack, "unit.toml", "[[rule]]\nid = \"high-tech-new\"\namount = \"30万\"\n").expect_err("no unit");
+    let zh = err.render(Lang::Zh);
+    assert!(zh.starts_with("按此方案修改后,政策包未通过检查:"), "{zh}");
+    assert!(matches!(err, qiangke_batch::whatif::ReformError::Pack(_)), "{zh}");
 }
 
 fn awards_with(text: &[u8], format: Format, opts: BatchOptions, name: &str) -> (qiangke_batch::Summary, Vec<AwardRow>) {
@@ -638,7 +645,7 @@ fn a_variant_says_who_gains_and_who_loses() {
     let population: Vec<&qiangke_rules::Facts> = pop.facts.iter().collect();
     let base = Baseline::new(&pack, &population, &[], 1);
     let outcome = |reform: &str| {
-        let vs = variants(&files, &pack, "reform.toml", reform).unwrap_or_else(|e| panic!("{e}"));
+        let vs = variants(&files, &pack, "reform.toml", reform).unwrap_or_else(|e| panic!("{}", e.render(Lang::En)));
         variant_outcome(&base, &vs[0], &population, &[], 1).effects
     };
     let yuan = |n: i64| Decimal::from(n);

@@ -984,7 +984,7 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
         match variants(&files, &pack, &r.display().to_string(), &text) {
             Ok(v) => all.extend(v),
             Err(e) => {
-                errln!("{}", say("cli-error", &[("detail", &format!("{}: {e}", r.display()))]));
+                errln!("{}", say("cli-error", &[("detail", &e.render(lang()))]));
                 return Ok(ExitCode::from(1));
             }
         }

@@ -75,3 +75,20 @@ xlsx-no-such-sheet = { $what }: no sheet named `{ $sheet }` (sheets: { $sheets }
 xlsx-no-sheet = { $what }: the workbook has no sheet
 xlsx-sheet-unreadable = { $what }: cannot read sheet `{ $sheet }` ({ $detail })
 xlsx-empty-sheet = { $what }: sheet `{ $sheet }` is empty
+
+## What-if reforms (qiangke whatif, the what-if page)
+whatif-error-at = { $file }: { $message }
+whatif-error-pack = the reform makes the pack invalid:
+    { $report }
+whatif-toml = not valid TOML: { $detail }
+whatif-unknown-section = unknown section [[{ $section }]] (expected [[rule]], [[tier]] or [[sweep]])
+whatif-not-a-table = each [[{ $section }]] must be a table
+whatif-needs-string = [[{ $section }]] needs `{ $key }` (text)
+whatif-needs-band = a [[{ $section }]] of a tier table needs `band`, counted from 1
+whatif-value-not-string = `{ $field }` must be text, in quotes
+whatif-sweep-target = a change names a `rule`, or a `table` and a `band`
+whatif-sweep-values = a [[sweep]] needs `values`, a list of texts
+whatif-no-rule = the pack has no rule `{ $rule }`
+whatif-no-table = the pack has no tier table `{ $table }`
+whatif-no-band = tier table `{ $table }` has no band { $band }
+whatif-reorders = a reform may change rules, not add, remove or reorder them

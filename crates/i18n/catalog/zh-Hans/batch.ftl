@@ -75,3 +75,20 @@ xlsx-no-such-sheet = { $what }:没有名为“{ $sheet }”的工作表(现有:{
 xlsx-no-sheet = { $what }:工作簿中没有工作表
 xlsx-sheet-unreadable = { $what }:无法读取工作表“{ $sheet }”({ $detail })
 xlsx-empty-sheet = { $what }:工作表“{ $sheet }”是空的
+
+## What-if reforms (qiangke whatif, the what-if page)
+whatif-error-at = { $file }:{ $message }
+whatif-error-pack = 按此方案修改后,政策包未通过检查:
+    { $report }
+whatif-toml = 不是有效的 TOML:{ $detail }
+whatif-unknown-section = 不认识的部分 [[{ $section }]](应为 [[rule]]、[[tier]] 或 [[sweep]])
+whatif-not-a-table = 每个 [[{ $section }]] 都应是一个表
+whatif-needs-string = [[{ $section }]] 需要 `{ $key }`(文字)
+whatif-needs-band = 修改分档表的 [[{ $section }]] 需要 `band`(第几档,从 1 数起)
+whatif-value-not-string = `{ $field }` 应是加引号的文字
+whatif-sweep-target = 修改须指明 `rule`(规则),或 `table` 和 `band`(分档表及第几档)
+whatif-sweep-values = [[sweep]] 需要 `values`(若干文字组成的列表)
+whatif-no-rule = 政策包中没有规则 `{ $rule }`
+whatif-no-table = 政策包中没有分档表 `{ $table }`
+whatif-no-band = 分档表 `{ $table }` 没有第 { $band } 档
+whatif-reorders = 方案只能修改规则,不能增加、删除或调换规则
