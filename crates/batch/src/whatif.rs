@@ -246,6 +246,22 @@ fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[C
     Ok(Variant { name: label.to_string(), pack, rules })
 }
 
+/// The rules whose amount, guard, filter or keys look up tier table `table` (by index).
+pub fn table_rules(pack: &Pack, table: usize) -> Vec<usize> {
+    pack.rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let filter = match &r.trigger {
+                qiangke_rules::model::Trigger::Event { filter, .. } => filter.as_ref(),
+                qiangke_rules::model::Trigger::Year => None,
+            };
+            any_uses(r.guard.iter().chain(r.amount.iter()).chain(filter).chain(r.once.iter()), &[table])
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 fn any_uses<'a>(mut exprs: impl Iterator<Item = &'a qiangke_rules::resolve::CExpr>, tables: &[usize]) -> bool {
     exprs.any(|e| uses_tier(&e.node, tables))
 }

@@ -52,6 +52,10 @@ impl SourceMap {
     pub fn name(&self, id: FileId) -> &str {
         &self.files[id.0 as usize].0
     }
+    /// Every file as (display name, text): for a loaded pack, the files it was loaded from.
+    pub fn files(&self) -> &[(String, String)] {
+        &self.files
+    }
     pub fn text(&self, id: FileId) -> &str {
         &self.files[id.0 as usize].1
     }

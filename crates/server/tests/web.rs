@@ -678,3 +678,102 @@ async fn simplified_by_default_traditional_and_english_as_choices() {
     let p = w.send("GET", "/policy", Some("qiangke_lang=zh-Hans"), None, &[("accept-language", "en")]).await;
     assert!(p.html.contains(r#"<html lang="zh-Hans">"#));
 }
+
+/// The what-if page over the seeded register (甲公司: 15,000,000元 of R&D spending in 2023, in the
+/// band "1000万元以上2000万元以下" of 四(二)8, 20万元, budgeted in 2024 and paid by the 市科技局).
+/// Paying that band 25万元 costs 50,000元 more in 2024 and makes 甲公司 better off by as much; a
+/// band that would leave a gap is refused with the pack's own reason; nothing is recorded.
+#[tokio::test]
+async fn the_whatif_page_compares_budgets_and_says_who_gains() {
+    let w = Web::new("whatif").await;
+    let r = w.get("/whatif", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "signed out: sent to sign in");
+    let (sci, _) = w.session("sci").await;
+    let sci = format!("qiangke_session={sci}");
+    let f = w.get("/whatif", Some(&sci)).await;
+    assert_eq!(f.status, StatusCode::OK);
+    assert!(
+        f.html.contains(r#"<option value="tier|rd_spend|2|amount">四(二)8 规上工业企业研发投入分档补助:第 2 档金额(现为 20万元)</option>"#),
+        "{}",
+        f.html
+    );
+    assert!(f.html.contains(r#"<option value="rule|high-tech-new|amount">"#));
+    assert!(f.html.contains(r#"href="/whatif""#), "in the navigation");
+    let token = csrf(&f.html);
+    let audit_before = w.store.verify_audit(&[]).await.expect("verify").entries;
+
+    let asked = [("csrf", token.as_str()), ("lever", "tier|rd_spend|2|amount"), ("value", "25万元"), ("year", "2023")];
+    let r = w.send("POST", "/whatif", Some(&sci), Some(&asked), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    assert!(r.html.contains("测算范围:已登记的 1 个主体及其现有数据。"), "{}", r.html);
+    assert!(
+        r.html.contains("新增奖补 0 项,减少 0 项,金额变化 1 项。受益主体 1 个(合计 +50,000.00元,单个最多 +50,000.00元);受损主体 0 个(合计 0.00元,单个最多 0.00元)。"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains(
+            r#"<tr><td>2024</td><td>市科技局</td><td>四(二)8</td><td class="num">200,000.00元</td><td class="num">250,000.00元</td><td class="num">+50,000.00元</td></tr>"#
+        ),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains(r#"value="25万元""#), "the value typed is kept");
+
+    // A lower bound that leaves a gap after the first band: the pack's checks refuse it.
+    let gap = [("csrf", token.as_str()), ("lever", "tier|rd_spend|2|from"), ("value", "1600万元 以上"), ("year", "")];
+    let r = w.send("POST", "/whatif", Some(&sci), Some(&gap), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("“1600万元 以上”不能使用:"), "{}", r.html);
+    // No value, no change named: said, nothing run.
+    let r = w
+        .send("POST", "/whatif", Some(&sci), Some(&[("csrf", token.as_str()), ("lever", "tier|rd_spend|2|amount"), ("value", " ")]), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("请填写新的值。"));
+    let r = w
+        .send("POST", "/whatif", Some(&sci), Some(&[("csrf", token.as_str()), ("lever", "rule|no-such|amount"), ("value", "1元")]), &[])
+        .await;
+    assert!(r.html.contains("请选择修改内容。"));
+    // Without the form's token: refused.
+    let r = w.send("POST", "/whatif", Some(&sci), Some(&asked[1..]), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.store.verify_audit(&[]).await.expect("verify").entries, audit_before, "a what-if records nothing");
+    // Finance may too; a county's official and an enterprise may not (the page, the form, the
+    // register's facts behind it).
+    let (fin, _) = w.session("fin").await;
+    assert_eq!(w.get("/whatif", Some(&format!("qiangke_session={fin}"))).await.status, StatusCode::OK);
+    let pack = common::pack();
+    let (_, admin) = w.session("admin").await;
+    let mk = |u: &str, role: &str| qiangke_store::auth::NewUser {
+        username: u.into(),
+        password: common::PASSWORD.into(),
+        role: role.into(),
+        ..Default::default()
+    };
+    let county = qiangke_store::auth::NewUser { county: Some("liangzhou".into()), ..mk("county", "county") };
+    w.store.create_user(&pack, Some(&admin), county).await.expect("county");
+    let ent = w.store.entities(&admin).await.expect("entities")[0]["id"].as_i64().expect("id");
+    w.store
+        .create_user(&pack, Some(&admin), qiangke_store::auth::NewUser { entity_id: Some(ent), ..mk("ent", "entity") })
+        .await
+        .expect("ent");
+    for u in ["county", "ent"] {
+        let (t, p) = w.session(u).await;
+        let c = format!("qiangke_session={t}");
+        let page = w.get("/whatif", Some(&c)).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{u}");
+        assert!(!page.html.contains(r#"href="/whatif""#), "{u}: not in the navigation");
+        let r = w
+            .send(
+                "POST",
+                "/whatif",
+                Some(&c),
+                Some(&[("csrf", csrf(&page.html).as_str()), ("lever", "tier|rd_spend|2|amount"), ("value", "25万元")]),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{u}");
+        assert!(w.store.population(&pack, &p).await.is_err(), "{u}: the register's facts");
+    }
+}

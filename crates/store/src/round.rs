@@ -104,7 +104,59 @@ fn round_json(r: &sqlx::any::AnyRow) -> Result<J> {
 const ROUND_SELECT: &str = "SELECT r.id, r.claim_year, r.rules, r.pack_hash, u.username, r.opened_at, r.entities, r.proposed, r.unchanged, \
      r.flagged, r.needs, r.refused FROM rounds r JOIN users u ON u.id = r.opened_by";
 
+/// One registered entity (a row of `SELECT id, uscc, name, kind, county FROM entities ORDER BY
+/// id`) and its facts document as text, taking its rows from `rows` (`SELECT entity_id, scope,
+/// year, name, value FROM facts ORDER BY entity_id, id`, read along with the entities).
+fn entity_document(
+    pack: &Pack,
+    e: &sqlx::any::AnyRow,
+    rows: &mut std::iter::Peekable<std::slice::Iter<'_, sqlx::any::AnyRow>>,
+) -> Result<(i64, EntityHead, String)> {
+    let entity_id: i64 = e.try_get(0)?;
+    let head = EntityHead { uscc: e.try_get(1)?, name: e.try_get(2)?, kind: e.try_get(3)?, county: e.try_get(4)? };
+    let mut mine = Vec::new();
+    while let Some(r) = rows.peek() {
+        let of: i64 = r.try_get(0)?;
+        if of < entity_id {
+            rows.next();
+            continue;
+        }
+        if of > entity_id {
+            break;
+        }
+        let r = rows.next().expect("peeked");
+        mine.push(Ok((r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?)));
+    }
+    let text = facts_document(pack, &head, mine.into_iter())?.to_string();
+    Ok((entity_id, head, text))
+}
+
+const ENTITIES_SELECT: &str = "SELECT id, uscc, name, kind, county FROM entities ORDER BY id";
+const FACTS_SELECT: &str = "SELECT entity_id, scope, year, name, value FROM facts ORDER BY entity_id, id";
+
 impl Store {
+    /// Every registered entity's facts in force, as a round reads them, for a what-if over the
+    /// register (nothing is written). Returns the facts and the number of entities left out
+    /// because their facts no longer validate against the pack.
+    pub async fn population(&self, pack: &Pack, p: &Principal) -> Result<(Vec<qiangke_rules::Facts>, usize)> {
+        p.require(&[Role::Admin, Role::Reviewer, Role::Finance], Msg::new("whatif-act-run"))?;
+        // One snapshot: the entities and their facts read in one transaction.
+        let mut tx = self.pool.begin().await?;
+        let ents = sqlx::query(ENTITIES_SELECT).fetch_all(&mut *tx).await?;
+        let fact_rows = sqlx::query(FACTS_SELECT).fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        let mut rows = fact_rows.iter().peekable();
+        let (mut out, mut refused) = (Vec::with_capacity(ents.len()), 0);
+        for e in &ents {
+            let (_, _, text) = entity_document(pack, e, &mut rows)?;
+            match crate::ledger::ledger_facts(pack, &text) {
+                Ok(f) => out.push(f),
+                Err(_) => refused += 1,
+            }
+        }
+        Ok((out, refused))
+    }
+
     /// Opens a round for `claim_year` over every registered entity (`rules`: only these award
     /// rules; empty: all). One transaction: the round, its proposals, the needs-information
     /// list and every audit entry are kept together or not at all.
@@ -147,9 +199,8 @@ impl Store {
 
         let mut w = self.writer().await?;
         // Everything is read inside the transaction: the round sees one state of the ledger.
-        let ents = sqlx::query("SELECT id, uscc, name, kind, county FROM entities ORDER BY id").fetch_all(w.conn()).await?;
-        let fact_rows =
-            sqlx::query("SELECT entity_id, scope, year, name, value FROM facts ORDER BY entity_id, id").fetch_all(w.conn()).await?;
+        let ents = sqlx::query(ENTITIES_SELECT).fetch_all(w.conn()).await?;
+        let fact_rows = sqlx::query(FACTS_SELECT).fetch_all(w.conn()).await?;
         let mut held: HashMap<String, Vec<Held>> = HashMap::new();
         for r in sqlx::query(
             "SELECT a.once_key, a.id, a.status, a.low_fen, a.high_fen, x.facts_hash, a.confirmation, a.review_flag \
@@ -205,23 +256,7 @@ impl Store {
                         // Lets the write of the batch before send its next statement.
                         tokio::task::yield_now().await;
                     }
-                    let entity_id: i64 = e.try_get(0)?;
-                    let head = EntityHead { uscc: e.try_get(1)?, name: e.try_get(2)?, kind: e.try_get(3)?, county: e.try_get(4)? };
-                    let mut mine = Vec::new();
-                    while let Some(r) = rows.peek() {
-                        let of: i64 = r.try_get(0)?;
-                        if of < entity_id {
-                            rows.next();
-                            continue;
-                        }
-                        if of > entity_id {
-                            break;
-                        }
-                        let r = rows.next().expect("peeked");
-                        mine.push(Ok((r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?)));
-                    }
-                    let doc = facts_document(pack, &head, mine.into_iter())?;
-                    let text = doc.to_string();
+                    let (entity_id, head, text) = entity_document(pack, e, &mut rows)?;
                     let facts = match crate::ledger::ledger_facts(pack, &text) {
                         Ok(f) => f,
                         Err(r) => {

@@ -255,6 +255,7 @@ audit-actor-bootstrap = system set-up
 audit-actor-public = the public (公示 page)
 
 # The 免申即享 round
+whatif-act-run = a what-if over the register needs the role admin, reviewer or finance
 round-act-open = opening a round needs the role admin or reviewer
 round-act-read = reading rounds needs the role admin, reviewer or finance
 round-rule-not-an-award = rule { $rule } is not an award rule and cannot be part of a round

@@ -254,6 +254,7 @@ audit-actor-bootstrap = 系统初始化
 audit-actor-public = 社会公众(公示页面)
 
 # The 免申即享 round
+whatif-act-run = 在登记主体上测算方案需要管理员、审核部门或财政角色
 round-act-open = 开启免申即享批次需要管理员或审核部门角色
 round-act-read = 查看免申即享批次需要管理员、审核部门或财政角色
 round-rule-not-an-award = 规则 { $rule } 不是奖补规则,不能纳入批次

@@ -19,6 +19,7 @@ mod payments;
 mod policy;
 mod publication;
 mod round;
+mod whatif;
 
 pub(crate) use round::Runs;
 
@@ -75,6 +76,7 @@ pub fn routes() -> Router<S> {
         .route("/audit", get(desk::audit))
         .route("/audit.csv", get(desk::audit_csv))
         .route("/rounds", get(round::rounds).post(round::open))
+        .route("/whatif", get(whatif::page).post(whatif::run))
         .route("/me", get(round::mine))
         .route("/entities", get(admin::entities).post(admin::register))
         .route("/entities/template.csv", get(admin::entity_template))
@@ -339,6 +341,7 @@ impl Ctx {
             add(matches!(u.role, Role::Admin | Role::Reviewer | Role::County), "/progress", "page-progress");
             add(u.role == Role::Admin, "/users", "page-users");
             add(matches!(u.role, Role::Finance | Role::Admin), "/finance", "page-budget-payouts");
+            add(matches!(u.role, Role::Admin | Role::Reviewer | Role::Finance), "/whatif", "page-whatif");
             add(true, "/audit", "page-audit-trail");
         }
         links

@@ -1,0 +1,310 @@
+//! What would a change to the plan cost? The bureau, finance or the administrator changes one
+//! amount or one tier threshold of the pack and sees, over the registered entities and their facts
+//! in force, the budget beside today's and who gains and who loses. Nothing is written: the
+//! change is a variant of the pack, checked like the pack itself (`qiangke_batch::whatif`).
+
+use super::{Ctx, field};
+use crate::api::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use qiangke_batch::budget::{Budget, Line};
+use qiangke_batch::whatif::{Baseline, Diff, Effects, Outcome, ReformError, compare, table_rules, variant_outcome, variants};
+use qiangke_rules::model::RuleKind;
+use qiangke_rules::resolve::{Func, NK};
+use qiangke_rules::value::{UNBOUNDED, money_source, money_yuan};
+use qiangke_rules::{Decimal, Pack};
+use qiangke_store::Role;
+use std::sync::Arc;
+
+type St = State<Arc<AppState>>;
+type Form = axum::Form<Vec<(String, String)>>;
+
+/// One thing the page can change: the form's value for it, what it is called, its value today
+/// as the pack writes it, and the reform that sets it to a new value.
+struct Lever {
+    key: String,
+    label: String,
+    current: String,
+    target: Target,
+}
+
+enum Target {
+    /// A field of a rule (its id).
+    Rule(String, &'static str),
+    /// A field of a band (table id, band counted from 1).
+    Band(String, usize, &'static str),
+}
+
+/// Every amount a rule writes as a figure or a range of figures, and every band of every tier
+/// table (its amount and its bounds), in the order of the pack.
+fn levers(ctx: &Ctx, pack: &Pack) -> Vec<Lever> {
+    let mut out = Vec::new();
+    let fixed = |n: &qiangke_rules::resolve::N| match &n.k {
+        NK::Const(_) => true,
+        NK::Call(Func::Range | Func::AtLeast, args) => args.iter().all(|a| matches!(a.k, NK::Const(_))),
+        _ => false,
+    };
+    for r in pack.rules.iter().filter(|r| r.kind == RuleKind::Award) {
+        if let Some(a) = r.amount.as_ref().filter(|a| fixed(&a.node)) {
+            out.push(Lever {
+                key: format!("rule|{}|amount", r.id),
+                label: ctx.say("whatif-lever-amount", &[("clause", &r.clause), ("title", r.title.get(ctx.lang))]),
+                current: a.text.clone(),
+                target: Target::Rule(r.id.clone(), "amount"),
+            });
+        }
+    }
+    for (ti, t) in pack.tiers.iter().enumerate() {
+        let Some(r) = table_rules(pack, ti).first().map(|i| &pack.rules[*i]) else { continue };
+        for (bi, b) in t.bands.iter().enumerate() {
+            let band = (bi + 1).to_string();
+            let args = |what: &'static str| ctx.say(what, &[("clause", &r.clause), ("title", r.title.get(ctx.lang)), ("band", &band)]);
+            out.push(Lever {
+                key: format!("tier|{}|{band}|amount", t.id),
+                label: args("whatif-lever-band-amount"),
+                current: money_source(b.amount),
+                target: Target::Band(t.id.clone(), bi + 1, "amount"),
+            });
+            for (bound, field, what) in [(&b.lower, "from", "whatif-lever-band-from"), (&b.upper, "to", "whatif-lever-band-to")] {
+                if let Some(x) = bound {
+                    out.push(Lever {
+                        key: format!("tier|{}|{band}|{field}", t.id),
+                        label: args(what),
+                        current: format!("{} {}", money_source(x.value), x.word),
+                        target: Target::Band(t.id.clone(), bi + 1, field),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The reform file of one change (TOML, written by the `toml` crate: any value is quoted safely).
+fn reform(lever: &Lever, value: &str) -> String {
+    let mut item = toml::Table::new();
+    let section = match &lever.target {
+        Target::Rule(id, f) => {
+            item.insert("id".into(), id.clone().into());
+            item.insert((*f).into(), value.into());
+            "rule"
+        }
+        Target::Band(table, band, f) => {
+            item.insert("table".into(), table.clone().into());
+            item.insert("band".into(), i64::try_from(*band).unwrap_or(1).into());
+            item.insert((*f).into(), value.into());
+            "tier"
+        }
+    };
+    let mut doc = toml::Table::new();
+    doc.insert("name".into(), lever.label.clone().into());
+    doc.insert(section.into(), toml::Value::Array(vec![toml::Value::Table(item)]));
+    toml::to_string(&doc).unwrap_or_default()
+}
+
+/// What the form asked for.
+struct Asked {
+    lever: String,
+    value: String,
+    year: Option<i32>,
+}
+
+/// The page: the form, and the comparison when one was asked for.
+pub(super) async fn page(ctx: Ctx, State(s): St) -> Response {
+    render(&ctx, &s, None, None).await
+}
+
+/// Runs the comparison the form asks for.
+pub(super) async fn run(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Response {
+    let p = match ctx.acting(&form, "/whatif") {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let asked = Asked {
+        lever: field(&form, "lever").to_string(),
+        value: field(&form, "value").trim().to_string(),
+        year: field(&form, "year").trim().parse().ok(),
+    };
+    if !allowed(p.role) {
+        return render(&ctx, &s, Some(&asked), None).await;
+    }
+    let all = levers(&ctx, &s.pack);
+    let Some(lever) = all.iter().find(|l| l.key == asked.lever) else {
+        return render(&ctx, &s, Some(&asked), Some(Err(ctx.l("whatif-choose-lever").to_string()))).await;
+    };
+    if asked.value.is_empty() {
+        return render(&ctx, &s, Some(&asked), Some(Err(ctx.l("whatif-empty-value").to_string()))).await;
+    }
+    let (facts, refused) = match s.store.population(&s.pack, &p).await {
+        Ok(x) => x,
+        Err(e) => return super::store_error(&ctx, e),
+    };
+    let text = reform(lever, &asked.value);
+    let pack = s.pack.clone();
+    let years: Vec<i32> = asked.year.into_iter().collect();
+    let entities = facts.len();
+    let ran = s
+        .evaluations
+        .run(move || -> Result<(Budget, Outcome), ReformError> {
+            let files = pack.map.files().to_vec();
+            let v = variants(&files, &pack, "whatif", &text)?.into_iter().next().expect("a reform with no sweep is one variant");
+            let population: Vec<&qiangke_rules::Facts> = facts.iter().collect();
+            let base = Baseline::new(&pack, &population, &years, 0);
+            let outcome = variant_outcome(&base, &v, &population, &years, 0);
+            Ok((base.budget(), outcome))
+        })
+        .await;
+    let result = match ran {
+        Ok(Ok((baseline, outcome))) => Ok(Ran { lever: lever.label.clone(), entities, refused, baseline, outcome }),
+        Ok(Err(ReformError::Pack(report))) => {
+            let why: Vec<String> = report.diagnostics.iter().map(|d| d.message.render(ctx.lang)).collect();
+            Err(ctx.say("whatif-bad-value", &[("value", &asked.value), ("why", &why.join(ctx.l("policy-list-separator")))]))
+        }
+        Ok(Err(e)) => Err(e.render(ctx.lang)),
+        Err(busy) => Err(super::problem_text(&ctx, &crate::api::busy(busy)).1),
+    };
+    render(&ctx, &s, Some(&asked), Some(result)).await
+}
+
+/// A comparison made.
+struct Ran {
+    lever: String,
+    entities: usize,
+    refused: usize,
+    baseline: Budget,
+    outcome: Outcome,
+}
+
+fn allowed(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Reviewer | Role::Finance)
+}
+
+async fn render(ctx: &Ctx, s: &AppState, asked: Option<&Asked>, result: Option<Result<Ran, String>>) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let title = ctx.l("whatif-title");
+    if !allowed(p.role) {
+        return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("whatif-only-roles")) } });
+    }
+    let all = levers(ctx, &s.pack);
+    let chosen = asked.map_or("", |a| a.lever.as_str());
+    let status = match &result {
+        Some(Err(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    let body = html! {
+        p { (ctx.l("whatif-what-it-does")) }
+        form method="post" action="/whatif" class="card" {
+            (ctx.csrf_field())
+            p {
+                label for="lever" { (ctx.l("whatif-lever")) } " "
+                select #lever name="lever" {
+                    @for l in &all {
+                        option value=(l.key) selected[l.key == chosen] {
+                            (ctx.say("whatif-lever-option", &[("label", &l.label), ("current", &l.current)]))
+                        }
+                    }
+                }
+            }
+            p {
+                label for="value" { (ctx.l("whatif-value")) } " "
+                input #value name="value" type="text" value=(asked.map_or("", |a| a.value.as_str())) required;
+            }
+            p.hint { (ctx.l("whatif-value-hint")) }
+            p {
+                label for="year" { (ctx.l("whatif-year")) } " "
+                select #year name="year" {
+                    option value="" selected[asked.is_none_or(|a| a.year.is_none())] { (ctx.l("whatif-all-years")) }
+                    @for y in s.pack.valid.0.year..=s.pack.valid.1.year {
+                        option value=(y) selected[asked.is_some_and(|a| a.year == Some(y))] { (y) }
+                    }
+                }
+            }
+            p { button type="submit" #run-whatif { (ctx.l("whatif-run")) } }
+        }
+        @match &result {
+            Some(Err(msg)) => p.error role="alert" #whatif-error { (msg) },
+            Some(Ok(r)) => (outcome(ctx, &s.pack, r)),
+            None => {},
+        }
+    };
+    ctx.page_status(status, title, body)
+}
+
+fn amount(l: &Line) -> String {
+    if l.high == l.low {
+        money_yuan(l.low)
+    } else if l.high == UNBOUNDED {
+        format!("{}+", money_yuan(l.low))
+    } else {
+        format!("{}–{}", money_yuan(l.low), money_yuan(l.high))
+    }
+}
+
+fn signed(m: Decimal) -> String {
+    format!("{}{}", if m > Decimal::ZERO { "+" } else { "" }, money_yuan(m))
+}
+
+fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
+    let diffs = compare(&r.baseline, &r.outcome.budget);
+    let e: &Effects = &r.outcome.effects;
+    let dept = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(ctx.lang).to_string());
+    let row = |d: &Diff| {
+        let (y, paid, clause) = &d.key;
+        let (low, _) = d.delta();
+        html! {
+            tr class=[(paid == "*").then_some("total")] {
+                td { (y) }
+                @if paid == "*" {
+                    td colspan="2" { (ctx.l("whatif-total")) }
+                } @else {
+                    td { (dept(paid)) }
+                    td { (clause) }
+                }
+                td.num { (amount(&d.baseline)) }
+                td.num { (amount(&d.variant)) }
+                td.num { (signed(low)) }
+            }
+        }
+    };
+    let cols = [
+        (ctx.l("whatif-col-year"), false),
+        (ctx.l("whatif-col-paid-by"), false),
+        (ctx.l("whatif-col-clause"), false),
+        (ctx.l("whatif-col-now"), true),
+        (ctx.l("whatif-col-changed"), true),
+        (ctx.l("whatif-col-delta"), true),
+    ];
+    html! {
+        section #whatif-result {
+            h2 { (r.lever) }
+            p.card role="status" #whatif-summary {
+                (ctx.say("whatif-over", &[("entities", &r.entities.to_string())]))
+                @if r.refused > 0 { " " (ctx.say("whatif-refused", &[("n", &r.refused.to_string())])) }
+            }
+            p.card #whatif-effects {
+                (ctx.say("whatif-effects", &[
+                    ("gained", &e.gained.to_string()),
+                    ("lost", &e.lost.to_string()),
+                    ("changed", &e.changed.to_string()),
+                    ("better", &e.better.entities.to_string()),
+                    ("better_total", &signed(e.better.total_low)),
+                    ("better_most", &signed(e.better.largest_low)),
+                    ("worse", &e.worse.entities.to_string()),
+                    ("worse_total", &signed(e.worse.total_low)),
+                    ("worse_most", &signed(e.worse.largest_low)),
+                ]))
+            }
+            @if diffs.is_empty() {
+                p #whatif-no-change { (ctx.l("whatif-no-change")) }
+            } @else {
+                (super::table(Some("whatif-budget"), &cols, html! { @for d in &diffs { (row(d)) } }))
+                p.hint { (ctx.l("whatif-budget-hint")) }
+            }
+        }
+    }
+}
