@@ -712,6 +712,25 @@ fn the_yearly_round_in_a_real_browser() {
     b.submit("#open-round");
     assert!(b.text("#round-opened").contains("新拟兑现 0 项") && b.text("#round-opened").contains("已有且未变 2 项"), "{}", b.text("main"));
     b.screenshot("round-22-rerun");
+    // What would paying the second R&D band 25万元 instead of 20万元 cost? (政策测算, nothing recorded)
+    b.go(&format!("{base}/whatif"));
+    b.click(r#"#lever option[value="tier|rd_spend|2|amount"]"#);
+    b.type_into("#value", "25万元");
+    b.click(r#"#year option[value="2023"]"#);
+    b.submit("#run-whatif");
+    let effects = b.text("#whatif-effects");
+    assert!(effects.contains("金额变化") && effects.contains("受益主体") && effects.contains("没有主体受损"), "{effects}");
+    assert!(b.text("#whatif-budget").contains("四(二)8"), "{}", b.text("main"));
+    chinese_only(&b, "zh-Hans", "whatif");
+    b.screenshot("round-23-whatif");
+    // The same result in English (the language switch re-sends the form), and on a telephone.
+    b.submit("#lang-switch");
+    assert!(b.text("#whatif-effects").contains("Nobody is worse off"), "{}", b.text("main"));
+    b.screenshot("round-24-whatif-en");
+    let rect = b.cmd("GET", "/window/rect", None);
+    b.cmd("POST", "/window/rect", Some(json!({"width": 390, "height": 844})));
+    b.screenshot("round-25-whatif-phone");
+    b.cmd("POST", "/window/rect", Some(json!({"width": rect["width"], "height": rect["height"]})));
     sign_in(&b, &base, "jia");
     assert_eq!(b.all("main article").len(), 2, "no duplicate");
     // (the four-eyes refusal above answers 403: the page's own status, as intended)

@@ -698,6 +698,9 @@ async fn the_whatif_page_compares_budgets_and_says_who_gains() {
         f.html
     );
     assert!(f.html.contains(r#"<option value="rule|high-tech-new|amount">"#));
+    // Amounts left to the administrator, and without an upper limit, as people write them.
+    assert!(f.html.contains("知识产权示范企业扶持(每年3—4户):金额(现为 20万元至30万元)"), "{}", f.html);
+    assert!(f.html.contains("企业创新联合体年度支持(给牵头企业):金额(现为 不低于50万元)"), "{}", f.html);
     assert!(f.html.contains(r#"href="/whatif""#), "in the navigation");
     let token = csrf(&f.html);
     let audit_before = w.store.verify_audit(&[]).await.expect("verify").entries;
@@ -707,7 +710,7 @@ async fn the_whatif_page_compares_budgets_and_says_who_gains() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.html);
     assert!(r.html.contains("测算范围:已登记的 1 个主体及其现有数据。"), "{}", r.html);
     assert!(
-        r.html.contains("新增奖补 0 项,减少 0 项,金额变化 1 项。受益主体 1 个(合计 +50,000.00元,单个最多 +50,000.00元);受损主体 0 个(合计 0.00元,单个最多 0.00元)。"),
+        r.html.contains("新增奖补 0 项,减少 0 项,金额变化 1 项。受益主体 1 个,合计 +50,000.00元,单个最多 +50,000.00元。没有主体受损。"),
         "{}",
         r.html
     );
@@ -720,6 +723,19 @@ async fn the_whatif_page_compares_budgets_and_says_who_gains() {
     );
     assert!(r.html.contains(r#"value="25万元""#), "the value typed is kept");
 
+    // The high-tech subsidy (四(二)7, 20万元, budgeted in 2024 and paid by the 市财政局) left to
+    // the administrator between 5万元 and 30万元: the low end falls by 150,000元.
+    let range = [("csrf", token.as_str()), ("lever", "rule|high-tech-new|amount"), ("value", "5万元至30万元"), ("year", "2023")];
+    let r = w.send("POST", "/whatif", Some(&sci), Some(&range), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    assert!(
+        r.html.contains(
+            r#"<tr><td>2024</td><td>市财政局</td><td>四(二)7</td><td class="num">200,000.00元</td><td class="num">50,000.00元–300,000.00元</td><td class="num">-150,000.00元</td></tr>"#
+        ),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("没有主体受益。受损主体 1 个,合计 -150,000.00元,单个最多 -150,000.00元。"), "{}", r.html);
     // A lower bound that leaves a gap after the first band: the pack's checks refuse it.
     let gap = [("csrf", token.as_str()), ("lever", "tier|rd_spend|2|from"), ("value", "1600万元 以上"), ("year", "")];
     let r = w.send("POST", "/whatif", Some(&sci), Some(&gap), &[]).await;

@@ -363,6 +363,8 @@ impl Ctx {
                 @match repost {
                     Some(form) => {
                         form method="post" action={ (switch_path) "?lang=" (other) } class="inline switch" {
+                            // A signed-in user's form (the what-if) needs this page's token.
+                            @if self.user.is_some() { (self.csrf_field()) }
                             @for (k, v) in form.iter().filter(|(k, _)| k != "csrf") {
                                 input type="hidden" name=(k) value=(v);
                             }

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use qiangke_batch::budget::{Budget, Line};
-use qiangke_batch::whatif::{Baseline, Diff, Effects, Outcome, ReformError, compare, table_rules, variant_outcome, variants};
+use qiangke_batch::whatif::{Baseline, Diff, Effects, Outcome, ReformError, Side, compare, table_rules, variant_outcome, variants};
 use qiangke_rules::model::RuleKind;
 use qiangke_rules::resolve::{Func, NK};
 use qiangke_rules::value::{UNBOUNDED, money_source, money_yuan};
@@ -51,7 +51,7 @@ fn levers(ctx: &Ctx, pack: &Pack) -> Vec<Lever> {
             out.push(Lever {
                 key: format!("rule|{}|amount", r.id),
                 label: ctx.say("whatif-lever-amount", &[("clause", &r.clause), ("title", r.title.get(ctx.lang))]),
-                current: a.text.clone(),
+                current: in_words(ctx, &a.node).unwrap_or_else(|| a.text.clone()),
                 target: Target::Rule(r.id.clone(), "amount"),
             });
         }
@@ -82,13 +82,51 @@ fn levers(ctx: &Ctx, pack: &Pack) -> Vec<Lever> {
     out
 }
 
+/// A fixed amount as people write it: `20万元`, `20万元至30万元` (an amount the administrator sets
+/// within the range), `不低于50万元` (no upper limit).
+fn in_words(ctx: &Ctx, n: &qiangke_rules::resolve::N) -> Option<String> {
+    let money = |n: &qiangke_rules::resolve::N| match &n.k {
+        NK::Const(qiangke_rules::model::Value::Money(m)) => Some(money_source(*m)),
+        _ => None,
+    };
+    match &n.k {
+        NK::Call(Func::Range, args) if args.len() == 2 => {
+            Some(ctx.say("whatif-range", &[("low", &money(&args[0])?), ("high", &money(&args[1])?)]))
+        }
+        NK::Call(Func::AtLeast, args) if args.len() == 1 => Some(ctx.say("whatif-at-least", &[("low", &money(&args[0])?)])),
+        _ => money(n),
+    }
+}
+
+/// An amount typed as people write it, in the pack's language: `20万元至30万元` (or `20万元-30万元`,
+/// `20万元 to 30万元`) is `range(20万元, 30万元)`, `不低于50万元` (or `at least 50万元`) is
+/// `at_least(50万元)`; anything else is taken as it is (the pack's checks judge it).
+fn amount_expression(value: &str) -> String {
+    let v = value.trim();
+    for sep in ["至", "到", "—", "－", "~", "～", " to ", "-"] {
+        if let Some((a, b)) = v.split_once(sep)
+            && !a.trim().is_empty()
+            && !b.trim().is_empty()
+            && !v.contains('(')
+        {
+            return format!("range({}, {})", a.trim(), b.trim());
+        }
+    }
+    for prefix in ["不低于", "至少", "at least "] {
+        if let Some(a) = v.strip_prefix(prefix) {
+            return format!("at_least({})", a.trim());
+        }
+    }
+    v.to_string()
+}
+
 /// The reform file of one change (TOML, written by the `toml` crate: any value is quoted safely).
 fn reform(lever: &Lever, value: &str) -> String {
     let mut item = toml::Table::new();
     let section = match &lever.target {
         Target::Rule(id, f) => {
             item.insert("id".into(), id.clone().into());
-            item.insert((*f).into(), value.into());
+            item.insert((*f).into(), amount_expression(value).into());
             "rule"
         }
         Target::Band(table, band, f) => {
@@ -113,7 +151,7 @@ struct Asked {
 
 /// The page: the form, and the comparison when one was asked for.
 pub(super) async fn page(ctx: Ctx, State(s): St) -> Response {
-    render(&ctx, &s, None, None).await
+    render(&ctx, &s, None, None, None).await
 }
 
 /// Runs the comparison the form asks for.
@@ -128,14 +166,14 @@ pub(super) async fn run(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Respo
         year: field(&form, "year").trim().parse().ok(),
     };
     if !allowed(p.role) {
-        return render(&ctx, &s, Some(&asked), None).await;
+        return render(&ctx, &s, Some(&asked), None, None).await;
     }
     let all = levers(&ctx, &s.pack);
     let Some(lever) = all.iter().find(|l| l.key == asked.lever) else {
-        return render(&ctx, &s, Some(&asked), Some(Err(ctx.l("whatif-choose-lever").to_string()))).await;
+        return render(&ctx, &s, Some(&asked), Some(Err(ctx.l("whatif-choose-lever").to_string())), None).await;
     };
     if asked.value.is_empty() {
-        return render(&ctx, &s, Some(&asked), Some(Err(ctx.l("whatif-empty-value").to_string()))).await;
+        return render(&ctx, &s, Some(&asked), Some(Err(ctx.l("whatif-empty-value").to_string())), None).await;
     }
     let (facts, refused) = match s.store.population(&s.pack, &p).await {
         Ok(x) => x,
@@ -165,7 +203,8 @@ pub(super) async fn run(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Respo
         Ok(Err(e)) => Err(e.render(ctx.lang)),
         Err(busy) => Err(super::problem_text(&ctx, &crate::api::busy(busy)).1),
     };
-    render(&ctx, &s, Some(&asked), Some(result)).await
+    // The language switch sends the same question again, so the result shows in the other language.
+    render(&ctx, &s, Some(&asked), Some(result), Some(&form)).await
 }
 
 /// A comparison made.
@@ -181,7 +220,13 @@ fn allowed(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Reviewer | Role::Finance)
 }
 
-async fn render(ctx: &Ctx, s: &AppState, asked: Option<&Asked>, result: Option<Result<Ran, String>>) -> Response {
+async fn render(
+    ctx: &Ctx,
+    s: &AppState,
+    asked: Option<&Asked>,
+    result: Option<Result<Ran, String>>,
+    repost: Option<&[(String, String)]>,
+) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
         Err(r) => return *r,
@@ -202,7 +247,7 @@ async fn render(ctx: &Ctx, s: &AppState, asked: Option<&Asked>, result: Option<R
             (ctx.csrf_field())
             p {
                 label for="lever" { (ctx.l("whatif-lever")) } " "
-                select #lever name="lever" {
+                select #lever.wide name="lever" {
                     @for l in &all {
                         option value=(l.key) selected[l.key == chosen] {
                             (ctx.say("whatif-lever-option", &[("label", &l.label), ("current", &l.current)]))
@@ -232,7 +277,10 @@ async fn render(ctx: &Ctx, s: &AppState, asked: Option<&Asked>, result: Option<R
             None => {},
         }
     };
-    ctx.page_status(status, title, body)
+    match repost {
+        Some(form) => ctx.page_reposting(status, title, body, form),
+        None => ctx.page_status(status, title, body),
+    }
 }
 
 fn amount(l: &Line) -> String {
@@ -247,6 +295,14 @@ fn amount(l: &Line) -> String {
 
 fn signed(m: Decimal) -> String {
     format!("{}{}", if m > Decimal::ZERO { "+" } else { "" }, money_yuan(m))
+}
+
+/// Who is better (or worse) off, how many, by how much in all and at most; or that nobody is.
+fn side(ctx: &Ctx, s: &Side, some: &'static str, none: &'static str) -> String {
+    if s.entities == 0 {
+        return ctx.l(none).to_string();
+    }
+    ctx.say(some, &[("n", &s.entities.to_string()), ("total", &signed(s.total_low)), ("most", &signed(s.largest_low))])
 }
 
 fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
@@ -287,17 +343,14 @@ fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
                 @if r.refused > 0 { " " (ctx.say("whatif-refused", &[("n", &r.refused.to_string())])) }
             }
             p.card #whatif-effects {
-                (ctx.say("whatif-effects", &[
+                (ctx.say("whatif-awards", &[
                     ("gained", &e.gained.to_string()),
                     ("lost", &e.lost.to_string()),
                     ("changed", &e.changed.to_string()),
-                    ("better", &e.better.entities.to_string()),
-                    ("better_total", &signed(e.better.total_low)),
-                    ("better_most", &signed(e.better.largest_low)),
-                    ("worse", &e.worse.entities.to_string()),
-                    ("worse_total", &signed(e.worse.total_low)),
-                    ("worse_most", &signed(e.worse.largest_low)),
                 ]))
+                // (English starts each sentence with its space; Chinese needs none after 。)
+                (side(ctx, &e.better, "whatif-better", "whatif-none-better"))
+                (side(ctx, &e.worse, "whatif-worse", "whatif-none-worse"))
             }
             @if diffs.is_empty() {
                 p #whatif-no-change { (ctx.l("whatif-no-change")) }
@@ -306,5 +359,24 @@ fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
                 p.hint { (ctx.l("whatif-budget-hint")) }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::amount_expression;
+
+    #[test]
+    fn amounts_typed_as_people_write_them() {
+        assert_eq!(amount_expression("30万元"), "30万元");
+        assert_eq!(amount_expression(" 20万元至30万元 "), "range(20万元, 30万元)");
+        assert_eq!(amount_expression("20万元-30万元"), "range(20万元, 30万元)");
+        assert_eq!(amount_expression("20万元 to 30万元"), "range(20万元, 30万元)");
+        assert_eq!(amount_expression("不低于50万元"), "at_least(50万元)");
+        assert_eq!(amount_expression("at least 50万元"), "at_least(50万元)");
+        // The pack's own notation passes through, and so does what only the pack's checks can judge.
+        assert_eq!(amount_expression("range(20万元, 30万元)"), "range(20万元, 30万元)");
+        assert_eq!(amount_expression("at_least(50万元)"), "at_least(50万元)");
+        assert_eq!(amount_expression("-5万元"), "-5万元");
     }
 }
