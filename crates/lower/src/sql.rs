@@ -91,6 +91,28 @@ fn text(d: Dialect) -> &'static str {
     }
 }
 
+/// A regular-expression bracket matching any of `chars` (PostgreSQL's AREs: `]` first, `^` not
+/// first, `-` last, a backslash escaped; none of these is among the identity's characters today).
+fn bracket(chars: &str) -> String {
+    let special = [']', '^', '-', '\\'];
+    let mut b = String::from("[");
+    if chars.contains(']') {
+        b.push(']');
+    }
+    b.extend(chars.chars().filter(|c| !special.contains(c)));
+    if chars.contains('\\') {
+        b.push_str("\\\\");
+    }
+    if chars.contains('^') {
+        b.push('^');
+    }
+    if chars.contains('-') {
+        b.push('-');
+    }
+    b.push(']');
+    b
+}
+
 fn lit_dec(x: Decimal) -> String {
     // Cast so both engines keep the exact decimal type.
     format!("{}", x.normalize())
@@ -314,12 +336,27 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
             }
             // A name is read as the identity the native once-keys use (qiangke_rules::identity): the
             // translation strings stand once, in `qk_id`.
+            // PostgreSQL's translate() scans the whole `from` string (thousands of characters) for
+            // every character of the name: it runs only on names holding a character to change,
+            // which one regular expression of those characters finds (compiled once, cached).
+            Type::Text if c.contains("__") && d == Dialect::Postgres => write!(
+                raw,
+                ",\n    CASE WHEN NULLIF(TRIM({c}), '') ~ qk_id.r THEN translate(NULLIF(TRIM({c}), ''), qk_id.f, qk_id.t) \
+                 ELSE NULLIF(TRIM({c}), '') END AS {c}"
+            ),
             Type::Text if c.contains("__") => write!(raw, ",\n    translate(NULLIF(TRIM({c}), ''), qk_id.f, qk_id.t) AS {c}"),
             _ => write!(raw, ",\n    NULLIF(TRIM({c}), '') AS {c}"),
         };
     }
     let (from, to) = qiangke_rules::identity::translation();
-    let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t) qk_id");
+    match d {
+        Dialect::Postgres => {
+            let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t, '{}' AS r) qk_id", bracket(from));
+        }
+        Dialect::Spark => {
+            let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t) qk_id");
+        }
+    }
     ctes.push(("raw".into(), raw));
     let agg = |ty: Type, c: &str| if ty == Type::Bool { format!("BOOL_OR({c}) AS {c}") } else { format!("MAX({c}) AS {c}") };
     let attrs: Vec<String> = v.attributes.iter().map(|a| column(&a.name)).collect();
