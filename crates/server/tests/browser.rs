@@ -119,8 +119,13 @@ impl Browser {
     }
     /// Clicks something that submits or navigates, and waits for the new document.
     fn submit(&self, css: &str) {
+        self.submit_element(&self.find(css));
+    }
+    /// Clicks an element found otherwise (inside another) that submits, and waits for the new
+    /// document: reading the page before it has come would read the old one, gone stale.
+    fn submit_element(&self, e: &str) {
         let before = self.find("html");
-        self.click(css);
+        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
         let t = Instant::now();
         loop {
             let r = http(
@@ -138,7 +143,7 @@ impl Browser {
             if r["value"][ELEMENT].as_str().is_some_and(|id| id != before) && ready["value"] == "complete" {
                 return;
             }
-            assert!(t.elapsed() < Duration::from_secs(20), "no new page after clicking {css}");
+            assert!(t.elapsed() < Duration::from_secs(20), "no new page after clicking {e}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -678,7 +683,7 @@ fn the_yearly_round_in_a_real_browser() {
     b.cmd("POST", &format!("/element/{input}/value"), Some(json!({"text": "收款账户有误,款项退回"})));
     let button = b.cmd("POST", &format!("/element/{reverse}/element"), Some(json!({"using": "css selector", "value": "button"})));
     let button = button.as_object().and_then(|o| o.values().next()).and_then(|v| v.as_str()).unwrap_or("").to_string();
-    b.cmd("POST", &format!("/element/{button}/click"), Some(json!({})));
+    b.submit_element(&button);
     assert!(b.text("main").contains("收款账户有误,款项退回"), "{}", b.text("main"));
     // The appropriation of the R&D line (2024, 科技局, 四(二)8): 3,000,000; decided and paid
     // 200,000; 2,800,000 remain; 6.67% executed.
@@ -731,6 +736,14 @@ fn the_yearly_round_in_a_real_browser() {
     b.cmd("POST", "/window/rect", Some(json!({"width": 390, "height": 844})));
     b.screenshot("round-25-whatif-phone");
     b.cmd("POST", "/window/rect", Some(json!({"width": rect["width"], "height": rect["height"]})));
+    // Three values side by side, in Chinese again.
+    b.go(&format!("{base}/whatif?lang=zh-Hans"));
+    b.click(r#"#lever option[value="tier|rd_spend|2|amount"]"#);
+    b.type_into("#value", "15万元、20万元、25万元");
+    b.submit("#run-whatif");
+    assert_eq!(b.all("#whatif-values tbody tr").len(), 3, "{}", b.text("main"));
+    chinese_only(&b, "zh-Hans", "whatif-values");
+    b.screenshot("round-26-whatif-values");
     sign_in(&b, &base, "jia");
     assert_eq!(b.all("main article").len(), 2, "no duplicate");
     // (the four-eyes refusal above answers 403: the page's own status, as intended)

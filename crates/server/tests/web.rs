@@ -736,6 +736,21 @@ async fn the_whatif_page_compares_budgets_and_says_who_gains() {
         r.html
     );
     assert!(r.html.contains("没有主体受益。受损主体 1 个,合计 -150,000.00元,单个最多 -150,000.00元。"), "{}", r.html);
+    // Several values side by side: the second band at 15万元 and at 25万元.
+    let two = [("csrf", token.as_str()), ("lever", "tier|rd_spend|2|amount"), ("value", "15万元、25万元"), ("year", "2023")];
+    let r = w.send("POST", "/whatif", Some(&sci), Some(&two), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    for row in [
+        r#"<tr><td>15万元</td><td class="num">-50,000.00元</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0 (0.00元)</td><td class="num">1 (-50,000.00元)</td></tr>"#,
+        r#"<tr><td>25万元</td><td class="num">+50,000.00元</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">1 (+50,000.00元)</td><td class="num">0 (0.00元)</td></tr>"#,
+    ] {
+        assert!(r.html.contains(row), "{row}\n{}", r.html);
+    }
+    // One bad value among several is named.
+    let bad = [("csrf", token.as_str()), ("lever", "tier|rd_spend|2|amount"), ("value", "15万元、很多"), ("year", "2023")];
+    let r = w.send("POST", "/whatif", Some(&sci), Some(&bad), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("“很多”不能使用:"), "{}", r.html);
     // A lower bound that leaves a gap after the first band: the pack's checks refuse it.
     let gap = [("csrf", token.as_str()), ("lever", "tier|rd_spend|2|from"), ("value", "1600万元 以上"), ("year", "")];
     let r = w.send("POST", "/whatif", Some(&sci), Some(&gap), &[]).await;

@@ -179,41 +179,55 @@ pub(super) async fn run(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Respo
         Ok(x) => x,
         Err(e) => return super::store_error(&ctx, e),
     };
-    let text = reform(lever, &asked.value);
+    // Several values (10万元、15万元、20万元): one variant each, against one baseline.
+    let values: Vec<String> = asked.value.split(['、', ';', '；']).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect();
+    if values.len() > MAX_VALUES {
+        let msg = ctx.say("whatif-too-many", &[("max", &MAX_VALUES.to_string())]);
+        return render(&ctx, &s, Some(&asked), Some(Err(msg)), None).await;
+    }
+    let texts: Vec<(String, String)> = values.iter().map(|v| (v.clone(), reform(lever, v))).collect();
     let pack = s.pack.clone();
     let years: Vec<i32> = asked.year.into_iter().collect();
     let entities = facts.len();
+    type Compared = (Budget, Vec<(String, Outcome)>);
     let ran = s
         .evaluations
-        .run(move || -> Result<(Budget, Outcome), ReformError> {
+        .run(move || -> Result<Compared, (String, ReformError)> {
             let files = pack.map.files().to_vec();
-            let v = variants(&files, &pack, "whatif", &text)?.into_iter().next().expect("a reform with no sweep is one variant");
+            let mut vs = Vec::with_capacity(texts.len());
+            for (value, text) in texts {
+                let v = variants(&files, &pack, "whatif", &text).map_err(|e| (value.clone(), e))?;
+                vs.push((value, v.into_iter().next().expect("a reform with no sweep is one variant")));
+            }
             let population: Vec<&qiangke_rules::Facts> = facts.iter().collect();
             let base = Baseline::new(&pack, &population, &years, 0);
-            let outcome = variant_outcome(&base, &v, &population, &years, 0);
-            Ok((base.budget(), outcome))
+            let outcomes = vs.into_iter().map(|(value, v)| (value, variant_outcome(&base, &v, &population, &years, 0))).collect();
+            Ok((base.budget(), outcomes))
         })
         .await;
     let result = match ran {
-        Ok(Ok((baseline, outcome))) => Ok(Ran { lever: lever.label.clone(), entities, refused, baseline, outcome }),
-        Ok(Err(ReformError::Pack(report))) => {
+        Ok(Ok((baseline, outcomes))) => Ok(Ran { lever: lever.label.clone(), entities, refused, baseline, outcomes }),
+        Ok(Err((value, ReformError::Pack(report)))) => {
             let why: Vec<String> = report.diagnostics.iter().map(|d| d.message.render(ctx.lang)).collect();
-            Err(ctx.say("whatif-bad-value", &[("value", &asked.value), ("why", &why.join(ctx.l("policy-list-separator")))]))
+            Err(ctx.say("whatif-bad-value", &[("value", &value), ("why", &why.join(ctx.l("policy-list-separator")))]))
         }
-        Ok(Err(e)) => Err(e.render(ctx.lang)),
+        Ok(Err((_, e))) => Err(e.render(ctx.lang)),
         Err(busy) => Err(super::problem_text(&ctx, &crate::api::busy(busy)).1),
     };
     // The language switch sends the same question again, so the result shows in the other language.
     render(&ctx, &s, Some(&asked), Some(result), Some(&form)).await
 }
 
-/// A comparison made.
+/// The most values one question may compare.
+const MAX_VALUES: usize = 20;
+
+/// A comparison made: the baseline and each value's outcome.
 struct Ran {
     lever: String,
     entities: usize,
     refused: usize,
     baseline: Budget,
-    outcome: Outcome,
+    outcomes: Vec<(String, Outcome)>,
 }
 
 fn allowed(role: Role) -> bool {
@@ -297,6 +311,53 @@ fn signed(m: Decimal) -> String {
     format!("{}{}", if m > Decimal::ZERO { "+" } else { "" }, money_yuan(m))
 }
 
+/// Over what the comparison ran.
+fn over(ctx: &Ctx, r: &Ran) -> Markup {
+    html! {
+        p.card role="status" #whatif-summary {
+            (ctx.say("whatif-over", &[("entities", &r.entities.to_string())]))
+            @if r.refused > 0 { " " (ctx.say("whatif-refused", &[("n", &r.refused.to_string())])) }
+        }
+    }
+}
+
+/// Several values side by side: for each, what the budget changes by over the years compared and
+/// who gains and who loses.
+fn several(ctx: &Ctx, r: &Ran) -> Markup {
+    let base = r.baseline.total().low;
+    let cols = [
+        (ctx.l("whatif-col-value"), false),
+        (ctx.l("whatif-col-budget-delta"), true),
+        (ctx.l("whatif-col-gained"), true),
+        (ctx.l("whatif-col-lost"), true),
+        (ctx.l("whatif-col-amount-changed"), true),
+        (ctx.l("whatif-col-better"), true),
+        (ctx.l("whatif-col-worse"), true),
+    ];
+    let rows = html! {
+        @for (value, o) in &r.outcomes {
+            @let e = &o.effects;
+            tr {
+                td { (value) }
+                td.num { (signed(o.budget.total().low - base)) }
+                td.num { (e.gained) }
+                td.num { (e.lost) }
+                td.num { (e.changed) }
+                td.num { (e.better.entities) " (" (signed(e.better.total_low)) ")" }
+                td.num { (e.worse.entities) " (" (signed(e.worse.total_low)) ")" }
+            }
+        }
+    };
+    html! {
+        section #whatif-result {
+            h2 { (r.lever) }
+            (over(ctx, r))
+            (super::table(Some("whatif-values"), &cols, rows))
+            p.hint { (ctx.l("whatif-values-hint")) }
+        }
+    }
+}
+
 /// Who is better (or worse) off, how many, by how much in all and at most; or that nobody is.
 fn side(ctx: &Ctx, s: &Side, some: &'static str, none: &'static str) -> String {
     if s.entities == 0 {
@@ -306,8 +367,9 @@ fn side(ctx: &Ctx, s: &Side, some: &'static str, none: &'static str) -> String {
 }
 
 fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
-    let diffs = compare(&r.baseline, &r.outcome.budget);
-    let e: &Effects = &r.outcome.effects;
+    let [(_, one)] = r.outcomes.as_slice() else { return several(ctx, r) };
+    let diffs = compare(&r.baseline, &one.budget);
+    let e: &Effects = &one.effects;
     let dept = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(ctx.lang).to_string());
     let row = |d: &Diff| {
         let (y, paid, clause) = &d.key;
@@ -338,10 +400,7 @@ fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
     html! {
         section #whatif-result {
             h2 { (r.lever) }
-            p.card role="status" #whatif-summary {
-                (ctx.say("whatif-over", &[("entities", &r.entities.to_string())]))
-                @if r.refused > 0 { " " (ctx.say("whatif-refused", &[("n", &r.refused.to_string())])) }
-            }
+            (over(ctx, r))
             p.card #whatif-effects {
                 (ctx.say("whatif-awards", &[
                     ("gained", &e.gained.to_string()),
