@@ -95,7 +95,8 @@ impl Budget {
         let mut s = String::new();
         let dept = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(lang).to_string());
         let row = |s: &mut String, y: &str, d: &str, c: &str, n: u64, low: Decimal, high: Decimal| {
-            let _ = writeln!(s, "{y:<6} {d:<14} {c:<10} {n:>8} {:>22} {:>22}", money_yuan(low), high_yuan(high));
+            let high = if high == UNBOUNDED { l("batch-budget-no-upper-limit").to_string() } else { money_yuan(high) };
+            let _ = writeln!(s, "{y:<6} {d:<14} {c:<10} {n:>8} {:>22} {high:>22}", money_yuan(low));
         };
         let _ = writeln!(
             s,
@@ -131,7 +132,4 @@ fn high_text(h: Decimal) -> String {
 }
 fn high_json(h: Decimal) -> serde_json::Value {
     if h == UNBOUNDED { serde_json::Value::Null } else { serde_json::Value::String(money_plain(h)) }
-}
-fn high_yuan(h: Decimal) -> String {
-    if h == UNBOUNDED { "no upper limit".into() } else { money_yuan(h) }
 }

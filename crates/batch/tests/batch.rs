@@ -668,3 +668,18 @@ fn a_variant_says_who_gains_and_who_loses() {
     assert_eq!((e.gained, e.lost, e.changed), (1, 0, 0));
     assert_eq!(e.better, Side { entities: 1, total_low: yuan(100_000), total_high: Some(yuan(100_000)), largest_low: yuan(100_000) });
 }
+
+/// The budget table printed by `qiangke batch` says in the reader's language that a line has no
+/// upper limit (四(四)13's support is 不低于50万元).
+#[test]
+fn the_budget_table_says_no_upper_limit_in_the_readers_language() {
+    use qiangke_batch::budget::{Budget, Line};
+    let pack = pack();
+    let mut b = Budget::default();
+    let mut line = Line::default();
+    line.add(Decimal::from(500_000), qiangke_rules::value::UNBOUNDED);
+    b.lines.insert((2024, "science-bureau".into(), "四(四)13".into()), line);
+    let zh = b.to_table(&pack, Lang::Zh);
+    assert!(zh.contains("不设上限") && !zh.contains("no upper limit"), "{zh}");
+    assert!(b.to_table(&pack, Lang::En).contains("no upper limit"));
+}

@@ -57,6 +57,7 @@ batch-budget-count = awards
 batch-budget-low = low
 batch-budget-high = high
 batch-budget-subtotal = subtotal
+batch-budget-no-upper-limit = no upper limit
 batch-budget-total = total
 
 ## Excel and Parquet cells.

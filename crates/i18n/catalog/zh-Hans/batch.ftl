@@ -57,6 +57,7 @@ batch-budget-count = 笔数
 batch-budget-low = 下限
 batch-budget-high = 上限
 batch-budget-subtotal = 小计
+batch-budget-no-upper-limit = 不设上限
 batch-budget-total = 合计
 
 ## Excel 和 Parquet 单元格。
