@@ -5,7 +5,10 @@
 //!
 //! PostgreSQL is driven through `psql` (the server's own client; `--database-url` is any libpq
 //! connection string); Spark through `pyspark` (`--python`, default `python3`, with `--master`,
-//! default `local[*]`), running the script `spark_run.py` that is built into this binary.
+//! default `local[*]`), running the script `spark_run.py` that is built into this binary. Spark
+//! also reads a Parquet population (`….parquet`, a file or a folder of part files) and a URI
+//! (`hdfs://`, `s3a://`, `file://`) itself, without the driver opening it, and writes the award
+//! rows as Parquet when `--out` names a `.parquet` file.
 
 use anyhow::{Context, Result, bail};
 use qiangke_lower::sql::{Dialect, Output, compile_to};
@@ -98,13 +101,31 @@ fn sql_literal(p: &Path) -> Result<String> {
     Ok(format!("'{}'", s.replace('\'', "''")))
 }
 
+/// Whether a population is named by a URI (`hdfs://…`, `s3a://…`, `file://…`) rather than a path.
+pub fn is_uri(p: &Path) -> bool {
+    p.to_str()
+        .and_then(|s| s.split_once("://"))
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+}
+
+fn is_parquet(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet"))
+}
+
 pub fn run(engine: &Engine, job: &Job) -> Result<()> {
-    let (header, all) = columns(job.pack, job.input)?;
+    // Spark reads a URI or a Parquet population itself: the driver never opens it (Spark checks
+    // its columns against the pack's). A local CSV is checked here first.
+    let spark_reads = matches!(engine, Engine::Spark { .. }) && (is_uri(job.input) || is_parquet(job.input));
+    let (header, all) = if spark_reads { (Vec::new(), qiangke_lower::sql::table_columns(job.pack)) } else { columns(job.pack, job.input)? };
     let dir = std::env::temp_dir().join(format!("qiangke-engine-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut scratch = Scratch { dir, staged: Vec::new() };
-    let input = std::fs::canonicalize(job.input).with_context(|| format!("cannot read {}", job.input.display()))?;
+    let input = if is_uri(job.input) {
+        job.input.to_path_buf()
+    } else {
+        std::fs::canonicalize(job.input).with_context(|| format!("cannot read {}", job.input.display()))?
+    };
     let awards_tmp = scratch.stage(job.out)?;
     let budget_tmp = job.budget.map(|b| scratch.stage(b)).transpose()?;
     match engine {
@@ -143,7 +164,9 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
             let awards_sql = scratch.dir.join("awards.sql");
             std::fs::write(&awards_sql, compile(job.pack, d, Output::Awards)?)?;
             let mut cmd = Command::new(python);
-            cmd.arg(&script).arg(&input).arg(all.join(",")).arg(&awards_sql).arg(scratch.dir.join("awards-out"));
+            // An output folder named `….parquet` is written as Parquet, else as CSV.
+            let awards_dir = scratch.dir.join(if is_parquet(job.out) { "awards-out.parquet" } else { "awards-out" });
+            cmd.arg(&script).arg(&input).arg(all.join(",")).arg(&awards_sql).arg(&awards_dir);
             if job.budget.is_some() {
                 let budget_sql = scratch.dir.join("budget.sql");
                 std::fs::write(&budget_sql, compile(job.pack, d, Output::Budget)?)?;
@@ -159,7 +182,7 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
                     err.lines().filter(|l| !l.trim_start().starts_with("at ") && !l.trim().is_empty()).rev().take(20).collect();
                 bail!("Spark run failed:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
             }
-            take_part(&scratch.dir.join("awards-out"), &awards_tmp)?;
+            take_part(&awards_dir, &awards_tmp)?;
             if let Some(budget_tmp) = &budget_tmp {
                 take_part(&scratch.dir.join("budget-out"), budget_tmp)?;
             }
@@ -172,14 +195,15 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
     std::fs::rename(&awards_tmp, job.out).with_context(|| format!("cannot write {}", job.out.display()))
 }
 
-/// Moves the one CSV part file Spark wrote into `dir` to `to` (copied when `to` is on another
-/// file system).
+/// Moves the one part file (CSV, or Parquet for a `….parquet` folder) Spark wrote into `dir` to
+/// `to` (copied when `to` is on another file system).
 fn take_part(dir: &Path, to: &Path) -> Result<()> {
+    let ext = if is_parquet(dir) { "parquet" } else { "csv" };
     let part = std::fs::read_dir(dir)
         .with_context(|| format!("Spark wrote no output directory {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "csv"))
-        .with_context(|| format!("Spark wrote no CSV part file in {}", dir.display()))?;
+        .find(|p| p.extension().is_some_and(|x| x == ext) && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("part-")))
+        .with_context(|| format!("Spark wrote no {ext} part file in {}", dir.display()))?;
     if std::fs::rename(&part, to).is_err() {
         std::fs::copy(&part, to).with_context(|| format!("cannot write {}", to.display()))?;
     }

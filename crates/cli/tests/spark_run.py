@@ -1,11 +1,14 @@
 """Runs the pack compiled by `qiangke sql --dialect spark` in Spark local mode.
 
-Usage: python spark_run.py FACTS.csv COLUMNS QUERY.sql OUT_DIR [QUERY.sql OUT_DIR ...]
-  FACTS.csv  a population in `qiangke batch`'s CSV layout (dotted event columns)
+Usage: python spark_run.py FACTS COLUMNS QUERY.sql OUT_DIR [QUERY.sql OUT_DIR ...]
+  FACTS      a population in `qiangke batch`'s layout (dotted or `__` event columns): a CSV file,
+             or Parquet when the name ends in `.parquet` (a file or a folder of part files); a
+             path or a URI Spark reads itself (file://, hdfs://, s3a://)
   COLUMNS    comma-separated columns of the facts table the queries read
   QUERY.sql  a query from `qiangke sql --dialect spark` (its caching statements, each ended by a
              line holding only `;`, then the query)
-  OUT_DIR    where its rows go, as one CSV part file with a header
+  OUT_DIR    where its rows go, as one part file: Parquet when the name ends in `.parquet`,
+             else CSV with a header
 One Spark session runs every query; QIANGKE_SPARK_MASTER names the master (default local[2]).
 Every facts column is read as text, as the compiled query expects; columns the CSV lacks are null.
 """
@@ -38,7 +41,12 @@ spark = (
     .getOrCreate()
 )
 spark.sparkContext.setLogLevel("ERROR")
-facts = spark.read.option("header", "true").option("inferSchema", "false").csv(facts_csv)
+if facts_csv.lower().endswith(".parquet"):
+    # Typed columns (decimals, dates, booleans) as the text the compiled query casts itself.
+    facts = spark.read.parquet(facts_csv)
+    facts = facts.select([F.col(f"`{c}`").cast("string").alias(c.replace(".", "__")) for c in facts.columns])
+else:
+    facts = spark.read.option("header", "true").option("inferSchema", "false").csv(facts_csv)
 for name in facts.columns:
     facts = facts.withColumnRenamed(name, name.replace(".", "__"))
 unknown = [c for c in facts.columns if c not in columns]
@@ -54,5 +62,9 @@ for query_path, out_dir in zip(jobs[::2], jobs[1::2]):
     for statement in prelude:
         spark.sql(statement)
     query = query.rstrip().rstrip(";")
-    spark.sql(query).coalesce(1).write.mode("overwrite").option("header", "true").csv(out_dir)
+    rows = spark.sql(query).coalesce(1).write.mode("overwrite")
+    if out_dir.lower().endswith(".parquet"):
+        rows.parquet(out_dir)
+    else:
+        rows.option("header", "true").csv(out_dir)
 spark.stop()
