@@ -154,8 +154,8 @@ enum Cmd {
         /// Worker threads (default: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
-        /// Where the rules run: here, or compiled to SQL inside PostgreSQL or Spark (CSV input;
-        /// award rows and the CSV budget only).
+        /// Where the rules run: here, or compiled to SQL inside PostgreSQL (CSV input) or Spark
+        /// (CSV or Parquet, by path or URI); award rows and the CSV budget only.
         #[arg(long, value_enum, default_value_t = EngineArg::Native)]
         engine: EngineArg,
         /// PostgreSQL connection string for `--engine postgres` (as psql takes it).
