@@ -1041,19 +1041,20 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
             ));
         }
         let e = &outcome.effects;
-        let signed = |m: qiangke_rules::Decimal| format!("{}{}", if m.is_sign_negative() { "" } else { "+" }, money_yuan(m));
-        let args = [
-            ("gained", e.gained.to_string()),
-            ("lost", e.lost.to_string()),
-            ("changed", e.changed.to_string()),
-            ("better", e.better.entities.to_string()),
-            ("better_total", signed(e.better.total_low)),
-            ("better_most", signed(e.better.largest_low)),
-            ("worse", e.worse.entities.to_string()),
-            ("worse_total", signed(e.worse.total_low)),
-            ("worse_most", signed(e.worse.largest_low)),
-        ];
-        outln!("  {}", say_with("cli-whatif-effects", &args));
+        let signed = |m: qiangke_rules::Decimal| format!("{}{}", if m > qiangke_rules::Decimal::ZERO { "+" } else { "" }, money_yuan(m));
+        let side = |s: &qiangke_batch::whatif::Side, some: &'static str, none: &'static str| {
+            if s.entities == 0 {
+                return say(none, &[]);
+            }
+            say_with(some, &[("n", s.entities.to_string()), ("total", signed(s.total_low)), ("most", signed(s.largest_low))])
+        };
+        let awards = [("gained", e.gained.to_string()), ("lost", e.lost.to_string()), ("changed", e.changed.to_string())];
+        outln!(
+            "  {}{}{}",
+            say_with("cli-whatif-awards", &awards),
+            side(&e.better, "cli-whatif-better", "cli-whatif-none-better"),
+            side(&e.worse, "cli-whatif-worse", "cli-whatif-none-worse")
+        );
     }
     let args = [
         ("entities", pop.entities.to_string()),
