@@ -41,11 +41,22 @@ pub struct Variant {
 
 /// A change to one field: of a rule (`rule` id) or of a band of a tier table.
 #[derive(Debug, Clone)]
-struct Change {
+pub struct Change {
     rule: Option<String>,
     table: Option<(String, usize)>,
     field: String,
     value: String,
+}
+
+impl Change {
+    /// Field `field` of rule `id` written `value` (as a pack writes it: `30万元`).
+    pub fn rule(id: &str, field: &str, value: &str) -> Change {
+        Change { rule: Some(id.into()), table: None, field: field.into(), value: value.into() }
+    }
+    /// Field `field` (`amount`, `from`, `to`) of band `band` (counted from 1) of tier table `table`.
+    pub fn band(table: &str, band: usize, field: &str, value: &str) -> Change {
+        Change { rule: None, table: Some((table.into(), band)), field: field.into(), value: value.into() }
+    }
 }
 
 /// A reform that cannot be applied: what is wrong in the reform file, or the pack it would make
@@ -75,7 +86,7 @@ fn str_field<'a>(t: &'a toml::Table, k: &'static str, section: &'static str) -> 
 pub fn variants(base_files: &[(String, String)], base: &Pack, name: &str, text: &str) -> Result<Vec<Variant>, ReformError> {
     let at = |message: Msg| ReformError::Reform { file: name.to_string(), message };
     let sets = changes(name, text).map_err(at)?;
-    sets.into_iter().map(|(label, changes)| apply(base_files, base, &label, &changes)).collect()
+    sets.into_iter().map(|(label, changes)| variant(base_files, base, &label, &changes)).collect()
 }
 
 /// The variants a reform file describes: a label and the changes of each.
@@ -147,8 +158,9 @@ fn changes(name: &str, text: &str) -> Result<Vec<(String, Vec<Change>)>, Msg> {
     Ok(sets)
 }
 
-/// Applies changes to the rule files and loads the result as a pack.
-fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[Change]) -> Result<Variant, ReformError> {
+/// The variant named `label`: `changes` applied to the rule files, the result loaded and checked
+/// like any pack.
+pub fn variant(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[Change]) -> Result<Variant, ReformError> {
     let at = |file: &str, message: Msg| ReformError::Reform { file: file.to_string(), message };
     let mut files = base_files.to_vec();
     let mut touched_rules: Vec<String> = Vec::new();
@@ -216,18 +228,8 @@ fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[C
         .map(|d| d.emit)
         .collect();
     for (i, r) in pack.rules.iter().enumerate() {
-        let filter = match &r.trigger {
-            qiangke_rules::model::Trigger::Event { filter, event } => {
-                if derived_events.contains(event) {
-                    rules[i] = true;
-                }
-                filter.as_ref()
-            }
-            qiangke_rules::model::Trigger::Year => None,
-        };
-        let exprs =
-            r.guard.iter().chain(r.amount.iter()).chain(filter).chain(r.once.iter()).chain(r.requires.iter().flat_map(|q| q.key.iter()));
-        if touched_rules.contains(&r.id) || any_uses(exprs, &changed_tables) {
+        let fed = matches!(&r.trigger, qiangke_rules::model::Trigger::Event { event, .. } if derived_events.contains(event));
+        if fed || touched_rules.contains(&r.id) || any_uses(rule_exprs(r), &changed_tables) {
             rules[i] = true;
         }
     }
@@ -248,18 +250,16 @@ fn apply(base_files: &[(String, String)], base: &Pack, label: &str, changes: &[C
 
 /// The rules whose amount, guard, filter or keys look up tier table `table` (by index).
 pub fn table_rules(pack: &Pack, table: usize) -> Vec<usize> {
-    pack.rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            let filter = match &r.trigger {
-                qiangke_rules::model::Trigger::Event { filter, .. } => filter.as_ref(),
-                qiangke_rules::model::Trigger::Year => None,
-            };
-            any_uses(r.guard.iter().chain(r.amount.iter()).chain(filter).chain(r.once.iter()), &[table])
-        })
-        .map(|(i, _)| i)
-        .collect()
+    pack.rules.iter().enumerate().filter(|(_, r)| any_uses(rule_exprs(r), &[table])).map(|(i, _)| i).collect()
+}
+
+/// Every expression of a rule: guard, amount, the trigger's filter, once-key and top-up key.
+fn rule_exprs(r: &qiangke_rules::model::Rule) -> impl Iterator<Item = &qiangke_rules::resolve::CExpr> {
+    let filter = match &r.trigger {
+        qiangke_rules::model::Trigger::Event { filter, .. } => filter.as_ref(),
+        qiangke_rules::model::Trigger::Year => None,
+    };
+    r.guard.iter().chain(r.amount.iter()).chain(filter).chain(r.once.iter()).chain(r.requires.iter().flat_map(|q| q.key.iter()))
 }
 
 fn any_uses<'a>(mut exprs: impl Iterator<Item = &'a qiangke_rules::resolve::CExpr>, tables: &[usize]) -> bool {
@@ -501,28 +501,26 @@ impl Effects {
         }
         self.lost += before.clone().filter(|b| !now.iter().any(|n| same(b, n))).count() as u64;
         let sum = |it: &mut dyn Iterator<Item = &Award>| {
-            it.fold((Decimal::ZERO, Some(Decimal::ZERO)), |(l, h), a| {
-                (l + a.low, h.and_then(|h| (a.high != qiangke_rules::value::UNBOUNDED).then_some(h + a.high)))
+            it.fold(Line::default(), |mut l, a| {
+                l.add(a.low, a.high);
+                l
             })
         };
-        let (bl, bh) = sum(&mut before.clone());
-        let (nl, nh) = sum(&mut now.iter());
-        let (dl, dh) = (nl - bl, bh.zip(nh).map(|(b, n)| n - b));
+        let (dl, dh) = delta(&sum(&mut before.clone()), &sum(&mut now.iter()));
         let side = match (dl.cmp(&Decimal::ZERO), dh.map(|d| d.cmp(&Decimal::ZERO))) {
             (std::cmp::Ordering::Greater, _) | (std::cmp::Ordering::Equal, Some(std::cmp::Ordering::Greater)) => &mut self.better,
             (std::cmp::Ordering::Less, _) | (std::cmp::Ordering::Equal, Some(std::cmp::Ordering::Less)) => &mut self.worse,
             _ => return,
         };
-        if side.entities == 0 {
-            side.total_high = Some(Decimal::ZERO);
-        }
-        side.entities += 1;
-        side.total_low += dl;
-        side.total_high = side.total_high.zip(dh).map(|(t, d)| t + d);
-        if dl.abs() > side.largest_low.abs() {
-            side.largest_low = dl;
-        }
+        side.merge(&Side { entities: 1, total_low: dl, total_high: dh, largest_low: dl });
     }
+}
+
+/// `now` minus `before`: the low ends, and the high ends unless either is open-ended.
+fn delta(before: &Line, now: &Line) -> (Decimal, Option<Decimal>) {
+    let open = |l: &Line| l.high == qiangke_rules::value::UNBOUNDED;
+    let high = (!open(before) && !open(now)).then(|| now.high - before.high);
+    (now.low - before.low, high)
 }
 
 /// One line of a comparison: baseline and variant amounts for a budget line.
@@ -536,9 +534,7 @@ pub struct Diff {
 impl Diff {
     /// Variant minus baseline (low end; the high end too unless either is open-ended).
     pub fn delta(&self) -> (Decimal, Option<Decimal>) {
-        let open = |l: &Line| l.high == qiangke_rules::value::UNBOUNDED;
-        let high = (!open(&self.baseline) && !open(&self.variant)).then(|| self.variant.high - self.baseline.high);
-        (self.variant.low - self.baseline.low, high)
+        delta(&self.baseline, &self.variant)
     }
 }
 

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use qiangke_batch::budget::{Budget, Line};
-use qiangke_batch::whatif::{Baseline, Diff, Effects, Outcome, ReformError, Side, compare, table_rules, variant_outcome, variants};
+use qiangke_batch::whatif::{Baseline, Change, Diff, Effects, Outcome, ReformError, Side, compare, table_rules, variant, variant_outcome};
 use qiangke_rules::model::RuleKind;
 use qiangke_rules::resolve::{Func, NK};
 use qiangke_rules::value::{UNBOUNDED, money_source, money_yuan};
@@ -22,7 +22,7 @@ type St = State<Arc<AppState>>;
 type Form = axum::Form<Vec<(String, String)>>;
 
 /// One thing the page can change: the form's value for it, what it is called, its value today
-/// as the pack writes it, and the reform that sets it to a new value.
+/// as the pack writes it, and what a new value changes.
 struct Lever {
     key: String,
     label: String,
@@ -120,26 +120,12 @@ fn amount_expression(value: &str) -> String {
     v.to_string()
 }
 
-/// The reform file of one change (TOML, written by the `toml` crate: any value is quoted safely).
-fn reform(lever: &Lever, value: &str) -> String {
-    let mut item = toml::Table::new();
-    let section = match &lever.target {
-        Target::Rule(id, f) => {
-            item.insert("id".into(), id.clone().into());
-            item.insert((*f).into(), amount_expression(value).into());
-            "rule"
-        }
-        Target::Band(table, band, f) => {
-            item.insert("table".into(), table.clone().into());
-            item.insert("band".into(), i64::try_from(*band).unwrap_or(1).into());
-            item.insert((*f).into(), value.into());
-            "tier"
-        }
-    };
-    let mut doc = toml::Table::new();
-    doc.insert("name".into(), lever.label.clone().into());
-    doc.insert(section.into(), toml::Value::Array(vec![toml::Value::Table(item)]));
-    toml::to_string(&doc).unwrap_or_default()
+/// The change a new value makes.
+fn change(lever: &Lever, value: &str) -> Change {
+    match &lever.target {
+        Target::Rule(id, f) => Change::rule(id, f, &amount_expression(value)),
+        Target::Band(table, band, f) => Change::band(table, *band, f, value),
+    }
 }
 
 /// What the form asked for.
@@ -185,7 +171,8 @@ pub(super) async fn run(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Respo
         let msg = ctx.say("whatif-too-many", &[("max", &MAX_VALUES.to_string())]);
         return render(&ctx, &s, Some(&asked), Some(Err(msg)), None).await;
     }
-    let texts: Vec<(String, String)> = values.iter().map(|v| (v.clone(), reform(lever, v))).collect();
+    let changes: Vec<(String, Change)> = values.iter().map(|v| (v.clone(), change(lever, v))).collect();
+    let label = lever.label.clone();
     let pack = s.pack.clone();
     let years: Vec<i32> = asked.year.into_iter().collect();
     let entities = facts.len();
@@ -193,11 +180,10 @@ pub(super) async fn run(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Respo
     let ran = s
         .evaluations
         .run(move || -> Result<Compared, (String, ReformError)> {
-            let files = pack.map.files().to_vec();
-            let mut vs = Vec::with_capacity(texts.len());
-            for (value, text) in texts {
-                let v = variants(&files, &pack, "whatif", &text).map_err(|e| (value.clone(), e))?;
-                vs.push((value, v.into_iter().next().expect("a reform with no sweep is one variant")));
+            let mut vs = Vec::with_capacity(changes.len());
+            for (value, c) in changes {
+                let v = variant(pack.map.files(), &pack, &label, std::slice::from_ref(&c)).map_err(|e| (value.clone(), e))?;
+                vs.push((value, v));
             }
             let population: Vec<&qiangke_rules::Facts> = facts.iter().collect();
             let base = Baseline::new(&pack, &population, &years, 0);
