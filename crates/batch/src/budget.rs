@@ -93,7 +93,7 @@ impl Budget {
     pub fn to_table(&self, pack: &Pack, lang: qiangke_i18n::Lang) -> String {
         let l = |id| qiangke_i18n::label(lang, id);
         let mut s = String::new();
-        let dept = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(lang).to_string());
+        let dept = |id: &str| pack.department_name(id, lang);
         let row = |s: &mut String, y: &str, d: &str, c: &str, n: u64, low: Decimal, high: Decimal| {
             let high = if high == UNBOUNDED { l("batch-budget-no-upper-limit").to_string() } else { money_yuan(high) };
             let _ = writeln!(s, "{y:<6} {d:<14} {c:<10} {n:>8} {:>22} {high:>22}", money_yuan(low));

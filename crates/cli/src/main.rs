@@ -969,7 +969,7 @@ fn synth(dir: &Path, rows: u64, seed: u64, out: &Path) -> Result<ExitCode> {
 fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Option<&Path>, jobs: usize) -> Result<ExitCode> {
     use qiangke_batch::whatif::{Baseline, compare, variant_outcome, variants};
     use qiangke_batch::{BatchOptions, Outputs, run_file};
-    use qiangke_rules::value::{UNBOUNDED, money_plain, money_yuan};
+    use qiangke_rules::value::{UNBOUNDED, money_plain, money_signed, money_yuan};
     let files = match qiangke_rules::read_pack_files(dir) {
         Ok(f) => f,
         Err(r) => {
@@ -1041,12 +1041,11 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
             ));
         }
         let e = &outcome.effects;
-        let signed = |m: qiangke_rules::Decimal| format!("{}{}", if m > qiangke_rules::Decimal::ZERO { "+" } else { "" }, money_yuan(m));
         let side = |s: &qiangke_batch::whatif::Side, some: &'static str, none: &'static str| {
             if s.entities == 0 {
                 return say(none, &[]);
             }
-            say_with(some, &[("n", s.entities.to_string()), ("total", signed(s.total_low)), ("most", signed(s.largest_low))])
+            say_with(some, &[("n", s.entities.to_string()), ("total", money_signed(s.total_low)), ("most", money_signed(s.largest_low))])
         };
         let awards = [("gained", e.gained.to_string()), ("lost", e.lost.to_string()), ("changed", e.changed.to_string())];
         outln!(

@@ -521,6 +521,10 @@ impl Pack {
     pub fn department(&self, i: usize) -> &Named {
         &self.departments[i]
     }
+    /// A department's name in `lang`, by its id (the id itself if the pack does not know it).
+    pub fn department_name(&self, id: &str, lang: Lang) -> String {
+        self.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(lang).to_string())
+    }
 }
 
 impl fmt::Display for Type {

@@ -270,6 +270,11 @@ pub fn money_plain(m: Decimal) -> String {
 }
 
 /// `200,000.00元` for people.
+/// A change of money, `+50,000.00元` or `-150,000.00元` (no sign for nothing: `0.00元`).
+pub fn money_signed(m: Decimal) -> String {
+    format!("{}{}", if m > Decimal::ZERO { "+" } else { "" }, money_yuan(m))
+}
+
 pub fn money_yuan(m: Decimal) -> String {
     if m == UNBOUNDED {
         return "∞".into();

@@ -801,7 +801,7 @@ async fn render_users(
             @let id = u["id"].as_i64().unwrap_or(0);
             @let role = Role::parse(u["role"].as_str().unwrap_or("")).map(|r| super::role_text(l, r)).unwrap_or_default();
             @let scope = match (u["department"].as_str(), u["county"].as_str(), u["entity_id"].as_i64()) {
-                (Some(d), _, _) => s.pack.departments.iter().find(|x| x.id == d).map_or(d.to_string(), |x| x.name.get(l).to_string()),
+                (Some(d), _, _) => s.pack.department_name(d, l),
                 (_, Some(c), _) => county_name(&s.pack, c, l),
                 (_, _, Some(e)) => names.get(&e).cloned().unwrap_or_else(|| ctx.say("data-entity-n", &[("id", &e.to_string())])),
                 _ => String::new(),

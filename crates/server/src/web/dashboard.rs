@@ -241,7 +241,7 @@ pub(crate) fn budget_chart(ctx: &Ctx, pack: &qiangke_rules::Pack, b: &serde_json
         return html! { p { (ctx.l("dash-no-awards-in-the")) } };
     }
     let max = agg.values().map(|v| v.0 + v.1).max().unwrap_or(Decimal::ONE).max(Decimal::ONE);
-    let dept_name = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(l).to_string());
+    let dept_name = |id: &str| pack.department_name(id, l);
     let (x0, w, row_h) = (260i64, 420i64, 26i64);
     let h = 30 + row_h * agg.len() as i64;
     // Yuan with thousands separators (the column says 元).

@@ -79,7 +79,7 @@ async fn render_queue(
         return ctx.page_status(StatusCode::FORBIDDEN, title, html! { p { (ctx.l("desk-only-department-reviewers-have")) } });
     }
     let dept = p.department.clone().unwrap_or_default();
-    let dept_name = s.pack.departments.iter().find(|d| d.id == dept).map_or(dept.clone(), |d| d.name.get(l).to_string());
+    let dept_name = s.pack.department_name(&dept, l);
     let list = match s.store.open_awards(p).await {
         Ok(a) => a,
         Err(e) => return super::store_error(ctx, e),
@@ -442,9 +442,7 @@ fn payment_list(ctx: &Ctx, s: &AppState, rows: &[&J]) -> Result<Vec<u8>, rust_xl
         let amount: Decimal = x["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or_default();
         total += amount;
         let rule = s.pack.rules.iter().find(|ru| ru.id == x["rule"].as_str().unwrap_or(""));
-        let payer = x["paid_by"]
-            .as_str()
-            .map_or(String::new(), |d| s.pack.departments.iter().find(|x| x.id == d).map_or(d.to_string(), |x| x.name.get(l).to_string()));
+        let payer = x["paid_by"].as_str().map_or(String::new(), |d| s.pack.department_name(d, l));
         sheet.write_number(r, 0, f64::from(r))?;
         sheet.write_string(r, 1, x["entity"]["name"].as_str().unwrap_or(""))?;
         sheet.write_string(r, 2, x["entity"]["uscc"].as_str().unwrap_or(""))?;
@@ -536,7 +534,7 @@ pub(super) async fn finance_page(
     let depts = choices(&|x| x["paid_by"].as_str().unwrap_or("").to_string());
     let clauses = choices(&|x| x["clause"].as_str().unwrap_or("").to_string());
     let counties = choices(&|x| x["entity"]["county"].as_str().unwrap_or("").to_string());
-    let dept_name = |id: &str| s.pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(ctx.lang).to_string());
+    let dept_name = |id: &str| s.pack.department_name(id, ctx.lang);
     let payouts: Vec<J> = payouts.iter().filter(|x| q.keeps(x)).cloned().collect();
     let sum = |f: &dyn Fn(&J) -> bool| -> Decimal {
         payouts.iter().filter(|x| f(x)).filter_map(|x| x["amount"].as_str()?.parse::<Decimal>().ok()).sum()
@@ -981,7 +979,7 @@ fn subject_text(lang: Lang, pack: &qiangke_rules::Pack, subject: &str) -> String
     if kind == "budget"
         && let [year, dept, clause] = id.splitn(3, ':').collect::<Vec<_>>()[..]
     {
-        let dept = pack.departments.iter().find(|d| d.id == dept).map_or(dept.to_string(), |d| d.name.get(lang).to_string());
+        let dept = pack.department_name(dept, lang);
         return qiangke_i18n::text(lang, "audit-subject-budget", &[("year", year), ("department", &dept), ("clause", clause)]);
     }
     let what = match kind {
@@ -1054,9 +1052,7 @@ fn detail_html(ctx: &Ctx, pack: &qiangke_rules::Pack, d: &J) -> Markup {
             // Digests of the rows an entry covers are for the chain check, not for reading.
             ("rows", J::Object(_) | J::Array(_)) => continue,
             ("rule", J::String(id)) => pack.rules.iter().find(|r| r.id == *id).map_or(id.clone(), |r| r.title.get(ctx.lang).to_string()),
-            ("department", J::String(id)) => {
-                pack.departments.iter().find(|x| x.id == *id).map_or(id.clone(), |x| x.name.get(ctx.lang).to_string())
-            }
+            ("department", J::String(id)) => pack.department_name(id, ctx.lang),
             ("status", J::String(st)) => super::state_text(ctx.lang, st),
             ("role", J::String(r)) => Role::parse(r).map_or(r.clone(), |role| super::role_text(ctx.lang, role)),
             (_, J::String(t)) if t.is_empty() => continue,

@@ -35,11 +35,6 @@ fn day(at: &J, lang: Lang) -> String {
     }
 }
 
-/// A department's name in the reader's language (its id if the pack does not know it).
-fn department(s: &AppState, id: &str, lang: Lang) -> String {
-    s.pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(lang).to_string())
-}
-
 pub(super) async fn letter(ctx: Ctx, State(s): State<Arc<AppState>>, Path(id): Path<i64>) -> Response {
     let p = match ctx.require_user() {
         Ok(p) => p,
@@ -93,7 +88,7 @@ fn decided_at(a: &J) -> &J {
 fn issuer(ctx: &Ctx, s: &AppState, a: &J, refusal: Option<&J>) -> String {
     let dept = a["decision"]["department"].as_str().or_else(|| refusal.and_then(|v| v["department"].as_str()));
     match dept.or_else(|| a["paid_by"].as_str()) {
-        Some(d) => department(s, d, ctx.lang),
+        Some(d) => s.pack.department_name(d, ctx.lang),
         None => ctx.l("letter-the-bureau").to_string(),
     }
 }
@@ -118,8 +113,8 @@ fn award_letter(ctx: &Ctx, s: &AppState, a: &J) -> Markup {
     let amount: Decimal = a["decision"]["amount"].as_str().and_then(|x| x.parse().ok()).unwrap_or_default();
     let figures = if l == Lang::Zh { money_yuan(amount) } else { money_en(amount) };
     let verifiers: Vec<String> =
-        a["verified_by"].as_array().into_iter().flatten().filter_map(J::as_str).map(|d| department(s, d, l)).collect();
-    let payer = a["paid_by"].as_str().map_or_else(|| "—".to_string(), |d| department(s, d, l));
+        a["verified_by"].as_array().into_iter().flatten().filter_map(J::as_str).map(|d| s.pack.department_name(d, l)).collect();
+    let payer = a["paid_by"].as_str().map_or_else(|| "—".to_string(), |d| s.pack.department_name(d, l));
     html! {
         (head(ctx, a))
         p { (ctx.say("letter-award-sentence", &[("plan", s.pack.title.get(l)), ("claim_year", &a["claim_year"].to_string()), ("budget_year", &a["budget_year"].to_string())])) }
@@ -144,7 +139,7 @@ fn refusal_letter(ctx: &Ctx, s: &AppState, a: &J, v: &J) -> Markup {
     let l = ctx.lang;
     html! {
         (head(ctx, a))
-        p { (ctx.say("letter-refusal-sentence", &[("claim_year", &a["claim_year"].to_string()), ("department", &department(s, v["department"].as_str().unwrap_or(""), l))])) }
+        p { (ctx.say("letter-refusal-sentence", &[("claim_year", &a["claim_year"].to_string()), ("department", &s.pack.department_name(v["department"].as_str().unwrap_or(""), l))])) }
         table.letter-facts {
             tr { th scope="row" { (ctx.l("letter-reason")) } td #letter-reason { (v["reason"].as_str().unwrap_or("")) } }
             tr { th scope="row" { (ctx.l("letter-refused-on")) } td #letter-date { (day(&v["at"], l)) } }
@@ -157,7 +152,8 @@ fn refusal_letter(ctx: &Ctx, s: &AppState, a: &J, v: &J) -> Markup {
 /// The letter of a decision withdrawn after an objection to its 公示 was upheld.
 fn withdrawal_letter(ctx: &Ctx, s: &AppState, a: &J) -> Markup {
     let l = ctx.lang;
-    let dept = a["decision"]["department"].as_str().map_or_else(|| ctx.l("letter-the-bureau").to_string(), |d| department(s, d, l));
+    let dept =
+        a["decision"]["department"].as_str().map_or_else(|| ctx.l("letter-the-bureau").to_string(), |d| s.pack.department_name(d, l));
     html! {
         (head(ctx, a))
         p { (ctx.say("letter-withdrawal-sentence", &[("claim_year", &a["claim_year"].to_string()), ("department", &dept)])) }

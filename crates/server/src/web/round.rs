@@ -187,9 +187,7 @@ async fn render_rounds(
         let mut queues: BTreeMap<String, usize> = BTreeMap::new();
         for a in open.iter().filter(|a| a["confirmation"] != "awaiting") {
             for d in a["verified_by"].as_array().into_iter().flatten().filter_map(J::as_str) {
-                *queues
-                    .entry(s.pack.departments.iter().find(|x| x.id == d).map_or(d.to_string(), |x| x.name.get(ctx.lang).to_string()))
-                    .or_default() += 1;
+                *queues.entry(s.pack.department_name(d, ctx.lang)).or_default() += 1;
             }
         }
         let queues: Vec<String> = queues.into_iter().map(|(d, n)| format!("{d} {n}")).collect();

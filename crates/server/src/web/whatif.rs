@@ -11,10 +11,10 @@ use axum::response::Response;
 use maud::{Markup, html};
 use qiangke_batch::budget::{Budget, Line};
 use qiangke_batch::whatif::{Baseline, Change, Diff, Effects, Outcome, ReformError, Side, compare, table_rules, variant, variant_outcome};
+use qiangke_rules::Pack;
 use qiangke_rules::model::RuleKind;
 use qiangke_rules::resolve::{Func, NK};
-use qiangke_rules::value::{UNBOUNDED, money_source, money_yuan};
-use qiangke_rules::{Decimal, Pack};
+use qiangke_rules::value::{UNBOUNDED, money_signed, money_source, money_yuan};
 use qiangke_store::Role;
 use std::sync::Arc;
 
@@ -293,10 +293,6 @@ fn amount(l: &Line) -> String {
     }
 }
 
-fn signed(m: Decimal) -> String {
-    format!("{}{}", if m > Decimal::ZERO { "+" } else { "" }, money_yuan(m))
-}
-
 /// Over what the comparison ran.
 fn over(ctx: &Ctx, r: &Ran) -> Markup {
     html! {
@@ -325,12 +321,12 @@ fn several(ctx: &Ctx, r: &Ran) -> Markup {
             @let e = &o.effects;
             tr {
                 td { (value) }
-                td.num { (signed(o.budget.total().low - base)) }
+                td.num { (money_signed(o.budget.total().low - base)) }
                 td.num { (e.gained) }
                 td.num { (e.lost) }
                 td.num { (e.changed) }
-                td.num { (e.better.entities) " (" (signed(e.better.total_low)) ")" }
-                td.num { (e.worse.entities) " (" (signed(e.worse.total_low)) ")" }
+                td.num { (e.better.entities) " (" (money_signed(e.better.total_low)) ")" }
+                td.num { (e.worse.entities) " (" (money_signed(e.worse.total_low)) ")" }
             }
         }
     };
@@ -349,14 +345,14 @@ fn side(ctx: &Ctx, s: &Side, some: &'static str, none: &'static str) -> String {
     if s.entities == 0 {
         return ctx.l(none).to_string();
     }
-    ctx.say(some, &[("n", &s.entities.to_string()), ("total", &signed(s.total_low)), ("most", &signed(s.largest_low))])
+    ctx.say(some, &[("n", &s.entities.to_string()), ("total", &money_signed(s.total_low)), ("most", &money_signed(s.largest_low))])
 }
 
 fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
     let [(_, one)] = r.outcomes.as_slice() else { return several(ctx, r) };
     let diffs = compare(&r.baseline, &one.budget);
     let e: &Effects = &one.effects;
-    let dept = |id: &str| pack.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.get(ctx.lang).to_string());
+    let dept = |id: &str| pack.department_name(id, ctx.lang);
     let row = |d: &Diff| {
         let (y, paid, clause) = &d.key;
         let (low, _) = d.delta();
@@ -371,7 +367,7 @@ fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
                 }
                 td.num { (amount(&d.baseline)) }
                 td.num { (amount(&d.variant)) }
-                td.num { (signed(low)) }
+                td.num { (money_signed(low)) }
             }
         }
     };
