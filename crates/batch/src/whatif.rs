@@ -25,6 +25,7 @@ use crate::budget::{Budget, Line};
 use qiangke_i18n::{Lang, Msg};
 use qiangke_rules::facts::Facts;
 use qiangke_rules::model::{Pack, RuleKind};
+use qiangke_rules::value::money_signed;
 use qiangke_rules::{Options, State, evaluate, load_pack_files};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -481,6 +482,27 @@ impl Side {
 }
 
 impl Effects {
+    /// Who gains and who loses, in sentences: the awards gained, lost and changed; the entities
+    /// better and worse off, how many, by how much in all and at most (or that nobody is).
+    pub fn sentences(&self, lang: Lang) -> String {
+        let awards = [("gained", self.gained.to_string()), ("lost", self.lost.to_string()), ("changed", self.changed.to_string())];
+        let side = |s: &Side, some: &str, none: &str| {
+            if s.entities == 0 {
+                return qiangke_i18n::text(lang, none, &[]);
+            }
+            let (n, total, most) = (s.entities.to_string(), money_signed(s.total_low), money_signed(s.largest_low));
+            qiangke_i18n::text(lang, some, &[("n", &n), ("total", &total), ("most", &most)])
+        };
+        let awards: Vec<(&str, &str)> = awards.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // (English starts each further sentence with its space; Chinese needs none after 。)
+        format!(
+            "{}{}{}",
+            qiangke_i18n::text(lang, "whatif-awards", &awards),
+            side(&self.better, "whatif-better", "whatif-none-better"),
+            side(&self.worse, "whatif-worse", "whatif-none-worse")
+        )
+    }
+
     fn merge(&mut self, o: &Effects) {
         self.gained += o.gained;
         self.lost += o.lost;

@@ -969,7 +969,7 @@ fn synth(dir: &Path, rows: u64, seed: u64, out: &Path) -> Result<ExitCode> {
 fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Option<&Path>, jobs: usize) -> Result<ExitCode> {
     use qiangke_batch::whatif::{Baseline, compare, variant_outcome, variants};
     use qiangke_batch::{BatchOptions, Outputs, run_file};
-    use qiangke_rules::value::{UNBOUNDED, money_plain, money_signed, money_yuan};
+    use qiangke_rules::value::{UNBOUNDED, money_plain, money_yuan};
     let files = match qiangke_rules::read_pack_files(dir) {
         Ok(f) => f,
         Err(r) => {
@@ -1040,20 +1040,7 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
                 dh.map(money_plain).unwrap_or_default()
             ));
         }
-        let e = &outcome.effects;
-        let side = |s: &qiangke_batch::whatif::Side, some: &'static str, none: &'static str| {
-            if s.entities == 0 {
-                return say(none, &[]);
-            }
-            say_with(some, &[("n", s.entities.to_string()), ("total", money_signed(s.total_low)), ("most", money_signed(s.largest_low))])
-        };
-        let awards = [("gained", e.gained.to_string()), ("lost", e.lost.to_string()), ("changed", e.changed.to_string())];
-        outln!(
-            "  {}{}{}",
-            say_with("cli-whatif-awards", &awards),
-            side(&e.better, "cli-whatif-better", "cli-whatif-none-better"),
-            side(&e.worse, "cli-whatif-worse", "cli-whatif-none-worse")
-        );
+        outln!("  {}", outcome.effects.sentences(lang()));
     }
     let args = [
         ("entities", pop.entities.to_string()),

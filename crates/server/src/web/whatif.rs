@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use qiangke_batch::budget::{Budget, Line};
-use qiangke_batch::whatif::{Baseline, Change, Diff, Effects, Outcome, ReformError, Side, compare, table_rules, variant, variant_outcome};
+use qiangke_batch::whatif::{Baseline, Change, Diff, Effects, Outcome, ReformError, compare, table_rules, variant, variant_outcome};
 use qiangke_rules::Pack;
 use qiangke_rules::model::RuleKind;
 use qiangke_rules::resolve::{Func, NK};
@@ -340,14 +340,6 @@ fn several(ctx: &Ctx, r: &Ran) -> Markup {
     }
 }
 
-/// Who is better (or worse) off, how many, by how much in all and at most; or that nobody is.
-fn side(ctx: &Ctx, s: &Side, some: &'static str, none: &'static str) -> String {
-    if s.entities == 0 {
-        return ctx.l(none).to_string();
-    }
-    ctx.say(some, &[("n", &s.entities.to_string()), ("total", &money_signed(s.total_low)), ("most", &money_signed(s.largest_low))])
-}
-
 fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
     let [(_, one)] = r.outcomes.as_slice() else { return several(ctx, r) };
     let diffs = compare(&r.baseline, &one.budget);
@@ -384,14 +376,7 @@ fn outcome(ctx: &Ctx, pack: &Pack, r: &Ran) -> Markup {
             h2 { (r.lever) }
             (over(ctx, r))
             p.card #whatif-effects {
-                (ctx.say("whatif-awards", &[
-                    ("gained", &e.gained.to_string()),
-                    ("lost", &e.lost.to_string()),
-                    ("changed", &e.changed.to_string()),
-                ]))
-                // (English starts each sentence with its space; Chinese needs none after 。)
-                (side(ctx, &e.better, "whatif-better", "whatif-none-better"))
-                (side(ctx, &e.worse, "whatif-worse", "whatif-none-worse"))
+                (e.sentences(ctx.lang))
             }
             @if diffs.is_empty() {
                 p #whatif-no-change { (ctx.l("whatif-no-change")) }
