@@ -108,7 +108,8 @@ pub fn is_uri(p: &Path) -> bool {
         .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
 }
 
-fn is_parquet(p: &Path) -> bool {
+/// Whether a population or a result is Parquet (`….parquet`, a file or a folder of part files).
+pub fn is_parquet(p: &Path) -> bool {
     p.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet"))
 }
 

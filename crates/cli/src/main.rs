@@ -1137,12 +1137,12 @@ fn engine_batch(dir: &Path, input: &Path, out: &Path, budget: Option<&Path>, eng
         anyhow::bail!(say("cli-sql-budget-csv", &[("path", &b.display().to_string())]));
     }
     let spark = matches!(engine, engine::Engine::Spark { .. });
-    let ext = |p: &Path| p.extension().and_then(|x| x.to_str()).unwrap_or("").to_ascii_lowercase();
-    // Spark reads a Parquet population, and a URI (hdfs://, s3a://, file://) itself.
-    if !(ext(input) == "csv" || (spark && ext(input) == "parquet")) || (!spark && engine::is_uri(input)) {
+    // CSV in and out; Spark also Parquet, and it reads a URI (hdfs://, s3a://, file://) itself.
+    let takes = |p: &Path| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) || (spark && engine::is_parquet(p));
+    if !takes(input) || (!spark && engine::is_uri(input)) {
         anyhow::bail!(say(if spark { "cli-spark-input" } else { "cli-sql-input-csv" }, &[("path", &input.display().to_string())]));
     }
-    if !(ext(out) == "csv" || (spark && ext(out) == "parquet")) {
+    if !takes(out) {
         anyhow::bail!(say(if spark { "cli-spark-out" } else { "cli-sql-out-csv" }, &[("path", &out.display().to_string())]));
     }
     engine::run(engine, &engine::Job { pack: &pack, input, out, budget })?;
