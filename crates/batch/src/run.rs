@@ -9,12 +9,14 @@
 
 use crate::budget::Budget;
 use crate::columns::{Col, HeaderError, Mapping, plan, resolve};
+use crate::fast::Fast;
 use crate::rows::{Row, RowError, entity_facts, parse_row, parse_row_str};
 use qiangke_i18n::{Lang, Msg, label, text};
+use qiangke_lower::compiled::Program;
 use qiangke_rules::diag::SourceMap;
 use qiangke_rules::eval::{Options, State, evaluate};
 use qiangke_rules::facts::{Facts, facts_from_node};
-use qiangke_rules::model::{Pack, RuleKind};
+use qiangke_rules::model::{Pack, Rule, RuleKind};
 use qiangke_rules::tree::{Kind, parse_json};
 use qiangke_rules::value::{UNBOUNDED, money_plain};
 use rust_decimal::Decimal;
@@ -70,6 +72,20 @@ pub struct BatchOptions {
     pub sheet: Option<String>,
     /// Called now and then with (bytes read, rows read).
     pub progress: Option<Arc<dyn Fn(u64, u64) + Send + Sync>>,
+    /// The compiled rules (the default) or the interpreter, which is the reference.
+    pub evaluator: Evaluator,
+}
+
+/// Which evaluator a run uses. Both give the same awards, to the fen and in the same order; the
+/// compiled form is faster, the interpreter is the reference every explanation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Evaluator {
+    /// The pack lowered once into closures over flat slots (`qiangke_lower::compiled`); CSV rows
+    /// are read straight into them. An entity with any row the reader refuses goes to the
+    /// interpreter's reading, so errors are reported in the same words.
+    #[default]
+    Compiled,
+    Interpreter,
 }
 
 impl Default for BatchOptions {
@@ -85,6 +101,7 @@ impl Default for BatchOptions {
             collect: false,
             sheet: None,
             progress: None,
+            evaluator: Evaluator::Compiled,
         }
     }
 }
@@ -97,6 +114,7 @@ impl std::fmt::Debug for BatchOptions {
             .field("jobs", &self.jobs)
             .field("chunk_rows", &self.chunk_rows)
             .field("parse_only", &self.parse_only)
+            .field("evaluator", &self.evaluator)
             .finish_non_exhaustive()
     }
 }
@@ -362,6 +380,8 @@ fn run_into<'a>(
 ) -> Result<Summary, BatchError> {
     let jobs = if opts.jobs == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { opts.jobs };
     let mut summary = Summary::default();
+    let compiled = (opts.evaluator == Evaluator::Compiled).then(|| Program::new(pack));
+    let program = compiled.as_ref();
     std::thread::scope(|s| -> Result<(), BatchError> {
         let (work_tx, work_rx) = sync_channel::<Chunk>(jobs * 2);
         let work_rx = Arc::new(Mutex::new(work_rx));
@@ -384,7 +404,7 @@ fn run_into<'a>(
             let rx = work_rx.clone();
             let tx = out_tx.clone();
             let header = header.clone();
-            s.spawn(move || worker(pack, opts, header.as_ref(), &rx, &tx));
+            s.spawn(move || worker(pack, program, opts, header.as_ref(), &rx, &tx));
         }
         drop(out_tx);
         let mut pending: BTreeMap<u64, ChunkOut> = BTreeMap::new();
@@ -802,25 +822,33 @@ impl Batcher {
 
 fn worker(
     pack: &Pack,
+    program: Option<&Program<'_>>,
     opts: &BatchOptions,
     header: Option<&(Vec<Col>, Vec<String>)>,
     rx: &Mutex<Receiver<Chunk>>,
     tx: &SyncSender<ChunkOut>,
 ) {
+    let mut fast = program.map(Fast::new);
     loop {
         let chunk = match rx.lock() {
             Ok(r) => r.recv(),
             Err(_) => return,
         };
         let Ok(chunk) = chunk else { return };
-        let out = process(pack, opts, header, chunk);
+        let out = process(pack, opts, header, chunk, &mut fast);
         if tx.send(out).is_err() {
             return;
         }
     }
 }
 
-fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<String>)>, chunk: Chunk) -> ChunkOut {
+fn process(
+    pack: &Pack,
+    opts: &BatchOptions,
+    header: Option<&(Vec<Col>, Vec<String>)>,
+    chunk: Chunk,
+    fast: &mut Option<Fast<'_>>,
+) -> ChunkOut {
     let mut out = ChunkOut {
         seq: chunk.seq,
         awards: Vec::with_capacity(64 * 1024),
@@ -839,7 +867,10 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
         let parsed = match item {
             Item::CsvBlock(lines, block) => {
                 if let Some((cols, names)) = header {
-                    csv_block(pack, opts, cols, names, &lines, &block, &mut out);
+                    match fast {
+                        Some(f) if !opts.collect => csv_block_fast(pack, opts, cols, names, &lines, &block, &mut out, f),
+                        _ => csv_block(pack, opts, cols, names, &lines, &block, &mut out, fast),
+                    }
                 }
                 continue;
             }
@@ -864,14 +895,14 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
             },
             Item::Doc(facts) => {
                 out.rows += 1;
-                finish_entity(pack, opts, std::mem::take(&mut group), &mut out);
-                evaluate_entity(pack, opts, *facts, &mut out);
+                finish_entity(pack, opts, std::mem::take(&mut group), &mut out, fast);
+                evaluate_entity(pack, opts, *facts, &mut out, fast);
                 continue;
             }
         };
         out.rows += 1;
         if group_id.as_ref().is_some_and(|g| *g != id) {
-            finish_entity(pack, opts, std::mem::take(&mut group), &mut out);
+            finish_entity(pack, opts, std::mem::take(&mut group), &mut out, fast);
         }
         group_id = Some(id);
         match parsed {
@@ -879,10 +910,10 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
             Err(errs) => out.errors.extend(errs),
         }
     }
-    finish_entity(pack, opts, group, &mut out);
+    finish_entity(pack, opts, group, &mut out, fast);
     out.errors.sort_by_key(|e| (e.line, e.column));
     for ((y, dept, rule_addr), line) in std::mem::take(&mut out.budget_lines) {
-        let rule = pack.rules.iter().find(|r| *r as *const qiangke_rules::model::Rule as usize == rule_addr);
+        let rule = pack.rules.iter().find(|r| *r as *const Rule as usize == rule_addr);
         let clause = rule.map_or(String::new(), |r| r.clause.clone());
         let paid = dept.map_or(String::new(), |d| pack.departments[d].id.clone());
         out.budget.lines.entry((y, paid, clause)).or_default().merge(&line);
@@ -892,7 +923,17 @@ fn process(pack: &Pack, opts: &BatchOptions, header: Option<&(Vec<Col>, Vec<Stri
 
 /// Parses and evaluates one block of whole CSV rows, entity by entity (the reader has put them in
 /// id order and kept each entity's rows together).
-fn csv_block(pack: &Pack, opts: &BatchOptions, cols: &[Col], names: &[String], lines: &[u64], block: &[u8], out: &mut ChunkOut) {
+#[allow(clippy::too_many_arguments)]
+fn csv_block(
+    pack: &Pack,
+    opts: &BatchOptions,
+    cols: &[Col],
+    names: &[String],
+    lines: &[u64],
+    block: &[u8],
+    out: &mut ChunkOut,
+    fast: &mut Option<Fast<'_>>,
+) {
     let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(block);
     let mut rec = csv::ByteRecord::new();
@@ -914,7 +955,7 @@ fn csv_block(pack: &Pack, opts: &BatchOptions, cols: &[Col], names: &[String], l
         out.rows += 1;
         let id = rec.get(id_col).unwrap_or(b"").trim_ascii();
         if current.as_deref() != Some(id) {
-            finish_entity(pack, opts, std::mem::take(&mut group), out);
+            finish_entity(pack, opts, std::mem::take(&mut group), out, fast);
             current = Some(id.to_vec());
         }
         // One UTF-8 check for the whole record; cell by cell only when it fails, to say where.
@@ -933,7 +974,112 @@ fn csv_block(pack: &Pack, opts: &BatchOptions, cols: &[Col], names: &[String], l
             Err(errs) => out.errors.extend(errs),
         }
     }
-    finish_entity(pack, opts, group, out);
+    finish_entity(pack, opts, group, out, fast);
+}
+
+/// [`csv_block`] for the compiled evaluator: each record is read straight into the worker's frame
+/// (no row, no facts). An entity with a record the frame reader does not take (a refused cell, a
+/// missing id or year, an event without its date, rows that disagree, a cell not in UTF-8) is
+/// read again from its bytes by [`csv_block`]'s own reading, so its errors are the same.
+#[allow(clippy::too_many_arguments)]
+fn csv_block_fast(
+    pack: &Pack,
+    opts: &BatchOptions,
+    cols: &[Col],
+    names: &[String],
+    lines: &[u64],
+    block: &[u8],
+    out: &mut ChunkOut,
+    fast: &mut Fast<'_>,
+) {
+    let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(block);
+    let mut rec = csv::ByteRecord::new();
+    // The entity being read: its id, its first record's byte and row index, and whether every
+    // record so far went into the frame.
+    let mut current: Vec<u8> = Vec::new();
+    let mut started = false;
+    let (mut start_byte, mut start_index, mut taken) = (0usize, 0usize, true);
+    let mut index = 0;
+    let line_of = |index: usize| lines.get(index).copied().unwrap_or_else(|| lines.last().map_or(0, |l| l + 1));
+    loop {
+        let at = rdr.position().byte() as usize;
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                out.errors.push(RowError::new(line_of(index), 0, "", Msg::new("batch-unreadable-csv").arg("detail", e)));
+                index += 1;
+                continue;
+            }
+        }
+        let at = rec.position().map_or(at, |p| p.byte() as usize);
+        index += 1;
+        out.rows += 1;
+        let id = rec.get(id_col).unwrap_or(b"").trim_ascii();
+        if !started || current != id {
+            if started {
+                finish_fast(pack, opts, cols, names, lines, &block[start_byte..at], start_index, taken, out, fast);
+            }
+            started = true;
+            current.clear();
+            current.extend_from_slice(id);
+            (start_byte, start_index, taken) = (at, index - 1, true);
+            fast.frame.clear();
+        }
+        if taken {
+            taken = match std::str::from_utf8(rec.as_slice()) {
+                Ok(_) => {
+                    let srec = csv::StringRecord::from_byte_record(std::mem::take(&mut rec)).unwrap_or_default();
+                    let ok = fast.add_row(pack, cols, &srec);
+                    rec = srec.into_byte_record();
+                    ok
+                }
+                Err(_) => false,
+            };
+        }
+    }
+    if started {
+        finish_fast(pack, opts, cols, names, lines, &block[start_byte..], start_index, taken, out, fast);
+    }
+}
+
+/// One entity of [`csv_block_fast`]: evaluated from the frame, or (`taken` false) read again
+/// from its `bytes` as [`csv_block`] reads them (errors of unreadable records were already given).
+#[allow(clippy::too_many_arguments)]
+fn finish_fast(
+    pack: &Pack,
+    opts: &BatchOptions,
+    cols: &[Col],
+    names: &[String],
+    lines: &[u64],
+    bytes: &[u8],
+    first_index: usize,
+    taken: bool,
+    out: &mut ChunkOut,
+    fast: &mut Fast<'_>,
+) {
+    if taken {
+        out.entities += 1;
+        if opts.parse_only {
+            return;
+        }
+        fast.evaluate(&opts.years);
+        let awards = fast.awards.iter().map(|a| (&pack.rules[a.rule], a.claim_year, a.low, a.high, Some(a.budget_year)));
+        write_entity(pack, &fast.frame.id, awards, out);
+        return;
+    }
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut rows = Vec::new();
+    for (index, rec) in (first_index..).zip(rdr.byte_records()) {
+        let line = lines.get(index).copied().unwrap_or_else(|| lines.last().map_or(0, |l| l + 1));
+        let Ok(rec) = rec else { continue };
+        match parse_row(pack, cols, names, line, rec.iter()) {
+            Ok(row) => rows.push(row),
+            Err(errs) => out.errors.extend(errs),
+        }
+    }
+    finish_entity(pack, opts, rows, out, &mut None);
 }
 
 fn flat_row(pack: &Pack, mapping: &Mapping, line: u64, cells: &[(String, String)]) -> Result<Row, Vec<RowError>> {
@@ -955,16 +1101,16 @@ fn flat_row(pack: &Pack, mapping: &Mapping, line: u64, cells: &[(String, String)
     parse_row(pack, &cols, &names, line, cells.iter().map(|(_, v)| v.as_bytes()))
 }
 
-fn finish_entity(pack: &Pack, opts: &BatchOptions, rows: Vec<Row>, out: &mut ChunkOut) {
+fn finish_entity(pack: &Pack, opts: &BatchOptions, rows: Vec<Row>, out: &mut ChunkOut, fast: &mut Option<Fast<'_>>) {
     if rows.is_empty() {
         return;
     }
     if let Some(facts) = entity_facts(pack, rows, &mut out.errors) {
-        evaluate_entity(pack, opts, facts, out);
+        evaluate_entity(pack, opts, facts, out, fast);
     }
 }
 
-fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut ChunkOut) {
+fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut ChunkOut, fast: &mut Option<Fast<'_>>) {
     out.entities += 1;
     if opts.collect {
         out.facts.push(facts);
@@ -973,21 +1119,46 @@ fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut Chu
     if opts.parse_only {
         return;
     }
+    if let Some(f) = fast {
+        f.frame.load(&facts);
+        f.evaluate(&opts.years);
+        write_entity(
+            pack,
+            &facts.entity_id,
+            f.awards.iter().map(|a| (&pack.rules[a.rule], a.claim_year, a.low, a.high, Some(a.budget_year))),
+            out,
+        );
+        return;
+    }
     let ev = evaluate(pack, &facts, &Options { years: opts.years.clone(), trace: false, awards_only: true, only_rules: None });
+    let awards = ev.results.iter().filter_map(|r| match r.state {
+        State::Awarded { low, high } => Some((r.rule, r.claim_year, low, high, r.budget_year)),
+        _ => None,
+    });
+    write_entity(pack, &facts.entity_id, awards, out);
+}
+
+/// Writes one entity's awards (rule, claim year, low, high, budget year) and its totals per
+/// budget year, and adds them to the chunk's budget: the same for either evaluator.
+fn write_entity<'p>(
+    pack: &'p Pack,
+    id: &str,
+    awards: impl Iterator<Item = (&'p Rule, i32, Decimal, Decimal, Option<i32>)>,
+    out: &mut ChunkOut,
+) {
     // Per budget year, for the entity's totals (a handful of years: a small vector).
     let mut per_year: Vec<(i32, Decimal, Decimal)> = Vec::new();
-    for r in &ev.results {
-        let State::Awarded { low, high } = r.state else { continue };
-        let rule = r.rule;
-        csv_field(&mut out.awards, &facts.entity_id);
-        let _ = write!(out.awards, ",{},{},{},{},{},", r.claim_year, rule.id, rule.clause, rule_kind(rule.kind), r.state.code_for(rule));
+    for (rule, claim_year, low, high, budget_year) in awards {
+        csv_field(&mut out.awards, id);
+        let state = State::Awarded { low, high };
+        let _ = write!(out.awards, ",{},{},{},{},{},", claim_year, rule.id, rule.clause, rule_kind(rule.kind), state.code_for(rule));
         write_money(&mut out.awards, low);
         out.awards.push(b',');
         if high != UNBOUNDED {
             write_money(&mut out.awards, high);
         }
         out.awards.push(b',');
-        if let Some(y) = r.budget_year {
+        if let Some(y) = budget_year {
             let _ = write!(out.awards, "{y}");
         }
         out.awards.push(b',');
@@ -997,9 +1168,9 @@ fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut Chu
         out.awards.push(b'\n');
         if rule.kind == RuleKind::Award {
             out.award_count += 1;
-            if let Some(y) = r.budget_year {
+            if let Some(y) = budget_year {
                 // Keyed by indexes here; the strings of a budget line are made once per chunk.
-                let key = (y, rule.paid_by, rule as *const qiangke_rules::model::Rule as usize);
+                let key = (y, rule.paid_by, rule as *const Rule as usize);
                 out.budget_lines.entry(key).or_default().add(low, high);
                 match per_year.iter_mut().find(|(py, _, _)| *py == y) {
                     Some(e) => {
@@ -1013,7 +1184,7 @@ fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut Chu
     }
     per_year.sort_by_key(|p| p.0);
     for (y, lo, hi) in per_year {
-        csv_field(&mut out.totals, &facts.entity_id);
+        csv_field(&mut out.totals, id);
         let _ = write!(out.totals, ",{y},");
         write_money(&mut out.totals, lo);
         out.totals.push(b',');

@@ -154,8 +154,9 @@ enum Cmd {
         /// Worker threads (default: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
-        /// Where the rules run: here, or compiled to SQL inside PostgreSQL (CSV input) or Spark
-        /// (CSV or Parquet, by path or URI); award rows and the CSV budget only.
+        /// Where the rules run: here (compiled, or `interpreter`, the reference), or compiled to
+        /// SQL inside PostgreSQL (CSV input) or Spark (CSV or Parquet, by path or URI); award
+        /// rows and the CSV budget only.
         #[arg(long, value_enum, default_value_t = EngineArg::Native)]
         engine: EngineArg,
         /// PostgreSQL connection string for `--engine postgres` (as psql takes it).
@@ -362,7 +363,10 @@ enum Format {
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 enum EngineArg {
+    /// Here, with the pack compiled for population runs (the default).
     Native,
+    /// Here, with the interpreter: the reference the compiled form is held equal to.
+    Interpreter,
     Postgres,
     Spark,
 }
@@ -435,11 +439,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             master,
             python,
         } => {
-            if engine == EngineArg::Native {
+            if matches!(engine, EngineArg::Native | EngineArg::Interpreter) {
                 if database_url.is_some() {
                     anyhow::bail!(say("cli-database-url-postgres", &[]));
                 }
-                batch(&pack, &input, out, years, totals, errors, budget, mapping, BatchFlags { strict, bom, sheet }, jobs)
+                let evaluator = if engine == EngineArg::Interpreter {
+                    qiangke_batch::Evaluator::Interpreter
+                } else {
+                    qiangke_batch::Evaluator::Compiled
+                };
+                batch(&pack, &input, out, years, totals, errors, budget, mapping, BatchFlags { strict, bom, sheet, evaluator }, jobs)
             } else {
                 let unsupported = [
                     (!years.is_empty(), "--year"),
@@ -838,6 +847,7 @@ struct BatchFlags {
     strict: bool,
     bom: bool,
     sheet: Option<String>,
+    evaluator: qiangke_batch::Evaluator,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -853,7 +863,7 @@ fn batch(
     flags: BatchFlags,
     jobs: usize,
 ) -> Result<ExitCode> {
-    let BatchFlags { strict, bom, sheet } = flags;
+    let BatchFlags { strict, bom, sheet, evaluator } = flags;
     use qiangke_batch::{BatchError, BatchOptions, Outputs, columns::Mapping, run_file};
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let mapping = match mapping {
@@ -875,7 +885,7 @@ fn batch(
     } else {
         None
     };
-    let opts = BatchOptions { years, strict, jobs, mapping, sheet, progress: progress.clone(), ..BatchOptions::default() };
+    let opts = BatchOptions { years, strict, jobs, mapping, sheet, progress: progress.clone(), evaluator, ..BatchOptions::default() };
     // An `.xlsx` award list is made from the CSV the run writes, once the run has succeeded.
     let xlsx_out = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let awards_csv = if xlsx_out { out.with_extension("xlsx.csv") } else { out.clone() };

@@ -9,7 +9,7 @@ use crate::facts::{Event, Facts};
 use crate::model::*;
 use crate::resolve::{CExpr, Func, N, NK};
 use crate::syntax::{BinOp, UnOp};
-use crate::value::{Date, UNBOUNDED};
+use crate::value::Date;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -647,7 +647,7 @@ impl<'p> Cx<'p, '_> {
                 Value::Bool(b) => Ok(Value::Bool(!b)),
                 v => Ok(v),
             },
-            NK::Neg(x) => neg(self.eval(e, x)?),
+            NK::Neg(x) => ops::neg(self.eval(e, x)?).ok_or(Stop::Overflow),
             NK::Bin(op @ (BinOp::And | BinOp::Or), a, b) => {
                 let short = *op == BinOp::Or; // the value that decides alone
                 let l = self.eval(e, a);
@@ -679,7 +679,7 @@ impl<'p> Cx<'p, '_> {
                 let expr = e.slice(n.span);
                 match op {
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                        let ord = compare(&l, &r);
+                        let ord = ops::compare(&l, &r);
                         let result = match op {
                             BinOp::Eq => ord == Some(std::cmp::Ordering::Equal),
                             BinOp::Ne => ord != Some(std::cmp::Ordering::Equal),
@@ -693,7 +693,7 @@ impl<'p> Cx<'p, '_> {
                         Ok(Value::Bool(result))
                     }
                     _ => {
-                        let result = arith(*op, &l, &r)?;
+                        let result = ops::arith(*op, &l, &r).ok_or(Stop::Overflow)?;
                         let res = result.clone();
                         self.push(|| Step::Arith { expr, op: *op, lhs: l, rhs: r, result: res });
                         Ok(result)
@@ -702,7 +702,7 @@ impl<'p> Cx<'p, '_> {
             }
             NK::In(x, items) => {
                 let v = self.eval(e, x)?;
-                let result = items.iter().any(|i| compare(&v, i) == Some(std::cmp::Ordering::Equal));
+                let result = items.iter().any(|i| ops::compare(&v, i) == Some(std::cmp::Ordering::Equal));
                 Ok(Value::Bool(result))
             }
             NK::If(c, a, b) => match self.eval(e, c)? {
@@ -722,7 +722,7 @@ impl<'p> Cx<'p, '_> {
                 if !missing.is_empty() {
                     return Err(Stop::Missing(missing));
                 }
-                let result = call(*func, &vals)?;
+                let result = ops::call(*func, &vals).ok_or(Stop::Overflow)?;
                 let res = result.clone();
                 let expr = e.slice(n.span);
                 self.push(|| Step::Call { expr, func: *func, args: vals, result: res });
@@ -733,9 +733,9 @@ impl<'p> Cx<'p, '_> {
                     return Err(Stop::Overflow);
                 };
                 let table = &self.pack.tiers[*t];
-                let hits: Vec<usize> = table.bands.iter().enumerate().filter(|(_, b)| b.contains(input)).map(|(i, _)| i).collect();
-                let (band, boundary_note) = match hits.as_slice() {
-                    [] => {
+                let (band, boundary_note) = match ops::tier_band(table, input) {
+                    Some(hit) => hit,
+                    None => {
                         let first = table
                             .bands
                             .iter()
@@ -745,16 +745,10 @@ impl<'p> Cx<'p, '_> {
                         self.push(|| Step::NoTier { table: *t, input, first });
                         return Err(Stop::NoTier { table: *t, input });
                     }
-                    [one] => (*one, None),
-                    many => {
-                        let (prefer, note) = table.overlap.unwrap_or((Prefer::Higher, usize::MAX));
-                        let pick = if prefer == Prefer::Higher { many[many.len() - 1] } else { many[0] };
-                        if note != usize::MAX {
-                            self.notes.push(note);
-                        }
-                        (pick, (note != usize::MAX).then_some(note))
-                    }
                 };
+                if let Some(note) = boundary_note {
+                    self.notes.push(note);
+                }
                 let amount = table.bands[band].amount;
                 let next = table.bands.get(band + 1).map(|b| (band + 1, gap_to(b, input)));
                 self.push(|| Step::Tier { table: *t, input, band, amount, boundary_note, next });
@@ -765,22 +759,8 @@ impl<'p> Cx<'p, '_> {
                     return Err(Stop::Overflow);
                 };
                 let table = &self.pack.brackets[*t];
-                let mut prev = Decimal::ZERO;
-                let mut total = Decimal::ZERO;
                 let mut parts = Vec::new();
-                for b in &table.brackets {
-                    let top = b.upto.map_or(input, |u| input.min(u));
-                    if top > prev {
-                        let part = top - prev;
-                        let amt = part.checked_mul(b.rate).ok_or(Stop::Overflow)?;
-                        total += amt;
-                        parts.push((part, b.rate, amt));
-                    }
-                    prev = b.upto.unwrap_or(prev).max(prev);
-                    if b.upto.is_none_or(|u| input <= u) {
-                        break;
-                    }
-                }
+                let total = ops::brackets(table, input, |part, rate, amount| parts.push((part, rate, amount))).ok_or(Stop::Overflow)?;
                 self.push(|| Step::Brackets { table: *t, input, parts, result: total });
                 Ok(Value::Money(total))
             }
@@ -842,183 +822,6 @@ fn gap_to(b: &Band, input: Decimal) -> Decimal {
     }
 }
 
-fn compare(l: &Value, r: &Value) -> Option<std::cmp::Ordering> {
-    use Value::*;
-    match (l, r) {
-        (Bool(a), Bool(b)) => Some(a.cmp(b)),
-        (Int(a), Int(b)) => Some(a.cmp(b)),
-        (Int(a), Dec(b)) => Some(Decimal::from(*a).cmp(b)),
-        (Dec(a), Int(b)) => Some(a.cmp(&Decimal::from(*b))),
-        (Dec(a), Dec(b)) | (Money(a), Money(b)) | (Rate(a), Rate(b)) => Some(a.cmp(b)),
-        (Date(a), Date(b)) => Some(a.cmp(b)),
-        (Text(a), Text(b)) => Some(a.cmp(b)),
-        (Enum(e1, a), Enum(e2, b)) if e1 == e2 => Some(a.cmp(b)),
-        _ => None,
-    }
-}
-
-fn neg(v: Value) -> R {
-    Ok(match v {
-        Value::Int(i) => Value::Int(i.checked_neg().ok_or(Stop::Overflow)?),
-        Value::Dec(d) => Value::Dec(-d),
-        Value::Money(d) => Value::Money(-d),
-        Value::Rate(d) => Value::Rate(-d),
-        other => other,
-    })
-}
-
-fn num(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::Int(i) => Some(Decimal::from(*i)),
-        Value::Dec(d) | Value::Money(d) | Value::Rate(d) => Some(*d),
-        _ => None,
-    }
-}
-
-/// Interval bounds of a value (a point for scalars).
-fn bounds(v: &Value) -> Option<(Decimal, Decimal)> {
-    match v {
-        Value::MoneyRange(a, b) | Value::RateRange(a, b) => Some((*a, *b)),
-        other => num(other).map(|d| (d, d)),
-    }
-}
-
-fn is_money(v: &Value) -> bool {
-    matches!(v, Value::Money(_) | Value::MoneyRange(..))
-}
-fn is_rate(v: &Value) -> bool {
-    matches!(v, Value::Rate(_) | Value::RateRange(..))
-}
-fn is_range(v: &Value) -> bool {
-    matches!(v, Value::MoneyRange(..) | Value::RateRange(..))
-}
-
-/// Exact arithmetic, with intervals where either side is a range. Types were checked at load time,
-/// so only the shapes `resolve::bin_type` admits arrive here.
-fn arith(op: BinOp, l: &Value, r: &Value) -> R {
-    if let (Value::Int(a), Value::Int(b)) = (l, r) {
-        let v = match op {
-            BinOp::Add => a.checked_add(*b),
-            BinOp::Sub => a.checked_sub(*b),
-            BinOp::Mul => a.checked_mul(*b),
-            _ => None,
-        };
-        if let Some(v) = v {
-            return Ok(Value::Int(v));
-        }
-        if op != BinOp::Div {
-            return Err(Stop::Overflow);
-        }
-    }
-    let (la, lb) = bounds(l).ok_or(Stop::Overflow)?;
-    let (ra, rb) = bounds(r).ok_or(Stop::Overflow)?;
-    let f = |x: Decimal, y: Decimal| -> Option<Decimal> {
-        // An unbounded high end (不低于…, no upper limit) saturates; anything else is exact.
-        if x == UNBOUNDED || y == UNBOUNDED {
-            let other = if x == UNBOUNDED { y } else { x };
-            return match op {
-                BinOp::Add => Some(UNBOUNDED),
-                BinOp::Sub if x == UNBOUNDED && y != UNBOUNDED => Some(UNBOUNDED),
-                BinOp::Mul if other.is_zero() => Some(Decimal::ZERO),
-                BinOp::Mul if other.is_sign_positive() => Some(UNBOUNDED),
-                BinOp::Div if x == UNBOUNDED && y.is_sign_positive() => Some(UNBOUNDED),
-                _ => None,
-            };
-        }
-        match op {
-            BinOp::Add => x.checked_add(y),
-            BinOp::Sub => x.checked_sub(y),
-            BinOp::Mul => x.checked_mul(y),
-            BinOp::Div => x.checked_div(y),
-            _ => None,
-        }
-    };
-    let (lo, hi) = match op {
-        BinOp::Add => (f(la, ra), f(lb, rb)),
-        BinOp::Sub => (f(la, rb), f(lb, ra)),
-        _ => {
-            let c = [f(la, ra), f(la, rb), f(lb, ra), f(lb, rb)];
-            if c.iter().any(Option::is_none) {
-                return Err(Stop::Overflow);
-            }
-            let c: Vec<Decimal> = c.into_iter().flatten().collect();
-            (c.iter().min().copied(), c.iter().max().copied())
-        }
-    };
-    let (lo, hi) = (lo.ok_or(Stop::Overflow)?, hi.ok_or(Stop::Overflow)?);
-    let money = is_money(l) || is_money(r);
-    let range = is_range(l) || is_range(r);
-    Ok(match (money, range) {
-        (true, true) => Value::MoneyRange(lo, hi),
-        (true, false) => Value::Money(lo),
-        (false, true) => Value::RateRange(lo, hi),
-        (false, false) if is_rate(l) || is_rate(r) => Value::Rate(lo),
-        (false, false) => Value::Dec(lo),
-    })
-}
-
-fn call(f: Func, args: &[Value]) -> R {
-    match f {
-        Func::Min | Func::Max => {
-            let pick = |a: Decimal, b: Decimal| if f == Func::Min { a.min(b) } else { a.max(b) };
-            if args.iter().all(|a| matches!(a, Value::Int(_))) {
-                let it = args.iter().filter_map(|a| if let Value::Int(i) = a { Some(*i) } else { None });
-                let v = if f == Func::Min { it.min() } else { it.max() };
-                return Ok(Value::Int(v.unwrap_or(0)));
-            }
-            if let Value::Date(_) = args[0] {
-                let mut best = args[0].clone();
-                for a in &args[1..] {
-                    let ord = compare(a, &best);
-                    if (f == Func::Min && ord == Some(std::cmp::Ordering::Less))
-                        || (f == Func::Max && ord == Some(std::cmp::Ordering::Greater))
-                    {
-                        best = a.clone();
-                    }
-                }
-                return Ok(best);
-            }
-            let (mut lo, mut hi) = bounds(&args[0]).ok_or(Stop::Overflow)?;
-            for a in &args[1..] {
-                let (x, y) = bounds(a).ok_or(Stop::Overflow)?;
-                lo = pick(lo, x);
-                hi = pick(hi, y);
-            }
-            let money = args.iter().any(is_money);
-            let range = args.iter().any(is_range);
-            Ok(match (money, range) {
-                (true, true) => Value::MoneyRange(lo, hi),
-                (true, false) => Value::Money(lo),
-                (false, true) => Value::RateRange(lo, hi),
-                (false, false) if args.iter().any(is_rate) => Value::Rate(lo),
-                (false, false) => Value::Dec(lo),
-            })
-        }
-        Func::Range => {
-            let (a, _) = bounds(&args[0]).ok_or(Stop::Overflow)?;
-            let (b, _) = bounds(&args[1]).ok_or(Stop::Overflow)?;
-            let (lo, hi) = (a.min(b), a.max(b));
-            Ok(if is_money(&args[0]) { Value::MoneyRange(lo, hi) } else { Value::RateRange(lo, hi) })
-        }
-        Func::RoundFen => {
-            let r = |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-            Ok(match &args[0] {
-                Value::Money(m) => Value::Money(r(*m)),
-                Value::MoneyRange(a, b) => Value::MoneyRange(r(*a), r(*b)),
-                other => other.clone(),
-            })
-        }
-        Func::AtLeast => match &args[0] {
-            Value::Money(m) => Ok(Value::MoneyRange(*m, UNBOUNDED)),
-            _ => Err(Stop::Overflow),
-        },
-        Func::YearOf => match &args[0] {
-            Value::Date(d) => Ok(Value::Int(d.year as i64)),
-            _ => Err(Stop::Overflow),
-        },
-    }
-}
-
 impl UnOp {
     /// Kept for symmetry with `BinOp::symbol` in explanations.
     pub fn symbol(self) -> &'static str {
@@ -1026,5 +829,225 @@ impl UnOp {
             UnOp::Not => "!",
             UnOp::Neg => "-",
         }
+    }
+}
+
+/// The operations on values, shared by the interpreter and every compiled form of a pack, so
+/// that they cannot disagree on arithmetic. `None` is an overflow (or a shape resolution rules
+/// out): no value.
+pub mod ops {
+    use crate::model::{BracketTable, Prefer, TierTable, Value};
+    use crate::resolve::Func;
+    use crate::syntax::BinOp;
+    use crate::value::UNBOUNDED;
+    use rust_decimal::{Decimal, RoundingStrategy};
+
+    pub fn compare(l: &Value, r: &Value) -> Option<std::cmp::Ordering> {
+        use Value::*;
+        match (l, r) {
+            (Bool(a), Bool(b)) => Some(a.cmp(b)),
+            (Int(a), Int(b)) => Some(a.cmp(b)),
+            (Int(a), Dec(b)) => Some(Decimal::from(*a).cmp(b)),
+            (Dec(a), Int(b)) => Some(a.cmp(&Decimal::from(*b))),
+            (Dec(a), Dec(b)) | (Money(a), Money(b)) | (Rate(a), Rate(b)) => Some(a.cmp(b)),
+            (Date(a), Date(b)) => Some(a.cmp(b)),
+            (Text(a), Text(b)) => Some(a.cmp(b)),
+            (Enum(e1, a), Enum(e2, b)) if e1 == e2 => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+
+    pub fn neg(v: Value) -> Option<Value> {
+        Some(match v {
+            Value::Int(i) => Value::Int(i.checked_neg()?),
+            Value::Dec(d) => Value::Dec(-d),
+            Value::Money(d) => Value::Money(-d),
+            Value::Rate(d) => Value::Rate(-d),
+            other => other,
+        })
+    }
+
+    fn num(v: &Value) -> Option<Decimal> {
+        match v {
+            Value::Int(i) => Some(Decimal::from(*i)),
+            Value::Dec(d) | Value::Money(d) | Value::Rate(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// Interval bounds of a value (a point for scalars).
+    fn bounds(v: &Value) -> Option<(Decimal, Decimal)> {
+        match v {
+            Value::MoneyRange(a, b) | Value::RateRange(a, b) => Some((*a, *b)),
+            other => num(other).map(|d| (d, d)),
+        }
+    }
+
+    fn is_money(v: &Value) -> bool {
+        matches!(v, Value::Money(_) | Value::MoneyRange(..))
+    }
+    fn is_rate(v: &Value) -> bool {
+        matches!(v, Value::Rate(_) | Value::RateRange(..))
+    }
+    fn is_range(v: &Value) -> bool {
+        matches!(v, Value::MoneyRange(..) | Value::RateRange(..))
+    }
+
+    /// Exact arithmetic, with intervals where either side is a range. Types were checked at load time,
+    /// so only the shapes `resolve::bin_type` admits arrive here.
+    pub fn arith(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
+        if let (Value::Int(a), Value::Int(b)) = (l, r) {
+            let v = match op {
+                BinOp::Add => a.checked_add(*b),
+                BinOp::Sub => a.checked_sub(*b),
+                BinOp::Mul => a.checked_mul(*b),
+                _ => None,
+            };
+            if let Some(v) = v {
+                return Some(Value::Int(v));
+            }
+            if op != BinOp::Div {
+                return None;
+            }
+        }
+        let (la, lb) = bounds(l)?;
+        let (ra, rb) = bounds(r)?;
+        let f = |x: Decimal, y: Decimal| -> Option<Decimal> {
+            // An unbounded high end (不低于…, no upper limit) saturates; anything else is exact.
+            if x == UNBOUNDED || y == UNBOUNDED {
+                let other = if x == UNBOUNDED { y } else { x };
+                return match op {
+                    BinOp::Add => Some(UNBOUNDED),
+                    BinOp::Sub if x == UNBOUNDED && y != UNBOUNDED => Some(UNBOUNDED),
+                    BinOp::Mul if other.is_zero() => Some(Decimal::ZERO),
+                    BinOp::Mul if other.is_sign_positive() => Some(UNBOUNDED),
+                    BinOp::Div if x == UNBOUNDED && y.is_sign_positive() => Some(UNBOUNDED),
+                    _ => None,
+                };
+            }
+            match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                BinOp::Div => x.checked_div(y),
+                _ => None,
+            }
+        };
+        let (lo, hi) = match op {
+            BinOp::Add => (f(la, ra), f(lb, rb)),
+            BinOp::Sub => (f(la, rb), f(lb, ra)),
+            _ => {
+                let c = [f(la, ra), f(la, rb), f(lb, ra), f(lb, rb)];
+                if c.iter().any(Option::is_none) {
+                    return None;
+                }
+                let c: Vec<Decimal> = c.into_iter().flatten().collect();
+                (c.iter().min().copied(), c.iter().max().copied())
+            }
+        };
+        let (lo, hi) = (lo?, hi?);
+        let money = is_money(l) || is_money(r);
+        let range = is_range(l) || is_range(r);
+        Some(match (money, range) {
+            (true, true) => Value::MoneyRange(lo, hi),
+            (true, false) => Value::Money(lo),
+            (false, true) => Value::RateRange(lo, hi),
+            (false, false) if is_rate(l) || is_rate(r) => Value::Rate(lo),
+            (false, false) => Value::Dec(lo),
+        })
+    }
+
+    pub fn call(f: Func, args: &[Value]) -> Option<Value> {
+        match f {
+            Func::Min | Func::Max => {
+                let pick = |a: Decimal, b: Decimal| if f == Func::Min { a.min(b) } else { a.max(b) };
+                if args.iter().all(|a| matches!(a, Value::Int(_))) {
+                    let it = args.iter().filter_map(|a| if let Value::Int(i) = a { Some(*i) } else { None });
+                    let v = if f == Func::Min { it.min() } else { it.max() };
+                    return Some(Value::Int(v.unwrap_or(0)));
+                }
+                if let Value::Date(_) = args[0] {
+                    let mut best = args[0].clone();
+                    for a in &args[1..] {
+                        let ord = compare(a, &best);
+                        if (f == Func::Min && ord == Some(std::cmp::Ordering::Less))
+                            || (f == Func::Max && ord == Some(std::cmp::Ordering::Greater))
+                        {
+                            best = a.clone();
+                        }
+                    }
+                    return Some(best);
+                }
+                let (mut lo, mut hi) = bounds(&args[0])?;
+                for a in &args[1..] {
+                    let (x, y) = bounds(a)?;
+                    lo = pick(lo, x);
+                    hi = pick(hi, y);
+                }
+                let money = args.iter().any(is_money);
+                let range = args.iter().any(is_range);
+                Some(match (money, range) {
+                    (true, true) => Value::MoneyRange(lo, hi),
+                    (true, false) => Value::Money(lo),
+                    (false, true) => Value::RateRange(lo, hi),
+                    (false, false) if args.iter().any(is_rate) => Value::Rate(lo),
+                    (false, false) => Value::Dec(lo),
+                })
+            }
+            Func::Range => {
+                let (a, _) = bounds(&args[0])?;
+                let (b, _) = bounds(&args[1])?;
+                let (lo, hi) = (a.min(b), a.max(b));
+                Some(if is_money(&args[0]) { Value::MoneyRange(lo, hi) } else { Value::RateRange(lo, hi) })
+            }
+            Func::RoundFen => {
+                let r = |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                Some(match &args[0] {
+                    Value::Money(m) => Value::Money(r(*m)),
+                    Value::MoneyRange(a, b) => Value::MoneyRange(r(*a), r(*b)),
+                    other => other.clone(),
+                })
+            }
+            Func::AtLeast => match &args[0] {
+                Value::Money(m) => Some(Value::MoneyRange(*m, UNBOUNDED)),
+                _ => None,
+            },
+            Func::YearOf => match &args[0] {
+                Value::Date(d) => Some(Value::Int(d.year as i64)),
+                _ => None,
+            },
+        }
+    }
+
+    /// The band of a tier table that `input` falls in, and the note of the interpretation that
+    /// chose it where the text's bands overlap; `None` below (or between) every band.
+    pub fn tier_band(table: &TierTable, input: Decimal) -> Option<(usize, Option<usize>)> {
+        let mut hits = table.bands.iter().enumerate().filter(|(_, b)| b.contains(input)).map(|(i, _)| i);
+        let first = hits.next()?;
+        let Some(last) = hits.next_back() else { return Some((first, None)) };
+        let (prefer, note) = table.overlap.unwrap_or((Prefer::Higher, usize::MAX));
+        let pick = if prefer == Prefer::Higher { last } else { first };
+        Some((pick, (note != usize::MAX).then_some(note)))
+    }
+
+    /// A marginal bracket table applied to `input`: each part of the input, its rate and the amount
+    /// it gives go to `part`; the total, or `None` on overflow.
+    pub fn brackets(table: &BracketTable, input: Decimal, mut part: impl FnMut(Decimal, Decimal, Decimal)) -> Option<Decimal> {
+        let mut prev = Decimal::ZERO;
+        let mut total = Decimal::ZERO;
+        for b in &table.brackets {
+            let top = b.upto.map_or(input, |u| input.min(u));
+            if top > prev {
+                let piece = top - prev;
+                let amount = piece.checked_mul(b.rate)?;
+                total += amount;
+                part(piece, b.rate, amount);
+            }
+            prev = b.upto.unwrap_or(prev).max(prev);
+            if b.upto.is_none_or(|u| input <= u) {
+                break;
+            }
+        }
+        Some(total)
     }
 }

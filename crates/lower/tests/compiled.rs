@@ -1,0 +1,56 @@
+//! The compiled form gives the interpreter's awards on every case of every pack: the same rules,
+//! years, amounts and budget years, in the same order.
+
+use qiangke_lower::compiled::{Award, Frame, Program, Scratch};
+use qiangke_rules::eval::{Options, State, evaluate};
+use qiangke_rules::facts::Facts;
+use qiangke_rules::model::Pack;
+
+/// The interpreter's awards, in the compiled form's terms.
+fn reference(pack: &Pack, facts: &Facts, years: &[i32]) -> Vec<Award> {
+    let ev = evaluate(pack, facts, &Options { years: years.to_vec(), awards_only: true, ..Options::default() });
+    ev.results
+        .iter()
+        .filter_map(|r| match r.state {
+            State::Awarded { low, high } => Some(Award {
+                rule: pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).expect("a rule of the pack"),
+                claim_year: r.claim_year,
+                low,
+                high,
+                budget_year: r.budget_year.expect("an award has a budget year"),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_pack_case_gives_the_interpreters_awards() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
+    let mut packs = 0;
+    let mut compared = 0;
+    let mut awarded = 0;
+    for entry in std::fs::read_dir(&root).expect("packs") {
+        let dir = entry.expect("entry").path();
+        if !dir.join("pack.toml").exists() {
+            continue;
+        }
+        let pack = qiangke_rules::load_pack(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let cases = qiangke_rules::cases::load_cases(&pack, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let program = Program::new(&pack);
+        let (mut frame, mut scratch, mut out) = (Frame::new(&pack), Scratch::default(), Vec::new());
+        packs += 1;
+        for case in &cases {
+            // The case's own years, and every year the facts mention.
+            for years in [case.years.clone(), Vec::new()] {
+                frame.load(&case.facts);
+                program.awards(&frame, &years, &mut scratch, &mut out);
+                let want = reference(&pack, &case.facts, &years);
+                assert_eq!(out, want, "{} ({}), years {years:?}", case.name, case.at);
+                compared += 1;
+                awarded += want.len();
+            }
+        }
+    }
+    assert!(packs >= 1 && compared >= 100 && awarded >= 100, "{packs} packs, {compared} comparisons, {awarded} awards");
+}
