@@ -131,7 +131,9 @@ impl Frame {
             Err(i) => {
                 self.years.insert(i, year);
                 let at = i * self.n_yearly;
-                self.figures.splice(at..at, std::iter::repeat_n(None, self.n_yearly));
+                // Years mostly come in order: a new last row is appended in place.
+                self.figures.resize_with(self.figures.len() + self.n_yearly, || None);
+                self.figures[at..].rotate_right(self.n_yearly);
                 i
             }
         }
