@@ -22,6 +22,9 @@ pub(crate) struct Fast<'a> {
     /// The awards of the last entity evaluated.
     pub awards: Vec<Award>,
     row: RowCells,
+    /// Each attribute's text as the entity's first record wrote it: the same text in a further
+    /// record is the same value, already checked (an entity's attributes repeat on every row).
+    attr_text: Vec<String>,
 }
 
 /// The cells of one record, before they are checked against the entity's earlier records.
@@ -36,7 +39,15 @@ struct RowCells {
 
 impl<'a> Fast<'a> {
     pub fn new(program: &'a Program<'a>) -> Fast<'a> {
-        Fast { program, frame: Frame::new(program.pack()), scratch: Scratch::default(), awards: Vec::new(), row: RowCells::default() }
+        let attrs = program.pack().vocab.attributes.len();
+        Fast {
+            program,
+            frame: Frame::new(program.pack()),
+            scratch: Scratch::default(),
+            awards: Vec::new(),
+            row: RowCells::default(),
+            attr_text: vec![String::new(); attrs],
+        }
     }
 
     /// Evaluates the frame's entity into `awards`.
@@ -58,7 +69,7 @@ impl<'a> Fast<'a> {
         row.fields.clear();
         let (mut id, mut year) = (None, None);
         for (text, col) in rec.iter().zip(cols) {
-            let text = text.trim();
+            let text = trim(text);
             if text.is_empty() {
                 continue;
             }
@@ -69,8 +80,14 @@ impl<'a> Fast<'a> {
                     Some(Value::Int(y)) if (1900..=2200).contains(&y) => year = Some(y as i32),
                     _ => return false,
                 },
+                Col::Attr(a) if self.frame.attr(a).is_some() && self.attr_text[a] == text => {}
                 Col::Attr(a) => match cell(pack, pack.vocab.attributes[a].ty, text) {
-                    Some(v) => row.attrs.push((a, v)),
+                    Some(v) => {
+                        let seen = &mut self.attr_text[a];
+                        seen.clear();
+                        seen.push_str(text);
+                        row.attrs.push((a, v));
+                    }
                     None => return false,
                 },
                 Col::Yearly(y) => match cell(pack, pack.vocab.yearly[y].ty, text) {
@@ -122,6 +139,15 @@ impl<'a> Fast<'a> {
             }
         }
         true
+    }
+}
+
+/// The cell without the spaces around it (as `str::trim`), with no work for the usual cell that
+/// starts and ends with a visible ASCII character.
+fn trim(t: &str) -> &str {
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => t,
+        _ => t.trim(),
     }
 }
 

@@ -529,7 +529,7 @@ fn read_items<R: Read>(
                 let id = field(content, id_col);
                 if !id.is_empty() && current.as_deref() != Some(&id[..]) {
                     if let Some(cur) = &current
-                        && id <= *cur
+                        && *id <= **cur
                     {
                         let m =
                             Msg::new("batch-unsorted").arg("id", String::from_utf8_lossy(&id)).arg("before", String::from_utf8_lossy(cur));
@@ -540,7 +540,7 @@ fn read_items<R: Read>(
                         let b = std::mem::replace(&mut block, Vec::with_capacity(block_bytes + (block_bytes >> 3)));
                         batcher.push_block(current.clone().unwrap_or_default(), Item::CsvBlock(std::mem::take(&mut lines), b))?;
                     }
-                    current = Some(id);
+                    current = Some(id.into_owned());
                 }
                 block.extend_from_slice(content);
                 block.push(b'\n');
@@ -666,7 +666,7 @@ fn row_end(buf: &[u8]) -> Option<usize> {
 }
 
 /// Field `k` of one row (without its line break), unquoted and trimmed; empty if it is missing.
-fn field(row: &[u8], k: usize) -> Vec<u8> {
+fn field(row: &[u8], k: usize) -> std::borrow::Cow<'_, [u8]> {
     let mut n = 0;
     let mut i = 0;
     loop {
@@ -688,16 +688,19 @@ fn field(row: &[u8], k: usize) -> Vec<u8> {
                 j += 1;
             }
             let end = memchr::memchr(b',', &row[j.min(row.len())..]).map_or(row.len(), |p| j + p);
-            (v, end)
+            (std::borrow::Cow::Owned(v), end)
         } else {
             let end = memchr::memchr(b',', &row[i.min(row.len())..]).map_or(row.len(), |p| i + p);
-            (row[i.min(row.len())..end].to_vec(), end)
+            (std::borrow::Cow::Borrowed(&row[i.min(row.len())..end]), end)
         };
         if n == k {
-            return value.trim_ascii().to_vec();
+            return match value {
+                std::borrow::Cow::Borrowed(v) => std::borrow::Cow::Borrowed(v.trim_ascii()),
+                std::borrow::Cow::Owned(v) => std::borrow::Cow::Owned(v.trim_ascii().to_vec()),
+            };
         }
         if next >= row.len() {
-            return Vec::new();
+            return std::borrow::Cow::Borrowed(&[]);
         }
         n += 1;
         i = next + 1;

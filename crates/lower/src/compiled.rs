@@ -49,6 +49,8 @@ pub struct Frame {
     figures: Vec<Option<Value>>,
     /// Figures given for every year (a facts document's `entity` shorthand).
     every_year: Vec<Option<Value>>,
+    /// Whether any attribute or every-year figure is set (so clearing can skip them).
+    dirty: bool,
     events: Vec<Ev>,
     fields: Vec<Option<Value>>,
 }
@@ -72,6 +74,7 @@ impl Frame {
             years: Vec::new(),
             figures: Vec::new(),
             every_year: vec![None; v.yearly.len()],
+            dirty: false,
             events: Vec::new(),
             fields: Vec::new(),
         }
@@ -80,10 +83,13 @@ impl Frame {
     /// Empties the frame for the next entity, keeping its buffers.
     pub fn clear(&mut self) {
         self.id.clear();
-        self.attrs.fill(None);
+        if self.dirty {
+            self.attrs.fill(None);
+            self.every_year.fill(None);
+            self.dirty = false;
+        }
         self.years.clear();
         self.figures.clear();
-        self.every_year.fill(None);
         self.events.clear();
         self.fields.clear();
     }
@@ -91,6 +97,7 @@ impl Frame {
     /// The frame of a whole facts document (or of rows already gathered into facts).
     pub fn load(&mut self, facts: &Facts) {
         self.clear();
+        self.dirty = true;
         self.id.push_str(&facts.entity_id);
         for (slot, f) in self.attrs.iter_mut().zip(&facts.attributes) {
             *slot = f.as_ref().map(|f| f.value.clone());
@@ -116,6 +123,7 @@ impl Frame {
     }
 
     pub fn set_attr(&mut self, i: usize, v: Value) {
+        self.dirty = true;
         self.attrs[i] = Some(v);
     }
 
