@@ -12,7 +12,8 @@ use crate::columns::{Col, HeaderError, Mapping, plan, resolve};
 use crate::fast::Fast;
 use crate::rows::{Row, RowError, entity_facts, parse_row, parse_row_str};
 use qiangke_i18n::{Lang, Msg, label, text};
-use qiangke_lower::compiled::Program;
+use qiangke_lower::compiled::{Frame, Program};
+use qiangke_lower::population::Population;
 use qiangke_rules::diag::SourceMap;
 use qiangke_rules::eval::{Options, State, evaluate};
 use qiangke_rules::facts::{Facts, facts_from_node};
@@ -65,8 +66,8 @@ pub struct BatchOptions {
     pub mapping: Mapping,
     /// Parse and check every row but evaluate nothing (the benchmark's floor).
     pub parse_only: bool,
-    /// Keep every entity's validated facts (for what-if sweeps over one in-memory population);
-    /// nothing is evaluated.
+    /// Keep every entity's validated facts, columnar (for what-if sweeps over one in-memory
+    /// population); nothing is evaluated.
     pub collect: bool,
     /// The sheet of an `.xlsx` input (default: the first).
     pub sheet: Option<String>,
@@ -144,8 +145,8 @@ pub struct Summary {
     /// The first errors (all of them are in the errors file).
     pub first_errors: Vec<RowError>,
     pub budget: Budget,
-    /// The validated facts of every entity, in input order (only with `collect`).
-    pub facts: Vec<Facts>,
+    /// Every entity's validated facts, columnar, in input order (only with `collect`).
+    pub population: Option<Population>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -249,7 +250,8 @@ struct ChunkOut {
     rows: u64,
     entities: u64,
     award_count: u64,
-    facts: Vec<Facts>,
+    /// With `collect`: the chunk's entities.
+    population: Option<Population>,
     /// Budget lines by (budget year, paying department, rule address), turned into `budget`
     /// when the chunk is done.
     budget_lines: std::collections::HashMap<(i32, Option<usize>, usize), crate::budget::Line>,
@@ -430,7 +432,12 @@ fn run_into<'a>(
                     }
                 }
                 summary.budget.merge(o.budget);
-                summary.facts.extend(o.facts);
+                if let Some(p) = o.population {
+                    match &mut summary.population {
+                        Some(all) => all.append(p),
+                        None => summary.population = Some(p),
+                    }
+                }
                 if let Some(p) = &opts.progress
                     && next % 16 == 0
                 {
@@ -861,7 +868,7 @@ fn process(
         rows: 0,
         entities: 0,
         award_count: 0,
-        facts: Vec::new(),
+        population: opts.collect.then(|| Population::new(pack)),
         budget_lines: std::collections::HashMap::new(),
     };
     let mut group: Vec<Row> = Vec::new();
@@ -871,8 +878,8 @@ fn process(
             Item::CsvBlock(lines, block) => {
                 if let Some((cols, names)) = header {
                     match fast {
-                        Some(f) if !opts.collect => csv_block_fast(pack, opts, cols, names, &lines, &block, &mut out, f),
-                        _ => csv_block(pack, opts, cols, names, &lines, &block, &mut out, fast),
+                        Some(f) => csv_block_fast(pack, opts, cols, names, &lines, &block, &mut out, f),
+                        None => csv_block(pack, opts, cols, names, &lines, &block, &mut out, fast),
                     }
                 }
                 continue;
@@ -1064,6 +1071,10 @@ fn finish_fast(
 ) {
     if taken {
         out.entities += 1;
+        if let Some(p) = &mut out.population {
+            p.push(&fast.frame);
+            return;
+        }
         if opts.parse_only {
             return;
         }
@@ -1115,8 +1126,11 @@ fn finish_entity(pack: &Pack, opts: &BatchOptions, rows: Vec<Row>, out: &mut Chu
 
 fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut ChunkOut, fast: &mut Option<Fast<'_>>) {
     out.entities += 1;
-    if opts.collect {
-        out.facts.push(facts);
+    if let Some(p) = &mut out.population {
+        match fast {
+            Some(f) => p.push_facts(&facts, &mut f.frame),
+            None => p.push_facts(&facts, &mut Frame::new(pack)),
+        }
         return;
     }
     if opts.parse_only {

@@ -23,13 +23,13 @@
 
 use crate::budget::{Budget, Line};
 use qiangke_i18n::{Lang, Msg};
-use qiangke_rules::facts::Facts;
+use qiangke_lower::compiled::{Frame, Only, Program, Scratch};
+pub use qiangke_lower::population::Population;
+use qiangke_rules::load_pack_files;
 use qiangke_rules::model::{Pack, RuleKind};
 use qiangke_rules::value::money_signed;
-use qiangke_rules::{Options, State, evaluate, load_pack_files};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
 
 /// A pack with a reform applied, and the rules whose results may differ from the baseline's.
 #[derive(Debug)]
@@ -285,114 +285,243 @@ pub type RuleBudget = BTreeMap<(usize, i32, String, String), Line>;
 
 /// One award of an entity in a population run: which result (rule, claim year, triggering event)
 /// and its amount. What the baseline keeps to tell who gains and who loses under a variant.
+/// Kept small (the baseline holds one per award of the population): amounts in fen (every
+/// award is rounded to the fen; `i64::MAX` is no upper limit), the rule and event type as `u16`.
 #[derive(Debug, Clone, PartialEq)]
 struct Award {
-    rule: usize,
+    rule: u16,
+    /// The triggering event's type, or `u16::MAX` for a rule of the claim year.
+    event: u16,
     claim_year: i32,
-    trigger: Option<(usize, qiangke_rules::value::Date, Option<Arc<str>>)>,
-    low: Decimal,
-    high: Decimal,
+    date: Option<qiangke_rules::value::Date>,
+    low: i64,
+    high: i64,
+}
+
+impl Award {
+    fn new(a: &qiangke_lower::compiled::Award) -> Award {
+        let fen = |m: Decimal| {
+            if m == qiangke_rules::value::UNBOUNDED {
+                i64::MAX
+            } else {
+                (m * Decimal::ONE_HUNDRED).trunc().try_into().unwrap_or(i64::MAX - 1)
+            }
+        };
+        Award {
+            rule: a.rule as u16,
+            event: a.trigger.map_or(u16::MAX, |(e, _)| e as u16),
+            claim_year: a.claim_year,
+            date: a.trigger.map(|(_, d)| d),
+            low: fen(a.low),
+            high: fen(a.high),
+        }
+    }
+
+    fn amounts(&self) -> (Decimal, Decimal) {
+        let dec = |f: i64| if f == i64::MAX { qiangke_rules::value::UNBOUNDED } else { Decimal::new(f, 2) };
+        (dec(self.low), dec(self.high))
+    }
 }
 
 /// What a population run keeps beside the budget lines.
 #[derive(Clone, Copy)]
 enum Keep<'a> {
     Nothing,
-    /// Each entity's awards (the baseline).
+    /// Each entity's awards, and which triggers fired for it (the baseline).
     Awards,
-    /// The effects against these awards of the baseline (indexed like the population), over the
-    /// re-evaluated rules.
-    Effects(&'a [Vec<Award>], &'a [bool]),
+    /// The effects against the baseline's awards, over the re-evaluated rules.
+    Effects(&'a Baseline, &'a [bool]),
 }
 
-/// Evaluates the entities at `which` (positions in `population`), awards only, restricted to
-/// `rules` if given, on `jobs` threads: the budget lines per rule and what `keep` asks for (each
-/// entity's awards in the order of `which`, or the effects against the baseline).
+/// A worker's share of a population run.
+#[derive(Default)]
+struct Part {
+    /// Per (rule, budget year): made into [`RuleBudget`] keys once, at the end.
+    lines: HashMap<(usize, i32), Line>,
+    awards: Vec<Award>,
+    /// One past each entity's last award in `awards`.
+    award_end: Vec<u32>,
+    /// (rule, entity) for each trigger that fired.
+    fired: Vec<(usize, u32)>,
+    effects: Effects,
+}
+
+/// Evaluates the entities at `which` (positions in `population`) with the compiled pack, awards
+/// only, restricted to `rules` if given, on `jobs` threads: the budget lines per rule and what
+/// `keep` asks for.
 fn evaluate_population(
     pack: &Pack,
-    population: &[&Facts],
+    population: &Population,
     which: &[usize],
     years: &[i32],
     rules: Option<&[bool]>,
     jobs: usize,
     keep: Keep<'_>,
-) -> (RuleBudget, Vec<Vec<Award>>, Effects) {
+) -> Part {
     let jobs = if jobs == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { jobs };
-    let opts = Options { years: years.to_vec(), trace: false, awards_only: true, only_rules: rules.map(Arc::from) };
+    let program = Program::new(pack);
+    let needs = program.needs(rules);
+    let order = rules.map(|m| program.order(m));
     let per = which.len().div_ceil(jobs.max(1)).max(1);
-    type Part = (RuleBudget, Vec<Vec<Award>>, Effects);
     let parts: Vec<Part> = std::thread::scope(|s| {
         let handles: Vec<_> = which
             .chunks(per)
             .map(|chunk| {
-                let opts = &opts;
+                let (program, needs, order) = (&program, &needs, order.as_deref());
                 s.spawn(move || {
-                    let (mut b, mut kept, mut effects) = (RuleBudget::new(), Vec::new(), Effects::default());
+                    let mut part = Part::default();
+                    let (mut frame, mut scratch, mut out, mut fired) = (Frame::new(pack), Scratch::default(), Vec::new(), Vec::new());
                     let mut mine = Vec::new();
                     for &i in chunk {
-                        let ev = evaluate(pack, population[i], opts);
-                        for r in &ev.results {
-                            let (State::Awarded { low, high }, Some(y), RuleKind::Award) = (&r.state, r.budget_year, r.rule.kind) else {
+                        population.load_needed(i, needs, &mut frame);
+                        fired.clear();
+                        let only = Only { rules: order, fired: matches!(keep, Keep::Awards).then_some(&mut fired) };
+                        program.awards_only(&frame, years, only, &mut scratch, &mut out);
+                        part.fired.extend(fired.iter().map(|r| (*r, i as u32)));
+                        for a in &out {
+                            if pack.rules[a.rule].kind != RuleKind::Award {
                                 continue;
-                            };
-                            let ri = pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).unwrap_or(0);
-                            let paid = r.rule.paid_by.map_or(String::new(), |d| pack.departments[d].id.clone());
-                            b.entry((ri, y, paid, r.rule.clause.clone())).or_default().add(*low, *high);
+                            }
+                            part.lines.entry((a.rule, a.budget_year)).or_default().add(a.low, a.high);
                             if !matches!(keep, Keep::Nothing) {
-                                let trigger = r.trigger.as_ref().map(|t| (t.event, t.date, t.at.clone()));
-                                mine.push(Award { rule: ri, claim_year: r.claim_year, trigger, low: *low, high: *high });
+                                mine.push(Award::new(a));
                             }
                         }
                         match keep {
                             Keep::Nothing => {}
-                            Keep::Awards => kept.push(std::mem::take(&mut mine)),
+                            Keep::Awards => {
+                                part.awards.append(&mut mine);
+                                part.award_end.push(part.awards.len() as u32);
+                            }
                             Keep::Effects(baseline, changed) => {
-                                effects.add(baseline[i].iter().filter(|a| changed[a.rule]), &mine);
+                                part.effects.add(baseline.awards(i).iter().filter(|a| changed[a.rule as usize]), &mine);
                                 mine.clear();
                             }
                         }
                     }
-                    (b, kept, effects)
+                    part
                 })
             })
             .collect();
         handles.into_iter().filter_map(|h| h.join().ok()).collect()
     });
-    let mut out = (RuleBudget::new(), Vec::new(), Effects::default());
-    for (p, kept, effects) in parts {
-        for (k, l) in p {
-            out.0.entry(k).or_default().merge(&l);
+    let mut all = Part::default();
+    for p in parts {
+        for (k, l) in p.lines {
+            all.lines.entry(k).or_default().merge(&l);
         }
-        out.1.extend(kept);
-        out.2.merge(&effects);
+        let base = all.awards.len() as u32;
+        all.awards.extend(p.awards);
+        all.award_end.extend(p.award_end.iter().map(|e| e + base));
+        all.fired.extend(p.fired);
+        all.effects.merge(&p.effects);
+    }
+    all
+}
+
+/// The per-rule budget of a run's lines.
+fn rule_lines(pack: &Pack, lines: HashMap<(usize, i32), Line>) -> RuleBudget {
+    let mut out = RuleBudget::new();
+    for ((ri, y), l) in lines {
+        let rule = &pack.rules[ri];
+        let paid = rule.paid_by.map_or(String::new(), |d| pack.departments[d].id.clone());
+        out.entry((ri, y, paid, rule.clause.clone())).or_default().merge(&l);
     }
     out
 }
 
 /// Evaluates a population (awards only), restricted to `rules` if given, on `jobs` threads.
-pub fn rule_budget(pack: &Pack, population: &[&Facts], years: &[i32], rules: Option<&[bool]>, jobs: usize) -> RuleBudget {
+pub fn rule_budget(pack: &Pack, population: &Population, years: &[i32], rules: Option<&[bool]>, jobs: usize) -> RuleBudget {
     let all: Vec<usize> = (0..population.len()).collect();
-    evaluate_population(pack, population, &all, years, rules, jobs, Keep::Nothing).0
+    rule_lines(pack, evaluate_population(pack, population, &all, years, rules, jobs, Keep::Nothing).lines)
 }
 
-/// The baseline of a what-if: the budget lines per rule, and every entity's awards, so that a
-/// variant can say who gains and who loses without evaluating the baseline again.
+/// The baseline of a what-if: the budget lines per rule; every entity's awards, so that a variant
+/// can say who gains and who loses without evaluating the baseline again; and, for each rule
+/// triggered by events, the entities whose events set it off, so that a variant changing what
+/// such a rule pays re-evaluates only those.
 #[derive(Debug)]
 pub struct Baseline {
     pub lines: RuleBudget,
-    awards: Vec<Vec<Award>>,
+    awards: Vec<Award>,
+    award_end: Vec<u32>,
+    /// For each rule, the entities where its trigger fired (ascending).
+    fired: Vec<Vec<u32>>,
+    /// What decides whether a rule's trigger fires: its trigger with its filter's text, and the
+    /// derivations' texts; a variant that changes none of them has the same triggers.
+    triggers: Vec<String>,
+    derivations: String,
 }
 
 impl Baseline {
-    pub fn new(pack: &Pack, population: &[&Facts], years: &[i32], jobs: usize) -> Baseline {
+    pub fn new(pack: &Pack, population: &Population, years: &[i32], jobs: usize) -> Baseline {
         let all: Vec<usize> = (0..population.len()).collect();
-        let (lines, awards, _) = evaluate_population(pack, population, &all, years, None, jobs, Keep::Awards);
-        Baseline { lines, awards }
+        let part = evaluate_population(pack, population, &all, years, None, jobs, Keep::Awards);
+        let mut fired = vec![Vec::new(); pack.rules.len()];
+        for (r, e) in part.fired {
+            fired[r].push(e);
+        }
+        Baseline {
+            lines: rule_lines(pack, part.lines),
+            awards: part.awards,
+            award_end: part.award_end,
+            fired,
+            triggers: pack.rules.iter().map(trigger_key).collect(),
+            derivations: derivations_key(pack),
+        }
     }
 
     /// The baseline's budget.
     pub fn budget(&self) -> Budget {
         to_budget(&self.lines, None)
+    }
+
+    /// Entity `i`'s awards.
+    fn awards(&self, i: usize) -> &[Award] {
+        let start = if i == 0 { 0 } else { self.award_end[i - 1] as usize };
+        &self.awards[start..self.award_end[i] as usize]
+    }
+}
+
+/// A rule's trigger as text (`year`, or the event type and the filter's text), if nothing in it
+/// looks up a tier table (a reform may change a table's bands).
+fn trigger_key(r: &qiangke_rules::model::Rule) -> String {
+    // Who may apply decides too: an entity of a kind the rule leaves out never reaches its trigger.
+    let who = format!("{:?}", r.applicants);
+    match &r.trigger {
+        qiangke_rules::model::Trigger::Year => "year".into(),
+        qiangke_rules::model::Trigger::Event { event, filter } => match filter {
+            Some(f) if any_tier(&f.node) => String::from("\u{0}"),
+            Some(f) => format!("{who}|{event}|{}", f.text),
+            None => format!("{who}|{event}"),
+        },
+    }
+}
+
+fn derivations_key(pack: &Pack) -> String {
+    let mut k = String::new();
+    for d in &pack.derives {
+        if std::iter::once(&d.when).chain(d.set.iter().map(|(_, e)| e)).any(|e| any_tier(&e.node)) {
+            return String::from("\u{0}");
+        }
+        k.push_str(&format!("{}>{}:{};", d.from, d.emit, d.when.text));
+        for (i, e) in &d.set {
+            k.push_str(&format!("{i}={};", e.text));
+        }
+    }
+    k
+}
+
+/// Whether an expression looks up any tier or bracket table.
+fn any_tier(n: &qiangke_rules::resolve::N) -> bool {
+    use qiangke_rules::resolve::NK;
+    match &n.k {
+        NK::Tier(..) | NK::Brackets(..) => true,
+        NK::Not(x) | NK::Neg(x) | NK::In(x, _) => any_tier(x),
+        NK::Bin(_, a, b) => any_tier(a) || any_tier(b),
+        NK::If(a, b, c) => any_tier(a) || any_tier(b) || any_tier(c),
+        NK::Call(_, args) => args.iter().any(any_tier),
+        _ => false,
     }
 }
 
@@ -442,16 +571,24 @@ pub struct Outcome {
 
 /// The variant's budget (the baseline's lines for untouched rules, plus the variant's own for the
 /// re-evaluated ones) and who gains and who loses. Only entities that can trigger a re-evaluated
-/// rule are evaluated: for rules triggered by events, those with such an event (or with the
-/// source event of a derivation that emits it).
-pub fn variant_outcome(baseline: &Baseline, variant: &Variant, population: &[&Facts], years: &[i32], jobs: usize) -> Outcome {
+/// rule are evaluated: for a rule triggered by events whose trigger the variant leaves as it was,
+/// those where it fired in the baseline; for other event rules, those with such an event (or
+/// with the source event of a derivation that emits it); for a rule of the claim year, all.
+pub fn variant_outcome(baseline: &Baseline, variant: &Variant, population: &Population, years: &[i32], jobs: usize) -> Outcome {
     let mut budget = to_budget(&baseline.lines, Some(&variant.rules));
     let pack = &variant.pack;
+    let same_derivations = derivations_key(pack) == baseline.derivations && !baseline.derivations.starts_with('\u{0}');
     let mut types = vec![false; pack.vocab.events.len()];
+    let mut fired: Vec<&[u32]> = Vec::new();
     let mut every_entity = false;
-    for r in pack.rules.iter().enumerate().filter(|(i, _)| variant.rules[*i]).map(|(_, r)| r) {
+    for (i, r) in pack.rules.iter().enumerate().filter(|(i, _)| variant.rules[*i]) {
         match &r.trigger {
             qiangke_rules::model::Trigger::Year => every_entity = true,
+            qiangke_rules::model::Trigger::Event { .. }
+                if same_derivations && !baseline.triggers[i].starts_with('\u{0}') && trigger_key(r) == baseline.triggers[i] =>
+            {
+                fired.push(&baseline.fired[i]);
+            }
             qiangke_rules::model::Trigger::Event { event, .. } => {
                 types[*event] = true;
                 for d in pack.derives.iter().filter(|d| d.emit == *event) {
@@ -460,11 +597,21 @@ pub fn variant_outcome(baseline: &Baseline, variant: &Variant, population: &[&Fa
             }
         }
     }
-    let which: Vec<usize> = (0..population.len()).filter(|i| every_entity || population[*i].events.iter().any(|e| types[e.ty])).collect();
-    let keep = Keep::Effects(&baseline.awards, &variant.rules);
-    let (own, _, effects) = evaluate_population(pack, population, &which, years, Some(&variant.rules), jobs, keep);
-    budget.merge(to_budget(&own, None));
-    Outcome { budget, effects }
+    let which: Vec<usize> = if every_entity {
+        (0..population.len()).collect()
+    } else {
+        let mut w: Vec<usize> = fired.iter().flat_map(|f| f.iter().map(|e| *e as usize)).collect();
+        if types.iter().any(|t| *t) {
+            w.extend((0..population.len()).filter(|i| population.event_types(*i).any(|t| types[t])));
+        }
+        w.sort_unstable();
+        w.dedup();
+        w
+    };
+    let keep = Keep::Effects(baseline, &variant.rules);
+    let part = evaluate_population(pack, population, &which, years, Some(&variant.rules), jobs, keep);
+    budget.merge(to_budget(&rule_lines(pack, part.lines), None));
+    Outcome { budget, effects: part.effects }
 }
 
 impl Side {
@@ -513,7 +660,7 @@ impl Effects {
 
     /// One entity: its awards under the re-evaluated rules, before and now.
     fn add<'a>(&mut self, before: impl Iterator<Item = &'a Award> + Clone, now: &[Award]) {
-        let same = |a: &Award, b: &Award| a.rule == b.rule && a.claim_year == b.claim_year && a.trigger == b.trigger;
+        let same = |a: &Award, b: &Award| a.rule == b.rule && a.claim_year == b.claim_year && a.event == b.event && a.date == b.date;
         for n in now {
             match before.clone().find(|b| same(b, n)) {
                 None => self.gained += 1,
@@ -524,7 +671,8 @@ impl Effects {
         self.lost += before.clone().filter(|b| !now.iter().any(|n| same(b, n))).count() as u64;
         let sum = |it: &mut dyn Iterator<Item = &Award>| {
             it.fold(Line::default(), |mut l, a| {
-                l.add(a.low, a.high);
+                let (low, high) = a.amounts();
+                l.add(low, high);
                 l
             })
         };

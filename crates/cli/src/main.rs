@@ -1010,10 +1010,13 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
     if pop.bad_rows > 0 {
         errln!("{}", say("cli-whatif-left-out", &[("n", &pop.bad_rows.to_string())]));
     }
+    let mut population = pop.population.unwrap_or_else(|| qiangke_lower::population::Population::new(&pack));
+    population.shrink();
     let loaded = started.elapsed().as_secs_f64();
     let t = std::time::Instant::now();
-    let population: Vec<&qiangke_rules::Facts> = pop.facts.iter().collect();
     let base = Baseline::new(&pack, &population, years, jobs);
+    let baseline_s = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
     let baseline = base.budget();
     let show = |m: qiangke_rules::Decimal| if m == UNBOUNDED { "∞".to_string() } else { money_yuan(m) };
     let mut csv =
@@ -1056,6 +1059,7 @@ fn whatif(dir: &Path, input: &Path, reforms: &[PathBuf], years: &[i32], out: Opt
         ("entities", pop.entities.to_string()),
         ("rows", pop.rows.to_string()),
         ("loaded", format!("{loaded:.2}")),
+        ("baseline", format!("{baseline_s:.2}")),
         ("variants", all.len().to_string()),
         ("seconds", format!("{:.2}", t.elapsed().as_secs_f64())),
     ];

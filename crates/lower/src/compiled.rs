@@ -42,26 +42,26 @@ type Code<'p> = Box<dyn Fn(&Env<'_>) -> Out + Send + Sync + 'p>;
 pub struct Frame {
     /// The entity's id, as the awards file writes it.
     pub id: String,
-    n_yearly: usize,
-    attrs: Vec<Option<Value>>,
-    years: Vec<i32>,
+    pub(crate) n_yearly: usize,
+    pub(crate) attrs: Vec<Option<Value>>,
+    pub(crate) years: Vec<i32>,
     /// `years.len()` rows of `n_yearly` figures.
-    figures: Vec<Option<Value>>,
+    pub(crate) figures: Vec<Option<Value>>,
     /// Figures given for every year (a facts document's `entity` shorthand).
-    every_year: Vec<Option<Value>>,
+    pub(crate) every_year: Vec<Option<Value>>,
     /// Whether any attribute or every-year figure is set (so clearing can skip them).
     dirty: bool,
-    events: Vec<Ev>,
-    fields: Vec<Option<Value>>,
+    pub(crate) events: Vec<Ev>,
+    pub(crate) fields: Vec<Option<Value>>,
 }
 
 /// An event: its type, date and where its fields are in a field buffer.
 #[derive(Debug, Clone, Copy)]
-struct Ev {
-    ty: usize,
-    date: Date,
-    start: usize,
-    len: usize,
+pub(crate) struct Ev {
+    pub(crate) ty: usize,
+    pub(crate) date: Date,
+    pub(crate) start: usize,
+    pub(crate) len: usize,
 }
 
 impl Frame {
@@ -102,8 +102,10 @@ impl Frame {
         for (slot, f) in self.attrs.iter_mut().zip(&facts.attributes) {
             *slot = f.as_ref().map(|f| f.value.clone());
         }
-        for (slot, f) in self.every_year.iter_mut().zip(&facts.yearly_default) {
-            *slot = f.as_ref().map(|f| f.value.clone());
+        for (i, f) in facts.yearly_default.iter().enumerate() {
+            if let Some(f) = f {
+                self.set_every_year(i, f.value.clone());
+            }
         }
         for (year, row) in &facts.yearly {
             let y = self.year_slot(*year);
@@ -120,6 +122,12 @@ impl Frame {
 
     pub fn attr(&self, i: usize) -> Option<&Value> {
         self.attrs[i].as_ref()
+    }
+
+    /// Figure `i` for every year (a facts document's `entity` shorthand).
+    pub fn set_every_year(&mut self, i: usize, v: Value) {
+        self.dirty = true;
+        self.every_year[i] = Some(v);
     }
 
     pub fn set_attr(&mut self, i: usize, v: Value) {
@@ -193,6 +201,40 @@ impl Env<'_> {
     }
 }
 
+/// Which facts an evaluation reads: attributes, yearly figures, and fields by event type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Needs {
+    pub attrs: Vec<bool>,
+    pub yearly: Vec<bool>,
+    pub fields: Vec<Vec<bool>>,
+}
+
+impl Needs {
+    fn mark(&mut self, n: &N, event: Option<usize>) {
+        match &n.k {
+            NK::Attr(i) => self.attrs[*i] = true,
+            NK::Yearly(i) => self.yearly[*i] = true,
+            NK::Field(i) => {
+                if let Some(e) = event {
+                    self.fields[e][*i] = true;
+                }
+            }
+            NK::Const(_) | NK::ClaimYear | NK::EventDate => {}
+            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) => self.mark(x, event),
+            NK::Bin(_, a, b) => {
+                self.mark(a, event);
+                self.mark(b, event);
+            }
+            NK::If(a, b, c) => {
+                self.mark(a, event);
+                self.mark(b, event);
+                self.mark(c, event);
+            }
+            NK::Call(_, args) => args.iter().for_each(|a| self.mark(a, event)),
+        }
+    }
+}
+
 /// One award (or a met check, or a limit: every result the interpreter calls *awarded*).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Award {
@@ -202,6 +244,20 @@ pub struct Award {
     pub low: Decimal,
     pub high: Decimal,
     pub budget_year: i32,
+    /// The triggering event's type and date (rules triggered by events).
+    pub trigger: Option<(usize, Date)>,
+}
+
+/// What to evaluate besides the entity and the claim years (what-if sweeps).
+#[derive(Debug, Default)]
+pub struct Only<'a> {
+    /// Visit only these rules, in evaluation order ([`Program::order`]); the base rules of a
+    /// visited top-up must be visited too.
+    pub rules: Option<&'a [usize]>,
+    /// Rules triggered by events whose trigger fired (an event of its type in a claim year
+    /// passed its filter), by index, in the order met: the entities a change to such a rule's
+    /// amount, guard or validity can affect.
+    pub fired: Option<&'a mut Vec<usize>>,
 }
 
 /// Buffers one worker reuses from entity to entity.
@@ -264,9 +320,53 @@ impl<'p> Program<'p> {
         self.pack
     }
 
+    /// The rules marked in `rules` (by index), in evaluation order: what [`Only::rules`] takes.
+    pub fn order(&self, rules: &[bool]) -> Vec<usize> {
+        self.pack.eval_order.iter().copied().filter(|r| rules[*r]).collect()
+    }
+
+    /// The facts the rules in `rules` (all if `None`) and every derivation read: what a
+    /// population must unpack for them ([`crate::population::Population::load_needed`]).
+    pub fn needs(&self, rules: Option<&[bool]>) -> Needs {
+        let v = &self.pack.vocab;
+        let mut n = Needs {
+            attrs: vec![false; v.attributes.len()],
+            yearly: vec![false; v.yearly.len()],
+            fields: v.events.iter().map(|e| vec![false; e.fields.len()]).collect(),
+        };
+        if let Some(k) = self.kind {
+            n.attrs[k] = true;
+        }
+        for (_, r) in self.pack.rules.iter().enumerate().filter(|(i, _)| rules.is_none_or(|m| m[*i])) {
+            let event = match &r.trigger {
+                Trigger::Event { event, .. } => Some(*event),
+                Trigger::Year => None,
+            };
+            let filter = match &r.trigger {
+                Trigger::Event { filter, .. } => filter.as_ref(),
+                Trigger::Year => None,
+            };
+            let keys = r.requires.iter().flat_map(|q| q.key.iter());
+            for e in r.guard.iter().chain(r.amount.iter()).chain(filter).chain(r.once.iter()).chain(keys) {
+                n.mark(&e.node, event);
+            }
+        }
+        for d in &self.pack.derives {
+            for e in std::iter::once(&d.when).chain(d.set.iter().map(|(_, e)| e)) {
+                n.mark(&e.node, Some(d.from));
+            }
+        }
+        n
+    }
+
     /// The entity's awards for the claim `years` (empty: every year its facts mention), in the
     /// interpreter's order: by year, then by the pack's order of rules, then by event.
     pub fn awards(&self, f: &Frame, years: &[i32], s: &mut Scratch, out: &mut Vec<Award>) {
+        self.awards_only(f, years, Only::default(), s, out);
+    }
+
+    /// [`awards`](Self::awards), visiting only some rules and saying which triggers fired.
+    pub fn awards_only(&self, f: &Frame, years: &[i32], mut only: Only<'_>, s: &mut Scratch, out: &mut Vec<Award>) {
         out.clear();
         s.awarded.clear();
         self.derive(f, s);
@@ -286,7 +386,7 @@ impl<'p> Program<'p> {
             let reported = s.report.binary_search(&year).is_ok();
             let slot = f.slot(year);
             let first = out.len();
-            for &r in &self.pack.eval_order {
+            for &r in only.rules.unwrap_or(&self.pack.eval_order) {
                 let rule = &self.pack.rules[r];
                 if !rule.applicants.is_empty() {
                     match kind {
@@ -295,16 +395,16 @@ impl<'p> Program<'p> {
                         _ => {}
                     }
                 }
-                let mut award = |date: Option<Date>, env: &Env<'_>, awarded: &mut Vec<String>| {
+                let mut award = |trigger: Option<(usize, Date)>, env: &Env<'_>, awarded: &mut Vec<String>| {
                     if let Some((low, high)) = self.decide(r, env, awarded)
                         && reported
                     {
-                        let arising = date.map_or(year, |d| d.year);
+                        let arising = trigger.map_or(year, |(_, d)| d.year);
                         let budget_year = match rule.budget_year {
                             BudgetYear::Same => arising,
                             BudgetYear::Next => arising + 1,
                         };
-                        out.push(Award { rule: r, claim_year: year, low, high, budget_year });
+                        out.push(Award { rule: r, claim_year: year, low, high, budget_year, trigger });
                     }
                 };
                 match &rule.trigger {
@@ -332,10 +432,15 @@ impl<'p> Program<'p> {
                             {
                                 continue;
                             }
+                            if let Some(fired) = only.fired.as_deref_mut()
+                                && fired.last() != Some(&r)
+                            {
+                                fired.push(r);
+                            }
                             if e.date < rule.valid.0 || e.date > rule.valid.1 {
                                 continue;
                             }
-                            award(Some(e.date), &env, &mut s.awarded);
+                            award(Some((e.ty, e.date)), &env, &mut s.awarded);
                         }
                     }
                 }

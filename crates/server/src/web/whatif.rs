@@ -185,7 +185,7 @@ pub(super) async fn run(ctx: Ctx, State(s): St, axum::Form(form): Form) -> Respo
                 let v = variant(pack.map.files(), &pack, &label, std::slice::from_ref(&c)).map_err(|e| (value.clone(), e))?;
                 vs.push((value, v));
             }
-            let population: Vec<&qiangke_rules::Facts> = facts.iter().collect();
+            let population = qiangke_batch::whatif::Population::from_facts(&pack, facts.iter());
             let base = Baseline::new(&pack, &population, &years, 0);
             let outcomes = vs.into_iter().map(|(value, v)| (value, variant_outcome(&base, &v, &population, &years, 0))).collect();
             Ok((base.budget(), outcomes))
