@@ -45,7 +45,8 @@ pub struct Frame {
     pub(crate) n_yearly: usize,
     pub(crate) attrs: Vec<Option<Value>>,
     pub(crate) years: Vec<i32>,
-    /// `years.len()` rows of `n_yearly` figures.
+    /// Rows of `n_yearly` figures, one per year, made as far as a figure is set (a frame
+    /// unpacked for rules that read no yearly figure has none).
     pub(crate) figures: Vec<Option<Value>>,
     /// Figures given for every year (a facts document's `entity` shorthand).
     pub(crate) every_year: Vec<Option<Value>>,
@@ -147,9 +148,11 @@ impl Frame {
             Err(i) => {
                 self.years.insert(i, year);
                 let at = i * self.n_yearly;
-                // Years mostly come in order: a new last row is appended in place.
-                self.figures.resize_with(self.figures.len() + self.n_yearly, || None);
-                self.figures[at..].rotate_right(self.n_yearly);
+                // Rows after the new one move up (years mostly come in order: none do).
+                if self.figures.len() > at {
+                    self.figures.resize_with(self.figures.len() + self.n_yearly, || None);
+                    self.figures[at..].rotate_right(self.n_yearly);
+                }
                 i
             }
         }
@@ -157,16 +160,20 @@ impl Frame {
 
     /// Figure `i` as the year's row states it (not the every-year value).
     pub fn stated(&self, slot: usize, i: usize) -> Option<&Value> {
-        self.figures[slot * self.n_yearly + i].as_ref()
+        self.figures.get(slot * self.n_yearly + i).and_then(Option::as_ref)
     }
 
     pub fn set_figure(&mut self, slot: usize, i: usize, v: Value) {
-        self.figures[slot * self.n_yearly + i] = Some(v);
+        let at = slot * self.n_yearly + i;
+        if self.figures.len() <= at {
+            self.figures.resize_with((slot + 1) * self.n_yearly, || None);
+        }
+        self.figures[at] = Some(v);
     }
 
     /// Figure `i` of the year in `slot`, else the every-year value (as `Facts::figure`).
     fn figure(&self, slot: Option<usize>, i: usize) -> Option<&Value> {
-        slot.and_then(|s| self.figures[s * self.n_yearly + i].as_ref()).or(self.every_year[i].as_ref())
+        slot.and_then(|s| self.figures.get(s * self.n_yearly + i).and_then(Option::as_ref)).or(self.every_year[i].as_ref())
     }
 
     pub fn push_event(&mut self, ty: usize, date: Date, fields: impl IntoIterator<Item = Option<Value>>) {
@@ -207,6 +214,9 @@ pub struct Needs {
     pub attrs: Vec<bool>,
     pub yearly: Vec<bool>,
     pub fields: Vec<Vec<bool>>,
+    /// The attributes and yearly figures marked, by index.
+    pub attr_list: Vec<usize>,
+    pub yearly_list: Vec<usize>,
 }
 
 impl Needs {
@@ -333,6 +343,8 @@ impl<'p> Program<'p> {
             attrs: vec![false; v.attributes.len()],
             yearly: vec![false; v.yearly.len()],
             fields: v.events.iter().map(|e| vec![false; e.fields.len()]).collect(),
+            attr_list: Vec::new(),
+            yearly_list: Vec::new(),
         };
         if let Some(k) = self.kind {
             n.attrs[k] = true;
@@ -356,6 +368,8 @@ impl<'p> Program<'p> {
                 n.mark(&e.node, Some(d.from));
             }
         }
+        n.attr_list = (0..n.attrs.len()).filter(|i| n.attrs[*i]).collect();
+        n.yearly_list = (0..n.yearly.len()).filter(|i| n.yearly[*i]).collect();
         n
     }
 

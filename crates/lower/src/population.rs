@@ -224,7 +224,7 @@ impl Part {
         for (y, year) in frame.years.iter().enumerate() {
             self.years.push(*year);
             for i in 0..frame.n_yearly {
-                put(&mut self.figures[i], frame.figures[y * frame.n_yearly + i].as_ref(), &mut self.names);
+                put(&mut self.figures[i], frame.figures.get(y * frame.n_yearly + i).and_then(Option::as_ref), &mut self.names);
             }
         }
         self.row_start.push(self.years.len() as u32);
@@ -262,19 +262,25 @@ impl Part {
     fn unpack(&self, i: usize, needs: Option<&Needs>, frame: &mut Frame) {
         frame.clear();
         let names = &self.names.list;
-        for (c, col) in self.attrs.iter().enumerate() {
-            if needs.is_none_or(|n| n.attrs[c])
-                && let Some(v) = col.get(i, names)
-            {
+        // Only the columns needed are visited (a variant's rules read a handful of facts).
+        let every = |n: usize| (0..n).collect::<Vec<usize>>();
+        let (all_attrs, all_yearly);
+        let (attrs, yearly): (&[usize], &[usize]) = match needs {
+            Some(n) => (&n.attr_list, &n.yearly_list),
+            None => {
+                (all_attrs, all_yearly) = (every(self.attrs.len()), every(self.figures.len()));
+                (&all_attrs, &all_yearly)
+            }
+        };
+        for &c in attrs {
+            if let Some(v) = self.attrs[c].get(i, names) {
                 frame.set_attr(c, v);
             }
         }
         for row in self.row_start[i] as usize..self.row_start[i + 1] as usize {
             let slot = frame.year_slot(self.years[row]);
-            for (c, col) in self.figures.iter().enumerate() {
-                if needs.is_none_or(|n| n.yearly[c])
-                    && let Some(v) = col.get(row, names)
-                {
+            for &c in yearly {
+                if let Some(v) = self.figures[c].get(row, names) {
                     frame.set_figure(slot, c, v);
                 }
             }

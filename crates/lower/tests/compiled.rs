@@ -73,3 +73,28 @@ fn every_pack_case_gives_the_interpreters_awards() {
     }
     assert!(packs >= 1 && compared >= 100 && awarded >= 100, "{packs} packs, {compared} comparisons, {awarded} awards");
 }
+
+/// A frame's rows of figures are made only as far as a figure is set, and stay with their year
+/// when an earlier year arrives later (rows of an entity need not be in year order).
+#[test]
+fn a_frame_keeps_each_years_figures_whatever_the_order_of_years() {
+    use qiangke_rules::model::Value;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/wuwei-2022");
+    let pack = qiangke_rules::load_pack(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let last = pack.vocab.yearly.len() - 1;
+    let mut f = Frame::new(&pack);
+    let y2024 = f.year_slot(2024);
+    f.set_figure(y2024, 0, Value::Int(24));
+    f.year_slot(2025);
+    f.year_slot(2022);
+    let y2023 = f.year_slot(2023);
+    f.set_figure(y2023, last, Value::Int(23));
+    assert_eq!([f.slot(2022), f.slot(2023), f.slot(2024), f.slot(2025), f.slot(2021)], [Some(0), Some(1), Some(2), Some(3), None]);
+    assert_eq!(f.stated(2, 0), Some(&Value::Int(24)));
+    assert_eq!(f.stated(1, last), Some(&Value::Int(23)));
+    for (slot, i) in [(0, 0), (1, 0), (2, last), (3, 0), (3, last)] {
+        assert_eq!(f.stated(slot, i), None, "slot {slot}, figure {i}");
+    }
+    f.clear();
+    assert_eq!(f.slot(2024), None);
+}
