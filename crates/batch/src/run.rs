@@ -877,9 +877,10 @@ fn process(
         let parsed = match item {
             Item::CsvBlock(lines, block) => {
                 if let Some((cols, names)) = header {
+                    let b = Block { cols, names, lines: &lines, bytes: &block };
                     match fast {
-                        Some(f) => csv_block_fast(pack, opts, cols, names, &lines, &block, &mut out, f),
-                        None => csv_block(pack, opts, cols, names, &lines, &block, &mut out, fast),
+                        Some(f) => csv_block_fast(pack, opts, &b, &mut out, f),
+                        None => csv_block(pack, opts, &b, &mut out, fast),
                     }
                 }
                 continue;
@@ -931,27 +932,34 @@ fn process(
     out
 }
 
+/// A block of whole CSV rows as a worker reads it: the header's columns and names, the line
+/// number of each row, and the bytes.
+struct Block<'a> {
+    cols: &'a [Col],
+    names: &'a [String],
+    lines: &'a [u64],
+    bytes: &'a [u8],
+}
+
+impl Block<'_> {
+    /// The line of the block's row `index` (past the last: the line after it).
+    fn line(&self, index: usize) -> u64 {
+        self.lines.get(index).copied().unwrap_or_else(|| self.lines.last().map_or(0, |l| l + 1))
+    }
+}
+
 /// Parses and evaluates one block of whole CSV rows, entity by entity (the reader has put them in
 /// id order and kept each entity's rows together).
-#[allow(clippy::too_many_arguments)]
-fn csv_block(
-    pack: &Pack,
-    opts: &BatchOptions,
-    cols: &[Col],
-    names: &[String],
-    lines: &[u64],
-    block: &[u8],
-    out: &mut ChunkOut,
-    fast: &mut Option<Fast<'_>>,
-) {
+fn csv_block(pack: &Pack, opts: &BatchOptions, b: &Block<'_>, out: &mut ChunkOut, fast: &mut Option<Fast<'_>>) {
+    let (cols, names) = (b.cols, b.names);
     let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(block);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(b.bytes);
     let mut rec = csv::ByteRecord::new();
     let mut group: Vec<Row> = Vec::new();
     let mut current: Option<Vec<u8>> = None;
     let mut index = 0;
     loop {
-        let line = lines.get(index).copied().unwrap_or_else(|| lines.last().map_or(0, |l| l + 1));
+        let line = b.line(index);
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
@@ -991,19 +999,9 @@ fn csv_block(
 /// (no row, no facts). An entity with a record the frame reader does not take (a refused cell, a
 /// missing id or year, an event without its date, rows that disagree, a cell not in UTF-8) is
 /// read again from its bytes by [`csv_block`]'s own reading, so its errors are the same.
-#[allow(clippy::too_many_arguments)]
-fn csv_block_fast(
-    pack: &Pack,
-    opts: &BatchOptions,
-    cols: &[Col],
-    names: &[String],
-    lines: &[u64],
-    block: &[u8],
-    out: &mut ChunkOut,
-    fast: &mut Fast<'_>,
-) {
-    let id_col = cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(block);
+fn csv_block_fast(pack: &Pack, opts: &BatchOptions, b: &Block<'_>, out: &mut ChunkOut, fast: &mut Fast<'_>) {
+    let id_col = b.cols.iter().position(|c| *c == Col::Id).unwrap_or(0);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(b.bytes);
     let mut rec = csv::ByteRecord::new();
     // The entity being read: its id, its first record's byte and row index, and whether every
     // record so far went into the frame.
@@ -1011,14 +1009,13 @@ fn csv_block_fast(
     let mut started = false;
     let (mut start_byte, mut start_index, mut taken) = (0usize, 0usize, true);
     let mut index = 0;
-    let line_of = |index: usize| lines.get(index).copied().unwrap_or_else(|| lines.last().map_or(0, |l| l + 1));
     loop {
         let at = rdr.position().byte() as usize;
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                out.errors.push(RowError::new(line_of(index), 0, "", Msg::new("batch-unreadable-csv").arg("detail", e)));
+                out.errors.push(RowError::new(b.line(index), 0, "", Msg::new("batch-unreadable-csv").arg("detail", e)));
                 index += 1;
                 continue;
             }
@@ -1029,7 +1026,7 @@ fn csv_block_fast(
         let id = rec.get(id_col).unwrap_or(b"").trim_ascii();
         if !started || current != id {
             if started {
-                finish_fast(pack, opts, cols, names, lines, &block[start_byte..at], start_index, taken, out, fast);
+                finish_fast(pack, opts, b, (start_byte..at, start_index), taken, out, fast);
             }
             started = true;
             current.clear();
@@ -1041,7 +1038,7 @@ fn csv_block_fast(
             taken = match std::str::from_utf8(rec.as_slice()) {
                 Ok(_) => {
                     let srec = csv::StringRecord::from_byte_record(std::mem::take(&mut rec)).unwrap_or_default();
-                    let ok = fast.add_row(pack, cols, &srec);
+                    let ok = fast.add_row(pack, b.cols, &srec);
                     rec = srec.into_byte_record();
                     ok
                 }
@@ -1050,21 +1047,18 @@ fn csv_block_fast(
         }
     }
     if started {
-        finish_fast(pack, opts, cols, names, lines, &block[start_byte..], start_index, taken, out, fast);
+        finish_fast(pack, opts, b, (start_byte..b.bytes.len(), start_index), taken, out, fast);
     }
 }
 
-/// One entity of [`csv_block_fast`]: evaluated from the frame, or (`taken` false) read again
-/// from its `bytes` as [`csv_block`] reads them (errors of unreadable records were already given).
-#[allow(clippy::too_many_arguments)]
+/// One entity of [`csv_block_fast`], whose rows are `rows` (bytes of the block, index of its
+/// first row): evaluated from the frame, or (`taken` false) read again from its bytes as
+/// [`csv_block`] reads them (errors of unreadable records were already given).
 fn finish_fast(
     pack: &Pack,
     opts: &BatchOptions,
-    cols: &[Col],
-    names: &[String],
-    lines: &[u64],
-    bytes: &[u8],
-    first_index: usize,
+    b: &Block<'_>,
+    rows: (std::ops::Range<usize>, usize),
     taken: bool,
     out: &mut ChunkOut,
     fast: &mut Fast<'_>,
@@ -1083,17 +1077,17 @@ fn finish_fast(
         write_entity(pack, &fast.frame.id, awards, out);
         return;
     }
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-    let mut rows = Vec::new();
+    let (bytes, first_index) = rows;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&b.bytes[bytes]);
+    let mut parsed = Vec::new();
     for (index, rec) in (first_index..).zip(rdr.byte_records()) {
-        let line = lines.get(index).copied().unwrap_or_else(|| lines.last().map_or(0, |l| l + 1));
         let Ok(rec) = rec else { continue };
-        match parse_row(pack, cols, names, line, rec.iter()) {
-            Ok(row) => rows.push(row),
+        match parse_row(pack, b.cols, b.names, b.line(index), rec.iter()) {
+            Ok(row) => parsed.push(row),
             Err(errs) => out.errors.extend(errs),
         }
     }
-    finish_entity(pack, opts, rows, out, &mut None);
+    finish_entity(pack, opts, parsed, out, &mut None);
 }
 
 fn flat_row(pack: &Pack, mapping: &Mapping, line: u64, cells: &[(String, String)]) -> Result<Row, Vec<RowError>> {
