@@ -1035,14 +1035,17 @@ fn csv_block_fast(pack: &Pack, opts: &BatchOptions, b: &Block<'_>, out: &mut Chu
             fast.frame.clear();
         }
         if taken {
-            taken = match std::str::from_utf8(rec.as_slice()) {
-                Ok(_) => {
-                    let srec = csv::StringRecord::from_byte_record(std::mem::take(&mut rec)).unwrap_or_default();
+            // One UTF-8 check for the record (a record that fails it goes to the other reading).
+            taken = match csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) {
+                Ok(srec) => {
                     let ok = fast.add_row(pack, b.cols, &srec);
                     rec = srec.into_byte_record();
                     ok
                 }
-                Err(_) => false,
+                Err(e) => {
+                    rec = e.into_byte_record();
+                    false
+                }
             };
         }
     }
