@@ -1081,9 +1081,14 @@ fn finish_fast(
         return;
     }
     let (bytes, first_index) = rows;
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&b.bytes[bytes]);
+    // A CSV reader drops a byte-order mark that opens its input; `csv_block`'s reader saw these
+    // rows in the middle of the block and kept it, so a line is put in front and skipped.
+    let bom = bytes.start > 0 && b.bytes[bytes.clone()].starts_with(b"\xEF\xBB\xBF");
+    let input: std::borrow::Cow<'_, [u8]> =
+        if bom { [&b"-\n"[..], &b.bytes[bytes]].concat().into() } else { std::borrow::Cow::Borrowed(&b.bytes[bytes]) };
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&input[..]);
     let mut parsed = Vec::new();
-    for (index, rec) in (first_index..).zip(rdr.byte_records()) {
+    for (index, rec) in (first_index..).zip(rdr.byte_records().skip(usize::from(bom))) {
         let Ok(rec) = rec else { continue };
         match parse_row(pack, b.cols, b.names, b.line(index), rec.iter()) {
             Ok(row) => parsed.push(row),

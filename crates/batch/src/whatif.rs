@@ -403,7 +403,8 @@ fn evaluate_population(
                 })
             })
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        // A worker that panicked is not a share left out: the panic goes on.
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
     let mut all = Part::default();
     for p in parts {
@@ -594,6 +595,11 @@ pub fn variant_outcome(baseline: &Baseline, variant: &Variant, population: &Popu
                 for d in pack.derives.iter().filter(|d| d.emit == *event) {
                     types[d.from] = true;
                 }
+                // The entities the rule paid under its old trigger may lose what it paid.
+                match baseline.triggers.get(i).map(String::as_str) {
+                    Some("year") => every_entity = true,
+                    _ => fired.push(&baseline.fired[i]),
+                }
             }
         }
     }
@@ -661,14 +667,27 @@ impl Effects {
     /// One entity: its awards under the re-evaluated rules, before and now.
     fn add<'a>(&mut self, before: impl Iterator<Item = &'a Award> + Clone, now: &[Award]) {
         let same = |a: &Award, b: &Award| a.rule == b.rule && a.claim_year == b.claim_year && a.event == b.event && a.date == b.date;
+        // Each award of before is paired at most once (two events of a type on one date give two
+        // awards with the same rule, year and trigger): first the same amount, then any.
+        let old: Vec<&Award> = before.clone().collect();
+        let mut paired = vec![false; old.len()];
+        let mut unpaired = Vec::new();
         for n in now {
-            match before.clone().find(|b| same(b, n)) {
-                None => self.gained += 1,
-                Some(b) if (b.low, b.high) != (n.low, n.high) => self.changed += 1,
-                Some(_) => {}
+            match (0..old.len()).find(|&k| !paired[k] && same(old[k], n) && (old[k].low, old[k].high) == (n.low, n.high)) {
+                Some(k) => paired[k] = true,
+                None => unpaired.push(n),
             }
         }
-        self.lost += before.clone().filter(|b| !now.iter().any(|n| same(b, n))).count() as u64;
+        for n in unpaired {
+            match (0..old.len()).find(|&k| !paired[k] && same(old[k], n)) {
+                Some(k) => {
+                    paired[k] = true;
+                    self.changed += 1;
+                }
+                None => self.gained += 1,
+            }
+        }
+        self.lost += paired.iter().filter(|p| !**p).count() as u64;
         let sum = |it: &mut dyn Iterator<Item = &Award>| {
             it.fold(Line::default(), |mut l, a| {
                 let (low, high) = a.amounts();
@@ -734,4 +753,40 @@ pub fn compare(baseline: &Budget, variant: &Budget) -> Vec<Diff> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qiangke_rules::value::Date;
+
+    /// An award of rule 3 for an event of type 1 on 2024-05-01, claim year 2024, of `yuan`.
+    fn award(yuan: i64) -> Award {
+        Award { rule: 3, event: 1, claim_year: 2024, date: Date::new(2024, 5, 1), low: yuan * 100, high: yuan * 100 }
+    }
+
+    /// Two events of one type on one date give two awards with the same rule, year and trigger:
+    /// each award of the baseline is paired once, the same amount first.
+    #[test]
+    fn awards_with_the_same_trigger_are_paired_once_each() {
+        // The same two amounts in the other order: nothing changed.
+        let mut e = Effects::default();
+        e.add([award(100), award(200)].iter(), &[award(200), award(100)]);
+        assert_eq!((e.gained, e.lost, e.changed), (0, 0, 0));
+        assert_eq!((e.better.entities, e.worse.entities), (0, 0));
+        // One of the two is no longer paid: one lost, the entity 200 yuan worse off.
+        let mut e = Effects::default();
+        e.add([award(100), award(200)].iter(), &[award(100)]);
+        assert_eq!((e.gained, e.lost, e.changed), (0, 1, 0));
+        assert_eq!(e.worse.total_low, Decimal::from(-200));
+        // Both paid, one of them 50 yuan more: one changed.
+        let mut e = Effects::default();
+        e.add([award(100), award(200)].iter(), &[award(250), award(100)]);
+        assert_eq!((e.gained, e.lost, e.changed), (0, 0, 1));
+        assert_eq!(e.better.total_low, Decimal::from(50));
+        // A third award appears: one gained.
+        let mut e = Effects::default();
+        e.add([award(100)].iter(), &[award(100), award(100)]);
+        assert_eq!((e.gained, e.lost, e.changed), (1, 0, 0));
+    }
 }
