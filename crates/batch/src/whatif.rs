@@ -27,6 +27,7 @@ use qiangke_lower::compiled::{Frame, Only, Program, Scratch};
 pub use qiangke_lower::population::Population;
 use qiangke_rules::load_pack_files;
 use qiangke_rules::model::{Pack, RuleKind};
+use qiangke_rules::resolve::NK;
 use qiangke_rules::value::money_signed;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -264,20 +265,24 @@ fn rule_exprs(r: &qiangke_rules::model::Rule) -> impl Iterator<Item = &qiangke_r
 }
 
 fn any_uses<'a>(mut exprs: impl Iterator<Item = &'a qiangke_rules::resolve::CExpr>, tables: &[usize]) -> bool {
-    exprs.any(|e| uses_tier(&e.node, tables))
+    exprs.any(|e| any_node(&e.node, &|k| matches!(k, NK::Tier(t, _) if tables.contains(t))))
 }
 
-/// Whether an expression looks up any of these tier tables.
-fn uses_tier(n: &qiangke_rules::resolve::N, tables: &[usize]) -> bool {
-    use qiangke_rules::resolve::NK;
-    match &n.k {
-        NK::Tier(t, x) => tables.contains(t) || uses_tier(x, tables),
-        NK::Brackets(_, x) | NK::Not(x) | NK::Neg(x) | NK::In(x, _) => uses_tier(x, tables),
-        NK::Bin(_, a, b) => uses_tier(a, tables) || uses_tier(b, tables),
-        NK::If(a, b, c) => uses_tier(a, tables) || uses_tier(b, tables) || uses_tier(c, tables),
-        NK::Call(_, args) => args.iter().any(|a| uses_tier(a, tables)),
-        _ => false,
-    }
+/// Whether any node of an expression is one `hit` picks.
+fn any_node(n: &qiangke_rules::resolve::N, hit: &impl Fn(&NK) -> bool) -> bool {
+    hit(&n.k)
+        || match &n.k {
+            NK::Tier(_, x) | NK::Brackets(_, x) | NK::Not(x) | NK::Neg(x) | NK::In(x, _) => any_node(x, hit),
+            NK::Bin(_, a, b) => any_node(a, hit) || any_node(b, hit),
+            NK::If(a, b, c) => any_node(a, hit) || any_node(b, hit) || any_node(c, hit),
+            NK::Call(_, args) => args.iter().any(|a| any_node(a, hit)),
+            _ => false,
+        }
+}
+
+/// Whether an expression looks up any tier or bracket table.
+fn any_table(n: &qiangke_rules::resolve::N) -> bool {
+    any_node(n, &|k| matches!(k, NK::Tier(..) | NK::Brackets(..)))
 }
 
 /// Budget lines per rule: `(rule index, budget year, paying department, clause)`.
@@ -450,8 +455,8 @@ pub struct Baseline {
     fired: Vec<Vec<u32>>,
     /// What decides whether a rule's trigger fires: its trigger with its filter's text, and the
     /// derivations' texts; a variant that changes none of them has the same triggers.
-    triggers: Vec<String>,
-    derivations: String,
+    triggers: Vec<Option<String>>,
+    derivations: Option<String>,
 }
 
 impl Baseline {
@@ -484,46 +489,35 @@ impl Baseline {
     }
 }
 
-/// A rule's trigger as text (`year`, or the event type and the filter's text), if nothing in it
-/// looks up a tier table (a reform may change a table's bands).
-fn trigger_key(r: &qiangke_rules::model::Rule) -> String {
+/// A rule's trigger as text (`year`, or who may apply, the event type and the filter's text);
+/// `None` where the filter looks up a table (a reform may change a table's bands), so that no
+/// variant counts as keeping it.
+fn trigger_key(r: &qiangke_rules::model::Rule) -> Option<String> {
     // Who may apply decides too: an entity of a kind the rule leaves out never reaches its trigger.
     let who = format!("{:?}", r.applicants);
     match &r.trigger {
-        qiangke_rules::model::Trigger::Year => "year".into(),
+        qiangke_rules::model::Trigger::Year => Some("year".into()),
         qiangke_rules::model::Trigger::Event { event, filter } => match filter {
-            Some(f) if any_tier(&f.node) => String::from("\u{0}"),
-            Some(f) => format!("{who}|{event}|{}", f.text),
-            None => format!("{who}|{event}"),
+            Some(f) if any_table(&f.node) => None,
+            Some(f) => Some(format!("{who}|{event}|{}", f.text)),
+            None => Some(format!("{who}|{event}")),
         },
     }
 }
 
-fn derivations_key(pack: &Pack) -> String {
+/// The derivations as text; `None` where one looks up a table.
+fn derivations_key(pack: &Pack) -> Option<String> {
     let mut k = String::new();
     for d in &pack.derives {
-        if std::iter::once(&d.when).chain(d.set.iter().map(|(_, e)| e)).any(|e| any_tier(&e.node)) {
-            return String::from("\u{0}");
+        if std::iter::once(&d.when).chain(d.set.iter().map(|(_, e)| e)).any(|e| any_table(&e.node)) {
+            return None;
         }
         k.push_str(&format!("{}>{}:{};", d.from, d.emit, d.when.text));
         for (i, e) in &d.set {
             k.push_str(&format!("{i}={};", e.text));
         }
     }
-    k
-}
-
-/// Whether an expression looks up any tier or bracket table.
-fn any_tier(n: &qiangke_rules::resolve::N) -> bool {
-    use qiangke_rules::resolve::NK;
-    match &n.k {
-        NK::Tier(..) | NK::Brackets(..) => true,
-        NK::Not(x) | NK::Neg(x) | NK::In(x, _) => any_tier(x),
-        NK::Bin(_, a, b) => any_tier(a) || any_tier(b),
-        NK::If(a, b, c) => any_tier(a) || any_tier(b) || any_tier(c),
-        NK::Call(_, args) => args.iter().any(any_tier),
-        _ => false,
-    }
+    Some(k)
 }
 
 /// Sums per-rule lines into a budget, leaving out the rules in `except`.
@@ -578,7 +572,7 @@ pub struct Outcome {
 pub fn variant_outcome(baseline: &Baseline, variant: &Variant, population: &Population, years: &[i32], jobs: usize) -> Outcome {
     let mut budget = to_budget(&baseline.lines, Some(&variant.rules));
     let pack = &variant.pack;
-    let same_derivations = derivations_key(pack) == baseline.derivations && !baseline.derivations.starts_with('\u{0}');
+    let same_derivations = baseline.derivations.is_some() && derivations_key(pack) == baseline.derivations;
     let mut types = vec![false; pack.vocab.events.len()];
     let mut fired: Vec<&[u32]> = Vec::new();
     let mut every_entity = false;
@@ -586,7 +580,7 @@ pub fn variant_outcome(baseline: &Baseline, variant: &Variant, population: &Popu
         match &r.trigger {
             qiangke_rules::model::Trigger::Year => every_entity = true,
             qiangke_rules::model::Trigger::Event { .. }
-                if same_derivations && !baseline.triggers[i].starts_with('\u{0}') && trigger_key(r) == baseline.triggers[i] =>
+                if same_derivations && baseline.triggers[i].is_some() && trigger_key(r) == baseline.triggers[i] =>
             {
                 fired.push(&baseline.fired[i]);
             }
@@ -596,7 +590,7 @@ pub fn variant_outcome(baseline: &Baseline, variant: &Variant, population: &Popu
                     types[d.from] = true;
                 }
                 // The entities the rule paid under its old trigger may lose what it paid.
-                match baseline.triggers.get(i).map(String::as_str) {
+                match baseline.triggers.get(i).and_then(Option::as_deref) {
                     Some("year") => every_entity = true,
                     _ => fired.push(&baseline.fired[i]),
                 }
