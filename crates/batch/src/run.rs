@@ -1075,9 +1075,7 @@ fn finish_fast(
         if opts.parse_only {
             return;
         }
-        fast.evaluate(&opts.years);
-        let awards = fast.awards.iter().map(|a| (&pack.rules[a.rule], a.claim_year, a.low, a.high, Some(a.budget_year)));
-        write_entity(pack, &fast.frame.id, awards, out);
+        write_compiled(pack, opts, fast, out);
         return;
     }
     let (bytes, first_index) = rows;
@@ -1140,13 +1138,7 @@ fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut Chu
     }
     if let Some(f) = fast {
         f.frame.load(&facts);
-        f.evaluate(&opts.years);
-        write_entity(
-            pack,
-            &facts.entity_id,
-            f.awards.iter().map(|a| (&pack.rules[a.rule], a.claim_year, a.low, a.high, Some(a.budget_year))),
-            out,
-        );
+        write_compiled(pack, opts, f, out);
         return;
     }
     let ev = evaluate(pack, &facts, &Options { years: opts.years.clone(), trace: false, awards_only: true, only_rules: None });
@@ -1155,6 +1147,13 @@ fn evaluate_entity(pack: &Pack, opts: &BatchOptions, facts: Facts, out: &mut Chu
         _ => None,
     });
     write_entity(pack, &facts.entity_id, awards, out);
+}
+
+/// Evaluates the entity in the worker's frame with the compiled pack and writes its awards.
+fn write_compiled(pack: &Pack, opts: &BatchOptions, fast: &mut Fast<'_>, out: &mut ChunkOut) {
+    fast.evaluate(&opts.years);
+    let awards = fast.awards.iter().map(|a| (&pack.rules[a.rule], a.claim_year, a.low, a.high, Some(a.budget_year)));
+    write_entity(pack, &fast.frame.id, awards, out);
 }
 
 /// Writes one entity's awards (rule, claim year, low, high, budget year) and its totals per
