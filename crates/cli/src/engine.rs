@@ -11,7 +11,7 @@
 //! rows as Parquet when `--out` names a `.parquet` file.
 
 use anyhow::{Context, Result, bail};
-use qiangke_lower::sql::{Dialect, Output, compile_to};
+use qiangke_lower::sql::{Dialect, Output, Shape, Staged, compile_split, compile_to};
 use qiangke_rules::model::Pack;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -58,8 +58,8 @@ impl Drop for Scratch {
     }
 }
 
-fn compile(pack: &Pack, d: Dialect, out: Output) -> Result<String> {
-    compile_to(pack, d, out).map_err(|errs| {
+fn compiled<T>(r: std::result::Result<T, Vec<qiangke_lower::sql::SqlError>>) -> Result<T> {
+    r.map_err(|errs| {
         let lines: Vec<String> = errs.iter().map(|e| format!("error: {e}")).collect();
         anyhow::anyhow!("the pack does not compile to SQL:\n{}", lines.join("\n"))
     })
@@ -93,6 +93,126 @@ fn columns(pack: &Pack, input: &Path) -> Result<(Vec<String>, Vec<String>)> {
         }
     }
     Ok((header, all))
+}
+
+/// The input as loaded into PostgreSQL ([`Cells::Split`]): one file per table, each data row's
+/// line in the input (for the errors `COPY` reports by its own line), and the input's [`Shape`].
+pub struct Loaded {
+    pub tables: Vec<(String, PathBuf, Vec<u64>)>,
+    pub shape: Shape,
+}
+
+/// Reads the input once and writes the tables of [`qiangke_lower::sql::split_tables`] into
+/// `dir`: every cell trimmed of spaces (as the query's `TRIM` would), a blank cell empty (NULL to
+/// `COPY`), a row's event only where its date is given (as the query reads it). The input's
+/// [`Shape`] is [`Shape::EntityYears`] when it is one row per entity and year, every row of an
+/// entity carrying the same attribute cells and an entity's rows standing together; anything
+/// else (or a year that is not a number, which `COPY` then reports) gets the general query,
+/// which merges rows.
+pub fn prepare(pack: &Pack, input: &Path, header: &[String], dir: &Path) -> Result<Loaded> {
+    let at = |name: &str| header.iter().position(|h| h == name);
+    let (id, year) = (at("id").context("no id column")?, at("year").context("no year column")?);
+    let attrs: Vec<usize> = pack.vocab.attributes.iter().filter_map(|a| at(&qiangke_lower::sql::column(&a.name))).collect();
+    let mut rdr = csv::ReaderBuilder::new().from_path(input).with_context(|| format!("cannot read {}", input.display()))?;
+    // Per table: its file, where each of its columns is in the input (None: not given), whether
+    // it is an event's, and each row's input line.
+    struct Table {
+        path: PathBuf,
+        w: csv::Writer<std::fs::File>,
+        from: Vec<Option<usize>>,
+        event: bool,
+        lines: Vec<u64>,
+    }
+    let mut tables = Vec::new();
+    // Written in the general layout; the shape, known at the end, names the first table.
+    for (name, cols) in qiangke_lower::sql::split_tables(pack, Shape::Any) {
+        let event = name.strip_prefix("facts_").map(str::to_string);
+        let from: Vec<Option<usize>> = cols
+            .iter()
+            .map(|(c, _)| match (&event, c.as_str()) {
+                (Some(_), "id" | "year") | (None, _) => at(c),
+                (Some(e), f) => at(&format!("{e}__{f}")),
+            })
+            .collect();
+        let path = dir.join(format!("{name}.csv"));
+        let mut w = csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        w.write_record(cols.iter().map(|(c, _)| c.as_str()))?;
+        // An event's table takes the rows that give its date (column 2; none without the column).
+        tables.push(Table { path, w, from, event: event.is_some(), lines: Vec::new() });
+    }
+    /// A cell trimmed of spaces, as the query's `TRIM` reads it (empty when the row has no such cell).
+    fn cell(rec: &csv::ByteRecord, i: usize) -> &[u8] {
+        let c = rec.get(i).unwrap_or_default();
+        let s = c.iter().position(|&b| b != b' ').unwrap_or(c.len());
+        let e = c.iter().rposition(|&b| b != b' ').map_or(s, |e| e + 1);
+        &c[s..e]
+    }
+    let (mut rec, mut out) = (csv::ByteRecord::new(), csv::ByteRecord::new());
+    let mut shape = Shape::EntityYears;
+    let mut entity: Option<Vec<u8>> = None;
+    let mut first: Vec<Vec<u8>> = Vec::new();
+    let mut years: Vec<i64> = Vec::new();
+    loop {
+        let more = rdr.read_byte_record(&mut rec).map_err(|e| match e.position() {
+            Some(p) => anyhow::anyhow!("{}:{}: {e}", input.display(), p.line()),
+            None => anyhow::anyhow!("{}: {e}", input.display()),
+        })?;
+        if !more {
+            break;
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        for t in &mut tables {
+            if t.event && t.from[2].is_none_or(|d| cell(&rec, d).is_empty()) {
+                continue;
+            }
+            out.clear();
+            for &i in &t.from {
+                out.push_field(i.map_or(&[][..], |i| cell(&rec, i)));
+            }
+            t.w.write_byte_record(&out).with_context(|| format!("cannot write {}", t.path.display()))?;
+            t.lines.push(line);
+        }
+        if shape == Shape::Any {
+            continue;
+        }
+        let Some(y) = std::str::from_utf8(cell(&rec, year)).ok().and_then(|y| y.parse::<i64>().ok()) else {
+            shape = Shape::Any;
+            continue;
+        };
+        let i = cell(&rec, id);
+        if entity.as_deref() == Some(i) {
+            if years.contains(&y) || attrs.iter().zip(&first).any(|(&c, f)| cell(&rec, c) != &f[..]) {
+                shape = Shape::Any;
+            }
+        } else if entity.as_deref().is_some_and(|e| i < e) {
+            // A later entity sorts after the one before: no entity's rows stand apart.
+            shape = Shape::Any;
+        } else {
+            entity = Some(i.to_vec());
+            first = attrs.iter().map(|&c| cell(&rec, c).to_vec()).collect();
+            years.clear();
+        }
+        years.push(y);
+    }
+    let mut done = Vec::new();
+    for (mut t, (name, _)) in tables.into_iter().zip(qiangke_lower::sql::split_tables(pack, shape)) {
+        t.w.flush().with_context(|| format!("cannot write {}", t.path.display()))?;
+        done.push((name, t.path, t.lines));
+    }
+    Ok(Loaded { tables: done, shape })
+}
+
+/// PostgreSQL's error for a cell `COPY` refused (`COPY facts_recognition, line 5, column date: …`)
+/// told by the input's own line.
+fn copy_error(input: &Path, loaded: &Loaded, err: &str) -> Option<String> {
+    let rest = &err[err.find("COPY ")? + 5..];
+    let (table, rest) = rest.split_once(", line ")?;
+    let n: usize = rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+    let (_, _, lines) = loaded.tables.iter().find(|(name, _, _)| name == table)?;
+    // Line 1 of the table's file is its header.
+    let line = lines.get(n.checked_sub(2)?)?;
+    let event = table.strip_prefix("facts_").map(|e| format!(" (event {e})")).unwrap_or_default();
+    Some(format!("{}:{line}{event}: {}", input.display(), err.trim()))
 }
 
 /// A path as a single-quoted SQL string literal.
@@ -131,19 +251,36 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
     let budget_tmp = job.budget.map(|b| scratch.stage(b)).transpose()?;
     match engine {
         Engine::Postgres { url } => {
-            let d = Dialect::Postgres;
-            let mut script = format!(
-                "CREATE TEMP TABLE facts ({});\n\\copy facts({}) FROM {} WITH (FORMAT csv, HEADER true)\nCREATE TEMP VIEW qiangke_awards AS\n{};\n\\copy (SELECT * FROM qiangke_awards) TO {} WITH (FORMAT csv, HEADER true)\n",
-                all.iter().map(|c| format!("{c} text")).collect::<Vec<_>>().join(", "),
-                header.join(", "),
-                sql_literal(&input)?,
-                compile(job.pack, d, Output::Awards)?.trim_end(),
+            // The input read once here, trimmed and split into the tables PostgreSQL loads
+            // typed: its casts happen in COPY, and each event is read from its own table.
+            let loaded = prepare(job.pack, &input, &header, &scratch.dir)?;
+            let Staged { setup, query } = compiled(compile_split(job.pack, Output::Awards, loaded.shape))?;
+            // PostgreSQL keeps no statistics of a CTE: guessing the size of one, it would sort
+            // every row of it for each rule, to merge-join a few thousand events. Hashing the
+            // events is what these statements want.
+            let mut script = String::from("SET enable_mergejoin = off;\n");
+            for ((name, cols), (_, path, _)) in qiangke_lower::sql::split_tables(job.pack, loaded.shape).iter().zip(&loaded.tables) {
+                let cols: Vec<String> = cols.iter().map(|(c, ty)| format!("{c} {ty}")).collect();
+                script.push_str(&format!(
+                    "CREATE TEMP TABLE {name} ({});\n\\copy {name} FROM {} WITH (FORMAT csv, HEADER true)\n",
+                    cols.join(", "),
+                    sql_literal(path)?
+                ));
+            }
+            for statement in &setup {
+                script.push_str(statement);
+                script.push_str(";\n");
+            }
+            script.push_str(&format!(
+                "CREATE TEMP VIEW qiangke_awards AS\n{};\n\\copy (SELECT * FROM qiangke_awards) TO {} WITH (FORMAT csv, HEADER true)\n",
+                query.trim_end(),
                 sql_literal(&awards_tmp)?
-            );
+            ));
             if let Some(budget_tmp) = &budget_tmp {
+                let budget = compiled(compile_split(job.pack, Output::Budget, loaded.shape))?.query;
                 script.push_str(&format!(
                     "CREATE TEMP VIEW qiangke_budget AS\n{};\n\\copy (SELECT * FROM qiangke_budget ORDER BY budget_year, paid_by, clause) TO {} WITH (FORMAT csv, HEADER true)\n",
-                    compile(job.pack, d, Output::Budget)?.trim_end(),
+                    budget.trim_end(),
                     sql_literal(budget_tmp)?
                 ));
             }
@@ -155,7 +292,11 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
                 .output()
                 .context("cannot run psql (PostgreSQL's client; Debian package postgresql-client)")?;
             if !o.status.success() {
-                bail!("PostgreSQL run failed: {}", String::from_utf8_lossy(&o.stderr).trim());
+                let err = String::from_utf8_lossy(&o.stderr);
+                match copy_error(job.input, &loaded, &err) {
+                    Some(located) => bail!("PostgreSQL run failed: {located}"),
+                    None => bail!("PostgreSQL run failed: {}", err.trim()),
+                }
             }
         }
         Engine::Spark { master, python } => {
@@ -163,14 +304,14 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
             let script = scratch.dir.join("spark_run.py");
             std::fs::write(&script, SPARK_RUN).with_context(|| format!("cannot write {}", script.display()))?;
             let awards_sql = scratch.dir.join("awards.sql");
-            std::fs::write(&awards_sql, compile(job.pack, d, Output::Awards)?)?;
+            std::fs::write(&awards_sql, compiled(compile_to(job.pack, d, Output::Awards))?)?;
             let mut cmd = Command::new(python);
             // An output folder named `….parquet` is written as Parquet, else as CSV.
             let awards_dir = scratch.dir.join(if is_parquet(job.out) { "awards-out.parquet" } else { "awards-out" });
             cmd.arg(&script).arg(&input).arg(all.join(",")).arg(&awards_sql).arg(&awards_dir);
             if job.budget.is_some() {
                 let budget_sql = scratch.dir.join("budget.sql");
-                std::fs::write(&budget_sql, compile(job.pack, d, Output::Budget)?)?;
+                std::fs::write(&budget_sql, compiled(compile_to(job.pack, d, Output::Budget))?)?;
                 cmd.arg(&budget_sql).arg(scratch.dir.join("budget-out"));
             }
             cmd.env("QIANGKE_SPARK_MASTER", master);
@@ -209,4 +350,91 @@ fn take_part(dir: &Path, to: &Path) -> Result<()> {
         std::fs::copy(&part, to).with_context(|| format!("cannot write {}", to.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack() -> Pack {
+        qiangke_rules::load_pack(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/wuwei-2022"))).expect("pack")
+    }
+
+    /// Writes `csv` as an input in a fresh folder and reads it as the engine does.
+    fn load(csv: &str, tag: &str) -> (PathBuf, Result<Loaded>) {
+        let dir = std::env::temp_dir().join(format!("qiangke-prepare-{}-{tag}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("out")).expect("dir");
+        let path = dir.join("input.csv");
+        std::fs::write(&path, csv).expect("write");
+        let pack = pack();
+        let (header, _) = columns(&pack, &path).expect("columns");
+        let loaded = prepare(&pack, &path, &header, &dir.join("out"));
+        (dir, loaded)
+    }
+
+    fn shape_of(csv: &str) -> Shape {
+        let (dir, loaded) = load(csv, &format!("shape-{}", csv.len()));
+        let _ = std::fs::remove_dir_all(&dir);
+        loaded.expect("prepare").shape
+    }
+
+    #[test]
+    fn one_row_per_entity_year_with_the_same_attributes_is_not_merged() {
+        let csv = "id,year,kind,county,rd_expenditure\n\
+                   a,2023,enterprise,minqin,100\n\
+                   a,2024, enterprise ,minqin,200\n\
+                   b,2023,enterprise,,5\n\
+                   c,2022,team,gulang,\n";
+        assert_eq!(shape_of(csv), Shape::EntityYears);
+        // An empty input has nothing to merge either.
+        assert_eq!(shape_of("id,year,kind\n"), Shape::EntityYears);
+    }
+
+    #[test]
+    fn rows_that_must_be_merged_or_cannot_be_read_get_the_general_query() {
+        // Two rows of one year (the second carrying a further event).
+        assert_eq!(shape_of("id,year,kind\na,2023,enterprise\na,2023,enterprise\n"), Shape::Any);
+        // The same year written another way is still the same year.
+        assert_eq!(shape_of("id,year,kind\na,2023,enterprise\na, 2023 ,enterprise\n"), Shape::Any);
+        // An attribute given on one row only, or differently on two.
+        assert_eq!(shape_of("id,year,kind,county\na,2023,enterprise,minqin\na,2024,enterprise,\n"), Shape::Any);
+        assert_eq!(shape_of("id,year,kind\na,2023,enterprise\na,2024,team\n"), Shape::Any);
+        // An entity's rows apart: `a` again after `b`.
+        assert_eq!(shape_of("id,year,kind\na,2023,enterprise\nb,2023,enterprise\na,2024,enterprise\n"), Shape::Any);
+        // A year that is not a number (COPY reports it).
+        assert_eq!(shape_of("id,year,kind\na,,enterprise\n"), Shape::Any);
+    }
+
+    #[test]
+    fn the_input_is_split_trimmed_into_its_tables_and_errors_keep_the_input_line() {
+        let csv = "id,year,kind,recognition.date,recognition.name\n a ,2023,enterprise,,\nb,2024,team, 2024-05-01 ,\" x y \"\n";
+        let (dir, loaded) = load(csv, "split");
+        let loaded = loaded.expect("prepare");
+        let read = |name: &str| std::fs::read_to_string(dir.join("out").join(format!("{name}.csv"))).expect("table");
+        let facts = read("facts");
+        let first: Vec<&str> = facts.lines().collect();
+        assert_eq!(first[0].split(',').take(3).collect::<Vec<_>>(), ["id", "year", "kind"]);
+        assert!(first[1].starts_with("a,2023,enterprise,"), "{facts}");
+        assert!(first[2].starts_with("b,2024,team,"), "{facts}");
+        // Only the row that dates a recognition has one, with its row's id and year.
+        let rec = read("facts_recognition");
+        let rows: Vec<&str> = rec.lines().collect();
+        assert_eq!(rows.len(), 2, "{rec}");
+        assert!(rows[1].starts_with("b,2024,2024-05-01,"), "{rec}");
+        assert!(rows[1].contains(",x y"), "{rec}");
+        // One row per entity-year: the first table is the entity-years as they stand.
+        assert_eq!(loaded.shape, Shape::EntityYears);
+        assert_eq!(loaded.tables[0].0, "rows");
+        // PostgreSQL names a refused cell by its table's line: told by the input's (line 3).
+        let err = "psql:run.sql:9: ERROR:  invalid input syntax for type date: \"2024-13-01\"\nCONTEXT:  COPY facts_recognition, line 2, column date: \"2024-13-01\"";
+        let told = copy_error(Path::new("input.csv"), &loaded, err).expect("located");
+        assert!(told.starts_with("input.csv:3 (event recognition): "), "{told}");
+        let _ = std::fs::remove_dir_all(&dir);
+        // A ragged row is named by its line before anything is loaded.
+        let (dir, loaded) = load("id,year,kind\na,2023,enterprise\nb,2023\n", "ragged");
+        let err = loaded.err().expect("ragged").to_string();
+        assert!(err.contains("input.csv:3:"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

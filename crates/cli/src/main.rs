@@ -218,6 +218,12 @@ enum Cmd {
         /// Return the budget roll-up (budget year × paying department × clause) instead of awards.
         #[arg(long)]
         budget: bool,
+        /// The table has one row per entity and year, every row of an entity repeating the same
+        /// attribute cells (PostgreSQL): the query does not merge rows, which is faster. Rows that
+        /// are not so give wrong awards; `qiangke batch --engine postgres` checks its input and
+        /// chooses by itself.
+        #[arg(long)]
+        entity_years: bool,
     },
     /// Write a template for a population upload (`.csv` or `.xlsx`): the facts' Chinese names as
     /// headers, one example row, and in a workbook a sheet explaining every column.
@@ -473,7 +479,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Synth { pack, rows, seed, out } => synth(&pack, rows, seed, &out),
         Cmd::Template { pack, out } => template(&pack, &out),
-        Cmd::Sql { pack, dialect, budget } => sql(&pack, dialect, budget),
+        Cmd::Sql { pack, dialect, budget, entity_years } => sql(&pack, dialect, budget, entity_years),
         Cmd::Report { pack, year, observations, updates, awards, out_dir, data_dir, database_url } => match observations {
             Some(obs) => report(&pack, year, &obs, updates.as_deref(), awards.as_deref(), &out_dir),
             None => service::report_from_ledger(&pack, year, data_dir.as_deref(), database_url.as_deref(), awards.as_deref(), &out_dir),
@@ -1166,14 +1172,15 @@ fn engine_batch(dir: &Path, input: &Path, out: &Path, budget: Option<&Path>, eng
     Ok(ExitCode::SUCCESS)
 }
 
-fn sql(dir: &Path, dialect: DialectArg, budget: bool) -> Result<ExitCode> {
-    use qiangke_lower::sql::{Dialect, Output, compile_to};
+fn sql(dir: &Path, dialect: DialectArg, budget: bool, entity_years: bool) -> Result<ExitCode> {
+    use qiangke_lower::sql::{Dialect, Output, Shape, compile_for};
     let Some(pack) = pack_or_report(dir) else { return Ok(ExitCode::from(1)) };
     let d = match dialect {
         DialectArg::Postgres => Dialect::Postgres,
         DialectArg::Spark => Dialect::Spark,
     };
-    match compile_to(&pack, d, if budget { Output::Budget } else { Output::Awards }) {
+    let shape = if entity_years { Shape::EntityYears } else { Shape::Any };
+    match compile_for(&pack, d, if budget { Output::Budget } else { Output::Awards }, shape) {
         Ok(text) => {
             out!("{text}");
             Ok(ExitCode::SUCCESS)

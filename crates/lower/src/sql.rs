@@ -305,7 +305,84 @@ pub fn compile(pack: &Pack, d: Dialect) -> Result<String, Vec<SqlError>> {
 /// The pack as one SQL query over `facts` returning `out`. Every rule that cannot be lowered is
 /// an error naming it; nothing is dropped silently.
 pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<SqlError>> {
+    compile_for(pack, d, out, Shape::Any)
+}
+
+/// What is known of the input beyond its columns, checked over the whole input by whoever runs
+/// the query (`qiangke batch --engine postgres` reads the file first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shape {
+    /// Any rows: several rows of one entity-year (further events) are one year, and an entity's
+    /// attributes are taken from all its rows.
+    #[default]
+    Any,
+    /// One row per entity and year, every row of an entity carrying the same attribute cells:
+    /// what `qiangke synth` writes and what a register exported one row per enterprise-year
+    /// looks like. Nothing has to be merged, and PostgreSQL skips the two GROUP BYs over every
+    /// row (about 8 s of 29 at 1M rows). Only the years no row gives (an event dated in another
+    /// year) are still found and given their entity's attributes.
+    EntityYears,
+}
+
+/// The pack lowered for an input `qiangke batch --engine postgres` has read and split into the
+/// typed tables of [`split_tables`] (every cell trimmed of spaces, a blank cell NULL): `facts`
+/// with each row's id, name, year, attributes and yearly figures, and `facts_EVENT` with each
+/// row's event of that type (its row's id and year, its date and fields). Nothing is cast in SQL,
+/// and each event is read from its own table rather than from every row once per type of event.
+/// `setup` are statements run in order, each making a temporary table the later ones read: the
+/// entity-years `rows` (indexed on `(entity, claim_year)` and analysed, so that a rule on a few
+/// thousand events looks its entity-years up instead of scanning a million), the translation
+/// strings, each event's rows, then each rule's awards (`a_RULE`, in evaluation order, a top-up
+/// after its base). PostgreSQL plans each statement by itself, with what it knows of the tables
+/// before it; one query of 44 rules over shared CTEs took twice as long as its rules one by one.
+/// `query` gives the awards (or the budget) from the rules' tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staged {
+    pub setup: Vec<String>,
+    pub query: String,
+}
+
+/// The tables of [`compile_split`], each with its columns and their PostgreSQL types: `facts`
+/// (`id`, `name`, `year`, the attributes, the yearly figures), then per event `facts_EVENT`
+/// (`id`, `year`, `date`, the event's fields).
+pub fn split_tables(pack: &Pack, shape: Shape) -> Vec<(String, Vec<(String, &'static str)>)> {
     let v = &pack.vocab;
+    // Names and choices as `text`, not the query's VARCHAR(200): PostgreSQL guesses the rows of
+    // a table it has no statistics of from its pages and the width of a row, and two hundred
+    // characters for each of many such columns would make it guess one row.
+    let ty = |ty: Type| {
+        let t = sql_type(Dialect::Postgres, ty);
+        if t == text(Dialect::Postgres) { "text" } else { t }
+    };
+    // One row per entity-year: the rows are the entity-years as they stand.
+    let (table, id, year) = if shape == Shape::EntityYears { ("rows", "entity", "claim_year") } else { ("facts", "id", "year") };
+    let mut facts = vec![(id.to_string(), "text"), (year.into(), "INTEGER")];
+    facts.extend(v.attributes.iter().map(|a| (column(&a.name), ty(a.ty))));
+    facts.extend(v.yearly.iter().map(|y| (column(&y.name), ty(y.ty))));
+    let mut tables = vec![(table.to_string(), facts)];
+    for e in &v.events {
+        let mut cols = vec![("id".to_string(), "text"), ("year".into(), "INTEGER"), ("date".into(), "DATE")];
+        cols.extend(e.fields.iter().map(|f| (column(&f.name), ty(f.ty))));
+        tables.push((format!("facts_{}", e.name), cols));
+    }
+    tables
+}
+
+/// [`compile_to`] for a `facts` table of a known [`Shape`] (PostgreSQL; Spark reads every table
+/// as [`Shape::Any`]).
+pub fn compile_for(pack: &Pack, d: Dialect, out: Output, shape: Shape) -> Result<String, Vec<SqlError>> {
+    lower(pack, d, out, shape, false).map(|(_, q)| q)
+}
+
+/// The pack lowered for the split tables (PostgreSQL): see [`Staged`].
+pub fn compile_split(pack: &Pack, out: Output, shape: Shape) -> Result<Staged, Vec<SqlError>> {
+    lower(pack, Dialect::Postgres, out, shape, true).map(|(setup, query)| Staged { setup, query })
+}
+
+fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Result<(Vec<String>, String), Vec<SqlError>> {
+    let v = &pack.vocab;
+    let merged = shape == Shape::Any || d == Dialect::Spark;
+    let split = split && d == Dialect::Postgres;
     let mut errors = Vec::new();
     let mut s = String::new();
     let _ = writeln!(
@@ -318,7 +395,12 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
     );
     let _ = writeln!(
         s,
-        "-- Reads `facts` (rows of entity-years, text columns as in `qiangke batch`); returns {}.",
+        "-- Reads {}; returns {}.",
+        if split {
+            "the rules' tables `a_RULE` (made by the statements given with this query)"
+        } else {
+            "`facts` (rows of entity-years, text columns as in `qiangke batch`)"
+        },
         match out {
             Output::Awards => "one row per award",
             Output::Budget => "the budget by budget year, paying department and clause",
@@ -328,93 +410,140 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
     // are the same on all its rows (ents); several rows of one year (the further ones carrying
     // further events) are one year (yrs).
     let mut ctes: Vec<(String, String)> = Vec::new();
-    let mut raw = String::from("  SELECT\n    TRIM(id) AS entity,\n    CAST(year AS INTEGER) AS claim_year");
-    for (c, ty) in fact_columns(pack) {
-        let _ = match ty {
-            Type::Bool | Type::Int | Type::Dec | Type::Rate | Type::Money | Type::Date => {
-                write!(raw, ",\n    CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
-            }
-            // A name is read as the identity the native once-keys use (qiangke_rules::identity): the
-            // translation strings stand once, in `qk_id`.
-            // PostgreSQL's translate() scans the whole `from` string (thousands of characters) for
-            // every character of the name: it runs only on names holding a character to change,
-            // which one regular expression of those characters finds (compiled once, cached).
-            Type::Text if c.contains("__") && d == Dialect::Postgres => write!(
-                raw,
-                ",\n    CASE WHEN NULLIF(TRIM({c}), '') ~ qk_id.r THEN translate(NULLIF(TRIM({c}), ''), qk_id.f, qk_id.t) \
-                 ELSE NULLIF(TRIM({c}), '') END AS {c}"
-            ),
-            Type::Text if c.contains("__") => write!(raw, ",\n    translate(NULLIF(TRIM({c}), ''), qk_id.f, qk_id.t) AS {c}"),
-            _ => write!(raw, ",\n    NULLIF(TRIM({c}), '') AS {c}"),
-        };
-    }
     let (from, to) = qiangke_rules::identity::translation();
-    match d {
-        Dialect::Postgres => {
-            let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t, '{}' AS r) qk_id", bracket(from));
-        }
-        Dialect::Spark => {
-            let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t) qk_id");
-        }
-    }
-    ctes.push(("raw".into(), raw));
-    let agg = |ty: Type, c: &str| if ty == Type::Bool { format!("BOOL_OR({c}) AS {c}") } else { format!("MAX({c}) AS {c}") };
     let attrs: Vec<String> = v.attributes.iter().map(|a| column(&a.name)).collect();
     let yearly: Vec<String> = v.yearly.iter().map(|y| column(&y.name)).collect();
-    ctes.push((
-        "ents".into(),
+    // The translation strings as constants (a table's column would be read, and decompressed,
+    // for every name).
+    let qk = format!("(SELECT '{from}' AS f, '{to}' AS t, '{}' AS r) qk_id", bracket(from));
+    let raw = if split {
         format!(
-            "  SELECT entity{}\n  FROM raw GROUP BY entity",
-            v.attributes.iter().map(|a| format!(", {}", agg(a.ty, &column(&a.name)))).collect::<String>()
-        ),
-    ));
-    ctes.push((
-        "yrs".into(),
-        format!(
-            "  SELECT entity, claim_year{}\n  FROM raw GROUP BY entity, claim_year",
-            v.yearly.iter().map(|y| format!(", {}", agg(y.ty, &column(&y.name)))).collect::<String>()
-        ),
-    ));
+            "  SELECT id AS entity, year AS claim_year{}\n  FROM facts",
+            attrs.iter().chain(&yearly).map(|c| format!(", {c}")).collect::<String>()
+        )
+    } else {
+        let mut raw = String::from("  SELECT\n    TRIM(id) AS entity,\n    CAST(year AS INTEGER) AS claim_year");
+        for (c, ty) in fact_columns(pack) {
+            let _ = match ty {
+                Type::Bool | Type::Int | Type::Dec | Type::Rate | Type::Money | Type::Date => {
+                    write!(raw, ",\n    CAST(NULLIF(TRIM({c}), '') AS {}) AS {c}", sql_type(d, ty))
+                }
+                Type::Text if c.contains("__") => write!(raw, ",\n    {}", name(d, &format!("NULLIF(TRIM({c}), '')"), &c)),
+                _ => write!(raw, ",\n    NULLIF(TRIM({c}), '') AS {c}"),
+            };
+        }
+        match d {
+            Dialect::Postgres => {
+                let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t, '{}' AS r) qk_id", bracket(from));
+            }
+            Dialect::Spark => {
+                let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t) qk_id");
+            }
+        }
+        raw
+    };
+    // One row per entity-year, split: the table `rows` is loaded as it stands (see the setup).
+    let loaded_rows = split && !merged;
+    if !loaded_rows {
+        ctes.push(("raw".into(), raw));
+    }
+    let ents_aggs: String = v.attributes.iter().map(|a| format!(", {}", agg(a.ty, &column(&a.name)))).collect();
+    if merged {
+        // With the split tables, an entity's years too: an event's year is one more only when
+        // none of its entity's rows gives it.
+        let years = if split { ", array_agg(claim_year) AS years" } else { "" };
+        ctes.push(("ents".into(), format!("  SELECT entity{ents_aggs}{years}\n  FROM raw GROUP BY entity")));
+        ctes.push((
+            "yrs".into(),
+            format!(
+                "  SELECT entity, claim_year{}\n  FROM raw GROUP BY entity, claim_year",
+                v.yearly.iter().map(|y| format!(", {}", agg(y.ty, &column(&y.name)))).collect::<String>()
+            ),
+        ));
+    }
     // Events: first each type's own rows (evo_), then with what derivations emit (ev_). An event
     // belongs to the year of its date, whichever row carries it.
     for e in &v.events {
-        let mut b = format!("  SELECT r.entity, r.{}__date AS event_date", e.name);
-        for f in &e.fields {
-            let _ = write!(b, ", r.{}__{} AS {}", e.name, f.name, column(&f.name));
-        }
-        let _ = write!(b, "\n  FROM raw r WHERE r.{}__date IS NOT NULL", e.name);
+        let b = if split {
+            let mut b = String::from("  SELECT r.id AS entity, r.date AS event_date");
+            for f in &e.fields {
+                let c = column(&f.name);
+                let _ = if f.ty == Type::Text { write!(b, ", {}", name(d, &format!("r.{c}"), &c)) } else { write!(b, ", r.{c}") };
+            }
+            let names = e.fields.iter().any(|f| f.ty == Type::Text);
+            let _ = write!(b, "\n  FROM facts_{} r", e.name);
+            if names {
+                let _ = write!(b, " CROSS JOIN {qk}");
+            }
+            b
+        } else {
+            let mut b = format!("  SELECT r.entity, r.{}__date AS event_date", e.name);
+            for f in &e.fields {
+                let _ = write!(b, ", r.{}__{} AS {}", e.name, f.name, column(&f.name));
+            }
+            let _ = write!(b, "\n  FROM raw r WHERE r.{}__date IS NOT NULL", e.name);
+            b
+        };
         ctes.push((format!("evo_{}", e.name), b));
     }
-    // rows: one per entity and year the facts speak of (a row's year or an event's), with the
-    // entity's attributes and that year's figures (NULL where no row gives them).
-    let years = match d {
-        // PostgreSQL: one pass over the rows, each giving its own year and its events' years.
-        Dialect::Postgres => {
-            let mut y = String::from("  SELECT DISTINCT r.entity, y.claim_year\n  FROM raw r CROSS JOIN LATERAL (VALUES (r.claim_year)");
-            for e in &v.events {
-                let _ = write!(y, ", (CAST(EXTRACT(YEAR FROM r.{}__date) AS INTEGER))", e.name);
+    if merged && split {
+        // The entity's rows of a year merged (yrs), and the years only its events give.
+        let yearly_of: String = yearly.iter().map(|c| format!(", f.{c}")).collect();
+        extra_years(
+            pack,
+            d,
+            split,
+            &attrs,
+            format!(
+                "  SELECT f.entity, f.claim_year{}{yearly_of}\n  FROM yrs f JOIN ents a ON a.entity = f.entity",
+                attrs.iter().map(|c| format!(", a.{c}")).collect::<String>()
+            ),
+            &mut ctes,
+        );
+    } else if merged {
+        // rows: one per entity and year the facts speak of (a row's year or an event's), with the
+        // entity's attributes and that year's figures (NULL where no row gives them).
+        let years = match d {
+            // PostgreSQL: one pass over the rows, each giving its own year and its events' years.
+            Dialect::Postgres => {
+                let mut y =
+                    String::from("  SELECT DISTINCT r.entity, y.claim_year\n  FROM raw r CROSS JOIN LATERAL (VALUES (r.claim_year)");
+                for e in &v.events {
+                    let _ = write!(y, ", (CAST(EXTRACT(YEAR FROM r.{}__date) AS INTEGER))", e.name);
+                }
+                y.push_str(") AS y (claim_year)\n  WHERE y.claim_year IS NOT NULL");
+                y
             }
-            y.push_str(") AS y (claim_year)\n  WHERE y.claim_year IS NOT NULL");
-            y
-        }
-        // Spark reads this once, into a scratch table.
-        Dialect::Spark => {
-            let mut y = String::from("  SELECT entity, claim_year FROM yrs");
-            for e in &v.events {
-                let _ = write!(y, "\n  UNION SELECT entity, CAST(EXTRACT(YEAR FROM event_date) AS INTEGER) FROM evo_{}", e.name);
+            // Spark reads this once, into a scratch table.
+            Dialect::Spark => {
+                let mut y = String::from("  SELECT entity, claim_year FROM yrs");
+                for e in &v.events {
+                    let _ = write!(y, "\n  UNION SELECT entity, CAST(EXTRACT(YEAR FROM event_date) AS INTEGER) FROM evo_{}", e.name);
+                }
+                y
             }
-            y
+        };
+        ctes.push(("years".into(), years));
+        ctes.push((
+            "rows".into(),
+            format!(
+                "  SELECT y.entity, y.claim_year{}{}\n  FROM years y JOIN ents a ON a.entity = y.entity\n  LEFT JOIN yrs f ON f.entity = y.entity AND f.claim_year = y.claim_year",
+                attrs.iter().map(|c| format!(", a.{c}")).collect::<String>(),
+                yearly.iter().map(|c| format!(", f.{c}")).collect::<String>(),
+            ),
+        ));
+    } else if !loaded_rows {
+        // Each row is its entity-year as it stands; the entities with years only their events
+        // give get their attributes from their rows.
+        if !v.events.is_empty() {
+            ctes.push((
+                "ents".into(),
+                format!("  SELECT entity{ents_aggs}, array_agg(claim_year) AS years\n  FROM raw WHERE entity IN (SELECT entity FROM xyears) GROUP BY entity"),
+            ));
         }
-    };
-    ctes.push(("years".into(), years));
-    ctes.push((
-        "rows".into(),
-        format!(
-            "  SELECT y.entity, y.claim_year{}{}\n  FROM years y JOIN ents a ON a.entity = y.entity\n  LEFT JOIN yrs f ON f.entity = y.entity AND f.claim_year = y.claim_year",
-            attrs.iter().map(|c| format!(", a.{c}")).collect::<String>(),
-            yearly.iter().map(|c| format!(", f.{c}")).collect::<String>(),
-        ),
-    ));
+        let own: String = attrs.iter().chain(&yearly).map(|c| format!(", r.{c}")).collect();
+        extra_years(pack, d, split, &attrs, format!("  SELECT r.entity, r.claim_year{own}\n  FROM raw r"), &mut ctes);
+    }
     for (ei, e) in v.events.iter().enumerate() {
         let fields: Vec<String> = e.fields.iter().map(|f| column(&f.name)).collect();
         let mut b = format!("  SELECT * FROM evo_{}", e.name);
@@ -443,9 +572,42 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
         }
         ctes.push((format!("ev_{}", e.name), b));
     }
-    let cte = |(name, body): &(String, String)| format!("{name} AS (\n{body}\n)");
+    // With the split tables, `raw` is only `facts` renamed: read where it is used, not copied.
+    let cte = |(name, body): &(String, String)| {
+        let inline = if split && name == "raw" { "NOT MATERIALIZED " } else { "" };
+        format!("{name} AS {inline}(\n{body}\n)")
+    };
+    let mut setup: Vec<String> = Vec::new();
     match d {
         // PostgreSQL: one query; it materialises a CTE that several others read.
+        // With the split tables, the entity-years are a statement of their own (a table the
+        // caller indexes); the query keeps the events and the translation strings.
+        // With the split tables, the input stage and each rule are statements of their own,
+        // each writing a temporary table the next ones read (see [`Staged`]).
+        Dialect::Postgres if split => {
+            let (stage, rest): (Vec<_>, Vec<_>) = ctes.iter().partition(|(n, _)| !n.starts_with("ev"));
+            if loaded_rows {
+                // The years only events give, added to the loaded rows with their entity's
+                // attributes (from its rows).
+                if !v.events.is_empty() {
+                    setup.push(format!("CREATE TEMP TABLE xyears AS\n{}", xyears_sql(pack, true)));
+                    setup.push(format!(
+                        "CREATE TEMP TABLE ents AS\n  SELECT entity{ents_aggs}, array_agg(claim_year) AS years\n  FROM rows WHERE entity IN (SELECT entity FROM xyears) GROUP BY entity"
+                    ));
+                    setup.push(format!("INSERT INTO rows\n{}", extras_sql(pack, d, &attrs)));
+                }
+            } else {
+                setup.push(format!(
+                    "CREATE TEMP TABLE rows AS\nWITH {}\nSELECT * FROM rows",
+                    stage.into_iter().map(cte).collect::<Vec<_>>().join(",\n")
+                ));
+            }
+            setup.push("CREATE INDEX ON rows (entity, claim_year)".into());
+            setup.push("ANALYZE rows".into());
+            for (name, body) in rest {
+                setup.push(format!("CREATE TEMP TABLE {name} AS\n{body}"));
+            }
+        }
         Dialect::Postgres => {
             s.push_str("WITH ");
             s.push_str(&ctes.iter().map(cte).collect::<Vec<_>>().join(",\n"));
@@ -513,6 +675,11 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
                 done.push(name);
                 outs.push(award_select(pack, d, r));
             }
+            Ok(body) if split => {
+                let name = column(&r.id.replace('-', "_"));
+                setup.push(format!("CREATE TEMP TABLE a_{name} AS\nWITH {body}\nSELECT * FROM a_{name}"));
+                outs.push(award_select(pack, d, r));
+            }
             Ok(body) => {
                 let _ = write!(s, ",\n{body}");
                 outs.push(award_select(pack, d, r));
@@ -521,6 +688,9 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
         }
     }
     match d {
+        Dialect::Postgres if split => {
+            let _ = write!(s, "WITH awards AS (\n{}\n)\n", outs.join("\nUNION ALL\n"));
+        }
         Dialect::Postgres => {
             let _ = write!(s, ",\nawards AS (\n{}\n)\n", outs.join("\nUNION ALL\n"));
         }
@@ -538,7 +708,74 @@ pub fn compile_to(pack: &Pack, d: Dialect, out: Output) -> Result<String, Vec<Sq
              GROUP BY budget_year, paid_by, clause\n",
         ),
     }
-    if errors.is_empty() { Ok(s) } else { Err(errors) }
+    if errors.is_empty() { Ok((setup, s)) } else { Err(errors) }
+}
+
+/// A fact merged over several rows: any one true flag, else the largest value (rows that agree
+/// give their value; native batch refuses rows that disagree).
+fn agg(ty: Type, c: &str) -> String {
+    if ty == Type::Bool { format!("BOOL_OR({c}) AS {c}") } else { format!("MAX({c}) AS {c}") }
+}
+
+/// `rows` without the GROUP BYs of the general query's years: `own` (the rows' own entity-years,
+/// giving entity, claim year, attributes and yearly figures in that order) and the years only
+/// events speak of ([`xyears_sql`], [`extras_sql`]). `xyears` is pushed here and `ents` by the
+/// caller, after it and before `rows`.
+fn extra_years(pack: &Pack, d: Dialect, split: bool, attrs: &[String], own: String, ctes: &mut Vec<(String, String)>) {
+    if pack.vocab.events.is_empty() {
+        ctes.push(("rows".into(), own));
+        return;
+    }
+    // `ents` must come after `xyears` (it may read it): put xyears before it if already there.
+    let at = ctes.iter().position(|(n, _)| n == "ents").unwrap_or(ctes.len());
+    ctes.insert(at, ("xyears".into(), xyears_sql(pack, split)));
+    ctes.push(("rows".into(), format!("{own}\n  UNION ALL\n{}", extras_sql(pack, d, attrs))));
+}
+
+/// The years only events speak of: an event dated in a year its row does not give (from the
+/// rows, or with the split tables from each event's table, which keeps its row's year).
+fn xyears_sql(pack: &Pack, split: bool) -> String {
+    let v = &pack.vocab;
+    // date_part gives a double, exact for a year, where EXTRACT computes a numeric.
+    if split {
+        let each: Vec<String> = v
+            .events
+            .iter()
+            .map(|e| format!("SELECT id AS entity, CAST(date_part('year', date) AS INTEGER) AS claim_year, year FROM facts_{}", e.name))
+            .collect();
+        format!("  SELECT DISTINCT entity, claim_year\n  FROM ({}) x\n  WHERE claim_year <> year", each.join("\n    UNION ALL "))
+    } else {
+        let year = |e: &str| format!("CAST(date_part('year', r.{e}__date) AS INTEGER)");
+        let values: Vec<String> = v.events.iter().map(|e| format!("({})", year(&e.name))).collect();
+        let other: Vec<String> = v.events.iter().map(|e| format!("{} <> r.claim_year", year(&e.name))).collect();
+        format!(
+            "  SELECT DISTINCT r.entity, y.claim_year\n  FROM raw r CROSS JOIN LATERAL (VALUES {}) AS y (claim_year)\n  WHERE ({})\n    AND y.claim_year <> r.claim_year",
+            values.join(", "),
+            other.join(" OR ")
+        )
+    }
+}
+
+/// Rows for the years of `xyears` that no row of the entity gives (`ents.years`), with the
+/// entity's attributes and no yearly figures.
+fn extras_sql(pack: &Pack, d: Dialect, attrs: &[String]) -> String {
+    format!(
+        "  SELECT x.entity, x.claim_year{}{}\n  FROM xyears x JOIN ents a ON a.entity = x.entity\n  WHERE NOT (x.claim_year = ANY (a.years))",
+        attrs.iter().map(|c| format!(", a.{c}")).collect::<String>(),
+        pack.vocab.yearly.iter().map(|y| format!(", CAST(NULL AS {})", sql_type(d, y.ty))).collect::<String>(),
+    )
+}
+
+/// A name read as the identity the native once-keys use (qiangke_rules::identity), from the
+/// translation strings that stand once, in `qk_id`. PostgreSQL's translate() scans the whole
+/// `from` string (thousands of characters) for every character of the name: it runs only on
+/// names holding a character to change, which one regular expression of those characters finds
+/// (compiled once, cached).
+fn name(d: Dialect, value: &str, c: &str) -> String {
+    match d {
+        Dialect::Postgres => format!("CASE WHEN {value} ~ qk_id.r THEN translate({value}, qk_id.f, qk_id.t) ELSE {value} END AS {c}"),
+        Dialect::Spark => format!("translate({value}, qk_id.f, qk_id.t) AS {c}"),
+    }
 }
 
 /// A rule's awards as rows of the award table.
