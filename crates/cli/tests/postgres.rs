@@ -36,7 +36,7 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
     let (engine_out, engine_budget) = (dir.join("engine.csv"), dir.join("engine-budget.csv"));
 
     // The same population one row per entity-year, for the query that does not merge rows.
-    let (ey_input, ey_native) = entity_years(&dir, &input);
+    let (ey_input, ey_native, ey_native_budget) = entity_years(&dir, &input);
     let ey_sql = String::from_utf8(common::qiangke(&["sql", p, "--dialect", "postgres", "--entity-years"])).expect("utf-8");
     assert_ne!(ey_sql, sql, "--entity-years gives its own query");
     let ey_out = dir.join("ey-postgres.csv");
@@ -50,44 +50,35 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
     );
     let ey_script_path = dir.join("ey-run.sql");
     std::fs::write(&ey_script_path, ey_script).expect("script");
-    let ey_engine_out = dir.join("ey-engine.csv");
+    let (ey_engine_out, ey_engine_budget) = (dir.join("ey-engine.csv"), dir.join("ey-engine-budget.csv"));
     {
         let cluster = Cluster::start(&dir.join("cluster"));
         cluster.psql(&script_path);
         cluster.psql(&ey_script_path);
-        // The same through `qiangke batch --engine postgres`, as a user runs it.
+        // The same through `qiangke batch --engine postgres`, as a user runs it: the first input
+        // must be merged; the second the engine finds by itself to need no merging.
         let url = format!("postgresql://postgres@/postgres?host={}&port={}", cluster.sock.display(), cluster.port);
         let s = |p: &Path| p.to_str().expect("utf-8").to_string();
-        common::qiangke(&[
-            "batch",
-            p,
-            "--engine",
-            "postgres",
-            "--database-url",
-            &url,
-            "--input",
-            &s(&input),
-            "--out",
-            &s(&engine_out),
-            "--budget",
-            &s(&engine_budget),
-        ]);
-        // The engine finds by itself that this input needs no merging.
-        common::qiangke(&[
-            "batch",
-            p,
-            "--engine",
-            "postgres",
-            "--database-url",
-            &url,
-            "--input",
-            &s(&ey_input),
-            "--out",
-            &s(&ey_engine_out),
-        ]);
+        for (input, out, budget) in [(&input, &engine_out, &engine_budget), (&ey_input, &ey_engine_out, &ey_engine_budget)] {
+            common::qiangke(&[
+                "batch",
+                p,
+                "--engine",
+                "postgres",
+                "--database-url",
+                &url,
+                "--input",
+                &s(input),
+                "--out",
+                &s(out),
+                "--budget",
+                &s(budget),
+            ]);
+        }
     }
     common::assert_same_rows(&ey_native, &ey_out, "PostgreSQL, one row per entity-year", 100_000);
     common::assert_same_rows(&ey_native, &ey_engine_out, "qiangke batch --engine postgres, one row per entity-year", 100_000);
+    common::assert_same_rows(&ey_native_budget, &ey_engine_budget, "qiangke batch --engine postgres, one row per entity-year", 10);
     common::assert_same_rows(&native, &out, "PostgreSQL", 100_000);
     common::assert_same_rows(&native, &engine_out, "qiangke batch --engine postgres", 100_000);
     common::assert_same_rows(&native_budget, &engine_budget, "qiangke batch --engine postgres", 10);
@@ -100,8 +91,8 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
 /// attributes (read from whichever row gives them), and the pack's cases with two rows of one
 /// year are left out. In one entity of 40, each row's first event moves to the next year: then
 /// some events fall in a year another row gives, and some in a year no row gives (which the query
-/// still has to find). Returns (input, native awards over it).
-fn entity_years(dir: &Path, population: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+/// still has to find). Returns (input, native awards over it, native budget).
+fn entity_years(dir: &Path, population: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
     let pack = qiangke_rules::load_pack(&common::pack_dir()).expect("pack");
     let mut rdr = csv::Reader::from_path(population).expect("population");
     let header: Vec<String> = rdr.headers().expect("header").iter().map(str::to_string).collect();
@@ -151,8 +142,8 @@ fn entity_years(dir: &Path, population: &Path) -> (std::path::PathBuf, std::path
     w.flush().expect("flush");
     assert!(kept > 50_000, "entities kept: {kept}");
     assert!(other_years > 100, "entities with an event in a year no row gives: {other_years}");
-    let native = dir.join("ey-native.csv");
+    let (native, budget) = (dir.join("ey-native.csv"), dir.join("ey-native-budget.csv"));
     let s = |p: &Path| p.to_str().expect("utf-8").to_string();
-    common::qiangke(&["batch", &s(&common::pack_dir()), "--input", &s(&out), "--out", &s(&native)]);
-    (out, native)
+    common::qiangke(&["batch", &s(&common::pack_dir()), "--input", &s(&out), "--out", &s(&native), "--budget", &s(&budget)]);
+    (out, native, budget)
 }
