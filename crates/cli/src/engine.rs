@@ -77,6 +77,9 @@ fn columns(pack: &Pack, input: &Path) -> Result<(Vec<String>, Vec<String>)> {
         .collect();
     let all = qiangke_lower::sql::table_columns(pack);
     for (i, h) in header.iter().enumerate() {
+        if let Some(j) = header[..i].iter().position(|g| g == h) {
+            bail!("{}:1: column {} `{}` repeats column {} (each fact has one column)", input.display(), i + 1, h.replace("__", "."), j + 1);
+        }
         if !all.contains(h) {
             bail!(
                 "{}:1: column {} `{}` is not a fact of pack {} (expected one of the batch layout's columns)",
@@ -95,7 +98,7 @@ fn columns(pack: &Pack, input: &Path) -> Result<(Vec<String>, Vec<String>)> {
     Ok((header, all))
 }
 
-/// The input as loaded into PostgreSQL ([`Cells::Split`]): one file per table, each data row's
+/// The input as loaded into PostgreSQL ([`qiangke_lower::sql::Staged`]): one file per table, each data row's
 /// line in the input (for the errors `COPY` reports by its own line), and the input's [`Shape`].
 pub struct Loaded {
     pub tables: Vec<(String, PathBuf, Vec<u64>)>,
@@ -130,7 +133,10 @@ pub fn prepare(pack: &Pack, input: &Path, header: &[String], dir: &Path) -> Resu
         let from: Vec<Option<usize>> = cols
             .iter()
             .map(|(c, _)| match (&event, c.as_str()) {
-                (Some(_), "id" | "year") | (None, _) => at(c),
+                (None, _) => at(c),
+                (Some(_), "_id") => at("id"),
+                (Some(_), "_year") => at("year"),
+                (Some(e), "_date") => at(&format!("{e}__date")),
                 (Some(e), f) => at(&format!("{e}__{f}")),
             })
             .collect();
@@ -427,7 +433,7 @@ mod tests {
         assert_eq!(loaded.shape, Shape::EntityYears);
         assert_eq!(loaded.tables[0].0, "rows");
         // PostgreSQL names a refused cell by its table's line: told by the input's (line 3).
-        let err = "psql:run.sql:9: ERROR:  invalid input syntax for type date: \"2024-13-01\"\nCONTEXT:  COPY facts_recognition, line 2, column date: \"2024-13-01\"";
+        let err = "psql:run.sql:9: ERROR:  invalid input syntax for type date: \"2024-13-01\"\nCONTEXT:  COPY facts_recognition, line 2, column _date: \"2024-13-01\"";
         let told = copy_error(Path::new("input.csv"), &loaded, err).expect("located");
         assert!(told.starts_with("input.csv:3 (event recognition): "), "{told}");
         let _ = std::fs::remove_dir_all(&dir);
@@ -435,6 +441,17 @@ mod tests {
         let (dir, loaded) = load("id,year,kind\na,2023,enterprise\nb,2023\n", "ragged");
         let err = loaded.err().expect("ragged").to_string();
         assert!(err.contains("input.csv:3:"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_fact_given_twice_in_the_header_is_refused() {
+        let dir = std::env::temp_dir().join(format!("qiangke-header-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("input.csv");
+        std::fs::write(&path, "id,year,kind,rd_expenditure,rd_expenditure\na,2023,enterprise,1,9000000\n").expect("write");
+        let err = columns(&pack(), &path).err().expect("refused").to_string();
+        assert!(err.contains("input.csv:1: column 5 `rd_expenditure` repeats column 4"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

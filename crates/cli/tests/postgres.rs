@@ -75,6 +75,23 @@ fn sql_in_postgres_matches_the_native_evaluator_to_the_fen() {
                 &s(budget),
             ]);
         }
+        // A row without its year, or a cell PostgreSQL refuses, stops the run, named by its line
+        // in the input (not in the tables qiangke loads), and leaves no award file.
+        for (csv, line) in [
+            ("id,year,kind,recognition.date\na,2023,enterprise,2024-03-01\na, ,enterprise,\n", "bad.csv:3"),
+            ("id,year,kind,recognition.date\na,2023,enterprise,\nb,2023,enterprise,2024-13-01\n", "bad.csv:3 (event recognition)"),
+        ] {
+            let bad = dir.join("bad.csv");
+            std::fs::write(&bad, csv).expect("bad.csv");
+            let bad_out = dir.join("bad-awards.csv");
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_qiangke"))
+                .args(["batch", p, "--engine", "postgres", "--database-url", &url, "--input", &s(&bad), "--out", &s(&bad_out)])
+                .output()
+                .expect("qiangke");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(!o.status.success() && err.contains(line), "{line}: {err}");
+            assert!(!bad_out.exists(), "no award file after a failed run");
+        }
     }
     common::assert_same_rows(&ey_native, &ey_out, "PostgreSQL, one row per entity-year", 100_000);
     common::assert_same_rows(&ey_native, &ey_engine_out, "qiangke batch --engine postgres, one row per entity-year", 100_000);

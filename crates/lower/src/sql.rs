@@ -343,8 +343,9 @@ pub struct Staged {
 }
 
 /// The tables of [`compile_split`], each with its columns and their PostgreSQL types: `facts`
-/// (`id`, `name`, `year`, the attributes, the yearly figures), then per event `facts_EVENT`
-/// (`id`, `year`, `date`, the event's fields).
+/// (`id`, `year`, the attributes, the yearly figures; for [`Shape::EntityYears`] the table
+/// `rows` with `entity` and `claim_year`), then per event `facts_EVENT` (`_id`, `_year`,
+/// `_date`, the event's fields).
 pub fn split_tables(pack: &Pack, shape: Shape) -> Vec<(String, Vec<(String, &'static str)>)> {
     let v = &pack.vocab;
     // Names and choices as `text`, not the query's VARCHAR(200): PostgreSQL guesses the rows of
@@ -356,12 +357,15 @@ pub fn split_tables(pack: &Pack, shape: Shape) -> Vec<(String, Vec<(String, &'st
     };
     // One row per entity-year: the rows are the entity-years as they stand.
     let (table, id, year) = if shape == Shape::EntityYears { ("rows", "entity", "claim_year") } else { ("facts", "id", "year") };
-    let mut facts = vec![(id.to_string(), "text"), (year.into(), "INTEGER")];
+    // Every row names its entity and year (PostgreSQL's COPY refuses a row without, by its line).
+    let mut facts = vec![(id.to_string(), "text NOT NULL"), (year.into(), "INTEGER NOT NULL")];
     facts.extend(v.attributes.iter().map(|a| (column(&a.name), ty(a.ty))));
     facts.extend(v.yearly.iter().map(|y| (column(&y.name), ty(y.ty))));
     let mut tables = vec![(table.to_string(), facts)];
     for e in &v.events {
-        let mut cols = vec![("id".to_string(), "text"), ("year".into(), "INTEGER"), ("date".into(), "DATE")];
+        // The row's id and year and the event's date, named so that no field of the event can
+        // take their names.
+        let mut cols = vec![("_id".to_string(), "text NOT NULL"), ("_year".into(), "INTEGER NOT NULL"), ("_date".into(), "DATE")];
         cols.extend(e.fields.iter().map(|f| (column(&f.name), ty(f.ty))));
         tables.push((format!("facts_{}", e.name), cols));
     }
@@ -465,7 +469,7 @@ fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Res
     // belongs to the year of its date, whichever row carries it.
     for e in &v.events {
         let b = if split {
-            let mut b = String::from("  SELECT r.id AS entity, r.date AS event_date");
+            let mut b = String::from("  SELECT r._id AS entity, r._date AS event_date");
             for f in &e.fields {
                 let c = column(&f.name);
                 let _ = if f.ty == Type::Text { write!(b, ", {}", name(d, &format!("r.{c}"), &c)) } else { write!(b, ", r.{c}") };
@@ -741,9 +745,9 @@ fn xyears_sql(pack: &Pack, split: bool) -> String {
         let each: Vec<String> = v
             .events
             .iter()
-            .map(|e| format!("SELECT id AS entity, CAST(date_part('year', date) AS INTEGER) AS claim_year, year FROM facts_{}", e.name))
+            .map(|e| format!("SELECT _id AS entity, CAST(date_part('year', _date) AS INTEGER) AS claim_year, _year FROM facts_{}", e.name))
             .collect();
-        format!("  SELECT DISTINCT entity, claim_year\n  FROM ({}) x\n  WHERE claim_year <> year", each.join("\n    UNION ALL "))
+        format!("  SELECT DISTINCT entity, claim_year\n  FROM ({}) x\n  WHERE claim_year <> _year", each.join("\n    UNION ALL "))
     } else {
         let year = |e: &str| format!("CAST(date_part('year', r.{e}__date) AS INTEGER)");
         let values: Vec<String> = v.events.iter().map(|e| format!("({})", year(&e.name))).collect();
