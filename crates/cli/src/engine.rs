@@ -450,7 +450,7 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("input.csv");
         std::fs::write(&path, "id,year,kind,rd_expenditure,rd_expenditure\na,2023,enterprise,1,9000000\n").expect("write");
-        let err = columns(&pack(), &path).err().expect("refused").to_string();
+        let err = columns(&pack(), &path).expect_err("refused").to_string();
         assert!(err.contains("input.csv:1: column 5 `rd_expenditure` repeats column 4"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
