@@ -11,7 +11,7 @@
 //! rows as Parquet when `--out` names a `.parquet` file.
 
 use anyhow::{Context, Result, bail};
-use qiangke_lower::sql::{Dialect, Output, Shape, Staged, compile_split, compile_to};
+use qiangke_lower::sql::{Dialect, Output, Shape, SplitTable, Staged, compile_split, compile_to};
 use qiangke_rules::model::Pack;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -98,11 +98,12 @@ fn columns(pack: &Pack, input: &Path) -> Result<(Vec<String>, Vec<String>)> {
     Ok((header, all))
 }
 
-/// The input as loaded into PostgreSQL ([`qiangke_lower::sql::Staged`]): one file per table, each data row's
-/// line in the input (for the errors `COPY` reports by its own line), and the input's [`Shape`].
+/// The input as loaded into PostgreSQL ([`qiangke_lower::sql::Staged`]): the input's [`Shape`],
+/// and per table of that shape its file and each data row's line in the input (for the errors
+/// `COPY` reports by its own line).
 pub struct Loaded {
-    pub tables: Vec<(String, PathBuf, Vec<u64>)>,
     pub shape: Shape,
+    pub tables: Vec<(SplitTable, PathBuf, Vec<u64>)>,
 }
 
 /// Reads the input once and writes the tables of [`qiangke_lower::sql::split_tables`] into
@@ -117,34 +118,24 @@ pub fn prepare(pack: &Pack, input: &Path, header: &[String], dir: &Path) -> Resu
     let (id, year) = (at("id").context("no id column")?, at("year").context("no year column")?);
     let attrs: Vec<usize> = pack.vocab.attributes.iter().filter_map(|a| at(&qiangke_lower::sql::column(&a.name))).collect();
     let mut rdr = csv::ReaderBuilder::new().from_path(input).with_context(|| format!("cannot read {}", input.display()))?;
-    // Per table: its file, where each of its columns is in the input (None: not given), whether
-    // it is an event's, and each row's input line.
+    // Per table: its file, where each of its columns is in the input (None: not given), the
+    // column a row must give to be taken (an event's date; None: every row), and each row's
+    // input line.
     struct Table {
         path: PathBuf,
         w: csv::Writer<std::fs::File>,
         from: Vec<Option<usize>>,
-        event: bool,
+        needs: Option<Option<usize>>,
         lines: Vec<u64>,
     }
     let mut tables = Vec::new();
     // Written in the general layout; the shape, known at the end, names the first table.
-    for (name, cols) in qiangke_lower::sql::split_tables(pack, Shape::Any) {
-        let event = name.strip_prefix("facts_").map(str::to_string);
-        let from: Vec<Option<usize>> = cols
-            .iter()
-            .map(|(c, _)| match (&event, c.as_str()) {
-                (None, _) => at(c),
-                (Some(_), "_id") => at("id"),
-                (Some(_), "_year") => at("year"),
-                (Some(e), "_date") => at(&format!("{e}__date")),
-                (Some(e), f) => at(&format!("{e}__{f}")),
-            })
-            .collect();
-        let path = dir.join(format!("{name}.csv"));
+    for t in qiangke_lower::sql::split_tables(pack, Shape::Any) {
+        let path = dir.join(format!("{}.csv", t.name));
         let mut w = csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        w.write_record(cols.iter().map(|(c, _)| c.as_str()))?;
-        // An event's table takes the rows that give its date (column 2; none without the column).
-        tables.push(Table { path, w, from, event: event.is_some(), lines: Vec::new() });
+        w.write_record(t.columns.iter().map(|c| c.name.as_str()))?;
+        let from = t.columns.iter().map(|c| at(&c.from)).collect();
+        tables.push(Table { path, w, from, needs: t.needs().map(|c| at(&c.from)), lines: Vec::new() });
     }
     /// A cell trimmed of spaces, as the query's `TRIM` reads it (empty when the row has no such cell).
     fn cell(rec: &csv::ByteRecord, i: usize) -> &[u8] {
@@ -168,7 +159,7 @@ pub fn prepare(pack: &Pack, input: &Path, header: &[String], dir: &Path) -> Resu
         }
         let line = rec.position().map_or(0, |p| p.line());
         for t in &mut tables {
-            if t.event && t.from[2].is_none_or(|d| cell(&rec, d).is_empty()) {
+            if t.needs.is_some_and(|d| d.is_none_or(|d| cell(&rec, d).is_empty())) {
                 continue;
             }
             out.clear();
@@ -201,11 +192,11 @@ pub fn prepare(pack: &Pack, input: &Path, header: &[String], dir: &Path) -> Resu
         years.push(y);
     }
     let mut done = Vec::new();
-    for (mut t, (name, _)) in tables.into_iter().zip(qiangke_lower::sql::split_tables(pack, shape)) {
+    for (mut t, table) in tables.into_iter().zip(qiangke_lower::sql::split_tables(pack, shape)) {
         t.w.flush().with_context(|| format!("cannot write {}", t.path.display()))?;
-        done.push((name, t.path, t.lines));
+        done.push((table, t.path, t.lines));
     }
-    Ok(Loaded { tables: done, shape })
+    Ok(Loaded { shape, tables: done })
 }
 
 /// PostgreSQL's error for a cell `COPY` refused (`COPY facts_recognition, line 5, column date: …`)
@@ -214,10 +205,10 @@ fn copy_error(input: &Path, loaded: &Loaded, err: &str) -> Option<String> {
     let rest = &err[err.find("COPY ")? + 5..];
     let (table, rest) = rest.split_once(", line ")?;
     let n: usize = rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
-    let (_, _, lines) = loaded.tables.iter().find(|(name, _, _)| name == table)?;
+    let (t, _, lines) = loaded.tables.iter().find(|(t, _, _)| t.name == table)?;
     // Line 1 of the table's file is its header.
     let line = lines.get(n.checked_sub(2)?)?;
-    let event = table.strip_prefix("facts_").map(|e| format!(" (event {e})")).unwrap_or_default();
+    let event = t.event.as_ref().map(|e| format!(" (event {e})")).unwrap_or_default();
     Some(format!("{}:{line}{event}: {}", input.display(), err.trim()))
 }
 
@@ -265,10 +256,11 @@ pub fn run(engine: &Engine, job: &Job) -> Result<()> {
             // every row of it for each rule, to merge-join a few thousand events. Hashing the
             // events is what these statements want.
             let mut script = String::from("SET enable_mergejoin = off;\n");
-            for ((name, cols), (_, path, _)) in qiangke_lower::sql::split_tables(job.pack, loaded.shape).iter().zip(&loaded.tables) {
-                let cols: Vec<String> = cols.iter().map(|(c, ty)| format!("{c} {ty}")).collect();
+            for (t, path, _) in &loaded.tables {
+                let cols: Vec<String> = t.columns.iter().map(|c| format!("{} {}", c.name, c.ty)).collect();
                 script.push_str(&format!(
-                    "CREATE TEMP TABLE {name} ({});\n\\copy {name} FROM {} WITH (FORMAT csv, HEADER true)\n",
+                    "CREATE TEMP TABLE {0} ({1});\n\\copy {0} FROM {2} WITH (FORMAT csv, HEADER true)\n",
+                    t.name,
                     cols.join(", "),
                     sql_literal(path)?
                 ));
@@ -431,7 +423,7 @@ mod tests {
         assert!(rows[1].contains(",x y"), "{rec}");
         // One row per entity-year: the first table is the entity-years as they stand.
         assert_eq!(loaded.shape, Shape::EntityYears);
-        assert_eq!(loaded.tables[0].0, "rows");
+        assert_eq!(loaded.tables[0].0.name, "rows");
         // PostgreSQL names a refused cell by its table's line: told by the input's (line 3).
         let err = "psql:run.sql:9: ERROR:  invalid input syntax for type date: \"2024-13-01\"\nCONTEXT:  COPY facts_recognition, line 2, column _date: \"2024-13-01\"";
         let told = copy_error(Path::new("input.csv"), &loaded, err).expect("located");

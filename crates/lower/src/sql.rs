@@ -326,13 +326,13 @@ pub enum Shape {
 
 /// The pack lowered for an input `qiangke batch --engine postgres` has read and split into the
 /// typed tables of [`split_tables`] (every cell trimmed of spaces, a blank cell NULL): `facts`
-/// with each row's id, name, year, attributes and yearly figures, and `facts_EVENT` with each
-/// row's event of that type (its row's id and year, its date and fields). Nothing is cast in SQL,
+/// (or `rows`) with each row's id, year, attributes and yearly figures, and `facts_EVENT` with
+/// each row's event of that type (its row's id and year, its date and fields). Nothing is cast in SQL,
 /// and each event is read from its own table rather than from every row once per type of event.
 /// `setup` are statements run in order, each making a temporary table the later ones read: the
 /// entity-years `rows` (indexed on `(entity, claim_year)` and analysed, so that a rule on a few
-/// thousand events looks its entity-years up instead of scanning a million), the translation
-/// strings, each event's rows, then each rule's awards (`a_RULE`, in evaluation order, a top-up
+/// thousand events looks its entity-years up instead of scanning a million), each event's rows,
+/// then each rule's awards (`a_RULE`, in evaluation order, a top-up
 /// after its base). PostgreSQL plans each statement by itself, with what it knows of the tables
 /// before it; one query of 44 rules over shared CTEs took twice as long as its rules one by one.
 /// `query` gives the awards (or the budget) from the rules' tables.
@@ -342,11 +342,37 @@ pub struct Staged {
     pub query: String,
 }
 
-/// The tables of [`compile_split`], each with its columns and their PostgreSQL types: `facts`
-/// (`id`, `year`, the attributes, the yearly figures; for [`Shape::EntityYears`] the table
-/// `rows` with `entity` and `claim_year`), then per event `facts_EVENT` (`_id`, `_year`,
-/// `_date`, the event's fields).
-pub fn split_tables(pack: &Pack, shape: Shape) -> Vec<(String, Vec<(String, &'static str)>)> {
+/// One of the tables of [`compile_split`]: its name, its columns, and which rows of the input
+/// it takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitTable {
+    pub name: String,
+    /// The event whose rows this table holds (`None`: the rows themselves).
+    pub event: Option<String>,
+    pub columns: Vec<SplitColumn>,
+}
+
+/// A column of a [`SplitTable`]: its name and PostgreSQL type, and the column of the flat batch
+/// layout it is read from ([`table_columns`]: `id`, `recognition__date`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitColumn {
+    pub name: String,
+    pub ty: &'static str,
+    pub from: String,
+}
+
+impl SplitTable {
+    /// The column an input row must give for this table to take it: an event's date.
+    pub fn needs(&self) -> Option<&SplitColumn> {
+        self.event.as_ref().map(|_| &self.columns[2])
+    }
+}
+
+/// The tables of [`compile_split`]: `facts` (`id`, `year`, the attributes, the yearly figures;
+/// for [`Shape::EntityYears`] the table `rows` with `entity` and `claim_year`), then per event
+/// `facts_EVENT` (`_id`, `_year`, `_date`, the event's fields), each of an input row's event
+/// where the row gives its date.
+pub fn split_tables(pack: &Pack, shape: Shape) -> Vec<SplitTable> {
     let v = &pack.vocab;
     // Names and choices as `text`, not the query's VARCHAR(200): PostgreSQL guesses the rows of
     // a table it has no statistics of from its pages and the width of a row, and two hundred
@@ -355,19 +381,24 @@ pub fn split_tables(pack: &Pack, shape: Shape) -> Vec<(String, Vec<(String, &'st
         let t = sql_type(Dialect::Postgres, ty);
         if t == text(Dialect::Postgres) { "text" } else { t }
     };
+    let col = |name: &str, ty: &'static str, from: &str| SplitColumn { name: name.into(), ty, from: from.into() };
     // One row per entity-year: the rows are the entity-years as they stand.
     let (table, id, year) = if shape == Shape::EntityYears { ("rows", "entity", "claim_year") } else { ("facts", "id", "year") };
     // Every row names its entity and year (PostgreSQL's COPY refuses a row without, by its line).
-    let mut facts = vec![(id.to_string(), "text NOT NULL"), (year.into(), "INTEGER NOT NULL")];
-    facts.extend(v.attributes.iter().map(|a| (column(&a.name), ty(a.ty))));
-    facts.extend(v.yearly.iter().map(|y| (column(&y.name), ty(y.ty))));
-    let mut tables = vec![(table.to_string(), facts)];
+    let mut facts = vec![col(id, "text NOT NULL", "id"), col(year, "INTEGER NOT NULL", "year")];
+    facts.extend(v.attributes.iter().map(|a| col(&column(&a.name), ty(a.ty), &column(&a.name))));
+    facts.extend(v.yearly.iter().map(|y| col(&column(&y.name), ty(y.ty), &column(&y.name))));
+    let mut tables = vec![SplitTable { name: table.into(), event: None, columns: facts }];
     for e in &v.events {
         // The row's id and year and the event's date, named so that no field of the event can
         // take their names.
-        let mut cols = vec![("_id".to_string(), "text NOT NULL"), ("_year".into(), "INTEGER NOT NULL"), ("_date".into(), "DATE")];
-        cols.extend(e.fields.iter().map(|f| (column(&f.name), ty(f.ty))));
-        tables.push((format!("facts_{}", e.name), cols));
+        let mut cols = vec![
+            col("_id", "text NOT NULL", "id"),
+            col("_year", "INTEGER NOT NULL", "year"),
+            col("_date", "DATE", &format!("{}__date", e.name)),
+        ];
+        cols.extend(e.fields.iter().map(|f| col(&column(&f.name), ty(f.ty), &format!("{}__{}", e.name, f.name))));
+        tables.push(SplitTable { name: format!("facts_{}", e.name), event: Some(e.name.clone()), columns: cols });
     }
     tables
 }
@@ -438,7 +469,7 @@ fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Res
         }
         match d {
             Dialect::Postgres => {
-                let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t, '{}' AS r) qk_id", bracket(from));
+                let _ = write!(raw, "\n  FROM facts CROSS JOIN {qk}");
             }
             Dialect::Spark => {
                 let _ = write!(raw, "\n  FROM facts CROSS JOIN (SELECT '{from}' AS f, '{to}' AS t) qk_id");
@@ -455,8 +486,10 @@ fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Res
     if merged {
         // With the split tables, an entity's years too: an event's year is one more only when
         // none of its entity's rows gives it.
-        let years = if split { ", array_agg(claim_year) AS years" } else { "" };
-        ctes.push(("ents".into(), format!("  SELECT entity{ents_aggs}{years}\n  FROM raw GROUP BY entity")));
+        ctes.push((
+            "ents".into(),
+            if split { ents_sql(pack, "raw", false) } else { format!("  SELECT entity{ents_aggs}\n  FROM raw GROUP BY entity") },
+        ));
         ctes.push((
             "yrs".into(),
             format!(
@@ -540,10 +573,7 @@ fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Res
         // Each row is its entity-year as it stands; the entities with years only their events
         // give get their attributes from their rows.
         if !v.events.is_empty() {
-            ctes.push((
-                "ents".into(),
-                format!("  SELECT entity{ents_aggs}, array_agg(claim_year) AS years\n  FROM raw WHERE entity IN (SELECT entity FROM xyears) GROUP BY entity"),
-            ));
+            ctes.push(("ents".into(), ents_sql(pack, "raw", true)));
         }
         let own: String = attrs.iter().chain(&yearly).map(|c| format!(", r.{c}")).collect();
         extra_years(pack, d, split, &attrs, format!("  SELECT r.entity, r.claim_year{own}\n  FROM raw r"), &mut ctes);
@@ -583,9 +613,6 @@ fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Res
     };
     let mut setup: Vec<String> = Vec::new();
     match d {
-        // PostgreSQL: one query; it materialises a CTE that several others read.
-        // With the split tables, the entity-years are a statement of their own (a table the
-        // caller indexes); the query keeps the events and the translation strings.
         // With the split tables, the input stage and each rule are statements of their own,
         // each writing a temporary table the next ones read (see [`Staged`]).
         Dialect::Postgres if split => {
@@ -595,9 +622,7 @@ fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Res
                 // attributes (from its rows).
                 if !v.events.is_empty() {
                     setup.push(format!("CREATE TEMP TABLE xyears AS\n{}", xyears_sql(pack, true)));
-                    setup.push(format!(
-                        "CREATE TEMP TABLE ents AS\n  SELECT entity{ents_aggs}, array_agg(claim_year) AS years\n  FROM rows WHERE entity IN (SELECT entity FROM xyears) GROUP BY entity"
-                    ));
+                    setup.push(format!("CREATE TEMP TABLE ents AS\n{}", ents_sql(pack, "rows", true)));
                     setup.push(format!("INSERT INTO rows\n{}", extras_sql(pack, d, &attrs)));
                 }
             } else {
@@ -612,6 +637,7 @@ fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Res
                 setup.push(format!("CREATE TEMP TABLE {name} AS\n{body}"));
             }
         }
+        // PostgreSQL: one query; it materialises a CTE that several others read.
         Dialect::Postgres => {
             s.push_str("WITH ");
             s.push_str(&ctes.iter().map(cte).collect::<Vec<_>>().join(",\n"));
@@ -719,6 +745,14 @@ fn lower(pack: &Pack, d: Dialect, out: Output, shape: Shape, split: bool) -> Res
 /// give their value; native batch refuses rows that disagree).
 fn agg(ty: Type, c: &str) -> String {
     if ty == Type::Bool { format!("BOOL_OR({c}) AS {c}") } else { format!("MAX({c}) AS {c}") }
+}
+
+/// Each entity's attributes merged over its rows in `from`, and the years its rows give (`years`,
+/// for [`extras_sql`]); `only_extra`: only the entities with years only their events give.
+fn ents_sql(pack: &Pack, from: &str, only_extra: bool) -> String {
+    let aggs: String = pack.vocab.attributes.iter().map(|a| format!(", {}", agg(a.ty, &column(&a.name)))).collect();
+    let only = if only_extra { " WHERE entity IN (SELECT entity FROM xyears)" } else { "" };
+    format!("  SELECT entity{aggs}, array_agg(claim_year) AS years\n  FROM {from}{only} GROUP BY entity")
 }
 
 /// `rows` without the GROUP BYs of the general query's years: `own` (the rows' own entity-years,
