@@ -231,7 +231,7 @@ pub fn variant(base_files: &[(String, String)], base: &Pack, label: &str, change
         .collect();
     for (i, r) in pack.rules.iter().enumerate() {
         let fed = matches!(&r.trigger, qiangke_rules::model::Trigger::Event { event, .. } if derived_events.contains(event));
-        if fed || touched_rules.contains(&r.id) || any_uses(rule_exprs(r), &changed_tables) {
+        if fed || touched_rules.contains(&r.id) || any_uses(r.exprs(), &changed_tables) {
             rules[i] = true;
         }
     }
@@ -252,16 +252,7 @@ pub fn variant(base_files: &[(String, String)], base: &Pack, label: &str, change
 
 /// The rules whose amount, guard, filter or keys look up tier table `table` (by index).
 pub fn table_rules(pack: &Pack, table: usize) -> Vec<usize> {
-    pack.rules.iter().enumerate().filter(|(_, r)| any_uses(rule_exprs(r), &[table])).map(|(i, _)| i).collect()
-}
-
-/// Every expression of a rule: guard, amount, the trigger's filter, once-key and top-up key.
-fn rule_exprs(r: &qiangke_rules::model::Rule) -> impl Iterator<Item = &qiangke_rules::resolve::CExpr> {
-    let filter = match &r.trigger {
-        qiangke_rules::model::Trigger::Event { filter, .. } => filter.as_ref(),
-        qiangke_rules::model::Trigger::Year => None,
-    };
-    r.guard.iter().chain(r.amount.iter()).chain(filter).chain(r.once.iter()).chain(r.requires.iter().flat_map(|q| q.key.iter()))
+    pack.rules.iter().enumerate().filter(|(_, r)| any_uses(r.exprs(), &[table])).map(|(i, _)| i).collect()
 }
 
 fn any_uses<'a>(mut exprs: impl Iterator<Item = &'a qiangke_rules::resolve::CExpr>, tables: &[usize]) -> bool {

@@ -173,7 +173,7 @@ impl Frame {
 
     /// Figure `i` of the year in `slot`, else the every-year value (as `Facts::figure`).
     fn figure(&self, slot: Option<usize>, i: usize) -> Option<&Value> {
-        slot.and_then(|s| self.figures.get(s * self.n_yearly + i).and_then(Option::as_ref)).or(self.every_year[i].as_ref())
+        slot.and_then(|s| self.stated(s, i)).or(self.every_year[i].as_ref())
     }
 
     pub fn push_event(&mut self, ty: usize, date: Date, fields: impl IntoIterator<Item = Option<Value>>) {
@@ -354,12 +354,7 @@ impl<'p> Program<'p> {
                 Trigger::Event { event, .. } => Some(*event),
                 Trigger::Year => None,
             };
-            let filter = match &r.trigger {
-                Trigger::Event { filter, .. } => filter.as_ref(),
-                Trigger::Year => None,
-            };
-            let keys = r.requires.iter().flat_map(|q| q.key.iter());
-            for e in r.guard.iter().chain(r.amount.iter()).chain(filter).chain(r.once.iter()).chain(keys) {
+            for e in r.exprs() {
                 n.mark(&e.node, event);
             }
         }

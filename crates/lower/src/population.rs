@@ -218,13 +218,13 @@ impl Part {
         self.ids.push_str(&frame.id);
         self.id_end.push(self.ids.len() as u32);
         let entity = self.id_end.len() as u32 - 1;
-        for (i, v) in frame.attrs.iter().enumerate() {
-            put(&mut self.attrs[i], v.as_ref(), &mut self.names);
+        for i in 0..frame.attrs.len() {
+            put(&mut self.attrs[i], frame.attr(i), &mut self.names);
         }
         for (y, year) in frame.years.iter().enumerate() {
             self.years.push(*year);
             for i in 0..frame.n_yearly {
-                put(&mut self.figures[i], frame.figures.get(y * frame.n_yearly + i).and_then(Option::as_ref), &mut self.names);
+                put(&mut self.figures[i], frame.stated(y, i), &mut self.names);
             }
         }
         self.row_start.push(self.years.len() as u32);

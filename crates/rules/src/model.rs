@@ -394,6 +394,23 @@ pub struct Rule {
     pub span: Span,
 }
 
+impl Rule {
+    /// Every expression of the rule: guard, amount, the trigger's filter, once-key and top-up key
+    /// (what a reader of the facts it uses must walk).
+    pub fn exprs(&self) -> impl Iterator<Item = &CExpr> {
+        let filter = match &self.trigger {
+            Trigger::Event { filter, .. } => filter.as_ref(),
+            Trigger::Year => None,
+        };
+        self.guard
+            .iter()
+            .chain(self.amount.iter())
+            .chain(filter)
+            .chain(self.once.iter())
+            .chain(self.requires.iter().flat_map(|q| q.key.iter()))
+    }
+}
+
 /// The base award a top-up rule depends on: `rule`'s once-key built from `key` must already be
 /// awarded (earlier in the evaluation, or earlier in the same year).
 #[derive(Debug, Clone)]
