@@ -261,14 +261,9 @@ fn any_uses<'a>(mut exprs: impl Iterator<Item = &'a qiangke_rules::resolve::CExp
 
 /// Whether any node of an expression is one `hit` picks.
 fn any_node(n: &qiangke_rules::resolve::N, hit: &impl Fn(&NK) -> bool) -> bool {
-    hit(&n.k)
-        || match &n.k {
-            NK::Tier(_, x) | NK::Brackets(_, x) | NK::Not(x) | NK::Neg(x) | NK::In(x, _) => any_node(x, hit),
-            NK::Bin(_, a, b) => any_node(a, hit) || any_node(b, hit),
-            NK::If(a, b, c) => any_node(a, hit) || any_node(b, hit) || any_node(c, hit),
-            NK::Call(_, args) => args.iter().any(|a| any_node(a, hit)),
-            _ => false,
-        }
+    let mut found = false;
+    n.visit(&mut |k| found |= hit(k));
+    found
 }
 
 /// Whether an expression looks up any tier or bracket table.

@@ -221,7 +221,7 @@ pub struct Needs {
 
 impl Needs {
     fn mark(&mut self, n: &N, event: Option<usize>) {
-        match &n.k {
+        n.visit(&mut |k| match k {
             NK::Attr(i) => self.attrs[*i] = true,
             NK::Yearly(i) => self.yearly[*i] = true,
             NK::Field(i) => {
@@ -229,19 +229,8 @@ impl Needs {
                     self.fields[e][*i] = true;
                 }
             }
-            NK::Const(_) | NK::ClaimYear | NK::EventDate => {}
-            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) => self.mark(x, event),
-            NK::Bin(_, a, b) => {
-                self.mark(a, event);
-                self.mark(b, event);
-            }
-            NK::If(a, b, c) => {
-                self.mark(a, event);
-                self.mark(b, event);
-                self.mark(c, event);
-            }
-            NK::Call(_, args) => args.iter().for_each(|a| self.mark(a, event)),
-        }
+            _ => {}
+        });
     }
 }
 

@@ -41,6 +41,28 @@ pub struct N {
     pub ty: Type,
 }
 
+impl N {
+    /// Calls `f` on every node of the expression, this one first, then its operands in order:
+    /// the one walk for whoever looks for the facts, fields or tables an expression reads.
+    pub fn visit(&self, f: &mut impl FnMut(&NK)) {
+        f(&self.k);
+        match &self.k {
+            NK::Const(_) | NK::Attr(_) | NK::Yearly(_) | NK::Field(_) | NK::EventDate | NK::ClaimYear => {}
+            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) => x.visit(f),
+            NK::Bin(_, a, b) => {
+                a.visit(f);
+                b.visit(f);
+            }
+            NK::If(a, b, c) => {
+                a.visit(f);
+                b.visit(f);
+                c.visit(f);
+            }
+            NK::Call(_, args) => args.iter().for_each(|a| a.visit(f)),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum NK {
     Const(Value),

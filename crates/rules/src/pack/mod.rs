@@ -586,9 +586,8 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
     if marks {
         let mut read: Vec<(usize, usize, FileId, Span, String)> = Vec::new();
         for r in &rules {
-            let Trigger::Event { event, filter } = &r.trigger else { continue };
-            let exprs = filter.iter().chain(&r.guard).chain(&r.amount).chain(&r.once).chain(r.requires.iter().flat_map(|q| &q.key));
-            for x in exprs {
+            let Trigger::Event { event, .. } = &r.trigger else { continue };
+            for x in r.exprs() {
                 for f in fields_read(&x.node) {
                     read.push((*event, f, r.file, r.span, r.id.clone()));
                 }
@@ -727,25 +726,11 @@ pub(super) fn field_hint(name: &str) -> Msg {
 
 /// The fields of the event in scope that an expression reads.
 fn fields_read(n: &crate::resolve::N) -> Vec<usize> {
-    use crate::resolve::NK;
     let mut out = Vec::new();
-    let mut stack = vec![n];
-    while let Some(n) = stack.pop() {
-        match &n.k {
-            NK::Field(f) => out.push(*f),
-            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) => stack.push(x),
-            NK::Bin(_, a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            NK::If(a, b, c) => {
-                stack.push(a);
-                stack.push(b);
-                stack.push(c);
-            }
-            NK::Call(_, args) => stack.extend(args.iter()),
-            NK::Const(_) | NK::Attr(_) | NK::Yearly(_) | NK::EventDate | NK::ClaimYear => {}
+    n.visit(&mut |k| {
+        if let crate::resolve::NK::Field(f) = k {
+            out.push(*f);
         }
-    }
+    });
     out
 }
