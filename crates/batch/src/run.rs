@@ -1230,6 +1230,7 @@ fn rule_kind(k: RuleKind) -> &'static str {
         RuleKind::Award => "award",
         RuleKind::Limit => "limit",
         RuleKind::Check => "check",
+        RuleKind::Score => "score",
     }
 }
 

@@ -245,6 +245,7 @@ fn value(pack: &Pack, rng: &mut Rng, ty: Type, thresholds: Option<&Vec<Decimal>>
             money_plain(m.max(Decimal::ZERO))
         }
         Type::Rate => format!("{}%", rng.below(100)),
+        Type::Points => format!("{}分", rng.below(9)),
         Type::Date => {
             let y = year + rng.below(3) as i32 - 1;
             format!("{y}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))
@@ -259,6 +260,6 @@ fn value(pack: &Pack, rng: &mut Rng, ty: Type, thresholds: Option<&Vec<Decimal>>
             let vars = &pack.enums[e as usize].variants;
             vars[rng.below(vars.len() as u64) as usize].id.clone()
         }
-        Type::MoneyRange | Type::RateRange | Type::List => String::new(),
+        Type::MoneyRange | Type::RateRange | Type::PointsRange | Type::List => String::new(),
     }
 }

@@ -25,6 +25,7 @@ fn how(pack: &Pack, ty: Type) -> String {
         Type::Dec => "数字,如 1.5".into(),
         Type::Money => "金额,如 1500万元、15000000、1,500,000.00 (精确到分)".into(),
         Type::Rate => "百分比,如 20%".into(),
+        Type::Points => "分值,如 8分".into(),
         Type::Date => "日期,如 2023年11月20日、2023-11-20、2023/11/20".into(),
         Type::Text => "文字".into(),
         Type::Uscc => "18位统一社会信用代码".into(),
@@ -32,7 +33,7 @@ fn how(pack: &Pack, ty: Type) -> String {
             let names: Vec<&str> = pack.enums[e as usize].variants.iter().map(|v| v.name.zh.as_str()).collect();
             format!("以下之一: {}", names.join("、"))
         }
-        Type::MoneyRange | Type::RateRange | Type::List => String::new(),
+        Type::MoneyRange | Type::RateRange | Type::PointsRange | Type::List => String::new(),
     }
 }
 

@@ -634,9 +634,17 @@ fn lower<'p>(pack: &'p Pack, n: &'p N) -> Code<'p> {
             let table = &pack.tiers[*t];
             let x = lower(pack, x);
             Box::new(move |e| {
-                let Value::Money(input) = x(e)? else { return Err(Halt::Other) };
+                let input = ops::tier_input(&x(e)?).ok_or(Halt::Other)?;
                 let (band, _) = ops::tier_band(table, input).ok_or(Halt::Other)?;
-                Ok(Value::Money(table.bands[band].amount))
+                Ok(table.amount_value(band))
+            })
+        }
+        NK::Prior(k, x) => {
+            let k = i32::from(*k);
+            let x = lower(pack, x);
+            Box::new(move |e| {
+                let year = e.year - k;
+                x(&Env { frame: e.frame, year, slot: e.frame.slot(year), event: e.event })
             })
         }
         NK::Brackets(t, x) => {

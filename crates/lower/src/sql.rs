@@ -186,10 +186,17 @@ impl Ctx<'_> {
                     Func::RoundFen => format!("ROUND({}, 2)", a[0]),
                     Func::YearOf => format!("CAST(EXTRACT(YEAR FROM {}) AS INTEGER)", a[0]),
                     Func::Range | Func::AtLeast => return Err(self.err("a range inside a scalar expression")),
+                    Func::Ratio | Func::YearsAfter => {
+                        return Err(self.err("a ratio or a date in years (criteria packs are not lowered to SQL)"));
+                    }
                 }
             }
+            NK::Prior(..) => return Err(self.err("a figure of an earlier year (criteria packs are not lowered to SQL)")),
             NK::Tier(t, x) => {
                 let table = &self.pack.tiers[*t];
+                if table.points || table.output() != qiangke_rules::model::Type::Money {
+                    return Err(self.err("a table of points or ranges (criteria packs are not lowered to SQL)"));
+                }
                 let x = self.expr(x)?;
                 let mut bands: Vec<&qiangke_rules::model::Band> = table.bands.iter().collect();
                 // The preferred band of a shared boundary is tested first.
@@ -237,6 +244,7 @@ impl Ctx<'_> {
             Value::Enum(..) => format!("'{}'", c.key(self.pack).replace('\'', "''")),
             Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
             Value::MoneyRange(..) | Value::RateRange(..) => return Err(self.err("a range constant")),
+            Value::Points(_) | Value::PointsRange(..) => return Err(self.err("points (criteria packs are not lowered to SQL)")),
         })
     }
 
@@ -826,6 +834,7 @@ fn award_select(pack: &Pack, d: Dialect, r: &Rule) -> String {
             RuleKind::Award => "award",
             RuleKind::Limit => "limit",
             RuleKind::Check => "check",
+            RuleKind::Score => "score",
         },
         if r.kind == RuleKind::Check { "met" } else { "awarded" },
         r.paid_by.map_or(format!("CAST(NULL AS {})", text(d)), |p| format!("'{}'", pack.departments[p].id)),

@@ -24,6 +24,12 @@
 //!
 //! Any awarded result that no expectation names makes the case fail, so a case also proves that
 //! nothing else is paid.
+//!
+//! A score rule's expectation is `state = "scored"` with `amount = "16分"` (or `low`/`high`).
+//! A standard's is `standard = "ID"` instead of `rule`, with `state` one of `meets`,
+//! `cannot-meet`, `depends-on-review`, `needs-information`, and optionally the score (`amount`,
+//! or `low`/`high`, in points), `route` (the rule that stood in for the score), `failed` (the
+//! rules that decided *cannot meet*, in the pack's order) and `missing`.
 
 use crate::diag::{Diagnostic, FileId, Report, SourceMap, Span};
 use crate::eval::{Options, State, evaluate};
@@ -50,6 +56,10 @@ pub struct Case {
 #[derive(Debug, Clone, Default)]
 pub struct Expect {
     pub rule: String,
+    /// A standard's id, when the expectation is about a standard rather than a rule.
+    pub standard: Option<String>,
+    pub route: Option<String>,
+    pub failed: Option<Vec<String>>,
     pub year: Option<i32>,
     pub state: String,
     pub low: Option<Decimal>,
@@ -188,7 +198,7 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
         Kind::Str(s) | Kind::Num(s) => match parse_quantity(s) {
             Ok(Quantity::Money(m)) => Some(m),
             Ok(Quantity::Int(i)) => Some(Decimal::from(i)),
-            Ok(Quantity::Dec(d)) => Some(d),
+            Ok(Quantity::Dec(d) | Quantity::Points(d)) => Some(d),
             _ => {
                 diags.push(Diagnostic::error("C003", f, v.span, Msg::new("c-expected-money")));
                 None
@@ -207,8 +217,30 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
                 }
                 x.rule = s.clone();
             }
+            ("standard", Kind::Str(s)) => {
+                if !pack.standards.iter().any(|x| x.id == *s) {
+                    diags.push(Diagnostic::error("C004", f, v.span, Msg::new("c-no-standard").arg("name", s)));
+                }
+                x.standard = Some(s.clone());
+            }
+            ("route", Kind::Str(s)) => x.route = Some(s.clone()),
+            ("failed", Kind::Arr(items)) => {
+                x.failed = Some(items.iter().filter_map(|i| if let Kind::Str(s) = &i.kind { Some(s.clone()) } else { None }).collect());
+            }
             ("state", Kind::Str(s)) => {
-                if !["awarded", "not-eligible", "needs-information", "not-in-force", "met", "not-met"].contains(&s.as_str()) {
+                const STATES: [&str; 10] = [
+                    "awarded",
+                    "not-eligible",
+                    "needs-information",
+                    "not-in-force",
+                    "met",
+                    "not-met",
+                    "scored",
+                    "meets",
+                    "cannot-meet",
+                    "depends-on-review",
+                ];
+                if !STATES.contains(&s.as_str()) {
                     diags.push(
                         Diagnostic::error("C003", f, v.span, Msg::new("c-unknown-state").arg("name", s))
                             .with_hint(Msg::new("c-hint-states")),
@@ -246,11 +278,47 @@ fn expect(pack: &Pack, map: &SourceMap, f: FileId, n: &Node, diags: &mut Vec<Dia
             ),
         }
     }
-    if x.rule.is_empty() || x.state.is_empty() {
+    if (x.rule.is_empty() == x.standard.is_none()) || x.state.is_empty() {
         diags.push(Diagnostic::error("C003", f, n.span, Msg::new("c-expect-needs-rule-state")));
         return None;
     }
     Some(x)
+}
+
+/// A standard's expectation against its outcome in the evaluation.
+fn check_standard(pack: &Pack, ev: &crate::eval::Evaluation<'_>, x: &Expect, id: &str) -> Vec<String> {
+    let Some(s) = ev.standards.iter().find(|s| s.standard.id == id && x.year.is_none_or(|y| y == s.claim_year)) else {
+        return vec![format!("{}: no outcome for standard `{id}`{}", x.at, x.year.map(|y| format!(" in {y}")).unwrap_or_default())];
+    };
+    let who = format!("{}: standard `{id}` ({})", x.at, s.claim_year);
+    let mut out = Vec::new();
+    if s.outcome.code() != x.state {
+        out.push(format!("{who}: expected {}, got {}", x.state, s.outcome.code()));
+    }
+    if x.low.is_some() || x.high.is_some() {
+        let got = s.score.map(|(l, h)| format!("{}–{}", l.normalize(), h.normalize())).unwrap_or_else(|| "no score".into());
+        if s.score.is_none_or(|(l, h)| x.low.is_some_and(|w| w != l) || x.high.is_some_and(|w| w != h)) {
+            let want = |d: Option<Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
+            out.push(format!("{who}: expected score {}–{}, got {got}", want(x.low), want(x.high)));
+        }
+    }
+    let route = s.route.map(|r| pack.rules[r].id.clone());
+    if x.route.is_some() && x.route != route {
+        out.push(format!("{who}: expected route {:?}, got {route:?}", x.route));
+    }
+    if let Some(want) = &x.failed {
+        let got: Vec<String> = s.failed.iter().map(|r| pack.rules[*r].id.clone()).collect();
+        if *want != got {
+            out.push(format!("{who}: expected failed {want:?}, got {got:?}"));
+        }
+    }
+    if !x.missing.is_empty() {
+        let got: Vec<String> = s.missing.iter().map(|m| fact_path(pack, &missing_ref(m))).collect();
+        if got != x.missing {
+            out.push(format!("{who}: expected missing {:?}, got {got:?}", x.missing));
+        }
+    }
+    out
 }
 
 /// Runs one case; the result lists every mismatch (empty: the case passes).
@@ -259,6 +327,10 @@ pub fn run_case(pack: &Pack, case: &Case) -> Vec<String> {
     let mut failures = Vec::new();
     let mut used = vec![false; ev.results.len()];
     for x in &case.expect {
+        if let Some(id) = &x.standard {
+            failures.extend(check_standard(pack, &ev, x, id));
+            continue;
+        }
         let found =
             ev.results.iter().enumerate().find(|(i, r)| !used[*i] && r.rule.id == x.rule && x.year.is_none_or(|y| y == r.claim_year));
         let Some((i, r)) = found else {

@@ -80,6 +80,7 @@ impl State {
         match (rule.kind, self) {
             (RuleKind::Check, State::Awarded { .. }) => "met",
             (RuleKind::Check, State::NotEligible(Reason::ConditionFailed { .. })) => "not-met",
+            (RuleKind::Score, State::Awarded { .. }) => "scored",
             _ => self.code(),
         }
     }
@@ -111,6 +112,8 @@ pub enum Reason {
     ApplicantKind { kind: u16 },
     /// Only reachable with unvalidated input: validated facts are bounded far below overflow.
     Overflow,
+    /// A ratio the rule needs has a zero denominator (`ratio(研发费用, 销售收入)` with no sales).
+    Undefined { expr: String },
 }
 
 impl Reason {
@@ -123,6 +126,7 @@ impl Reason {
             Reason::BaseNotAwarded { .. } => "base-not-awarded",
             Reason::ApplicantKind { .. } => "applicant-kind",
             Reason::Overflow => "arithmetic-overflow",
+            Reason::Undefined { .. } => "undefined-ratio",
         }
     }
 }
@@ -228,6 +232,9 @@ pub struct Evaluation<'p> {
     pub entity_name: Option<String>,
     pub years: Vec<i32>,
     pub results: Vec<RuleResult<'p>>,
+    /// The pack's standards assessed for each reported year (none in bulk runs, which keep only
+    /// awards).
+    pub standards: Vec<crate::standard::StandardResult<'p>>,
 }
 
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -257,6 +264,7 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
     let kind = kind_ix.and_then(|i| facts.attributes[i].as_ref()).map(|f| f.value.clone());
     let mut awarded: HashMap<String, (i32, Option<Arc<str>>)> = HashMap::new();
     let mut results = Vec::new();
+    let mut standards = Vec::new();
 
     // Base rules before their top-ups, so a top-up sees a base awarded in the same year; results
     // are put back in pack order per year.
@@ -406,8 +414,11 @@ pub fn evaluate<'p>(pack: &'p Pack, facts: &Facts, opts: &Options) -> Evaluation
             let rank = |r: &RuleResult<'_>| pack.rules.iter().position(|x| std::ptr::eq(x, r.rule)).unwrap_or(usize::MAX);
             results[first_result..].sort_by_key(rank);
         }
+        if reported && !awards_only && opts.only_rules.is_none() {
+            standards.extend(crate::standard::assess(pack, year, &results[first_result..]));
+        }
     }
-    Evaluation { pack, entity_id: facts.entity_id.clone(), entity_name: facts.name.clone(), years: report, results }
+    Evaluation { pack, entity_id: facts.entity_id.clone(), entity_name: facts.name.clone(), years: report, results, standards }
 }
 
 fn trigger_info<'p>(e: &Ev<'p, '_>) -> TriggerInfo<'p> {
@@ -452,11 +463,15 @@ fn decide<'p>(
         return (s.into_state(ctx), None);
     }
     let (low, high) = match amount {
-        Ok(Value::Money(m)) => (m, m),
-        Ok(Value::MoneyRange(a, b)) => (a, b),
+        Ok(Value::Money(m) | Value::Points(m)) => (m, m),
+        Ok(Value::MoneyRange(a, b) | Value::PointsRange(a, b)) => (a, b),
         Ok(_) => (Decimal::ZERO, Decimal::ZERO),
         Err(s) => return (s.into_state(ctx), None),
     };
+    // A score is points, not money: nothing to round, and no once-key (a score is the year's).
+    if rule.kind == RuleKind::Score {
+        return (State::Awarded { low, high }, None);
+    }
     let low = ctx.round(low);
     let high = ctx.round(high);
     if let Some(req) = &rule.requires {
@@ -517,7 +532,7 @@ fn derive_events<'p, 'f>(pack: &'p Pack, facts: &'f Facts, trace: bool) -> Vec<E
                 Cx { pack, facts, year: src.date.year, event: Some(src), trace: trace.then(Vec::new), notes: Vec::new(), reasons: trace };
             let mut pending = Vec::new();
             match ctx.cond(&d.when, "derive") {
-                Ok(false) | Err(Stop::NoTier { .. } | Stop::Overflow) => continue,
+                Ok(false) | Err(Stop::NoTier { .. } | Stop::Overflow | Stop::Undefined(_)) => continue,
                 Ok(true) => {}
                 Err(Stop::Missing(m)) => pending = m,
             }
@@ -545,8 +560,13 @@ fn derive_events<'p, 'f>(pack: &'p Pack, facts: &'f Facts, trace: bool) -> Vec<E
 #[derive(Debug, Clone, PartialEq)]
 enum Stop {
     Missing(Vec<Missing>),
-    NoTier { table: usize, input: Decimal },
+    NoTier {
+        table: usize,
+        input: Decimal,
+    },
     Overflow,
+    /// A ratio whose denominator is zero (the expression's text).
+    Undefined(String),
 }
 
 impl Stop {
@@ -555,6 +575,7 @@ impl Stop {
             Stop::Missing(m) => State::NeedsInformation(m),
             Stop::NoTier { table, input } => State::NotEligible(Reason::NoTier { table, input }),
             Stop::Overflow => State::NotEligible(Reason::Overflow),
+            Stop::Undefined(expr) => State::NotEligible(Reason::Undefined { expr }),
         }
     }
 }
@@ -722,14 +743,26 @@ impl<'p> Cx<'p, '_> {
                 if !missing.is_empty() {
                     return Err(Stop::Missing(missing));
                 }
+                let expr = e.slice(n.span);
+                // A ratio over nothing (销售收入 of 0) is undefined: the rule says so rather than
+                // inventing a value.
+                if *func == Func::Ratio && ops::is_zero(&vals[1]) {
+                    return Err(Stop::Undefined(expr.to_string()));
+                }
                 let result = ops::call(*func, &vals).ok_or(Stop::Overflow)?;
                 let res = result.clone();
-                let expr = e.slice(n.span);
                 self.push(|| Step::Call { expr, func: *func, args: vals, result: res });
                 Ok(result)
             }
+            NK::Prior(k, x) => {
+                let year = self.year;
+                self.year -= i32::from(*k);
+                let v = self.eval(e, x);
+                self.year = year;
+                v
+            }
             NK::Tier(t, x) => {
-                let Value::Money(input) = self.eval(e, x)? else {
+                let Some(input) = ops::tier_input(&self.eval(e, x)?) else {
                     return Err(Stop::Overflow);
                 };
                 let table = &self.pack.tiers[*t];
@@ -752,7 +785,7 @@ impl<'p> Cx<'p, '_> {
                 let amount = table.bands[band].amount;
                 let next = table.bands.get(band + 1).map(|b| (band + 1, gap_to(b, input)));
                 self.push(|| Step::Tier { table: *t, input, band, amount, boundary_note, next });
-                Ok(Value::Money(amount))
+                Ok(table.amount_value(band))
             }
             NK::Brackets(t, x) => {
                 let Value::Money(input) = self.eval(e, x)? else {
@@ -813,11 +846,17 @@ impl<'p> Cx<'p, '_> {
     }
 }
 
-/// How much more the input needs to fall into band `b` (one fen more for an exclusive bound).
+/// How much more the input needs to fall into band `b`: for an exclusive bound, one fen more
+/// (money), one more (a count) or a hundredth of a percentage point more (a rate).
 fn gap_to(b: &Band, input: Decimal) -> Decimal {
+    let step = match b.by {
+        Type::Money => Decimal::new(1, 2),
+        Type::Rate => Decimal::new(1, 4),
+        _ => Decimal::ONE,
+    };
     match &b.lower {
         Some(l) if l.inclusive => (l.value - input).max(Decimal::ZERO),
-        Some(l) => (l.value - input + Decimal::new(1, 2)).max(Decimal::ZERO),
+        Some(l) => (l.value - input + step).max(Decimal::ZERO),
         None => Decimal::ZERO,
     }
 }
@@ -849,7 +888,7 @@ pub mod ops {
             (Int(a), Int(b)) => Some(a.cmp(b)),
             (Int(a), Dec(b)) => Some(Decimal::from(*a).cmp(b)),
             (Dec(a), Int(b)) => Some(a.cmp(&Decimal::from(*b))),
-            (Dec(a), Dec(b)) | (Money(a), Money(b)) | (Rate(a), Rate(b)) => Some(a.cmp(b)),
+            (Dec(a), Dec(b)) | (Money(a), Money(b)) | (Rate(a), Rate(b)) | (Points(a), Points(b)) => Some(a.cmp(b)),
             (Date(a), Date(b)) => Some(a.cmp(b)),
             (Text(a), Text(b)) => Some(a.cmp(b)),
             (Enum(e1, a), Enum(e2, b)) if e1 == e2 => Some(a.cmp(b)),
@@ -863,6 +902,7 @@ pub mod ops {
             Value::Dec(d) => Value::Dec(-d),
             Value::Money(d) => Value::Money(-d),
             Value::Rate(d) => Value::Rate(-d),
+            Value::Points(d) => Value::Points(-d),
             other => other,
         })
     }
@@ -870,15 +910,28 @@ pub mod ops {
     fn num(v: &Value) -> Option<Decimal> {
         match v {
             Value::Int(i) => Some(Decimal::from(*i)),
-            Value::Dec(d) | Value::Money(d) | Value::Rate(d) => Some(*d),
+            Value::Dec(d) | Value::Money(d) | Value::Rate(d) | Value::Points(d) => Some(*d),
             _ => None,
         }
+    }
+
+    /// What a tier table is looked up by: money, a rate or a number.
+    pub fn tier_input(v: &Value) -> Option<Decimal> {
+        match v {
+            Value::Money(_) | Value::Rate(_) | Value::Int(_) | Value::Dec(_) => num(v),
+            _ => None,
+        }
+    }
+
+    /// Whether a number is zero (the denominator of a ratio).
+    pub fn is_zero(v: &Value) -> bool {
+        num(v).is_some_and(|d| d.is_zero())
     }
 
     /// Interval bounds of a value (a point for scalars).
     fn bounds(v: &Value) -> Option<(Decimal, Decimal)> {
         match v {
-            Value::MoneyRange(a, b) | Value::RateRange(a, b) => Some((*a, *b)),
+            Value::MoneyRange(a, b) | Value::RateRange(a, b) | Value::PointsRange(a, b) => Some((*a, *b)),
             other => num(other).map(|d| (d, d)),
         }
     }
@@ -890,7 +943,23 @@ pub mod ops {
         matches!(v, Value::Rate(_) | Value::RateRange(..))
     }
     fn is_range(v: &Value) -> bool {
-        matches!(v, Value::MoneyRange(..) | Value::RateRange(..))
+        matches!(v, Value::MoneyRange(..) | Value::RateRange(..) | Value::PointsRange(..))
+    }
+    fn is_points(v: &Value) -> bool {
+        matches!(v, Value::Points(_) | Value::PointsRange(..))
+    }
+    /// The value of a result's kind: money wins, then points, then rates; a range where any
+    /// operand was one.
+    fn shaped(money: bool, points: bool, rate: bool, range: bool, lo: Decimal, hi: Decimal) -> Value {
+        match (money, points, range) {
+            (true, _, true) => Value::MoneyRange(lo, hi),
+            (true, _, false) => Value::Money(lo),
+            (false, true, true) => Value::PointsRange(lo, hi),
+            (false, true, false) => Value::Points(lo),
+            (false, false, true) => Value::RateRange(lo, hi),
+            (false, false, false) if rate => Value::Rate(lo),
+            (false, false, false) => Value::Dec(lo),
+        }
     }
 
     /// Exact arithmetic, with intervals where either side is a range. Types were checked at load time,
@@ -948,13 +1017,7 @@ pub mod ops {
         let (lo, hi) = (lo?, hi?);
         let money = is_money(l) || is_money(r);
         let range = is_range(l) || is_range(r);
-        Some(match (money, range) {
-            (true, true) => Value::MoneyRange(lo, hi),
-            (true, false) => Value::Money(lo),
-            (false, true) => Value::RateRange(lo, hi),
-            (false, false) if is_rate(l) || is_rate(r) => Value::Rate(lo),
-            (false, false) => Value::Dec(lo),
-        })
+        Some(shaped(money, is_points(l) || is_points(r), is_rate(l) || is_rate(r), range, lo, hi))
     }
 
     pub fn call(f: Func, args: &[Value]) -> Option<Value> {
@@ -984,21 +1047,20 @@ pub mod ops {
                     lo = pick(lo, x);
                     hi = pick(hi, y);
                 }
-                let money = args.iter().any(is_money);
-                let range = args.iter().any(is_range);
-                Some(match (money, range) {
-                    (true, true) => Value::MoneyRange(lo, hi),
-                    (true, false) => Value::Money(lo),
-                    (false, true) => Value::RateRange(lo, hi),
-                    (false, false) if args.iter().any(is_rate) => Value::Rate(lo),
-                    (false, false) => Value::Dec(lo),
-                })
+                let (money, points) = (args.iter().any(is_money), args.iter().any(is_points));
+                Some(shaped(money, points, args.iter().any(is_rate), args.iter().any(is_range), lo, hi))
             }
             Func::Range => {
                 let (a, _) = bounds(&args[0])?;
                 let (b, _) = bounds(&args[1])?;
                 let (lo, hi) = (a.min(b), a.max(b));
-                Some(if is_money(&args[0]) { Value::MoneyRange(lo, hi) } else { Value::RateRange(lo, hi) })
+                Some(if is_money(&args[0]) {
+                    Value::MoneyRange(lo, hi)
+                } else if is_points(&args[0]) {
+                    Value::PointsRange(lo, hi)
+                } else {
+                    Value::RateRange(lo, hi)
+                })
             }
             Func::RoundFen => {
                 let r = |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
@@ -1014,6 +1076,11 @@ pub mod ops {
             },
             Func::YearOf => match &args[0] {
                 Value::Date(d) => Some(Value::Int(d.year as i64)),
+                _ => None,
+            },
+            Func::Ratio => num(&args[0])?.checked_div(num(&args[1])?).map(Value::Rate),
+            Func::YearsAfter => match (&args[0], &args[1]) {
+                (Value::Date(d), Value::Int(n)) => d.plus_years(i32::try_from(*n).ok()?).map(Value::Date),
                 _ => None,
             },
         }

@@ -5,6 +5,7 @@
 
 use crate::eval::{ENGINE_VERSION, Evaluation, FactRef, Missing, Reason, RuleResult, State, Step, Unmet};
 use crate::model::{BudgetYear, Lang, Named, Pack, RuleKind, Value};
+use crate::standard::{Outcome, StandardResult};
 use crate::syntax::BinOp;
 use crate::value::{UNBOUNDED, money_en, money_plain, money_source, money_yuan, rate_percent};
 
@@ -24,10 +25,10 @@ pub fn value_json(pack: &Pack, v: &Value) -> J {
         Value::Bool(b) => J::Bool(*b),
         Value::Int(i) => J::from(*i),
         Value::MoneyRange(a, b) => json!({"low": money_plain(*a), "high": money_plain(*b)}),
-        Value::RateRange(a, b) => {
+        Value::RateRange(a, b) | Value::PointsRange(a, b) => {
             json!({"low": a.normalize().to_string(), "high": b.normalize().to_string()})
         }
-        Value::Rate(r) => J::String(r.normalize().to_string()),
+        Value::Rate(r) | Value::Points(r) => J::String(r.normalize().to_string()),
         other => J::String(other.key(pack)),
     }
 }
@@ -91,16 +92,112 @@ pub fn to_json(ev: &Evaluation<'_>) -> J {
         .collect();
     let totals =
         totals(ev).into_iter().map(|(y, (lo, hi))| object([("budget_year", y.into()), ("low", money_json(lo)), ("high", money_json(hi))]));
-    object([
+    let mut out = object([
         ("engine", json!({"name": "qiangke", "version": ENGINE_VERSION})),
-        ("pack", json!({"id": pack.id, "version": pack.version, "hash": pack.hash})),
+        ("pack", pack_json(pack)),
         ("entity", json!({"id": ev.entity_id, "name": ev.entity_name})),
         ("years", json!(ev.years)),
         ("results", J::Array(results)),
         ("rules", J::Object(rules)),
         ("notes", J::Object(notes)),
         ("totals", totals.collect()),
+    ]);
+    // Only packs with standards speak of them: the others' answers are unchanged.
+    if !pack.standards.is_empty() {
+        out["standards"] = ev.standards.iter().map(|s| standard_json(pack, s)).collect();
+    }
+    out
+}
+
+/// The pack an evaluation used: id, version, hash, and why its figures are provisional if they
+/// are.
+fn pack_json(pack: &Pack) -> J {
+    let mut j = json!({"id": pack.id, "version": pack.version, "hash": pack.hash});
+    if let Some(p) = &pack.provisional {
+        j["provisional"] = json!({"zh": p.zh, "en": p.en});
+    }
+    j
+}
+
+/// A pass mark as the texts write it: `不低于60分`, `70分以上`, `超过70分`; `at least 60 points`.
+pub fn pass_mark_text(pass: &crate::model::Bound, lang: Lang) -> String {
+    let p = crate::value::points_in(pass.value, pass.value, lang);
+    match (lang, pass.word.as_str()) {
+        (Lang::Zh, "以上") => format!("{p}以上"),
+        (Lang::Zh, w) => format!("{w}{p}"),
+        (Lang::En, _) if pass.inclusive => format!("at least {p}"),
+        (Lang::En, _) => format!("more than {p}"),
+    }
+}
+
+/// A standard's outcome in the machine form of [`to_json`] (`standards[i]`).
+pub fn standard_json(pack: &Pack, s: &StandardResult<'_>) -> J {
+    let st = s.standard;
+    let ids = |v: &[usize]| -> J { v.iter().map(|i| J::from(pack.rules[*i].id.as_str())).collect() };
+    let pts = |d: Decimal| J::String(d.normalize().to_string());
+    object([
+        ("standard", st.id.as_str().into()),
+        ("clause", st.clause.as_str().into()),
+        ("title", json!({"zh": st.title.zh, "en": st.title.en})),
+        ("quote", st.quote.as_str().into()),
+        ("claim_year", s.claim_year.into()),
+        ("outcome", s.outcome.code().into()),
+        ("route", s.route.map(|r| pack.rules[r].id.clone()).into()),
+        ("failed", ids(&s.failed)),
+        ("missing", s.missing.iter().map(|x| J::String(fact_path(pack, &missing_ref(x)))).collect()),
+        ("score", s.score.map_or(J::Null, |(lo, hi)| json!({"low": pts(lo), "high": pts(hi)}))),
+        ("pass", st.pass.as_ref().map_or(J::Null, |b| json!({"points": pts(b.value), "inclusive": b.inclusive, "word": b.word}))),
+        ("short", s.short().map_or(J::Null, pts)),
+        ("notes", st.notes.iter().map(|n| J::from(pack.notes[*n].id.as_str())).collect()),
     ])
+}
+
+/// A standard's outcome as people read it: the verdict, the score against its pass mark, what
+/// decided it or is missing, and the sentence it comes from.
+pub fn standard_text(pack: &Pack, s: &StandardResult<'_>, lang: Lang) -> String {
+    let st = s.standard;
+    let mut o = String::new();
+    let _ = writeln!(o, "\n【{}】[{}] {} ({})", label(lang, "ex-standard"), st.clause, st.title.get(lang), st.id);
+    let verdict = match s.outcome {
+        Outcome::Meets => label(lang, "ex-standard-meets"),
+        Outcome::CannotMeet => label(lang, "ex-standard-cannot-meet"),
+        Outcome::DependsOnReview => label(lang, "ex-standard-review"),
+        Outcome::NeedsInformation => label(lang, "ex-needs-information"),
+        Outcome::NotInForce => label(lang, "ex-standard-not-in-force"),
+    };
+    let _ = writeln!(o, "  {verdict}");
+    if let Some(r) = s.route {
+        let rule = &pack.rules[r];
+        let _ = writeln!(o, "  {}", text(lang, "ex-standard-route", &[("route", rule.title.get(lang)), ("clause", &rule.clause)]));
+    }
+    if let (Some((lo, hi)), Some(pass)) = (s.score, &st.pass) {
+        let mark = pass_mark_text(pass, lang);
+        let _ = writeln!(o, "  {}", text(lang, "ex-standard-score", &[("score", &crate::value::points_in(lo, hi, lang)), ("pass", &mark)]));
+        if let (Some(short), Outcome::DependsOnReview) = (s.short(), s.outcome) {
+            let _ = writeln!(o, "  {}", text(lang, "ex-standard-short", &[("points", &crate::value::points_in(short, short, lang))]));
+        }
+    }
+    for r in &s.failed {
+        let rule = &pack.rules[*r];
+        let _ = writeln!(o, "  {} [{}] {}", label(lang, "ex-standard-failed"), rule.clause, rule.title.get(lang));
+    }
+    if !s.missing.is_empty() {
+        let facts: Vec<String> = s
+            .missing
+            .iter()
+            .map(|x| {
+                let f = missing_ref(x);
+                format!("{} ({})", fact_title(pack, &f, lang), fact_path(pack, &f))
+            })
+            .collect();
+        let _ = writeln!(o, "  {}: {}", label(lang, "ex-needs-information"), facts.join(", "));
+    }
+    let _ = writeln!(o, "  {}「{}」", label(lang, "ex-source"), st.quote);
+    for n in &st.notes {
+        let note = &pack.notes[*n];
+        let _ = writeln!(o, "  {} [{}] {} — {}", label(lang, "ex-interpretation"), note.clause, note.id, note.choice.get(lang));
+    }
+    o
 }
 
 /// An object of these members, the values moved in: `json!` would copy every `Value` it is
@@ -159,6 +256,9 @@ pub fn result_json(pack: &Pack, r: &RuleResult<'_>) -> J {
     ]);
     let m = o.as_object_mut().expect("object literal");
     match &r.state {
+        State::Awarded { low, high } if rule.kind == RuleKind::Score => {
+            m.insert("points".into(), json!({"low": low.normalize().to_string(), "high": high.normalize().to_string()}));
+        }
         State::Awarded { low, high } => {
             m.insert("amount".into(), json!({"low": money_json(*low), "high": money_json(*high)}));
         }
@@ -276,18 +376,22 @@ fn step_json(pack: &Pack, s: &Step<'_>) -> J {
         ]),
         Step::Tier { table, input, band, amount, boundary_note, next } => {
             let tb = &pack.tiers[*table];
-            json!({
-                "step": "tier", "table": tb.id, "input": money_plain(*input), "band": tb.bands[*band].describe(),
-                "amount": money_plain(*amount),
+            let mut j = json!({
+                "step": "tier", "table": tb.id, "input": tier_number(tb.input, *input), "band": tb.bands[*band].describe(),
+                "amount": tier_number(tier_out(tb), *amount),
                 "boundary_note": boundary_note.map(|n| pack.notes[n].id.clone()),
-                "next": next.map(|(b, gap)| json!({"band": tb.bands[b].describe(), "amount": money_plain(tb.bands[b].amount), "needs_more": money_plain(gap)})),
-            })
+                "next": next.map(|(b, gap)| tier_next_json(tb, b, gap)),
+            });
+            if let Some(h) = tb.bands[*band].high {
+                j["amount_high"] = tier_number(tier_out(tb), h).into();
+            }
+            j
         }
         Step::NoTier { table, input, first } => {
             let tb = &pack.tiers[*table];
             json!({
-                "step": "no-tier", "table": tb.id, "input": money_plain(*input),
-                "next": first.map(|(b, gap)| json!({"band": tb.bands[b].describe(), "amount": money_plain(tb.bands[b].amount), "needs_more": money_plain(gap)})),
+                "step": "no-tier", "table": tb.id, "input": tier_number(tb.input, *input),
+                "next": first.map(|(b, gap)| tier_next_json(tb, b, gap)),
             })
         }
         Step::Brackets { table, input, parts, result } => json!({
@@ -327,8 +431,14 @@ pub fn to_text(ev: &Evaluation<'_>, lang: Lang) -> String {
     let _ = writeln!(o, "{} — {}", pack.title.get(lang), ev.entity_name.as_deref().unwrap_or(&ev.entity_id));
     let _ =
         writeln!(o, "{}: {} {} · sha256 {} · qiangke {}", label(lang, "ex-pack"), pack.id, pack.version, &pack.hash[..16], ENGINE_VERSION);
+    if let Some(p) = &pack.provisional {
+        let _ = writeln!(o, "{}: {}", label(lang, "ex-provisional"), p.get(lang));
+    }
     for &year in &ev.years {
         let _ = writeln!(o, "\n== {} {year} ==", label(lang, "ex-claim-year"));
+        for sr in ev.standards.iter().filter(|s| s.claim_year == year) {
+            o.push_str(&standard_text(pack, sr, lang));
+        }
         let mut quiet = Vec::new();
         let mut asks = Vec::new();
         let mut other_kinds = Vec::new();
@@ -431,10 +541,10 @@ pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
             Step::Tier { table, next: Some(n), .. } | Step::NoTier { table, first: Some(n), .. } => (*table, *n),
             _ => continue,
         };
-        let nb = &pack.tiers[table].bands[next.0];
+        let tb = &pack.tiers[table];
         let what = last_fact.map(|f| fact_title(pack, f, lang)).unwrap_or_default();
-        let gap = yuan(next.1, lang);
-        let (band, amount) = band_words(nb, lang);
+        let gap = tier_input_text(tb, next.1, lang);
+        let (band, amount) = band_words(tb, next.0, lang);
         out.push(text(lang, "ex-tier-hint", &[("what", &what), ("gap", &gap), ("band", &band), ("amount", &amount)]));
     }
     out
@@ -459,8 +569,13 @@ fn result_text(o: &mut String, pack: &Pack, r: &RuleResult<'_>, lang: Lang) {
         RuleKind::Award => label(lang, "ex-awarded"),
         RuleKind::Limit => label(lang, "ex-limit-not-a-payment"),
         RuleKind::Check => label(lang, "ex-check"),
+        RuleKind::Score => label(lang, "ex-score"),
     };
     let state = match &r.state {
+        State::Awarded { low, high } if rule.kind == RuleKind::Score => {
+            let p = crate::value::points_in(*low, *high, lang);
+            if low == high { format!("{head}: {p}") } else { format!("{head}: {p} ({})", label(lang, "ex-score-range")) }
+        }
         State::Awarded { .. } if rule.kind == RuleKind::Check => label(lang, "ex-met").to_string(),
         State::NotEligible(Reason::ConditionFailed { failed, unmet }) if rule.kind == RuleKind::Check => {
             text(lang, "ex-check-not-met", &[("why", &unmet_text(pack, failed, unmet.as_deref(), lang))])
@@ -568,8 +683,8 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
         }
         Reason::NoTier { table, input } => {
             let tb = &pack.tiers[*table];
-            let first = tb.bands.first().map(|b| band_words(b, lang).0).unwrap_or_default();
-            text(lang, "ex-below-lowest-tier", &[("input", &yuan(*input, lang)), ("band", &first)])
+            let first = if tb.bands.is_empty() { String::new() } else { band_words(tb, 0, lang).0 };
+            text(lang, "ex-below-lowest-tier", &[("input", &tier_input_text(tb, *input, lang)), ("band", &first)])
         }
         Reason::AlreadyAwarded { year, at, .. } => {
             let at = at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
@@ -587,6 +702,32 @@ fn reason_text(pack: &Pack, r: &RuleResult<'_>, reason: &Reason, lang: Lang) -> 
             text(lang, "ex-applicant-kind", &[("who", &who), ("kind", &name(*kind))])
         }
         Reason::Overflow => label(lang, "ex-amount-out-of-computable").into(),
+        Reason::Undefined { expr } => text(lang, "ex-undefined-ratio", &[("expr", expr)]),
+    }
+}
+
+/// A number of a tier table in JSON: money to the fen, anything else as written (`0.3`, `4`).
+fn tier_number(by: crate::model::Type, v: Decimal) -> String {
+    match by {
+        crate::model::Type::Money => money_plain(v),
+        _ => v.normalize().to_string(),
+    }
+}
+
+fn tier_out(tb: &crate::model::TierTable) -> crate::model::Type {
+    if tb.points { crate::model::Type::Points } else { crate::model::Type::Money }
+}
+
+fn tier_next_json(tb: &crate::model::TierTable, b: usize, gap: Decimal) -> J {
+    json!({"band": tb.bands[b].describe(), "amount": tier_number(tier_out(tb), tb.bands[b].amount), "needs_more": tier_number(tb.input, gap)})
+}
+
+/// A value looked up in a tier table, in the reader's words: money as `yuan`, a rate or a number
+/// as the source writes it.
+fn tier_input_text(tb: &crate::model::TierTable, input: Decimal, lang: Lang) -> String {
+    match tb.input {
+        crate::model::Type::Money => yuan(input, lang),
+        _ => tb.input_text(input),
     }
 }
 
@@ -670,12 +811,14 @@ fn op_words(op: BinOp, lang: Lang) -> &'static str {
 }
 
 /// A band of a tier table and what it pays, as the explanation shows them.
-fn band_words(b: &crate::model::Band, lang: Lang) -> (String, String) {
+fn band_words(tb: &crate::model::TierTable, i: usize, lang: Lang) -> (String, String) {
+    let b = &tb.bands[i];
     let band = match lang {
         Lang::Zh => b.describe(),
         Lang::En => b.describe_in(lang),
     };
-    (band, amount_words(b.amount, lang))
+    let amount = if tb.points || b.high.is_some() { tb.amount_text(i, lang) } else { amount_words(b.amount, lang) };
+    (band, amount)
 }
 
 /// An amount the plan writes (`20万元`) as the reader reads it: the plan's own words in Chinese,
@@ -691,8 +834,8 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
     let yes_no = |b: bool| label(lang, if b { "ex-yes" } else { "ex-no" });
     let next_tier = |tb: &crate::model::TierTable, next: &Option<(usize, Decimal)>| match next {
         Some((b, gap)) => {
-            let (band, amount) = band_words(&tb.bands[*b], lang);
-            text(lang, "ex-step-next-tier", &[("gap", &yuan(*gap, lang)), ("band", &band), ("amount", &amount)])
+            let (band, amount) = band_words(tb, *b, lang);
+            text(lang, "ex-step-next-tier", &[("gap", &tier_input_text(tb, *gap, lang)), ("band", &band), ("amount", &amount)])
         }
         None => String::new(),
     };
@@ -737,16 +880,17 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
                 crate::resolve::Func::RoundFen => "ex-fn-round-fen",
                 crate::resolve::Func::YearOf => "ex-fn-year-of",
                 crate::resolve::Func::AtLeast => "ex-fn-at-least",
+                crate::resolve::Func::Ratio => "ex-fn-ratio",
+                crate::resolve::Func::YearsAfter => "ex-fn-years-after",
             };
             let args: Vec<String> = args.iter().map(|a| value_text(pack, a, lang)).collect();
             let args = args.join(label(lang, "ex-list-separator"));
             text(lang, "ex-step-call", &[("func", label(lang, id)), ("args", &args), ("result", &value_text(pack, result, lang))])
         }
-        Step::Tier { table, input, band, amount, boundary_note, next } => {
+        Step::Tier { table, input, band, amount: _, boundary_note, next } => {
             let tb = &pack.tiers[*table];
-            let (b, _) = band_words(&tb.bands[*band], lang);
-            let amount = amount_words(*amount, lang);
-            let mut s = text(lang, "ex-step-tier", &[("input", &yuan(*input, lang)), ("band", &b), ("amount", &amount)]);
+            let (b, amount) = band_words(tb, *band, lang);
+            let mut s = text(lang, "ex-step-tier", &[("input", &tier_input_text(tb, *input, lang)), ("band", &b), ("amount", &amount)]);
             if let Some(n) = boundary_note {
                 let _ = write!(s, " ({} {})", label(lang, "ex-boundary-value-see-interpretation"), pack.notes[*n].id);
             }
@@ -754,7 +898,7 @@ fn step_text(pack: &Pack, s: &Step<'_>, lang: Lang) -> Option<String> {
         }
         Step::NoTier { table, input, first } => {
             let tb = &pack.tiers[*table];
-            text(lang, "ex-step-no-tier", &[("input", &yuan(*input, lang))]) + &next_tier(tb, first)
+            text(lang, "ex-step-no-tier", &[("input", &tier_input_text(tb, *input, lang))]) + &next_tier(tb, first)
         }
         Step::Brackets { table, input, parts, result } => {
             let ps: Vec<String> =

@@ -377,11 +377,12 @@ fn expected_of(pack: &Pack, ty: Type) -> Msg {
         Type::Dec => Msg::new("cell-expect-number"),
         Type::Money => Msg::new("cell-expect-money"),
         Type::Rate => Msg::new("cell-expect-rate"),
+        Type::Points => Msg::new("cell-expect-points"),
         Type::Date => Msg::new("cell-expect-date"),
         Type::Text => Msg::new("cell-expect-text"),
         Type::Uscc => Msg::new("cell-expect-uscc"),
         Type::Enum(e) => Msg::new("cell-expect-choice").arg("name", &pack.enums[e as usize].name),
-        Type::MoneyRange | Type::RateRange | Type::List => Msg::new("cell-expect-nothing"),
+        Type::MoneyRange | Type::RateRange | Type::PointsRange | Type::List => Msg::new("cell-expect-nothing"),
     }
 }
 
@@ -481,6 +482,9 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
                 Ok(Quantity::Int(i)) => Decimal::from(i),
                 Ok(Quantity::Dec(d)) => d,
                 Ok(Quantity::Rate(_)) => return err("F003", Msg::new("cell-money-percent"), None),
+                Ok(Quantity::Points(_)) => {
+                    return err("F003", Msg::new("cell-not-money").arg("text", t).detail(Msg::new("cell-expect-money")), hint);
+                }
                 Err(m) => return err("F003", Msg::new("cell-not-money").arg("text", t).detail(m), hint),
             };
             if m.is_sign_negative() && !m.is_zero() {
@@ -497,6 +501,12 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
         Type::Rate => match parse_quantity_msg(t) {
             Ok(Quantity::Rate(r)) => Ok(Value::Rate(r)),
             _ => err("F003", Msg::new("cell-not-rate").arg("text", t), None),
+        },
+        // A score's points: `8分` or `8`, never negative.
+        Type::Points => match parse_quantity_msg(t) {
+            Ok(Quantity::Points(p) | Quantity::Dec(p)) if !p.is_sign_negative() => Ok(Value::Points(p)),
+            Ok(Quantity::Int(i)) if i >= 0 => Ok(Value::Points(Decimal::from(i))),
+            _ => err("F003", Msg::new("cell-not-points").arg("text", t), None),
         },
         Type::Date => Date::parse_written(t).map(Value::Date).map_err(|m| CellError::of("F004", m, None)),
         Type::Text => Ok(Value::Text(text.into())),
@@ -523,6 +533,6 @@ pub fn parse_cell(pack: &Pack, ty: Type, text: &str) -> Result<Value, CellError>
                 }
             }
         }
-        Type::MoneyRange | Type::RateRange | Type::List => err("F003", Msg::new("cell-not-a-fact-type"), None),
+        Type::MoneyRange | Type::RateRange | Type::PointsRange | Type::List => err("F003", Msg::new("cell-not-a-fact-type"), None),
     }
 }

@@ -31,6 +31,7 @@ pub mod pack;
 pub mod plan;
 pub mod resolve;
 pub mod script;
+pub mod standard;
 pub mod syntax;
 pub mod textfile;
 pub mod tree;

@@ -66,6 +66,10 @@ pub enum Type {
     /// An amount left to the administrator: `[low, high]`.
     MoneyRange,
     RateRange,
+    /// Points of a score (`20分`), and a range of them where experts judge within a band
+    /// (`range(7分, 8分)`).
+    Points,
+    PointsRange,
     /// A literal list on the right of `in` (element type checked at resolution).
     List,
 }
@@ -84,6 +88,8 @@ impl Type {
             Type::Enum(i) => pack_enums.get(i as usize).map_or("enum".into(), |e| e.name.clone()),
             Type::MoneyRange => "money range".into(),
             Type::RateRange => "rate range".into(),
+            Type::Points => "points".into(),
+            Type::PointsRange => "points range".into(),
             Type::List => "list".into(),
         }
     }
@@ -102,6 +108,8 @@ pub enum Value {
     Enum(u16, u16),
     MoneyRange(Decimal, Decimal),
     RateRange(Decimal, Decimal),
+    Points(Decimal),
+    PointsRange(Decimal, Decimal),
 }
 
 impl Value {
@@ -122,6 +130,8 @@ impl Value {
             Value::Enum(e, v) => pack.enums[*e as usize].variants[*v as usize].name.get(lang).to_string(),
             Value::MoneyRange(a, b) => format!("[{}, {}]", money_source(*a), money_source(*b)),
             Value::RateRange(a, b) => format!("[{}, {}]", rate_percent(*a), rate_percent(*b)),
+            Value::Points(p) => crate::value::points_in(*p, *p, lang),
+            Value::PointsRange(a, b) => crate::value::points_in(*a, *b, lang),
         }
     }
     /// Stable machine rendering (once-keys, JSON).
@@ -257,6 +267,12 @@ pub struct Band {
     pub lower: Option<Bound>,
     pub upper: Option<Bound>,
     pub amount: Decimal,
+    /// The top of the band's amount where the text gives a range (`7-8分`: experts choose within
+    /// it); `None`: the amount is exact.
+    pub high: Option<Decimal>,
+    /// What the bounds measure (`Type::Money`, `Type::Rate`, or `Type::Int` for a number), for
+    /// the words the explanation uses.
+    pub by: Type,
 }
 
 impl Band {
@@ -272,7 +288,11 @@ impl Band {
             return self.describe();
         }
         let side = |b: &Bound| {
-            format!("{} ({}, {})", crate::value::money_en(b.value), if b.inclusive { "inclusive" } else { "exclusive" }, b.word)
+            let v = match self.by {
+                Type::Money => crate::value::money_en(b.value),
+                _ => measure_text(self.by, b.value),
+            };
+            format!("{} ({}, {})", v, if b.inclusive { "inclusive" } else { "exclusive" }, b.word)
         };
         match (&self.lower, &self.upper) {
             (Some(l), Some(u)) => format!("from {} to {}", side(l), side(u)),
@@ -285,12 +305,21 @@ impl Band {
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(l) = &self.lower {
-            parts.push(format!("{}{}", money_source(l.value), l.word));
+            parts.push(format!("{}{}", measure_text(self.by, l.value), l.word));
         }
         if let Some(u) = &self.upper {
-            parts.push(format!("{}{}", money_source(u.value), u.word));
+            parts.push(format!("{}{}", measure_text(self.by, u.value), u.word));
         }
         parts.join("、")
+    }
+}
+
+/// A bound or an input of a tier table as the source writes it: `500万元`, `30%`, `4`.
+pub fn measure_text(by: Type, v: Decimal) -> String {
+    match by {
+        Type::Money => money_source(v),
+        Type::Rate => rate_percent(v),
+        _ => v.normalize().to_string(),
     }
 }
 
@@ -309,6 +338,51 @@ pub struct TierTable {
     /// Ascending by lower bound.
     pub bands: Vec<Band>,
     pub overlap: Option<(Prefer, usize)>,
+    /// What the table is looked up by: `Type::Money`, `Type::Rate` or `Type::Int` (a number).
+    pub input: Type,
+    /// Whether its amounts are points of a score (`20分`) rather than money.
+    pub points: bool,
+}
+
+impl TierTable {
+    /// The type `tier(T, x)` gives: money or points, a range where some band is a range.
+    pub fn output(&self) -> Type {
+        let range = self.bands.iter().any(|b| b.high.is_some());
+        match (self.points, range) {
+            (false, false) => Type::Money,
+            (false, true) => Type::MoneyRange,
+            (true, false) => Type::Points,
+            (true, true) => Type::PointsRange,
+        }
+    }
+    /// A band's amount as a value of [`output`](Self::output)'s type.
+    pub fn amount_value(&self, band: usize) -> Value {
+        let b = &self.bands[band];
+        let (lo, hi) = (b.amount, b.high.unwrap_or(b.amount));
+        match self.output() {
+            Type::Money => Value::Money(lo),
+            Type::MoneyRange => Value::MoneyRange(lo, hi),
+            Type::Points => Value::Points(lo),
+            _ => Value::PointsRange(lo, hi),
+        }
+    }
+    /// A band's amount in words: `10万元`, `20分`, `7–8分`.
+    pub fn amount_text(&self, band: usize, lang: Lang) -> String {
+        let b = &self.bands[band];
+        if self.points {
+            crate::value::points_in(b.amount, b.high.unwrap_or(b.amount), lang)
+        } else {
+            let (lo, hi) = (money_source(b.amount), b.high.map(money_source));
+            match hi {
+                Some(h) => format!("{lo}–{h}"),
+                None => lo,
+            }
+        }
+    }
+    /// A value looked up in the table as the source writes it.
+    pub fn input_text(&self, v: Decimal) -> String {
+        measure_text(self.input, v)
+    }
 }
 
 /// One marginal bracket: `rate` applies to the part of the base up to `upto` (the last has none).
@@ -362,8 +436,12 @@ pub enum RuleKind {
     /// not a payment: shown, never counted in budget totals.
     Limit,
     /// A requirement the plan sets on a portfolio (四(五)18: at least half of municipal projects
-    /// led by researchers under 45): the guard is the requirement; results are met / not met.
+    /// led by researchers under 45), or a condition of a standard: the guard is the requirement;
+    /// results are met / not met.
     Check,
+    /// An item of a score (科技人员指标, 20分): the amount is points, or a range of points where
+    /// experts judge within a band; results are *scored*. Standards sum them.
+    Score,
 }
 
 #[derive(Debug, Clone)]
@@ -419,6 +497,38 @@ pub struct Requires {
     pub key: Vec<CExpr>,
 }
 
+/// A standard an entity meets or not (a recognition's conditions): conditions that must all be
+/// met, a score whose items are summed and held to a pass mark, and routes that stand in for the
+/// score. Its outcome is *meets*, *cannot meet*, *depends on expert review* (the score's range
+/// straddles the pass mark) or *needs information* ([`crate::standard`]).
+#[derive(Debug, Clone)]
+pub struct Standard {
+    pub id: String,
+    pub clause: String,
+    pub quote: String,
+    pub title: Text,
+    /// Check rules that must all be met.
+    pub all: Vec<usize>,
+    /// Score rules, summed.
+    pub score: Vec<usize>,
+    /// The pass mark of the score (`60分 不低于`: at least 60; `70分 超过`: more than 70).
+    pub pass: Option<Bound>,
+    /// Check rules that must also be met on the score's path (科技人员指标得分不得为0分).
+    pub with_score: Vec<usize>,
+    /// Check rules any one of which stands in for the score and `with_score` (直接确认).
+    pub routes: Vec<usize>,
+    pub notes: Vec<usize>,
+    pub file: FileId,
+    pub span: Span,
+}
+
+impl Standard {
+    /// Whether a total of `points` reaches the pass mark.
+    pub fn passes(&self, points: Decimal) -> bool {
+        self.pass.as_ref().is_none_or(|b| if b.inclusive { points >= b.value } else { points > b.value })
+    }
+}
+
 /// A derivation: facts that count as other facts (三(二)5: relocating counts as newly recognized).
 #[derive(Debug, Clone)]
 pub struct Derive {
@@ -444,6 +554,9 @@ pub struct Pack {
     pub hash: String,
     pub source_name: String,
     pub source_text: String,
+    /// Why every figure of the pack is provisional (its source is not the official publication);
+    /// `None`: the source is the official text.
+    pub provisional: Option<Text>,
     pub valid: (Date, Date),
     pub departments: Vec<Named>,
     pub enums: Vec<EnumDef>,
@@ -455,6 +568,8 @@ pub struct Pack {
     pub tiers: Vec<TierTable>,
     pub brackets: Vec<BracketTable>,
     pub derives: Vec<Derive>,
+    /// Standards built from the pack's checks and scores (criteria packs).
+    pub standards: Vec<Standard>,
     /// Rule indexes in evaluation order: base rules before the top-ups that require them.
     pub eval_order: Vec<usize>,
     pub notes: Vec<Note>,

@@ -48,7 +48,7 @@ impl N {
         f(&self.k);
         match &self.k {
             NK::Const(_) | NK::Attr(_) | NK::Yearly(_) | NK::Field(_) | NK::EventDate | NK::ClaimYear => {}
-            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) => x.visit(f),
+            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) | NK::Prior(_, x) => x.visit(f),
             NK::Bin(_, a, b) => {
                 a.visit(f);
                 b.visit(f);
@@ -80,6 +80,8 @@ pub enum NK {
     Call(Func, Vec<N>),
     Tier(usize, Box<N>),
     Brackets(usize, Box<N>),
+    /// `prior(n, x)`: `x` as of the claim year minus `n` (its yearly figures are that year's).
+    Prior(u8, Box<N>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +93,11 @@ pub enum Func {
     YearOf,
     /// `at_least(x)`: not less than x, no upper limit (不低于).
     AtLeast,
+    /// `ratio(a, b)`: a ÷ b as a rate (研发费用总额占销售收入总额的比例); a zero `b` leaves it
+    /// undefined, which stops the rule with that reason instead of inventing a value.
+    Ratio,
+    /// `years_after(date, n)`: the same day `n` years later (注册成立一年以上).
+    YearsAfter,
 }
 
 impl Func {
@@ -102,11 +109,14 @@ impl Func {
             Func::RoundFen => "round_fen",
             Func::YearOf => "year_of",
             Func::AtLeast => "at_least",
+            Func::Ratio => "ratio",
+            Func::YearsAfter => "years_after",
         }
     }
 }
 
-const FUNCTIONS: [&str; 9] = ["min", "max", "cap", "at_least", "range", "round_fen", "year_of", "tier", "brackets"];
+const FUNCTIONS: [&str; 12] =
+    ["min", "max", "cap", "at_least", "range", "round_fen", "year_of", "tier", "brackets", "ratio", "prior", "years_after"];
 
 /// What names mean where an expression appears.
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +166,7 @@ impl Resolver<'_, '_> {
                     Lit::Dec(d) => (Value::Dec(d), Type::Dec),
                     Lit::Money(m) => (Value::Money(m), Type::Money),
                     Lit::Rate(r) => (Value::Rate(r), Type::Rate),
+                    Lit::Points(p) => (Value::Points(p), Type::Points),
                     Lit::Date(d) => (Value::Date(d), Type::Date),
                 };
                 (NK::Const(v), t)
@@ -168,7 +179,7 @@ impl Resolver<'_, '_> {
             }
             ExprKind::Unary(UnOp::Neg, x) => {
                 let x = self.expr(x)?;
-                self.expect(&x, &[Type::Int, Type::Dec, Type::Money, Type::Rate], Msg::new("e-negate-numbers"))?;
+                self.expect(&x, &[Type::Int, Type::Dec, Type::Money, Type::Rate, Type::Points], Msg::new("e-negate-numbers"))?;
                 let t = x.ty;
                 (NK::Neg(Box::new(x)), t)
             }
@@ -351,7 +362,6 @@ impl Resolver<'_, '_> {
                 };
                 let tname = p.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join(".");
                 let x = self.expr(&args[1])?;
-                self.expect(&x, &[Type::Money], Msg::new("e-lookup-money").arg("name", name))?;
                 if name == "tier" {
                     let Some(i) = self.ctx.tiers.iter().position(|t| t.id == tname) else {
                         let d = self.err("E021", args[0].span, Msg::new("e-unknown-tier-table").arg("name", &tname));
@@ -360,8 +370,17 @@ impl Resolver<'_, '_> {
                             None => d,
                         });
                     };
-                    Ok((NK::Tier(i, Box::new(x)), Type::Money))
+                    // The table's bounds say what it is looked up by: money, a rate, or a number.
+                    let table = &self.ctx.tiers[i];
+                    let by: &[Type] = match table.input {
+                        Type::Money => &[Type::Money],
+                        Type::Rate => &[Type::Rate],
+                        _ => &[Type::Int, Type::Dec],
+                    };
+                    self.expect(&x, by, Msg::new("e-lookup-by").arg("name", &tname).arg("type", self.tname(table.input)))?;
+                    Ok((NK::Tier(i, Box::new(x)), table.output()))
                 } else {
+                    self.expect(&x, &[Type::Money], Msg::new("e-lookup-money").arg("name", name))?;
                     let Some(i) = self.ctx.brackets.iter().position(|t| t.id == tname) else {
                         return Err(self.err("E021", args[0].span, Msg::new("e-unknown-bracket-table").arg("name", &tname)));
                     };
@@ -388,7 +407,18 @@ impl Resolver<'_, '_> {
                         )
                     })?;
                 }
-                if !matches!(t, Type::Int | Type::Dec | Type::Money | Type::Rate | Type::MoneyRange | Type::RateRange | Type::Date) {
+                if !matches!(
+                    t,
+                    Type::Int
+                        | Type::Dec
+                        | Type::Money
+                        | Type::Rate
+                        | Type::MoneyRange
+                        | Type::RateRange
+                        | Type::Points
+                        | Type::PointsRange
+                        | Type::Date
+                ) {
                     return Err(self.err("E022", span, Msg::new("e-needs-numbers").arg("name", name).arg("found", self.tname(t))));
                 }
                 let f = if matches!(name, "min" | "cap") { Func::Min } else { Func::Max };
@@ -401,11 +431,15 @@ impl Resolver<'_, '_> {
                 let t = match (lo.ty, hi.ty) {
                     (Type::Money, Type::Money) => Type::MoneyRange,
                     (Type::Rate, Type::Rate) => Type::RateRange,
+                    (Type::Points, Type::Points) => Type::PointsRange,
                     (a, b) => {
                         return Err(self.err("E022", span, Msg::new("e-range-types").arg("low", self.tname(a)).arg("high", self.tname(b))));
                     }
                 };
-                if let (NK::Const(Value::Money(a) | Value::Rate(a)), NK::Const(Value::Money(b) | Value::Rate(b))) = (&lo.k, &hi.k)
+                if let (
+                    NK::Const(Value::Money(a) | Value::Rate(a) | Value::Points(a)),
+                    NK::Const(Value::Money(b) | Value::Rate(b) | Value::Points(b)),
+                ) = (&lo.k, &hi.k)
                     && a > b
                 {
                     return Err(self.err("E034", span, Msg::new("e-range-reversed")).with_hint(Msg::new("e-hint-range")));
@@ -418,6 +452,38 @@ impl Resolver<'_, '_> {
                 self.expect(&x, &[Type::Money, Type::MoneyRange], Msg::new("e-round-fen-money"))?;
                 let t = x.ty;
                 Ok((NK::Call(Func::RoundFen, vec![x]), t))
+            }
+            "ratio" => {
+                arity(2)?;
+                let a = self.expr(&args[0])?;
+                let b = self.expr(&args[1])?;
+                let same = matches!((a.ty, b.ty), (Type::Money, Type::Money) | (Type::Int | Type::Dec, Type::Int | Type::Dec));
+                if !same {
+                    return Err(self.err(
+                        "E022",
+                        span,
+                        Msg::new("e-ratio-types").arg("left", self.tname(a.ty)).arg("right", self.tname(b.ty)),
+                    ));
+                }
+                Ok((NK::Call(Func::Ratio, vec![a, b]), Type::Rate))
+            }
+            "prior" => {
+                arity(2)?;
+                let n = match &args[0].kind {
+                    ExprKind::Lit(Lit::Int(n)) if (1..=10).contains(n) => *n as u8,
+                    _ => return Err(self.err("E023", args[0].span, Msg::new("e-prior-years"))),
+                };
+                let x = self.expr(&args[1])?;
+                let t = x.ty;
+                Ok((NK::Prior(n, Box::new(x)), t))
+            }
+            "years_after" => {
+                arity(2)?;
+                let d = self.expr(&args[0])?;
+                self.expect(&d, &[Type::Date], Msg::new("e-year-of-date"))?;
+                let n = self.expr(&args[1])?;
+                self.expect(&n, &[Type::Int], Msg::new("e-years-after-count"))?;
+                Ok((NK::Call(Func::YearsAfter, vec![d, n]), Type::Date))
             }
             "year_of" => {
                 arity(1)?;
@@ -453,6 +519,7 @@ fn join(a: Type, b: Type) -> Option<Type> {
         (Int, Dec) | (Dec, Int) => Some(Dec),
         (Money, MoneyRange) | (MoneyRange, Money) => Some(MoneyRange),
         (Rate, RateRange) | (RateRange, Rate) => Some(RateRange),
+        (Points, PointsRange) | (PointsRange, Points) => Some(PointsRange),
         _ => None,
     }
 }
@@ -462,9 +529,9 @@ pub fn bin_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
     use Type::*;
     match op {
         BinOp::And | BinOp::Or => (l == Bool && r == Bool).then_some(Bool),
-        BinOp::Eq | BinOp::Ne => (join(l, r).is_some() && !matches!(l, MoneyRange | RateRange | List)).then_some(Bool),
+        BinOp::Eq | BinOp::Ne => (join(l, r).is_some() && !matches!(l, MoneyRange | RateRange | PointsRange | List)).then_some(Bool),
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => match join(l, r) {
-            Some(Int | Dec | Money | Rate | Date) => Some(Bool),
+            Some(Int | Dec | Money | Rate | Points | Date) => Some(Bool),
             _ => None,
         },
         BinOp::In => None,
@@ -475,6 +542,8 @@ pub fn bin_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
             (Money | MoneyRange, Money | MoneyRange) => Some(MoneyRange),
             (Rate, Rate) => Some(Rate),
             (Rate | RateRange, Rate | RateRange) => Some(RateRange),
+            (Points, Points) => Some(Points),
+            (Points | PointsRange, Points | PointsRange) => Some(PointsRange),
             _ => None,
         },
         BinOp::Mul => match (l, r) {
@@ -485,6 +554,8 @@ pub fn bin_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
             (MoneyRange, Rate | Int | Dec) | (Rate | Int | Dec, MoneyRange) => Some(MoneyRange),
             (RateRange, Money) | (Money, RateRange) => Some(MoneyRange),
             (Rate | RateRange, Int | Dec) | (Int | Dec, Rate | RateRange) => Some(l.max_kind(r)),
+            (Points, Int | Dec) | (Int | Dec, Points) => Some(Points),
+            (PointsRange, Int | Dec) | (Int | Dec, PointsRange) => Some(PointsRange),
             _ => None,
         },
         BinOp::Div => match (l, r) {
@@ -492,6 +563,7 @@ pub fn bin_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
             (MoneyRange, Int | Dec) => Some(MoneyRange),
             (Int | Dec, Int | Dec) => Some(Dec),
             (Rate, Int | Dec) => Some(Rate),
+            (Points, Int | Dec) => Some(Points),
             _ => None,
         },
     }

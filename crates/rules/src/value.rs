@@ -61,6 +61,14 @@ impl Date {
         (self.days_since_1970() + 3).rem_euclid(7) as u8
     }
 
+    /// The same day `n` years later (29 February becomes 28 February in a common year); `None`
+    /// past 9999.
+    pub fn plus_years(self, n: i32) -> Option<Date> {
+        let year = self.year.checked_add(n).filter(|y| (1..=9999).contains(y))?;
+        let day = self.day.min(days_in_month(year, self.month));
+        Some(Date { year, month: self.month, day })
+    }
+
     /// The next day (9999-12-31 stays).
     pub fn next(self) -> Date {
         Date::from_days_since_1970(self.days_since_1970() + 1).unwrap_or(self)
@@ -144,6 +152,17 @@ impl Serialize for Date {
     }
 }
 
+/// Points, or a range of them: `16分`, `7–8分`; in English `16 points`, `7–8 points`.
+pub fn points_in(low: Decimal, high: Decimal, lang: crate::model::Lang) -> String {
+    let n = |d: Decimal| d.normalize().to_string();
+    let body = if low == high { n(low) } else { format!("{}–{}", n(low), n(high)) };
+    match lang {
+        crate::model::Lang::Zh => format!("{body}分"),
+        crate::model::Lang::En if low == high && low == Decimal::ONE => "1 point".into(),
+        crate::model::Lang::En => format!("{body} points"),
+    }
+}
+
 /// What a numeric literal's suffix made of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantity {
@@ -153,6 +172,8 @@ pub enum Quantity {
     Rate(Decimal),
     Int(i64),
     Dec(Decimal),
+    /// Points of a score (`20分`), as criteria texts give them.
+    Points(Decimal),
 }
 
 /// Parses a number with an optional unit, as the source and as Chinese offices write amounts:
@@ -201,6 +222,7 @@ pub fn parse_quantity_msg(s: &str) -> Result<Quantity, Msg> {
         "%" if !currency => {
             return Ok(Quantity::Rate(exact_decimal_msg(digits)? / Decimal::ONE_HUNDRED));
         }
+        "分" if !currency => return exact_decimal_msg(digits).map(Quantity::Points),
         "元" => Decimal::ONE,
         "萬元" | "万元" | "萬" | "万" => Decimal::from(10_000),
         "億元" | "亿元" | "億" | "亿" => Decimal::from(100_000_000),
@@ -316,7 +338,13 @@ pub fn money_source(m: Decimal) -> String {
 
 /// `20%` for a rate stored as 0.2.
 pub fn rate_percent(r: Decimal) -> String {
-    format!("{}%", (r * Decimal::ONE_HUNDRED).normalize())
+    let p = r * Decimal::ONE_HUNDRED;
+    // A computed ratio (20 of 120 staff) is exact in memory but is read to a hundredth of a
+    // percent, marked as rounded.
+    if p.normalize().scale() > 4 {
+        return format!("≈{}%", p.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize());
+    }
+    format!("{}%", p.normalize())
 }
 
 /// An amount in Chinese capitals (大写金额) as a payment document writes it, following the
@@ -468,7 +496,7 @@ mod tests {
             parse_quantity(s).map(|q| match q {
                 Quantity::Money(m) | Quantity::Dec(m) => m,
                 Quantity::Int(i) => Decimal::from(i),
-                Quantity::Rate(r) => r,
+                Quantity::Rate(r) | Quantity::Points(r) => r,
             })
         };
         assert_eq!(m("1500万"), Ok(d("15000000")));

@@ -148,6 +148,7 @@ fn value_schema(pack: &Pack, ty: Type) -> J {
         Type::Money => json!({"type": ["string", "number", "null"], "examples": ["15000000", "1500万元", "1500000.50"],
             "description": "An amount of money, exact to the fen, never negative: `\"15000000\"`, `\"1500万元\"`, `\"1500000.50元\"`."}),
         Type::Rate => json!({"type": ["string", "null"], "pattern": "%", "examples": ["20%"]}),
+        Type::Points => json!({"type": ["string", "number", "null"], "examples": ["8分", "8"]}),
         Type::Date => json!({"type": ["string", "null"], "format": "date"}),
         Type::Text => json!({"type": ["string", "null"]}),
         Type::Uscc => json!({"type": ["string", "null"], "pattern": r"^\s*[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}\s*$",
@@ -157,7 +158,7 @@ fn value_schema(pack: &Pack, ty: Type) -> J {
             json!({"enum": all, "description": format!("A {}: a variant's id, or its Chinese or English name.", pack.enums[e as usize].name)})
         }
         // Not a type a fact can have (the pack loader refuses it in a vocabulary).
-        Type::MoneyRange | Type::RateRange | Type::List => json!(false),
+        Type::MoneyRange | Type::RateRange | Type::PointsRange | Type::List => json!(false),
     }
 }
 

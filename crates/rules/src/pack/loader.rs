@@ -8,6 +8,7 @@ use crate::model::*;
 use crate::resolve::{CExpr, Ctx, is_fen_exact, resolve};
 use crate::value::{Date, Quantity, parse_quantity_msg};
 use qiangke_i18n::Msg;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::HashSet;
 use toml::Spanned;
@@ -98,13 +99,14 @@ impl Loader {
             "decimal" => Type::Dec,
             "money" => Type::Money,
             "rate" => Type::Rate,
+            "points" => Type::Points,
             "date" => Type::Date,
             "text" => Type::Text,
             "uscc" => Type::Uscc,
             other => match enums.iter().position(|e| e.name == other) {
                 Some(i) => Type::Enum(i as u16),
                 None => {
-                    let mut cands = vec!["bool", "integer", "year", "count", "decimal", "money", "rate", "date", "text", "uscc"];
+                    let mut cands = vec!["bool", "integer", "year", "count", "decimal", "money", "rate", "points", "date", "text", "uscc"];
                     cands.extend(enums.iter().map(|e| e.name.as_str()));
                     let d = self.err("E041", f, raw.r#type.span(), Msg::new("e-unknown-type").arg("name", other));
                     let d = match did_you_mean(other, cands.iter().copied()) {
@@ -146,11 +148,18 @@ impl Loader {
     /// Clauses read like the plan's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`.
     pub(super) fn clause(&mut self, f: FileId, c: &Spanned<String>) {
         const NUMS: &str = "一二三四五六七八九十";
+        // A plan's numbering (四(二)8), or an article's (第六条, 第十一条(五)2), either after the
+        // name of the document when a pack holds several (指引十(一)3, 办法第十一条).
         let s = c.get_ref();
-        let mut it = s.chars().peekable();
-        let mut ok = it.next().is_some_and(|ch| NUMS.contains(ch));
-        while it.peek().is_some_and(|ch| NUMS.contains(*ch)) {
+        let body = s.trim_start_matches(|ch: char| !ch.is_ascii() && !NUMS.contains(ch) && ch != '第');
+        let article = body.starts_with('第');
+        let mut it = body.strip_prefix('第').unwrap_or(body).chars().peekable();
+        let mut ok = it.next().is_some_and(|ch| NUMS.contains(ch) || ch == '百');
+        while it.peek().is_some_and(|ch| NUMS.contains(*ch) || *ch == '百') {
             it.next();
+        }
+        if article {
+            ok = ok && it.next() == Some('条');
         }
         if ok && it.peek() == Some(&'(') {
             it.next();
@@ -252,7 +261,7 @@ impl Loader {
         }
     }
 
-    pub(super) fn bound(&mut self, f: FileId, s: &Spanned<String>, lower: bool) -> Option<Bound> {
+    pub(super) fn bound(&mut self, f: FileId, s: &Spanned<String>, lower: bool) -> Option<(Bound, Type)> {
         // Longest words first: 不超过 must not be read as 超过.
         const WORDS: [(&str, bool, bool); 9] = [
             ("不低于", true, true),
@@ -273,12 +282,16 @@ impl Loader {
             return None;
         };
         let num = text[..text.len() - word.len()].trim();
-        let value = match parse_quantity_msg(num) {
-            Ok(Quantity::Money(m)) => m,
-            Ok(_) => {
+        // Bounds are money (`500万元`), a rate (`30%`) or a number (`4`, a count).
+        let (value, by) = match parse_quantity_msg(num) {
+            Ok(Quantity::Money(m)) => (m, Type::Money),
+            Ok(Quantity::Rate(r)) => (r, Type::Rate),
+            Ok(Quantity::Int(i)) => (Decimal::from(i), Type::Int),
+            Ok(Quantity::Dec(d)) => (d, Type::Int),
+            Ok(Quantity::Points(_)) => {
                 self.diags.push(
                     self.err("E033", f, s.span(), Msg::new("e-bound-not-money").arg("text", num))
-                        .with_hint(Msg::new("e-hint-unit").arg("example", "500万元")),
+                        .with_hint(Msg::new("e-hint-unit").arg("example", "500万元, 30%, 4")),
                 );
                 return None;
             }
@@ -295,39 +308,94 @@ impl Loader {
             );
             return None;
         }
-        Some(Bound { value, inclusive, word: word.to_string() })
+        Some((Bound { value, inclusive, word: word.to_string() }, by))
+    }
+
+    /// A standard's pass mark: points with a word that bounds from below (`60分 不低于`,
+    /// `70分 超过`).
+    pub(super) fn pass_mark(&mut self, f: FileId, s: &Spanned<String>) -> Option<Bound> {
+        const WORDS: [(&str, bool); 4] = [("不低于", true), ("以上", true), ("超过", false), ("高于", false)];
+        let text = s.get_ref().trim();
+        let found = WORDS.iter().find(|(w, _)| text.ends_with(w)).and_then(|(w, inclusive)| {
+            match parse_quantity_msg(text[..text.len() - w.len()].trim()) {
+                Ok(Quantity::Points(p)) => Some(Bound { value: p, inclusive: *inclusive, word: w.to_string() }),
+                _ => None,
+            }
+        });
+        if found.is_none() {
+            self.diags.push(self.err("E033", f, s.span(), Msg::new("e-pass-mark").arg("text", text)));
+        }
+        found
     }
 
     pub(super) fn tier_table(&mut self, f: FileId, t: &RawTiers, overlap: Option<(Prefer, usize)>) -> TierTable {
         let mut bands = Vec::new();
         let mut bad_bounds = false;
+        // What the first bound measures and whether the first amount is points: every other
+        // bound and amount of the table must be of the same kind.
+        let mut input: Option<Type> = None;
+        let mut points: Option<bool> = None;
         for b in &t.bands {
-            let lower = b.from.as_ref().and_then(|s| self.bound(f, s, true));
-            let upper = b.to.as_ref().and_then(|s| self.bound(f, s, false));
+            let mut side = |l: &mut Self, s: &Spanned<String>, lower: bool| -> Option<Bound> {
+                let (bound, by) = l.bound(f, s, lower)?;
+                match input {
+                    Some(t) if t != by => {
+                        l.diags.push(l.err("E033", f, s.span(), Msg::new("e-bound-kinds-differ").arg("text", s.get_ref())));
+                        None
+                    }
+                    _ => {
+                        input = Some(by);
+                        Some(bound)
+                    }
+                }
+            };
+            let lower = b.from.as_ref().and_then(|s| side(self, s, true));
+            let upper = b.to.as_ref().and_then(|s| side(self, s, false));
             if lower.is_none() && b.from.is_some() || upper.is_none() && b.to.is_some() {
                 // A bound that did not parse is already reported; gap and overlap checks would
                 // only echo it.
                 bad_bounds = true;
             }
-            let amount = match parse_quantity_msg(b.amount.get_ref()) {
-                Ok(Quantity::Money(m)) if is_fen_exact(m) && !m.is_sign_negative() => m,
-                Ok(Quantity::Money(_)) => {
-                    self.diags.push(self.err("E033", f, b.amount.span(), Msg::new("e-tier-amount-exact")));
-                    continue;
+            let mut unit = |l: &mut Self, s: &Spanned<String>| -> Option<(Decimal, bool)> {
+                let (v, is_points) = match parse_quantity_msg(s.get_ref()) {
+                    Ok(Quantity::Money(m)) if is_fen_exact(m) && !m.is_sign_negative() => (m, false),
+                    Ok(Quantity::Points(p)) if !p.is_sign_negative() => (p, true),
+                    Ok(Quantity::Money(_)) => {
+                        l.diags.push(l.err("E033", f, s.span(), Msg::new("e-tier-amount-exact")));
+                        return None;
+                    }
+                    Ok(_) => {
+                        l.diags.push(
+                            l.err("E033", f, s.span(), Msg::new("e-tier-amount-money"))
+                                .with_hint(Msg::new("e-hint-unit").arg("example", "10万元, 20分")),
+                        );
+                        return None;
+                    }
+                    Err(m) => {
+                        l.diags.push(l.err("E033", f, s.span(), m));
+                        return None;
+                    }
+                };
+                if points.is_some_and(|p| p != is_points) {
+                    l.diags.push(l.err("E033", f, s.span(), Msg::new("e-tier-amount-kinds-differ")));
+                    return None;
                 }
-                Ok(_) => {
-                    self.diags.push(
-                        self.err("E033", f, b.amount.span(), Msg::new("e-tier-amount-money"))
-                            .with_hint(Msg::new("e-hint-unit").arg("example", "10万元")),
-                    );
-                    continue;
-                }
-                Err(m) => {
-                    self.diags.push(self.err("E033", f, b.amount.span(), m));
-                    continue;
-                }
+                points = Some(is_points);
+                Some((v, is_points))
             };
-            bands.push((b, Band { lower, upper, amount }));
+            let Some((amount, _)) = unit(self, &b.amount) else { continue };
+            let high = match &b.high {
+                None => None,
+                Some(h) => match unit(self, h) {
+                    Some((v, _)) if v >= amount => Some(v),
+                    Some(_) => {
+                        self.diags.push(self.err("E034", f, h.span(), Msg::new("e-range-reversed")).with_hint(Msg::new("e-hint-range")));
+                        continue;
+                    }
+                    None => continue,
+                },
+            };
+            bands.push((b, Band { lower, upper, amount, high, by: Type::Money }));
         }
         let mut overlaps = 0;
         let checked: &[_] = if bad_bounds { &[] } else { &bands };
@@ -347,9 +415,9 @@ impl Loader {
                         f,
                         bspan,
                         Msg::new("e-tier-gap")
-                            .arg("from", crate::value::money_source(up.value))
+                            .arg("from", crate::model::measure_text(input.unwrap_or(Type::Money), up.value))
                             .arg("from_word", &up.word)
-                            .arg("to", crate::value::money_source(lo.value))
+                            .arg("to", crate::model::measure_text(input.unwrap_or(Type::Money), lo.value))
                             .arg("to_word", &lo.word),
                     )
                     .with_hint(Msg::new("e-hint-tier-gap")),
@@ -361,8 +429,8 @@ impl Loader {
                         f,
                         bspan,
                         Msg::new("e-tier-overlap")
-                            .arg("from", crate::value::money_source(lo.value))
-                            .arg("to", crate::value::money_source(up.value)),
+                            .arg("from", crate::model::measure_text(input.unwrap_or(Type::Money), lo.value))
+                            .arg("to", crate::model::measure_text(input.unwrap_or(Type::Money), up.value)),
                     ),
                 );
             } else if up.inclusive && lo.inclusive {
@@ -374,7 +442,7 @@ impl Loader {
                             f,
                             bspan,
                             Msg::new("e-tier-shared-bound")
-                                .arg("value", crate::value::money_source(lo.value))
+                                .arg("value", crate::model::measure_text(input.unwrap_or(Type::Money), lo.value))
                                 .arg("upper", &up.word)
                                 .arg("lower", &lo.word),
                         )
@@ -395,7 +463,9 @@ impl Loader {
         if bands.is_empty() {
             self.diags.push(self.err("E033", f, t.id.span(), Msg::new("e-tier-no-band")));
         }
-        TierTable { id: t.id.get_ref().clone(), bands: bands.into_iter().map(|(_, b)| b).collect(), overlap }
+        let input = input.unwrap_or(Type::Money);
+        let bands = bands.into_iter().map(|(_, b)| Band { by: input, ..b }).collect();
+        TierTable { id: t.id.get_ref().clone(), bands, overlap, input, points: points.unwrap_or(false) }
     }
 
     pub(super) fn bracket_table(&mut self, f: FileId, t: &RawBrackets) -> BracketTable {

@@ -424,6 +424,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 None | Some("award") => RuleKind::Award,
                 Some("limit") => RuleKind::Limit,
                 Some("check") => RuleKind::Check,
+                Some("score") => RuleKind::Score,
                 Some(other) => {
                     let sp = r.kind.as_ref().map_or(Span::default(), |k| span(k.span()));
                     l.diags.push(l.err("E033", f, sp, Msg::new("e-rule-kind").arg("text", other)));
@@ -439,6 +440,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
                 } else if !wanted && present {
                     let k = match kind {
                         RuleKind::Limit => "limit",
+                        RuleKind::Score => "score",
                         _ => "check",
                     };
                     l.diags.push(l.err("E002", f, id_span, Msg::new("e-kind-has-no-field").arg("kind", k).arg("name", field)));
@@ -454,6 +456,16 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             }
             let amount = r.amount.as_ref().map(|a| (a, l.expr(&ctx, f, a, None)));
             if let Some((a, Some(e))) = &amount
+                && kind == RuleKind::Score
+                && !matches!(e.ty(), Type::Points | Type::PointsRange)
+            {
+                let ty = e.ty().name(&enums);
+                l.diags.push(
+                    l.err("E024", f, a.span(), Msg::new("e-score-not-points").arg("found", ty))
+                        .with_hint(Msg::new("e-hint-money-unit").arg("example", "20分")),
+                );
+            } else if let Some((a, Some(e))) = &amount
+                && kind != RuleKind::Score
                 && !matches!(e.ty(), Type::Money | Type::MoneyRange)
             {
                 let ty = e.ty().name(&enums);
@@ -549,6 +561,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
             rules[ri].requires = Some(Requires { rule: bi, key });
         }
     }
+    let standards = standards(&mut l, &raw_rules, &rules, src_text, &note_ix);
     // The plan beyond its money rules: indicators, targets, tasks, boxes, the clause register.
     let mut plan = crate::plan::Plan::default();
     {
@@ -665,6 +678,7 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         hash,
         source_name: src_name.clone(),
         source_text: src_text.clone(),
+        provisional: raw.provisional.clone().map(Into::into),
         valid,
         departments,
         enums,
@@ -676,12 +690,95 @@ pub fn load_pack_files(files: &[(String, String)]) -> Result<Pack, PackErrors> {
         brackets,
         eval_order,
         derives,
+        standards,
         notes,
         plan,
         decisions,
         publication,
         map: l.map,
     })
+}
+
+/// Finds a note by id, reporting an unknown one.
+type NoteIx<'a> = &'a dyn Fn(&mut Loader, FileId, &Spanned<String>) -> Option<usize>;
+
+/// The standards of the rule files: each names check and score rules of the pack (by id), of the
+/// kind its place asks for and triggered by the year, since a standard is assessed per year.
+fn standards(
+    l: &mut Loader,
+    raw_rules: &[(FileId, RawRuleFile)],
+    rules: &[Rule],
+    src_text: &str,
+    note_ix: NoteIx<'_>,
+) -> Vec<crate::model::Standard> {
+    let mut out: Vec<crate::model::Standard> = Vec::new();
+    for (f, rf) in raw_rules {
+        let f = *f;
+        for st in &rf.standard {
+            if out.iter().any(|x| x.id == *st.id.get_ref()) || rules.iter().any(|r| r.id == *st.id.get_ref()) {
+                l.diags.push(l.err(
+                    "E011",
+                    f,
+                    st.id.span(),
+                    Msg::new("e-declared-twice").arg("kind", "standard").arg("name", st.id.get_ref()),
+                ));
+            }
+            l.clause(f, &st.clause);
+            l.quote(f, &st.quote, src_text);
+            let refs = |l: &mut Loader, list: &[Spanned<String>], want: RuleKind| -> Vec<usize> {
+                let mut v = Vec::new();
+                for id in list {
+                    match rules.iter().position(|r| r.id == *id.get_ref()) {
+                        Some(i) if rules[i].kind == want && matches!(rules[i].trigger, Trigger::Year) => v.push(i),
+                        Some(_) => {
+                            let k = if want == RuleKind::Score { "score" } else { "check" };
+                            l.diags.push(l.err(
+                                "E025",
+                                f,
+                                id.span(),
+                                Msg::new("e-standard-rule-kind").arg("name", id.get_ref()).arg("kind", k),
+                            ));
+                        }
+                        None => {
+                            let d = l.err("E025", f, id.span(), Msg::new("e-standard-unknown-rule").arg("name", id.get_ref()));
+                            let d = match did_you_mean(id.get_ref(), rules.iter().map(|x| x.id.as_str())) {
+                                Some(m) => d.with_hint(Msg::new("diag-did-you-mean").arg("name", m)),
+                                None => d,
+                            };
+                            l.diags.push(d);
+                        }
+                    }
+                }
+                v
+            };
+            let all = refs(l, &st.all, RuleKind::Check);
+            let score = refs(l, &st.score, RuleKind::Score);
+            let with_score = refs(l, &st.with_score, RuleKind::Check);
+            let routes = refs(l, &st.routes, RuleKind::Check);
+            // The pass mark is written as a lower bound: `60分 不低于`, `70分 超过`.
+            let pass = st.pass.as_ref().and_then(|p| l.pass_mark(f, p));
+            // A score needs its pass mark and a pass mark its score.
+            if st.score.is_empty() == st.pass.is_some() {
+                l.diags.push(l.err("E003", f, st.id.span(), Msg::new("e-standard-score-pass")));
+            }
+            let notes = st.notes.iter().filter_map(|n| note_ix(l, f, n)).collect();
+            out.push(crate::model::Standard {
+                id: st.id.get_ref().clone(),
+                clause: st.clause.get_ref().clone(),
+                quote: st.quote.get_ref().clone(),
+                title: st.title.clone().into(),
+                all,
+                score,
+                pass,
+                with_score,
+                routes,
+                notes,
+                file: f,
+                span: span(st.id.span()),
+            });
+        }
+    }
+    out
 }
 
 /// A top-up's `requires`, kept until every rule id is known.

@@ -62,6 +62,10 @@ pub(super) struct RawManifest {
     pub(super) decisions: Option<RawDecisions>,
     #[serde(default)]
     pub(super) publication: Option<RawPublication>,
+    /// Why the pack's figures are provisional (its source is not the official text), shown with
+    /// every result; absent: the source is the official text.
+    #[serde(default)]
+    pub(super) provisional: Option<RawText>,
 }
 
 /// 公示 before payment: the bureau's practice (see `Publication` in the model).
@@ -219,6 +223,9 @@ pub(super) struct RawBand {
     #[serde(default)]
     pub(super) to: Option<Spanned<String>>,
     pub(super) amount: Spanned<String>,
+    /// The top of the amount where the text gives a range (`7-8分`): `amount` is the bottom.
+    #[serde(default)]
+    pub(super) high: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,6 +279,30 @@ pub(super) struct RawRuleFile {
     pub(super) brackets: Vec<RawBrackets>,
     #[serde(default)]
     pub(super) derive: Vec<RawDerive>,
+    #[serde(default)]
+    pub(super) standard: Vec<RawStandard>,
+}
+
+/// A standard: conditions, a score with its pass mark, routes that stand in for the score.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawStandard {
+    pub(super) id: Spanned<String>,
+    pub(super) clause: Spanned<String>,
+    pub(super) quote: Spanned<String>,
+    pub(super) title: RawText,
+    #[serde(default)]
+    pub(super) all: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) score: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) pass: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) with_score: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) routes: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) notes: Vec<Spanned<String>>,
 }
 
 // ---------------------------------------------------------------- plan data

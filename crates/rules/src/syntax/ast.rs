@@ -35,6 +35,8 @@ pub enum Lit {
     Dec(Decimal),
     Money(Decimal),
     Rate(Decimal),
+    /// `20分`: points of a score.
+    Points(Decimal),
     Date(Date),
 }
 

@@ -19,7 +19,7 @@ pub struct Token {
     pub span: Span,
 }
 
-const UNITS: [&str; 6] = ["萬元", "万元", "億元", "亿元", "元", "%"];
+const UNITS: [&str; 7] = ["萬元", "万元", "億元", "亿元", "元", "%", "分"];
 const SYMS: [&str; 17] = ["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "(", ")", ",", "."];
 
 /// Splits `src` into tokens; the error is a message and the offending span.

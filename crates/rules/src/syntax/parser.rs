@@ -210,6 +210,7 @@ impl Parser {
                     Ok(Quantity::Rate(r)) => Lit::Rate(r),
                     Ok(Quantity::Int(i)) => Lit::Int(i),
                     Ok(Quantity::Dec(d)) => Lit::Dec(d),
+                    Ok(Quantity::Points(p)) => Lit::Points(p),
                     Err(message) => {
                         return Err(ParseError { message, span: t.span, hint: Some(Msg::new("e-hint-money-literal")) });
                     }
