@@ -494,10 +494,14 @@ impl<'p> Program<'p> {
             None => Value::Money(Decimal::ZERO),
         };
         let (low, high) = match amount {
-            Value::Money(m) => (m, m),
-            Value::MoneyRange(a, b) => (a, b),
+            Value::Money(m) | Value::Points(m) => (m, m),
+            Value::MoneyRange(a, b) | Value::PointsRange(a, b) => (a, b),
             _ => (Decimal::ZERO, Decimal::ZERO),
         };
+        // A score is the year's points, with no once-key (as the interpreter's `decide`).
+        if rule.kind == qiangke_rules::model::RuleKind::Score {
+            return Some((low, high));
+        }
         let round = |m: Decimal| m.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         if let Some((base, parts)) = &c.requires {
             let key = self.key(&self.pack.rules[*base].id, parts, env)?;
