@@ -112,6 +112,18 @@ enum Cmd {
         #[arg(long)]
         no_trace: bool,
     },
+    /// Where one enterprise stands on a ladder of recognitions (a ladder file naming criteria
+    /// packs and the plan that pays): each recognition held, within reach or out of reach, what
+    /// is missing, and what the plan would pay for it.
+    Ladder {
+        ladder: PathBuf,
+        facts: PathBuf,
+        /// The year of the assessment (the application year).
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the clause register: how the pack accounts for every item of 四 and every money figure.
     Coverage { pack: PathBuf },
     /// Print the interpretation register: every ambiguity of the source and the pack's choice.
@@ -424,6 +436,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Check { pack, format } => check(&pack, format),
         Cmd::Eval { pack, facts, years, format, no_trace } => eval(&pack, &facts, years, format, lang, !no_trace),
         Cmd::Test { pack, verbose } => test(&pack, verbose),
+        Cmd::Ladder { ladder: l, facts, year, format } => ladder(&l, &facts, year, format, lang),
         Cmd::Coverage { pack } => coverage(&pack, lang),
         Cmd::Notes { pack } => notes(&pack, lang),
         Cmd::Plan { pack } => plan(&pack),
@@ -609,6 +622,38 @@ fn eval(dir: &Path, facts_path: &Path, years: Vec<i32>, format: Format, lang: La
     match format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&explain::to_json(&ev))?),
         Format::Text => out!("{}", explain::to_text(&ev, lang)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ladder(path: &Path, facts_path: &Path, year: i32, format: Format, lang: Lang) -> Result<ExitCode> {
+    let ladder = match qiangke_rules::ladder::load_ladder(path) {
+        Ok(l) => l,
+        Err(m) => {
+            errln!("{}", say("cli-error", &[("detail", &m.render(lang))]));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let name = facts_path.display().to_string();
+    let bytes = std::fs::read(facts_path).with_context(|| say("cli-cannot-read", &[("path", &name)]))?;
+    let text = match qiangke_rules::textfile::decode(&bytes) {
+        Ok(t) => t.into_owned(),
+        Err(e) => {
+            errln!("{}", say("cli-error", &[("detail", &format!("{name}: {}", e.render(lang)))]));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let result = match qiangke_rules::ladder::assess(&ladder, &name, &text, year) {
+        Ok(r) => r,
+        Err(report) => {
+            err!("{}", report.render_in(lang));
+            errln!("\n{}", say("cli-nothing-evaluated", &[]));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match format {
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&qiangke_rules::ladder::to_json(&result))?),
+        Format::Text => out!("{}", qiangke_rules::ladder::to_text(&result, lang)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -35,11 +35,12 @@ macro_rules! files {
             include_str!(concat!("../catalog/", $lang, "/api.ftl")),
             include_str!(concat!("../catalog/", $lang, "/web.ftl")),
             include_str!(concat!("../catalog/", $lang, "/cli.ftl")),
+            include_str!(concat!("../catalog/", $lang, "/ladder.ftl")),
         ]
     };
 }
-const ZH: [&str; 9] = files!("zh-Hans");
-const EN: [&str; 9] = files!("en");
+const ZH: [&str; 10] = files!("zh-Hans");
+const EN: [&str; 10] = files!("en");
 
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
     static ZH_B: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();

@@ -146,6 +146,9 @@ pub enum Unmet {
     Flag { fact: FactRef, needed: bool },
     /// A fact whose `value` does not stand in `op` to `bound` (`value op bound` is false).
     Compare { fact: FactRef, op: BinOp, value: Value, bound: Value },
+    /// A share too small: `ratio(fact, of) op bound` is false. `need` is the smallest value of
+    /// the fact that would meet it, the rest unchanged (a whole number for a count).
+    Ratio { fact: FactRef, value: Value, of: Value, bound: Value, need: Value },
 }
 
 /// Which fact a trace step read.
@@ -810,6 +813,7 @@ impl<'p> Cx<'p, '_> {
         }
         let unmet = match &n.k {
             NK::Not(x) => self.fact_of(x).map(|fact| Box::new(Unmet::Flag { fact, needed: false })),
+            NK::Bin(op @ (BinOp::Ge | BinOp::Gt), a, b) if matches!(&a.k, NK::Call(Func::Ratio, _)) => self.ratio_unmet(e, *op, a, b),
             NK::Bin(op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b) => {
                 match (self.fact_of(a), self.eval(e, a), self.eval(e, b)) {
                     (Some(fact), Ok(value), Ok(bound)) => Some(Box::new(Unmet::Compare { fact, op: *op, value, bound })),
@@ -823,8 +827,42 @@ impl<'p> Cx<'p, '_> {
         (e.slice(n.span), unmet)
     }
 
-    /// The fact a node reads, if it is a fact (not a formula).
+    /// What a share that is too small needs: `ratio(x, y) >= bound` with `x` a fact wants `x` at
+    /// least `bound × y` (one more, or a hundredth more for money, where the bound is exclusive).
+    fn ratio_unmet(&mut self, e: &'p CExpr, op: BinOp, a: &'p N, b: &'p N) -> Option<Box<Unmet>> {
+        let NK::Call(Func::Ratio, args) = &a.k else { return None };
+        let fact = self.fact_of(&args[0])?;
+        let (value, of, bound) = (self.eval(e, &args[0]).ok()?, self.eval(e, &args[1]).ok()?, self.eval(e, b).ok()?);
+        let (Value::Rate(r), Some(y)) = (&bound, ops::tier_input(&of)) else { return None };
+        let exact = r.checked_mul(y)?;
+        let need = match &value {
+            Value::Int(_) => {
+                let mut n = exact.ceil();
+                if op == BinOp::Gt && n == exact {
+                    n += Decimal::ONE;
+                }
+                Value::Int(i64::try_from(n).ok()?)
+            }
+            Value::Money(_) => {
+                let mut m = exact.round_dp_with_strategy(2, RoundingStrategy::ToPositiveInfinity);
+                if op == BinOp::Gt && m == exact {
+                    m += Decimal::new(1, 2);
+                }
+                Value::Money(m)
+            }
+            _ => return None,
+        };
+        Some(Box::new(Unmet::Ratio { fact, value, of, bound, need }))
+    }
+
+    /// The fact a node reads, if it is a fact (not a formula); a figure of an earlier year read
+    /// through `prior` is that year's.
     fn fact_of(&self, n: &N) -> Option<FactRef> {
+        if let NK::Prior(k, x) = &n.k
+            && let NK::Yearly(i) = x.k
+        {
+            return Some(FactRef::Yearly(i, self.year - i32::from(*k)));
+        }
         match n.k {
             NK::Attr(i) => Some(FactRef::Attr(i)),
             NK::Yearly(i) => Some(FactRef::Yearly(i, self.year)),

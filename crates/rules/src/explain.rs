@@ -305,8 +305,12 @@ fn reason_json(pack: &Pack, r: &Reason) -> J {
     match r {
         Reason::ConditionFailed { failed, unmet } => {
             m.insert("failed".into(), J::String(failed.clone()));
-            if let Some(Unmet::Flag { fact, .. } | Unmet::Compare { fact, .. }) = unmet.as_deref() {
+            if let Some(Unmet::Flag { fact, .. } | Unmet::Compare { fact, .. } | Unmet::Ratio { fact, .. }) = unmet.as_deref() {
                 m.insert("fact".into(), J::String(fact_path(pack, fact)));
+            }
+            // The smallest value of the fact that meets a share (the rest unchanged).
+            if let Some(Unmet::Ratio { need, .. }) = unmet.as_deref() {
+                m.insert("needs".into(), value_json(pack, need));
             }
         }
         Reason::BaseNotAwarded { rule, key } => {
@@ -315,7 +319,7 @@ fn reason_json(pack: &Pack, r: &Reason) -> J {
         }
         Reason::NoTier { table, input } => {
             m.insert("table".into(), J::String(pack.tiers[*table].id.clone()));
-            m.insert("input".into(), J::String(money_plain(*input)));
+            m.insert("input".into(), J::String(tier_number(pack.tiers[*table].input, *input)));
         }
         Reason::ApplicantKind { kind } => {
             let e = &pack.enums[pack.applicant_enum as usize];
@@ -531,18 +535,23 @@ pub fn result_to_text(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> String {
 /// spending (2023): 5,000,000 yuan more would reach the tier … (500,000 yuan)". Needs the trace.
 pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
-    let mut last_fact: Option<&FactRef> = None;
+    let mut last_fact: Option<(&FactRef, &Value)> = None;
     for s in &r.trace {
-        let (table, next) = match s {
-            Step::Fact { fact, .. } => {
-                last_fact = Some(fact);
+        let (table, input, next) = match s {
+            Step::Fact { fact, value, .. } => {
+                last_fact = Some((fact, value));
                 continue;
             }
-            Step::Tier { table, next: Some(n), .. } | Step::NoTier { table, first: Some(n), .. } => (*table, *n),
+            Step::Tier { table, input, next: Some(n), .. } | Step::NoTier { table, input, first: Some(n), .. } => (*table, *input, *n),
             _ => continue,
         };
         let tb = &pack.tiers[table];
-        let what = last_fact.map(|f| fact_title(pack, f, lang)).unwrap_or_default();
+        // The fact the table was looked up by; a value worked out from facts (an average, a
+        // ratio) is named as such.
+        let what = match last_fact {
+            Some((f, v)) if crate::eval::ops::tier_input(v) == Some(input) => fact_title(pack, f, lang),
+            _ => text(lang, "ex-tier-computed", &[("value", &tier_input_text(tb, input, lang))]),
+        };
         let gap = tier_input_text(tb, next.1, lang);
         let (band, amount) = band_words(tb, next.0, lang);
         out.push(text(lang, "ex-tier-hint", &[("what", &what), ("gap", &gap), ("band", &band), ("amount", &amount)]));
@@ -790,7 +799,28 @@ fn unmet_text(pack: &Pack, failed: &str, unmet: Option<&Unmet>, lang: Lang) -> S
                 ("value", &value_text(pack, value, lang)),
             ],
         ),
+        Some(Unmet::Ratio { fact, value, of, bound, need }) => text(
+            lang,
+            "ex-unmet-ratio",
+            &[
+                ("fact", &fact_title(pack, fact, lang)),
+                ("value", &value_text(pack, value, lang)),
+                ("of", &value_text(pack, of, lang)),
+                ("bound", &value_text(pack, bound, lang)),
+                ("need", &value_text(pack, need, lang)),
+                ("more", &more_text(pack, value, need, lang)),
+            ],
+        ),
         None => text(lang, "ex-condition-failed", &[("expr", failed)]),
+    }
+}
+
+/// How much more of a fact is needed: `need − value` in the fact's unit.
+fn more_text(pack: &Pack, value: &Value, need: &Value, lang: Lang) -> String {
+    match (value, need) {
+        (Value::Int(a), Value::Int(b)) => Value::Int(b - a).show(pack, lang),
+        (Value::Money(a), Value::Money(b)) => value_text(pack, &Value::Money(b - a), lang),
+        _ => String::new(),
     }
 }
 

@@ -83,6 +83,14 @@ const COUNT_LIMIT: i64 = 1_000_000_000;
 
 /// Loads a facts file; the format follows the extension (`.toml`, otherwise JSON).
 pub fn load_facts(pack: &Pack, name: &str, text: &str) -> Result<Facts, Report> {
+    load_facts_among(pack, &[], name, text)
+}
+
+/// Loads one facts file written for several packs at once (a ladder's: the criteria packs and
+/// the plan that pays): a name that `pack` does not know but one of `others` does is left to
+/// that pack, which checks it when it loads the same file. A name no pack knows is an error,
+/// as in [`load_facts`].
+pub fn load_facts_among(pack: &Pack, others: &[&Pack], name: &str, text: &str) -> Result<Facts, Report> {
     let mut map = SourceMap::new();
     let file = map.add(name, text);
     let parsed = if name.ends_with(".toml") { parse_toml(text) } else { parse_json(text) };
@@ -95,13 +103,15 @@ pub fn load_facts(pack: &Pack, name: &str, text: &str) -> Result<Facts, Report> 
             return Err(Report { map, diagnostics: vec![d] });
         }
     };
-    let res = facts_from_node(pack, &map, file, &node);
-    res.map_err(|diagnostics| Report { map, diagnostics })
+    let mut v = Validator { pack, others, map: &map, file, diags: Vec::new(), lines: LineIndex::new(map.text(file)) };
+    let facts = v.document(&node);
+    let diags = v.diags;
+    if diags.is_empty() { Ok(facts) } else { Err(Report { map, diagnostics: diags }) }
 }
 
 /// Validates an already-parsed document (a whole file, or the `facts` table of a test case).
 pub fn facts_from_node(pack: &Pack, map: &SourceMap, file: FileId, node: &Node) -> Result<Facts, Vec<Diagnostic>> {
-    let mut v = Validator { pack, map, file, diags: Vec::new(), lines: LineIndex::new(map.text(file)) };
+    let mut v = Validator { pack, others: &[], map, file, diags: Vec::new(), lines: LineIndex::new(map.text(file)) };
     let facts = v.document(node);
     if v.diags.is_empty() { Ok(facts) } else { Err(v.diags) }
 }
@@ -125,6 +135,8 @@ impl LineIndex {
 
 struct Validator<'a> {
     pack: &'a Pack,
+    /// Other packs reading the same document: names they know are theirs, not mistakes.
+    others: &'a [&'a Pack],
     map: &'a SourceMap,
     file: FileId,
     diags: Vec<Diagnostic>,
@@ -140,6 +152,15 @@ impl Validator<'_> {
     /// An unknown name; `what` is `section`, `entity-attribute`, `yearly-figure`, `event-type` or
     /// `event-field` (then `event` names the event type).
     fn unknown(&mut self, key: &str, span: Span, what: &str, event: &str, cands: &[&str]) {
+        let theirs = self.others.iter().any(|p| match what {
+            "entity-attribute" => p.vocab.attribute(key).is_some() || p.vocab.yearly(key).is_some_and(|i| p.vocab.yearly[i].every_year),
+            "yearly-figure" => p.vocab.yearly(key).is_some(),
+            "event-type" => p.vocab.event(key).is_some(),
+            _ => false,
+        });
+        if theirs {
+            return;
+        }
         let hint = match did_you_mean(key, cands.iter().copied()) {
             Some(s) => Msg::new("diag-did-you-mean").arg("name", s),
             None => Msg::new("f-known-names").arg("what", what).arg("event", event).arg("list", cands.join(", ")),

@@ -26,6 +26,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod identity;
+pub mod ladder;
 pub mod model;
 pub mod pack;
 pub mod plan;

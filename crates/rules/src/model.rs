@@ -319,6 +319,10 @@ pub fn measure_text(by: Type, v: Decimal) -> String {
     match by {
         Type::Money => money_source(v),
         Type::Rate => rate_percent(v),
+        // A computed number (an average over three years) is read to two decimals, marked.
+        _ if v.normalize().scale() > 4 => {
+            format!("≈{}", v.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize())
+        }
         _ => v.normalize().to_string(),
     }
 }

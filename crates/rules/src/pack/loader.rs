@@ -145,7 +145,8 @@ impl Loader {
         }
     }
 
-    /// Clauses read like the plan's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`.
+    /// Clauses read like the text's numbering: `四`, `四(二)`, `四(二)8`, `三(二)5`; `第六条`,
+    /// `第十一条(五)`, `第七条2(1)`.
     pub(super) fn clause(&mut self, f: FileId, c: &Spanned<String>) {
         const NUMS: &str = "一二三四五六七八九十";
         // A plan's numbering (四(二)8), or an article's (第六条, 第十一条(五)2), either after the
@@ -161,16 +162,23 @@ impl Loader {
         if article {
             ok = ok && it.next() == Some('条');
         }
-        if ok && it.peek() == Some(&'(') {
-            it.next();
-            let mut n = 0;
-            while it.peek().is_some_and(|ch| NUMS.contains(*ch)) {
-                it.next();
-                n += 1;
+        // Then items: `(二)`, `(1)`, `8`, in any sequence (`(五)2`, `2(1)`).
+        while ok && let Some(ch) = it.next() {
+            if ch == '(' {
+                let mut inner = String::new();
+                let mut closed = false;
+                for c in it.by_ref() {
+                    if c == ')' {
+                        closed = true;
+                        break;
+                    }
+                    inner.push(c);
+                }
+                ok = closed && !inner.is_empty() && (inner.chars().all(|c| NUMS.contains(c)) || inner.chars().all(|c| c.is_ascii_digit()));
+            } else {
+                ok = ch.is_ascii_digit();
             }
-            ok = n > 0 && it.next() == Some(')');
         }
-        ok = ok && it.all(|ch| ch.is_ascii_digit());
         if !ok {
             self.diags.push(self.err("E016", f, c.span(), Msg::new("e-not-a-clause").arg("text", s)).with_hint(Msg::new("e-hint-clause")));
         }

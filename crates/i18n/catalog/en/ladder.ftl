@@ -1,0 +1,19 @@
+# The recognition ladder: where an enterprise stands on each recognition, what is missing, and what the paying plan gives (crates/rules/src/ladder.rs, qiangke ladder, the /ladder page).
+ladder-invalid = the ladder file { $file } is not valid: { $detail }
+ladder-cannot-read = cannot read it: { $reason }
+ladder-toml = not valid TOML: { $reason }
+ladder-pack = the pack { $pack } does not load: { $reason }
+ladder-no-standard = the pack { $pack } has no standard `{ $name }`
+ladder-pack-and-standard = a rung gives both `pack` and `standard`, or neither (and then `gap` says why nothing is encoded)
+ladder-pays-without-payer = `pays` is given but the ladder has no `payer` (the pack that pays)
+ladder-unknown-event = the paying pack has no event `{ $name }`
+ladder-unknown-field = the event `{ $event }` has no field `{ $name }`
+ladder-gap-needed = the rung “{ $name }” has no criteria pack: `gap` must say why
+ladder-year = year { $year }
+ladder-holds = held
+ladder-not-encoded = criteria not encoded
+ladder-review = depends on expert review
+ladder-pays-nothing = { $payer }: no award for this recognition itself
+ladder-pays = { $payer } [{ $clause }] { $title }: { $amount } (budget of { $budget_year })
+ladder-more = would score more:
+ladder-pays-not-declared = { $payer }: the plan has no such kind of recognition and no award for it

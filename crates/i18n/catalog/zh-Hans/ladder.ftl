@@ -1,0 +1,19 @@
+# 认定阶梯:各项认定的现状、差距及武威方案的相应奖补(crates/rules/src/ladder.rs,qiangke ladder,/ladder 页面)。
+ladder-invalid = 阶梯文件 { $file } 有误:{ $detail }
+ladder-cannot-read = 无法读取:{ $reason }
+ladder-toml = 不是有效的 TOML:{ $reason }
+ladder-pack = 规则包 { $pack } 无法加载:{ $reason }
+ladder-no-standard = 规则包 { $pack } 中没有标准“{ $name }”
+ladder-pack-and-standard = 每一级须同时给出“pack”和“standard”,或都不给(并以“gap”说明为何未编码)
+ladder-pays-without-payer = 给出了“pays”,但阶梯没有“payer”(支付奖补的规则包)
+ladder-unknown-event = 支付方规则包中没有事项“{ $name }”
+ladder-unknown-field = 事项“{ $event }”没有字段“{ $name }”
+ladder-gap-needed = “{ $name }”一级没有认定条件规则包,须以“gap”说明原因
+ladder-year = 评价年度 { $year }
+ladder-holds = 已持有
+ladder-not-encoded = 认定条件未编码
+ladder-review = 取决于专家评审
+ladder-pays-nothing = { $payer }:对此项认定本身无奖补
+ladder-pays = { $payer } [{ $clause }] { $title }:{ $amount }(列入 { $budget_year } 年预算)
+ladder-more = 可提高:
+ladder-pays-not-declared = { $payer }:方案中没有这一认定类别,无相应奖补

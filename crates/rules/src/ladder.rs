@@ -1,0 +1,482 @@
+//! A ladder of recognitions across packs: for one enterprise and one year, each recognition it
+//! holds, could obtain now, or lacks — with what is missing — and what a paying plan would give
+//! for it.
+//!
+//! The packs stay independent. A criteria pack assesses its standard from the enterprise's facts;
+//! the paying plan (the Wuwei pack) is evaluated twice from the same facts, once as they are and
+//! once with the recognition the rung declares (`pays`: an event of the plan's own vocabulary),
+//! and the awards the second evaluation adds are what the recognition would bring. The link
+//! between them is the ladder file, read by people, never code that names a pack.
+//!
+//! A ladder file (`ladders/*.toml`), paths relative to it:
+//!
+//! ```toml
+//! title = { zh = "…", en = "…" }
+//! payer = "../packs/wuwei-2022"          # optional: the plan whose awards each rung would bring
+//! payer_title = { zh = "武威方案", en = "the Wuwei plan" }   # its short name (default: its title)
+//! [[rung]]
+//! title = { zh = "高新技术企业", en = "high-tech enterprise" }
+//! pack = "../packs/cn-hnte-2016"         # optional: the criteria pack …
+//! standard = "hnte"                      # … and its standard
+//! held = "hnte_certificate"              # optional: a yes/no fact (any pack's) saying it is held
+//! pays = { event = "recognition", fields = { kind = "high_tech", renewal = "false" } }
+//! gap = { zh = "…", en = "…" }           # why a rung without a pack has no criteria encoded
+//! ```
+
+use crate::eval::{Evaluation, Options, RuleResult, State, evaluate};
+use crate::facts::{Event, Facts, load_facts_among, parse_cell};
+use crate::model::{Lang, Pack, RuleKind, Text, Value};
+use crate::standard::{Outcome, StandardResult};
+use crate::value::Date;
+use crate::{Report, load_pack};
+use qiangke_i18n::Msg;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A loaded ladder: its packs loaded and its references checked.
+#[derive(Debug)]
+pub struct Ladder {
+    pub title: Text,
+    /// Where it was read from (for messages).
+    pub name: String,
+    pub payer: Option<Pack>,
+    /// The payer's short name in sentences (`武威方案`).
+    pub payer_title: Option<Text>,
+    pub rungs: Vec<Rung>,
+}
+
+#[derive(Debug)]
+pub struct Rung {
+    pub title: Text,
+    /// The criteria pack and the index of its standard.
+    pub criteria: Option<(Pack, usize)>,
+    /// A yes/no fact saying the enterprise already holds the recognition.
+    pub held: Option<String>,
+    /// The event the payer sees when the recognition is obtained: type and fields.
+    pub pays: Option<(usize, Vec<(usize, Value)>)>,
+    /// Why no criteria are encoded, for a rung without a pack.
+    pub gap: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLadder {
+    title: RawText,
+    #[serde(default)]
+    payer: Option<String>,
+    #[serde(default)]
+    payer_title: Option<RawText>,
+    rung: Vec<RawRung>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    zh: String,
+    en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRung {
+    title: RawText,
+    #[serde(default)]
+    pack: Option<String>,
+    #[serde(default)]
+    standard: Option<String>,
+    #[serde(default)]
+    held: Option<String>,
+    #[serde(default)]
+    pays: Option<RawPays>,
+    #[serde(default)]
+    gap: Option<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPays {
+    event: String,
+    #[serde(default)]
+    fields: BTreeMap<String, String>,
+}
+
+fn text(t: RawText) -> Text {
+    Text { zh: t.zh, en: t.en }
+}
+
+/// Reads a ladder file and the packs it names. The error says which file and what is wrong.
+pub fn load_ladder(path: &Path) -> Result<Ladder, Msg> {
+    let name = path.display().to_string();
+    let fail = |detail: Msg| Msg::new("ladder-invalid").arg("file", &name).detail(detail);
+    let body = std::fs::read_to_string(path).map_err(|e| fail(Msg::new("ladder-cannot-read").arg("reason", e)))?;
+    let raw: RawLadder = toml::from_str(&body).map_err(|e| fail(Msg::new("ladder-toml").arg("reason", e.message())))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let pack_at = |rel: &str| -> Result<Pack, Msg> {
+        let dir: PathBuf = base.join(rel);
+        load_pack(&dir).map_err(|e| fail(Msg::new("ladder-pack").arg("pack", rel).arg("reason", e.to_string())))
+    };
+    let payer = raw.payer.as_deref().map(pack_at).transpose()?;
+    let mut rungs = Vec::new();
+    for r in raw.rung {
+        let criteria = match (&r.pack, &r.standard) {
+            (Some(p), Some(s)) => {
+                let pack = pack_at(p)?;
+                let Some(i) = pack.standards.iter().position(|x| x.id == *s) else {
+                    return Err(fail(Msg::new("ladder-no-standard").arg("pack", p).arg("name", s)));
+                };
+                Some((pack, i))
+            }
+            (None, None) => None,
+            _ => return Err(fail(Msg::new("ladder-pack-and-standard"))),
+        };
+        let pays = match (&r.pays, &payer) {
+            (None, _) => None,
+            (Some(_), None) => return Err(fail(Msg::new("ladder-pays-without-payer"))),
+            (Some(p), Some(payer)) => {
+                let Some(ev) = payer.vocab.event(&p.event) else {
+                    return Err(fail(Msg::new("ladder-unknown-event").arg("name", &p.event)));
+                };
+                let def = &payer.vocab.events[ev];
+                let mut fields = Vec::new();
+                for (k, v) in &p.fields {
+                    let Some(fi) = def.fields.iter().position(|f| f.name == *k) else {
+                        return Err(fail(Msg::new("ladder-unknown-field").arg("event", &p.event).arg("name", k)));
+                    };
+                    let value = parse_cell(payer, def.fields[fi].ty, v).map_err(|e| fail(e.msg))?;
+                    fields.push((fi, value));
+                }
+                Some((ev, fields))
+            }
+        };
+        if criteria.is_none() && r.gap.is_none() {
+            return Err(fail(Msg::new("ladder-gap-needed").arg("name", &r.title.zh)));
+        }
+        rungs.push(Rung { title: text(r.title), criteria, held: r.held, pays, gap: r.gap.map(text) });
+    }
+    let payer_title = raw.payer_title.map(text).or_else(|| payer.as_ref().map(|p| p.title.clone()));
+    Ok(Ladder { title: text(raw.title), name, payer, payer_title, rungs })
+}
+
+/// Where an enterprise stands on one rung.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// It already holds the recognition (its `held` fact).
+    Holds,
+    /// The standard's outcome.
+    Assessed(Outcome),
+    /// No criteria are encoded for this rung.
+    NotEncoded,
+}
+
+impl Standing {
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Holds => "holds",
+            Standing::Assessed(o) => o.code(),
+            Standing::NotEncoded => "not-encoded",
+        }
+    }
+}
+
+/// What the paying plan would give for a rung.
+#[derive(Debug)]
+pub enum Pay<'l> {
+    /// The awards the recognition would add (possibly none: the plan pays nothing for it).
+    Awards(Vec<RuleResult<'l>>),
+    /// The ladder names no event for it, or has no payer.
+    NotDeclared,
+}
+
+/// One rung assessed.
+#[derive(Debug)]
+pub struct RungResult<'l> {
+    pub rung: &'l Rung,
+    pub standing: Standing,
+    /// The criteria pack's evaluation for the year (its standard's outcome, every condition and
+    /// score with its trace).
+    pub evaluation: Option<Evaluation<'l>>,
+    pub pay: Pay<'l>,
+}
+
+impl<'l> RungResult<'l> {
+    /// The standard's outcome, when the rung has criteria.
+    pub fn standard(&self) -> Option<&StandardResult<'l>> {
+        let (_, si) = self.rung.criteria.as_ref()?;
+        let ev = self.evaluation.as_ref()?;
+        ev.standards.iter().find(|s| std::ptr::eq(s.standard, &ev.pack.standards[*si]))
+    }
+}
+
+/// The ladder assessed for one enterprise and year.
+#[derive(Debug)]
+pub struct LadderResult<'l> {
+    pub ladder: &'l Ladder,
+    pub year: i32,
+    pub entity_id: String,
+    pub entity_name: Option<String>,
+    pub rungs: Vec<RungResult<'l>>,
+}
+
+/// Assesses every rung for the facts document `text` (named `name`: its extension chooses JSON
+/// or TOML) in `year`. The document may hold the facts of every pack of the ladder; each pack
+/// checks its own and leaves the others' to them. The recognition a rung would bring is dated
+/// the last day of `year`.
+pub fn assess<'l>(ladder: &'l Ladder, name: &str, text: &str, year: i32) -> Result<LadderResult<'l>, Report> {
+    let packs: Vec<&Pack> = ladder.payer.iter().chain(ladder.rungs.iter().filter_map(|r| r.criteria.as_ref().map(|(p, _)| p))).collect();
+    let load = |pack: &Pack| {
+        let others: Vec<&Pack> = packs.iter().copied().filter(|p| !std::ptr::eq(*p, pack)).collect();
+        load_facts_among(pack, &others, name, text)
+    };
+    let mut loaded: Vec<Facts> = Vec::new();
+    for p in &packs {
+        loaded.push(load(p)?);
+    }
+    let opts = Options { years: vec![year], trace: true, ..Options::default() };
+    let payer = ladder.payer.as_ref().map(|p| (p, &loaded[0]));
+    let baseline = payer.map(|(p, f)| evaluate(p, f, &opts));
+    let held = |fact: &str| {
+        packs.iter().zip(&loaded).any(|(p, f)| {
+            let v = p
+                .vocab
+                .yearly(fact)
+                .and_then(|i| f.figure(year, i))
+                .or_else(|| p.vocab.attribute(fact).and_then(|i| f.attributes[i].as_ref()));
+            v.is_some_and(|x| x.value == Value::Bool(true))
+        })
+    };
+    let first = loaded.first();
+    let mut rungs = Vec::new();
+    for rung in &ladder.rungs {
+        let evaluation = rung.criteria.as_ref().map(|(pack, _)| {
+            let i = packs.iter().position(|p| std::ptr::eq(*p, pack)).expect("every criteria pack is loaded");
+            evaluate(pack, &loaded[i], &opts)
+        });
+        let standing = match (&rung.held, &evaluation) {
+            (Some(h), _) if held(h) => Standing::Holds,
+            (_, None) => Standing::NotEncoded,
+            (_, Some(ev)) => {
+                let si = rung.criteria.as_ref().map_or(0, |(_, si)| *si);
+                let st = ev.standards.iter().find(|s| std::ptr::eq(s.standard, &ev.pack.standards[si]));
+                Standing::Assessed(st.map_or(Outcome::NeedsInformation, |s| s.outcome))
+            }
+        };
+        let pay = match (&rung.pays, payer, &baseline) {
+            (Some((ev, fields)), Some((pack, facts)), Some(base)) => {
+                let mut with = facts.clone();
+                let mut values = vec![None; pack.vocab.events[*ev].fields.len()];
+                for (fi, v) in fields {
+                    values[*fi] = Some(v.clone());
+                }
+                let date = Date::parse(&format!("{year}-12-31")).unwrap_or(Date { year, month: 12, day: 31 });
+                with.events.push(Event { ty: *ev, date, fields: values, at: None });
+                let after = evaluate(pack, &with, &opts);
+                let before: Vec<(&str, Option<&String>)> = base
+                    .results
+                    .iter()
+                    .filter(|r| matches!(r.state, State::Awarded { .. }) && r.rule.kind == RuleKind::Award)
+                    .map(|r| (r.rule.id.as_str(), r.once_key.as_ref()))
+                    .collect();
+                let added = after
+                    .results
+                    .into_iter()
+                    .filter(|r| matches!(r.state, State::Awarded { .. }) && r.rule.kind == RuleKind::Award)
+                    .filter(|r| !before.contains(&(r.rule.id.as_str(), r.once_key.as_ref())))
+                    .collect();
+                Pay::Awards(added)
+            }
+            _ => Pay::NotDeclared,
+        };
+        rungs.push(RungResult { rung, standing, evaluation, pay });
+    }
+    Ok(LadderResult {
+        ladder,
+        year,
+        entity_id: first.map(|f| f.entity_id.clone()).unwrap_or_default(),
+        entity_name: first.and_then(|f| f.name.clone()),
+        rungs,
+    })
+}
+
+/// The ladder as people read it: for each rung where the enterprise stands and why, what is
+/// missing and how far off it is, and what the paying plan would give.
+pub fn to_text(r: &LadderResult<'_>, lang: Lang) -> String {
+    use qiangke_i18n::{label, text as t};
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let who = r.entity_name.as_deref().unwrap_or(&r.entity_id);
+    let payer = r.ladder.payer_title.as_ref().map_or("", |p| p.get(lang));
+    let _ = writeln!(o, "{} — {who} · {}", r.ladder.title.get(lang), t(lang, "ladder-year", &[("year", &r.year.to_string())]));
+    for (n, rr) in r.rungs.iter().enumerate() {
+        let standing = match rr.standing {
+            Standing::Holds => label(lang, "ladder-holds"),
+            Standing::NotEncoded => label(lang, "ladder-not-encoded"),
+            Standing::Assessed(Outcome::Meets) => label(lang, "ex-standard-meets"),
+            Standing::Assessed(Outcome::CannotMeet) => label(lang, "ex-standard-cannot-meet"),
+            Standing::Assessed(Outcome::DependsOnReview) => label(lang, "ladder-review"),
+            Standing::Assessed(Outcome::NeedsInformation) => label(lang, "ex-needs-information"),
+            Standing::Assessed(Outcome::NotInForce) => label(lang, "ex-standard-not-in-force"),
+        };
+        let _ = writeln!(o, "\n{}. {} — {standing}", n + 1, rr.rung.title.get(lang));
+        if let (Some(ev), Some(st)) = (&rr.evaluation, rr.standard()) {
+            let pack = ev.pack;
+            let mut line = format!("{} {} [{}]", pack.id, pack.version, st.standard.clause);
+            if pack.provisional.is_some() {
+                line = format!("{line} · {}", label(lang, "ex-provisional"));
+            }
+            let _ = writeln!(o, "   {line}");
+            if rr.standing != Standing::Holds {
+                o.push_str(&standard_detail(ev, st, lang));
+            }
+        }
+        if let (None, Some(gap)) = (&rr.rung.criteria, &rr.rung.gap) {
+            let _ = writeln!(o, "   {}", gap.get(lang));
+        }
+        match &rr.pay {
+            Pay::Awards(a) if a.is_empty() => {
+                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-nothing", &[("payer", payer)]));
+            }
+            Pay::Awards(a) => {
+                for x in a {
+                    let State::Awarded { low, high } = x.state else { continue };
+                    let by = x.budget_year.map(|y| y.to_string()).unwrap_or_default();
+                    let _ = writeln!(
+                        o,
+                        "   {}",
+                        t(
+                            lang,
+                            "ladder-pays",
+                            &[
+                                ("payer", payer),
+                                ("clause", &x.rule.clause),
+                                ("title", x.rule.title.get(lang)),
+                                ("amount", &crate::explain::amount_text(low, high, lang)),
+                                ("budget_year", &by),
+                            ]
+                        )
+                    );
+                    let _ = writeln!(o, "     「{}」", x.rule.quote);
+                }
+            }
+            Pay::NotDeclared if r.ladder.payer.is_some() => {
+                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-not-declared", &[("payer", payer)]));
+            }
+            Pay::NotDeclared => {}
+        }
+    }
+    o
+}
+
+/// A standard's score, the experts' part of it, what failed and what would help.
+fn standard_detail(ev: &Evaluation<'_>, st: &StandardResult<'_>, lang: Lang) -> String {
+    use qiangke_i18n::{label, text as t};
+    use std::fmt::Write as _;
+    let pack = ev.pack;
+    let mut o = String::new();
+    let of = |ri: usize| ev.results.iter().find(|x| std::ptr::eq(x.rule, &pack.rules[ri]) && x.claim_year == st.claim_year);
+    if let Some(route) = st.route {
+        let _ = writeln!(
+            o,
+            "   {}",
+            t(lang, "ex-standard-route", &[("route", pack.rules[route].title.get(lang)), ("clause", &pack.rules[route].clause)])
+        );
+    }
+    if let (Some((lo, hi)), Some(pass), None) = (st.score, &st.standard.pass, st.route) {
+        let _ = writeln!(
+            o,
+            "   {}",
+            t(
+                lang,
+                "ex-standard-score",
+                &[("score", &crate::value::points_in(lo, hi, lang)), ("pass", &crate::explain::pass_mark_text(pass, lang))]
+            )
+        );
+        let parts: Vec<String> = st
+            .standard
+            .score
+            .iter()
+            .filter_map(|ri| {
+                let x = of(*ri)?;
+                let State::Awarded { low, high } = x.state else { return None };
+                Some(format!("{} {}", x.rule.title.get(lang), crate::value::points_in(low, high, lang)))
+            })
+            .collect();
+        let _ = writeln!(o, "   {}", parts.join(" · "));
+        if let (Some(short), Outcome::DependsOnReview) = (st.short(), st.outcome) {
+            let _ = writeln!(o, "   {}", t(lang, "ex-standard-short", &[("points", &crate::value::points_in(short, short, lang))]));
+        }
+    }
+    for ri in &st.failed {
+        let Some(x) = of(*ri) else { continue };
+        if !st.standard.routes.contains(ri) {
+            let why = crate::explain::not_eligible_text(pack, x, lang);
+            let _ = writeln!(
+                o,
+                "   {} [{}] {}{}",
+                label(lang, "ex-standard-failed"),
+                x.rule.clause,
+                x.rule.title.get(lang),
+                if why.is_empty() { String::new() } else { format!(":{why}") }
+            );
+        }
+    }
+    if !st.missing.is_empty() {
+        let facts: Vec<String> =
+            st.missing.iter().map(|m| crate::explain::fact_title(pack, &crate::explain::missing_ref(m), lang)).collect();
+        let _ = writeln!(o, "   {}: {}", label(lang, "ex-needs-information"), facts.join(", "));
+    }
+    // What would score more: the next band of each score item, where the text has bands.
+    if st.outcome != Outcome::Meets {
+        for ri in &st.standard.score {
+            if let Some(x) = of(*ri) {
+                for h in crate::explain::tier_hints(pack, x, lang) {
+                    let _ = writeln!(o, "   {} {h}", label(lang, "ladder-more"));
+                }
+            }
+        }
+    }
+    o
+}
+
+/// The machine form: each rung's standing, its standard (as `explain::standard_json`) and the
+/// awards it would bring.
+pub fn to_json(r: &LadderResult<'_>) -> serde_json::Value {
+    use serde_json::json;
+    let rungs: Vec<serde_json::Value> = r
+        .rungs
+        .iter()
+        .map(|rr| {
+            let standard = match (&rr.evaluation, rr.standard()) {
+                (Some(ev), Some(st)) => {
+                    let mut j = crate::explain::standard_json(ev.pack, st);
+                    j["pack"] = json!({"id": ev.pack.id, "version": ev.pack.version, "hash": ev.pack.hash, "provisional": ev.pack.provisional.is_some()});
+                    let of = |ri: &usize| ev.results.iter().find(|x| std::ptr::eq(x.rule, &ev.pack.rules[*ri]));
+                    j["results"] = st.standard.all.iter().chain(&st.standard.with_score).chain(&st.standard.routes).chain(&st.standard.score)
+                        .filter_map(of)
+                        .map(|x| crate::explain::result_json(ev.pack, x))
+                        .collect();
+                    j
+                }
+                _ => serde_json::Value::Null,
+            };
+            let pays = match (&rr.pay, &r.ladder.payer) {
+                (Pay::Awards(a), Some(payer)) => a.iter().map(|x| crate::explain::result_json(payer, x)).collect(),
+                _ => serde_json::Value::Null,
+            };
+            json!({
+                "title": {"zh": rr.rung.title.zh, "en": rr.rung.title.en},
+                "standing": rr.standing.code(),
+                "standard": standard,
+                "gap": rr.rung.gap.as_ref().map(|g| json!({"zh": g.zh, "en": g.en})),
+                "pays": pays,
+            })
+        })
+        .collect();
+    json!({
+        "ladder": {"title": {"zh": r.ladder.title.zh, "en": r.ladder.title.en}},
+        "payer": r.ladder.payer.as_ref().map(|p| json!({"id": p.id, "version": p.version, "hash": p.hash})),
+        "entity": {"id": r.entity_id, "name": r.entity_name},
+        "year": r.year,
+        "rungs": rungs,
+    })
+}

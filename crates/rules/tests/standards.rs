@@ -1,0 +1,325 @@
+//! What recognition criteria need from the language: points and their ranges, tables by rate or
+//! count, `ratio` (undefined over zero), `prior` years, scores, and standards with their four
+//! outcomes; then the ladder across packs. Expected values are worked out by hand in each test
+//! from a small made-up text (each test says which sentence).
+
+use qiangke_rules::ladder::{Pay, Standing, assess, load_ladder};
+use qiangke_rules::standard::Outcome;
+use qiangke_rules::{Decimal, Options, State, evaluate, load_facts, load_pack_files};
+use std::path::Path;
+use std::str::FromStr;
+
+const SOURCE: &str = "第一条 企业须同时满足以下条件:\n(一)职工总数不低于10人。\n(二)科技人员占职工总数的比例不低于10%。\n第二条 评分:人员20分,成果A档7-8分,及格线60分以上。\n(1)直接确认。\n";
+
+const PACK: &str = r#"
+id = "mini-criteria"
+version = "0.0.1"
+title = { zh = "小标准", en = "mini standard" }
+source = "source.zh.txt"
+valid_from = "2020-01-01"
+valid_until = "9999-12-31"
+applicant_enum = "applicant_kind"
+county_enum = "region"
+provisional = { zh = "测试", en = "test" }
+departments = [{ id = "body", zh = "认定机构", en = "body" }]
+[[enums]]
+name = "applicant_kind"
+variants = [{ id = "enterprise", zh = "企业", en = "enterprise" }]
+[[enums]]
+name = "region"
+variants = [{ id = "all", zh = "全国", en = "nationwide" }]
+"#;
+
+const FACTS: &str = r#"
+[[attribute]]
+name = "kind"
+type = "applicant_kind"
+zh = "主体类型"
+en = "kind"
+[[yearly]]
+name = "employees"
+type = "count"
+zh = "职工总数"
+en = "employees"
+[[yearly]]
+name = "staff"
+type = "count"
+zh = "科技人员数"
+en = "S&T staff"
+[[yearly]]
+name = "band_a"
+type = "bool"
+zh = "成果为A档"
+en = "results in band A"
+[[yearly]]
+name = "route"
+type = "bool"
+zh = "直接确认"
+en = "direct route"
+"#;
+
+const RULES: &str = r#"
+[[tiers]]
+id = "staff_bands"
+bands = [
+  { to = "10% 低于", amount = "0分" },
+  { from = "10% 以上", to = "30% 低于", amount = "10分" },
+  { from = "30% 以上", amount = "20分", high = "30分" },
+]
+
+[[rule]]
+id = "size"
+kind = "check"
+clause = "第一条(一)"
+quote = "(一)职工总数不低于10人。"
+title = { zh = "规模", en = "size" }
+trigger = "year"
+guard = "prior(1, year.employees) >= 10"
+once = ["claim_year"]
+verified_by = ["body"]
+
+[[rule]]
+id = "share"
+kind = "check"
+clause = "第一条(二)"
+quote = "(二)科技人员占职工总数的比例不低于10%。"
+title = { zh = "比例", en = "share" }
+trigger = "year"
+guard = "ratio(prior(1, year.staff), prior(1, year.employees)) >= 10%"
+once = ["claim_year"]
+verified_by = ["body"]
+
+[[rule]]
+id = "route"
+kind = "check"
+clause = "第二条(1)"
+quote = "(1)直接确认。"
+title = { zh = "直接确认", en = "direct route" }
+trigger = "year"
+guard = "year.route"
+once = ["claim_year"]
+verified_by = ["body"]
+
+[[rule]]
+id = "staff-score"
+kind = "score"
+clause = "第二条"
+quote = "人员20分"
+title = { zh = "人员", en = "staff" }
+trigger = "year"
+amount = "tier(staff_bands, ratio(prior(1, year.staff), prior(1, year.employees)))"
+once = []
+verified_by = ["body"]
+
+[[rule]]
+id = "results-score"
+kind = "score"
+clause = "第二条"
+quote = "成果A档7-8分"
+title = { zh = "成果", en = "results" }
+trigger = "year"
+amount = "if year.band_a then range(37分, 48分) else 0分"
+once = []
+verified_by = ["body"]
+
+[[standard]]
+id = "mini"
+clause = "第一条"
+quote = "第一条 企业须同时满足以下条件:"
+title = { zh = "小标准", en = "mini" }
+all = ["size"]
+with_score = ["share"]
+score = ["staff-score", "results-score"]
+pass = "60分 以上"
+routes = ["route"]
+"#;
+
+fn pack_with(rules: &str) -> Result<qiangke_rules::Pack, String> {
+    let files = vec![
+        ("pack.toml".to_string(), PACK.to_string()),
+        ("facts.toml".to_string(), FACTS.to_string()),
+        ("source.zh.txt".to_string(), SOURCE.to_string()),
+        ("rules/a.toml".to_string(), rules.to_string()),
+    ];
+    load_pack_files(&files).map_err(|e| e.render())
+}
+
+fn pack() -> qiangke_rules::Pack {
+    pack_with(RULES).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal")
+}
+
+/// The facts of 2024 (figures) and 2025 (the assessment year).
+fn facts(employees: &str, staff: &str, band_a: &str, route: &str) -> String {
+    format!(
+        r#"{{"entity": {{"id": "E", "kind": "enterprise"}}, "years": {{"2024": {{"employees": {employees}, "staff": {staff}}}, "2025": {{"band_a": {band_a}, "route": {route}}}}}}}"#
+    )
+}
+
+fn outcome(p: &qiangke_rules::Pack, text: &str) -> (Outcome, Option<(Decimal, Decimal)>, Vec<String>) {
+    let f = load_facts(p, "f.json", text).unwrap_or_else(|e| panic!("{}", e.render()));
+    let ev = evaluate(p, &f, &Options { years: vec![2025], trace: true, ..Options::default() });
+    let s = &ev.standards[0];
+    (s.outcome, s.score, s.failed.iter().map(|i| p.rules[*i].id.clone()).collect())
+}
+
+#[test]
+fn a_score_sums_points_and_ranges_against_its_pass_mark() {
+    let p = pack();
+    // 30 of 100 staff is 30%以上: 20–30分; band A 37–48分: 57–78, straddling 60分以上.
+    assert_eq!(outcome(&p, &facts("100", "30", "true", "false")).0, Outcome::DependsOnReview);
+    assert_eq!(outcome(&p, &facts("100", "30", "true", "false")).1, Some((d("57"), d("78"))));
+    // 29 of 100 is 10%–30%: 10分; with band A 47–58: every value below 60.
+    let (o, score, failed) = outcome(&p, &facts("100", "29", "true", "false"));
+    assert_eq!((o, score), (Outcome::CannotMeet, Some((d("47"), d("58")))));
+    assert_eq!(failed, ["route", "staff-score", "results-score"]);
+    // 60分以上 includes 60 (以上): a sure 60 would meet; here 0 + 0 fails.
+    assert_eq!(outcome(&p, &facts("100", "10", "false", "false")).0, Outcome::CannotMeet);
+}
+
+#[test]
+fn the_score_path_needs_its_conditions_and_a_route_stands_in_for_it() {
+    let p = pack();
+    // 9% staff fails `share`, which goes with the score, and the route is not met: cannot meet.
+    let (o, _, failed) = outcome(&p, &facts("100", "9", "true", "false"));
+    assert_eq!(o, Outcome::CannotMeet);
+    assert_eq!(failed, ["share", "route"]);
+    // The route stands in for score and share.
+    assert_eq!(outcome(&p, &facts("100", "9", "false", "true")).0, Outcome::Meets);
+    // The route never excuses `all`: 9 employees fails `size`.
+    let (o, _, failed) = outcome(&p, &facts("9", "9", "true", "true"));
+    assert_eq!((o, failed), (Outcome::CannotMeet, vec!["size".to_string()]));
+}
+
+#[test]
+fn unknown_parts_ask_unless_a_known_failure_decides() {
+    let p = pack();
+    // The route unknown and the score path failing: the route could still decide, so ask.
+    let text =
+        r#"{"entity": {"id": "E", "kind": "enterprise"}, "years": {"2024": {"employees": 100, "staff": 9}, "2025": {"band_a": true}}}"#;
+    let f = load_facts(&p, "f.json", text).expect("facts");
+    let ev = evaluate(&p, &f, &Options { years: vec![2025], ..Options::default() });
+    assert_eq!(ev.standards[0].outcome, Outcome::NeedsInformation);
+    let missing: Vec<String> =
+        ev.standards[0].missing.iter().map(|m| qiangke_rules::explain::fact_path(&p, &qiangke_rules::explain::missing_ref(m))).collect();
+    assert_eq!(missing, ["years.2025.route"]);
+    // `size` fails (9 employees) while the route and band are unknown: false && unknown is
+    // false, so nothing is asked.
+    let text = r#"{"entity": {"id": "E", "kind": "enterprise"}, "years": {"2024": {"employees": 9, "staff": 9}}}"#;
+    let f = load_facts(&p, "f.json", text).expect("facts");
+    let ev = evaluate(&p, &f, &Options { years: vec![2025], ..Options::default() });
+    assert_eq!(ev.standards[0].outcome, Outcome::CannotMeet);
+    assert!(ev.standards[0].missing.is_empty());
+}
+
+#[test]
+fn prior_reads_the_earlier_year_and_asks_for_it_by_that_year() {
+    let p = pack();
+    let text = r#"{"entity": {"id": "E", "kind": "enterprise"}, "years": {"2025": {"employees": 100, "staff": 50, "band_a": true, "route": false}}}"#;
+    let f = load_facts(&p, "f.json", text).expect("facts");
+    let ev = evaluate(&p, &f, &Options { years: vec![2025], ..Options::default() });
+    let size = ev.results.iter().find(|r| r.rule.id == "size").expect("size");
+    let State::NeedsInformation(m) = &size.state else { panic!("{:?}", size.state) };
+    assert_eq!(qiangke_rules::explain::fact_path(&p, &qiangke_rules::explain::missing_ref(&m[0])), "years.2024.employees");
+}
+
+#[test]
+fn a_ratio_over_zero_is_undefined_not_zero() {
+    let p = pack();
+    let f = load_facts(&p, "f.json", &facts("0", "0", "false", "false")).expect("facts");
+    let ev = evaluate(&p, &f, &Options { years: vec![2025], ..Options::default() });
+    let share = ev.results.iter().find(|r| r.rule.id == "share").expect("share");
+    assert!(matches!(&share.state, State::NotEligible(qiangke_rules::Reason::Undefined { .. })), "{:?}", share.state);
+}
+
+#[test]
+fn a_share_too_small_says_how_many_more() {
+    let p = pack();
+    let f = load_facts(&p, "f.json", &facts("101", "9", "false", "false")).expect("facts");
+    let ev = evaluate(&p, &f, &Options { years: vec![2025], trace: true, ..Options::default() });
+    let share = ev.results.iter().find(|r| r.rule.id == "share").expect("share");
+    // 10% of 101 is 10.1: 11 staff, 2 more than 9.
+    let why = qiangke_rules::explain::not_eligible_text(&p, share, qiangke_rules::Lang::Zh);
+    assert!(why.contains("须至少 11,还差 2"), "{why}");
+}
+
+#[test]
+fn criteria_mistakes_are_located() {
+    // A score whose amount is money.
+    let e = pack_with(&RULES.replace(r#"amount = "if year.band_a then range(37分, 48分) else 0分""#, r#"amount = "20万元""#))
+        .expect_err("money score");
+    assert!(e.contains("E024"), "{e}");
+    // A table mixing a rate and a count.
+    let e =
+        pack_with(&RULES.replace(r#"{ from = "30% 以上", amount = "20分", high = "30分" }"#, r#"{ from = "30 以上", amount = "20分" }"#))
+            .expect_err("mixed bounds");
+    assert!(e.contains("E033"), "{e}");
+    // A band whose top is below its bottom.
+    let e = pack_with(&RULES.replace(r#"high = "30分""#, r#"high = "10分""#)).expect_err("reversed band");
+    assert!(e.contains("E034"), "{e}");
+    // A pass mark without its word.
+    let e = pack_with(&RULES.replace(r#"pass = "60分 以上""#, r#"pass = "60分""#)).expect_err("pass mark");
+    assert!(e.contains("E033"), "{e}");
+    // A standard naming a score rule among its conditions.
+    let e = pack_with(&RULES.replace(r#"all = ["size"]"#, r#"all = ["staff-score"]"#)).expect_err("kind");
+    assert!(e.contains("E025"), "{e}");
+    // `prior` needs a whole number of years.
+    let e = pack_with(&RULES.replace("prior(1, year.employees) >= 10", "prior(year.employees, 1) >= 10")).expect_err("prior");
+    assert!(e.contains("E023"), "{e}");
+}
+
+fn ladder_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ladders")
+}
+
+#[test]
+fn the_sample_enterprise_on_the_wuwei_ladder() {
+    let ladder = load_ladder(&ladder_dir().join("wuwei.toml")).unwrap_or_else(|m| panic!("{m}"));
+    let text = std::fs::read_to_string(ladder_dir().join("examples/enterprise.json")).expect("sample");
+    let r = assess(&ladder, "enterprise.json", &text, 2025).unwrap_or_else(|e| panic!("{}", e.render()));
+    let standings: Vec<&str> = r.rungs.iter().map(|x| x.standing.code()).collect();
+    assert_eq!(standings, ["meets", "not-encoded", "depends-on-review", "not-encoded", "not-encoded"]);
+    // 科技型中小企业: 20 of 120 staff ≈16.7% is D, 8分; R&D 600万 of sales 1亿 is 6%, A, 50分;
+    // three class II items, C, 18分: 76分.
+    assert_eq!(r.rungs[0].standard().and_then(|s| s.score), Some((d("76"), d("76"))));
+    // 高新技术企业: 12–20 + 13–18 + 0–16 + 0–20 = 25–74分; 71 − 25 = 46 short.
+    let hnte = r.rungs[2].standard().expect("standard");
+    assert_eq!((hnte.score, hnte.short()), (Some((d("25"), d("74"))), Some(d("46"))));
+    // 四(二)7: 20万元 for a new high-tech enterprise, 5万元 for a provincial S&T innovation
+    // enterprise, from the next year's budget (2026).
+    let pays = |i: usize| match &r.rungs[i].pay {
+        Pay::Awards(a) => a
+            .iter()
+            .map(|x| {
+                (x.rule.id.clone(), x.budget_year, matches!(x.state, State::Awarded { low, .. } if low == d("200000") || low == d("50000")))
+            })
+            .collect::<Vec<_>>(),
+        Pay::NotDeclared => Vec::new(),
+    };
+    assert_eq!(pays(2), [("high-tech-new".to_string(), Some(2026), true)]);
+    assert_eq!(pays(1), [("provincial-sti-new".to_string(), Some(2026), true)]);
+    assert!(matches!(r.rungs[0].pay, Pay::NotDeclared));
+    let text_zh = qiangke_rules::ladder::to_text(&r, qiangke_rules::Lang::Zh);
+    assert!(text_zh.contains("确定部分尚差 46分"), "{text_zh}");
+    assert!(text_zh.contains("新认定高新技术企业一次性补助:20万元(列入 2026 年预算)"), "{text_zh}");
+}
+
+#[test]
+fn a_held_recognition_is_held_and_a_name_no_pack_knows_is_refused() {
+    let ladder = load_ladder(&ladder_dir().join("wuwei.toml")).unwrap_or_else(|m| panic!("{m}"));
+    let text = std::fs::read_to_string(ladder_dir().join("examples/enterprise.json")).expect("sample");
+    let held = text.replace(r#""hnte_certificate": false"#, r#""hnte_certificate": true"#);
+    let r = assess(&ladder, "enterprise.json", &held, 2025).unwrap_or_else(|e| panic!("{}", e.render()));
+    assert_eq!(r.rungs[2].standing, Standing::Holds);
+    // With the certificate the SME standard is met by its direct route.
+    assert_eq!(
+        r.rungs[0].standard().and_then(|s| s.route).map(|i| r.rungs[0].evaluation.as_ref().expect("ev").pack.rules[i].id.as_str()),
+        Some("tsme-route-hnte")
+    );
+    let typo = text.replace(r#""st_staff": 20"#, r#""st_staf": 20"#);
+    let e = assess(&ladder, "enterprise.json", &typo, 2025).expect_err("unknown name");
+    assert!(e.render().contains("st_staf"), "{}", e.render());
+}
