@@ -738,7 +738,9 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
     outln!("{} — {}", pack.title.get(lang), say("cli-cov-title", &[]));
     for item in &c.items {
         outln!("\n{} {}", item.clause, item.heading);
-        if item.entries.is_empty() {
+        if !item.quoted_by.is_empty() {
+            outln!("  {:<8} {}", status(ClauseStatus::Encoded), item.quoted_by.join(", "));
+        } else if item.entries.is_empty() {
             outln!("  {}", say("cli-cov-not-accounted", &[]));
         }
         for e in &item.entries {
@@ -751,16 +753,18 @@ fn coverage(dir: &Path, lang: Lang) -> Result<ExitCode> {
             outln!("{} 「{}」\n  {}", e.clause, e.quote.as_deref().unwrap_or(""), entry_line(e));
         }
     }
-    let encoded = c.items.iter().filter(|i| i.entries.iter().any(|e| e.status == ClauseStatus::Encoded)).count();
+    let is_encoded =
+        |i: &&qiangke_rules::coverage::Item<'_>| !i.quoted_by.is_empty() || i.entries.iter().any(|e| e.status == ClauseStatus::Encoded);
+    let encoded = c.items.iter().filter(is_encoded).count();
     let n = |x: usize| x.to_string();
     let summary = [
         ("items", n(c.items.len())),
         ("encoded", n(encoded)),
-        ("otherwise", n(c.items.iter().filter(|i| !i.entries.is_empty()).count() - encoded)),
-        ("missing", n(c.items.iter().filter(|i| i.entries.is_empty()).count())),
+        ("otherwise", n(c.items.iter().filter(|i| !is_encoded(i) && !i.entries.is_empty()).count())),
+        ("missing", n(c.items.iter().filter(|i| i.entries.is_empty() && i.quoted_by.is_empty()).count())),
         ("rules", n(pack.rules.len())),
     ];
-    outln!("\n{}", say_with("cli-cov-summary", &summary));
+    outln!("\n{}", say_with(if c.by_lines { "cli-cov-summary-lines" } else { "cli-cov-summary" }, &summary));
     if c.problems.is_empty() {
         outln!("{}", say("cli-cov-complete", &[]));
         Ok(ExitCode::SUCCESS)

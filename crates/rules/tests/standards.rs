@@ -323,3 +323,20 @@ fn a_held_recognition_is_held_and_a_name_no_pack_knows_is_refused() {
     let e = assess(&ladder, "enterprise.json", &typo, 2025).expect_err("unknown name");
     assert!(e.render().contains("st_staf"), "{}", e.render());
 }
+
+#[test]
+fn every_numbered_line_of_the_criteria_texts_is_accounted_for() {
+    for name in ["cn-tsme-2017", "cn-hnte-2016"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs").join(name);
+        let pack = qiangke_rules::load_pack(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let c = qiangke_rules::coverage::coverage(&pack);
+        assert!(c.by_lines, "{name} is numbered by articles");
+        assert!(c.problems.is_empty(), "{name}: {:?}", c.problems);
+        // Without its register, the articles no rule quotes are reported, each by its line.
+        let mut files = qiangke_rules::read_pack_files(&dir).expect("files");
+        files.retain(|(n, _)| n != "coverage.toml");
+        let bare = load_pack_files(&files).unwrap_or_else(|e| panic!("{}", e.render()));
+        let problems = qiangke_rules::coverage::coverage(&bare).problems;
+        assert!(problems.iter().any(|p| p.contains("第二十二条") || p.contains("第三条")), "{name}: {problems:?}");
+    }
+}

@@ -16,6 +16,7 @@ cli-cov-not-computable = not computable
 cli-cov-not-accounted = NOT ACCOUNTED FOR
 cli-cov-outside = Money figures outside 四
 cli-cov-summary = { $items } items of 四: { $encoded } encoded, { $otherwise } accounted for otherwise, { $missing } missing; { $rules } rules
+cli-cov-summary-lines = { $items } numbered lines of the text: { $encoded } quoted by a rule or standard, { $otherwise } accounted for otherwise, { $missing } missing; { $rules } rules
 cli-cov-complete = Coverage is complete.
 cli-cov-problem = problem: { $detail }
 cli-notes-title = interpretations

@@ -16,6 +16,7 @@ cli-cov-not-computable = 不可计算
 cli-cov-not-accounted = 未登记!
 cli-cov-outside = 四以外含金额的句子
 cli-cov-summary = 四、支持政策共 { $items } 项:已编码 { $encoded } 项,以其他方式说明 { $otherwise } 项,缺 { $missing } 项;共 { $rules } 条规则
+cli-cov-summary-lines = 原文编号条目共 { $items } 项:由规则或标准引用 { $encoded } 项,以其他方式说明 { $otherwise } 项,缺 { $missing } 项;共 { $rules } 条规则
 cli-cov-complete = 覆盖完整。
 cli-cov-problem = 问题:{ $detail }
 cli-notes-title = 解释说明
