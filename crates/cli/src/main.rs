@@ -273,6 +273,9 @@ enum Cmd {
         /// away from the database: see SECURITY.md.
         #[arg(long)]
         audit_key: Option<PathBuf>,
+        /// The ladder of recognitions the /ladder page assesses.
+        #[arg(long, default_value = "ladders/wuwei.toml")]
+        ladder: PathBuf,
     },
     /// Indicator observations and task updates in the ledger: import (all rows or none, as a
     /// named user) and export, as the CSV `qiangke report` reads.
@@ -498,8 +501,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             None => service::report_from_ledger(&pack, year, data_dir.as_deref(), database_url.as_deref(), awards.as_deref(), &out_dir),
         },
         Cmd::Whatif { pack, input, reforms, years, out, jobs } => whatif(&pack, &input, &reforms, &years, out.as_deref(), jobs),
-        Cmd::Serve { pack, data_dir, database_url, listen, secure_cookies, audit_key } => {
-            service::serve(&pack, &data_dir, database_url.as_deref(), &listen, secure_cookies, audit_key.as_deref())
+        Cmd::Serve { pack, data_dir, database_url, listen, secure_cookies, audit_key, ladder } => {
+            service::serve(&pack, &data_dir, database_url.as_deref(), &listen, secure_cookies, audit_key.as_deref(), &ladder)
         }
         Cmd::Audit { cmd: AuditCmd::Verify { data_dir, database_url, audit_key, checkpoint } } => {
             service::audit_verify(&data_dir, database_url.as_deref(), audit_key.as_deref(), &checkpoint)

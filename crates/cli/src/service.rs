@@ -64,10 +64,18 @@ pub fn serve(
     listen: &str,
     secure_cookies: bool,
     audit_key: Option<&Path>,
+    ladder: &Path,
 ) -> Result<ExitCode> {
     let Some(pack) = crate::pack_or_report(pack_dir).map(Arc::new) else {
         eprintln!("\nthe pack has errors; run `qiangke check {}`", pack_dir.display());
         return Ok(ExitCode::from(1));
+    };
+    // The /ladder page's ladder: a missing file leaves the page saying so; a wrong one stops here.
+    let ladder = if ladder.exists() {
+        Some(Arc::new(qiangke_rules::ladder::load_ladder(ladder).map_err(|m| anyhow::anyhow!(m.render(crate::lang())))?))
+    } else {
+        eprintln!("qiangke: no ladder at {}; the /ladder page will say so", ladder.display());
+        None
     };
     let weights = qiangke_monitor::assess::Weights::from_pack_dir(&pack, pack_dir).map_err(|e| anyhow::anyhow!(e))?;
     let listen = listen.parse().with_context(|| format!("--listen {listen}: expected an address like 127.0.0.1:8080"))?;
@@ -107,7 +115,7 @@ pub fn serve(
                 &pack.hash[..12]
             ),
         }
-        qiangke_server::serve(pack, store, qiangke_server::Config { listen, secure_cookies, weights })
+        qiangke_server::serve(pack, store, qiangke_server::Config { listen, secure_cookies, weights, ladder })
             .await
             .context("the server stopped")?;
         Ok(ExitCode::SUCCESS)

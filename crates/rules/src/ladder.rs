@@ -14,6 +14,8 @@
 //! title = { zh = "…", en = "…" }
 //! payer = "../packs/wuwei-2022"          # optional: the plan whose awards each rung would bring
 //! payer_title = { zh = "武威方案", en = "the Wuwei plan" }   # its short name (default: its title)
+//! example = "examples/enterprise.json"   # optional: a sample facts file to start from
+//! year = 2025                            # optional: the year pages offer first
 //! [[rung]]
 //! title = { zh = "高新技术企业", en = "high-tech enterprise" }
 //! pack = "../packs/cn-hnte-2016"         # optional: the criteria pack …
@@ -44,6 +46,10 @@ pub struct Ladder {
     /// The payer's short name in sentences (`武威方案`).
     pub payer_title: Option<Text>,
     pub rungs: Vec<Rung>,
+    /// A sample facts file: its name and text.
+    pub example: Option<(String, String)>,
+    /// The year pages offer first.
+    pub year: Option<i32>,
 }
 
 #[derive(Debug)]
@@ -67,6 +73,10 @@ struct RawLadder {
     payer: Option<String>,
     #[serde(default)]
     payer_title: Option<RawText>,
+    #[serde(default)]
+    example: Option<String>,
+    #[serde(default)]
+    year: Option<i32>,
     rung: Vec<RawRung>,
 }
 
@@ -155,7 +165,16 @@ pub fn load_ladder(path: &Path) -> Result<Ladder, Msg> {
         rungs.push(Rung { title: text(r.title), criteria, held: r.held, pays, gap: r.gap.map(text) });
     }
     let payer_title = raw.payer_title.map(text).or_else(|| payer.as_ref().map(|p| p.title.clone()));
-    Ok(Ladder { title: text(raw.title), name, payer, payer_title, rungs })
+    let example = match &raw.example {
+        None => None,
+        Some(rel) => {
+            let body = std::fs::read_to_string(base.join(rel))
+                .map_err(|e| fail(Msg::new("ladder-cannot-read").arg("reason", format!("{rel}: {e}"))))?;
+            let file = Path::new(rel).file_name().map_or(rel.clone(), |f| f.to_string_lossy().into_owned());
+            Some((file, body))
+        }
+    };
+    Ok(Ladder { title: text(raw.title), name, payer, payer_title, rungs, example, year: raw.year })
 }
 
 /// Where an enterprise stands on one rung.
@@ -430,7 +449,7 @@ fn standard_detail(ev: &Evaluation<'_>, st: &StandardResult<'_>, lang: Lang) -> 
         for ri in &st.standard.score {
             if let Some(x) = of(*ri) {
                 for h in crate::explain::tier_hints(pack, x, lang) {
-                    let _ = writeln!(o, "   {} {h}", label(lang, "ladder-more"));
+                    let _ = writeln!(o, "   {} {}{}{h}", label(lang, "ladder-more"), x.rule.title.get(lang), label(lang, "ex-colon"));
                 }
             }
         }

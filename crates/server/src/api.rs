@@ -55,6 +55,9 @@ pub struct AppState {
     pub(crate) writes: WriteLimits,
     /// Rounds opened from the web pages, running or finished lately, with their progress.
     pub(crate) rounds_running: crate::web::Runs,
+    /// The ladder of recognitions the /ladder page assesses (set once at start; none: the page
+    /// says so).
+    pub(crate) ladder: std::sync::OnceLock<Arc<qiangke_rules::ladder::Ladder>>,
 }
 
 impl AppState {
@@ -78,7 +81,13 @@ impl AppState {
             evaluations: crate::compute::Gate::default(),
             writes: WriteLimits::default(),
             rounds_running: crate::web::Runs::default(),
+            ladder: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The ladder the /ladder page assesses (a second call keeps the first ladder).
+    pub fn set_ladder(&self, ladder: Arc<qiangke_rules::ladder::Ladder>) {
+        let _ = self.ladder.set(ladder);
     }
 }
 

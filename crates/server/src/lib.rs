@@ -32,11 +32,16 @@ pub struct Config {
     pub secure_cookies: bool,
     /// County assessment weights for the monitoring report.
     pub weights: qiangke_monitor::assess::Weights,
+    /// The ladder of recognitions for the /ladder page.
+    pub ladder: Option<Arc<qiangke_rules::ladder::Ladder>>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(pack: Arc<Pack>, store: Store, cfg: Config) -> std::io::Result<()> {
     let state = AppState::with_weights(pack, store, cfg.secure_cookies, cfg.weights);
+    if let Some(l) = cfg.ladder {
+        state.set_ladder(l);
+    }
     let listener = tokio::net::TcpListener::bind(cfg.listen).await?;
     eprintln!("qiangke: listening on http://{}", listener.local_addr()?);
     // The peer address reaches handlers (sign-in throttling per client).

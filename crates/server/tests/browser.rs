@@ -244,7 +244,10 @@ fn start_server(dir: &Path, seeded: bool) -> (String, qiangke_store::Store) {
             };
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
             tx.send(store.clone()).expect("ready");
-            axum::serve(listener, router(AppState::new(pack, store, false))).await.expect("serve");
+            let state = AppState::new(pack, store, false);
+            let ladders = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ladders/wuwei.toml");
+            state.set_ladder(std::sync::Arc::new(qiangke_rules::ladder::load_ladder(&ladders).unwrap_or_else(|m| panic!("{m}"))));
+            axum::serve(listener, router(state)).await.expect("serve");
         });
     });
     let store = rx.recv_timeout(Duration::from_secs(60)).expect("the server starts");
@@ -379,7 +382,7 @@ fn calculator_language_errors_review_and_budget_in_a_real_browser() {
         assert_eq!(b.all(".result.awarded").len(), 2, "{lang}: two awards");
         b.screenshot(&format!("lang-{tag}-calculator"));
         chinese_only(&b, lang, "calculator");
-        for (page, path) in [("policy", "/policy"), ("dashboard", "/dashboard?year=2023")] {
+        for (page, path) in [("policy", "/policy"), ("dashboard", "/dashboard?year=2023"), ("ladder", "/ladder?example=1&year=2025")] {
             b.go(&format!("{base}{path}"));
             b.screenshot(&format!("lang-{tag}-{page}"));
             chinese_only(&b, lang, page);

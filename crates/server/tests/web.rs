@@ -808,3 +808,61 @@ async fn the_whatif_page_compares_budgets_and_says_who_gains() {
         assert!(w.store.population(&pack, &p).await.is_err(), "{u}: the register's facts");
     }
 }
+
+/// The recognition ladder page: the sample enterprise's standing on each rung, worked out by hand
+/// in `crates/rules/tests/standards.rs` (科技型中小企业 76分 of 60; 高新技术企业 25–74分 of more
+/// than 70, 46 short; 四(二)7's 20万元 and 5万元 from the 2026 budget), an upload located by line,
+/// and the page's absence when no ladder is configured.
+#[tokio::test]
+async fn the_ladder_page_shows_each_rung_and_what_it_brings() {
+    let pack = common::pack();
+    let dir = std::env::temp_dir().join(format!("qiangke-web-ladder-{}", std::process::id()));
+    let (store, _) = common::seeded(&dir, &pack).await;
+    let state = AppState::new(pack.clone(), store.clone(), false);
+    let w = Web { app: router(state.clone()), store: store.clone() };
+    // No ladder configured: the page says so.
+    let r = w.get("/ladder", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.html.contains("未配置认定阶梯"), "{}", r.html);
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ladders");
+    let ladder = qiangke_rules::ladder::load_ladder(&root.join("wuwei.toml")).unwrap_or_else(|m| panic!("{m}"));
+    state.set_ladder(std::sync::Arc::new(ladder));
+    let r = w.get("/ladder?example=1&year=2025", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for want in [
+        "科技型中小企业",
+        "得分 76分,须不低于60分",
+        "取决于专家评审",
+        "得分 25–74分,须超过70分",
+        "确定部分尚差 46分",
+        r#"<span class="amount">20万元</span> (列入 2026 年预算)"#,
+        r#"<span class="amount">5万元</span> (列入 2026 年预算)"#,
+        HT_SENTENCE,
+        "暂定",
+    ] {
+        assert!(r.html.contains(want), "missing {want}:\n{}", r.html);
+    }
+    // The sample downloads as a file.
+    let r = w.get("/ladder/example.json", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers[header::CONTENT_DISPOSITION].to_str().unwrap_or("").contains("enterprise.json"));
+    // An upload with a name no pack knows is refused with its line and column.
+    let example = std::fs::read_to_string(root.join("examples/enterprise.json")).expect("example");
+    let bad = example.replace("\"st_staff\": 20", "\"st_staf\": 20");
+    let body = format!(
+        "--XB\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n2025\r\n--XB\r\nContent-Disposition: form-data; name=\"facts\"; filename=\"mine.json\"\r\nContent-Type: application/json\r\n\r\n{bad}\r\n--XB--\r\n"
+    );
+    let req = Request::builder()
+        .method("POST")
+        .uri("/ladder/upload")
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XB")
+        .body(Body::from(body))
+        .expect("request");
+    let res = w.app.clone().oneshot(req).await.expect("ok");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = String::from_utf8(res.into_body().collect().await.expect("b").to_bytes().to_vec()).expect("utf-8");
+    assert!(html.contains("mine.json:") && html.contains("st_staf"), "{html}");
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -30,6 +30,7 @@ ex-standard-short = the sure part is { $points } short: expert review must give 
 ex-standard-failed = not met:
 ex-undefined-ratio = the ratio `{ $expr }` cannot be computed: its denominator is zero
 ex-fn-ratio = ratio
+ex-colon = {": "}
 ex-tier-computed = the computed value ({ $value })
 ex-fn-years-after = the same day years later
 ex-the-plan-sets-no = {" "}(the plan sets no upper limit; the administrator decides the amount)

@@ -158,6 +158,7 @@ page-back-to-the-start = Back to the start
 page-request-refused-2 = Request refused
 page-this-form-lacks-a = This form lacks a valid security token (or came from another site). Reload the page and submit again.
 page-calculator = Calculator
+page-ladder = Recognition ladder
 page-policy = Policy
 page-dashboard = Dashboard
 page-review-desk = Review desk
@@ -199,6 +200,8 @@ policy-missing = missing
 
 ## Page texts with arguments.
 calc-intro = What an enterprise, institution or person can get under the { $plan }, each amount quoting the plan's own sentence. Nothing is stored.
+calc-ladder-lead = Not yet a high-tech enterprise or another recognized kind?
+calc-ladder-link = See how far off each recognition is, and what it would bring
 policy-coverage-summary = Section 四 has { $items } items; unaccounted for: { $open }.
 policy-note-ref = note { $n }
 policy-list-separator = ,{" "}

@@ -30,6 +30,7 @@ ex-standard-short = 确定部分尚差 { $points },须由专家评审给出
 ex-standard-failed = 未满足:
 ex-undefined-ratio = 无法计算比例“{ $expr }”:分母为零
 ex-fn-ratio = 比例
+ex-colon = :
 ex-tier-computed = 计算所得的值({ $value })
 ex-fn-years-after = 若干年后的同日
 ex-the-plan-sets-no = {" "}(方案未设上限,具体金额由主管部门确定)

@@ -370,12 +370,15 @@ fn result_card(pack: &Pack, lang: Lang, r: &qiangke_rules::RuleResult<'_>) -> Ma
     }
 }
 
-fn intro(ctx: &Ctx, pack: &Pack) -> Markup {
-    html! { p { (ctx.say("calc-intro", &[("plan", pack.title.get(ctx.lang))])) " " a href="/policy" { (ctx.l("calc-read-the-plan")) } } }
+fn intro(ctx: &Ctx, s: &AppState) -> Markup {
+    html! {
+        p { (ctx.say("calc-intro", &[("plan", s.pack.title.get(ctx.lang))])) " " a href="/policy" { (ctx.l("calc-read-the-plan")) } }
+        @if s.ladder.get().is_some() { p { (ctx.l("calc-ladder-lead")) " " a href="/ladder" { (ctx.l("calc-ladder-link")) } } }
+    }
 }
 
 pub(super) async fn form(ctx: Ctx, State(s): State<Arc<AppState>>) -> Response {
-    let body = html! { (intro(&ctx, &s.pack)) (form_html(&ctx, &s.pack, &[], &Errors::new())) };
+    let body = html! { (intro(&ctx, &s)) (form_html(&ctx, &s.pack, &[], &Errors::new())) };
     ctx.page(ctx.l("calc-award-calculator"), body)
 }
 
@@ -386,7 +389,7 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
     if errors.is_empty() {
         match evaluate_off_thread(&s, "form".into(), doc.to_string(), vec![year], ctx.lang).await {
             Ok(Ok(results)) => {
-                let body = html! { (intro(&ctx, pack)) (results) (form_html(&ctx, pack, &form, &errors)) };
+                let body = html! { (intro(&ctx, &s)) (results) (form_html(&ctx, pack, &form, &errors)) };
                 return ctx.page_reposting(StatusCode::OK, title, body, &form);
             }
             Ok(Err(messages)) => {
@@ -397,7 +400,7 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
             Err(p) => return super::problem_page(&ctx, &p),
         }
     }
-    let body = html! { (intro(&ctx, pack)) (form_html(&ctx, pack, &form, &errors)) };
+    let body = html! { (intro(&ctx, &s)) (form_html(&ctx, pack, &form, &errors)) };
     ctx.page_reposting(StatusCode::UNPROCESSABLE_ENTITY, title, body, &form)
 }
 
@@ -448,7 +451,7 @@ pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Mul
     let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
     match evaluate_off_thread(&s, name.clone(), text, Vec::new(), ctx.lang).await {
         Ok(Ok(results)) => {
-            let body = html! { (intro(&ctx, pack)) (results) (form_html(&ctx, pack, &[], &Errors::new())) };
+            let body = html! { (intro(&ctx, &s)) (results) (form_html(&ctx, pack, &[], &Errors::new())) };
             ctx.page(title, body)
         }
         Ok(Err(messages)) => fail(html! {

@@ -14,6 +14,7 @@ mod admin;
 mod calculator;
 mod dashboard;
 mod desk;
+mod ladder;
 mod letter;
 mod payments;
 mod policy;
@@ -53,6 +54,9 @@ pub fn routes() -> Router<S> {
         .route("/favicon.ico", get(favicon))
         .route("/calculator", get(calculator::form).post(calculator::submit))
         .route("/calculator/upload", post(calculator::upload).layer(axum::extract::DefaultBodyLimit::max(1 << 20)))
+        .route("/ladder", get(ladder::page))
+        .route("/ladder/example.json", get(ladder::example))
+        .route("/ladder/upload", post(ladder::upload).layer(axum::extract::DefaultBodyLimit::max(1 << 20)))
         .route("/policy", get(policy::text))
         .route("/policy/notes", get(policy::notes))
         .route("/policy/coverage", get(policy::coverage))
@@ -323,6 +327,7 @@ impl Ctx {
         let l = self.lang;
         let mut links = vec![
             ("/calculator", label(l, "page-calculator")),
+            ("/ladder", label(l, "page-ladder")),
             ("/policy", label(l, "page-policy")),
             ("/dashboard", label(l, "page-dashboard")),
             ("/publications", label(l, "page-publications")),
@@ -357,7 +362,7 @@ impl Ctx {
                 .filter(|(tag, _, _)| *tag != current)
                 .map(|(tag, label, id)| (tag, label, if current == "en" && tag == "zh-Hans" { "lang-switch" } else { id }));
         // Pages only reached by POST switch to the form they came from.
-        let switch_path = if self.path.ends_with("/upload") { "/calculator" } else { self.path.as_str() };
+        let switch_path = self.path.strip_suffix("/upload").unwrap_or(self.path.as_str());
         html! {
             @for (other, other_label, id) in others {
                 @match repost {

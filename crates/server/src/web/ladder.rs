@@ -1,0 +1,322 @@
+//! The recognition ladder: for one enterprise (an uploaded facts file, or the ladder's sample),
+//! each recognition it holds, could obtain now, or lacks — with the score against the pass mark,
+//! the points experts must still give, the conditions not met and by how much, the next band of
+//! each score — and what the plan pays for it (`qiangke_rules::ladder`). Nothing is stored.
+
+use super::Ctx;
+use crate::api::AppState;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use qiangke_rules::Lang;
+use qiangke_rules::explain;
+use qiangke_rules::ladder::{Ladder, LadderResult, Pay, RungResult, Standing, assess};
+use qiangke_rules::standard::Outcome;
+use qiangke_rules::value::points_in;
+use std::sync::Arc;
+
+type St = State<Arc<AppState>>;
+
+/// The years the form offers: from the oldest criteria in force to the year after the plan.
+const YEARS: std::ops::RangeInclusive<i32> = 2017..=2026;
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct Params {
+    #[serde(default)]
+    example: Option<String>,
+    #[serde(default)]
+    year: Option<i32>,
+}
+
+fn default_year(l: &Ladder) -> i32 {
+    l.year.unwrap_or(2025)
+}
+
+fn form(ctx: &Ctx, l: &Ladder, year: i32) -> Markup {
+    html! {
+        form.card method="post" action="/ladder/upload" enctype="multipart/form-data" {
+            div.grid {
+                div {
+                    label for="l-facts" { (ctx.l("ladder-page-file")) }
+                    input #l-facts type="file" name="facts" accept=".json,.toml";
+                    p.hint { (ctx.l("ladder-page-file-hint")) }
+                }
+                div {
+                    label for="l-year" { (ctx.l("ladder-page-year")) }
+                    select #l-year name="year" { @for y in YEARS { option value=(y) selected[y == year] { (y) } } }
+                    p.hint { (ctx.l("ladder-page-year-hint")) }
+                }
+            }
+            p { button type="submit" { (ctx.l("ladder-page-assess")) } }
+            @if l.example.is_some() {
+                p {
+                    a href={ "/ladder?example=1&year=" (year) } { (ctx.l("ladder-page-see-example")) }
+                    " · "
+                    a href="/ladder/example.json" download { (ctx.l("ladder-page-download-example")) }
+                }
+            }
+        }
+    }
+}
+
+fn intro(ctx: &Ctx, l: &Ladder) -> Markup {
+    html! {
+        p { (ctx.say("ladder-page-intro", &[("ladder", l.title.get(ctx.lang)), ("payer", l.payer_title.as_ref().map_or("", |p| p.get(ctx.lang)))])) }
+        p.hint { (ctx.l("ladder-page-provisional")) }
+    }
+}
+
+fn no_ladder(ctx: &Ctx) -> Response {
+    ctx.page_status(StatusCode::NOT_FOUND, ctx.l("ladder-page-title"), html! { p { (ctx.l("ladder-page-none")) } })
+}
+
+pub(super) async fn page(ctx: Ctx, State(s): St, Query(q): Query<Params>) -> Response {
+    let Some(l) = s.ladder.get().cloned() else { return no_ladder(&ctx) };
+    let year = q.year.filter(|y| YEARS.contains(y)).unwrap_or_else(|| default_year(&l));
+    let results = match (q.example.is_some(), &l.example) {
+        (true, Some((name, text))) => match run(&s, l.clone(), name.clone(), text.clone(), year, ctx.lang).await {
+            Ok(Ok(m)) => Some(m),
+            Ok(Err(msgs)) => Some(errors(&ctx, name, &msgs)),
+            Err(p) => return super::problem_page(&ctx, &p),
+        },
+        _ => None,
+    };
+    let body = html! { (intro(&ctx, &l)) @if let Some(r) = results { (r) } (form(&ctx, &l, year)) };
+    ctx.page(ctx.l("ladder-page-title"), body)
+}
+
+pub(super) async fn example(State(s): St) -> Response {
+    match s.ladder.get().and_then(|l| l.example.clone()) {
+        Some((name, text)) => {
+            let disposition = format!("attachment; filename=\"{}\"", name.replace('"', ""));
+            ([(header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], text)
+                .into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+pub(super) async fn upload(ctx: Ctx, State(s): St, mut mp: Multipart) -> Response {
+    let Some(l) = s.ladder.get().cloned() else { return no_ladder(&ctx) };
+    let title = ctx.l("ladder-page-title");
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut year = default_year(&l);
+    let mut too_large = false;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(f)) if f.name() == Some("facts") => {
+                let name = f.file_name().unwrap_or("facts.json").to_string();
+                match f.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(e) => {
+                        too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                        break;
+                    }
+                }
+            }
+            Ok(Some(f)) if f.name() == Some("year") => {
+                if let Some(y) = f.text().await.ok().and_then(|t| t.trim().parse().ok()).filter(|y| YEARS.contains(y)) {
+                    year = y;
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                break;
+            }
+        }
+    }
+    let fail = |status: StatusCode, msg: Markup| {
+        let body = html! { div.summary-errors role="alert" { (msg) } (intro(&ctx, &l)) (form(&ctx, &l, year)) };
+        ctx.page_status(status, title, body)
+    };
+    if too_large {
+        return fail(StatusCode::PAYLOAD_TOO_LARGE, html! { p { (ctx.l("calc-the-file-is-too")) } });
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return fail(StatusCode::UNPROCESSABLE_ENTITY, html! { p { (ctx.l("calc-choose-a-facts-file")) } });
+    };
+    let text = match qiangke_rules::textfile::decode(&bytes) {
+        Ok(t) => t.into_owned(),
+        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, html! { p { (e.render(ctx.lang)) } }),
+    };
+    let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
+    match run(&s, l.clone(), name.clone(), text, year, ctx.lang).await {
+        Ok(Ok(results)) => ctx.page(title, html! { (intro(&ctx, &l)) (results) (form(&ctx, &l, year)) }),
+        Ok(Err(msgs)) => fail(StatusCode::UNPROCESSABLE_ENTITY, errors(&ctx, &name, &msgs)),
+        Err(p) => super::problem_page(&ctx, &p),
+    }
+}
+
+fn errors(ctx: &Ctx, name: &str, msgs: &[(String, String)]) -> Markup {
+    html! {
+        div.summary-errors role="alert" {
+            p { (ctx.l("calc-the-file-has-errors")) }
+            ul { @for (at, m) in msgs { li { (name) ":" (at) ": " (m) } } }
+        }
+    }
+}
+
+/// Assesses the ladder on the blocking pool, bounded like every evaluation, and renders it.
+/// `Ok(Err(_))`: the document's problems, each with its `line:column`.
+async fn run(
+    s: &Arc<AppState>,
+    l: Arc<Ladder>,
+    name: String,
+    text: String,
+    year: i32,
+    lang: Lang,
+) -> Result<Result<Markup, Vec<(String, String)>>, crate::Problem> {
+    s.evaluations
+        .run(move || match assess(&l, &name, &text, year) {
+            Ok(r) => Ok(Ok(results(&r, lang))),
+            Err(rep) => Ok(Err(rep
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let j = d.to_json(&rep.map);
+                    (format!("{}:{}", j["line"], j["column"]), d.message.render(lang))
+                })
+                .collect())),
+        })
+        .await
+        .map_err(crate::api::busy)?
+}
+
+fn say(lang: Lang, id: &'static str, args: &[(&str, &str)]) -> String {
+    qiangke_i18n::text(lang, id, args)
+}
+
+fn l(lang: Lang, id: &'static str) -> &'static str {
+    qiangke_i18n::label(lang, id)
+}
+
+/// The standing as a badge: its words and the class that colours it.
+fn badge(s: Standing, lang: Lang) -> (&'static str, &'static str) {
+    match s {
+        Standing::Holds => (l(lang, "ladder-holds"), "awarded"),
+        Standing::NotEncoded => (l(lang, "ladder-not-encoded"), "not-in-force"),
+        Standing::Assessed(Outcome::Meets) => (l(lang, "ex-standard-meets"), "awarded"),
+        Standing::Assessed(Outcome::DependsOnReview) => (l(lang, "ladder-review"), "in-review"),
+        Standing::Assessed(Outcome::CannotMeet) => (l(lang, "ex-standard-cannot-meet"), "not-eligible"),
+        Standing::Assessed(Outcome::NeedsInformation) => (l(lang, "ex-needs-information"), "needs-information"),
+        Standing::Assessed(Outcome::NotInForce) => (l(lang, "ex-standard-not-in-force"), "not-in-force"),
+    }
+}
+
+fn results(r: &LadderResult<'_>, lang: Lang) -> Markup {
+    let who = r.entity_name.as_deref().unwrap_or(&r.entity_id);
+    html! {
+        section #results aria-labelledby="results-h" {
+            h2 #results-h { (who) " · " (say(lang, "ladder-year", &[("year", &r.year.to_string())])) }
+            @for (i, rr) in r.rungs.iter().enumerate() { (rung(r, i, rr, lang)) }
+        }
+    }
+}
+
+fn rung(r: &LadderResult<'_>, i: usize, rr: &RungResult<'_>, lang: Lang) -> Markup {
+    let (words, class) = badge(rr.standing, lang);
+    let payer = r.ladder.payer_title.as_ref().map_or("", |p| p.get(lang));
+    html! {
+        section.card.rung {
+            h3 { (i + 1) ". " (rr.rung.title.get(lang)) " " span.state.(class) { (words) } }
+            @if let (Some(ev), Some(st)) = (&rr.evaluation, rr.standard()) {
+                p.hint {
+                    (ev.pack.title.get(lang)) " [" (st.standard.clause) "]"
+                    @if let Some(p) = &ev.pack.provisional { " · " strong { (l(lang, "ex-provisional")) } ": " (p.get(lang)) }
+                }
+                @if rr.standing != Standing::Holds { (standard(ev, st, lang)) }
+            }
+            @if let (None, Some(gap)) = (&rr.rung.criteria, &rr.rung.gap) { p { (gap.get(lang)) } }
+            @match &rr.pay {
+                Pay::Awards(a) if a.is_empty() => p { (say(lang, "ladder-pays-nothing", &[("payer", payer)])) },
+                Pay::Awards(a) => {
+                    @for x in a {
+                        @if let qiangke_rules::State::Awarded { low, high } = x.state {
+                            div.pays {
+                                p {
+                                    (payer) " [" (x.rule.clause) "] " (x.rule.title.get(lang)) ": "
+                                    span.amount { (explain::amount_text(low, high, lang)) }
+                                    @if let Some(by) = x.budget_year { " " (say(lang, "ladder-page-budget-year", &[("year", &by.to_string())])) }
+                                }
+                                blockquote lang="zh-Hans" { (x.rule.quote) }
+                            }
+                        }
+                    }
+                }
+                Pay::NotDeclared => @if r.ladder.payer.is_some() { p { (say(lang, "ladder-pays-not-declared", &[("payer", payer)])) } },
+            }
+        }
+    }
+}
+
+fn standard(ev: &qiangke_rules::Evaluation<'_>, st: &qiangke_rules::standard::StandardResult<'_>, lang: Lang) -> Markup {
+    let pack = ev.pack;
+    let of = |ri: usize| ev.results.iter().find(|x| std::ptr::eq(x.rule, &pack.rules[ri]) && x.claim_year == st.claim_year);
+    let items: Vec<(String, String, bool)> = st
+        .standard
+        .score
+        .iter()
+        .filter_map(|ri| {
+            let x = of(*ri)?;
+            let qiangke_rules::State::Awarded { low, high } = x.state else { return None };
+            Some((x.rule.title.get(lang).to_string(), points_in(low, high, lang), low != high))
+        })
+        .collect();
+    let failed: Vec<(String, String)> = st
+        .failed
+        .iter()
+        .filter(|ri| !st.standard.routes.contains(ri))
+        .filter_map(|ri| of(*ri))
+        .map(|x| (format!("[{}] {}", x.rule.clause, x.rule.title.get(lang)), explain::not_eligible_text(pack, x, lang)))
+        .collect();
+    let hints: Vec<String> = if st.outcome == Outcome::Meets {
+        Vec::new()
+    } else {
+        st.standard
+            .score
+            .iter()
+            .filter_map(|ri| of(*ri))
+            .flat_map(|x| {
+                explain::tier_hints(pack, x, lang).into_iter().map(move |h| format!("{}{}{h}", x.rule.title.get(lang), l(lang, "ex-colon")))
+            })
+            .collect()
+    };
+    let met = st.standard.all.iter().filter(|ri| of(**ri).is_some_and(|x| matches!(x.state, qiangke_rules::State::Awarded { .. }))).count();
+    let missing: Vec<String> = st.missing.iter().map(|m| explain::fact_title(pack, &explain::missing_ref(m), lang)).collect();
+    html! {
+        @if met == st.standard.all.len() && !st.standard.all.is_empty() {
+            p { (say(lang, "ladder-page-conditions-met", &[("count", &met.to_string())])) }
+        }
+        @if let Some(route) = st.route {
+            p { (say(lang, "ex-standard-route", &[("route", pack.rules[route].title.get(lang)), ("clause", &pack.rules[route].clause)])) }
+        }
+        @if let (Some((lo, hi)), Some(pass), None) = (st.score, &st.standard.pass, st.route) {
+            p { strong { (say(lang, "ex-standard-score", &[("score", &points_in(lo, hi, lang)), ("pass", &explain::pass_mark_text(pass, lang))])) } }
+            @if let (Some(short), Outcome::DependsOnReview) = (st.short(), st.outcome) {
+                p { (say(lang, "ex-standard-short", &[("points", &points_in(short, short, lang))])) }
+            }
+            div.scroll { table {
+                thead { tr { th scope="col" { (l(lang, "ladder-page-item")) } th.num scope="col" { (l(lang, "ladder-page-points")) } } }
+                tbody {
+                    @for (name, pts, range) in &items {
+                        tr { th scope="row" { (name) @if *range { " " span.hint { (l(lang, "ladder-page-experts")) } } } td.num { (pts) } }
+                    }
+                }
+            } }
+        }
+        @if !failed.is_empty() {
+            p { strong { (l(lang, "ladder-page-not-met")) } }
+            ul { @for (what, why) in &failed { li { (what) @if !why.is_empty() { ": " (why) } } } }
+        }
+        @if !missing.is_empty() {
+            p { strong { (l(lang, "ex-needs-information")) } ": " (missing.join(l(lang, "ex-list-separator"))) }
+        }
+        @if !hints.is_empty() {
+            p { strong { (l(lang, "ladder-page-more")) } }
+            ul { @for h in &hints { li { (h) } } }
+        }
+    }
+}
