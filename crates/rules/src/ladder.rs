@@ -20,6 +20,8 @@
 //! title = { zh = "高新技术企业", en = "high-tech enterprise" }
 //! pack = "../packs/cn-hnte-2016"         # optional: the criteria pack …
 //! standard = "hnte"                      # … and its standard
+//! versions = ["../packs/…", "…"]         # or several versions of it: the one in force in the
+//!                                        # assessment year is used
 //! held = "hnte_certificate"              # optional: a yes/no fact (any pack's) saying it is held
 //! pays = { event = "recognition", fields = { kind = "high_tech", renewal = "false" } }
 //! gap = { zh = "…", en = "…" }           # why a rung without a pack has no criteria encoded
@@ -55,8 +57,9 @@ pub struct Ladder {
 #[derive(Debug)]
 pub struct Rung {
     pub title: Text,
-    /// The criteria pack and the index of its standard.
-    pub criteria: Option<(Pack, usize)>,
+    /// The criteria: each version's pack and the index of its standard in it (empty: none
+    /// encoded). An assessment uses the version in force in its year.
+    pub criteria: Vec<(Pack, usize)>,
     /// A yes/no fact saying the enterprise already holds the recognition.
     pub held: Option<String>,
     /// The event the payer sees when the recognition is obtained: type and fields.
@@ -94,6 +97,8 @@ struct RawRung {
     #[serde(default)]
     pack: Option<String>,
     #[serde(default)]
+    versions: Vec<String>,
+    #[serde(default)]
     standard: Option<String>,
     #[serde(default)]
     held: Option<String>,
@@ -129,17 +134,21 @@ pub fn load_ladder(path: &Path) -> Result<Ladder, Msg> {
     let payer = raw.payer.as_deref().map(pack_at).transpose()?;
     let mut rungs = Vec::new();
     for r in raw.rung {
-        let criteria = match (&r.pack, &r.standard) {
-            (Some(p), Some(s)) => {
-                let pack = pack_at(p)?;
-                let Some(i) = pack.standards.iter().position(|x| x.id == *s) else {
-                    return Err(fail(Msg::new("ladder-no-standard").arg("pack", p).arg("name", s)));
-                };
-                Some((pack, i))
+        let paths: Vec<&String> = r.pack.iter().chain(&r.versions).collect();
+        let mut criteria = Vec::new();
+        match (paths.is_empty(), &r.standard) {
+            (false, Some(s)) => {
+                for p in paths {
+                    let pack = pack_at(p)?;
+                    let Some(i) = pack.standards.iter().position(|x| x.id == *s) else {
+                        return Err(fail(Msg::new("ladder-no-standard").arg("pack", p).arg("name", s)));
+                    };
+                    criteria.push((pack, i));
+                }
             }
-            (None, None) => None,
+            (true, None) => {}
             _ => return Err(fail(Msg::new("ladder-pack-and-standard"))),
-        };
+        }
         let pays = match (&r.pays, &payer) {
             (None, _) => None,
             (Some(_), None) => return Err(fail(Msg::new("ladder-pays-without-payer"))),
@@ -159,7 +168,7 @@ pub fn load_ladder(path: &Path) -> Result<Ladder, Msg> {
                 Some((ev, fields))
             }
         };
-        if criteria.is_none() && r.gap.is_none() {
+        if criteria.is_empty() && r.gap.is_none() {
             return Err(fail(Msg::new("ladder-gap-needed").arg("name", &r.title.zh)));
         }
         rungs.push(Rung { title: text(r.title), criteria, held: r.held, pays, gap: r.gap.map(text) });
@@ -219,10 +228,10 @@ pub struct RungResult<'l> {
 }
 
 impl<'l> RungResult<'l> {
-    /// The standard's outcome, when the rung has criteria.
+    /// The standard's outcome, when the rung has criteria (of the version used).
     pub fn standard(&self) -> Option<&StandardResult<'l>> {
-        let (_, si) = self.rung.criteria.as_ref()?;
         let ev = self.evaluation.as_ref()?;
+        let (_, si) = self.rung.criteria.iter().find(|(p, _)| std::ptr::eq(p, ev.pack))?;
         ev.standards.iter().find(|s| std::ptr::eq(s.standard, &ev.pack.standards[*si]))
     }
 }
@@ -242,7 +251,7 @@ pub struct LadderResult<'l> {
 /// checks its own and leaves the others' to them. The recognition a rung would bring is dated
 /// the last day of `year`.
 pub fn assess<'l>(ladder: &'l Ladder, name: &str, text: &str, year: i32) -> Result<LadderResult<'l>, Report> {
-    let packs: Vec<&Pack> = ladder.payer.iter().chain(ladder.rungs.iter().filter_map(|r| r.criteria.as_ref().map(|(p, _)| p))).collect();
+    let packs: Vec<&Pack> = ladder.payer.iter().chain(ladder.rungs.iter().flat_map(|r| r.criteria.iter().map(|(p, _)| p))).collect();
     let load = |pack: &Pack| {
         let others: Vec<&Pack> = packs.iter().copied().filter(|p| !std::ptr::eq(*p, pack)).collect();
         load_facts_among(pack, &others, name, text)
@@ -267,18 +276,19 @@ pub fn assess<'l>(ladder: &'l Ladder, name: &str, text: &str, year: i32) -> Resu
     let first = loaded.first();
     let mut rungs = Vec::new();
     for rung in &ladder.rungs {
-        let evaluation = rung.criteria.as_ref().map(|(pack, _)| {
+        // The version in force in the year (else the first, which says it is not in force).
+        let version = rung.criteria.iter().find(|(p, _)| (p.valid.0.year..=p.valid.1.year).contains(&year)).or(rung.criteria.first());
+        let evaluation = version.map(|(pack, _)| {
             let i = packs.iter().position(|p| std::ptr::eq(*p, pack)).expect("every criteria pack is loaded");
             evaluate(pack, &loaded[i], &opts)
         });
-        let standing = match (&rung.held, &evaluation) {
-            (Some(h), _) if held(h) => Standing::Holds,
-            (_, None) => Standing::NotEncoded,
-            (_, Some(ev)) => {
-                let si = rung.criteria.as_ref().map_or(0, |(_, si)| *si);
-                let st = ev.standards.iter().find(|s| std::ptr::eq(s.standard, &ev.pack.standards[si]));
+        let standing = match (&rung.held, &evaluation, version) {
+            (Some(h), _, _) if held(h) => Standing::Holds,
+            (_, Some(ev), Some((_, si))) => {
+                let st = ev.standards.iter().find(|s| std::ptr::eq(s.standard, &ev.pack.standards[*si]));
                 Standing::Assessed(st.map_or(Outcome::NeedsInformation, |s| s.outcome))
             }
+            _ => Standing::NotEncoded,
         };
         let pay = match (&rung.pays, payer, &baseline) {
             (Some((ev, fields)), Some((pack, facts)), Some(base)) => {
@@ -348,7 +358,7 @@ pub fn to_text(r: &LadderResult<'_>, lang: Lang) -> String {
                 o.push_str(&standard_detail(ev, st, lang));
             }
         }
-        if let (None, Some(gap)) = (&rr.rung.criteria, &rr.rung.gap) {
+        if let (true, Some(gap)) = (rr.rung.criteria.is_empty(), &rr.rung.gap) {
             let _ = writeln!(o, "   {}", gap.get(lang));
         }
         match &rr.pay {

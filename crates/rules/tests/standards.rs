@@ -340,3 +340,74 @@ fn every_numbered_line_of_the_criteria_texts_is_accounted_for() {
         assert!(problems.iter().any(|p| p.contains("第二十二条") || p.contains("第三条")), "{name}: {problems:?}");
     }
 }
+
+/// Copies a pack folder, changing its pack.toml (for a second version of the same criteria).
+fn copy_pack(from: &Path, to: &Path, edit: impl Fn(String) -> String) {
+    for entry in walk(from) {
+        let rel = entry.strip_prefix(from).expect("inside");
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("dir");
+        let text = std::fs::read_to_string(&entry).expect("read");
+        std::fs::write(&dest, if rel == Path::new("pack.toml") { edit(text) } else { text }).expect("write");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir").flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}
+
+#[test]
+fn the_ladder_uses_the_version_in_force_in_the_assessment_year() {
+    // Two versions of the SME criteria: the 2017 text until 2025, and a made-up 2026 version
+    // whose pass mark is 70分 (only for this test: no such text is known).
+    let root = std::env::temp_dir().join(format!("qiangke-ladder-versions-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let packs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
+    copy_pack(&packs.join("cn-tsme-2017"), &root.join("v2017"), |t| {
+        t.replace(r#"valid_until = "9999-12-31""#, r#"valid_until = "2025-12-31""#)
+    });
+    copy_pack(&packs.join("cn-tsme-2017"), &root.join("v2026"), |t| {
+        t.replace(r#"valid_from = "2017-01-01""#, r#"valid_from = "2026-01-01""#)
+            .replace(r#"id = "cn-tsme-2017""#, r#"id = "cn-tsme-2026""#)
+    });
+    let rules = root.join("v2026/rules/6-conditions.toml");
+    let text = std::fs::read_to_string(&rules).expect("rules").replace(r#"pass = "60分 不低于""#, r#"pass = "70分 不低于""#);
+    std::fs::write(&rules, text).expect("write");
+    std::fs::write(
+        root.join("ladder.toml"),
+        r#"title = { zh = "版本", en = "versions" }
+[[rung]]
+title = { zh = "科技型中小企业", en = "technology-based SME" }
+versions = ["v2017", "v2026"]
+standard = "tsme"
+"#,
+    )
+    .expect("ladder");
+    let ladder = load_ladder(&root.join("ladder.toml")).unwrap_or_else(|m| panic!("{m}"));
+    // 20 of 100 staff (20%, C: 12分), R&D 500万元 of 1亿元 (5%, B: 40分), two class II items
+    // (D: 12分): 64分, enough for 不低于60分, not for 不低于70分.
+    let year = |y: i32| {
+        format!(
+            r#""{y}": {{"employees": 100, "st_staff": 20, "sales": "1亿元", "total_assets": "5000万元", "rd_expense": "500万元", "cost_expense": "1亿元", "serious_incident": false, "blacklisted": false, "ip_class1": 0, "ip_class2": 2, "hnte_certificate": false, "national_award_top3": false, "provincial_rd_institution": false, "led_standard": false}}"#
+        )
+    };
+    let facts = format!(
+        r#"{{"entity": {{"id": "V", "kind": "enterprise", "resident_enterprise": true, "restricted_products": false}}, "years": {{{}, {}, {}}}}}"#,
+        year(2024),
+        year(2025),
+        year(2026)
+    );
+    let standing = |y: i32| {
+        let r = assess(&ladder, "v.json", &facts, y).unwrap_or_else(|e| panic!("{}", e.render()));
+        let rr = &r.rungs[0];
+        (rr.evaluation.as_ref().map(|e| e.pack.id.clone()), rr.standing, rr.standard().and_then(|s| s.score))
+    };
+    assert_eq!(standing(2025), (Some("cn-tsme-2017".into()), Standing::Assessed(Outcome::Meets), Some((d("64"), d("64")))));
+    assert_eq!(standing(2026), (Some("cn-tsme-2026".into()), Standing::Assessed(Outcome::CannotMeet), Some((d("64"), d("64")))));
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -229,7 +229,7 @@ fn rung(r: &LadderResult<'_>, i: usize, rr: &RungResult<'_>, lang: Lang) -> Mark
                 }
                 @if rr.standing != Standing::Holds { (standard(ev, st, lang)) }
             }
-            @if let (None, Some(gap)) = (&rr.rung.criteria, &rr.rung.gap) { p { (gap.get(lang)) } }
+            @if let (true, Some(gap)) = (rr.rung.criteria.is_empty(), &rr.rung.gap) { p { (gap.get(lang)) } }
             @match &rr.pay {
                 Pay::Awards(a) if a.is_empty() => p { (say(lang, "ladder-pays-nothing", &[("payer", payer)])) },
                 Pay::Awards(a) => {
