@@ -403,6 +403,10 @@ fn standard_detail(ev: &Evaluation<'_>, st: &StandardResult<'_>, lang: Lang) -> 
     let pack = ev.pack;
     let mut o = String::new();
     let of = |ri: usize| ev.results.iter().find(|x| std::ptr::eq(x.rule, &pack.rules[ri]) && x.claim_year == st.claim_year);
+    let met = st.standard.all.iter().filter(|ri| of(**ri).is_some_and(|x| matches!(x.state, State::Awarded { .. }))).count();
+    if met == st.standard.all.len() && met > 0 {
+        let _ = writeln!(o, "   {}", t(lang, "ladder-page-conditions-met", &[("count", &met.to_string())]));
+    }
     if let Some(route) = st.route {
         let _ = writeln!(
             o,
