@@ -604,15 +604,7 @@ fn eval(dir: &Path, facts_path: &Path, years: Vec<i32>, format: Format, lang: La
         }
     };
     let path = facts_path.display().to_string();
-    let bytes = std::fs::read(facts_path).with_context(|| say("cli-cannot-read", &[("path", &path)]))?;
-    // A facts file saved by Excel or Notepad on Chinese Windows may be GBK.
-    let text = match qiangke_rules::textfile::decode(&bytes) {
-        Ok(t) => t.into_owned(),
-        Err(e) => {
-            errln!("{}", say("cli-error", &[("detail", &format!("{path}: {}", e.render(lang)))]));
-            return Ok(ExitCode::from(1));
-        }
-    };
+    let Some(text) = read_facts_text(facts_path, lang)? else { return Ok(ExitCode::from(1)) };
     let facts = match load_facts(&pack, &path, &text) {
         Ok(f) => f,
         Err(report) => {
@@ -629,6 +621,20 @@ fn eval(dir: &Path, facts_path: &Path, years: Vec<i32>, format: Format, lang: La
     Ok(ExitCode::SUCCESS)
 }
 
+/// A facts file's text; `None` after saying why it is neither UTF-8 nor GB18030. A facts file
+/// saved by Excel or Notepad on Chinese Windows may be GBK.
+fn read_facts_text(path: &Path, lang: Lang) -> Result<Option<String>> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| say("cli-cannot-read", &[("path", &name)]))?;
+    match qiangke_rules::textfile::decode(&bytes) {
+        Ok(t) => Ok(Some(t.into_owned())),
+        Err(e) => {
+            errln!("{}", say("cli-error", &[("detail", &format!("{name}: {}", e.render(lang)))]));
+            Ok(None)
+        }
+    }
+}
+
 fn ladder(path: &Path, facts_path: &Path, year: i32, format: Format, lang: Lang) -> Result<ExitCode> {
     let ladder = match qiangke_rules::ladder::load_ladder(path) {
         Ok(l) => l,
@@ -638,14 +644,7 @@ fn ladder(path: &Path, facts_path: &Path, year: i32, format: Format, lang: Lang)
         }
     };
     let name = facts_path.display().to_string();
-    let bytes = std::fs::read(facts_path).with_context(|| say("cli-cannot-read", &[("path", &name)]))?;
-    let text = match qiangke_rules::textfile::decode(&bytes) {
-        Ok(t) => t.into_owned(),
-        Err(e) => {
-            errln!("{}", say("cli-error", &[("detail", &format!("{name}: {}", e.render(lang)))]));
-            return Ok(ExitCode::from(1));
-        }
-    };
+    let Some(text) = read_facts_text(facts_path, lang)? else { return Ok(ExitCode::from(1)) };
     let result = match qiangke_rules::ladder::assess(&ladder, &name, &text, year) {
         Ok(r) => r,
         Err(report) => {

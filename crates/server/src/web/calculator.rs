@@ -404,31 +404,10 @@ pub(super) async fn submit(ctx: Ctx, State(s): State<Arc<AppState>>, axum::Form(
     ctx.page_reposting(StatusCode::UNPROCESSABLE_ENTITY, title, body, &form)
 }
 
-pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mut mp: Multipart) -> Response {
+pub(super) async fn upload(ctx: Ctx, State(s): State<Arc<AppState>>, mp: Multipart) -> Response {
     let pack = &s.pack;
     let title = ctx.l("calc-award-calculator");
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut too_large = false;
-    loop {
-        match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some("facts") => {
-                let name = f.file_name().unwrap_or("facts.json").to_string();
-                match f.bytes().await {
-                    Ok(b) => file = Some((name, b.to_vec())),
-                    Err(e) => {
-                        too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                        break;
-                    }
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) => {
-                too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                break;
-            }
-        }
-    }
+    let super::Upload { file, too_large, .. } = super::read_upload(mp).await;
     let fail = |msg: Markup| {
         let body = html! {
             div.summary-errors role="alert" { (msg) }

@@ -97,37 +97,16 @@ pub(super) async fn example(State(s): St) -> Response {
     }
 }
 
-pub(super) async fn upload(ctx: Ctx, State(s): St, mut mp: Multipart) -> Response {
+pub(super) async fn upload(ctx: Ctx, State(s): St, mp: Multipart) -> Response {
     let Some(l) = s.ladder.get().cloned() else { return no_ladder(&ctx) };
     let title = ctx.l("ladder-page-title");
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut year = default_year(&l);
-    let mut too_large = false;
-    loop {
-        match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some("facts") => {
-                let name = f.file_name().unwrap_or("facts.json").to_string();
-                match f.bytes().await {
-                    Ok(b) => file = Some((name, b.to_vec())),
-                    Err(e) => {
-                        too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                        break;
-                    }
-                }
-            }
-            Ok(Some(f)) if f.name() == Some("year") => {
-                if let Some(y) = f.text().await.ok().and_then(|t| t.trim().parse().ok()).filter(|y| YEARS.contains(y)) {
-                    year = y;
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) => {
-                too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                break;
-            }
-        }
-    }
+    let super::Upload { file, fields, too_large } = super::read_upload(mp).await;
+    let year = fields
+        .iter()
+        .find(|(k, _)| k == "year")
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .filter(|y| YEARS.contains(y))
+        .unwrap_or_else(|| default_year(&l));
     let fail = |status: StatusCode, msg: Markup| {
         let body = html! { div.summary-errors role="alert" { (msg) } (intro(&ctx, &l)) (form(&ctx, &l, year)) };
         ctx.page_status(status, title, body)

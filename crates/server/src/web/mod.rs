@@ -644,6 +644,45 @@ pub(crate) fn store_error(ctx: &Ctx, e: qiangke_store::Error) -> Response {
 }
 
 /// A problem as a page, with its status, in the page's language.
+/// A facts file sent with a form (`multipart/form-data`): the file of the field `facts` (its
+/// name and bytes), the form's other fields as text, and whether the body was too large.
+#[derive(Default)]
+pub(crate) struct Upload {
+    pub file: Option<(String, Vec<u8>)>,
+    pub fields: Vec<(String, String)>,
+    pub too_large: bool,
+}
+
+pub(crate) async fn read_upload(mut mp: axum::extract::Multipart) -> Upload {
+    let mut up = Upload::default();
+    loop {
+        match mp.next_field().await {
+            Ok(Some(f)) if f.name() == Some("facts") => {
+                let name = f.file_name().unwrap_or("facts.json").to_string();
+                match f.bytes().await {
+                    Ok(b) => up.file = Some((name, b.to_vec())),
+                    Err(e) => {
+                        up.too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                        break;
+                    }
+                }
+            }
+            Ok(Some(f)) => {
+                let name = f.name().unwrap_or("").to_string();
+                if let Ok(t) = f.text().await {
+                    up.fields.push((name, t));
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                up.too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                break;
+            }
+        }
+    }
+    up
+}
+
 pub(crate) fn problem_page(ctx: &Ctx, p: &crate::Problem) -> Response {
     let mut msg = p.detail.render(ctx.lang);
     for f in &p.errors {
