@@ -119,7 +119,7 @@ enum Cmd {
         ladder: PathBuf,
         facts: PathBuf,
         /// The year of the assessment (the application year).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1..=9998))]
         year: i32,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -636,7 +636,7 @@ fn read_facts_text(path: &Path, lang: Lang) -> Result<Option<String>> {
 }
 
 fn ladder(path: &Path, facts_path: &Path, year: i32, format: Format, lang: Lang) -> Result<ExitCode> {
-    let ladder = match qiangke_rules::ladder::load_ladder(path) {
+    let ladder = match qiangke_rules::ladder::load_ladder(path, lang) {
         Ok(l) => l,
         Err(m) => {
             errln!("{}", say("cli-error", &[("detail", &m.render(lang))]));

@@ -72,7 +72,7 @@ pub fn serve(
     };
     // The /ladder page's ladder: a missing file leaves the page saying so; a wrong one stops here.
     let ladder = if ladder.exists() {
-        Some(Arc::new(qiangke_rules::ladder::load_ladder(ladder).map_err(|m| anyhow::anyhow!(m.render(crate::lang())))?))
+        Some(Arc::new(qiangke_rules::ladder::load_ladder(ladder, crate::lang()).map_err(|m| anyhow::anyhow!(m.render(crate::lang())))?))
     } else {
         eprintln!("qiangke: no ladder at {}; the /ladder page will say so", ladder.display());
         None

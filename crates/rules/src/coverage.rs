@@ -117,12 +117,13 @@ pub fn numbered_lines(source: &str) -> Vec<(usize, String, &str)> {
 /// Coverage of a text numbered by articles ([`numbered_lines`]).
 fn coverage_of_lines(pack: &Pack) -> Coverage<'_> {
     let register = &pack.plan.register;
-    // A quote accounts for a line it holds as a whole line (a band of a quoted table), or a
-    // long enough part of it; a short heading inside a longer sentence does not count.
+    // A quote accounts for a line it holds whole (a band of a quoted table, a sentence quoted
+    // with more around it) or whose beginning it quotes; a fragment from the middle of a line
+    // does not account for the line.
     let quoted = |q: &str, line: &str| {
         let q = q.trim();
         let whole_line = q.lines().any(|l| l.trim() == line);
-        !q.is_empty() && (whole_line || (line.chars().count() >= 10 && q.contains(line)) || (q.chars().count() >= 6 && line.contains(q)))
+        !q.is_empty() && (whole_line || (line.chars().count() >= 10 && q.contains(line)) || (q.chars().count() >= 6 && line.starts_with(q)))
     };
     let mut problems = Vec::new();
     let items: Vec<Item<'_>> = numbered_lines(&pack.source_text)

@@ -843,12 +843,12 @@ impl<'p> Cx<'p, '_> {
                 }
                 Value::Int(i64::try_from(n).ok()?)
             }
-            Value::Money(_) => {
+            Value::Money(_) | Value::Dec(_) => {
                 let mut m = exact.round_dp_with_strategy(2, RoundingStrategy::ToPositiveInfinity);
                 if op == BinOp::Gt && m == exact {
                     m += Decimal::new(1, 2);
                 }
-                Value::Money(m)
+                if matches!(value, Value::Money(_)) { Value::Money(m) } else { Value::Dec(m.normalize()) }
             }
             _ => return None,
         };

@@ -534,6 +534,15 @@ pub fn result_to_text(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> String {
 /// What more would reach a better tier, for each tier lookup in the result's trace: "R&D
 /// spending (2023): 5,000,000 yuan more would reach the tier … (500,000 yuan)". Needs the trace.
 pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
+    tier_hints_above(pack, r, lang, None)
+}
+
+/// [`tier_hints`] for a score whose current points are `floor`: where the result is the better
+/// of several measures (`max`), a band of a measure is hinted only if it would score more than
+/// the result already does (a sum's parts are all hinted).
+pub fn tier_hints_above(pack: &Pack, r: &RuleResult<'_>, lang: Lang, floor: Option<Decimal>) -> Vec<String> {
+    let better_of = r.trace.iter().any(|s| matches!(s, Step::Call { func: crate::resolve::Func::Max, .. }));
+    let floor = floor.filter(|_| better_of);
     let mut out = Vec::new();
     let mut last_fact: Option<(&FactRef, &Value)> = None;
     for s in &r.trace {
@@ -546,6 +555,9 @@ pub fn tier_hints(pack: &Pack, r: &RuleResult<'_>, lang: Lang) -> Vec<String> {
             _ => continue,
         };
         let tb = &pack.tiers[table];
+        if floor.is_some_and(|f| tb.bands[next.0].amount <= f) {
+            continue;
+        }
         // The fact the table was looked up by; a value worked out from facts (an average, a
         // ratio) is named as such.
         let what = match last_fact {
@@ -820,6 +832,7 @@ fn more_text(pack: &Pack, value: &Value, need: &Value, lang: Lang) -> String {
     match (value, need) {
         (Value::Int(a), Value::Int(b)) => Value::Int(b - a).show(pack, lang),
         (Value::Money(a), Value::Money(b)) => value_text(pack, &Value::Money(b - a), lang),
+        (Value::Dec(a), Value::Dec(b)) => Value::Dec(b - a).show(pack, lang),
         _ => String::new(),
     }
 }

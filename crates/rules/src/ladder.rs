@@ -120,8 +120,9 @@ fn text(t: RawText) -> Text {
     Text { zh: t.zh, en: t.en }
 }
 
-/// Reads a ladder file and the packs it names. The error says which file and what is wrong.
-pub fn load_ladder(path: &Path) -> Result<Ladder, Msg> {
+/// Reads a ladder file and the packs it names. The error says which file and what is wrong (a
+/// pack's own diagnostics rendered in `lang`).
+pub fn load_ladder(path: &Path, lang: Lang) -> Result<Ladder, Msg> {
     let name = path.display().to_string();
     let fail = |detail: Msg| Msg::new("ladder-invalid").arg("file", &name).detail(detail);
     let body = std::fs::read_to_string(path).map_err(|e| fail(Msg::new("ladder-cannot-read").arg("reason", e)))?;
@@ -129,7 +130,7 @@ pub fn load_ladder(path: &Path) -> Result<Ladder, Msg> {
     let base = path.parent().unwrap_or(Path::new("."));
     let pack_at = |rel: &str| -> Result<Pack, Msg> {
         let dir: PathBuf = base.join(rel);
-        load_pack(&dir).map_err(|e| fail(Msg::new("ladder-pack").arg("pack", rel).arg("reason", e.to_string())))
+        load_pack(&dir).map_err(|e| fail(Msg::new("ladder-pack").arg("pack", rel).arg("reason", e.render_in(lang))))
     };
     let payer = raw.payer.as_deref().map(pack_at).transpose()?;
     let mut rungs = Vec::new();
@@ -186,6 +187,21 @@ pub fn load_ladder(path: &Path) -> Result<Ladder, Msg> {
     Ok(Ladder { title: text(raw.title), name, payer, payer_title, rungs, example, year: raw.year })
 }
 
+impl Ladder {
+    /// The years an assessment makes sense for: from the first year any of its criteria is in
+    /// force to the last year of the paying plan (or of the criteria, if they end and no plan
+    /// pays), at most 30 years.
+    pub fn years(&self) -> std::ops::RangeInclusive<i32> {
+        let packs = || self.rungs.iter().flat_map(|r| r.criteria.iter().map(|(p, _)| p));
+        let from = packs().map(|p| p.valid.0.year).min().or(self.payer.as_ref().map(|p| p.valid.0.year)).unwrap_or(2000);
+        let until = match &self.payer {
+            Some(p) => p.valid.1.year,
+            None => packs().map(|p| p.valid.1.year).max().unwrap_or(from),
+        };
+        from..=until.clamp(from, from + 30)
+    }
+}
+
 /// Where an enterprise stands on one rung.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
@@ -212,6 +228,12 @@ impl Standing {
 pub enum Pay<'l> {
     /// The awards the recognition would add (possibly none: the plan pays nothing for it).
     Awards(Vec<RuleResult<'l>>),
+    /// The enterprise already holds it: nothing is new.
+    Held,
+    /// The year is outside the plan's period.
+    NotInForce { from: Date, until: Date },
+    /// The plan has paid for it already (its once-key), in `year`.
+    AlreadyPaid { year: i32 },
     /// The ladder names no event for it, or has no payer.
     NotDeclared,
 }
@@ -276,8 +298,14 @@ pub fn assess<'l>(ladder: &'l Ladder, name: &str, text: &str, year: i32) -> Resu
     let first = loaded.first();
     let mut rungs = Vec::new();
     for rung in &ladder.rungs {
-        // The version in force in the year (else the first, which says it is not in force).
-        let version = rung.criteria.iter().find(|(p, _)| (p.valid.0.year..=p.valid.1.year).contains(&year)).or(rung.criteria.first());
+        // The version in force in the year, the latest to come into force if two are (else the
+        // first, which says it is not in force).
+        let version = rung
+            .criteria
+            .iter()
+            .filter(|(p, _)| (p.valid.0.year..=p.valid.1.year).contains(&year))
+            .max_by_key(|(p, _)| p.valid.0)
+            .or(rung.criteria.first());
         let evaluation = version.map(|(pack, _)| {
             let i = packs.iter().position(|p| std::ptr::eq(*p, pack)).expect("every criteria pack is loaded");
             evaluate(pack, &loaded[i], &opts)
@@ -291,6 +319,7 @@ pub fn assess<'l>(ladder: &'l Ladder, name: &str, text: &str, year: i32) -> Resu
             _ => Standing::NotEncoded,
         };
         let pay = match (&rung.pays, payer, &baseline) {
+            (Some(_), Some(_), _) if standing == Standing::Holds => Pay::Held,
             (Some((ev, fields)), Some((pack, facts)), Some(base)) => {
                 let mut with = facts.clone();
                 let mut values = vec![None; pack.vocab.events[*ev].fields.len()];
@@ -306,13 +335,27 @@ pub fn assess<'l>(ladder: &'l Ladder, name: &str, text: &str, year: i32) -> Resu
                     .filter(|r| matches!(r.state, State::Awarded { .. }) && r.rule.kind == RuleKind::Award)
                     .map(|r| (r.rule.id.as_str(), r.once_key.as_ref()))
                     .collect();
-                let added = after
+                // What the added event itself came to (it has no place in a file: `at` is none).
+                let own = |r: &RuleResult<'_>| r.trigger.as_ref().is_some_and(|t| t.event == *ev && t.date == date && t.at.is_none());
+                let not_in_force = after.results.iter().filter(|r| own(r)).find_map(|r| match r.state {
+                    State::NotInForce { valid, .. } => Some(valid),
+                    _ => None,
+                });
+                let paid = after.results.iter().filter(|r| own(r)).find_map(|r| match &r.state {
+                    State::NotEligible(crate::eval::Reason::AlreadyAwarded { year, .. }) => Some(*year),
+                    _ => None,
+                });
+                let added: Vec<RuleResult<'l>> = after
                     .results
                     .into_iter()
                     .filter(|r| matches!(r.state, State::Awarded { .. }) && r.rule.kind == RuleKind::Award)
                     .filter(|r| !before.contains(&(r.rule.id.as_str(), r.once_key.as_ref())))
                     .collect();
-                Pay::Awards(added)
+                match (added.is_empty(), not_in_force, paid) {
+                    (true, Some((from, until)), _) => Pay::NotInForce { from, until },
+                    (true, None, Some(year)) => Pay::AlreadyPaid { year },
+                    _ => Pay::Awards(added),
+                }
             }
             _ => Pay::NotDeclared,
         };
@@ -386,6 +429,16 @@ pub fn to_text(r: &LadderResult<'_>, lang: Lang) -> String {
                     );
                     let _ = writeln!(o, "     「{}」", x.rule.quote);
                 }
+            }
+            Pay::Held => {
+                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-held", &[("payer", payer)]));
+            }
+            Pay::NotInForce { from, until } => {
+                let args = [("payer", payer), ("year", &r.year.to_string()), ("from", &from.to_string()), ("until", &until.to_string())];
+                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-not-in-force", &args));
+            }
+            Pay::AlreadyPaid { year } => {
+                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-already", &[("payer", payer), ("year", &year.to_string())]));
             }
             Pay::NotDeclared if r.ladder.payer.is_some() => {
                 let _ = writeln!(o, "   {}", t(lang, "ladder-pays-not-declared", &[("payer", payer)]));
@@ -462,13 +515,21 @@ fn standard_detail(ev: &Evaluation<'_>, st: &StandardResult<'_>, lang: Lang) -> 
     if st.outcome != Outcome::Meets {
         for ri in &st.standard.score {
             if let Some(x) = of(*ri) {
-                for h in crate::explain::tier_hints(pack, x, lang) {
+                for h in crate::explain::tier_hints_above(pack, x, lang, score_high(x)) {
                     let _ = writeln!(o, "   {} {}{}{h}", label(lang, "ladder-more"), x.rule.title.get(lang), label(lang, "ex-colon"));
                 }
             }
         }
     }
     o
+}
+
+/// A score's current high end (what a better band must beat).
+pub fn score_high(x: &RuleResult<'_>) -> Option<rust_decimal::Decimal> {
+    match x.state {
+        State::Awarded { high, .. } => Some(high),
+        _ => None,
+    }
 }
 
 /// The machine form: each rung's standing, its standard (as `explain::standard_json`) and the
@@ -494,6 +555,9 @@ pub fn to_json(r: &LadderResult<'_>) -> serde_json::Value {
             };
             let pays = match (&rr.pay, &r.ladder.payer) {
                 (Pay::Awards(a), Some(payer)) => a.iter().map(|x| crate::explain::result_json(payer, x)).collect(),
+                (Pay::Held, _) => json!({"none": "held"}),
+                (Pay::NotInForce { from, until }, _) => json!({"none": "not-in-force", "valid": {"from": from.to_string(), "until": until.to_string()}}),
+                (Pay::AlreadyPaid { year }, _) => json!({"none": "already-paid", "year": year}),
                 _ => serde_json::Value::Null,
             };
             json!({

@@ -521,6 +521,8 @@ pub struct Standard {
     pub with_score: Vec<usize>,
     /// Check rules any one of which stands in for the score and `with_score` (直接确认).
     pub routes: Vec<usize>,
+    /// Points are whole (各级指标均按整数打分): above an exclusive mark means one point more.
+    pub whole_points: bool,
     pub notes: Vec<usize>,
     pub file: FileId,
     pub span: Span,

@@ -53,13 +53,17 @@ impl StandardResult<'_> {
     /// Points the sure part of the score still lacks to pass: what expert review must give
     /// (`None` unless the score is known and its low end does not pass).
     pub fn short(&self) -> Option<Decimal> {
-        let (low, _) = self.score?;
-        let pass = self.standard.pass.as_ref()?;
-        if self.standard.passes(low) {
+        if self.outcome != Outcome::DependsOnReview {
             return None;
         }
-        // Points are whole (各级指标均按整数打分) where the mark is exclusive: one point more.
-        let need = if pass.inclusive { pass.value } else { pass.value.floor() + Decimal::ONE };
+        let (low, _) = self.score?;
+        let pass = self.standard.pass.as_ref()?;
+        // Above an exclusive mark: one point more where points are whole (the standard's
+        // `whole_points`: 各级指标均按整数打分), else the mark itself (to be exceeded).
+        let need = match (pass.inclusive, self.standard.whole_points) {
+            (false, true) => pass.value.floor() + Decimal::ONE,
+            _ => pass.value,
+        };
         Some(need - low)
     }
 }
@@ -74,8 +78,10 @@ enum Part {
 
 fn part(r: Option<&RuleResult<'_>>) -> Part {
     match r.map(|r| &r.state) {
-        Some(State::Awarded { .. }) => Part::Met,
-        Some(State::NeedsInformation(_)) => Part::Unknown,
+        // A check refused only by its once-key passed its guard.
+        Some(State::Awarded { .. } | State::NotEligible(crate::eval::Reason::AlreadyAwarded { .. })) => Part::Met,
+        // An arithmetic overflow decides nothing about the entity.
+        Some(State::NeedsInformation(_) | State::NotEligible(crate::eval::Reason::Overflow)) => Part::Unknown,
         _ => Part::Failed,
     }
 }

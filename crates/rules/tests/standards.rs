@@ -277,7 +277,7 @@ fn ladder_dir() -> std::path::PathBuf {
 
 #[test]
 fn the_sample_enterprise_on_the_wuwei_ladder() {
-    let ladder = load_ladder(&ladder_dir().join("wuwei.toml")).unwrap_or_else(|m| panic!("{m}"));
+    let ladder = load_ladder(&ladder_dir().join("wuwei.toml"), qiangke_rules::Lang::Zh).unwrap_or_else(|m| panic!("{m}"));
     let text = std::fs::read_to_string(ladder_dir().join("examples/enterprise.json")).expect("sample");
     let r = assess(&ladder, "enterprise.json", &text, 2025).unwrap_or_else(|e| panic!("{}", e.render()));
     let standings: Vec<&str> = r.rungs.iter().map(|x| x.standing.code()).collect();
@@ -297,7 +297,7 @@ fn the_sample_enterprise_on_the_wuwei_ladder() {
                 (x.rule.id.clone(), x.budget_year, matches!(x.state, State::Awarded { low, .. } if low == d("200000") || low == d("50000")))
             })
             .collect::<Vec<_>>(),
-        Pay::NotDeclared => Vec::new(),
+        _ => Vec::new(),
     };
     assert_eq!(pays(2), [("high-tech-new".to_string(), Some(2026), true)]);
     assert_eq!(pays(1), [("provincial-sti-new".to_string(), Some(2026), true)]);
@@ -309,11 +309,13 @@ fn the_sample_enterprise_on_the_wuwei_ladder() {
 
 #[test]
 fn a_held_recognition_is_held_and_a_name_no_pack_knows_is_refused() {
-    let ladder = load_ladder(&ladder_dir().join("wuwei.toml")).unwrap_or_else(|m| panic!("{m}"));
+    let ladder = load_ladder(&ladder_dir().join("wuwei.toml"), qiangke_rules::Lang::Zh).unwrap_or_else(|m| panic!("{m}"));
     let text = std::fs::read_to_string(ladder_dir().join("examples/enterprise.json")).expect("sample");
     let held = text.replace(r#""hnte_certificate": false"#, r#""hnte_certificate": true"#);
     let r = assess(&ladder, "enterprise.json", &held, 2025).unwrap_or_else(|e| panic!("{}", e.render()));
     assert_eq!(r.rungs[2].standing, Standing::Holds);
+    // Held: nothing new to pay for.
+    assert!(matches!(r.rungs[2].pay, Pay::Held), "{:?}", r.rungs[2].pay);
     // With the certificate the SME standard is met by its direct route.
     assert_eq!(
         r.rungs[0].standard().and_then(|s| s.route).map(|i| r.rungs[0].evaluation.as_ref().expect("ev").pack.rules[i].id.as_str()),
@@ -388,7 +390,7 @@ standard = "tsme"
 "#,
     )
     .expect("ladder");
-    let ladder = load_ladder(&root.join("ladder.toml")).unwrap_or_else(|m| panic!("{m}"));
+    let ladder = load_ladder(&root.join("ladder.toml"), qiangke_rules::Lang::Zh).unwrap_or_else(|m| panic!("{m}"));
     // 20 of 100 staff (20%, C: 12分), R&D 500万元 of 1亿元 (5%, B: 40分), two class II items
     // (D: 12分): 64分, enough for 不低于60分, not for 不低于70分.
     let year = |y: i32| {
@@ -410,4 +412,31 @@ standard = "tsme"
     assert_eq!(standing(2025), (Some("cn-tsme-2017".into()), Standing::Assessed(Outcome::Meets), Some((d("64"), d("64")))));
     assert_eq!(standing(2026), (Some("cn-tsme-2026".into()), Standing::Assessed(Outcome::CannotMeet), Some((d("64"), d("64")))));
     let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn what_the_plan_pays_says_why_it_pays_nothing() {
+    let ladder = load_ladder(&ladder_dir().join("wuwei.toml"), qiangke_rules::Lang::Zh).unwrap_or_else(|m| panic!("{m}"));
+    let text = std::fs::read_to_string(ladder_dir().join("examples/enterprise.json")).expect("sample");
+    // 2026 is after the plan's period (2022–2025): the recognition would be not in force.
+    let r = assess(&ladder, "enterprise.json", &text, 2026).unwrap_or_else(|e| panic!("{}", e.render()));
+    match &r.rungs[2].pay {
+        Pay::NotInForce { from, until } => assert_eq!((from.to_string(), until.to_string()), ("2022-01-01".into(), "2025-12-31".into())),
+        other => panic!("{other:?}"),
+    }
+    // Recognized new in 2023 (四(二)7 paid then, once per kind): a 2025 recognition pays nothing again.
+    let earlier = text.replace(
+        "\n  }\n}",
+        "\n  },\n  \"events\": [{ \"type\": \"recognition\", \"date\": \"2023-11-20\", \"kind\": \"high_tech\", \"renewal\": false }]\n}",
+    );
+    assert_ne!(earlier, text, "the sample ends as expected");
+    let r = assess(&ladder, "enterprise.json", &earlier, 2025).unwrap_or_else(|e| panic!("{}", e.render()));
+    assert!(matches!(r.rungs[2].pay, Pay::AlreadyPaid { year: 2023 }), "{:?}", r.rungs[2].pay);
+    // Where the result is the better of two measures, a band of the other is not offered when it
+    // would not score more: R&D at 6% of sales already gives 50分, so nothing is hinted for the
+    // costs measure (6.67%, band F).
+    let r = assess(&ladder, "enterprise.json", &text, 2025).unwrap_or_else(|e| panic!("{}", e.render()));
+    let out = qiangke_rules::ladder::to_text(&r, qiangke_rules::Lang::Zh);
+    assert!(!out.contains("研发投入指标:"), "{out}");
+    assert!(out.contains("知识产权:"), "{out}");
 }

@@ -246,7 +246,7 @@ fn start_server(dir: &Path, seeded: bool) -> (String, qiangke_store::Store) {
             tx.send(store.clone()).expect("ready");
             let state = AppState::new(pack, store, false);
             let ladders = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ladders/wuwei.toml");
-            state.set_ladder(std::sync::Arc::new(qiangke_rules::ladder::load_ladder(&ladders).unwrap_or_else(|m| panic!("{m}"))));
+            state.set_ladder(std::sync::Arc::new(qiangke_rules::ladder::load_ladder(&ladders, qiangke_rules::Lang::Zh).unwrap_or_else(|m| panic!("{m}"))));
             axum::serve(listener, router(state)).await.expect("serve");
         });
     });

@@ -826,7 +826,7 @@ async fn the_ladder_page_shows_each_rung_and_what_it_brings() {
     assert!(r.html.contains("未配置认定阶梯"), "{}", r.html);
 
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ladders");
-    let ladder = qiangke_rules::ladder::load_ladder(&root.join("wuwei.toml")).unwrap_or_else(|m| panic!("{m}"));
+    let ladder = qiangke_rules::ladder::load_ladder(&root.join("wuwei.toml"), qiangke_rules::Lang::Zh).unwrap_or_else(|m| panic!("{m}"));
     state.set_ladder(std::sync::Arc::new(ladder));
     let r = w.get("/ladder?example=1&year=2025", None).await;
     assert_eq!(r.status, StatusCode::OK);

@@ -200,8 +200,8 @@ policy-missing = missing
 
 ## Page texts with arguments.
 calc-intro = What an enterprise, institution or person can get under the { $plan }, each amount quoting the plan's own sentence. Nothing is stored.
-calc-ladder-lead = Not yet a high-tech enterprise or another recognized kind?
-calc-ladder-link = See how far off each recognition is, and what it would bring
+calc-ladder-lead = How far off is each recognition?
+calc-ladder-link = See the recognition ladder: what is missing, and what each would bring
 policy-coverage-summary = Section 四 has { $items } items; unaccounted for: { $open }.
 policy-note-ref = note { $n }
 policy-list-separator = ,{" "}

@@ -200,8 +200,8 @@ policy-missing = 未说明
 
 ## 带参数的页面文字。
 calc-intro = 按《{ $plan }》计算企业、单位和个人可获得的科技奖补,每一笔金额都引用方案原文。不保存任何数据。
-calc-ladder-lead = 还没有取得高新技术企业等认定?
-calc-ladder-link = 看看离各项认定还差多少,以及取得后可获的奖补
+calc-ladder-lead = 想知道离各项认定还差多少?
+calc-ladder-link = 查看认定阶梯:差距,以及取得后可获的奖补
 policy-coverage-summary = 四、支持政策共 { $items } 项;未说明者:{ $open } 处。
 policy-note-ref = 说明 { $n }
 policy-list-separator = 、

@@ -772,6 +772,7 @@ fn standards(
                 pass,
                 with_score,
                 routes,
+                whole_points: st.whole_points,
                 notes,
                 file: f,
                 span: span(st.id.span()),

@@ -302,6 +302,8 @@ pub(super) struct RawStandard {
     #[serde(default)]
     pub(super) routes: Vec<Spanned<String>>,
     #[serde(default)]
+    pub(super) whole_points: bool,
+    #[serde(default)]
     pub(super) notes: Vec<Spanned<String>>,
 }
 

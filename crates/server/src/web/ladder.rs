@@ -18,9 +18,6 @@ use std::sync::Arc;
 
 type St = State<Arc<AppState>>;
 
-/// The years the form offers: from the oldest criteria in force to the year after the plan.
-const YEARS: std::ops::RangeInclusive<i32> = 2017..=2026;
-
 #[derive(serde::Deserialize, Default)]
 pub(super) struct Params {
     #[serde(default)]
@@ -29,8 +26,10 @@ pub(super) struct Params {
     year: Option<i32>,
 }
 
+/// The year the form offers first: the ladder's own choice, else the last year it covers.
 fn default_year(l: &Ladder) -> i32 {
-    l.year.unwrap_or(2025)
+    let years = l.years();
+    l.year.filter(|y| years.contains(y)).unwrap_or(*years.end())
 }
 
 fn form(ctx: &Ctx, l: &Ladder, year: i32) -> Markup {
@@ -44,7 +43,7 @@ fn form(ctx: &Ctx, l: &Ladder, year: i32) -> Markup {
                 }
                 div {
                     label for="l-year" { (ctx.l("ladder-page-year")) }
-                    select #l-year name="year" { @for y in YEARS { option value=(y) selected[y == year] { (y) } } }
+                    select #l-year name="year" { @for y in l.years() { option value=(y) selected[y == year] { (y) } } }
                     p.hint { (ctx.l("ladder-page-year-hint")) }
                 }
             }
@@ -73,7 +72,7 @@ fn no_ladder(ctx: &Ctx) -> Response {
 
 pub(super) async fn page(ctx: Ctx, State(s): St, Query(q): Query<Params>) -> Response {
     let Some(l) = s.ladder.get().cloned() else { return no_ladder(&ctx) };
-    let year = q.year.filter(|y| YEARS.contains(y)).unwrap_or_else(|| default_year(&l));
+    let year = q.year.filter(|y| l.years().contains(y)).unwrap_or_else(|| default_year(&l));
     let results = match (q.example.is_some(), &l.example) {
         (true, Some((name, text))) => match run(&s, l.clone(), name.clone(), text.clone(), year, ctx.lang).await {
             Ok(Ok(m)) => Some(m),
@@ -105,7 +104,7 @@ pub(super) async fn upload(ctx: Ctx, State(s): St, mp: Multipart) -> Response {
         .iter()
         .find(|(k, _)| k == "year")
         .and_then(|(_, v)| v.trim().parse().ok())
-        .filter(|y| YEARS.contains(y))
+        .filter(|y| l.years().contains(y))
         .unwrap_or_else(|| default_year(&l));
     let fail = |status: StatusCode, msg: Markup| {
         let body = html! { div.summary-errors role="alert" { (msg) } (intro(&ctx, &l)) (form(&ctx, &l, year)) };
@@ -225,6 +224,11 @@ fn rung(r: &LadderResult<'_>, i: usize, rr: &RungResult<'_>, lang: Lang) -> Mark
                         }
                     }
                 }
+                Pay::Held => p { (say(lang, "ladder-pays-held", &[("payer", payer)])) },
+                Pay::NotInForce { from, until } => p {
+                    (say(lang, "ladder-pays-not-in-force", &[("payer", payer), ("year", &r.year.to_string()), ("from", &from.to_string()), ("until", &until.to_string())]))
+                },
+                Pay::AlreadyPaid { year } => p { (say(lang, "ladder-pays-already", &[("payer", payer), ("year", &year.to_string())])) },
                 Pay::NotDeclared => @if r.ladder.payer.is_some() { p { (say(lang, "ladder-pays-not-declared", &[("payer", payer)])) } },
             }
         }
@@ -259,7 +263,9 @@ fn standard(ev: &qiangke_rules::Evaluation<'_>, st: &qiangke_rules::standard::St
             .iter()
             .filter_map(|ri| of(*ri))
             .flat_map(|x| {
-                explain::tier_hints(pack, x, lang).into_iter().map(move |h| format!("{}{}{h}", x.rule.title.get(lang), l(lang, "ex-colon")))
+                explain::tier_hints_above(pack, x, lang, qiangke_rules::ladder::score_high(x))
+                    .into_iter()
+                    .map(move |h| format!("{}{}{h}", x.rule.title.get(lang), l(lang, "ex-colon")))
             })
             .collect()
     };
