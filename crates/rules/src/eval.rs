@@ -146,9 +146,11 @@ pub enum Unmet {
     Flag { fact: FactRef, needed: bool },
     /// A fact whose `value` does not stand in `op` to `bound` (`value op bound` is false).
     Compare { fact: FactRef, op: BinOp, value: Value, bound: Value },
-    /// A share too small: `ratio(fact, of) op bound` is false. `need` is the smallest value of
-    /// the fact that would meet it, the rest unchanged (a whole number for a count).
-    Ratio { fact: FactRef, value: Value, of: Value, bound: Value, need: Value },
+    /// A share too small: `ratio(fact, of) op bound` is false, or `ratio(with + fact, of)` where
+    /// the share is of a sum (three years' R&D: the latest year is the fact, the other years
+    /// `with`). `need` is the smallest value of the fact that would meet it, the rest unchanged
+    /// (a whole number for a count).
+    Ratio { fact: FactRef, value: Value, with: Option<Value>, of: Value, bound: Value, need: Value },
 }
 
 /// Which fact a trace step read.
@@ -831,10 +833,21 @@ impl<'p> Cx<'p, '_> {
     /// least `bound × y` (one more, or a hundredth more for money, where the bound is exclusive).
     fn ratio_unmet(&mut self, e: &'p CExpr, op: BinOp, a: &'p N, b: &'p N) -> Option<Box<Unmet>> {
         let NK::Call(Func::Ratio, args) = &a.k else { return None };
-        let fact = self.fact_of(&args[0])?;
-        let (value, of, bound) = (self.eval(e, &args[0]).ok()?, self.eval(e, &args[1]).ok()?, self.eval(e, b).ok()?);
+        // The fact to raise: the numerator, or the last term of a sum (the latest year of a sum
+        // over years), the rest of the sum kept as it is.
+        let (num, rest) = match (&args[0].k, self.fact_of(&args[0])) {
+            (_, Some(_)) => (&args[0], None),
+            (NK::Bin(BinOp::Add, first, last), None) if self.fact_of(last).is_some() => (&**last, Some(&**first)),
+            _ => return None,
+        };
+        let fact = self.fact_of(num)?;
+        let (value, of, bound) = (self.eval(e, num).ok()?, self.eval(e, &args[1]).ok()?, self.eval(e, b).ok()?);
+        let with = match rest {
+            Some(r) => Some(self.eval(e, r).ok()?),
+            None => None,
+        };
         let (Value::Rate(r), Some(y)) = (&bound, ops::tier_input(&of)) else { return None };
-        let exact = r.checked_mul(y)?;
+        let exact = r.checked_mul(y)? - with.as_ref().and_then(ops::tier_input).unwrap_or_default();
         let need = match &value {
             Value::Int(_) => {
                 let mut n = exact.ceil();
@@ -852,7 +865,7 @@ impl<'p> Cx<'p, '_> {
             }
             _ => return None,
         };
-        Some(Box::new(Unmet::Ratio { fact, value, of, bound, need }))
+        Some(Box::new(Unmet::Ratio { fact, value, with, of, bound, need }))
     }
 
     /// The fact a node reads, if it is a fact (not a formula); a figure of an earlier year read

@@ -811,12 +811,13 @@ fn unmet_text(pack: &Pack, failed: &str, unmet: Option<&Unmet>, lang: Lang) -> S
                 ("value", &value_text(pack, value, lang)),
             ],
         ),
-        Some(Unmet::Ratio { fact, value, of, bound, need }) => text(
+        Some(Unmet::Ratio { fact, value, with, of, bound, need }) => text(
             lang,
-            "ex-unmet-ratio",
+            if with.is_some() { "ex-unmet-ratio-sum" } else { "ex-unmet-ratio" },
             &[
                 ("fact", &fact_title(pack, fact, lang)),
                 ("value", &value_text(pack, value, lang)),
+                ("with", &with.as_ref().map(|w| value_text(pack, w, lang)).unwrap_or_default()),
                 ("of", &value_text(pack, of, lang)),
                 ("bound", &value_text(pack, bound, lang)),
                 ("need", &value_text(pack, need, lang)),

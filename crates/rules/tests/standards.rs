@@ -440,3 +440,39 @@ fn what_the_plan_pays_says_why_it_pays_nothing() {
     assert!(!out.contains("研发投入指标:"), "{out}");
     assert!(out.contains("知识产权:"), "{out}");
 }
+
+#[test]
+fn a_three_year_share_says_how_much_more_the_latest_year_needs() {
+    // 第十一条(五): the sample's R&D is 320万 + 400万 + 600万元 of sales 8000万 + 9000万 + 1亿元
+    // (27000万元). With 2024's R&D at 300万元 the sum is 1020万元, 3.78%; the floor for latest
+    // sales of 1亿元 (5,000万元 to 2亿元) is 4%, 1080万元 in all, so 2024's R&D needs 360万元,
+    // 60万元 more.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/cn-hnte-2016");
+    let pack = qiangke_rules::load_pack(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(ladder_dir().join("examples/enterprise.json"))
+        .expect("sample")
+        .replace(r#""rd_expense": "600万元", "rd_domestic": "580万元""#, r#""rd_expense": "300万元", "rd_domestic": "300万元""#);
+    let f = qiangke_rules::facts::load_facts_among(&pack, &[], "e.json", &strip_others(&pack, &text))
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let ev = evaluate(&pack, &f, &Options { years: vec![2025], trace: true, ..Options::default() });
+    let r = ev.results.iter().find(|r| r.rule.id == "hnte-rd-intensity").expect("rule");
+    let why = qiangke_rules::explain::not_eligible_text(&pack, r, qiangke_rules::Lang::Zh);
+    assert!(why.contains("须至少 3,600,000.00元,还差 600,000.00元"), "{why}");
+}
+
+/// The sample facts file with only the names `pack` knows (it is written for a whole ladder).
+fn strip_others(pack: &qiangke_rules::Pack, text: &str) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(text).expect("json");
+    let v = &pack.vocab;
+    if let Some(e) = doc["entity"].as_object_mut() {
+        e.retain(|k, _| k == "id" || k == "name" || v.attribute(k).is_some());
+    }
+    if let Some(ys) = doc["years"].as_object_mut() {
+        for (_, y) in ys.iter_mut() {
+            if let Some(y) = y.as_object_mut() {
+                y.retain(|k, _| v.yearly(k).is_some());
+            }
+        }
+    }
+    doc.to_string()
+}

@@ -81,6 +81,7 @@ ex-unmet-needs-yes = the rule needs “{ $fact }” to be yes; it is no
 ex-unmet-needs-no = the rule needs “{ $fact }” to be no; it is yes
 ex-unmet-compare = the rule needs { $fact } to be { $op } { $bound }; it is { $value }
 ex-unmet-ratio = { $fact } is { $value }; as a share of { $of } it must be at least { $bound }: it needs { $need }, { $more } more
+ex-unmet-ratio-sum = { $fact } is { $value }; with the rest, { $with }, as a share of { $of } it must be at least { $bound }: { $fact } needs { $need }, { $more } more
 ex-condition-failed = the condition `{ $expr }` does not hold
 ex-check-not-met = NOT MET: { $why }
 ex-not-in-force = NOT IN FORCE: { $when } is outside the validity period { $from } to { $to }

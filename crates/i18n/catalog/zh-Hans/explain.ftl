@@ -81,6 +81,7 @@ ex-unmet-needs-yes = 本条要求“{ $fact }”为“是”,实际为“否”
 ex-unmet-needs-no = 本条要求“{ $fact }”为“否”,实际为“是”
 ex-unmet-compare = 本条要求{ $fact }{ $op } { $bound },实际为 { $value }
 ex-unmet-ratio = { $fact }为 { $value },占 { $of } 的比例须不低于 { $bound }:须至少 { $need },还差 { $more }
+ex-unmet-ratio-sum = { $fact }为 { $value },与其余部分 { $with } 合计,占 { $of } 的比例须不低于 { $bound }:{ $fact }须至少 { $need },还差 { $more }
 ex-condition-failed = 条件不满足:{ $expr }
 ex-check-not-met = 未达到:{ $why }
 ex-not-in-force = 不在政策有效期内:{ $when } 不在 { $from } 至 { $to } 之间
