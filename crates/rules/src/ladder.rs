@@ -187,7 +187,65 @@ pub fn load_ladder(path: &Path, lang: Lang) -> Result<Ladder, Msg> {
     Ok(Ladder { title: text(raw.title), name, payer, payer_title, rungs, example, year: raw.year })
 }
 
+/// A fact the ladder's form asks for: as the first criteria pack declaring it names and types
+/// it, and for a yearly figure the years before the assessment year its rules read (0: the year
+/// itself).
+#[derive(Debug)]
+pub struct FormFact<'l> {
+    pub name: &'l str,
+    pub title: &'l Text,
+    pub ty: crate::model::Type,
+    /// The pack that declares it (its enums name the choices).
+    pub pack: &'l Pack,
+    pub years_back: Vec<u8>,
+}
+
 impl Ladder {
+    /// What a form for this ladder asks: the attributes and the yearly figures the criteria
+    /// packs' rules read, each once, in the packs' order; yearly figures with the years read.
+    pub fn form_facts(&self) -> (Vec<FormFact<'_>>, Vec<FormFact<'_>>) {
+        let mut attrs: Vec<FormFact<'_>> = Vec::new();
+        let mut yearly: Vec<FormFact<'_>> = Vec::new();
+        for pack in self.rungs.iter().flat_map(|r| r.criteria.iter().map(|(p, _)| p)) {
+            let mut read_attrs = std::collections::BTreeSet::new();
+            let mut read_years: BTreeMap<usize, std::collections::BTreeSet<u8>> = BTreeMap::new();
+            for e in pack.rules.iter().flat_map(|r| r.exprs()) {
+                e.node.visit(&mut |k| {
+                    if let crate::resolve::NK::Attr(i) = k {
+                        read_attrs.insert(*i);
+                    }
+                });
+                e.node.yearly_reads(0, &mut |i, back| {
+                    read_years.entry(i).or_default().insert(back);
+                });
+            }
+            for (i, a) in pack.vocab.attributes.iter().enumerate() {
+                let asked = read_attrs.contains(&i) || a.required.is_required();
+                if asked && !attrs.iter().any(|x| x.name == a.name) {
+                    attrs.push(FormFact { name: &a.name, title: &a.title, ty: a.ty, pack, years_back: Vec::new() });
+                }
+            }
+            for (i, y) in pack.vocab.yearly.iter().enumerate() {
+                let Some(backs) = read_years.get(&i) else { continue };
+                match yearly.iter_mut().find(|x| x.name == y.name) {
+                    Some(x) => {
+                        x.years_back.extend(backs.iter().copied());
+                        x.years_back.sort_unstable();
+                        x.years_back.dedup();
+                    }
+                    None => yearly.push(FormFact {
+                        name: &y.name,
+                        title: &y.title,
+                        ty: y.ty,
+                        pack,
+                        years_back: backs.iter().copied().collect(),
+                    }),
+                }
+            }
+        }
+        (attrs, yearly)
+    }
+
     /// The years an assessment makes sense for: from the first year any of its criteria is in
     /// force to the last year of the paying plan (or of the criteria, if they end and no plan
     /// pays), at most 30 years.

@@ -46,19 +46,33 @@ impl N {
     /// the one walk for whoever looks for the facts, fields or tables an expression reads.
     pub fn visit(&self, f: &mut impl FnMut(&NK)) {
         f(&self.k);
+        for c in self.operands() {
+            c.visit(f);
+        }
+    }
+
+    /// The node's operands, in order.
+    pub fn operands(&self) -> Vec<&N> {
         match &self.k {
-            NK::Const(_) | NK::Attr(_) | NK::Yearly(_) | NK::Field(_) | NK::EventDate | NK::ClaimYear => {}
-            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) | NK::Prior(_, x) => x.visit(f),
-            NK::Bin(_, a, b) => {
-                a.visit(f);
-                b.visit(f);
+            NK::Const(_) | NK::Attr(_) | NK::Yearly(_) | NK::Field(_) | NK::EventDate | NK::ClaimYear => Vec::new(),
+            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) | NK::Prior(_, x) => vec![x],
+            NK::Bin(_, a, b) => vec![a, b],
+            NK::If(a, b, c) => vec![a, b, c],
+            NK::Call(_, args) => args.iter().collect(),
+        }
+    }
+
+    /// Calls `f` with every yearly figure the expression reads and how many years before the
+    /// claim year it reads it (`prior(2, year.sales)`: sales, 2).
+    pub fn yearly_reads(&self, back: u8, f: &mut impl FnMut(usize, u8)) {
+        match &self.k {
+            NK::Yearly(i) => f(*i, back),
+            NK::Prior(k, x) => x.yearly_reads(back.saturating_add(*k), f),
+            _ => {
+                for c in self.operands() {
+                    c.yearly_reads(back, f);
+                }
             }
-            NK::If(a, b, c) => {
-                a.visit(f);
-                b.visit(f);
-                c.visit(f);
-            }
-            NK::Call(_, args) => args.iter().for_each(|a| a.visit(f)),
         }
     }
 }

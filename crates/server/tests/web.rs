@@ -863,6 +863,36 @@ async fn the_ladder_page_shows_each_rung_and_what_it_brings() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = String::from_utf8(res.into_body().collect().await.expect("b").to_bytes().to_vec()).expect("utf-8");
     assert!(html.contains("mine.json:") && html.contains("st_staf"), "{html}");
+
+    // The generated form: the sample typed in, year by year, gives the same standing.
+    let doc: serde_json::Value = serde_json::from_str(&example).expect("json");
+    let mut fields: Vec<(String, String)> = vec![("year".into(), "2025".into())];
+    let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    for (k, v) in doc["entity"].as_object().expect("entity") {
+        if k != "id" && k != "name" {
+            fields.push((format!("a.{k}"), text(v)));
+        }
+    }
+    for (y, facts) in doc["years"].as_object().expect("years") {
+        let back = 2025 - y.parse::<i32>().expect("year");
+        for (k, v) in facts.as_object().expect("figures") {
+            fields.push((format!("y.{k}.{back}"), text(v)));
+        }
+    }
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = w.send("POST", "/ladder", None, Some(&form), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    assert!(r.html.contains("得分 76分,须不低于60分") && r.html.contains("得分 25–74分,须超过70分"), "{}", r.html);
+    // What was typed stays in the form.
+    assert!(r.html.contains(r#"name="y.sales.1" value="1亿元""#), "{}", r.html);
+    // A figure in a wrong form is refused, located by its year and name.
+    let mut bad = fields.clone();
+    bad.push(("y.employees.1".into(), "很多".into()));
+    bad.retain(|(k, v)| k != "y.employees.1" || v == "很多");
+    let form: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = w.send("POST", "/ladder", None, Some(&form), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("很多"), "{}", r.html);
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

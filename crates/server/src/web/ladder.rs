@@ -32,9 +32,130 @@ fn default_year(l: &Ladder) -> i32 {
     l.year.filter(|y| years.contains(y)).unwrap_or(*years.end())
 }
 
-fn form(ctx: &Ctx, l: &Ladder, year: i32) -> Markup {
+/// The form generated from the criteria packs' vocabularies: the attributes, then a grid of the
+/// yearly figures, one column per year the rules read (the assessment year and the years before
+/// it), a dash where no rule reads that year. What was typed is kept.
+fn fill_form(ctx: &Ctx, l: &Ladder, year: i32, typed: &[(String, String)]) -> Markup {
+    let lang = ctx.lang;
+    let (attrs, yearly) = l.form_facts();
+    let depth = yearly.iter().flat_map(|f| f.years_back.iter().copied()).max().unwrap_or(0);
+    let backs: Vec<u8> = (0..=depth).rev().collect();
+    let value = |k: &str| typed.iter().find(|(n, _)| n == k).map_or("", |(_, v)| v.as_str());
+    html! {
+        form.card method="post" action="/ladder" {
+            h2 { (ctx.l("ladder-page-fill")) }
+            p.hint { (ctx.l("ladder-page-fill-hint")) }
+            div.grid {
+                div {
+                    label for="l-year-f" { (ctx.l("ladder-page-year")) }
+                    select #l-year-f name="year" { @for y in l.years() { option value=(y) selected[y == year] { (y) } } }
+                }
+                div {
+                    label for="l-name" { (ctx.l("calc-name-optional")) }
+                    input #l-name name="name" value=(value("name")) autocomplete="organization";
+                }
+                @for a in &attrs {
+                    @let name = format!("a.{}", a.name);
+                    div {
+                        label for=(format!("l-{name}")) { (a.title.get(lang)) }
+                        (cell(a.pack, lang, &name, a.title.get(lang), a.ty, value(&name)))
+                    }
+                }
+            }
+            div.scroll { table {
+                thead { tr {
+                    th scope="col" { (ctx.l("ladder-page-fact")) }
+                    @for b in &backs { th scope="col" { (say(lang, "ladder-page-year-col", &[("year", &(year - i32::from(*b)).to_string())])) } }
+                } }
+                tbody { @for f in &yearly {
+                    tr {
+                        th scope="row" { (f.title.get(lang)) }
+                        @for b in &backs {
+                            td { @if f.years_back.contains(b) {
+                                @let name = format!("y.{}.{}", f.name, b);
+                                @let caption = format!("{} {}", f.title.get(lang), year - i32::from(*b));
+                                (cell(f.pack, lang, &name, &caption, f.ty, value(&name)))
+                            } @else { span.hint aria-hidden="true" { "—" } } }
+                        }
+                    }
+                } }
+            } }
+            p { button type="submit" { (ctx.l("ladder-page-assess-form")) } }
+        }
+    }
+}
+
+/// One control of the generated form: a choice for yes/no and enums, else text as offices
+/// write it (`1500万元`, `120`, `2025-06-30`). Unanswered is *not known*.
+fn cell(pack: &qiangke_rules::Pack, lang: Lang, name: &str, caption: &str, ty: qiangke_rules::model::Type, value: &str) -> Markup {
+    use qiangke_rules::model::Type;
+    let id = format!("l-{name}");
+    html! {
+        @match ty {
+            Type::Bool => select id=(id) name=(name) aria-label=(caption) {
+                option value="" selected[value.is_empty()] { (l(lang, "calc-not-known")) }
+                option value="true" selected[value == "true"] { (l(lang, "calc-yes")) }
+                option value="false" selected[value == "false"] { (l(lang, "calc-no")) }
+            },
+            Type::Enum(e) => select id=(id) name=(name) aria-label=(caption) {
+                option value="" selected[value.is_empty()] { (l(lang, "calc-not-known")) }
+                @for v in &pack.enums[e as usize].variants { option value=(v.id) selected[value == v.id] { (v.name.get(lang)) } }
+            },
+            Type::Date => input id=(id) name=(name) value=(value) aria-label=(caption);,
+            _ => input id=(id) name=(name) value=(value) aria-label=(caption) inputmode="decimal";,
+        }
+    }
+}
+
+/// The facts document the form describes (JSON, the names of the packs' vocabularies), with the
+/// year of assessment. Empty answers are left out: not known.
+fn form_doc(l: &Ladder, form: &[(String, String)]) -> (i32, String) {
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
+    let year = get("year").and_then(|y| y.parse().ok()).filter(|y| l.years().contains(y)).unwrap_or_else(|| default_year(l));
+    let mut entity = serde_json::Map::new();
+    entity.insert("id".into(), "form".into());
+    if let Some(n) = get("name") {
+        entity.insert("name".into(), n.into());
+    }
+    let mut years: std::collections::BTreeMap<i32, serde_json::Map<String, serde_json::Value>> = Default::default();
+    for (k, v) in form {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        if let Some(a) = k.strip_prefix("a.") {
+            entity.insert(a.to_string(), v.into());
+        } else if let Some((f, b)) = k.strip_prefix("y.").and_then(|r| r.rsplit_once('.'))
+            && let Ok(b) = b.parse::<i32>()
+        {
+            years.entry(year - b).or_default().insert(f.to_string(), v.into());
+        }
+    }
+    let years: serde_json::Map<String, serde_json::Value> = years.into_iter().map(|(y, m)| (y.to_string(), m.into())).collect();
+    (year, serde_json::json!({"entity": entity, "years": years}).to_string())
+}
+
+pub(super) async fn submit(ctx: Ctx, State(s): St, axum::Form(form): axum::Form<Vec<(String, String)>>) -> Response {
+    let Some(l) = s.ladder.get().cloned() else { return no_ladder(&ctx) };
+    let (year, doc) = form_doc(&l, &form);
+    let title = ctx.l("ladder-page-title");
+    match run(&s, l.clone(), "form".into(), doc, year, ctx.lang).await {
+        Ok(Ok(results)) => {
+            ctx.page(title, html! { (intro(&ctx, &l)) (results) (fill_form(&ctx, &l, year, &form)) (upload_form(&ctx, &l, year)) })
+        }
+        Ok(Err(msgs)) => {
+            let body =
+                html! { (errors(&ctx, None, &msgs)) (intro(&ctx, &l)) (fill_form(&ctx, &l, year, &form)) (upload_form(&ctx, &l, year)) };
+            ctx.page_status(StatusCode::UNPROCESSABLE_ENTITY, title, body)
+        }
+        Err(p) => super::problem_page(&ctx, &p),
+    }
+}
+
+fn upload_form(ctx: &Ctx, l: &Ladder, year: i32) -> Markup {
     html! {
         form.card method="post" action="/ladder/upload" enctype="multipart/form-data" {
+            h2 { (ctx.l("ladder-page-or-upload")) }
             div.grid {
                 div {
                     label for="l-facts" { (ctx.l("ladder-page-file")) }
@@ -76,12 +197,12 @@ pub(super) async fn page(ctx: Ctx, State(s): St, Query(q): Query<Params>) -> Res
     let results = match (q.example.is_some(), &l.example) {
         (true, Some((name, text))) => match run(&s, l.clone(), name.clone(), text.clone(), year, ctx.lang).await {
             Ok(Ok(m)) => Some(m),
-            Ok(Err(msgs)) => Some(errors(&ctx, name, &msgs)),
+            Ok(Err(msgs)) => Some(errors(&ctx, Some(name), &msgs)),
             Err(p) => return super::problem_page(&ctx, &p),
         },
         _ => None,
     };
-    let body = html! { (intro(&ctx, &l)) @if let Some(r) = results { (r) } (form(&ctx, &l, year)) };
+    let body = html! { (intro(&ctx, &l)) @if let Some(r) = results { (r) } (fill_form(&ctx, &l, year, &[])) (upload_form(&ctx, &l, year)) };
     ctx.page(ctx.l("ladder-page-title"), body)
 }
 
@@ -107,7 +228,7 @@ pub(super) async fn upload(ctx: Ctx, State(s): St, mp: Multipart) -> Response {
         .filter(|y| l.years().contains(y))
         .unwrap_or_else(|| default_year(&l));
     let fail = |status: StatusCode, msg: Markup| {
-        let body = html! { div.summary-errors role="alert" { (msg) } (intro(&ctx, &l)) (form(&ctx, &l, year)) };
+        let body = html! { div.summary-errors role="alert" { (msg) } (intro(&ctx, &l)) (upload_form(&ctx, &l, year)) };
         ctx.page_status(status, title, body)
     };
     if too_large {
@@ -122,17 +243,19 @@ pub(super) async fn upload(ctx: Ctx, State(s): St, mp: Multipart) -> Response {
     };
     let name: String = name.chars().filter(|c| !c.is_control() && *c != '/').collect();
     match run(&s, l.clone(), name.clone(), text, year, ctx.lang).await {
-        Ok(Ok(results)) => ctx.page(title, html! { (intro(&ctx, &l)) (results) (form(&ctx, &l, year)) }),
-        Ok(Err(msgs)) => fail(StatusCode::UNPROCESSABLE_ENTITY, errors(&ctx, &name, &msgs)),
+        Ok(Ok(results)) => ctx.page(title, html! { (intro(&ctx, &l)) (results) (upload_form(&ctx, &l, year)) }),
+        Ok(Err(msgs)) => fail(StatusCode::UNPROCESSABLE_ENTITY, errors(&ctx, Some(&name), &msgs)),
         Err(p) => super::problem_page(&ctx, &p),
     }
 }
 
-fn errors(ctx: &Ctx, name: &str, msgs: &[(String, String)]) -> Markup {
+/// The problems of a facts file (`file`: its name, each problem with its line and column) or of
+/// the form (`None`: a line of the document made from the form would mean nothing).
+fn errors(ctx: &Ctx, file: Option<&str>, msgs: &[(String, String)]) -> Markup {
     html! {
         div.summary-errors role="alert" {
-            p { (ctx.l("calc-the-file-has-errors")) }
-            ul { @for (at, m) in msgs { li { (name) ":" (at) ": " (m) } } }
+            p { (ctx.l(if file.is_some() { "calc-the-file-has-errors" } else { "ladder-page-form-errors" })) }
+            ul { @for (at, m) in msgs { li { @if let Some(f) = file { (f) ":" (at) ": " } (m) } } }
         }
     }
 }

@@ -54,7 +54,7 @@ pub fn routes() -> Router<S> {
         .route("/favicon.ico", get(favicon))
         .route("/calculator", get(calculator::form).post(calculator::submit))
         .route("/calculator/upload", post(calculator::upload).layer(axum::extract::DefaultBodyLimit::max(1 << 20)))
-        .route("/ladder", get(ladder::page))
+        .route("/ladder", get(ladder::page).post(ladder::submit))
         .route("/ladder/example.json", get(ladder::example))
         .route("/ladder/upload", post(ladder::upload).layer(axum::extract::DefaultBodyLimit::max(1 << 20)))
         .route("/policy", get(policy::text))
