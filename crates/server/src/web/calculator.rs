@@ -462,7 +462,7 @@ async fn evaluate_off_thread(
                         .iter()
                         .map(|d| {
                             let j = d.to_json(&r.map);
-                            (format!("{}:{}", j["line"], j["column"]), d.message.to_string())
+                            (format!("{}:{}", j["line"], j["column"]), d.message.render(lang))
                         })
                         .collect()));
                 }
