@@ -296,6 +296,28 @@ pub enum Pay<'l> {
     NotDeclared,
 }
 
+impl Pay<'_> {
+    /// Why the paying plan gives nothing for a rung, in words; `None` where there are awards to
+    /// show (or no plan pays).
+    pub fn nothing_text(&self, r: &LadderResult<'_>, lang: Lang) -> Option<String> {
+        use qiangke_i18n::text as t;
+        let payer = r.ladder.payer_title.as_ref().map_or("", |p| p.get(lang));
+        Some(match self {
+            Pay::Awards(a) if a.is_empty() => t(lang, "ladder-pays-nothing", &[("payer", payer)]),
+            Pay::Awards(_) => return None,
+            Pay::Held => t(lang, "ladder-pays-held", &[("payer", payer)]),
+            Pay::NotInForce { from, until } => t(
+                lang,
+                "ladder-pays-not-in-force",
+                &[("payer", payer), ("year", &r.year.to_string()), ("from", &from.to_string()), ("until", &until.to_string())],
+            ),
+            Pay::AlreadyPaid { year } => t(lang, "ladder-pays-already", &[("payer", payer), ("year", &year.to_string())]),
+            Pay::NotDeclared if r.ladder.payer.is_some() => t(lang, "ladder-pays-not-declared", &[("payer", payer)]),
+            Pay::NotDeclared => return None,
+        })
+    }
+}
+
 /// One rung assessed.
 #[derive(Debug)]
 pub struct RungResult<'l> {
@@ -462,122 +484,129 @@ pub fn to_text(r: &LadderResult<'_>, lang: Lang) -> String {
         if let (true, Some(gap)) = (rr.rung.criteria.is_empty(), &rr.rung.gap) {
             let _ = writeln!(o, "   {}", gap.get(lang));
         }
-        match &rr.pay {
-            Pay::Awards(a) if a.is_empty() => {
-                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-nothing", &[("payer", payer)]));
+        if let Some(why) = rr.pay.nothing_text(r, lang) {
+            let _ = writeln!(o, "   {why}");
+        }
+        if let Pay::Awards(a) = &rr.pay {
+            for x in a {
+                let State::Awarded { low, high } = x.state else { continue };
+                let by = x.budget_year.map(|y| y.to_string()).unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "   {}",
+                    t(
+                        lang,
+                        "ladder-pays",
+                        &[
+                            ("payer", payer),
+                            ("clause", &x.rule.clause),
+                            ("title", x.rule.title.get(lang)),
+                            ("amount", &crate::explain::amount_text(low, high, lang)),
+                            ("budget_year", &by),
+                        ]
+                    )
+                );
+                let _ = writeln!(o, "     「{}」", x.rule.quote);
             }
-            Pay::Awards(a) => {
-                for x in a {
-                    let State::Awarded { low, high } = x.state else { continue };
-                    let by = x.budget_year.map(|y| y.to_string()).unwrap_or_default();
-                    let _ = writeln!(
-                        o,
-                        "   {}",
-                        t(
-                            lang,
-                            "ladder-pays",
-                            &[
-                                ("payer", payer),
-                                ("clause", &x.rule.clause),
-                                ("title", x.rule.title.get(lang)),
-                                ("amount", &crate::explain::amount_text(low, high, lang)),
-                                ("budget_year", &by),
-                            ]
-                        )
-                    );
-                    let _ = writeln!(o, "     「{}」", x.rule.quote);
-                }
-            }
-            Pay::Held => {
-                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-held", &[("payer", payer)]));
-            }
-            Pay::NotInForce { from, until } => {
-                let args = [("payer", payer), ("year", &r.year.to_string()), ("from", &from.to_string()), ("until", &until.to_string())];
-                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-not-in-force", &args));
-            }
-            Pay::AlreadyPaid { year } => {
-                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-already", &[("payer", payer), ("year", &year.to_string())]));
-            }
-            Pay::NotDeclared if r.ladder.payer.is_some() => {
-                let _ = writeln!(o, "   {}", t(lang, "ladder-pays-not-declared", &[("payer", payer)]));
-            }
-            Pay::NotDeclared => {}
         }
     }
     o
 }
 
-/// A standard's score, the experts' part of it, what failed and what would help.
-fn standard_detail(ev: &Evaluation<'_>, st: &StandardResult<'_>, lang: Lang) -> String {
+/// A standard's outcome in the reader's words, worked out once for the text and the web page:
+/// the conditions all met, the route, the score against its mark with its items, the points
+/// short, what failed and why, what is missing, and what would score more.
+#[derive(Debug, Default)]
+pub struct StandardView {
+    /// `认定条件 8 项均已满足。`, when every condition of `all` is met.
+    pub conditions_met: Option<String>,
+    pub route: Option<String>,
+    /// The score against the pass mark (none where a route stood in for it).
+    pub score: Option<String>,
+    /// Each score item: its title, its points, and whether experts decide within a range.
+    pub items: Vec<(String, String, bool)>,
+    /// The points the sure part lacks, when experts decide.
+    pub short: Option<String>,
+    /// Each condition not met (`[第十一条(四)] …`) and why; the routes not taken are left out.
+    pub failed: Vec<(String, String)>,
+    pub missing: Vec<String>,
+    /// The next band of each score item that would score more (`知识产权:…`).
+    pub hints: Vec<String>,
+}
+
+pub fn standard_view(ev: &Evaluation<'_>, st: &StandardResult<'_>, lang: Lang) -> StandardView {
+    use crate::value::points_in;
     use qiangke_i18n::{label, text as t};
-    use std::fmt::Write as _;
     let pack = ev.pack;
-    let mut o = String::new();
     let of = |ri: usize| ev.results.iter().find(|x| std::ptr::eq(x.rule, &pack.rules[ri]) && x.claim_year == st.claim_year);
+    let mut v = StandardView::default();
     let met = st.standard.all.iter().filter(|ri| of(**ri).is_some_and(|x| matches!(x.state, State::Awarded { .. }))).count();
     if met == st.standard.all.len() && met > 0 {
-        let _ = writeln!(o, "   {}", t(lang, "ladder-page-conditions-met", &[("count", &met.to_string())]));
+        v.conditions_met = Some(t(lang, "ladder-page-conditions-met", &[("count", &met.to_string())]));
     }
     if let Some(route) = st.route {
-        let _ = writeln!(
-            o,
-            "   {}",
-            t(lang, "ex-standard-route", &[("route", pack.rules[route].title.get(lang)), ("clause", &pack.rules[route].clause)])
-        );
+        let r = &pack.rules[route];
+        v.route = Some(t(lang, "ex-standard-route", &[("route", r.title.get(lang)), ("clause", &r.clause)]));
     }
     if let (Some((lo, hi)), Some(pass), None) = (st.score, &st.standard.pass, st.route) {
-        let _ = writeln!(
-            o,
-            "   {}",
-            t(
-                lang,
-                "ex-standard-score",
-                &[("score", &crate::value::points_in(lo, hi, lang)), ("pass", &crate::explain::pass_mark_text(pass, lang))]
-            )
-        );
-        let parts: Vec<String> = st
+        let args = [("score", points_in(lo, hi, lang)), ("pass", crate::explain::pass_mark_text(pass, lang))];
+        v.score = Some(t(lang, "ex-standard-score", &args.iter().map(|(k, x)| (*k, x.as_str())).collect::<Vec<_>>()));
+        v.items = st
             .standard
             .score
             .iter()
             .filter_map(|ri| {
                 let x = of(*ri)?;
                 let State::Awarded { low, high } = x.state else { return None };
-                Some(format!("{} {}", x.rule.title.get(lang), crate::value::points_in(low, high, lang)))
+                Some((x.rule.title.get(lang).to_string(), points_in(low, high, lang), low != high))
             })
             .collect();
-        let _ = writeln!(o, "   {}", parts.join(" · "));
-        if let (Some(short), Outcome::DependsOnReview) = (st.short(), st.outcome) {
-            let _ = writeln!(o, "   {}", t(lang, "ex-standard-short", &[("points", &crate::value::points_in(short, short, lang))]));
-        }
+        v.short = st.short().map(|s| t(lang, "ex-standard-short", &[("points", &points_in(s, s, lang))]));
     }
-    for ri in &st.failed {
-        let Some(x) = of(*ri) else { continue };
-        if !st.standard.routes.contains(ri) {
-            let why = crate::explain::not_eligible_text(pack, x, lang);
-            let _ = writeln!(
-                o,
-                "   {} [{}] {}{}",
-                label(lang, "ex-standard-failed"),
-                x.rule.clause,
-                x.rule.title.get(lang),
-                if why.is_empty() { String::new() } else { format!(":{why}") }
-            );
-        }
-    }
-    if !st.missing.is_empty() {
-        let facts: Vec<String> =
-            st.missing.iter().map(|m| crate::explain::fact_title(pack, &crate::explain::missing_ref(m), lang)).collect();
-        let _ = writeln!(o, "   {}: {}", label(lang, "ex-needs-information"), facts.join(", "));
-    }
+    v.failed = st
+        .failed
+        .iter()
+        .filter(|ri| !st.standard.routes.contains(ri))
+        .filter_map(|ri| of(*ri))
+        .map(|x| (format!("[{}] {}", x.rule.clause, x.rule.title.get(lang)), crate::explain::not_eligible_text(pack, x, lang)))
+        .collect();
+    v.missing = st.missing.iter().map(|m| crate::explain::fact_title(pack, &crate::explain::missing_ref(m), lang)).collect();
     // What would score more: the next band of each score item, where the text has bands.
     if st.outcome != Outcome::Meets {
-        for ri in &st.standard.score {
-            if let Some(x) = of(*ri) {
-                for h in crate::explain::tier_hints_above(pack, x, lang, score_high(x)) {
-                    let _ = writeln!(o, "   {} {}{}{h}", label(lang, "ladder-more"), x.rule.title.get(lang), label(lang, "ex-colon"));
-                }
+        for x in st.standard.score.iter().filter_map(|ri| of(*ri)) {
+            for h in crate::explain::tier_hints_above(pack, x, lang, score_high(x)) {
+                v.hints.push(format!("{}{}{h}", x.rule.title.get(lang), label(lang, "ex-colon")));
             }
         }
+    }
+    v
+}
+
+/// A standard's score, the experts' part of it, what failed and what would help, as lines.
+fn standard_detail(ev: &Evaluation<'_>, st: &StandardResult<'_>, lang: Lang) -> String {
+    use qiangke_i18n::label;
+    use std::fmt::Write as _;
+    let v = standard_view(ev, st, lang);
+    let mut o = String::new();
+    for line in v.conditions_met.iter().chain(&v.route).chain(&v.score) {
+        let _ = writeln!(o, "   {line}");
+    }
+    if v.score.is_some() {
+        let parts: Vec<String> = v.items.iter().map(|(title, pts, _)| format!("{title} {pts}")).collect();
+        let _ = writeln!(o, "   {}", parts.join(" · "));
+    }
+    if let Some(short) = &v.short {
+        let _ = writeln!(o, "   {short}");
+    }
+    for (what, why) in &v.failed {
+        let why = if why.is_empty() { String::new() } else { format!(":{why}") };
+        let _ = writeln!(o, "   {} {what}{why}", label(lang, "ex-standard-failed"));
+    }
+    if !v.missing.is_empty() {
+        let _ = writeln!(o, "   {}: {}", label(lang, "ex-needs-information"), v.missing.join(", "));
+    }
+    for h in &v.hints {
+        let _ = writeln!(o, "   {} {h}", label(lang, "ladder-more"));
     }
     o
 }

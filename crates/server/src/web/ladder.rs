@@ -3,17 +3,17 @@
 //! the points experts must still give, the conditions not met and by how much, the next band of
 //! each score — and what the plan pays for it (`qiangke_rules::ladder`). Nothing is stored.
 
-use super::Ctx;
+use super::{Ctx, label};
 use crate::api::AppState;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
+use qiangke_i18n::text as say;
 use qiangke_rules::Lang;
 use qiangke_rules::explain;
 use qiangke_rules::ladder::{Ladder, LadderResult, Pay, RungResult, Standing, assess};
 use qiangke_rules::standard::Outcome;
-use qiangke_rules::value::points_in;
 use std::sync::Arc;
 
 type St = State<Arc<AppState>>;
@@ -93,12 +93,12 @@ fn cell(pack: &qiangke_rules::Pack, lang: Lang, name: &str, caption: &str, ty: q
     html! {
         @match ty {
             Type::Bool => select id=(id) name=(name) aria-label=(caption) {
-                option value="" selected[value.is_empty()] { (l(lang, "calc-not-known")) }
-                option value="true" selected[value == "true"] { (l(lang, "calc-yes")) }
-                option value="false" selected[value == "false"] { (l(lang, "calc-no")) }
+                option value="" selected[value.is_empty()] { (label(lang, "calc-not-known")) }
+                option value="true" selected[value == "true"] { (label(lang, "calc-yes")) }
+                option value="false" selected[value == "false"] { (label(lang, "calc-no")) }
             },
             Type::Enum(e) => select id=(id) name=(name) aria-label=(caption) {
-                option value="" selected[value.is_empty()] { (l(lang, "calc-not-known")) }
+                option value="" selected[value.is_empty()] { (label(lang, "calc-not-known")) }
                 @for v in &pack.enums[e as usize].variants { option value=(v.id) selected[value == v.id] { (v.name.get(lang)) } }
             },
             Type::Date => input id=(id) name=(name) value=(value) aria-label=(caption);,
@@ -286,24 +286,16 @@ async fn run(
         .map_err(crate::api::busy)?
 }
 
-fn say(lang: Lang, id: &'static str, args: &[(&str, &str)]) -> String {
-    qiangke_i18n::text(lang, id, args)
-}
-
-fn l(lang: Lang, id: &'static str) -> &'static str {
-    qiangke_i18n::label(lang, id)
-}
-
 /// The standing as a badge: its words and the class that colours it.
 fn badge(s: Standing, lang: Lang) -> (&'static str, &'static str) {
     match s {
-        Standing::Holds => (l(lang, "ladder-holds"), "awarded"),
-        Standing::NotEncoded => (l(lang, "ladder-not-encoded"), "not-in-force"),
-        Standing::Assessed(Outcome::Meets) => (l(lang, "ex-standard-meets"), "awarded"),
-        Standing::Assessed(Outcome::DependsOnReview) => (l(lang, "ladder-review"), "in-review"),
-        Standing::Assessed(Outcome::CannotMeet) => (l(lang, "ex-standard-cannot-meet"), "not-eligible"),
-        Standing::Assessed(Outcome::NeedsInformation) => (l(lang, "ex-needs-information"), "needs-information"),
-        Standing::Assessed(Outcome::NotInForce) => (l(lang, "ex-standard-not-in-force"), "not-in-force"),
+        Standing::Holds => (label(lang, "ladder-holds"), "awarded"),
+        Standing::NotEncoded => (label(lang, "ladder-not-encoded"), "not-in-force"),
+        Standing::Assessed(Outcome::Meets) => (label(lang, "ex-standard-meets"), "awarded"),
+        Standing::Assessed(Outcome::DependsOnReview) => (label(lang, "ladder-review"), "in-review"),
+        Standing::Assessed(Outcome::CannotMeet) => (label(lang, "ex-standard-cannot-meet"), "not-eligible"),
+        Standing::Assessed(Outcome::NeedsInformation) => (label(lang, "ex-needs-information"), "needs-information"),
+        Standing::Assessed(Outcome::NotInForce) => (label(lang, "ex-standard-not-in-force"), "not-in-force"),
     }
 }
 
@@ -326,105 +318,56 @@ fn rung(r: &LadderResult<'_>, i: usize, rr: &RungResult<'_>, lang: Lang) -> Mark
             @if let (Some(ev), Some(st)) = (&rr.evaluation, rr.standard()) {
                 p.hint {
                     (ev.pack.title.get(lang)) " [" (st.standard.clause) "]"
-                    @if let Some(p) = &ev.pack.provisional { " · " strong { (l(lang, "ex-provisional")) } ": " (p.get(lang)) }
+                    @if let Some(p) = &ev.pack.provisional { " · " strong { (label(lang, "ex-provisional")) } ": " (p.get(lang)) }
                 }
                 @if rr.standing != Standing::Holds { (standard(ev, st, lang)) }
             }
             @if let (true, Some(gap)) = (rr.rung.criteria.is_empty(), &rr.rung.gap) { p { (gap.get(lang)) } }
-            @match &rr.pay {
-                Pay::Awards(a) if a.is_empty() => p { (say(lang, "ladder-pays-nothing", &[("payer", payer)])) },
-                Pay::Awards(a) => {
-                    @for x in a {
-                        @if let qiangke_rules::State::Awarded { low, high } = x.state {
-                            div.pays {
-                                p {
-                                    (payer) " [" (x.rule.clause) "] " (x.rule.title.get(lang)) ": "
-                                    span.amount { (explain::amount_text(low, high, lang)) }
-                                    @if let Some(by) = x.budget_year { " " (say(lang, "ladder-page-budget-year", &[("year", &by.to_string())])) }
-                                }
-                                blockquote lang="zh-Hans" { (x.rule.quote) }
+            @if let Some(why) = rr.pay.nothing_text(r, lang) { p { (why) } }
+            @if let Pay::Awards(a) = &rr.pay {
+                @for x in a {
+                    @if let qiangke_rules::State::Awarded { low, high } = x.state {
+                        div.pays {
+                            p {
+                                (payer) " [" (x.rule.clause) "] " (x.rule.title.get(lang)) ": "
+                                span.amount { (explain::amount_text(low, high, lang)) }
+                                @if let Some(by) = x.budget_year { " " (say(lang, "ladder-page-budget-year", &[("year", &by.to_string())])) }
                             }
+                            blockquote lang="zh-Hans" { (x.rule.quote) }
                         }
                     }
                 }
-                Pay::Held => p { (say(lang, "ladder-pays-held", &[("payer", payer)])) },
-                Pay::NotInForce { from, until } => p {
-                    (say(lang, "ladder-pays-not-in-force", &[("payer", payer), ("year", &r.year.to_string()), ("from", &from.to_string()), ("until", &until.to_string())]))
-                },
-                Pay::AlreadyPaid { year } => p { (say(lang, "ladder-pays-already", &[("payer", payer), ("year", &year.to_string())])) },
-                Pay::NotDeclared => @if r.ladder.payer.is_some() { p { (say(lang, "ladder-pays-not-declared", &[("payer", payer)])) } },
             }
         }
     }
 }
 
 fn standard(ev: &qiangke_rules::Evaluation<'_>, st: &qiangke_rules::standard::StandardResult<'_>, lang: Lang) -> Markup {
-    let pack = ev.pack;
-    let of = |ri: usize| ev.results.iter().find(|x| std::ptr::eq(x.rule, &pack.rules[ri]) && x.claim_year == st.claim_year);
-    let items: Vec<(String, String, bool)> = st
-        .standard
-        .score
-        .iter()
-        .filter_map(|ri| {
-            let x = of(*ri)?;
-            let qiangke_rules::State::Awarded { low, high } = x.state else { return None };
-            Some((x.rule.title.get(lang).to_string(), points_in(low, high, lang), low != high))
-        })
-        .collect();
-    let failed: Vec<(String, String)> = st
-        .failed
-        .iter()
-        .filter(|ri| !st.standard.routes.contains(ri))
-        .filter_map(|ri| of(*ri))
-        .map(|x| (format!("[{}] {}", x.rule.clause, x.rule.title.get(lang)), explain::not_eligible_text(pack, x, lang)))
-        .collect();
-    let hints: Vec<String> = if st.outcome == Outcome::Meets {
-        Vec::new()
-    } else {
-        st.standard
-            .score
-            .iter()
-            .filter_map(|ri| of(*ri))
-            .flat_map(|x| {
-                explain::tier_hints_above(pack, x, lang, qiangke_rules::ladder::score_high(x))
-                    .into_iter()
-                    .map(move |h| format!("{}{}{h}", x.rule.title.get(lang), l(lang, "ex-colon")))
-            })
-            .collect()
-    };
-    let met = st.standard.all.iter().filter(|ri| of(**ri).is_some_and(|x| matches!(x.state, qiangke_rules::State::Awarded { .. }))).count();
-    let missing: Vec<String> = st.missing.iter().map(|m| explain::fact_title(pack, &explain::missing_ref(m), lang)).collect();
+    let v = qiangke_rules::ladder::standard_view(ev, st, lang);
     html! {
-        @if met == st.standard.all.len() && !st.standard.all.is_empty() {
-            p { (say(lang, "ladder-page-conditions-met", &[("count", &met.to_string())])) }
-        }
-        @if let Some(route) = st.route {
-            p { (say(lang, "ex-standard-route", &[("route", pack.rules[route].title.get(lang)), ("clause", &pack.rules[route].clause)])) }
-        }
-        @if let (Some((lo, hi)), Some(pass), None) = (st.score, &st.standard.pass, st.route) {
-            p { strong { (say(lang, "ex-standard-score", &[("score", &points_in(lo, hi, lang)), ("pass", &explain::pass_mark_text(pass, lang))])) } }
-            @if let (Some(short), Outcome::DependsOnReview) = (st.short(), st.outcome) {
-                p { (say(lang, "ex-standard-short", &[("points", &points_in(short, short, lang))])) }
-            }
+        @for line in v.conditions_met.iter().chain(&v.route) { p { (line) } }
+        @if let Some(score) = &v.score {
+            p { strong { (score) } }
+            @if let Some(short) = &v.short { p { (short) } }
             div.scroll { table {
-                thead { tr { th scope="col" { (l(lang, "ladder-page-item")) } th.num scope="col" { (l(lang, "ladder-page-points")) } } }
+                thead { tr { th scope="col" { (label(lang, "ladder-page-item")) } th.num scope="col" { (label(lang, "ladder-page-points")) } } }
                 tbody {
-                    @for (name, pts, range) in &items {
-                        tr { th scope="row" { (name) @if *range { " " span.hint { (l(lang, "ladder-page-experts")) } } } td.num { (pts) } }
+                    @for (name, pts, range) in &v.items {
+                        tr { th scope="row" { (name) @if *range { " " span.hint { (label(lang, "ladder-page-experts")) } } } td.num { (pts) } }
                     }
                 }
             } }
         }
-        @if !failed.is_empty() {
-            p { strong { (l(lang, "ladder-page-not-met")) } }
-            ul { @for (what, why) in &failed { li { (what) @if !why.is_empty() { ": " (why) } } } }
+        @if !v.failed.is_empty() {
+            p { strong { (label(lang, "ladder-page-not-met")) } }
+            ul { @for (what, why) in &v.failed { li { (what) @if !why.is_empty() { ": " (why) } } } }
         }
-        @if !missing.is_empty() {
-            p { strong { (l(lang, "ex-needs-information")) } ": " (missing.join(l(lang, "ex-list-separator"))) }
+        @if !v.missing.is_empty() {
+            p { strong { (label(lang, "ex-needs-information")) } ": " (v.missing.join(label(lang, "ex-list-separator"))) }
         }
-        @if !hints.is_empty() {
-            p { strong { (l(lang, "ladder-page-more")) } }
-            ul { @for h in &hints { li { (h) } } }
+        @if !v.hints.is_empty() {
+            p { strong { (label(lang, "ladder-page-more")) } }
+            ul { @for h in &v.hints { li { (h) } } }
         }
     }
 }
