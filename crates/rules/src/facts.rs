@@ -83,14 +83,15 @@ const COUNT_LIMIT: i64 = 1_000_000_000;
 
 /// Loads a facts file; the format follows the extension (`.toml`, otherwise JSON).
 pub fn load_facts(pack: &Pack, name: &str, text: &str) -> Result<Facts, Report> {
-    load_facts_among(pack, &[], name, text)
+    let mut all = load_facts_among(&[pack], name, text)?;
+    Ok(all.remove(0))
 }
 
 /// Loads one facts file written for several packs at once (a ladder's: the criteria packs and
-/// the plan that pays): a name that `pack` does not know but one of `others` does is left to
-/// that pack, which checks it when it loads the same file. A name no pack knows is an error,
-/// as in [`load_facts`].
-pub fn load_facts_among(pack: &Pack, others: &[&Pack], name: &str, text: &str) -> Result<Facts, Report> {
+/// the plan that pays), parsed once: the facts of each pack, in order. A name one pack does not
+/// know but another does is left to that one, which checks it; a name no pack knows is an
+/// error, as in [`load_facts`]. The first pack with problems reports them.
+pub fn load_facts_among(packs: &[&Pack], name: &str, text: &str) -> Result<Vec<Facts>, Report> {
     let mut map = SourceMap::new();
     let file = map.add(name, text);
     let parsed = if name.ends_with(".toml") { parse_toml(text) } else { parse_json(text) };
@@ -103,10 +104,18 @@ pub fn load_facts_among(pack: &Pack, others: &[&Pack], name: &str, text: &str) -
             return Err(Report { map, diagnostics: vec![d] });
         }
     };
-    let mut v = Validator { pack, others, map: &map, file, diags: Vec::new(), lines: LineIndex::new(map.text(file)) };
-    let facts = v.document(&node);
-    let diags = v.diags;
-    if diags.is_empty() { Ok(facts) } else { Err(Report { map, diagnostics: diags }) }
+    let mut out = Vec::with_capacity(packs.len());
+    for (i, pack) in packs.iter().enumerate() {
+        let others: Vec<&Pack> = packs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| *p).collect();
+        let mut v = Validator { pack, others: &others, map: &map, file, diags: Vec::new(), lines: LineIndex::new(map.text(file)) };
+        let facts = v.document(&node);
+        if !v.diags.is_empty() {
+            let diagnostics = v.diags;
+            return Err(Report { map, diagnostics });
+        }
+        out.push(facts);
+    }
+    Ok(out)
 }
 
 /// Validates an already-parsed document (a whole file, or the `facts` table of a test case).

@@ -354,14 +354,7 @@ pub struct LadderResult<'l> {
 /// the last day of `year`.
 pub fn assess<'l>(ladder: &'l Ladder, name: &str, text: &str, year: i32) -> Result<LadderResult<'l>, Report> {
     let packs: Vec<&Pack> = ladder.payer.iter().chain(ladder.rungs.iter().flat_map(|r| r.criteria.iter().map(|(p, _)| p))).collect();
-    let load = |pack: &Pack| {
-        let others: Vec<&Pack> = packs.iter().copied().filter(|p| !std::ptr::eq(*p, pack)).collect();
-        load_facts_among(pack, &others, name, text)
-    };
-    let mut loaded: Vec<Facts> = Vec::new();
-    for p in &packs {
-        loaded.push(load(p)?);
-    }
+    let loaded: Vec<Facts> = load_facts_among(&packs, name, text)?;
     let opts = Options { years: vec![year], trace: true, ..Options::default() };
     let payer = ladder.payer.as_ref().map(|p| (p, &loaded[0]));
     let baseline = payer.map(|(p, f)| evaluate(p, f, &opts));

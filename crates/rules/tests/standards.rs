@@ -452,8 +452,7 @@ fn a_three_year_share_says_how_much_more_the_latest_year_needs() {
     let text = std::fs::read_to_string(ladder_dir().join("examples/enterprise.json"))
         .expect("sample")
         .replace(r#""rd_expense": "600万元", "rd_domestic": "580万元""#, r#""rd_expense": "300万元", "rd_domestic": "300万元""#);
-    let f = qiangke_rules::facts::load_facts_among(&pack, &[], "e.json", &strip_others(&pack, &text))
-        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let f = qiangke_rules::load_facts(&pack, "e.json", &strip_others(&pack, &text)).unwrap_or_else(|e| panic!("{}", e.render()));
     let ev = evaluate(&pack, &f, &Options { years: vec![2025], trace: true, ..Options::default() });
     let r = ev.results.iter().find(|r| r.rule.id == "hnte-rd-intensity").expect("rule");
     let why = qiangke_rules::explain::not_eligible_text(&pack, r, qiangke_rules::Lang::Zh);
