@@ -194,7 +194,7 @@ impl Ctx<'_> {
             NK::Prior(..) => return Err(self.err("a figure of an earlier year (criteria packs are not lowered to SQL)")),
             NK::Tier(t, x) => {
                 let table = &self.pack.tiers[*t];
-                if table.points || table.output() != qiangke_rules::model::Type::Money {
+                if table.output() != qiangke_rules::model::Type::Money {
                     return Err(self.err("a table of points or ranges (criteria packs are not lowered to SQL)"));
                 }
                 let x = self.expr(x)?;

@@ -46,19 +46,24 @@ impl N {
     /// the one walk for whoever looks for the facts, fields or tables an expression reads.
     pub fn visit(&self, f: &mut impl FnMut(&NK)) {
         f(&self.k);
-        for c in self.operands() {
-            c.visit(f);
-        }
+        self.each_operand(|c| c.visit(f));
     }
 
-    /// The node's operands, in order.
-    pub fn operands(&self) -> Vec<&N> {
+    /// Calls `f` on each of the node's operands, in order.
+    pub fn each_operand<'a>(&'a self, mut f: impl FnMut(&'a N)) {
         match &self.k {
-            NK::Const(_) | NK::Attr(_) | NK::Yearly(_) | NK::Field(_) | NK::EventDate | NK::ClaimYear => Vec::new(),
-            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) | NK::Prior(_, x) => vec![x],
-            NK::Bin(_, a, b) => vec![a, b],
-            NK::If(a, b, c) => vec![a, b, c],
-            NK::Call(_, args) => args.iter().collect(),
+            NK::Const(_) | NK::Attr(_) | NK::Yearly(_) | NK::Field(_) | NK::EventDate | NK::ClaimYear => {}
+            NK::Not(x) | NK::Neg(x) | NK::In(x, _) | NK::Tier(_, x) | NK::Brackets(_, x) | NK::Prior(_, x) => f(x),
+            NK::Bin(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            NK::If(a, b, c) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            NK::Call(_, args) => args.iter().for_each(f),
         }
     }
 
@@ -68,11 +73,7 @@ impl N {
         match &self.k {
             NK::Yearly(i) => f(*i, back),
             NK::Prior(k, x) => x.yearly_reads(back.saturating_add(*k), f),
-            _ => {
-                for c in self.operands() {
-                    c.yearly_reads(back, f);
-                }
-            }
+            _ => self.each_operand(|c| c.yearly_reads(back, f)),
         }
     }
 }
